@@ -1,0 +1,148 @@
+/* ast.h -- the syntax tree of a .pol file, allocated in one arena.
+ *
+ * The parser (grammar/parser.y) builds it; the checker (compiler/typecheck.c)
+ * resolves names and fills the `checked` fields; the code generator
+ * (compiler/codegen.c) reads it.  Nothing flows back: the tree is thrown away
+ * once bytecode exists.  Every node has a span into its source.
+ *
+ * Ownership: every node and string lives in the compilation's arena and is
+ * freed with it (arena_free); nodes are never freed one by one.
+ */
+#ifndef POL_AST_H
+#define POL_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+/* ---- arena ---- */
+typedef struct arena_chunk arena_chunk;
+typedef struct arena {
+    arena_chunk *head;
+    size_t used_total;
+} arena;
+void arena_init(arena *a);
+void arena_free(arena *a);
+void *arena_alloc(arena *a, size_t n);          /* zeroed, 16-aligned      */
+char *arena_strndup(arena *a, const char *s, size_t n);
+
+/* ---- expressions ---- */
+typedef enum {
+    EX_NUM,      /* text: digits as written ("4416", "0.05")               */
+    EX_PERCENT,  /* text: digits before '%' ("5" for 5%)                   */
+    EX_MONEY,    /* text: digits before 元 ("12" for 12元)                  */
+    EX_DATE,     /* ival: day number                                       */
+    EX_MONTH,    /* ival: year*12 + month-1                                */
+    EX_STR,      /* text: decoded string                                   */
+    EX_BOOL,     /* ival: 0/1                                              */
+    EX_NAME,     /* text: identifier                                       */
+    EX_CALL,     /* text: function name; args                              */
+    EX_INDEX,    /* a[b]: a dated parameter looked up at date b           */
+    EX_UNARY,    /* op: UO_*; a                                            */
+    EX_BINARY,   /* op: BO_*; a, b                                         */
+    EX_IF        /* if a then b else c                                     */
+} ex_kind;
+
+typedef enum { BO_ADD, BO_SUB, BO_MUL, BO_DIV, BO_EQ, BO_NE, BO_LT, BO_LE, BO_GT, BO_GE, BO_AND, BO_OR } binop;
+typedef enum { UO_NEG, UO_NOT } unop;
+
+/* What a name resolved to. */
+typedef enum { SYM_NONE, SYM_INPUT, SYM_PARAM, SYM_RULE } sym_kind;
+
+typedef struct ast_expr {
+    ex_kind kind;
+    span sp;
+    int op;
+    const char *text;
+    int32_t ival;
+    struct ast_expr *a, *b, *c;
+    struct ast_expr **args;
+    int nargs;
+    span name_sp;           /* EX_CALL: the function name                   */
+    /* filled by the checker */
+    uint8_t type;           /* pol_type                                     */
+    bool lit;               /* an untyped numeric literal expression        */
+    sym_kind sym;
+    uint32_t index;         /* index of the input/param/rule                */
+    int fn;                 /* EX_CALL: which builtin                       */
+    int places, mode;       /* EX_CALL round: constant places and mode      */
+} ast_expr;
+
+typedef struct ast_annot {
+    const char *cite;       /* the notice's clause, e.g. "一(一)1"           */
+    span cite_sp;
+    const char *note;       /* an interpretation, written beside the rule   */
+} ast_annot;
+
+typedef struct ast_version {
+    span sp;
+    bool has_from, has_to;
+    int32_t from, to;       /* day numbers, inclusive                       */
+    ast_expr *value;
+    ast_annot an;
+    struct ast_version *next;
+} ast_version;
+
+typedef struct ast_item {   /* in a test: `name = value` or `expect name = value` */
+    bool expect;
+    const char *name;
+    span name_sp, sp;
+    ast_expr *value;
+    struct ast_item *next;
+} ast_item;
+
+typedef enum { D_INPUT, D_PARAM, D_RULE, D_OUTPUT, D_TEST } decl_kind;
+
+typedef struct ast_decl {
+    decl_kind kind;
+    span sp;
+    const char *name;       /* D_TEST: the test's title                     */
+    span name_sp;
+    const char *type_name;
+    span type_sp;
+    ast_expr *value;        /* rule/output/undated param                    */
+    ast_expr *lo, *hi;      /* input bounds (`in lo..hi`), may be NULL      */
+    ast_version *versions;  /* dated param                                  */
+    int places;             /* output: `places N` (-1: by type)             */
+    ast_annot an;
+    ast_item *items;        /* D_TEST                                       */
+    struct ast_decl *next;
+    /* filled by the checker */
+    uint8_t type;
+    uint32_t index;
+    int uses;
+    int visit;              /* cycle detection                             */
+} ast_decl;
+
+typedef struct ast_meta {
+    const char *key;
+    span key_sp, sp;
+    ast_expr *value;
+    struct ast_meta *next;
+} ast_meta;
+
+typedef struct ast_policy {
+    const char *title;
+    span title_sp;
+    bool has_header;
+    ast_meta *meta;
+    ast_decl *decls;
+} ast_policy;
+
+/* Parser state, shared by grammar/lexer.l and grammar/parser.y. */
+typedef struct pstate {
+    arena *a;
+    diag_ctx *d;
+    const src_file *f;
+    ast_policy *policy;
+    void *scanner;
+    uint32_t offset;        /* lexer's running byte offset                  */
+} pstate;
+
+/* Parses f into a tree in arena a; errors go to d.  Returns the tree (also
+ * when there were errors, as far as it got) or NULL on a fatal error. */
+ast_policy *pol_parse(arena *a, diag_ctx *d, const src_file *f);
+
+#endif

@@ -1,0 +1,309 @@
+/* diag.c -- line tables, display widths and the diagnostic printer (diag.h). */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SRC_MAX_BYTES (16u << 20) /* a policy source may be at most 16 MiB */
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fputs("pol: out of memory\n", stderr);
+        abort();
+    }
+    return q;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = xrealloc(NULL, n);
+    memcpy(d, s, n);
+    return d;
+}
+
+src_file *src_new(const char *name, const char *text, size_t len)
+{
+    if (len > SRC_MAX_BYTES)
+        return NULL;
+    src_file *f = xrealloc(NULL, sizeof *f);
+    f->name = xstrdup(name);
+    f->text = xrealloc(NULL, len + 1);
+    memcpy(f->text, text, len);
+    f->text[len] = 0;
+    f->len = len;
+    uint32_t cap = 64;
+    f->line_starts = xrealloc(NULL, sizeof *f->line_starts * cap);
+    f->nlines = 0;
+    f->line_starts[f->nlines++] = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n') {
+            if (f->nlines == cap) {
+                cap *= 2;
+                f->line_starts = xrealloc(f->line_starts, sizeof *f->line_starts * cap);
+            }
+            f->line_starts[f->nlines++] = (uint32_t)(i + 1);
+        }
+    }
+    return f;
+}
+
+void src_free(src_file *f)
+{
+    if (!f)
+        return;
+    free(f->name);
+    free(f->text);
+    free(f->line_starts);
+    free(f);
+}
+
+/* Decodes one UTF-8 code point at s (at most n bytes); returns its length
+ * (1 for an invalid byte, which then counts as U+FFFD). */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned c = s[0];
+    size_t len;
+    uint32_t v;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if ((c & 0xE0) == 0xC0) {
+        len = 2;
+        v = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3;
+        v = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4;
+        v = c & 0x07;
+    } else {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    if (len > n) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        v = v << 6 | (s[i] & 0x3F);
+    }
+    *cp = v;
+    return len;
+}
+
+static uint32_t cp_width(uint32_t cp)
+{
+    if (cp == 0)
+        return 0;
+    if (cp >= 0x300 && cp <= 0x36F) /* combining marks */
+        return 0;
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+        (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+        (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+        (cp >= 0x20000 && cp <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+uint32_t utf8_display_width(const char *s, size_t n)
+{
+    uint32_t w = 0;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = utf8_next((const unsigned char *)s + i, n - i, &cp);
+        w += cp == '\t' ? 1 : cp_width(cp);
+        i += k;
+    }
+    return w;
+}
+
+static uint32_t line_index(const src_file *f, uint32_t off)
+{
+    uint32_t lo = 0, hi = f->nlines;
+    while (lo + 1 < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (f->line_starts[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void src_line_col(const src_file *f, uint32_t off, uint32_t *line, uint32_t *col)
+{
+    if (off > f->len)
+        off = (uint32_t)f->len;
+    uint32_t li = line_index(f, off);
+    *line = li + 1;
+    *col = utf8_display_width(f->text + f->line_starts[li], off - f->line_starts[li]) + 1;
+}
+
+void diag_init(diag_ctx *d)
+{
+    memset(d, 0, sizeof *d);
+    d->max_errors = 100;
+}
+
+void diag_free(diag_ctx *d)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        free(d->items[i].msg);
+        free(d->items[i].code);
+    }
+    free(d->items);
+    memset(d, 0, sizeof *d);
+}
+
+void diag_report(diag_ctx *d, diag_level lvl, const src_file *f, span sp, const char *code,
+                 const char *fmt, ...)
+{
+    if (lvl == DIAG_ERROR)
+        d->errors++;
+    else if (lvl == DIAG_WARNING)
+        d->warnings++;
+    if (lvl == DIAG_ERROR && d->max_errors && d->errors > d->max_errors)
+        return;
+    if (d->count == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->items = xrealloc(d->items, sizeof *d->items * d->cap);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char buf[1024];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    diag *g = &d->items[d->count++];
+    g->level = lvl;
+    g->file = f;
+    if (f && sp.start > f->len)
+        sp.start = (uint32_t)f->len;
+    if (f && sp.end > f->len)
+        sp.end = (uint32_t)f->len;
+    if (sp.end < sp.start)
+        sp.end = sp.start;
+    g->sp = sp;
+    g->msg = xstrdup(buf);
+    g->code = xstrdup(code ? code : "");
+}
+
+static const char *level_name(diag_level l)
+{
+    return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
+}
+
+static int cmp_diag(const void *a, const void *b)
+{
+    const diag *x = *(const diag *const *)a, *y = *(const diag *const *)b;
+    if (x->file != y->file)
+        return x->file < y->file ? -1 : 1; /* one file per run in practice */
+    if (x->sp.start != y->sp.start)
+        return x->sp.start < y->sp.start ? -1 : 1;
+    return x < y ? -1 : x > y;             /* stable */
+}
+
+static const diag **sorted(const diag_ctx *d)
+{
+    const diag **v = xrealloc(NULL, sizeof *v * (d->count ? d->count : 1));
+    for (size_t i = 0; i < d->count; i++)
+        v[i] = &d->items[i];
+    qsort(v, d->count, sizeof *v, cmp_diag);
+    return v;
+}
+
+static void print_one(const diag *g, FILE *out, bool color)
+{
+    const char *lc = g->level == DIAG_ERROR ? "\033[1;31m" : g->level == DIAG_WARNING ? "\033[1;35m" : "\033[1;36m";
+    const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+    if (!g->file) {
+        fprintf(out, "%s%s%s:%s %s\n", color ? lc : "", level_name(g->level), reset, reset, g->msg);
+        return;
+    }
+    uint32_t line, col;
+    src_line_col(g->file, g->sp.start, &line, &col);
+    fprintf(out, "%s%s:%u:%u:%s %s%s:%s %s\n", bold, g->file->name, line, col, reset, color ? lc : "",
+            level_name(g->level), reset, g->msg);
+    const src_file *f = g->file;
+    uint32_t li = line - 1;
+    uint32_t ls = f->line_starts[li];
+    uint32_t le = li + 1 < f->nlines ? f->line_starts[li + 1] - 1 : (uint32_t)f->len;
+    if (le > ls && f->text[le - 1] == '\r')
+        le--;
+    char num[16];
+    int nw = snprintf(num, sizeof num, "%u", line);
+    fprintf(out, " %*s | ", nw < 4 ? 4 : nw, num);
+    /* print the line with tabs as single spaces so the caret lines up */
+    for (uint32_t i = ls; i < le; i++)
+        fputc(f->text[i] == '\t' ? ' ' : f->text[i], out);
+    fputc('\n', out);
+    uint32_t end = g->sp.end > le ? le : g->sp.end;
+    uint32_t w = end > g->sp.start ? utf8_display_width(f->text + g->sp.start, end - g->sp.start) : 0;
+    fprintf(out, " %*s | %*s%s^", nw < 4 ? 4 : nw, "", (int)(col - 1), "", color ? lc : "");
+    for (uint32_t i = 1; i < w; i++)
+        fputc('~', out);
+    fprintf(out, "%s\n", reset);
+}
+
+void diag_print(const diag_ctx *d, FILE *out, bool color)
+{
+    const diag **v = sorted(d);
+    for (size_t i = 0; i < d->count; i++)
+        print_one(v[i], out, color);
+    if (d->max_errors && d->errors > d->max_errors)
+        fprintf(out, "note: %d more errors not shown\n", d->errors - d->max_errors);
+    free(v);
+}
+
+static void json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", out);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+void diag_print_json(const diag_ctx *d, FILE *out)
+{
+    const diag **v = sorted(d);
+    fputs("[", out);
+    for (size_t i = 0; i < d->count; i++) {
+        const diag *g = v[i];
+        uint32_t l1 = 0, c1 = 0, l2 = 0, c2 = 0;
+        if (g->file) {
+            src_line_col(g->file, g->sp.start, &l1, &c1);
+            src_line_col(g->file, g->sp.end, &l2, &c2);
+        }
+        fprintf(out, "%s\n  {\"file\": ", i ? "," : "");
+        json_str(out, g->file ? g->file->name : "");
+        fprintf(out, ", \"line\": %u, \"column\": %u, \"end_line\": %u, \"end_column\": %u, "
+                     "\"start_byte\": %u, \"end_byte\": %u, \"severity\": \"%s\", \"code\": ",
+                l1, c1, l2, c2, g->sp.start, g->sp.end, level_name(g->level));
+        json_str(out, g->code);
+        fputs(", \"message\": ", out);
+        json_str(out, g->msg);
+        fputs("}", out);
+    }
+    fputs(d->count ? "\n]\n" : "]\n", out);
+    free(v);
+}

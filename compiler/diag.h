@@ -1,0 +1,80 @@
+/* diag.h -- source files, spans and the one diagnostic printer.
+ *
+ * Every token, AST node and emitted instruction carries a span: byte offsets
+ * [start, end) into its source file.  Line and column are computed only when
+ * a message is printed, from a table of line starts.  Columns count display
+ * cells, so a caret stays under the right character after Chinese text (a CJK
+ * character is two cells wide).  Diagnostics are collected, then printed in
+ * the gcc/clang form editors understand:
+ *
+ *   rizhao.pol:12:30: error: cannot add money and rate
+ *      12 | rule x: money = 月缴费基数 + 费率
+ *         |                 ~~~~~~~~~~~^~~~~
+ *
+ * or as JSON (one object per diagnostic) for editors and tools.
+ *
+ * Shares its contract with: compiler/diag.c; every compiler phase reports
+ * through diag_report(); runtime errors are printed by polrun with the same
+ * file:line:col form from the positions stored in the bytecode.
+ *
+ * Ownership: a diag_ctx owns its sources and messages; diag_free releases.
+ */
+#ifndef POL_DIAG_H
+#define POL_DIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct span {
+    uint32_t start, end; /* byte offsets into the source, end exclusive */
+} span;
+
+typedef struct src_file {
+    char *name;
+    char *text;          /* NUL-terminated copy of the file                  */
+    size_t len;
+    uint32_t *line_starts;
+    uint32_t nlines;
+} src_file;
+
+typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } diag_level;
+
+typedef struct diag {
+    diag_level level;
+    const src_file *file;
+    span sp;
+    char *msg;
+    char *code;          /* short stable identifier, e.g. "type-mismatch"   */
+} diag;
+
+typedef struct diag_ctx {
+    diag *items;
+    size_t count, cap;
+    int errors, warnings;
+    int max_errors;      /* stop recording after this many errors (0: 100)  */
+} diag_ctx;
+
+/* Creates a source from memory (copies text).  Returns NULL if len is over
+ * the source size limit. */
+src_file *src_new(const char *name, const char *text, size_t len);
+void src_free(src_file *f);
+/* 1-based line and display column of byte offset `off`. */
+void src_line_col(const src_file *f, uint32_t off, uint32_t *line, uint32_t *col);
+
+void diag_init(diag_ctx *d);
+void diag_free(diag_ctx *d);
+/* Records a diagnostic; `code` is a short kebab-case identifier. */
+void diag_report(diag_ctx *d, diag_level lvl, const src_file *f, span sp, const char *code,
+                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Prints all diagnostics in source order (stable) as text, or as a JSON
+ * array.  `color` adds ANSI colours. */
+void diag_print(const diag_ctx *d, FILE *out, bool color);
+void diag_print_json(const diag_ctx *d, FILE *out);
+
+/* Display width of the UTF-8 text s[0..n) (CJK and fullwidth = 2). */
+uint32_t utf8_display_width(const char *s, size_t n);
+
+#endif

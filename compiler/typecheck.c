@@ -1,0 +1,863 @@
+/* typecheck.c -- name resolution, types and units, versions, cycles (typecheck.h).
+ *
+ * Types: integer, decimal, rate, money, boolean, date, month, text.  Numeric
+ * literals are "untyped" (lit) until they meet a typed operand, like Go's
+ * constants: `月缴费基数 + 12` is money, `12 * 12` stays a literal and becomes
+ * whatever the declaration says.  Unit rules, in one table (arith_type):
+ *   money ± money = money       money ± rate/decimal/integer = error
+ *   money × number = money      money × money = error
+ *   money ÷ number = money      money ÷ money = decimal      number ÷ money = error
+ *   number ± × ÷ number: integer if both integer (÷ gives decimal), rate if a
+ *   rate meets an integer, otherwise decimal.
+ */
+#include "typecheck.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytecode.h"
+#include "caldate.h"
+
+typedef struct ctx {
+    arena *a;
+    diag_ctx *d;
+    const src_file *f;
+    ast_policy *p;
+    /* symbol table: open addressing over all named declarations */
+    ast_decl **tab;
+    uint32_t tabcap;
+    ast_decl *cur;   /* declaration being checked (for uses/cycles)       */
+} ctx;
+
+#define ERR(sp, code, ...) diag_report(c->d, DIAG_ERROR, c->f, (sp), (code), __VA_ARGS__)
+#define WARN(sp, code, ...) diag_report(c->d, DIAG_WARNING, c->f, (sp), (code), __VA_ARGS__)
+#define NOTE(sp, ...) diag_report(c->d, DIAG_NOTE, c->f, (sp), "note", __VA_ARGS__)
+
+/* ---- names ---- */
+static uint32_t hash_str(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static ast_decl *lookup(ctx *c, const char *name)
+{
+    if (!c->tabcap)
+        return NULL;
+    for (uint32_t i = hash_str(name) & (c->tabcap - 1);; i = (i + 1) & (c->tabcap - 1)) {
+        if (!c->tab[i])
+            return NULL;
+        if (strcmp(c->tab[i]->name, name) == 0)
+            return c->tab[i];
+    }
+}
+
+static void insert(ctx *c, ast_decl *d)
+{
+    for (uint32_t i = hash_str(d->name) & (c->tabcap - 1);; i = (i + 1) & (c->tabcap - 1)) {
+        if (!c->tab[i]) {
+            c->tab[i] = d;
+            return;
+        }
+    }
+}
+
+/* Edit distance over code points, for "did you mean". */
+static size_t utf8_cps(const char *s, uint32_t *out, size_t max)
+{
+    size_t n = 0;
+    const unsigned char *u = (const unsigned char *)s;
+    while (*u && n < max) {
+        uint32_t cp = *u;
+        int len = cp < 0x80 ? 1 : (cp & 0xE0) == 0xC0 ? 2 : (cp & 0xF0) == 0xE0 ? 3 : 4;
+        for (int k = 1; k < len && u[k]; k++)
+            cp = cp << 8 | u[k];
+        out[n++] = cp;
+        for (int k = 0; k < len && *u; k++)
+            u++;
+    }
+    return n;
+}
+
+static size_t edit_distance(const char *x, const char *y)
+{
+    uint32_t a[64], b[64];
+    size_t n = utf8_cps(x, a, 64), m = utf8_cps(y, b, 64);
+    size_t row[65];
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t corner = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t up = row[j];
+            size_t best = corner + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            corner = up;
+        }
+    }
+    return row[m];
+}
+
+static const char *suggest_from(const char *name, const char *const *cands, size_t n)
+{
+    uint32_t tmp[64];
+    size_t len = utf8_cps(name, tmp, 64);
+    size_t limit = len <= 3 ? 1 : len / 3 + 1;
+    const char *best = NULL;
+    size_t bestd = limit + 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t dd = edit_distance(name, cands[i]);
+        if (dd < bestd && dd > 0) {
+            bestd = dd;
+            best = cands[i];
+        }
+    }
+    return best;
+}
+
+static const char *suggest_decl(ctx *c, const char *name)
+{
+    const char *cands[512];
+    size_t n = 0;
+    for (ast_decl *d = c->p->decls; d && n < 512; d = d->next)
+        if (d->kind != D_TEST)
+            cands[n++] = d->name;
+    return suggest_from(name, cands, n);
+}
+
+/* ---- types ---- */
+typedef struct { const char *name; pol_type t; } type_name;
+static const type_name type_names[] = {
+    {"money", PT_MONEY},   {"金额", PT_MONEY},   {"decimal", PT_DEC}, {"小数", PT_DEC},
+    {"number", PT_DEC},    {"数值", PT_DEC},     {"rate", PT_RATE},   {"比例", PT_RATE},
+    {"比率", PT_RATE},     {"integer", PT_INT},  {"整数", PT_INT},    {"boolean", PT_BOOL},
+    {"布尔", PT_BOOL},     {"date", PT_DATE},    {"日期", PT_DATE},   {"month", PT_MONTH},
+    {"月份", PT_MONTH},    {"text", PT_TEXT},    {"文本", PT_TEXT},
+};
+
+static pol_type resolve_type(ctx *c, const char *name, span sp)
+{
+    const char *cands[sizeof type_names / sizeof *type_names];
+    for (size_t i = 0; i < sizeof type_names / sizeof *type_names; i++) {
+        if (strcmp(type_names[i].name, name) == 0)
+            return type_names[i].t;
+        cands[i] = type_names[i].name;
+    }
+    const char *s = suggest_from(name, cands, sizeof cands / sizeof *cands);
+    if (s)
+        ERR(sp, "unknown-type", "unknown type '%s'; did you mean '%s'?", name, s);
+    else
+        ERR(sp, "unknown-type", "unknown type '%s' (types: money, decimal, rate, integer, boolean, date, month, text)", name);
+    return PT_VOID;
+}
+
+static const char *tname(pol_type t) { return pol_type_name(t); }
+
+/* ---- rounding modes and builtins ---- */
+typedef struct { const char *name; int v; } named;
+static const named modes[] = {
+    {"half_up", DEC_HALF_UP},     {"四舍五入", DEC_HALF_UP},   {"half_even", DEC_HALF_EVEN},
+    {"银行家舍入", DEC_HALF_EVEN}, {"down", DEC_DOWN},         {"去尾", DEC_DOWN},
+    {"截断", DEC_DOWN},           {"up", DEC_UP},             {"进一", DEC_UP},
+    {"floor", DEC_FLOOR},         {"向下取整", DEC_FLOOR},     {"ceiling", DEC_CEILING},
+    {"向上取整", DEC_CEILING},
+};
+static const named builtins[] = {
+    {"round", FN_ROUND}, {"舍入", FN_ROUND}, {"min", FN_MIN}, {"最小", FN_MIN},
+    {"max", FN_MAX},     {"最大", FN_MAX},
+};
+
+static int find_named(const named *tab, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(tab[i].name, name) == 0)
+            return tab[i].v;
+    return -1;
+}
+
+static const char *suggest_named(const named *tab, size_t n, const char *name)
+{
+    const char *cands[32];
+    for (size_t i = 0; i < n && i < 32; i++)
+        cands[i] = tab[i].name;
+    return suggest_from(name, cands, n < 32 ? n : 32);
+}
+
+/* ---- expressions ---- */
+static pol_type check_expr(ctx *c, ast_expr *e);
+
+static bool numeric(pol_type t) { return pol_type_numeric(t); }
+
+/* Type of a ± b, a × b, a ÷ b given both numeric; PT_VOID after reporting. */
+static pol_type arith_type(ctx *c, int op, ast_expr *a, ast_expr *b, span sp)
+{
+    pol_type x = (pol_type)a->type, y = (pol_type)b->type;
+    bool xl = a->lit, yl = b->lit;
+    const char *verb = op == BO_ADD ? "add" : op == BO_SUB ? "subtract" : op == BO_MUL ? "multiply" : "divide";
+    if (op == BO_ADD || op == BO_SUB) {
+        if (x == PT_MONEY || y == PT_MONEY) {
+            if ((x == PT_MONEY || xl) && (y == PT_MONEY || yl))
+                return PT_MONEY;
+            ERR(sp, "unit-mismatch", "cannot %s %s and %s: both sides of %s must be money", verb, tname(x), tname(y),
+                op == BO_ADD ? "+" : "-");
+            return PT_VOID;
+        }
+    } else if (op == BO_MUL) {
+        if (x == PT_MONEY && y == PT_MONEY) {
+            ERR(sp, "unit-mismatch", "cannot multiply money by money (the result would be yuan squared)");
+            return PT_VOID;
+        }
+        if (x == PT_MONEY || y == PT_MONEY)
+            return PT_MONEY;
+    } else {
+        if (x == PT_MONEY && y == PT_MONEY)
+            return PT_DEC;
+        if (x == PT_MONEY)
+            return PT_MONEY;
+        if (y == PT_MONEY) {
+            ERR(sp, "unit-mismatch", "cannot divide %s by money", tname(x));
+            return PT_VOID;
+        }
+    }
+    /* both non-money */
+    if (op == BO_DIV) {
+        if ((x == PT_RATE && y == PT_INT) || (x == PT_RATE && yl))
+            return PT_RATE;
+        return PT_DEC;
+    }
+    if (x == PT_INT && y == PT_INT)
+        return PT_INT;
+    if (x == y)
+        return x;
+    if ((x == PT_RATE && (y == PT_INT || yl)) || (y == PT_RATE && (x == PT_INT || xl)))
+        return PT_RATE;
+    if (xl && !yl)
+        return y;
+    if (yl && !xl)
+        return x;
+    return PT_DEC;
+}
+
+/* Can a value of type `from` (lit: untyped literal) stand where `to` is
+ * expected? */
+static bool assignable(pol_type to, pol_type from, bool lit)
+{
+    if (to == from)
+        return true;
+    if (numeric(to) && lit && numeric(from))
+        return to != PT_INT || from == PT_INT;
+    if ((to == PT_DEC && (from == PT_RATE || from == PT_INT)) || (to == PT_RATE && from == PT_DEC))
+        return true;
+    return false;
+}
+
+/* Join of two branch types (if/else, min/max); PT_VOID if incompatible. */
+static pol_type join(ast_expr *a, ast_expr *b, bool *lit)
+{
+    pol_type x = (pol_type)a->type, y = (pol_type)b->type;
+    *lit = a->lit && b->lit;
+    if (x == y)
+        return x;
+    if (numeric(x) && numeric(y)) {
+        if (a->lit && !b->lit)
+            return y;
+        if (b->lit && !a->lit)
+            return x;
+        if (x == PT_MONEY || y == PT_MONEY)
+            return *lit ? PT_MONEY : PT_VOID;
+        return (x == PT_INT && y == PT_INT) ? PT_INT : PT_DEC;
+    }
+    return PT_VOID;
+}
+
+static int const_places(ctx *c, ast_expr *e, int *out)
+{
+    bool neg = false;
+    ast_expr *x = e;
+    if (x->kind == EX_UNARY && x->op == UO_NEG) {
+        neg = true;
+        x = x->a;
+    }
+    if (x->kind != EX_NUM || strchr(x->text, '.')) {
+        ERR(e->sp, "round-places", "the number of places must be a whole number written in the rule, like 2 or -1");
+        return -1;
+    }
+    long v = strtol(x->text, NULL, 10);
+    if (v > 60) {
+        ERR(e->sp, "round-places", "cannot round to %s%ld places (at most 60)", neg ? "-" : "", v);
+        return -1;
+    }
+    *out = (int)(neg ? -v : v);
+    return 0;
+}
+
+static void use_decl(ctx *c, ast_decl *d)
+{
+    (void)c;
+    d->uses++;
+}
+
+static pol_type check_call(ctx *c, ast_expr *e)
+{
+    int fn = find_named(builtins, sizeof builtins / sizeof *builtins, e->text);
+    if (fn < 0) {
+        ast_decl *d = lookup(c, e->text);
+        const char *s = suggest_named(builtins, sizeof builtins / sizeof *builtins, e->text);
+        if (d)
+            ERR(e->name_sp, "not-a-function", "'%s' is a %s, not a function", e->text,
+                d->kind == D_INPUT ? "input" : d->kind == D_PARAM ? "parameter" : "rule");
+        else if (s)
+            ERR(e->name_sp, "unknown-function", "unknown function '%s'; did you mean '%s'?", e->text, s);
+        else
+            ERR(e->name_sp, "unknown-function", "unknown function '%s' (functions: round, min, max)", e->text);
+        for (int i = 0; i < e->nargs; i++)
+            check_expr(c, e->args[i]);
+        return PT_VOID;
+    }
+    e->fn = fn;
+    if (fn == FN_ROUND) {
+        if (e->nargs < 2 || e->nargs > 3) {
+            ERR(e->sp, "arity", "round takes a number, the places and optionally a mode: round(x, 2) or round(x, 0, half_even)");
+            for (int i = 0; i < e->nargs; i++)
+                check_expr(c, e->args[i]);
+            return PT_VOID;
+        }
+        pol_type t = check_expr(c, e->args[0]);
+        if (t != PT_VOID && !numeric(t))
+            ERR(e->args[0]->sp, "type-mismatch", "round needs a number, found %s", tname(t));
+        e->mode = DEC_HALF_UP;
+        if (const_places(c, e->args[1], &e->places) < 0)
+            t = PT_VOID;
+        if (e->nargs == 3) {
+            ast_expr *m = e->args[2];
+            int mv = m->kind == EX_NAME ? find_named(modes, sizeof modes / sizeof *modes, m->text) : -1;
+            if (mv < 0) {
+                const char *s = m->kind == EX_NAME ? suggest_named(modes, sizeof modes / sizeof *modes, m->text) : NULL;
+                if (s)
+                    ERR(m->sp, "round-mode", "unknown rounding mode '%s'; did you mean '%s'?", m->text, s);
+                else
+                    ERR(m->sp, "round-mode", "unknown rounding mode (modes: half_up 四舍五入, half_even, down 去尾, up 进一, floor, ceiling)");
+                t = PT_VOID;
+            } else
+                e->mode = mv;
+        }
+        e->lit = e->args[0]->lit;
+        return numeric(t) ? t : PT_VOID;
+    }
+    /* min / max */
+    if (e->nargs < 2) {
+        ERR(e->sp, "arity", "%s needs at least two values", e->text);
+        for (int i = 0; i < e->nargs; i++)
+            check_expr(c, e->args[i]);
+        return PT_VOID;
+    }
+    pol_type t = check_expr(c, e->args[0]);
+    bool lit = e->args[0]->lit;
+    for (int i = 1; i < e->nargs; i++) {
+        pol_type u = check_expr(c, e->args[i]);
+        if (t == PT_VOID || u == PT_VOID) {
+            t = PT_VOID;
+            continue;
+        }
+        if (!numeric(t) || !numeric(u)) {
+            ERR(e->args[i]->sp, "type-mismatch", "%s compares numbers; found %s and %s", e->text, tname(t), tname(u));
+            t = PT_VOID;
+            continue;
+        }
+        ast_expr tmp = {0};
+        tmp.type = (uint8_t)t;
+        tmp.lit = lit;
+        bool l2;
+        pol_type j = join(&tmp, e->args[i], &l2);
+        if (j == PT_VOID) {
+            ERR(e->args[i]->sp, "unit-mismatch", "%s of %s and %s: the values must have the same unit", e->text, tname(t), tname(u));
+            t = PT_VOID;
+            continue;
+        }
+        t = j;
+        lit = l2;
+    }
+    e->lit = lit;
+    return t;
+}
+
+static void check_const_lookup(ctx *c, ast_decl *par, ast_expr *date)
+{
+    if (date->kind != EX_DATE)
+        return;
+    for (ast_version *v = par->versions; v; v = v->next)
+        if ((!v->has_from || v->from <= date->ival) && (!v->has_to || date->ival <= v->to))
+            return;
+    char ds[16];
+    cd_format_date(date->ival, ds);
+    ERR(date->sp, "no-version", "no version of parameter '%s' covers %s", par->name, ds);
+    NOTE(par->name_sp, "'%s' is declared here", par->name);
+}
+
+static pol_type check_expr_inner(ctx *c, ast_expr *e)
+{
+    switch (e->kind) {
+    case EX_NUM:
+        e->lit = true;
+        return strchr(e->text, '.') ? PT_DEC : PT_INT;
+    case EX_PERCENT: return PT_RATE;
+    case EX_MONEY: return PT_MONEY;
+    case EX_DATE: return PT_DATE;
+    case EX_MONTH: return PT_MONTH;
+    case EX_STR: return PT_TEXT;
+    case EX_BOOL: return PT_BOOL;
+    case EX_NAME: {
+        ast_decl *d = lookup(c, e->text);
+        if (!d) {
+            int mv = find_named(modes, sizeof modes / sizeof *modes, e->text);
+            const char *s = suggest_decl(c, e->text);
+            if (mv >= 0)
+                ERR(e->sp, "misplaced-mode", "'%s' is a rounding mode; it goes inside round(x, places, %s)", e->text, e->text);
+            else if (s)
+                ERR(e->sp, "undefined", "undefined name '%s'; did you mean '%s'?", e->text, s);
+            else
+                ERR(e->sp, "undefined", "undefined name '%s'", e->text);
+            return PT_VOID;
+        }
+        use_decl(c, d);
+        e->index = d->index;
+        if (d->kind == D_INPUT)
+            e->sym = SYM_INPUT;
+        else if (d->kind == D_PARAM) {
+            e->sym = SYM_PARAM;
+            if (d->versions) {
+                ERR(e->sp, "dated-param", "parameter '%s' has dated versions; say which date applies: %s[date]", d->name, d->name);
+                return PT_VOID;
+            }
+        } else {
+            e->sym = SYM_RULE;
+            if (d == c->cur) {
+                ERR(e->sp, "cycle", "'%s' is defined in terms of itself", d->name);
+                return PT_VOID;
+            }
+        }
+        return (pol_type)d->type;
+    }
+    case EX_INDEX: {
+        ast_expr *a = e->a;
+        pol_type dt = check_expr(c, e->b);
+        if (a->kind != EX_NAME) {
+            ERR(a->sp, "index", "only a dated parameter can be looked up with [date]");
+            return PT_VOID;
+        }
+        ast_decl *d = lookup(c, a->text);
+        if (!d || d->kind != D_PARAM || !d->versions) {
+            if (!d) {
+                const char *s = suggest_decl(c, a->text);
+                if (s)
+                    ERR(a->sp, "undefined", "undefined name '%s'; did you mean '%s'?", a->text, s);
+                else
+                    ERR(a->sp, "undefined", "undefined name '%s'", a->text);
+            } else {
+                use_decl(c, d);
+                ERR(a->sp, "index", "'%s' is not a dated parameter; only dated parameters are looked up with [date]", a->text);
+            }
+            return PT_VOID;
+        }
+        use_decl(c, d);
+        a->sym = SYM_PARAM;
+        a->index = d->index;
+        e->sym = SYM_PARAM;
+        e->index = d->index;
+        if (dt != PT_VOID && dt != PT_DATE) {
+            ERR(e->b->sp, "type-mismatch", "a parameter is looked up by a date, not by %s", tname(dt));
+            return PT_VOID;
+        }
+        check_const_lookup(c, d, e->b);
+        return (pol_type)d->type;
+    }
+    case EX_CALL: return check_call(c, e);
+    case EX_UNARY: {
+        pol_type t = check_expr(c, e->a);
+        if (t == PT_VOID)
+            return PT_VOID;
+        if (e->op == UO_NEG) {
+            if (!numeric(t)) {
+                ERR(e->sp, "type-mismatch", "cannot negate %s", tname(t));
+                return PT_VOID;
+            }
+            e->lit = e->a->lit;
+            return t;
+        }
+        if (t != PT_BOOL) {
+            ERR(e->a->sp, "type-mismatch", "'not' needs a boolean, found %s", tname(t));
+            return PT_VOID;
+        }
+        return PT_BOOL;
+    }
+    case EX_BINARY: {
+        pol_type x = check_expr(c, e->a), y = check_expr(c, e->b);
+        if (x == PT_VOID || y == PT_VOID)
+            return PT_VOID;
+        switch (e->op) {
+        case BO_ADD: case BO_SUB: case BO_MUL: case BO_DIV:
+            if (!numeric(x) || !numeric(y)) {
+                const char *sym = e->op == BO_ADD ? "+" : e->op == BO_SUB ? "-" : e->op == BO_MUL ? "*" : "/";
+                ERR(e->sp, "type-mismatch", "'%s' needs numbers, found %s and %s", sym, tname(x), tname(y));
+                return PT_VOID;
+            } else {
+                pol_type t = arith_type(c, e->op, e->a, e->b, e->sp);
+                e->lit = e->a->lit && e->b->lit && t != PT_VOID;
+                return t;
+            }
+        case BO_AND: case BO_OR:
+            if (x != PT_BOOL || y != PT_BOOL) {
+                ERR(e->sp, "type-mismatch", "'%s' needs booleans, found %s and %s", e->op == BO_AND ? "and" : "or", tname(x), tname(y));
+                return PT_VOID;
+            }
+            return PT_BOOL;
+        default: /* comparisons */
+            if (numeric(x) && numeric(y)) {
+                if ((x == PT_MONEY) != (y == PT_MONEY) && !e->a->lit && !e->b->lit) {
+                    ERR(e->sp, "unit-mismatch", "cannot compare %s with %s", tname(x), tname(y));
+                    return PT_VOID;
+                }
+                return PT_BOOL;
+            }
+            if (x != y) {
+                ERR(e->sp, "type-mismatch", "cannot compare %s with %s", tname(x), tname(y));
+                return PT_VOID;
+            }
+            if (x == PT_BOOL && e->op != BO_EQ && e->op != BO_NE) {
+                ERR(e->sp, "type-mismatch", "booleans can only be compared with == and !=");
+                return PT_VOID;
+            }
+            return PT_BOOL;
+        }
+    }
+    case EX_IF: {
+        pol_type ct = check_expr(c, e->a);
+        pol_type x = check_expr(c, e->b), y = check_expr(c, e->c);
+        if (ct != PT_VOID && ct != PT_BOOL)
+            ERR(e->a->sp, "type-mismatch", "the condition after 'if' must be a boolean, found %s", tname(ct));
+        if (x == PT_VOID || y == PT_VOID || ct != PT_BOOL)
+            return PT_VOID;
+        bool lit;
+        pol_type t = join(e->b, e->c, &lit);
+        if (t == PT_VOID) {
+            ERR(e->c->sp, "type-mismatch", "the branches of 'if' differ: %s after 'then', %s after 'else'", tname(x), tname(y));
+            return PT_VOID;
+        }
+        e->lit = lit;
+        return t;
+    }
+    }
+    return PT_VOID;
+}
+
+static pol_type check_expr(ctx *c, ast_expr *e)
+{
+    pol_type t = check_expr_inner(c, e);
+    e->type = (uint8_t)t;
+    if (t == PT_VOID)
+        e->lit = false;
+    return t;
+}
+
+/* A constant: a literal (possibly negated). */
+static bool is_constant(const ast_expr *e)
+{
+    if (e->kind == EX_UNARY && e->op == UO_NEG)
+        return e->a->kind == EX_NUM || e->a->kind == EX_PERCENT || e->a->kind == EX_MONEY;
+    return e->kind == EX_NUM || e->kind == EX_PERCENT || e->kind == EX_MONEY || e->kind == EX_DATE ||
+           e->kind == EX_MONTH || e->kind == EX_STR || e->kind == EX_BOOL;
+}
+
+static void check_constant(ctx *c, ast_expr *e, pol_type want, const char *what)
+{
+    if (!is_constant(e)) {
+        ERR(e->sp, "not-constant", "%s must be a value written out (like 4416, 5%%, 2025-10-01), not a formula", what);
+        return;
+    }
+    pol_type t = check_expr(c, e);
+    if (t != PT_VOID && want != PT_VOID && !assignable(want, t, e->lit))
+        ERR(e->sp, "type-mismatch", "%s should be %s, found %s", what, tname(want), tname(t));
+    else if (want == PT_INT && e->kind == EX_NUM && strchr(e->text, '.'))
+        ERR(e->sp, "type-mismatch", "%s should be an integer, found %s", what, e->text);
+}
+
+/* ---- declarations ---- */
+static const char *const meta_keys[] = {"region", "issuer", "document", "basis", "date", "source", "url", "summary",
+                                        "地区", "发文机关", "文件", "文号", "日期", "来源"};
+
+static void check_header(ctx *c)
+{
+    ast_policy *p = c->p;
+    if (!p->has_header) {
+        span sp = {0, 0};
+        WARN(sp, "no-header", "no 'policy \"title\" { ... }' header: the policy has no title, region or document");
+        return;
+    }
+    for (ast_meta *m = p->meta; m; m = m->next) {
+        bool known = false;
+        for (size_t i = 0; i < sizeof meta_keys / sizeof *meta_keys; i++)
+            known |= strcmp(meta_keys[i], m->key) == 0;
+        if (!known) {
+            const char *s = suggest_from(m->key, meta_keys, sizeof meta_keys / sizeof *meta_keys);
+            if (s)
+                WARN(m->key_sp, "unknown-meta", "unknown header field '%s'; did you mean '%s'?", m->key, s);
+            else
+                WARN(m->key_sp, "unknown-meta", "unknown header field '%s' (fields: region, issuer, document, basis, date, source, url, summary)", m->key);
+        }
+        if (m->value->kind != EX_STR && m->value->kind != EX_DATE)
+            ERR(m->value->sp, "meta-value", "a header field's value is a string or a date");
+        for (ast_meta *o = p->meta; o != m; o = o->next)
+            if (strcmp(o->key, m->key) == 0) {
+                ERR(m->key_sp, "duplicate", "header field '%s' given twice", m->key);
+                break;
+            }
+    }
+}
+
+static const char *kind_name(decl_kind k)
+{
+    switch (k) {
+    case D_INPUT: return "input";
+    case D_PARAM: return "parameter";
+    case D_RULE: return "rule";
+    case D_OUTPUT: return "output";
+    default: return "test";
+    }
+}
+
+static int cmp_version(const void *x, const void *y)
+{
+    const ast_version *a = *(const ast_version *const *)x, *b = *(const ast_version *const *)y;
+    int32_t fa = a->has_from ? a->from : INT32_MIN, fb = b->has_from ? b->from : INT32_MIN;
+    if (fa != fb)
+        return fa < fb ? -1 : 1;
+    return a->sp.start < b->sp.start ? -1 : a->sp.start > b->sp.start;
+}
+
+static void check_param(ctx *c, ast_decl *d)
+{
+    if (d->value) {
+        check_constant(c, d->value, (pol_type)d->type, "a parameter's value");
+        return;
+    }
+    size_t n = 0;
+    for (ast_version *v = d->versions; v; v = v->next)
+        n++;
+    if (n == 0) {
+        ERR(d->name_sp, "no-versions", "parameter '%s' has no versions", d->name);
+        return;
+    }
+    ast_version **vs = arena_alloc(c->a, sizeof *vs * n);
+    n = 0;
+    for (ast_version *v = d->versions; v; v = v->next) {
+        vs[n++] = v;
+        check_constant(c, v->value, (pol_type)d->type, "a parameter version's value");
+        if (v->has_from && v->has_to && v->from > v->to)
+            ERR(v->sp, "bad-range", "this version ends before it starts");
+        if (!v->an.cite && !d->an.cite)
+            WARN(v->sp, "no-cite", "version of '%s' cites no clause of the notice (add cite \"...\")", d->name);
+    }
+    qsort(vs, n, sizeof *vs, cmp_version);
+    for (size_t i = 0; i < n; i++)
+        vs[i]->next = i + 1 < n ? vs[i + 1] : NULL;
+    d->versions = vs[0];
+    for (size_t i = 1; i < n; i++) {
+        ast_version *a = vs[i - 1], *b = vs[i];
+        int32_t a_to = a->has_to ? a->to : INT32_MAX, b_from = b->has_from ? b->from : INT32_MIN;
+        if (b_from <= a_to) {
+            ERR(b->sp, "overlap", "versions of '%s' overlap: this one starts before the previous one ends", d->name);
+            NOTE(a->sp, "the overlapping version");
+        } else if ((int64_t)b_from > (int64_t)a_to + 1) {
+            char x[16], y[16];
+            cd_format_date(a_to + 1, x);
+            cd_format_date(b_from - 1, y);
+            WARN(b->sp, "gap", "versions of '%s' leave a gap from %s to %s; a lookup there is an error", d->name, x, y);
+        }
+    }
+}
+
+static void check_test(ctx *c, ast_decl *t)
+{
+    for (ast_item *it = t->items; it; it = it->next) {
+        ast_decl *d = lookup(c, it->name);
+        for (ast_item *o = t->items; o != it; o = o->next)
+            if (o->expect == it->expect && strcmp(o->name, it->name) == 0) {
+                ERR(it->name_sp, "duplicate", "'%s' appears twice in this test", it->name);
+                break;
+            }
+        if (!d) {
+            const char *s = suggest_decl(c, it->name);
+            if (s)
+                ERR(it->name_sp, "undefined", "undefined name '%s'; did you mean '%s'?", it->name, s);
+            else
+                ERR(it->name_sp, "undefined", "undefined name '%s'", it->name);
+            continue;
+        }
+        if (!it->expect && d->kind != D_INPUT) {
+            ERR(it->name_sp, "test-given", "'%s' is a %s; a test gives inputs and expects rules or outputs (write 'expect %s = ...')",
+                it->name, kind_name(d->kind), it->name);
+            continue;
+        }
+        if (it->expect && d->kind != D_RULE && d->kind != D_OUTPUT) {
+            ERR(it->name_sp, "test-expect", "'%s' is a %s; only rules and outputs can be expected", it->name, kind_name(d->kind));
+            continue;
+        }
+        char what[256];
+        snprintf(what, sizeof what, "the value of '%s'", it->name);
+        check_constant(c, it->value, (pol_type)d->type, what);
+    }
+}
+
+/* Depth-first search for cycles among rules; reports each cycle once. */
+static void collect_rule_refs(ast_expr *e, ast_decl **rules, ast_decl ***out, size_t *n, size_t cap)
+{
+    if (!e)
+        return;
+    if (e->kind == EX_NAME && e->sym == SYM_RULE && *n < cap)
+        (*out)[(*n)++] = rules[e->index];
+    collect_rule_refs(e->a, rules, out, n, cap);
+    collect_rule_refs(e->b, rules, out, n, cap);
+    collect_rule_refs(e->c, rules, out, n, cap);
+    for (int i = 0; i < e->nargs; i++)
+        collect_rule_refs(e->args[i], rules, out, n, cap);
+}
+
+static void dfs(ctx *c, ast_decl *d, ast_decl **rules, ast_decl **path, size_t depth)
+{
+    if (d->visit == 2)
+        return;
+    if (d->visit == 1) {
+        char msg[900];
+        size_t at = 0;
+        size_t start = 0;
+        while (start < depth && path[start] != d)
+            start++;
+        for (size_t i = start; i < depth && at < sizeof msg - 200; i++)
+            at += (size_t)snprintf(msg + at, sizeof msg - at, "%s -> ", path[i]->name);
+        snprintf(msg + at, sizeof msg - at, "%s", d->name);
+        ERR(d->name_sp, "cycle", "rules depend on each other in a cycle: %s", msg);
+        return;
+    }
+    d->visit = 1;
+    path[depth] = d;
+    ast_decl *refs_buf[256];
+    ast_decl **refs = refs_buf;
+    size_t n = 0;
+    collect_rule_refs(d->value, rules, &refs, &n, 256);
+    for (size_t i = 0; i < n; i++)
+        dfs(c, refs[i], rules, path, depth + 1);
+    d->visit = 2;
+}
+
+bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_result *out)
+{
+    ctx cc = {0}, *c = &cc;
+    c->a = a;
+    c->d = d;
+    c->f = f;
+    c->p = p;
+    int errors_before = d->errors;
+    memset(out, 0, sizeof *out);
+
+    check_header(c);
+
+    /* pass 1: declare every name, count each kind, resolve declared types */
+    uint32_t nnamed = 0;
+    for (ast_decl *x = p->decls; x; x = x->next)
+        nnamed++;
+    c->tabcap = 16;
+    while (c->tabcap < nnamed * 2)
+        c->tabcap *= 2;
+    c->tab = arena_alloc(a, sizeof *c->tab * c->tabcap);
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        switch (x->kind) {
+        case D_INPUT: x->index = out->ninputs++; break;
+        case D_PARAM: x->index = out->nparams++; break;
+        case D_RULE: case D_OUTPUT: x->index = out->nrules++; break;
+        case D_TEST: x->index = out->ntests++; continue;
+        }
+        x->type = (uint8_t)resolve_type(c, x->type_name, x->type_sp);
+        ast_decl *prev = lookup(c, x->name);
+        if (prev) {
+            ERR(x->name_sp, "duplicate", "'%s' is already declared as a %s", x->name, kind_name(prev->kind));
+            NOTE(prev->name_sp, "first declared here");
+            continue;
+        }
+        insert(c, x);
+    }
+    out->inputs = arena_alloc(a, sizeof(ast_decl *) * (out->ninputs + 1));
+    out->params = arena_alloc(a, sizeof(ast_decl *) * (out->nparams + 1));
+    out->rules = arena_alloc(a, sizeof(ast_decl *) * (out->nrules + 1));
+    out->tests = arena_alloc(a, sizeof(ast_decl *) * (out->ntests + 1));
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        switch (x->kind) {
+        case D_INPUT: out->inputs[x->index] = x; break;
+        case D_PARAM: out->params[x->index] = x; break;
+        case D_RULE: case D_OUTPUT: out->rules[x->index] = x; break;
+        case D_TEST: out->tests[x->index] = x; break;
+        }
+    }
+    if (out->nrules == 0 || !p->decls) {
+        span sp = {0, 0};
+        bool any_output = false;
+        for (ast_decl *x = p->decls; x; x = x->next)
+            any_output |= x->kind == D_OUTPUT;
+        if (!any_output)
+            WARN(sp, "no-output", "the policy declares no output");
+    }
+
+    /* pass 2: bodies */
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        c->cur = x;
+        switch (x->kind) {
+        case D_INPUT:
+            if (x->lo) {
+                if (!numeric((pol_type)x->type) && x->type != PT_DATE && x->type != PT_MONTH)
+                    ERR(x->lo->sp, "bounds", "only numbers, dates and months can have bounds");
+                else {
+                    check_constant(c, x->lo, (pol_type)x->type, "a bound");
+                    check_constant(c, x->hi, (pol_type)x->type, "a bound");
+                }
+            }
+            break;
+        case D_PARAM: check_param(c, x); break;
+        case D_RULE: case D_OUTPUT: {
+            pol_type t = check_expr(c, x->value);
+            if (t != PT_VOID && x->type != PT_VOID && !assignable((pol_type)x->type, t, x->value->lit))
+                ERR(x->value->sp, "type-mismatch", "%s '%s' is declared %s, but its formula gives %s", kind_name(x->kind),
+                    x->name, tname((pol_type)x->type), tname(t));
+            if (x->kind == D_OUTPUT && x->places >= 0 && !numeric((pol_type)x->type))
+                ERR(x->type_sp, "places", "'places' applies to numbers only");
+            if (!x->an.cite)
+                WARN(x->name_sp, "no-cite", "%s '%s' cites no clause of the notice (add cite \"...\")", kind_name(x->kind), x->name);
+            break;
+        }
+        case D_TEST: break;
+        }
+    }
+    c->cur = NULL;
+    for (uint32_t i = 0; i < out->ntests; i++)
+        check_test(c, out->tests[i]);
+
+    /* cycles */
+    if (out->nrules) {
+        ast_decl **path = arena_alloc(a, sizeof *path * (out->nrules + 1));
+        for (uint32_t i = 0; i < out->nrules; i++)
+            dfs(c, out->rules[i], out->rules, path, 0);
+    }
+
+    /* unused */
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        if (x->uses > 0 || x->kind == D_OUTPUT || x->kind == D_TEST)
+            continue;
+        WARN(x->name_sp, "unused", "%s '%s' is never used", kind_name(x->kind), x->name);
+    }
+    return d->errors == errors_before;
+}

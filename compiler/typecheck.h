@@ -1,0 +1,27 @@
+/* typecheck.h -- names, types and units: the parsed tree becomes a checked tree.
+ *
+ * chk_policy() resolves every name, gives every expression a type, checks
+ * units (money + rate is an error, money * rate is money), parameter versions
+ * (overlaps are errors, gaps warnings), constant date lookups, rule cycles,
+ * tests and unused declarations, reporting every problem to the diag_ctx.
+ * The code generator (compiler/codegen.c) runs only on a tree with no errors.
+ *
+ * Ownership: the arrays in chk_result live in the compilation arena.
+ */
+#ifndef POL_TYPECHECK_H
+#define POL_TYPECHECK_H
+
+#include "ast.h"
+
+/* Built-in functions (EX_CALL.fn). */
+enum { FN_ROUND = 1, FN_MIN, FN_MAX };
+
+typedef struct chk_result {
+    ast_decl **inputs, **params, **rules, **tests;  /* rules include outputs */
+    uint32_t ninputs, nparams, nrules, ntests;
+} chk_result;
+
+/* Returns true when there were no errors (warnings allowed). */
+bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_result *out);
+
+#endif

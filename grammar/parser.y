@@ -1,0 +1,312 @@
+/* parser.y -- the grammar of .pol files (docs/language.md describes it).
+ *
+ * A file is an optional header `policy "title" { key value ... }` followed by
+ * declarations, each starting with a keyword: input, param, rule, output,
+ * test.  Declarations need no terminator: the next keyword ends one, which is
+ * also where error recovery resynchronises, so one run reports every error.
+ * Nodes go into the compilation arena (compiler/ast.h); spans come from the
+ * lexer (grammar/lexer.l).
+ */
+%define api.pure full
+%define api.prefix {pol_yy}
+%define api.location.type {span}
+%define parse.error detailed
+%locations
+%expect 0
+%param {void *scanner}
+%parse-param {pstate *ps}
+
+%code requires {
+#include "ast.h"
+}
+
+%code provides {
+int pol_yylex(POL_YYSTYPE *lval, span *lloc, void *scanner);
+}
+
+%code {
+#include <stdlib.h>
+#include <string.h>
+#include "caldate.h"
+
+#define YYMAXDEPTH 2000
+
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                         \
+    do {                                                    \
+        if (N) {                                            \
+            (Cur).start = YYRHSLOC(Rhs, 1).start;           \
+            (Cur).end = YYRHSLOC(Rhs, N).end;               \
+        } else {                                            \
+            (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end; \
+        }                                                   \
+    } while (0)
+
+static void pol_yyerror(span *loc, void *scanner, pstate *ps, const char *msg)
+{
+    (void)scanner;
+    diag_report(ps->d, DIAG_ERROR, ps->f, *loc, "syntax", "%s", msg);
+}
+
+static ast_expr *mk(pstate *ps, ex_kind k, span sp)
+{
+    ast_expr *e = arena_alloc(ps->a, sizeof *e);
+    e->kind = k;
+    e->sp = sp;
+    return e;
+}
+
+static ast_expr *bin(pstate *ps, int op, ast_expr *a, ast_expr *b, span sp)
+{
+    ast_expr *e = mk(ps, EX_BINARY, sp);
+    e->op = op;
+    e->a = a;
+    e->b = b;
+    return e;
+}
+
+static ast_decl *mkdecl(pstate *ps, decl_kind k, span sp)
+{
+    ast_decl *d = arena_alloc(ps->a, sizeof *d);
+    d->kind = k;
+    d->sp = sp;
+    d->places = -1;
+    return d;
+}
+
+/* lists are built in reverse and turned around once complete */
+#define REVERSE(type, list)                 \
+    do {                                    \
+        type *prev_ = NULL, *cur_ = (list); \
+        while (cur_) {                      \
+            type *next_ = cur_->next;       \
+            cur_->next = prev_;             \
+            prev_ = cur_;                   \
+            cur_ = next_;                   \
+        }                                   \
+        (list) = prev_;                     \
+    } while (0)
+
+typedef struct arglist { ast_expr *e; struct arglist *next; } arglist;
+}
+
+%union {
+    const char *text;
+    int32_t ival;
+    ast_expr *expr;
+    ast_decl *decl;
+    ast_meta *meta;
+    ast_version *version;
+    ast_item *item;
+    ast_annot annot;
+    struct arglist *args;
+}
+
+%token KW_POLICY "'policy'" KW_INPUT "'input'" KW_PARAM "'param'" KW_RULE "'rule'"
+%token KW_OUTPUT "'output'" KW_TEST "'test'" KW_EXPECT "'expect'" KW_CITE "'cite'"
+%token KW_NOTE "'note'" KW_PLACES "'places'" KW_IN "'in'" KW_IF "'if'" KW_THEN "'then'"
+%token KW_ELSE "'else'" KW_AND "'and'" KW_OR "'or'" KW_NOT "'not'"
+%token <text> IDENT "name" NUMBER "number" PERCENT "percentage" MONEY "amount in yuan" STRING "string"
+%token <ival> DATE "date" MONTH "month" BOOL "boolean"
+%token DOTDOT "'..'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
+
+%type <expr> expr opt_bound
+%type <decl> decl decls
+%type <meta> meta metas
+%type <version> version versions
+%type <item> item items
+%type <annot> annots
+%type <args> args args1
+%type <ival> opt_places
+
+%precedence KW_ELSE
+%left KW_OR
+%left KW_AND
+%precedence KW_NOT
+%nonassoc EQ NE '<' LE '>' GE
+%left '+' '-'
+%left '*' '/'
+%precedence UMINUS
+%precedence '['
+
+%%
+
+file
+  : header decls          { REVERSE(ast_decl, $2); ps->policy->decls = $2; }
+  | decls                 { REVERSE(ast_decl, $1); ps->policy->decls = $1; }
+  ;
+
+header
+  : KW_POLICY STRING '{' metas '}' {
+        ps->policy->title = $2; ps->policy->title_sp = @2; ps->policy->has_header = true;
+        REVERSE(ast_meta, $4); ps->policy->meta = $4;
+    }
+  | KW_POLICY error '}'   { ps->policy->has_header = true; }
+  ;
+
+metas
+  : %empty                { $$ = NULL; }
+  | metas meta            { $$ = $2; $$->next = $1; }
+  ;
+
+meta
+  : IDENT expr            { $$ = arena_alloc(ps->a, sizeof *$$); $$->key = $1; $$->key_sp = @1; $$->value = $2; $$->sp = @$; }
+  ;
+
+decls
+  : %empty                { $$ = NULL; }
+  | decls decl            { if ($2) { $2->next = $1; $$ = $2; } else $$ = $1; }
+  ;
+
+decl
+  : KW_INPUT IDENT ':' IDENT opt_bound annots {
+        $$ = mkdecl(ps, D_INPUT, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
+        if ($5) { $$->lo = $5->a; $$->hi = $5->b; }
+        $$->an = $6;
+    }
+  | KW_PARAM IDENT ':' IDENT '=' expr annots {
+        $$ = mkdecl(ps, D_PARAM, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
+        $$->value = $6; $$->an = $7;
+    }
+  | KW_PARAM IDENT ':' IDENT annots '{' versions '}' {
+        $$ = mkdecl(ps, D_PARAM, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
+        $$->an = $5; REVERSE(ast_version, $7); $$->versions = $7;
+    }
+  | KW_RULE IDENT ':' IDENT '=' expr annots {
+        $$ = mkdecl(ps, D_RULE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
+        $$->value = $6; $$->an = $7;
+    }
+  | KW_OUTPUT IDENT ':' IDENT opt_places '=' expr annots {
+        $$ = mkdecl(ps, D_OUTPUT, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
+        $$->places = $5; $$->value = $7; $$->an = $8;
+    }
+  | KW_TEST STRING '{' items '}' {
+        $$ = mkdecl(ps, D_TEST, @$); $$->name = $2; $$->name_sp = @2; REVERSE(ast_item, $4); $$->items = $4;
+    }
+  | error                 { $$ = NULL; }
+  | KW_TEST STRING '{' error '}' { $$ = NULL; }
+  | KW_PARAM IDENT ':' IDENT annots '{' error '}' { $$ = NULL; }
+  ;
+
+opt_bound
+  : %empty                { $$ = NULL; }
+  | KW_IN expr DOTDOT expr { $$ = mk(ps, EX_BINARY, @$); $$->a = $2; $$->b = $4; }
+  ;
+
+opt_places
+  : %empty                { $$ = -1; }
+  | KW_PLACES NUMBER      {
+        char *end; long v = strtol($2, &end, 10);
+        if (*end || v < 0 || v > 20) {
+            diag_report(ps->d, DIAG_ERROR, ps->f, @2, "places", "places must be a whole number from 0 to 20");
+            v = -1;
+        }
+        $$ = (int32_t)v;
+    }
+  ;
+
+annots
+  : %empty                { memset(&$$, 0, sizeof $$); }
+  | annots KW_CITE STRING {
+        $$ = $1;
+        if ($$.cite) diag_report(ps->d, DIAG_ERROR, ps->f, @2, "duplicate-cite", "more than one 'cite' here; put every clause in one string");
+        $$.cite = $3; $$.cite_sp = @3;
+    }
+  | annots KW_NOTE STRING {
+        $$ = $1;
+        if ($$.note) diag_report(ps->d, DIAG_ERROR, ps->f, @2, "duplicate-note", "more than one 'note' here");
+        $$.note = $3;
+    }
+  ;
+
+versions
+  : %empty                { $$ = NULL; }
+  | versions version      { $$ = $2; $$->next = $1; }
+  ;
+
+version
+  : DATE DOTDOT DATE '=' expr annots { $$ = arena_alloc(ps->a, sizeof *$$); $$->sp = @$; $$->has_from = $$->has_to = true; $$->from = $1; $$->to = $3; $$->value = $5; $$->an = $6; }
+  | DATE DOTDOT '=' expr annots      { $$ = arena_alloc(ps->a, sizeof *$$); $$->sp = @$; $$->has_from = true; $$->from = $1; $$->value = $4; $$->an = $5; }
+  | DOTDOT DATE '=' expr annots      { $$ = arena_alloc(ps->a, sizeof *$$); $$->sp = @$; $$->has_to = true; $$->to = $2; $$->value = $4; $$->an = $5; }
+  ;
+
+items
+  : %empty                { $$ = NULL; }
+  | items item            { $$ = $2; $$->next = $1; }
+  ;
+
+item
+  : IDENT '=' expr        { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->name_sp = @1; $$->value = $3; $$->sp = @$; }
+  | KW_EXPECT IDENT '=' expr { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->name = $2; $$->name_sp = @2; $$->value = $4; $$->sp = @$; }
+  ;
+
+expr
+  : NUMBER                { $$ = mk(ps, EX_NUM, @$); $$->text = $1; }
+  | PERCENT               { $$ = mk(ps, EX_PERCENT, @$); $$->text = $1; }
+  | MONEY                 { $$ = mk(ps, EX_MONEY, @$); $$->text = $1; }
+  | DATE                  { $$ = mk(ps, EX_DATE, @$); $$->ival = $1; }
+  | MONTH                 { $$ = mk(ps, EX_MONTH, @$); $$->ival = $1; }
+  | STRING                { $$ = mk(ps, EX_STR, @$); $$->text = $1; }
+  | BOOL                  { $$ = mk(ps, EX_BOOL, @$); $$->ival = $1; }
+  | IDENT                 { $$ = mk(ps, EX_NAME, @$); $$->text = $1; }
+  | IDENT '(' args ')'    {
+        $$ = mk(ps, EX_CALL, @$); $$->text = $1; $$->name_sp = @1;
+        int n = 0; for (arglist *l = $3; l; l = l->next) n++;
+        $$->nargs = n; $$->args = arena_alloc(ps->a, sizeof *$$->args * (size_t)(n ? n : 1));
+        for (arglist *l = $3; l; l = l->next) $$->args[--n] = l->e;
+    }
+  | expr '[' expr ']'     { $$ = mk(ps, EX_INDEX, @$); $$->a = $1; $$->b = $3; }
+  | '(' expr ')'          { $$ = $2; $$->sp = @$; }
+  | '-' expr %prec UMINUS { $$ = mk(ps, EX_UNARY, @$); $$->op = UO_NEG; $$->a = $2; }
+  | KW_NOT expr           { $$ = mk(ps, EX_UNARY, @$); $$->op = UO_NOT; $$->a = $2; }
+  | expr '+' expr         { $$ = bin(ps, BO_ADD, $1, $3, @2); }
+  | expr '-' expr         { $$ = bin(ps, BO_SUB, $1, $3, @2); }
+  | expr '*' expr         { $$ = bin(ps, BO_MUL, $1, $3, @2); }
+  | expr '/' expr         { $$ = bin(ps, BO_DIV, $1, $3, @2); }
+  | expr EQ expr          { $$ = bin(ps, BO_EQ, $1, $3, @2); }
+  | expr NE expr          { $$ = bin(ps, BO_NE, $1, $3, @2); }
+  | expr '<' expr         { $$ = bin(ps, BO_LT, $1, $3, @2); }
+  | expr LE expr          { $$ = bin(ps, BO_LE, $1, $3, @2); }
+  | expr '>' expr         { $$ = bin(ps, BO_GT, $1, $3, @2); }
+  | expr GE expr          { $$ = bin(ps, BO_GE, $1, $3, @2); }
+  | expr KW_AND expr      { $$ = bin(ps, BO_AND, $1, $3, @2); }
+  | expr KW_OR expr       { $$ = bin(ps, BO_OR, $1, $3, @2); }
+  | KW_IF expr KW_THEN expr KW_ELSE expr { $$ = mk(ps, EX_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; }
+  ;
+
+args
+  : %empty                { $$ = NULL; }
+  | args1                 { $$ = $1; }
+  ;
+
+args1
+  : expr                  { $$ = arena_alloc(ps->a, sizeof *$$); $$->e = $1; }
+  | args1 ',' expr        { $$ = arena_alloc(ps->a, sizeof *$$); $$->e = $3; $$->next = $1; }
+  ;
+
+%%
+
+#undef YYSTYPE
+#undef YYLTYPE
+#define YYSTYPE POL_YYSTYPE
+#define YYLTYPE span
+#include "lexer.h"
+
+ast_policy *pol_parse(arena *a, diag_ctx *d, const src_file *f)
+{
+    pstate ps = {0};
+    ps.a = a;
+    ps.d = d;
+    ps.f = f;
+    ps.policy = arena_alloc(a, sizeof *ps.policy);
+    void *scanner;
+    if (pol_yylex_init_extra(&ps, (yyscan_t *)&scanner) != 0)
+        return NULL;
+    ps.scanner = scanner;
+    YY_BUFFER_STATE buf = pol_yy_scan_bytes(f->text, (int)f->len, scanner);
+    int rc = pol_yyparse(scanner, &ps);
+    pol_yy_delete_buffer(buf, scanner);
+    pol_yylex_destroy(scanner);
+    if (rc == 2)
+        diag_report(d, DIAG_ERROR, f, (span){0, 0}, "limit", "policy nested too deeply to parse");
+    return ps.policy;
+}

@@ -1,0 +1,828 @@
+/* bytecode.c -- the compiled-policy file: writer, defensive reader, verifier
+ * and disassembler (see bytecode.h; format in docs/bytecode.md).
+ *
+ * Layout: 4-byte magic, 4-byte probe, u32 format version, u32 payload length,
+ * u64 FNV-1a hash of the payload, then the payload: the program's sections in
+ * a fixed order.  Integers are little-endian; strings are u32 length + bytes;
+ * numeric constants are their exact decimal text.  The reader checks every
+ * length against what is left before allocating, and bc_verify() checks every
+ * cross-reference, jump and stack depth, so no file can make the VM read out
+ * of bounds.
+ */
+#include "bytecode.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caldate.h"
+
+/* ---- opcode tables, expanded from the one list ---- */
+#define T_NAME(n, o, pp, pu, d) #n,
+#define T_OPS(n, o, pp, pu, d) o,
+#define T_POPS(n, o, pp, pu, d) pp,
+#define T_PUSH(n, o, pp, pu, d) pu,
+#define T_DOC(n, o, pp, pu, d) d,
+static const char *const op_names[] = {POL_OPCODES(T_NAME)};
+static const char *const op_operands[] = {POL_OPCODES(T_OPS)};
+static const int op_pops[] = {POL_OPCODES(T_POPS)};
+static const int op_pushes[] = {POL_OPCODES(T_PUSH)};
+static const char *const op_docs[] = {POL_OPCODES(T_DOC)};
+
+const char *bc_op_name(uint32_t op) { return op < OP__COUNT ? op_names[op] : "?"; }
+const char *bc_op_operands(uint32_t op) { return op < OP__COUNT ? op_operands[op] : ""; }
+int bc_op_pops(uint32_t op) { return op < OP__COUNT ? op_pops[op] : 0; }
+int bc_op_pushes(uint32_t op) { return op < OP__COUNT ? op_pushes[op] : 0; }
+const char *bc_op_doc(uint32_t op) { return op < OP__COUNT ? op_docs[op] : ""; }
+
+static const char *const type_names[PT__COUNT] = {
+    "void", "boolean", "integer", "decimal", "rate", "money", "date", "month", "text"};
+
+const char *pol_type_name(pol_type t) { return (unsigned)t < PT__COUNT ? type_names[t] : "?"; }
+
+bool pol_type_numeric(pol_type t)
+{
+    return t == PT_INT || t == PT_DEC || t == PT_RATE || t == PT_MONEY;
+}
+
+static void *xmalloc(size_t n)
+{
+    void *p = calloc(1, n ? n : 1);
+    if (!p) {
+        fputs("pol: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+void bc_free(bc_program *p)
+{
+    if (!p)
+        return;
+    free(p->name);
+    free(p->source);
+    for (uint32_t i = 0; i < p->nmeta; i++) {
+        free(p->meta[i].key);
+        free(p->meta[i].value);
+    }
+    free(p->meta);
+    for (uint32_t i = 0; i < p->nconsts; i++) {
+        dec_clear(&p->consts[i].num);
+        free(p->consts[i].text);
+    }
+    free(p->consts);
+    for (uint32_t i = 0; i < p->ninputs; i++) {
+        free(p->inputs[i].name);
+        free(p->inputs[i].cite);
+        free(p->inputs[i].doc);
+    }
+    free(p->inputs);
+    for (uint32_t i = 0; i < p->nparams; i++) {
+        bc_param *q = &p->params[i];
+        free(q->name);
+        free(q->cite);
+        free(q->doc);
+        for (uint32_t j = 0; j < q->nversions; j++)
+            free(q->versions[j].cite);
+        free(q->versions);
+    }
+    free(p->params);
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        free(p->rules[i].name);
+        free(p->rules[i].cite);
+        free(p->rules[i].doc);
+        free(p->rules[i].formula);
+    }
+    free(p->rules);
+    for (uint32_t i = 0; i < p->ntests; i++) {
+        free(p->tests[i].name);
+        free(p->tests[i].given);
+        free(p->tests[i].expect);
+    }
+    free(p->tests);
+    free(p->code);
+    free(p->lines);
+    free(p);
+}
+
+/* ---- writer ---- */
+typedef struct wbuf {
+    uint8_t *d;
+    size_t len, cap;
+} wbuf;
+
+static void w_bytes(wbuf *w, const void *s, size_t n)
+{
+    if (w->len + n > w->cap) {
+        size_t nc = w->cap ? w->cap : 256;
+        while (nc < w->len + n)
+            nc *= 2;
+        uint8_t *nd = realloc(w->d, nc);
+        if (!nd) {
+            fputs("pol: out of memory\n", stderr);
+            abort();
+        }
+        w->d = nd;
+        w->cap = nc;
+    }
+    memcpy(w->d + w->len, s, n);
+    w->len += n;
+}
+
+static void w_u32(wbuf *w, uint32_t v)
+{
+    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    w_bytes(w, b, 4);
+}
+
+static void w_str(wbuf *w, const char *s)
+{
+    if (!s) {
+        w_u32(w, UINT32_MAX); /* absent */
+        return;
+    }
+    size_t n = strlen(s);
+    w_u32(w, (uint32_t)n);
+    w_bytes(w, s, n);
+}
+
+static void w_pos(wbuf *w, bc_pos p)
+{
+    w_u32(w, p.line);
+    w_u32(w, p.col);
+}
+
+static uint64_t fnv1a(const uint8_t *d, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= d[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
+{
+    wbuf w = {0};
+    w_str(&w, p->name);
+    w_str(&w, p->source);
+    w_u32(&w, p->nmeta);
+    for (uint32_t i = 0; i < p->nmeta; i++) {
+        w_str(&w, p->meta[i].key);
+        w_str(&w, p->meta[i].value);
+    }
+    w_u32(&w, p->nconsts);
+    for (uint32_t i = 0; i < p->nconsts; i++) {
+        const bc_const *c = &p->consts[i];
+        w_u32(&w, c->type);
+        if (pol_type_numeric((pol_type)c->type)) {
+            char buf[1024];
+            int n = dec_format_exact(&c->num, buf, sizeof buf);
+            if (n < 0 || (size_t)n >= sizeof buf)
+                n = 0; /* constants come from literals and are short */
+            buf[n] = 0;
+            w_str(&w, buf);
+        } else if (c->type == PT_TEXT) {
+            w_str(&w, c->text ? c->text : "");
+        } else {
+            w_u32(&w, (uint32_t)c->i);
+        }
+    }
+    w_u32(&w, p->ninputs);
+    for (uint32_t i = 0; i < p->ninputs; i++) {
+        const bc_input *x = &p->inputs[i];
+        w_str(&w, x->name);
+        w_u32(&w, x->type);
+        w_u32(&w, x->kmin);
+        w_u32(&w, x->kmax);
+        w_str(&w, x->cite);
+        w_str(&w, x->doc);
+        w_pos(&w, x->pos);
+    }
+    w_u32(&w, p->nparams);
+    for (uint32_t i = 0; i < p->nparams; i++) {
+        const bc_param *x = &p->params[i];
+        w_str(&w, x->name);
+        w_u32(&w, x->type);
+        w_u32(&w, x->dated);
+        w_str(&w, x->cite);
+        w_str(&w, x->doc);
+        w_pos(&w, x->pos);
+        w_u32(&w, x->nversions);
+        for (uint32_t j = 0; j < x->nversions; j++) {
+            const bc_version *v = &x->versions[j];
+            w_u32(&w, (uint32_t)v->from);
+            w_u32(&w, (uint32_t)v->to);
+            w_u32(&w, v->k);
+            w_str(&w, v->cite);
+            w_pos(&w, v->pos);
+        }
+    }
+    w_u32(&w, p->nrules);
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        const bc_rule *x = &p->rules[i];
+        w_str(&w, x->name);
+        w_u32(&w, x->type);
+        w_u32(&w, x->is_output);
+        w_u32(&w, x->places);
+        w_u32(&w, x->entry);
+        w_u32(&w, x->end);
+        w_str(&w, x->cite);
+        w_str(&w, x->doc);
+        w_str(&w, x->formula);
+        w_pos(&w, x->pos);
+    }
+    w_u32(&w, p->ntests);
+    for (uint32_t i = 0; i < p->ntests; i++) {
+        const bc_test *t = &p->tests[i];
+        w_str(&w, t->name);
+        w_pos(&w, t->pos);
+        w_u32(&w, t->ngiven);
+        for (uint32_t j = 0; j < t->ngiven; j++) {
+            w_u32(&w, t->given[j].index);
+            w_u32(&w, t->given[j].k);
+            w_pos(&w, t->given[j].pos);
+        }
+        w_u32(&w, t->nexpect);
+        for (uint32_t j = 0; j < t->nexpect; j++) {
+            w_u32(&w, t->expect[j].index);
+            w_u32(&w, t->expect[j].k);
+            w_pos(&w, t->expect[j].pos);
+        }
+    }
+    w_u32(&w, p->ncode);
+    for (uint32_t i = 0; i < p->ncode; i++)
+        w_u32(&w, p->code[i]);
+    w_u32(&w, p->nlines);
+    for (uint32_t i = 0; i < p->nlines; i++) {
+        w_u32(&w, p->lines[i].pc);
+        w_pos(&w, p->lines[i].pos);
+    }
+
+    /* header in front of the payload */
+    wbuf h = {0};
+    w_bytes(&h, BC_MAGIC, 4);
+    w_bytes(&h, BC_PROBE, 4);
+    w_u32(&h, BC_VERSION);
+    w_u32(&h, (uint32_t)w.len);
+    uint64_t hash = fnv1a(w.d, w.len);
+    w_u32(&h, (uint32_t)hash);
+    w_u32(&h, (uint32_t)(hash >> 32));
+    w_bytes(&h, w.d, w.len);
+    free(w.d);
+    *out = h.d;
+    *outlen = h.len;
+}
+
+/* ---- reader ---- */
+typedef struct rbuf {
+    const uint8_t *d;
+    size_t len, at;
+    bool bad;
+    char *err;
+    size_t errlen;
+} rbuf;
+
+static void r_fail(rbuf *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void r_fail(rbuf *r, const char *fmt, ...)
+{
+    if (r->bad)
+        return;
+    r->bad = true;
+    int n = snprintf(r->err, r->errlen, "corrupt bytecode at byte %zu: ", r->at + 24);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < r->errlen)
+        vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+static uint32_t r_u32(rbuf *r)
+{
+    if (r->bad)
+        return 0;
+    if (r->len - r->at < 4) {
+        r_fail(r, "truncated");
+        return 0;
+    }
+    const uint8_t *b = r->d + r->at;
+    r->at += 4;
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* A count of elements each at least `min_size` bytes: must fit in what is left. */
+static uint32_t r_count(rbuf *r, size_t min_size, const char *what)
+{
+    uint32_t n = r_u32(r);
+    if (!r->bad && (size_t)n > (r->len - r->at) / min_size) {
+        r_fail(r, "%s count %u exceeds the file", what, n);
+        return 0;
+    }
+    return n;
+}
+
+static char *r_str(rbuf *r, bool optional)
+{
+    uint32_t n = r_u32(r);
+    if (r->bad)
+        return NULL;
+    if (n == UINT32_MAX) {
+        if (!optional)
+            r_fail(r, "missing string");
+        return NULL;
+    }
+    if (n > r->len - r->at) {
+        r_fail(r, "string length %u exceeds the file", n);
+        return NULL;
+    }
+    if (memchr(r->d + r->at, 0, n)) {
+        r_fail(r, "NUL byte inside a string");
+        return NULL;
+    }
+    char *s = xmalloc((size_t)n + 1);
+    memcpy(s, r->d + r->at, n);
+    s[n] = 0;
+    r->at += n;
+    return s;
+}
+
+static bc_pos r_pos(rbuf *r)
+{
+    bc_pos p;
+    p.line = r_u32(r);
+    p.col = r_u32(r);
+    return p;
+}
+
+bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+    if (len < 24 || memcmp(data, BC_MAGIC, 4) != 0) {
+        snprintf(err, errlen, "not a pol bytecode file (bad magic)");
+        return NULL;
+    }
+    if (memcmp(data + 4, BC_PROBE, 4) != 0) {
+        snprintf(err, errlen, "bytecode file damaged in transfer (line ends or text-mode conversion)");
+        return NULL;
+    }
+    rbuf r = {data, len, 8, false, err, errlen};
+    uint32_t version = r_u32(&r);
+    if (version != BC_VERSION) {
+        snprintf(err, errlen, "bytecode format version %u, this polrun reads version %u; recompile with polc",
+                 version, BC_VERSION);
+        return NULL;
+    }
+    uint32_t plen = r_u32(&r);
+    uint64_t hash = r_u32(&r);
+    hash |= (uint64_t)r_u32(&r) << 32;
+    if ((size_t)plen != len - 24) {
+        snprintf(err, errlen, "bytecode file truncated or padded: payload %zu bytes, header says %u",
+                 len - 24, plen);
+        return NULL;
+    }
+    if (fnv1a(data + 24, plen) != hash) {
+        snprintf(err, errlen, "bytecode file corrupt: checksum mismatch");
+        return NULL;
+    }
+    r.d = data + 24;
+    r.len = plen;
+    r.at = 0;
+
+    bc_program *p = xmalloc(sizeof *p);
+    p->name = r_str(&r, true);
+    p->source = r_str(&r, true);
+    p->nmeta = r_count(&r, 8, "metadata");
+    p->meta = xmalloc(sizeof *p->meta * p->nmeta);
+    for (uint32_t i = 0; i < p->nmeta && !r.bad; i++) {
+        p->meta[i].key = r_str(&r, false);
+        p->meta[i].value = r_str(&r, false);
+    }
+    p->nconsts = r_count(&r, 8, "constant");
+    p->consts = xmalloc(sizeof *p->consts * p->nconsts);
+    for (uint32_t i = 0; i < p->nconsts; i++)
+        dec_init(&p->consts[i].num);
+    for (uint32_t i = 0; i < p->nconsts && !r.bad; i++) {
+        bc_const *c = &p->consts[i];
+        uint32_t t = r_u32(&r);
+        if (t == PT_VOID || t >= PT__COUNT) {
+            r_fail(&r, "constant %u has invalid type %u", i, t);
+            break;
+        }
+        c->type = (uint8_t)t;
+        if (pol_type_numeric((pol_type)t)) {
+            char *s = r_str(&r, false);
+            if (s && dec_parse(&c->num, s, strlen(s)) != DEC_OK)
+                r_fail(&r, "constant %u is not a number", i);
+            free(s);
+        } else if (t == PT_TEXT) {
+            c->text = r_str(&r, false);
+        } else {
+            c->i = (int32_t)r_u32(&r);
+            if (t == PT_BOOL && (uint32_t)c->i > 1)
+                r_fail(&r, "constant %u is not a boolean", i);
+        }
+    }
+    p->ninputs = r_count(&r, 28, "input");
+    p->inputs = xmalloc(sizeof *p->inputs * p->ninputs);
+    for (uint32_t i = 0; i < p->ninputs && !r.bad; i++) {
+        bc_input *x = &p->inputs[i];
+        x->name = r_str(&r, false);
+        x->type = (uint8_t)r_u32(&r);
+        x->kmin = r_u32(&r);
+        x->kmax = r_u32(&r);
+        x->cite = r_str(&r, true);
+        x->doc = r_str(&r, true);
+        x->pos = r_pos(&r);
+    }
+    p->nparams = r_count(&r, 32, "parameter");
+    p->params = xmalloc(sizeof *p->params * p->nparams);
+    for (uint32_t i = 0; i < p->nparams && !r.bad; i++) {
+        bc_param *x = &p->params[i];
+        x->name = r_str(&r, false);
+        x->type = (uint8_t)r_u32(&r);
+        x->dated = (uint8_t)r_u32(&r);
+        x->cite = r_str(&r, true);
+        x->doc = r_str(&r, true);
+        x->pos = r_pos(&r);
+        x->nversions = r_count(&r, 24, "version");
+        x->versions = xmalloc(sizeof *x->versions * x->nversions);
+        for (uint32_t j = 0; j < x->nversions && !r.bad; j++) {
+            bc_version *v = &x->versions[j];
+            v->from = (int32_t)r_u32(&r);
+            v->to = (int32_t)r_u32(&r);
+            v->k = r_u32(&r);
+            v->cite = r_str(&r, true);
+            v->pos = r_pos(&r);
+        }
+    }
+    p->nrules = r_count(&r, 36, "rule");
+    p->rules = xmalloc(sizeof *p->rules * p->nrules);
+    for (uint32_t i = 0; i < p->nrules && !r.bad; i++) {
+        bc_rule *x = &p->rules[i];
+        x->name = r_str(&r, false);
+        x->type = (uint8_t)r_u32(&r);
+        x->is_output = (uint8_t)r_u32(&r);
+        uint32_t places = r_u32(&r);
+        if (places > 60)
+            r_fail(&r, "rule %u prints with %u places", i, places);
+        x->places = (uint8_t)places;
+        x->entry = r_u32(&r);
+        x->end = r_u32(&r);
+        x->cite = r_str(&r, true);
+        x->doc = r_str(&r, true);
+        x->formula = r_str(&r, true);
+        x->pos = r_pos(&r);
+    }
+    p->ntests = r_count(&r, 20, "test");
+    p->tests = xmalloc(sizeof *p->tests * p->ntests);
+    for (uint32_t i = 0; i < p->ntests && !r.bad; i++) {
+        bc_test *t = &p->tests[i];
+        t->name = r_str(&r, false);
+        t->pos = r_pos(&r);
+        t->ngiven = r_count(&r, 16, "test input");
+        t->given = xmalloc(sizeof *t->given * t->ngiven);
+        for (uint32_t j = 0; j < t->ngiven && !r.bad; j++) {
+            t->given[j].index = r_u32(&r);
+            t->given[j].k = r_u32(&r);
+            t->given[j].pos = r_pos(&r);
+        }
+        t->nexpect = r_count(&r, 16, "test expectation");
+        t->expect = xmalloc(sizeof *t->expect * t->nexpect);
+        for (uint32_t j = 0; j < t->nexpect && !r.bad; j++) {
+            t->expect[j].index = r_u32(&r);
+            t->expect[j].k = r_u32(&r);
+            t->expect[j].pos = r_pos(&r);
+        }
+    }
+    p->ncode = r_count(&r, 4, "code word");
+    p->code = xmalloc(sizeof *p->code * p->ncode);
+    for (uint32_t i = 0; i < p->ncode && !r.bad; i++)
+        p->code[i] = r_u32(&r);
+    p->nlines = r_count(&r, 12, "line entry");
+    p->lines = xmalloc(sizeof *p->lines * p->nlines);
+    for (uint32_t i = 0; i < p->nlines && !r.bad; i++) {
+        p->lines[i].pc = r_u32(&r);
+        p->lines[i].pos = r_pos(&r);
+    }
+    if (!r.bad && r.at != r.len)
+        r_fail(&r, "%zu bytes of trailing data", r.len - r.at);
+    if (r.bad) {
+        bc_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* ---- verifier ---- */
+#define BC_MAX_STACK 1024
+
+static bool vfail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool vfail(char *err, size_t errlen, const char *fmt, ...)
+{
+    int n = snprintf(err, errlen, "invalid bytecode: ");
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < errlen)
+        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static bool type_ok(uint32_t t) { return t > PT_VOID && t < PT__COUNT; }
+
+static bool verify_block(bc_program *p, uint32_t ri, char *err, size_t errlen)
+{
+    const bc_rule *rule = &p->rules[ri];
+    uint32_t a = rule->entry, b = rule->end;
+    size_t n = b - a;
+    /* depth[i] = stack depth before word a+i, -1 unknown, -2 not an instruction start */
+    int32_t *depth = malloc(sizeof *depth * (n ? n : 1));
+    uint32_t *work = malloc(sizeof *work * (n ? n : 1));
+    if (!depth || !work) {
+        fputs("pol: out of memory\n", stderr);
+        abort();
+    }
+    bool ok = true;
+    /* pass 1: mark instruction starts and check operands */
+    for (size_t i = 0; i < n; i++)
+        depth[i] = -2;
+    for (uint32_t pc = a; pc < b && ok;) {
+        uint32_t op = p->code[pc];
+        if (op >= OP__COUNT) {
+            ok = vfail(err, errlen, "unknown opcode %u at %u", op, pc);
+            break;
+        }
+        const char *kinds = op_operands[op];
+        size_t nops = strlen(kinds);
+        if (nops > b - pc - 1) {
+            ok = vfail(err, errlen, "%s at %u runs past the end of rule %s", op_names[op], pc, rule->name);
+            break;
+        }
+        for (size_t k = 0; k < nops && ok; k++) {
+            uint32_t v = p->code[pc + 1 + k];
+            switch (kinds[k]) {
+            case 'K': if (v >= p->nconsts) ok = vfail(err, errlen, "constant %u out of range at %u", v, pc); break;
+            case 'I': if (v >= p->ninputs) ok = vfail(err, errlen, "input %u out of range at %u", v, pc); break;
+            case 'P':
+                if (v >= p->nparams)
+                    ok = vfail(err, errlen, "parameter %u out of range at %u", v, pc);
+                else if ((op == OP_PARAM_AT) != (p->params[v].dated != 0))
+                    ok = vfail(err, errlen, "parameter %s used with the wrong lookup at %u", p->params[v].name, pc);
+                break;
+            case 'R': if (v >= p->nrules) ok = vfail(err, errlen, "rule %u out of range at %u", v, pc); break;
+            case 'T': if (v < a || v >= b) ok = vfail(err, errlen, "jump target %u outside rule %s at %u", v, rule->name, pc); break;
+            case 'N': if ((int32_t)v < -DEC_MAX_PLACES || (int32_t)v > DEC_MAX_PLACES) ok = vfail(err, errlen, "rounding places %d at %u", (int32_t)v, pc); break;
+            case 'M': if (v >= DEC_MODE_COUNT) ok = vfail(err, errlen, "rounding mode %u at %u", v, pc); break;
+            default: break;
+            }
+        }
+        if (op == OP_RET && p->code[pc + 1] != ri)
+            ok = vfail(err, errlen, "RET of another rule at %u", pc);
+        if (op == OP_FAIL && ok && p->consts[p->code[pc + 1]].type != PT_TEXT)
+            ok = vfail(err, errlen, "FAIL without a message at %u", pc);
+        depth[pc - a] = -1;
+        pc += 1 + (uint32_t)nops;
+    }
+    /* pass 2: abstract interpretation of stack depth over the block's graph */
+    size_t nwork = 0;
+    if (ok && n > 0) {
+        depth[0] = 0;
+        work[nwork++] = a;
+    } else if (ok) {
+        ok = vfail(err, errlen, "rule %s has no code", rule->name);
+    }
+    while (ok && nwork > 0) {
+        uint32_t pc = work[--nwork];
+        int32_t d = depth[pc - a];
+        uint32_t op = p->code[pc];
+        uint32_t next = pc + 1 + (uint32_t)strlen(op_operands[op]);
+        if (d < op_pops[op]) {
+            ok = vfail(err, errlen, "stack underflow at %u (%s)", pc, op_names[op]);
+            break;
+        }
+        int32_t nd = d - op_pops[op] + op_pushes[op];
+        if (nd > BC_MAX_STACK) {
+            ok = vfail(err, errlen, "stack deeper than %d at %u", BC_MAX_STACK, pc);
+            break;
+        }
+        if ((uint32_t)nd > p->max_stack)
+            p->max_stack = (uint32_t)nd;
+        uint32_t succ[2];
+        int nsucc = 0;
+        if (op == OP_RET) {
+            if (d != 1)
+                ok = vfail(err, errlen, "RET with %d values on the stack at %u", d, pc);
+        } else if (op == OP_FAIL) {
+            /* ends the evaluation */
+        } else if (op == OP_JMP) {
+            succ[nsucc++] = p->code[pc + 1];
+        } else {
+            if (op == OP_JMPF)
+                succ[nsucc++] = p->code[pc + 1];
+            if (next >= b)
+                ok = vfail(err, errlen, "rule %s falls off its end at %u", rule->name, pc);
+            else
+                succ[nsucc++] = next;
+        }
+        for (int s = 0; s < nsucc && ok; s++) {
+            int32_t *slot = &depth[succ[s] - a];
+            if (*slot == -2)
+                ok = vfail(err, errlen, "jump into the middle of an instruction at %u", pc);
+            else if (*slot == -1) {
+                *slot = nd;
+                work[nwork++] = succ[s];
+            } else if (*slot != nd)
+                ok = vfail(err, errlen, "inconsistent stack depth at %u", succ[s]);
+        }
+    }
+    free(depth);
+    free(work);
+    return ok;
+}
+
+bool bc_verify(bc_program *p, char *err, size_t errlen)
+{
+    p->max_stack = 0;
+    for (uint32_t i = 0; i < p->nconsts; i++)
+        if (!type_ok(p->consts[i].type) || (p->consts[i].type == PT_TEXT && !p->consts[i].text))
+            return vfail(err, errlen, "constant %u malformed", i);
+    for (uint32_t i = 0; i < p->ninputs; i++) {
+        const bc_input *x = &p->inputs[i];
+        if (!type_ok(x->type))
+            return vfail(err, errlen, "input %u has invalid type", i);
+        if ((x->kmin != BC_NONE && x->kmin >= p->nconsts) || (x->kmax != BC_NONE && x->kmax >= p->nconsts))
+            return vfail(err, errlen, "input %s has a bound out of range", x->name);
+    }
+    for (uint32_t i = 0; i < p->nparams; i++) {
+        const bc_param *x = &p->params[i];
+        if (!type_ok(x->type) || x->dated > 1)
+            return vfail(err, errlen, "parameter %u malformed", i);
+        if (x->nversions == 0 || (!x->dated && x->nversions != 1))
+            return vfail(err, errlen, "parameter %s has %u versions", x->name, x->nversions);
+        for (uint32_t j = 0; j < x->nversions; j++) {
+            const bc_version *v = &x->versions[j];
+            if (v->k >= p->nconsts || v->from > v->to)
+                return vfail(err, errlen, "parameter %s version %u malformed", x->name, j);
+            if (p->consts[v->k].type != x->type &&
+                !(pol_type_numeric((pol_type)x->type) && pol_type_numeric((pol_type)p->consts[v->k].type)))
+                return vfail(err, errlen, "parameter %s version %u has a value of another type", x->name, j);
+            if (j > 0 && v->from <= x->versions[j - 1].to)
+                return vfail(err, errlen, "parameter %s versions overlap or are unsorted", x->name);
+        }
+    }
+    for (uint32_t i = 0; i < p->ntests; i++) {
+        const bc_test *t = &p->tests[i];
+        for (uint32_t j = 0; j < t->ngiven; j++)
+            if (t->given[j].index >= p->ninputs || t->given[j].k >= p->nconsts)
+                return vfail(err, errlen, "test %u input out of range", i);
+        for (uint32_t j = 0; j < t->nexpect; j++)
+            if (t->expect[j].index >= p->nrules || t->expect[j].k >= p->nconsts)
+                return vfail(err, errlen, "test %u expectation out of range", i);
+    }
+    uint32_t prev_end = 0;
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        const bc_rule *x = &p->rules[i];
+        if (!type_ok(x->type) || x->is_output > 1)
+            return vfail(err, errlen, "rule %u malformed", i);
+        if (x->entry < prev_end || x->entry >= x->end || x->end > p->ncode)
+            return vfail(err, errlen, "rule %s code block [%u,%u) out of order or range", x->name, x->entry, x->end);
+        prev_end = x->end;
+        if (!verify_block(p, i, err, errlen))
+            return false;
+    }
+    for (uint32_t i = 1; i < p->nlines; i++)
+        if (p->lines[i].pc < p->lines[i - 1].pc)
+            return vfail(err, errlen, "line table unsorted");
+    return true;
+}
+
+bc_pos bc_pos_at(const bc_program *p, uint32_t pc)
+{
+    bc_pos pos = {0, 0};
+    uint32_t lo = 0, hi = p->nlines;
+    while (lo < hi) { /* last entry with entry.pc <= pc */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (p->lines[mid].pc <= pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > 0)
+        pos = p->lines[lo - 1].pos;
+    return pos;
+}
+
+void bc_const_text(const bc_program *p, uint32_t k, char *buf, size_t cap)
+{
+    if (k >= p->nconsts) {
+        snprintf(buf, cap, "?");
+        return;
+    }
+    const bc_const *c = &p->consts[k];
+    char tmp[16];
+    switch (c->type) {
+    case PT_BOOL: snprintf(buf, cap, "%s", c->i ? "true" : "false"); break;
+    case PT_DATE: cd_format_date(c->i, tmp); snprintf(buf, cap, "%s", tmp); break;
+    case PT_MONTH: cd_format_month(c->i, tmp); snprintf(buf, cap, "%s", tmp); break;
+    case PT_TEXT: snprintf(buf, cap, "\"%s\"", c->text ? c->text : ""); break;
+    default:
+        if (dec_format_exact(&c->num, buf, cap) < 0)
+            snprintf(buf, cap, "?");
+        if (c->type == PT_RATE) {
+            /* also show as written, e.g. 0.05 (5%) — the value is what counts */
+        }
+        break;
+    }
+}
+
+static void range_text(int32_t from, int32_t to, char *buf, size_t cap)
+{
+    char a[16] = "", b[16] = "";
+    if (from != BC_OPEN_LO)
+        cd_format_date(from, a);
+    if (to != BC_OPEN_HI)
+        cd_format_date(to, b);
+    snprintf(buf, cap, "%s..%s", a, b);
+}
+
+void bc_disassemble(const bc_program *p, FILE *out)
+{
+    char buf[512], rng[40];
+    fprintf(out, "; policy %s (from %s), bytecode format %u\n", p->name ? p->name : "?",
+            p->source ? p->source : "?", BC_VERSION);
+    for (uint32_t i = 0; i < p->nmeta; i++)
+        fprintf(out, ";   %s: %s\n", p->meta[i].key, p->meta[i].value);
+    fprintf(out, "constants %u\n", p->nconsts);
+    for (uint32_t i = 0; i < p->nconsts; i++) {
+        bc_const_text(p, i, buf, sizeof buf);
+        fprintf(out, "  K%-4u %-8s %s\n", i, pol_type_name((pol_type)p->consts[i].type), buf);
+    }
+    fprintf(out, "inputs %u\n", p->ninputs);
+    for (uint32_t i = 0; i < p->ninputs; i++) {
+        const bc_input *x = &p->inputs[i];
+        fprintf(out, "  I%-4u %s: %s", i, x->name, pol_type_name((pol_type)x->type));
+        if (x->kmin != BC_NONE || x->kmax != BC_NONE) {
+            char lo[64] = "", hi[64] = "";
+            if (x->kmin != BC_NONE)
+                bc_const_text(p, x->kmin, lo, sizeof lo);
+            if (x->kmax != BC_NONE)
+                bc_const_text(p, x->kmax, hi, sizeof hi);
+            fprintf(out, " in %s..%s", lo, hi);
+        }
+        fprintf(out, "\n");
+    }
+    fprintf(out, "parameters %u\n", p->nparams);
+    for (uint32_t i = 0; i < p->nparams; i++) {
+        const bc_param *x = &p->params[i];
+        fprintf(out, "  P%-4u %s: %s%s\n", i, x->name, pol_type_name((pol_type)x->type),
+                x->dated ? " (dated)" : "");
+        for (uint32_t j = 0; j < x->nversions; j++) {
+            range_text(x->versions[j].from, x->versions[j].to, rng, sizeof rng);
+            bc_const_text(p, x->versions[j].k, buf, sizeof buf);
+            fprintf(out, "        %-22s = %s  [%s]\n", x->dated ? rng : "", buf,
+                    x->versions[j].cite ? x->versions[j].cite : "");
+        }
+    }
+    fprintf(out, "rules %u\n", p->nrules);
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        const bc_rule *x = &p->rules[i];
+        fprintf(out, "  R%-4u %s %s: %s  [%s]  code %u..%u\n", i, x->is_output ? "output" : "rule",
+                x->name, pol_type_name((pol_type)x->type), x->cite ? x->cite : "", x->entry, x->end);
+        for (uint32_t pc = x->entry; pc < x->end && pc < p->ncode;) {
+            uint32_t op = p->code[pc];
+            if (op >= OP__COUNT) {
+                fprintf(out, "    %5u  ??? %u\n", pc, op);
+                pc++;
+                continue;
+            }
+            bc_pos pos = bc_pos_at(p, pc);
+            fprintf(out, "    %5u  %-9s", pc, op_names[op]);
+            const char *kinds = op_operands[op];
+            size_t nops = strlen(kinds);
+            char note[600] = "";
+            for (size_t k = 0; k < nops && pc + 1 + k < x->end; k++) {
+                uint32_t v = p->code[pc + 1 + k];
+                switch (kinds[k]) {
+                case 'K':
+                    fprintf(out, " K%u", v);
+                    bc_const_text(p, v, buf, sizeof buf);
+                    snprintf(note, sizeof note, "%s", buf);
+                    break;
+                case 'I': fprintf(out, " I%u", v); if (v < p->ninputs) snprintf(note, sizeof note, "%s", p->inputs[v].name); break;
+                case 'P': fprintf(out, " P%u", v); if (v < p->nparams) snprintf(note, sizeof note, "%s", p->params[v].name); break;
+                case 'R': fprintf(out, " R%u", v); if (v < p->nrules) snprintf(note, sizeof note, "%s", p->rules[v].name); break;
+                case 'T': fprintf(out, " ->%u", v); break;
+                case 'N': fprintf(out, " %d", (int32_t)v); break;
+                case 'M': fprintf(out, " %s", v < DEC_MODE_COUNT ? dec_mode_name((dec_mode)v) : "?"); break;
+                default: fprintf(out, " %u", v); break;
+                }
+            }
+            fprintf(out, "%*s; %u:%u %s\n", 6, "", pos.line, pos.col, note);
+            pc += 1 + (uint32_t)nops;
+        }
+    }
+    fprintf(out, "tests %u\n", p->ntests);
+    for (uint32_t i = 0; i < p->ntests; i++)
+        fprintf(out, "  T%-4u \"%s\": %u inputs, %u expectations\n", i, p->tests[i].name,
+                p->tests[i].ngiven, p->tests[i].nexpect);
+}

@@ -1,0 +1,153 @@
+/* bytecode.h -- a compiled policy in memory, and its file format.
+ *
+ * bc_program is what the code generator (compiler/codegen.c) builds and what
+ * the VM (runtime/vm.c) runs: constants, the policy's interface (inputs,
+ * parameters with dated versions, rules and outputs), its tests, the code
+ * words and a position table mapping code to `file:line:col`.  bc_write()
+ * serialises it deterministically (same program, same bytes); bc_read()
+ * parses a file defensively and bc_verify() checks every index, jump target
+ * and stack depth before anything runs.  The format is documented in
+ * docs/bytecode.md; the opcodes are listed once, in runtime/opcodes.h.
+ *
+ * Ownership: a bc_program owns all its strings and arrays; bc_free() releases
+ * them.  bc_read() returns a new program or NULL with a message in err.
+ */
+#ifndef POL_BYTECODE_H
+#define POL_BYTECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dec.h"
+#include "opcodes.h"
+
+#define BC_MAGIC "\x7fPOL"      /* 4 bytes                                    */
+#define BC_PROBE "\r\n\x1a\n"   /* catches text-mode and line-ending mangling */
+#define BC_VERSION 1u           /* bump on any incompatible change            */
+
+/* Value types.  Numbers of every kind are exact decimals at run time; the
+ * kinds matter to the checker (units) and to output formatting. */
+typedef enum {
+    PT_VOID = 0,
+    PT_BOOL,
+    PT_INT,
+    PT_DEC,
+    PT_RATE,
+    PT_MONEY,
+    PT_DATE,
+    PT_MONTH,
+    PT_TEXT,
+    PT__COUNT
+} pol_type;
+
+const char *pol_type_name(pol_type t);  /* "money", ... */
+bool pol_type_numeric(pol_type t);
+
+#define BC_OPEN_LO INT32_MIN           /* version range with no start       */
+#define BC_OPEN_HI INT32_MAX           /* version range with no end         */
+#define BC_NONE UINT32_MAX             /* "no index"                        */
+
+typedef struct bc_pos { uint32_t line, col; } bc_pos;
+
+typedef struct bc_const {
+    uint8_t type;      /* pol_type                                           */
+    dec_t num;         /* numeric types                                      */
+    int32_t i;         /* BOOL (0/1), DATE (days), MONTH                      */
+    char *text;        /* TEXT                                               */
+} bc_const;
+
+typedef struct bc_input {
+    char *name;
+    uint8_t type;
+    uint32_t kmin, kmax;  /* constants bounding the value, or BC_NONE        */
+    char *cite, *doc;
+    bc_pos pos;
+} bc_input;
+
+typedef struct bc_version {
+    int32_t from, to;     /* inclusive day numbers, BC_OPEN_LO/BC_OPEN_HI     */
+    uint32_t k;           /* constant holding the value                       */
+    char *cite;
+    bc_pos pos;
+} bc_version;
+
+typedef struct bc_param {
+    char *name;
+    uint8_t type;
+    uint8_t dated;        /* looked up by date (PARAM_AT) or not (PARAM)      */
+    uint32_t nversions;
+    bc_version *versions; /* sorted by `from`, non-overlapping                */
+    char *cite, *doc;
+    bc_pos pos;
+} bc_param;
+
+typedef struct bc_rule {
+    char *name;
+    uint8_t type;
+    uint8_t is_output;
+    uint8_t places;       /* outputs: minimum fractional digits when printed  */
+    uint32_t entry, end;  /* code block [entry, end)                         */
+    char *cite, *doc;
+    char *formula;        /* the formula's source text, for explanations      */
+    bc_pos pos;
+} bc_rule;
+
+typedef struct bc_assign { uint32_t index, k; bc_pos pos; } bc_assign;
+
+typedef struct bc_test {
+    char *name;
+    bc_pos pos;
+    uint32_t ngiven, nexpect;
+    bc_assign *given;     /* input index := constant                         */
+    bc_assign *expect;    /* rule index must equal constant                  */
+} bc_test;
+
+typedef struct bc_lineinfo { uint32_t pc; bc_pos pos; } bc_lineinfo;
+
+typedef struct bc_meta { char *key, *value; } bc_meta;
+
+typedef struct bc_program {
+    char *name;           /* the policy's title                              */
+    char *source;         /* the .pol file name it was compiled from         */
+    uint32_t nmeta;
+    bc_meta *meta;        /* region, issuer, document, date, ...             */
+    uint32_t nconsts, ninputs, nparams, nrules, ntests, ncode, nlines;
+    bc_const *consts;
+    bc_input *inputs;
+    bc_param *params;
+    bc_rule *rules;
+    bc_test *tests;
+    uint32_t *code;
+    bc_lineinfo *lines;   /* sorted by pc; position of code from pc onward   */
+    uint32_t max_stack;   /* filled by bc_verify                             */
+} bc_program;
+
+void bc_free(bc_program *p);
+
+/* Serialise p to a malloc'd buffer (*out, *len).  Deterministic. */
+void bc_write(const bc_program *p, uint8_t **out, size_t *len);
+/* Parse a buffer; returns NULL and writes a message into err on any defect. */
+bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen);
+/* Check indices, jump targets, block structure and stack depth; fills
+ * p->max_stack.  Returns true, or false with a message. */
+bool bc_verify(bc_program *p, char *err, size_t errlen);
+
+/* Operand kinds, stack effect and name of an opcode (from opcodes.h). */
+const char *bc_op_name(uint32_t op);
+const char *bc_op_operands(uint32_t op);
+int bc_op_pops(uint32_t op);
+int bc_op_pushes(uint32_t op);
+const char *bc_op_doc(uint32_t op);
+
+/* Position of the instruction at pc (from the line table). */
+bc_pos bc_pos_at(const bc_program *p, uint32_t pc);
+
+/* Human-readable listing of the whole program. */
+void bc_disassemble(const bc_program *p, FILE *out);
+
+/* Text of a constant for messages and listings (types formatted per kind). */
+void bc_const_text(const bc_program *p, uint32_t k, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,55 @@
+/* opcodes.h -- THE list of pol's opcodes.  Everything else expands it.
+ *
+ * OP(NAME, operands, pops, pushes, doc): `operands` is the number of 32-bit
+ * operand words after the opcode word; `pops`/`pushes` are the fixed stack
+ * effect the verifier checks (runtime/bytecode.c), the disassembler prints
+ * (bc_disassemble) and the VM relies on (runtime/vm.c).  The doc string says
+ * operands, then effect, as Lua's lopcodes.h does.
+ *
+ * Notes
+ *  - Code is an array of uint32 words.  Each rule's code is one block that
+ *    starts at its entry with an empty stack and ends in RET with one value.
+ *  - Jump targets are absolute word indices and must stay inside the block.
+ *  - Every value carries a tag; each opcode checks the tags it needs, so even
+ *    a verified-but-hostile file yields an error, never a crash.
+ *  - Operand kinds (for the verifier): K constant, I input, P parameter,
+ *    R rule, T jump target, N a signed number, M a rounding mode.
+ */
+#ifndef POL_OPCODES_H
+#define POL_OPCODES_H
+
+/*  name       operand kinds  pops pushes  doc */
+#define POL_OPCODES(OP)                                                                   \
+    OP(CONST,    "K",  0, 1, "K      push constant K")                                     \
+    OP(INPUT,    "I",  0, 1, "I      push the scenario's value of input I")                \
+    OP(PARAM,    "P",  0, 1, "P      push the value of undated parameter P")              \
+    OP(PARAM_AT, "P",  1, 1, "P      pop date D; push P's version covering D (error if none)") \
+    OP(RULE,     "R",  0, 1, "R      push rule R's value, evaluating R first if needed")  \
+    OP(RET,      "R",  1, 0, "R      pop v; rule R := v; return to the caller, which pushes v") \
+    OP(ADD,      "",   2, 1, "       pop b, a; push a + b")                                \
+    OP(SUB,      "",   2, 1, "       pop b, a; push a - b")                                \
+    OP(MUL,      "",   2, 1, "       pop b, a; push a * b")                                \
+    OP(DIV,      "",   2, 1, "       pop b, a; push a / b, exact (error if b = 0)")       \
+    OP(NEG,      "",   1, 1, "       pop a; push -a")                                      \
+    OP(MIN,      "",   2, 1, "       pop b, a; push the smaller")                          \
+    OP(MAX,      "",   2, 1, "       pop b, a; push the larger")                           \
+    OP(ROUND,    "NM", 1, 1, "N M    pop a; push a rounded to N places (N<0: tens...) in mode M") \
+    OP(EQ,       "",   2, 1, "       pop b, a; push a = b")                                \
+    OP(NE,       "",   2, 1, "       pop b, a; push a != b")                               \
+    OP(LT,       "",   2, 1, "       pop b, a; push a < b")                                \
+    OP(LE,       "",   2, 1, "       pop b, a; push a <= b")                               \
+    OP(GT,       "",   2, 1, "       pop b, a; push a > b")                                \
+    OP(GE,       "",   2, 1, "       pop b, a; push a >= b")                               \
+    OP(NOT,      "",   1, 1, "       pop boolean a; push not a")                           \
+    OP(JMP,      "T",  0, 0, "T      jump to T")                                           \
+    OP(JMPF,     "T",  1, 0, "T      pop boolean c; if c is false jump to T")             \
+    OP(FAIL,     "K",  0, 0, "K      stop with the error message in text constant K")
+
+typedef enum {
+#define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,
+    POL_OPCODES(POL_OP_ENUM)
+#undef POL_OP_ENUM
+    OP__COUNT
+} pol_opcode;
+
+#endif

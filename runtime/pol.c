@@ -1,0 +1,863 @@
+/* pol.c -- libpol: policies, evaluators, scenario inputs, outputs,
+ * explanations and the policy's own tests (pol.h). */
+#include "pol.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caldate.h"
+
+struct pol_policy {
+    bc_program *prog;
+    uint32_t *in_tab, *rule_tab; /* open-addressing name -> index+1 tables */
+    uint32_t in_cap, rule_cap;
+};
+
+struct pol_eval {
+    const pol_policy *pol;
+    vm_state *vm;
+    char **text_inputs;  /* owned copies of TEXT inputs                      */
+    uint8_t *seen;       /* per input: set by the current record             */
+    bool ok;             /* last run succeeded                               */
+};
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) {
+        fputs("pol: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static void build_table(uint32_t **tab, uint32_t *cap, uint32_t n, const char *(*name)(const bc_program *, uint32_t),
+                        const bc_program *p)
+{
+    *cap = 8;
+    while (*cap < n * 2 + 2)
+        *cap *= 2;
+    *tab = xcalloc(*cap, sizeof **tab);
+    for (uint32_t i = 0; i < n; i++) {
+        const char *s = name(p, i);
+        for (uint32_t h = hash_bytes(s, strlen(s)) & (*cap - 1);; h = (h + 1) & (*cap - 1)) {
+            if (!(*tab)[h]) {
+                (*tab)[h] = i + 1;
+                break;
+            }
+        }
+    }
+}
+
+static const char *input_name(const bc_program *p, uint32_t i) { return p->inputs[i].name; }
+static const char *rule_name(const bc_program *p, uint32_t i) { return p->rules[i].name; }
+
+static int find_in(const uint32_t *tab, uint32_t cap, const char *(*name)(const bc_program *, uint32_t),
+                   const bc_program *p, const char *s, size_t n)
+{
+    for (uint32_t h = hash_bytes(s, n) & (cap - 1);; h = (h + 1) & (cap - 1)) {
+        uint32_t v = tab[h];
+        if (!v)
+            return -1;
+        const char *cand = name(p, v - 1);
+        if (strlen(cand) == n && memcmp(cand, s, n) == 0)
+            return (int)(v - 1);
+    }
+}
+
+pol_policy *pol_policy_adopt(bc_program *prog, char *err, size_t errlen)
+{
+    if (!bc_verify(prog, err, errlen)) {
+        bc_free(prog);
+        return NULL;
+    }
+    pol_policy *pol = xcalloc(1, sizeof *pol);
+    pol->prog = prog;
+    build_table(&pol->in_tab, &pol->in_cap, prog->ninputs, input_name, prog);
+    build_table(&pol->rule_tab, &pol->rule_cap, prog->nrules, rule_name, prog);
+    return pol;
+}
+
+pol_policy *pol_policy_from_bytes(const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+    bc_program *p = bc_read(data, len, err, errlen);
+    return p ? pol_policy_adopt(p, err, errlen) : NULL;
+}
+
+pol_policy *pol_policy_load(const char *path, char *err, size_t errlen)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        snprintf(err, errlen, "%s: cannot open", path);
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    uint8_t *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            fclose(fp);
+            snprintf(err, errlen, "%s: out of memory", path);
+            return NULL;
+        }
+        n += fread(buf + n, 1, cap - n, fp);
+        if (n < cap)
+            break;
+        if (cap >= (1u << 30)) {
+            free(buf);
+            fclose(fp);
+            snprintf(err, errlen, "%s: larger than 1 GiB", path);
+            return NULL;
+        }
+        cap *= 2;
+        uint8_t *nb = realloc(buf, cap);
+        if (!nb)
+            free(buf);
+        buf = nb;
+    }
+    bool rerr = ferror(fp);
+    fclose(fp);
+    if (rerr) {
+        free(buf);
+        snprintf(err, errlen, "%s: read error", path);
+        return NULL;
+    }
+    char inner[400];
+    pol_policy *pol = pol_policy_from_bytes(buf, n, inner, sizeof inner);
+    free(buf);
+    if (!pol)
+        snprintf(err, errlen, "%s: %s", path, inner);
+    return pol;
+}
+
+void pol_policy_free(pol_policy *pol)
+{
+    if (!pol)
+        return;
+    bc_free(pol->prog);
+    free(pol->in_tab);
+    free(pol->rule_tab);
+    free(pol);
+}
+
+const bc_program *pol_policy_program(const pol_policy *pol) { return pol->prog; }
+
+int pol_find_input(const pol_policy *pol, const char *name, size_t len)
+{
+    return find_in(pol->in_tab, pol->in_cap, input_name, pol->prog, name, len);
+}
+
+int pol_find_rule(const pol_policy *pol, const char *name, size_t len)
+{
+    return find_in(pol->rule_tab, pol->rule_cap, rule_name, pol->prog, name, len);
+}
+
+static void json_opt(sc_buf *b, const char *key, const char *v)
+{
+    sc_buf_putc(b, ',');
+    sc_buf_json_string(b, key, strlen(key));
+    sc_buf_putc(b, ':');
+    if (v)
+        sc_buf_json_string(b, v, strlen(v));
+    else
+        sc_buf_puts(b, "null");
+}
+
+void pol_policy_interface_json(const pol_policy *pol, sc_buf *b)
+{
+    const bc_program *p = pol->prog;
+    char tmp[512];
+    sc_buf_puts(b, "{\"policy\":");
+    sc_buf_json_string(b, p->name, strlen(p->name));
+    sc_buf_puts(b, ",\"source\":");
+    sc_buf_json_string(b, p->source ? p->source : "", p->source ? strlen(p->source) : 0);
+    sc_buf_puts(b, ",\"meta\":{");
+    for (uint32_t i = 0; i < p->nmeta; i++) {
+        if (i)
+            sc_buf_putc(b, ',');
+        sc_buf_json_string(b, p->meta[i].key, strlen(p->meta[i].key));
+        sc_buf_putc(b, ':');
+        sc_buf_json_string(b, p->meta[i].value, strlen(p->meta[i].value));
+    }
+    sc_buf_puts(b, "},\"inputs\":[");
+    for (uint32_t i = 0; i < p->ninputs; i++) {
+        const bc_input *x = &p->inputs[i];
+        sc_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+        sc_buf_json_string(b, x->name, strlen(x->name));
+        sc_buf_printf(b, ",\"type\":\"%s\"", pol_type_name((pol_type)x->type));
+        if (x->kmin != BC_NONE) {
+            bc_const_text(p, x->kmin, tmp, sizeof tmp);
+            json_opt(b, "min", tmp);
+        }
+        if (x->kmax != BC_NONE) {
+            bc_const_text(p, x->kmax, tmp, sizeof tmp);
+            json_opt(b, "max", tmp);
+        }
+        json_opt(b, "cite", x->cite);
+        json_opt(b, "note", x->doc);
+        sc_buf_putc(b, '}');
+    }
+    sc_buf_puts(b, "],\"outputs\":[");
+    bool first = true;
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        const bc_rule *x = &p->rules[i];
+        if (!x->is_output)
+            continue;
+        sc_buf_puts(b, first ? "{\"name\":" : ",{\"name\":");
+        first = false;
+        sc_buf_json_string(b, x->name, strlen(x->name));
+        sc_buf_printf(b, ",\"type\":\"%s\",\"places\":%u", pol_type_name((pol_type)x->type), x->places);
+        json_opt(b, "cite", x->cite);
+        json_opt(b, "note", x->doc);
+        sc_buf_putc(b, '}');
+    }
+    sc_buf_puts(b, "]}");
+}
+
+/* ---- evaluation ---- */
+pol_eval *pol_eval_new(const pol_policy *pol)
+{
+    pol_eval *ev = xcalloc(1, sizeof *ev);
+    ev->pol = pol;
+    ev->vm = vm_new(pol->prog);
+    ev->text_inputs = xcalloc(pol->prog->ninputs, sizeof *ev->text_inputs);
+    ev->seen = xcalloc(pol->prog->ninputs, 1);
+    return ev;
+}
+
+void pol_eval_free(pol_eval *ev)
+{
+    if (!ev)
+        return;
+    for (uint32_t i = 0; i < ev->pol->prog->ninputs; i++)
+        free(ev->text_inputs[i]);
+    free(ev->text_inputs);
+    free(ev->seen);
+    vm_free(ev->vm);
+    free(ev);
+}
+
+void pol_eval_begin(pol_eval *ev)
+{
+    vm_reset(ev->vm);
+    memset(ev->seen, 0, ev->pol->prog->ninputs);
+    ev->ok = false;
+}
+
+void pol_eval_set_step_limit(pol_eval *ev, uint64_t steps) { ev->vm->max_steps = steps; }
+void pol_eval_set_trace(pol_eval *ev, bool on) { ev->vm->trace = on; }
+
+static int input_error(pol_error *err, pol_status st, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int input_error(pol_error *err, pol_status st, const char *field, const char *fmt, ...)
+{
+    err->status = st;
+    snprintf(err->field, sizeof err->field, "%s", field);
+    err->pos = (bc_pos){0, 0};
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static const char *kind_text(scv_kind k)
+{
+    switch (k) {
+    case SCV_STRING: return "a string";
+    case SCV_NUMBER: return "a number";
+    case SCV_TRUE: case SCV_FALSE: return "a boolean";
+    case SCV_NULL: return "null";
+    case SCV_ARRAY: return "an array";
+    case SCV_OBJECT: return "an object";
+    default: return "a cell";
+    }
+}
+
+static void shorten(const char *text, size_t len, char *out, size_t cap)
+{
+    size_t n = len < cap - 4 ? len : cap - 4;
+    while (n > 0 && n < len && ((unsigned char)text[n] & 0xC0) == 0x80)
+        n--; /* do not cut a UTF-8 character */
+    memcpy(out, text, n);
+    strcpy(out + n, n < len ? "..." : "");
+}
+
+int pol_eval_set_text(pol_eval *ev, uint32_t i, scv_kind kind, const char *text, size_t len, pol_error *err)
+{
+    const bc_program *p = ev->pol->prog;
+    const bc_input *in = &p->inputs[i];
+    vm_val *v = &ev->vm->inputs[i];
+    char shown[80];
+    shorten(text, len, shown, sizeof shown);
+    pol_type t = (pol_type)in->type;
+    if (kind == SCV_NULL)
+        return input_error(err, POL_E_INPUT, in->name, "input %s is null; give a %s", in->name, pol_type_name(t));
+    if (kind == SCV_ARRAY || kind == SCV_OBJECT)
+        return input_error(err, POL_E_INPUT, in->name, "input %s is %s, not a %s", in->name, kind_text(kind), pol_type_name(t));
+    if (pol_type_numeric(t)) {
+        if (kind != SCV_NUMBER && kind != SCV_STRING && kind != SCV_CSV)
+            return input_error(err, POL_E_INPUT, in->name, "input %s must be a number (%s), found %s", in->name, pol_type_name(t), kind_text(kind));
+        dec_status st = dec_parse(&v->d, text, len);
+        if (st != DEC_OK)
+            return input_error(err, POL_E_INPUT, in->name, "input %s: \"%s\" is not a number (%s)", in->name, shown, dec_status_text(st));
+        if (t == PT_INT && !dec_is_integer(&v->d))
+            return input_error(err, POL_E_INPUT, in->name, "input %s must be a whole number, found %s", in->name, shown);
+        if (len > 0 && text[len - 1] == '%' && t != PT_RATE)
+            return input_error(err, POL_E_INPUT, in->name, "input %s is %s, not a rate: \"%s\"", in->name, pol_type_name(t), shown);
+        v->t = (uint8_t)t;
+        return 0;
+    }
+    switch (t) {
+    case PT_BOOL:
+        if (kind == SCV_TRUE || kind == SCV_FALSE) {
+            v->i = kind == SCV_TRUE;
+        } else if (kind == SCV_CSV && ((len == 4 && !memcmp(text, "true", 4)) || (len == 1 && text[0] == '1'))) {
+            v->i = 1;
+        } else if (kind == SCV_CSV && ((len == 5 && !memcmp(text, "false", 5)) || (len == 1 && text[0] == '0'))) {
+            v->i = 0;
+        } else
+            return input_error(err, POL_E_INPUT, in->name, "input %s must be true or false, found %s", in->name,
+                               kind == SCV_CSV || kind == SCV_STRING ? shown : kind_text(kind));
+        v->t = PT_BOOL;
+        return 0;
+    case PT_DATE:
+        if ((kind != SCV_STRING && kind != SCV_CSV) || !cd_parse_date(text, len, &v->i))
+            return input_error(err, POL_E_INPUT, in->name, "input %s must be a date written YYYY-MM-DD (a real calendar day), found %s",
+                               in->name, kind == SCV_STRING || kind == SCV_CSV ? shown : kind_text(kind));
+        v->t = PT_DATE;
+        return 0;
+    case PT_MONTH:
+        if ((kind != SCV_STRING && kind != SCV_CSV) || !cd_parse_month(text, len, &v->i))
+            return input_error(err, POL_E_INPUT, in->name, "input %s must be a month written YYYY-MM, found %s", in->name,
+                               kind == SCV_STRING || kind == SCV_CSV ? shown : kind_text(kind));
+        v->t = PT_MONTH;
+        return 0;
+    case PT_TEXT: {
+        if (kind != SCV_STRING && kind != SCV_CSV)
+            return input_error(err, POL_E_INPUT, in->name, "input %s must be text, found %s", in->name, kind_text(kind));
+        char *copy = realloc(ev->text_inputs[i], len + 1);
+        if (!copy) {
+            fputs("pol: out of memory\n", stderr);
+            abort();
+        }
+        memcpy(copy, text, len);
+        copy[len] = 0;
+        ev->text_inputs[i] = copy;
+        v->s = copy;
+        v->t = PT_TEXT;
+        return 0;
+    }
+    default:
+        return input_error(err, POL_E_INPUT, in->name, "input %s has an unsupported type", in->name);
+    }
+}
+
+int pol_eval_set_record(pol_eval *ev, const sc_record *rec, bool allow_extra, pol_error *err)
+{
+    const bc_program *p = ev->pol->prog;
+    for (int f = 0; f < rec->count; f++) {
+        const sc_field *fld = &rec->fields[f];
+        int i = pol_find_input(ev->pol, fld->name, fld->name_len);
+        char name[200];
+        shorten(fld->name, fld->name_len, name, sizeof name);
+        if (i < 0) {
+            if (allow_extra)
+                continue;
+            if (pol_find_rule(ev->pol, fld->name, fld->name_len) >= 0)
+                return input_error(err, POL_E_INPUT, name, "field \"%s\" is a rule of the policy, not an input; scenarios give inputs only", name);
+            return input_error(err, POL_E_INPUT, name, "unknown field \"%s\" (the policy's inputs: %s%s)", name,
+                               p->ninputs ? p->inputs[0].name : "none", p->ninputs > 1 ? ", ..." : "");
+        }
+        if (ev->seen[i])
+            return input_error(err, POL_E_INPUT, name, "field \"%s\" given twice", name);
+        ev->seen[i] = 1;
+        if (fld->kind == SCV_NULL)
+            continue; /* null or an empty CSV cell: the input stays absent */
+        if (pol_eval_set_text(ev, (uint32_t)i, fld->kind, fld->text, fld->len, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int check_bounds(pol_eval *ev, pol_error *err)
+{
+    const bc_program *p = ev->pol->prog;
+    for (uint32_t i = 0; i < p->ninputs; i++) {
+        const bc_input *in = &p->inputs[i];
+        const vm_val *v = &ev->vm->inputs[i];
+        if (v->t == PT_VOID || (in->kmin == BC_NONE && in->kmax == BC_NONE))
+            continue;
+        for (int side = 0; side < 2; side++) {
+            uint32_t k = side ? in->kmax : in->kmin;
+            if (k == BC_NONE)
+                continue;
+            const bc_const *c = &p->consts[k];
+            int cmp;
+            if (pol_type_numeric((pol_type)v->t))
+                cmp = dec_cmp(&v->d, &c->num);
+            else
+                cmp = (v->i > c->i) - (v->i < c->i);
+            if ((side == 0 && cmp < 0) || (side == 1 && cmp > 0)) {
+                char lo[128] = "", hi[128] = "", val[128];
+                if (in->kmin != BC_NONE)
+                    bc_const_text(p, in->kmin, lo, sizeof lo);
+                if (in->kmax != BC_NONE)
+                    bc_const_text(p, in->kmax, hi, sizeof hi);
+                vm_value_text(v, 0, val, sizeof val);
+                input_error(err, POL_E_BOUND, in->name, "input %s = %s is %s its %s %s (allowed %s..%s%s%s%s)", in->name, val,
+                            side ? "above" : "below", side ? "maximum" : "minimum", side ? hi : lo, lo, hi,
+                            in->cite ? "; " : "", in->cite ? "cite " : "", in->cite ? in->cite : "");
+                err->pos = in->pos;
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+int pol_eval_run(pol_eval *ev, pol_error *err)
+{
+    const bc_program *p = ev->pol->prog;
+    ev->ok = false;
+    if (check_bounds(ev, err) != 0)
+        return -1;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (!p->rules[r].is_output)
+            continue;
+        vm_error ve;
+        if (vm_eval(ev->vm, r, &ve) != 0) {
+            err->status = POL_E_RUNTIME;
+            snprintf(err->field, sizeof err->field, "%s", ve.rule < p->nrules ? p->rules[ve.rule].name : "");
+            err->pos = ve.pos;
+            snprintf(err->msg, sizeof err->msg, "%s", ve.msg);
+            for (uint32_t k = 0; k < p->nrules; k++) /* leave no rule half-evaluated */
+                if (ev->vm->rstate[k] == VM_BUSY)
+                    ev->vm->rstate[k] = VM_UNSET;
+            return -1;
+        }
+    }
+    ev->ok = true;
+    return 0;
+}
+
+const vm_val *pol_eval_value(const pol_eval *ev, uint32_t r)
+{
+    if (r >= ev->pol->prog->nrules || ev->vm->rstate[r] != VM_DONE)
+        return NULL;
+    return &ev->vm->rules[r];
+}
+
+bool pol_eval_value_text(const pol_eval *ev, uint32_t r, char *buf, size_t cap)
+{
+    const vm_val *v = pol_eval_value(ev, r);
+    if (!v) {
+        snprintf(buf, cap, "(not evaluated)");
+        return false;
+    }
+    return vm_value_text(v, ev->pol->prog->rules[r].places, buf, cap);
+}
+
+static void value_json(const pol_eval *ev, uint32_t r, sc_buf *out)
+{
+    char buf[1200];
+    const vm_val *v = pol_eval_value(ev, r);
+    bool ok = pol_eval_value_text(ev, r, buf, sizeof buf);
+    if (ok && v && v->t == PT_BOOL)
+        sc_buf_puts(out, buf);
+    else if (ok)
+        sc_buf_json_string(out, buf, strlen(buf));
+    else
+        sc_buf_puts(out, "null");
+}
+
+void pol_eval_outputs_json(const pol_eval *ev, sc_buf *out)
+{
+    const bc_program *p = ev->pol->prog;
+    sc_buf_putc(out, '{');
+    bool first = true;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (!p->rules[r].is_output)
+            continue;
+        if (!first)
+            sc_buf_putc(out, ',');
+        first = false;
+        sc_buf_json_string(out, p->rules[r].name, strlen(p->rules[r].name));
+        sc_buf_putc(out, ':');
+        value_json(ev, r, out);
+    }
+    sc_buf_putc(out, '}');
+}
+
+/* ---- explanations ---- */
+typedef struct deps {
+    uint32_t *inputs, *params, *rules;
+    uint32_t ni, np, nr;
+} deps;
+
+/* The inputs, parameters and rules a rule's code refers to directly. */
+static void rule_deps(const bc_program *p, uint32_t r, deps *d)
+{
+    d->ni = d->np = d->nr = 0;
+    for (uint32_t pc = p->rules[r].entry; pc < p->rules[r].end;) {
+        uint32_t op = p->code[pc];
+        uint32_t v = pc + 1 < p->ncode ? p->code[pc + 1] : 0;
+        if (op == OP_INPUT) {
+            bool dup = false;
+            for (uint32_t k = 0; k < d->ni; k++) dup |= d->inputs[k] == v;
+            if (!dup) d->inputs[d->ni++] = v;
+        } else if (op == OP_PARAM || op == OP_PARAM_AT) {
+            bool dup = false;
+            for (uint32_t k = 0; k < d->np; k++) dup |= d->params[k] == v;
+            if (!dup) d->params[d->np++] = v;
+        } else if (op == OP_RULE) {
+            bool dup = false;
+            for (uint32_t k = 0; k < d->nr; k++) dup |= d->rules[k] == v;
+            if (!dup) d->rules[d->nr++] = v;
+        }
+        pc += 1 + (uint32_t)strlen(bc_op_operands(op));
+    }
+}
+
+static void range_text(int32_t from, int32_t to, char *buf, size_t cap)
+{
+    char a[16] = "", b[16] = "";
+    if (from != BC_OPEN_LO)
+        cd_format_date(from, a);
+    if (to != BC_OPEN_HI)
+        cd_format_date(to, b);
+    if (from == BC_OPEN_LO && to == BC_OPEN_HI)
+        snprintf(buf, cap, "always");
+    else
+        snprintf(buf, cap, "%s..%s", a, b);
+}
+
+static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t *done, sc_buf *out, deps *scratch)
+{
+    const bc_program *p = ev->pol->prog;
+    const bc_rule *ru = &p->rules[r];
+    char val[1200];
+    pol_eval_value_text(ev, r, val, sizeof val);
+    sc_buf_printf(out, "%*s%s %s = %s", depth * 2, "", ru->is_output ? "output" : "rule", ru->name, val);
+    if (ru->type == PT_MONEY)
+        sc_buf_puts(out, " 元");
+    if (ru->cite)
+        sc_buf_printf(out, "   [%s]", ru->cite);
+    sc_buf_putc(out, '\n');
+    if (done[r]) {
+        sc_buf_printf(out, "%*s  (explained above)\n", depth * 2, "");
+        return;
+    }
+    done[r] = 1;
+    if (ru->formula)
+        sc_buf_printf(out, "%*s  = %s\n", depth * 2, "", ru->formula);
+    if (ru->doc)
+        sc_buf_printf(out, "%*s  note: %s\n", depth * 2, "", ru->doc);
+    deps d = *scratch;
+    rule_deps(p, r, &d);
+    /* inputs */
+    for (uint32_t k = 0; k < d.ni; k++) {
+        const vm_val *v = &ev->vm->inputs[d.inputs[k]];
+        vm_value_text(v, 0, val, sizeof val);
+        sc_buf_printf(out, "%*s  input %s = %s\n", depth * 2, "", p->inputs[d.inputs[k]].name, val);
+    }
+    /* parameters, with the versions this rule's lookups chose */
+    for (uint32_t k = 0; k < d.np; k++) {
+        uint32_t pi = d.params[k];
+        const bc_param *par = &p->params[pi];
+        bool any = false;
+        for (uint32_t l = 0; l < ev->vm->nlog; l++) {
+            const vm_lookup *lk = &ev->vm->log[l];
+            if (lk->rule != r || lk->param != pi)
+                continue;
+            bool seen = false;
+            for (uint32_t m = 0; m < l; m++)
+                seen |= ev->vm->log[m].rule == r && ev->vm->log[m].param == pi && ev->vm->log[m].version == lk->version &&
+                        ev->vm->log[m].date == lk->date;
+            if (seen)
+                continue;
+            any = true;
+            const bc_version *ver = &par->versions[lk->version];
+            char rng[48], cv[256], ds[16];
+            range_text(ver->from, ver->to, rng, sizeof rng);
+            bc_const_text(p, ver->k, cv, sizeof cv);
+            sc_buf_printf(out, "%*s  parameter %s = %s", depth * 2, "", par->name, cv);
+            if (par->dated) {
+                cd_format_date(lk->date, ds);
+                sc_buf_printf(out, " (version %s, looked up at %s)", rng, ds);
+            }
+            if (ver->cite)
+                sc_buf_printf(out, "   [%s]", ver->cite);
+            sc_buf_putc(out, '\n');
+        }
+        if (!any)
+            sc_buf_printf(out, "%*s  parameter %s (not looked up)\n", depth * 2, "", par->name);
+    }
+    uint32_t nr = d.nr;
+    uint32_t *rs = malloc(sizeof *rs * (nr ? nr : 1));
+    if (!rs)
+        abort();
+    memcpy(rs, d.rules, sizeof *rs * nr);
+    for (uint32_t k = 0; k < nr; k++) {
+        if (pol_eval_value(ev, rs[k]))
+            explain_rule_text(ev, rs[k], depth + 1, done, out, scratch);
+        else
+            sc_buf_printf(out, "%*s  rule %s (not needed)\n", depth * 2, "", p->rules[rs[k]].name);
+    }
+    free(rs);
+}
+
+static void deps_alloc(const bc_program *p, deps *d)
+{
+    d->inputs = xcalloc(p->ninputs + 1, sizeof *d->inputs);
+    d->params = xcalloc(p->nparams + 1, sizeof *d->params);
+    d->rules = xcalloc(p->nrules + 1, sizeof *d->rules);
+}
+
+static void deps_free(deps *d)
+{
+    free(d->inputs);
+    free(d->params);
+    free(d->rules);
+}
+
+void pol_eval_explain_text(const pol_eval *ev, sc_buf *out)
+{
+    const bc_program *p = ev->pol->prog;
+    uint8_t *done = xcalloc(p->nrules, 1);
+    deps scratch;
+    deps_alloc(p, &scratch);
+    sc_buf_printf(out, "policy: %s\n", p->name);
+    for (uint32_t i = 0; i < p->nmeta; i++)
+        if (!strcmp(p->meta[i].key, "document") || !strcmp(p->meta[i].key, "文号") || !strcmp(p->meta[i].key, "basis"))
+            sc_buf_printf(out, "%s: %s\n", p->meta[i].key, p->meta[i].value);
+    for (uint32_t r = 0; r < p->nrules; r++)
+        if (p->rules[r].is_output && pol_eval_value(ev, r))
+            explain_rule_text(ev, r, 0, done, out, &scratch);
+    deps_free(&scratch);
+    free(done);
+}
+
+static void explain_rule_json(const pol_eval *ev, uint32_t r, sc_buf *out, deps *scratch)
+{
+    const bc_program *p = ev->pol->prog;
+    const bc_rule *ru = &p->rules[r];
+    char val[1200];
+    sc_buf_json_string(out, ru->name, strlen(ru->name));
+    sc_buf_printf(out, ":{\"kind\":\"%s\",\"type\":\"%s\",\"value\":", ru->is_output ? "output" : "rule",
+                  pol_type_name((pol_type)ru->type));
+    value_json(ev, r, out);
+    json_opt(out, "cite", ru->cite);
+    json_opt(out, "formula", ru->formula);
+    json_opt(out, "note", ru->doc);
+    sc_buf_printf(out, ",\"position\":\"%s:%u:%u\"", p->source ? p->source : "", ru->pos.line, ru->pos.col);
+    deps d = *scratch;
+    rule_deps(p, r, &d);
+    sc_buf_puts(out, ",\"inputs\":{");
+    for (uint32_t k = 0; k < d.ni; k++) {
+        if (k)
+            sc_buf_putc(out, ',');
+        const char *nm = p->inputs[d.inputs[k]].name;
+        sc_buf_json_string(out, nm, strlen(nm));
+        sc_buf_putc(out, ':');
+        const vm_val *v = &ev->vm->inputs[d.inputs[k]];
+        if (vm_value_text(v, 0, val, sizeof val))
+            sc_buf_json_string(out, val, strlen(val));
+        else
+            sc_buf_puts(out, "null");
+    }
+    sc_buf_puts(out, "},\"parameters\":[");
+    bool first = true;
+    for (uint32_t l = 0; l < ev->vm->nlog; l++) {
+        const vm_lookup *lk = &ev->vm->log[l];
+        if (lk->rule != r)
+            continue;
+        bool seen = false;
+        for (uint32_t m = 0; m < l; m++)
+            seen |= ev->vm->log[m].rule == r && ev->vm->log[m].param == lk->param &&
+                    ev->vm->log[m].version == lk->version && ev->vm->log[m].date == lk->date;
+        if (seen)
+            continue;
+        const bc_param *par = &p->params[lk->param];
+        const bc_version *ver = &par->versions[lk->version];
+        char cv[256], a[16] = "", b[16] = "", ds[16] = "";
+        bc_const_text(p, ver->k, cv, sizeof cv);
+        sc_buf_puts(out, first ? "{\"name\":" : ",{\"name\":");
+        first = false;
+        sc_buf_json_string(out, par->name, strlen(par->name));
+        sc_buf_puts(out, ",\"value\":");
+        sc_buf_json_string(out, cv, strlen(cv));
+        if (par->dated) {
+            if (ver->from != BC_OPEN_LO)
+                cd_format_date(ver->from, a);
+            if (ver->to != BC_OPEN_HI)
+                cd_format_date(ver->to, b);
+            cd_format_date(lk->date, ds);
+            json_opt(out, "from", ver->from != BC_OPEN_LO ? a : NULL);
+            json_opt(out, "to", ver->to != BC_OPEN_HI ? b : NULL);
+            json_opt(out, "date", ds);
+        }
+        json_opt(out, "cite", ver->cite);
+        sc_buf_putc(out, '}');
+    }
+    sc_buf_puts(out, "],\"rules\":[");
+    for (uint32_t k = 0; k < d.nr; k++) {
+        if (k)
+            sc_buf_putc(out, ',');
+        sc_buf_json_string(out, p->rules[d.rules[k]].name, strlen(p->rules[d.rules[k]].name));
+    }
+    sc_buf_puts(out, "]}");
+}
+
+void pol_eval_explain_json(const pol_eval *ev, sc_buf *out)
+{
+    const bc_program *p = ev->pol->prog;
+    deps scratch;
+    deps_alloc(p, &scratch);
+    sc_buf_puts(out, "{\"policy\":");
+    sc_buf_json_string(out, p->name, strlen(p->name));
+    sc_buf_puts(out, ",\"outputs\":");
+    pol_eval_outputs_json(ev, out);
+    sc_buf_puts(out, ",\"explanation\":{");
+    bool first = true;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (!pol_eval_value(ev, r))
+            continue;
+        if (!first)
+            sc_buf_putc(out, ',');
+        first = false;
+        explain_rule_json(ev, r, out, &scratch);
+    }
+    sc_buf_puts(out, "}}");
+    deps_free(&scratch);
+}
+
+void pol_error_text(const pol_policy *pol, const pol_error *err, sc_buf *out)
+{
+    const bc_program *p = pol->prog;
+    if (err->pos.line)
+        sc_buf_printf(out, "%s:%u:%u: error: %s", p->source ? p->source : "?", err->pos.line, err->pos.col, err->msg);
+    else
+        sc_buf_printf(out, "error: %s", err->msg);
+}
+
+/* ---- tests ---- */
+static void xml_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+pol_test_report pol_run_tests(const pol_policy *pol, FILE *out, FILE *junit, bool verbose)
+{
+    const bc_program *p = pol->prog;
+    pol_test_report rep = {0, 0};
+    pol_eval *ev = pol_eval_new(pol);
+    sc_buf log;
+    sc_buf_init(&log);
+    sc_buf xml;
+    sc_buf_init(&xml);
+    for (uint32_t t = 0; t < p->ntests; t++) {
+        const bc_test *ts = &p->tests[t];
+        pol_eval_begin(ev);
+        for (uint32_t g = 0; g < ts->ngiven; g++)
+            vm_set_input_const(ev->vm, ts->given[g].index, &p->consts[ts->given[g].k]);
+        sc_buf_reset(&log);
+        pol_error err;
+        bool failed = false;
+        if (check_bounds(ev, &err) != 0) {
+            /* a test may check that a bound rejects: it then expects nothing */
+            if (ts->nexpect > 0) {
+                failed = true;
+                sc_buf_printf(&log, "    %s\n", err.msg);
+            }
+        }
+        for (uint32_t e = 0; e < ts->nexpect && !failed; e++) {
+            uint32_t r = ts->expect[e].index;
+            vm_error ve;
+            const bc_const *want = &p->consts[ts->expect[e].k];
+            char ws[256], got[1200];
+            bc_const_text(p, ts->expect[e].k, ws, sizeof ws);
+            if (vm_eval(ev->vm, r, &ve) != 0) {
+                failed = true;
+                sc_buf_printf(&log, "    %s:%u:%u: expected %s = %s, but evaluation failed: %s:%u:%u: %s\n",
+                              p->source ? p->source : "?", ts->expect[e].pos.line, ts->expect[e].pos.col, p->rules[r].name, ws,
+                              p->source ? p->source : "?", ve.pos.line, ve.pos.col, ve.msg);
+                for (uint32_t k = 0; k < p->nrules; k++)
+                    if (ev->vm->rstate[k] == VM_BUSY)
+                        ev->vm->rstate[k] = VM_UNSET;
+                continue;
+            }
+            const vm_val *v = &ev->vm->rules[r];
+            if (!vm_equal_const(v, want)) {
+                failed = true;
+                vm_value_text(v, 0, got, sizeof got);
+                if (!pol_type_numeric((pol_type)v->t) || dec_is_finite(&v->d))
+                    ;
+                else
+                    dec_format_exact(&v->d, got, sizeof got);
+                sc_buf_printf(&log, "    %s:%u:%u: expected %s = %s, got %s\n", p->source ? p->source : "?",
+                              ts->expect[e].pos.line, ts->expect[e].pos.col, p->rules[r].name, ws, got);
+            }
+        }
+        if (failed) {
+            rep.failed++;
+            fprintf(out, "FAIL  %s  (%s:%u)\n%s", ts->name, p->source ? p->source : "?", ts->pos.line, log.data ? log.data : "");
+        } else {
+            rep.passed++;
+            if (verbose)
+                fprintf(out, "ok    %s\n", ts->name);
+        }
+        if (junit) {
+            sc_buf_printf(&xml, "  <testcase classname=\"%s\" name=\"", p->source ? p->source : "policy");
+            /* names are escaped when the buffer is written out below */
+            sc_buf_puts(&xml, "\x01");
+            sc_buf_puts(&xml, ts->name);
+            sc_buf_puts(&xml, "\x02\"");
+            if (failed) {
+                sc_buf_puts(&xml, "><failure message=\"\x01");
+                sc_buf_put(&xml, log.data ? log.data : "", log.len);
+                sc_buf_puts(&xml, "\x02\"/></testcase>\n");
+            } else
+                sc_buf_puts(&xml, "/>\n");
+        }
+    }
+    if (junit) {
+        fprintf(junit, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"");
+        xml_text(junit, p->name);
+        fprintf(junit, "\" tests=\"%d\" failures=\"%d\">\n", rep.passed + rep.failed, rep.failed);
+        /* write the buffer, escaping the spans between \x01 and \x02 */
+        bool esc = false;
+        for (size_t i = 0; i < xml.len; i++) {
+            char ch = xml.data[i];
+            if (ch == '\x01') { esc = true; continue; }
+            if (ch == '\x02') { esc = false; continue; }
+            if (esc) {
+                char two[2] = {ch, 0};
+                if (ch == '\n') fputs("&#10;", junit);
+                else xml_text(junit, two);
+            } else
+                fputc(ch, junit);
+        }
+        fprintf(junit, "</testsuite>\n");
+    }
+    sc_buf_clear(&log);
+    sc_buf_clear(&xml);
+    pol_eval_free(ev);
+    return rep;
+}

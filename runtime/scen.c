@@ -1,0 +1,1391 @@
+/* scen.c -- scenario input and output: records in, text out, no JSON tree.
+ *
+ * The contract is runtime/scen.h.  Three parts:
+ *
+ *   sc_buf      a growable byte buffer plus JSON and CSV escaping for output;
+ *   sc_reader   splits a FILE* into records (JSON Lines or CSV) with one
+ *               buffer whose size is bounded by the record limit;
+ *   sc_record   a hand-written JSON object parser and a CSV cell splitter that
+ *               flatten one record into fields whose values stay text.
+ *
+ * No floating point anywhere.  The parser is a single pass with no tree and no
+ * per-field allocation: a record's field array and scratch buffer are reused,
+ * and every string the parser hands out is copied into the scratch buffer,
+ * which is sized once per record (decoded text is never longer than its
+ * source), so the fields stay valid until the next call on the same record
+ * even if the caller's text goes away.  Nested arrays and objects are checked
+ * by an iterative walker with a fixed stack of SC_MAX_DEPTH bytes.
+ */
+#include "scen.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------ */
+/* memory                                                                   */
+
+/* The one place allocation failure (or a size that cannot be represented)
+ * is handled: report and abort. */
+static _Noreturn void sc_oom(void)
+{
+    fputs("pol: out of memory\n", stderr);
+    abort();
+}
+
+static void *sc_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        sc_oom();
+    return q;
+}
+
+/* A capacity of at least `need`, doubling from `cap` (or `need` itself once
+ * doubling would overflow). */
+static size_t grow_cap(size_t cap, size_t need, size_t minimum)
+{
+    size_t c = cap < minimum ? minimum : cap;
+    while (c < need) {
+        if (c > SIZE_MAX / 2)
+            return need;
+        c *= 2;
+    }
+    return c;
+}
+
+/* ------------------------------------------------------------------------ */
+/* sc_buf                                                                   */
+
+void sc_buf_init(sc_buf *b)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void sc_buf_clear(sc_buf *b)
+{
+    free(b->data);
+    sc_buf_init(b);
+}
+
+void sc_buf_reset(sc_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+/* Room for `extra` more bytes plus a terminating NUL (the buffer's text is
+ * always NUL-terminated once it has memory; a convenience, not a promise of
+ * scen.h). */
+static void buf_reserve(sc_buf *b, size_t extra)
+{
+    if (extra > SIZE_MAX - 1 - b->len)
+        sc_oom();
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return;
+    size_t c = grow_cap(b->cap, need, 64);
+    b->data = sc_xrealloc(b->data, c);
+    b->cap = c;
+}
+
+void sc_buf_put(sc_buf *b, const char *s, size_t n)
+{
+    if (n == 0)
+        return;
+    buf_reserve(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void sc_buf_puts(sc_buf *b, const char *s)
+{
+    sc_buf_put(b, s, strlen(s));
+}
+
+void sc_buf_putc(sc_buf *b, char c)
+{
+    if (b->len + 1 >= b->cap)
+        buf_reserve(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
+
+void sc_buf_printf(sc_buf *b, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    buf_reserve(b, 64);
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    size_t room = b->cap - b->len;
+    int n = vsnprintf(b->data + b->len, room, fmt, ap);
+    va_end(ap);
+    if (n < 0) { /* an encoding error: append nothing */
+        b->data[b->len] = '\0';
+        va_end(ap2);
+        return;
+    }
+    if ((size_t)n >= room) {
+        buf_reserve(b, (size_t)n);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    }
+    va_end(ap2);
+    b->len += (size_t)n;
+}
+
+/* ------------------------------------------------------------------------ */
+/* UTF-8                                                                    */
+
+/* Length of the well-formed UTF-8 sequence at s[0..n) (n >= 1, s[0] >= 0x80)
+ * per Unicode table 3-7, or 0 with *why naming the defect.  Overlong forms,
+ * UTF-16 surrogates and code points above U+10FFFF are all rejected. */
+static size_t utf8_seq(const unsigned char *s, size_t n, const char **why)
+{
+    unsigned char c = s[0];
+    size_t k;
+    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+    if (c < 0xC2) {
+        *why = c < 0xC0 ? " (unexpected continuation byte)"
+                        : " (overlong encoding)";
+        return 0;
+    }
+    if (c < 0xE0)
+        k = 2;
+    else if (c < 0xF0) {
+        k = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c < 0xF5) {
+        k = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        *why = " (above U+10FFFF)";
+        return 0;
+    }
+    if (n < 2 || s[1] < lo || s[1] > hi) {
+        if (n >= 2 && s[1] >= 0x80 && s[1] <= 0xBF)
+            *why = c == 0xE0 || c == 0xF0 ? " (overlong encoding)"
+                 : c == 0xED              ? " (UTF-16 surrogate)"
+                                          : " (above U+10FFFF)";
+        else
+            *why = " (truncated sequence)";
+        return 0;
+    }
+    for (size_t j = 2; j < k; j++)
+        if (j >= n || s[j] < 0x80 || s[j] > 0xBF) {
+            *why = " (truncated sequence)";
+            return 0;
+        }
+    return k;
+}
+
+static int seterr(sc_error *err, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Fills *err (when given) and returns -1. */
+static int seterr(sc_error *err, size_t off, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        err->offset = off;
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Checks that s[0..n) is well-formed UTF-8 without NUL bytes; 0 or -1. */
+static int check_text(const unsigned char *s, size_t n, sc_error *err)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (n - i >= 8) {
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            if (((v & HIGHS) | ((v - ONES) & ~v & HIGHS)) == 0) {
+                i += 8; /* eight ASCII bytes, none of them NUL */
+                continue;
+            }
+        }
+        unsigned char c = s[i];
+        if (c == 0)
+            return seterr(err, i, "NUL byte in the record");
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        const char *why = "";
+        size_t k = utf8_seq(s + i, n - i, &why);
+        if (!k)
+            return seterr(err, i, "invalid UTF-8 byte 0x%02x%s", c, why);
+        i += k;
+    }
+    return 0;
+}
+
+static const char replacement_char[3] = {'\xEF', '\xBF', '\xBD'}; /* U+FFFD */
+
+void sc_buf_json_string(sc_buf *b, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    buf_reserve(b, n + 2);
+    sc_buf_putc(b, '"');
+    size_t i = 0, run = 0; /* u[run..i) is pending verbatim output */
+    while (i < n) {
+        unsigned char c = u[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0x80) {
+            const char *why;
+            size_t k = utf8_seq(u + i, n - i, &why);
+            if (k) {
+                i += k;
+                continue;
+            }
+        }
+        sc_buf_put(b, s + run, i - run);
+        char esc[8];
+        switch (c) {
+        case '"': sc_buf_put(b, "\\\"", 2); break;
+        case '\\': sc_buf_put(b, "\\\\", 2); break;
+        case '\n': sc_buf_put(b, "\\n", 2); break;
+        case '\t': sc_buf_put(b, "\\t", 2); break;
+        case '\r': sc_buf_put(b, "\\r", 2); break;
+        case '\b': sc_buf_put(b, "\\b", 2); break;
+        case '\f': sc_buf_put(b, "\\f", 2); break;
+        default:
+            if (c < 0x20) {
+                snprintf(esc, sizeof esc, "\\u%04x", c);
+                sc_buf_put(b, esc, 6);
+            } else {
+                sc_buf_put(b, replacement_char, 3); /* invalid UTF-8 byte */
+            }
+        }
+        run = ++i;
+    }
+    sc_buf_put(b, s + run, n - run);
+    sc_buf_putc(b, '"');
+}
+
+void sc_buf_csv_field(sc_buf *b, const char *s, size_t n)
+{
+    bool quote = n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+                           s[n - 1] == '\t');
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+    if (!quote) {
+        sc_buf_put(b, s, n);
+        return;
+    }
+    buf_reserve(b, n + 2);
+    sc_buf_putc(b, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '"') {
+            sc_buf_put(b, s + run, i + 1 - run); /* the quote, then again */
+            run = i;
+        }
+    sc_buf_put(b, s + run, n - run);
+    sc_buf_putc(b, '"');
+}
+
+/* ------------------------------------------------------------------------ */
+/* sc_record: fields and duplicate detection                                */
+
+/* The field array is allocated as one block: cap fields followed by a hash
+ * table of 2*cap uint16_t slots (index+1, 0 = empty) used to find duplicate
+ * names once a record has more than HASH_FROM fields.  cap is a power of two
+ * no larger than SC_MAX_FIELDS, so the indexes fit in 16 bits. */
+#define HASH_FROM 16
+
+void sc_record_init(sc_record *rec)
+{
+    rec->fields = NULL;
+    rec->count = rec->cap = 0;
+    sc_buf_init(&rec->scratch);
+}
+
+void sc_record_clear(sc_record *rec)
+{
+    free(rec->fields);
+    sc_buf_clear(&rec->scratch);
+    sc_record_init(rec);
+}
+
+static uint16_t *rec_table(sc_record *rec)
+{
+    return (uint16_t *)(void *)(rec->fields + rec->cap);
+}
+
+/* Capacity for at least `need` (<= SC_MAX_FIELDS) fields; true if the block
+ * moved or grew (the hash table must then be rebuilt). */
+static bool rec_reserve(sc_record *rec, int need)
+{
+    if (need <= rec->cap)
+        return false;
+    size_t c = grow_cap((size_t)rec->cap, (size_t)need, 8);
+    size_t bytes = c * sizeof(sc_field) + 2 * c * sizeof(uint16_t);
+    rec->fields = sc_xrealloc(rec->fields, bytes);
+    rec->cap = (int)c;
+    return true;
+}
+
+static uint32_t name_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static void table_insert(sc_record *rec, int idx)
+{
+    uint16_t *t = rec_table(rec);
+    size_t mask = 2 * (size_t)rec->cap - 1;
+    size_t h = name_hash(rec->fields[idx].name, rec->fields[idx].name_len) & mask;
+    while (t[h])
+        h = (h + 1) & mask;
+    t[h] = (uint16_t)(idx + 1);
+}
+
+static void table_rebuild(sc_record *rec)
+{
+    memset(rec_table(rec), 0, 2 * (size_t)rec->cap * sizeof(uint16_t));
+    for (int i = 0; i < rec->count; i++)
+        table_insert(rec, i);
+}
+
+/* Index of a field named s[0..n), or -1. */
+static int rec_find(sc_record *rec, const char *s, size_t n, bool hashed)
+{
+    if (!hashed) {
+        for (int i = 0; i < rec->count; i++)
+            if (rec->fields[i].name_len == n && memcmp(rec->fields[i].name, s, n) == 0)
+                return i;
+        return -1;
+    }
+    const uint16_t *t = rec_table(rec);
+    size_t mask = 2 * (size_t)rec->cap - 1;
+    for (size_t h = name_hash(s, n) & mask; t[h]; h = (h + 1) & mask) {
+        const sc_field *f = &rec->fields[t[h] - 1];
+        if (f->name_len == n && memcmp(f->name, s, n) == 0)
+            return t[h] - 1;
+    }
+    return -1;
+}
+
+/* Appends a field named s[0..n) (the caller has checked it is new and that
+ * the count stays within SC_MAX_FIELDS). */
+static sc_field *rec_push(sc_record *rec, const char *s, size_t n, bool *hashed)
+{
+    bool moved = rec_reserve(rec, rec->count + 1);
+    sc_field *f = &rec->fields[rec->count++];
+    f->name = s;
+    f->name_len = n;
+    f->kind = SCV_NULL;
+    f->text = "";
+    f->len = 0;
+    f->offset = 0;
+    if (*hashed) {
+        if (moved)
+            table_rebuild(rec);
+        else
+            table_insert(rec, rec->count - 1);
+    } else if (rec->count == HASH_FROM) {
+        *hashed = true;
+        table_rebuild(rec);
+    }
+    return f;
+}
+
+/* A name quoted for a message: escaped, shortened to fit. */
+static void fmt_name(char *out, size_t cap, const char *name, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)name;
+    size_t o = 0, i = 0;
+    out[o++] = '"';
+    while (i < n) {
+        if (o + 12 > cap) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        unsigned char c = s[i];
+        if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char)c;
+            i++;
+        } else if (c < 0x20 || c == 0x7F) {
+            o += (size_t)snprintf(out + o, cap - o, "\\u%04x", c);
+            i++;
+        } else if (c < 0x80) {
+            out[o++] = (char)c;
+            i++;
+        } else {
+            const char *why;
+            size_t k = utf8_seq(s + i, n - i, &why);
+            if (!k) {
+                o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
+                i++;
+            } else {
+                memcpy(out + o, s + i, k);
+                o += k;
+                i += k;
+            }
+        }
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+}
+
+/* ------------------------------------------------------------------------ */
+/* JSON                                                                     */
+
+typedef struct jctx {
+    const unsigned char *s;
+    size_t n;
+    sc_error *err;
+} jctx;
+
+static size_t skip_ws(const jctx *j, size_t i)
+{
+    while (i < j->n) {
+        unsigned char c = j->s[i];
+        if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
+            break;
+        i++;
+    }
+    return i;
+}
+
+static bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A description of what is at s[i] for "..., found X". */
+static void describe(const jctx *j, size_t i, char *out, size_t cap)
+{
+    if (i >= j->n) {
+        snprintf(out, cap, "end of input");
+        return;
+    }
+    unsigned char c = j->s[i];
+    if (c > 0x20 && c < 0x7F)
+        snprintf(out, cap, "'%c'", c);
+    else if (c < 0x80)
+        snprintf(out, cap, "byte 0x%02x", c);
+    else {
+        const char *why;
+        size_t k = utf8_seq(j->s + i, j->n - i, &why);
+        snprintf(out, cap, "'%.*s'", (int)k, (const char *)j->s + i);
+    }
+}
+
+/* "<expected...>, found X" at offset i -- unless the byte there is not valid
+ * UTF-8 or is NUL, in which case that is the cause reported. */
+static int unexpected(const jctx *j, size_t i, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int unexpected(const jctx *j, size_t i, const char *fmt, ...)
+{
+    if (i < j->n && j->s[i] >= 0x80) {
+        const char *why = "";
+        if (!utf8_seq(j->s + i, j->n - i, &why))
+            return seterr(j->err, i, "invalid UTF-8 byte 0x%02x%s", j->s[i], why);
+    }
+    if (i < j->n && j->s[i] == 0)
+        return seterr(j->err, i, "NUL byte in the record");
+    char what[160], found[24];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    describe(j, i, found, sizeof found);
+    return seterr(j->err, i, "%s, found %s", what, found);
+}
+
+static int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The four hex digits at s[i..i+4) as a code unit, or -1. */
+static long hex4(const jctx *j, size_t i)
+{
+    if (i > j->n || j->n - i < 4)
+        return -1;
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+        int h = hexval(j->s[i + (size_t)k]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/* Validates the string whose opening quote is at s[i]; *after is the index
+ * past its closing quote and *esc tells whether it holds escapes. */
+static int scan_string(const jctx *j, size_t i, size_t *after, bool *esc)
+{
+    const unsigned char *s = j->s;
+    const size_t n = j->n, open = i++;
+    bool has_esc = false;
+    for (;;) {
+        while (i < n) {
+            unsigned char c = s[i];
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
+                break;
+            i++;
+        }
+        if (i >= n)
+            return seterr(j->err, open, "unterminated string");
+        unsigned char c = s[i];
+        if (c == '"') {
+            *after = i + 1;
+            *esc = has_esc;
+            return 0;
+        }
+        if (c == '\\') {
+            has_esc = true;
+            if (i + 1 >= n)
+                return seterr(j->err, open, "unterminated string");
+            unsigned char e = s[i + 1];
+            switch (e) {
+            case '"': case '\\': case '/': case 'b':
+            case 'f': case 'n': case 'r': case 't':
+                i += 2;
+                break;
+            case 'u': {
+                long cu = hex4(j, i + 2);
+                if (cu < 0)
+                    return seterr(j->err, i, "invalid \\u escape: expected four hex digits");
+                if (cu >= 0xDC00 && cu <= 0xDFFF)
+                    return seterr(j->err, i, "lone surrogate \\u%04lX (a low surrogate without a high one)", cu);
+                if (cu >= 0xD800 && cu <= 0xDBFF) {
+                    long lo = -1;
+                    if (n - i >= 12 && s[i + 6] == '\\' && s[i + 7] == 'u')
+                        lo = hex4(j, i + 8);
+                    if (lo < 0xDC00 || lo > 0xDFFF)
+                        return seterr(j->err, i, "lone surrogate \\u%04lX (a high surrogate must be followed by a low one)", cu);
+                    i += 12;
+                } else {
+                    i += 6;
+                }
+                break;
+            }
+            default:
+                if (e > 0x20 && e < 0x7F)
+                    return seterr(j->err, i, "invalid escape '\\%c' in string", e);
+                return seterr(j->err, i, "invalid escape in string (byte 0x%02x after '\\')", e);
+            }
+            continue;
+        }
+        if (c < 0x20) {
+            if (c == 0)
+                return seterr(j->err, i, "NUL byte in the record");
+            return seterr(j->err, i, "unescaped control character 0x%02x in string", c);
+        }
+        const char *why = "";
+        size_t k = utf8_seq(s + i, n - i, &why);
+        if (!k)
+            return seterr(j->err, i, "invalid UTF-8 byte 0x%02x%s", c, why);
+        i += k;
+    }
+}
+
+static char *put_utf8(char *o, unsigned long cp)
+{
+    if (cp < 0x80) {
+        *o++ = (char)cp;
+    } else if (cp < 0x800) {
+        *o++ = (char)(0xC0 | (cp >> 6));
+        *o++ = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *o++ = (char)(0xE0 | (cp >> 12));
+        *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (cp & 0x3F));
+    } else {
+        *o++ = (char)(0xF0 | (cp >> 18));
+        *o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+        *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (cp & 0x3F));
+    }
+    return o;
+}
+
+static unsigned long hex4_trusted(const unsigned char *s)
+{
+    unsigned long v = 0;
+    for (int k = 0; k < 4; k++)
+        v = v * 16 + (unsigned long)hexval(s[k]);
+    return v;
+}
+
+/* Decodes the contents s[0..n) of a string already checked by scan_string
+ * into o; returns the end of the output.  Never writes more than n bytes. */
+static char *decode_string(const unsigned char *s, size_t n, char *o)
+{
+    size_t i = 0;
+    while (i < n) {
+        const unsigned char *bs = memchr(s + i, '\\', n - i);
+        size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
+        memcpy(o, s + i, run);
+        o += run;
+        i += run;
+        if (i >= n)
+            break;
+        unsigned char e = s[i + 1];
+        i += 2;
+        switch (e) {
+        case 'b': *o++ = '\b'; break;
+        case 'f': *o++ = '\f'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case 'u': {
+            unsigned long cp = hex4_trusted(s + i);
+            i += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                unsigned long lo = hex4_trusted(s + i + 2);
+                i += 6;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            }
+            o = put_utf8(o, cp);
+            break;
+        }
+        default: *o++ = (char)e; break; /* " \ / */
+        }
+    }
+    return o;
+}
+
+/* Validates the number at s[i]; *after is the index past it. */
+static int scan_number(const jctx *j, size_t i, size_t *after)
+{
+    const unsigned char *s = j->s;
+    const size_t n = j->n, start = i;
+    if (s[i] == '-')
+        i++;
+    if (i >= n || !is_digit(s[i]))
+        return unexpected(j, i, "expected a digit after '-'");
+    if (s[i] == '0') {
+        i++;
+        if (i < n && is_digit(s[i]))
+            return seterr(j->err, start, "leading zeros are not allowed in numbers");
+    } else {
+        while (i < n && is_digit(s[i]))
+            i++;
+    }
+    if (i < n && s[i] == '.') {
+        i++;
+        if (i >= n || !is_digit(s[i]))
+            return unexpected(j, i, "expected a digit after the decimal point");
+        while (i < n && is_digit(s[i]))
+            i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= n || !is_digit(s[i]))
+            return unexpected(j, i, "expected a digit in the exponent");
+        while (i < n && is_digit(s[i]))
+            i++;
+    }
+    *after = i;
+    return 0;
+}
+
+/* The literal (true/false/null) at s[i], or NULL. */
+static const char *match_literal(const jctx *j, size_t i, size_t *litlen)
+{
+    static const char *const lits[] = {"true", "false", "null"};
+    for (int k = 0; k < 3; k++) {
+        size_t l = strlen(lits[k]);
+        if (j->n - i >= l && memcmp(j->s + i, lits[k], l) == 0) {
+            *litlen = l;
+            return lits[k];
+        }
+    }
+    return NULL;
+}
+
+/* "an array", "a string", ... for "expected a JSON object, found X". */
+static void describe_value(const jctx *j, size_t i, char *out, size_t cap)
+{
+    size_t l;
+    const char *lit;
+    if (i >= j->n)
+        snprintf(out, cap, "end of input");
+    else if (j->s[i] == '[')
+        snprintf(out, cap, "an array");
+    else if (j->s[i] == '{')
+        snprintf(out, cap, "an object");
+    else if (j->s[i] == '"')
+        snprintf(out, cap, "a string");
+    else if (j->s[i] == '-' || is_digit(j->s[i]))
+        snprintf(out, cap, "a number");
+    else if ((lit = match_literal(j, i, &l)) != NULL)
+        snprintf(out, cap, "%s", lit);
+    else
+        describe(j, i, out, cap);
+}
+
+static int expect_not_container(const jctx *j, size_t i, const char *what)
+{
+    char found[24];
+    if (i < j->n && j->s[i] >= 0x80) /* invalid UTF-8 as the cause */
+        return unexpected(j, i, "expected %s", what);
+    describe_value(j, i, found, sizeof found);
+    return seterr(j->err, i, "expected %s, found %s", what, found);
+}
+
+/* Validates one JSON value at s[i] (whitespace already skipped) inside
+ * `depth` enclosing containers, without recursion; *after is the index past
+ * it.  Strings are checked but not decoded. */
+static int skip_value(const jctx *j, size_t i, int depth, size_t *after)
+{
+    const unsigned char *s = j->s;
+    const size_t n = j->n;
+    unsigned char stack[SC_MAX_DEPTH]; /* '[' or '{' per open container */
+    int top = 0;
+    bool esc;
+    for (;;) {
+        /* a value starts at i */
+        if (i >= n)
+            return unexpected(j, i, "expected a value");
+        unsigned char c = s[i];
+        bool closed = true; /* a complete value ends before i */
+        if (c == '[' || c == '{') {
+            if (depth + top + 1 > SC_MAX_DEPTH)
+                return seterr(j->err, i, "nesting deeper than %d levels", SC_MAX_DEPTH);
+            stack[top++] = c;
+            i = skip_ws(j, i + 1);
+            if (i < n && s[i] == (c == '[' ? ']' : '}')) {
+                i++;
+                top--;
+            } else if (c == '[') {
+                closed = false; /* first element follows */
+            } else {
+                if (i >= n || s[i] != '"')
+                    return unexpected(j, i, "expected a string key or '}' in object");
+                if (scan_string(j, i, &i, &esc))
+                    return -1;
+                i = skip_ws(j, i);
+                if (i >= n || s[i] != ':')
+                    return unexpected(j, i, "expected ':' after an object key");
+                i = skip_ws(j, i + 1);
+                closed = false;
+            }
+        } else if (c == '"') {
+            if (scan_string(j, i, &i, &esc))
+                return -1;
+        } else if (c == '-' || is_digit(c)) {
+            if (scan_number(j, i, &i))
+                return -1;
+        } else {
+            size_t l;
+            if (match_literal(j, i, &l))
+                i += l;
+            else if (c == 't' || c == 'f' || c == 'n')
+                return seterr(j->err, i, "invalid literal (expected true, false or null)");
+            else
+                return unexpected(j, i, "expected a value");
+        }
+        if (!closed)
+            continue;
+        /* after a complete value: close containers or move to the next one */
+        for (;;) {
+            if (top == 0) {
+                *after = i;
+                return 0;
+            }
+            i = skip_ws(j, i);
+            unsigned char open = stack[top - 1];
+            unsigned char close = open == '[' ? ']' : '}';
+            if (i < n && s[i] == close) {
+                i++;
+                top--;
+                continue;
+            }
+            if (i >= n || s[i] != ',')
+                return unexpected(j, i, open == '[' ? "expected ',' or ']' in array"
+                                                    : "expected ',' or '}' in object");
+            i = skip_ws(j, i + 1);
+            if (open == '{') {
+                if (i >= n || s[i] != '"')
+                    return unexpected(j, i, "expected a string key after ',' in object");
+                if (scan_string(j, i, &i, &esc))
+                    return -1;
+                i = skip_ws(j, i);
+                if (i >= n || s[i] != ':')
+                    return unexpected(j, i, "expected ':' after an object key");
+                i = skip_ws(j, i + 1);
+            }
+            break;
+        }
+    }
+}
+
+int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
+                         sc_error *err)
+{
+    const jctx jc = {(const unsigned char *)text, len, err}, *j = &jc;
+    const unsigned char *s = j->s;
+    const size_t n = len;
+    char kname[80];
+    bool hashed = false, esc;
+
+    rec->count = 0;
+    sc_buf_reset(&rec->scratch);
+    /* Every byte written below is paid for by the source: a key or string
+     * value decodes to at most its contents and its two quotes pay for the
+     * NUL; a number or raw container is copied and the ',' or '}' after it
+     * pays for the NUL (only the value cut short by an error may lack it,
+     * hence the +1).  So the scratch never moves during one parse. */
+    buf_reserve(&rec->scratch, len + 1);
+    char *w = rec->scratch.data;
+
+    size_t i = skip_ws(j, 0);
+    if (i >= n || s[i] != '{') {
+        expect_not_container(j, i, "a JSON object");
+        goto fail;
+    }
+    i = skip_ws(j, i + 1);
+    if (i < n && s[i] == '}') {
+        i++;
+    } else {
+        for (;;) {
+            /* key */
+            if (i >= n || s[i] != '"') {
+                unexpected(j, i, rec->count == 0 ? "expected a string key or '}'"
+                                                 : "expected a string key after ','");
+                goto fail;
+            }
+            size_t key_off = i, after;
+            if (scan_string(j, i, &after, &esc))
+                goto fail;
+            if (rec->count >= SC_MAX_FIELDS) {
+                seterr(err, key_off, "more than %d fields in the record", SC_MAX_FIELDS);
+                goto fail;
+            }
+            char *name = w;
+            if (esc)
+                w = decode_string(s + i + 1, after - i - 2, w);
+            else {
+                memcpy(w, s + i + 1, after - i - 2);
+                w += after - i - 2;
+            }
+            size_t name_len = (size_t)(w - name);
+            *w++ = '\0';
+            if (rec_find(rec, name, name_len, hashed) >= 0) {
+                fmt_name(kname, sizeof kname, name, name_len);
+                seterr(err, key_off, "duplicate key %s", kname);
+                goto fail;
+            }
+            sc_field *f = rec_push(rec, name, name_len, &hashed);
+            i = skip_ws(j, after);
+            if (i >= n || s[i] != ':') {
+                fmt_name(kname, sizeof kname, name, name_len);
+                unexpected(j, i, "expected ':' after key %s", kname);
+                goto fail;
+            }
+            i = skip_ws(j, i + 1);
+
+            /* value */
+            f->offset = i;
+            unsigned char c = i < n ? s[i] : 0;
+            if (c == '"') {
+                if (scan_string(j, i, &after, &esc))
+                    goto fail;
+                f->kind = SCV_STRING;
+                f->text = w;
+                if (esc)
+                    w = decode_string(s + i + 1, after - i - 2, w);
+                else {
+                    memcpy(w, s + i + 1, after - i - 2);
+                    w += after - i - 2;
+                }
+                f->len = (size_t)(w - f->text);
+                *w++ = '\0';
+            } else if (c == '-' || is_digit(c) || c == '[' || c == '{') {
+                if (c == '[' || c == '{') {
+                    if (skip_value(j, i, 1, &after))
+                        goto fail;
+                    f->kind = c == '[' ? SCV_ARRAY : SCV_OBJECT;
+                } else {
+                    if (scan_number(j, i, &after))
+                        goto fail;
+                    f->kind = SCV_NUMBER;
+                }
+                f->text = w;
+                f->len = after - i;
+                memcpy(w, s + i, f->len);
+                w += f->len;
+                *w++ = '\0';
+            } else {
+                size_t l;
+                const char *lit = i < n ? match_literal(j, i, &l) : NULL;
+                if (lit) {
+                    f->kind = lit[0] == 't' ? SCV_TRUE : lit[0] == 'f' ? SCV_FALSE : SCV_NULL;
+                    f->text = lit;
+                    f->len = l;
+                    after = i + l;
+                } else {
+                    fmt_name(kname, sizeof kname, name, name_len);
+                    if (c == 't' || c == 'f' || c == 'n')
+                        seterr(err, i, "invalid literal for key %s (expected true, false or null)", kname);
+                    else
+                        unexpected(j, i, "expected a value for key %s", kname);
+                    goto fail;
+                }
+            }
+
+            /* separator */
+            i = skip_ws(j, after);
+            if (i < n && s[i] == ',') {
+                i = skip_ws(j, i + 1);
+                continue;
+            }
+            if (i < n && s[i] == '}') {
+                i++;
+                break;
+            }
+            fmt_name(kname, sizeof kname, name, name_len);
+            unexpected(j, i, "expected ',' or '}' after the value of %s", kname);
+            goto fail;
+        }
+    }
+    i = skip_ws(j, i);
+    if (i < n) {
+        if (s[i] >= 0x80 || s[i] == 0)
+            unexpected(j, i, "trailing data after the object");
+        else
+            seterr(err, i, "trailing data after the object");
+        goto fail;
+    }
+    rec->scratch.len = (size_t)(w - rec->scratch.data);
+    return 0;
+
+fail:
+    rec->count = 0;
+    sc_buf_reset(&rec->scratch);
+    return -1;
+}
+
+/* Walks the array; calls fn for each element when `call`. */
+static int array_walk(const jctx *j, bool call,
+                      int (*fn)(void *, int, const char *, size_t, sc_error *),
+                      void *ctx)
+{
+    const unsigned char *s = j->s;
+    const size_t n = j->n;
+    size_t i = skip_ws(j, 0);
+    if (i >= n || s[i] != '[')
+        return expect_not_container(j, i, "a JSON array");
+    i = skip_ws(j, i + 1);
+    int index = 0;
+    if (i < n && s[i] == ']') {
+        i++;
+    } else {
+        for (;;) {
+            if (i >= n || s[i] != '{') {
+                char what[48];
+                snprintf(what, sizeof what, "an object as element %d of the array", index);
+                return expect_not_container(j, i, what);
+            }
+            size_t after;
+            if (skip_value(j, i, 1, &after))
+                return -1;
+            if (call && fn(ctx, index, (const char *)s + i, after - i, j->err) != 0)
+                return -1;
+            index++;
+            i = skip_ws(j, after);
+            if (i < n && s[i] == ',') {
+                i = skip_ws(j, i + 1);
+                continue;
+            }
+            if (i < n && s[i] == ']') {
+                i++;
+                break;
+            }
+            return unexpected(j, i, "expected ',' or ']' after element %d of the array", index - 1);
+        }
+    }
+    i = skip_ws(j, i);
+    if (i < n) {
+        if (s[i] >= 0x80 || s[i] == 0)
+            return unexpected(j, i, "trailing data after the array");
+        return seterr(j->err, i, "trailing data after the array");
+    }
+    return 0;
+}
+
+int sc_json_array_each(const char *text, size_t len,
+                       int (*fn)(void *ctx, int index, const char *elem,
+                                 size_t elem_len, sc_error *err),
+                       void *ctx, sc_error *err)
+{
+    const jctx j = {(const unsigned char *)text, len, err};
+    /* The whole array is checked first, so fn never sees part of a bad one. */
+    if (array_walk(&j, false, fn, ctx))
+        return -1;
+    return array_walk(&j, true, fn, ctx);
+}
+
+/* ------------------------------------------------------------------------ */
+/* CSV                                                                      */
+
+/* Splits text[0..len) into cells.  For a header (hdr == NULL) every cell
+ * becomes a named field; for a record, cell k takes the name of hdr's field
+ * k.  Decoded cells go to rec's scratch (reserved up front: a cell decodes to
+ * at most its source, and the ',' after it, or the end, pays for its NUL). */
+static int csv_split(sc_record *rec, const sc_record *hdr, const char *text,
+                     size_t len, sc_error *err)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    const size_t n = len;
+    bool hashed = false;
+    char kname[80];
+
+    rec->count = 0;
+    sc_buf_reset(&rec->scratch);
+    if (check_text(s, n, err))
+        goto fail;
+    buf_reserve(&rec->scratch, len + 1);
+    if (hdr)
+        rec_reserve(rec, hdr->count > 0 ? hdr->count : 1);
+    char *w = rec->scratch.data;
+
+    size_t i = 0;
+    long cells = 0;
+    size_t extra_off = 0; /* offset of the first cell beyond the header */
+    for (;;) {
+        size_t start = i;
+        char *cell = w;
+        bool quoted = i < n && s[i] == '"';
+        if (quoted) {
+            i++;
+            for (;;) {
+                const unsigned char *q = i < n ? memchr(s + i, '"', n - i) : NULL;
+                if (!q) {
+                    seterr(err, start, "unterminated quoted field");
+                    goto fail;
+                }
+                size_t qi = (size_t)(q - s);
+                memcpy(w, s + i, qi - i);
+                w += qi - i;
+                i = qi + 1;
+                if (i < n && s[i] == '"') { /* "" is one quote */
+                    *w++ = '"';
+                    i++;
+                    continue;
+                }
+                break;
+            }
+            if (i < n && s[i] != ',') {
+                seterr(err, i, "unexpected %s after a closing quote (expected ',' or end of record)",
+                       s[i] > 0x20 && s[i] < 0x7F ? "character" : "byte");
+                goto fail;
+            }
+        } else {
+            while (i < n && s[i] != ',') {
+                unsigned char c = s[i];
+                if (c == '"') {
+                    seterr(err, i, "quote inside an unquoted field (quote the whole field and double the quote)");
+                    goto fail;
+                }
+                if (c == '\r' || c == '\n') {
+                    seterr(err, i, "%s outside quotes", c == '\r' ? "carriage return" : "line break");
+                    goto fail;
+                }
+                i++;
+            }
+            memcpy(w, s + start, i - start);
+            w += i - start;
+        }
+        size_t cell_len = (size_t)(w - cell);
+        *w++ = '\0';
+
+        if (!hdr) {
+            if (cells >= SC_MAX_FIELDS) {
+                seterr(err, start, "more than %d columns in the header", SC_MAX_FIELDS);
+                goto fail;
+            }
+            if (cell_len == 0) {
+                seterr(err, start, "header column %ld has an empty name", cells + 1);
+                goto fail;
+            }
+            if (rec_find(rec, cell, cell_len, hashed) >= 0) {
+                fmt_name(kname, sizeof kname, cell, cell_len);
+                seterr(err, start, "duplicate column name %s in the header", kname);
+                goto fail;
+            }
+            sc_field *f = rec_push(rec, cell, cell_len, &hashed);
+            f->kind = SCV_CSV;
+            f->text = cell;
+            f->len = cell_len;
+            f->offset = start;
+        } else if (cells < hdr->count) {
+            sc_field *f = &rec->fields[rec->count++];
+            f->name = hdr->fields[cells].name;
+            f->name_len = hdr->fields[cells].name_len;
+            f->offset = start;
+            if (!quoted && cell_len == 0) {
+                f->kind = SCV_NULL;
+                f->text = "";
+                f->len = 0;
+            } else {
+                f->kind = SCV_CSV;
+                f->text = cell;
+                f->len = cell_len;
+            }
+        } else if (cells == hdr->count) {
+            extra_off = start;
+        }
+        cells++;
+        if (i >= n)
+            break;
+        i++; /* the ',' */
+    }
+    if (hdr && cells != hdr->count) {
+        seterr(err, cells > hdr->count ? extra_off : n,
+               "record has %ld field%s, header has %d", cells,
+               cells == 1 ? "" : "s", hdr->count);
+        goto fail;
+    }
+    rec->scratch.len = (size_t)(w - rec->scratch.data);
+    return 0;
+
+fail:
+    rec->count = 0;
+    sc_buf_reset(&rec->scratch);
+    return -1;
+}
+
+int sc_parse_csv_header(sc_record *header, const char *text, size_t len,
+                        sc_error *err)
+{
+    return csv_split(header, NULL, text, len, err);
+}
+
+int sc_parse_csv_record(sc_record *rec, const sc_record *header,
+                        const char *text, size_t len, sc_error *err)
+{
+    return csv_split(rec, header, text, len, err);
+}
+
+/* ------------------------------------------------------------------------ */
+/* sc_reader                                                                */
+
+#define SC_READ_CHUNK ((size_t)256 * 1024)
+
+struct sc_reader {
+    FILE *in;
+    sc_format fmt;
+    size_t max_record;
+    size_t limit;      /* largest buffer: room for max_record, CR, LF, NUL  */
+    char *buf;         /* buf[pos..end) is read but not yet consumed        */
+    size_t cap, pos, end;
+    long line;         /* line number of buf[pos]                           */
+    bool started, eof, io_error;
+};
+
+sc_reader *sc_reader_new(FILE *in, sc_format fmt, size_t max_record)
+{
+    sc_reader *r = sc_xrealloc(NULL, sizeof *r);
+    if (max_record == 0)
+        max_record = SC_MAX_RECORD_DEFAULT;
+    if (max_record > SIZE_MAX / 4)
+        max_record = SIZE_MAX / 4;
+    r->in = in;
+    r->fmt = fmt;
+    r->max_record = max_record;
+    r->limit = max_record + 3 > SC_READ_CHUNK ? max_record + 3 : SC_READ_CHUNK;
+    r->cap = SC_READ_CHUNK;
+    r->buf = sc_xrealloc(NULL, r->cap);
+    r->pos = r->end = 0;
+    r->line = 1;
+    r->started = r->eof = r->io_error = false;
+    return r;
+}
+
+void sc_reader_free(sc_reader *r)
+{
+    if (!r)
+        return;
+    free(r->buf);
+    free(r);
+}
+
+/* Reads as much as fits after buf[end], keeping one byte for a NUL. */
+static void rd_fill(sc_reader *r)
+{
+    if (r->eof)
+        return;
+    size_t want = r->cap - 1 - r->end;
+    size_t got = want ? fread(r->buf + r->end, 1, want, r->in) : 0;
+    r->end += got;
+    if (got < want) {
+        if (ferror(r->in))
+            r->io_error = true;
+        r->eof = true;
+    }
+}
+
+/* Moves the unconsumed bytes to the front and grows the buffer (up to the
+ * limit) if it is nearly full; *scan follows the move. */
+static void rd_make_room(sc_reader *r, size_t *scan)
+{
+    if (r->pos > 0) {
+        size_t keep = r->end - r->pos;
+        memmove(r->buf, r->buf + r->pos, keep);
+        *scan -= r->pos;
+        r->end = keep;
+        r->pos = 0;
+    }
+    if (r->cap - r->end < r->cap / 4 && r->cap < r->limit) {
+        size_t c = r->cap * 2 < r->limit ? r->cap * 2 : r->limit;
+        r->buf = sc_xrealloc(r->buf, c);
+        r->cap = c;
+    }
+}
+
+/* Looks for the end of a CSV record in buf[from..to): a '\n' outside
+ * quotes.  Updates the quote state and the count of newlines inside quotes;
+ * returns the index of the '\n' or SIZE_MAX. */
+static size_t csv_scan(const char *buf, size_t from, size_t to, bool *inq,
+                       long *inner)
+{
+    bool q = *inq;
+    long nl = 0;
+    size_t i;
+    for (i = from; i < to; i++) {
+        char c = buf[i];
+        if (c == '"')
+            q = !q;
+        else if (c == '\n') {
+            if (!q)
+                break;
+            nl++;
+        }
+    }
+    *inq = q;
+    *inner += nl;
+    return i < to ? i : SIZE_MAX;
+}
+
+static size_t rd_find_end(sc_reader *r, size_t from, bool *inq, long *inner)
+{
+    if (r->fmt == SC_FMT_CSV)
+        return csv_scan(r->buf, from, r->end, inq, inner);
+    const char *p = from < r->end ? memchr(r->buf + from, '\n', r->end - from) : NULL;
+    return p ? (size_t)(p - r->buf) : SIZE_MAX;
+}
+
+sc_rec_status sc_reader_next(sc_reader *r, const char **text, size_t *len,
+                             long *line, sc_error *err)
+{
+    *text = NULL;
+    *len = 0;
+    if (!r->started) {
+        r->started = true;
+        rd_fill(r);
+        if (r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0)
+            r->pos += 3;
+    }
+    for (;;) {
+        const long start_line = r->line;
+        size_t scan = r->pos, term;
+        bool inq = false;
+        long inner = 0; /* newlines inside CSV quotes */
+        *line = start_line;
+        for (;;) {
+            term = rd_find_end(r, scan, &inq, &inner);
+            if (term != SIZE_MAX || r->eof)
+                break;
+            scan = r->end;
+            if (r->end - r->pos > r->max_record + 1) {
+                /* Too long: drop what is buffered and skip to the end of the
+                 * record without keeping it. */
+                for (;;) {
+                    r->pos = r->end = 0;
+                    rd_fill(r);
+                    term = rd_find_end(r, 0, &inq, &inner);
+                    if (term != SIZE_MAX) {
+                        r->pos = term + 1;
+                        r->line = start_line + inner + 1;
+                        break;
+                    }
+                    if (r->eof) {
+                        r->pos = r->end;
+                        r->line = start_line + inner;
+                        break;
+                    }
+                }
+                seterr(err, 0, "record longer than %zu bytes", r->max_record);
+                return SC_REC_BAD;
+            }
+            rd_make_room(r, &scan);
+            rd_fill(r);
+        }
+        size_t rs = r->pos, re = term != SIZE_MAX ? term : r->end;
+        if (term == SIZE_MAX && r->io_error) {
+            r->io_error = false;
+            r->pos = r->end;
+            seterr(err, re - rs, "read error on input (record incomplete)");
+            return SC_REC_BAD;
+        }
+        if (term == SIZE_MAX && rs == re)
+            return SC_REC_EOF;
+        r->pos = term != SIZE_MAX ? term + 1 : r->end;
+        r->line = start_line + inner + (term != SIZE_MAX ? 1 : 0);
+        if (term == SIZE_MAX && inq) {
+            seterr(err, 0, "unterminated quoted field at end of input");
+            return SC_REC_BAD;
+        }
+        if (re > rs && r->buf[re - 1] == '\r')
+            re--;
+        if (re - rs > r->max_record) {
+            seterr(err, 0, "record longer than %zu bytes", r->max_record);
+            return SC_REC_BAD;
+        }
+        if (r->fmt == SC_FMT_JSONL) {
+            size_t k = rs;
+            while (k < re && (r->buf[k] == ' ' || r->buf[k] == '\t' || r->buf[k] == '\r'))
+                k++;
+            if (k == re)
+                continue; /* blank line */
+        } else if (re == rs) {
+            continue; /* empty CSV line */
+        }
+        if (check_text((const unsigned char *)r->buf + rs, re - rs, err))
+            return SC_REC_BAD;
+        r->buf[re] = '\0';
+        *text = r->buf + rs;
+        *len = re - rs;
+        return SC_REC_OK;
+    }
+}

@@ -1,0 +1,376 @@
+/* vm.c -- the stack machine that evaluates rules (see vm.h, opcodes.h).
+ *
+ * One dispatch loop.  Rule calls do not recurse on the C stack: RULE pushes a
+ * frame (return pc, rule) and jumps to the callee's entry; RET memoises the
+ * value and resumes the caller.  Values carry their type tag and each opcode
+ * checks the tags it needs, so a hostile program gets an error, not a crash.
+ * Numbers are dec_t slots initialised once and reused: no allocation per
+ * instruction while values fit the decimal fast path.
+ */
+#include "vm.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caldate.h"
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) {
+        fputs("pol: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+vm_state *vm_new(const bc_program *p)
+{
+    vm_state *s = xcalloc(1, sizeof *s);
+    s->p = p;
+    s->inputs = xcalloc(p->ninputs, sizeof *s->inputs);
+    s->rules = xcalloc(p->nrules, sizeof *s->rules);
+    s->rstate = xcalloc(p->nrules, 1);
+    s->stack_cap = (p->max_stack + 1) * (p->nrules + 1);
+    s->stack = xcalloc(s->stack_cap, sizeof *s->stack);
+    s->frames = xcalloc(3 * ((size_t)p->nrules + 1), sizeof *s->frames);
+    for (uint32_t i = 0; i < p->ninputs; i++)
+        dec_init(&s->inputs[i].d);
+    for (uint32_t i = 0; i < p->nrules; i++)
+        dec_init(&s->rules[i].d);
+    for (uint32_t i = 0; i < s->stack_cap; i++)
+        dec_init(&s->stack[i].d);
+    return s;
+}
+
+void vm_free(vm_state *s)
+{
+    if (!s)
+        return;
+    for (uint32_t i = 0; i < s->p->ninputs; i++)
+        dec_clear(&s->inputs[i].d);
+    for (uint32_t i = 0; i < s->p->nrules; i++)
+        dec_clear(&s->rules[i].d);
+    for (uint32_t i = 0; i < s->stack_cap; i++)
+        dec_clear(&s->stack[i].d);
+    free(s->inputs);
+    free(s->rules);
+    free(s->rstate);
+    free(s->stack);
+    free(s->frames);
+    free(s->log);
+    free(s);
+}
+
+void vm_reset(vm_state *s)
+{
+    for (uint32_t i = 0; i < s->p->ninputs; i++)
+        s->inputs[i].t = PT_VOID;
+    memset(s->rstate, 0, s->p->nrules);
+    s->nlog = 0;
+    s->steps = 0;
+}
+
+static void set_from_const(vm_val *v, const bc_const *k)
+{
+    v->t = k->type;
+    if (pol_type_numeric((pol_type)k->type))
+        dec_set(&v->d, &k->num);
+    else if (k->type == PT_TEXT)
+        v->s = k->text;
+    else
+        v->i = k->i;
+}
+
+void vm_set_input_const(vm_state *s, uint32_t i, const bc_const *k)
+{
+    set_from_const(&s->inputs[i], k);
+}
+
+static void copy_val(vm_val *dst, const vm_val *src)
+{
+    dst->t = src->t;
+    if (pol_type_numeric((pol_type)src->t))
+        dec_set(&dst->d, &src->d);
+    else {
+        dst->i = src->i;
+        dst->s = src->s;
+    }
+}
+
+bool vm_equal_const(const vm_val *v, const bc_const *k)
+{
+    bool vn = pol_type_numeric((pol_type)v->t), kn = pol_type_numeric((pol_type)k->type);
+    if (vn || kn)
+        return vn && kn && dec_cmp(&v->d, &k->num) == 0;
+    if (v->t != k->type)
+        return false;
+    if (v->t == PT_TEXT)
+        return v->s && k->text && strcmp(v->s, k->text) == 0;
+    return v->i == k->i;
+}
+
+bool vm_value_text(const vm_val *v, int places, char *buf, size_t cap)
+{
+    char tmp[16];
+    switch (v->t) {
+    case PT_BOOL: snprintf(buf, cap, "%s", v->i ? "true" : "false"); return true;
+    case PT_DATE: cd_format_date(v->i, tmp); snprintf(buf, cap, "%s", tmp); return true;
+    case PT_MONTH: cd_format_month(v->i, tmp); snprintf(buf, cap, "%s", tmp); return true;
+    case PT_TEXT: snprintf(buf, cap, "%s", v->s ? v->s : ""); return true;
+    case PT_VOID: snprintf(buf, cap, "(no value)"); return false;
+    default: {
+        dec_status st = DEC_OK;
+        int n = dec_format(&v->d, places, buf, cap, &st);
+        if (n < 0) {
+            char ex[256];
+            dec_format_exact(&v->d, ex, sizeof ex);
+            snprintf(buf, cap, "%s has no finite decimal expansion; the policy must round it", ex);
+            return false;
+        }
+        if ((size_t)n >= cap) {
+            snprintf(buf, cap, "number too long to print");
+            return false;
+        }
+        return true;
+    }
+    }
+}
+
+static int fail(vm_state *s, vm_error *err, uint32_t rule, uint32_t pc, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int fail(vm_state *s, vm_error *err, uint32_t rule, uint32_t pc, const char *fmt, ...)
+{
+    err->rule = rule;
+    err->pos = bc_pos_at(s->p, pc);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static const char *class_name(uint8_t t)
+{
+    return pol_type_numeric((pol_type)t) ? "number" : pol_type_name((pol_type)t);
+}
+
+static void log_lookup(vm_state *s, uint32_t rule, uint32_t param, uint32_t version, int32_t date)
+{
+    if (s->nlog == s->logcap) {
+        uint32_t nc = s->logcap ? s->logcap * 2 : 16;
+        vm_lookup *nl = realloc(s->log, sizeof *nl * nc);
+        if (!nl) {
+            fputs("pol: out of memory\n", stderr);
+            abort();
+        }
+        s->log = nl;
+        s->logcap = nc;
+    }
+    s->log[s->nlog++] = (vm_lookup){rule, param, version, date};
+}
+
+int vm_eval(vm_state *s, uint32_t r, vm_error *err)
+{
+    const bc_program *p = s->p;
+    const uint32_t *code = p->code;
+    if (r >= p->nrules)
+        return fail(s, err, BC_NONE, 0, "no rule %u", r);
+    if (s->rstate[r] == VM_DONE)
+        return 0;
+
+    vm_val *base = s->stack;  /* bottom of the current frame's stack */
+    vm_val *sp = base;        /* next free slot                      */
+    uint32_t nframes = 0;
+    uint32_t cur = r;
+    uint32_t pc = p->rules[r].entry;
+    s->rstate[r] = VM_BUSY;
+
+#define NEED_NUM(v)                                                                          \
+    do {                                                                                     \
+        if (!pol_type_numeric((pol_type)(v)->t))                                             \
+            return fail(s, err, cur, pc, "expected a number, found a %s", class_name((v)->t)); \
+    } while (0)
+#define DEC_CHECK(expr)                                                                      \
+    do {                                                                                     \
+        dec_status st_ = (expr);                                                             \
+        if (st_ != DEC_OK)                                                                   \
+            return fail(s, err, cur, pc, "%s", dec_status_text(st_));                        \
+    } while (0)
+
+    for (;;) {
+        if (s->max_steps && ++s->steps > s->max_steps)
+            return fail(s, err, cur, pc, "evaluation exceeded %llu steps", (unsigned long long)s->max_steps);
+        uint32_t op = code[pc];
+        switch ((pol_opcode)op) {
+        case OP_CONST:
+            set_from_const(sp++, &p->consts[code[pc + 1]]);
+            pc += 2;
+            break;
+        case OP_INPUT: {
+            const vm_val *in = &s->inputs[code[pc + 1]];
+            if (in->t == PT_VOID)
+                return fail(s, err, cur, pc, "input %s is missing from the scenario",
+                            p->inputs[code[pc + 1]].name);
+            copy_val(sp++, in);
+            pc += 2;
+            break;
+        }
+        case OP_PARAM: {
+            uint32_t pi = code[pc + 1];
+            if (s->trace)
+                log_lookup(s, cur, pi, 0, 0);
+            set_from_const(sp++, &p->consts[p->params[pi].versions[0].k]);
+            pc += 2;
+            break;
+        }
+        case OP_PARAM_AT: {
+            uint32_t pi = code[pc + 1];
+            vm_val *d = sp - 1;
+            if (d->t != PT_DATE)
+                return fail(s, err, cur, pc, "parameter %s is looked up by a date, not a %s",
+                            p->params[pi].name, class_name(d->t));
+            const bc_param *par = &p->params[pi];
+            uint32_t lo = 0, hi = par->nversions;
+            while (lo < hi) { /* first version whose end is >= the date */
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (par->versions[mid].to < d->i)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo == par->nversions || par->versions[lo].from > d->i) {
+                char ds[16], a[16] = "", b[16] = "";
+                cd_format_date(d->i, ds);
+                if (par->versions[0].from != BC_OPEN_LO)
+                    cd_format_date(par->versions[0].from, a);
+                if (par->versions[par->nversions - 1].to != BC_OPEN_HI)
+                    cd_format_date(par->versions[par->nversions - 1].to, b);
+                return fail(s, err, cur, pc, "no version of parameter %s covers %s (its versions cover %s..%s%s)",
+                            par->name, ds, a, b, par->nversions > 1 ? ", with gaps possible" : "");
+            }
+            if (s->trace)
+                log_lookup(s, cur, pi, lo, d->i);
+            set_from_const(d, &p->consts[par->versions[lo].k]);
+            pc += 2;
+            break;
+        }
+        case OP_RULE: {
+            uint32_t ri = code[pc + 1];
+            if (s->rstate[ri] == VM_DONE) {
+                copy_val(sp++, &s->rules[ri]);
+                pc += 2;
+                break;
+            }
+            if (s->rstate[ri] == VM_BUSY)
+                return fail(s, err, cur, pc, "rule %s depends on itself", p->rules[ri].name);
+            if ((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || nframes >= p->nrules)
+                return fail(s, err, cur, pc, "rules nested too deeply");
+            s->frames[3 * nframes] = pc + 2;
+            s->frames[3 * nframes + 1] = cur;
+            s->frames[3 * nframes + 2] = (uint32_t)(base - s->stack);
+            nframes++;
+            s->rstate[ri] = VM_BUSY;
+            cur = ri;
+            pc = p->rules[ri].entry;
+            base = sp;
+            break;
+        }
+        case OP_RET: {
+            vm_val *v = --sp;
+            copy_val(&s->rules[cur], v);
+            s->rstate[cur] = VM_DONE;
+            if (nframes == 0)
+                return 0;
+            nframes--;
+            uint32_t done = cur;
+            pc = s->frames[3 * nframes];
+            cur = s->frames[3 * nframes + 1];
+            sp = base; /* the callee's stack is empty: its value goes where it began */
+            base = s->stack + s->frames[3 * nframes + 2];
+            copy_val(sp++, &s->rules[done]);
+            break;
+        }
+        case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MIN: case OP_MAX: {
+            vm_val *b = --sp, *a = sp - 1;
+            NEED_NUM(a);
+            NEED_NUM(b);
+            switch ((pol_opcode)op) {
+            case OP_ADD: DEC_CHECK(dec_add(&a->d, &a->d, &b->d)); break;
+            case OP_SUB: DEC_CHECK(dec_sub(&a->d, &a->d, &b->d)); break;
+            case OP_MUL: DEC_CHECK(dec_mul(&a->d, &a->d, &b->d)); break;
+            case OP_DIV: DEC_CHECK(dec_div(&a->d, &a->d, &b->d)); break;
+            case OP_MIN: dec_min(&a->d, &a->d, &b->d); break;
+            default: dec_max(&a->d, &a->d, &b->d); break;
+            }
+            pc += 1;
+            break;
+        }
+        case OP_NEG: {
+            vm_val *a = sp - 1;
+            NEED_NUM(a);
+            dec_neg(&a->d, &a->d);
+            pc += 1;
+            break;
+        }
+        case OP_ROUND: {
+            vm_val *a = sp - 1;
+            NEED_NUM(a);
+            DEC_CHECK(dec_round(&a->d, &a->d, (int32_t)code[pc + 1], (dec_mode)code[pc + 2]));
+            pc += 3;
+            break;
+        }
+        case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE: {
+            vm_val *b = --sp, *a = sp - 1;
+            int c;
+            bool an = pol_type_numeric((pol_type)a->t), bn = pol_type_numeric((pol_type)b->t);
+            if (an && bn)
+                c = dec_cmp(&a->d, &b->d);
+            else if (an || bn || a->t != b->t)
+                return fail(s, err, cur, pc, "cannot compare a %s with a %s", class_name(a->t), class_name(b->t));
+            else if (a->t == PT_TEXT)
+                c = strcmp(a->s ? a->s : "", b->s ? b->s : "");
+            else
+                c = (a->i > b->i) - (a->i < b->i);
+            bool res;
+            switch ((pol_opcode)op) {
+            case OP_EQ: res = c == 0; break;
+            case OP_NE: res = c != 0; break;
+            case OP_LT: res = c < 0; break;
+            case OP_LE: res = c <= 0; break;
+            case OP_GT: res = c > 0; break;
+            default: res = c >= 0; break;
+            }
+            a->t = PT_BOOL;
+            a->i = res;
+            pc += 1;
+            break;
+        }
+        case OP_NOT: {
+            vm_val *a = sp - 1;
+            if (a->t != PT_BOOL)
+                return fail(s, err, cur, pc, "expected a boolean, found a %s", class_name(a->t));
+            a->i = !a->i;
+            pc += 1;
+            break;
+        }
+        case OP_JMP:
+            pc = code[pc + 1];
+            break;
+        case OP_JMPF: {
+            vm_val *c = --sp;
+            if (c->t != PT_BOOL)
+                return fail(s, err, cur, pc, "expected a boolean condition, found a %s", class_name(c->t));
+            pc = c->i ? pc + 2 : code[pc + 1];
+            break;
+        }
+        case OP_FAIL:
+            return fail(s, err, cur, pc, "%s", p->consts[code[pc + 1]].text);
+        default:
+            return fail(s, err, cur, pc, "unknown opcode %u", op);
+        }
+    }
+#undef NEED_NUM
+#undef DEC_CHECK
+}

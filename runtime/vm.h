@@ -1,0 +1,74 @@
+/* vm.h -- the evaluator: runs a verified bc_program on one scenario.
+ *
+ * A vm_state holds one scenario's inputs, the rules' memoised values and the
+ * value stack; it is reused from scenario to scenario (vm_reset) so that a
+ * batch allocates nothing per record.  Rules are evaluated lazily: an output
+ * asks for the rules it uses, each computed at most once.  When `trace` is
+ * on, every parameter lookup is logged (which version, for which date) so
+ * that explanations can cite the version behind each number.
+ *
+ * Shares its contract with: runtime/vm.c, runtime/bytecode.h (the program and
+ * opcodes.h), runtime/pol.c (the library API over it).
+ *
+ * Ownership: vm_new() borrows the program, which must outlive the state and
+ * must have passed bc_verify().
+ */
+#ifndef POL_VM_H
+#define POL_VM_H
+
+#include "bytecode.h"
+
+typedef struct vm_val {
+    uint8_t t;   /* pol_type of the value; numeric kinds share `d`           */
+    int32_t i;   /* BOOL, DATE, MONTH                                        */
+    dec_t d;     /* numeric                                                  */
+    const char *s; /* TEXT (borrowed from the program or the state)          */
+} vm_val;
+
+typedef struct vm_error {
+    uint32_t rule;   /* rule being evaluated, or BC_NONE                     */
+    bc_pos pos;      /* position of the failing instruction in the source    */
+    char msg[400];
+} vm_error;
+
+typedef struct vm_lookup {  /* one parameter lookup, for explanations        */
+    uint32_t rule, param, version;
+    int32_t date;           /* the date asked for (dated parameters)         */
+} vm_lookup;
+
+enum { VM_UNSET = 0, VM_BUSY = 1, VM_DONE = 2 };
+
+typedef struct vm_state {
+    const bc_program *p;
+    vm_val *inputs;        /* ninputs; t == PT_VOID means not given          */
+    vm_val *rules;         /* nrules memoised values                         */
+    uint8_t *rstate;       /* VM_UNSET/BUSY/DONE per rule                    */
+    vm_val *stack;         /* p->max_stack * (nrules + 1) slots              */
+    uint32_t stack_cap;
+    uint32_t *frames;      /* return info for nested rule evaluation         */
+    bool trace;
+    vm_lookup *log;
+    uint32_t nlog, logcap;
+    uint64_t steps, max_steps; /* evaluation steps, and the limit (0: none)  */
+} vm_state;
+
+vm_state *vm_new(const bc_program *p);
+void vm_free(vm_state *s);
+/* Forget inputs and rule values: ready for the next scenario. */
+void vm_reset(vm_state *s);
+/* Evaluate rule r (and what it needs).  0 on success, with the value in
+ * s->rules[r]; -1 with *err on a runtime error. */
+int vm_eval(vm_state *s, uint32_t r, vm_error *err);
+
+/* Set input i from a program constant (used by the policy's own tests). */
+void vm_set_input_const(vm_state *s, uint32_t i, const bc_const *k);
+
+/* Exact equality of a value and a constant of a compatible type. */
+bool vm_equal_const(const vm_val *v, const bc_const *k);
+
+/* Canonical text of a value of type t, printed with at least `places`
+ * fractional digits for numbers.  Returns false (and text explaining why)
+ * when a number has no finite decimal expansion. */
+bool vm_value_text(const vm_val *v, int places, char *buf, size_t cap);
+
+#endif
