@@ -186,6 +186,9 @@ void diag_report(diag_ctx *d, diag_level lvl, const src_file *f, span sp, const 
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     diag *g = &d->items[d->count++];
+    bool joins = lvl == DIAG_NOTE && d->count > 1;
+    g->group = joins ? d->items[d->count - 2].group : d->count - 1;
+    g->group_start = joins ? d->items[d->count - 2].group_start : (f ? (sp.start > f->len ? (uint32_t)f->len : sp.start) : 0);
     g->level = lvl;
     g->file = f;
     if (f && sp.start > f->len)
@@ -204,14 +207,16 @@ static const char *level_name(diag_level l)
     return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
 }
 
+/* Source order of each diagnostic's group leader; notes stay after theirs. */
 static int cmp_diag(const void *a, const void *b)
 {
     const diag *x = *(const diag *const *)a, *y = *(const diag *const *)b;
-    if (x->file != y->file)
-        return x->file < y->file ? -1 : 1; /* one file per run in practice */
-    if (x->sp.start != y->sp.start)
-        return x->sp.start < y->sp.start ? -1 : 1;
-    return x < y ? -1 : x > y;             /* stable */
+    if (x->group != y->group) {
+        if (x->group_start != y->group_start)
+            return x->group_start < y->group_start ? -1 : 1;
+        return x->group < y->group ? -1 : 1;
+    }
+    return x < y ? -1 : x > y;             /* report order within a group */
 }
 
 static const diag **sorted(const diag_ctx *d)

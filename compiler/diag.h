@@ -47,6 +47,8 @@ typedef struct diag {
     span sp;
     char *msg;
     char *code;          /* short stable identifier, e.g. "type-mismatch"   */
+    uint32_t group_start;    /* notes sort with the diagnostic reported before them */
+    size_t group;
 } diag;
 
 typedef struct diag_ctx {

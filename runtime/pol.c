@@ -444,6 +444,18 @@ int pol_eval_run(pol_eval *ev, pol_error *err)
                     ev->vm->rstate[k] = VM_UNSET;
             return -1;
         }
+        const vm_val *v = &ev->vm->rules[r];
+        if (pol_type_numeric((pol_type)v->t) && !dec_is_finite(&v->d)) {
+            char ex[300];
+            dec_format_exact(&v->d, ex, sizeof ex);
+            err->status = POL_E_RUNTIME;
+            snprintf(err->field, sizeof err->field, "%s", p->rules[r].name);
+            err->pos = p->rules[r].pos;
+            snprintf(err->msg, sizeof err->msg,
+                     "output %s = %s has no finite decimal expansion; the policy must round it, e.g. round(..., 2)",
+                     p->rules[r].name, ex);
+            return -1;
+        }
     }
     ev->ok = true;
     return 0;

@@ -154,8 +154,11 @@ static int run_one(const opts *o, pol_policy *pol)
         fprintf(stderr, "polrun: %s: byte %zu: %s\n", name, serr.offset, serr.msg);
         rc = EXIT_FAILED;
     } else if (pol_eval_set_record(ev, &rec, o->allow_extra, &perr) != 0 || pol_eval_run(ev, &perr) != 0) {
-        pol_error_text(pol, &perr, &out);
-        fprintf(stderr, "%s: %.*s\n", perr.status == POL_E_RUNTIME ? "polrun" : name, (int)out.len, out.data);
+        if (perr.status == POL_E_RUNTIME) {
+            pol_error_text(pol, &perr, &out);
+            fprintf(stderr, "%.*s\n", (int)out.len, out.data);
+        } else
+            fprintf(stderr, "%s: error: %s\n", name, perr.msg);
         rc = EXIT_FAILED;
     } else {
         if (o->explain == EXPLAIN_JSON)

@@ -1,0 +1,12 @@
+# Builds SRC twice and compares the bytecode files byte for byte.
+execute_process(COMMAND ${POLC} build ${SRC} -o ${OUT}/det1.polc RESULT_VARIABLE r1)
+execute_process(COMMAND ${POLC} build ${SRC} -o ${OUT}/det2.polc RESULT_VARIABLE r2)
+if(NOT r1 EQUAL 0 OR NOT r2 EQUAL 0)
+  message(FATAL_ERROR "polc build failed")
+endif()
+file(SHA256 ${OUT}/det1.polc h1)
+file(SHA256 ${OUT}/det2.polc h2)
+if(NOT h1 STREQUAL h2)
+  message(FATAL_ERROR "same source, different bytecode: ${h1} vs ${h2}")
+endif()
+message(STATUS "deterministic: ${h1}")

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Data-driven language tests for pol.
+
+Each case is one file tests/lang/NAME.case made of sections:
+
+    --- source                  the .pol text (written to NAME.pol)
+    --- scenario                optional: a JSON scenario for polrun
+    --- args                    optional: extra command-line words
+    --- command                 optional: check (default), run, test, disasm, interface
+    --- expect exit N           the expected exit status, then the exact
+                                expected output (stdout, then stderr)
+
+`check` runs `polc check NAME.pol`; `run` runs `polrun NAME.pol scenario.json`;
+`test` runs `polc test NAME.pol`.  Output must match exactly, caret lines
+included.  Usage: run_lang.py [--update] BUILD_DIR CASE_DIR [NAME...]
+(--update rewrites the expectations from the actual output: review the diff!)
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+
+def parse_case(path):
+    sections, cur, buf = {}, None, []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"^--- (\w+)(.*)$", line.rstrip("\n"))
+            if m:
+                if cur:
+                    sections[cur] = "".join(buf)
+                cur, buf = m.group(1), []
+                if cur == "expect":
+                    em = re.match(r"\s*exit\s+(\d+)\s*$", m.group(2))
+                    if not em:
+                        raise SystemExit(f"{path}: '--- expect exit N' needs N")
+                    sections["exit"] = int(em.group(1))
+                continue
+            buf.append(line)
+    if cur:
+        sections[cur] = "".join(buf)
+    return sections
+
+
+def update_case(path, code, got):
+    """Rewrites the case's expect section with what the tools printed."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    head = re.split(r"^--- expect.*$", text, flags=re.M)[0]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(head + f"--- expect exit {code}\n" + got)
+
+
+def run_case(build, path, update=False):
+    name = os.path.splitext(os.path.basename(path))[0]
+    c = parse_case(path)
+    cmd = c.get("command", "check").strip()
+    with tempfile.TemporaryDirectory() as tmp:
+        src = f"{name}.pol"
+        with open(os.path.join(tmp, src), "w", encoding="utf-8") as f:
+            f.write(c.get("source", ""))
+        args = c.get("args", "").split()
+        if cmd == "run":
+            with open(os.path.join(tmp, "scenario.json"), "w", encoding="utf-8") as f:
+                f.write(c.get("scenario", "{}"))
+            argv = [os.path.join(build, "polrun"), src, "scenario.json"] + args
+        elif cmd in ("check", "test", "disasm", "interface", "build"):
+            argv = [os.path.join(build, "polc"), cmd, src, "--no-color"] + args
+        else:
+            return f"unknown command {cmd!r}"
+        p = subprocess.run(argv, cwd=tmp, capture_output=True, timeout=60)
+        got = p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
+        want = c.get("expect", "")
+        if update:
+            update_case(path, p.returncode, got)
+            return ""
+        problems = []
+        if p.returncode != c.get("exit", 0):
+            problems.append(f"exit status {p.returncode}, expected {c.get('exit', 0)}")
+        if got != want:
+            problems.append("output differs:\n--- expected\n" + want + "--- got\n" + got)
+        return "\n".join(problems)
+
+
+def main():
+    args = sys.argv[1:]
+    update = "--update" in args
+    args = [a for a in args if a != "--update"]
+    build, case_dir = os.path.abspath(args[0]), args[1]
+    only = set(args[2:])
+    cases = sorted(f for f in os.listdir(case_dir) if f.endswith(".case"))
+    passed = failed = 0
+    for f in cases:
+        if only and os.path.splitext(f)[0] not in only:
+            continue
+        err = run_case(build, os.path.join(case_dir, f), update)
+        if err:
+            failed += 1
+            print(f"FAIL {f}: {err}")
+        else:
+            passed += 1
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed or passed == 0 else 0)
+
+
+if __name__ == "__main__":
+    main()
