@@ -486,7 +486,7 @@ static void describe(const jctx *j, size_t i, char *out, size_t cap)
         return;
     }
     unsigned char c = j->s[i];
-    if (c > 0x20 && c < 0x7F)
+    if (c >= 0x20 && c < 0x7F)
         snprintf(out, cap, "'%c'", c);
     else if (c < 0x80)
         snprintf(out, cap, "byte 0x%02x", c);
@@ -1123,8 +1123,10 @@ static int csv_split(sc_record *rec, const sc_record *hdr, const char *text,
                 }
                 i++;
             }
-            memcpy(w, s + start, i - start);
-            w += i - start;
+            if (i > start) {
+                memcpy(w, s + start, i - start);
+                w += i - start;
+            }
         }
         size_t cell_len = (size_t)(w - cell);
         *w++ = '\0';

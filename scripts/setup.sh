@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs pol's build dependencies (Debian 12, as root), builds, and runs
+# polrun on the bundled Rizhao 2025 policy and scenario.  Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS="build-essential cmake flex bison libgmp-dev check pkg-config python3"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing Debian packages:$missing (run as root, or install them)" >&2
+    exit 1
+  fi
+  echo "setup: installing$missing" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)" >/dev/null
+
+echo "== polrun policies/rizhao/rizhao-2025.pol policies/rizhao/scenario-early.json --explain" >&2
+./build/polrun policies/rizhao/rizhao-2025.pol policies/rizhao/scenario-early.json --explain

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds (if needed) and runs every test with ctest.  Safe to run again.
+#   scripts/test.sh            the normal build, in build/
+#   scripts/test.sh --sanitize AddressSanitizer + UBSan build, in build-asan/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dir=build
+extra=()
+if [ "${1:-}" = "--sanitize" ]; then
+  dir=build-asan
+  extra=(-DPOL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+fi
+for tool in cmake flex bison pkg-config python3; do
+  command -v "$tool" >/dev/null || { echo "test: $tool is missing; run scripts/setup.sh first" >&2; exit 1; }
+done
+cmake -S . -B "$dir" "${extra[@]}" >/dev/null
+cmake --build "$dir" -j"$(nproc)" >/dev/null
+cd "$dir"
+ctest --output-on-failure -j"$(nproc)"
