@@ -514,18 +514,20 @@ def main():
                     return s if len(s) <= 300 else s[:300] + "...(%d chars)" % len(s)
                 print("case %d: %s\n  expected: %s\n  got:      %s"
                       % (i + 1, cut(cmd), cut(expected[i]), cut(out)))
+    broken = False
     extra = len(got) - len(cmds)
     if extra > 0:
         print("dec_calc printed %d extra lines, first: %s" % (extra, got[len(cmds)][:300]))
-        failed = max(failed, 1) if failed == 0 else failed
+        broken = True
     if proc.returncode != 0:
         print("dec_calc exited with status %d" % proc.returncode)
-        if proc.stderr:
-            print(proc.stderr[:3000])
-        if failed == 0:
-            failed = 1
-    passed = len(cmds) - failed if failed <= len(cmds) else 0
-    print("%d passed, %d failed" % (passed, failed))
+        broken = True
+    if proc.stderr:
+        print("dec_calc wrote to stderr:\n" + proc.stderr[:3000])
+        broken = True
+    if broken and failed == 0:
+        failed = 1  # the run as a whole failed even if every line matched
+    print("%d passed, %d failed" % (len(cmds) - failed, failed))
     return 0 if failed == 0 else 1
 
 
