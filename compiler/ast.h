@@ -42,14 +42,16 @@ typedef enum {
     EX_INDEX,    /* a[b]: a dated parameter looked up at date b           */
     EX_UNARY,    /* op: UO_*; a                                            */
     EX_BINARY,   /* op: BO_*; a, b                                         */
-    EX_IF        /* if a then b else c                                     */
+    EX_IF,       /* if a then b else c                                     */
+    EX_FIELD,    /* a.text: a field of an enum value, or Enum.Member       */
+    EX_AGG       /* text(var in a..b: c): sum count min max any all        */
 } ex_kind;
 
 typedef enum { BO_ADD, BO_SUB, BO_MUL, BO_DIV, BO_EQ, BO_NE, BO_LT, BO_LE, BO_GT, BO_GE, BO_AND, BO_OR } binop;
 typedef enum { UO_NEG, UO_NOT } unop;
 
 /* What a name resolved to. */
-typedef enum { SYM_NONE, SYM_INPUT, SYM_PARAM, SYM_RULE } sym_kind;
+typedef enum { SYM_NONE, SYM_INPUT, SYM_PARAM, SYM_RULE, SYM_LOCAL, SYM_MEMBER } sym_kind;
 
 typedef struct ast_expr {
     ex_kind kind;
@@ -60,9 +62,13 @@ typedef struct ast_expr {
     struct ast_expr *a, *b, *c;
     struct ast_expr **args;
     int nargs;
-    span name_sp;           /* EX_CALL: the function name                   */
+    span name_sp;           /* EX_CALL/EX_AGG: the function name; EX_FIELD: the field */
+    const char *var;        /* EX_AGG: the bound variable                   */
+    span var_sp;
     /* filled by the checker */
     uint8_t type;           /* pol_type                                     */
+    uint32_t tref;          /* ENUM: which enumeration                      */
+    uint32_t slot;          /* EX_AGG: first local slot; SYM_LOCAL: its slot */
     bool lit;               /* an untyped numeric literal expression        */
     sym_kind sym;
     uint32_t index;         /* index of the input/param/rule                */
@@ -93,7 +99,18 @@ typedef struct ast_item {   /* in a test: `name = value` or `expect name = value
     struct ast_item *next;
 } ast_item;
 
-typedef enum { D_INPUT, D_PARAM, D_RULE, D_OUTPUT, D_TEST } decl_kind;
+typedef struct ast_member {  /* a member of an enumeration, with its field values */
+    const char *name;
+    span sp, name_sp;
+    ast_expr **values;
+    int nvalues;
+    ast_annot an;
+    struct ast_member *next;
+} ast_member;
+
+typedef struct ast_field { const char *name, *type_name; span sp, type_sp; uint8_t type; uint32_t tref; struct ast_field *next; } ast_field;
+
+typedef enum { D_INPUT, D_PARAM, D_RULE, D_OUTPUT, D_TEST, D_ENUM, D_EXCEPTION } decl_kind;
 
 typedef struct ast_decl {
     decl_kind kind;
@@ -108,8 +125,20 @@ typedef struct ast_decl {
     int places;             /* output: `places N` (-1: by type)             */
     ast_annot an;
     ast_item *items;        /* D_TEST                                       */
+    bool expect_error;      /* D_TEST: `expect error ["text"]`              */
+    const char *error_text;
+    ast_field *fields;      /* D_ENUM                                       */
+    ast_member *members;
+    const char *target;     /* D_EXCEPTION: the rule it overrides           */
+    span target_sp;
+    ast_expr *cond;         /* D_EXCEPTION: when it applies                 */
     struct ast_decl *next;
     /* filled by the checker */
+    struct ast_decl *exceptions; /* rules: their exceptions, in source order */
+    struct ast_decl *next_exception;
+    struct ast_decl *of;    /* exceptions: the rule they override           */
+    uint32_t nlocals;       /* rules: local slots used by aggregates        */
+    uint32_t tref;
     uint8_t type;
     uint32_t index;
     int uses;

@@ -76,7 +76,7 @@ static bool const_equal(const bc_const *a, const bc_const *b)
         return dec_cmp(&a->num, &b->num) == 0 && a->num.scale == b->num.scale;
     if (a->type == PT_TEXT)
         return strcmp(a->text, b->text) == 0;
-    return a->i == b->i;
+    return a->i == b->i && a->tref == b->tref;
 }
 
 /* Adds k to the pool (taking ownership of its contents) or finds an equal one. */
@@ -122,12 +122,33 @@ static uint32_t literal_const(gen *g, const ast_expr *e, pol_type t)
         k.type = (uint8_t)(pol_type_numeric(t) ? t : (pol_type)e->type);
         break;
     }
+    case EX_FIELD: k.type = PT_ENUM; k.i = e->ival; k.tref = e->tref; break; /* a member literal */
     case EX_DATE: k.type = PT_DATE; k.i = e->ival; break;
     case EX_MONTH: k.type = PT_MONTH; k.i = e->ival; break;
     case EX_BOOL: k.type = PT_BOOL; k.i = e->ival; break;
     case EX_STR: k.type = PT_TEXT; k.text = xstrdup_opt(e->text); break;
     default: k.type = PT_BOOL; break; /* not reached on a checked tree */
     }
+    return add_const(g, &k);
+}
+
+static uint32_t text_const(gen *g, const char *text)
+{
+    bc_const k;
+    memset(&k, 0, sizeof k);
+    dec_init(&k.num);
+    k.type = PT_TEXT;
+    k.text = xstrdup_opt(text);
+    return add_const(g, &k);
+}
+
+static uint32_t int_const(gen *g, int64_t v)
+{
+    bc_const k;
+    memset(&k, 0, sizeof k);
+    dec_init(&k.num);
+    dec_set_i64(&k.num, v);
+    k.type = PT_INT;
     return add_const(g, &k);
 }
 
@@ -143,8 +164,135 @@ static uint32_t bool_const(gen *g, bool v)
 
 /* ---- expressions ---- */
 static void gen_expr(gen *g, const ast_expr *e);
+static void gen_agg(gen *g, const ast_expr *e);
 
 static void patch(gen *g, uint32_t at_word, uint32_t target) { g->p->code[at_word] = target; }
+
+static uint32_t emit_jump(gen *g, pol_opcode op, span sp)
+{
+    emit_op(g, op, sp);
+    uint32_t at = g->p->ncode;
+    emit_word(g, 0);
+    return at;
+}
+
+static void emit1(gen *g, pol_opcode op, uint32_t operand, span sp)
+{
+    emit_op(g, op, sp);
+    emit_word(g, operand);
+}
+
+/* name(v in a..b: body) as a loop over local slots v, end, acc. */
+static void gen_agg(gen *g, const ast_expr *e)
+{
+    uint32_t v = e->slot, end = e->slot + 1, acc = e->slot + 2;
+    span sp = e->sp;
+    gen_expr(g, e->a);
+    emit1(g, OP_SETLOCAL, v, sp);
+    gen_expr(g, e->b);
+    emit1(g, OP_SETLOCAL, end, sp);
+    switch (e->fn) {
+    case FN_SUM: case FN_COUNT: emit1(g, OP_CONST, int_const(g, 0), sp); break;
+    case FN_ANY: emit1(g, OP_CONST, bool_const(g, false), sp); break;
+    case FN_ALL: emit1(g, OP_CONST, bool_const(g, true), sp); break;
+    default: {
+        /* min/max: the first element starts the accumulator; an empty range is an error */
+        emit1(g, OP_LOCAL, v, sp);
+        emit1(g, OP_LOCAL, end, sp);
+        emit_op(g, OP_LE, sp);
+        uint32_t nonempty = emit_jump(g, OP_JMPF, sp);
+        uint32_t skip = emit_jump(g, OP_JMP, sp);
+        patch(g, nonempty, g->p->ncode);
+        emit1(g, OP_FAIL, text_const(g, e->fn == FN_AGG_MIN ? "min over an empty range" : "max over an empty range"), sp);
+        patch(g, skip, g->p->ncode);
+        gen_expr(g, e->c);
+        emit1(g, OP_LOCAL, v, sp);
+        emit1(g, OP_CONST, int_const(g, 1), sp);
+        emit_op(g, OP_ADD, sp);
+        emit1(g, OP_SETLOCAL, v, sp);
+        break;
+    }
+    }
+    emit1(g, OP_SETLOCAL, acc, sp);
+    uint32_t head = g->p->ncode;
+    emit1(g, OP_LOCAL, v, sp);
+    emit1(g, OP_LOCAL, end, sp);
+    emit_op(g, OP_LE, sp);
+    uint32_t done = emit_jump(g, OP_JMPF, sp);
+    switch (e->fn) {
+    case FN_SUM: case FN_AGG_MIN: case FN_AGG_MAX:
+        emit1(g, OP_LOCAL, acc, sp);
+        gen_expr(g, e->c);
+        emit_op(g, e->fn == FN_SUM ? OP_ADD : e->fn == FN_AGG_MIN ? OP_MIN : OP_MAX, sp);
+        emit1(g, OP_SETLOCAL, acc, sp);
+        break;
+    case FN_COUNT: {
+        gen_expr(g, e->c);
+        uint32_t skip = emit_jump(g, OP_JMPF, sp);
+        emit1(g, OP_LOCAL, acc, sp);
+        emit1(g, OP_CONST, int_const(g, 1), sp);
+        emit_op(g, OP_ADD, sp);
+        emit1(g, OP_SETLOCAL, acc, sp);
+        patch(g, skip, g->p->ncode);
+        break;
+    }
+    default: { /* any / all */
+        gen_expr(g, e->c);
+        if (e->fn == FN_ALL)
+            emit_op(g, OP_NOT, sp);
+        uint32_t skip = emit_jump(g, OP_JMPF, sp);
+        emit1(g, OP_CONST, bool_const(g, e->fn == FN_ANY), sp);
+        emit1(g, OP_SETLOCAL, acc, sp);
+        patch(g, skip, g->p->ncode);
+        break;
+    }
+    }
+    emit1(g, OP_LOCAL, v, sp);
+    emit1(g, OP_CONST, int_const(g, 1), sp);
+    emit_op(g, OP_ADD, sp);
+    emit1(g, OP_SETLOCAL, v, sp);
+    emit1(g, OP_JMP, head, sp);
+    patch(g, done, g->p->ncode);
+    emit1(g, OP_LOCAL, acc, sp);
+}
+
+/* A rule's body: its exceptions (at most one may apply), then its base formula. */
+static void gen_rule_body(gen *g, const ast_decl *d)
+{
+    uint32_t ends[256];
+    int nends = 0;
+    char msg[1024];
+    for (const ast_decl *x = d->exceptions; x; x = x->next_exception) {
+        gen_expr(g, x->cond);
+        uint32_t next = emit_jump(g, OP_JMPF, x->cond->sp);
+        for (const ast_decl *y = x->next_exception; y; y = y->next_exception) {
+            gen_expr(g, y->cond);
+            uint32_t ok = emit_jump(g, OP_JMPF, y->cond->sp);
+            bc_pos px = pos_of(g, x->sp), py = pos_of(g, y->sp);
+            snprintf(msg, sizeof msg, "two exceptions to '%s' apply at once: %s%s(%s:%u:%u) and %s%s(%s:%u:%u)", d->name,
+                     x->name ? x->name : "", x->name ? " " : "", g->f->name, px.line, px.col, y->name ? y->name : "",
+                     y->name ? " " : "", g->f->name, py.line, py.col);
+            emit1(g, OP_FAIL, text_const(g, msg), y->sp);
+            patch(g, ok, g->p->ncode);
+        }
+        bc_pos px = pos_of(g, x->sp);
+        snprintf(msg, sizeof msg, "exception %s%sat %s:%u:%u%s%s%s", x->name ? x->name : "", x->name ? " " : "", g->f->name,
+                 px.line, px.col, x->an.cite ? " [" : "", x->an.cite ? x->an.cite : "", x->an.cite ? "]" : "");
+        emit1(g, OP_APPLIED, text_const(g, msg), x->sp);
+        gen_expr(g, x->value);
+        if (nends < 256)
+            ends[nends++] = emit_jump(g, OP_JMP, x->sp);
+        patch(g, next, g->p->ncode);
+    }
+    if (d->value)
+        gen_expr(g, d->value);
+    else {
+        snprintf(msg, sizeof msg, "no definition of '%s' applies: it has no base formula and none of its exceptions applies", d->name);
+        emit1(g, OP_FAIL, text_const(g, msg), d->name_sp);
+    }
+    for (int i = 0; i < nends; i++)
+        patch(g, ends[i], g->p->ncode);
+}
 
 static void gen_expr(gen *g, const ast_expr *e)
 {
@@ -154,8 +302,27 @@ static void gen_expr(gen *g, const ast_expr *e)
         emit_word(g, literal_const(g, e, (pol_type)e->type));
         return;
     case EX_NAME:
+        if (e->sym == SYM_LOCAL) {
+            emit_op(g, OP_LOCAL, e->sp);
+            emit_word(g, e->slot);
+            return;
+        }
         emit_op(g, e->sym == SYM_INPUT ? OP_INPUT : e->sym == SYM_PARAM ? OP_PARAM : OP_RULE, e->sp);
         emit_word(g, e->index);
+        return;
+    case EX_FIELD:
+        if (e->sym == SYM_MEMBER) {
+            emit_op(g, OP_CONST, e->sp);
+            emit_word(g, literal_const(g, e, PT_ENUM));
+            return;
+        }
+        gen_expr(g, e->a);
+        emit_op(g, OP_FIELD, e->name_sp);
+        emit_word(g, e->a->tref);
+        emit_word(g, e->index);
+        return;
+    case EX_AGG:
+        gen_agg(g, e);
         return;
     case EX_INDEX:
         gen_expr(g, e->b);
@@ -168,6 +335,26 @@ static void gen_expr(gen *g, const ast_expr *e)
             emit_op(g, OP_ROUND, e->sp);
             emit_word(g, (uint32_t)(int32_t)e->places);
             emit_word(g, (uint32_t)e->mode);
+        } else if (e->fn == FN_MONTHS) {
+            /* months(a, b): months from a to b inclusive, 0 if b < a */
+            gen_expr(g, e->args[1]);
+            gen_expr(g, e->args[0]);
+            emit_op(g, OP_SUB, e->sp);
+            emit_op(g, OP_CONST, e->sp);
+            emit_word(g, int_const(g, 1));
+            emit_op(g, OP_ADD, e->sp);
+            emit_op(g, OP_CONST, e->sp);
+            emit_word(g, int_const(g, 0));
+            emit_op(g, OP_MAX, e->sp);
+        } else if (e->fn != FN_MIN && e->fn != FN_MAX) {
+            static const pol_opcode cal[] = {
+                [FN_MONTH_OF] = OP_MONTH_OF, [FN_YEAR_OF] = OP_YEAR_OF,     [FN_MONTH_NUM] = OP_MONTH_NUM,
+                [FN_DAY_OF] = OP_DAY_OF,     [FN_DATE] = OP_MKDATE,         [FN_MONTH] = OP_MKMONTH,
+                [FN_FIRST_DAY] = OP_FIRST_DAY, [FN_LAST_DAY] = OP_LAST_DAY, [FN_ADD_MONTHS] = OP_ADD_MONTHS,
+            };
+            for (int i = 0; i < e->nargs; i++)
+                gen_expr(g, e->args[i]);
+            emit_op(g, cal[e->fn], e->sp);
         } else {
             gen_expr(g, e->args[0]);
             for (int i = 1; i < e->nargs; i++) {
@@ -279,6 +466,36 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         p->meta[mi].value = meta_text(m->value);
     }
 
+    p->nenums = r->nenums;
+    p->enums = xrealloc(NULL, sizeof *p->enums * (r->nenums ? r->nenums : 1));
+    for (uint32_t i = 0; i < r->nenums; i++) {
+        const ast_decl *d = r->enums[i];
+        bc_enum *e = &p->enums[i];
+        memset(e, 0, sizeof *e);
+        e->name = xstrdup_opt(d->name);
+        e->cite = xstrdup_opt(d->an.cite);
+        e->pos = pos_of(g, d->name_sp);
+        for (const ast_field *fl = d->fields; fl; fl = fl->next)
+            e->nfields++;
+        for (const ast_member *m = d->members; m; m = m->next)
+            e->nmembers++;
+        e->fields = xrealloc(NULL, sizeof *e->fields * (e->nfields ? e->nfields : 1));
+        e->members = xrealloc(NULL, sizeof *e->members * (e->nmembers ? e->nmembers : 1));
+        uint32_t j = 0;
+        for (const ast_field *fl = d->fields; fl; fl = fl->next, j++)
+            e->fields[j] = (bc_field){xstrdup_opt(fl->name), fl->type, fl->tref};
+        j = 0;
+        for (const ast_member *m = d->members; m; m = m->next, j++) {
+            bc_member *bm = &e->members[j];
+            bm->name = xstrdup_opt(m->name);
+            bm->cite = xstrdup_opt(m->an.cite);
+            bm->pos = pos_of(g, m->name_sp);
+            bm->values = xrealloc(NULL, sizeof *bm->values * (e->nfields ? e->nfields : 1));
+            uint32_t k = 0;
+            for (const ast_field *fl = d->fields; fl; fl = fl->next, k++)
+                bm->values[k] = literal_const(g, m->values[k], (pol_type)fl->type);
+        }
+    }
     p->ninputs = r->ninputs;
     p->inputs = xrealloc(NULL, sizeof *p->inputs * (r->ninputs ? r->ninputs : 1));
     for (uint32_t i = 0; i < r->ninputs; i++) {
@@ -287,6 +504,7 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         memset(x, 0, sizeof *x);
         x->name = xstrdup_opt(d->name);
         x->type = d->type;
+        x->tref = d->tref;
         x->kmin = d->lo ? literal_const(g, d->lo, (pol_type)d->type) : BC_NONE;
         x->kmax = d->hi ? literal_const(g, d->hi, (pol_type)d->type) : BC_NONE;
         x->cite = xstrdup_opt(d->an.cite);
@@ -301,6 +519,7 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         memset(x, 0, sizeof *x);
         x->name = xstrdup_opt(d->name);
         x->type = d->type;
+        x->tref = d->tref;
         x->cite = xstrdup_opt(d->an.cite);
         x->doc = xstrdup_opt(d->an.note);
         x->pos = pos_of(g, d->name_sp);
@@ -330,18 +549,22 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         memset(x, 0, sizeof *x);
         x->name = xstrdup_opt(d->name);
         x->type = d->type;
+        x->tref = d->tref;
+        x->nlocals = d->nlocals;
         x->is_output = d->kind == D_OUTPUT;
         x->places = (uint8_t)(d->places >= 0 ? d->places : d->type == PT_MONEY ? 2 : 0);
         x->cite = xstrdup_opt(d->an.cite);
         x->doc = xstrdup_opt(d->an.note);
-        uint32_t lo = d->value->sp.start, hi = d->value->sp.end;
-        expr_extent(d->value, &lo, &hi);
-        x->formula = xrealloc(NULL, hi - lo + 1);
-        memcpy(x->formula, f->text + lo, hi - lo);
-        x->formula[hi - lo] = 0;
+        if (d->value) {
+            uint32_t lo = d->value->sp.start, hi = d->value->sp.end;
+            expr_extent(d->value, &lo, &hi);
+            x->formula = xrealloc(NULL, hi - lo + 1);
+            memcpy(x->formula, f->text + lo, hi - lo);
+            x->formula[hi - lo] = 0;
+        }
         x->pos = pos_of(g, d->name_sp);
         x->entry = p->ncode;
-        gen_expr(g, d->value);
+        gen_rule_body(g, d);
         emit_op(g, OP_RET, d->name_sp);
         emit_word(g, i);
         x->end = p->ncode;
@@ -354,6 +577,8 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         memset(t, 0, sizeof *t);
         t->name = xstrdup_opt(d->name);
         t->pos = pos_of(g, d->sp);
+        t->expect_error = d->expect_error;
+        t->error_k = d->error_text ? text_const(g, d->error_text) : BC_NONE;
         for (const ast_item *it = d->items; it; it = it->next)
             it->expect ? t->nexpect++ : t->ngiven++;
         t->given = xrealloc(NULL, sizeof *t->given * (t->ngiven ? t->ngiven : 1));

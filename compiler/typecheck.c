@@ -27,6 +27,10 @@ typedef struct ctx {
     ast_decl **tab;
     uint32_t tabcap;
     ast_decl *cur;   /* declaration being checked (for uses/cycles)       */
+    /* loop variables in scope (aggregates), innermost last */
+    struct { const char *name; uint8_t type; uint32_t tref, slot; } scope[64];
+    int nscope;
+    uint32_t want_tref;   /* check_constant: the enumeration expected */
 } ctx;
 
 #define ERR(sp, code, ...) diag_report(c->d, DIAG_ERROR, c->f, (sp), (code), __VA_ARGS__)
@@ -142,8 +146,15 @@ static const type_name type_names[] = {
     {"月份", PT_MONTH},    {"text", PT_TEXT},    {"文本", PT_TEXT},
 };
 
-static pol_type resolve_type(ctx *c, const char *name, span sp)
+static pol_type resolve_type(ctx *c, const char *name, span sp, uint32_t *tref)
 {
+    *tref = 0;
+    ast_decl *en = lookup(c, name);
+    if (en && en->kind == D_ENUM) {
+        *tref = en->index;
+        en->uses++;
+        return PT_ENUM;
+    }
     const char *cands[sizeof type_names / sizeof *type_names];
     for (size_t i = 0; i < sizeof type_names / sizeof *type_names; i++) {
         if (strcmp(type_names[i].name, name) == 0)
@@ -170,8 +181,20 @@ static const named modes[] = {
     {"向上取整", DEC_CEILING},
 };
 static const named builtins[] = {
-    {"round", FN_ROUND}, {"舍入", FN_ROUND}, {"min", FN_MIN}, {"最小", FN_MIN},
-    {"max", FN_MAX},     {"最大", FN_MAX},
+    {"round", FN_ROUND},         {"舍入", FN_ROUND},        {"min", FN_MIN},
+    {"最小", FN_MIN},            {"max", FN_MAX},           {"最大", FN_MAX},
+    {"month_of", FN_MONTH_OF},   {"所在月", FN_MONTH_OF},   {"year_of", FN_YEAR_OF},
+    {"年份", FN_YEAR_OF},        {"month_number", FN_MONTH_NUM}, {"月序", FN_MONTH_NUM},
+    {"day_of", FN_DAY_OF},       {"日序", FN_DAY_OF},       {"date", FN_DATE},
+    {"日期", FN_DATE},           {"month", FN_MONTH},       {"年月", FN_MONTH},
+    {"first_day", FN_FIRST_DAY}, {"月初", FN_FIRST_DAY},    {"last_day", FN_LAST_DAY},
+    {"月末", FN_LAST_DAY},       {"add_months", FN_ADD_MONTHS}, {"加月", FN_ADD_MONTHS},
+    {"months", FN_MONTHS},       {"月数", FN_MONTHS},
+};
+static const named aggregates[] = {
+    {"sum", FN_SUM},     {"合计", FN_SUM},  {"count", FN_COUNT}, {"计数", FN_COUNT},
+    {"any", FN_ANY},     {"任一", FN_ANY},  {"all", FN_ALL},     {"全部", FN_ALL},
+    {"min", FN_AGG_MIN}, {"最小", FN_AGG_MIN}, {"max", FN_AGG_MAX}, {"最大", FN_AGG_MAX},
 };
 
 static int find_named(const named *tab, size_t n, const char *name)
@@ -250,12 +273,20 @@ static pol_type arith_type(ctx *c, int op, ast_expr *a, ast_expr *b, span sp)
 static bool assignable(pol_type to, pol_type from, bool lit)
 {
     if (to == from)
-        return true;
+        return true; /* enums: callers compare trefs too (assignable_e) */
     if (numeric(to) && lit && numeric(from))
         return to != PT_INT || from == PT_INT;
     if ((to == PT_DEC && (from == PT_RATE || from == PT_INT)) || (to == PT_RATE && from == PT_DEC))
         return true;
     return false;
+}
+
+/* assignable() for an expression, including which enumeration it belongs to. */
+static bool assignable_e(pol_type to, uint32_t to_tref, const ast_expr *e)
+{
+    if (!assignable(to, (pol_type)e->type, e->lit))
+        return false;
+    return to != PT_ENUM || e->tref == to_tref;
 }
 
 /* Join of two branch types (if/else, min/max); PT_VOID if incompatible. */
@@ -264,7 +295,7 @@ static pol_type join(ast_expr *a, ast_expr *b, bool *lit)
     pol_type x = (pol_type)a->type, y = (pol_type)b->type;
     *lit = a->lit && b->lit;
     if (x == y)
-        return x;
+        return x == PT_ENUM && a->tref != b->tref ? PT_VOID : x;
     if (numeric(x) && numeric(y)) {
         if (a->lit && !b->lit)
             return y;
@@ -351,6 +382,62 @@ static pol_type check_call(ctx *c, ast_expr *e)
         e->lit = e->args[0]->lit;
         return numeric(t) ? t : PT_VOID;
     }
+    if (fn != FN_MIN && fn != FN_MAX) {
+        /* calendar functions: fixed signatures */
+        static const struct { int fn; int nargs; pol_type a0, a1, a2; pol_type ret; } sigs[] = {
+            {FN_MONTH_OF, 1, PT_DATE, PT_VOID, PT_VOID, PT_MONTH},
+            {FN_DAY_OF, 1, PT_DATE, PT_VOID, PT_VOID, PT_INT},
+            {FN_DATE, 3, PT_INT, PT_INT, PT_INT, PT_DATE},
+            {FN_MONTH, 2, PT_INT, PT_INT, PT_VOID, PT_MONTH},
+            {FN_FIRST_DAY, 1, PT_MONTH, PT_VOID, PT_VOID, PT_DATE},
+            {FN_LAST_DAY, 1, PT_MONTH, PT_VOID, PT_VOID, PT_DATE},
+            {FN_MONTHS, 2, PT_MONTH, PT_MONTH, PT_VOID, PT_INT},
+        };
+        pol_type at[3] = {PT_VOID, PT_VOID, PT_VOID};
+        bool bad = false;
+        for (int i = 0; i < e->nargs && i < 3; i++)
+            if ((at[i] = check_expr(c, e->args[i])) == PT_VOID)
+                bad = true;
+        for (int i = 3; i < e->nargs; i++)
+            check_expr(c, e->args[i]);
+        if (fn == FN_YEAR_OF || fn == FN_MONTH_NUM || fn == FN_ADD_MONTHS) {
+            int want = fn == FN_ADD_MONTHS ? 2 : 1;
+            if (e->nargs != want) {
+                ERR(e->sp, "arity", "%s takes %s", e->text, want == 2 ? "a date or month and a number of months" : "a date or a month");
+                return PT_VOID;
+            }
+            if (bad)
+                return PT_VOID;
+            if (at[0] != PT_DATE && at[0] != PT_MONTH) {
+                ERR(e->args[0]->sp, "type-mismatch", "%s needs a date or a month, found %s", e->text, tname(at[0]));
+                return PT_VOID;
+            }
+            if (want == 2 && at[1] != PT_INT) {
+                ERR(e->args[1]->sp, "type-mismatch", "the number of months must be an integer, found %s", tname(at[1]));
+                return PT_VOID;
+            }
+            return fn == FN_ADD_MONTHS ? at[0] : PT_INT;
+        }
+        for (size_t k = 0; k < sizeof sigs / sizeof *sigs; k++) {
+            if (sigs[k].fn != fn)
+                continue;
+            if (e->nargs != sigs[k].nargs) {
+                ERR(e->sp, "arity", "%s takes %d argument%s, found %d", e->text, sigs[k].nargs, sigs[k].nargs == 1 ? "" : "s", e->nargs);
+                return PT_VOID;
+            }
+            if (bad)
+                return PT_VOID;
+            pol_type want[3] = {sigs[k].a0, sigs[k].a1, sigs[k].a2};
+            for (int i = 0; i < e->nargs; i++)
+                if (at[i] != want[i] && !(want[i] == PT_INT && e->args[i]->lit && at[i] == PT_INT)) {
+                    ERR(e->args[i]->sp, "type-mismatch", "argument %d of %s should be %s, found %s", i + 1, e->text,
+                        tname(want[i]), tname(at[i]));
+                    return PT_VOID;
+                }
+            return sigs[k].ret;
+        }
+        return PT_VOID;
+    }
     /* min / max */
     if (e->nargs < 2) {
         ERR(e->sp, "arity", "%s needs at least two values", e->text);
@@ -401,6 +488,124 @@ static void check_const_lookup(ctx *c, ast_decl *par, ast_expr *date)
     NOTE(par->name_sp, "'%s' is declared here", par->name);
 }
 
+/* a.f: a member literal (Enum.Member) or a field of an enum value. */
+static pol_type check_field(ctx *c, ast_expr *e)
+{
+    ast_expr *a = e->a;
+    if (a->kind == EX_NAME) {
+        ast_decl *en = lookup(c, a->text);
+        bool shadowed = false;
+        for (int i = 0; i < c->nscope; i++)
+            shadowed |= strcmp(c->scope[i].name, a->text) == 0;
+        if (en && en->kind == D_ENUM && !shadowed) {
+            en->uses++;
+            int idx = 0;
+            const char *cands[256];
+            int nc = 0;
+            for (ast_member *m = en->members; m; m = m->next, idx++) {
+                if (strcmp(m->name, e->text) == 0) {
+                    e->sym = SYM_MEMBER;
+                    e->tref = en->index;
+                    e->ival = idx;
+                    return PT_ENUM;
+                }
+                if (nc < 256)
+                    cands[nc++] = m->name;
+            }
+            const char *s = suggest_from(e->text, cands, (size_t)nc);
+            if (s)
+                ERR(e->name_sp, "no-member", "enumeration '%s' has no member '%s'; did you mean '%s'?", en->name, e->text, s);
+            else
+                ERR(e->name_sp, "no-member", "enumeration '%s' has no member '%s'", en->name, e->text);
+            return PT_VOID;
+        }
+    }
+    pol_type t = check_expr(c, a);
+    if (t == PT_VOID)
+        return PT_VOID;
+    if (t != PT_ENUM) {
+        ERR(e->name_sp, "no-field", "%s has no fields; only members of an enumeration do", tname(t));
+        return PT_VOID;
+    }
+    ast_decl *en = NULL;
+    for (ast_decl *d = c->p->decls; d; d = d->next)
+        if (d->kind == D_ENUM && d->index == a->tref)
+            en = d;
+    if (!en)
+        return PT_VOID;
+    int idx = 0;
+    const char *cands[256];
+    int nc = 0;
+    for (ast_field *fl = en->fields; fl; fl = fl->next, idx++) {
+        if (strcmp(fl->name, e->text) == 0) {
+            e->index = (uint32_t)idx;
+            e->tref = fl->tref;
+            return (pol_type)fl->type;
+        }
+        if (nc < 256)
+            cands[nc++] = fl->name;
+    }
+    const char *s = suggest_from(e->text, cands, (size_t)nc);
+    if (s)
+        ERR(e->name_sp, "no-field", "members of '%s' have no field '%s'; did you mean '%s'?", en->name, e->text, s);
+    else
+        ERR(e->name_sp, "no-field", "members of '%s' have no field '%s'", en->name, e->text);
+    return PT_VOID;
+}
+
+/* f(v in a..b: body) */
+static pol_type check_agg(ctx *c, ast_expr *e)
+{
+    int fn = find_named(aggregates, sizeof aggregates / sizeof *aggregates, e->text);
+    pol_type lo = check_expr(c, e->a), hi = check_expr(c, e->b);
+    if (fn < 0) {
+        ERR(e->name_sp, "unknown-function", "'%s' does not range over values (aggregates: sum, count, min, max, any, all)", e->text);
+        return PT_VOID;
+    }
+    e->fn = fn;
+    if (lo == PT_VOID || hi == PT_VOID)
+        return PT_VOID;
+    if (lo != hi || (lo != PT_MONTH && lo != PT_DATE && lo != PT_INT)) {
+        ERR(e->a->sp, "type-mismatch", "a range runs between two months, two dates or two integers; found %s..%s", tname(lo), tname(hi));
+        return PT_VOID;
+    }
+    if (c->nscope >= 64) {
+        ERR(e->sp, "limit", "aggregates nested more than 64 deep");
+        return PT_VOID;
+    }
+    if (!c->cur || (c->cur->kind != D_RULE && c->cur->kind != D_OUTPUT && c->cur->kind != D_EXCEPTION)) {
+        ERR(e->sp, "not-constant", "aggregates belong in rules");
+        return PT_VOID;
+    }
+    ast_decl *owner = c->cur->kind == D_EXCEPTION && c->cur->of ? c->cur->of : c->cur; /* exceptions use their rule's slots */
+    e->slot = owner->nlocals;
+    owner->nlocals += 3;        /* the variable, the end of the range, the accumulator */
+    c->scope[c->nscope].name = e->var;
+    c->scope[c->nscope].type = (uint8_t)lo;
+    c->scope[c->nscope].tref = 0;
+    c->scope[c->nscope].slot = e->slot;
+    c->nscope++;
+    pol_type bt = check_expr(c, e->c);
+    c->nscope--;
+    if (bt == PT_VOID)
+        return PT_VOID;
+    switch (fn) {
+    case FN_COUNT: case FN_ANY: case FN_ALL:
+        if (bt != PT_BOOL) {
+            ERR(e->c->sp, "type-mismatch", "%s needs a condition (a boolean), found %s", e->text, tname(bt));
+            return PT_VOID;
+        }
+        return fn == FN_COUNT ? PT_INT : PT_BOOL;
+    default:
+        if (!numeric(bt)) {
+            ERR(e->c->sp, "type-mismatch", "%s adds or compares numbers, found %s", e->text, tname(bt));
+            return PT_VOID;
+        }
+        e->lit = false;
+        return bt;
+    }
+}
+
 static pol_type check_expr_inner(ctx *c, ast_expr *e)
 {
     switch (e->kind) {
@@ -414,7 +619,21 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
     case EX_STR: return PT_TEXT;
     case EX_BOOL: return PT_BOOL;
     case EX_NAME: {
+        for (int i = c->nscope - 1; i >= 0; i--)
+            if (strcmp(c->scope[i].name, e->text) == 0) {
+                e->sym = SYM_LOCAL;
+                e->slot = c->scope[i].slot;
+                e->tref = c->scope[i].tref;
+                return (pol_type)c->scope[i].type;
+            }
         ast_decl *d = lookup(c, e->text);
+        if (d && d->kind == D_ENUM) {
+            ERR(e->sp, "enum-value", "'%s' is an enumeration; name one of its members: %s.%s", d->name, d->name,
+                d->members ? d->members->name : "member");
+            return PT_VOID;
+        }
+        if (d && d->kind == D_EXCEPTION)
+            d = NULL;
         if (!d) {
             int mv = find_named(modes, sizeof modes / sizeof *modes, e->text);
             const char *s = suggest_decl(c, e->text);
@@ -428,6 +647,7 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
         }
         use_decl(c, d);
         e->index = d->index;
+        e->tref = d->tref;
         if (d->kind == D_INPUT)
             e->sym = SYM_INPUT;
         else if (d->kind == D_PARAM) {
@@ -503,6 +723,15 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
             return PT_VOID;
         switch (e->op) {
         case BO_ADD: case BO_SUB: case BO_MUL: case BO_DIV:
+            if ((x == PT_DATE || x == PT_MONTH) && (e->op == BO_ADD || e->op == BO_SUB)) {
+                if (e->op == BO_SUB && y == x)
+                    return PT_INT; /* days or months between */
+                if (y == PT_INT)
+                    return x;      /* date ± days, month ± months */
+                ERR(e->sp, "type-mismatch", "a %s moves by an integer (%s), not by %s", tname(x),
+                    x == PT_DATE ? "days" : "months", tname(y));
+                return PT_VOID;
+            }
             if (!numeric(x) || !numeric(y)) {
                 const char *sym = e->op == BO_ADD ? "+" : e->op == BO_SUB ? "-" : e->op == BO_MUL ? "*" : "/";
                 ERR(e->sp, "type-mismatch", "'%s' needs numbers, found %s and %s", sym, tname(x), tname(y));
@@ -530,8 +759,12 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
                 ERR(e->sp, "type-mismatch", "cannot compare %s with %s", tname(x), tname(y));
                 return PT_VOID;
             }
-            if (x == PT_BOOL && e->op != BO_EQ && e->op != BO_NE) {
-                ERR(e->sp, "type-mismatch", "booleans can only be compared with == and !=");
+            if ((x == PT_BOOL || x == PT_ENUM) && e->op != BO_EQ && e->op != BO_NE) {
+                ERR(e->sp, "type-mismatch", "%s can only be compared with == and !=", x == PT_BOOL ? "booleans" : "members of an enumeration");
+                return PT_VOID;
+            }
+            if (x == PT_ENUM && e->a->tref != e->b->tref) {
+                ERR(e->sp, "type-mismatch", "cannot compare members of two different enumerations");
                 return PT_VOID;
             }
             return PT_BOOL;
@@ -551,8 +784,11 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
             return PT_VOID;
         }
         e->lit = lit;
+        e->tref = e->b->tref;
         return t;
     }
+    case EX_FIELD: return check_field(c, e);
+    case EX_AGG: return check_agg(c, e);
     }
     return PT_VOID;
 }
@@ -569,6 +805,8 @@ static pol_type check_expr(ctx *c, ast_expr *e)
 /* A constant: a literal (possibly negated). */
 static bool is_constant(const ast_expr *e)
 {
+    if (e->kind == EX_FIELD && e->a->kind == EX_NAME)
+        return true; /* an enumeration member, checked as an expression */
     if (e->kind == EX_UNARY && e->op == UO_NEG)
         return e->a->kind == EX_NUM || e->a->kind == EX_PERCENT || e->a->kind == EX_MONEY;
     return e->kind == EX_NUM || e->kind == EX_PERCENT || e->kind == EX_MONEY || e->kind == EX_DATE ||
@@ -582,8 +820,12 @@ static void check_constant(ctx *c, ast_expr *e, pol_type want, const char *what)
         return;
     }
     pol_type t = check_expr(c, e);
-    if (t != PT_VOID && want != PT_VOID && !assignable(want, t, e->lit))
+    if (t != PT_VOID && e->kind == EX_FIELD && e->sym != SYM_MEMBER)
+        ERR(e->sp, "not-constant", "%s must be a value written out, not a formula", what);
+    else if (t != PT_VOID && want != PT_VOID && !assignable(want, t, e->lit))
         ERR(e->sp, "type-mismatch", "%s should be %s, found %s", what, tname(want), tname(t));
+    else if (t == PT_ENUM && want == PT_ENUM && e->tref != c->want_tref)
+        ERR(e->sp, "type-mismatch", "%s should be a member of another enumeration", what);
     else if (want == PT_INT && e->kind == EX_NUM && strchr(e->text, '.'))
         ERR(e->sp, "type-mismatch", "%s should be an integer, found %s", what, e->text);
 }
@@ -624,6 +866,8 @@ static void check_header(ctx *c)
 static const char *kind_name(decl_kind k)
 {
     switch (k) {
+    case D_ENUM: return "enumeration";
+    case D_EXCEPTION: return "exception";
     case D_INPUT: return "input";
     case D_PARAM: return "parameter";
     case D_RULE: return "rule";
@@ -643,6 +887,7 @@ static int cmp_version(const void *x, const void *y)
 
 static void check_param(ctx *c, ast_decl *d)
 {
+    c->want_tref = d->tref;
     if (d->value) {
         check_constant(c, d->value, (pol_type)d->type, "a parameter's value");
         return;
@@ -683,8 +928,46 @@ static void check_param(ctx *c, ast_decl *d)
     }
 }
 
+static void check_enum(ctx *c, ast_decl *d)
+{
+    int nf = 0;
+    for (ast_field *fl = d->fields; fl; fl = fl->next)
+        nf++;
+    if (!d->members)
+        ERR(d->name_sp, "empty-enum", "enumeration '%s' has no members", d->name);
+    for (ast_member *m = d->members; m; m = m->next) {
+        for (ast_member *o = d->members; o != m; o = o->next)
+            if (strcmp(o->name, m->name) == 0) {
+                ERR(m->name_sp, "duplicate", "member '%s' declared twice", m->name);
+                break;
+            }
+        if (m->nvalues != nf) {
+            ERR(m->sp, "enum-values", "member '%s' gives %d value%s, but '%s' has %d field%s", m->name, m->nvalues,
+                m->nvalues == 1 ? "" : "s", d->name, nf, nf == 1 ? "" : "s");
+            continue;
+        }
+        int i = 0;
+        for (ast_field *fl = d->fields; fl; fl = fl->next, i++) {
+            char what[300];
+            snprintf(what, sizeof what, "field '%s' of '%s'", fl->name, m->name);
+            c->want_tref = fl->tref;
+            check_constant(c, m->values[i], (pol_type)fl->type, what);
+        }
+    }
+}
+
 static void check_test(ctx *c, ast_decl *t)
 {
+    bool any_expect = t->expect_error;
+    for (ast_item *it = t->items; it; it = it->next)
+        any_expect |= it->expect;
+    if (!any_expect)
+        ERR(t->name_sp, "empty-test", "test '%s' expects nothing: add 'expect NAME = VALUE' or 'expect error'", t->name);
+    for (ast_item *it = t->items; it; it = it->next)
+        if (it->expect && t->expect_error) {
+            ERR(it->sp, "test-expect", "a test that expects an error cannot also expect values");
+            break;
+        }
     for (ast_item *it = t->items; it; it = it->next) {
         ast_decl *d = lookup(c, it->name);
         for (ast_item *o = t->items; o != it; o = o->next)
@@ -711,6 +994,7 @@ static void check_test(ctx *c, ast_decl *t)
         }
         char what[256];
         snprintf(what, sizeof what, "the value of '%s'", it->name);
+        c->want_tref = d->tref;
         check_constant(c, it->value, (pol_type)d->type, what);
     }
 }
@@ -751,6 +1035,10 @@ static void dfs(ctx *c, ast_decl *d, ast_decl **rules, ast_decl **path, size_t d
     ast_decl **refs = refs_buf;
     size_t n = 0;
     collect_rule_refs(d->value, rules, &refs, &n, 256);
+    for (ast_decl *x = d->exceptions; x; x = x->next_exception) {
+        collect_rule_refs(x->cond, rules, &refs, &n, 256);
+        collect_rule_refs(x->value, rules, &refs, &n, 256);
+    }
     for (size_t i = 0; i < n; i++)
         dfs(c, refs[i], rules, path, depth + 1);
     d->visit = 2;
@@ -781,9 +1069,10 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         case D_INPUT: x->index = out->ninputs++; break;
         case D_PARAM: x->index = out->nparams++; break;
         case D_RULE: case D_OUTPUT: x->index = out->nrules++; break;
+        case D_ENUM: x->index = out->nenums++; break;
         case D_TEST: x->index = out->ntests++; continue;
+        case D_EXCEPTION: continue;
         }
-        x->type = (uint8_t)resolve_type(c, x->type_name, x->type_sp);
         ast_decl *prev = lookup(c, x->name);
         if (prev) {
             ERR(x->name_sp, "duplicate", "'%s' is already declared as a %s", x->name, kind_name(prev->kind));
@@ -796,13 +1085,49 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
     out->params = arena_alloc(a, sizeof(ast_decl *) * (out->nparams + 1));
     out->rules = arena_alloc(a, sizeof(ast_decl *) * (out->nrules + 1));
     out->tests = arena_alloc(a, sizeof(ast_decl *) * (out->ntests + 1));
+    out->enums = arena_alloc(a, sizeof(ast_decl *) * (out->nenums + 1));
     for (ast_decl *x = p->decls; x; x = x->next) {
         switch (x->kind) {
         case D_INPUT: out->inputs[x->index] = x; break;
         case D_PARAM: out->params[x->index] = x; break;
         case D_RULE: case D_OUTPUT: out->rules[x->index] = x; break;
         case D_TEST: out->tests[x->index] = x; break;
+        case D_ENUM: out->enums[x->index] = x; break;
+        case D_EXCEPTION: break;
         }
+    }
+    /* declared types, now that every enumeration is known */
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        if (x->kind == D_INPUT || x->kind == D_PARAM || x->kind == D_RULE || x->kind == D_OUTPUT)
+            x->type = (uint8_t)resolve_type(c, x->type_name, x->type_sp, &x->tref);
+        if (x->kind == D_ENUM)
+            for (ast_field *fl = x->fields; fl; fl = fl->next) {
+                fl->type = (uint8_t)resolve_type(c, fl->type_name, fl->type_sp, &fl->tref);
+                for (ast_field *o = x->fields; o != fl; o = o->next)
+                    if (strcmp(o->name, fl->name) == 0)
+                        ERR(fl->sp, "duplicate", "field '%s' declared twice", fl->name);
+            }
+    }
+    /* exceptions join the rule they override */
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        if (x->kind != D_EXCEPTION)
+            continue;
+        ast_decl *r = lookup(c, x->target);
+        if (!r || (r->kind != D_RULE && r->kind != D_OUTPUT)) {
+            const char *sug = suggest_decl(c, x->target);
+            if (r)
+                ERR(x->target_sp, "exception-target", "an exception overrides a rule or an output; '%s' is a %s", x->target, kind_name(r->kind));
+            else if (sug)
+                ERR(x->target_sp, "undefined", "undefined name '%s'; did you mean '%s'?", x->target, sug);
+            else
+                ERR(x->target_sp, "undefined", "undefined name '%s'", x->target);
+            continue;
+        }
+        x->of = r;
+        ast_decl **tail = &r->exceptions;
+        while (*tail)
+            tail = &(*tail)->next_exception;
+        *tail = x;
     }
     if (out->nrules == 0 || !p->decls) {
         span sp = {0, 0};
@@ -818,6 +1143,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         c->cur = x;
         switch (x->kind) {
         case D_INPUT:
+            c->want_tref = x->tref;
             if (x->lo) {
                 if (!numeric((pol_type)x->type) && x->type != PT_DATE && x->type != PT_MONTH)
                     ERR(x->lo->sp, "bounds", "only numbers, dates and months can have bounds");
@@ -828,9 +1154,34 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
             }
             break;
         case D_PARAM: check_param(c, x); break;
-        case D_RULE: case D_OUTPUT: {
+        case D_ENUM: check_enum(c, x); break;
+        case D_EXCEPTION: {
+            if (!x->of)
+                break;
+            pol_type ct = check_expr(c, x->cond);
+            if (ct != PT_VOID && ct != PT_BOOL)
+                ERR(x->cond->sp, "type-mismatch", "the condition after 'when' must be a boolean, found %s", tname(ct));
             pol_type t = check_expr(c, x->value);
-            if (t != PT_VOID && x->type != PT_VOID && !assignable((pol_type)x->type, t, x->value->lit))
+            if (t != PT_VOID && x->of->type != PT_VOID && !assignable_e((pol_type)x->of->type, x->of->tref, x->value))
+                ERR(x->value->sp, "type-mismatch", "the exception gives %s, but %s '%s' is %s", tname(t), kind_name(x->of->kind),
+                    x->of->name, tname((pol_type)x->of->type));
+            if (!x->an.cite)
+                WARN(x->sp, "no-cite", "exception to '%s' cites no clause of the notice (add cite \"...\")", x->of->name);
+            break;
+        }
+        case D_RULE: case D_OUTPUT: {
+            if (!x->value) {
+                if (!x->exceptions)
+                    ERR(x->name_sp, "no-definition", "rule '%s' has no formula and no exceptions; write '= formula' or add 'exception ... of %s when ...'",
+                        x->name, x->name);
+                if (!x->an.cite)
+                    WARN(x->name_sp, "no-cite", "%s '%s' cites no clause of the notice (add cite \"...\")", kind_name(x->kind), x->name);
+                break;
+            }
+            pol_type t = check_expr(c, x->value);
+            if (t != PT_VOID && x->type == PT_ENUM && t == PT_ENUM && x->value->tref != x->tref)
+                ERR(x->value->sp, "type-mismatch", "%s '%s' is a member of another enumeration", kind_name(x->kind), x->name);
+            else if (t != PT_VOID && x->type != PT_VOID && !assignable((pol_type)x->type, t, x->value->lit))
                 ERR(x->value->sp, "type-mismatch", "%s '%s' is declared %s, but its formula gives %s", kind_name(x->kind),
                     x->name, tname((pol_type)x->type), tname(t));
             if (x->kind == D_OUTPUT && x->places >= 0 && !numeric((pol_type)x->type))
@@ -855,7 +1206,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
 
     /* unused */
     for (ast_decl *x = p->decls; x; x = x->next) {
-        if (x->uses > 0 || x->kind == D_OUTPUT || x->kind == D_TEST)
+        if (x->uses > 0 || x->kind == D_OUTPUT || x->kind == D_TEST || x->kind == D_EXCEPTION)
             continue;
         WARN(x->name_sp, "unused", "%s '%s' is never used", kind_name(x->kind), x->name);
     }

@@ -99,12 +99,15 @@ typedef struct arglist { ast_expr *e; struct arglist *next; } arglist;
     ast_item *item;
     ast_annot annot;
     struct arglist *args;
+    ast_member *member;
+    ast_field *field;
 }
 
 %token KW_POLICY "'policy'" KW_INPUT "'input'" KW_PARAM "'param'" KW_RULE "'rule'"
 %token KW_OUTPUT "'output'" KW_TEST "'test'" KW_EXPECT "'expect'" KW_CITE "'cite'"
 %token KW_NOTE "'note'" KW_PLACES "'places'" KW_IN "'in'" KW_IF "'if'" KW_THEN "'then'"
 %token KW_ELSE "'else'" KW_AND "'and'" KW_OR "'or'" KW_NOT "'not'"
+%token KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
 %token <text> IDENT "name" NUMBER "number" PERCENT "percentage" MONEY "amount in yuan" STRING "string"
 %token <ival> DATE "date" MONTH "month" BOOL "boolean"
 %token DOTDOT "'..'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
@@ -117,6 +120,9 @@ typedef struct arglist { ast_expr *e; struct arglist *next; } arglist;
 %type <annot> annots
 %type <args> args args1
 %type <ival> opt_places
+%type <member> member members
+%type <field> field fields opt_fields
+%type <text> opt_label
 
 %precedence KW_ELSE
 %left KW_OR
@@ -126,7 +132,7 @@ typedef struct arglist { ast_expr *e; struct arglist *next; } arglist;
 %left '+' '-'
 %left '*' '/'
 %precedence UMINUS
-%precedence '['
+%precedence '[' '.'
 
 %%
 
@@ -179,12 +185,72 @@ decl
         $$ = mkdecl(ps, D_OUTPUT, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
         $$->places = $5; $$->value = $7; $$->an = $8;
     }
-  | KW_TEST STRING '{' items '}' {
-        $$ = mkdecl(ps, D_TEST, @$); $$->name = $2; $$->name_sp = @2; REVERSE(ast_item, $4); $$->items = $4;
+  | KW_RULE IDENT ':' IDENT annots {
+        $$ = mkdecl(ps, D_RULE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
+        $$->an = $5;
     }
+  | KW_TEST STRING '{' items '}' {
+        $$ = mkdecl(ps, D_TEST, @$); $$->name = $2; $$->name_sp = @2; REVERSE(ast_item, $4);
+        /* `expect error` items become the test's error expectation */
+        ast_item **pp = &$4;
+        while (*pp) {
+            if (!(*pp)->name) {
+                if ($$->expect_error)
+                    diag_report(ps->d, DIAG_ERROR, ps->f, (*pp)->sp, "duplicate", "more than one 'expect error' in this test");
+                $$->expect_error = true;
+                $$->error_text = (*pp)->value ? (*pp)->value->text : NULL;
+                *pp = (*pp)->next;
+            } else
+                pp = &(*pp)->next;
+        }
+        $$->items = $4;
+    }
+  | KW_ENUM IDENT opt_fields annots '{' members '}' {
+        $$ = mkdecl(ps, D_ENUM, @$); $$->name = $2; $$->name_sp = @2; REVERSE(ast_field, $3); $$->fields = $3;
+        $$->an = $4; REVERSE(ast_member, $6); $$->members = $6;
+    }
+  | KW_EXCEPTION opt_label KW_OF IDENT KW_WHEN expr '=' expr annots {
+        $$ = mkdecl(ps, D_EXCEPTION, @$); $$->name = $2; $$->name_sp = @2; $$->target = $4; $$->target_sp = @4;
+        $$->cond = $6; $$->value = $8; $$->an = $9;
+    }
+  | KW_ENUM IDENT opt_fields annots '{' error '}' { $$ = NULL; }
   | error                 { $$ = NULL; }
   | KW_TEST STRING '{' error '}' { $$ = NULL; }
   | KW_PARAM IDENT ':' IDENT annots '{' error '}' { $$ = NULL; }
+  ;
+
+opt_label
+  : %empty                { $$ = NULL; }
+  | IDENT                 { $$ = $1; }
+  ;
+
+opt_fields
+  : %empty                { $$ = NULL; }
+  | '(' fields ')'        { $$ = $2; }
+  ;
+
+fields
+  : field                 { $$ = $1; }
+  | fields ',' field      { $$ = $3; $$->next = $1; }
+  ;
+
+field
+  : IDENT ':' IDENT       { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->sp = @1; $$->type_name = $3; $$->type_sp = @3; }
+  ;
+
+members
+  : %empty                { $$ = NULL; }
+  | members member        { $$ = $2; $$->next = $1; }
+  ;
+
+member
+  : IDENT annots          { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->name_sp = @1; $$->sp = @$; $$->an = $2; }
+  | IDENT '=' '(' args1 ')' annots {
+        $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->name_sp = @1; $$->sp = @$; $$->an = $6;
+        int n = 0; for (arglist *l = $4; l; l = l->next) n++;
+        $$->nvalues = n; $$->values = arena_alloc(ps->a, sizeof *$$->values * (size_t)n);
+        for (arglist *l = $4; l; l = l->next) $$->values[--n] = l->e;
+    }
   ;
 
 opt_bound
@@ -237,6 +303,8 @@ items
 item
   : IDENT '=' expr        { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->name_sp = @1; $$->value = $3; $$->sp = @$; }
   | KW_EXPECT IDENT '=' expr { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->name = $2; $$->name_sp = @2; $$->value = $4; $$->sp = @$; }
+  | KW_EXPECT KW_ERROR     { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->sp = @$; }
+  | KW_EXPECT KW_ERROR STRING { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->sp = @$; $$->value = mk(ps, EX_STR, @3); $$->value->text = $3; }
   ;
 
 expr
@@ -255,6 +323,11 @@ expr
         for (arglist *l = $3; l; l = l->next) $$->args[--n] = l->e;
     }
   | expr '[' expr ']'     { $$ = mk(ps, EX_INDEX, @$); $$->a = $1; $$->b = $3; }
+  | expr '.' IDENT        { $$ = mk(ps, EX_FIELD, @$); $$->a = $1; $$->text = $3; $$->name_sp = @3; }
+  | IDENT '(' IDENT KW_IN expr DOTDOT expr ':' expr ')' {
+        $$ = mk(ps, EX_AGG, @$); $$->text = $1; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
+        $$->a = $5; $$->b = $7; $$->c = $9;
+    }
   | '(' expr ')'          { $$ = $2; $$->sp = @$; }
   | '-' expr %prec UMINUS { $$ = mk(ps, EX_UNARY, @$); $$->op = UO_NEG; $$->a = $2; }
   | KW_NOT expr           { $$ = mk(ps, EX_UNARY, @$); $$->op = UO_NOT; $$->a = $2; }

@@ -36,7 +36,7 @@ int bc_op_pushes(uint32_t op) { return op < OP__COUNT ? op_pushes[op] : 0; }
 const char *bc_op_doc(uint32_t op) { return op < OP__COUNT ? op_docs[op] : ""; }
 
 static const char *const type_names[PT__COUNT] = {
-    "void", "boolean", "integer", "decimal", "rate", "money", "date", "month", "text"};
+    "void", "boolean", "integer", "decimal", "rate", "money", "date", "month", "text", "enum"};
 
 const char *pol_type_name(pol_type t) { return (unsigned)t < PT__COUNT ? type_names[t] : "?"; }
 
@@ -100,6 +100,21 @@ void bc_free(bc_program *p)
         free(p->tests[i].expect);
     }
     free(p->tests);
+    for (uint32_t i = 0; i < p->nenums; i++) {
+        bc_enum *e = &p->enums[i];
+        free(e->name);
+        free(e->cite);
+        for (uint32_t j = 0; j < e->nfields; j++)
+            free(e->fields[j].name);
+        free(e->fields);
+        for (uint32_t j = 0; j < e->nmembers; j++) {
+            free(e->members[j].name);
+            free(e->members[j].values);
+            free(e->members[j].cite);
+        }
+        free(e->members);
+    }
+    free(p->enums);
     free(p->code);
     free(p->lines);
     free(p);
@@ -187,6 +202,29 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
             w_str(&w, c->text ? c->text : "");
         } else {
             w_u32(&w, (uint32_t)c->i);
+            if (c->type == PT_ENUM)
+                w_u32(&w, c->tref);
+        }
+    }
+    w_u32(&w, p->nenums);
+    for (uint32_t i = 0; i < p->nenums; i++) {
+        const bc_enum *e = &p->enums[i];
+        w_str(&w, e->name);
+        w_str(&w, e->cite);
+        w_pos(&w, e->pos);
+        w_u32(&w, e->nfields);
+        for (uint32_t j = 0; j < e->nfields; j++) {
+            w_str(&w, e->fields[j].name);
+            w_u32(&w, e->fields[j].type);
+            w_u32(&w, e->fields[j].tref);
+        }
+        w_u32(&w, e->nmembers);
+        for (uint32_t j = 0; j < e->nmembers; j++) {
+            w_str(&w, e->members[j].name);
+            w_str(&w, e->members[j].cite);
+            w_pos(&w, e->members[j].pos);
+            for (uint32_t k = 0; k < e->nfields; k++)
+                w_u32(&w, e->members[j].values[k]);
         }
     }
     w_u32(&w, p->ninputs);
@@ -194,6 +232,7 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
         const bc_input *x = &p->inputs[i];
         w_str(&w, x->name);
         w_u32(&w, x->type);
+        w_u32(&w, x->tref);
         w_u32(&w, x->kmin);
         w_u32(&w, x->kmax);
         w_str(&w, x->cite);
@@ -205,6 +244,7 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
         const bc_param *x = &p->params[i];
         w_str(&w, x->name);
         w_u32(&w, x->type);
+        w_u32(&w, x->tref);
         w_u32(&w, x->dated);
         w_str(&w, x->cite);
         w_str(&w, x->doc);
@@ -224,6 +264,8 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
         const bc_rule *x = &p->rules[i];
         w_str(&w, x->name);
         w_u32(&w, x->type);
+        w_u32(&w, x->tref);
+        w_u32(&w, x->nlocals);
         w_u32(&w, x->is_output);
         w_u32(&w, x->places);
         w_u32(&w, x->entry);
@@ -238,6 +280,8 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
         const bc_test *t = &p->tests[i];
         w_str(&w, t->name);
         w_pos(&w, t->pos);
+        w_u32(&w, t->expect_error);
+        w_u32(&w, t->error_k);
         w_u32(&w, t->ngiven);
         for (uint32_t j = 0; j < t->ngiven; j++) {
             w_u32(&w, t->given[j].index);
@@ -420,6 +464,34 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
             c->i = (int32_t)r_u32(&r);
             if (t == PT_BOOL && (uint32_t)c->i > 1)
                 r_fail(&r, "constant %u is not a boolean", i);
+            if (t == PT_ENUM)
+                c->tref = r_u32(&r);
+        }
+    }
+    p->nenums = r_count(&r, 24, "enumeration");
+    p->enums = xmalloc(sizeof *p->enums * p->nenums);
+    for (uint32_t i = 0; i < p->nenums && !r.bad; i++) {
+        bc_enum *e = &p->enums[i];
+        e->name = r_str(&r, false);
+        e->cite = r_str(&r, true);
+        e->pos = r_pos(&r);
+        e->nfields = r_count(&r, 12, "enumeration field");
+        e->fields = xmalloc(sizeof *e->fields * e->nfields);
+        for (uint32_t j = 0; j < e->nfields && !r.bad; j++) {
+            e->fields[j].name = r_str(&r, false);
+            e->fields[j].type = (uint8_t)r_u32(&r);
+            e->fields[j].tref = r_u32(&r);
+        }
+        e->nmembers = r_count(&r, 16 + 4 * (size_t)e->nfields, "enumeration member");
+        e->members = xmalloc(sizeof *e->members * e->nmembers);
+        for (uint32_t j = 0; j < e->nmembers && !r.bad; j++) {
+            bc_member *m = &e->members[j];
+            m->name = r_str(&r, false);
+            m->cite = r_str(&r, true);
+            m->pos = r_pos(&r);
+            m->values = xmalloc(sizeof *m->values * e->nfields);
+            for (uint32_t k = 0; k < e->nfields && !r.bad; k++)
+                m->values[k] = r_u32(&r);
         }
     }
     p->ninputs = r_count(&r, 28, "input");
@@ -428,6 +500,7 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
         bc_input *x = &p->inputs[i];
         x->name = r_str(&r, false);
         x->type = (uint8_t)r_u32(&r);
+        x->tref = r_u32(&r);
         x->kmin = r_u32(&r);
         x->kmax = r_u32(&r);
         x->cite = r_str(&r, true);
@@ -440,6 +513,7 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
         bc_param *x = &p->params[i];
         x->name = r_str(&r, false);
         x->type = (uint8_t)r_u32(&r);
+        x->tref = r_u32(&r);
         x->dated = (uint8_t)r_u32(&r);
         x->cite = r_str(&r, true);
         x->doc = r_str(&r, true);
@@ -455,12 +529,16 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
             v->pos = r_pos(&r);
         }
     }
-    p->nrules = r_count(&r, 36, "rule");
+    p->nrules = r_count(&r, 44, "rule");
     p->rules = xmalloc(sizeof *p->rules * p->nrules);
     for (uint32_t i = 0; i < p->nrules && !r.bad; i++) {
         bc_rule *x = &p->rules[i];
         x->name = r_str(&r, false);
         x->type = (uint8_t)r_u32(&r);
+        x->tref = r_u32(&r);
+        x->nlocals = r_u32(&r);
+        if (x->nlocals > 4096)
+            r_fail(&r, "rule %u uses %u local slots", i, x->nlocals);
         x->is_output = (uint8_t)r_u32(&r);
         uint32_t places = r_u32(&r);
         if (places > 60)
@@ -473,12 +551,14 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
         x->formula = r_str(&r, true);
         x->pos = r_pos(&r);
     }
-    p->ntests = r_count(&r, 20, "test");
+    p->ntests = r_count(&r, 28, "test");
     p->tests = xmalloc(sizeof *p->tests * p->ntests);
     for (uint32_t i = 0; i < p->ntests && !r.bad; i++) {
         bc_test *t = &p->tests[i];
         t->name = r_str(&r, false);
         t->pos = r_pos(&r);
+        t->expect_error = (uint8_t)r_u32(&r);
+        t->error_k = r_u32(&r);
         t->ngiven = r_count(&r, 16, "test input");
         t->given = xmalloc(sizeof *t->given * t->ngiven);
         for (uint32_t j = 0; j < t->ngiven && !r.bad; j++) {
@@ -530,6 +610,18 @@ static bool vfail(char *err, size_t errlen, const char *fmt, ...)
 
 static bool type_ok(uint32_t t) { return t > PT_VOID && t < PT__COUNT; }
 
+static bool tref_ok(const bc_program *p, uint32_t t, uint32_t tref)
+{
+    return type_ok(t) && (t != PT_ENUM || tref < p->nenums);
+}
+
+const char *bc_member_name(const bc_program *p, uint32_t e, int32_t i)
+{
+    if (e >= p->nenums || i < 0 || (uint32_t)i >= p->enums[e].nmembers)
+        return "?";
+    return p->enums[e].members[i].name;
+}
+
 static bool verify_block(bc_program *p, uint32_t ri, char *err, size_t errlen)
 {
     const bc_rule *rule = &p->rules[ri];
@@ -573,12 +665,19 @@ static bool verify_block(bc_program *p, uint32_t ri, char *err, size_t errlen)
             case 'T': if (v < a || v >= b) ok = vfail(err, errlen, "jump target %u outside rule %s at %u", v, rule->name, pc); break;
             case 'N': if ((int32_t)v < -DEC_MAX_PLACES || (int32_t)v > DEC_MAX_PLACES) ok = vfail(err, errlen, "rounding places %d at %u", (int32_t)v, pc); break;
             case 'M': if (v >= DEC_MODE_COUNT) ok = vfail(err, errlen, "rounding mode %u at %u", v, pc); break;
+            case 'E': if (v >= p->nenums) ok = vfail(err, errlen, "enumeration %u out of range at %u", v, pc); break;
+            case 'F':
+                if (k == 0 || kinds[k - 1] != 'E' || p->code[pc + k] >= p->nenums ||
+                    v >= p->enums[p->code[pc + k]].nfields)
+                    ok = vfail(err, errlen, "field %u out of range at %u", v, pc);
+                break;
+            case 'L': if (v >= rule->nlocals) ok = vfail(err, errlen, "local slot %u out of range at %u", v, pc); break;
             default: break;
             }
         }
         if (op == OP_RET && p->code[pc + 1] != ri)
             ok = vfail(err, errlen, "RET of another rule at %u", pc);
-        if (op == OP_FAIL && ok && p->consts[p->code[pc + 1]].type != PT_TEXT)
+        if ((op == OP_FAIL || op == OP_APPLIED) && ok && p->consts[p->code[pc + 1]].type != PT_TEXT)
             ok = vfail(err, errlen, "FAIL without a message at %u", pc);
         depth[pc - a] = -1;
         pc += 1 + (uint32_t)nops;
@@ -643,19 +742,37 @@ static bool verify_block(bc_program *p, uint32_t ri, char *err, size_t errlen)
 bool bc_verify(bc_program *p, char *err, size_t errlen)
 {
     p->max_stack = 0;
-    for (uint32_t i = 0; i < p->nconsts; i++)
-        if (!type_ok(p->consts[i].type) || (p->consts[i].type == PT_TEXT && !p->consts[i].text))
+    p->nlocals = 0;
+    for (uint32_t i = 0; i < p->nconsts; i++) {
+        const bc_const *c = &p->consts[i];
+        if (!tref_ok(p, c->type, c->tref) || (c->type == PT_TEXT && !c->text) ||
+            (c->type == PT_ENUM && (c->i < 0 || (uint32_t)c->i >= p->enums[c->tref].nmembers)))
             return vfail(err, errlen, "constant %u malformed", i);
+    }
+    for (uint32_t i = 0; i < p->nenums; i++) {
+        const bc_enum *e = &p->enums[i];
+        for (uint32_t j = 0; j < e->nfields; j++)
+            if (!tref_ok(p, e->fields[j].type, e->fields[j].tref))
+                return vfail(err, errlen, "enumeration %s field %u malformed", e->name, j);
+        for (uint32_t j = 0; j < e->nmembers; j++)
+            for (uint32_t k = 0; k < e->nfields; k++) {
+                uint32_t v = e->members[j].values[k];
+                if (v >= p->nconsts || (p->consts[v].type != e->fields[k].type &&
+                                        !(pol_type_numeric((pol_type)p->consts[v].type) &&
+                                          pol_type_numeric((pol_type)e->fields[k].type))))
+                    return vfail(err, errlen, "enumeration %s member %u field %u malformed", e->name, j, k);
+            }
+    }
     for (uint32_t i = 0; i < p->ninputs; i++) {
         const bc_input *x = &p->inputs[i];
-        if (!type_ok(x->type))
+        if (!tref_ok(p, x->type, x->tref))
             return vfail(err, errlen, "input %u has invalid type", i);
         if ((x->kmin != BC_NONE && x->kmin >= p->nconsts) || (x->kmax != BC_NONE && x->kmax >= p->nconsts))
             return vfail(err, errlen, "input %s has a bound out of range", x->name);
     }
     for (uint32_t i = 0; i < p->nparams; i++) {
         const bc_param *x = &p->params[i];
-        if (!type_ok(x->type) || x->dated > 1)
+        if (!tref_ok(p, x->type, x->tref) || x->dated > 1)
             return vfail(err, errlen, "parameter %u malformed", i);
         if (x->nversions == 0 || (!x->dated && x->nversions != 1))
             return vfail(err, errlen, "parameter %s has %u versions", x->name, x->nversions);
@@ -678,17 +795,23 @@ bool bc_verify(bc_program *p, char *err, size_t errlen)
         for (uint32_t j = 0; j < t->nexpect; j++)
             if (t->expect[j].index >= p->nrules || t->expect[j].k >= p->nconsts)
                 return vfail(err, errlen, "test %u expectation out of range", i);
+        if (t->expect_error > 1 || (t->error_k != BC_NONE && (t->error_k >= p->nconsts || p->consts[t->error_k].type != PT_TEXT)))
+            return vfail(err, errlen, "test %u error expectation malformed", i);
     }
     uint32_t prev_end = 0;
     for (uint32_t i = 0; i < p->nrules; i++) {
         const bc_rule *x = &p->rules[i];
-        if (!type_ok(x->type) || x->is_output > 1)
+        if (!tref_ok(p, x->type, x->tref) || x->is_output > 1)
             return vfail(err, errlen, "rule %u malformed", i);
         if (x->entry < prev_end || x->entry >= x->end || x->end > p->ncode)
             return vfail(err, errlen, "rule %s code block [%u,%u) out of order or range", x->name, x->entry, x->end);
         prev_end = x->end;
         if (!verify_block(p, i, err, errlen))
             return false;
+        p->rules[i].local_base = p->nlocals;
+        p->nlocals += x->nlocals;
+        if (p->nlocals > 65536)
+            return vfail(err, errlen, "too many local slots");
     }
     for (uint32_t i = 1; i < p->nlines; i++)
         if (p->lines[i].pc < p->lines[i - 1].pc)
@@ -725,6 +848,9 @@ void bc_const_text(const bc_program *p, uint32_t k, char *buf, size_t cap)
     case PT_DATE: cd_format_date(c->i, tmp); snprintf(buf, cap, "%s", tmp); break;
     case PT_MONTH: cd_format_month(c->i, tmp); snprintf(buf, cap, "%s", tmp); break;
     case PT_TEXT: snprintf(buf, cap, "\"%s\"", c->text ? c->text : ""); break;
+    case PT_ENUM:
+        snprintf(buf, cap, "%s.%s", c->tref < p->nenums ? p->enums[c->tref].name : "?", bc_member_name(p, c->tref, c->i));
+        break;
     default:
         if (dec_format_exact(&c->num, buf, cap) < 0)
             snprintf(buf, cap, "?");
@@ -756,6 +882,21 @@ void bc_disassemble(const bc_program *p, FILE *out)
     for (uint32_t i = 0; i < p->nconsts; i++) {
         bc_const_text(p, i, buf, sizeof buf);
         fprintf(out, "  K%-4u %-8s %s\n", i, pol_type_name((pol_type)p->consts[i].type), buf);
+    }
+    if (p->nenums)
+        fprintf(out, "enumerations %u\n", p->nenums);
+    for (uint32_t i = 0; i < p->nenums; i++) {
+        const bc_enum *e = &p->enums[i];
+        fprintf(out, "  E%-4u %s (", i, e->name);
+        for (uint32_t j = 0; j < e->nfields; j++)
+            fprintf(out, "%s%s: %s", j ? ", " : "", e->fields[j].name, pol_type_name((pol_type)e->fields[j].type));
+        fprintf(out, ")\n");
+        for (uint32_t j = 0; j < e->nmembers; j++) {
+            fprintf(out, "        %s", e->members[j].name);
+            for (uint32_t k = 0; k < e->nfields; k++)
+                fprintf(out, "%s K%u", k ? "," : " =", e->members[j].values[k]);
+            fprintf(out, "\n");
+        }
     }
     fprintf(out, "inputs %u\n", p->ninputs);
     for (uint32_t i = 0; i < p->ninputs; i++) {
@@ -814,6 +955,9 @@ void bc_disassemble(const bc_program *p, FILE *out)
                 case 'T': fprintf(out, " ->%u", v); break;
                 case 'N': fprintf(out, " %d", (int32_t)v); break;
                 case 'M': fprintf(out, " %s", v < DEC_MODE_COUNT ? dec_mode_name((dec_mode)v) : "?"); break;
+                case 'E': fprintf(out, " E%u", v); if (v < p->nenums) snprintf(note, sizeof note, "%s", p->enums[v].name); break;
+                case 'F': fprintf(out, " F%u", v); break;
+                case 'L': fprintf(out, " L%u", v); break;
                 default: fprintf(out, " %u", v); break;
                 }
             }

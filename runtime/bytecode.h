@@ -39,6 +39,7 @@ typedef enum {
     PT_DATE,
     PT_MONTH,
     PT_TEXT,
+    PT_ENUM,      /* a member of an enumeration (tref says which)            */
     PT__COUNT
 } pol_type;
 
@@ -53,6 +54,7 @@ typedef struct bc_pos { uint32_t line, col; } bc_pos;
 
 typedef struct bc_const {
     uint8_t type;      /* pol_type                                           */
+    uint32_t tref;     /* ENUM: which enumeration; i is the member index      */
     dec_t num;         /* numeric types                                      */
     int32_t i;         /* BOOL (0/1), DATE (days), MONTH                      */
     char *text;        /* TEXT                                               */
@@ -61,6 +63,7 @@ typedef struct bc_const {
 typedef struct bc_input {
     char *name;
     uint8_t type;
+    uint32_t tref;        /* ENUM: which enumeration                          */
     uint32_t kmin, kmax;  /* constants bounding the value, or BC_NONE        */
     char *cite, *doc;
     bc_pos pos;
@@ -76,6 +79,7 @@ typedef struct bc_version {
 typedef struct bc_param {
     char *name;
     uint8_t type;
+    uint32_t tref;
     uint8_t dated;        /* looked up by date (PARAM_AT) or not (PARAM)      */
     uint32_t nversions;
     bc_version *versions; /* sorted by `from`, non-overlapping                */
@@ -86,6 +90,9 @@ typedef struct bc_param {
 typedef struct bc_rule {
     char *name;
     uint8_t type;
+    uint32_t tref;
+    uint32_t nlocals;     /* local slots (loop variables) its code uses       */
+    uint32_t local_base;  /* computed at load: first slot in the local area   */
     uint8_t is_output;
     uint8_t places;       /* outputs: minimum fractional digits when printed  */
     uint32_t entry, end;  /* code block [entry, end)                         */
@@ -99,6 +106,8 @@ typedef struct bc_assign { uint32_t index, k; bc_pos pos; } bc_assign;
 typedef struct bc_test {
     char *name;
     bc_pos pos;
+    uint8_t expect_error; /* the scenario must be rejected ...               */
+    uint32_t error_k;     /* ... with a message containing text K (or BC_NONE) */
     uint32_t ngiven, nexpect;
     bc_assign *given;     /* input index := constant                         */
     bc_assign *expect;    /* rule index must equal constant                  */
@@ -108,12 +117,31 @@ typedef struct bc_lineinfo { uint32_t pc; bc_pos pos; } bc_lineinfo;
 
 typedef struct bc_meta { char *key, *value; } bc_meta;
 
+typedef struct bc_field { char *name; uint8_t type; uint32_t tref; } bc_field;
+
+typedef struct bc_member {
+    char *name;
+    uint32_t *values;     /* one constant per field of the enumeration        */
+    char *cite;
+    bc_pos pos;
+} bc_member;
+
+typedef struct bc_enum {
+    char *name;
+    uint32_t nfields, nmembers;
+    bc_field *fields;
+    bc_member *members;
+    char *cite;
+    bc_pos pos;
+} bc_enum;
+
 typedef struct bc_program {
     char *name;           /* the policy's title                              */
     char *source;         /* the .pol file name it was compiled from         */
     uint32_t nmeta;
     bc_meta *meta;        /* region, issuer, document, date, ...             */
-    uint32_t nconsts, ninputs, nparams, nrules, ntests, ncode, nlines;
+    uint32_t nconsts, ninputs, nparams, nrules, ntests, ncode, nlines, nenums;
+    bc_enum *enums;
     bc_const *consts;
     bc_input *inputs;
     bc_param *params;
@@ -122,6 +150,7 @@ typedef struct bc_program {
     uint32_t *code;
     bc_lineinfo *lines;   /* sorted by pc; position of code from pc onward   */
     uint32_t max_stack;   /* filled by bc_verify                             */
+    uint32_t nlocals;     /* filled by bc_verify: all rules' local slots     */
 } bc_program;
 
 void bc_free(bc_program *p);
@@ -146,6 +175,9 @@ bc_pos bc_pos_at(const bc_program *p, uint32_t pc);
 
 /* Human-readable listing of the whole program. */
 void bc_disassemble(const bc_program *p, FILE *out);
+
+/* Name of member i of enumeration e, or "?" when out of range. */
+const char *bc_member_name(const bc_program *p, uint32_t e, int32_t i);
 
 /* Text of a constant for messages and listings (types formatted per kind). */
 void bc_const_text(const bc_program *p, uint32_t k, char *buf, size_t cap);

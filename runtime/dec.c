@@ -1137,8 +1137,49 @@ static const char *coef_digits(const dec_t *a, char *tmp, size_t *nd, bool *neg,
     return d;
 }
 
+/* dec_format() for the common case: a SMALL value with a short fraction.
+ * Same text as em_decimal(): trailing fractional zeros dropped down to
+ * min_places, then zeros padded up to it.  Written backwards into t. */
+static int format_small(const dec_t *a, int min_places, char *buf, size_t cap)
+{
+    char t[64], *end = t + sizeof t, *q = end;
+    uint64_t m = uabs64(a->coef);
+    int s = a->scale;
+    while (s > min_places && m % 10 == 0) {
+        m /= 10;
+        s--;
+    }
+    for (int k = s; k < min_places; k++)
+        *--q = '0';
+    for (int k = 0; k < s; k++) {
+        *--q = (char)('0' + (int)(m % 10));
+        m /= 10;
+    }
+    if (q != end)
+        *--q = '.';
+    do {
+        *--q = (char)('0' + (int)(m % 10));
+        m /= 10;
+    } while (m != 0);
+    if (a->coef < 0)
+        *--q = '-';
+    size_t n = (size_t)(end - q);
+    if (cap > 0) {
+        size_t k = n < cap - 1 ? n : cap - 1;
+        memcpy(buf, q, k);
+        buf[k] = '\0';
+    }
+    return (int)n;
+}
+
 int dec_format(const dec_t *a, int min_places, char *buf, size_t cap, dec_status *st)
 {
+    /* 19 integer digits, '-', '.', at most 20 + 20 fractional: fits t[64] */
+    if (DEC_LIKELY(a->kind == DEC_K_SMALL && a->scale <= 20 && min_places <= 20)) {
+        if (st)
+            *st = DEC_OK;
+        return format_small(a, min_places < 0 ? 0 : min_places, buf, cap);
+    }
     emit_t e = {buf, cap, 0};
     if (a->kind == DEC_K_RAT) {
         if (st)

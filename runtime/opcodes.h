@@ -13,7 +13,11 @@
  *  - Every value carries a tag; each opcode checks the tags it needs, so even
  *    a verified-but-hostile file yields an error, never a crash.
  *  - Operand kinds (for the verifier): K constant, I input, P parameter,
- *    R rule, T jump target, N a signed number, M a rounding mode.
+ *    R rule, T jump target, N a signed number, M a rounding mode, E enum,
+ *    F field of the enum named by the preceding E operand, L local slot of
+ *    the rule the code belongs to.
+ *  - ADD/SUB also move dates by days and months by months (date + integer,
+ *    month - month = integer), as the checker types them.
  */
 #ifndef POL_OPCODES_H
 #define POL_OPCODES_H
@@ -43,7 +47,21 @@
     OP(NOT,      "",   1, 1, "       pop boolean a; push not a")                           \
     OP(JMP,      "T",  0, 0, "T      jump to T")                                           \
     OP(JMPF,     "T",  1, 0, "T      pop boolean c; if c is false jump to T")             \
-    OP(FAIL,     "K",  0, 0, "K      stop with the error message in text constant K")
+    OP(FAIL,     "K",  0, 0, "K      stop with the error message in text constant K")       \
+    OP(FIELD,    "EF", 1, 1, "E F    pop a member of enum E; push its field F")              \
+    OP(LOCAL,    "L",  0, 1, "L      push local slot L of the current rule")                \
+    OP(SETLOCAL, "L",  1, 0, "L      pop v; local slot L := v")                              \
+    OP(POP,      "",   1, 0, "       pop and discard")                                       \
+    OP(APPLIED,  "K",  0, 0, "K      no effect; when tracing, log that the exception named by text K applied") \
+    OP(MONTH_OF, "",   1, 1, "       pop date d; push the month of d")                       \
+    OP(YEAR_OF,  "",   1, 1, "       pop date or month; push its year (integer)")           \
+    OP(MONTH_NUM,"",   1, 1, "       pop date or month; push its month number 1..12")       \
+    OP(DAY_OF,   "",   1, 1, "       pop date d; push its day of the month")                 \
+    OP(MKDATE,   "",   3, 1, "       pop d, m, y; push the date y-m-d (error if no such day)") \
+    OP(MKMONTH,  "",   2, 1, "       pop m, y; push the month y-m")                          \
+    OP(FIRST_DAY,"",   1, 1, "       pop month m; push its first day")                      \
+    OP(LAST_DAY, "",   1, 1, "       pop month m; push its last day")                       \
+    OP(ADD_MONTHS,"",  2, 1, "       pop n, x; push date or month x moved by n months (day clamped to month end)")
 
 typedef enum {
 #define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,

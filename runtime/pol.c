@@ -193,6 +193,18 @@ void pol_policy_interface_json(const pol_policy *pol, sc_buf *b)
         sc_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
         sc_buf_json_string(b, x->name, strlen(x->name));
         sc_buf_printf(b, ",\"type\":\"%s\"", pol_type_name((pol_type)x->type));
+        if (x->type == PT_ENUM && x->tref < p->nenums) {
+            const bc_enum *en = &p->enums[x->tref];
+            sc_buf_puts(b, ",\"enum\":");
+            sc_buf_json_string(b, en->name, strlen(en->name));
+            sc_buf_puts(b, ",\"members\":[");
+            for (uint32_t m = 0; m < en->nmembers; m++) {
+                if (m)
+                    sc_buf_putc(b, ',');
+                sc_buf_json_string(b, en->members[m].name, strlen(en->members[m].name));
+            }
+            sc_buf_putc(b, ']');
+        }
         if (x->kmin != BC_NONE) {
             bc_const_text(p, x->kmin, tmp, sizeof tmp);
             json_opt(b, "min", tmp);
@@ -356,6 +368,22 @@ int pol_eval_set_text(pol_eval *ev, uint32_t i, scv_kind kind, const char *text,
         v->t = PT_TEXT;
         return 0;
     }
+    case PT_ENUM: {
+        const bc_enum *en = &p->enums[in->tref];
+        if (kind == SCV_STRING || kind == SCV_CSV)
+            for (uint32_t m = 0; m < en->nmembers; m++)
+                if (strlen(en->members[m].name) == len && memcmp(en->members[m].name, text, len) == 0) {
+                    v->t = PT_ENUM;
+                    v->i = (int32_t)m;
+                    return 0;
+                }
+        char members[300] = "";
+        size_t at = 0;
+        for (uint32_t m = 0; m < en->nmembers && at < sizeof members - 40; m++)
+            at += (size_t)snprintf(members + at, sizeof members - at, "%s%s", m ? ", " : "", en->members[m].name);
+        return input_error(err, POL_E_INPUT, in->name, "input %s must be one of %s (%s), found %s", in->name, en->name, members,
+                           kind == SCV_STRING || kind == SCV_CSV ? shown : kind_text(kind));
+    }
     default:
         return input_error(err, POL_E_INPUT, in->name, "input %s has an unsupported type", in->name);
     }
@@ -468,6 +496,16 @@ const vm_val *pol_eval_value(const pol_eval *ev, uint32_t r)
     return &ev->vm->rules[r];
 }
 
+/* vm_value_text, with enumeration members by name. */
+static bool value_text(const bc_program *p, const vm_val *v, uint32_t tref, int places, char *buf, size_t cap)
+{
+    if (v->t == PT_ENUM) {
+        snprintf(buf, cap, "%s", bc_member_name(p, tref, v->i));
+        return true;
+    }
+    return vm_value_text(v, places, buf, cap);
+}
+
 bool pol_eval_value_text(const pol_eval *ev, uint32_t r, char *buf, size_t cap)
 {
     const vm_val *v = pol_eval_value(ev, r);
@@ -475,7 +513,8 @@ bool pol_eval_value_text(const pol_eval *ev, uint32_t r, char *buf, size_t cap)
         snprintf(buf, cap, "(not evaluated)");
         return false;
     }
-    return vm_value_text(v, ev->pol->prog->rules[r].places, buf, cap);
+    const bc_rule *ru = &ev->pol->prog->rules[r];
+    return value_text(ev->pol->prog, v, ru->tref, ru->places, buf, cap);
 }
 
 static void value_json(const pol_eval *ev, uint32_t r, sc_buf *out)
@@ -573,12 +612,15 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
         sc_buf_printf(out, "%*s  = %s\n", depth * 2, "", ru->formula);
     if (ru->doc)
         sc_buf_printf(out, "%*s  note: %s\n", depth * 2, "", ru->doc);
+    for (uint32_t l = 0; l < ev->vm->nlog; l++)
+        if (ev->vm->log[l].rule == r && ev->vm->log[l].param == BC_NONE)
+            sc_buf_printf(out, "%*s  overridden by %s\n", depth * 2, "", p->consts[ev->vm->log[l].version].text);
     deps d = *scratch;
     rule_deps(p, r, &d);
     /* inputs */
     for (uint32_t k = 0; k < d.ni; k++) {
         const vm_val *v = &ev->vm->inputs[d.inputs[k]];
-        vm_value_text(v, 0, val, sizeof val);
+        value_text(p, v, p->inputs[d.inputs[k]].tref, 0, val, sizeof val);
         sc_buf_printf(out, "%*s  input %s = %s\n", depth * 2, "", p->inputs[d.inputs[k]].name, val);
     }
     /* parameters, with the versions this rule's lookups chose */
@@ -681,7 +723,7 @@ static void explain_rule_json(const pol_eval *ev, uint32_t r, sc_buf *out, deps 
         sc_buf_json_string(out, nm, strlen(nm));
         sc_buf_putc(out, ':');
         const vm_val *v = &ev->vm->inputs[d.inputs[k]];
-        if (vm_value_text(v, 0, val, sizeof val))
+        if (value_text(p, v, p->inputs[d.inputs[k]].tref, 0, val, sizeof val))
             sc_buf_json_string(out, val, strlen(val));
         else
             sc_buf_puts(out, "null");
@@ -690,7 +732,7 @@ static void explain_rule_json(const pol_eval *ev, uint32_t r, sc_buf *out, deps 
     bool first = true;
     for (uint32_t l = 0; l < ev->vm->nlog; l++) {
         const vm_lookup *lk = &ev->vm->log[l];
-        if (lk->rule != r)
+        if (lk->rule != r || lk->param == BC_NONE)
             continue;
         bool seen = false;
         for (uint32_t m = 0; m < l; m++)
@@ -720,6 +762,16 @@ static void explain_rule_json(const pol_eval *ev, uint32_t r, sc_buf *out, deps 
         json_opt(out, "cite", ver->cite);
         sc_buf_putc(out, '}');
     }
+    sc_buf_puts(out, "],\"exceptions\":[");
+    first = true;
+    for (uint32_t l = 0; l < ev->vm->nlog; l++)
+        if (ev->vm->log[l].rule == r && ev->vm->log[l].param == BC_NONE) {
+            const char *t = p->consts[ev->vm->log[l].version].text;
+            if (!first)
+                sc_buf_putc(out, ',');
+            first = false;
+            sc_buf_json_string(out, t, strlen(t));
+        }
     sc_buf_puts(out, "],\"rules\":[");
     for (uint32_t k = 0; k < d.nr; k++) {
         if (k)
@@ -792,12 +844,23 @@ pol_test_report pol_run_tests(const pol_policy *pol, FILE *out, FILE *junit, boo
         sc_buf_reset(&log);
         pol_error err;
         bool failed = false;
-        if (check_bounds(ev, &err) != 0) {
-            /* a test may check that a bound rejects: it then expects nothing */
-            if (ts->nexpect > 0) {
+        if (ts->expect_error) {
+            /* the scenario must be rejected: by a bound or by evaluation */
+            const char *want = ts->error_k != BC_NONE ? p->consts[ts->error_k].text : NULL;
+            int rc = pol_eval_run(ev, &err);
+            if (rc == 0) {
                 failed = true;
-                sc_buf_printf(&log, "    %s\n", err.msg);
-            }
+                sc_buf_printf(&log, "    %s:%u: expected an error%s%s%s, but every output was computed\n", p->source ? p->source : "?",
+                              ts->pos.line, want ? " mentioning \"" : "", want ? want : "", want ? "\"" : "");
+            } else if (want && !strstr(err.msg, want)) {
+                failed = true;
+                sc_buf_printf(&log, "    %s:%u: expected an error mentioning \"%s\", got: %s\n", p->source ? p->source : "?",
+                              ts->pos.line, want, err.msg);
+            } else if (verbose)
+                sc_buf_printf(&log, "    rejected as expected: %s\n", err.msg);
+        } else if (check_bounds(ev, &err) != 0) {
+            failed = true;
+            sc_buf_printf(&log, "    %s\n", err.msg);
         }
         for (uint32_t e = 0; e < ts->nexpect && !failed; e++) {
             uint32_t r = ts->expect[e].index;
@@ -833,7 +896,7 @@ pol_test_report pol_run_tests(const pol_policy *pol, FILE *out, FILE *junit, boo
         } else {
             rep.passed++;
             if (verbose)
-                fprintf(out, "ok    %s\n", ts->name);
+                fprintf(out, "ok    %s\n%s", ts->name, log.data && ts->expect_error ? log.data : "");
         }
         if (junit) {
             sc_buf_printf(&xml, "  <testcase classname=\"%s\" name=\"", p->source ? p->source : "policy");

@@ -180,49 +180,113 @@ static int run_one(const opts *o, pol_policy *pol)
 }
 
 /* ---- batches ----
- * The main thread reads a chunk of records, the workers (one pol_eval each)
- * evaluate slices of it into per-record output buffers, and the main thread
- * writes them in input order: constant memory, ordered output. */
-#define CHUNK 4096
+ * A pipeline with constant memory and output in input order.  The main
+ * thread splits the input into records (sc_reader) and packs them into
+ * chunks; worker threads, each with its own pol_eval, evaluate whole chunks
+ * into the chunk's own output buffer; the main thread writes finished chunks
+ * in input order while the workers go on.  A fixed ring of chunks bounds
+ * memory, and every buffer is reused, so once they have grown nothing is
+ * allocated per record.  With -j 1 there are no threads at all: read a
+ * chunk, evaluate it, write it. */
+#define CHUNK_RECORDS 8192
+#define CHUNK_BYTES ((size_t)1 << 19) /* a chunk closes once it holds 512 KiB of input */
+#define FIELD_CACHE 64                /* field positions whose input is remembered    */
 
 typedef struct rec_slot {
     long line;
-    bool bad;              /* rejected by the reader                        */
-    size_t off, len;       /* record text within the chunk's text buffer    */
-    char reason[200];
-    size_t out_off, out_len;
+    size_t off, len; /* the record's text (or, if bad, the reader's reason) in the chunk's text */
+    bool bad;        /* rejected by the reader                                               */
 } rec_slot;
+
+typedef struct chunk {
+    sc_buf text;     /* the chunk's record texts, each followed by a NUL */
+    rec_slot *slots;
+    int nslots;
+    sc_buf out;      /* the chunk's output records, in order             */
+    long errors;
+    bool done;       /* evaluated, not yet written (under batch.mu)      */
+} chunk;
+
+typedef struct out_col { /* one output column, its JSON key written once */
+    uint32_t rule;
+    int places;
+    size_t key_off, key_len; /* in batch.keys: "\"name\":" (with a leading ',' after the first) */
+} out_col;
 
 typedef struct batch {
     const opts *o;
     pol_policy *pol;
+    const bc_program *p;
     const sc_record *csv_header;
     sc_format in_fmt, out_fmt;
-    sc_buf text;           /* all record texts of the chunk                 */
-    rec_slot *slots;
-    int nslots;
-    long errors;
+    out_col *cols;
+    uint32_t ncols;
+    sc_buf keys;
+    size_t *in_len;  /* strlen of each input's name */
+    chunk *chunks;
+    int nchunks;
+    /* the queue between the main thread and the workers, under mu */
     pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    long filled, taken; /* chunks handed out / started; chunk k lives in chunks[k % nchunks] */
+    bool finished;      /* no chunk will be handed out any more                              */
 } batch;
 
 typedef struct worker {
     batch *b;
-    int index, count;
     pol_eval *ev;
     sc_record rec;
-    sc_buf out;
+    sc_buf tmp;                /* error messages, explanations             */
+    int field_input[FIELD_CACHE]; /* input named by field k last time, or -1 */
+    uint32_t *seen, gen;       /* inputs set by the current record         */
     pthread_t tid;
-    long errors;
+    bool started;
 } worker;
+
+/* Room for `extra` more bytes in b (which then still has room for a NUL). */
+static void out_reserve(sc_buf *b, size_t extra)
+{
+    if (b->cap - b->len > extra)
+        return;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap - b->len <= extra)
+        cap *= 2;
+    char *d = realloc(b->data, cap);
+    if (!d) {
+        fputs("polrun: out of memory\n", stderr);
+        abort();
+    }
+    b->data = d;
+    b->cap = cap;
+}
+
+/* Appends without the NUL that sc_buf_put keeps; out_reserve() first. */
+static inline void out_mem(sc_buf *b, const char *s, size_t n)
+{
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+}
+
+static void out_long(sc_buf *b, long v)
+{
+    char tmp[24], *e = tmp + sizeof tmp, *q = e;
+    unsigned long m = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        *--q = (char)('0' + (int)(m % 10));
+        m /= 10;
+    } while (m);
+    if (v < 0)
+        *--q = '-';
+    out_reserve(b, (size_t)(e - q));
+    out_mem(b, q, (size_t)(e - q));
+}
 
 static void put_error_record(const batch *b, sc_buf *out, long line, const char *field, const char *pos, const char *msg)
 {
     if (b->out_fmt == SC_FMT_CSV) {
         sc_buf_printf(out, "%ld", line);
-        const bc_program *p = pol_policy_program(b->pol);
-        for (uint32_t r = 0; r < p->nrules; r++)
-            if (p->rules[r].is_output)
-                sc_buf_putc(out, ',');
+        for (uint32_t c = 0; c < b->ncols; c++)
+            sc_buf_putc(out, ',');
         sc_buf_putc(out, ',');
         sc_buf b2;
         sc_buf_init(&b2);
@@ -250,67 +314,164 @@ static void put_error_record(const batch *b, sc_buf *out, long line, const char 
     sc_buf_puts(out, "}}\n");
 }
 
-static void eval_one(worker *w, rec_slot *s)
+/* Sets the record's fields as inputs: what pol_eval_set_record() does, with
+ * each field position remembering the input it named in the last record so
+ * that a batch whose records share their keys does no name lookups.  Any
+ * unusual record (an unknown field, an input named twice) is handed to
+ * pol_eval_set_record() itself, so its errors are exactly the library's. */
+static int set_inputs(worker *w, pol_error *perr)
 {
-    batch *b = w->b;
-    const char *t = b->text.data + s->off;
+    const batch *b = w->b;
+    const sc_record *rec = &w->rec;
+    if (++w->gen == 0) {
+        memset(w->seen, 0, sizeof *w->seen * (b->p->ninputs + 1));
+        w->gen = 1;
+    }
+    for (int k = 0; k < rec->count; k++) {
+        const sc_field *f = &rec->fields[k];
+        int i = k < FIELD_CACHE ? w->field_input[k] : -1;
+        if (i < 0 || b->in_len[i] != f->name_len || memcmp(b->p->inputs[i].name, f->name, f->name_len) != 0) {
+            i = pol_find_input(b->pol, f->name, f->name_len);
+            if (k < FIELD_CACHE)
+                w->field_input[k] = i;
+        }
+        if (i < 0) {
+            if (b->o->allow_extra)
+                continue;
+            goto library;
+        }
+        if (w->seen[i] == w->gen)
+            goto library;
+        w->seen[i] = w->gen;
+        if (f->kind == SCV_NULL)
+            continue; /* null or an empty CSV cell: the input stays absent */
+        if (pol_eval_set_text(w->ev, (uint32_t)i, f->kind, f->text, f->len, perr) != 0)
+            return -1;
+    }
+    return 0;
+library:
+    pol_eval_begin(w->ev);
+    return pol_eval_set_record(w->ev, rec, b->o->allow_extra, perr);
+}
+
+/* Output column c of a successful run: a number directly, anything else as
+ * pol_eval_outputs_json() (JSON) or the CSV cell of pol_eval_value_text(). */
+static void put_value(const batch *b, worker *w, const out_col *c, sc_buf *out)
+{
+    const vm_val *v = pol_eval_value(w->ev, c->rule);
+    if (v && pol_type_numeric((pol_type)v->t)) {
+        char num[64];
+        int n = dec_format(&v->d, c->places, num, sizeof num, NULL);
+        if (n >= 0 && (size_t)n < sizeof num) {
+            out_reserve(out, (size_t)n + 2);
+            if (b->out_fmt == SC_FMT_CSV)
+                out_mem(out, num, (size_t)n); /* digits, '.', '-': never quoted */
+            else {
+                out->data[out->len++] = '"';
+                out_mem(out, num, (size_t)n);
+                out->data[out->len++] = '"';
+            }
+            return;
+        }
+    }
+    char buf[1200];
+    bool ok = pol_eval_value_text(w->ev, c->rule, buf, sizeof buf);
+    if (b->out_fmt == SC_FMT_CSV) {
+        if (ok)
+            sc_buf_csv_field(out, buf, strlen(buf));
+    } else if (ok && v && v->t == PT_BOOL)
+        sc_buf_puts(out, buf);
+    else if (ok)
+        sc_buf_json_string(out, buf, strlen(buf));
+    else
+        sc_buf_puts(out, "null");
+}
+
+static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *out, long *errors)
+{
+    const batch *b = w->b;
+    const char *t = ch->text.data + s->off;
     sc_error serr;
     pol_error perr;
-    size_t start = w->out.len;
     if (s->bad) {
-        put_error_record(b, &w->out, s->line, NULL, NULL, s->reason);
-        w->errors++;
-        goto done;
+        put_error_record(b, out, s->line, NULL, NULL, t);
+        ++*errors;
+        return;
     }
     int prc = b->in_fmt == SC_FMT_CSV ? sc_parse_csv_record(&w->rec, b->csv_header, t, s->len, &serr)
                                       : sc_parse_json_object(&w->rec, t, s->len, &serr);
     if (prc != 0) {
         char msg[300];
         snprintf(msg, sizeof msg, "byte %zu: %s", serr.offset + 1, serr.msg);
-        put_error_record(b, &w->out, s->line, NULL, NULL, msg);
-        w->errors++;
-        goto done;
+        put_error_record(b, out, s->line, NULL, NULL, msg);
+        ++*errors;
+        return;
     }
     pol_eval_begin(w->ev);
-    if (pol_eval_set_record(w->ev, &w->rec, b->o->allow_extra, &perr) != 0 || pol_eval_run(w->ev, &perr) != 0) {
+    if (set_inputs(w, &perr) != 0 || pol_eval_run(w->ev, &perr) != 0) {
         char pos[300] = "";
         if (perr.pos.line)
-            snprintf(pos, sizeof pos, "%s:%u:%u", pol_policy_program(b->pol)->source, perr.pos.line, perr.pos.col);
-        put_error_record(b, &w->out, s->line, perr.field, pos, perr.msg);
-        w->errors++;
-        goto done;
+            snprintf(pos, sizeof pos, "%s:%u:%u", b->p->source, perr.pos.line, perr.pos.col);
+        put_error_record(b, out, s->line, perr.field, pos, perr.msg);
+        ++*errors;
+        return;
     }
     if (b->out_fmt == SC_FMT_CSV) {
-        const bc_program *p = pol_policy_program(b->pol);
-        sc_buf_printf(&w->out, "%ld", s->line);
-        char val[1200];
-        for (uint32_t r = 0; r < p->nrules; r++) {
-            if (!p->rules[r].is_output)
-                continue;
-            sc_buf_putc(&w->out, ',');
-            if (pol_eval_value_text(w->ev, r, val, sizeof val))
-                sc_buf_csv_field(&w->out, val, strlen(val));
+        out_long(out, s->line);
+        for (uint32_t c = 0; c < b->ncols; c++) {
+            out_reserve(out, 1);
+            out->data[out->len++] = ',';
+            put_value(b, w, &b->cols[c], out);
         }
-        sc_buf_puts(&w->out, ",\n");
+        out_reserve(out, 2);
+        out_mem(out, ",\n", 2);
     } else if (b->o->explain == EXPLAIN_JSON) {
-        sc_buf_printf(&w->out, "{\"line\":%ld,\"explain\":", s->line);
-        pol_eval_explain_json(w->ev, &w->out);
-        sc_buf_puts(&w->out, "}\n");
+        sc_buf_printf(out, "{\"line\":%ld,\"explain\":", s->line);
+        pol_eval_explain_json(w->ev, out);
+        sc_buf_puts(out, "}\n");
     } else {
-        sc_buf_printf(&w->out, "{\"line\":%ld,\"outputs\":", s->line);
-        pol_eval_outputs_json(w->ev, &w->out);
-        sc_buf_puts(&w->out, "}\n");
+        out_reserve(out, 8);
+        out_mem(out, "{\"line\":", 8);
+        out_long(out, s->line);
+        out_reserve(out, 12);
+        out_mem(out, ",\"outputs\":{", 12);
+        for (uint32_t c = 0; c < b->ncols; c++) {
+            const out_col *col = &b->cols[c];
+            out_reserve(out, col->key_len);
+            out_mem(out, b->keys.data + col->key_off, col->key_len);
+            put_value(b, w, col, out);
+        }
+        out_reserve(out, 3);
+        out_mem(out, "}}\n", 3);
     }
-done:
-    s->out_off = start;
-    s->out_len = w->out.len - start;
+}
+
+static void eval_chunk(worker *w, chunk *c)
+{
+    sc_buf_reset(&c->out);
+    c->errors = 0;
+    for (int i = 0; i < c->nslots; i++)
+        eval_record(w, c, &c->slots[i], &c->out, &c->errors);
 }
 
 static void *worker_main(void *arg)
 {
     worker *w = arg;
-    for (int i = 0; i < w->count; i++)
-        eval_one(w, &w->b->slots[w->index + i]);
+    batch *b = w->b;
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        while (b->taken == b->filled && !b->finished)
+            pthread_cond_wait(&b->work, &b->mu);
+        if (b->taken == b->filled)
+            break;
+        chunk *c = &b->chunks[b->taken++ % b->nchunks];
+        pthread_mutex_unlock(&b->mu);
+        eval_chunk(w, c);
+        pthread_mutex_lock(&b->mu);
+        c->done = true;
+        pthread_cond_signal(&b->done);
+    }
+    pthread_mutex_unlock(&b->mu);
     return NULL;
 }
 
@@ -321,6 +482,57 @@ static int fmt_of(const char *name, int given)
     if (name && ends_with(name, ".csv"))
         return SC_FMT_CSV;
     return SC_FMT_JSONL;
+}
+
+typedef struct reading {
+    sc_reader *rd;
+    sc_record *header;
+    const char *name;
+    bool have_header, eof, header_bad;
+} reading;
+
+/* Fills c with the next records (up to CHUNK_RECORDS or CHUNK_BYTES). */
+static void fill_chunk(reading *r, chunk *c)
+{
+    sc_buf_reset(&c->text);
+    c->nslots = 0;
+    while (!r->eof && c->nslots < CHUNK_RECORDS && c->text.len < CHUNK_BYTES) {
+        const char *t;
+        size_t len;
+        long line;
+        sc_error serr;
+        sc_rec_status st = sc_reader_next(r->rd, &t, &len, &line, &serr);
+        if (st == SC_REC_EOF) {
+            r->eof = true;
+            break;
+        }
+        if (!r->have_header) {
+            r->have_header = true;
+            if (st != SC_REC_OK || sc_parse_csv_header(r->header, t, len, &serr) != 0) {
+                fprintf(stderr, "polrun: %s: line %ld: bad CSV header: %s\n", r->name, line, serr.msg);
+                r->header_bad = r->eof = true;
+                break;
+            }
+            continue;
+        }
+        rec_slot *s = &c->slots[c->nslots++];
+        s->line = line;
+        s->bad = st == SC_REC_BAD;
+        if (s->bad) {
+            t = serr.msg;
+            len = strlen(serr.msg);
+        }
+        s->off = c->text.len;
+        s->len = len;
+        out_reserve(&c->text, len + 1);
+        out_mem(&c->text, t, len);
+        c->text.data[c->text.len++] = '\0';
+    }
+}
+
+static bool write_chunk(const chunk *c, FILE *out)
+{
+    return c->out.len == 0 || fwrite(c->out.data, 1, c->out.len, out) == c->out.len;
 }
 
 static int run_batch(const opts *o, pol_policy *pol)
@@ -346,23 +558,53 @@ static int run_batch(const opts *o, pol_policy *pol)
     memset(&b, 0, sizeof b);
     b.o = o;
     b.pol = pol;
+    b.p = pol_policy_program(pol);
     b.in_fmt = (sc_format)fmt_of(o->input, o->in_fmt);
     b.out_fmt = (sc_format)fmt_of(o->output, o->out_fmt);
-    sc_buf_init(&b.text);
-    b.slots = calloc(CHUNK, sizeof *b.slots);
-    sc_reader *rd = sc_reader_new(in, b.in_fmt, o->max_record);
-    sc_record header;
-    sc_record_init(&header);
-    b.csv_header = &header;
+    const bc_program *p = b.p;
     int nworkers = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (nworkers < 1)
         nworkers = 1;
     if (nworkers > 64)
         nworkers = 64;
+    b.nchunks = nworkers == 1 ? 1 : 2 * nworkers + 2;
+    b.chunks = calloc((size_t)b.nchunks, sizeof *b.chunks);
+    b.cols = calloc(p->nrules + 1, sizeof *b.cols);
+    b.in_len = calloc(p->ninputs + 1, sizeof *b.in_len);
     worker *ws = calloc((size_t)nworkers, sizeof *ws);
-    if (!b.slots || !rd || !ws) {
+    sc_record header;
+    sc_record_init(&header);
+    b.csv_header = &header;
+    reading rd = {sc_reader_new(in, b.in_fmt, o->max_record), &header, o->input ? o->input : "<stdin>",
+                  b.in_fmt != SC_FMT_CSV, false, false};
+    if (!b.chunks || !b.cols || !b.in_len || !ws || !rd.rd) {
         fputs("polrun: out of memory\n", stderr);
         return EXIT_INTERNAL;
+    }
+    for (int i = 0; i < b.nchunks; i++) {
+        sc_buf_init(&b.chunks[i].text);
+        sc_buf_init(&b.chunks[i].out);
+        b.chunks[i].slots = calloc(CHUNK_RECORDS, sizeof *b.chunks[i].slots);
+        if (!b.chunks[i].slots) {
+            fputs("polrun: out of memory\n", stderr);
+            return EXIT_INTERNAL;
+        }
+    }
+    for (uint32_t i = 0; i < p->ninputs; i++)
+        b.in_len[i] = strlen(p->inputs[i].name);
+    sc_buf_init(&b.keys);
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (!p->rules[r].is_output)
+            continue;
+        out_col *c = &b.cols[b.ncols];
+        c->rule = r;
+        c->places = p->rules[r].places;
+        c->key_off = b.keys.len;
+        if (b.ncols++)
+            sc_buf_putc(&b.keys, ',');
+        sc_buf_json_string(&b.keys, p->rules[r].name, strlen(p->rules[r].name));
+        sc_buf_putc(&b.keys, ':');
+        c->key_len = b.keys.len - c->key_off;
     }
     for (int i = 0; i < nworkers; i++) {
         ws[i].b = &b;
@@ -370,18 +612,24 @@ static int run_batch(const opts *o, pol_policy *pol)
         pol_eval_set_step_limit(ws[i].ev, o->max_steps);
         pol_eval_set_trace(ws[i].ev, o->explain != EXPLAIN_NONE);
         sc_record_init(&ws[i].rec);
-        sc_buf_init(&ws[i].out);
+        sc_buf_init(&ws[i].tmp);
+        for (int k = 0; k < FIELD_CACHE; k++)
+            ws[i].field_input[k] = -1;
+        ws[i].seen = calloc(p->ninputs + 1, sizeof *ws[i].seen);
+        if (!ws[i].seen) {
+            fputs("polrun: out of memory\n", stderr);
+            return EXIT_INTERNAL;
+        }
     }
-    const bc_program *p = pol_policy_program(pol);
     if (b.out_fmt == SC_FMT_CSV) {
         sc_buf hb;
         sc_buf_init(&hb);
         sc_buf_puts(&hb, "line");
-        for (uint32_t r = 0; r < p->nrules; r++)
-            if (p->rules[r].is_output) {
-                sc_buf_putc(&hb, ',');
-                sc_buf_csv_field(&hb, p->rules[r].name, strlen(p->rules[r].name));
-            }
+        for (uint32_t c = 0; c < b.ncols; c++) {
+            const char *nm = p->rules[b.cols[c].rule].name;
+            sc_buf_putc(&hb, ',');
+            sc_buf_csv_field(&hb, nm, strlen(nm));
+        }
         sc_buf_puts(&hb, ",error\n");
         fwrite(hb.data, 1, hb.len, out);
         sc_buf_clear(&hb);
@@ -389,82 +637,101 @@ static int run_batch(const opts *o, pol_policy *pol)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     long records = 0, errors = 0;
-    bool have_header = b.in_fmt != SC_FMT_CSV, eof = false, header_bad = false;
-    bool progress = !o->quiet && isatty(2);
+    bool progress = !o->quiet && isatty(2), write_ok = true;
     int rc = 0;
-    while (!eof) {
-        sc_buf_reset(&b.text);
-        b.nslots = 0;
-        while (b.nslots < CHUNK) {
-            const char *t;
-            size_t len;
-            long line;
-            sc_error serr;
-            sc_rec_status st = sc_reader_next(rd, &t, &len, &line, &serr);
-            if (st == SC_REC_EOF) {
-                eof = true;
+#define WROTE(c)                                                           \
+    do {                                                                   \
+        write_ok = write_chunk((c), out) && write_ok;                      \
+        records += (c)->nslots;                                            \
+        errors += (c)->errors;                                             \
+        if (progress) {                                                    \
+            fprintf(stderr, "\rpolrun: %ld records", records);             \
+            fflush(stderr);                                                \
+        }                                                                  \
+    } while (0)
+    if (nworkers == 1) {
+        chunk *c = &b.chunks[0];
+        for (;;) {
+            fill_chunk(&rd, c);
+            if (c->nslots == 0)
                 break;
-            }
-            if (!have_header) {
-                have_header = true;
-                if (st != SC_REC_OK || sc_parse_csv_header(&header, t, len, &serr) != 0) {
-                    fprintf(stderr, "polrun: %s: line %ld: bad CSV header: %s\n", o->input ? o->input : "<stdin>", line,
-                            serr.msg);
-                    header_bad = true;
-                    eof = true;
-                    break;
-                }
-                continue;
-            }
-            rec_slot *s = &b.slots[b.nslots++];
-            memset(s, 0, sizeof *s);
-            s->line = line;
-            s->bad = st == SC_REC_BAD;
-            if (s->bad)
-                snprintf(s->reason, sizeof s->reason, "%s", serr.msg);
-            s->off = b.text.len;
-            s->len = s->bad ? 0 : len;
-            if (!s->bad)
-                sc_buf_put(&b.text, t, len);
-            sc_buf_putc(&b.text, 0);
+            eval_chunk(&ws[0], c);
+            WROTE(c);
         }
-        if (b.nslots == 0)
-            break;
-        int per = (b.nslots + nworkers - 1) / nworkers, used = 0;
-        for (int i = 0; i < nworkers; i++) {
-            ws[i].index = i * per;
-            ws[i].count = ws[i].index >= b.nslots ? 0 : (b.nslots - ws[i].index < per ? b.nslots - ws[i].index : per);
-            sc_buf_reset(&ws[i].out);
-        }
-        for (int i = 1; i < nworkers; i++)
-            if (ws[i].count > 0 && pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) == 0)
-                used = i;
-            else
-                ws[i].tid = 0;
-        worker_main(&ws[0]);
-        for (int i = 1; i <= used; i++)
-            if (ws[i].count > 0)
-                pthread_join(ws[i].tid, NULL);
+    } else {
+        pthread_mutex_init(&b.mu, NULL);
+        pthread_cond_init(&b.work, NULL);
+        pthread_cond_init(&b.done, NULL);
+        int started = 0;
         for (int i = 0; i < nworkers; i++)
-            for (int k = 0; k < ws[i].count; k++) {
-                rec_slot *s = &b.slots[ws[i].index + k];
-                fwrite(ws[i].out.data + s->out_off, 1, s->out_len, out);
+            if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) == 0) {
+                ws[i].started = true;
+                started++;
             }
-        records += b.nslots;
-        if (progress) {
-            fprintf(stderr, "\rpolrun: %ld records", records);
-            fflush(stderr);
+        if (started == 0) {
+            fputs("polrun: cannot start worker threads\n", stderr);
+            return EXIT_INTERNAL;
         }
+        long seq = 0, written = 0;
+        for (;;) {
+            chunk *c = &b.chunks[seq % b.nchunks];
+            if (seq - written == b.nchunks) { /* the ring is full: wait for the oldest chunk */
+                pthread_mutex_lock(&b.mu);
+                while (!c->done)
+                    pthread_cond_wait(&b.done, &b.mu);
+                pthread_mutex_unlock(&b.mu);
+                WROTE(c);
+                written++;
+            }
+            fill_chunk(&rd, c);
+            if (c->nslots == 0)
+                break;
+            pthread_mutex_lock(&b.mu);
+            c->done = false;
+            b.filled = ++seq;
+            pthread_cond_signal(&b.work);
+            pthread_mutex_unlock(&b.mu);
+            for (;;) { /* write what is finished, without waiting */
+                chunk *w = &b.chunks[written % b.nchunks];
+                pthread_mutex_lock(&b.mu);
+                bool ready = written < seq && w->done;
+                pthread_mutex_unlock(&b.mu);
+                if (!ready)
+                    break;
+                WROTE(w);
+                written++;
+            }
+        }
+        pthread_mutex_lock(&b.mu);
+        b.finished = true;
+        pthread_cond_broadcast(&b.work);
+        pthread_mutex_unlock(&b.mu);
+        while (written < seq) {
+            chunk *c = &b.chunks[written % b.nchunks];
+            pthread_mutex_lock(&b.mu);
+            while (!c->done)
+                pthread_cond_wait(&b.done, &b.mu);
+            pthread_mutex_unlock(&b.mu);
+            WROTE(c);
+            written++;
+        }
+        for (int i = 0; i < nworkers; i++)
+            if (ws[i].started)
+                pthread_join(ws[i].tid, NULL);
+        pthread_mutex_destroy(&b.mu);
+        pthread_cond_destroy(&b.work);
+        pthread_cond_destroy(&b.done);
     }
+#undef WROTE
     for (int i = 0; i < nworkers; i++) {
-        errors += ws[i].errors;
         pol_eval_free(ws[i].ev);
         sc_record_clear(&ws[i].rec);
-        sc_buf_clear(&ws[i].out);
+        sc_buf_clear(&ws[i].tmp);
+        free(ws[i].seen);
     }
     free(ws);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
+    if (!write_ok || fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
         fprintf(stderr, "polrun: cannot write output: %s\n", strerror(errno));
         rc = EXIT_CANTCREAT;
     }
@@ -472,15 +739,22 @@ static int run_batch(const opts *o, pol_policy *pol)
     if (!o->quiet)
         fprintf(stderr, "%spolrun: %ld records, %ld errors, %lld.%03lld s, %lld records/s\n", progress ? "\r" : "", records,
                 errors, ns / 1000000000LL, (ns / 1000000LL) % 1000, ns > 0 ? (long long)records * 1000000000LL / ns : 0LL); /* not an amount */
-    sc_reader_free(rd);
+    sc_reader_free(rd.rd);
     sc_record_clear(&header);
-    sc_buf_clear(&b.text);
-    free(b.slots);
+    for (int i = 0; i < b.nchunks; i++) {
+        sc_buf_clear(&b.chunks[i].text);
+        sc_buf_clear(&b.chunks[i].out);
+        free(b.chunks[i].slots);
+    }
+    free(b.chunks);
+    free(b.cols);
+    free(b.in_len);
+    sc_buf_clear(&b.keys);
     if (in != stdin)
         fclose(in);
     if (rc)
         return rc;
-    return header_bad || errors ? EXIT_FAILED : 0;
+    return rd.header_bad || errors ? EXIT_FAILED : 0;
 }
 
 int main(int argc, char **argv)

@@ -35,6 +35,9 @@ vm_state *vm_new(const bc_program *p)
     s->stack_cap = (p->max_stack + 1) * (p->nrules + 1);
     s->stack = xcalloc(s->stack_cap, sizeof *s->stack);
     s->frames = xcalloc(3 * ((size_t)p->nrules + 1), sizeof *s->frames);
+    s->locals = xcalloc(p->nlocals, sizeof *s->locals);
+    for (uint32_t i = 0; i < p->nlocals; i++)
+        dec_init(&s->locals[i].d);
     for (uint32_t i = 0; i < p->ninputs; i++)
         dec_init(&s->inputs[i].d);
     for (uint32_t i = 0; i < p->nrules; i++)
@@ -54,6 +57,9 @@ void vm_free(vm_state *s)
         dec_clear(&s->rules[i].d);
     for (uint32_t i = 0; i < s->stack_cap; i++)
         dec_clear(&s->stack[i].d);
+    for (uint32_t i = 0; i < s->p->nlocals; i++)
+        dec_clear(&s->locals[i].d);
+    free(s->locals);
     free(s->inputs);
     free(s->rules);
     free(s->rstate);
@@ -68,6 +74,8 @@ void vm_reset(vm_state *s)
     for (uint32_t i = 0; i < s->p->ninputs; i++)
         s->inputs[i].t = PT_VOID;
     memset(s->rstate, 0, s->p->nrules);
+    for (uint32_t i = 0; i < s->p->nlocals; i++)
+        s->locals[i].t = PT_VOID;
     s->nlog = 0;
     s->steps = 0;
 }
@@ -119,6 +127,7 @@ bool vm_value_text(const vm_val *v, int places, char *buf, size_t cap)
     case PT_DATE: cd_format_date(v->i, tmp); snprintf(buf, cap, "%s", tmp); return true;
     case PT_MONTH: cd_format_month(v->i, tmp); snprintf(buf, cap, "%s", tmp); return true;
     case PT_TEXT: snprintf(buf, cap, "%s", v->s ? v->s : ""); return true;
+    case PT_ENUM: snprintf(buf, cap, "#%d", v->i); return true; /* names: pol.c knows the enumeration */
     case PT_VOID: snprintf(buf, cap, "(no value)"); return false;
     default: {
         dec_status st = DEC_OK;
@@ -294,6 +303,25 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
         }
         case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MIN: case OP_MAX: {
             vm_val *b = --sp, *a = sp - 1;
+            if ((a->t == PT_DATE || a->t == PT_MONTH) && (op == OP_ADD || op == OP_SUB)) {
+                /* date ± days, month ± months, date - date, month - month */
+                int64_t delta;
+                if (b->t == a->t && op == OP_SUB) {
+                    dec_set_i64(&a->d, (int64_t)a->i - b->i);
+                    a->t = PT_INT;
+                    pc += 1;
+                    break;
+                }
+                if (!pol_type_numeric((pol_type)b->t) || !dec_to_i64(&b->d, &delta))
+                    return fail(s, err, cur, pc, "a %s moves by a whole number", class_name(a->t));
+                int64_t nv = op == OP_ADD ? (int64_t)a->i + delta : (int64_t)a->i - delta;
+                int64_t lo = a->t == PT_DATE ? -719162 : 12, hi = a->t == PT_DATE ? 2932896 : 9999 * 12 + 11;
+                if (nv < lo || nv > hi)
+                    return fail(s, err, cur, pc, "%s out of the years 1..9999", class_name(a->t));
+                a->i = (int32_t)nv;
+                pc += 1;
+                break;
+            }
             NEED_NUM(a);
             NEED_NUM(b);
             switch ((pol_opcode)op) {
@@ -367,6 +395,125 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
         }
         case OP_FAIL:
             return fail(s, err, cur, pc, "%s", p->consts[code[pc + 1]].text);
+        case OP_FIELD: {
+            vm_val *a = sp - 1;
+            const bc_enum *en = &p->enums[code[pc + 1]];
+            if (a->t != PT_ENUM || a->i < 0 || (uint32_t)a->i >= en->nmembers)
+                return fail(s, err, cur, pc, "expected a member of %s, found a %s", en->name, class_name(a->t));
+            set_from_const(a, &p->consts[en->members[a->i].values[code[pc + 2]]]);
+            pc += 3;
+            break;
+        }
+        case OP_LOCAL: {
+            const vm_val *l = &s->locals[p->rules[cur].local_base + code[pc + 1]];
+            if (l->t == PT_VOID)
+                return fail(s, err, cur, pc, "local slot read before it was set");
+            copy_val(sp++, l);
+            pc += 2;
+            break;
+        }
+        case OP_SETLOCAL:
+            copy_val(&s->locals[p->rules[cur].local_base + code[pc + 1]], --sp);
+            pc += 2;
+            break;
+        case OP_POP:
+            --sp;
+            pc += 1;
+            break;
+        case OP_APPLIED:
+            if (s->trace)
+                log_lookup(s, cur, BC_NONE, code[pc + 1], 0);
+            pc += 2;
+            break;
+        case OP_MONTH_OF: case OP_DAY_OF: {
+            vm_val *a = sp - 1;
+            if (a->t != PT_DATE)
+                return fail(s, err, cur, pc, "expected a date, found a %s", class_name(a->t));
+            int y, m, d;
+            cd_to_ymd(a->i, &y, &m, &d);
+            if (op == OP_MONTH_OF) {
+                a->t = PT_MONTH;
+                a->i = y * 12 + m - 1;
+            } else {
+                a->t = PT_INT;
+                dec_set_i64(&a->d, d);
+            }
+            pc += 1;
+            break;
+        }
+        case OP_YEAR_OF: case OP_MONTH_NUM: {
+            vm_val *a = sp - 1;
+            int y, m, d;
+            if (a->t == PT_DATE)
+                cd_to_ymd(a->i, &y, &m, &d);
+            else if (a->t == PT_MONTH) {
+                y = a->i / 12;
+                m = a->i % 12 + 1;
+            } else
+                return fail(s, err, cur, pc, "expected a date or month, found a %s", class_name(a->t));
+            a->t = PT_INT;
+            dec_set_i64(&a->d, op == OP_YEAR_OF ? y : m);
+            pc += 1;
+            break;
+        }
+        case OP_MKDATE: case OP_MKMONTH: {
+            int n = op == OP_MKDATE ? 3 : 2;
+            int64_t v[3] = {0, 0, 1};
+            for (int k = 0; k < n; k++) {
+                vm_val *x = sp - n + k;
+                if (!pol_type_numeric((pol_type)x->t) || !dec_to_i64(&x->d, &v[k]))
+                    return fail(s, err, cur, pc, "a date is built from whole numbers");
+            }
+            sp -= n - 1;
+            vm_val *a = sp - 1;
+            if (v[0] < 1 || v[0] > 9999 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 ||
+                !cd_valid_ymd((int)v[0], (int)v[1], (int)v[2]))
+                return fail(s, err, cur, pc, "%lld-%lld%s%lld is not a calendar %s", (long long)v[0], (long long)v[1],
+                            n == 3 ? "-" : "", n == 3 ? (long long)v[2] : 0LL, n == 3 ? "date" : "month");
+            if (op == OP_MKDATE) {
+                a->t = PT_DATE;
+                a->i = cd_from_ymd((int)v[0], (int)v[1], (int)v[2]);
+            } else {
+                a->t = PT_MONTH;
+                a->i = (int32_t)(v[0] * 12 + v[1] - 1);
+            }
+            pc += 1;
+            break;
+        }
+        case OP_FIRST_DAY: case OP_LAST_DAY: {
+            vm_val *a = sp - 1;
+            if (a->t != PT_MONTH)
+                return fail(s, err, cur, pc, "expected a month, found a %s", class_name(a->t));
+            int y = a->i / 12, m = a->i % 12 + 1;
+            a->t = PT_DATE;
+            a->i = cd_from_ymd(y, m, op == OP_FIRST_DAY ? 1 : cd_days_in_month(y, m));
+            pc += 1;
+            break;
+        }
+        case OP_ADD_MONTHS: {
+            vm_val *b = --sp, *a = sp - 1;
+            int64_t n;
+            if (!pol_type_numeric((pol_type)b->t) || !dec_to_i64(&b->d, &n) || n < -120000 || n > 120000)
+                return fail(s, err, cur, pc, "add_months needs a whole number of months");
+            if (a->t == PT_MONTH) {
+                int64_t nv = (int64_t)a->i + n;
+                if (nv < 12 || nv > 9999 * 12 + 11)
+                    return fail(s, err, cur, pc, "month out of the years 1..9999");
+                a->i = (int32_t)nv;
+            } else if (a->t == PT_DATE) {
+                int y, m, d;
+                cd_to_ymd(a->i, &y, &m, &d);
+                int64_t mm = (int64_t)y * 12 + (m - 1) + n;
+                if (mm < 12 || mm > 9999 * 12 + 11)
+                    return fail(s, err, cur, pc, "date out of the years 1..9999");
+                int ny = (int)(mm / 12), nm = (int)(mm % 12) + 1;
+                int dim = cd_days_in_month(ny, nm);
+                a->i = cd_from_ymd(ny, nm, d > dim ? dim : d); /* 01-31 + 1 month = 02-28/29 */
+            } else
+                return fail(s, err, cur, pc, "add_months needs a date or a month, found a %s", class_name(a->t));
+            pc += 1;
+            break;
+        }
         default:
             return fail(s, err, cur, pc, "unknown opcode %u", op);
         }

@@ -46,6 +46,7 @@ typedef struct vm_state {
     vm_val *stack;         /* p->max_stack * (nrules + 1) slots              */
     uint32_t stack_cap;
     uint32_t *frames;      /* return info for nested rule evaluation         */
+    vm_val *locals;        /* p->nlocals slots: each rule's loop variables   */
     bool trace;
     vm_lookup *log;
     uint32_t nlog, logcap;

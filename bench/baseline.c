@@ -1,0 +1,358 @@
+/* baseline.c -- the hand-written int64 C baseline for bench/run.sh.
+ *
+ *   bench_baseline rizhao|halffen IN.jsonl|IN.csv OUT
+ *
+ * What a programmer would write for exactly these two policies, with no
+ * interpreter: fen in int64, the rates and dates compiled in, a minimal JSON
+ * object parser (and a CSV splitter) for the benchmark's records, and output
+ * written byte for byte as `polrun --batch` writes it, so that run.sh can
+ * compare the two files with cmp.  Single threaded, one read buffer, one
+ * write buffer, nothing allocated per record.
+ *
+ * It is a yardstick, not a product: a record it does not understand becomes
+ * an error line (which then differs from polrun's, and run.sh says so).
+ * No floating point anywhere: amounts are int64 fen (or 1e-6 yuan).
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { RIZHAO, HALFFEN };
+
+/* ---- output ---- */
+static char obuf[1 << 20];
+static size_t olen;
+static FILE *ofp;
+
+static void oflush(void)
+{
+    if (olen && fwrite(obuf, 1, olen, ofp) != olen) {
+        perror("bench_baseline: write");
+        exit(1);
+    }
+    olen = 0;
+}
+
+static void oput(const char *s, size_t n)
+{
+    if (olen + n > sizeof obuf)
+        oflush();
+    memcpy(obuf + olen, s, n);
+    olen += n;
+}
+
+#define OLIT(s) oput(s, sizeof(s) - 1)
+
+static void oint(int64_t v)
+{
+    char t[24], *e = t + sizeof t, *q = e;
+    uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--q = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    if (v < 0)
+        *--q = '-';
+    oput(q, (size_t)(e - q));
+}
+
+/* v * 10^-scale, at least two fractional digits, no trailing zeros beyond
+ * them (polrun's money format); v >= 0 here. */
+static void omoney(int64_t v, int scale)
+{
+    while (scale > 2 && v % 10 == 0) {
+        v /= 10;
+        scale--;
+    }
+    int64_t p = 1;
+    for (int k = 0; k < scale; k++)
+        p *= 10;
+    oint(v / p);
+    char t[24];
+    int64_t f = v % p;
+    for (int k = scale - 1; k >= 0; k--) {
+        t[k] = (char)('0' + f % 10);
+        f /= 10;
+    }
+    oput(".", 1);
+    oput(t, (size_t)scale);
+}
+
+/* ---- input ---- */
+typedef struct field {
+    const char *key, *val;
+    size_t klen, vlen;
+} field;
+
+/* A JSON object of string keys and string or number values, no escapes. */
+static int parse_json(const char *s, const char *e, field *f, int max)
+{
+    int n = 0;
+    while (s < e && (*s == ' ' || *s == '\t'))
+        s++;
+    if (s == e || *s++ != '{')
+        return -1;
+    for (;;) {
+        while (s < e && *s == ' ')
+            s++;
+        if (s < e && *s == '}')
+            return n;
+        if (s == e || *s != '"' || n == max)
+            return -1;
+        f[n].key = ++s;
+        while (s < e && *s != '"')
+            s++;
+        if (s == e)
+            return -1;
+        f[n].klen = (size_t)(s - f[n].key);
+        s++;
+        while (s < e && *s == ' ')
+            s++;
+        if (s == e || *s++ != ':')
+            return -1;
+        while (s < e && *s == ' ')
+            s++;
+        if (s < e && *s == '"') {
+            f[n].val = ++s;
+            while (s < e && *s != '"')
+                s++;
+            if (s == e)
+                return -1;
+            f[n].vlen = (size_t)(s - f[n].val);
+            s++;
+        } else {
+            f[n].val = s;
+            while (s < e && *s != ',' && *s != '}' && *s != ' ')
+                s++;
+            f[n].vlen = (size_t)(s - f[n].val);
+        }
+        n++;
+        while (s < e && *s == ' ')
+            s++;
+        if (s < e && *s == ',') {
+            s++;
+            continue;
+        }
+        if (s < e && *s == '}')
+            return n;
+        return -1;
+    }
+}
+
+/* YYYY-MM-DD as the integer YYYYMMDD, or -1. */
+static int32_t parse_date(const char *s, size_t n)
+{
+    if (n != 10 || s[4] != '-' || s[7] != '-')
+        return -1;
+    int32_t v = 0;
+    for (size_t i = 0; i < 10; i++) {
+        if (i == 4 || i == 7)
+            continue;
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    int32_t m = v / 100 % 100, d = v % 100;
+    return m >= 1 && m <= 12 && d >= 1 && d <= 31 ? v : -1;
+}
+
+/* Yuan with at most two decimals as fen, or -1. */
+static int64_t parse_fen(const char *s, size_t n)
+{
+    int64_t v = 0;
+    size_t i = 0;
+    int frac = -1;
+    if (n == 0)
+        return -1;
+    for (; i < n; i++) {
+        if (s[i] == '.' && frac < 0) {
+            frac = 0;
+            continue;
+        }
+        if (s[i] < '0' || s[i] > '9' || frac == 2 || v > INT64_MAX / 100)
+            return -1;
+        v = v * 10 + (s[i] - '0');
+        if (frac >= 0)
+            frac++;
+    }
+    for (int k = frac < 0 ? 0 : frac; k < 2; k++)
+        v *= 10;
+    return v;
+}
+
+static bool key_is(const field *f, const char *name)
+{
+    size_t n = strlen(name);
+    return f->klen == n && memcmp(f->key, name, n) == 0;
+}
+
+static void bad(long line, bool csv, int ncols)
+{
+    if (csv) {
+        oint(line);
+        for (int k = 0; k <= ncols; k++)
+            OLIT(",");
+        OLIT("baseline cannot read this record\n");
+    } else {
+        OLIT("{\"line\":");
+        oint(line);
+        OLIT(",\"error\":{\"message\":\"baseline cannot read this record\"}}\n");
+    }
+}
+
+static void record(int policy, bool csv, long line, const char *s, const char *e)
+{
+    field f[4];
+    int n;
+    const char *date = NULL, *base = NULL;
+    size_t dlen = 0, blen = 0;
+    if (csv) { /* RIZHAO: date; HALFFEN: base,date */
+        if (policy == RIZHAO) {
+            date = s;
+            dlen = (size_t)(e - s);
+        } else {
+            const char *c = memchr(s, ',', (size_t)(e - s));
+            if (!c)
+                return bad(line, csv, 3);
+            base = s;
+            blen = (size_t)(c - s);
+            date = c + 1;
+            dlen = (size_t)(e - c - 1);
+        }
+    } else {
+        if ((n = parse_json(s, e, f, 4)) < 0)
+            return bad(line, csv, policy == RIZHAO ? 5 : 3);
+        for (int k = 0; k < n; k++)
+            if (key_is(&f[k], "缴费日期")) {
+                date = f[k].val;
+                dlen = f[k].vlen;
+            } else if (key_is(&f[k], "缴费基数")) {
+                base = f[k].val;
+                blen = f[k].vlen;
+            }
+    }
+    int32_t d = date ? parse_date(date, dlen) : -1;
+    if (policy == RIZHAO) {
+        if (d < 0 || d > 20251231)
+            return bad(line, csv, 5);
+        int64_t b = d <= 20250930 ? 441600 : 450400; /* 月缴费基数, fen       */
+        int64_t m = (b * 5 + 50) / 100;               /* × 5%, half up to fen */
+        int64_t y = m * 12, big = 1200 * 12, total = y + big + 3000;
+        if (csv) {
+            oint(line);
+            OLIT(",");
+            omoney(b, 2);
+            OLIT(",");
+            omoney(m, 2);
+            OLIT(",");
+            omoney(y, 2);
+            OLIT(",");
+            omoney(big, 2);
+            OLIT(",");
+            omoney(total, 2);
+            OLIT(",\n");
+        } else {
+            OLIT("{\"line\":");
+            oint(line);
+            OLIT(",\"outputs\":{\"适用月缴费基数\":\"");
+            omoney(b, 2);
+            OLIT("\",\"月缴费额\":\"");
+            omoney(m, 2);
+            OLIT("\",\"年缴费金额\":\"");
+            omoney(y, 2);
+            OLIT("\",\"大额医疗救助金年缴费\":\"");
+            omoney(big, 2);
+            OLIT("\",\"全年医疗保险费合计\":\"");
+            omoney(total, 2);
+            OLIT("\"}}\n");
+        }
+        return;
+    }
+    int64_t b = base ? parse_fen(base, blen) : -1;
+    if (d < 0 || d > 20251231 || b < 0 || b > 10000000)
+        return bad(line, csv, 3);
+    int64_t rate = d <= 20250630 ? 900 : 950;  /* 1e-4: 9%, 9.5%           */
+    int64_t exact = b * rate;                  /* 1e-6 yuan                */
+    int64_t m = (exact + 5000) / 10000;        /* half up to the fen       */
+    int64_t y = m * 12;
+    if (csv) {
+        oint(line);
+        OLIT(",");
+        omoney(exact, 6);
+        OLIT(",");
+        omoney(m, 2);
+        OLIT(",");
+        omoney(y, 2);
+        OLIT(",\n");
+    } else {
+        OLIT("{\"line\":");
+        oint(line);
+        OLIT(",\"outputs\":{\"精确月缴费\":\"");
+        omoney(exact, 6);
+        OLIT("\",\"月缴费额\":\"");
+        omoney(m, 2);
+        OLIT("\",\"年缴费额\":\"");
+        omoney(y, 2);
+        OLIT("\"}}\n");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4 || (strcmp(argv[1], "rizhao") && strcmp(argv[1], "halffen"))) {
+        fputs("usage: bench_baseline rizhao|halffen IN.jsonl|IN.csv OUT\n", stderr);
+        return 64;
+    }
+    int policy = strcmp(argv[1], "rizhao") == 0 ? RIZHAO : HALFFEN;
+    size_t alen = strlen(argv[2]);
+    bool csv = alen >= 4 && strcmp(argv[2] + alen - 4, ".csv") == 0;
+    FILE *in = fopen(argv[2], "rb");
+    ofp = fopen(argv[3], "wb");
+    if (!in || !ofp) {
+        perror("bench_baseline");
+        return 66;
+    }
+    if (csv)
+        OLIT(policy == RIZHAO ? "line,适用月缴费基数,月缴费额,年缴费金额,大额医疗救助金年缴费,全年医疗保险费合计,error\n"
+                              : "line,精确月缴费,月缴费额,年缴费额,error\n");
+    static char buf[1 << 20];
+    size_t have = 0;
+    long line = 1;
+    bool header = csv, eof = false;
+    while (!eof) {
+        size_t got = fread(buf + have, 1, sizeof buf - have, in);
+        have += got;
+        eof = got == 0;
+        char *s = buf, *end = buf + have;
+        for (;;) {
+            char *nl = memchr(s, '\n', (size_t)(end - s));
+            if (!nl) {
+                if (!eof || s == end)
+                    break;
+                nl = end; /* a last line without a newline */
+            }
+            char *e = nl > s && nl[-1] == '\r' ? nl - 1 : nl;
+            if (header)
+                header = false;
+            else if (e > s)
+                record(policy, csv, line, s, e);
+            line++;
+            s = nl < end ? nl + 1 : end;
+        }
+        have = (size_t)(end - s);
+        memmove(buf, s, have);
+        if (have == sizeof buf) {
+            fputs("bench_baseline: a record longer than 1 MiB\n", stderr);
+            return 65;
+        }
+    }
+    oflush();
+    if (fclose(ofp) != 0) {
+        perror("bench_baseline: write");
+        return 73;
+    }
+    fclose(in);
+    return 0;
+}

@@ -1,0 +1,91 @@
+/* fuzz_bytecode.c -- the bytecode loader and verifier on arbitrary bytes.
+ *
+ * Every input is tried twice:
+ *   1. as it is: bc_read() must reject it with a message or return a program;
+ *      a program goes through bc_verify() and, if verified, is evaluated;
+ *   2. re-sealed: bytes 24.. are taken as the payload and given a fresh,
+ *      correct header (magic, probe, version, length, FNV-1a hash), so that a
+ *      mutation reaches the section parser and the verifier instead of
+ *      stopping at the checksum.
+ * A verified program is evaluated through libpol (fz_exercise_policy), must
+ * be written back by bc_write() into bytes that bc_read() and bc_verify()
+ * accept, and its disassembly and interface must print.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_util.h"
+
+static uint64_t fnv1a(const uint8_t *d, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= d[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static void put_u32(uint8_t *b, uint32_t v)
+{
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+    b[2] = (uint8_t)(v >> 16);
+    b[3] = (uint8_t)(v >> 24);
+}
+
+static void try_bytes(const uint8_t *data, size_t size, const uint8_t *seed, size_t seedlen)
+{
+    char err[600];
+    err[0] = 0;
+    bc_program *p = bc_read(data, size, err, sizeof err);
+    if (!p) {
+        if (!err[0])
+            fz_fail("bc_read failed without a message");
+        return;
+    }
+    err[0] = 0;
+    pol_policy *pol = pol_policy_adopt(p, err, sizeof err); /* runs bc_verify */
+    if (!pol) {
+        if (!err[0])
+            fz_fail("bc_verify failed without a message");
+        return;
+    }
+    /* a verified program must round-trip through the writer */
+    uint8_t *out = NULL;
+    size_t outlen = 0;
+    bc_write(pol_policy_program(pol), &out, &outlen);
+    bc_program *q = bc_read(out, outlen, err, sizeof err);
+    if (!q)
+        fz_fail("bc_read rejects what bc_write wrote for a verified program: %s", err);
+    if (!bc_verify(q, err, sizeof err))
+        fz_fail("bc_verify rejects what bc_write wrote for a verified program: %s", err);
+    bc_free(q);
+    free(out);
+    fz_exercise_policy(pol, seed, seedlen);
+    pol_policy_free(pol);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    try_bytes(data, size, data, size);
+
+    size_t plen = size >= 24 ? size - 24 : size;
+    if (plen > UINT32_MAX)
+        return 0;
+    uint8_t *sealed = malloc(plen + 24);
+    if (!sealed)
+        return 0;
+    memcpy(sealed, BC_MAGIC, 4);
+    memcpy(sealed + 4, BC_PROBE, 4);
+    put_u32(sealed + 8, BC_VERSION);
+    put_u32(sealed + 12, (uint32_t)plen);
+    if (plen)
+        memcpy(sealed + 24, data + (size - plen), plen);
+    uint64_t h = fnv1a(sealed + 24, plen);
+    put_u32(sealed + 16, (uint32_t)h);
+    put_u32(sealed + 20, (uint32_t)(h >> 32));
+    try_bytes(sealed, plen + 24, data, size);
+    free(sealed);
+    return 0;
+}

@@ -1,0 +1,119 @@
+/* fuzz_util.c -- see fuzz_util.h. */
+#include "fuzz_util.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+FILE *fz_null(void)
+{
+    static FILE *f;
+    if (!f) {
+        f = fopen("/dev/null", "w");
+        if (!f)
+            fz_fail("cannot open /dev/null");
+    }
+    return f;
+}
+
+void fz_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("fuzz invariant broken: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
+
+/* Text for input i of type t in scenario `which`: 0 typical, 1 edge values,
+ * 2 taken from the seed bytes. */
+static size_t value_for(pol_type t, int which, const uint8_t *seed, size_t seedlen, uint32_t i, char *buf, size_t cap)
+{
+    static const char *const typical[PT__COUNT] = {"", "true", "12", "1.5", "5%", "4416", "2025-09-30", "2025-09", "x"};
+    static const char *const edge[PT__COUNT] = {"", "false", "0", "-0.000001", "0", "-1", "2025-10-01", "1999-12", ""};
+    if (which == 0 || which == 1) {
+        snprintf(buf, cap, "%s", (which == 0 ? typical : edge)[t < PT__COUNT ? t : 0]);
+        return strlen(buf);
+    }
+    /* a short slice of the seed, starting somewhere that depends on i */
+    size_t n = 0;
+    if (seedlen > 0) {
+        size_t at = (i * 7u) % seedlen;
+        while (at < seedlen && n < 24 && n + 1 < cap && seed[at] != '\n')
+            buf[n++] = (char)seed[at++];
+    }
+    buf[n] = 0;
+    return n;
+}
+
+static scv_kind kind_for(pol_type t, const char *text)
+{
+    if (t == PT_BOOL)
+        return strcmp(text, "true") == 0 ? SCV_TRUE : SCV_FALSE;
+    if (pol_type_numeric(t) && text[0] && strchr(text, '%') == NULL)
+        return SCV_NUMBER;
+    return SCV_STRING;
+}
+
+static void check_error(const pol_error *err, const char *where)
+{
+    if (err->msg[0] == 0)
+        fz_fail("%s failed without a message", where);
+    if (err->status != POL_E_INPUT && err->status != POL_E_BOUND && err->status != POL_E_RUNTIME)
+        fz_fail("%s failed with status %d", where, (int)err->status);
+}
+
+void fz_exercise_policy(const pol_policy *pol, const uint8_t *seed, size_t seedlen)
+{
+    const bc_program *p = pol_policy_program(pol);
+    FILE *null = fz_null();
+    bc_disassemble(p, null);
+    pol_test_report rep = pol_run_tests(pol, null, null, true);
+    if (rep.passed < 0 || rep.failed < 0 || (uint32_t)(rep.passed + rep.failed) != p->ntests)
+        fz_fail("pol_run_tests counted %d + %d of %u tests", rep.passed, rep.failed, p->ntests);
+    sc_buf out;
+    sc_buf_init(&out);
+    pol_policy_interface_json(pol, &out);
+    for (uint32_t i = 0; i < p->ninputs; i++)
+        if (pol_find_input(pol, p->inputs[i].name, strlen(p->inputs[i].name)) < 0)
+            fz_fail("input %u cannot be found by its name", i);
+
+    pol_eval *ev = pol_eval_new(pol);
+    pol_eval_set_step_limit(ev, 100000);
+    for (int which = 0; which < 4; which++) {
+        pol_eval_set_trace(ev, which != 1);
+        pol_eval_begin(ev);
+        pol_error err;
+        memset(&err, 0, sizeof err);
+        int rc = 0;
+        for (uint32_t i = 0; i < p->ninputs && which < 3 && rc == 0; i++) {
+            char buf[64];
+            size_t n = value_for((pol_type)p->inputs[i].type, which, seed, seedlen, i, buf, sizeof buf);
+            rc = pol_eval_set_text(ev, i, which == 2 ? SCV_CSV : kind_for((pol_type)p->inputs[i].type, buf), buf, n, &err);
+            if (rc != 0)
+                check_error(&err, "pol_eval_set_text");
+        }
+        if (rc == 0) {
+            rc = pol_eval_run(ev, &err);
+            if (rc != 0) {
+                check_error(&err, "pol_eval_run");
+                sc_buf_reset(&out);
+                pol_error_text(pol, &err, &out);
+            }
+        }
+        sc_buf_reset(&out);
+        pol_eval_outputs_json(ev, &out);
+        pol_eval_explain_json(ev, &out);
+        pol_eval_explain_text(ev, &out);
+        for (uint32_t r = 0; r < p->nrules; r++) {
+            char val[1200];
+            bool ok = pol_eval_value_text(ev, r, val, sizeof val);
+            if (!ok && !val[0])
+                fz_fail("rule %u has no value and no reason", r);
+        }
+    }
+    pol_eval_free(ev);
+    sc_buf_clear(&out);
+}
