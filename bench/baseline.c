@@ -214,16 +214,20 @@ static void record(int policy, bool csv, long line, const char *s, const char *e
             dlen = (size_t)(e - s);
         } else {
             const char *c = memchr(s, ',', (size_t)(e - s));
-            if (!c)
-                return bad(line, csv, 3);
+            if (!c) {
+                bad(line, csv, 3);
+                return;
+            }
             base = s;
             blen = (size_t)(c - s);
             date = c + 1;
             dlen = (size_t)(e - c - 1);
         }
     } else {
-        if ((n = parse_json(s, e, f, 4)) < 0)
-            return bad(line, csv, policy == RIZHAO ? 5 : 3);
+        if ((n = parse_json(s, e, f, 4)) < 0) {
+            bad(line, csv, policy == RIZHAO ? 5 : 3);
+            return;
+        }
         for (int k = 0; k < n; k++)
             if (key_is(&f[k], "缴费日期")) {
                 date = f[k].val;
@@ -235,8 +239,10 @@ static void record(int policy, bool csv, long line, const char *s, const char *e
     }
     int32_t d = date ? parse_date(date, dlen) : -1;
     if (policy == RIZHAO) {
-        if (d < 0 || d > 20251231)
-            return bad(line, csv, 5);
+        if (d < 0 || d > 20251231) {
+            bad(line, csv, 5);
+            return;
+        }
         int64_t b = d <= 20250930 ? 441600 : 450400; /* 月缴费基数, fen       */
         int64_t m = (b * 5 + 50) / 100;               /* × 5%, half up to fen */
         int64_t y = m * 12, big = 1200 * 12, total = y + big + 3000;
@@ -271,8 +277,10 @@ static void record(int policy, bool csv, long line, const char *s, const char *e
         return;
     }
     int64_t b = base ? parse_fen(base, blen) : -1;
-    if (d < 0 || d > 20251231 || b < 0 || b > 10000000)
-        return bad(line, csv, 3);
+    if (d < 0 || d > 20251231 || b < 0 || b > 10000000) {
+        bad(line, csv, 3);
+        return;
+    }
     int64_t rate = d <= 20250630 ? 900 : 950;  /* 1e-4: 9%, 9.5%           */
     int64_t exact = b * rate;                  /* 1e-6 yuan                */
     int64_t m = (exact + 5000) / 10000;        /* half up to the fen       */
