@@ -322,9 +322,10 @@ int main(int argc, char **argv)
         perror("bench_baseline");
         return 66;
     }
-    if (csv)
-        OLIT(policy == RIZHAO ? "line,适用月缴费基数,月缴费额,年缴费金额,大额医疗救助金年缴费,全年医疗保险费合计,error\n"
-                              : "line,精确月缴费,月缴费额,年缴费额,error\n");
+    if (csv && policy == RIZHAO)
+        OLIT("line,适用月缴费基数,月缴费额,年缴费金额,大额医疗救助金年缴费,全年医疗保险费合计,error\n");
+    else if (csv)
+        OLIT("line,精确月缴费,月缴费额,年缴费额,error\n");
     static char buf[1 << 20];
     size_t have = 0;
     long line = 1;

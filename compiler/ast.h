@@ -110,7 +110,7 @@ typedef struct ast_member {  /* a member of an enumeration, with its field value
 
 typedef struct ast_field { const char *name, *type_name; span sp, type_sp; uint8_t type; uint32_t tref; struct ast_field *next; } ast_field;
 
-typedef enum { D_INPUT, D_PARAM, D_RULE, D_OUTPUT, D_TEST, D_ENUM, D_EXCEPTION } decl_kind;
+typedef enum { D_INPUT, D_PARAM, D_RULE, D_OUTPUT, D_TEST, D_ENUM, D_EXCEPTION, D_REQUIRE } decl_kind;
 
 typedef struct ast_decl {
     decl_kind kind;

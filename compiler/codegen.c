@@ -552,6 +552,7 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         x->tref = d->tref;
         x->nlocals = d->nlocals;
         x->is_output = d->kind == D_OUTPUT;
+        x->is_constraint = d->kind == D_REQUIRE;
         x->places = (uint8_t)(d->places >= 0 ? d->places : d->type == PT_MONEY ? 2 : 0);
         x->cite = xstrdup_opt(d->an.cite);
         x->doc = xstrdup_opt(d->an.note);

@@ -573,7 +573,7 @@ static pol_type check_agg(ctx *c, ast_expr *e)
         ERR(e->sp, "limit", "aggregates nested more than 64 deep");
         return PT_VOID;
     }
-    if (!c->cur || (c->cur->kind != D_RULE && c->cur->kind != D_OUTPUT && c->cur->kind != D_EXCEPTION)) {
+    if (!c->cur || (c->cur->kind != D_RULE && c->cur->kind != D_OUTPUT && c->cur->kind != D_EXCEPTION && c->cur->kind != D_REQUIRE)) {
         ERR(e->sp, "not-constant", "aggregates belong in rules");
         return PT_VOID;
     }
@@ -867,6 +867,7 @@ static const char *kind_name(decl_kind k)
 {
     switch (k) {
     case D_ENUM: return "enumeration";
+    case D_REQUIRE: return "requirement";
     case D_EXCEPTION: return "exception";
     case D_INPUT: return "input";
     case D_PARAM: return "parameter";
@@ -983,6 +984,10 @@ static void check_test(ctx *c, ast_decl *t)
                 ERR(it->name_sp, "undefined", "undefined name '%s'", it->name);
             continue;
         }
+        if (it->expect && d->kind == D_REQUIRE) {
+            ERR(it->name_sp, "test-expect", "'%s' is a requirement; to test that it rejects a scenario write 'expect error \"%s\"'", it->name, it->name);
+            continue;
+        }
         if (!it->expect && d->kind != D_INPUT) {
             ERR(it->name_sp, "test-given", "'%s' is a %s; a test gives inputs and expects rules or outputs (write 'expect %s = ...')",
                 it->name, kind_name(d->kind), it->name);
@@ -1068,7 +1073,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         switch (x->kind) {
         case D_INPUT: x->index = out->ninputs++; break;
         case D_PARAM: x->index = out->nparams++; break;
-        case D_RULE: case D_OUTPUT: x->index = out->nrules++; break;
+        case D_RULE: case D_OUTPUT: case D_REQUIRE: x->index = out->nrules++; break;
         case D_ENUM: x->index = out->nenums++; break;
         case D_TEST: x->index = out->ntests++; continue;
         case D_EXCEPTION: continue;
@@ -1090,7 +1095,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         switch (x->kind) {
         case D_INPUT: out->inputs[x->index] = x; break;
         case D_PARAM: out->params[x->index] = x; break;
-        case D_RULE: case D_OUTPUT: out->rules[x->index] = x; break;
+        case D_RULE: case D_OUTPUT: case D_REQUIRE: out->rules[x->index] = x; break;
         case D_TEST: out->tests[x->index] = x; break;
         case D_ENUM: out->enums[x->index] = x; break;
         case D_EXCEPTION: break;
@@ -1098,7 +1103,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
     }
     /* declared types, now that every enumeration is known */
     for (ast_decl *x = p->decls; x; x = x->next) {
-        if (x->kind == D_INPUT || x->kind == D_PARAM || x->kind == D_RULE || x->kind == D_OUTPUT)
+        if (x->kind == D_INPUT || x->kind == D_PARAM || x->kind == D_RULE || x->kind == D_OUTPUT || x->kind == D_REQUIRE)
             x->type = (uint8_t)resolve_type(c, x->type_name, x->type_sp, &x->tref);
         if (x->kind == D_ENUM)
             for (ast_field *fl = x->fields; fl; fl = fl->next) {
@@ -1169,7 +1174,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
                 WARN(x->sp, "no-cite", "exception to '%s' cites no clause of the notice (add cite \"...\")", x->of->name);
             break;
         }
-        case D_RULE: case D_OUTPUT: {
+        case D_RULE: case D_OUTPUT: case D_REQUIRE: {
             if (!x->value) {
                 if (!x->exceptions)
                     ERR(x->name_sp, "no-definition", "rule '%s' has no formula and no exceptions; write '= formula' or add 'exception ... of %s when ...'",
@@ -1206,7 +1211,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
 
     /* unused */
     for (ast_decl *x = p->decls; x; x = x->next) {
-        if (x->uses > 0 || x->kind == D_OUTPUT || x->kind == D_TEST || x->kind == D_EXCEPTION)
+        if (x->uses > 0 || x->kind == D_OUTPUT || x->kind == D_TEST || x->kind == D_EXCEPTION || x->kind == D_REQUIRE)
             continue;
         WARN(x->name_sp, "unused", "%s '%s' is never used", kind_name(x->kind), x->name);
     }

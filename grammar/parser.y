@@ -107,7 +107,7 @@ typedef struct arglist { ast_expr *e; struct arglist *next; } arglist;
 %token KW_OUTPUT "'output'" KW_TEST "'test'" KW_EXPECT "'expect'" KW_CITE "'cite'"
 %token KW_NOTE "'note'" KW_PLACES "'places'" KW_IN "'in'" KW_IF "'if'" KW_THEN "'then'"
 %token KW_ELSE "'else'" KW_AND "'and'" KW_OR "'or'" KW_NOT "'not'"
-%token KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
+%token KW_REQUIRE "'require'" KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
 %token <text> IDENT "name" NUMBER "number" PERCENT "percentage" MONEY "amount in yuan" STRING "string"
 %token <ival> DATE "date" MONTH "month" BOOL "boolean"
 %token DOTDOT "'..'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
@@ -184,6 +184,10 @@ decl
   | KW_OUTPUT IDENT ':' IDENT opt_places '=' expr annots {
         $$ = mkdecl(ps, D_OUTPUT, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
         $$->places = $5; $$->value = $7; $$->an = $8;
+    }
+  | KW_REQUIRE IDENT ':' expr annots {
+        $$ = mkdecl(ps, D_REQUIRE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = "boolean"; $$->type_sp = @2;
+        $$->value = $4; $$->an = $5;
     }
   | KW_RULE IDENT ':' IDENT annots {
         $$ = mkdecl(ps, D_RULE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;

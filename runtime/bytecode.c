@@ -192,12 +192,20 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
         const bc_const *c = &p->consts[i];
         w_u32(&w, c->type);
         if (pol_type_numeric((pol_type)c->type)) {
-            char buf[1024];
-            int n = dec_format_exact(&c->num, buf, sizeof buf);
-            if (n < 0 || (size_t)n >= sizeof buf)
-                n = 0; /* constants come from literals and are short */
+            /* exact text; a long constant (a read file may hold up to
+             * DEC_MAX_BITS worth of digits) gets a buffer of its own */
+            char small[256], *buf = small;
+            int n = dec_format_exact(&c->num, small, sizeof small);
+            if (n >= (int)sizeof small) {
+                buf = xmalloc((size_t)n + 1);
+                n = dec_format_exact(&c->num, buf, (size_t)n + 1);
+            }
+            if (n < 0)
+                n = 0; /* not a finite decimal: never a constant */
             buf[n] = 0;
             w_str(&w, buf);
+            if (buf != small)
+                free(buf);
         } else if (c->type == PT_TEXT) {
             w_str(&w, c->text ? c->text : "");
         } else {
@@ -267,6 +275,7 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
         w_u32(&w, x->tref);
         w_u32(&w, x->nlocals);
         w_u32(&w, x->is_output);
+        w_u32(&w, x->is_constraint);
         w_u32(&w, x->places);
         w_u32(&w, x->entry);
         w_u32(&w, x->end);
@@ -529,7 +538,7 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
             v->pos = r_pos(&r);
         }
     }
-    p->nrules = r_count(&r, 44, "rule");
+    p->nrules = r_count(&r, 48, "rule");
     p->rules = xmalloc(sizeof *p->rules * p->nrules);
     for (uint32_t i = 0; i < p->nrules && !r.bad; i++) {
         bc_rule *x = &p->rules[i];
@@ -540,6 +549,7 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
         if (x->nlocals > 4096)
             r_fail(&r, "rule %u uses %u local slots", i, x->nlocals);
         x->is_output = (uint8_t)r_u32(&r);
+        x->is_constraint = (uint8_t)r_u32(&r);
         uint32_t places = r_u32(&r);
         if (places > 60)
             r_fail(&r, "rule %u prints with %u places", i, places);
@@ -609,6 +619,18 @@ static bool vfail(char *err, size_t errlen, const char *fmt, ...)
 }
 
 static bool type_ok(uint32_t t) { return t > PT_VOID && t < PT__COUNT; }
+
+/* Dates and months the runtime can print and compute with: years
+ * CD_MIN_YEAR..CD_MAX_YEAR, as the compiler and the scenario reader accept. */
+static bool day_ok(int32_t d)
+{
+    return d >= cd_from_ymd(CD_MIN_YEAR, 1, 1) && d <= cd_from_ymd(CD_MAX_YEAR, 12, 31);
+}
+
+static bool month_ok(int32_t m)
+{
+    return m >= CD_MIN_YEAR * 12 && m <= CD_MAX_YEAR * 12 + 11;
+}
 
 static bool tref_ok(const bc_program *p, uint32_t t, uint32_t tref)
 {
@@ -748,6 +770,8 @@ bool bc_verify(bc_program *p, char *err, size_t errlen)
         if (!tref_ok(p, c->type, c->tref) || (c->type == PT_TEXT && !c->text) ||
             (c->type == PT_ENUM && (c->i < 0 || (uint32_t)c->i >= p->enums[c->tref].nmembers)))
             return vfail(err, errlen, "constant %u malformed", i);
+        if ((c->type == PT_DATE && !day_ok(c->i)) || (c->type == PT_MONTH && !month_ok(c->i)))
+            return vfail(err, errlen, "constant %u is a date or month outside the years %d..%d", i, CD_MIN_YEAR, CD_MAX_YEAR);
     }
     for (uint32_t i = 0; i < p->nenums; i++) {
         const bc_enum *e = &p->enums[i];
@@ -780,6 +804,9 @@ bool bc_verify(bc_program *p, char *err, size_t errlen)
             const bc_version *v = &x->versions[j];
             if (v->k >= p->nconsts || v->from > v->to)
                 return vfail(err, errlen, "parameter %s version %u malformed", x->name, j);
+            if ((v->from != BC_OPEN_LO && !day_ok(v->from)) || (v->to != BC_OPEN_HI && !day_ok(v->to)))
+                return vfail(err, errlen, "parameter %s version %u has a date outside the years %d..%d", x->name, j,
+                             CD_MIN_YEAR, CD_MAX_YEAR);
             if (p->consts[v->k].type != x->type &&
                 !(pol_type_numeric((pol_type)x->type) && pol_type_numeric((pol_type)p->consts[v->k].type)))
                 return vfail(err, errlen, "parameter %s version %u has a value of another type", x->name, j);
@@ -801,7 +828,8 @@ bool bc_verify(bc_program *p, char *err, size_t errlen)
     uint32_t prev_end = 0;
     for (uint32_t i = 0; i < p->nrules; i++) {
         const bc_rule *x = &p->rules[i];
-        if (!tref_ok(p, x->type, x->tref) || x->is_output > 1)
+        if (!tref_ok(p, x->type, x->tref) || x->is_output > 1 || x->is_constraint > 1 ||
+            (x->is_constraint && (x->is_output || x->type != PT_BOOL)))
             return vfail(err, errlen, "rule %u malformed", i);
         if (x->entry < prev_end || x->entry >= x->end || x->end > p->ncode)
             return vfail(err, errlen, "rule %s code block [%u,%u) out of order or range", x->name, x->entry, x->end);
@@ -927,7 +955,7 @@ void bc_disassemble(const bc_program *p, FILE *out)
     fprintf(out, "rules %u\n", p->nrules);
     for (uint32_t i = 0; i < p->nrules; i++) {
         const bc_rule *x = &p->rules[i];
-        fprintf(out, "  R%-4u %s %s: %s  [%s]  code %u..%u\n", i, x->is_output ? "output" : "rule",
+        fprintf(out, "  R%-4u %s %s: %s  [%s]  code %u..%u\n", i, x->is_output ? "output" : x->is_constraint ? "require" : "rule",
                 x->name, pol_type_name((pol_type)x->type), x->cite ? x->cite : "", x->entry, x->end);
         for (uint32_t pc = x->entry; pc < x->end && pc < p->ncode;) {
             uint32_t op = p->code[pc];

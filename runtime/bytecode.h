@@ -94,6 +94,7 @@ typedef struct bc_rule {
     uint32_t nlocals;     /* local slots (loop variables) its code uses       */
     uint32_t local_base;  /* computed at load: first slot in the local area   */
     uint8_t is_output;
+    uint8_t is_constraint; /* a `require`: must be true before outputs are given */
     uint8_t places;       /* outputs: minimum fractional digits when printed  */
     uint32_t entry, end;  /* code block [entry, end)                         */
     char *cite, *doc;

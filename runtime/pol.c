@@ -231,6 +231,20 @@ void pol_policy_interface_json(const pol_policy *pol, sc_buf *b)
         json_opt(b, "note", x->doc);
         sc_buf_putc(b, '}');
     }
+    sc_buf_puts(b, "],\"requirements\":[");
+    first = true;
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        const bc_rule *x = &p->rules[i];
+        if (!x->is_constraint)
+            continue;
+        sc_buf_puts(b, first ? "{\"name\":" : ",{\"name\":");
+        first = false;
+        sc_buf_json_string(b, x->name, strlen(x->name));
+        json_opt(b, "formula", x->formula);
+        json_opt(b, "cite", x->cite);
+        json_opt(b, "note", x->doc);
+        sc_buf_putc(b, '}');
+    }
     sc_buf_puts(b, "]}");
 }
 
@@ -458,8 +472,10 @@ int pol_eval_run(pol_eval *ev, pol_error *err)
     ev->ok = false;
     if (check_bounds(ev, err) != 0)
         return -1;
+    /* requirements first, then outputs */
+    for (int pass = 0; pass < 2; pass++)
     for (uint32_t r = 0; r < p->nrules; r++) {
-        if (!p->rules[r].is_output)
+        if (pass == 0 ? !p->rules[r].is_constraint : !p->rules[r].is_output)
             continue;
         vm_error ve;
         if (vm_eval(ev->vm, r, &ve) != 0) {
@@ -473,6 +489,18 @@ int pol_eval_run(pol_eval *ev, pol_error *err)
             return -1;
         }
         const vm_val *v = &ev->vm->rules[r];
+        if (pass == 0) {
+            if (v->t == PT_BOOL && v->i)
+                continue;
+            const bc_rule *ru = &p->rules[r];
+            err->status = POL_E_BOUND;
+            snprintf(err->field, sizeof err->field, "%s", ru->name);
+            err->pos = ru->pos;
+            snprintf(err->msg, sizeof err->msg, "requirement %s is not met: %s%s%s%s%s%s", ru->name,
+                     ru->formula ? ru->formula : "", ru->cite ? " [" : "", ru->cite ? ru->cite : "", ru->cite ? "]" : "",
+                     ru->doc ? "; " : "", ru->doc ? ru->doc : "");
+            return -1;
+        }
         if (pol_type_numeric((pol_type)v->t) && !dec_is_finite(&v->d)) {
             char ex[300];
             dec_format_exact(&v->d, ex, sizeof ex);

@@ -223,6 +223,7 @@ typedef struct batch {
     uint32_t ncols;
     sc_buf keys;
     size_t *in_len;  /* strlen of each input's name */
+    bool numeric[256]; /* pol_type_numeric() of every type tag */
     chunk *chunks;
     int nchunks;
     /* the queue between the main thread and the workers, under mu */
@@ -359,18 +360,19 @@ library:
 static void put_value(const batch *b, worker *w, const out_col *c, sc_buf *out)
 {
     const vm_val *v = pol_eval_value(w->ev, c->rule);
-    if (v && pol_type_numeric((pol_type)v->t)) {
-        char num[64];
-        int n = dec_format(&v->d, c->places, num, sizeof num, NULL);
-        if (n >= 0 && (size_t)n < sizeof num) {
-            out_reserve(out, (size_t)n + 2);
-            if (b->out_fmt == SC_FMT_CSV)
-                out_mem(out, num, (size_t)n); /* digits, '.', '-': never quoted */
-            else {
-                out->data[out->len++] = '"';
-                out_mem(out, num, (size_t)n);
-                out->data[out->len++] = '"';
+    if (v && b->numeric[v->t]) {
+        /* dec_format() straight into the buffer, between quotes for JSON */
+        enum { ROOM = 64 };
+        out_reserve(out, ROOM + 2);
+        bool csv = b->out_fmt == SC_FMT_CSV;
+        char *at = out->data + out->len + (csv ? 0 : 1);
+        int n = dec_format(&v->d, c->places, at, ROOM, NULL);
+        if (n >= 0 && n < ROOM) {
+            if (!csv) { /* digits, '.', '-': never escaped, never quoted in CSV */
+                at[-1] = '"';
+                at[n] = '"';
             }
+            out->len += (size_t)n + (csv ? 0 : 2);
             return;
         }
     }
@@ -592,6 +594,8 @@ static int run_batch(const opts *o, pol_policy *pol)
     }
     for (uint32_t i = 0; i < p->ninputs; i++)
         b.in_len[i] = strlen(p->inputs[i].name);
+    for (int t = 0; t < PT__COUNT && t < 256; t++)
+        b.numeric[t] = pol_type_numeric((pol_type)t);
     sc_buf_init(&b.keys);
     for (uint32_t r = 0; r < p->nrules; r++) {
         if (!p->rules[r].is_output)

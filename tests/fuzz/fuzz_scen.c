@@ -24,19 +24,26 @@
 
 static const char policy_src[] =
     "policy \"fuzz\" { region \"x\" }\n"
+    "enum tier (rate: rate, acct: boolean) { low = (6%, false)  high = (9%, true) }\n"
     "input m: money in 0..100000\n"
     "input r: rate\n"
     "input n: integer in 1..12\n"
+    "input k: integer\n"
     "input x: decimal\n"
     "input d: date\n"
     "input mo: month\n"
     "input b: boolean\n"
     "input t: text\n"
+    "input e: tier\n"
     "param base: money cite \"1\" { ..2025-09-30 = 4416 cite \"1\"  2025-10-01..2025-12-31 = 4504 cite \"2\" }\n"
     "output o1: money = round(base[d] * r, 2) cite \"1\"\n"
     "output o2: money = if b then m * n else m / n cite \"1\"\n"
     "output o3: decimal = round(x / 3, 4, half_even) cite \"1\"\n"
-    "output o4: boolean = mo > 2025-01 and t != \"\" cite \"1\"\n";
+    "output o4: boolean = mo > 2025-01 and t != \"\" and e.acct cite \"1\"\n"
+    "output o5: date = add_months(d, k) cite \"1\"\n"
+    "output o6: month = mo + k cite \"1\"\n"
+    "output o7: integer = d - date(2025, 1, 1) + months(mo, month_of(d)) cite \"1\"\n"
+    "output o8: money = sum(i in mo..month_of(d): m * e.rate) cite \"1\"\n";
 
 static pol_policy *fuzz_policy(void)
 {

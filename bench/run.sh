@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# bench/run.sh [N] [--repeat R] [--keep DIR] -- the polrun benchmark.
+#
+# Generates N scenarios (default 1,000,000) for two fee policies, as JSON
+# Lines and as CSV, and evaluates each file with the hand-written int64 C
+# baseline (bench/baseline.c), `polrun --batch -j 1` and `polrun --batch -j 2`.
+# The three outputs must be byte-identical (the baseline writes polrun's
+# format); the script fails if they are not.  It prints scenarios/s (best of
+# R runs, default 3, median in brackets), polrun's time relative to the
+# baseline, peak memory, `polc build` time and one-scenario cold starts.
+#
+#   policies/rizhao/rizhao-2025.pol   the seed policy: 缴费日期 -> five amounts
+#   bench/halffen.pol                 a base in yuan and fen at 9% / 9.5%,
+#                                     rounded half up to the fen (half-fen ties)
+#
+# Uses the build in $BUILD (default: build/), configuring and building it if
+# needed.  All times are end to end: process start, loading, reading, writing.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+
+n=1000000
+repeat=3
+keep=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --repeat) repeat=$2; shift 2 ;;
+    --keep) keep=$2; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    [0-9]*) n=$1; shift ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 64 ;;
+  esac
+done
+
+build=${BUILD:-$root/build}
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  cmake -S "$root" -B "$build" >/dev/null
+fi
+cmake --build "$build" -j"$(nproc)" --target polc polrun bench_baseline bench_timeit >/dev/null
+polc=$build/polc
+polrun=$build/polrun
+baseline=$build/bench/bench_baseline
+timeit=$build/bench/bench_timeit
+
+if [ -n "$keep" ]; then
+  work=$keep
+  mkdir -p "$work"
+else
+  work=$(mktemp -d "${TMPDIR:-/tmp}/polbench.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+fi
+
+# bench_timeit prints "min_ns median_ns max_rss_kib"; integer nanoseconds throughout.
+rate() { echo $(( n * 1000000000 / $1 )); }            # scenarios/s from ns
+ms() { printf '%d.%03d ms' $(( $1 / 1000000 )) $(( $1 / 1000 % 1000 )); }
+ratio() { local r=$(( $1 * 100 / $2 )); printf '%d.%02dx' $(( r / 100 )) $(( r % 100 )); }
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+echo "pol benchmark: $n scenarios per file, best of $repeat (median in brackets)"
+echo "machine: $(nproc) cores, $cpu; $(uname -sr)"
+echo
+
+# compile time and cold start
+"$polc" build "$root/policies/rizhao/rizhao-2025.pol" -o "$work/rizhao.polc"
+"$polc" build "$here/halffen.pol" -o "$work/halffen.polc"
+cold=$(( repeat * 7 ))
+read -r c_min c_med _ < <("$timeit" -r "$cold" -q -- "$polc" build "$root/policies/rizhao/rizhao-2025.pol" -o "$work/rizhao.polc")
+echo "polc build rizhao-2025.pol:                $(ms "$c_min")  [$(ms "$c_med")]"
+read -r c_min c_med _ < <("$timeit" -r "$cold" -q -- "$polrun" "$work/rizhao.polc" "$root/policies/rizhao/scenario-early.json")
+echo "polrun, one scenario, from .polc:          $(ms "$c_min")  [$(ms "$c_med")]"
+read -r c_min c_med _ < <("$timeit" -r "$cold" -q -- "$polrun" "$root/policies/rizhao/rizhao-2025.pol" "$root/policies/rizhao/scenario-early.json")
+echo "polrun, one scenario, from .pol (compiles): $(ms "$c_min")  [$(ms "$c_med")]"
+check=$("$polrun" "$work/rizhao.polc" "$root/policies/rizhao/scenario-early.json")
+case "$check" in
+  *'"全年医疗保险费合计":"2823.60"'*) ;;
+  *) echo "run.sh: unexpected one-scenario result: $check" >&2; exit 1 ;;
+esac
+echo
+
+status=0
+printf '%-16s %-6s %24s %24s %24s %9s %9s %10s\n' policy format "baseline (int64 C)" "polrun -j 1" "polrun -j 2" "-j1/base" "-j2/base" "rss -j 2"
+for pol in rizhao halffen; do
+  for fmt in jsonl csv; do
+    in=$work/$pol.in.$fmt
+    python3 "$here/gen.py" "$pol" "$n" "$in"
+    read -r b_min b_med _ < <("$timeit" -r "$repeat" -- "$baseline" "$pol" "$in" "$work/$pol.base.$fmt")
+    read -r p1_min p1_med _ < <("$timeit" -r "$repeat" -- "$polrun" "$work/$pol.polc" --batch "$in" -o "$work/$pol.j1.$fmt" -j 1 -q)
+    read -r p2_min p2_med p2_rss < <("$timeit" -r "$repeat" -- "$polrun" "$work/$pol.polc" --batch "$in" -o "$work/$pol.j2.$fmt" -j 2 -q)
+    same=ok
+    lines=$n
+    [ "$fmt" = csv ] && lines=$(( n + 1 ))
+    if ! cmp -s "$work/$pol.base.$fmt" "$work/$pol.j1.$fmt"; then
+      same="DIFFERS: baseline vs -j 1"
+    elif ! cmp -s "$work/$pol.j1.$fmt" "$work/$pol.j2.$fmt"; then
+      same="DIFFERS: -j 1 vs -j 2"
+    elif [ "$(wc -l < "$work/$pol.j1.$fmt")" -ne "$lines" ]; then
+      same="wrong number of output records"
+    fi
+    printf '%-16s %-6s %11s/s [%9s] %11s/s [%9s] %11s/s [%9s] %9s %9s %7s MiB\n' "$pol" "$fmt" \
+      "$(rate "$b_min")" "$(rate "$b_med")" "$(rate "$p1_min")" "$(rate "$p1_med")" "$(rate "$p2_min")" "$(rate "$p2_med")" \
+      "$(ratio "$p1_min" "$b_min")" "$(ratio "$p2_min" "$b_min")" $(( p2_rss / 1024 ))
+    if [ "$same" != ok ]; then
+      echo "  $same (files kept in $work)" >&2
+      trap - EXIT
+      status=1
+    fi
+  done
+done
+echo
+echo "scenarios/s = N / wall time of the whole process; -jK/base = polrun's time / the baseline's"
+if [ $status -eq 0 ]; then
+  echo "outputs: baseline, polrun -j 1 and polrun -j 2 byte-identical for every file"
+fi
+exit $status
