@@ -454,7 +454,17 @@ static int check_bounds(pol_eval *ev, pol_error *err)
                     bc_const_text(p, in->kmin, lo, sizeof lo);
                 if (in->kmax != BC_NONE)
                     bc_const_text(p, in->kmax, hi, sizeof hi);
-                vm_value_text(v, 0, val, sizeof val);
+                if (in->type == PT_RATE) { /* as the bounds are shown: 301% */
+                    bc_const tmp;
+                    memset(&tmp, 0, sizeof tmp);
+                    tmp.type = PT_RATE;
+                    tmp.num = v->d; /* borrowed for formatting only */
+                    bc_program view = *p;
+                    view.consts = &tmp;
+                    view.nconsts = 1;
+                    bc_const_text(&view, 0, val, sizeof val);
+                } else
+                    vm_value_text(v, 0, val, sizeof val);
                 input_error(err, POL_E_BOUND, in->name, "input %s = %s is %s its %s %s (allowed %s..%s%s%s%s)", in->name, val,
                             side ? "above" : "below", side ? "maximum" : "minimum", side ? hi : lo, lo, hi,
                             in->cite ? "; " : "", in->cite ? "cite " : "", in->cite ? in->cite : "");

@@ -188,6 +188,23 @@ static size_t utf8_seq(const unsigned char *s, size_t n, const char **why)
     return k;
 }
 
+/* utf8_seq() for the common cases, inline: a two-byte sequence, or a
+ * three-byte one whose lead byte puts no extra limit on the second byte
+ * (E1..EC, EE, EF: most of the BMP, every CJK ideograph).  0 means "ask
+ * utf8_seq()", never "invalid". */
+static inline size_t utf8_quick(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c >= 0xE1 && c <= 0xEF && c != 0xED) {
+        if (n >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80)
+            return 3;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+        if (n >= 2 && (s[1] & 0xC0) == 0x80)
+            return 2;
+    }
+    return 0;
+}
+
 static int seterr(sc_error *err, size_t off, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -227,10 +244,13 @@ static int check_text(const unsigned char *s, size_t n, sc_error *err)
             i++;
             continue;
         }
-        const char *why = "";
-        size_t k = utf8_seq(s + i, n - i, &why);
-        if (!k)
-            return seterr(err, i, "invalid UTF-8 byte 0x%02x%s", c, why);
+        size_t k = utf8_quick(s + i, n - i);
+        if (!k) {
+            const char *why = "";
+            k = utf8_seq(s + i, n - i, &why);
+            if (!k)
+                return seterr(err, i, "invalid UTF-8 byte 0x%02x%s", c, why);
+        }
         i += k;
     }
     return 0;
@@ -553,6 +573,15 @@ static int scan_string(const jctx *j, size_t i, size_t *after, bool *esc)
     const size_t n = j->n, open = i++;
     bool has_esc = false;
     for (;;) {
+        while (n - i >= 8) { /* eight bytes with no quote, backslash, control or non-ASCII byte */
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
+            uint64_t stop = (v | ((v - ONES * 0x20) & ~v) | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS;
+            if (stop)
+                break;
+            i += 8;
+        }
         while (i < n) {
             unsigned char c = s[i];
             if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
@@ -607,10 +636,13 @@ static int scan_string(const jctx *j, size_t i, size_t *after, bool *esc)
                 return seterr(j->err, i, "NUL byte in the record");
             return seterr(j->err, i, "unescaped control character 0x%02x in string", c);
         }
-        const char *why = "";
-        size_t k = utf8_seq(s + i, n - i, &why);
-        if (!k)
-            return seterr(j->err, i, "invalid UTF-8 byte 0x%02x%s", c, why);
+        size_t k = utf8_quick(s + i, n - i);
+        if (!k) {
+            const char *why = "";
+            k = utf8_seq(s + i, n - i, &why);
+            if (!k)
+                return seterr(j->err, i, "invalid UTF-8 byte 0x%02x%s", c, why);
+        }
         i += k;
     }
 }
