@@ -91,8 +91,10 @@ typedef struct ast_version {
     struct ast_version *next;
 } ast_version;
 
-typedef struct ast_item {   /* in a test: `name = value` or `expect name = value` */
+typedef struct ast_item {   /* in a test: `name = value`, `expect name = value`, `stated name = value` */
     bool expect;
+    bool stated;            /* a figure the notice states: a mismatch is a finding */
+    const char *cite;
     const char *name;
     span name_sp, sp;
     ast_expr *value;

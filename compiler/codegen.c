@@ -595,14 +595,15 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
                         idx = k;
                         ty = (pol_type)r->rules[k]->type;
                     }
-                t->expect[ei++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp)};
+                t->expect[ei++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp), it->stated,
+                                              it->cite ? text_const(g, it->cite) : BC_NONE};
             } else {
                 for (uint32_t k = 0; k < r->ninputs; k++)
                     if (strcmp(r->inputs[k]->name, it->name) == 0) {
                         idx = k;
                         ty = (pol_type)r->inputs[k]->type;
                     }
-                t->given[gi++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp)};
+                t->given[gi++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp), 0, BC_NONE};
             }
         }
     }

@@ -163,6 +163,9 @@ static int cmd_test(const opts *o)
     pol_test_report rep = pol_run_tests(pol, stdout, junit, o->verbose);
     if (junit)
         fclose(junit);
+    if (rep.findings)
+        printf("%s: %d finding%s: figures the notice states that the rules do not reproduce\n", o->file, rep.findings,
+               rep.findings == 1 ? "" : "s");
     printf("%s: %d passed, %d failed\n", o->file, rep.passed, rep.failed);
     pol_policy_free(pol);
     return rep.failed ? EXIT_TESTFAIL : 0;

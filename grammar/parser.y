@@ -107,7 +107,7 @@ typedef struct arglist { ast_expr *e; struct arglist *next; } arglist;
 %token KW_OUTPUT "'output'" KW_TEST "'test'" KW_EXPECT "'expect'" KW_CITE "'cite'"
 %token KW_NOTE "'note'" KW_PLACES "'places'" KW_IN "'in'" KW_IF "'if'" KW_THEN "'then'"
 %token KW_ELSE "'else'" KW_AND "'and'" KW_OR "'or'" KW_NOT "'not'"
-%token KW_REQUIRE "'require'" KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
+%token KW_STATED "'stated'" KW_REQUIRE "'require'" KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
 %token <text> IDENT "name" NUMBER "number" PERCENT "percentage" MONEY "amount in yuan" STRING "string"
 %token <ival> DATE "date" MONTH "month" BOOL "boolean"
 %token DOTDOT "'..'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
@@ -307,6 +307,10 @@ items
 item
   : IDENT '=' expr        { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->name_sp = @1; $$->value = $3; $$->sp = @$; }
   | KW_EXPECT IDENT '=' expr { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->name = $2; $$->name_sp = @2; $$->value = $4; $$->sp = @$; }
+  | KW_STATED IDENT '=' expr annots {
+        $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->stated = true; $$->name = $2; $$->name_sp = @2;
+        $$->value = $4; $$->sp = @$; $$->cite = $5.cite;
+    }
   | KW_EXPECT KW_ERROR     { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->sp = @$; }
   | KW_EXPECT KW_ERROR STRING { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->sp = @$; $$->value = mk(ps, EX_STR, @3); $$->value->text = $3; }
   ;

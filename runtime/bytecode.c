@@ -302,6 +302,8 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
             w_u32(&w, t->expect[j].index);
             w_u32(&w, t->expect[j].k);
             w_pos(&w, t->expect[j].pos);
+            w_u32(&w, t->expect[j].stated);
+            w_u32(&w, t->expect[j].cite_k);
         }
     }
     w_u32(&w, p->ncode);
@@ -576,12 +578,14 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
             t->given[j].k = r_u32(&r);
             t->given[j].pos = r_pos(&r);
         }
-        t->nexpect = r_count(&r, 16, "test expectation");
+        t->nexpect = r_count(&r, 24, "test expectation");
         t->expect = xmalloc(sizeof *t->expect * t->nexpect);
         for (uint32_t j = 0; j < t->nexpect && !r.bad; j++) {
             t->expect[j].index = r_u32(&r);
             t->expect[j].k = r_u32(&r);
             t->expect[j].pos = r_pos(&r);
+            t->expect[j].stated = (uint8_t)r_u32(&r);
+            t->expect[j].cite_k = r_u32(&r);
         }
     }
     p->ncode = r_count(&r, 4, "code word");
@@ -820,7 +824,8 @@ bool bc_verify(bc_program *p, char *err, size_t errlen)
             if (t->given[j].index >= p->ninputs || t->given[j].k >= p->nconsts)
                 return vfail(err, errlen, "test %u input out of range", i);
         for (uint32_t j = 0; j < t->nexpect; j++)
-            if (t->expect[j].index >= p->nrules || t->expect[j].k >= p->nconsts)
+            if (t->expect[j].index >= p->nrules || t->expect[j].k >= p->nconsts || t->expect[j].stated > 1 ||
+                (t->expect[j].cite_k != BC_NONE && (t->expect[j].cite_k >= p->nconsts || p->consts[t->expect[j].cite_k].type != PT_TEXT)))
                 return vfail(err, errlen, "test %u expectation out of range", i);
         if (t->expect_error > 1 || (t->error_k != BC_NONE && (t->error_k >= p->nconsts || p->consts[t->error_k].type != PT_TEXT)))
             return vfail(err, errlen, "test %u error expectation malformed", i);

@@ -102,7 +102,12 @@ typedef struct bc_rule {
     bc_pos pos;
 } bc_rule;
 
-typedef struct bc_assign { uint32_t index, k; bc_pos pos; } bc_assign;
+typedef struct bc_assign {
+    uint32_t index, k;
+    bc_pos pos;
+    uint8_t stated;       /* expectations: a figure the notice states; a mismatch is a finding */
+    uint32_t cite_k;      /* stated: text constant with the clause, or BC_NONE */
+} bc_assign;
 
 typedef struct bc_test {
     char *name;
@@ -111,7 +116,7 @@ typedef struct bc_test {
     uint32_t error_k;     /* ... with a message containing text K (or BC_NONE) */
     uint32_t ngiven, nexpect;
     bc_assign *given;     /* input index := constant                         */
-    bc_assign *expect;    /* rule index must equal constant                  */
+    bc_assign *expect;    /* rule index must equal constant (or, stated, is reported) */
 } bc_test;
 
 typedef struct bc_lineinfo { uint32_t pc; bc_pos pos; } bc_lineinfo;

@@ -1137,37 +1137,73 @@ static const char *coef_digits(const dec_t *a, char *tmp, size_t *nd, bool *neg,
     return d;
 }
 
+/* "00" .. "99": two digits per division when printing. */
+static const char DIGIT_PAIRS[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Writes the `count` lowest decimal digits of *m backwards before q (and
+ * divides *m by 10^count); returns the new start. */
+static inline char *put_digits_back(char *q, uint64_t *m, int count)
+{
+    uint64_t v = *m;
+    for (; count >= 2; count -= 2) {
+        memcpy(q -= 2, DIGIT_PAIRS + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (count) {
+        *--q = (char)('0' + (int)(v % 10));
+        v /= 10;
+    }
+    *m = v;
+    return q;
+}
+
+/* Writes the text of the SMALL value m * 10^-s (m >= 0, s <= frac, no
+ * trailing zeros to drop) backwards so that it ends just before q, padded
+ * with zeros to `frac` fractional digits; returns the start. */
+static char *format_back(char *q, uint64_t m, int s, int frac, bool neg)
+{
+    for (int k = s; k < frac; k++)
+        *--q = '0';
+    q = put_digits_back(q, &m, s);
+    if (frac > 0)
+        *--q = '.';
+    while (m >= 100)
+        q = put_digits_back(q, &m, 2);
+    q = put_digits_back(q, &m, m >= 10 ? 2 : 1);
+    if (neg)
+        *--q = '-';
+    return q;
+}
+
 /* dec_format() for the common case: a SMALL value with a short fraction.
  * Same text as em_decimal(): trailing fractional zeros dropped down to
- * min_places, then zeros padded up to it.  Written backwards into t. */
+ * min_places, then zeros padded up to it.  The length is worked out first
+ * so that the text is written in place. */
 static int format_small(const dec_t *a, int min_places, char *buf, size_t cap)
 {
-    char t[64], *end = t + sizeof t, *q = end;
     uint64_t m = uabs64(a->coef);
     int s = a->scale;
     while (s > min_places && m % 10 == 0) {
         m /= 10;
         s--;
     }
-    for (int k = s; k < min_places; k++)
-        *--q = '0';
-    for (int k = 0; k < s; k++) {
-        *--q = (char)('0' + (int)(m % 10));
-        m /= 10;
-    }
-    if (q != end)
-        *--q = '.';
-    do {
-        *--q = (char)('0' + (int)(m % 10));
-        m /= 10;
-    } while (m != 0);
-    if (a->coef < 0)
-        *--q = '-';
-    size_t n = (size_t)(end - q);
-    if (cap > 0) {
-        size_t k = n < cap - 1 ? n : cap - 1;
-        memcpy(buf, q, k);
-        buf[k] = '\0';
+    int digits = 1; /* of m */
+    while (digits <= P10_MAX && m >= (uint64_t)P10[digits])
+        digits++;
+    int frac = s > min_places ? s : min_places;
+    bool neg = a->coef < 0;
+    size_t n = (size_t)neg + (size_t)(digits > s ? digits - s : 1) + (frac > 0 ? 1 + (size_t)frac : 0);
+    if (n < cap) {
+        format_back(buf + n, m, s, frac, neg);
+        buf[n] = '\0';
+    } else if (cap > 0) {
+        char t[64]; /* 1 + 19 + 1 + 20 + 20 */
+        char *q = format_back(t + sizeof t, m, s, frac, neg);
+        memcpy(buf, q, cap - 1);
+        buf[cap - 1] = '\0';
     }
     return (int)n;
 }

@@ -103,6 +103,7 @@ void pol_error_text(const pol_policy *pol, const pol_error *err, sc_buf *out);
 /* ---- the policy's own tests ---- */
 typedef struct pol_test_report {
     int passed, failed;
+    int findings;       /* stated figures the rules do not reproduce         */
 } pol_test_report;
 /* Runs every test; writes a line per test to `out` (failures with expected
  * and actual values and the test's position) and, if junit is not NULL, a

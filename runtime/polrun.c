@@ -867,6 +867,9 @@ int main(int argc, char **argv)
         pol_test_report rep = pol_run_tests(pol, stdout, junit, o.verbose);
         if (junit)
             fclose(junit);
+        if (rep.findings)
+            printf("%s: %d finding%s: figures the notice states that the rules do not reproduce\n", o.policy, rep.findings,
+                   rep.findings == 1 ? "" : "s");
         printf("%s: %d passed, %d failed\n", o.policy, rep.passed, rep.failed);
         rc = rep.failed ? EXIT_FAILED : 0;
     } else if (o.interface) {
