@@ -44,14 +44,15 @@ typedef enum {
     EX_BINARY,   /* op: BO_*; a, b                                         */
     EX_IF,       /* if a then b else c                                     */
     EX_FIELD,    /* a.text: a field of an enum value, or Enum.Member       */
-    EX_AGG       /* text(var in a..b: c): sum count min max any all        */
+    EX_AGG       /* text(var in a..b where f: c) or text(var in list ...: c):
+                    sum count min max any all list first                 */
 } ex_kind;
 
 typedef enum { BO_ADD, BO_SUB, BO_MUL, BO_DIV, BO_EQ, BO_NE, BO_LT, BO_LE, BO_GT, BO_GE, BO_AND, BO_OR } binop;
 typedef enum { UO_NEG, UO_NOT } unop;
 
 /* What a name resolved to. */
-typedef enum { SYM_NONE, SYM_INPUT, SYM_PARAM, SYM_RULE, SYM_LOCAL, SYM_MEMBER } sym_kind;
+typedef enum { SYM_NONE, SYM_INPUT, SYM_PARAM, SYM_RULE, SYM_LOCAL, SYM_MEMBER, SYM_FUNCTION, SYM_RECORD } sym_kind;
 
 typedef struct ast_expr {
     ex_kind kind;
@@ -64,6 +65,10 @@ typedef struct ast_expr {
     int nargs;
     span name_sp;           /* EX_CALL/EX_AGG: the function name; EX_FIELD: the field */
     const char *var;        /* EX_AGG: the bound variable                   */
+    struct ast_expr *filter; /* EX_AGG: `where` condition, or NULL          */
+    bool named;             /* EX_CALL: T(field = value, ...) builds a record */
+    const char **arg_names;
+    span *arg_name_sps;
     span var_sp;
     /* filled by the checker */
     uint8_t type;           /* pol_type                                     */
@@ -112,7 +117,7 @@ typedef struct ast_member {  /* a member of an enumeration, with its field value
 
 typedef struct ast_field { const char *name, *type_name; span sp, type_sp; uint8_t type; uint32_t tref; struct ast_field *next; } ast_field;
 
-typedef enum { D_INPUT, D_PARAM, D_RULE, D_OUTPUT, D_TEST, D_ENUM, D_EXCEPTION, D_REQUIRE } decl_kind;
+typedef enum { D_INPUT, D_PARAM, D_RULE, D_OUTPUT, D_TEST, D_ENUM, D_EXCEPTION, D_REQUIRE, D_RECORD } decl_kind;
 
 typedef struct ast_decl {
     decl_kind kind;
@@ -129,7 +134,9 @@ typedef struct ast_decl {
     ast_item *items;        /* D_TEST                                       */
     bool expect_error;      /* D_TEST: `expect error ["text"]`              */
     const char *error_text;
-    ast_field *fields;      /* D_ENUM                                       */
+    ast_field *fields;      /* D_ENUM, D_RECORD                             */
+    struct ast_decl *params; /* D_RULE with parameters: a function (D_INPUT nodes) */
+    int nparams;
     ast_member *members;
     const char *target;     /* D_EXCEPTION: the rule it overrides           */
     span target_sp;

@@ -9,6 +9,7 @@
 typedef struct gen {
     bc_program *p;
     const src_file *f;
+    const chk_result *r;
     uint32_t code_cap, const_cap, line_cap;
     bc_pos last_pos;
 } gen;
@@ -182,48 +183,76 @@ static void emit1(gen *g, pol_opcode op, uint32_t operand, span sp)
     emit_word(g, operand);
 }
 
-/* name(v in a..b: body) as a loop over local slots v, end, acc. */
-static void gen_agg(gen *g, const ast_expr *e)
+/* name(v in a..b where f: body) or name(v in list where f: body), as a loop
+ * over the aggregate's five local slots: the variable, the end of the range
+ * (or the list), the accumulator, the list position and a found flag.
+ * `index_on_fail` (requirements of the form all(p in list: cond)): instead of
+ * a boolean, the result is the 1-based position of the first element that
+ * fails, or 0 when all pass. */
+static void gen_agg_ex(gen *g, const ast_expr *e, bool index_on_fail)
 {
-    uint32_t v = e->slot, end = e->slot + 1, acc = e->slot + 2;
+    uint32_t v = e->slot, end = e->slot + 1, acc = e->slot + 2, pos = e->slot + 3, found = e->slot + 4;
+    bool over_list = e->b == NULL;
     span sp = e->sp;
     gen_expr(g, e->a);
-    emit1(g, OP_SETLOCAL, v, sp);
-    gen_expr(g, e->b);
     emit1(g, OP_SETLOCAL, end, sp);
+    if (over_list) {
+        emit1(g, OP_CONST, int_const(g, 0), sp);
+        emit1(g, OP_SETLOCAL, pos, sp);
+    } else {
+        gen_expr(g, e->b);
+        emit1(g, OP_SETLOCAL, pos, sp); /* range: pos holds the end, end holds the start */
+    }
+    /* initial accumulator and found flag */
     switch (e->fn) {
     case FN_SUM: case FN_COUNT: emit1(g, OP_CONST, int_const(g, 0), sp); break;
     case FN_ANY: emit1(g, OP_CONST, bool_const(g, false), sp); break;
-    case FN_ALL: emit1(g, OP_CONST, bool_const(g, true), sp); break;
-    default: {
-        /* min/max: the first element starts the accumulator; an empty range is an error */
-        emit1(g, OP_LOCAL, v, sp);
-        emit1(g, OP_LOCAL, end, sp);
-        emit_op(g, OP_LE, sp);
-        uint32_t nonempty = emit_jump(g, OP_JMPF, sp);
-        uint32_t skip = emit_jump(g, OP_JMP, sp);
-        patch(g, nonempty, g->p->ncode);
-        emit1(g, OP_FAIL, text_const(g, e->fn == FN_AGG_MIN ? "min over an empty range" : "max over an empty range"), sp);
-        patch(g, skip, g->p->ncode);
-        gen_expr(g, e->c);
-        emit1(g, OP_LOCAL, v, sp);
-        emit1(g, OP_CONST, int_const(g, 1), sp);
-        emit_op(g, OP_ADD, sp);
-        emit1(g, OP_SETLOCAL, v, sp);
-        break;
-    }
+    case FN_ALL: emit1(g, OP_CONST, index_on_fail ? int_const(g, 0) : bool_const(g, true), sp); break;
+    case FN_LIST: emit1(g, OP_LISTNEW, e->tref, sp); break;
+    default: emit1(g, OP_CONST, int_const(g, 0), sp); break; /* min, max, first: unused until found */
     }
     emit1(g, OP_SETLOCAL, acc, sp);
+    emit1(g, OP_CONST, bool_const(g, false), sp);
+    emit1(g, OP_SETLOCAL, found, sp);
+    if (!over_list) { /* v := start */
+        emit1(g, OP_LOCAL, end, sp);
+        emit1(g, OP_SETLOCAL, v, sp);
+    }
     uint32_t head = g->p->ncode;
-    emit1(g, OP_LOCAL, v, sp);
-    emit1(g, OP_LOCAL, end, sp);
-    emit_op(g, OP_LE, sp);
+    if (over_list) {
+        emit1(g, OP_LOCAL, pos, sp);
+        emit1(g, OP_LOCAL, end, sp);
+        emit_op(g, OP_LEN, sp);
+        emit_op(g, OP_LT, sp);
+    } else {
+        emit1(g, OP_LOCAL, v, sp);
+        emit1(g, OP_LOCAL, pos, sp);
+        emit_op(g, OP_LE, sp);
+    }
     uint32_t done = emit_jump(g, OP_JMPF, sp);
+    if (over_list) {
+        emit1(g, OP_LOCAL, end, sp);
+        emit1(g, OP_LOCAL, pos, sp);
+        emit_op(g, OP_AT, sp);
+        emit1(g, OP_SETLOCAL, v, sp);
+    }
+    uint32_t skip_filter = UINT32_MAX;
+    if (e->filter) {
+        gen_expr(g, e->filter);
+        skip_filter = emit_jump(g, OP_JMPF, sp);
+    }
+    uint32_t brk = UINT32_MAX; /* jump out of the loop (first, failing requirement) */
     switch (e->fn) {
-    case FN_SUM: case FN_AGG_MIN: case FN_AGG_MAX:
+    case FN_SUM:
         emit1(g, OP_LOCAL, acc, sp);
         gen_expr(g, e->c);
-        emit_op(g, e->fn == FN_SUM ? OP_ADD : e->fn == FN_AGG_MIN ? OP_MIN : OP_MAX, sp);
+        emit_op(g, OP_ADD, sp);
+        emit1(g, OP_SETLOCAL, acc, sp);
+        break;
+    case FN_LIST:
+        emit1(g, OP_LOCAL, acc, sp);
+        gen_expr(g, e->c);
+        emit_op(g, OP_APPEND, sp);
         emit1(g, OP_SETLOCAL, acc, sp);
         break;
     case FN_COUNT: {
@@ -236,24 +265,78 @@ static void gen_agg(gen *g, const ast_expr *e)
         patch(g, skip, g->p->ncode);
         break;
     }
-    default: { /* any / all */
+    case FN_ANY: case FN_ALL: {
         gen_expr(g, e->c);
         if (e->fn == FN_ALL)
             emit_op(g, OP_NOT, sp);
         uint32_t skip = emit_jump(g, OP_JMPF, sp);
-        emit1(g, OP_CONST, bool_const(g, e->fn == FN_ANY), sp);
+        if (index_on_fail) { /* acc := position + 1, stop */
+            emit1(g, OP_LOCAL, pos, sp);
+            emit1(g, OP_CONST, int_const(g, 1), sp);
+            emit_op(g, OP_ADD, sp);
+        } else
+            emit1(g, OP_CONST, bool_const(g, e->fn == FN_ANY), sp);
         emit1(g, OP_SETLOCAL, acc, sp);
+        if (index_on_fail)
+            brk = emit_jump(g, OP_JMP, sp);
         patch(g, skip, g->p->ncode);
         break;
     }
+    case FN_FIRST:
+        gen_expr(g, e->c);
+        emit1(g, OP_SETLOCAL, acc, sp);
+        emit1(g, OP_CONST, bool_const(g, true), sp);
+        emit1(g, OP_SETLOCAL, found, sp);
+        brk = emit_jump(g, OP_JMP, sp);
+        break;
+    default: { /* min / max */
+        emit1(g, OP_LOCAL, found, sp);
+        uint32_t first = emit_jump(g, OP_JMPF, sp);
+        emit1(g, OP_LOCAL, acc, sp);
+        gen_expr(g, e->c);
+        emit_op(g, e->fn == FN_AGG_MIN ? OP_MIN : OP_MAX, sp);
+        emit1(g, OP_SETLOCAL, acc, sp);
+        uint32_t next = emit_jump(g, OP_JMP, sp);
+        patch(g, first, g->p->ncode);
+        gen_expr(g, e->c);
+        emit1(g, OP_SETLOCAL, acc, sp);
+        emit1(g, OP_CONST, bool_const(g, true), sp);
+        emit1(g, OP_SETLOCAL, found, sp);
+        patch(g, next, g->p->ncode);
+        break;
     }
-    emit1(g, OP_LOCAL, v, sp);
+    }
+    if (skip_filter != UINT32_MAX)
+        patch(g, skip_filter, g->p->ncode);
+    /* next element */
+    uint32_t step = over_list ? pos : v;
+    emit1(g, OP_LOCAL, step, sp);
     emit1(g, OP_CONST, int_const(g, 1), sp);
     emit_op(g, OP_ADD, sp);
-    emit1(g, OP_SETLOCAL, v, sp);
+    emit1(g, OP_SETLOCAL, step, sp);
     emit1(g, OP_JMP, head, sp);
     patch(g, done, g->p->ncode);
-    emit1(g, OP_LOCAL, acc, sp);
+    if (brk != UINT32_MAX)
+        patch(g, brk, g->p->ncode);
+    if (e->fn == FN_AGG_MIN || e->fn == FN_AGG_MAX || e->fn == FN_FIRST) {
+        emit1(g, OP_LOCAL, found, sp);
+        uint32_t empty = emit_jump(g, OP_JMPF, sp);
+        emit1(g, OP_LOCAL, acc, sp);
+        uint32_t out = emit_jump(g, OP_JMP, sp);
+        patch(g, empty, g->p->ncode);
+        emit1(g, OP_FAIL, text_const(g, e->fn == FN_FIRST ? "first: no element matches" :
+                                          e->fn == FN_AGG_MIN ? "min over no elements" : "max over no elements"), sp);
+        patch(g, out, g->p->ncode);
+    } else
+        emit1(g, OP_LOCAL, acc, sp);
+}
+
+static void gen_agg(gen *g, const ast_expr *e) { gen_agg_ex(g, e, false); }
+
+/* A requirement all(p in list: cond) reports the first element that fails. */
+static bool is_index_requirement(const ast_decl *d)
+{
+    return d->kind == D_REQUIRE && d->value->kind == EX_AGG && d->value->fn == FN_ALL && !d->value->b && !d->exceptions;
 }
 
 /* A rule's body: its exceptions (at most one may apply), then its base formula. */
@@ -284,7 +367,9 @@ static void gen_rule_body(gen *g, const ast_decl *d)
             ends[nends++] = emit_jump(g, OP_JMP, x->sp);
         patch(g, next, g->p->ncode);
     }
-    if (d->value)
+    if (d->value && is_index_requirement(d))
+        gen_agg_ex(g, d->value, true);
+    else if (d->value)
         gen_expr(g, d->value);
     else {
         snprintf(msg, sizeof msg, "no definition of '%s' applies: it has no base formula and none of its exceptions applies", d->name);
@@ -316,6 +401,13 @@ static void gen_expr(gen *g, const ast_expr *e)
             emit_word(g, literal_const(g, e, PT_ENUM));
             return;
         }
+        if (e->sym == SYM_RECORD) { /* a record's field */
+            gen_expr(g, e->a);
+            emit_op(g, OP_RFIELD, e->name_sp);
+            emit_word(g, e->a->tref);
+            emit_word(g, e->index);
+            return;
+        }
         gen_expr(g, e->a);
         emit_op(g, OP_FIELD, e->name_sp);
         emit_word(g, e->a->tref);
@@ -325,11 +417,40 @@ static void gen_expr(gen *g, const ast_expr *e)
         gen_agg(g, e);
         return;
     case EX_INDEX:
+        if (e->sym != SYM_PARAM) { /* list[i] */
+            gen_expr(g, e->a);
+            gen_expr(g, e->b);
+            emit_op(g, OP_AT, e->sp);
+            return;
+        }
         gen_expr(g, e->b);
         emit_op(g, OP_PARAM_AT, e->sp);
         emit_word(g, e->index);
         return;
     case EX_CALL:
+        if (e->sym == SYM_FUNCTION) {
+            for (int i = 0; i < e->nargs; i++)
+                gen_expr(g, e->args[i]);
+            emit_op(g, OP_CALL, e->sp);
+            emit_word(g, e->index);
+            emit_word(g, (uint32_t)e->nargs);
+            return;
+        }
+        if (e->sym == SYM_RECORD) { /* fields in declaration order */
+            const ast_decl *rt = g->r->records[e->index];
+            for (const ast_field *fl = rt->fields; fl; fl = fl->next)
+                for (int i = 0; i < e->nargs; i++)
+                    if (strcmp(e->arg_names[i], fl->name) == 0)
+                        gen_expr(g, e->args[i]);
+            emit_op(g, OP_MKREC, e->sp);
+            emit_word(g, e->index);
+            return;
+        }
+        if (e->fn == FN_LENGTH) {
+            gen_expr(g, e->args[0]);
+            emit_op(g, OP_LEN, e->sp);
+            return;
+        }
         if (e->fn == FN_ROUND) {
             gen_expr(g, e->args[0]);
             emit_op(g, OP_ROUND, e->sp);
@@ -449,6 +570,7 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
 {
     gen gg = {0}, *g = &gg;
     g->f = f;
+    g->r = r;
     bc_program *p = calloc(1, sizeof *p);
     if (!p) {
         fputs("pol: out of memory\n", stderr);
@@ -466,6 +588,22 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         p->meta[mi].value = meta_text(m->value);
     }
 
+    p->nrecords = r->nrecords;
+    p->records = xrealloc(NULL, sizeof *p->records * (r->nrecords ? r->nrecords : 1));
+    for (uint32_t i = 0; i < r->nrecords; i++) {
+        const ast_decl *d = r->records[i];
+        bc_record *rc = &p->records[i];
+        memset(rc, 0, sizeof *rc);
+        rc->name = xstrdup_opt(d->name);
+        rc->cite = xstrdup_opt(d->an.cite);
+        rc->pos = pos_of(g, d->name_sp);
+        for (const ast_field *fl = d->fields; fl; fl = fl->next)
+            rc->nfields++;
+        rc->fields = xrealloc(NULL, sizeof *rc->fields * (rc->nfields ? rc->nfields : 1));
+        uint32_t j = 0;
+        for (const ast_field *fl = d->fields; fl; fl = fl->next, j++)
+            rc->fields[j] = (bc_field){xstrdup_opt(fl->name), fl->type, fl->tref};
+    }
     p->nenums = r->nenums;
     p->enums = xrealloc(NULL, sizeof *p->enums * (r->nenums ? r->nenums : 1));
     for (uint32_t i = 0; i < r->nenums; i++) {
@@ -548,9 +686,10 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         bc_rule *x = &p->rules[i];
         memset(x, 0, sizeof *x);
         x->name = xstrdup_opt(d->name);
-        x->type = d->type;
+        x->type = (uint8_t)(is_index_requirement(d) ? PT_INT : d->type);
         x->tref = d->tref;
         x->nlocals = d->nlocals;
+        x->nargs = (uint32_t)d->nparams;
         x->is_output = d->kind == D_OUTPUT;
         x->is_constraint = d->kind == D_REQUIRE;
         x->places = (uint8_t)(d->places >= 0 ? d->places : d->type == PT_MONEY ? 2 : 0);

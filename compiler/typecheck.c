@@ -149,7 +149,22 @@ static const type_name type_names[] = {
 static pol_type resolve_type(ctx *c, const char *name, span sp, uint32_t *tref)
 {
     *tref = 0;
+    if (name[0] == '[' && name[1] == ']') { /* list of a record type */
+        ast_decl *rt = lookup(c, name + 2);
+        if (!rt || rt->kind != D_RECORD) {
+            ERR(sp, "unknown-type", "'%s' is not a record type; lists hold records (declare 'record %s (...)')", name + 2, name + 2);
+            return PT_VOID;
+        }
+        rt->uses++;
+        *tref = rt->index;
+        return PT_LIST;
+    }
     ast_decl *en = lookup(c, name);
+    if (en && en->kind == D_RECORD) {
+        *tref = en->index;
+        en->uses++;
+        return PT_RECORD;
+    }
     if (en && en->kind == D_ENUM) {
         *tref = en->index;
         en->uses++;
@@ -189,12 +204,14 @@ static const named builtins[] = {
     {"日期", FN_DATE},           {"month", FN_MONTH},       {"年月", FN_MONTH},
     {"first_day", FN_FIRST_DAY}, {"月初", FN_FIRST_DAY},    {"last_day", FN_LAST_DAY},
     {"月末", FN_LAST_DAY},       {"add_months", FN_ADD_MONTHS}, {"加月", FN_ADD_MONTHS},
-    {"months", FN_MONTHS},       {"月数", FN_MONTHS},
+    {"months", FN_MONTHS},       {"月数", FN_MONTHS},       {"length", FN_LENGTH},
+    {"长度", FN_LENGTH},
 };
 static const named aggregates[] = {
     {"sum", FN_SUM},     {"合计", FN_SUM},  {"count", FN_COUNT}, {"计数", FN_COUNT},
     {"any", FN_ANY},     {"任一", FN_ANY},  {"all", FN_ALL},     {"全部", FN_ALL},
     {"min", FN_AGG_MIN}, {"最小", FN_AGG_MIN}, {"max", FN_AGG_MAX}, {"最大", FN_AGG_MAX},
+    {"list", FN_LIST},   {"列出", FN_LIST},  {"first", FN_FIRST}, {"首个", FN_FIRST},
 };
 
 static int find_named(const named *tab, size_t n, const char *name)
@@ -335,8 +352,108 @@ static void use_decl(ctx *c, ast_decl *d)
     d->uses++;
 }
 
+/* f(a, b): a rule with parameters. */
+static pol_type check_function_call(ctx *c, ast_expr *e, ast_decl *d)
+{
+    use_decl(c, d);
+    e->sym = SYM_FUNCTION;
+    e->index = d->index;
+    e->tref = d->tref;
+    if (d == c->cur) {
+        ERR(e->name_sp, "cycle", "'%s' is defined in terms of itself", d->name);
+        return PT_VOID;
+    }
+    if (e->named) {
+        ERR(e->sp, "arity", "'%s' takes its arguments in order, without names", d->name);
+        return PT_VOID;
+    }
+    bool bad = false;
+    for (int i = 0; i < e->nargs; i++)
+        if (check_expr(c, e->args[i]) == PT_VOID)
+            bad = true;
+    if (e->nargs != d->nparams) {
+        ERR(e->sp, "arity", "'%s' takes %d argument%s, found %d", d->name, d->nparams, d->nparams == 1 ? "" : "s", e->nargs);
+        return PT_VOID;
+    }
+    int i = 0;
+    for (ast_decl *q = d->params; q; q = q->next, i++) {
+        if (bad || q->type == PT_VOID)
+            continue;
+        if (!assignable_e((pol_type)q->type, q->tref, e->args[i])) {
+            ERR(e->args[i]->sp, "type-mismatch", "argument '%s' of '%s' is %s, found %s", q->name, d->name,
+                tname((pol_type)q->type), tname((pol_type)e->args[i]->type));
+            bad = true;
+        }
+    }
+    return bad ? PT_VOID : (pol_type)d->type;
+}
+
+/* T(field = value, ...): a record of type T. */
+static pol_type check_record_ctor(ctx *c, ast_expr *e, ast_decl *rt)
+{
+    rt->uses++;
+    e->sym = SYM_RECORD;
+    e->tref = rt->index;
+    e->index = rt->index;
+    bool bad = false;
+    if (!e->named && e->nargs > 0) {
+        ERR(e->sp, "record-fields", "name the fields: %s(%s = ..., ...)", rt->name, rt->fields ? rt->fields->name : "field");
+        bad = true;
+    }
+    for (int i = 0; i < e->nargs; i++) {
+        if (check_expr(c, e->args[i]) == PT_VOID) {
+            bad = true;
+            continue;
+        }
+        if (!e->named)
+            continue;
+        ast_field *fl = rt->fields;
+        while (fl && strcmp(fl->name, e->arg_names[i]) != 0)
+            fl = fl->next;
+        if (!fl) {
+            ERR(e->arg_name_sps[i], "no-field", "record '%s' has no field '%s'", rt->name, e->arg_names[i]);
+            bad = true;
+            continue;
+        }
+        for (int j = 0; j < i; j++)
+            if (strcmp(e->arg_names[j], e->arg_names[i]) == 0) {
+                ERR(e->arg_name_sps[i], "duplicate", "field '%s' given twice", e->arg_names[i]);
+                bad = true;
+            }
+        if (!assignable_e((pol_type)fl->type, fl->tref, e->args[i])) {
+            ERR(e->args[i]->sp, "type-mismatch", "field '%s' of '%s' is %s, found %s", fl->name, rt->name, tname((pol_type)fl->type),
+                tname((pol_type)e->args[i]->type));
+            bad = true;
+        }
+    }
+    if (e->named)
+        for (ast_field *fl = rt->fields; fl; fl = fl->next) {
+            bool given = false;
+            for (int i = 0; i < e->nargs; i++)
+                given |= strcmp(e->arg_names[i], fl->name) == 0;
+            if (!given) {
+                ERR(e->sp, "record-fields", "field '%s' of '%s' is not given", fl->name, rt->name);
+                bad = true;
+            }
+        }
+    return bad ? PT_VOID : PT_RECORD;
+}
+
 static pol_type check_call(ctx *c, ast_expr *e)
 {
+    {
+        ast_decl *d = lookup(c, e->text);
+        if (d && d->kind == D_RULE && d->nparams > 0)
+            return check_function_call(c, e, d);
+        if (d && d->kind == D_RECORD)
+            return check_record_ctor(c, e, d);
+        if (e->named) {
+            ERR(e->name_sp, "not-a-record", "'%s' is not a record type; only records are built with named fields", e->text);
+            for (int i = 0; i < e->nargs; i++)
+                check_expr(c, e->args[i]);
+            return PT_VOID;
+        }
+    }
     int fn = find_named(builtins, sizeof builtins / sizeof *builtins, e->text);
     if (fn < 0) {
         ast_decl *d = lookup(c, e->text);
@@ -381,6 +498,18 @@ static pol_type check_call(ctx *c, ast_expr *e)
         }
         e->lit = e->args[0]->lit;
         return numeric(t) ? t : PT_VOID;
+    }
+    if (fn == FN_LENGTH) {
+        if (e->nargs != 1) {
+            ERR(e->sp, "arity", "length takes one list");
+            return PT_VOID;
+        }
+        pol_type t = check_expr(c, e->args[0]);
+        if (t != PT_VOID && t != PT_LIST) {
+            ERR(e->args[0]->sp, "type-mismatch", "length needs a list, found %s", tname(t));
+            return PT_VOID;
+        }
+        return t == PT_VOID ? PT_VOID : PT_INT;
     }
     if (fn != FN_MIN && fn != FN_MAX) {
         /* calendar functions: fixed signatures */
@@ -453,8 +582,11 @@ static pol_type check_call(ctx *c, ast_expr *e)
             t = PT_VOID;
             continue;
         }
+        if ((t == PT_DATE || t == PT_MONTH) && t == u)
+            continue;
         if (!numeric(t) || !numeric(u)) {
-            ERR(e->args[i]->sp, "type-mismatch", "%s compares numbers; found %s and %s", e->text, tname(t), tname(u));
+            ERR(e->args[i]->sp, "type-mismatch", "%s compares numbers, dates or months of one kind; found %s and %s", e->text,
+                tname(t), tname(u));
             t = PT_VOID;
             continue;
         }
@@ -523,8 +655,35 @@ static pol_type check_field(ctx *c, ast_expr *e)
     pol_type t = check_expr(c, a);
     if (t == PT_VOID)
         return PT_VOID;
+    if (t == PT_RECORD) {
+        ast_decl *rt = NULL;
+        for (ast_decl *d = c->p->decls; d; d = d->next)
+            if (d->kind == D_RECORD && d->index == a->tref)
+                rt = d;
+        if (!rt)
+            return PT_VOID;
+        int idx = 0;
+        const char *cands[256];
+        int nc = 0;
+        for (ast_field *fl = rt->fields; fl; fl = fl->next, idx++) {
+            if (strcmp(fl->name, e->text) == 0) {
+                e->index = (uint32_t)idx;
+                e->tref = fl->tref;
+                e->sym = SYM_RECORD; /* a record field */
+                return (pol_type)fl->type;
+            }
+            if (nc < 256)
+                cands[nc++] = fl->name;
+        }
+        const char *s = suggest_from(e->text, cands, (size_t)nc);
+        if (s)
+            ERR(e->name_sp, "no-field", "record '%s' has no field '%s'; did you mean '%s'?", rt->name, e->text, s);
+        else
+            ERR(e->name_sp, "no-field", "record '%s' has no field '%s'", rt->name, e->text);
+        return PT_VOID;
+    }
     if (t != PT_ENUM) {
-        ERR(e->name_sp, "no-field", "%s has no fields; only members of an enumeration do", tname(t));
+        ERR(e->name_sp, "no-field", "%s has no fields; only records and members of an enumeration do", tname(t));
         return PT_VOID;
     }
     ast_decl *en = NULL;
@@ -557,15 +716,24 @@ static pol_type check_field(ctx *c, ast_expr *e)
 static pol_type check_agg(ctx *c, ast_expr *e)
 {
     int fn = find_named(aggregates, sizeof aggregates / sizeof *aggregates, e->text);
-    pol_type lo = check_expr(c, e->a), hi = check_expr(c, e->b);
+    pol_type lo = check_expr(c, e->a), hi = e->b ? check_expr(c, e->b) : lo;
     if (fn < 0) {
-        ERR(e->name_sp, "unknown-function", "'%s' does not range over values (aggregates: sum, count, min, max, any, all)", e->text);
+        ERR(e->name_sp, "unknown-function", "'%s' does not range over values (aggregates: sum, count, min, max, any, all, list, first)", e->text);
         return PT_VOID;
     }
     e->fn = fn;
     if (lo == PT_VOID || hi == PT_VOID)
         return PT_VOID;
-    if (lo != hi || (lo != PT_MONTH && lo != PT_DATE && lo != PT_INT)) {
+    uint32_t var_tref = 0;
+    pol_type var_type = lo;
+    if (!e->b) {
+        if (lo != PT_LIST) {
+            ERR(e->a->sp, "type-mismatch", "'%s in ...' ranges over a list or a range a..b; found %s", e->var, tname(lo));
+            return PT_VOID;
+        }
+        var_type = PT_RECORD;
+        var_tref = e->a->tref;
+    } else if (lo != hi || (lo != PT_MONTH && lo != PT_DATE && lo != PT_INT)) {
         ERR(e->a->sp, "type-mismatch", "a range runs between two months, two dates or two integers; found %s..%s", tname(lo), tname(hi));
         return PT_VOID;
     }
@@ -579,17 +747,30 @@ static pol_type check_agg(ctx *c, ast_expr *e)
     }
     ast_decl *owner = c->cur->kind == D_EXCEPTION && c->cur->of ? c->cur->of : c->cur; /* exceptions use their rule's slots */
     e->slot = owner->nlocals;
-    owner->nlocals += 3;        /* the variable, the end of the range, the accumulator */
+    owner->nlocals += 5; /* variable, end (or list), accumulator, position, found flag */
     c->scope[c->nscope].name = e->var;
-    c->scope[c->nscope].type = (uint8_t)lo;
-    c->scope[c->nscope].tref = 0;
+    c->scope[c->nscope].type = (uint8_t)var_type;
+    c->scope[c->nscope].tref = var_tref;
     c->scope[c->nscope].slot = e->slot;
     c->nscope++;
+    pol_type ft = e->filter ? check_expr(c, e->filter) : PT_BOOL;
     pol_type bt = check_expr(c, e->c);
     c->nscope--;
-    if (bt == PT_VOID)
+    if (ft != PT_VOID && ft != PT_BOOL)
+        ERR(e->filter->sp, "type-mismatch", "the condition after 'where' must be a boolean, found %s", tname(ft));
+    if (bt == PT_VOID || ft != PT_BOOL)
         return PT_VOID;
+    e->tref = e->c->tref;
     switch (fn) {
+    case FN_LIST:
+        if (bt != PT_RECORD) {
+            ERR(e->c->sp, "type-mismatch", "list builds a list of records; found %s (build one with T(field = ...))", tname(bt));
+            return PT_VOID;
+        }
+        return PT_LIST;
+    case FN_FIRST:
+        e->lit = e->c->lit;
+        return bt;
     case FN_COUNT: case FN_ANY: case FN_ALL:
         if (bt != PT_BOOL) {
             ERR(e->c->sp, "type-mismatch", "%s needs a condition (a boolean), found %s", e->text, tname(bt));
@@ -597,8 +778,9 @@ static pol_type check_agg(ctx *c, ast_expr *e)
         }
         return fn == FN_COUNT ? PT_INT : PT_BOOL;
     default:
-        if (!numeric(bt)) {
-            ERR(e->c->sp, "type-mismatch", "%s adds or compares numbers, found %s", e->text, tname(bt));
+        if (!numeric(bt) && !((fn == FN_AGG_MIN || fn == FN_AGG_MAX) && (bt == PT_DATE || bt == PT_MONTH))) {
+            ERR(e->c->sp, "type-mismatch", "%s %s numbers%s, found %s", e->text, fn == FN_SUM ? "adds" : "compares",
+                fn == FN_SUM ? "" : ", dates or months", tname(bt));
             return PT_VOID;
         }
         e->lit = false;
@@ -634,6 +816,15 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
         }
         if (d && d->kind == D_EXCEPTION)
             d = NULL;
+        if (d && d->kind == D_RECORD) {
+            ERR(e->sp, "record-value", "'%s' is a record type; build one with %s(field = value, ...)", d->name, d->name);
+            return PT_VOID;
+        }
+        if (d && d->kind == D_RULE && d->nparams > 0) {
+            ERR(e->sp, "arity", "'%s' is a function of %d argument%s: call it as %s(...)", d->name, d->nparams,
+                d->nparams == 1 ? "" : "s", d->name);
+            return PT_VOID;
+        }
         if (!d) {
             int mv = find_named(modes, sizeof modes / sizeof *modes, e->text);
             const char *s = suggest_decl(c, e->text);
@@ -667,6 +858,32 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
     }
     case EX_INDEX: {
         ast_expr *a = e->a;
+        bool is_param = false;
+        if (a->kind == EX_NAME) {
+            ast_decl *pd = lookup(c, a->text);
+            bool local = false;
+            for (int i = 0; i < c->nscope; i++)
+                local |= strcmp(c->scope[i].name, a->text) == 0;
+            is_param = !local && pd && pd->kind == D_PARAM;
+            if (!pd && !local)
+                is_param = true; /* report below as undefined */
+        }
+        if (!is_param) { /* list[i] */
+            pol_type lt = check_expr(c, a), it = check_expr(c, e->b);
+            if (lt == PT_VOID || it == PT_VOID)
+                return PT_VOID;
+            if (lt != PT_LIST) {
+                ERR(a->sp, "index", "only a list (by position) or a dated parameter (by date) can be indexed, not %s", tname(lt));
+                return PT_VOID;
+            }
+            if (it != PT_INT) {
+                ERR(e->b->sp, "type-mismatch", "a list is indexed by an integer position (from 0), not by %s", tname(it));
+                return PT_VOID;
+            }
+            e->sym = SYM_NONE;
+            e->tref = a->tref;
+            return PT_RECORD;
+        }
         pol_type dt = check_expr(c, e->b);
         if (a->kind != EX_NAME) {
             ERR(a->sp, "index", "only a dated parameter can be looked up with [date]");
@@ -757,6 +974,10 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
             }
             if (x != y) {
                 ERR(e->sp, "type-mismatch", "cannot compare %s with %s", tname(x), tname(y));
+                return PT_VOID;
+            }
+            if (x == PT_RECORD || x == PT_LIST) {
+                ERR(e->sp, "type-mismatch", "%ss cannot be compared; compare their fields", tname(x));
                 return PT_VOID;
             }
             if ((x == PT_BOOL || x == PT_ENUM) && e->op != BO_EQ && e->op != BO_NE) {
@@ -867,6 +1088,7 @@ static const char *kind_name(decl_kind k)
 {
     switch (k) {
     case D_ENUM: return "enumeration";
+    case D_RECORD: return "record type";
     case D_REQUIRE: return "requirement";
     case D_EXCEPTION: return "exception";
     case D_INPUT: return "input";
@@ -1009,8 +1231,9 @@ static void collect_rule_refs(ast_expr *e, ast_decl **rules, ast_decl ***out, si
 {
     if (!e)
         return;
-    if (e->kind == EX_NAME && e->sym == SYM_RULE && *n < cap)
+    if (((e->kind == EX_NAME && e->sym == SYM_RULE) || (e->kind == EX_CALL && e->sym == SYM_FUNCTION)) && *n < cap)
         (*out)[(*n)++] = rules[e->index];
+    collect_rule_refs(e->filter, rules, out, n, cap);
     collect_rule_refs(e->a, rules, out, n, cap);
     collect_rule_refs(e->b, rules, out, n, cap);
     collect_rule_refs(e->c, rules, out, n, cap);
@@ -1075,6 +1298,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         case D_PARAM: x->index = out->nparams++; break;
         case D_RULE: case D_OUTPUT: case D_REQUIRE: x->index = out->nrules++; break;
         case D_ENUM: x->index = out->nenums++; break;
+        case D_RECORD: x->index = out->nrecords++; break;
         case D_TEST: x->index = out->ntests++; continue;
         case D_EXCEPTION: continue;
         }
@@ -1091,6 +1315,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
     out->rules = arena_alloc(a, sizeof(ast_decl *) * (out->nrules + 1));
     out->tests = arena_alloc(a, sizeof(ast_decl *) * (out->ntests + 1));
     out->enums = arena_alloc(a, sizeof(ast_decl *) * (out->nenums + 1));
+    out->records = arena_alloc(a, sizeof(ast_decl *) * (out->nrecords + 1));
     for (ast_decl *x = p->decls; x; x = x->next) {
         switch (x->kind) {
         case D_INPUT: out->inputs[x->index] = x; break;
@@ -1098,6 +1323,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         case D_RULE: case D_OUTPUT: case D_REQUIRE: out->rules[x->index] = x; break;
         case D_TEST: out->tests[x->index] = x; break;
         case D_ENUM: out->enums[x->index] = x; break;
+        case D_RECORD: out->records[x->index] = x; break;
         case D_EXCEPTION: break;
         }
     }
@@ -1105,9 +1331,20 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
     for (ast_decl *x = p->decls; x; x = x->next) {
         if (x->kind == D_INPUT || x->kind == D_PARAM || x->kind == D_RULE || x->kind == D_OUTPUT || x->kind == D_REQUIRE)
             x->type = (uint8_t)resolve_type(c, x->type_name, x->type_sp, &x->tref);
-        if (x->kind == D_ENUM)
+        if (x->kind == D_RULE)
+            for (ast_decl *q = x->params; q; q = q->next) {
+                q->type = (uint8_t)resolve_type(c, q->type_name, q->type_sp, &q->tref);
+                for (ast_decl *o = x->params; o != q; o = o->next)
+                    if (strcmp(o->name, q->name) == 0)
+                        ERR(q->name_sp, "duplicate", "parameter '%s' declared twice", q->name);
+            }
+        if (x->kind == D_INPUT && x->type == PT_RECORD)
+            ERR(x->type_sp, "input-type", "an input can be a list of records ('list of %s'), not a single record", x->type_name);
+        if (x->kind == D_ENUM || x->kind == D_RECORD)
             for (ast_field *fl = x->fields; fl; fl = fl->next) {
                 fl->type = (uint8_t)resolve_type(c, fl->type_name, fl->type_sp, &fl->tref);
+                if (fl->type == PT_RECORD || fl->type == PT_LIST)
+                    ERR(fl->type_sp, "field-type", "a field cannot hold a record or a list (records are flat)");
                 for (ast_field *o = x->fields; o != fl; o = o->next)
                     if (strcmp(o->name, fl->name) == 0)
                         ERR(fl->sp, "duplicate", "field '%s' declared twice", fl->name);
@@ -1160,6 +1397,10 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
             break;
         case D_PARAM: check_param(c, x); break;
         case D_ENUM: check_enum(c, x); break;
+        case D_RECORD:
+            if (!x->fields)
+                ERR(x->name_sp, "empty-record", "record type '%s' has no fields", x->name);
+            break;
         case D_EXCEPTION: {
             if (!x->of)
                 break;
@@ -1183,8 +1424,21 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
                     WARN(x->name_sp, "no-cite", "%s '%s' cites no clause of the notice (add cite \"...\")", kind_name(x->kind), x->name);
                 break;
             }
+            c->nscope = 0;
+            x->nlocals = (uint32_t)x->nparams; /* parameters take the first local slots */
+            uint32_t slot = 0;
+            for (ast_decl *q = x->params; q && c->nscope < 64; q = q->next) {
+                c->scope[c->nscope].name = q->name;
+                c->scope[c->nscope].type = q->type;
+                c->scope[c->nscope].tref = q->tref;
+                c->scope[c->nscope].slot = slot++;
+                c->nscope++;
+            }
             pol_type t = check_expr(c, x->value);
-            if (t != PT_VOID && x->type == PT_ENUM && t == PT_ENUM && x->value->tref != x->tref)
+            c->nscope = 0;
+            if (t != PT_VOID && (x->type == PT_LIST || x->type == PT_RECORD) && t == x->type && x->value->tref != x->tref)
+                ERR(x->value->sp, "type-mismatch", "%s '%s' holds another record type", kind_name(x->kind), x->name);
+            else if (t != PT_VOID && x->type == PT_ENUM && t == PT_ENUM && x->value->tref != x->tref)
                 ERR(x->value->sp, "type-mismatch", "%s '%s' is a member of another enumeration", kind_name(x->kind), x->name);
             else if (t != PT_VOID && x->type != PT_VOID && !assignable((pol_type)x->type, t, x->value->lit))
                 ERR(x->value->sp, "type-mismatch", "%s '%s' is declared %s, but its formula gives %s", kind_name(x->kind),

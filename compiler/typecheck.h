@@ -19,12 +19,13 @@ enum {
     FN_MONTH_OF, FN_YEAR_OF, FN_MONTH_NUM, FN_DAY_OF, FN_DATE, FN_MONTH, FN_FIRST_DAY, FN_LAST_DAY,
     FN_ADD_MONTHS, FN_MONTHS,
     /* aggregates over a range: name(v in a..b: body) */
-    FN_SUM, FN_COUNT, FN_ANY, FN_ALL, FN_AGG_MIN, FN_AGG_MAX
+    FN_SUM, FN_COUNT, FN_ANY, FN_ALL, FN_AGG_MIN, FN_AGG_MAX, FN_LIST, FN_FIRST,
+    FN_LENGTH
 };
 
 typedef struct chk_result {
-    ast_decl **inputs, **params, **rules, **tests, **enums;  /* rules include outputs */
-    uint32_t ninputs, nparams, nrules, ntests, nenums;
+    ast_decl **inputs, **params, **rules, **tests, **enums, **records;  /* rules include outputs */
+    uint32_t ninputs, nparams, nrules, ntests, nenums, nrecords;
 } chk_result;
 
 /* Returns true when there were no errors (warnings allowed). */

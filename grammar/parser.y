@@ -86,7 +86,7 @@ static ast_decl *mkdecl(pstate *ps, decl_kind k, span sp)
         (list) = prev_;                     \
     } while (0)
 
-typedef struct arglist { ast_expr *e; struct arglist *next; } arglist;
+typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arglist *next; } arglist;
 }
 
 %union {
@@ -107,6 +107,7 @@ typedef struct arglist { ast_expr *e; struct arglist *next; } arglist;
 %token KW_OUTPUT "'output'" KW_TEST "'test'" KW_EXPECT "'expect'" KW_CITE "'cite'"
 %token KW_NOTE "'note'" KW_PLACES "'places'" KW_IN "'in'" KW_IF "'if'" KW_THEN "'then'"
 %token KW_ELSE "'else'" KW_AND "'and'" KW_OR "'or'" KW_NOT "'not'"
+%token KW_RECORD "'record'" KW_LIST "'list'" KW_WHERE "'where'"
 %token KW_STATED "'stated'" KW_REQUIRE "'require'" KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
 %token <text> IDENT "name" NUMBER "number" PERCENT "percentage" MONEY "amount in yuan" STRING "string"
 %token <ival> DATE "date" MONTH "month" BOOL "boolean"
@@ -118,11 +119,13 @@ typedef struct arglist { ast_expr *e; struct arglist *next; } arglist;
 %type <version> version versions
 %type <item> item items
 %type <annot> annots
-%type <args> args args1
+%type <args> args args1 named1
+%type <expr> opt_where
 %type <ival> opt_places
 %type <member> member members
 %type <field> field fields opt_fields
-%type <text> opt_label
+%type <text> opt_label type
+%type <decl> params param1
 
 %precedence KW_ELSE
 %left KW_OR
@@ -164,24 +167,24 @@ decls
   ;
 
 decl
-  : KW_INPUT IDENT ':' IDENT opt_bound annots {
+  : KW_INPUT IDENT ':' type opt_bound annots {
         $$ = mkdecl(ps, D_INPUT, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
         if ($5) { $$->lo = $5->a; $$->hi = $5->b; }
         $$->an = $6;
     }
-  | KW_PARAM IDENT ':' IDENT '=' expr annots {
+  | KW_PARAM IDENT ':' type '=' expr annots {
         $$ = mkdecl(ps, D_PARAM, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
         $$->value = $6; $$->an = $7;
     }
-  | KW_PARAM IDENT ':' IDENT annots '{' versions '}' {
+  | KW_PARAM IDENT ':' type annots '{' versions '}' {
         $$ = mkdecl(ps, D_PARAM, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
         $$->an = $5; REVERSE(ast_version, $7); $$->versions = $7;
     }
-  | KW_RULE IDENT ':' IDENT '=' expr annots {
+  | KW_RULE IDENT ':' type '=' expr annots {
         $$ = mkdecl(ps, D_RULE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
         $$->value = $6; $$->an = $7;
     }
-  | KW_OUTPUT IDENT ':' IDENT opt_places '=' expr annots {
+  | KW_OUTPUT IDENT ':' type opt_places '=' expr annots {
         $$ = mkdecl(ps, D_OUTPUT, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
         $$->places = $5; $$->value = $7; $$->an = $8;
     }
@@ -189,7 +192,15 @@ decl
         $$ = mkdecl(ps, D_REQUIRE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = "boolean"; $$->type_sp = @2;
         $$->value = $4; $$->an = $5;
     }
-  | KW_RULE IDENT ':' IDENT annots {
+  | KW_RULE IDENT '(' params ')' ':' type '=' expr annots {
+        $$ = mkdecl(ps, D_RULE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $7; $$->type_sp = @7;
+        $$->value = $9; $$->an = $10; REVERSE(ast_decl, $4); $$->params = $4;
+        for (ast_decl *q = $4; q; q = q->next) $$->nparams++;
+    }
+  | KW_RECORD IDENT '(' fields ')' annots {
+        $$ = mkdecl(ps, D_RECORD, @$); $$->name = $2; $$->name_sp = @2; REVERSE(ast_field, $4); $$->fields = $4; $$->an = $6;
+    }
+  | KW_RULE IDENT ':' type annots {
         $$ = mkdecl(ps, D_RULE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
         $$->an = $5;
     }
@@ -220,7 +231,26 @@ decl
   | KW_ENUM IDENT opt_fields annots '{' error '}' { $$ = NULL; }
   | error                 { $$ = NULL; }
   | KW_TEST STRING '{' error '}' { $$ = NULL; }
-  | KW_PARAM IDENT ':' IDENT annots '{' error '}' { $$ = NULL; }
+  | KW_PARAM IDENT ':' type annots '{' error '}' { $$ = NULL; }
+  ;
+
+type
+  : IDENT                 { $$ = $1; }
+  | KW_LIST KW_OF IDENT   {
+        size_t n = strlen($3);
+        char *t = arena_alloc(ps->a, n + 3);
+        memcpy(t, "[]", 2); memcpy(t + 2, $3, n + 1);   /* "[]T": a list of T */
+        $$ = t;
+    }
+  ;
+
+params
+  : param1                { $$ = $1; }
+  | params ',' param1     { $$ = $3; $$->next = $1; }
+  ;
+
+param1
+  : IDENT ':' type        { $$ = mkdecl(ps, D_INPUT, @$); $$->name = $1; $$->name_sp = @1; $$->type_name = $3; $$->type_sp = @3; }
   ;
 
 opt_label
@@ -239,7 +269,7 @@ fields
   ;
 
 field
-  : IDENT ':' IDENT       { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->sp = @1; $$->type_name = $3; $$->type_sp = @3; }
+  : IDENT ':' type       { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->sp = @1; $$->type_name = $3; $$->type_sp = @3; }
   ;
 
 members
@@ -332,9 +362,32 @@ expr
     }
   | expr '[' expr ']'     { $$ = mk(ps, EX_INDEX, @$); $$->a = $1; $$->b = $3; }
   | expr '.' IDENT        { $$ = mk(ps, EX_FIELD, @$); $$->a = $1; $$->text = $3; $$->name_sp = @3; }
-  | IDENT '(' IDENT KW_IN expr DOTDOT expr ':' expr ')' {
+  | IDENT '(' IDENT KW_IN expr DOTDOT expr opt_where ':' expr ')' {
         $$ = mk(ps, EX_AGG, @$); $$->text = $1; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
-        $$->a = $5; $$->b = $7; $$->c = $9;
+        $$->a = $5; $$->b = $7; $$->filter = $8; $$->c = $10;
+    }
+  | IDENT '(' IDENT KW_IN expr opt_where ':' expr ')' {
+        $$ = mk(ps, EX_AGG, @$); $$->text = $1; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
+        $$->a = $5; $$->filter = $6; $$->c = $8;   /* over a list */
+    }
+  | KW_LIST '(' IDENT KW_IN expr DOTDOT expr opt_where ':' expr ')' {
+        $$ = mk(ps, EX_AGG, @$); $$->text = "list"; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
+        $$->a = $5; $$->b = $7; $$->filter = $8; $$->c = $10;
+    }
+  | KW_LIST '(' IDENT KW_IN expr opt_where ':' expr ')' {
+        $$ = mk(ps, EX_AGG, @$); $$->text = "list"; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
+        $$->a = $5; $$->filter = $6; $$->c = $8;
+    }
+  | IDENT '(' named1 ')'  {
+        $$ = mk(ps, EX_CALL, @$); $$->text = $1; $$->name_sp = @1; $$->named = true;
+        int n = 0; for (arglist *l = $3; l; l = l->next) n++;
+        $$->nargs = n; $$->args = arena_alloc(ps->a, sizeof *$$->args * (size_t)n);
+        $$->arg_names = arena_alloc(ps->a, sizeof *$$->arg_names * (size_t)n);
+        $$->arg_name_sps = arena_alloc(ps->a, sizeof *$$->arg_name_sps * (size_t)n);
+        for (arglist *l = $3; l; l = l->next) {
+            --n;
+            $$->args[n] = l->e; $$->arg_names[n] = l->name; $$->arg_name_sps[n] = l->name_sp;
+        }
     }
   | '(' expr ')'          { $$ = $2; $$->sp = @$; }
   | '-' expr %prec UMINUS { $$ = mk(ps, EX_UNARY, @$); $$->op = UO_NEG; $$->a = $2; }
@@ -352,6 +405,16 @@ expr
   | expr KW_AND expr      { $$ = bin(ps, BO_AND, $1, $3, @2); }
   | expr KW_OR expr       { $$ = bin(ps, BO_OR, $1, $3, @2); }
   | KW_IF expr KW_THEN expr KW_ELSE expr { $$ = mk(ps, EX_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; }
+  ;
+
+opt_where
+  : %empty                { $$ = NULL; }
+  | KW_WHERE expr         { $$ = $2; }
+  ;
+
+named1
+  : IDENT '=' expr        { $$ = arena_alloc(ps->a, sizeof *$$); $$->e = $3; $$->name = $1; $$->name_sp = @1; }
+  | named1 ',' IDENT '=' expr { $$ = arena_alloc(ps->a, sizeof *$$); $$->e = $5; $$->name = $3; $$->name_sp = @3; $$->next = $1; }
   ;
 
 args

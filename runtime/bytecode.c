@@ -36,7 +36,7 @@ int bc_op_pushes(uint32_t op) { return op < OP__COUNT ? op_pushes[op] : 0; }
 const char *bc_op_doc(uint32_t op) { return op < OP__COUNT ? op_docs[op] : ""; }
 
 static const char *const type_names[PT__COUNT] = {
-    "void", "boolean", "integer", "decimal", "rate", "money", "date", "month", "text", "enum"};
+    "void", "boolean", "integer", "decimal", "rate", "money", "date", "month", "text", "enum", "record", "list"};
 
 const char *pol_type_name(pol_type t) { return (unsigned)t < PT__COUNT ? type_names[t] : "?"; }
 
@@ -115,6 +115,14 @@ void bc_free(bc_program *p)
         free(e->members);
     }
     free(p->enums);
+    for (uint32_t i = 0; i < p->nrecords; i++) {
+        free(p->records[i].name);
+        free(p->records[i].cite);
+        for (uint32_t j = 0; j < p->records[i].nfields; j++)
+            free(p->records[i].fields[j].name);
+        free(p->records[i].fields);
+    }
+    free(p->records);
     free(p->code);
     free(p->lines);
     free(p);
@@ -214,6 +222,19 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
                 w_u32(&w, c->tref);
         }
     }
+    w_u32(&w, p->nrecords);
+    for (uint32_t i = 0; i < p->nrecords; i++) {
+        const bc_record *rc = &p->records[i];
+        w_str(&w, rc->name);
+        w_str(&w, rc->cite);
+        w_pos(&w, rc->pos);
+        w_u32(&w, rc->nfields);
+        for (uint32_t j = 0; j < rc->nfields; j++) {
+            w_str(&w, rc->fields[j].name);
+            w_u32(&w, rc->fields[j].type);
+            w_u32(&w, rc->fields[j].tref);
+        }
+    }
     w_u32(&w, p->nenums);
     for (uint32_t i = 0; i < p->nenums; i++) {
         const bc_enum *e = &p->enums[i];
@@ -274,6 +295,7 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
         w_u32(&w, x->type);
         w_u32(&w, x->tref);
         w_u32(&w, x->nlocals);
+        w_u32(&w, x->nargs);
         w_u32(&w, x->is_output);
         w_u32(&w, x->is_constraint);
         w_u32(&w, x->places);
@@ -479,6 +501,23 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
                 c->tref = r_u32(&r);
         }
     }
+    p->nrecords = r_count(&r, 16, "record type");
+    p->records = xmalloc(sizeof *p->records * p->nrecords);
+    for (uint32_t i = 0; i < p->nrecords && !r.bad; i++) {
+        bc_record *rc = &p->records[i];
+        rc->name = r_str(&r, false);
+        rc->cite = r_str(&r, true);
+        rc->pos = r_pos(&r);
+        rc->nfields = r_count(&r, 12, "record field");
+        if (rc->nfields > 256)
+            r_fail(&r, "record type %u has %u fields", i, rc->nfields);
+        rc->fields = xmalloc(sizeof *rc->fields * rc->nfields);
+        for (uint32_t j = 0; j < rc->nfields && !r.bad; j++) {
+            rc->fields[j].name = r_str(&r, false);
+            rc->fields[j].type = (uint8_t)r_u32(&r);
+            rc->fields[j].tref = r_u32(&r);
+        }
+    }
     p->nenums = r_count(&r, 24, "enumeration");
     p->enums = xmalloc(sizeof *p->enums * p->nenums);
     for (uint32_t i = 0; i < p->nenums && !r.bad; i++) {
@@ -540,7 +579,7 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
             v->pos = r_pos(&r);
         }
     }
-    p->nrules = r_count(&r, 48, "rule");
+    p->nrules = r_count(&r, 52, "rule");
     p->rules = xmalloc(sizeof *p->rules * p->nrules);
     for (uint32_t i = 0; i < p->nrules && !r.bad; i++) {
         bc_rule *x = &p->rules[i];
@@ -550,6 +589,9 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
         x->nlocals = r_u32(&r);
         if (x->nlocals > 4096)
             r_fail(&r, "rule %u uses %u local slots", i, x->nlocals);
+        x->nargs = r_u32(&r);
+        if (x->nargs > x->nlocals)
+            r_fail(&r, "rule %u has more parameters than local slots", i);
         x->is_output = (uint8_t)r_u32(&r);
         x->is_constraint = (uint8_t)r_u32(&r);
         uint32_t places = r_u32(&r);
@@ -638,6 +680,8 @@ static bool month_ok(int32_t m)
 
 static bool tref_ok(const bc_program *p, uint32_t t, uint32_t tref)
 {
+    if (t == PT_RECORD || t == PT_LIST)
+        return tref < p->nrecords;
     return type_ok(t) && (t != PT_ENUM || tref < p->nenums);
 }
 
@@ -692,17 +736,27 @@ static bool verify_block(bc_program *p, uint32_t ri, char *err, size_t errlen)
             case 'N': if ((int32_t)v < -DEC_MAX_PLACES || (int32_t)v > DEC_MAX_PLACES) ok = vfail(err, errlen, "rounding places %d at %u", (int32_t)v, pc); break;
             case 'M': if (v >= DEC_MODE_COUNT) ok = vfail(err, errlen, "rounding mode %u at %u", v, pc); break;
             case 'E': if (v >= p->nenums) ok = vfail(err, errlen, "enumeration %u out of range at %u", v, pc); break;
-            case 'F':
-                if (k == 0 || kinds[k - 1] != 'E' || p->code[pc + k] >= p->nenums ||
-                    v >= p->enums[p->code[pc + k]].nfields)
+            case 'F': {
+                uint32_t owner = k > 0 ? p->code[pc + k] : UINT32_MAX;
+                bool bad_f = k == 0 ||
+                             (kinds[k - 1] == 'E' ? owner >= p->nenums || v >= p->enums[owner].nfields
+                                                  : kinds[k - 1] != 'G' || owner >= p->nrecords || v >= p->records[owner].nfields);
+                if (bad_f)
                     ok = vfail(err, errlen, "field %u out of range at %u", v, pc);
                 break;
+            }
             case 'L': if (v >= rule->nlocals) ok = vfail(err, errlen, "local slot %u out of range at %u", v, pc); break;
+            case 'G': if (v >= p->nrecords) ok = vfail(err, errlen, "record type %u out of range at %u", v, pc); break;
             default: break;
             }
         }
         if (op == OP_RET && p->code[pc + 1] != ri)
             ok = vfail(err, errlen, "RET of another rule at %u", pc);
+        if (op == OP_CALL && ok &&
+            (p->code[pc + 1] >= p->nrules || p->rules[p->code[pc + 1]].nargs == 0 || p->code[pc + 2] != p->rules[p->code[pc + 1]].nargs))
+            ok = vfail(err, errlen, "CALL of a rule that is not a function of %u arguments at %u", p->code[pc + 2], pc);
+        if (op == OP_RULE && ok && p->rules[p->code[pc + 1]].nargs != 0)
+            ok = vfail(err, errlen, "RULE of a function at %u", pc);
         if ((op == OP_FAIL || op == OP_APPLIED) && ok && p->consts[p->code[pc + 1]].type != PT_TEXT)
             ok = vfail(err, errlen, "FAIL without a message at %u", pc);
         depth[pc - a] = -1;
@@ -721,11 +775,16 @@ static bool verify_block(bc_program *p, uint32_t ri, char *err, size_t errlen)
         int32_t d = depth[pc - a];
         uint32_t op = p->code[pc];
         uint32_t next = pc + 1 + (uint32_t)strlen(op_operands[op]);
-        if (d < op_pops[op]) {
+        int32_t pops = op_pops[op];
+        if (op == OP_MKREC)
+            pops = (int32_t)p->records[p->code[pc + 1]].nfields;
+        else if (op == OP_CALL)
+            pops = (int32_t)p->code[pc + 2];
+        if (d < pops) {
             ok = vfail(err, errlen, "stack underflow at %u (%s)", pc, op_names[op]);
             break;
         }
-        int32_t nd = d - op_pops[op] + op_pushes[op];
+        int32_t nd = d - pops + op_pushes[op];
         if (nd > BC_MAX_STACK) {
             ok = vfail(err, errlen, "stack deeper than %d at %u", BC_MAX_STACK, pc);
             break;
@@ -769,18 +828,26 @@ bool bc_verify(bc_program *p, char *err, size_t errlen)
 {
     p->max_stack = 0;
     p->nlocals = 0;
+    if (!p->name) /* the compiler always writes one; the runtime prints it */
+        return vfail(err, errlen, "the policy has no title");
     for (uint32_t i = 0; i < p->nconsts; i++) {
         const bc_const *c = &p->consts[i];
-        if (!tref_ok(p, c->type, c->tref) || (c->type == PT_TEXT && !c->text) ||
+        if (!tref_ok(p, c->type, c->tref) || (c->type == PT_TEXT && !c->text) || c->type == PT_RECORD || c->type == PT_LIST ||
             (c->type == PT_ENUM && (c->i < 0 || (uint32_t)c->i >= p->enums[c->tref].nmembers)))
             return vfail(err, errlen, "constant %u malformed", i);
         if ((c->type == PT_DATE && !day_ok(c->i)) || (c->type == PT_MONTH && !month_ok(c->i)))
             return vfail(err, errlen, "constant %u is a date or month outside the years %d..%d", i, CD_MIN_YEAR, CD_MAX_YEAR);
     }
+    for (uint32_t i = 0; i < p->nrecords; i++)
+        for (uint32_t j = 0; j < p->records[i].nfields; j++) {
+            const bc_field *fl = &p->records[i].fields[j];
+            if (fl->type == PT_RECORD || fl->type == PT_LIST || !tref_ok(p, fl->type, fl->tref))
+                return vfail(err, errlen, "record type %s field %u malformed", p->records[i].name, j);
+        }
     for (uint32_t i = 0; i < p->nenums; i++) {
         const bc_enum *e = &p->enums[i];
         for (uint32_t j = 0; j < e->nfields; j++)
-            if (!tref_ok(p, e->fields[j].type, e->fields[j].tref))
+            if (!tref_ok(p, e->fields[j].type, e->fields[j].tref) || e->fields[j].type == PT_RECORD || e->fields[j].type == PT_LIST)
                 return vfail(err, errlen, "enumeration %s field %u malformed", e->name, j);
         for (uint32_t j = 0; j < e->nmembers; j++)
             for (uint32_t k = 0; k < e->nfields; k++) {
@@ -834,7 +901,8 @@ bool bc_verify(bc_program *p, char *err, size_t errlen)
     for (uint32_t i = 0; i < p->nrules; i++) {
         const bc_rule *x = &p->rules[i];
         if (!tref_ok(p, x->type, x->tref) || x->is_output > 1 || x->is_constraint > 1 ||
-            (x->is_constraint && (x->is_output || x->type != PT_BOOL)))
+            (x->is_constraint && (x->is_output || (x->type != PT_BOOL && x->type != PT_INT))) ||
+            (x->nargs && (x->is_output || x->is_constraint)))
             return vfail(err, errlen, "rule %u malformed", i);
         if (x->entry < prev_end || x->entry >= x->end || x->end > p->ncode)
             return vfail(err, errlen, "rule %s code block [%u,%u) out of order or range", x->name, x->entry, x->end);

@@ -40,6 +40,8 @@ typedef enum {
     PT_MONTH,
     PT_TEXT,
     PT_ENUM,      /* a member of an enumeration (tref says which)            */
+    PT_RECORD,    /* a record (tref: which record type)                     */
+    PT_LIST,      /* a list of records (tref: the element record type)      */
     PT__COUNT
 } pol_type;
 
@@ -91,7 +93,8 @@ typedef struct bc_rule {
     char *name;
     uint8_t type;
     uint32_t tref;
-    uint32_t nlocals;     /* local slots (loop variables) its code uses       */
+    uint32_t nlocals;     /* local slots (parameters, loop variables) its code uses */
+    uint32_t nargs;       /* a function: its parameters, in local slots 0..nargs-1 */
     uint32_t local_base;  /* computed at load: first slot in the local area   */
     uint8_t is_output;
     uint8_t is_constraint; /* a `require`: must be true before outputs are given */
@@ -132,6 +135,14 @@ typedef struct bc_member {
     bc_pos pos;
 } bc_member;
 
+typedef struct bc_record {   /* a record type: named, typed fields */
+    char *name;
+    uint32_t nfields;
+    bc_field *fields;
+    char *cite;
+    bc_pos pos;
+} bc_record;
+
 typedef struct bc_enum {
     char *name;
     uint32_t nfields, nmembers;
@@ -146,8 +157,9 @@ typedef struct bc_program {
     char *source;         /* the .pol file name it was compiled from         */
     uint32_t nmeta;
     bc_meta *meta;        /* region, issuer, document, date, ...             */
-    uint32_t nconsts, ninputs, nparams, nrules, ntests, ncode, nlines, nenums;
+    uint32_t nconsts, ninputs, nparams, nrules, ntests, ncode, nlines, nenums, nrecords;
     bc_enum *enums;
+    bc_record *records;
     bc_const *consts;
     bc_input *inputs;
     bc_param *params;

@@ -15,7 +15,10 @@
  *  - Operand kinds (for the verifier): K constant, I input, P parameter,
  *    R rule, T jump target, N a signed number, M a rounding mode, E enum,
  *    F field of the enum named by the preceding E operand, L local slot of
- *    the rule the code belongs to.
+ *    the rule the code belongs to, G record type.
+ *  - MKREC and CALL pop a number of values given by their operand (the record
+ *    type's field count, N); the table's `pops` is 0 and the verifier adds it.
+ *  - RET in a function (a rule with parameters) returns without memoising.
  *  - ADD/SUB also move dates by days and months by months (date + integer,
  *    month - month = integer), as the checker types them.
  */
@@ -61,7 +64,14 @@
     OP(MKMONTH,  "",   2, 1, "       pop m, y; push the month y-m")                          \
     OP(FIRST_DAY,"",   1, 1, "       pop month m; push its first day")                      \
     OP(LAST_DAY, "",   1, 1, "       pop month m; push its last day")                       \
-    OP(ADD_MONTHS,"",  2, 1, "       pop n, x; push date or month x moved by n months (day clamped to month end)")
+    OP(ADD_MONTHS,"",  2, 1, "       pop n, x; push date or month x moved by n months (day clamped to month end)") \
+    OP(RFIELD,   "GF", 1, 1, "G F    pop a record of type G; push its field F")             \
+    OP(MKREC,    "G",  0, 1, "G      pop the fields of record type G (first field deepest); push the record (pops: its field count)") \
+    OP(LEN,      "",   1, 1, "       pop list; push its length")                             \
+    OP(AT,       "",   2, 1, "       pop integer i, list l; push element i of l (from 0; error if out of range)") \
+    OP(LISTNEW,  "G",  0, 1, "G      push an empty list of records of type G")               \
+    OP(APPEND,   "",   2, 1, "       pop v, list l; push l with v appended")                 \
+    OP(CALL,     "RN", 0, 1, "R N    pop N arguments into function R's first local slots; push R's result (pops: N)")
 
 typedef enum {
 #define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,

@@ -17,7 +17,8 @@ struct pol_policy {
 struct pol_eval {
     const pol_policy *pol;
     vm_state *vm;
-    char **text_inputs;  /* owned copies of TEXT inputs                      */
+    char **texts;        /* owned copies of the scenario's text values       */
+    size_t ntexts, captexts;
     uint8_t *seen;       /* per input: set by the current record             */
     bool ok;             /* last run succeeded                               */
 };
@@ -254,7 +255,6 @@ pol_eval *pol_eval_new(const pol_policy *pol)
     pol_eval *ev = xcalloc(1, sizeof *ev);
     ev->pol = pol;
     ev->vm = vm_new(pol->prog);
-    ev->text_inputs = xcalloc(pol->prog->ninputs, sizeof *ev->text_inputs);
     ev->seen = xcalloc(pol->prog->ninputs, 1);
     return ev;
 }
@@ -263,16 +263,43 @@ void pol_eval_free(pol_eval *ev)
 {
     if (!ev)
         return;
-    for (uint32_t i = 0; i < ev->pol->prog->ninputs; i++)
-        free(ev->text_inputs[i]);
-    free(ev->text_inputs);
+    for (size_t i = 0; i < ev->ntexts; i++)
+        free(ev->texts[i]);
+    free(ev->texts);
     free(ev->seen);
     vm_free(ev->vm);
     free(ev);
 }
 
+/* A copy of text that lives until the next scenario. */
+static char *keep_text(pol_eval *ev, const char *text, size_t len)
+{
+    if (ev->ntexts == ev->captexts) {
+        size_t nc = ev->captexts ? ev->captexts * 2 : 8;
+        char **nt = realloc(ev->texts, sizeof *nt * nc);
+        if (!nt) {
+            fputs("pol: out of memory\n", stderr);
+            abort();
+        }
+        ev->texts = nt;
+        ev->captexts = nc;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy) {
+        fputs("pol: out of memory\n", stderr);
+        abort();
+    }
+    memcpy(copy, text, len);
+    copy[len] = 0;
+    ev->texts[ev->ntexts++] = copy;
+    return copy;
+}
+
 void pol_eval_begin(pol_eval *ev)
 {
+    for (size_t i = 0; i < ev->ntexts; i++)
+        free(ev->texts[i]);
+    ev->ntexts = 0;
     vm_reset(ev->vm);
     memset(ev->seen, 0, ev->pol->prog->ninputs);
     ev->ok = false;
@@ -317,14 +344,22 @@ static void shorten(const char *text, size_t len, char *out, size_t cap)
     strcpy(out + n, n < len ? "..." : "");
 }
 
-int pol_eval_set_text(pol_eval *ev, uint32_t i, scv_kind kind, const char *text, size_t len, pol_error *err)
+static int parse_list(pol_eval *ev, vm_val *v, const char *name, uint32_t tref, const char *text, size_t len, pol_error *err);
+
+/* Parses one scenario value of type t into v; `name` names it in messages. */
+static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uint32_t tref, scv_kind kind, const char *text,
+                      size_t len, pol_error *err)
 {
     const bc_program *p = ev->pol->prog;
-    const bc_input *in = &p->inputs[i];
-    vm_val *v = &ev->vm->inputs[i];
+    struct { const char *name; } in_ = {name}, *in = &in_;
     char shown[80];
     shorten(text, len, shown, sizeof shown);
-    pol_type t = (pol_type)in->type;
+    if (t == PT_LIST) {
+        if (kind != SCV_ARRAY && kind != SCV_CSV)
+            return input_error(err, POL_E_INPUT, name, "input %s must be a JSON array of %s records, found %s", name,
+                               p->records[tref].name, kind_text(kind));
+        return parse_list(ev, v, name, tref, text, len, err);
+    }
     if (kind == SCV_NULL)
         return input_error(err, POL_E_INPUT, in->name, "input %s is null; give a %s", in->name, pol_type_name(t));
     if (kind == SCV_ARRAY || kind == SCV_OBJECT)
@@ -370,20 +405,13 @@ int pol_eval_set_text(pol_eval *ev, uint32_t i, scv_kind kind, const char *text,
     case PT_TEXT: {
         if (kind != SCV_STRING && kind != SCV_CSV)
             return input_error(err, POL_E_INPUT, in->name, "input %s must be text, found %s", in->name, kind_text(kind));
-        char *copy = realloc(ev->text_inputs[i], len + 1);
-        if (!copy) {
-            fputs("pol: out of memory\n", stderr);
-            abort();
-        }
-        memcpy(copy, text, len);
-        copy[len] = 0;
-        ev->text_inputs[i] = copy;
+        char *copy = keep_text(ev, text, len);
         v->s = copy;
         v->t = PT_TEXT;
         return 0;
     }
     case PT_ENUM: {
-        const bc_enum *en = &p->enums[in->tref];
+        const bc_enum *en = &p->enums[tref];
         if (kind == SCV_STRING || kind == SCV_CSV)
             for (uint32_t m = 0; m < en->nmembers; m++)
                 if (strlen(en->members[m].name) == len && memcmp(en->members[m].name, text, len) == 0) {
@@ -401,6 +429,105 @@ int pol_eval_set_text(pol_eval *ev, uint32_t i, scv_kind kind, const char *text,
     default:
         return input_error(err, POL_E_INPUT, in->name, "input %s has an unsupported type", in->name);
     }
+}
+
+int pol_eval_set_text(pol_eval *ev, uint32_t i, scv_kind kind, const char *text, size_t len, pol_error *err)
+{
+    const bc_input *in = &ev->pol->prog->inputs[i];
+    return parse_into(ev, &ev->vm->inputs[i], in->name, (pol_type)in->type, in->tref, kind, text, len, err);
+}
+
+typedef struct list_ctx {
+    pol_eval *ev;
+    const char *name;
+    uint32_t tref;
+    vm_list *list;
+    pol_error *perr;
+} list_ctx;
+
+static int list_elem(void *vctx, int index, const char *elem, size_t elen, sc_error *serr)
+{
+    list_ctx *lc = vctx;
+    pol_eval *ev = lc->ev;
+    const bc_program *p = ev->pol->prog;
+    const bc_record *rt = &p->records[lc->tref];
+    char where[300];
+    snprintf(where, sizeof where, "%s[%d]", lc->name, index);
+    sc_record rec;
+    sc_record_init(&rec);
+    int rc = -1;
+    if (sc_parse_json_object(&rec, elem, elen, serr) != 0) {
+        input_error(lc->perr, POL_E_INPUT, where, "%s: %s", where, serr->msg);
+        goto out;
+    }
+    vm_val *fields = vm_heap_vals(&ev->vm->heap, rt->nfields ? rt->nfields : 1);
+    if (!fields) {
+        input_error(lc->perr, POL_E_INPUT, where, "%s: the scenario is too large", where);
+        goto out;
+    }
+    for (int f = 0; f < rec.count; f++) {
+        const sc_field *fld = &rec.fields[f];
+        uint32_t k = 0;
+        while (k < rt->nfields && !(strlen(rt->fields[k].name) == fld->name_len && !memcmp(rt->fields[k].name, fld->name, fld->name_len)))
+            k++;
+        char fname[200];
+        shorten(fld->name, fld->name_len, fname, sizeof fname);
+        if (k == rt->nfields) {
+            input_error(lc->perr, POL_E_INPUT, where, "%s: unknown field \"%s\" (a %s has: %s%s)", where, fname, rt->name,
+                        rt->nfields ? rt->fields[0].name : "", rt->nfields > 1 ? ", ..." : "");
+            goto out;
+        }
+        char what[520];
+        snprintf(what, sizeof what, "%s.%s", where, fname);
+        if (parse_into(ev, &fields[k], what, (pol_type)rt->fields[k].type, rt->fields[k].tref, fld->kind, fld->text, fld->len,
+                       lc->perr) != 0)
+            goto out;
+    }
+    for (uint32_t k = 0; k < rt->nfields; k++)
+        if (fields[k].t == PT_VOID) {
+            input_error(lc->perr, POL_E_INPUT, where, "%s: field %s is missing", where, rt->fields[k].name);
+            goto out;
+        }
+    vm_val recv;
+    memset(&recv, 0, sizeof recv);
+    recv.t = PT_RECORD;
+    recv.tref = lc->tref;
+    recv.ref = fields;
+    if (!vm_list_append(&ev->vm->heap, lc->list, &recv)) {
+        input_error(lc->perr, POL_E_INPUT, where, "%s: the scenario is too large", where);
+        goto out;
+    }
+    rc = 0;
+out:
+    sc_record_clear(&rec);
+    if (rc != 0) { /* the full message is in lc->perr; the reader's copy may be shorter */
+        size_t n = strlen(lc->perr->msg);
+        if (n >= sizeof serr->msg)
+            n = sizeof serr->msg - 1;
+        memcpy(serr->msg, lc->perr->msg, n);
+        serr->msg[n] = 0;
+    }
+    return rc;
+}
+
+static int parse_list(pol_eval *ev, vm_val *v, const char *name, uint32_t tref, const char *text, size_t len, pol_error *err)
+{
+    vm_list *l = vm_heap_list(&ev->vm->heap);
+    if (!l)
+        return input_error(err, POL_E_INPUT, name, "input %s: the scenario is too large", name);
+    list_ctx lc = {ev, name, tref, l, err};
+    sc_error serr;
+    memset(&serr, 0, sizeof serr);
+    err->msg[0] = 0;
+    if (sc_json_array_each(text, len, list_elem, &lc, &serr) != 0) {
+        if (!err->msg[0])
+            input_error(err, POL_E_INPUT, name, "input %s: %s", name, serr.msg);
+        return -1;
+    }
+    v->t = PT_LIST;
+    v->tref = tref;
+    v->ref = l;
+    return 0;
 }
 
 int pol_eval_set_record(pol_eval *ev, const sc_record *rec, bool allow_extra, pol_error *err)
@@ -500,9 +627,21 @@ int pol_eval_run(pol_eval *ev, pol_error *err)
         }
         const vm_val *v = &ev->vm->rules[r];
         if (pass == 0) {
+            int64_t failing = 0;
             if (v->t == PT_BOOL && v->i)
                 continue;
+            if (v->t == PT_INT && dec_to_i64(&v->d, &failing) && failing == 0)
+                continue;
             const bc_rule *ru = &p->rules[r];
+            if (v->t == PT_INT) { /* all(p in list: cond): the first element that fails */
+                err->status = POL_E_BOUND;
+                snprintf(err->field, sizeof err->field, "%s", ru->name);
+                err->pos = ru->pos;
+                snprintf(err->msg, sizeof err->msg, "requirement %s is not met by element [%lld] of the list: %s%s%s%s%s%s",
+                         ru->name, (long long)failing - 1, ru->formula ? ru->formula : "", ru->cite ? " [" : "",
+                         ru->cite ? ru->cite : "", ru->cite ? "]" : "", ru->doc ? "; " : "", ru->doc ? ru->doc : "");
+                return -1;
+            }
             err->status = POL_E_BOUND;
             snprintf(err->field, sizeof err->field, "%s", ru->name);
             err->pos = ru->pos;
@@ -537,6 +676,15 @@ const vm_val *pol_eval_value(const pol_eval *ev, uint32_t r)
 /* vm_value_text, with enumeration members by name. */
 static bool value_text(const bc_program *p, const vm_val *v, uint32_t tref, int places, char *buf, size_t cap)
 {
+    if (v->t == PT_LIST) {
+        snprintf(buf, cap, "[%u %s records]", v->ref ? ((const vm_list *)v->ref)->n : 0,
+                 v->tref < p->nrecords ? p->records[v->tref].name : "?");
+        return true;
+    }
+    if (v->t == PT_RECORD) {
+        snprintf(buf, cap, "%s(...)", v->tref < p->nrecords ? p->records[v->tref].name : "?");
+        return true;
+    }
     if (v->t == PT_ENUM) {
         snprintf(buf, cap, "%s", bc_member_name(p, tref, v->i));
         return true;
@@ -555,8 +703,52 @@ bool pol_eval_value_text(const pol_eval *ev, uint32_t r, char *buf, size_t cap)
     return value_text(ev->pol->prog, v, ru->tref, ru->places, buf, cap);
 }
 
+/* A value as JSON: numbers, dates and names as strings, booleans bare,
+ * records as objects, lists as arrays. */
+static void val_json(const bc_program *p, const vm_val *v, uint32_t tref, int places, sc_buf *out)
+{
+    char buf[1200];
+    if (v->t == PT_LIST && v->ref) {
+        const vm_list *l = v->ref;
+        sc_buf_putc(out, '[');
+        for (uint32_t i = 0; i < l->n; i++) {
+            if (i)
+                sc_buf_putc(out, ',');
+            val_json(p, &l->items[i], tref, places, out);
+        }
+        sc_buf_putc(out, ']');
+        return;
+    }
+    if (v->t == PT_RECORD && v->ref && v->tref < p->nrecords) {
+        const bc_record *rt = &p->records[v->tref];
+        const vm_val *fields = v->ref;
+        sc_buf_putc(out, '{');
+        for (uint32_t k = 0; k < rt->nfields; k++) {
+            if (k)
+                sc_buf_putc(out, ',');
+            sc_buf_json_string(out, rt->fields[k].name, strlen(rt->fields[k].name));
+            sc_buf_putc(out, ':');
+            val_json(p, &fields[k], rt->fields[k].tref, rt->fields[k].type == PT_MONEY ? 2 : 0, out);
+        }
+        sc_buf_putc(out, '}');
+        return;
+    }
+    bool ok = value_text(p, v, tref, places, buf, sizeof buf);
+    if (ok && v->t == PT_BOOL)
+        sc_buf_puts(out, buf);
+    else if (ok)
+        sc_buf_json_string(out, buf, strlen(buf));
+    else
+        sc_buf_puts(out, "null");
+}
+
 static void value_json(const pol_eval *ev, uint32_t r, sc_buf *out)
 {
+    const vm_val *v0 = pol_eval_value(ev, r);
+    if (v0 && (v0->t == PT_LIST || v0->t == PT_RECORD)) {
+        val_json(ev->pol->prog, v0, ev->pol->prog->rules[r].tref, ev->pol->prog->rules[r].places, out);
+        return;
+    }
     char buf[1200];
     const vm_val *v = pol_eval_value(ev, r);
     bool ok = pol_eval_value_text(ev, r, buf, sizeof buf);

@@ -244,11 +244,9 @@ typedef struct worker {
     bool started;
 } worker;
 
-/* Room for `extra` more bytes in b (which then still has room for a NUL). */
-static void out_reserve(sc_buf *b, size_t extra)
+/* Grows b to hold `extra` more bytes (and a NUL). */
+static __attribute__((noinline)) void out_grow(sc_buf *b, size_t extra)
 {
-    if (b->cap - b->len > extra)
-        return;
     size_t cap = b->cap ? b->cap : 4096;
     while (cap - b->len <= extra)
         cap *= 2;
@@ -261,6 +259,13 @@ static void out_reserve(sc_buf *b, size_t extra)
     b->cap = cap;
 }
 
+/* Room for `extra` more bytes in b (which then still has room for a NUL). */
+static inline void out_reserve(sc_buf *b, size_t extra)
+{
+    if (__builtin_expect(b->cap - b->len <= extra, 0))
+        out_grow(b, extra);
+}
+
 /* Appends without the NUL that sc_buf_put keeps; out_reserve() first. */
 static inline void out_mem(sc_buf *b, const char *s, size_t n)
 {
@@ -268,17 +273,24 @@ static inline void out_mem(sc_buf *b, const char *s, size_t n)
     b->len += n;
 }
 
-static void out_long(sc_buf *b, long v)
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+static inline void out_long(sc_buf *b, long v)
 {
     char tmp[24], *e = tmp + sizeof tmp, *q = e;
     unsigned long m = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-    do {
-        *--q = (char)('0' + (int)(m % 10));
-        m /= 10;
-    } while (m);
+    while (m >= 10) { /* two digits per division */
+        memcpy(q -= 2, digit_pairs + 2 * (m % 100), 2);
+        m /= 100;
+    }
+    if (m || q == e)
+        *--q = (char)('0' + (int)m);
     if (v < 0)
         *--q = '-';
-    out_reserve(b, (size_t)(e - q));
+    out_reserve(b, sizeof tmp);
     out_mem(b, q, (size_t)(e - q));
 }
 

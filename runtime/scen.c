@@ -636,14 +636,16 @@ static int scan_string(const jctx *j, size_t i, size_t *after, bool *esc)
                 return seterr(j->err, i, "NUL byte in the record");
             return seterr(j->err, i, "unescaped control character 0x%02x in string", c);
         }
-        size_t k = utf8_quick(s + i, n - i);
-        if (!k) {
-            const char *why = "";
-            k = utf8_seq(s + i, n - i, &why);
-            if (!k)
-                return seterr(j->err, i, "invalid UTF-8 byte 0x%02x%s", c, why);
-        }
-        i += k;
+        do { /* a run of non-ASCII characters (Chinese keys are all of them) */
+            size_t k = utf8_quick(s + i, n - i);
+            if (!k) {
+                const char *why = "";
+                k = utf8_seq(s + i, n - i, &why);
+                if (!k)
+                    return seterr(j->err, i, "invalid UTF-8 byte 0x%02x%s", s[i], why);
+            }
+            i += k;
+        } while (i < n && s[i] >= 0x80);
     }
 }
 

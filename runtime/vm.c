@@ -25,6 +25,82 @@ static void *xcalloc(size_t n, size_t size)
     return p;
 }
 
+/* ---- the scenario heap ---- */
+struct vm_heap_block {
+    struct vm_heap_block *next;
+    size_t nvals;
+    vm_list list;
+    vm_val vals[];
+};
+
+#define VM_HEAP_DEFAULT_LIMIT ((size_t)256 << 20)
+
+static struct vm_heap_block *heap_block(vm_heap *h, size_t nvals)
+{
+    size_t limit = h->limit ? h->limit : VM_HEAP_DEFAULT_LIMIT;
+    if (nvals > limit / sizeof(vm_val))
+        return NULL;
+    size_t bytes = sizeof(struct vm_heap_block) + nvals * sizeof(vm_val);
+    if (h->bytes + bytes > limit)
+        return NULL;
+    struct vm_heap_block *b = calloc(1, bytes);
+    if (!b) {
+        fputs("pol: out of memory\n", stderr);
+        abort();
+    }
+    b->nvals = nvals;
+    for (size_t i = 0; i < nvals; i++)
+        dec_init(&b->vals[i].d);
+    b->next = h->blocks;
+    h->blocks = b;
+    h->bytes += bytes;
+    return b;
+}
+
+vm_val *vm_heap_vals(vm_heap *h, size_t n)
+{
+    struct vm_heap_block *b = heap_block(h, n);
+    return b ? b->vals : NULL;
+}
+
+vm_list *vm_heap_list(vm_heap *h)
+{
+    struct vm_heap_block *b = heap_block(h, 0);
+    return b ? &b->list : NULL;
+}
+
+static void heap_free(vm_heap *h)
+{
+    struct vm_heap_block *b = h->blocks;
+    while (b) {
+        struct vm_heap_block *n = b->next;
+        for (size_t i = 0; i < b->nvals; i++)
+            dec_clear(&b->vals[i].d);
+        free(b);
+        b = n;
+    }
+    h->blocks = NULL;
+    h->bytes = 0;
+}
+
+bool vm_list_append(vm_heap *h, vm_list *l, const vm_val *v)
+{
+    if (l->n == l->cap) {
+        uint32_t nc = l->cap ? l->cap * 2 : 8;
+        if (nc < l->cap)
+            return false;
+        vm_val *items = vm_heap_vals(h, nc);
+        if (!items)
+            return false;
+        for (uint32_t i = 0; i < l->n; i++)
+            vm_copy_val(&items[i], &l->items[i]);
+        l->items = items;
+        l->cap = nc;
+    }
+    vm_copy_val(&l->items[l->n++], v);
+    return true;
+}
+
 vm_state *vm_new(const bc_program *p)
 {
     vm_state *s = xcalloc(1, sizeof *s);
@@ -66,6 +142,7 @@ void vm_free(vm_state *s)
     free(s->stack);
     free(s->frames);
     free(s->log);
+    heap_free(&s->heap);
     free(s);
 }
 
@@ -76,6 +153,7 @@ void vm_reset(vm_state *s)
     memset(s->rstate, 0, s->p->nrules);
     for (uint32_t i = 0; i < s->p->nlocals; i++)
         s->locals[i].t = PT_VOID;
+    heap_free(&s->heap);
     s->nlog = 0;
     s->steps = 0;
 }
@@ -104,8 +182,12 @@ static void copy_val(vm_val *dst, const vm_val *src)
     else {
         dst->i = src->i;
         dst->s = src->s;
+        dst->ref = src->ref;   /* records and lists are immutable: share them */
+        dst->tref = src->tref;
     }
 }
+
+void vm_copy_val(vm_val *dst, const vm_val *src) { copy_val(dst, src); }
 
 bool vm_equal_const(const vm_val *v, const bc_const *k)
 {
@@ -186,6 +268,8 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
     const uint32_t *code = p->code;
     if (r >= p->nrules)
         return fail(s, err, BC_NONE, 0, "no rule %u", r);
+    if (p->rules[r].nargs)
+        return fail(s, err, r, p->rules[r].entry, "%s is a function; it is evaluated only when called", p->rules[r].name);
     if (s->rstate[r] == VM_DONE)
         return 0;
 
@@ -287,22 +371,131 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             break;
         }
         case OP_RET: {
-            vm_val *v = --sp;
-            copy_val(&s->rules[cur], v);
-            s->rstate[cur] = VM_DONE;
+            /* the value is the only one on the callee's stack, at `base` */
+            --sp;
+            if (p->rules[cur].nargs) {
+                s->rstate[cur] = VM_UNSET; /* functions are not memoised */
+            } else {
+                copy_val(&s->rules[cur], sp);
+                s->rstate[cur] = VM_DONE;
+            }
             if (nframes == 0)
                 return 0;
             nframes--;
-            uint32_t done = cur;
             pc = s->frames[3 * nframes];
             cur = s->frames[3 * nframes + 1];
-            sp = base; /* the callee's stack is empty: its value goes where it began */
+            sp = base + 1; /* the value stays where the callee's stack began */
             base = s->stack + s->frames[3 * nframes + 2];
-            copy_val(sp++, &s->rules[done]);
+            break;
+        }
+        case OP_CALL: {
+            uint32_t ri = code[pc + 1], n = code[pc + 2];
+            if (s->rstate[ri] == VM_BUSY)
+                return fail(s, err, cur, pc, "function %s calls itself", p->rules[ri].name);
+            if ((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || nframes >= p->nrules)
+                return fail(s, err, cur, pc, "rules nested too deeply");
+            sp -= n;
+            for (uint32_t k = 0; k < n; k++)
+                copy_val(&s->locals[p->rules[ri].local_base + k], &sp[k]);
+            s->frames[3 * nframes] = pc + 3;
+            s->frames[3 * nframes + 1] = cur;
+            s->frames[3 * nframes + 2] = (uint32_t)(base - s->stack);
+            nframes++;
+            s->rstate[ri] = VM_BUSY;
+            cur = ri;
+            pc = p->rules[ri].entry;
+            base = sp;
+            break;
+        }
+        case OP_RFIELD: {
+            vm_val *a = sp - 1;
+            uint32_t g = code[pc + 1], f = code[pc + 2];
+            if (a->t != PT_RECORD || a->tref != g || !a->ref)
+                return fail(s, err, cur, pc, "expected a %s record, found a %s", p->records[g].name, class_name(a->t));
+            const vm_val *fields = a->ref;
+            vm_val tmp;
+            tmp.t = PT_VOID;
+            dec_init(&tmp.d);
+            copy_val(&tmp, &fields[f]);
+            copy_val(a, &tmp);
+            dec_clear(&tmp.d);
+            if (a->t == PT_VOID)
+                return fail(s, err, cur, pc, "field %s.%s has no value", p->records[g].name, p->records[g].fields[f].name);
+            pc += 3;
+            break;
+        }
+        case OP_MKREC: {
+            uint32_t g = code[pc + 1], n = p->records[g].nfields;
+            vm_val *rec = vm_heap_vals(&s->heap, n ? n : 1);
+            if (!rec)
+                return fail(s, err, cur, pc, "the scenario needs more memory than allowed");
+            sp -= n;
+            for (uint32_t k = 0; k < n; k++)
+                copy_val(&rec[k], &sp[k]);
+            sp->t = PT_RECORD;
+            sp->tref = g;
+            sp->ref = rec;
+            sp++;
+            pc += 2;
+            break;
+        }
+        case OP_LISTNEW: {
+            vm_list *l = vm_heap_list(&s->heap);
+            if (!l)
+                return fail(s, err, cur, pc, "the scenario needs more memory than allowed");
+            sp->t = PT_LIST;
+            sp->tref = code[pc + 1];
+            sp->ref = l;
+            sp++;
+            pc += 2;
+            break;
+        }
+        case OP_APPEND: {
+            vm_val *v = --sp, *l = sp - 1;
+            if (l->t != PT_LIST || !l->ref)
+                return fail(s, err, cur, pc, "expected a list, found a %s", class_name(l->t));
+            if (v->t != PT_RECORD || v->tref != l->tref)
+                return fail(s, err, cur, pc, "a list of %s holds only %s records", p->records[l->tref].name, p->records[l->tref].name);
+            if (!vm_list_append(&s->heap, l->ref, v))
+                return fail(s, err, cur, pc, "the scenario needs more memory than allowed");
+            pc += 1;
+            break;
+        }
+        case OP_LEN: {
+            vm_val *a = sp - 1;
+            if (a->t != PT_LIST || !a->ref)
+                return fail(s, err, cur, pc, "expected a list, found a %s", class_name(a->t));
+            uint32_t n = ((const vm_list *)a->ref)->n;
+            a->t = PT_INT;
+            dec_set_i64(&a->d, n);
+            pc += 1;
+            break;
+        }
+        case OP_AT: {
+            vm_val *b = --sp, *a = sp - 1;
+            int64_t i;
+            if (a->t != PT_LIST || !a->ref)
+                return fail(s, err, cur, pc, "expected a list, found a %s", class_name(a->t));
+            const vm_list *l = a->ref;
+            if (!pol_type_numeric((pol_type)b->t) || !dec_to_i64(&b->d, &i) || i < 0 || i >= (int64_t)l->n)
+                return fail(s, err, cur, pc, "no element at that position of a list of %u", l->n);
+            vm_val tmp;
+            tmp.t = PT_VOID;
+            dec_init(&tmp.d);
+            copy_val(&tmp, &l->items[i]);
+            copy_val(a, &tmp);
+            dec_clear(&tmp.d);
+            pc += 1;
             break;
         }
         case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MIN: case OP_MAX: {
             vm_val *b = --sp, *a = sp - 1;
+            if ((op == OP_MIN || op == OP_MAX) && a->t == b->t && (a->t == PT_DATE || a->t == PT_MONTH)) {
+                if (op == OP_MIN ? b->i < a->i : b->i > a->i)
+                    a->i = b->i;
+                pc += 1;
+                break;
+            }
             if ((a->t == PT_DATE || a->t == PT_MONTH) && (op == OP_ADD || op == OP_SUB)) {
                 /* date ± days, month ± months, date - date, month - month */
                 int64_t delta;

@@ -23,7 +23,28 @@ typedef struct vm_val {
     int32_t i;   /* BOOL, DATE, MONTH                                        */
     dec_t d;     /* numeric                                                  */
     const char *s; /* TEXT (borrowed from the program or the state)          */
+    uint32_t tref; /* RECORD/LIST: the record type                            */
+    void *ref;     /* RECORD: vm_val[nfields]; LIST: vm_list*; owned by an arena */
 } vm_val;
+
+typedef struct vm_list {
+    uint32_t n, cap;
+    vm_val *items;   /* records (PT_RECORD values)                           */
+} vm_list;
+
+/* Memory for records and lists of one scenario: freed all at once by
+ * vm_reset (inputs' lists are built in it too, by runtime/pol.c). */
+typedef struct vm_heap {
+    struct vm_heap_block *blocks;
+    size_t bytes, limit;   /* limit: bytes one scenario may use (0: 256 MiB) */
+} vm_heap;
+
+/* Allocates n values (dec-initialised, VOID) in the heap; NULL past the limit. */
+vm_val *vm_heap_vals(vm_heap *h, size_t n);
+vm_list *vm_heap_list(vm_heap *h);
+/* Appends v (copied) to l; false past the limit. */
+bool vm_list_append(vm_heap *h, vm_list *l, const vm_val *v);
+void vm_copy_val(vm_val *dst, const vm_val *src);
 
 typedef struct vm_error {
     uint32_t rule;   /* rule being evaluated, or BC_NONE                     */
@@ -47,6 +68,7 @@ typedef struct vm_state {
     uint32_t stack_cap;
     uint32_t *frames;      /* return info for nested rule evaluation         */
     vm_val *locals;        /* p->nlocals slots: each rule's loop variables   */
+    vm_heap heap;          /* records and lists of the current scenario      */
     bool trace;
     vm_lookup *log;
     uint32_t nlog, logcap;

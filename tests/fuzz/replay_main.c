@@ -100,7 +100,8 @@ int main(int argc, char **argv)
             snprintf(names[nn++], len, "%s/%s", argv[i], e->d_name);
         }
         closedir(dir);
-        qsort(names, nn, sizeof *names, cmp_names);
+        if (nn > 1)
+            qsort(names, nn, sizeof *names, cmp_names);
         for (size_t k = 0; k < nn; k++) {
             struct stat fs;
             if (stat(names[k], &fs) == 0 && S_ISREG(fs.st_mode)) {

@@ -1,0 +1,366 @@
+#!/usr/bin/env python3
+"""Checks every example in pol's documentation, so that the docs cannot rot.
+
+Usage: check_docs.py BUILD_DIR [SOURCE_DIR] [--verbose] [--update] [DOC.md ...]
+
+BUILD_DIR holds the polc and polrun executables; SOURCE_DIR is the top of
+the repository (default: the current directory).  Without DOC arguments every
+docs/*.md file is read.
+
+What is checked, by the fenced code block's info string:
+
+  ```pol [file=NAME]
+      A complete policy.  `polc check` must exit 0 and print nothing (no
+      errors, no warnings).  If the policy declares tests, `polc test` must
+      pass too (or, with the attribute tests=fail, must exit 1).
+  ```pol-warning [file=NAME]
+      `polc check` must exit 0 and print exactly the next ```text block.
+  ```pol-error [file=NAME]
+      `polc check` must exit 65 and print exactly the next ```text block.
+  ```sh   whose first line starts with `$ build/polc` or `$ build/polrun`
+      A terminal transcript.  Each line starting with `$ ` is a command
+      (a line ending in a backslash continues it); the lines after it, up to
+      the next command, are its expected output, standard error and standard
+      output together.  Commands run with bash in a scratch copy of the
+      repository root: `build/` holds polc and polrun, `policies/` and
+      `docs/` are copies, and every policy block written with file=NAME in
+      the same document is there under NAME, so later commands can use it.
+
+Outputs are compared exactly, except that spaces at the ends of lines and
+empty lines at the very end are ignored (Markdown does not show them), and
+that `…` in an expected line stands for any text within that line (for
+timings).  Blocks with other info strings (text, json, plain sh listings
+without `$ `) are prose and are not run.
+
+Two more checks: the opcode table in docs/bytecode.md must be the one that
+runtime/opcodes.h generates (see --opcodes), and the man pages in docs/man
+must format without warnings when groff is installed.  Each of the language
+reference, the tutorial and the two manuals must hold at least one checked
+example.
+
+The last line printed is `N passed, M failed`; the exit status is 1 if any
+check failed.  --update rewrites the expected output of every failing
+diagnostics or transcript example with what the tools printed (review the
+diff: the tools may be wrong).  `check_docs.py --opcodes SOURCE_DIR` prints
+the opcode table.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+MUST_HAVE_EXAMPLES = ["language.md", "tutorial.md", "polc.md", "polrun.md"]
+FENCE = re.compile(r"^(\s{0,3})(```+)\s*(.*)$")
+TEST_DECL = re.compile(r"^\s*(test|测试)\s*[\"“]", re.M)
+
+
+def read_blocks(path):
+    """Yields (line_number, info, attributes, text, (first, end)) for every
+    fenced block; first..end are the 0-based indices of the body's lines."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    i = 0
+    while i < len(lines):
+        m = FENCE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        fence, info = m.group(2), m.group(3).strip()
+        start = i + 1
+        body = []
+        i += 1
+        while i < len(lines) and not (lines[i].strip().startswith(fence) and lines[i].strip().strip("`") == ""):
+            body.append(lines[i])
+            i += 1
+        span = (start, i)
+        i += 1
+        words = info.split()
+        kind = words[0] if words else ""
+        attrs = {}
+        for w in words[1:]:
+            if "=" in w:
+                k, v = w.split("=", 1)
+                attrs[k] = v
+        yield start, kind, attrs, "\n".join(body) + ("\n" if body else ""), span
+
+
+def normalise(text):
+    lines = [l.rstrip() for l in text.replace("\r\n", "\n").split("\n")]
+    while lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def line_matches(want, got):
+    if "…" not in want:
+        return want == got
+    pattern = "^" + ".*?".join(re.escape(p) for p in want.split("…")) + "$"
+    return re.match(pattern, got) is not None
+
+
+def same_output(want, got):
+    w, g = normalise(want), normalise(got)
+    return len(w) == len(g) and all(line_matches(a, b) for a, b in zip(w, g))
+
+
+def diff_text(want, got):
+    w, g = normalise(want), normalise(got)
+    out = []
+    for k in range(max(len(w), len(g))):
+        a = w[k] if k < len(w) else "<nothing>"
+        b = g[k] if k < len(g) else "<nothing>"
+        if k >= len(w) or k >= len(g) or not line_matches(a, b):
+            out.append(f"      line {k + 1}:\n        expected: {a}\n        got:      {b}")
+            if len(out) >= 8:
+                out.append("      ...")
+                break
+    return "\n".join(out)
+
+
+def run(argv, cwd, shell=False):
+    env = dict(os.environ)
+    env.setdefault("LC_ALL", "C.UTF-8")
+    env.pop("NO_COLOR", None)
+    p = subprocess.run(argv, cwd=cwd, shell=shell, executable="/bin/bash" if shell else None,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120, env=env)
+    return p.returncode, p.stdout.decode("utf-8", "replace")
+
+
+class Checker:
+    def __init__(self, build, source, verbose, update):
+        self.build = os.path.abspath(build)
+        self.source = os.path.abspath(source)
+        self.verbose = verbose
+        self.update = update
+        self.edits = []  # (first, end, new lines) of the document being checked
+        self.passed = 0
+        self.failed = 0
+
+    def ok(self, where, what):
+        self.passed += 1
+        if self.verbose:
+            print(f"ok    {where}: {what}")
+
+    def fail(self, where, what, detail=""):
+        self.failed += 1
+        print(f"FAIL  {where}: {what}")
+        if detail:
+            print(detail.rstrip("\n"))
+
+    def scratch(self):
+        d = tempfile.mkdtemp(prefix="pol-docs-")
+        os.mkdir(os.path.join(d, "build"))
+        for tool in ("polc", "polrun"):
+            os.symlink(os.path.join(self.build, tool), os.path.join(d, "build", tool))
+        for sub in ("policies", "docs"):
+            src = os.path.join(self.source, sub)
+            if os.path.isdir(src):
+                shutil.copytree(src, os.path.join(d, sub), ignore=shutil.ignore_patterns("*.polc", "man"))
+        return d
+
+    def polc(self, cmd, name, cwd):
+        return run([os.path.join(self.build, "polc"), cmd, name, "--no-color"], cwd)
+
+    def check_policy(self, where, kind, attrs, text, expected, scratch):
+        """expected: (text, span) of the ```text block that follows, or None."""
+        name = attrs.get("file", "example.pol")
+        if "/" in name or not name.endswith(".pol"):
+            self.fail(where, f"file={name}: give a plain file name ending in .pol")
+            return
+        cwd = scratch if "file" in attrs else tempfile.mkdtemp(prefix="pol-docs-ex-")
+        with open(os.path.join(cwd, name), "w", encoding="utf-8") as f:
+            f.write(text)
+        code, out = self.polc("check", name, cwd)
+        if kind == "pol":
+            if code != 0 or out.strip():
+                self.fail(where, f"policy {name} should check cleanly (exit {code})", indent(out))
+                return
+            if TEST_DECL.search(text):
+                tcode, tout = self.polc("test", name, cwd)
+                want = 1 if attrs.get("tests") == "fail" else 0
+                if tcode != want:
+                    self.fail(where, f"polc test {name}: exit {tcode}, expected {want}", indent(tout))
+                    return
+            self.ok(where, f"policy {name}")
+            return
+        want_code = 65 if kind == "pol-error" else 0
+        if expected is None:
+            self.fail(where, f"a {kind} block must be followed by a ```text block with the diagnostics")
+            return
+        if code != want_code:
+            self.fail(where, f"polc check {name}: exit {code}, expected {want_code}", indent(out))
+            return
+        if not same_output(expected[0], out):
+            self.fail(where, f"diagnostics of {name} differ", diff_text(expected[0], out))
+            if self.update:
+                self.edits.append((expected[1][0], expected[1][1], normalise(out)))
+            return
+        self.ok(where, f"{kind} {name}")
+
+    def check_transcript(self, where, text, span, scratch):
+        cmds = []  # (command lines, expected output)
+        cur, expect, cont = None, [], False
+        for line in text.split("\n"):
+            if cont:
+                cur.append(line)
+                cont = line.endswith("\\")
+                continue
+            if line.startswith("$ "):
+                if cur is not None:
+                    cmds.append((cur, "\n".join(expect)))
+                cur, expect = [line], []
+                cont = line.endswith("\\")
+            elif cur is not None:
+                expect.append(line)
+        if cur is not None:
+            cmds.append((cur, "\n".join(expect)))
+        bad = False
+        new = []
+        for lines, want in cmds:
+            cmd = "\n".join(lines)[2:]
+            code, out = run(cmd, scratch, shell=True)
+            new += lines
+            if same_output(want, out):
+                new += normalise(want)
+            else:
+                new += normalise(out)
+                if not bad:
+                    self.fail(where, f"$ {cmd}", diff_text(want, out))
+                bad = True
+        if bad:
+            if self.update:
+                self.edits.append((span[0], span[1], new))
+            return
+        self.ok(where, f"$ {cmds[0][0][0][2:]}" + (f" (+{len(cmds) - 1} more)" if len(cmds) > 1 else ""))
+
+    def check_doc(self, path):
+        rel = os.path.relpath(path, self.source)
+        blocks = list(read_blocks(path))
+        scratch = self.scratch()
+        self.edits = []
+        checked = 0
+        try:
+            for k, (line, kind, attrs, text, span) in enumerate(blocks):
+                where = f"{rel}:{line}"
+                if kind in ("pol", "pol-error", "pol-warning"):
+                    expected = None
+                    if kind != "pol" and k + 1 < len(blocks) and blocks[k + 1][1] == "text":
+                        expected = (blocks[k + 1][3], blocks[k + 1][4])
+                    self.check_policy(where, kind, attrs, text, expected, scratch)
+                    checked += 1
+                elif kind == "sh" and re.match(r"\$ build/pol(c|run)\b", text.lstrip("\n")):
+                    self.check_transcript(where, text, span, scratch)
+                    checked += 1
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        if self.edits:
+            with open(path, encoding="utf-8") as f:
+                lines = f.read().split("\n")
+            for first, end, new in sorted(self.edits, reverse=True):
+                lines[first:end] = new
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("\n".join(lines))
+            print(f"updated {rel}: {len(self.edits)} example(s); review the diff")
+        return checked
+
+
+def indent(text):
+    return "      " + text.rstrip("\n").replace("\n", "\n      ")
+
+
+def opcode_table(source):
+    """The opcode table of docs/bytecode.md, generated from runtime/opcodes.h."""
+    with open(os.path.join(source, "runtime", "opcodes.h"), encoding="utf-8") as f:
+        text = f.read()
+    kinds = {"K": "constant", "I": "input", "P": "parameter", "R": "rule", "T": "jump target",
+             "N": "places (signed)", "M": "rounding mode", "E": "enumeration", "F": "field", "L": "local slot"}
+    rows = ["| # | opcode | operands | pops | pushes | what it does |", "| --- | --- | --- | --- | --- | --- |"]
+    n = 0
+    for m in re.finditer(r'OP\(\s*(\w+)\s*,\s*"(\w*)"\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*"((?:[^"\\]|\\.)*)"\s*\)', text):
+        name, ops, pops, pushes, doc = m.groups()
+        operands = ", ".join(f"{c} ({kinds.get(c, '?')})" for c in ops) or "none"
+        desc = doc[len(" ".join(ops)):].strip() if ops else doc.strip()
+        desc = desc.replace("|", "\\|")
+        rows.append(f"| {n} | `{name}` | {operands} | {pops} | {pushes} | {desc} |")
+        n += 1
+    return "\n".join(rows) + "\n"
+
+
+def check_opcodes(c, source):
+    path = os.path.join(source, "docs", "bytecode.md")
+    if not os.path.exists(path):
+        c.fail("docs/bytecode.md", "missing")
+        return
+    with open(path, encoding="utf-8") as f:
+        doc = f.read()
+    m = re.search(r"<!-- opcodes begin.*?-->\n(.*?)<!-- opcodes end -->", doc, re.S)
+    if not m:
+        c.fail("docs/bytecode.md", "no <!-- opcodes begin --> ... <!-- opcodes end --> table")
+        return
+    want = opcode_table(source)
+    if m.group(1).strip() != want.strip():
+        c.fail("docs/bytecode.md", "the opcode table differs from runtime/opcodes.h "
+               "(regenerate it with: python3 tests/docs/check_docs.py --opcodes .)", diff_text(want, m.group(1)))
+    else:
+        c.ok("docs/bytecode.md", "opcode table matches runtime/opcodes.h")
+
+
+def check_man(c, source):
+    groff = shutil.which("groff")
+    for page in ("polc.1", "polrun.1"):
+        path = os.path.join(source, "docs", "man", page)
+        where = f"docs/man/{page}"
+        if not os.path.exists(path):
+            c.fail(where, "missing")
+            continue
+        if not groff:
+            print(f"skip  {where}: groff is not installed")
+            continue
+        p = subprocess.run([groff, "-man", "-Tutf8", "-ww", "-z", path], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        err = p.stderr.decode("utf-8", "replace")
+        if p.returncode != 0 or err.strip():
+            c.fail(where, "groff reports problems", "      " + err.replace("\n", "\n      "))
+        else:
+            c.ok(where, "formats without warnings")
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[1] == "--opcodes":
+        sys.stdout.write(opcode_table(argv[2] if len(argv) > 2 else "."))
+        return 0
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    verbose = "--verbose" in argv
+    update = "--update" in argv
+    if not args:
+        print(__doc__)
+        return 64
+    build = args[0]
+    source = args[1] if len(args) > 1 and os.path.isdir(args[1]) else "."
+    docs = [a for a in args[1:] if a.endswith(".md")]
+    full = not docs
+    for tool in ("polc", "polrun"):
+        if not os.access(os.path.join(build, tool), os.X_OK):
+            print(f"check_docs: {os.path.join(build, tool)} is not an executable")
+            return 64
+    c = Checker(build, source, verbose, update)
+    if not docs:
+        docdir = os.path.join(source, "docs")
+        docs = sorted(os.path.join(docdir, f) for f in os.listdir(docdir) if f.endswith(".md"))
+    counts = {}
+    for d in docs:
+        counts[os.path.basename(d)] = c.check_doc(os.path.abspath(d))
+    if full:  # every doc: the required examples and the extra checks
+        for name in MUST_HAVE_EXAMPLES:
+            if counts.get(name, 0) == 0:
+                c.fail(f"docs/{name}", "has no checked example")
+        check_opcodes(c, source)
+        check_man(c, source)
+    print(f"{c.passed} passed, {c.failed} failed")
+    return 1 if c.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
