@@ -44,6 +44,7 @@ typedef enum {
     EX_BINARY,   /* op: BO_*; a, b                                         */
     EX_IF,       /* if a then b else c                                     */
     EX_FIELD,    /* a.text: a field of an enum value, or Enum.Member       */
+    EX_LIST,     /* [args...]: a list of records                          */
     EX_AGG       /* text(var in a..b where f: c) or text(var in list ...: c):
                     sum count min max any all list first                 */
 } ex_kind;

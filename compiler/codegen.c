@@ -10,6 +10,7 @@ typedef struct gen {
     bc_program *p;
     const src_file *f;
     const chk_result *r;
+    uint32_t list_tref_hint; /* record type of an empty [] */
     uint32_t code_cap, const_cap, line_cap;
     bc_pos last_pos;
 } gen;
@@ -416,6 +417,14 @@ static void gen_expr(gen *g, const ast_expr *e)
     case EX_AGG:
         gen_agg(g, e);
         return;
+    case EX_LIST:
+        emit_op(g, OP_LISTNEW, e->sp);
+        emit_word(g, e->tref != UINT32_MAX ? e->tref : g->list_tref_hint);
+        for (int i = 0; i < e->nargs; i++) {
+            gen_expr(g, e->args[i]);
+            emit_op(g, OP_APPEND, e->args[i]->sp);
+        }
+        return;
     case EX_INDEX:
         if (e->sym != SYM_PARAM) { /* list[i] */
             gen_expr(g, e->a);
@@ -446,9 +455,9 @@ static void gen_expr(gen *g, const ast_expr *e)
             emit_word(g, e->index);
             return;
         }
-        if (e->fn == FN_LENGTH) {
+        if (e->fn == FN_LENGTH || e->fn == FN_TEXT) {
             gen_expr(g, e->args[0]);
-            emit_op(g, OP_LEN, e->sp);
+            emit_op(g, e->fn == FN_LENGTH ? OP_LEN : OP_TOTEXT, e->sp);
             return;
         }
         if (e->fn == FN_ROUND) {
@@ -679,8 +688,12 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
                                               xstrdup_opt(v->an.cite ? v->an.cite : d->an.cite), pos_of(g, v->sp)};
         }
     }
+    uint32_t nhidden = 0; /* tests' list inputs become hidden rules after the others */
+    for (uint32_t i = 0; i < r->ntests; i++)
+        for (const ast_item *it = r->tests[i]->items; it; it = it->next)
+            nhidden += !it->expect && it->value->kind == EX_LIST;
     p->nrules = r->nrules;
-    p->rules = xrealloc(NULL, sizeof *p->rules * (r->nrules ? r->nrules : 1));
+    p->rules = xrealloc(NULL, sizeof *p->rules * (r->nrules + nhidden + 1));
     for (uint32_t i = 0; i < r->nrules; i++) {
         const ast_decl *d = r->rules[i];
         bc_rule *x = &p->rules[i];
@@ -735,14 +748,32 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
                         ty = (pol_type)r->rules[k]->type;
                     }
                 t->expect[ei++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp), it->stated,
-                                              it->cite ? text_const(g, it->cite) : BC_NONE};
+                                              it->cite ? text_const(g, it->cite) : BC_NONE, BC_NONE};
             } else {
                 for (uint32_t k = 0; k < r->ninputs; k++)
                     if (strcmp(r->inputs[k]->name, it->name) == 0) {
                         idx = k;
                         ty = (pol_type)r->inputs[k]->type;
                     }
-                t->given[gi++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp), 0, BC_NONE};
+                if (it->value->kind == EX_LIST) { /* built by a hidden rule */
+                    bc_rule *hr = &p->rules[p->nrules];
+                    memset(hr, 0, sizeof *hr);
+                    char nm[300];
+                    snprintf(nm, sizeof nm, "(test %u input %s)", i, it->name);
+                    hr->name = xstrdup_opt(nm);
+                    hr->type = PT_LIST;
+                    hr->tref = r->inputs[idx]->tref;
+                    hr->pos = pos_of(g, it->sp);
+                    hr->entry = p->ncode;
+                    g->list_tref_hint = hr->tref;
+                    gen_expr(g, it->value);
+                    emit_op(g, OP_RET, it->sp);
+                    emit_word(g, p->nrules);
+                    hr->end = p->ncode;
+                    t->given[gi++] = (bc_assign){idx, BC_NONE, pos_of(g, it->sp), 0, BC_NONE, p->nrules};
+                    p->nrules++;
+                } else
+                    t->given[gi++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp), 0, BC_NONE, BC_NONE};
             }
         }
     }

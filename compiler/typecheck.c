@@ -205,7 +205,7 @@ static const named builtins[] = {
     {"first_day", FN_FIRST_DAY}, {"月初", FN_FIRST_DAY},    {"last_day", FN_LAST_DAY},
     {"月末", FN_LAST_DAY},       {"add_months", FN_ADD_MONTHS}, {"加月", FN_ADD_MONTHS},
     {"months", FN_MONTHS},       {"月数", FN_MONTHS},       {"length", FN_LENGTH},
-    {"长度", FN_LENGTH},
+    {"长度", FN_LENGTH},         {"text", FN_TEXT},         {"文本", FN_TEXT},
 };
 static const named aggregates[] = {
     {"sum", FN_SUM},     {"合计", FN_SUM},  {"count", FN_COUNT}, {"计数", FN_COUNT},
@@ -498,6 +498,20 @@ static pol_type check_call(ctx *c, ast_expr *e)
         }
         e->lit = e->args[0]->lit;
         return numeric(t) ? t : PT_VOID;
+    }
+    if (fn == FN_TEXT) {
+        if (e->nargs != 1) {
+            ERR(e->sp, "arity", "text takes one value");
+            return PT_VOID;
+        }
+        pol_type t = check_expr(c, e->args[0]);
+        if (t == PT_VOID)
+            return PT_VOID;
+        if (t == PT_RECORD || t == PT_LIST || t == PT_ENUM) {
+            ERR(e->args[0]->sp, "type-mismatch", "text turns a number, date, month or boolean into text, not %s", tname(t));
+            return PT_VOID;
+        }
+        return PT_TEXT;
     }
     if (fn == FN_LENGTH) {
         if (e->nargs != 1) {
@@ -1009,6 +1023,27 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
         return t;
     }
     case EX_FIELD: return check_field(c, e);
+    case EX_LIST: {
+        e->tref = UINT32_MAX; /* [] fits any list */
+        bool bad = false;
+        for (int i = 0; i < e->nargs; i++) {
+            pol_type t = check_expr(c, e->args[i]);
+            if (t == PT_VOID) {
+                bad = true;
+                continue;
+            }
+            if (t != PT_RECORD) {
+                ERR(e->args[i]->sp, "type-mismatch", "lists hold records; found %s", tname(t));
+                bad = true;
+            } else if (e->tref == UINT32_MAX)
+                e->tref = e->args[i]->tref;
+            else if (e->args[i]->tref != e->tref) {
+                ERR(e->args[i]->sp, "type-mismatch", "all elements of a list are records of one type");
+                bad = true;
+            }
+        }
+        return bad ? PT_VOID : PT_LIST;
+    }
     case EX_AGG: return check_agg(c, e);
     }
     return PT_VOID;
@@ -1026,6 +1061,17 @@ static pol_type check_expr(ctx *c, ast_expr *e)
 /* A constant: a literal (possibly negated). */
 static bool is_constant(const ast_expr *e)
 {
+    if (e->kind == EX_LIST) { /* a list of records built from constants (tests' inputs) */
+        for (int i = 0; i < e->nargs; i++) {
+            const ast_expr *r = e->args[i];
+            if (r->kind != EX_CALL || !r->named)
+                return false;
+            for (int j = 0; j < r->nargs; j++)
+                if (!is_constant(r->args[j]))
+                    return false;
+        }
+        return true;
+    }
     if (e->kind == EX_FIELD && e->a->kind == EX_NAME)
         return true; /* an enumeration member, checked as an expression */
     if (e->kind == EX_UNARY && e->op == UO_NEG)
@@ -1045,6 +1091,8 @@ static void check_constant(ctx *c, ast_expr *e, pol_type want, const char *what)
         ERR(e->sp, "not-constant", "%s must be a value written out, not a formula", what);
     else if (t != PT_VOID && want != PT_VOID && !assignable(want, t, e->lit))
         ERR(e->sp, "type-mismatch", "%s should be %s, found %s", what, tname(want), tname(t));
+    else if (t == PT_LIST && want == PT_LIST && e->tref != c->want_tref && e->tref != UINT32_MAX)
+        ERR(e->sp, "type-mismatch", "%s should be a list of another record type", what);
     else if (t == PT_ENUM && want == PT_ENUM && e->tref != c->want_tref)
         ERR(e->sp, "type-mismatch", "%s should be a member of another enumeration", what);
     else if (want == PT_INT && e->kind == EX_NUM && strchr(e->text, '.'))

@@ -20,7 +20,7 @@ enum {
     FN_ADD_MONTHS, FN_MONTHS,
     /* aggregates over a range: name(v in a..b: body) */
     FN_SUM, FN_COUNT, FN_ANY, FN_ALL, FN_AGG_MIN, FN_AGG_MAX, FN_LIST, FN_FIRST,
-    FN_LENGTH
+    FN_LENGTH, FN_TEXT
 };
 
 typedef struct chk_result {

@@ -390,6 +390,12 @@ expr
         }
     }
   | '(' expr ')'          { $$ = $2; $$->sp = @$; }
+  | '[' args ']'          {
+        $$ = mk(ps, EX_LIST, @$);
+        int n = 0; for (arglist *l = $2; l; l = l->next) n++;
+        $$->nargs = n; $$->args = arena_alloc(ps->a, sizeof *$$->args * (size_t)(n ? n : 1));
+        for (arglist *l = $2; l; l = l->next) $$->args[--n] = l->e;
+    }
   | '-' expr %prec UMINUS { $$ = mk(ps, EX_UNARY, @$); $$->op = UO_NEG; $$->a = $2; }
   | KW_NOT expr           { $$ = mk(ps, EX_UNARY, @$); $$->op = UO_NOT; $$->a = $2; }
   | expr '+' expr         { $$ = bin(ps, BO_ADD, $1, $3, @2); }

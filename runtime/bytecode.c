@@ -200,18 +200,30 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
         const bc_const *c = &p->consts[i];
         w_u32(&w, c->type);
         if (pol_type_numeric((pol_type)c->type)) {
-            /* exact text; a long constant (a read file may hold up to
-             * DEC_MAX_BITS worth of digits) gets a buffer of its own */
+            /* exact text; a long constant gets a buffer of its own.  A read
+             * file may hold up to DEC_MAX_DIGITS digits times 10^DEC_MAX_SCALE:
+             * an integer longer than dec_parse accepts is written with its
+             * trailing zeros as an exponent, so that it reads back. */
             char small[256], *buf = small;
             int n = dec_format_exact(&c->num, small, sizeof small);
             if (n >= (int)sizeof small) {
                 buf = xmalloc((size_t)n + 1);
                 n = dec_format_exact(&c->num, buf, (size_t)n + 1);
             }
-            if (n < 0)
-                n = 0; /* not a finite decimal: never a constant */
-            buf[n] = 0;
-            w_str(&w, buf);
+            size_t m = n < 0 ? 0 : (size_t)n; /* n < 0: not a finite decimal, never a constant */
+            char expo[24] = "";
+            if (m > DEC_MAX_DIGITS && !memchr(buf, '.', m)) {
+                size_t z = 0;
+                while (z + 1 < m && buf[m - 1 - z] == '0')
+                    z++;
+                if (z > 0) {
+                    m -= z;
+                    snprintf(expo, sizeof expo, "e%zu", z);
+                }
+            }
+            w_u32(&w, (uint32_t)(m + strlen(expo)));
+            w_bytes(&w, buf, m);
+            w_bytes(&w, expo, strlen(expo));
             if (buf != small)
                 free(buf);
         } else if (c->type == PT_TEXT) {
@@ -318,6 +330,7 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
             w_u32(&w, t->given[j].index);
             w_u32(&w, t->given[j].k);
             w_pos(&w, t->given[j].pos);
+            w_u32(&w, t->given[j].rule);
         }
         w_u32(&w, t->nexpect);
         for (uint32_t j = 0; j < t->nexpect; j++) {
@@ -613,12 +626,13 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
         t->pos = r_pos(&r);
         t->expect_error = (uint8_t)r_u32(&r);
         t->error_k = r_u32(&r);
-        t->ngiven = r_count(&r, 16, "test input");
+        t->ngiven = r_count(&r, 20, "test input");
         t->given = xmalloc(sizeof *t->given * t->ngiven);
         for (uint32_t j = 0; j < t->ngiven && !r.bad; j++) {
             t->given[j].index = r_u32(&r);
             t->given[j].k = r_u32(&r);
             t->given[j].pos = r_pos(&r);
+            t->given[j].rule = r_u32(&r);
         }
         t->nexpect = r_count(&r, 24, "test expectation");
         t->expect = xmalloc(sizeof *t->expect * t->nexpect);
@@ -888,7 +902,9 @@ bool bc_verify(bc_program *p, char *err, size_t errlen)
     for (uint32_t i = 0; i < p->ntests; i++) {
         const bc_test *t = &p->tests[i];
         for (uint32_t j = 0; j < t->ngiven; j++)
-            if (t->given[j].index >= p->ninputs || t->given[j].k >= p->nconsts)
+            if (t->given[j].index >= p->ninputs ||
+                (t->given[j].rule == BC_NONE ? t->given[j].k >= p->nconsts
+                                             : t->given[j].rule >= p->nrules || p->rules[t->given[j].rule].nargs != 0))
                 return vfail(err, errlen, "test %u input out of range", i);
         for (uint32_t j = 0; j < t->nexpect; j++)
             if (t->expect[j].index >= p->nrules || t->expect[j].k >= p->nconsts || t->expect[j].stated > 1 ||

@@ -71,6 +71,7 @@
     OP(AT,       "",   2, 1, "       pop integer i, list l; push element i of l (from 0; error if out of range)") \
     OP(LISTNEW,  "G",  0, 1, "G      push an empty list of records of type G")               \
     OP(APPEND,   "",   2, 1, "       pop v, list l; push l with v appended")                 \
+    OP(TOTEXT,   "",   1, 1, "       pop a date, month, number or boolean; push it as text")  \
     OP(CALL,     "RN", 0, 1, "R N    pop N arguments into function R's first local slots; push R's result (pops: N)")
 
 typedef enum {

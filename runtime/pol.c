@@ -825,6 +825,10 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
 {
     const bc_program *p = ev->pol->prog;
     const bc_rule *ru = &p->rules[r];
+    if (depth > 100) { /* one C stack frame per level: a long chain of rules overflowed it */
+        sc_buf_printf(out, "%*s(rule %s and the rules it uses: nested more than 100 levels deep, not shown)\n", depth * 2, "", ru->name);
+        return;
+    }
     char val[1200];
     pol_eval_value_text(ev, r, val, sizeof val);
     sc_buf_printf(out, "%*s%s %s = %s", depth * 2, "", ru->is_output ? "output" : "rule", ru->name, val);
@@ -1069,8 +1073,25 @@ pol_test_report pol_run_tests(const pol_policy *pol, FILE *out, FILE *junit, boo
     for (uint32_t t = 0; t < p->ntests; t++) {
         const bc_test *ts = &p->tests[t];
         pol_eval_begin(ev);
-        for (uint32_t g = 0; g < ts->ngiven; g++)
-            vm_set_input_const(ev->vm, ts->given[g].index, &p->consts[ts->given[g].k]);
+        bool given_failed = false;
+        for (uint32_t g = 0; g < ts->ngiven; g++) {
+            if (ts->given[g].rule == BC_NONE) {
+                vm_set_input_const(ev->vm, ts->given[g].index, &p->consts[ts->given[g].k]);
+                continue;
+            }
+            vm_error ge;
+            if (vm_eval(ev->vm, ts->given[g].rule, &ge) != 0) {
+                fprintf(out, "FAIL  %s  (%s:%u)\n    cannot build input %s: %s\n", ts->name, p->source ? p->source : "?",
+                        ts->pos.line, p->inputs[ts->given[g].index].name, ge.msg);
+                given_failed = true;
+                break;
+            }
+            vm_copy_val(&ev->vm->inputs[ts->given[g].index], &ev->vm->rules[ts->given[g].rule]);
+        }
+        if (given_failed) {
+            rep.failed++;
+            continue;
+        }
         sc_buf_reset(&log);
         pol_error err;
         bool failed = false;

@@ -189,6 +189,7 @@ static int run_one(const opts *o, pol_policy *pol)
  * allocated per record.  With -j 1 there are no threads at all: read a
  * chunk, evaluate it, write it. */
 #define CHUNK_RECORDS 8192
+#define CHUNK_RECORDS_EXPLAIN 256     /* explanations are kilobytes per record        */
 #define CHUNK_BYTES ((size_t)1 << 19) /* a chunk closes once it holds 512 KiB of input */
 #define FIELD_CACHE 64                /* field positions whose input is remembered    */
 
@@ -237,7 +238,6 @@ typedef struct worker {
     batch *b;
     pol_eval *ev;
     sc_record rec;
-    sc_buf tmp;                /* error messages, explanations             */
     int field_input[FIELD_CACHE]; /* input named by field k last time, or -1 */
     uint32_t *seen, gen;       /* inputs set by the current record         */
     pthread_t tid;
@@ -367,38 +367,37 @@ library:
     return pol_eval_set_record(w->ev, rec, b->o->allow_extra, perr);
 }
 
-/* Output column c of a successful run: a number directly, anything else as
- * pol_eval_outputs_json() (JSON) or the CSV cell of pol_eval_value_text(). */
-static void put_value(const batch *b, worker *w, const out_col *c, sc_buf *out)
+/* Output column c of a successful run, if it is a number: dec_format()
+ * straight into the buffer (between quotes for JSON), the text
+ * pol_eval_value_text() would give.  false for anything else. */
+static inline bool put_number(const batch *b, worker *w, const out_col *c, sc_buf *out)
 {
+    enum { ROOM = 64 };
     const vm_val *v = pol_eval_value(w->ev, c->rule);
-    if (v && b->numeric[v->t]) {
-        /* dec_format() straight into the buffer, between quotes for JSON */
-        enum { ROOM = 64 };
-        out_reserve(out, ROOM + 2);
-        bool csv = b->out_fmt == SC_FMT_CSV;
-        char *at = out->data + out->len + (csv ? 0 : 1);
-        int n = dec_format(&v->d, c->places, at, ROOM, NULL);
-        if (n >= 0 && n < ROOM) {
-            if (!csv) { /* digits, '.', '-': never escaped, never quoted in CSV */
-                at[-1] = '"';
-                at[n] = '"';
-            }
-            out->len += (size_t)n + (csv ? 0 : 2);
-            return;
-        }
+    if (!v || !b->numeric[v->t])
+        return false;
+    out_reserve(out, ROOM + 2);
+    bool csv = b->out_fmt == SC_FMT_CSV;
+    char *at = out->data + out->len + (csv ? 0 : 1);
+    int n = dec_format(&v->d, c->places, at, ROOM, NULL);
+    if (n < 0 || n >= ROOM)
+        return false;
+    if (!csv) { /* digits, '.', '-': nothing to escape, and never quoted in CSV */
+        at[-1] = '"';
+        at[n] = '"';
     }
+    out->len += (size_t)n + (csv ? 0 : 2);
+    return true;
+}
+
+/* Column c as a CSV cell, whatever its type. */
+static void put_csv_cell(const batch *b, worker *w, const out_col *c, sc_buf *out)
+{
+    if (put_number(b, w, c, out))
+        return;
     char buf[1200];
-    bool ok = pol_eval_value_text(w->ev, c->rule, buf, sizeof buf);
-    if (b->out_fmt == SC_FMT_CSV) {
-        if (ok)
-            sc_buf_csv_field(out, buf, strlen(buf));
-    } else if (ok && v && v->t == PT_BOOL)
-        sc_buf_puts(out, buf);
-    else if (ok)
-        sc_buf_json_string(out, buf, strlen(buf));
-    else
-        sc_buf_puts(out, "null");
+    if (pol_eval_value_text(w->ev, c->rule, buf, sizeof buf))
+        sc_buf_csv_field(out, buf, strlen(buf));
 }
 
 static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *out, long *errors)
@@ -435,7 +434,7 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
         for (uint32_t c = 0; c < b->ncols; c++) {
             out_reserve(out, 1);
             out->data[out->len++] = ',';
-            put_value(b, w, &b->cols[c], out);
+            put_csv_cell(b, w, &b->cols[c], out);
         }
         out_reserve(out, 2);
         out_mem(out, ",\n", 2);
@@ -448,12 +447,20 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
         out_mem(out, "{\"line\":", 8);
         out_long(out, s->line);
         out_reserve(out, 12);
-        out_mem(out, ",\"outputs\":{", 12);
+        out_mem(out, ",\"outputs\":", 11);
+        size_t outputs = out->len; /* where pol_eval_outputs_json() would begin */
+        out_mem(out, "{", 1);
         for (uint32_t c = 0; c < b->ncols; c++) {
             const out_col *col = &b->cols[c];
             out_reserve(out, col->key_len);
             out_mem(out, b->keys.data + col->key_off, col->key_len);
-            put_value(b, w, col, out);
+            if (!put_number(b, w, col, out)) { /* text, a list, ...: the library's own JSON */
+                out->len = outputs;
+                pol_eval_outputs_json(w->ev, out);
+                out_reserve(out, 3);
+                out_mem(out, "}\n", 2);
+                return;
+            }
         }
         out_reserve(out, 3);
         out_mem(out, "}}\n", 3);
@@ -499,18 +506,19 @@ static int fmt_of(const char *name, int given)
 }
 
 typedef struct reading {
+    int max_records;  /* per chunk */
     sc_reader *rd;
     sc_record *header;
     const char *name;
     bool have_header, eof, header_bad;
 } reading;
 
-/* Fills c with the next records (up to CHUNK_RECORDS or CHUNK_BYTES). */
+/* Fills c with the next records (up to r->max_records or CHUNK_BYTES). */
 static void fill_chunk(reading *r, chunk *c)
 {
     sc_buf_reset(&c->text);
     c->nslots = 0;
-    while (!r->eof && c->nslots < CHUNK_RECORDS && c->text.len < CHUNK_BYTES) {
+    while (!r->eof && c->nslots < r->max_records && c->text.len < CHUNK_BYTES) {
         const char *t;
         size_t len;
         long line;
@@ -589,7 +597,8 @@ static int run_batch(const opts *o, pol_policy *pol)
     sc_record header;
     sc_record_init(&header);
     b.csv_header = &header;
-    reading rd = {sc_reader_new(in, b.in_fmt, o->max_record), &header, o->input ? o->input : "<stdin>",
+    reading rd = {o->explain == EXPLAIN_NONE ? CHUNK_RECORDS : CHUNK_RECORDS_EXPLAIN,
+                  sc_reader_new(in, b.in_fmt, o->max_record), &header, o->input ? o->input : "<stdin>",
                   b.in_fmt != SC_FMT_CSV, false, false};
     if (!b.chunks || !b.cols || !b.in_len || !ws || !rd.rd) {
         fputs("polrun: out of memory\n", stderr);
@@ -628,7 +637,6 @@ static int run_batch(const opts *o, pol_policy *pol)
         pol_eval_set_step_limit(ws[i].ev, o->max_steps);
         pol_eval_set_trace(ws[i].ev, o->explain != EXPLAIN_NONE);
         sc_record_init(&ws[i].rec);
-        sc_buf_init(&ws[i].tmp);
         for (int k = 0; k < FIELD_CACHE; k++)
             ws[i].field_input[k] = -1;
         ws[i].seen = calloc(p->ninputs + 1, sizeof *ws[i].seen);
@@ -668,6 +676,8 @@ static int run_batch(const opts *o, pol_policy *pol)
     if (nworkers == 1) {
         chunk *c = &b.chunks[0];
         for (;;) {
+            if (!write_ok) /* no point in going on: stop reading */
+                break;
             fill_chunk(&rd, c);
             if (c->nslots == 0)
                 break;
@@ -699,6 +709,8 @@ static int run_batch(const opts *o, pol_policy *pol)
                 WROTE(c);
                 written++;
             }
+            if (!write_ok) /* no point in going on: stop reading */
+                break;
             fill_chunk(&rd, c);
             if (c->nslots == 0)
                 break;
@@ -742,7 +754,6 @@ static int run_batch(const opts *o, pol_policy *pol)
     for (int i = 0; i < nworkers; i++) {
         pol_eval_free(ws[i].ev);
         sc_record_clear(&ws[i].rec);
-        sc_buf_clear(&ws[i].tmp);
         free(ws[i].seen);
     }
     free(ws);

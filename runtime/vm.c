@@ -63,6 +63,18 @@ vm_val *vm_heap_vals(vm_heap *h, size_t n)
     return b ? b->vals : NULL;
 }
 
+char *vm_heap_bytes(vm_heap *h, size_t n)
+{
+    size_t nvals = (n + sizeof(vm_val) - 1) / sizeof(vm_val);
+    struct vm_heap_block *b = heap_block(h, nvals);
+    if (!b)
+        return NULL;
+    for (size_t i = 0; i < b->nvals; i++)
+        dec_clear(&b->vals[i].d);
+    b->nvals = 0; /* raw bytes from here on: nothing to clear */
+    return (char *)b->vals;
+}
+
 vm_list *vm_heap_list(vm_heap *h)
 {
     struct vm_heap_block *b = heap_block(h, 0);
@@ -405,6 +417,25 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             cur = ri;
             pc = p->rules[ri].entry;
             base = sp;
+            break;
+        }
+        case OP_TOTEXT: {
+            vm_val *a = sp - 1;
+            char buf[512];
+            if (a->t == PT_TEXT) {
+                pc += 1;
+                break;
+            }
+            if (a->t == PT_RECORD || a->t == PT_LIST || a->t == PT_ENUM || !vm_value_text(a, 0, buf, sizeof buf))
+                return fail(s, err, cur, pc, "cannot turn a %s into text here", class_name(a->t));
+            size_t n = strlen(buf);
+            char *t = vm_heap_bytes(&s->heap, n + 1);
+            if (!t)
+                return fail(s, err, cur, pc, "the scenario needs more memory than allowed");
+            memcpy(t, buf, n + 1);
+            a->t = PT_TEXT;
+            a->s = t;
+            pc += 1;
             break;
         }
         case OP_RFIELD: {

@@ -42,6 +42,8 @@ typedef struct vm_heap {
 /* Allocates n values (dec-initialised, VOID) in the heap; NULL past the limit. */
 vm_val *vm_heap_vals(vm_heap *h, size_t n);
 vm_list *vm_heap_list(vm_heap *h);
+/* n bytes of scratch memory (for text values); NULL past the limit. */
+char *vm_heap_bytes(vm_heap *h, size_t n);
 /* Appends v (copied) to l; false past the limit. */
 bool vm_list_append(vm_heap *h, vm_list *l, const vm_val *v);
 void vm_copy_val(vm_val *dst, const vm_val *src);

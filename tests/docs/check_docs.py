@@ -135,6 +135,7 @@ class Checker:
         self.verbose = verbose
         self.update = update
         self.edits = []  # (first, end, new lines) of the document being checked
+        self.outputs = []  # everything the tools printed, for the diagnostics table
         self.passed = 0
         self.failed = 0
 
@@ -173,6 +174,7 @@ class Checker:
         with open(os.path.join(cwd, name), "w", encoding="utf-8") as f:
             f.write(text)
         code, out = self.polc("check", name, cwd)
+        self.outputs.append(out)
         if kind == "pol":
             if code != 0 or out.strip():
                 self.fail(where, f"policy {name} should check cleanly (exit {code})", indent(out))
@@ -221,6 +223,7 @@ class Checker:
         for lines, want in cmds:
             cmd = "\n".join(lines)[2:]
             code, out = run(cmd, scratch, shell=True)
+            self.outputs.append(out)
             new += lines
             if same_output(want, out):
                 new += normalise(want)
@@ -307,6 +310,55 @@ def check_opcodes(c, source):
         c.ok("docs/bytecode.md", "opcode table matches runtime/opcodes.h")
 
 
+def source_codes(source):
+    """The diagnostic codes the compiler can report."""
+    codes = set()
+    pat = [re.compile(r'\b(?:ERR|WARN)\([^;]*?,\s*"([a-z]+(?:-[a-z]+)*)"\s*,'),
+           re.compile(r'diag_report\([^;]*?DIAG_(\w+)[^;]*?"([a-z]+(?:-[a-z]+)*)"\s*,')]
+    for sub in ("compiler", "grammar"):
+        d = os.path.join(source, sub)
+        for name in sorted(os.listdir(d)):
+            if not name.endswith((".c", ".y", ".l")):
+                continue
+            with open(os.path.join(d, name), encoding="utf-8") as f:
+                text = f.read()
+            codes.update(pat[0].findall(text))
+            codes.update(m[1] for m in pat[1].findall(text))
+    return codes
+
+
+def check_diagnostics_table(c, source):
+    """docs/language.md lists every diagnostic code, each with an example
+    message that some checked example really prints."""
+    path = os.path.join(source, "docs", "language.md")
+    with open(path, encoding="utf-8") as f:
+        doc = f.read()
+    m = re.search(r"<!-- diagnostics begin -->\n(.*?)<!-- diagnostics end -->", doc, re.S)
+    if not m:
+        c.fail("docs/language.md", "no <!-- diagnostics begin --> ... <!-- diagnostics end --> table")
+        return
+    listed = {}
+    for row in m.group(1).splitlines():
+        cells = [x.strip() for x in row.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[0].startswith("`"):
+            listed[cells[0].strip("`")] = cells[2]
+    have = source_codes(source)
+    missing, extra = sorted(have - set(listed)), sorted(set(listed) - have)
+    if missing or extra:
+        c.fail("docs/language.md", "the diagnostics table does not match the compiler's codes",
+               f"      not listed: {', '.join(missing) or '-'}\n      listed but unknown: {', '.join(extra) or '-'}")
+    else:
+        c.ok("docs/language.md", f"the diagnostics table lists all {len(have)} codes")
+    printed = "\n".join(c.outputs)
+    for code, example in listed.items():
+        for quoted in re.findall(r"`([^`]+)`", example):
+            if quoted not in printed:
+                c.fail("docs/language.md", f"diagnostic {code}: no checked example prints `{quoted}`")
+                break
+        else:
+            continue
+
+
 def check_man(c, source):
     groff = shutil.which("groff")
     for page in ("polc.1", "polrun.1"):
@@ -357,6 +409,7 @@ def main(argv):
             if counts.get(name, 0) == 0:
                 c.fail(f"docs/{name}", "has no checked example")
         check_opcodes(c, source)
+        check_diagnostics_table(c, source)
         check_man(c, source)
     print(f"{c.passed} passed, {c.failed} failed")
     return 1 if c.failed else 0
