@@ -9,10 +9,11 @@ docs/*.md file is read.
 
 What is checked, by the fenced code block's info string:
 
-  ```pol [file=NAME]
+  ```pol [file=NAME] [source=PATH] [tests=fail]
       A complete policy.  `polc check` must exit 0 and print nothing (no
       errors, no warnings).  If the policy declares tests, `polc test` must
-      pass too (or, with the attribute tests=fail, must exit 1).
+      pass too (or, with tests=fail, must exit 1).  With source=PATH the
+      block must be exactly the text of that file of the repository.
   ```pol-warning [file=NAME]
       `polc check` must exit 0 and print exactly the next ```text block.
   ```pol-error [file=NAME]
@@ -170,6 +171,16 @@ class Checker:
         if "/" in name or not name.endswith(".pol"):
             self.fail(where, f"file={name}: give a plain file name ending in .pol")
             return
+        if "source" in attrs:
+            try:
+                with open(os.path.join(self.source, attrs["source"]), encoding="utf-8") as f:
+                    real = f.read()
+            except OSError as e:
+                self.fail(where, f"source={attrs['source']}: {e.strerror}")
+                return
+            if real != text:
+                self.fail(where, f"the block is not the text of {attrs['source']}", diff_text(real, text))
+                return
         cwd = scratch if "file" in attrs else tempfile.mkdtemp(prefix="pol-docs-ex-")
         with open(os.path.join(cwd, name), "w", encoding="utf-8") as f:
             f.write(text)

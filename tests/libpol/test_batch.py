@@ -257,6 +257,24 @@ def main():
     rc, out, err = run([polrun, rz, "--batch", "-", "--in", "csv"], '"unterminated\n'.encode())
     check("csv: a bad header stops the batch with exit 1", rc == 1 and "header" in err, err)
 
+    # ---- outputs that are not numbers: the batch prints what a single run prints ----
+    mixed = os.path.join(a.root, "tests/libpol/mixed.pol")
+    recs = ['{"记录":[{"缴费日期":"2025-01-15","起":"2025-01","止":"2025-03"},'
+            '{"缴费日期":"2025-06-20","起":"2025-05","止":"2025-06"}],"基数":4250.5,"备注":"第一行\\n\\"引号\\""}',
+            '{"记录":[{"缴费日期":"2025-02-01","起":"2025-02","止":"2025-02"}],"基数":"0.1","备注":"a,b"}']
+    rc, out, err = run([polrun, mixed, "--batch", "-", "-q"], "\n".join(recs).encode())
+    lines = out.splitlines()
+    same = rc == 0 and len(lines) == len(recs)
+    for i, (rec, line) in enumerate(zip(recs, lines)):
+        rc1, one, _ = run([polrun, mixed], rec.encode())
+        same = same and rc1 == 0 and line == '{"line":%d,"outputs":%s}' % (i + 1, one.strip())
+    check("text, dates, months, booleans, lists: batch JSON equals one-scenario JSON", same, out + err)
+    check("a list output stays JSON, not a string", '"逐笔":[{"缴费日期":"2025-01-15"' in out and '"多笔":true' in out, out)
+    rc, out, err = run([polrun, mixed, "--batch", "-", "--out", "csv", "-q"], "\n".join(recs).encode())
+    rows = list(csv.reader(io.StringIO(out)))
+    check("text, dates, booleans as CSV cells", rc == 0 and len(rows) == 3 and rows[2][1:4] == ["1", "2025-02-01", "2025-02"]
+          and rows[2][5] == "false" and rows[2][6] == "a,b" and rows[2][7] == "0.01", str(rows))
+
     # ---- explanations in a batch ----
     rc, out, err = run([polrun, rz, "--batch", "-", "--explain=json", "-q"], (good + "\n").encode())
     rec = json.loads(out) if rc == 0 else {}
