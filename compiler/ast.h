@@ -118,7 +118,7 @@ typedef struct ast_member {  /* a member of an enumeration, with its field value
 
 typedef struct ast_field { const char *name, *type_name; span sp, type_sp; uint8_t type; uint32_t tref; struct ast_field *next; } ast_field;
 
-typedef enum { D_INPUT, D_PARAM, D_RULE, D_OUTPUT, D_TEST, D_ENUM, D_EXCEPTION, D_REQUIRE, D_RECORD } decl_kind;
+typedef enum { D_INPUT, D_PARAM, D_RULE, D_OUTPUT, D_TEST, D_ENUM, D_EXCEPTION, D_REQUIRE, D_RECORD, D_IMPORT } decl_kind;
 
 typedef struct ast_decl {
     decl_kind kind;
@@ -142,6 +142,8 @@ typedef struct ast_decl {
     const char *target;     /* D_EXCEPTION: the rule it overrides           */
     span target_sp;
     ast_expr *cond;         /* D_EXCEPTION: when it applies                 */
+    bool override;          /* `override param`: replaces an imported parameter */
+    bool imported;          /* comes from an imported file                  */
     struct ast_decl *next;
     /* filled by the checker */
     struct ast_decl *exceptions; /* rules: their exceptions, in source order */

@@ -9,6 +9,7 @@
 typedef struct gen {
     bc_program *p;
     const src_file *f;
+    const diag_ctx *files;   /* the file table: spans name their file */
     const chk_result *r;
     uint32_t list_tref_hint; /* record type of an empty [] */
     uint32_t code_cap, const_cap, line_cap;
@@ -35,10 +36,19 @@ static char *xstrdup_opt(const char *s)
     return d;
 }
 
+static const src_file *file_of(gen *g, span sp)
+{
+    uint32_t fid = SPAN_FILE(sp.start);
+    if (g->files && (int)fid < g->files->nfiles && g->files->files[fid])
+        return g->files->files[fid];
+    return g->f;
+}
+
 static bc_pos pos_of(gen *g, span sp)
 {
     bc_pos p;
-    src_line_col(g->f, sp.start, &p.line, &p.col);
+    src_line_col(file_of(g, sp), sp.start, &p.line, &p.col);
+    p.file = g->files && g->files->nfiles > 0 ? SPAN_FILE(sp.start) : 0;
     return p;
 }
 
@@ -56,7 +66,7 @@ static uint32_t emit_op(gen *g, pol_opcode op, span sp)
 {
     bc_pos pos = pos_of(g, sp);
     bc_program *p = g->p;
-    if (p->nlines == 0 || pos.line != g->last_pos.line || pos.col != g->last_pos.col) {
+    if (p->nlines == 0 || pos.line != g->last_pos.line || pos.col != g->last_pos.col || pos.file != g->last_pos.file) {
         if (p->nlines == g->line_cap) {
             g->line_cap = g->line_cap ? g->line_cap * 2 : 64;
             p->lines = xrealloc(p->lines, sizeof *p->lines * g->line_cap);
@@ -354,13 +364,13 @@ static void gen_rule_body(gen *g, const ast_decl *d)
             uint32_t ok = emit_jump(g, OP_JMPF, y->cond->sp);
             bc_pos px = pos_of(g, x->sp), py = pos_of(g, y->sp);
             snprintf(msg, sizeof msg, "two exceptions to '%s' apply at once: %s%s(%s:%u:%u) and %s%s(%s:%u:%u)", d->name,
-                     x->name ? x->name : "", x->name ? " " : "", g->f->name, px.line, px.col, y->name ? y->name : "",
-                     y->name ? " " : "", g->f->name, py.line, py.col);
+                     x->name ? x->name : "", x->name ? " " : "", file_of(g, x->sp)->name, px.line, px.col, y->name ? y->name : "",
+                     y->name ? " " : "", file_of(g, y->sp)->name, py.line, py.col);
             emit1(g, OP_FAIL, text_const(g, msg), y->sp);
             patch(g, ok, g->p->ncode);
         }
         bc_pos px = pos_of(g, x->sp);
-        snprintf(msg, sizeof msg, "exception %s%sat %s:%u:%u%s%s%s", x->name ? x->name : "", x->name ? " " : "", g->f->name,
+        snprintf(msg, sizeof msg, "exception %s%sat %s:%u:%u%s%s%s", x->name ? x->name : "", x->name ? " " : "", file_of(g, x->sp)->name,
                  px.line, px.col, x->an.cite ? " [" : "", x->an.cite ? x->an.cite : "", x->an.cite ? "]" : "");
         emit1(g, OP_APPLIED, text_const(g, msg), x->sp);
         gen_expr(g, x->value);
@@ -575,11 +585,12 @@ static char *meta_text(const ast_expr *e)
     return xstrdup_opt(e->kind == EX_STR ? e->text : "");
 }
 
-bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result *r)
+bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result *r, const diag_ctx *d_files)
 {
     gen gg = {0}, *g = &gg;
     g->f = f;
     g->r = r;
+    g->files = d_files;
     bc_program *p = calloc(1, sizeof *p);
     if (!p) {
         fputs("pol: out of memory\n", stderr);
@@ -588,6 +599,10 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
     g->p = p;
     p->name = xstrdup_opt(ap->title ? ap->title : "(untitled policy)");
     p->source = xstrdup_opt(f->name);
+    p->nfiles = d_files && d_files->nfiles > 0 ? (uint32_t)d_files->nfiles : 1;
+    p->files = xrealloc(NULL, sizeof *p->files * p->nfiles);
+    for (uint32_t i = 0; i < p->nfiles; i++)
+        p->files[i] = xstrdup_opt(d_files && d_files->files[i] ? d_files->files[i]->name : f->name);
     for (const ast_meta *m = ap->meta; m; m = m->next)
         p->nmeta++;
     p->meta = xrealloc(NULL, sizeof *p->meta * (p->nmeta ? p->nmeta : 1));
@@ -711,8 +726,13 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         if (d->value) {
             uint32_t lo = d->value->sp.start, hi = d->value->sp.end;
             expr_extent(d->value, &lo, &hi);
+            const src_file *ff = file_of(g, d->value->sp);
+            lo = SPAN_OFF(lo);
+            hi = SPAN_OFF(hi);
+            if (hi > ff->len || lo > hi)
+                lo = hi = 0;
             x->formula = xrealloc(NULL, hi - lo + 1);
-            memcpy(x->formula, f->text + lo, hi - lo);
+            memcpy(x->formula, ff->text + lo, hi - lo);
             x->formula[hi - lo] = 0;
         }
         x->pos = pos_of(g, d->name_sp);

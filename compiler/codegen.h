@@ -14,6 +14,7 @@
 #include "bytecode.h"
 #include "typecheck.h"
 
-bc_program *cg_program(const src_file *f, const ast_policy *p, const chk_result *r);
+/* f is the main file; d's file table resolves the spans of imported files. */
+bc_program *cg_program(const src_file *f, const ast_policy *p, const chk_result *r, const diag_ctx *d);
 
 #endif

@@ -1,23 +1,149 @@
-/* compile.c -- the compiler driver: parse, check, generate (compile.h). */
+/* compile.c -- the compiler driver: parse (with imports), check, generate
+ * (compile.h).
+ *
+ * `import "framework.pol"` makes another policy's declarations part of this
+ * one (its tests and header stay behind, and its outputs become rules: the
+ * importer names its own outputs); `override param` then replaces an
+ * imported parameter, which is how a local policy adapts a framework and how
+ * a reform ("what if the rate were 8%?") is written without copying.  Paths
+ * are relative to the importing file.  Each file gets an id that its spans
+ * carry (diag.h), so every diagnostic and runtime position names the right
+ * file.
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "compile.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ast.h"
-#include "typecheck.h"
 #include "codegen.h"
+#include "typecheck.h"
+
+typedef struct loader {
+    arena *a;
+    diag_ctx *d;
+    uint32_t nfiles;
+    char *paths[DIAG_MAX_FILES];   /* canonical paths of files loaded so far */
+    bool active[DIAG_MAX_FILES];   /* on the import stack (cycle detection) */
+    ast_decl *head, **tail;        /* imported declarations, in order       */
+} loader;
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (!d) {
+        fputs("pol: out of memory\n", stderr);
+        abort();
+    }
+    memcpy(d, s, n);
+    return d;
+}
+
+/* path of `rel` relative to the directory of `from` */
+static char *relative_to(const char *from, const char *rel)
+{
+    if (rel[0] == '/')
+        return dup_str(rel);
+    const char *slash = strrchr(from, '/');
+    size_t dir = slash ? (size_t)(slash - from) + 1 : 0;
+    char *out = malloc(dir + strlen(rel) + 1);
+    if (!out) {
+        fputs("pol: out of memory\n", stderr);
+        abort();
+    }
+    memcpy(out, from, dir);
+    strcpy(out + dir, rel);
+    return out;
+}
+
+static void resolve_imports(loader *L, const src_file *from, ast_policy *tree);
+
+/* Loads and parses one imported file; appends its declarations. */
+static void load_import(loader *L, const src_file *from, const ast_decl *imp)
+{
+    char *path = relative_to(from->name, imp->name);
+    char canon_buf[PATH_MAX];
+    const char *canon = realpath(path, canon_buf) ? canon_buf : path;
+    for (uint32_t i = 0; i < L->nfiles; i++) {
+        if (L->paths[i] && strcmp(L->paths[i], canon) == 0) {
+            if (L->active[i])
+                diag_report(L->d, DIAG_ERROR, from, imp->name_sp, "import-cycle",
+                            "'%s' imports itself (directly or through other files)", imp->name);
+            free(path); /* already loaded: its declarations are in */
+            return;
+        }
+    }
+    if (L->nfiles >= DIAG_MAX_FILES) {
+        diag_report(L->d, DIAG_ERROR, from, imp->name_sp, "limit", "more than %d files in one policy", DIAG_MAX_FILES);
+        free(path);
+        return;
+    }
+    size_t len;
+    char *text = pol_read_file(path, &len);
+    if (!text) {
+        diag_report(L->d, DIAG_ERROR, from, imp->name_sp, "import", "cannot read '%s': %s", path, strerror(errno));
+        free(path);
+        return;
+    }
+    src_file *f = src_new(path, text, len);
+    free(text);
+    if (!f) {
+        diag_report(L->d, DIAG_ERROR, from, imp->name_sp, "limit", "'%s' is larger than 16 MiB", path);
+        free(path);
+        return;
+    }
+    uint32_t id = L->nfiles++;
+    f->id = id;
+    L->paths[id] = dup_str(canon);
+    L->active[id] = true;
+    diag_add_file(L->d, f, true);
+    free(path);
+    if (memchr(f->text, 0, f->len)) {
+        diag_report(L->d, DIAG_ERROR, f, (span){SPAN_BASE(id), SPAN_BASE(id) + 1}, "lex", "NUL byte in the source");
+        L->active[id] = false;
+        return;
+    }
+    ast_policy *tree = pol_parse(L->a, L->d, f);
+    if (tree) {
+        resolve_imports(L, f, tree);
+        for (ast_decl *x = tree->decls; x;) {
+            ast_decl *next = x->next;
+            if (x->kind != D_TEST && x->kind != D_IMPORT) {
+                x->imported = true;
+                if (x->kind == D_OUTPUT)
+                    x->kind = D_RULE; /* the importer chooses its own outputs */
+                x->next = NULL;
+                *L->tail = x;
+                L->tail = &x->next;
+            }
+            x = next;
+        }
+    }
+    L->active[id] = false;
+}
+
+static void resolve_imports(loader *L, const src_file *from, ast_policy *tree)
+{
+    for (ast_decl *x = tree->decls; x; x = x->next)
+        if (x->kind == D_IMPORT)
+            load_import(L, from, x);
+}
 
 bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx *d, src_file **srcp)
 {
     *srcp = NULL;
     src_file *f = src_new(name, text, len);
     if (!f) {
-        diag_report(d, DIAG_ERROR, NULL, (span){0, 0}, "limit", "%s: source larger than 16 MiB", name);
+        diag_report(d, DIAG_ERROR, NULL, (span){0, 0}, "limit", "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", name);
         return NULL;
     }
     *srcp = f;
+    f->id = 0;
+    diag_add_file(d, f, false);
     if (memchr(text, 0, len)) {
         uint32_t at = (uint32_t)((const char *)memchr(text, 0, len) - text);
         diag_report(d, DIAG_ERROR, f, (span){at, at + 1}, "lex", "NUL byte in the source");
@@ -26,12 +152,35 @@ bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx
     arena a;
     arena_init(&a);
     bc_program *p = NULL;
+    loader L;
+    memset(&L, 0, sizeof L);
+    L.a = &a;
+    L.d = d;
+    L.nfiles = 1;
+    char canon_buf[PATH_MAX];
+    L.paths[0] = dup_str(realpath(name, canon_buf) ? canon_buf : name);
+    L.active[0] = true;
+    L.tail = &L.head;
     ast_policy *tree = pol_parse(&a, d, f);
+    if (tree)
+        resolve_imports(&L, f, tree);
     if (tree && d->errors == 0) {
+        /* imported declarations first, then this file's own */
+        ast_decl **pp = &tree->decls;
+        while (*pp) {
+            if ((*pp)->kind == D_IMPORT)
+                *pp = (*pp)->next;
+            else
+                pp = &(*pp)->next;
+        }
+        *L.tail = tree->decls;
+        tree->decls = L.head;
         chk_result r;
         if (chk_policy(&a, d, f, tree, &r) && d->errors == 0)
-            p = cg_program(f, tree, &r);
+            p = cg_program(f, tree, &r, d);
     }
+    for (uint32_t i = 0; i < L.nfiles; i++)
+        free(L.paths[i]);
     arena_free(&a);
     return p;
 }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SRC_MAX_BYTES (16u << 20) /* a policy source may be at most 16 MiB */
+#define SRC_MAX_BYTES ((16u << 20) - 1) /* a policy source is smaller than 16 MiB (span offsets) */
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -144,6 +144,7 @@ static uint32_t line_index(const src_file *f, uint32_t off)
 
 void src_line_col(const src_file *f, uint32_t off, uint32_t *line, uint32_t *col)
 {
+    off = SPAN_OFF(off);
     if (off > f->len)
         off = (uint32_t)f->len;
     uint32_t li = line_index(f, off);
@@ -157,8 +158,21 @@ void diag_init(diag_ctx *d)
     d->max_errors = 100;
 }
 
+void diag_add_file(diag_ctx *d, src_file *f, bool own)
+{
+    if (f->id < DIAG_MAX_FILES) {
+        d->files[f->id] = f;
+        if ((int)f->id >= d->nfiles)
+            d->nfiles = (int)f->id + 1;
+    }
+    if (own && d->nowned < DIAG_MAX_FILES)
+        d->owned[d->nowned++] = f;
+}
+
 void diag_free(diag_ctx *d)
 {
+    for (int i = 0; i < d->nowned; i++)
+        src_free(d->owned[i]);
     for (size_t i = 0; i < d->count; i++) {
         free(d->items[i].msg);
         free(d->items[i].code);
@@ -176,6 +190,8 @@ void diag_report(diag_ctx *d, diag_level lvl, const src_file *f, span sp, const 
         d->warnings++;
     if (lvl == DIAG_ERROR && d->max_errors && d->errors > d->max_errors)
         return;
+    if (f && sp.start == 0 && sp.end == 0 && d->nfiles > 0)
+        f = d->files[0] ? d->files[0] : f;
     if (d->count == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 16;
         d->items = xrealloc(d->items, sizeof *d->items * d->cap);
@@ -185,10 +201,18 @@ void diag_report(diag_ctx *d, diag_level lvl, const src_file *f, span sp, const 
     char buf[1024];
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    if (d->nfiles > 0 && (sp.start || sp.end)) { /* the span names its file */
+        uint32_t fid = SPAN_FILE(sp.start);
+        if ((int)fid < d->nfiles && d->files[fid])
+            f = d->files[fid];
+    }
+    uint32_t raw_start = sp.start; /* file bits included: diagnostics sort by file, then offset */
+    sp.start = SPAN_OFF(sp.start);
+    sp.end = SPAN_OFF(sp.end);
     diag *g = &d->items[d->count++];
     bool joins = lvl == DIAG_NOTE && d->count > 1;
     g->group = joins ? d->items[d->count - 2].group : d->count - 1;
-    g->group_start = joins ? d->items[d->count - 2].group_start : (f ? (sp.start > f->len ? (uint32_t)f->len : sp.start) : 0);
+    g->group_start = joins ? d->items[d->count - 2].group_start : raw_start;
     g->level = lvl;
     g->file = f;
     if (f && sp.start > f->len)

@@ -31,8 +31,17 @@ typedef struct span {
     uint32_t start, end; /* byte offsets into the source, end exclusive */
 } span;
 
+/* A span's offsets carry the file they belong to in their top 8 bits (a
+ * policy and the files it imports are compiled together): file id, then a
+ * byte offset below 16 MiB. */
+#define SPAN_FILE(off) ((uint32_t)(off) >> 24)
+#define SPAN_OFF(off) ((uint32_t)(off) & 0xFFFFFFu)
+#define SPAN_BASE(fid) ((uint32_t)(fid) << 24)
+#define DIAG_MAX_FILES 256
+
 typedef struct src_file {
     char *name;
+    uint32_t id;         /* index in the compilation's file table (span bits) */
     char *text;          /* NUL-terminated copy of the file                  */
     size_t len;
     uint32_t *line_starts;
@@ -56,13 +65,21 @@ typedef struct diag_ctx {
     size_t count, cap;
     int errors, warnings;
     int max_errors;      /* stop recording after this many errors (0: 100)  */
+    const src_file *files[DIAG_MAX_FILES]; /* by id; spans name their file   */
+    int nfiles;
+    src_file *owned[DIAG_MAX_FILES];       /* imported files, freed by diag_free */
+    int nowned;
 } diag_ctx;
+
+/* Registers f as file `f->id` of the compilation (diag_report then finds a
+ * span's file by its id); with `own`, diag_free frees it. */
+void diag_add_file(diag_ctx *d, src_file *f, bool own);
 
 /* Creates a source from memory (copies text).  Returns NULL if len is over
  * the source size limit. */
 src_file *src_new(const char *name, const char *text, size_t len);
 void src_free(src_file *f);
-/* 1-based line and display column of byte offset `off`. */
+/* 1-based line and display column of byte offset `off` (file bits ignored). */
 void src_line_col(const src_file *f, uint32_t off, uint32_t *line, uint32_t *col);
 
 void diag_init(diag_ctx *d);

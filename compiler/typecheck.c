@@ -1332,6 +1332,27 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
 
     check_header(c);
 
+    /* overrides replace the imported parameter of the same name */
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        if (!x->override)
+            continue;
+        ast_decl **pp = &p->decls, *found = NULL;
+        while (*pp) {
+            if (*pp != x && (*pp)->imported && (*pp)->kind == D_PARAM && strcmp((*pp)->name, x->name) == 0) {
+                found = *pp;
+                *pp = found->next; /* drop the imported version */
+                break;
+            }
+            pp = &(*pp)->next;
+        }
+        if (!found)
+            ERR(x->name_sp, "override", "'override param %s': no imported parameter is named '%s'", x->name, x->name);
+        else if (strcmp(found->type_name, x->type_name) != 0) {
+            ERR(x->type_sp, "override", "'%s' is %s in the imported policy; an override keeps the type", x->name, found->type_name);
+            NOTE(found->name_sp, "the imported parameter");
+        }
+    }
+
     /* pass 1: declare every name, count each kind, resolve declared types */
     uint32_t nnamed = 0;
     for (ast_decl *x = p->decls; x; x = x->next)
@@ -1348,7 +1369,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         case D_ENUM: x->index = out->nenums++; break;
         case D_RECORD: x->index = out->nrecords++; break;
         case D_TEST: x->index = out->ntests++; continue;
-        case D_EXCEPTION: continue;
+        case D_EXCEPTION: case D_IMPORT: continue;
         }
         ast_decl *prev = lookup(c, x->name);
         if (prev) {
@@ -1372,7 +1393,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         case D_TEST: out->tests[x->index] = x; break;
         case D_ENUM: out->enums[x->index] = x; break;
         case D_RECORD: out->records[x->index] = x; break;
-        case D_EXCEPTION: break;
+        case D_EXCEPTION: case D_IMPORT: break;
         }
     }
     /* declared types, now that every enumeration is known */
@@ -1497,7 +1518,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
                 WARN(x->name_sp, "no-cite", "%s '%s' cites no clause of the notice (add cite \"...\")", kind_name(x->kind), x->name);
             break;
         }
-        case D_TEST: break;
+        case D_TEST: case D_IMPORT: break;
         }
     }
     c->cur = NULL;
@@ -1513,7 +1534,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
 
     /* unused */
     for (ast_decl *x = p->decls; x; x = x->next) {
-        if (x->uses > 0 || x->kind == D_OUTPUT || x->kind == D_TEST || x->kind == D_EXCEPTION || x->kind == D_REQUIRE)
+        if (x->uses > 0 || x->imported || x->kind == D_OUTPUT || x->kind == D_TEST || x->kind == D_EXCEPTION || x->kind == D_REQUIRE)
             continue;
         WARN(x->name_sp, "unused", "%s '%s' is never used", kind_name(x->kind), x->name);
     }

@@ -107,6 +107,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %token KW_OUTPUT "'output'" KW_TEST "'test'" KW_EXPECT "'expect'" KW_CITE "'cite'"
 %token KW_NOTE "'note'" KW_PLACES "'places'" KW_IN "'in'" KW_IF "'if'" KW_THEN "'then'"
 %token KW_ELSE "'else'" KW_AND "'and'" KW_OR "'or'" KW_NOT "'not'"
+%token KW_IMPORT "'import'" KW_OVERRIDE "'override'"
 %token KW_RECORD "'record'" KW_LIST "'list'" KW_WHERE "'where'"
 %token KW_STATED "'stated'" KW_REQUIRE "'require'" KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
 %token <text> IDENT "name" NUMBER "number" PERCENT "percentage" MONEY "amount in yuan" STRING "string"
@@ -229,6 +230,15 @@ decl
         $$->cond = $6; $$->value = $8; $$->an = $9;
     }
   | KW_ENUM IDENT opt_fields annots '{' error '}' { $$ = NULL; }
+  | KW_IMPORT STRING       { $$ = mkdecl(ps, D_IMPORT, @$); $$->name = $2; $$->name_sp = @2; }
+  | KW_OVERRIDE decl      {
+        $$ = $2;
+        if ($$ && $$->kind != D_PARAM) {
+            diag_report(ps->d, DIAG_ERROR, ps->f, @1, "override", "only parameters can be overridden ('override param ...')");
+            $$ = NULL;
+        } else if ($$)
+            $$->override = true;
+    }
   | error                 { $$ = NULL; }
   | KW_TEST STRING '{' error '}' { $$ = NULL; }
   | KW_PARAM IDENT ':' type annots '{' error '}' { $$ = NULL; }
@@ -448,6 +458,7 @@ ast_policy *pol_parse(arena *a, diag_ctx *d, const src_file *f)
     ps.d = d;
     ps.f = f;
     ps.policy = arena_alloc(a, sizeof *ps.policy);
+    ps.offset = SPAN_BASE(f->id); /* spans carry the file id in their top bits */
     void *scanner;
     if (pol_yylex_init_extra(&ps, (yyscan_t *)&scanner) != 0)
         return NULL;
@@ -457,6 +468,6 @@ ast_policy *pol_parse(arena *a, diag_ctx *d, const src_file *f)
     pol_yy_delete_buffer(buf, scanner);
     pol_yylex_destroy(scanner);
     if (rc == 2)
-        diag_report(d, DIAG_ERROR, f, (span){0, 0}, "limit", "policy nested too deeply to parse");
+        diag_report(d, DIAG_ERROR, f, (span){SPAN_BASE(f->id), SPAN_BASE(f->id)}, "limit", "policy nested too deeply to parse");
     return ps.policy;
 }

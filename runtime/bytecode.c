@@ -61,6 +61,9 @@ void bc_free(bc_program *p)
         return;
     free(p->name);
     free(p->source);
+    for (uint32_t i = 0; i < p->nfiles; i++)
+        free(p->files[i]);
+    free(p->files);
     for (uint32_t i = 0; i < p->nmeta; i++) {
         free(p->meta[i].key);
         free(p->meta[i].value);
@@ -173,6 +176,7 @@ static void w_pos(wbuf *w, bc_pos p)
 {
     w_u32(w, p.line);
     w_u32(w, p.col);
+    w_u32(w, p.file);
 }
 
 static uint64_t fnv1a(const uint8_t *d, size_t n)
@@ -190,6 +194,9 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
     wbuf w = {0};
     w_str(&w, p->name);
     w_str(&w, p->source);
+    w_u32(&w, p->nfiles);
+    for (uint32_t i = 0; i < p->nfiles; i++)
+        w_str(&w, p->files[i]);
     w_u32(&w, p->nmeta);
     for (uint32_t i = 0; i < p->nmeta; i++) {
         w_str(&w, p->meta[i].key);
@@ -442,6 +449,7 @@ static bc_pos r_pos(rbuf *r)
     bc_pos p;
     p.line = r_u32(r);
     p.col = r_u32(r);
+    p.file = r_u32(r);
     return p;
 }
 
@@ -481,6 +489,10 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
     bc_program *p = xmalloc(sizeof *p);
     p->name = r_str(&r, true);
     p->source = r_str(&r, true);
+    p->nfiles = r_count(&r, 4, "file");
+    p->files = xmalloc(sizeof *p->files * p->nfiles);
+    for (uint32_t i = 0; i < p->nfiles && !r.bad; i++)
+        p->files[i] = r_str(&r, false);
     p->nmeta = r_count(&r, 8, "metadata");
     p->meta = xmalloc(sizeof *p->meta * p->nmeta);
     for (uint32_t i = 0; i < p->nmeta && !r.bad; i++) {
@@ -557,7 +569,7 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
                 m->values[k] = r_u32(&r);
         }
     }
-    p->ninputs = r_count(&r, 28, "input");
+    p->ninputs = r_count(&r, 32, "input");
     p->inputs = xmalloc(sizeof *p->inputs * p->ninputs);
     for (uint32_t i = 0; i < p->ninputs && !r.bad; i++) {
         bc_input *x = &p->inputs[i];
@@ -570,7 +582,7 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
         x->doc = r_str(&r, true);
         x->pos = r_pos(&r);
     }
-    p->nparams = r_count(&r, 32, "parameter");
+    p->nparams = r_count(&r, 36, "parameter");
     p->params = xmalloc(sizeof *p->params * p->nparams);
     for (uint32_t i = 0; i < p->nparams && !r.bad; i++) {
         bc_param *x = &p->params[i];
@@ -581,7 +593,7 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
         x->cite = r_str(&r, true);
         x->doc = r_str(&r, true);
         x->pos = r_pos(&r);
-        x->nversions = r_count(&r, 24, "version");
+        x->nversions = r_count(&r, 28, "version");
         x->versions = xmalloc(sizeof *x->versions * x->nversions);
         for (uint32_t j = 0; j < x->nversions && !r.bad; j++) {
             bc_version *v = &x->versions[j];
@@ -592,7 +604,7 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
             v->pos = r_pos(&r);
         }
     }
-    p->nrules = r_count(&r, 52, "rule");
+    p->nrules = r_count(&r, 56, "rule");
     p->rules = xmalloc(sizeof *p->rules * p->nrules);
     for (uint32_t i = 0; i < p->nrules && !r.bad; i++) {
         bc_rule *x = &p->rules[i];
@@ -618,7 +630,7 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
         x->formula = r_str(&r, true);
         x->pos = r_pos(&r);
     }
-    p->ntests = r_count(&r, 28, "test");
+    p->ntests = r_count(&r, 32, "test");
     p->tests = xmalloc(sizeof *p->tests * p->ntests);
     for (uint32_t i = 0; i < p->ntests && !r.bad; i++) {
         bc_test *t = &p->tests[i];
@@ -626,7 +638,7 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
         t->pos = r_pos(&r);
         t->expect_error = (uint8_t)r_u32(&r);
         t->error_k = r_u32(&r);
-        t->ngiven = r_count(&r, 20, "test input");
+        t->ngiven = r_count(&r, 24, "test input");
         t->given = xmalloc(sizeof *t->given * t->ngiven);
         for (uint32_t j = 0; j < t->ngiven && !r.bad; j++) {
             t->given[j].index = r_u32(&r);
@@ -634,7 +646,7 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
             t->given[j].pos = r_pos(&r);
             t->given[j].rule = r_u32(&r);
         }
-        t->nexpect = r_count(&r, 24, "test expectation");
+        t->nexpect = r_count(&r, 28, "test expectation");
         t->expect = xmalloc(sizeof *t->expect * t->nexpect);
         for (uint32_t j = 0; j < t->nexpect && !r.bad; j++) {
             t->expect[j].index = r_u32(&r);
@@ -648,7 +660,7 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
     p->code = xmalloc(sizeof *p->code * p->ncode);
     for (uint32_t i = 0; i < p->ncode && !r.bad; i++)
         p->code[i] = r_u32(&r);
-    p->nlines = r_count(&r, 12, "line entry");
+    p->nlines = r_count(&r, 16, "line entry");
     p->lines = xmalloc(sizeof *p->lines * p->nlines);
     for (uint32_t i = 0; i < p->nlines && !r.bad; i++) {
         p->lines[i].pc = r_u32(&r);
@@ -936,9 +948,16 @@ bool bc_verify(bc_program *p, char *err, size_t errlen)
     return true;
 }
 
+const char *bc_file_name(const bc_program *p, bc_pos pos)
+{
+    if (pos.file < p->nfiles && p->files[pos.file])
+        return p->files[pos.file];
+    return p->source ? p->source : "?";
+}
+
 bc_pos bc_pos_at(const bc_program *p, uint32_t pc)
 {
-    bc_pos pos = {0, 0};
+    bc_pos pos = {0, 0, 0};
     uint32_t lo = 0, hi = p->nlines;
     while (lo < hi) { /* last entry with entry.pc <= pc */
         uint32_t mid = lo + (hi - lo) / 2;

@@ -52,7 +52,7 @@ bool pol_type_numeric(pol_type t);
 #define BC_OPEN_HI INT32_MAX           /* version range with no end         */
 #define BC_NONE UINT32_MAX             /* "no index"                        */
 
-typedef struct bc_pos { uint32_t line, col; } bc_pos;
+typedef struct bc_pos { uint32_t line, col, file; } bc_pos; /* file: index in bc_program.files */
 
 typedef struct bc_const {
     uint8_t type;      /* pol_type                                           */
@@ -156,6 +156,8 @@ typedef struct bc_enum {
 typedef struct bc_program {
     char *name;           /* the policy's title                              */
     char *source;         /* the .pol file name it was compiled from         */
+    uint32_t nfiles;
+    char **files;         /* source and imported files; bc_pos.file indexes it */
     uint32_t nmeta;
     bc_meta *meta;        /* region, issuer, document, date, ...             */
     uint32_t nconsts, ninputs, nparams, nrules, ntests, ncode, nlines, nenums, nrecords;
@@ -188,6 +190,9 @@ const char *bc_op_operands(uint32_t op);
 int bc_op_pops(uint32_t op);
 int bc_op_pushes(uint32_t op);
 const char *bc_op_doc(uint32_t op);
+
+/* Name of the file a position is in ("?" if out of range). */
+const char *bc_file_name(const bc_program *p, bc_pos pos);
 
 /* Position of the instruction at pc (from the line table). */
 bc_pos bc_pos_at(const bc_program *p, uint32_t pc);

@@ -314,7 +314,7 @@ static int input_error(pol_error *err, pol_status st, const char *field, const c
 {
     err->status = st;
     snprintf(err->field, sizeof err->field, "%s", field);
-    err->pos = (bc_pos){0, 0};
+    err->pos = (bc_pos){0, 0, 0};
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
@@ -946,7 +946,7 @@ static void explain_rule_json(const pol_eval *ev, uint32_t r, sc_buf *out, deps 
     json_opt(out, "cite", ru->cite);
     json_opt(out, "formula", ru->formula);
     json_opt(out, "note", ru->doc);
-    sc_buf_printf(out, ",\"position\":\"%s:%u:%u\"", p->source ? p->source : "", ru->pos.line, ru->pos.col);
+    sc_buf_printf(out, ",\"position\":\"%s:%u:%u\"", bc_file_name(p, ru->pos), ru->pos.line, ru->pos.col);
     deps d = *scratch;
     rule_deps(p, r, &d);
     sc_buf_puts(out, ",\"inputs\":{");
@@ -1042,7 +1042,7 @@ void pol_error_text(const pol_policy *pol, const pol_error *err, sc_buf *out)
 {
     const bc_program *p = pol->prog;
     if (err->pos.line)
-        sc_buf_printf(out, "%s:%u:%u: error: %s", p->source ? p->source : "?", err->pos.line, err->pos.col, err->msg);
+        sc_buf_printf(out, "%s:%u:%u: error: %s", bc_file_name(p, err->pos), err->pos.line, err->pos.col, err->msg);
     else
         sc_buf_printf(out, "error: %s", err->msg);
 }
@@ -1122,8 +1122,8 @@ pol_test_report pol_run_tests(const pol_policy *pol, FILE *out, FILE *junit, boo
             if (vm_eval(ev->vm, r, &ve) != 0) {
                 failed = true;
                 sc_buf_printf(&log, "    %s:%u:%u: expected %s = %s, but evaluation failed: %s:%u:%u: %s\n",
-                              p->source ? p->source : "?", ts->expect[e].pos.line, ts->expect[e].pos.col, p->rules[r].name, ws,
-                              p->source ? p->source : "?", ve.pos.line, ve.pos.col, ve.msg);
+                              bc_file_name(p, ts->expect[e].pos), ts->expect[e].pos.line, ts->expect[e].pos.col, p->rules[r].name, ws,
+                              bc_file_name(p, ve.pos), ve.pos.line, ve.pos.col, ve.msg);
                 for (uint32_t k = 0; k < p->nrules; k++)
                     if (ev->vm->rstate[k] == VM_BUSY)
                         ev->vm->rstate[k] = VM_UNSET;

@@ -327,6 +327,20 @@ static void put_error_record(const batch *b, sc_buf *out, long line, const char 
     sc_buf_puts(out, "}}\n");
 }
 
+/* a[0..n) == b[0..n), for short names. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 8 && n <= 16) { /* two overlapping eight-byte words */
+        uint64_t a0, b0, a1, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&a1, a + n - 8, 8);
+        memcpy(&b1, b + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    return memcmp(a, b, n) == 0;
+}
+
 /* Sets the record's fields as inputs: what pol_eval_set_record() does, with
  * each field position remembering the input it named in the last record so
  * that a batch whose records share their keys does no name lookups.  Any
@@ -343,7 +357,7 @@ static int set_inputs(worker *w, pol_error *perr)
     for (int k = 0; k < rec->count; k++) {
         const sc_field *f = &rec->fields[k];
         int i = k < FIELD_CACHE ? w->field_input[k] : -1;
-        if (i < 0 || b->in_len[i] != f->name_len || memcmp(b->p->inputs[i].name, f->name, f->name_len) != 0) {
+        if (i < 0 || b->in_len[i] != f->name_len || !same_bytes(b->p->inputs[i].name, f->name, f->name_len)) {
             i = pol_find_input(b->pol, f->name, f->name_len);
             if (k < FIELD_CACHE)
                 w->field_input[k] = i;
@@ -424,7 +438,7 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
     if (set_inputs(w, &perr) != 0 || pol_eval_run(w->ev, &perr) != 0) {
         char pos[300] = "";
         if (perr.pos.line)
-            snprintf(pos, sizeof pos, "%s:%u:%u", b->p->source, perr.pos.line, perr.pos.col);
+            snprintf(pos, sizeof pos, "%s:%u:%u", bc_file_name(b->p, perr.pos), perr.pos.line, perr.pos.col);
         put_error_record(b, out, s->line, perr.field, pos, perr.msg);
         ++*errors;
         return;

@@ -244,14 +244,16 @@ static int check_text(const unsigned char *s, size_t n, sc_error *err)
             i++;
             continue;
         }
-        size_t k = utf8_quick(s + i, n - i);
-        if (!k) {
-            const char *why = "";
-            k = utf8_seq(s + i, n - i, &why);
-            if (!k)
-                return seterr(err, i, "invalid UTF-8 byte 0x%02x%s", c, why);
-        }
-        i += k;
+        do { /* a run of non-ASCII characters */
+            size_t k = utf8_quick(s + i, n - i);
+            if (!k) {
+                const char *why = "";
+                k = utf8_seq(s + i, n - i, &why);
+                if (!k)
+                    return seterr(err, i, "invalid UTF-8 byte 0x%02x%s", s[i], why);
+            }
+            i += k;
+        } while (i < n && s[i] >= 0x80);
     }
     return 0;
 }
@@ -390,12 +392,26 @@ static void table_rebuild(sc_record *rec)
         table_insert(rec, i);
 }
 
+/* a[0..n) == b[0..n): names are short, and keys compare often. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 8 && n <= 16) { /* two overlapping eight-byte words */
+        uint64_t a0, b0, a1, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&a1, a + n - 8, 8);
+        memcpy(&b1, b + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    return memcmp(a, b, n) == 0;
+}
+
 /* Index of a field named s[0..n), or -1. */
 static int rec_find(sc_record *rec, const char *s, size_t n, bool hashed)
 {
     if (!hashed) {
         for (int i = 0; i < rec->count; i++)
-            if (rec->fields[i].name_len == n && memcmp(rec->fields[i].name, s, n) == 0)
+            if (rec->fields[i].name_len == n && same_bytes(rec->fields[i].name, s, n))
                 return i;
         return -1;
     }
@@ -403,7 +419,7 @@ static int rec_find(sc_record *rec, const char *s, size_t n, bool hashed)
     size_t mask = 2 * (size_t)rec->cap - 1;
     for (size_t h = name_hash(s, n) & mask; t[h]; h = (h + 1) & mask) {
         const sc_field *f = &rec->fields[t[h] - 1];
-        if (f->name_len == n && memcmp(f->name, s, n) == 0)
+        if (f->name_len == n && same_bytes(f->name, s, n))
             return t[h] - 1;
     }
     return -1;

@@ -7,6 +7,7 @@ Each case is one file tests/lang/NAME.case made of sections:
     --- scenario                optional: a JSON scenario for polrun
     --- args                    optional: extra command-line words
     --- command                 optional: check (default), run, test, disasm, interface
+    --- file NAME.pol           optional, repeatable: another file beside it (for imports)
     --- expect exit N           the expected exit status, then the exact
                                 expected output (stdout, then stderr)
 
@@ -31,6 +32,9 @@ def parse_case(path):
                 if cur:
                     sections[cur] = "".join(buf)
                 cur, buf = m.group(1), []
+                if cur == "file":
+                    cur = "file:" + m.group(2).strip()
+                    continue
                 if cur == "expect":
                     em = re.match(r"\s*exit\s+(\d+)\s*$", m.group(2))
                     if not em:
@@ -60,6 +64,10 @@ def run_case(build, path, update=False):
         src = f"{name}.pol"
         with open(os.path.join(tmp, src), "w", encoding="utf-8") as f:
             f.write(c.get("source", ""))
+        for key, text in c.items():
+            if key.startswith("file:"):
+                with open(os.path.join(tmp, key[5:]), "w", encoding="utf-8") as f:
+                    f.write(text)
         args = c.get("args", "").split()
         if cmd == "run":
             with open(os.path.join(tmp, "scenario.json"), "w", encoding="utf-8") as f:

@@ -289,7 +289,8 @@ def opcode_table(source):
     with open(os.path.join(source, "runtime", "opcodes.h"), encoding="utf-8") as f:
         text = f.read()
     kinds = {"K": "constant", "I": "input", "P": "parameter", "R": "rule", "T": "jump target",
-             "N": "places (signed)", "M": "rounding mode", "E": "enumeration", "F": "field", "L": "local slot"}
+             "N": "number (signed)", "M": "rounding mode", "E": "enumeration", "F": "field", "L": "local slot",
+             "G": "record type"}
     rows = ["| # | opcode | operands | pops | pushes | what it does |", "| --- | --- | --- | --- | --- | --- |"]
     n = 0
     for m in re.finditer(r'OP\(\s*(\w+)\s*,\s*"(\w*)"\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*"((?:[^"\\]|\\.)*)"\s*\)', text):

@@ -1,5 +1,22 @@
 # Runs docs/examples/libpol_example.c (built against libpol) on the compiled
-# Rizhao policy and checks what it prints.  -DPOLC -DEXAMPLE -DSRC -DWORK.
+# Rizhao policy and checks what it prints; checks that docs/libpol.md shows
+# the example as it is.  -DPOLC -DEXAMPLE -DSRC -DWORK -DEXAMPLE_SRC -DDOC.
+
+# the ```c block of the document is the file, byte for byte
+file(READ ${EXAMPLE_SRC} example_text)
+file(READ ${DOC} doc_text)
+string(FIND "${doc_text}" "```c\n" at)
+if(at LESS 0)
+  message(FATAL_ERROR "${DOC}: no ```c block")
+endif()
+math(EXPR at "${at} + 5")
+string(SUBSTRING "${doc_text}" ${at} -1 doc_text)
+string(FIND "${doc_text}" "```\n" end)
+string(SUBSTRING "${doc_text}" 0 ${end} block)
+if(NOT block STREQUAL example_text)
+  message(FATAL_ERROR "${DOC}: the ```c block differs from ${EXAMPLE_SRC}; copy the file into the document")
+endif()
+message(STATUS "ok  docs/libpol.md shows docs/examples/libpol_example.c")
 file(MAKE_DIRECTORY ${WORK})
 set(polc_file ${WORK}/rizhao-2025.polc)
 execute_process(COMMAND ${POLC} build ${SRC} -o ${polc_file} RESULT_VARIABLE rc)
