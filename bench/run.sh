@@ -7,7 +7,8 @@
 # The three outputs must be byte-identical (the baseline writes polrun's
 # format); the script fails if they are not.  It prints scenarios/s (best of
 # R runs, default 3, median in brackets), polrun's time relative to the
-# baseline, peak memory, `polc build` time and one-scenario cold starts.
+# baseline, CPU time per scenario (steadier than wall time on a busy
+# machine), peak memory, `polc build` time and one-scenario cold starts.
 #
 #   policies/rizhao/rizhao-2025.pol   the seed policy: 缴费日期 -> five amounts
 #   bench/halffen.pol                 a base in yuan and fen at 9% / 9.5%,
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --repeat) repeat=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     [0-9]*) n=$1; shift ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 64 ;;
   esac
@@ -50,7 +51,8 @@ else
   trap 'rm -rf "$work"' EXIT
 fi
 
-# bench_timeit prints "min_ns median_ns max_rss_kib"; integer nanoseconds throughout.
+# bench_timeit prints "min_wall_ns median_wall_ns max_rss_kib min_cpu_ns";
+# integer nanoseconds throughout, no floating point.
 rate() { echo $(( n * 1000000000 / $1 )); }            # scenarios/s from ns
 ms() { printf '%d.%03d ms' $(( $1 / 1000000 )) $(( $1 / 1000 % 1000 )); }
 ratio() { local r=$(( $1 * 100 / $2 )); printf '%d.%02dx' $(( r / 100 )) $(( r % 100 )); }
@@ -64,11 +66,11 @@ echo
 "$polc" build "$root/policies/rizhao/rizhao-2025.pol" -o "$work/rizhao.polc"
 "$polc" build "$here/halffen.pol" -o "$work/halffen.polc"
 cold=$(( repeat * 7 ))
-read -r c_min c_med _ < <("$timeit" -r "$cold" -q -- "$polc" build "$root/policies/rizhao/rizhao-2025.pol" -o "$work/rizhao.polc")
+read -r c_min c_med _ _ < <("$timeit" -r "$cold" -q -- "$polc" build "$root/policies/rizhao/rizhao-2025.pol" -o "$work/rizhao.polc")
 echo "polc build rizhao-2025.pol:                $(ms "$c_min")  [$(ms "$c_med")]"
-read -r c_min c_med _ < <("$timeit" -r "$cold" -q -- "$polrun" "$work/rizhao.polc" "$root/policies/rizhao/scenario-early.json")
+read -r c_min c_med _ _ < <("$timeit" -r "$cold" -q -- "$polrun" "$work/rizhao.polc" "$root/policies/rizhao/scenario-early.json")
 echo "polrun, one scenario, from .polc:          $(ms "$c_min")  [$(ms "$c_med")]"
-read -r c_min c_med _ < <("$timeit" -r "$cold" -q -- "$polrun" "$root/policies/rizhao/rizhao-2025.pol" "$root/policies/rizhao/scenario-early.json")
+read -r c_min c_med _ _ < <("$timeit" -r "$cold" -q -- "$polrun" "$root/policies/rizhao/rizhao-2025.pol" "$root/policies/rizhao/scenario-early.json")
 echo "polrun, one scenario, from .pol (compiles): $(ms "$c_min")  [$(ms "$c_med")]"
 check=$("$polrun" "$work/rizhao.polc" "$root/policies/rizhao/scenario-early.json")
 case "$check" in
@@ -78,14 +80,18 @@ esac
 echo
 
 status=0
-printf '%-16s %-6s %24s %24s %24s %9s %9s %10s\n' policy format "baseline (int64 C)" "polrun -j 1" "polrun -j 2" "-j1/base" "-j2/base" "rss -j 2"
+rows=()
+printf '%-9s %-6s %26s %26s %26s %9s %9s\n' policy format "baseline (int64 C)" "polrun -j 1" "polrun -j 2" "-j1/base" "-j2/base"
 for pol in rizhao halffen; do
   for fmt in jsonl csv; do
     in=$work/$pol.in.$fmt
     python3 "$here/gen.py" "$pol" "$n" "$in"
-    read -r b_min b_med _ < <("$timeit" -r "$repeat" -- "$baseline" "$pol" "$in" "$work/$pol.base.$fmt")
-    read -r p1_min p1_med _ < <("$timeit" -r "$repeat" -- "$polrun" "$work/$pol.polc" --batch "$in" -o "$work/$pol.j1.$fmt" -j 1 -q)
-    read -r p2_min p2_med p2_rss < <("$timeit" -r "$repeat" -- "$polrun" "$work/$pol.polc" --batch "$in" -o "$work/$pol.j2.$fmt" -j 2 -q)
+    read -r b_min b_med _ b_cpu < <("$timeit" -r "$repeat" -d "$work/$pol.base.$fmt" -- \
+      "$baseline" "$pol" "$in" "$work/$pol.base.$fmt")
+    read -r p1_min p1_med p1_rss p1_cpu < <("$timeit" -r "$repeat" -d "$work/$pol.j1.$fmt" -- \
+      "$polrun" "$work/$pol.polc" --batch "$in" -o "$work/$pol.j1.$fmt" -j 1 -q)
+    read -r p2_min p2_med p2_rss p2_cpu < <("$timeit" -r "$repeat" -d "$work/$pol.j2.$fmt" -- \
+      "$polrun" "$work/$pol.polc" --batch "$in" -o "$work/$pol.j2.$fmt" -j 2 -q)
     same=ok
     lines=$n
     [ "$fmt" = csv ] && lines=$(( n + 1 ))
@@ -96,9 +102,12 @@ for pol in rizhao halffen; do
     elif [ "$(wc -l < "$work/$pol.j1.$fmt")" -ne "$lines" ]; then
       same="wrong number of output records"
     fi
-    printf '%-16s %-6s %11s/s [%9s] %11s/s [%9s] %11s/s [%9s] %9s %9s %7s MiB\n' "$pol" "$fmt" \
+    printf '%-9s %-6s %12s/s [%10s] %12s/s [%10s] %12s/s [%10s] %9s %9s\n' "$pol" "$fmt" \
       "$(rate "$b_min")" "$(rate "$b_med")" "$(rate "$p1_min")" "$(rate "$p1_med")" "$(rate "$p2_min")" "$(rate "$p2_med")" \
-      "$(ratio "$p1_min" "$b_min")" "$(ratio "$p2_min" "$b_min")" $(( p2_rss / 1024 ))
+      "$(ratio "$p1_min" "$b_min")" "$(ratio "$p2_min" "$b_min")"
+    rows+=("$(printf '%-9s %-6s %14s %14s %14s %9s %12s %10s' "$pol" "$fmt" \
+      "$(( b_cpu / n ))" "$(( p1_cpu / n ))" "$(( p2_cpu / n ))" "$(ratio "$p1_cpu" "$b_cpu")" \
+      "$(rate "$p1_cpu")" "$(( p1_rss / 1024 ))/$(( p2_rss / 1024 ))")")
     if [ "$same" != ok ]; then
       echo "  $same (files kept in $work)" >&2
       trap - EXIT
@@ -107,7 +116,12 @@ for pol in rizhao halffen; do
   done
 done
 echo
-echo "scenarios/s = N / wall time of the whole process; -jK/base = polrun's time / the baseline's"
+echo "CPU time (user + system) per scenario, best of $repeat runs:"
+printf '%-9s %-6s %14s %14s %14s %9s %12s %10s\n' policy format "baseline ns" "-j 1 ns" "-j 2 ns (sum)" "-j1/base" "-j1 per core" "RSS MiB"
+printf '%s\n' "${rows[@]}"
+echo
+echo "scenarios/s = N / wall time of the whole process (best [median]); -jK/base = polrun's time / the baseline's;"
+echo "-j1 per core = N / CPU time of polrun -j 1; RSS = peak resident memory of -j 1 / -j 2"
 if [ $status -eq 0 ]; then
   echo "outputs: baseline, polrun -j 1 and polrun -j 2 byte-identical for every file"
 fi

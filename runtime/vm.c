@@ -113,6 +113,115 @@ bool vm_list_append(vm_heap *h, vm_list *l, const vm_val *v)
     return true;
 }
 
+/* ---- function memo: pure functions, cached by their arguments ---- */
+#define VM_MEMO_ARGS 4
+#define VM_MEMO_MAX (1u << 20)
+
+typedef struct vm_memo {
+    uint32_t rule, used;
+    uint64_t key[VM_MEMO_ARGS];
+    vm_val val;
+} vm_memo;
+
+/* A key for an argument, or false when the value cannot be a key cheaply. */
+static bool memo_key(const vm_val *v, uint64_t *k)
+{
+    int64_t n;
+    switch (v->t) {
+    case PT_BOOL: case PT_DATE: case PT_MONTH: case PT_ENUM:
+        *k = (uint64_t)v->t << 56 ^ (uint32_t)v->i;
+        return true;
+    case PT_RECORD: case PT_LIST: /* immutable within a scenario: identity is value */
+        *k = (uint64_t)(uintptr_t)v->ref ^ (uint64_t)v->t << 56;
+        return true;
+    default:
+        if (pol_type_numeric((pol_type)v->t) && v->d.kind == DEC_K_SMALL && dec_to_i64(&v->d, &n) && n > -(1LL << 40) &&
+            n < (1LL << 40)) {
+            *k = (uint64_t)PT_INT << 56 ^ (uint64_t)n;
+            return true;
+        }
+        return false;
+    }
+}
+
+static uint32_t memo_hash(uint32_t rule, const uint64_t *key, uint32_t n)
+{
+    uint64_t h = 1469598103934665603ull ^ rule;
+    for (uint32_t i = 0; i < n; i++)
+        h = (h ^ key[i]) * 1099511628211ull;
+    return (uint32_t)(h ^ h >> 32);
+}
+
+static vm_memo *memo_find(vm_state *s, uint32_t rule, const uint64_t *key, uint32_t n, bool *found)
+{
+    *found = false;
+    if (!s->memo_cap)
+        return NULL;
+    for (uint32_t i = memo_hash(rule, key, n) & (s->memo_cap - 1);; i = (i + 1) & (s->memo_cap - 1)) {
+        vm_memo *m = &s->memo[i];
+        if (!m->used)
+            return m;
+        if (m->rule == rule && memcmp(m->key, key, sizeof *key * n) == 0) {
+            *found = true;
+            return m;
+        }
+    }
+}
+
+static void copy_val(vm_val *dst, const vm_val *src);
+
+static void memo_put(vm_state *s, uint32_t rule, const uint64_t *key, uint32_t n, const vm_val *v)
+{
+    if (s->memo_n + 1 > s->memo_cap / 2) {
+        if (s->memo_cap >= VM_MEMO_MAX)
+            return;
+        uint32_t oc = s->memo_cap, nc = oc ? oc * 2 : 256;
+        vm_memo *old = s->memo;
+        s->memo = calloc(nc, sizeof *s->memo);
+        if (!s->memo) {
+            fputs("pol: out of memory\n", stderr);
+            abort();
+        }
+        s->memo_cap = nc;
+        for (uint32_t i = 0; i < nc; i++)
+            dec_init(&s->memo[i].val.d);
+        for (uint32_t i = 0; i < oc; i++) {
+            if (old[i].used) {
+                bool f;
+                vm_memo *m = memo_find(s, old[i].rule, old[i].key, VM_MEMO_ARGS, &f);
+                m->used = 1;
+                m->rule = old[i].rule;
+                memcpy(m->key, old[i].key, sizeof m->key);
+                copy_val(&m->val, &old[i].val);
+            }
+            dec_clear(&old[i].val.d);
+        }
+        free(old);
+    }
+    bool found;
+    vm_memo *m = memo_find(s, rule, key, VM_MEMO_ARGS, &found);
+    if (!m || found)
+        return;
+    m->used = 1;
+    m->rule = rule;
+    memcpy(m->key, key, sizeof m->key);
+    copy_val(&m->val, v);
+    s->memo_n++;
+    (void)n;
+}
+
+/* Keys for the n arguments at args[0..n) (unused slots zero); false if not all keyable. */
+static bool memo_keys(const vm_val *args, uint32_t n, uint64_t *key)
+{
+    memset(key, 0, sizeof *key * VM_MEMO_ARGS);
+    if (n > VM_MEMO_ARGS)
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        if (!memo_key(&args[i], &key[i]))
+            return false;
+    return true;
+}
+
 vm_state *vm_new(const bc_program *p)
 {
     vm_state *s = xcalloc(1, sizeof *s);
@@ -155,6 +264,9 @@ void vm_free(vm_state *s)
     free(s->frames);
     free(s->log);
     heap_free(&s->heap);
+    for (uint32_t i = 0; i < s->memo_cap; i++)
+        dec_clear(&s->memo[i].val.d);
+    free(s->memo);
     free(s);
 }
 
@@ -166,6 +278,11 @@ void vm_reset(vm_state *s)
     for (uint32_t i = 0; i < s->p->nlocals; i++)
         s->locals[i].t = PT_VOID;
     heap_free(&s->heap);
+    if (s->memo_n) { /* results hold this scenario's values: forget them */
+        for (uint32_t i = 0; i < s->memo_cap; i++)
+            s->memo[i].used = 0;
+        s->memo_n = 0;
+    }
     s->nlog = 0;
     s->steps = 0;
 }
@@ -386,7 +503,10 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             /* the value is the only one on the callee's stack, at `base` */
             --sp;
             if (p->rules[cur].nargs) {
-                s->rstate[cur] = VM_UNSET; /* functions are not memoised */
+                s->rstate[cur] = VM_UNSET; /* functions: cached by their arguments */
+                uint64_t key[VM_MEMO_ARGS];
+                if (memo_keys(&s->locals[p->rules[cur].local_base], p->rules[cur].nargs, key))
+                    memo_put(s, cur, key, p->rules[cur].nargs, sp);
             } else {
                 copy_val(&s->rules[cur], sp);
                 s->rstate[cur] = VM_DONE;
@@ -406,6 +526,17 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                 return fail(s, err, cur, pc, "function %s calls itself", p->rules[ri].name);
             if ((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || nframes >= p->nrules)
                 return fail(s, err, cur, pc, "rules nested too deeply");
+            {
+                uint64_t key[VM_MEMO_ARGS];
+                bool hit = false;
+                vm_memo *m = s->memo_n && memo_keys(sp - n, n, key) ? memo_find(s, ri, key, VM_MEMO_ARGS, &hit) : NULL;
+                if (m && hit) {
+                    sp -= n;
+                    copy_val(sp++, &m->val);
+                    pc += 3;
+                    break;
+                }
+            }
             sp -= n;
             for (uint32_t k = 0; k < n; k++)
                 copy_val(&s->locals[p->rules[ri].local_base + k], &sp[k]);

@@ -71,6 +71,8 @@ typedef struct vm_state {
     uint32_t *frames;      /* return info for nested rule evaluation         */
     vm_val *locals;        /* p->nlocals slots: each rule's loop variables   */
     vm_heap heap;          /* records and lists of the current scenario      */
+    struct vm_memo *memo;  /* function results by arguments, this scenario   */
+    uint32_t memo_cap, memo_n;
     bool trace;
     vm_lookup *log;
     uint32_t nlog, logcap;
