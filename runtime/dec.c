@@ -412,6 +412,31 @@ dec_status dec_parse(dec_t *r, const char *s, size_t n)
     if (!s)
         return fail(r, DEC_ESYNTAX);
 
+    /* 0. the common case: [+-]digits[.digits], at most 18 digits in all */
+    if (n > 0 && n <= 20) {
+        size_t i = s[0] == '-' || s[0] == '+';
+        int64_t v = 0;
+        int32_t frac = 0;
+        int digits = 0;
+        bool dot = false;
+        for (; i < n; i++) {
+            char c = s[i];
+            if (is_digit(c)) {
+                v = v * 10 + (c - '0');
+                digits++;
+                frac += dot;
+            } else if (c == '.' && !dot) {
+                dot = true;
+            } else {
+                break;
+            }
+        }
+        if (i == n && digits > 0 && digits <= 18) {
+            set_small(r, s[0] == '-' ? -v : v, frac);
+            return DEC_OK;
+        }
+    }
+
     /* 1. syntax: [+-] digits* [. digits*] [(e|E) [+-] digits+] [%] */
     size_t i = 0;
     bool neg = false;

@@ -1327,26 +1327,40 @@ static void rd_make_room(sc_reader *r, size_t *scan)
 
 /* Looks for the end of a CSV record in buf[from..to): a '\n' outside
  * quotes.  Updates the quote state and the count of newlines inside quotes;
- * returns the index of the '\n' or SIZE_MAX. */
+ * returns the index of the '\n' or SIZE_MAX.  Every '"' toggles the state
+ * ("" inside quotes toggles it twice); memchr does the scanning. */
 static size_t csv_scan(const char *buf, size_t from, size_t to, bool *inq,
                        long *inner)
 {
     bool q = *inq;
     long nl = 0;
-    size_t i;
-    for (i = from; i < to; i++) {
-        char c = buf[i];
-        if (c == '"')
-            q = !q;
-        else if (c == '\n') {
-            if (!q)
+    size_t i = from, found = SIZE_MAX;
+    while (i < to) {
+        if (!q) {
+            const char *pn = memchr(buf + i, '\n', to - i);
+            size_t lim = pn ? (size_t)(pn - buf) : to;
+            const char *pq = memchr(buf + i, '"', lim - i);
+            if (!pq) {
+                if (pn)
+                    found = lim;
                 break;
-            nl++;
+            }
+            i = (size_t)(pq - buf) + 1;
+            q = true;
+        } else {
+            const char *pq = memchr(buf + i, '"', to - i);
+            size_t lim = pq ? (size_t)(pq - buf) : to;
+            for (const char *p = buf + i; (p = memchr(p, '\n', (size_t)(buf + lim - p))) != NULL; p++)
+                nl++;
+            if (!pq)
+                break;
+            i = lim + 1;
+            q = false;
         }
     }
     *inq = q;
     *inner += nl;
-    return i < to ? i : SIZE_MAX;
+    return found;
 }
 
 static size_t rd_find_end(sc_reader *r, size_t from, bool *inq, long *inner)
