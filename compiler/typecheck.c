@@ -143,7 +143,8 @@ static const type_name type_names[] = {
     {"number", PT_DEC},    {"数值", PT_DEC},     {"rate", PT_RATE},   {"比例", PT_RATE},
     {"比率", PT_RATE},     {"integer", PT_INT},  {"整数", PT_INT},    {"boolean", PT_BOOL},
     {"布尔", PT_BOOL},     {"date", PT_DATE},    {"日期", PT_DATE},   {"month", PT_MONTH},
-    {"月份", PT_MONTH},    {"text", PT_TEXT},    {"文本", PT_TEXT},
+    {"月份", PT_MONTH},    {"text", PT_TEXT},    {"文本", PT_TEXT},   {"months", PT_MONTHS},
+    {"月数", PT_MONTHS},   {"days", PT_DAYS},    {"天数", PT_DAYS},
 };
 
 static pol_type resolve_type(ctx *c, const char *name, span sp, uint32_t *tref)
@@ -241,6 +242,21 @@ static pol_type arith_type(ctx *c, int op, ast_expr *a, ast_expr *b, span sp)
     pol_type x = (pol_type)a->type, y = (pol_type)b->type;
     bool xl = a->lit, yl = b->lit;
     const char *verb = op == BO_ADD ? "add" : op == BO_SUB ? "subtract" : op == BO_MUL ? "multiply" : "divide";
+    bool xd = x == PT_MONTHS || x == PT_DAYS, yd = y == PT_MONTHS || y == PT_DAYS;
+    if ((xd || yd) && x != PT_MONEY && y != PT_MONEY) { /* durations */
+        if (xd && yd && x != y) {
+            ERR(sp, "unit-mismatch", "cannot %s %s and %s: a month has no fixed number of days", verb, tname(x), tname(y));
+            return PT_VOID;
+        }
+        pol_type dur = xd ? x : y, other = xd ? y : x;
+        if (op == BO_ADD || op == BO_SUB || op == BO_MUL) {
+            if (other == dur || other == PT_INT)
+                return op == BO_MUL && other == dur ? PT_VOID : dur;
+            ERR(sp, "unit-mismatch", "cannot %s %s and %s", verb, tname(x), tname(y));
+            return PT_VOID;
+        }
+        return PT_DEC; /* a ratio of durations, or a duration shared out */
+    }
     if (op == BO_ADD || op == BO_SUB) {
         if (x == PT_MONEY || y == PT_MONEY) {
             if ((x == PT_MONEY || xl) && (y == PT_MONEY || yl))
@@ -291,6 +307,11 @@ static bool assignable(pol_type to, pol_type from, bool lit)
 {
     if (to == from)
         return true; /* enums: callers compare trefs too (assignable_e) */
+    /* durations are counts: an integer may stand for one and they for an integer */
+    if ((to == PT_MONTHS || to == PT_DAYS) && from == PT_INT)
+        return true;
+    if (to == PT_INT && (from == PT_MONTHS || from == PT_DAYS))
+        return true;
     if (numeric(to) && lit && numeric(from))
         return to != PT_INT || from == PT_INT;
     if ((to == PT_DEC && (from == PT_RATE || from == PT_INT)) || (to == PT_RATE && from == PT_DEC))
@@ -534,7 +555,7 @@ static pol_type check_call(ctx *c, ast_expr *e)
             {FN_MONTH, 2, PT_INT, PT_INT, PT_VOID, PT_MONTH},
             {FN_FIRST_DAY, 1, PT_MONTH, PT_VOID, PT_VOID, PT_DATE},
             {FN_LAST_DAY, 1, PT_MONTH, PT_VOID, PT_VOID, PT_DATE},
-            {FN_MONTHS, 2, PT_MONTH, PT_MONTH, PT_VOID, PT_INT},
+            {FN_MONTHS, 2, PT_MONTH, PT_MONTH, PT_VOID, PT_MONTHS},
         };
         pol_type at[3] = {PT_VOID, PT_VOID, PT_VOID};
         bool bad = false;
@@ -555,7 +576,7 @@ static pol_type check_call(ctx *c, ast_expr *e)
                 ERR(e->args[0]->sp, "type-mismatch", "%s needs a date or a month, found %s", e->text, tname(at[0]));
                 return PT_VOID;
             }
-            if (want == 2 && at[1] != PT_INT) {
+            if (want == 2 && at[1] != PT_INT && at[1] != PT_MONTHS) {
                 ERR(e->args[1]->sp, "type-mismatch", "the number of months must be an integer, found %s", tname(at[1]));
                 return PT_VOID;
             }
@@ -806,6 +827,8 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
 {
     switch (e->kind) {
     case EX_NUM:
+        if (e->op == PT_MONTHS || e->op == PT_DAYS)
+            return (pol_type)e->op; /* 3个月, 30天: typed, not adaptable */
         e->lit = true;
         return strchr(e->text, '.') ? PT_DEC : PT_INT;
     case EX_PERCENT: return PT_RATE;
@@ -956,9 +979,13 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
         case BO_ADD: case BO_SUB: case BO_MUL: case BO_DIV:
             if ((x == PT_DATE || x == PT_MONTH) && (e->op == BO_ADD || e->op == BO_SUB)) {
                 if (e->op == BO_SUB && y == x)
-                    return PT_INT; /* days or months between */
-                if (y == PT_INT)
+                    return x == PT_DATE ? PT_DAYS : PT_MONTHS; /* days or months between */
+                if (y == PT_INT || (x == PT_DATE && y == PT_DAYS) || (x == PT_MONTH && y == PT_MONTHS))
                     return x;      /* date ± days, month ± months */
+                if (x == PT_DATE && y == PT_MONTHS) {
+                    ERR(e->sp, "unit-mismatch", "a date moves by days; to move it by calendar months use add_months(date, n), which keeps the day or clamps it to the month's end");
+                    return PT_VOID;
+                }
                 ERR(e->sp, "type-mismatch", "a %s moves by an integer (%s), not by %s", tname(x),
                     x == PT_DATE ? "days" : "months", tname(y));
                 return PT_VOID;
@@ -980,6 +1007,10 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
             return PT_BOOL;
         default: /* comparisons */
             if (numeric(x) && numeric(y)) {
+                if ((x == PT_MONTHS && y == PT_DAYS) || (x == PT_DAYS && y == PT_MONTHS)) {
+                    ERR(e->sp, "unit-mismatch", "cannot compare months with days");
+                    return PT_VOID;
+                }
                 if ((x == PT_MONEY) != (y == PT_MONEY) && !e->a->lit && !e->b->lit) {
                     ERR(e->sp, "unit-mismatch", "cannot compare %s with %s", tname(x), tname(y));
                     return PT_VOID;

@@ -27,6 +27,7 @@ int pol_yylex(POL_YYSTYPE *lval, span *lloc, void *scanner);
 %code {
 #include <stdlib.h>
 #include <string.h>
+#include "bytecode.h"
 #include "caldate.h"
 
 #define YYMAXDEPTH 2000
@@ -111,6 +112,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %token KW_RECORD "'record'" KW_LIST "'list'" KW_WHERE "'where'"
 %token KW_STATED "'stated'" KW_REQUIRE "'require'" KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
 %token <text> IDENT "name" NUMBER "number" PERCENT "percentage" MONEY "amount in yuan" STRING "string"
+%token <text> MONTHS_LIT "number of months" DAYS_LIT "number of days"
 %token <ival> DATE "date" MONTH "month" BOOL "boolean"
 %token DOTDOT "'..'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
 
@@ -359,6 +361,8 @@ expr
   : NUMBER                { $$ = mk(ps, EX_NUM, @$); $$->text = $1; }
   | PERCENT               { $$ = mk(ps, EX_PERCENT, @$); $$->text = $1; }
   | MONEY                 { $$ = mk(ps, EX_MONEY, @$); $$->text = $1; }
+  | MONTHS_LIT            { $$ = mk(ps, EX_NUM, @$); $$->text = $1; $$->op = PT_MONTHS; }
+  | DAYS_LIT              { $$ = mk(ps, EX_NUM, @$); $$->text = $1; $$->op = PT_DAYS; }
   | DATE                  { $$ = mk(ps, EX_DATE, @$); $$->ival = $1; }
   | MONTH                 { $$ = mk(ps, EX_MONTH, @$); $$->ival = $1; }
   | STRING                { $$ = mk(ps, EX_STR, @$); $$->text = $1; }

@@ -36,13 +36,14 @@ int bc_op_pushes(uint32_t op) { return op < OP__COUNT ? op_pushes[op] : 0; }
 const char *bc_op_doc(uint32_t op) { return op < OP__COUNT ? op_docs[op] : ""; }
 
 static const char *const type_names[PT__COUNT] = {
-    "void", "boolean", "integer", "decimal", "rate", "money", "date", "month", "text", "enum", "record", "list"};
+    "void", "boolean", "integer", "decimal", "rate", "money", "date", "month", "text", "enum", "record", "list",
+    "months", "days"};
 
 const char *pol_type_name(pol_type t) { return (unsigned)t < PT__COUNT ? type_names[t] : "?"; }
 
 bool pol_type_numeric(pol_type t)
 {
-    return t == PT_INT || t == PT_DEC || t == PT_RATE || t == PT_MONEY;
+    return t == PT_INT || t == PT_DEC || t == PT_RATE || t == PT_MONEY || t == PT_MONTHS || t == PT_DAYS;
 }
 
 static void *xmalloc(size_t n)

@@ -42,6 +42,8 @@ typedef enum {
     PT_ENUM,      /* a member of an enumeration (tref says which)            */
     PT_RECORD,    /* a record (tref: which record type)                     */
     PT_LIST,      /* a list of records (tref: the element record type)      */
+    PT_MONTHS,    /* a duration in months (an integer count)                */
+    PT_DAYS,      /* a duration in days (an integer count)                  */
     PT__COUNT
 } pol_type;
 

@@ -370,7 +370,7 @@ static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uin
         dec_status st = dec_parse(&v->d, text, len);
         if (st != DEC_OK)
             return input_error(err, POL_E_INPUT, in->name, "input %s: \"%s\" is not a number (%s)", in->name, shown, dec_status_text(st));
-        if (t == PT_INT && !dec_is_integer(&v->d))
+        if ((t == PT_INT || t == PT_MONTHS || t == PT_DAYS) && !dec_is_integer(&v->d))
             return input_error(err, POL_E_INPUT, in->name, "input %s must be a whole number, found %s", in->name, shown);
         if (len > 0 && text[len - 1] == '%' && t != PT_RATE)
             return input_error(err, POL_E_INPUT, in->name, "input %s is %s, not a rate: \"%s\"", in->name, pol_type_name(t), shown);
@@ -1066,6 +1066,7 @@ pol_test_report pol_run_tests(const pol_policy *pol, FILE *out, FILE *junit, boo
     const bc_program *p = pol->prog;
     pol_test_report rep = {0, 0, 0};
     pol_eval *ev = pol_eval_new(pol);
+    pol_eval_set_step_limit(ev, 1000000); /* polrun's default: a looping file must not hang the tests */
     sc_buf log;
     sc_buf_init(&log);
     sc_buf xml;

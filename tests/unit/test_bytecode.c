@@ -429,8 +429,20 @@ static void constant_of_800_digits(bc_program *p)
     ck_assert_int_eq(dec_parse(&c->num, s, strlen(s)), DEC_OK);
 }
 
+/* a rule that jumps to itself: the verifier allows loops (aggregates use
+ * them), so the step limit must end it, also in the policy's own tests,
+ * which once ran without a limit and hung (fuzz_bytecode) */
+static void rule_loops_forever(bc_program *p)
+{
+    uint32_t e = p->rules[0].entry;
+    ck_assert_uint_eq(strlen(bc_op_operands(p->code[e])), 1); /* same size as JMP T */
+    p->code[e] = OP_JMP;
+    p->code[e + 1] = e;
+}
+
 START_TEST(hostile_programs)
 {
+    hostile("a rule that loops forever", rule_loops_forever, RUNS);
     hostile("version ending after 9999", version_end_beyond_9999, REJECTED);
     hostile("version starting before year 1", version_start_near_int_min, REJECTED);
     hostile("date constant INT32_MIN", date_constant_int_min, REJECTED);
