@@ -799,7 +799,7 @@ static void rule_deps(const bc_program *p, uint32_t r, deps *d)
             bool dup = false;
             for (uint32_t k = 0; k < d->np; k++) dup |= d->params[k] == v;
             if (!dup) d->params[d->np++] = v;
-        } else if (op == OP_RULE) {
+        } else if (op == OP_RULE || op == OP_CALL) {
             bool dup = false;
             for (uint32_t k = 0; k < d->nr; k++) dup |= d->rules[k] == v;
             if (!dup) d->rules[d->nr++] = v;
@@ -895,10 +895,15 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
         abort();
     memcpy(rs, d.rules, sizeof *rs * nr);
     for (uint32_t k = 0; k < nr; k++) {
-        if (pol_eval_value(ev, rs[k]))
+        const bc_rule *dr = &p->rules[rs[k]];
+        if (dr->nargs)
+            sc_buf_printf(out, "%*s  function %s (per argument)%s%s%s\n   %*s  = %s\n", depth * 2, "", dr->name,
+                          dr->cite ? "   [" : "", dr->cite ? dr->cite : "", dr->cite ? "]" : "", depth * 2, "",
+                          dr->formula ? dr->formula : "");
+        else if (pol_eval_value(ev, rs[k]))
             explain_rule_text(ev, rs[k], depth + 1, done, out, scratch);
         else
-            sc_buf_printf(out, "%*s  rule %s (not needed)\n", depth * 2, "", p->rules[rs[k]].name);
+            sc_buf_printf(out, "%*s  rule %s (not needed)\n", depth * 2, "", dr->name);
     }
     free(rs);
 }
