@@ -422,6 +422,10 @@ dec_status dec_parse(dec_t *r, const char *s, size_t n)
         for (; i < n; i++) {
             char c = s[i];
             if (is_digit(c)) {
+                if (digits == 18) { /* more digits than an int64 surely holds: the slow path */
+                    digits++;
+                    break;
+                }
                 v = v * 10 + (c - '0');
                 digits++;
                 frac += dot;
