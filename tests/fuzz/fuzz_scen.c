@@ -42,7 +42,7 @@ static const char policy_src[] =
     "output o4: boolean = mo > 2025-01 and t != \"\" and e.acct cite \"1\"\n"
     "output o5: date = add_months(d, k) cite \"1\"\n"
     "output o6: month = mo + k cite \"1\"\n"
-    "output o7: integer = (d - date(2025, 1, 1)) * 1 + 0 cite \"1\"\n"
+    "output o7: date = if d > date(2025, 1, 1) then first_day(mo) else last_day(month_of(d)) cite \"1\"\n"
     "output o7b: integer = months(mo, month_of(d)) cite \"1\"\n"
     "output o8: money = sum(i in mo..month_of(d): m * e.rate) cite \"1\"\n";
 

@@ -146,6 +146,24 @@ def main():
         # checker and code generator recurse over it (see docs: known limit)
         c.compiles("chain_10000", money_in + "output o: money = a" + " + a" * 10000 + ' cite "1"\n')
 
+        # ---- a chain of 20,000 rules: compiles, runs, and the text
+        # explanation stops nesting after 100 levels (it recursed once per
+        # level and overflowed the C stack) ----
+        chain = money_in + 'rule r0: money = a cite "1"\n'
+        chain += "".join(f'rule r{i}: money = r{i-1} cite "1"\n' for i in range(1, 20000))
+        chain += 'output o: money = r19999 cite "1"\n'
+        path = c.write("rule_chain.pol", chain)
+        scen = c.write("rule_chain.json", '{"a": 1}')
+        for mode in ("--explain", "--explain=json"):
+            rc, out, err = c.run([c.polrun, path, scen, mode])
+            problems = []
+            if rc != 0:
+                problems.append(f"exit {rc}, stderr {err[:300]!r}")
+            elif mode == "--explain" and "nested more than 100 levels deep, not shown" not in out:
+                problems.append("the text explanation does not say that deeper levels are not shown")
+            c.result(f"run: rule chain of 20000, {mode}", problems)
+        del chain
+
         # ---- identifiers: 200 bytes ----
         c.compile_error("ident_201", money_in + "output " + "x" * 201 + ': money = a cite "1"\n',
                         r"identifier longer than 200 bytes", line=3)

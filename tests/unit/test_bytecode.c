@@ -344,7 +344,10 @@ static bc_program *compile_rizhao(void)
     return p;
 }
 
-static void hostile(const char *what, void (*change)(bc_program *), outcome want)
+/* With POL_WRITE_REGRESS=DIR in the environment, each hostile program is
+ * also written to DIR/SLUG.polc: that is how tests/fuzz/regress/bytecode/ is
+ * made again when the file format changes. */
+static void hostile(const char *slug, const char *what, void (*change)(bc_program *), outcome want)
 {
     bc_program *p = compile_rizhao();
     change(p);
@@ -352,6 +355,13 @@ static void hostile(const char *what, void (*change)(bc_program *), outcome want
     size_t len;
     bc_write(p, &bytes, &len);
     bc_free(p);
+    const char *dir = getenv("POL_WRITE_REGRESS");
+    if (dir && *dir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s.polc", dir, slug);
+        FILE *f = fopen(path, "wb");
+        ck_assert_msg(f && fwrite(bytes, 1, len, f) == len && fclose(f) == 0, "cannot write %s", path);
+    }
     tally t = {0};
     try_mutant(bytes, len, true, &t);
     free(bytes);
@@ -440,16 +450,25 @@ static void rule_loops_forever(bc_program *p)
     p->code[e + 1] = e;
 }
 
+static const struct hostile_case {
+    const char *slug, *what;
+    void (*change)(bc_program *);
+    outcome want;
+} hostile_cases[] = {
+    {"rule-loops-forever", "a rule that loops forever", rule_loops_forever, RUNS},
+    {"version-end-beyond-9999", "version ending after 9999", version_end_beyond_9999, REJECTED},
+    {"version-start-before-year-1", "version starting before year 1", version_start_near_int_min, REJECTED},
+    {"date-constant-int-min", "date constant INT32_MIN", date_constant_int_min, REJECTED},
+    {"month-constant-int-max", "month constant INT32_MAX", month_constant_int_max, REJECTED},
+    {"no-title", "no title", no_title, REJECTED},
+    {"no-source-no-cites", "no source file name, cites, notes or formulas", no_source_no_cites, RUNS},
+    {"constant-800-digits", "a constant of 800 digits", constant_of_800_digits, RUNS},
+};
+
 START_TEST(hostile_programs)
 {
-    hostile("a rule that loops forever", rule_loops_forever, RUNS);
-    hostile("version ending after 9999", version_end_beyond_9999, REJECTED);
-    hostile("version starting before year 1", version_start_near_int_min, REJECTED);
-    hostile("date constant INT32_MIN", date_constant_int_min, REJECTED);
-    hostile("month constant INT32_MAX", month_constant_int_max, REJECTED);
-    hostile("no title", no_title, REJECTED);
-    hostile("no source file name, cites, notes or formulas", no_source_no_cites, RUNS);
-    hostile("a constant of 800 digits", constant_of_800_digits, RUNS);
+    for (size_t i = 0; i < sizeof hostile_cases / sizeof *hostile_cases; i++)
+        hostile(hostile_cases[i].slug, hostile_cases[i].what, hostile_cases[i].change, hostile_cases[i].want);
 }
 END_TEST
 
