@@ -71,6 +71,7 @@ typedef struct ast_expr {
     const char **arg_names;
     span *arg_name_sps;
     span var_sp;
+    int depth;              /* height of the subtree (parser's limit)       */
     /* filled by the checker */
     uint8_t type;           /* pol_type                                     */
     uint32_t tref;          /* ENUM: which enumeration                      */
@@ -180,6 +181,7 @@ typedef struct pstate {
     ast_policy *policy;
     void *scanner;
     uint32_t offset;        /* lexer's running byte offset                  */
+    bool depth_reported;
 } pstate;
 
 /* Parses f into a tree in arena a; errors go to d.  Returns the tree (also

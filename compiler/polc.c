@@ -8,7 +8,7 @@
  *
  * Exit codes (docs/polc.md): 0 success, 1 a test failed, 64 usage error,
  * 65 the policy has errors (or a bytecode file is invalid), 66 a file cannot
- * be read or written, 70 internal error.
+ * be read, 73 an output cannot be written, 70 internal error.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -68,6 +68,11 @@ static pol_policy *obtain(const opts *o, int *code, bool allow_bytecode)
             *code = errno == ENOENT ? EXIT_NOINPUT : EXIT_DATAERR;
         }
         return pol;
+    }
+    if (ends_with(o->file, ".polc")) {
+        fprintf(stderr, "polc: %s is compiled bytecode; '%s' takes a .pol source\n", o->file, o->cmd);
+        *code = EXIT_USAGE;
+        return NULL;
     }
     size_t len;
     char *text = pol_read_file(o->file, &len);

@@ -131,7 +131,7 @@ static const char *suggest_decl(ctx *c, const char *name)
     const char *cands[512];
     size_t n = 0;
     for (ast_decl *d = c->p->decls; d && n < 512; d = d->next)
-        if (d->kind != D_TEST)
+        if (d->kind != D_TEST && d->kind != D_EXCEPTION && d->kind != D_IMPORT && d->name)
             cands[n++] = d->name;
     return suggest_from(name, cands, n);
 }
@@ -294,10 +294,12 @@ static pol_type arith_type(ctx *c, int op, ast_expr *a, ast_expr *b, span sp)
         return x;
     if ((x == PT_RATE && (y == PT_INT || yl)) || (y == PT_RATE && (x == PT_INT || xl)))
         return PT_RATE;
+    if (x == PT_INT && y == PT_INT)
+        return PT_INT;
     if (xl && !yl)
-        return y;
+        return x == PT_DEC && y == PT_INT ? PT_DEC : y; /* 1.5 * n is a decimal */
     if (yl && !xl)
-        return x;
+        return y == PT_DEC && x == PT_INT ? PT_DEC : x;
     return PT_DEC;
 }
 
@@ -480,12 +482,15 @@ static pol_type check_call(ctx *c, ast_expr *e)
         ast_decl *d = lookup(c, e->text);
         const char *s = suggest_named(builtins, sizeof builtins / sizeof *builtins, e->text);
         if (d)
-            ERR(e->name_sp, "not-a-function", "'%s' is a %s, not a function", e->text,
-                d->kind == D_INPUT ? "input" : d->kind == D_PARAM ? "parameter" : "rule");
+            ERR(e->name_sp, "not-a-function", "'%s' is %s, not a function", e->text,
+                d->kind == D_INPUT ? "an input" : d->kind == D_PARAM ? "a parameter" : d->kind == D_ENUM ? "an enumeration" : "a rule");
         else if (s)
             ERR(e->name_sp, "unknown-function", "unknown function '%s'; did you mean '%s'?", e->text, s);
         else
-            ERR(e->name_sp, "unknown-function", "unknown function '%s' (functions: round, min, max)", e->text);
+            ERR(e->name_sp, "unknown-function",
+                "unknown function '%s' (functions: round, min, max, month_of, year_of, month_number, day_of, date, month, "
+                "first_day, last_day, add_months, months, length, text; aggregates: sum, count, min, max, any, all, list, first)",
+                e->text);
         for (int i = 0; i < e->nargs; i++)
             check_expr(c, e->args[i]);
         return PT_VOID;
@@ -1128,6 +1133,9 @@ static void check_constant(ctx *c, ast_expr *e, pol_type want, const char *what)
         ERR(e->sp, "type-mismatch", "%s should be a member of another enumeration", what);
     else if (want == PT_INT && e->kind == EX_NUM && strchr(e->text, '.'))
         ERR(e->sp, "type-mismatch", "%s should be an integer, found %s", what, e->text);
+    else if (want == PT_RATE && e->kind == EX_NUM && strtol(e->text, NULL, 10) >= 1)
+        WARN(e->sp, "rate-without-percent", "%s is the fraction %s, that is %s00%%; did you mean %s%%?", what, e->text, e->text,
+             e->text);
 }
 
 /* ---- declarations ---- */
@@ -1160,6 +1168,25 @@ static void check_header(ctx *c)
                 ERR(m->key_sp, "duplicate", "header field '%s' given twice", m->key);
                 break;
             }
+    }
+}
+
+static const char *kind_name(decl_kind k);
+
+/* "an input", "a rule", ... for messages */
+static const char *a_kind(decl_kind k)
+{
+    switch (k) {
+    case D_INPUT: return "an input";
+    case D_OUTPUT: return "an output";
+    case D_ENUM: return "an enumeration";
+    case D_EXCEPTION: return "an exception";
+    case D_IMPORT: return "an import";
+    case D_PARAM: return "a parameter";
+    case D_RECORD: return "a record type";
+    case D_REQUIRE: return "a requirement";
+    case D_TEST: return "a test";
+    default: return "a rule";
     }
 }
 
@@ -1290,12 +1317,12 @@ static void check_test(ctx *c, ast_decl *t)
             continue;
         }
         if (!it->expect && d->kind != D_INPUT) {
-            ERR(it->name_sp, "test-given", "'%s' is a %s; a test gives inputs and expects rules or outputs (write 'expect %s = ...')",
-                it->name, kind_name(d->kind), it->name);
+            ERR(it->name_sp, "test-given", "'%s' is %s; a test gives inputs and expects rules or outputs (write 'expect %s = ...')",
+                it->name, a_kind(d->kind), it->name);
             continue;
         }
         if (it->expect && d->kind != D_RULE && d->kind != D_OUTPUT) {
-            ERR(it->name_sp, "test-expect", "'%s' is a %s; only rules and outputs can be expected", it->name, kind_name(d->kind));
+            ERR(it->name_sp, "test-expect", "'%s' is %s; only rules and outputs can be expected", it->name, a_kind(d->kind));
             continue;
         }
         char what[256];
@@ -1305,50 +1332,86 @@ static void check_test(ctx *c, ast_decl *t)
     }
 }
 
-/* Depth-first search for cycles among rules; reports each cycle once. */
-static void collect_rule_refs(ast_expr *e, ast_decl **rules, ast_decl ***out, size_t *n, size_t cap)
+/* The rules (and functions) an expression refers to; with out == NULL, counts. */
+static void collect_rule_refs(const ast_expr *e, ast_decl **rules, ast_decl **out, size_t *n)
 {
     if (!e)
         return;
-    if (((e->kind == EX_NAME && e->sym == SYM_RULE) || (e->kind == EX_CALL && e->sym == SYM_FUNCTION)) && *n < cap)
-        (*out)[(*n)++] = rules[e->index];
-    collect_rule_refs(e->filter, rules, out, n, cap);
-    collect_rule_refs(e->a, rules, out, n, cap);
-    collect_rule_refs(e->b, rules, out, n, cap);
-    collect_rule_refs(e->c, rules, out, n, cap);
+    if ((e->kind == EX_NAME && e->sym == SYM_RULE) || (e->kind == EX_CALL && e->sym == SYM_FUNCTION)) {
+        if (out)
+            out[*n] = rules[e->index];
+        (*n)++;
+    }
+    collect_rule_refs(e->filter, rules, out, n);
+    collect_rule_refs(e->a, rules, out, n);
+    collect_rule_refs(e->b, rules, out, n);
+    collect_rule_refs(e->c, rules, out, n);
     for (int i = 0; i < e->nargs; i++)
-        collect_rule_refs(e->args[i], rules, out, n, cap);
+        collect_rule_refs(e->args[i], rules, out, n);
 }
 
-static void dfs(ctx *c, ast_decl *d, ast_decl **rules, ast_decl **path, size_t depth)
+static void rule_refs(ctx *c, const ast_decl *d, ast_decl **rules, ast_decl ***refs, size_t *n)
 {
-    if (d->visit == 2)
-        return;
-    if (d->visit == 1) {
-        char msg[900];
-        size_t at = 0;
-        size_t start = 0;
-        while (start < depth && path[start] != d)
-            start++;
-        for (size_t i = start; i < depth && at < sizeof msg - 200; i++)
-            at += (size_t)snprintf(msg + at, sizeof msg - at, "%s -> ", path[i]->name);
-        snprintf(msg + at, sizeof msg - at, "%s", d->name);
-        ERR(d->name_sp, "cycle", "rules depend on each other in a cycle: %s", msg);
-        return;
+    *n = 0;
+    collect_rule_refs(d->value, rules, NULL, n);
+    for (const ast_decl *x = d->exceptions; x; x = x->next_exception) {
+        collect_rule_refs(x->cond, rules, NULL, n);
+        collect_rule_refs(x->value, rules, NULL, n);
     }
-    d->visit = 1;
-    path[depth] = d;
-    ast_decl *refs_buf[256];
-    ast_decl **refs = refs_buf;
-    size_t n = 0;
-    collect_rule_refs(d->value, rules, &refs, &n, 256);
-    for (ast_decl *x = d->exceptions; x; x = x->next_exception) {
-        collect_rule_refs(x->cond, rules, &refs, &n, 256);
-        collect_rule_refs(x->value, rules, &refs, &n, 256);
+    *refs = arena_alloc(c->a, sizeof **refs * (*n + 1));
+    size_t k = 0;
+    collect_rule_refs(d->value, rules, *refs, &k);
+    for (const ast_decl *x = d->exceptions; x; x = x->next_exception) {
+        collect_rule_refs(x->cond, rules, *refs, &k);
+        collect_rule_refs(x->value, rules, *refs, &k);
     }
-    for (size_t i = 0; i < n; i++)
-        dfs(c, refs[i], rules, path, depth + 1);
-    d->visit = 2;
+}
+
+/* Depth-first search for cycles among rules, with an explicit stack (a chain
+ * of thousands of rules must not exhaust the C stack); reports each cycle
+ * once, naming its path. */
+static void find_cycles(ctx *c, ast_decl **rules, uint32_t nrules)
+{
+    typedef struct { ast_decl *d; ast_decl **refs; size_t n, i; } frame;
+    frame *st = arena_alloc(c->a, sizeof *st * (nrules + 1));
+    for (uint32_t root = 0; root < nrules; root++) {
+        if (rules[root]->visit)
+            continue;
+        size_t top = 0;
+        st[0].d = rules[root];
+        rules[root]->visit = 1;
+        rule_refs(c, rules[root], rules, &st[0].refs, &st[0].n);
+        st[0].i = 0;
+        for (;;) {
+            frame *f = &st[top];
+            if (f->i == f->n) {
+                f->d->visit = 2;
+                if (top == 0)
+                    break;
+                top--;
+                continue;
+            }
+            ast_decl *next = f->refs[f->i++];
+            if (next->visit == 2)
+                continue;
+            if (next->visit == 1) {
+                char msg[900];
+                size_t at = 0, from = 0;
+                while (from < top && st[from].d != next)
+                    from++;
+                for (size_t i = from; i <= top && at < sizeof msg - 200; i++)
+                    at += (size_t)snprintf(msg + at, sizeof msg - at, "%s -> ", st[i].d->name);
+                snprintf(msg + at, sizeof msg - at, "%s", next->name);
+                ERR(next->name_sp, "cycle", "rules depend on each other in a cycle: %s", msg);
+                continue;
+            }
+            next->visit = 1;
+            top++;
+            st[top].d = next;
+            rule_refs(c, next, rules, &st[top].refs, &st[top].n);
+            st[top].i = 0;
+        }
+    }
 }
 
 bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_result *out)
@@ -1404,7 +1467,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         }
         ast_decl *prev = lookup(c, x->name);
         if (prev) {
-            ERR(x->name_sp, "duplicate", "'%s' is already declared as a %s", x->name, kind_name(prev->kind));
+            ERR(x->name_sp, "duplicate", "'%s' is already declared as %s", x->name, a_kind(prev->kind));
             NOTE(prev->name_sp, "first declared here");
             continue;
         }
@@ -1458,7 +1521,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         if (!r || (r->kind != D_RULE && r->kind != D_OUTPUT)) {
             const char *sug = suggest_decl(c, x->target);
             if (r)
-                ERR(x->target_sp, "exception-target", "an exception overrides a rule or an output; '%s' is a %s", x->target, kind_name(r->kind));
+                ERR(x->target_sp, "exception-target", "an exception overrides a rule or an output; '%s' is %s", x->target, a_kind(r->kind));
             else if (sug)
                 ERR(x->target_sp, "undefined", "undefined name '%s'; did you mean '%s'?", x->target, sug);
             else
@@ -1471,7 +1534,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
             tail = &(*tail)->next_exception;
         *tail = x;
     }
-    if (out->nrules == 0 || !p->decls) {
+    {
         span sp = {0, 0};
         bool any_output = false;
         for (ast_decl *x = p->decls; x; x = x->next)
@@ -1557,11 +1620,8 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         check_test(c, out->tests[i]);
 
     /* cycles */
-    if (out->nrules) {
-        ast_decl **path = arena_alloc(a, sizeof *path * (out->nrules + 1));
-        for (uint32_t i = 0; i < out->nrules; i++)
-            dfs(c, out->rules[i], out->rules, path, 0);
-    }
+    if (out->nrules)
+        find_cycles(c, out->rules, out->nrules);
 
     /* unused */
     for (ast_decl *x = p->decls; x; x = x->next) {

@@ -45,7 +45,10 @@ int pol_yylex(POL_YYSTYPE *lval, span *lloc, void *scanner);
 static void pol_yyerror(span *loc, void *scanner, pstate *ps, const char *msg)
 {
     (void)scanner;
-    diag_report(ps->d, DIAG_ERROR, ps->f, *loc, "syntax", "%s", msg);
+    if (strstr(msg, "unexpected '='") && !strstr(msg, "expecting '='"))
+        diag_report(ps->d, DIAG_ERROR, ps->f, *loc, "syntax", "%s (to compare, write ==)", msg);
+    else
+        diag_report(ps->d, DIAG_ERROR, ps->f, *loc, "syntax", "%s", msg);
 }
 
 static ast_expr *mk(pstate *ps, ex_kind k, span sp)
@@ -56,13 +59,45 @@ static ast_expr *mk(pstate *ps, ex_kind k, span sp)
     return e;
 }
 
+/* Expressions deeper than this are refused: the checker and code generator
+ * recurse over them (a chain a + a + ... of left-associative operators grows
+ * the tree without growing the parser's stack). */
+#define POL_MAX_EXPR_DEPTH 10000
+
+static int depth_of(const ast_expr *e) { return e ? e->depth : 0; }
+
+/* Computes e's depth from its children; past the limit, reports once and
+ * cuts the tree (the compilation fails anyway). */
+static ast_expr *deepen(pstate *ps, ast_expr *e)
+{
+    int d = depth_of(e->a);
+    if (depth_of(e->b) > d) d = depth_of(e->b);
+    if (depth_of(e->c) > d) d = depth_of(e->c);
+    if (depth_of(e->filter) > d) d = depth_of(e->filter);
+    for (int i = 0; i < e->nargs; i++)
+        if (depth_of(e->args[i]) > d) d = depth_of(e->args[i]);
+    e->depth = d + 1;
+    if (e->depth > POL_MAX_EXPR_DEPTH) {
+        if (!ps->depth_reported)
+            diag_report(ps->d, DIAG_ERROR, ps->f, e->sp, "limit", "expression nested more than %d deep; split it into rules",
+                        POL_MAX_EXPR_DEPTH);
+        ps->depth_reported = true;
+        e->a = e->b = e->c = e->filter = NULL;
+        e->nargs = 0;
+        e->kind = EX_NUM;
+        e->text = "0";
+        e->depth = 1;
+    }
+    return e;
+}
+
 static ast_expr *bin(pstate *ps, int op, ast_expr *a, ast_expr *b, span sp)
 {
     ast_expr *e = mk(ps, EX_BINARY, sp);
     e->op = op;
     e->a = a;
     e->b = b;
-    return e;
+    return deepen(ps, e);
 }
 
 static ast_decl *mkdecl(pstate *ps, decl_kind k, span sp)
@@ -373,24 +408,29 @@ expr
         int n = 0; for (arglist *l = $3; l; l = l->next) n++;
         $$->nargs = n; $$->args = arena_alloc(ps->a, sizeof *$$->args * (size_t)(n ? n : 1));
         for (arglist *l = $3; l; l = l->next) $$->args[--n] = l->e;
+        $$ = deepen(ps, $$);
     }
-  | expr '[' expr ']'     { $$ = mk(ps, EX_INDEX, @$); $$->a = $1; $$->b = $3; }
-  | expr '.' IDENT        { $$ = mk(ps, EX_FIELD, @$); $$->a = $1; $$->text = $3; $$->name_sp = @3; }
+  | expr '[' expr ']'     { $$ = mk(ps, EX_INDEX, @$); $$->a = $1; $$->b = $3; $$ = deepen(ps, $$); }
+  | expr '.' IDENT        { $$ = mk(ps, EX_FIELD, @$); $$->a = $1; $$->text = $3; $$->name_sp = @3; $$ = deepen(ps, $$); }
   | IDENT '(' IDENT KW_IN expr DOTDOT expr opt_where ':' expr ')' {
         $$ = mk(ps, EX_AGG, @$); $$->text = $1; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
         $$->a = $5; $$->b = $7; $$->filter = $8; $$->c = $10;
+        $$ = deepen(ps, $$);
     }
   | IDENT '(' IDENT KW_IN expr opt_where ':' expr ')' {
         $$ = mk(ps, EX_AGG, @$); $$->text = $1; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
         $$->a = $5; $$->filter = $6; $$->c = $8;   /* over a list */
+        $$ = deepen(ps, $$);
     }
   | KW_LIST '(' IDENT KW_IN expr DOTDOT expr opt_where ':' expr ')' {
         $$ = mk(ps, EX_AGG, @$); $$->text = "list"; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
         $$->a = $5; $$->b = $7; $$->filter = $8; $$->c = $10;
+        $$ = deepen(ps, $$);
     }
   | KW_LIST '(' IDENT KW_IN expr opt_where ':' expr ')' {
         $$ = mk(ps, EX_AGG, @$); $$->text = "list"; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
         $$->a = $5; $$->filter = $6; $$->c = $8;
+        $$ = deepen(ps, $$);
     }
   | IDENT '(' named1 ')'  {
         $$ = mk(ps, EX_CALL, @$); $$->text = $1; $$->name_sp = @1; $$->named = true;
@@ -402,6 +442,7 @@ expr
             --n;
             $$->args[n] = l->e; $$->arg_names[n] = l->name; $$->arg_name_sps[n] = l->name_sp;
         }
+        $$ = deepen(ps, $$);
     }
   | '(' expr ')'          { $$ = $2; $$->sp = @$; }
   | '[' args ']'          {
@@ -409,9 +450,10 @@ expr
         int n = 0; for (arglist *l = $2; l; l = l->next) n++;
         $$->nargs = n; $$->args = arena_alloc(ps->a, sizeof *$$->args * (size_t)(n ? n : 1));
         for (arglist *l = $2; l; l = l->next) $$->args[--n] = l->e;
+        $$ = deepen(ps, $$);
     }
-  | '-' expr %prec UMINUS { $$ = mk(ps, EX_UNARY, @$); $$->op = UO_NEG; $$->a = $2; }
-  | KW_NOT expr           { $$ = mk(ps, EX_UNARY, @$); $$->op = UO_NOT; $$->a = $2; }
+  | '-' expr %prec UMINUS { $$ = mk(ps, EX_UNARY, @$); $$->op = UO_NEG; $$->a = $2; $$ = deepen(ps, $$); }
+  | KW_NOT expr           { $$ = mk(ps, EX_UNARY, @$); $$->op = UO_NOT; $$->a = $2; $$ = deepen(ps, $$); }
   | expr '+' expr         { $$ = bin(ps, BO_ADD, $1, $3, @2); }
   | expr '-' expr         { $$ = bin(ps, BO_SUB, $1, $3, @2); }
   | expr '*' expr         { $$ = bin(ps, BO_MUL, $1, $3, @2); }
@@ -424,7 +466,7 @@ expr
   | expr GE expr          { $$ = bin(ps, BO_GE, $1, $3, @2); }
   | expr KW_AND expr      { $$ = bin(ps, BO_AND, $1, $3, @2); }
   | expr KW_OR expr       { $$ = bin(ps, BO_OR, $1, $3, @2); }
-  | KW_IF expr KW_THEN expr KW_ELSE expr { $$ = mk(ps, EX_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; }
+  | KW_IF expr KW_THEN expr KW_ELSE expr { $$ = mk(ps, EX_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; $$ = deepen(ps, $$); }
   ;
 
 opt_where

@@ -363,7 +363,7 @@ static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uin
     if (kind == SCV_NULL)
         return input_error(err, POL_E_INPUT, in->name, "input %s is null; give a %s", in->name, pol_type_name(t));
     if (kind == SCV_ARRAY || kind == SCV_OBJECT)
-        return input_error(err, POL_E_INPUT, in->name, "input %s is %s, not a %s", in->name, kind_text(kind), pol_type_name(t));
+        return input_error(err, POL_E_INPUT, in->name, "input %s is %s; it should be %s", in->name, kind_text(kind), pol_type_name(t));
     if (pol_type_numeric(t)) {
         if (kind != SCV_NUMBER && kind != SCV_STRING && kind != SCV_CSV)
             return input_error(err, POL_E_INPUT, in->name, "input %s must be a number (%s), found %s", in->name, pol_type_name(t), kind_text(kind));
@@ -603,14 +603,11 @@ static int check_bounds(pol_eval *ev, pol_error *err)
     return 0;
 }
 
-int pol_eval_run(pol_eval *ev, pol_error *err)
+/* Requirements, then (if `outputs`) every output. */
+static int eval_rules(pol_eval *ev, pol_error *err, bool outputs)
 {
     const bc_program *p = ev->pol->prog;
-    ev->ok = false;
-    if (check_bounds(ev, err) != 0)
-        return -1;
-    /* requirements first, then outputs */
-    for (int pass = 0; pass < 2; pass++)
+    for (int pass = 0; pass < (outputs ? 2 : 1); pass++)
     for (uint32_t r = 0; r < p->nrules; r++) {
         if (pass == 0 ? !p->rules[r].is_constraint : !p->rules[r].is_output)
             continue;
@@ -662,6 +659,14 @@ int pol_eval_run(pol_eval *ev, pol_error *err)
             return -1;
         }
     }
+    return 0;
+}
+
+int pol_eval_run(pol_eval *ev, pol_error *err)
+{
+    ev->ok = false;
+    if (check_bounds(ev, err) != 0 || eval_rules(ev, err, true) != 0)
+        return -1;
     ev->ok = true;
     return 0;
 }
@@ -677,8 +682,8 @@ const vm_val *pol_eval_value(const pol_eval *ev, uint32_t r)
 static bool value_text(const bc_program *p, const vm_val *v, uint32_t tref, int places, char *buf, size_t cap)
 {
     if (v->t == PT_LIST) {
-        snprintf(buf, cap, "[%u %s records]", v->ref ? ((const vm_list *)v->ref)->n : 0,
-                 v->tref < p->nrecords ? p->records[v->tref].name : "?");
+        uint32_t n = v->ref ? ((const vm_list *)v->ref)->n : 0;
+        snprintf(buf, cap, "[%u record%s of %s]", n, n == 1 ? "" : "s", v->tref < p->nrecords ? p->records[v->tref].name : "?");
         return true;
     }
     if (v->t == PT_RECORD) {
@@ -839,6 +844,10 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
     sc_buf_putc(out, '\n');
     if (done[r]) {
         sc_buf_printf(out, "%*s  (explained above)\n", depth * 2, "");
+        return;
+    }
+    if (depth >= 40) { /* a long chain of rules: the JSON explanation lists every one */
+        sc_buf_printf(out, "%*s  (rules deeper than 40 levels: see --explain=json)\n", depth * 2, "");
         return;
     }
     done[r] = 1;
@@ -1115,9 +1124,10 @@ pol_test_report pol_run_tests(const pol_policy *pol, FILE *out, FILE *junit, boo
                               ts->pos.line, want, err.msg);
             } else if (verbose)
                 sc_buf_printf(&log, "    rejected as expected: %s\n", err.msg);
-        } else if (check_bounds(ev, &err) != 0) {
+        } else if (check_bounds(ev, &err) != 0 || eval_rules(ev, &err, false) != 0) {
+            /* a scenario the policy rejects cannot pass a test of its values */
             failed = true;
-            sc_buf_printf(&log, "    %s\n", err.msg);
+            sc_buf_printf(&log, "    %s:%u: the test's inputs are rejected: %s\n", bc_file_name(p, ts->pos), ts->pos.line, err.msg);
         }
         for (uint32_t e = 0; e < ts->nexpect && !failed; e++) {
             uint32_t r = ts->expect[e].index;

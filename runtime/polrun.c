@@ -7,7 +7,8 @@
  *
  * POLICY is a compiled .polc file or a .pol source (compiled in-process).
  * Exit codes (docs/polrun.md): 0 success, 1 some scenario or test failed,
- * 64 usage, 65 the policy is invalid, 66 a file cannot be read, 70 internal.
+ * 64 usage, 65 the policy is invalid, 66 a file cannot be read, 73 the output
+ * cannot be written, 70 internal.
  */
 #include <errno.h>
 #include <pthread.h>

@@ -469,8 +469,8 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                     cd_format_date(par->versions[0].from, a);
                 if (par->versions[par->nversions - 1].to != BC_OPEN_HI)
                     cd_format_date(par->versions[par->nversions - 1].to, b);
-                return fail(s, err, cur, pc, "no version of parameter %s covers %s (its versions cover %s..%s%s)",
-                            par->name, ds, a, b, par->nversions > 1 ? ", with gaps possible" : "");
+                return fail(s, err, cur, pc, "no version of parameter %s covers %s (its versions cover %s..%s)",
+                            par->name, ds, a, b);
             }
             if (s->trace)
                 log_lookup(s, cur, pi, lo, d->i);
