@@ -222,7 +222,7 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
             char expo[24] = "";
             if (m > DEC_MAX_DIGITS && !memchr(buf, '.', m)) {
                 size_t z = 0;
-                while (z + 1 < m && buf[m - 1 - z] == '0')
+                while (z + 1 < m && z < DEC_MAX_SCALE && buf[m - 1 - z] == '0')
                     z++;
                 if (z > 0) {
                     m -= z;

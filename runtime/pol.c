@@ -846,8 +846,8 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
         sc_buf_printf(out, "%*s  (explained above)\n", depth * 2, "");
         return;
     }
-    if (depth >= 40) { /* a long chain of rules: the JSON explanation lists every one */
-        sc_buf_printf(out, "%*s  (rules deeper than 40 levels: see --explain=json)\n", depth * 2, "");
+    if (depth >= 100) { /* a long chain of rules: the JSON explanation lists every one */
+        sc_buf_printf(out, "%*s  (rules nested more than 100 levels deep, not shown; see --explain=json)\n", depth * 2, "");
         return;
     }
     done[r] = 1;
