@@ -44,7 +44,13 @@ static const char policy_src[] =
     "output o6: month = mo + k cite \"1\"\n"
     "output o7: date = if d > date(2025, 1, 1) then first_day(mo) else last_day(month_of(d)) cite \"1\"\n"
     "output o7b: integer = months(mo, month_of(d)) cite \"1\"\n"
-    "output o8: money = sum(i in mo..month_of(d): m * e.rate) cite \"1\"\n";
+    "output o8: money = sum(i in mo..month_of(d): m * e.rate) cite \"1\"\n"
+    "record pay (on: date, from: month, to: month, amt: money)\n"
+    "input ps: list of pay\n"
+    "rule paid(i: month): boolean = any(q in ps: q.from <= i and i <= q.to) cite \"1\"\n"
+    "output o9: money = sum(q in ps: q.amt) cite \"1\"\n"
+    "output o10: integer = count(i in mo..month_of(d): paid(i)) cite \"1\"\n"
+    "output o11: boolean = all(q in ps: q.on >= d or q.from <= mo) cite \"1\"\n";
 
 static pol_policy *fuzz_policy(void)
 {
