@@ -194,6 +194,29 @@ void pol_policy_interface_json(const pol_policy *pol, sc_buf *b)
         sc_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
         sc_buf_json_string(b, x->name, strlen(x->name));
         sc_buf_printf(b, ",\"type\":\"%s\"", pol_type_name((pol_type)x->type));
+        if (x->type == PT_LIST && x->tref < p->nrecords) { /* a list of records: their fields */
+            const bc_record *rt = &p->records[x->tref];
+            sc_buf_puts(b, ",\"record\":");
+            sc_buf_json_string(b, rt->name, strlen(rt->name));
+            sc_buf_puts(b, ",\"fields\":[");
+            for (uint32_t k = 0; k < rt->nfields; k++) {
+                sc_buf_puts(b, k ? ",{\"name\":" : "{\"name\":");
+                sc_buf_json_string(b, rt->fields[k].name, strlen(rt->fields[k].name));
+                sc_buf_printf(b, ",\"type\":\"%s\"", pol_type_name((pol_type)rt->fields[k].type));
+                if (rt->fields[k].type == PT_ENUM && rt->fields[k].tref < p->nenums) {
+                    const bc_enum *fe = &p->enums[rt->fields[k].tref];
+                    sc_buf_puts(b, ",\"members\":[");
+                    for (uint32_t m = 0; m < fe->nmembers; m++) {
+                        if (m)
+                            sc_buf_putc(b, ',');
+                        sc_buf_json_string(b, fe->members[m].name, strlen(fe->members[m].name));
+                    }
+                    sc_buf_putc(b, ']');
+                }
+                sc_buf_putc(b, '}');
+            }
+            sc_buf_putc(b, ']');
+        }
         if (x->type == PT_ENUM && x->tref < p->nenums) {
             const bc_enum *en = &p->enums[x->tref];
             sc_buf_puts(b, ",\"enum\":");

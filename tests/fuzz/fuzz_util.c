@@ -27,34 +27,49 @@ void fz_fail(const char *fmt, ...)
     abort();
 }
 
-/* Text for input i of type t in scenario `which`: 0 typical, 1 edge values,
- * 2 taken from the seed bytes. */
-static size_t value_for(pol_type t, int which, const uint8_t *seed, size_t seedlen, uint32_t i, char *buf, size_t cap)
+/* Text for input i in scenario `which`: 0 typical, 1 edge values, 2 taken
+ * from the seed bytes; *kind says what it would be in a JSON scenario. */
+static size_t value_for(const bc_program *p, uint32_t i, int which, const uint8_t *seed, size_t seedlen, char *buf,
+                        size_t cap, scv_kind *kind)
 {
-    static const char *const typical[PT__COUNT] = {"", "true", "12", "1.5", "5%", "4416", "2025-09-30", "2025-09", "x"};
-    static const char *const edge[PT__COUNT] = {"", "false", "0", "-0.000001", "0", "-1", "2025-10-01", "1999-12", ""};
-    if (which == 0 || which == 1) {
-        snprintf(buf, cap, "%s", (which == 0 ? typical : edge)[t < PT__COUNT ? t : 0]);
-        return strlen(buf);
+    const bc_input *in = &p->inputs[i];
+    const char *v = "";
+    *kind = SCV_STRING;
+    if (which == 2) {
+        /* a short slice of the seed, starting somewhere that depends on i */
+        size_t n = 0;
+        if (seedlen > 0) {
+            size_t at = (i * 7u) % seedlen;
+            while (at < seedlen && n < 24 && n + 1 < cap && seed[at] != '\n')
+                buf[n++] = (char)seed[at++];
+        }
+        buf[n] = 0;
+        *kind = SCV_CSV;
+        return n;
     }
-    /* a short slice of the seed, starting somewhere that depends on i */
-    size_t n = 0;
-    if (seedlen > 0) {
-        size_t at = (i * 7u) % seedlen;
-        while (at < seedlen && n < 24 && n + 1 < cap && seed[at] != '\n')
-            buf[n++] = (char)seed[at++];
+    switch (in->type) {
+    case PT_BOOL: v = which ? "false" : "true"; *kind = which ? SCV_FALSE : SCV_TRUE; break;
+    case PT_INT: v = which ? "0" : "12"; *kind = SCV_NUMBER; break;
+    case PT_DEC: v = which ? "-0.000001" : "1.5"; *kind = SCV_NUMBER; break;
+    case PT_RATE: v = which ? "0" : "5%"; break;
+    case PT_MONEY: v = which ? "-1" : "4416"; *kind = SCV_NUMBER; break;
+    case PT_DATE: v = which ? "2025-10-01" : "2025-09-30"; break;
+    case PT_MONTH: v = which ? "1999-12" : "2025-09"; break;
+    case PT_TEXT: v = which ? "" : "x"; break;
+    case PT_ENUM:
+        if (in->tref < p->nenums && p->enums[in->tref].nmembers > 0)
+            v = p->enums[in->tref].members[which ? p->enums[in->tref].nmembers - 1 : 0].name;
+        break;
+    case PT_LIST: v = "[]"; *kind = SCV_ARRAY; break;
+    default:
+        if (in->type == PT_MONTHS || in->type == PT_DAYS) {
+            v = which ? "0" : "3";
+            *kind = SCV_NUMBER;
+        }
+        break;
     }
-    buf[n] = 0;
-    return n;
-}
-
-static scv_kind kind_for(pol_type t, const char *text)
-{
-    if (t == PT_BOOL)
-        return strcmp(text, "true") == 0 ? SCV_TRUE : SCV_FALSE;
-    if (pol_type_numeric(t) && text[0] && strchr(text, '%') == NULL)
-        return SCV_NUMBER;
-    return SCV_STRING;
+    snprintf(buf, cap, "%s", v);
+    return strlen(buf);
 }
 
 static void check_error(const pol_error *err, const char *where)
@@ -89,9 +104,10 @@ void fz_exercise_policy(const pol_policy *pol, const uint8_t *seed, size_t seedl
         memset(&err, 0, sizeof err);
         int rc = 0;
         for (uint32_t i = 0; i < p->ninputs && which < 3 && rc == 0; i++) {
-            char buf[64];
-            size_t n = value_for((pol_type)p->inputs[i].type, which, seed, seedlen, i, buf, sizeof buf);
-            rc = pol_eval_set_text(ev, i, which == 2 ? SCV_CSV : kind_for((pol_type)p->inputs[i].type, buf), buf, n, &err);
+            char buf[256];
+            scv_kind kind;
+            size_t n = value_for(p, i, which, seed, seedlen, buf, sizeof buf, &kind);
+            rc = pol_eval_set_text(ev, i, kind, buf, n, &err);
             if (rc != 0)
                 check_error(&err, "pol_eval_set_text");
         }

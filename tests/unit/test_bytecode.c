@@ -71,14 +71,14 @@ static void reseal(uint8_t *buf, size_t len)
 static char *evaluate(const pol_policy *pol, pol_eval *ev, int s)
 {
     const bc_program *p = pol_policy_program(pol);
-    static const char *const typical[PT__COUNT] = {"", "true", "12", "1.5", "5%", "4416", "", "2025-09", "x"};
+    static const char *const typical[] = {"", "true", "12", "1.5", "5%", "4416", "", "2025-09", "x"};
     pol_error err;
     memset(&err, 0, sizeof err);
     pol_eval_begin(ev);
     int rc = 0;
     for (uint32_t i = 0; i < p->ninputs && rc == 0; i++) {
         uint8_t t = p->inputs[i].type;
-        const char *v = t == PT_DATE ? dates[s] : t < PT__COUNT ? typical[t] : "";
+        const char *v = t == PT_DATE ? dates[s] : t < sizeof typical / sizeof *typical ? typical[t] : "";
         scv_kind kind = t == PT_BOOL ? SCV_TRUE : SCV_STRING;
         rc = pol_eval_set_text(ev, i, kind, v, strlen(v), &err);
     }
