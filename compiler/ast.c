@@ -1,6 +1,7 @@
 /* ast.c -- the compilation arena (ast.h).  Chunks grow geometrically; a
  * request larger than a chunk gets a chunk of its own. */
 #include "ast.h"
+#include "mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,11 +37,7 @@ void *arena_alloc(arena *a, size_t n)
             size = 1u << 22;
         if (size < n)
             size = n;
-        c = malloc(sizeof *c + size);
-        if (!c) {
-            fputs("pol: out of memory\n", stderr);
-            abort();
-        }
+        c = pol_xmalloc(sizeof *c + size);
         c->size = size;
         c->used = 0;
         c->next = a->head;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "caldate.h"
+#include "mem.h"
 
 typedef struct gen {
     bc_program *p;
@@ -16,25 +17,8 @@ typedef struct gen {
     bc_pos last_pos;
 } gen;
 
-static void *xrealloc(void *q, size_t n)
-{
-    void *r = realloc(q, n ? n : 1);
-    if (!r) {
-        fputs("pol: out of memory\n", stderr);
-        abort();
-    }
-    return r;
-}
-
-static char *xstrdup_opt(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = xrealloc(NULL, n);
-    memcpy(d, s, n);
-    return d;
-}
+#define xrealloc pol_xrealloc
+#define xstrdup_opt pol_xstrdup
 
 static const src_file *file_of(gen *g, span sp)
 {
@@ -591,11 +575,7 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
     g->f = f;
     g->r = r;
     g->files = d_files;
-    bc_program *p = calloc(1, sizeof *p);
-    if (!p) {
-        fputs("pol: out of memory\n", stderr);
-        abort();
-    }
+    bc_program *p = pol_xcalloc(1, sizeof *p);
     g->p = p;
     p->name = xstrdup_opt(ap->title ? ap->title : "(untitled policy)");
     p->source = xstrdup_opt(f->name);

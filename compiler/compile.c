@@ -20,6 +20,7 @@
 
 #include "ast.h"
 #include "codegen.h"
+#include "mem.h"
 #include "typecheck.h"
 
 typedef struct loader {
@@ -31,17 +32,7 @@ typedef struct loader {
     ast_decl *head, **tail;        /* imported declarations, in order       */
 } loader;
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (!d) {
-        fputs("pol: out of memory\n", stderr);
-        abort();
-    }
-    memcpy(d, s, n);
-    return d;
-}
+#define dup_str pol_xstrdup
 
 /* path of `rel` relative to the directory of `from` */
 static char *relative_to(const char *from, const char *rel)
@@ -50,11 +41,7 @@ static char *relative_to(const char *from, const char *rel)
         return dup_str(rel);
     const char *slash = strrchr(from, '/');
     size_t dir = slash ? (size_t)(slash - from) + 1 : 0;
-    char *out = malloc(dir + strlen(rel) + 1);
-    if (!out) {
-        fputs("pol: out of memory\n", stderr);
-        abort();
-    }
+    char *out = pol_xmalloc(dir + strlen(rel) + 1);
     memcpy(out, from, dir);
     strcpy(out + dir, rel);
     return out;

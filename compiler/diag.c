@@ -1,5 +1,6 @@
 /* diag.c -- line tables, display widths and the diagnostic printer (diag.h). */
 #include "diag.h"
+#include "mem.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -7,23 +8,8 @@
 
 #define SRC_MAX_BYTES ((16u << 20) - 1) /* a policy source is smaller than 16 MiB (span offsets) */
 
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fputs("pol: out of memory\n", stderr);
-        abort();
-    }
-    return q;
-}
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = xrealloc(NULL, n);
-    memcpy(d, s, n);
-    return d;
-}
+#define xrealloc pol_xrealloc
+#define xstrdup pol_xstrdup
 
 src_file *src_new(const char *name, const char *text, size_t len)
 {

@@ -29,8 +29,11 @@ int pol_yylex(POL_YYSTYPE *lval, span *lloc, void *scanner);
 #include <string.h>
 #include "bytecode.h"
 #include "caldate.h"
+#include "mem.h"
 
 #define YYMAXDEPTH 2000
+#define YYMALLOC pol_xmalloc /* the one allocator wrapper (runtime/mem.h) */
+#define YYFREE free
 
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                         \
     do {                                                    \

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "caldate.h"
+#include "mem.h"
 
 /* ---- opcode tables, expanded from the one list ---- */
 #define T_NAME(n, o, pp, pu, d) #n,
@@ -46,15 +47,7 @@ bool pol_type_numeric(pol_type t)
     return t == PT_INT || t == PT_DEC || t == PT_RATE || t == PT_MONEY || t == PT_MONTHS || t == PT_DAYS;
 }
 
-static void *xmalloc(size_t n)
-{
-    void *p = calloc(1, n ? n : 1);
-    if (!p) {
-        fputs("pol: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
+static void *xmalloc(size_t n) { return pol_xcalloc(1, n); } /* zeroed */
 
 void bc_free(bc_program *p)
 {
@@ -144,12 +137,7 @@ static void w_bytes(wbuf *w, const void *s, size_t n)
         size_t nc = w->cap ? w->cap : 256;
         while (nc < w->len + n)
             nc *= 2;
-        uint8_t *nd = realloc(w->d, nc);
-        if (!nd) {
-            fputs("pol: out of memory\n", stderr);
-            abort();
-        }
-        w->d = nd;
+        w->d = pol_xrealloc(w->d, nc);
         w->cap = nc;
     }
     memcpy(w->d + w->len, s, n);
@@ -725,12 +713,8 @@ static bool verify_block(bc_program *p, uint32_t ri, char *err, size_t errlen)
     uint32_t a = rule->entry, b = rule->end;
     size_t n = b - a;
     /* depth[i] = stack depth before word a+i, -1 unknown, -2 not an instruction start */
-    int32_t *depth = malloc(sizeof *depth * (n ? n : 1));
-    uint32_t *work = malloc(sizeof *work * (n ? n : 1));
-    if (!depth || !work) {
-        fputs("pol: out of memory\n", stderr);
-        abort();
-    }
+    int32_t *depth = pol_xcalloc(n, sizeof *depth);
+    uint32_t *work = pol_xcalloc(n, sizeof *work);
     bool ok = true;
     /* pass 1: mark instruction starts and check operands */
     for (size_t i = 0; i < n; i++)

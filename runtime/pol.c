@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "caldate.h"
+#include "mem.h"
 
 struct pol_policy {
     bc_program *prog;
@@ -23,15 +24,7 @@ struct pol_eval {
     bool ok;             /* last run succeeded                               */
 };
 
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) {
-        fputs("pol: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
+#define xcalloc pol_xcalloc
 
 static uint32_t hash_bytes(const char *s, size_t n)
 {
@@ -299,19 +292,10 @@ static char *keep_text(pol_eval *ev, const char *text, size_t len)
 {
     if (ev->ntexts == ev->captexts) {
         size_t nc = ev->captexts ? ev->captexts * 2 : 8;
-        char **nt = realloc(ev->texts, sizeof *nt * nc);
-        if (!nt) {
-            fputs("pol: out of memory\n", stderr);
-            abort();
-        }
-        ev->texts = nt;
+        ev->texts = pol_xrealloc(ev->texts, sizeof *ev->texts * nc);
         ev->captexts = nc;
     }
-    char *copy = malloc(len + 1);
-    if (!copy) {
-        fputs("pol: out of memory\n", stderr);
-        abort();
-    }
+    char *copy = pol_xmalloc(len + 1);
     memcpy(copy, text, len);
     copy[len] = 0;
     ev->texts[ev->ntexts++] = copy;
@@ -922,9 +906,7 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
             sc_buf_printf(out, "%*s  parameter %s (not looked up)\n", depth * 2, "", par->name);
     }
     uint32_t nr = d.nr;
-    uint32_t *rs = malloc(sizeof *rs * (nr ? nr : 1));
-    if (!rs)
-        abort();
+    uint32_t *rs = pol_xcalloc(nr, sizeof *rs);
     memcpy(rs, d.rules, sizeof *rs * nr);
     for (uint32_t k = 0; k < nr; k++) {
         const bc_rule *dr = &p->rules[rs[k]];

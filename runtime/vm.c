@@ -14,16 +14,9 @@
 #include <string.h>
 
 #include "caldate.h"
+#include "mem.h"
 
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) {
-        fputs("pol: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
+#define xcalloc pol_xcalloc
 
 /* ---- the scenario heap ---- */
 struct vm_heap_block {
@@ -43,11 +36,7 @@ static struct vm_heap_block *heap_block(vm_heap *h, size_t nvals)
     size_t bytes = sizeof(struct vm_heap_block) + nvals * sizeof(vm_val);
     if (h->bytes + bytes > limit)
         return NULL;
-    struct vm_heap_block *b = calloc(1, bytes);
-    if (!b) {
-        fputs("pol: out of memory\n", stderr);
-        abort();
-    }
+    struct vm_heap_block *b = pol_xcalloc(1, bytes);
     b->nvals = nvals;
     for (size_t i = 0; i < nvals; i++)
         dec_init(&b->vals[i].d);
@@ -177,11 +166,7 @@ static void memo_put(vm_state *s, uint32_t rule, const uint64_t *key, uint32_t n
             return;
         uint32_t oc = s->memo_cap, nc = oc ? oc * 2 : 256;
         vm_memo *old = s->memo;
-        s->memo = calloc(nc, sizeof *s->memo);
-        if (!s->memo) {
-            fputs("pol: out of memory\n", stderr);
-            abort();
-        }
+        s->memo = pol_xcalloc(nc, sizeof *s->memo);
         s->memo_cap = nc;
         for (uint32_t i = 0; i < nc; i++)
             dec_init(&s->memo[i].val.d);
@@ -380,12 +365,7 @@ static void log_lookup(vm_state *s, uint32_t rule, uint32_t param, uint32_t vers
 {
     if (s->nlog == s->logcap) {
         uint32_t nc = s->logcap ? s->logcap * 2 : 16;
-        vm_lookup *nl = realloc(s->log, sizeof *nl * nc);
-        if (!nl) {
-            fputs("pol: out of memory\n", stderr);
-            abort();
-        }
-        s->log = nl;
+        s->log = pol_xrealloc(s->log, sizeof *s->log * nc);
         s->logcap = nc;
     }
     s->log[s->nlog++] = (vm_lookup){rule, param, version, date};
