@@ -172,6 +172,19 @@ bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx
     return p;
 }
 
+bc_program *pol_compile_path(const char *path, diag_ctx *d, src_file **src, bool *read_failed)
+{
+    size_t len;
+    *src = NULL;
+    char *text = pol_read_file(path, &len);
+    *read_failed = text == NULL;
+    if (!text)
+        return NULL;
+    bc_program *p = pol_compile(path, text, len, d, src);
+    free(text);
+    return p;
+}
+
 char *pol_read_file(const char *path, size_t *len)
 {
     FILE *fp = fopen(path, "rb");

@@ -16,6 +16,10 @@
 
 bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx *d, src_file **src);
 
+/* Reads the .pol file at `path` and compiles it.  When the file cannot be
+ * read: NULL, errno set, *read_failed true and nothing in d. */
+bc_program *pol_compile_path(const char *path, diag_ctx *d, src_file **src, bool *read_failed);
+
 /* Reads a whole file into memory (malloc'd, NUL-terminated); NULL + errno. */
 char *pol_read_file(const char *path, size_t *len);
 

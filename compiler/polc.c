@@ -74,18 +74,17 @@ static pol_policy *obtain(const opts *o, int *code, bool allow_bytecode)
         *code = EXIT_USAGE;
         return NULL;
     }
-    size_t len;
-    char *text = pol_read_file(o->file, &len);
-    if (!text) {
-        fprintf(stderr, "polc: %s: %s\n", o->file, strerror(errno));
-        *code = EXIT_NOINPUT;
-        return NULL;
-    }
     diag_ctx d;
     diag_init(&d);
     src_file *src = NULL;
-    bc_program *prog = pol_compile(o->file, text, len, &d, &src);
-    free(text);
+    bool unreadable;
+    bc_program *prog = pol_compile_path(o->file, &d, &src, &unreadable);
+    if (unreadable) {
+        fprintf(stderr, "polc: %s: %s\n", o->file, strerror(errno));
+        diag_free(&d);
+        *code = EXIT_NOINPUT;
+        return NULL;
+    }
     if (o->werror && d.warnings > 0 && prog) {
         diag_report(&d, DIAG_ERROR, NULL, (span){0, 0}, "werror", "warnings treated as errors (-Werror)");
         bc_free(prog);

@@ -70,18 +70,17 @@ static pol_policy *load_policy(const char *path, int *code)
 {
     char err[600];
     if (ends_with(path, ".pol")) {
-        size_t len;
-        char *text = pol_read_file(path, &len);
-        if (!text) {
-            fprintf(stderr, "polrun: %s: %s\n", path, strerror(errno));
-            *code = EXIT_NOINPUT;
-            return NULL;
-        }
         diag_ctx d;
         diag_init(&d);
         src_file *src = NULL;
-        bc_program *prog = pol_compile(path, text, len, &d, &src);
-        free(text);
+        bool unreadable;
+        bc_program *prog = pol_compile_path(path, &d, &src, &unreadable);
+        if (unreadable) {
+            fprintf(stderr, "polrun: %s: %s\n", path, strerror(errno));
+            diag_free(&d);
+            *code = EXIT_NOINPUT;
+            return NULL;
+        }
         if (d.errors)
             diag_print(&d, stderr, isatty(2));
         diag_free(&d);
