@@ -1528,6 +1528,11 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
                 ERR(x->target_sp, "undefined", "undefined name '%s'", x->target);
             continue;
         }
+        if (r->nparams > 0) {
+            ERR(x->target_sp, "exception-target", "'%s' is a function; exceptions override rules without parameters (put the condition in its formula)",
+                x->target);
+            continue;
+        }
         x->of = r;
         ast_decl **tail = &r->exceptions;
         while (*tail)
