@@ -34,10 +34,12 @@ while [ $# -gt 0 ]; do
 done
 
 build=${BUILD:-$root/build}
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$root" -B "$build" >/dev/null
+if [ -z "${POL_BENCH_NO_BUILD:-}" ]; then # ctest sets it: the build is done, other tests are running
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    cmake -S "$root" -B "$build" >/dev/null
+  fi
+  cmake --build "$build" -j"$(nproc)" --target polc polrun bench_baseline bench_timeit >/dev/null
 fi
-cmake --build "$build" -j"$(nproc)" --target polc polrun bench_baseline bench_timeit >/dev/null
 polc=$build/polc
 polrun=$build/polrun
 baseline=$build/bench/bench_baseline
