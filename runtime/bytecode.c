@@ -42,10 +42,6 @@ static const char *const type_names[PT__COUNT] = {
 
 const char *pol_type_name(pol_type t) { return (unsigned)t < PT__COUNT ? type_names[t] : "?"; }
 
-bool pol_type_numeric(pol_type t)
-{
-    return t == PT_INT || t == PT_DEC || t == PT_RATE || t == PT_MONEY || t == PT_MONTHS || t == PT_DAYS;
-}
 
 static void *xmalloc(size_t n) { return pol_xcalloc(1, n); } /* zeroed */
 

@@ -48,7 +48,13 @@ typedef enum {
 } pol_type;
 
 const char *pol_type_name(pol_type t);  /* "money", ... */
-bool pol_type_numeric(pol_type t);
+
+/* Numbers of every kind (held as dec_t at run time). */
+#define POL_NUMERIC_MASK ((1u << PT_INT) | (1u << PT_DEC) | (1u << PT_RATE) | (1u << PT_MONEY) | (1u << PT_MONTHS) | (1u << PT_DAYS))
+static inline bool pol_type_numeric(pol_type t)
+{
+    return (unsigned)t < 32 && (POL_NUMERIC_MASK >> (unsigned)t & 1u);
+}
 
 #define BC_OPEN_LO INT32_MIN           /* version range with no start       */
 #define BC_OPEN_HI INT32_MAX           /* version range with no end         */

@@ -11,6 +11,7 @@
 
 struct pol_policy {
     bc_program *prog;
+    uint32_t *checks, nreqs, nouts; /* requirements, then outputs, in rule order */
     uint32_t *in_tab, *rule_tab; /* open-addressing name -> index+1 tables */
     uint32_t in_cap, rule_cap;
 };
@@ -76,6 +77,13 @@ pol_policy *pol_policy_adopt(bc_program *prog, char *err, size_t errlen)
     }
     pol_policy *pol = xcalloc(1, sizeof *pol);
     pol->prog = prog;
+    pol->checks = xcalloc(prog->nrules, sizeof *pol->checks);
+    for (uint32_t r = 0; r < prog->nrules; r++)
+        if (prog->rules[r].is_constraint)
+            pol->checks[pol->nreqs++] = r;
+    for (uint32_t r = 0; r < prog->nrules; r++)
+        if (prog->rules[r].is_output)
+            pol->checks[pol->nreqs + pol->nouts++] = r;
     build_table(&pol->in_tab, &pol->in_cap, prog->ninputs, input_name, prog);
     build_table(&pol->rule_tab, &pol->rule_cap, prog->nrules, rule_name, prog);
     return pol;
@@ -137,6 +145,7 @@ void pol_policy_free(pol_policy *pol)
     if (!pol)
         return;
     bc_free(pol->prog);
+    free(pol->checks);
     free(pol->in_tab);
     free(pol->rule_tab);
     free(pol);
@@ -359,8 +368,8 @@ static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uin
 {
     const bc_program *p = ev->pol->prog;
     struct { const char *name; } in_ = {name}, *in = &in_;
-    char shown[80];
-    shorten(text, len, shown, sizeof shown);
+    char shown[80]; /* the value as the messages show it: made only for an error */
+#define SHOWN() (shorten(text, len, shown, sizeof shown), shown)
     if (t == PT_LIST) {
         if (kind != SCV_ARRAY && kind != SCV_CSV)
             return input_error(err, POL_E_INPUT, name, "input %s must be a JSON array of %s records, found %s", name,
@@ -376,11 +385,11 @@ static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uin
             return input_error(err, POL_E_INPUT, in->name, "input %s must be a number (%s), found %s", in->name, pol_type_name(t), kind_text(kind));
         dec_status st = dec_parse(&v->d, text, len);
         if (st != DEC_OK)
-            return input_error(err, POL_E_INPUT, in->name, "input %s: \"%s\" is not a number (%s)", in->name, shown, dec_status_text(st));
+            return input_error(err, POL_E_INPUT, in->name, "input %s: \"%s\" is not a number (%s)", in->name, SHOWN(), dec_status_text(st));
         if ((t == PT_INT || t == PT_MONTHS || t == PT_DAYS) && !dec_is_integer(&v->d))
-            return input_error(err, POL_E_INPUT, in->name, "input %s must be a whole number, found %s", in->name, shown);
+            return input_error(err, POL_E_INPUT, in->name, "input %s must be a whole number, found %s", in->name, SHOWN());
         if (len > 0 && text[len - 1] == '%' && t != PT_RATE)
-            return input_error(err, POL_E_INPUT, in->name, "input %s is %s, not a rate: \"%s\"", in->name, pol_type_name(t), shown);
+            return input_error(err, POL_E_INPUT, in->name, "input %s is %s, not a rate: \"%s\"", in->name, pol_type_name(t), SHOWN());
         v->t = (uint8_t)t;
         return 0;
     }
@@ -394,19 +403,19 @@ static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uin
             v->i = 0;
         } else
             return input_error(err, POL_E_INPUT, in->name, "input %s must be true or false, found %s", in->name,
-                               kind == SCV_CSV || kind == SCV_STRING ? shown : kind_text(kind));
+                               kind == SCV_CSV || kind == SCV_STRING ? SHOWN() : kind_text(kind));
         v->t = PT_BOOL;
         return 0;
     case PT_DATE:
         if ((kind != SCV_STRING && kind != SCV_CSV) || !cd_parse_date(text, len, &v->i))
             return input_error(err, POL_E_INPUT, in->name, "input %s must be a date written YYYY-MM-DD (a real calendar day), found %s",
-                               in->name, kind == SCV_STRING || kind == SCV_CSV ? shown : kind_text(kind));
+                               in->name, kind == SCV_STRING || kind == SCV_CSV ? SHOWN() : kind_text(kind));
         v->t = PT_DATE;
         return 0;
     case PT_MONTH:
         if ((kind != SCV_STRING && kind != SCV_CSV) || !cd_parse_month(text, len, &v->i))
             return input_error(err, POL_E_INPUT, in->name, "input %s must be a month written YYYY-MM, found %s", in->name,
-                               kind == SCV_STRING || kind == SCV_CSV ? shown : kind_text(kind));
+                               kind == SCV_STRING || kind == SCV_CSV ? SHOWN() : kind_text(kind));
         v->t = PT_MONTH;
         return 0;
     case PT_TEXT: {
@@ -431,12 +440,13 @@ static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uin
         for (uint32_t m = 0; m < en->nmembers && at < sizeof members - 40; m++)
             at += (size_t)snprintf(members + at, sizeof members - at, "%s%s", m ? ", " : "", en->members[m].name);
         return input_error(err, POL_E_INPUT, in->name, "input %s must be one of %s (%s), found %s", in->name, en->name, members,
-                           kind == SCV_STRING || kind == SCV_CSV ? shown : kind_text(kind));
+                           kind == SCV_STRING || kind == SCV_CSV ? SHOWN() : kind_text(kind));
     }
     default:
         return input_error(err, POL_E_INPUT, in->name, "input %s has an unsupported type", in->name);
     }
 }
+#undef SHOWN
 
 int pol_eval_set_text(pol_eval *ev, uint32_t i, scv_kind kind, const char *text, size_t len, pol_error *err)
 {
@@ -614,10 +624,10 @@ static int check_bounds(pol_eval *ev, pol_error *err)
 static int eval_rules(pol_eval *ev, pol_error *err, bool outputs)
 {
     const bc_program *p = ev->pol->prog;
-    for (int pass = 0; pass < (outputs ? 2 : 1); pass++)
-    for (uint32_t r = 0; r < p->nrules; r++) {
-        if (pass == 0 ? !p->rules[r].is_constraint : !p->rules[r].is_output)
-            continue;
+    uint32_t n = ev->pol->nreqs + (outputs ? ev->pol->nouts : 0);
+    for (uint32_t c = 0; c < n; c++) {
+        uint32_t r = ev->pol->checks[c];
+        int pass = c < ev->pol->nreqs ? 0 : 1;
         vm_error ve;
         if (vm_eval(ev->vm, r, &ve) != 0) {
             err->status = POL_E_RUNTIME;
@@ -654,7 +664,7 @@ static int eval_rules(pol_eval *ev, pol_error *err, bool outputs)
                      ru->doc ? "; " : "", ru->doc ? ru->doc : "");
             return -1;
         }
-        if (pol_type_numeric((pol_type)v->t) && !dec_is_finite(&v->d)) {
+        if (pol_type_numeric((pol_type)v->t) && v->d.kind == DEC_K_RAT && !dec_is_finite(&v->d)) {
             char ex[300];
             dec_format_exact(&v->d, ex, sizeof ex);
             err->status = POL_E_RUNTIME;

@@ -157,7 +157,7 @@ static vm_memo *memo_find(vm_state *s, uint32_t rule, const uint64_t *key, uint3
     }
 }
 
-static void copy_val(vm_val *dst, const vm_val *src);
+static inline void copy_val(vm_val *dst, const vm_val *src);
 
 static void memo_put(vm_state *s, uint32_t rule, const uint64_t *key, uint32_t n, const vm_val *v)
 {
@@ -272,11 +272,21 @@ void vm_reset(vm_state *s)
     s->steps = 0;
 }
 
-static void set_from_const(vm_val *v, const bc_const *k)
+/* dec_set, without a call when both sides are int64 decimals (the usual case) */
+static inline void fast_dec_set(dec_t *dst, const dec_t *src)
+{
+    if (src->kind == DEC_K_SMALL && dst->kind == DEC_K_SMALL) {
+        dst->coef = src->coef;
+        dst->scale = src->scale;
+    } else
+        dec_set(dst, src);
+}
+
+static inline void set_from_const(vm_val *v, const bc_const *k)
 {
     v->t = k->type;
     if (pol_type_numeric((pol_type)k->type))
-        dec_set(&v->d, &k->num);
+        fast_dec_set(&v->d, &k->num);
     else if (k->type == PT_TEXT)
         v->s = k->text;
     else
@@ -288,11 +298,11 @@ void vm_set_input_const(vm_state *s, uint32_t i, const bc_const *k)
     set_from_const(&s->inputs[i], k);
 }
 
-static void copy_val(vm_val *dst, const vm_val *src)
+static inline void copy_val(vm_val *dst, const vm_val *src)
 {
     dst->t = src->t;
     if (pol_type_numeric((pol_type)src->t))
-        dec_set(&dst->d, &src->d);
+        fast_dec_set(&dst->d, &src->d);
     else {
         dst->i = src->i;
         dst->s = src->s;
