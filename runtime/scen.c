@@ -1329,7 +1329,7 @@ static void rd_make_room(sc_reader *r, size_t *scan)
  * quotes.  Updates the quote state and the count of newlines inside quotes;
  * returns the index of the '\n' or SIZE_MAX.  Every '"' toggles the state
  * ("" inside quotes toggles it twice); memchr does the scanning. */
-static size_t csv_scan(const char *buf, size_t from, size_t to, bool *inq,
+static size_t csv_scan(const char *buf, size_t from, size_t to, size_t rec_start, bool *inq,
                        long *inner)
 {
     bool q = *inq;
@@ -1340,6 +1340,12 @@ static size_t csv_scan(const char *buf, size_t from, size_t to, bool *inq,
             const char *pn = memchr(buf + i, '\n', to - i);
             size_t lim = pn ? (size_t)(pn - buf) : to;
             const char *pq = memchr(buf + i, '"', lim - i);
+            /* a quote opens a quoted field only where a field starts (or right
+             * after a closing quote: the "" escape); elsewhere it is a stray
+             * character that the record parser reports, and it must not swallow
+             * the lines after it */
+            while (pq && pq > buf + rec_start && pq[-1] != ',' && pq[-1] != '\n' && pq[-1] != '"')
+                pq = memchr(pq + 1, '"', (size_t)(buf + lim - (pq + 1)));
             if (!pq) {
                 if (pn)
                     found = lim;
@@ -1366,7 +1372,7 @@ static size_t csv_scan(const char *buf, size_t from, size_t to, bool *inq,
 static size_t rd_find_end(sc_reader *r, size_t from, bool *inq, long *inner)
 {
     if (r->fmt == SC_FMT_CSV)
-        return csv_scan(r->buf, from, r->end, inq, inner);
+        return csv_scan(r->buf, from, r->end, r->pos, inq, inner);
     const char *p = from < r->end ? memchr(r->buf + from, '\n', r->end - from) : NULL;
     return p ? (size_t)(p - r->buf) : SIZE_MAX;
 }
