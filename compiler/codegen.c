@@ -303,7 +303,15 @@ static void gen_agg_ex(gen *g, const ast_expr *e, bool index_on_fail)
     }
     if (skip_filter != UINT32_MAX)
         patch(g, skip_filter, g->p->ncode);
-    /* next element */
+    /* next element; a range stops at its end before stepping past it (so a
+     * range may end at 9999-12 or 9999-12-31) */
+    uint32_t last = UINT32_MAX;
+    if (!over_list) {
+        emit1(g, OP_LOCAL, v, sp);
+        emit1(g, OP_LOCAL, pos, sp);
+        emit_op(g, OP_LT, sp);
+        last = emit_jump(g, OP_JMPF, sp);
+    }
     uint32_t step = over_list ? pos : v;
     emit1(g, OP_LOCAL, step, sp);
     emit1(g, OP_CONST, int_const(g, 1), sp);
@@ -313,6 +321,8 @@ static void gen_agg_ex(gen *g, const ast_expr *e, bool index_on_fail)
     patch(g, done, g->p->ncode);
     if (brk != UINT32_MAX)
         patch(g, brk, g->p->ncode);
+    if (last != UINT32_MAX)
+        patch(g, last, g->p->ncode);
     if (e->fn == FN_AGG_MIN || e->fn == FN_AGG_MAX || e->fn == FN_FIRST) {
         emit1(g, OP_LOCAL, found, sp);
         uint32_t empty = emit_jump(g, OP_JMPF, sp);

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,6 +178,11 @@ bc_program *pol_compile_path(const char *path, diag_ctx *d, src_file **src, bool
     size_t len;
     *src = NULL;
     char *text = pol_read_file(path, &len);
+    if (!text && errno == EFBIG) { /* a policy error, not an I/O one */
+        *read_failed = false;
+        diag_report(d, DIAG_ERROR, NULL, (span){0, 0}, "limit", "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", path);
+        return NULL;
+    }
     *read_failed = text == NULL;
     if (!text)
         return NULL;
@@ -190,6 +196,17 @@ char *pol_read_file(const char *path, size_t *len)
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return NULL;
+    struct stat st;
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) { /* not /dev/zero, not a pipe */
+        fclose(fp);
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        return NULL;
+    }
+    if (st.st_size > (off_t)(16u << 20)) { /* over the source limit: no need to read it */
+        fclose(fp);
+        errno = EFBIG;
+        return NULL;
+    }
     size_t cap = 65536, n = 0;
     char *buf = malloc(cap + 1);
     if (!buf) {

@@ -847,10 +847,6 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
 {
     const bc_program *p = ev->pol->prog;
     const bc_rule *ru = &p->rules[r];
-    if (depth > 100) { /* one C stack frame per level: a long chain of rules overflowed it */
-        sc_buf_printf(out, "%*s(rule %s and the rules it uses: nested more than 100 levels deep, not shown)\n", depth * 2, "", ru->name);
-        return;
-    }
     char val[1200];
     pol_eval_value_text(ev, r, val, sizeof val);
     sc_buf_printf(out, "%*s%s %s = %s", depth * 2, "", ru->is_output ? "output" : "rule", ru->name, val);
