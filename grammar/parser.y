@@ -48,7 +48,9 @@ int pol_yylex(POL_YYSTYPE *lval, span *lloc, void *scanner);
 static void pol_yyerror(span *loc, void *scanner, pstate *ps, const char *msg)
 {
     (void)scanner;
-    if (strstr(msg, "unexpected '='") && !strstr(msg, "expecting '='"))
+    if (strstr(msg, "memory exhausted"))
+        diag_report(ps->d, DIAG_ERROR, ps->f, *loc, "limit", "nested too deeply to parse (more than %d levels)", YYMAXDEPTH);
+    else if (strstr(msg, "unexpected '='") && !strstr(msg, "expecting '='"))
         diag_report(ps->d, DIAG_ERROR, ps->f, *loc, "syntax", "%s (to compare, write ==)", msg);
     else
         diag_report(ps->d, DIAG_ERROR, ps->f, *loc, "syntax", "%s", msg);
@@ -516,7 +518,6 @@ ast_policy *pol_parse(arena *a, diag_ctx *d, const src_file *f)
     int rc = pol_yyparse(scanner, &ps);
     pol_yy_delete_buffer(buf, scanner);
     pol_yylex_destroy(scanner);
-    if (rc == 2)
-        diag_report(d, DIAG_ERROR, f, (span){SPAN_BASE(f->id), SPAN_BASE(f->id)}, "limit", "policy nested too deeply to parse");
+    (void)rc; /* running out of parser stack is reported by pol_yyerror, at its position */
     return ps.policy;
 }

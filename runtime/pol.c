@@ -630,8 +630,9 @@ static int eval_rules(pol_eval *ev, pol_error *err, bool outputs)
         int pass = c < ev->pol->nreqs ? 0 : 1;
         vm_error ve;
         if (vm_eval(ev->vm, r, &ve) != 0) {
-            err->status = POL_E_RUNTIME;
-            snprintf(err->field, sizeof err->field, "%s", ve.rule < p->nrules ? p->rules[ve.rule].name : "");
+            err->status = POL_E_RUNTIME; /* with the position of the rule that needed it */
+            snprintf(err->field, sizeof err->field, "%s",
+                     ve.input != BC_NONE ? p->inputs[ve.input].name : ve.rule < p->nrules ? p->rules[ve.rule].name : "");
             err->pos = ve.pos;
             snprintf(err->msg, sizeof err->msg, "%s", ve.msg);
             for (uint32_t k = 0; k < p->nrules; k++) /* leave no rule half-evaluated */

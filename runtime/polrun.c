@@ -151,7 +151,7 @@ static int run_one(const opts *o, pol_policy *pol)
     sc_buf out;
     sc_buf_init(&out);
     if (sc_parse_json_object(&rec, t, len, &serr) != 0) {
-        fprintf(stderr, "polrun: %s: byte %zu: %s\n", name, serr.offset, serr.msg);
+        fprintf(stderr, "polrun: %s: byte %zu: %s\n", name, serr.offset + 1, serr.msg);
         rc = EXIT_FAILED;
     } else if (pol_eval_set_record(ev, &rec, o->allow_extra, &perr) != 0 || pol_eval_run(ev, &perr) != 0) {
         if (perr.status == POL_E_RUNTIME) {

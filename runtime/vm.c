@@ -385,6 +385,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
 {
     const bc_program *p = s->p;
     const uint32_t *code = p->code;
+    err->input = BC_NONE;
     if (r >= p->nrules)
         return fail(s, err, BC_NONE, 0, "no rule %u", r);
     if (p->rules[r].nargs)
@@ -422,9 +423,10 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             break;
         case OP_INPUT: {
             const vm_val *in = &s->inputs[code[pc + 1]];
-            if (in->t == PT_VOID)
-                return fail(s, err, cur, pc, "input %s is missing from the scenario",
-                            p->inputs[code[pc + 1]].name);
+            if (in->t == PT_VOID) {
+                err->input = code[pc + 1];
+                return fail(s, err, cur, pc, "input %s is missing from the scenario", p->inputs[code[pc + 1]].name);
+            }
             copy_val(sp++, in);
             pc += 2;
             break;
@@ -838,8 +840,10 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
         case OP_ADD_MONTHS: {
             vm_val *b = --sp, *a = sp - 1;
             int64_t n;
-            if (!pol_type_numeric((pol_type)b->t) || !dec_to_i64(&b->d, &n) || n < -120000 || n > 120000)
+            if (!pol_type_numeric((pol_type)b->t) || !dec_to_i64(&b->d, &n))
                 return fail(s, err, cur, pc, "add_months needs a whole number of months");
+            if (n < -120000 || n > 120000)
+                return fail(s, err, cur, pc, "add_months by %lld months goes out of the years 1..9999", (long long)n);
             if (a->t == PT_MONTH) {
                 int64_t nv = (int64_t)a->i + n;
                 if (nv < 12 || nv > 9999 * 12 + 11)

@@ -50,6 +50,7 @@ void vm_copy_val(vm_val *dst, const vm_val *src);
 
 typedef struct vm_error {
     uint32_t rule;   /* rule being evaluated, or BC_NONE                     */
+    uint32_t input;  /* a missing input, or BC_NONE                          */
     bc_pos pos;      /* position of the failing instruction in the source    */
     char msg[400];
 } vm_error;
