@@ -343,18 +343,31 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
     }
 
     /* header in front of the payload */
-    wbuf h = {0};
-    w_bytes(&h, BC_MAGIC, 4);
-    w_bytes(&h, BC_PROBE, 4);
-    w_u32(&h, BC_VERSION);
-    w_u32(&h, (uint32_t)w.len);
-    uint64_t hash = fnv1a(w.d, w.len);
-    w_u32(&h, (uint32_t)hash);
-    w_u32(&h, (uint32_t)(hash >> 32));
-    w_bytes(&h, w.d, w.len);
+    uint8_t *file = pol_xmalloc(w.len + 24);
+    memcpy(file + 24, w.d, w.len);
     free(w.d);
-    *out = h.d;
-    *outlen = h.len;
+    bc_seal(file, w.len + 24);
+    *out = file;
+    *outlen = w.len + 24;
+}
+
+static void put_u32(uint8_t *b, uint32_t v)
+{
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+    b[2] = (uint8_t)(v >> 16);
+    b[3] = (uint8_t)(v >> 24);
+}
+
+void bc_seal(uint8_t *buf, size_t len)
+{
+    memcpy(buf, BC_MAGIC, 4);
+    memcpy(buf + 4, BC_PROBE, 4);
+    put_u32(buf + 8, BC_VERSION);
+    put_u32(buf + 12, (uint32_t)(len - 24));
+    uint64_t hash = fnv1a(buf + 24, len - 24);
+    put_u32(buf + 16, (uint32_t)hash);
+    put_u32(buf + 20, (uint32_t)(hash >> 32));
 }
 
 /* ---- reader ---- */

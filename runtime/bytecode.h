@@ -186,6 +186,10 @@ void bc_free(bc_program *p);
 
 /* Serialise p to a malloc'd buffer (*out, *len).  Deterministic. */
 void bc_write(const bc_program *p, uint8_t **out, size_t *len);
+/* Writes a correct 24-byte header (magic, probe, version, payload length,
+ * hash) in front of the payload buf[24..len); len >= 24.  bc_write uses it;
+ * so do tests and fuzzers that mutate a payload to reach the verifier. */
+void bc_seal(uint8_t *buf, size_t len);
 /* Parse a buffer; returns NULL and writes a message into err on any defect. */
 bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen);
 /* Check indices, jump targets, block structure and stack depth; fills

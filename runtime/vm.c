@@ -400,6 +400,19 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
     uint32_t pc = p->rules[r].entry;
     s->rstate[r] = VM_BUSY;
 
+/* Enters rule or function ri; the caller resumes at `ret`.  Its stack
+ * starts where the caller's ends (the callee's result lands there). */
+#define ENTER(ri, ret)                                                                       \
+    do {                                                                                     \
+        s->frames[3 * nframes] = (ret);                                                      \
+        s->frames[3 * nframes + 1] = cur;                                                    \
+        s->frames[3 * nframes + 2] = (uint32_t)(base - s->stack);                            \
+        nframes++;                                                                           \
+        s->rstate[(ri)] = VM_BUSY;                                                           \
+        cur = (ri);                                                                          \
+        pc = p->rules[(ri)].entry;                                                           \
+        base = sp;                                                                           \
+    } while (0)
 #define NEED_NUM(v)                                                                          \
     do {                                                                                     \
         if (!pol_type_numeric((pol_type)(v)->t))                                             \
@@ -481,14 +494,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                 return fail(s, err, cur, pc, "rule %s depends on itself", p->rules[ri].name);
             if ((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || nframes >= p->nrules)
                 return fail(s, err, cur, pc, "rules nested too deeply");
-            s->frames[3 * nframes] = pc + 2;
-            s->frames[3 * nframes + 1] = cur;
-            s->frames[3 * nframes + 2] = (uint32_t)(base - s->stack);
-            nframes++;
-            s->rstate[ri] = VM_BUSY;
-            cur = ri;
-            pc = p->rules[ri].entry;
-            base = sp;
+            ENTER(ri, pc + 2);
             break;
         }
         case OP_RET: {
@@ -532,14 +538,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             sp -= n;
             for (uint32_t k = 0; k < n; k++)
                 copy_val(&s->locals[p->rules[ri].local_base + k], &sp[k]);
-            s->frames[3 * nframes] = pc + 3;
-            s->frames[3 * nframes + 1] = cur;
-            s->frames[3 * nframes + 2] = (uint32_t)(base - s->stack);
-            nframes++;
-            s->rstate[ri] = VM_BUSY;
-            cur = ri;
-            pc = p->rules[ri].entry;
-            base = sp;
+            ENTER(ri, pc + 3);
             break;
         }
         case OP_TOTEXT: {
@@ -869,4 +868,5 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
     }
 #undef NEED_NUM
 #undef DEC_CHECK
+#undef ENTER
 }

@@ -16,24 +16,6 @@
 
 #include "fuzz_util.h"
 
-static uint64_t fnv1a(const uint8_t *d, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= d[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-static void put_u32(uint8_t *b, uint32_t v)
-{
-    b[0] = (uint8_t)v;
-    b[1] = (uint8_t)(v >> 8);
-    b[2] = (uint8_t)(v >> 16);
-    b[3] = (uint8_t)(v >> 24);
-}
-
 static void try_bytes(const uint8_t *data, size_t size, const uint8_t *seed, size_t seedlen)
 {
     char err[600];
@@ -76,15 +58,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t *sealed = malloc(plen + 24);
     if (!sealed)
         return 0;
-    memcpy(sealed, BC_MAGIC, 4);
-    memcpy(sealed + 4, BC_PROBE, 4);
-    put_u32(sealed + 8, BC_VERSION);
-    put_u32(sealed + 12, (uint32_t)plen);
     if (plen)
         memcpy(sealed + 24, data + (size - plen), plen);
-    uint64_t h = fnv1a(sealed + 24, plen);
-    put_u32(sealed + 16, (uint32_t)h);
-    put_u32(sealed + 20, (uint32_t)(h >> 32));
+    bc_seal(sealed, plen + 24);
     try_bytes(sealed, plen + 24, data, size);
     free(sealed);
     return 0;

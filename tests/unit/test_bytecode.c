@@ -35,35 +35,8 @@ typedef struct tally {
     long total, read_rejected, verify_rejected, ran, same, differ, errors;
 } tally;
 
-static uint64_t fnv1a(const uint8_t *d, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= d[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-static void put_u32(uint8_t *b, uint32_t v)
-{
-    b[0] = (uint8_t)v;
-    b[1] = (uint8_t)(v >> 8);
-    b[2] = (uint8_t)(v >> 16);
-    b[3] = (uint8_t)(v >> 24);
-}
-
 /* Fixes the header of buf[0..len) so that only the payload can be wrong. */
-static void reseal(uint8_t *buf, size_t len)
-{
-    memcpy(buf, BC_MAGIC, 4);
-    memcpy(buf + 4, BC_PROBE, 4);
-    put_u32(buf + 8, BC_VERSION);
-    put_u32(buf + 12, (uint32_t)(len - 24));
-    uint64_t h = fnv1a(buf + 24, len - 24);
-    put_u32(buf + 16, (uint32_t)h);
-    put_u32(buf + 20, (uint32_t)(h >> 32));
-}
+static void reseal(uint8_t *buf, size_t len) { bc_seal(buf, len); }
 
 /* Evaluates scenario s (the payment date, and a typical value for any other
  * input) into a malloc'd outputs JSON, or NULL after an error.  An error
