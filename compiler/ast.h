@@ -145,6 +145,7 @@ typedef struct ast_decl {
     ast_expr *cond;         /* D_EXCEPTION: when it applies                 */
     bool override;          /* `override param`: replaces an imported parameter */
     bool imported;          /* comes from an imported file                  */
+    bool damaged;           /* a syntax error lies inside or right after it: not checked */
     struct ast_decl *next;
     /* filled by the checker */
     struct ast_decl *exceptions; /* rules: their exceptions, in source order */
@@ -166,6 +167,7 @@ typedef struct ast_meta {
 } ast_meta;
 
 typedef struct ast_policy {
+    bool partial;           /* parsed with syntax errors: some declarations are missing */
     const char *title;
     span title_sp;
     bool has_header;

@@ -33,8 +33,24 @@ typedef struct ctx {
     uint32_t want_tref;   /* check_constant: the enumeration expected */
 } ctx;
 
-#define ERR(sp, code, ...) diag_report(c->d, DIAG_ERROR, c->f, (sp), (code), __VA_ARGS__)
-#define WARN(sp, code, ...) diag_report(c->d, DIAG_WARNING, c->f, (sp), (code), __VA_ARGS__)
+/* After syntax errors the tree lacks the declarations that failed to parse:
+ * their names would be "undefined" and others "unused", so those follow-on
+ * diagnostics are left out while every other error is still reported. */
+static bool follow_on(const ast_policy *p, const char *code)
+{
+    return p->partial && (!strcmp(code, "undefined") || !strcmp(code, "unused") || !strcmp(code, "no-output") ||
+                          !strcmp(code, "exception-target") || !strcmp(code, "no-definition"));
+}
+#define ERR(sp, code, ...)                                                          \
+    do {                                                                            \
+        if (!follow_on(c->p, code))                                                 \
+            diag_report(c->d, DIAG_ERROR, c->f, (sp), (code), __VA_ARGS__);         \
+    } while (0)
+#define WARN(sp, code, ...)                                                         \
+    do {                                                                            \
+        if (!follow_on(c->p, code))                                                 \
+            diag_report(c->d, DIAG_WARNING, c->f, (sp), (code), __VA_ARGS__);       \
+    } while (0)
 #define NOTE(sp, ...) diag_report(c->d, DIAG_NOTE, c->f, (sp), "note", __VA_ARGS__)
 
 /* ---- names ---- */
@@ -1551,6 +1567,8 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
     /* pass 2: bodies */
     for (ast_decl *x = p->decls; x; x = x->next) {
         c->cur = x;
+        if (x->damaged)
+            continue; /* cut short by a syntax error, which is reported */
         switch (x->kind) {
         case D_INPUT:
             c->want_tref = x->tref;
@@ -1622,7 +1640,8 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
     }
     c->cur = NULL;
     for (uint32_t i = 0; i < out->ntests; i++)
-        check_test(c, out->tests[i]);
+        if (!out->tests[i]->damaged)
+            check_test(c, out->tests[i]);
 
     /* cycles */
     if (out->nrules)
