@@ -338,17 +338,23 @@ static void gen_agg_ex(gen *g, const ast_expr *e, bool index_on_fail)
 
 static void gen_agg(gen *g, const ast_expr *e) { gen_agg_ex(g, e, false); }
 
-/* A requirement all(p in list: cond) reports the first element that fails. */
+/* A requirement all(p in list: cond) reports the first element that fails
+ * (its value is then that position, not a boolean: so only when no formula
+ * reads the requirement by name). */
 static bool is_index_requirement(const ast_decl *d)
 {
-    return d->kind == D_REQUIRE && d->value->kind == EX_AGG && d->value->fn == FN_ALL && !d->value->b && !d->exceptions;
+    return d->kind == D_REQUIRE && d->uses == 0 && d->value->kind == EX_AGG && d->value->fn == FN_ALL && !d->value->b &&
+           !d->exceptions;
 }
 
 /* A rule's body: its exceptions (at most one may apply), then its base formula. */
 static void gen_rule_body(gen *g, const ast_decl *d)
 {
-    uint32_t ends[256];
-    int nends = 0;
+    size_t nexc = 0;
+    for (const ast_decl *x = d->exceptions; x; x = x->next_exception)
+        nexc++;
+    uint32_t *ends = pol_xcalloc(nexc, sizeof *ends);
+    size_t nends = 0;
     char msg[1024];
     for (const ast_decl *x = d->exceptions; x; x = x->next_exception) {
         gen_expr(g, x->cond);
@@ -368,8 +374,7 @@ static void gen_rule_body(gen *g, const ast_decl *d)
                  px.line, px.col, x->an.cite ? " [" : "", x->an.cite ? x->an.cite : "", x->an.cite ? "]" : "");
         emit1(g, OP_APPLIED, text_const(g, msg), x->sp);
         gen_expr(g, x->value);
-        if (nends < 256)
-            ends[nends++] = emit_jump(g, OP_JMP, x->sp);
+        ends[nends++] = emit_jump(g, OP_JMP, x->sp);
         patch(g, next, g->p->ncode);
     }
     if (d->value && is_index_requirement(d))
@@ -380,8 +385,9 @@ static void gen_rule_body(gen *g, const ast_decl *d)
         snprintf(msg, sizeof msg, "no definition of '%s' applies: it has no base formula and none of its exceptions applies", d->name);
         emit1(g, OP_FAIL, text_const(g, msg), d->name_sp);
     }
-    for (int i = 0; i < nends; i++)
+    for (size_t i = 0; i < nends; i++)
         patch(g, ends[i], g->p->ncode);
+    free(ends);
 }
 
 static void gen_expr(gen *g, const ast_expr *e)
@@ -727,6 +733,7 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         }
         x->pos = pos_of(g, d->name_sp);
         x->entry = p->ncode;
+        g->list_tref_hint = d->type == PT_LIST ? d->tref : 0; /* for an empty [] */
         gen_rule_body(g, d);
         emit_op(g, OP_RET, d->name_sp);
         emit_word(g, i);

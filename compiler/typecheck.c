@@ -203,6 +203,23 @@ static pol_type resolve_type(ctx *c, const char *name, span sp, uint32_t *tref)
 
 static const char *tname(pol_type t) { return pol_type_name(t); }
 
+/* A type for messages, naming the record type or enumeration: "list of 缴费". */
+static const char *type_text(ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap)
+{
+    if (t == PT_LIST || t == PT_RECORD || t == PT_ENUM) {
+        const char *name = NULL;
+        for (ast_decl *d = c->p->decls; d && !name; d = d->next)
+            if (d->index == tref && ((t == PT_ENUM && d->kind == D_ENUM) || (t != PT_ENUM && d->kind == D_RECORD)))
+                name = d->name;
+        if (t == PT_LIST && tref == UINT32_MAX)
+            snprintf(buf, cap, "an empty list");
+        else
+            snprintf(buf, cap, "%s%s", t == PT_LIST ? "list of " : t == PT_RECORD ? "record " : "enumeration ", name ? name : "?");
+        return buf;
+    }
+    return tname(t);
+}
+
 /* ---- rounding modes and builtins ---- */
 typedef struct { const char *name; int v; } named;
 static const named modes[] = {
@@ -266,8 +283,12 @@ static pol_type arith_type(ctx *c, int op, ast_expr *a, ast_expr *b, span sp)
         }
         pol_type dur = xd ? x : y, other = xd ? y : x;
         if (op == BO_ADD || op == BO_SUB || op == BO_MUL) {
+            if (op == BO_MUL && other == dur) {
+                ERR(sp, "unit-mismatch", "cannot multiply %s by %s", tname(x), tname(y));
+                return PT_VOID;
+            }
             if (other == dur || other == PT_INT)
-                return op == BO_MUL && other == dur ? PT_VOID : dur;
+                return dur;
             ERR(sp, "unit-mismatch", "cannot %s %s and %s", verb, tname(x), tname(y));
             return PT_VOID;
         }
@@ -328,6 +349,8 @@ static bool assignable(pol_type to, pol_type from, bool lit)
     /* durations are counts: an integer may stand for one and they for an integer */
     if ((to == PT_MONTHS || to == PT_DAYS) && from == PT_INT)
         return true;
+    if ((to == PT_MONTHS || to == PT_DAYS) && lit)
+        return false; /* a duration is a whole count: 1.5 is not one (an integer literal is, above) */
     if (to == PT_INT && (from == PT_MONTHS || from == PT_DAYS))
         return true;
     if (numeric(to) && lit && numeric(from))
@@ -342,7 +365,9 @@ static bool assignable_e(pol_type to, uint32_t to_tref, const ast_expr *e)
 {
     if (!assignable(to, (pol_type)e->type, e->lit))
         return false;
-    return to != PT_ENUM || e->tref == to_tref;
+    if (to == PT_LIST && e->tref == UINT32_MAX)
+        return true; /* [] */
+    return (to != PT_ENUM && to != PT_RECORD && to != PT_LIST) || e->tref == to_tref;
 }
 
 /* Join of two branch types (if/else, min/max); PT_VOID if incompatible. */
@@ -350,8 +375,13 @@ static pol_type join(ast_expr *a, ast_expr *b, bool *lit)
 {
     pol_type x = (pol_type)a->type, y = (pol_type)b->type;
     *lit = a->lit && b->lit;
-    if (x == y)
-        return x == PT_ENUM && a->tref != b->tref ? PT_VOID : x;
+    if (x == y) {
+        if (x == PT_LIST && (a->tref == UINT32_MAX || b->tref == UINT32_MAX))
+            return x; /* [] joins any list (the caller takes the known tref) */
+        return (x == PT_ENUM || x == PT_RECORD || x == PT_LIST) && a->tref != b->tref ? PT_VOID : x;
+    }
+    if ((x == PT_MONTHS && y == PT_DAYS) || (x == PT_DAYS && y == PT_MONTHS))
+        return PT_VOID; /* a month has no fixed number of days */
     if (numeric(x) && numeric(y)) {
         if (a->lit && !b->lit)
             return y;
@@ -419,8 +449,10 @@ static pol_type check_function_call(ctx *c, ast_expr *e, ast_decl *d)
         if (bad || q->type == PT_VOID)
             continue;
         if (!assignable_e((pol_type)q->type, q->tref, e->args[i])) {
+            char t1[300], t2[300];
             ERR(e->args[i]->sp, "type-mismatch", "argument '%s' of '%s' is %s, found %s", q->name, d->name,
-                tname((pol_type)q->type), tname((pol_type)e->args[i]->type));
+                type_text(c, (pol_type)q->type, q->tref, t1, sizeof t1),
+                type_text(c, (pol_type)e->args[i]->type, e->args[i]->tref, t2, sizeof t2));
             bad = true;
         }
     }
@@ -1071,7 +1103,7 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
             return PT_VOID;
         }
         e->lit = lit;
-        e->tref = e->b->tref;
+        e->tref = e->b->tref != UINT32_MAX ? e->b->tref : e->c->tref;
         return t;
     }
     case EX_FIELD: return check_field(c, e);
@@ -1147,8 +1179,8 @@ static void check_constant(ctx *c, ast_expr *e, pol_type want, const char *what)
         ERR(e->sp, "type-mismatch", "%s should be a list of another record type", what);
     else if (t == PT_ENUM && want == PT_ENUM && e->tref != c->want_tref)
         ERR(e->sp, "type-mismatch", "%s should be a member of another enumeration", what);
-    else if (want == PT_INT && e->kind == EX_NUM && strchr(e->text, '.'))
-        ERR(e->sp, "type-mismatch", "%s should be an integer, found %s", what, e->text);
+    else if ((want == PT_INT || want == PT_MONTHS || want == PT_DAYS) && e->kind == EX_NUM && strchr(e->text, '.'))
+        ERR(e->sp, "type-mismatch", "%s should be a whole number (%s), found %s", what, tname(want), e->text);
     else if (want == PT_RATE && e->kind == EX_NUM && strtol(e->text, NULL, 10) >= 1)
         WARN(e->sp, "rate-without-percent", "%s is the fraction %s, that is %s00%%; did you mean %s%%?", what, e->text, e->text,
              e->text);
@@ -1337,6 +1369,11 @@ static void check_test(ctx *c, ast_decl *t)
                 it->name, a_kind(d->kind), it->name);
             continue;
         }
+        if (it->expect && (d->type == PT_LIST || d->type == PT_RECORD)) {
+            ERR(it->name_sp, "test-expect", "'%s' is a %s; a test expects values it can compare: its length, a field, or an aggregate (write a rule)",
+                it->name, tname((pol_type)d->type));
+            continue;
+        }
         if (it->expect && d->kind != D_RULE && d->kind != D_OUTPUT) {
             ERR(it->name_sp, "test-expect", "'%s' is %s; only rules and outputs can be expected", it->name, a_kind(d->kind));
             continue;
@@ -1457,10 +1494,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         }
         if (!found)
             ERR(x->name_sp, "override", "'override param %s': no imported parameter is named '%s'", x->name, x->name);
-        else if (strcmp(found->type_name, x->type_name) != 0) {
-            ERR(x->type_sp, "override", "'%s' is %s in the imported policy; an override keeps the type", x->name, found->type_name);
-            NOTE(found->name_sp, "the imported parameter");
-        }
+        x->of = found; /* its type is compared once types are resolved */
     }
 
     /* pass 1: declare every name, count each kind, resolve declared types */
@@ -1529,6 +1563,19 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
                         ERR(fl->sp, "duplicate", "field '%s' declared twice", fl->name);
             }
     }
+    /* an override keeps the imported parameter's type (in any spelling: 比例 is rate) */
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        if (!x->override || !x->of)
+            continue;
+        uint32_t tref;
+        pol_type t = resolve_type(c, x->of->type_name, x->of->type_sp, &tref);
+        if (t != PT_VOID && x->type != PT_VOID && (t != x->type || tref != x->tref)) {
+            ERR(x->type_sp, "override", "'%s' is %s in the imported policy; an override keeps the type", x->name, x->of->type_name);
+            NOTE(x->of->name_sp, "the imported parameter");
+        }
+        x->of = NULL;
+    }
+
     /* exceptions join the rule they override */
     for (ast_decl *x = p->decls; x; x = x->next) {
         if (x->kind != D_EXCEPTION)
@@ -1564,6 +1611,10 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
             WARN(sp, "no-output", "the policy declares no output");
     }
 
+    for (ast_decl *x = p->decls; x; x = x->next)
+        if (x->kind == D_RULE || x->kind == D_OUTPUT || x->kind == D_REQUIRE)
+            x->nlocals = (uint32_t)x->nparams;
+
     /* pass 2: bodies */
     for (ast_decl *x = p->decls; x; x = x->next) {
         c->cur = x;
@@ -1594,9 +1645,11 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
             if (ct != PT_VOID && ct != PT_BOOL)
                 ERR(x->cond->sp, "type-mismatch", "the condition after 'when' must be a boolean, found %s", tname(ct));
             pol_type t = check_expr(c, x->value);
+            char t1[300], t2[300];
             if (t != PT_VOID && x->of->type != PT_VOID && !assignable_e((pol_type)x->of->type, x->of->tref, x->value))
-                ERR(x->value->sp, "type-mismatch", "the exception gives %s, but %s '%s' is %s", tname(t), kind_name(x->of->kind),
-                    x->of->name, tname((pol_type)x->of->type));
+                ERR(x->value->sp, "type-mismatch", "the exception gives %s, but %s '%s' is %s",
+                    type_text(c, t, x->value->tref, t1, sizeof t1), kind_name(x->of->kind), x->of->name,
+                    type_text(c, (pol_type)x->of->type, x->of->tref, t2, sizeof t2));
             if (!x->an.cite)
                 WARN(x->sp, "no-cite", "exception to '%s' cites no clause of the notice (add cite \"...\")", x->of->name);
             break;
@@ -1611,7 +1664,8 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
                 break;
             }
             c->nscope = 0;
-            x->nlocals = (uint32_t)x->nparams; /* parameters take the first local slots */
+            /* parameters take the first local slots (set in pass 1, before any
+             * exception to this rule took slots for its aggregates) */
             uint32_t slot = 0;
             for (ast_decl *q = x->params; q && c->nscope < 64; q = q->next) {
                 c->scope[c->nscope].name = q->name;
@@ -1622,7 +1676,8 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
             }
             pol_type t = check_expr(c, x->value);
             c->nscope = 0;
-            if (t != PT_VOID && (x->type == PT_LIST || x->type == PT_RECORD) && t == x->type && x->value->tref != x->tref)
+            if (t != PT_VOID && (x->type == PT_LIST || x->type == PT_RECORD) && t == x->type && x->value->tref != x->tref &&
+                x->value->tref != UINT32_MAX)
                 ERR(x->value->sp, "type-mismatch", "%s '%s' holds another record type", kind_name(x->kind), x->name);
             else if (t != PT_VOID && x->type == PT_ENUM && t == PT_ENUM && x->value->tref != x->tref)
                 ERR(x->value->sp, "type-mismatch", "%s '%s' is a member of another enumeration", kind_name(x->kind), x->name);
