@@ -327,19 +327,6 @@ static void put_error_record(const batch *b, sc_buf *out, long line, const char 
     sc_buf_puts(out, "}}\n");
 }
 
-/* a[0..n) == b[0..n), for short names. */
-static inline bool same_bytes(const char *a, const char *b, size_t n)
-{
-    if (n >= 8 && n <= 16) { /* two overlapping eight-byte words */
-        uint64_t a0, b0, a1, b1;
-        memcpy(&a0, a, 8);
-        memcpy(&b0, b, 8);
-        memcpy(&a1, a + n - 8, 8);
-        memcpy(&b1, b + n - 8, 8);
-        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-    }
-    return memcmp(a, b, n) == 0;
-}
 
 /* Sets the record's fields as inputs: what pol_eval_set_record() does, with
  * each field position remembering the input it named in the last record so
@@ -357,7 +344,7 @@ static int set_inputs(worker *w, pol_error *perr)
     for (int k = 0; k < rec->count; k++) {
         const sc_field *f = &rec->fields[k];
         int i = k < FIELD_CACHE ? w->field_input[k] : -1;
-        if (i < 0 || b->in_len[i] != f->name_len || !same_bytes(b->p->inputs[i].name, f->name, f->name_len)) {
+        if (i < 0 || b->in_len[i] != f->name_len || !sc_same_bytes(b->p->inputs[i].name, f->name, f->name_len)) {
             i = pol_find_input(b->pol, f->name, f->name_len);
             if (k < FIELD_CACHE)
                 w->field_input[k] = i;

@@ -392,26 +392,13 @@ static void table_rebuild(sc_record *rec)
         table_insert(rec, i);
 }
 
-/* a[0..n) == b[0..n): names are short, and keys compare often. */
-static inline bool same_bytes(const char *a, const char *b, size_t n)
-{
-    if (n >= 8 && n <= 16) { /* two overlapping eight-byte words */
-        uint64_t a0, b0, a1, b1;
-        memcpy(&a0, a, 8);
-        memcpy(&b0, b, 8);
-        memcpy(&a1, a + n - 8, 8);
-        memcpy(&b1, b + n - 8, 8);
-        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-    }
-    return memcmp(a, b, n) == 0;
-}
 
 /* Index of a field named s[0..n), or -1. */
 static int rec_find(sc_record *rec, const char *s, size_t n, bool hashed)
 {
     if (!hashed) {
         for (int i = 0; i < rec->count; i++)
-            if (rec->fields[i].name_len == n && same_bytes(rec->fields[i].name, s, n))
+            if (rec->fields[i].name_len == n && sc_same_bytes(rec->fields[i].name, s, n))
                 return i;
         return -1;
     }
@@ -419,7 +406,7 @@ static int rec_find(sc_record *rec, const char *s, size_t n, bool hashed)
     size_t mask = 2 * (size_t)rec->cap - 1;
     for (size_t h = name_hash(s, n) & mask; t[h]; h = (h + 1) & mask) {
         const sc_field *f = &rec->fields[t[h] - 1];
-        if (f->name_len == n && same_bytes(f->name, s, n))
+        if (f->name_len == n && sc_same_bytes(f->name, s, n))
             return t[h] - 1;
     }
     return -1;

@@ -19,12 +19,29 @@
 #define POL_SCEN_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdbool.h>
+#include <string.h>
 
 #define SC_MAX_RECORD_DEFAULT (1u << 20) /* 1 MiB per record unless told    */
 #define SC_MAX_FIELDS 4096               /* fields in one record            */
 #define SC_MAX_DEPTH 64                  /* nesting of arrays/objects       */
+
+/* a[0..n) == b[0..n), fast for the short names that scenario keys are
+ * (compared for every field of every record). */
+static inline bool sc_same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 8 && n <= 16) { /* two overlapping eight-byte words */
+        uint64_t a0, b0, a1, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&a1, a + n - 8, 8);
+        memcpy(&b1, b + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    return memcmp(a, b, n) == 0;
+}
 
 /* A growable byte buffer (for output and scratch). */
 typedef struct sc_buf {
