@@ -575,6 +575,19 @@ static void expr_extent(const ast_expr *e, uint32_t *lo, uint32_t *hi)
         expr_extent(e->args[i], lo, hi);
 }
 
+/* The declared fields of a record type or an enumeration, for the program. */
+static bc_field *copy_fields(const ast_field *list, uint32_t *n)
+{
+    *n = 0;
+    for (const ast_field *fl = list; fl; fl = fl->next)
+        (*n)++;
+    bc_field *out = xrealloc(NULL, sizeof *out * (*n ? *n : 1));
+    uint32_t j = 0;
+    for (const ast_field *fl = list; fl; fl = fl->next, j++)
+        out[j] = (bc_field){xstrdup_opt(fl->name), fl->type, fl->tref};
+    return out;
+}
+
 static char *meta_text(const ast_expr *e)
 {
     if (e->kind == EX_DATE) {
@@ -617,12 +630,7 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         rc->name = xstrdup_opt(d->name);
         rc->cite = xstrdup_opt(d->an.cite);
         rc->pos = pos_of(g, d->name_sp);
-        for (const ast_field *fl = d->fields; fl; fl = fl->next)
-            rc->nfields++;
-        rc->fields = xrealloc(NULL, sizeof *rc->fields * (rc->nfields ? rc->nfields : 1));
-        uint32_t j = 0;
-        for (const ast_field *fl = d->fields; fl; fl = fl->next, j++)
-            rc->fields[j] = (bc_field){xstrdup_opt(fl->name), fl->type, fl->tref};
+        rc->fields = copy_fields(d->fields, &rc->nfields);
     }
     p->nenums = r->nenums;
     p->enums = xrealloc(NULL, sizeof *p->enums * (r->nenums ? r->nenums : 1));
@@ -633,16 +641,11 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         e->name = xstrdup_opt(d->name);
         e->cite = xstrdup_opt(d->an.cite);
         e->pos = pos_of(g, d->name_sp);
-        for (const ast_field *fl = d->fields; fl; fl = fl->next)
-            e->nfields++;
+        e->fields = copy_fields(d->fields, &e->nfields);
         for (const ast_member *m = d->members; m; m = m->next)
             e->nmembers++;
-        e->fields = xrealloc(NULL, sizeof *e->fields * (e->nfields ? e->nfields : 1));
         e->members = xrealloc(NULL, sizeof *e->members * (e->nmembers ? e->nmembers : 1));
         uint32_t j = 0;
-        for (const ast_field *fl = d->fields; fl; fl = fl->next, j++)
-            e->fields[j] = (bc_field){xstrdup_opt(fl->name), fl->type, fl->tref};
-        j = 0;
         for (const ast_member *m = d->members; m; m = m->next, j++) {
             bc_member *bm = &e->members[j];
             bm->name = xstrdup_opt(m->name);

@@ -31,6 +31,7 @@ typedef struct ctx {
     struct { const char *name; uint8_t type; uint32_t tref, slot; } scope[64];
     int nscope;
     uint32_t want_tref;   /* check_constant: the enumeration expected */
+    const chk_result *out; /* the declarations by kind and index (from pass 1) */
 } ctx;
 
 /* After syntax errors the tree lacks the declarations that failed to parse:
@@ -203,14 +204,22 @@ static pol_type resolve_type(ctx *c, const char *name, span sp, uint32_t *tref)
 
 static const char *tname(pol_type t) { return pol_type_name(t); }
 
+/* The record type (records, lists) or enumeration a type refers to, or NULL. */
+static ast_decl *decl_of_type(ctx *c, pol_type t, uint32_t tref)
+{
+    if (t == PT_ENUM)
+        return c->out && tref < c->out->nenums ? c->out->enums[tref] : NULL;
+    if (t == PT_RECORD || t == PT_LIST)
+        return c->out && tref < c->out->nrecords ? c->out->records[tref] : NULL;
+    return NULL;
+}
+
 /* A type for messages, naming the record type or enumeration: "list of 缴费". */
 static const char *type_text(ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap)
 {
     if (t == PT_LIST || t == PT_RECORD || t == PT_ENUM) {
-        const char *name = NULL;
-        for (ast_decl *d = c->p->decls; d && !name; d = d->next)
-            if (d->index == tref && ((t == PT_ENUM && d->kind == D_ENUM) || (t != PT_ENUM && d->kind == D_RECORD)))
-                name = d->name;
+        const ast_decl *d = decl_of_type(c, t, tref);
+        const char *name = d ? d->name : NULL;
         if (t == PT_LIST && tref == UINT32_MAX)
             snprintf(buf, cap, "an empty list");
         else
@@ -743,60 +752,34 @@ static pol_type check_field(ctx *c, ast_expr *e)
     pol_type t = check_expr(c, a);
     if (t == PT_VOID)
         return PT_VOID;
-    if (t == PT_RECORD) {
-        ast_decl *rt = NULL;
-        for (ast_decl *d = c->p->decls; d; d = d->next)
-            if (d->kind == D_RECORD && d->index == a->tref)
-                rt = d;
-        if (!rt)
-            return PT_VOID;
-        int idx = 0;
-        const char *cands[256];
-        int nc = 0;
-        for (ast_field *fl = rt->fields; fl; fl = fl->next, idx++) {
-            if (strcmp(fl->name, e->text) == 0) {
-                e->index = (uint32_t)idx;
-                e->tref = fl->tref;
-                e->sym = SYM_RECORD; /* a record field */
-                return (pol_type)fl->type;
-            }
-            if (nc < 256)
-                cands[nc++] = fl->name;
-        }
-        const char *s = suggest_from(e->text, cands, (size_t)nc);
-        if (s)
-            ERR(e->name_sp, "no-field", "record '%s' has no field '%s'; did you mean '%s'?", rt->name, e->text, s);
-        else
-            ERR(e->name_sp, "no-field", "record '%s' has no field '%s'", rt->name, e->text);
-        return PT_VOID;
-    }
-    if (t != PT_ENUM) {
+    if (t != PT_RECORD && t != PT_ENUM) {
         ERR(e->name_sp, "no-field", "%s has no fields; only records and members of an enumeration do", tname(t));
         return PT_VOID;
     }
-    ast_decl *en = NULL;
-    for (ast_decl *d = c->p->decls; d; d = d->next)
-        if (d->kind == D_ENUM && d->index == a->tref)
-            en = d;
-    if (!en)
+    ast_decl *owner = decl_of_type(c, t, a->tref);
+    if (!owner)
         return PT_VOID;
     int idx = 0;
     const char *cands[256];
     int nc = 0;
-    for (ast_field *fl = en->fields; fl; fl = fl->next, idx++) {
+    for (ast_field *fl = owner->fields; fl; fl = fl->next, idx++) {
         if (strcmp(fl->name, e->text) == 0) {
             e->index = (uint32_t)idx;
             e->tref = fl->tref;
+            if (t == PT_RECORD)
+                e->sym = SYM_RECORD; /* a record field; an enumeration's field keeps SYM_NONE */
             return (pol_type)fl->type;
         }
         if (nc < 256)
             cands[nc++] = fl->name;
     }
-    const char *s = suggest_from(e->text, cands, (size_t)nc);
-    if (s)
-        ERR(e->name_sp, "no-field", "members of '%s' have no field '%s'; did you mean '%s'?", en->name, e->text, s);
+    char whose[300];
+    snprintf(whose, sizeof whose, t == PT_RECORD ? "record '%s' has" : "members of '%s' have", owner->name);
+    const char *sug = suggest_from(e->text, cands, (size_t)nc);
+    if (sug)
+        ERR(e->name_sp, "no-field", "%s no field '%s'; did you mean '%s'?", whose, e->text, sug);
     else
-        ERR(e->name_sp, "no-field", "members of '%s' have no field '%s'", en->name, e->text);
+        ERR(e->name_sp, "no-field", "%s no field '%s'", whose, e->text);
     return PT_VOID;
 }
 
@@ -1476,6 +1459,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
     c->p = p;
     int errors_before = d->errors;
     memset(out, 0, sizeof *out);
+    c->out = out;
 
     check_header(c);
 

@@ -965,6 +965,24 @@ bc_pos bc_pos_at(const bc_program *p, uint32_t pc)
     return pos;
 }
 
+void bc_rate_text(const dec_t *rate, char *buf, size_t cap)
+{
+    dec_t h, pct;
+    dec_init(&h);
+    dec_init(&pct);
+    dec_set_i64(&h, 100);
+    if (dec_mul(&pct, rate, &h) == DEC_OK && dec_format_exact(&pct, buf, cap) >= 0) {
+        size_t n = strlen(buf);
+        if (n + 1 < cap) {
+            buf[n] = '%';
+            buf[n + 1] = 0;
+        }
+    } else
+        snprintf(buf, cap, "?");
+    dec_clear(&h);
+    dec_clear(&pct);
+}
+
 void bc_const_text(const bc_program *p, uint32_t k, char *buf, size_t cap)
 {
     if (k >= p->nconsts) {
@@ -982,22 +1000,9 @@ void bc_const_text(const bc_program *p, uint32_t k, char *buf, size_t cap)
         snprintf(buf, cap, "%s.%s", c->tref < p->nenums ? p->enums[c->tref].name : "?", bc_member_name(p, c->tref, c->i));
         break;
     default:
-        if (c->type == PT_RATE) { /* rates read best as written: 5%, 300% */
-            dec_t h, pct;
-            dec_init(&h);
-            dec_init(&pct);
-            dec_set_i64(&h, 100);
-            if (dec_mul(&pct, &c->num, &h) == DEC_OK && dec_format_exact(&pct, buf, cap) >= 0) {
-                size_t n = strlen(buf);
-                if (n + 1 < cap) {
-                    buf[n] = '%';
-                    buf[n + 1] = 0;
-                }
-            } else
-                snprintf(buf, cap, "?");
-            dec_clear(&h);
-            dec_clear(&pct);
-        } else if (dec_format_exact(&c->num, buf, cap) < 0)
+        if (c->type == PT_RATE) /* rates read best as written: 5%, 300% */
+            bc_rate_text(&c->num, buf, cap);
+        else if (dec_format_exact(&c->num, buf, cap) < 0)
             snprintf(buf, cap, "?");
         break;
     }

@@ -215,6 +215,9 @@ void bc_disassemble(const bc_program *p, FILE *out);
 /* Name of member i of enumeration e, or "?" when out of range. */
 const char *bc_member_name(const bc_program *p, uint32_t e, int32_t i);
 
+/* A rate as it is written: 0.05 is "5%", 3 is "300%". */
+void bc_rate_text(const dec_t *rate, char *buf, size_t cap);
+
 /* Text of a constant for messages and listings (types formatted per kind). */
 void bc_const_text(const bc_program *p, uint32_t k, char *buf, size_t cap);
 

@@ -22,7 +22,6 @@ struct pol_eval {
     char **texts;        /* owned copies of the scenario's text values       */
     size_t ntexts, captexts;
     uint8_t *seen;       /* per input: set by the current record             */
-    bool ok;             /* last run succeeded                               */
 };
 
 #define xcalloc pol_xcalloc
@@ -318,7 +317,6 @@ void pol_eval_begin(pol_eval *ev)
     ev->ntexts = 0;
     vm_reset(ev->vm);
     memset(ev->seen, 0, ev->pol->prog->ninputs);
-    ev->ok = false;
 }
 
 void pol_eval_set_step_limit(pol_eval *ev, uint64_t steps) { ev->vm->max_steps = steps; }
@@ -598,16 +596,9 @@ static int check_bounds(pol_eval *ev, pol_error *err)
                     bc_const_text(p, in->kmin, lo, sizeof lo);
                 if (in->kmax != BC_NONE)
                     bc_const_text(p, in->kmax, hi, sizeof hi);
-                if (in->type == PT_RATE) { /* as the bounds are shown: 301% */
-                    bc_const tmp;
-                    memset(&tmp, 0, sizeof tmp);
-                    tmp.type = PT_RATE;
-                    tmp.num = v->d; /* borrowed for formatting only */
-                    bc_program view = *p;
-                    view.consts = &tmp;
-                    view.nconsts = 1;
-                    bc_const_text(&view, 0, val, sizeof val);
-                } else
+                if (in->type == PT_RATE) /* as the bounds are shown: 301% */
+                    bc_rate_text(&v->d, val, sizeof val);
+                else
                     vm_value_text(v, 0, val, sizeof val);
                 input_error(err, POL_E_BOUND, in->name, "input %s = %s is %s its %s %s (allowed %s..%s%s%s%s)", in->name, val,
                             side ? "above" : "below", side ? "maximum" : "minimum", side ? hi : lo, lo, hi,
@@ -682,10 +673,8 @@ static int eval_rules(pol_eval *ev, pol_error *err, bool outputs)
 
 int pol_eval_run(pol_eval *ev, pol_error *err)
 {
-    ev->ok = false;
     if (check_bounds(ev, err) != 0 || eval_rules(ev, err, true) != 0)
         return -1;
-    ev->ok = true;
     return 0;
 }
 
