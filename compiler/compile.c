@@ -21,6 +21,7 @@
 
 #include "ast.h"
 #include "codegen.h"
+#include "file.h"
 #include "mem.h"
 #include "typecheck.h"
 
@@ -71,7 +72,7 @@ static void load_import(loader *L, const src_file *from, const ast_decl *imp)
         return;
     }
     size_t len;
-    char *text = pol_read_file(path, &len);
+    char *text = pol_read_file(path, POL_SOURCE_LIMIT, &len);
     if (!text) {
         diag_report(L->d, DIAG_ERROR, from, imp->name_sp, "import", "cannot read '%s': %s", path, strerror(errno));
         free(path);
@@ -202,7 +203,7 @@ bc_program *pol_compile_path(const char *path, diag_ctx *d, src_file **src, bool
 {
     size_t len;
     *src = NULL;
-    char *text = pol_read_file(path, &len);
+    char *text = pol_read_file(path, POL_SOURCE_LIMIT, &len);
     if (!text && errno == EFBIG) { /* a policy error, not an I/O one */
         *read_failed = false;
         diag_report(d, DIAG_ERROR, NULL, (span){0, 0}, "limit", "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", path);
@@ -216,60 +217,3 @@ bc_program *pol_compile_path(const char *path, diag_ctx *d, src_file **src, bool
     return p;
 }
 
-char *pol_read_file(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) { /* not /dev/zero, not a pipe */
-        fclose(fp);
-        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-        return NULL;
-    }
-    if (st.st_size > (off_t)(16u << 20)) { /* over the source limit: no need to read it */
-        fclose(fp);
-        errno = EFBIG;
-        return NULL;
-    }
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap + 1);
-    if (!buf) {
-        fclose(fp);
-        errno = ENOMEM;
-        return NULL;
-    }
-    for (;;) {
-        size_t got = fread(buf + n, 1, cap - n, fp);
-        n += got;
-        if (n < cap) {
-            if (ferror(fp)) {
-                int e = errno;
-                free(buf);
-                fclose(fp);
-                errno = e ? e : EIO;
-                return NULL;
-            }
-            break;
-        }
-        if (cap > ((size_t)1 << 30)) {
-            free(buf);
-            fclose(fp);
-            errno = EFBIG;
-            return NULL;
-        }
-        cap *= 2;
-        char *nb = realloc(buf, cap + 1);
-        if (!nb) {
-            free(buf);
-            fclose(fp);
-            errno = ENOMEM;
-            return NULL;
-        }
-        buf = nb;
-    }
-    fclose(fp);
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}

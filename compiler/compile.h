@@ -13,6 +13,7 @@
 
 #include "bytecode.h"
 #include "diag.h"
+#include "file.h"
 
 bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx *d, src_file **src);
 
@@ -20,7 +21,5 @@ bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx
  * read: NULL, errno set, *read_failed true and nothing in d. */
 bc_program *pol_compile_path(const char *path, diag_ctx *d, src_file **src, bool *read_failed);
 
-/* Reads a whole file into memory (malloc'd, NUL-terminated); NULL + errno. */
-char *pol_read_file(const char *path, size_t *len);
 
 #endif

@@ -27,6 +27,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "utf8.h"
+
 typedef struct span {
     uint32_t start, end; /* byte offsets into the source, end exclusive */
 } span;
@@ -93,7 +95,5 @@ void diag_report(diag_ctx *d, diag_level lvl, const src_file *f, span sp, const 
 void diag_print(const diag_ctx *d, FILE *out, bool color);
 void diag_print_json(const diag_ctx *d, FILE *out);
 
-/* Display width of the UTF-8 text s[0..n) (CJK and fullwidth = 2). */
-uint32_t utf8_display_width(const char *s, size_t n);
 
 #endif

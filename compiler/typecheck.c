@@ -416,8 +416,8 @@ static int const_places(ctx *c, ast_expr *e, int *out)
         return -1;
     }
     long v = strtol(x->text, NULL, 10);
-    if (v > 60) {
-        ERR(e->sp, "round-places", "cannot round to %s%ld places (at most 60)", neg ? "-" : "", v);
+    if (v > POL_ROUND_MAX_PLACES) {
+        ERR(e->sp, "round-places", "cannot round to %s%ld places (at most %d)", neg ? "-" : "", v, POL_ROUND_MAX_PLACES);
         return -1;
     }
     *out = (int)(neg ? -v : v);

@@ -348,8 +348,8 @@ opt_places
   : %empty                { $$ = -1; }
   | KW_PLACES NUMBER      {
         char *end; long v = strtol($2, &end, 10);
-        if (*end || v < 0 || v > 20) {
-            diag_report(ps->d, DIAG_ERROR, ps->f, @2, "places", "places must be a whole number from 0 to 20");
+        if (*end || v < 0 || v > POL_OUTPUT_MAX_PLACES) {
+            diag_report(ps->d, DIAG_ERROR, ps->f, @2, "places", "places must be a whole number from 0 to %d", POL_OUTPUT_MAX_PLACES);
             v = -1;
         }
         $$ = (int32_t)v;

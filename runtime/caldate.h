@@ -17,6 +17,12 @@
 
 #define CD_MIN_YEAR 1
 #define CD_MAX_YEAR 9999
+/* The same bounds in the integer forms: months (year*12 + month-1) and days
+ * since 1970-01-01 of 0001-01 / 0001-01-01 and 9999-12 / 9999-12-31. */
+#define CD_MIN_MONTH (CD_MIN_YEAR * 12)
+#define CD_MAX_MONTH (CD_MAX_YEAR * 12 + 11)
+#define CD_MIN_DAY (-719162)
+#define CD_MAX_DAY 2932896
 
 /* Days since 1970-01-01 of y-m-d; the caller checks validity first. */
 int32_t cd_from_ymd(int y, int m, int d);

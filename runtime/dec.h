@@ -60,6 +60,16 @@ typedef enum {
 #define DEC_MAX_BITS 8192       /* bits in any coefficient, numerator, denominator */
 #define DEC_MAX_PLACES 400      /* |places| accepted by dec_round             */
 
+/* Limits on decimal places in a policy: the one statement of each, used by
+ * the lexer, parser, checker, bytecode verifier and libpol.
+ *   POL_NUMBER_MAX_DIGITS   characters in a number literal (= DEC_MAX_DIGITS)
+ *   POL_OUTPUT_MAX_PLACES   `places N` on an output: the places it prints at
+ *   POL_ROUND_MAX_PLACES    |N| in round(x, N): checked at compile time and
+ *                           again by the verifier for every OP_ROUND        */
+#define POL_NUMBER_MAX_DIGITS DEC_MAX_DIGITS
+#define POL_OUTPUT_MAX_PLACES 20
+#define POL_ROUND_MAX_PLACES 60
+
 void dec_init(dec_t *d);                       /* d := 0                      */
 void dec_clear(dec_t *d);                      /* frees; d is 0 again, reusable */
 void dec_set(dec_t *r, const dec_t *a);        /* r := a                      */

@@ -48,15 +48,22 @@ char *pol_xstrdup(const char *s)
     return d;
 }
 
-size_t pol_grow(size_t cap, size_t need, size_t elem_size)
+size_t pol_grow_to(size_t cap, size_t need, size_t first, size_t elem_size, size_t max)
 {
-    size_t nc = cap ? cap : 8;
+    size_t nc = cap ? cap : (first ? first : 1);
     while (nc < need) {
         if (nc > SIZE_MAX / 2)
             pol_oom();
         nc *= 2;
     }
-    if (elem_size && nc > SIZE_MAX / elem_size)
+    if (nc > max)
+        nc = need <= max ? max : 0;
+    if (!nc || (elem_size && nc > SIZE_MAX / elem_size))
         pol_oom();
     return nc;
+}
+
+size_t pol_grow(size_t cap, size_t need, size_t elem_size)
+{
+    return pol_grow_to(cap, need, 8, elem_size, SIZE_MAX);
 }

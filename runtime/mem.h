@@ -1,22 +1,47 @@
 /* mem.h -- the one allocator wrapper.  Every allocation in pol that must not
  * fail goes through these: on exhaustion they print "pol: out of memory" and
  * abort (there is no sensible recovery halfway through a compilation or an
- * evaluation; GMP does the same).  Growth helpers check for overflow.  The
- * flex scanner and the bison parser are routed here too (grammar/).
+ * evaluation; GMP does the same).  Growth is overflow-checked, through
+ * POL_GROW at every growth site.  The flex scanner and the bison parser are
+ * routed here too (grammar/).
  * Shares its contract with runtime/mem.c.
  */
 #ifndef POL_MEM_H
 #define POL_MEM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 void *pol_xmalloc(size_t n);                 /* never NULL; n may be 0     */
 void *pol_xcalloc(size_t n, size_t size);    /* zeroed; checks n * size    */
 void *pol_xrealloc(void *p, size_t n);
 char *pol_xstrdup(const char *s);            /* NULL stays NULL            */
-/* Capacity after growing `cap` to hold at least `need` (doubling), or abort
- * on overflow of `elem_size` * result. */
+/* Capacity after growing `cap` to hold at least `need` (doubling from `cap`,
+ * or from `first` when cap is 0), or abort when the result exceeds `max` or
+ * `elem_size` * result overflows size_t. */
+size_t pol_grow_to(size_t cap, size_t need, size_t first, size_t elem_size, size_t max);
+/* pol_grow_to with first = 8 and no maximum but size_t's. */
 size_t pol_grow(size_t cap, size_t need, size_t elem_size);
 _Noreturn void pol_oom(void);
+
+/* The largest value the unsigned integer lvalue `x` can hold. */
+#define POL_UMAX_OF(x) \
+    (sizeof(x) >= sizeof(size_t) ? SIZE_MAX : (((size_t)1 << (8 * sizeof(x))) - 1))
+
+/* Makes the array `arr` (capacity `cap`, in elements, an unsigned integer
+ * lvalue of any width) hold at least `need` elements: doubles from `first`,
+ * reallocates, updates cap.  New elements are not initialised.  Aborts on
+ * overflow of cap's type or of the byte size.  Every growth site uses this. */
+#define POL_GROW_FROM(arr, cap, need, first)                                        \
+    do {                                                                            \
+        size_t pol_need_ = (size_t)(need);                                          \
+        if (pol_need_ > (size_t)(cap)) {                                            \
+            size_t pol_nc_ = pol_grow_to((size_t)(cap), pol_need_, (first),         \
+                                         sizeof *(arr), POL_UMAX_OF(cap));           \
+            (arr) = pol_xrealloc((arr), pol_nc_ * sizeof *(arr));                   \
+            (cap) = pol_nc_;                                                        \
+        }                                                                           \
+    } while (0)
+#define POL_GROW(arr, cap, need) POL_GROW_FROM(arr, cap, need, 8)
 
 #endif

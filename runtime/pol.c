@@ -2,11 +2,13 @@
  * explanations and the policy's own tests (pol.h). */
 #include "pol.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "caldate.h"
+#include "file.h"
 #include "mem.h"
 
 struct pol_policy {
@@ -96,39 +98,11 @@ pol_policy *pol_policy_from_bytes(const uint8_t *data, size_t len, char *err, si
 
 pol_policy *pol_policy_load(const char *path, char *err, size_t errlen)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        snprintf(err, errlen, "%s: cannot open", path);
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *buf = malloc(cap);
-    for (;;) {
-        if (!buf) {
-            fclose(fp);
-            snprintf(err, errlen, "%s: out of memory", path);
-            return NULL;
-        }
-        n += fread(buf + n, 1, cap - n, fp);
-        if (n < cap)
-            break;
-        if (cap >= (1u << 30)) {
-            free(buf);
-            fclose(fp);
-            snprintf(err, errlen, "%s: larger than 1 GiB", path);
-            return NULL;
-        }
-        cap *= 2;
-        uint8_t *nb = realloc(buf, cap);
-        if (!nb)
-            free(buf);
-        buf = nb;
-    }
-    bool rerr = ferror(fp);
-    fclose(fp);
-    if (rerr) {
-        free(buf);
-        snprintf(err, errlen, "%s: read error", path);
+    size_t n;
+    uint8_t *buf = (uint8_t *)pol_read_file(path, POL_PROGRAM_LIMIT, &n);
+    if (!buf) {
+        snprintf(err, errlen, "%s: %s", path,
+                 errno == EFBIG ? "larger than 1 GiB" : errno == EIO ? "read error" : "cannot open");
         return NULL;
     }
     char inner[400];

@@ -17,6 +17,7 @@
  * by an iterative walker with a fixed stack of SC_MAX_DEPTH bytes.
  */
 #include "scen.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -139,71 +140,6 @@ void sc_buf_printf(sc_buf *b, const char *fmt, ...)
 
 /* ------------------------------------------------------------------------ */
 /* UTF-8                                                                    */
-
-/* Length of the well-formed UTF-8 sequence at s[0..n) (n >= 1, s[0] >= 0x80)
- * per Unicode table 3-7, or 0 with *why naming the defect.  Overlong forms,
- * UTF-16 surrogates and code points above U+10FFFF are all rejected. */
-static size_t utf8_seq(const unsigned char *s, size_t n, const char **why)
-{
-    unsigned char c = s[0];
-    size_t k;
-    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
-    if (c < 0xC2) {
-        *why = c < 0xC0 ? " (unexpected continuation byte)"
-                        : " (overlong encoding)";
-        return 0;
-    }
-    if (c < 0xE0)
-        k = 2;
-    else if (c < 0xF0) {
-        k = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c < 0xF5) {
-        k = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else {
-        *why = " (above U+10FFFF)";
-        return 0;
-    }
-    if (n < 2 || s[1] < lo || s[1] > hi) {
-        if (n >= 2 && s[1] >= 0x80 && s[1] <= 0xBF)
-            *why = c == 0xE0 || c == 0xF0 ? " (overlong encoding)"
-                 : c == 0xED              ? " (UTF-16 surrogate)"
-                                          : " (above U+10FFFF)";
-        else
-            *why = " (truncated sequence)";
-        return 0;
-    }
-    for (size_t j = 2; j < k; j++)
-        if (j >= n || s[j] < 0x80 || s[j] > 0xBF) {
-            *why = " (truncated sequence)";
-            return 0;
-        }
-    return k;
-}
-
-/* utf8_seq() for the common cases, inline: a two-byte sequence, or a
- * three-byte one whose lead byte puts no extra limit on the second byte
- * (E1..EC, EE, EF: most of the BMP, every CJK ideograph).  0 means "ask
- * utf8_seq()", never "invalid". */
-static inline size_t utf8_quick(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    if (c >= 0xE1 && c <= 0xEF && c != 0xED) {
-        if (n >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80)
-            return 3;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        if (n >= 2 && (s[1] & 0xC0) == 0x80)
-            return 2;
-    }
-    return 0;
-}
 
 static int seterr(sc_error *err, size_t off, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -137,7 +137,7 @@ static void setup(void)
     ck_assert_ptr_nonnull(devnull);
     const char *path = POL_SOURCE_DIR "/policies/rizhao/rizhao-2025.pol";
     size_t len;
-    char *text = pol_read_file(path, &len);
+    char *text = pol_read_file(path, POL_SOURCE_LIMIT, &len);
     ck_assert_msg(text != NULL, "cannot read %s", path);
     diag_ctx d;
     diag_init(&d);
@@ -304,7 +304,7 @@ typedef enum { REJECTED, RUNS } outcome;
 static bc_program *compile_rizhao(void)
 {
     size_t len;
-    char *text = pol_read_file(POL_SOURCE_DIR "/policies/rizhao/rizhao-2025.pol", &len);
+    char *text = pol_read_file(POL_SOURCE_DIR "/policies/rizhao/rizhao-2025.pol", POL_SOURCE_LIMIT, &len);
     ck_assert_ptr_nonnull(text);
     diag_ctx d;
     diag_init(&d);

@@ -1,0 +1,66 @@
+/* file.c -- the one file reader (file.h). */
+#include "file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mem.h"
+
+char *pol_read_file(const char *path, size_t limit, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) { /* not /dev/zero, not a pipe */
+        int e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        close(fd);
+        errno = e;
+        return NULL;
+    }
+    if ((unsigned long long)st.st_size > limit) { /* no need to read it */
+        close(fd);
+        errno = EFBIG;
+        return NULL;
+    }
+    /* cap counts the buffer's bytes, one kept for the NUL; the file may
+     * grow while it is read, so read until end of file or past the limit. */
+    size_t cap = (size_t)st.st_size + 2, n = 0;
+    char *buf = pol_xmalloc(cap);
+    for (;;) {
+        if (n + 1 == cap) {
+            if (n > limit) {
+                free(buf);
+                close(fd);
+                errno = EFBIG;
+                return NULL;
+            }
+            POL_GROW(buf, cap, cap + 1);
+        }
+        ssize_t got = read(fd, buf + n, cap - 1 - n);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            free(buf);
+            close(fd);
+            errno = e ? e : EIO;
+            return NULL;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fd);
+    if (n > limit) {
+        free(buf);
+        errno = EFBIG;
+        return NULL;
+    }
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
