@@ -87,19 +87,29 @@ void diag_add_file(diag_ctx *d, src_file *f, bool own)
         d->owned[d->nowned++] = f;
 }
 
+static const struct {
+    const char *name;
+    unsigned flags;
+} diag_codes[] = {
+#define DC_NAME_ROW(id, name, sev, flags) {name, flags},
+    DIAG_CODES(DC_NAME_ROW)
+#undef DC_NAME_ROW
+};
+
+const char *diag_code_name(diag_code c) { return (unsigned)c < DC__COUNT ? diag_codes[c].name : ""; }
+unsigned diag_code_flags(diag_code c) { return (unsigned)c < DC__COUNT ? diag_codes[c].flags : 0; }
+
 void diag_free(diag_ctx *d)
 {
     for (int i = 0; i < d->nowned; i++)
         src_free(d->owned[i]);
-    for (size_t i = 0; i < d->count; i++) {
+    for (size_t i = 0; i < d->count; i++)
         free(d->items[i].msg);
-        free(d->items[i].code);
-    }
     free(d->items);
     memset(d, 0, sizeof *d);
 }
 
-void diag_report(diag_ctx *d, diag_level lvl, const src_file *f, span sp, const char *code,
+void diag_report(diag_ctx *d, diag_level lvl, const src_file *f, span sp, diag_code code,
                  const char *fmt, ...)
 {
     if (lvl == DIAG_ERROR)
@@ -141,7 +151,7 @@ void diag_report(diag_ctx *d, diag_level lvl, const src_file *f, span sp, const 
         sp.end = sp.start;
     g->sp = sp;
     g->msg = xstrdup(buf);
-    g->code = xstrdup(code ? code : "");
+    g->code = code;
 }
 
 static const char *level_name(diag_level l)
@@ -246,7 +256,7 @@ void diag_print_json(const diag_ctx *d, FILE *out)
         fprintf(out, ", \"line\": %u, \"column\": %u, \"end_line\": %u, \"end_column\": %u, "
                      "\"start_byte\": %u, \"end_byte\": %u, \"severity\": \"%s\", \"code\": ",
                 l1, c1, l2, c2, g->sp.start, g->sp.end, level_name(g->level));
-        json_str(out, g->code);
+        json_str(out, diag_code_name(g->code));
         fputs(", \"message\": ", out);
         json_str(out, g->msg);
         fputs("}", out);

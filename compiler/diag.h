@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "diagcodes.h"
 #include "utf8.h"
 
 typedef struct span {
@@ -57,7 +58,7 @@ typedef struct diag {
     const src_file *file;
     span sp;
     char *msg;
-    char *code;          /* short stable identifier, e.g. "type-mismatch"   */
+    diag_code code;      /* stable identifier (diagcodes.h), e.g. DC_TYPE_MISMATCH */
     uint32_t group_start;    /* notes sort with the diagnostic reported before them */
     size_t group;
 } diag;
@@ -86,8 +87,8 @@ void src_line_col(const src_file *f, uint32_t off, uint32_t *line, uint32_t *col
 
 void diag_init(diag_ctx *d);
 void diag_free(diag_ctx *d);
-/* Records a diagnostic; `code` is a short kebab-case identifier. */
-void diag_report(diag_ctx *d, diag_level lvl, const src_file *f, span sp, const char *code,
+/* Records a diagnostic; `code` names it (diagcodes.h). */
+void diag_report(diag_ctx *d, diag_level lvl, const src_file *f, span sp, diag_code code,
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Prints all diagnostics in source order (stable) as text, or as a JSON

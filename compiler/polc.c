@@ -86,7 +86,7 @@ static pol_policy *obtain(const opts *o, int *code, bool allow_bytecode)
         return NULL;
     }
     if (o->werror && d.warnings > 0 && prog) {
-        diag_report(&d, DIAG_ERROR, NULL, (span){0, 0}, "werror", "warnings treated as errors (-Werror)");
+        diag_report(&d, DIAG_ERROR, NULL, (span){0, 0}, DC_WERROR, "warnings treated as errors (-Werror)");
         bc_free(prog);
         prog = NULL;
     }

@@ -34,13 +34,11 @@ typedef struct ctx {
     const chk_result *out; /* the declarations by kind and index (from pass 1) */
 } ctx;
 
-/* After syntax errors the tree lacks the declarations that failed to parse:
- * their names would be "undefined" and others "unused", so those follow-on
- * diagnostics are left out while every other error is still reported. */
-static bool follow_on(const ast_policy *p, const char *code)
+/* After syntax errors the tree lacks the declarations that failed to parse;
+ * the follow-on codes they would cause (DCF_FOLLOW_ON) are left out. */
+static bool follow_on(const ast_policy *p, diag_code code)
 {
-    return p->partial && (!strcmp(code, "undefined") || !strcmp(code, "unused") || !strcmp(code, "no-output") ||
-                          !strcmp(code, "exception-target") || !strcmp(code, "no-definition"));
+    return p->partial && (diag_code_flags(code) & DCF_FOLLOW_ON);
 }
 #define ERR(sp, code, ...)                                                          \
     do {                                                                            \
@@ -52,7 +50,7 @@ static bool follow_on(const ast_policy *p, const char *code)
         if (!follow_on(c->p, code))                                                 \
             diag_report(c->d, DIAG_WARNING, c->f, (sp), (code), __VA_ARGS__);       \
     } while (0)
-#define NOTE(sp, ...) diag_report(c->d, DIAG_NOTE, c->f, (sp), "note", __VA_ARGS__)
+#define NOTE(sp, ...) diag_report(c->d, DIAG_NOTE, c->f, (sp), DC_NOTE, __VA_ARGS__)
 
 /* ---- names ---- */
 static uint32_t hash_str(const char *s)
@@ -170,7 +168,7 @@ static pol_type resolve_type(ctx *c, const char *name, span sp, uint32_t *tref)
     if (name[0] == '[' && name[1] == ']') { /* list of a record type */
         ast_decl *rt = lookup(c, name + 2);
         if (!rt || rt->kind != D_RECORD) {
-            ERR(sp, "unknown-type", "'%s' is not a record type; lists hold records (declare 'record %s (...)')", name + 2, name + 2);
+            ERR(sp, DC_UNKNOWN_TYPE, "'%s' is not a record type; lists hold records (declare 'record %s (...)')", name + 2, name + 2);
             return PT_VOID;
         }
         rt->uses++;
@@ -196,9 +194,9 @@ static pol_type resolve_type(ctx *c, const char *name, span sp, uint32_t *tref)
     }
     const char *s = suggest_from(name, cands, sizeof cands / sizeof *cands);
     if (s)
-        ERR(sp, "unknown-type", "unknown type '%s'; did you mean '%s'?", name, s);
+        ERR(sp, DC_UNKNOWN_TYPE, "unknown type '%s'; did you mean '%s'?", name, s);
     else
-        ERR(sp, "unknown-type", "unknown type '%s' (types: money, decimal, rate, integer, boolean, date, month, text)", name);
+        ERR(sp, DC_UNKNOWN_TYPE, "unknown type '%s' (types: money, decimal, rate, integer, boolean, date, month, text)", name);
     return PT_VOID;
 }
 
@@ -287,18 +285,18 @@ static pol_type arith_type(ctx *c, int op, ast_expr *a, ast_expr *b, span sp)
     bool xd = x == PT_MONTHS || x == PT_DAYS, yd = y == PT_MONTHS || y == PT_DAYS;
     if ((xd || yd) && x != PT_MONEY && y != PT_MONEY) { /* durations */
         if (xd && yd && x != y) {
-            ERR(sp, "unit-mismatch", "cannot %s %s and %s: a month has no fixed number of days", verb, tname(x), tname(y));
+            ERR(sp, DC_UNIT_MISMATCH, "cannot %s %s and %s: a month has no fixed number of days", verb, tname(x), tname(y));
             return PT_VOID;
         }
         pol_type dur = xd ? x : y, other = xd ? y : x;
         if (op == BO_ADD || op == BO_SUB || op == BO_MUL) {
             if (op == BO_MUL && other == dur) {
-                ERR(sp, "unit-mismatch", "cannot multiply %s by %s", tname(x), tname(y));
+                ERR(sp, DC_UNIT_MISMATCH, "cannot multiply %s by %s", tname(x), tname(y));
                 return PT_VOID;
             }
             if (other == dur || other == PT_INT)
                 return dur;
-            ERR(sp, "unit-mismatch", "cannot %s %s and %s", verb, tname(x), tname(y));
+            ERR(sp, DC_UNIT_MISMATCH, "cannot %s %s and %s", verb, tname(x), tname(y));
             return PT_VOID;
         }
         return PT_DEC; /* a ratio of durations, or a duration shared out */
@@ -307,13 +305,13 @@ static pol_type arith_type(ctx *c, int op, ast_expr *a, ast_expr *b, span sp)
         if (x == PT_MONEY || y == PT_MONEY) {
             if ((x == PT_MONEY || xl) && (y == PT_MONEY || yl))
                 return PT_MONEY;
-            ERR(sp, "unit-mismatch", "cannot %s %s and %s: both sides of %s must be money", verb, tname(x), tname(y),
+            ERR(sp, DC_UNIT_MISMATCH, "cannot %s %s and %s: both sides of %s must be money", verb, tname(x), tname(y),
                 op == BO_ADD ? "+" : "-");
             return PT_VOID;
         }
     } else if (op == BO_MUL) {
         if (x == PT_MONEY && y == PT_MONEY) {
-            ERR(sp, "unit-mismatch", "cannot multiply money by money (the result would be yuan squared)");
+            ERR(sp, DC_UNIT_MISMATCH, "cannot multiply money by money (the result would be yuan squared)");
             return PT_VOID;
         }
         if (x == PT_MONEY || y == PT_MONEY)
@@ -324,7 +322,7 @@ static pol_type arith_type(ctx *c, int op, ast_expr *a, ast_expr *b, span sp)
         if (x == PT_MONEY)
             return PT_MONEY;
         if (y == PT_MONEY) {
-            ERR(sp, "unit-mismatch", "cannot divide %s by money", tname(x));
+            ERR(sp, DC_UNIT_MISMATCH, "cannot divide %s by money", tname(x));
             return PT_VOID;
         }
     }
@@ -412,12 +410,12 @@ static int const_places(ctx *c, ast_expr *e, int *out)
         x = x->a;
     }
     if (x->kind != EX_NUM || strchr(x->text, '.')) {
-        ERR(e->sp, "round-places", "the number of places must be a whole number written in the rule, like 2 or -1");
+        ERR(e->sp, DC_ROUND_PLACES, "the number of places must be a whole number written in the rule, like 2 or -1");
         return -1;
     }
     long v = strtol(x->text, NULL, 10);
     if (v > POL_ROUND_MAX_PLACES) {
-        ERR(e->sp, "round-places", "cannot round to %s%ld places (at most %d)", neg ? "-" : "", v, POL_ROUND_MAX_PLACES);
+        ERR(e->sp, DC_ROUND_PLACES, "cannot round to %s%ld places (at most %d)", neg ? "-" : "", v, POL_ROUND_MAX_PLACES);
         return -1;
     }
     *out = (int)(neg ? -v : v);
@@ -438,11 +436,11 @@ static pol_type check_function_call(ctx *c, ast_expr *e, ast_decl *d)
     e->index = d->index;
     e->tref = d->tref;
     if (d == c->cur) {
-        ERR(e->name_sp, "cycle", "'%s' is defined in terms of itself", d->name);
+        ERR(e->name_sp, DC_CYCLE, "'%s' is defined in terms of itself", d->name);
         return PT_VOID;
     }
     if (e->named) {
-        ERR(e->sp, "arity", "'%s' takes its arguments in order, without names", d->name);
+        ERR(e->sp, DC_ARITY, "'%s' takes its arguments in order, without names", d->name);
         return PT_VOID;
     }
     bool bad = false;
@@ -450,7 +448,7 @@ static pol_type check_function_call(ctx *c, ast_expr *e, ast_decl *d)
         if (check_expr(c, e->args[i]) == PT_VOID)
             bad = true;
     if (e->nargs != d->nparams) {
-        ERR(e->sp, "arity", "'%s' takes %d argument%s, found %d", d->name, d->nparams, d->nparams == 1 ? "" : "s", e->nargs);
+        ERR(e->sp, DC_ARITY, "'%s' takes %d argument%s, found %d", d->name, d->nparams, d->nparams == 1 ? "" : "s", e->nargs);
         return PT_VOID;
     }
     int i = 0;
@@ -459,7 +457,7 @@ static pol_type check_function_call(ctx *c, ast_expr *e, ast_decl *d)
             continue;
         if (!assignable_e((pol_type)q->type, q->tref, e->args[i])) {
             char t1[300], t2[300];
-            ERR(e->args[i]->sp, "type-mismatch", "argument '%s' of '%s' is %s, found %s", q->name, d->name,
+            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "argument '%s' of '%s' is %s, found %s", q->name, d->name,
                 type_text(c, (pol_type)q->type, q->tref, t1, sizeof t1),
                 type_text(c, (pol_type)e->args[i]->type, e->args[i]->tref, t2, sizeof t2));
             bad = true;
@@ -477,7 +475,7 @@ static pol_type check_record_ctor(ctx *c, ast_expr *e, ast_decl *rt)
     e->index = rt->index;
     bool bad = false;
     if (!e->named && e->nargs > 0) {
-        ERR(e->sp, "record-fields", "name the fields: %s(%s = ..., ...)", rt->name, rt->fields ? rt->fields->name : "field");
+        ERR(e->sp, DC_RECORD_FIELDS, "name the fields: %s(%s = ..., ...)", rt->name, rt->fields ? rt->fields->name : "field");
         bad = true;
     }
     for (int i = 0; i < e->nargs; i++) {
@@ -491,17 +489,17 @@ static pol_type check_record_ctor(ctx *c, ast_expr *e, ast_decl *rt)
         while (fl && strcmp(fl->name, e->arg_names[i]) != 0)
             fl = fl->next;
         if (!fl) {
-            ERR(e->arg_name_sps[i], "no-field", "record '%s' has no field '%s'", rt->name, e->arg_names[i]);
+            ERR(e->arg_name_sps[i], DC_NO_FIELD, "record '%s' has no field '%s'", rt->name, e->arg_names[i]);
             bad = true;
             continue;
         }
         for (int j = 0; j < i; j++)
             if (strcmp(e->arg_names[j], e->arg_names[i]) == 0) {
-                ERR(e->arg_name_sps[i], "duplicate", "field '%s' given twice", e->arg_names[i]);
+                ERR(e->arg_name_sps[i], DC_DUPLICATE, "field '%s' given twice", e->arg_names[i]);
                 bad = true;
             }
         if (!assignable_e((pol_type)fl->type, fl->tref, e->args[i])) {
-            ERR(e->args[i]->sp, "type-mismatch", "field '%s' of '%s' is %s, found %s", fl->name, rt->name, tname((pol_type)fl->type),
+            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' is %s, found %s", fl->name, rt->name, tname((pol_type)fl->type),
                 tname((pol_type)e->args[i]->type));
             bad = true;
         }
@@ -512,7 +510,7 @@ static pol_type check_record_ctor(ctx *c, ast_expr *e, ast_decl *rt)
             for (int i = 0; i < e->nargs; i++)
                 given |= strcmp(e->arg_names[i], fl->name) == 0;
             if (!given) {
-                ERR(e->sp, "record-fields", "field '%s' of '%s' is not given", fl->name, rt->name);
+                ERR(e->sp, DC_RECORD_FIELDS, "field '%s' of '%s' is not given", fl->name, rt->name);
                 bad = true;
             }
         }
@@ -528,7 +526,7 @@ static pol_type check_call(ctx *c, ast_expr *e)
         if (d && d->kind == D_RECORD)
             return check_record_ctor(c, e, d);
         if (e->named) {
-            ERR(e->name_sp, "not-a-record", "'%s' is not a record type; only records are built with named fields", e->text);
+            ERR(e->name_sp, DC_NOT_A_RECORD, "'%s' is not a record type; only records are built with named fields", e->text);
             for (int i = 0; i < e->nargs; i++)
                 check_expr(c, e->args[i]);
             return PT_VOID;
@@ -539,12 +537,12 @@ static pol_type check_call(ctx *c, ast_expr *e)
         ast_decl *d = lookup(c, e->text);
         const char *s = suggest_named(builtins, sizeof builtins / sizeof *builtins, e->text);
         if (d)
-            ERR(e->name_sp, "not-a-function", "'%s' is %s, not a function", e->text,
+            ERR(e->name_sp, DC_NOT_A_FUNCTION, "'%s' is %s, not a function", e->text,
                 d->kind == D_INPUT ? "an input" : d->kind == D_PARAM ? "a parameter" : d->kind == D_ENUM ? "an enumeration" : "a rule");
         else if (s)
-            ERR(e->name_sp, "unknown-function", "unknown function '%s'; did you mean '%s'?", e->text, s);
+            ERR(e->name_sp, DC_UNKNOWN_FUNCTION, "unknown function '%s'; did you mean '%s'?", e->text, s);
         else
-            ERR(e->name_sp, "unknown-function",
+            ERR(e->name_sp, DC_UNKNOWN_FUNCTION,
                 "unknown function '%s' (functions: round, min, max, month_of, year_of, month_number, day_of, date, month, "
                 "first_day, last_day, add_months, months, length, text; aggregates: sum, count, min, max, any, all, list, first)",
                 e->text);
@@ -555,14 +553,14 @@ static pol_type check_call(ctx *c, ast_expr *e)
     e->fn = fn;
     if (fn == FN_ROUND) {
         if (e->nargs < 2 || e->nargs > 3) {
-            ERR(e->sp, "arity", "round takes a number, the places and optionally a mode: round(x, 2) or round(x, 0, half_even)");
+            ERR(e->sp, DC_ARITY, "round takes a number, the places and optionally a mode: round(x, 2) or round(x, 0, half_even)");
             for (int i = 0; i < e->nargs; i++)
                 check_expr(c, e->args[i]);
             return PT_VOID;
         }
         pol_type t = check_expr(c, e->args[0]);
         if (t != PT_VOID && !numeric(t))
-            ERR(e->args[0]->sp, "type-mismatch", "round needs a number, found %s", tname(t));
+            ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "round needs a number, found %s", tname(t));
         e->mode = DEC_HALF_UP;
         if (const_places(c, e->args[1], &e->places) < 0)
             t = PT_VOID;
@@ -572,9 +570,9 @@ static pol_type check_call(ctx *c, ast_expr *e)
             if (mv < 0) {
                 const char *s = m->kind == EX_NAME ? suggest_named(modes, sizeof modes / sizeof *modes, m->text) : NULL;
                 if (s)
-                    ERR(m->sp, "round-mode", "unknown rounding mode '%s'; did you mean '%s'?", m->text, s);
+                    ERR(m->sp, DC_ROUND_MODE, "unknown rounding mode '%s'; did you mean '%s'?", m->text, s);
                 else
-                    ERR(m->sp, "round-mode", "unknown rounding mode (modes: half_up 四舍五入, half_even, down 去尾, up 进一, floor, ceiling)");
+                    ERR(m->sp, DC_ROUND_MODE, "unknown rounding mode (modes: half_up 四舍五入, half_even, down 去尾, up 进一, floor, ceiling)");
                 t = PT_VOID;
             } else
                 e->mode = mv;
@@ -584,26 +582,26 @@ static pol_type check_call(ctx *c, ast_expr *e)
     }
     if (fn == FN_TEXT) {
         if (e->nargs != 1) {
-            ERR(e->sp, "arity", "text takes one value");
+            ERR(e->sp, DC_ARITY, "text takes one value");
             return PT_VOID;
         }
         pol_type t = check_expr(c, e->args[0]);
         if (t == PT_VOID)
             return PT_VOID;
         if (t == PT_RECORD || t == PT_LIST || t == PT_ENUM) {
-            ERR(e->args[0]->sp, "type-mismatch", "text turns a number, date, month or boolean into text, not %s", tname(t));
+            ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "text turns a number, date, month or boolean into text, not %s", tname(t));
             return PT_VOID;
         }
         return PT_TEXT;
     }
     if (fn == FN_LENGTH) {
         if (e->nargs != 1) {
-            ERR(e->sp, "arity", "length takes one list");
+            ERR(e->sp, DC_ARITY, "length takes one list");
             return PT_VOID;
         }
         pol_type t = check_expr(c, e->args[0]);
         if (t != PT_VOID && t != PT_LIST) {
-            ERR(e->args[0]->sp, "type-mismatch", "length needs a list, found %s", tname(t));
+            ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "length needs a list, found %s", tname(t));
             return PT_VOID;
         }
         return t == PT_VOID ? PT_VOID : PT_INT;
@@ -629,17 +627,17 @@ static pol_type check_call(ctx *c, ast_expr *e)
         if (fn == FN_YEAR_OF || fn == FN_MONTH_NUM || fn == FN_ADD_MONTHS) {
             int want = fn == FN_ADD_MONTHS ? 2 : 1;
             if (e->nargs != want) {
-                ERR(e->sp, "arity", "%s takes %s", e->text, want == 2 ? "a date or month and a number of months" : "a date or a month");
+                ERR(e->sp, DC_ARITY, "%s takes %s", e->text, want == 2 ? "a date or month and a number of months" : "a date or a month");
                 return PT_VOID;
             }
             if (bad)
                 return PT_VOID;
             if (at[0] != PT_DATE && at[0] != PT_MONTH) {
-                ERR(e->args[0]->sp, "type-mismatch", "%s needs a date or a month, found %s", e->text, tname(at[0]));
+                ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "%s needs a date or a month, found %s", e->text, tname(at[0]));
                 return PT_VOID;
             }
             if (want == 2 && at[1] != PT_INT && at[1] != PT_MONTHS) {
-                ERR(e->args[1]->sp, "type-mismatch", "the number of months must be an integer, found %s", tname(at[1]));
+                ERR(e->args[1]->sp, DC_TYPE_MISMATCH, "the number of months must be an integer, found %s", tname(at[1]));
                 return PT_VOID;
             }
             return fn == FN_ADD_MONTHS ? at[0] : PT_INT;
@@ -648,7 +646,7 @@ static pol_type check_call(ctx *c, ast_expr *e)
             if (sigs[k].fn != fn)
                 continue;
             if (e->nargs != sigs[k].nargs) {
-                ERR(e->sp, "arity", "%s takes %d argument%s, found %d", e->text, sigs[k].nargs, sigs[k].nargs == 1 ? "" : "s", e->nargs);
+                ERR(e->sp, DC_ARITY, "%s takes %d argument%s, found %d", e->text, sigs[k].nargs, sigs[k].nargs == 1 ? "" : "s", e->nargs);
                 return PT_VOID;
             }
             if (bad)
@@ -656,7 +654,7 @@ static pol_type check_call(ctx *c, ast_expr *e)
             pol_type want[3] = {sigs[k].a0, sigs[k].a1, sigs[k].a2};
             for (int i = 0; i < e->nargs; i++)
                 if (at[i] != want[i] && !(want[i] == PT_INT && e->args[i]->lit && at[i] == PT_INT)) {
-                    ERR(e->args[i]->sp, "type-mismatch", "argument %d of %s should be %s, found %s", i + 1, e->text,
+                    ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "argument %d of %s should be %s, found %s", i + 1, e->text,
                         tname(want[i]), tname(at[i]));
                     return PT_VOID;
                 }
@@ -666,7 +664,7 @@ static pol_type check_call(ctx *c, ast_expr *e)
     }
     /* min / max */
     if (e->nargs < 2) {
-        ERR(e->sp, "arity", "%s needs at least two values", e->text);
+        ERR(e->sp, DC_ARITY, "%s needs at least two values", e->text);
         for (int i = 0; i < e->nargs; i++)
             check_expr(c, e->args[i]);
         return PT_VOID;
@@ -682,7 +680,7 @@ static pol_type check_call(ctx *c, ast_expr *e)
         if ((t == PT_DATE || t == PT_MONTH) && t == u)
             continue;
         if (!numeric(t) || !numeric(u)) {
-            ERR(e->args[i]->sp, "type-mismatch", "%s compares numbers, dates or months of one kind; found %s and %s", e->text,
+            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months of one kind; found %s and %s", e->text,
                 tname(t), tname(u));
             t = PT_VOID;
             continue;
@@ -693,7 +691,7 @@ static pol_type check_call(ctx *c, ast_expr *e)
         bool l2;
         pol_type j = join(&tmp, e->args[i], &l2);
         if (j == PT_VOID) {
-            ERR(e->args[i]->sp, "unit-mismatch", "%s of %s and %s: the values must have the same unit", e->text, tname(t), tname(u));
+            ERR(e->args[i]->sp, DC_UNIT_MISMATCH, "%s of %s and %s: the values must have the same unit", e->text, tname(t), tname(u));
             t = PT_VOID;
             continue;
         }
@@ -713,7 +711,7 @@ static void check_const_lookup(ctx *c, ast_decl *par, ast_expr *date)
             return;
     char ds[16];
     cd_format_date(date->ival, ds);
-    ERR(date->sp, "no-version", "no version of parameter '%s' covers %s", par->name, ds);
+    ERR(date->sp, DC_NO_VERSION, "no version of parameter '%s' covers %s", par->name, ds);
     NOTE(par->name_sp, "'%s' is declared here", par->name);
 }
 
@@ -743,9 +741,9 @@ static pol_type check_field(ctx *c, ast_expr *e)
             }
             const char *s = suggest_from(e->text, cands, (size_t)nc);
             if (s)
-                ERR(e->name_sp, "no-member", "enumeration '%s' has no member '%s'; did you mean '%s'?", en->name, e->text, s);
+                ERR(e->name_sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'; did you mean '%s'?", en->name, e->text, s);
             else
-                ERR(e->name_sp, "no-member", "enumeration '%s' has no member '%s'", en->name, e->text);
+                ERR(e->name_sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'", en->name, e->text);
             return PT_VOID;
         }
     }
@@ -753,7 +751,7 @@ static pol_type check_field(ctx *c, ast_expr *e)
     if (t == PT_VOID)
         return PT_VOID;
     if (t != PT_RECORD && t != PT_ENUM) {
-        ERR(e->name_sp, "no-field", "%s has no fields; only records and members of an enumeration do", tname(t));
+        ERR(e->name_sp, DC_NO_FIELD, "%s has no fields; only records and members of an enumeration do", tname(t));
         return PT_VOID;
     }
     ast_decl *owner = decl_of_type(c, t, a->tref);
@@ -777,9 +775,9 @@ static pol_type check_field(ctx *c, ast_expr *e)
     snprintf(whose, sizeof whose, t == PT_RECORD ? "record '%s' has" : "members of '%s' have", owner->name);
     const char *sug = suggest_from(e->text, cands, (size_t)nc);
     if (sug)
-        ERR(e->name_sp, "no-field", "%s no field '%s'; did you mean '%s'?", whose, e->text, sug);
+        ERR(e->name_sp, DC_NO_FIELD, "%s no field '%s'; did you mean '%s'?", whose, e->text, sug);
     else
-        ERR(e->name_sp, "no-field", "%s no field '%s'", whose, e->text);
+        ERR(e->name_sp, DC_NO_FIELD, "%s no field '%s'", whose, e->text);
     return PT_VOID;
 }
 
@@ -789,7 +787,7 @@ static pol_type check_agg(ctx *c, ast_expr *e)
     int fn = find_named(aggregates, sizeof aggregates / sizeof *aggregates, e->text);
     pol_type lo = check_expr(c, e->a), hi = e->b ? check_expr(c, e->b) : lo;
     if (fn < 0) {
-        ERR(e->name_sp, "unknown-function", "'%s' does not range over values (aggregates: sum, count, min, max, any, all, list, first)", e->text);
+        ERR(e->name_sp, DC_UNKNOWN_FUNCTION, "'%s' does not range over values (aggregates: sum, count, min, max, any, all, list, first)", e->text);
         return PT_VOID;
     }
     e->fn = fn;
@@ -799,21 +797,21 @@ static pol_type check_agg(ctx *c, ast_expr *e)
     pol_type var_type = lo;
     if (!e->b) {
         if (lo != PT_LIST) {
-            ERR(e->a->sp, "type-mismatch", "'%s in ...' ranges over a list or a range a..b; found %s", e->var, tname(lo));
+            ERR(e->a->sp, DC_TYPE_MISMATCH, "'%s in ...' ranges over a list or a range a..b; found %s", e->var, tname(lo));
             return PT_VOID;
         }
         var_type = PT_RECORD;
         var_tref = e->a->tref;
     } else if (lo != hi || (lo != PT_MONTH && lo != PT_DATE && lo != PT_INT)) {
-        ERR(e->a->sp, "type-mismatch", "a range runs between two months, two dates or two integers; found %s..%s", tname(lo), tname(hi));
+        ERR(e->a->sp, DC_TYPE_MISMATCH, "a range runs between two months, two dates or two integers; found %s..%s", tname(lo), tname(hi));
         return PT_VOID;
     }
     if (c->nscope >= 64) {
-        ERR(e->sp, "limit", "aggregates nested more than 64 deep");
+        ERR(e->sp, DC_LIMIT, "aggregates nested more than 64 deep");
         return PT_VOID;
     }
     if (!c->cur || (c->cur->kind != D_RULE && c->cur->kind != D_OUTPUT && c->cur->kind != D_EXCEPTION && c->cur->kind != D_REQUIRE)) {
-        ERR(e->sp, "not-constant", "aggregates belong in rules");
+        ERR(e->sp, DC_NOT_CONSTANT, "aggregates belong in rules");
         return PT_VOID;
     }
     ast_decl *owner = c->cur->kind == D_EXCEPTION && c->cur->of ? c->cur->of : c->cur; /* exceptions use their rule's slots */
@@ -828,14 +826,14 @@ static pol_type check_agg(ctx *c, ast_expr *e)
     pol_type bt = check_expr(c, e->c);
     c->nscope--;
     if (ft != PT_VOID && ft != PT_BOOL)
-        ERR(e->filter->sp, "type-mismatch", "the condition after 'where' must be a boolean, found %s", tname(ft));
+        ERR(e->filter->sp, DC_TYPE_MISMATCH, "the condition after 'where' must be a boolean, found %s", tname(ft));
     if (bt == PT_VOID || ft != PT_BOOL)
         return PT_VOID;
     e->tref = e->c->tref;
     switch (fn) {
     case FN_LIST:
         if (bt != PT_RECORD) {
-            ERR(e->c->sp, "type-mismatch", "list builds a list of records; found %s (build one with T(field = ...))", tname(bt));
+            ERR(e->c->sp, DC_TYPE_MISMATCH, "list builds a list of records; found %s (build one with T(field = ...))", tname(bt));
             return PT_VOID;
         }
         return PT_LIST;
@@ -844,13 +842,13 @@ static pol_type check_agg(ctx *c, ast_expr *e)
         return bt;
     case FN_COUNT: case FN_ANY: case FN_ALL:
         if (bt != PT_BOOL) {
-            ERR(e->c->sp, "type-mismatch", "%s needs a condition (a boolean), found %s", e->text, tname(bt));
+            ERR(e->c->sp, DC_TYPE_MISMATCH, "%s needs a condition (a boolean), found %s", e->text, tname(bt));
             return PT_VOID;
         }
         return fn == FN_COUNT ? PT_INT : PT_BOOL;
     default:
         if (!numeric(bt) && !((fn == FN_AGG_MIN || fn == FN_AGG_MAX) && (bt == PT_DATE || bt == PT_MONTH))) {
-            ERR(e->c->sp, "type-mismatch", "%s %s numbers%s, found %s", e->text, fn == FN_SUM ? "adds" : "compares",
+            ERR(e->c->sp, DC_TYPE_MISMATCH, "%s %s numbers%s, found %s", e->text, fn == FN_SUM ? "adds" : "compares",
                 fn == FN_SUM ? "" : ", dates or months", tname(bt));
             return PT_VOID;
         }
@@ -883,18 +881,18 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
             }
         ast_decl *d = lookup(c, e->text);
         if (d && d->kind == D_ENUM) {
-            ERR(e->sp, "enum-value", "'%s' is an enumeration; name one of its members: %s.%s", d->name, d->name,
+            ERR(e->sp, DC_ENUM_VALUE, "'%s' is an enumeration; name one of its members: %s.%s", d->name, d->name,
                 d->members ? d->members->name : "member");
             return PT_VOID;
         }
         if (d && d->kind == D_EXCEPTION)
             d = NULL;
         if (d && d->kind == D_RECORD) {
-            ERR(e->sp, "record-value", "'%s' is a record type; build one with %s(field = value, ...)", d->name, d->name);
+            ERR(e->sp, DC_RECORD_VALUE, "'%s' is a record type; build one with %s(field = value, ...)", d->name, d->name);
             return PT_VOID;
         }
         if (d && d->kind == D_RULE && d->nparams > 0) {
-            ERR(e->sp, "arity", "'%s' is a function of %d argument%s: call it as %s(...)", d->name, d->nparams,
+            ERR(e->sp, DC_ARITY, "'%s' is a function of %d argument%s: call it as %s(...)", d->name, d->nparams,
                 d->nparams == 1 ? "" : "s", d->name);
             return PT_VOID;
         }
@@ -902,11 +900,11 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
             int mv = find_named(modes, sizeof modes / sizeof *modes, e->text);
             const char *s = suggest_decl(c, e->text);
             if (mv >= 0)
-                ERR(e->sp, "misplaced-mode", "'%s' is a rounding mode; it goes inside round(x, places, %s)", e->text, e->text);
+                ERR(e->sp, DC_MISPLACED_MODE, "'%s' is a rounding mode; it goes inside round(x, places, %s)", e->text, e->text);
             else if (s)
-                ERR(e->sp, "undefined", "undefined name '%s'; did you mean '%s'?", e->text, s);
+                ERR(e->sp, DC_UNDEFINED, "undefined name '%s'; did you mean '%s'?", e->text, s);
             else
-                ERR(e->sp, "undefined", "undefined name '%s'", e->text);
+                ERR(e->sp, DC_UNDEFINED, "undefined name '%s'", e->text);
             return PT_VOID;
         }
         use_decl(c, d);
@@ -917,13 +915,13 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
         else if (d->kind == D_PARAM) {
             e->sym = SYM_PARAM;
             if (d->versions) {
-                ERR(e->sp, "dated-param", "parameter '%s' has dated versions; say which date applies: %s[date]", d->name, d->name);
+                ERR(e->sp, DC_DATED_PARAM, "parameter '%s' has dated versions; say which date applies: %s[date]", d->name, d->name);
                 return PT_VOID;
             }
         } else {
             e->sym = SYM_RULE;
             if (d == c->cur) {
-                ERR(e->sp, "cycle", "'%s' is defined in terms of itself", d->name);
+                ERR(e->sp, DC_CYCLE, "'%s' is defined in terms of itself", d->name);
                 return PT_VOID;
             }
         }
@@ -946,11 +944,11 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
             if (lt == PT_VOID || it == PT_VOID)
                 return PT_VOID;
             if (lt != PT_LIST) {
-                ERR(a->sp, "index", "only a list (by position) or a dated parameter (by date) can be indexed, not %s", tname(lt));
+                ERR(a->sp, DC_INDEX, "only a list (by position) or a dated parameter (by date) can be indexed, not %s", tname(lt));
                 return PT_VOID;
             }
             if (it != PT_INT) {
-                ERR(e->b->sp, "type-mismatch", "a list is indexed by an integer position (from 0), not by %s", tname(it));
+                ERR(e->b->sp, DC_TYPE_MISMATCH, "a list is indexed by an integer position (from 0), not by %s", tname(it));
                 return PT_VOID;
             }
             e->sym = SYM_NONE;
@@ -959,7 +957,7 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
         }
         pol_type dt = check_expr(c, e->b);
         if (a->kind != EX_NAME) {
-            ERR(a->sp, "index", "only a dated parameter can be looked up with [date]");
+            ERR(a->sp, DC_INDEX, "only a dated parameter can be looked up with [date]");
             return PT_VOID;
         }
         ast_decl *d = lookup(c, a->text);
@@ -967,12 +965,12 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
             if (!d) {
                 const char *s = suggest_decl(c, a->text);
                 if (s)
-                    ERR(a->sp, "undefined", "undefined name '%s'; did you mean '%s'?", a->text, s);
+                    ERR(a->sp, DC_UNDEFINED, "undefined name '%s'; did you mean '%s'?", a->text, s);
                 else
-                    ERR(a->sp, "undefined", "undefined name '%s'", a->text);
+                    ERR(a->sp, DC_UNDEFINED, "undefined name '%s'", a->text);
             } else {
                 use_decl(c, d);
-                ERR(a->sp, "index", "'%s' is not a dated parameter; only dated parameters are looked up with [date]", a->text);
+                ERR(a->sp, DC_INDEX, "'%s' is not a dated parameter; only dated parameters are looked up with [date]", a->text);
             }
             return PT_VOID;
         }
@@ -982,7 +980,7 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
         e->sym = SYM_PARAM;
         e->index = d->index;
         if (dt != PT_VOID && dt != PT_DATE) {
-            ERR(e->b->sp, "type-mismatch", "a parameter is looked up by a date, not by %s", tname(dt));
+            ERR(e->b->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, not by %s", tname(dt));
             return PT_VOID;
         }
         check_const_lookup(c, d, e->b);
@@ -995,14 +993,14 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
             return PT_VOID;
         if (e->op == UO_NEG) {
             if (!numeric(t)) {
-                ERR(e->sp, "type-mismatch", "cannot negate %s", tname(t));
+                ERR(e->sp, DC_TYPE_MISMATCH, "cannot negate %s", tname(t));
                 return PT_VOID;
             }
             e->lit = e->a->lit;
             return t;
         }
         if (t != PT_BOOL) {
-            ERR(e->a->sp, "type-mismatch", "'not' needs a boolean, found %s", tname(t));
+            ERR(e->a->sp, DC_TYPE_MISMATCH, "'not' needs a boolean, found %s", tname(t));
             return PT_VOID;
         }
         return PT_BOOL;
@@ -1019,16 +1017,16 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
                 if (y == PT_INT || (x == PT_DATE && y == PT_DAYS) || (x == PT_MONTH && y == PT_MONTHS))
                     return x;      /* date ± days, month ± months */
                 if (x == PT_DATE && y == PT_MONTHS) {
-                    ERR(e->sp, "unit-mismatch", "a date moves by days; to move it by calendar months use add_months(date, n), which keeps the day or clamps it to the month's end");
+                    ERR(e->sp, DC_UNIT_MISMATCH, "a date moves by days; to move it by calendar months use add_months(date, n), which keeps the day or clamps it to the month's end");
                     return PT_VOID;
                 }
-                ERR(e->sp, "type-mismatch", "a %s moves by an integer (%s), not by %s", tname(x),
+                ERR(e->sp, DC_TYPE_MISMATCH, "a %s moves by an integer (%s), not by %s", tname(x),
                     x == PT_DATE ? "days" : "months", tname(y));
                 return PT_VOID;
             }
             if (!numeric(x) || !numeric(y)) {
                 const char *sym = e->op == BO_ADD ? "+" : e->op == BO_SUB ? "-" : e->op == BO_MUL ? "*" : "/";
-                ERR(e->sp, "type-mismatch", "'%s' needs numbers, found %s and %s", sym, tname(x), tname(y));
+                ERR(e->sp, DC_TYPE_MISMATCH, "'%s' needs numbers, found %s and %s", sym, tname(x), tname(y));
                 return PT_VOID;
             } else {
                 pol_type t = arith_type(c, e->op, e->a, e->b, e->sp);
@@ -1037,36 +1035,36 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
             }
         case BO_AND: case BO_OR:
             if (x != PT_BOOL || y != PT_BOOL) {
-                ERR(e->sp, "type-mismatch", "'%s' needs booleans, found %s and %s", e->op == BO_AND ? "and" : "or", tname(x), tname(y));
+                ERR(e->sp, DC_TYPE_MISMATCH, "'%s' needs booleans, found %s and %s", e->op == BO_AND ? "and" : "or", tname(x), tname(y));
                 return PT_VOID;
             }
             return PT_BOOL;
         default: /* comparisons */
             if (numeric(x) && numeric(y)) {
                 if ((x == PT_MONTHS && y == PT_DAYS) || (x == PT_DAYS && y == PT_MONTHS)) {
-                    ERR(e->sp, "unit-mismatch", "cannot compare months with days");
+                    ERR(e->sp, DC_UNIT_MISMATCH, "cannot compare months with days");
                     return PT_VOID;
                 }
                 if ((x == PT_MONEY) != (y == PT_MONEY) && !e->a->lit && !e->b->lit) {
-                    ERR(e->sp, "unit-mismatch", "cannot compare %s with %s", tname(x), tname(y));
+                    ERR(e->sp, DC_UNIT_MISMATCH, "cannot compare %s with %s", tname(x), tname(y));
                     return PT_VOID;
                 }
                 return PT_BOOL;
             }
             if (x != y) {
-                ERR(e->sp, "type-mismatch", "cannot compare %s with %s", tname(x), tname(y));
+                ERR(e->sp, DC_TYPE_MISMATCH, "cannot compare %s with %s", tname(x), tname(y));
                 return PT_VOID;
             }
             if (x == PT_RECORD || x == PT_LIST) {
-                ERR(e->sp, "type-mismatch", "%ss cannot be compared; compare their fields", tname(x));
+                ERR(e->sp, DC_TYPE_MISMATCH, "%ss cannot be compared; compare their fields", tname(x));
                 return PT_VOID;
             }
             if ((x == PT_BOOL || x == PT_ENUM) && e->op != BO_EQ && e->op != BO_NE) {
-                ERR(e->sp, "type-mismatch", "%s can only be compared with == and !=", x == PT_BOOL ? "booleans" : "members of an enumeration");
+                ERR(e->sp, DC_TYPE_MISMATCH, "%s can only be compared with == and !=", x == PT_BOOL ? "booleans" : "members of an enumeration");
                 return PT_VOID;
             }
             if (x == PT_ENUM && e->a->tref != e->b->tref) {
-                ERR(e->sp, "type-mismatch", "cannot compare members of two different enumerations");
+                ERR(e->sp, DC_TYPE_MISMATCH, "cannot compare members of two different enumerations");
                 return PT_VOID;
             }
             return PT_BOOL;
@@ -1076,13 +1074,13 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
         pol_type ct = check_expr(c, e->a);
         pol_type x = check_expr(c, e->b), y = check_expr(c, e->c);
         if (ct != PT_VOID && ct != PT_BOOL)
-            ERR(e->a->sp, "type-mismatch", "the condition after 'if' must be a boolean, found %s", tname(ct));
+            ERR(e->a->sp, DC_TYPE_MISMATCH, "the condition after 'if' must be a boolean, found %s", tname(ct));
         if (x == PT_VOID || y == PT_VOID || ct != PT_BOOL)
             return PT_VOID;
         bool lit;
         pol_type t = join(e->b, e->c, &lit);
         if (t == PT_VOID) {
-            ERR(e->c->sp, "type-mismatch", "the branches of 'if' differ: %s after 'then', %s after 'else'", tname(x), tname(y));
+            ERR(e->c->sp, DC_TYPE_MISMATCH, "the branches of 'if' differ: %s after 'then', %s after 'else'", tname(x), tname(y));
             return PT_VOID;
         }
         e->lit = lit;
@@ -1100,12 +1098,12 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
                 continue;
             }
             if (t != PT_RECORD) {
-                ERR(e->args[i]->sp, "type-mismatch", "lists hold records; found %s", tname(t));
+                ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "lists hold records; found %s", tname(t));
                 bad = true;
             } else if (e->tref == UINT32_MAX)
                 e->tref = e->args[i]->tref;
             else if (e->args[i]->tref != e->tref) {
-                ERR(e->args[i]->sp, "type-mismatch", "all elements of a list are records of one type");
+                ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "all elements of a list are records of one type");
                 bad = true;
             }
         }
@@ -1150,22 +1148,22 @@ static bool is_constant(const ast_expr *e)
 static void check_constant(ctx *c, ast_expr *e, pol_type want, const char *what)
 {
     if (!is_constant(e)) {
-        ERR(e->sp, "not-constant", "%s must be a value written out (like 4416, 5%%, 2025-10-01), not a formula", what);
+        ERR(e->sp, DC_NOT_CONSTANT, "%s must be a value written out (like 4416, 5%%, 2025-10-01), not a formula", what);
         return;
     }
     pol_type t = check_expr(c, e);
     if (t != PT_VOID && e->kind == EX_FIELD && e->sym != SYM_MEMBER)
-        ERR(e->sp, "not-constant", "%s must be a value written out, not a formula", what);
+        ERR(e->sp, DC_NOT_CONSTANT, "%s must be a value written out, not a formula", what);
     else if (t != PT_VOID && want != PT_VOID && !assignable(want, t, e->lit))
-        ERR(e->sp, "type-mismatch", "%s should be %s, found %s", what, tname(want), tname(t));
+        ERR(e->sp, DC_TYPE_MISMATCH, "%s should be %s, found %s", what, tname(want), tname(t));
     else if (t == PT_LIST && want == PT_LIST && e->tref != c->want_tref && e->tref != UINT32_MAX)
-        ERR(e->sp, "type-mismatch", "%s should be a list of another record type", what);
+        ERR(e->sp, DC_TYPE_MISMATCH, "%s should be a list of another record type", what);
     else if (t == PT_ENUM && want == PT_ENUM && e->tref != c->want_tref)
-        ERR(e->sp, "type-mismatch", "%s should be a member of another enumeration", what);
+        ERR(e->sp, DC_TYPE_MISMATCH, "%s should be a member of another enumeration", what);
     else if ((want == PT_INT || want == PT_MONTHS || want == PT_DAYS) && e->kind == EX_NUM && strchr(e->text, '.'))
-        ERR(e->sp, "type-mismatch", "%s should be a whole number (%s), found %s", what, tname(want), e->text);
+        ERR(e->sp, DC_TYPE_MISMATCH, "%s should be a whole number (%s), found %s", what, tname(want), e->text);
     else if (want == PT_RATE && e->kind == EX_NUM && strtol(e->text, NULL, 10) >= 1)
-        WARN(e->sp, "rate-without-percent", "%s is the fraction %s, that is %s00%%; did you mean %s%%?", what, e->text, e->text,
+        WARN(e->sp, DC_RATE_WITHOUT_PERCENT, "%s is the fraction %s, that is %s00%%; did you mean %s%%?", what, e->text, e->text,
              e->text);
 }
 
@@ -1178,7 +1176,7 @@ static void check_header(ctx *c)
     ast_policy *p = c->p;
     if (!p->has_header) {
         span sp = {0, 0};
-        WARN(sp, "no-header", "no 'policy \"title\" { ... }' header: the policy has no title, region or document");
+        WARN(sp, DC_NO_HEADER, "no 'policy \"title\" { ... }' header: the policy has no title, region or document");
         return;
     }
     for (ast_meta *m = p->meta; m; m = m->next) {
@@ -1188,15 +1186,15 @@ static void check_header(ctx *c)
         if (!known) {
             const char *s = suggest_from(m->key, meta_keys, sizeof meta_keys / sizeof *meta_keys);
             if (s)
-                WARN(m->key_sp, "unknown-meta", "unknown header field '%s'; did you mean '%s'?", m->key, s);
+                WARN(m->key_sp, DC_UNKNOWN_META, "unknown header field '%s'; did you mean '%s'?", m->key, s);
             else
-                WARN(m->key_sp, "unknown-meta", "unknown header field '%s' (fields: region, issuer, document, basis, date, source, url, summary)", m->key);
+                WARN(m->key_sp, DC_UNKNOWN_META, "unknown header field '%s' (fields: region, issuer, document, basis, date, source, url, summary)", m->key);
         }
         if (m->value->kind != EX_STR && m->value->kind != EX_DATE)
-            ERR(m->value->sp, "meta-value", "a header field's value is a string or a date");
+            ERR(m->value->sp, DC_META_VALUE, "a header field's value is a string or a date");
         for (ast_meta *o = p->meta; o != m; o = o->next)
             if (strcmp(o->key, m->key) == 0) {
-                ERR(m->key_sp, "duplicate", "header field '%s' given twice", m->key);
+                ERR(m->key_sp, DC_DUPLICATE, "header field '%s' given twice", m->key);
                 break;
             }
     }
@@ -1256,7 +1254,7 @@ static void check_param(ctx *c, ast_decl *d)
     for (ast_version *v = d->versions; v; v = v->next)
         n++;
     if (n == 0) {
-        ERR(d->name_sp, "no-versions", "parameter '%s' has no versions", d->name);
+        ERR(d->name_sp, DC_NO_VERSIONS, "parameter '%s' has no versions", d->name);
         return;
     }
     ast_version **vs = arena_alloc(c->a, sizeof *vs * n);
@@ -1265,9 +1263,9 @@ static void check_param(ctx *c, ast_decl *d)
         vs[n++] = v;
         check_constant(c, v->value, (pol_type)d->type, "a parameter version's value");
         if (v->has_from && v->has_to && v->from > v->to)
-            ERR(v->sp, "bad-range", "this version ends before it starts");
+            ERR(v->sp, DC_BAD_RANGE, "this version ends before it starts");
         if (!v->an.cite && !d->an.cite)
-            WARN(v->sp, "no-cite", "version of '%s' cites no clause of the notice (add cite \"...\")", d->name);
+            WARN(v->sp, DC_NO_CITE, "version of '%s' cites no clause of the notice (add cite \"...\")", d->name);
     }
     qsort(vs, n, sizeof *vs, cmp_version);
     for (size_t i = 0; i < n; i++)
@@ -1277,13 +1275,13 @@ static void check_param(ctx *c, ast_decl *d)
         ast_version *a = vs[i - 1], *b = vs[i];
         int32_t a_to = a->has_to ? a->to : INT32_MAX, b_from = b->has_from ? b->from : INT32_MIN;
         if (b_from <= a_to) {
-            ERR(b->sp, "overlap", "versions of '%s' overlap: this one starts before the previous one ends", d->name);
+            ERR(b->sp, DC_OVERLAP, "versions of '%s' overlap: this one starts before the previous one ends", d->name);
             NOTE(a->sp, "the overlapping version");
         } else if ((int64_t)b_from > (int64_t)a_to + 1) {
             char x[16], y[16];
             cd_format_date(a_to + 1, x);
             cd_format_date(b_from - 1, y);
-            WARN(b->sp, "gap", "versions of '%s' leave a gap from %s to %s; a lookup there is an error", d->name, x, y);
+            WARN(b->sp, DC_GAP, "versions of '%s' leave a gap from %s to %s; a lookup there is an error", d->name, x, y);
         }
     }
 }
@@ -1294,15 +1292,15 @@ static void check_enum(ctx *c, ast_decl *d)
     for (ast_field *fl = d->fields; fl; fl = fl->next)
         nf++;
     if (!d->members)
-        ERR(d->name_sp, "empty-enum", "enumeration '%s' has no members", d->name);
+        ERR(d->name_sp, DC_EMPTY_ENUM, "enumeration '%s' has no members", d->name);
     for (ast_member *m = d->members; m; m = m->next) {
         for (ast_member *o = d->members; o != m; o = o->next)
             if (strcmp(o->name, m->name) == 0) {
-                ERR(m->name_sp, "duplicate", "member '%s' declared twice", m->name);
+                ERR(m->name_sp, DC_DUPLICATE, "member '%s' declared twice", m->name);
                 break;
             }
         if (m->nvalues != nf) {
-            ERR(m->sp, "enum-values", "member '%s' gives %d value%s, but '%s' has %d field%s", m->name, m->nvalues,
+            ERR(m->sp, DC_ENUM_VALUES, "member '%s' gives %d value%s, but '%s' has %d field%s", m->name, m->nvalues,
                 m->nvalues == 1 ? "" : "s", d->name, nf, nf == 1 ? "" : "s");
             continue;
         }
@@ -1322,43 +1320,43 @@ static void check_test(ctx *c, ast_decl *t)
     for (ast_item *it = t->items; it; it = it->next)
         any_expect |= it->expect;
     if (!any_expect)
-        ERR(t->name_sp, "empty-test", "test '%s' expects nothing: add 'expect NAME = VALUE' or 'expect error'", t->name);
+        ERR(t->name_sp, DC_EMPTY_TEST, "test '%s' expects nothing: add 'expect NAME = VALUE' or 'expect error'", t->name);
     for (ast_item *it = t->items; it; it = it->next)
         if (it->expect && t->expect_error) {
-            ERR(it->sp, "test-expect", "a test that expects an error cannot also expect values");
+            ERR(it->sp, DC_TEST_EXPECT, "a test that expects an error cannot also expect values");
             break;
         }
     for (ast_item *it = t->items; it; it = it->next) {
         ast_decl *d = lookup(c, it->name);
         for (ast_item *o = t->items; o != it; o = o->next)
             if (o->expect == it->expect && strcmp(o->name, it->name) == 0) {
-                ERR(it->name_sp, "duplicate", "'%s' appears twice in this test", it->name);
+                ERR(it->name_sp, DC_DUPLICATE, "'%s' appears twice in this test", it->name);
                 break;
             }
         if (!d) {
             const char *s = suggest_decl(c, it->name);
             if (s)
-                ERR(it->name_sp, "undefined", "undefined name '%s'; did you mean '%s'?", it->name, s);
+                ERR(it->name_sp, DC_UNDEFINED, "undefined name '%s'; did you mean '%s'?", it->name, s);
             else
-                ERR(it->name_sp, "undefined", "undefined name '%s'", it->name);
+                ERR(it->name_sp, DC_UNDEFINED, "undefined name '%s'", it->name);
             continue;
         }
         if (it->expect && d->kind == D_REQUIRE) {
-            ERR(it->name_sp, "test-expect", "'%s' is a requirement; to test that it rejects a scenario write 'expect error \"%s\"'", it->name, it->name);
+            ERR(it->name_sp, DC_TEST_EXPECT, "'%s' is a requirement; to test that it rejects a scenario write 'expect error \"%s\"'", it->name, it->name);
             continue;
         }
         if (!it->expect && d->kind != D_INPUT) {
-            ERR(it->name_sp, "test-given", "'%s' is %s; a test gives inputs and expects rules or outputs (write 'expect %s = ...')",
+            ERR(it->name_sp, DC_TEST_GIVEN, "'%s' is %s; a test gives inputs and expects rules or outputs (write 'expect %s = ...')",
                 it->name, a_kind(d->kind), it->name);
             continue;
         }
         if (it->expect && (d->type == PT_LIST || d->type == PT_RECORD)) {
-            ERR(it->name_sp, "test-expect", "'%s' is a %s; a test expects values it can compare: its length, a field, or an aggregate (write a rule)",
+            ERR(it->name_sp, DC_TEST_EXPECT, "'%s' is a %s; a test expects values it can compare: its length, a field, or an aggregate (write a rule)",
                 it->name, tname((pol_type)d->type));
             continue;
         }
         if (it->expect && d->kind != D_RULE && d->kind != D_OUTPUT) {
-            ERR(it->name_sp, "test-expect", "'%s' is %s; only rules and outputs can be expected", it->name, a_kind(d->kind));
+            ERR(it->name_sp, DC_TEST_EXPECT, "'%s' is %s; only rules and outputs can be expected", it->name, a_kind(d->kind));
             continue;
         }
         char what[256];
@@ -1438,7 +1436,7 @@ static void find_cycles(ctx *c, ast_decl **rules, uint32_t nrules)
                 for (size_t i = from; i <= top && at < sizeof msg - 200; i++)
                     at += (size_t)snprintf(msg + at, sizeof msg - at, "%s -> ", st[i].d->name);
                 snprintf(msg + at, sizeof msg - at, "%s", next->name);
-                ERR(next->name_sp, "cycle", "rules depend on each other in a cycle: %s", msg);
+                ERR(next->name_sp, DC_CYCLE, "rules depend on each other in a cycle: %s", msg);
                 continue;
             }
             next->visit = 1;
@@ -1477,7 +1475,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
             pp = &(*pp)->next;
         }
         if (!found)
-            ERR(x->name_sp, "override", "'override param %s': no imported parameter is named '%s'", x->name, x->name);
+            ERR(x->name_sp, DC_OVERRIDE, "'override param %s': no imported parameter is named '%s'", x->name, x->name);
         x->of = found; /* its type is compared once types are resolved */
     }
 
@@ -1501,7 +1499,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         }
         ast_decl *prev = lookup(c, x->name);
         if (prev) {
-            ERR(x->name_sp, "duplicate", "'%s' is already declared as %s", x->name, a_kind(prev->kind));
+            ERR(x->name_sp, DC_DUPLICATE, "'%s' is already declared as %s", x->name, a_kind(prev->kind));
             NOTE(prev->name_sp, "first declared here");
             continue;
         }
@@ -1533,18 +1531,18 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
                 q->type = (uint8_t)resolve_type(c, q->type_name, q->type_sp, &q->tref);
                 for (ast_decl *o = x->params; o != q; o = o->next)
                     if (strcmp(o->name, q->name) == 0)
-                        ERR(q->name_sp, "duplicate", "parameter '%s' declared twice", q->name);
+                        ERR(q->name_sp, DC_DUPLICATE, "parameter '%s' declared twice", q->name);
             }
         if (x->kind == D_INPUT && x->type == PT_RECORD)
-            ERR(x->type_sp, "input-type", "an input can be a list of records ('list of %s'), not a single record", x->type_name);
+            ERR(x->type_sp, DC_INPUT_TYPE, "an input can be a list of records ('list of %s'), not a single record", x->type_name);
         if (x->kind == D_ENUM || x->kind == D_RECORD)
             for (ast_field *fl = x->fields; fl; fl = fl->next) {
                 fl->type = (uint8_t)resolve_type(c, fl->type_name, fl->type_sp, &fl->tref);
                 if (fl->type == PT_RECORD || fl->type == PT_LIST)
-                    ERR(fl->type_sp, "field-type", "a field cannot hold a record or a list (records are flat)");
+                    ERR(fl->type_sp, DC_FIELD_TYPE, "a field cannot hold a record or a list (records are flat)");
                 for (ast_field *o = x->fields; o != fl; o = o->next)
                     if (strcmp(o->name, fl->name) == 0)
-                        ERR(fl->sp, "duplicate", "field '%s' declared twice", fl->name);
+                        ERR(fl->sp, DC_DUPLICATE, "field '%s' declared twice", fl->name);
             }
     }
     /* an override keeps the imported parameter's type (in any spelling: 比例 is rate) */
@@ -1554,7 +1552,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         uint32_t tref;
         pol_type t = resolve_type(c, x->of->type_name, x->of->type_sp, &tref);
         if (t != PT_VOID && x->type != PT_VOID && (t != x->type || tref != x->tref)) {
-            ERR(x->type_sp, "override", "'%s' is %s in the imported policy; an override keeps the type", x->name, x->of->type_name);
+            ERR(x->type_sp, DC_OVERRIDE, "'%s' is %s in the imported policy; an override keeps the type", x->name, x->of->type_name);
             NOTE(x->of->name_sp, "the imported parameter");
         }
         x->of = NULL;
@@ -1568,15 +1566,15 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         if (!r || (r->kind != D_RULE && r->kind != D_OUTPUT)) {
             const char *sug = suggest_decl(c, x->target);
             if (r)
-                ERR(x->target_sp, "exception-target", "an exception overrides a rule or an output; '%s' is %s", x->target, a_kind(r->kind));
+                ERR(x->target_sp, DC_EXCEPTION_TARGET, "an exception overrides a rule or an output; '%s' is %s", x->target, a_kind(r->kind));
             else if (sug)
-                ERR(x->target_sp, "undefined", "undefined name '%s'; did you mean '%s'?", x->target, sug);
+                ERR(x->target_sp, DC_UNDEFINED, "undefined name '%s'; did you mean '%s'?", x->target, sug);
             else
-                ERR(x->target_sp, "undefined", "undefined name '%s'", x->target);
+                ERR(x->target_sp, DC_UNDEFINED, "undefined name '%s'", x->target);
             continue;
         }
         if (r->nparams > 0) {
-            ERR(x->target_sp, "exception-target", "'%s' is a function; exceptions override rules without parameters (put the condition in its formula)",
+            ERR(x->target_sp, DC_EXCEPTION_TARGET, "'%s' is a function; exceptions override rules without parameters (put the condition in its formula)",
                 x->target);
             continue;
         }
@@ -1592,7 +1590,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         for (ast_decl *x = p->decls; x; x = x->next)
             any_output |= x->kind == D_OUTPUT;
         if (!any_output)
-            WARN(sp, "no-output", "the policy declares no output");
+            WARN(sp, DC_NO_OUTPUT, "the policy declares no output");
     }
 
     for (ast_decl *x = p->decls; x; x = x->next)
@@ -1609,7 +1607,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
             c->want_tref = x->tref;
             if (x->lo) {
                 if (!numeric((pol_type)x->type) && x->type != PT_DATE && x->type != PT_MONTH)
-                    ERR(x->lo->sp, "bounds", "only numbers, dates and months can have bounds");
+                    ERR(x->lo->sp, DC_BOUNDS, "only numbers, dates and months can have bounds");
                 else {
                     check_constant(c, x->lo, (pol_type)x->type, "a bound");
                     check_constant(c, x->hi, (pol_type)x->type, "a bound");
@@ -1620,31 +1618,31 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
         case D_ENUM: check_enum(c, x); break;
         case D_RECORD:
             if (!x->fields)
-                ERR(x->name_sp, "empty-record", "record type '%s' has no fields", x->name);
+                ERR(x->name_sp, DC_EMPTY_RECORD, "record type '%s' has no fields", x->name);
             break;
         case D_EXCEPTION: {
             if (!x->of)
                 break;
             pol_type ct = check_expr(c, x->cond);
             if (ct != PT_VOID && ct != PT_BOOL)
-                ERR(x->cond->sp, "type-mismatch", "the condition after 'when' must be a boolean, found %s", tname(ct));
+                ERR(x->cond->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", tname(ct));
             pol_type t = check_expr(c, x->value);
             char t1[300], t2[300];
             if (t != PT_VOID && x->of->type != PT_VOID && !assignable_e((pol_type)x->of->type, x->of->tref, x->value))
-                ERR(x->value->sp, "type-mismatch", "the exception gives %s, but %s '%s' is %s",
+                ERR(x->value->sp, DC_TYPE_MISMATCH, "the exception gives %s, but %s '%s' is %s",
                     type_text(c, t, x->value->tref, t1, sizeof t1), kind_name(x->of->kind), x->of->name,
                     type_text(c, (pol_type)x->of->type, x->of->tref, t2, sizeof t2));
             if (!x->an.cite)
-                WARN(x->sp, "no-cite", "exception to '%s' cites no clause of the notice (add cite \"...\")", x->of->name);
+                WARN(x->sp, DC_NO_CITE, "exception to '%s' cites no clause of the notice (add cite \"...\")", x->of->name);
             break;
         }
         case D_RULE: case D_OUTPUT: case D_REQUIRE: {
             if (!x->value) {
                 if (!x->exceptions)
-                    ERR(x->name_sp, "no-definition", "rule '%s' has no formula and no exceptions; write '= formula' or add 'exception ... of %s when ...'",
+                    ERR(x->name_sp, DC_NO_DEFINITION, "rule '%s' has no formula and no exceptions; write '= formula' or add 'exception ... of %s when ...'",
                         x->name, x->name);
                 if (!x->an.cite)
-                    WARN(x->name_sp, "no-cite", "%s '%s' cites no clause of the notice (add cite \"...\")", kind_name(x->kind), x->name);
+                    WARN(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", kind_name(x->kind), x->name);
                 break;
             }
             c->nscope = 0;
@@ -1662,16 +1660,16 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
             c->nscope = 0;
             if (t != PT_VOID && (x->type == PT_LIST || x->type == PT_RECORD) && t == x->type && x->value->tref != x->tref &&
                 x->value->tref != UINT32_MAX)
-                ERR(x->value->sp, "type-mismatch", "%s '%s' holds another record type", kind_name(x->kind), x->name);
+                ERR(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' holds another record type", kind_name(x->kind), x->name);
             else if (t != PT_VOID && x->type == PT_ENUM && t == PT_ENUM && x->value->tref != x->tref)
-                ERR(x->value->sp, "type-mismatch", "%s '%s' is a member of another enumeration", kind_name(x->kind), x->name);
+                ERR(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is a member of another enumeration", kind_name(x->kind), x->name);
             else if (t != PT_VOID && x->type != PT_VOID && !assignable((pol_type)x->type, t, x->value->lit))
-                ERR(x->value->sp, "type-mismatch", "%s '%s' is declared %s, but its formula gives %s", kind_name(x->kind),
+                ERR(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is declared %s, but its formula gives %s", kind_name(x->kind),
                     x->name, tname((pol_type)x->type), tname(t));
             if (x->kind == D_OUTPUT && x->places >= 0 && !numeric((pol_type)x->type))
-                ERR(x->type_sp, "places", "'places' applies to numbers only");
+                ERR(x->type_sp, DC_PLACES, "'places' applies to numbers only");
             if (!x->an.cite)
-                WARN(x->name_sp, "no-cite", "%s '%s' cites no clause of the notice (add cite \"...\")", kind_name(x->kind), x->name);
+                WARN(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", kind_name(x->kind), x->name);
             break;
         }
         case D_TEST: case D_IMPORT: break;
@@ -1690,7 +1688,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
     for (ast_decl *x = p->decls; x; x = x->next) {
         if (x->uses > 0 || x->imported || x->kind == D_OUTPUT || x->kind == D_TEST || x->kind == D_EXCEPTION || x->kind == D_REQUIRE)
             continue;
-        WARN(x->name_sp, "unused", "%s '%s' is never used", kind_name(x->kind), x->name);
+        WARN(x->name_sp, DC_UNUSED, "%s '%s' is never used", kind_name(x->kind), x->name);
     }
     return d->errors == errors_before;
 }

@@ -323,20 +323,27 @@ def check_opcodes(c, source):
 
 
 def source_codes(source):
-    """The diagnostic codes the compiler can report."""
-    codes = set()
-    pat = [re.compile(r'\b(?:ERR|WARN)\([^;]*?,\s*"([a-z]+(?:-[a-z]+)*)"\s*,'),
-           re.compile(r'diag_report\([^;]*?DIAG_(\w+)[^;]*?"([a-z]+(?:-[a-z]+)*)"\s*,')]
-    for sub in ("compiler", "grammar"):
+    """The diagnostic codes the compiler can report, {name: severity}, from
+    the rows of compiler/diagcodes.h."""
+    with open(os.path.join(source, "compiler", "diagcodes.h"), encoding="utf-8") as f:
+        text = f.read()
+    return {m[1]: m[2] for m in re.findall(r'X\((\w+), "([a-z-]+)", (\w+), [^)]*\)', text)}
+
+
+def unused_codes(source):
+    """Rows of compiler/diagcodes.h that no compiler source reports."""
+    with open(os.path.join(source, "compiler", "diagcodes.h"), encoding="utf-8") as f:
+        ids = re.findall(r'X\((\w+), "[a-z-]+"', f.read())
+    text = ""
+    for sub in ("compiler", "grammar", "tools"):
         d = os.path.join(source, sub)
+        if not os.path.isdir(d):
+            continue
         for name in sorted(os.listdir(d)):
-            if not name.endswith((".c", ".y", ".l")):
-                continue
-            with open(os.path.join(d, name), encoding="utf-8") as f:
-                text = f.read()
-            codes.update(pat[0].findall(text))
-            codes.update(m[1] for m in pat[1].findall(text))
-    return codes
+            if name.endswith((".c", ".y", ".l")):
+                with open(os.path.join(d, name), encoding="utf-8") as f:
+                    text += f.read()
+    return [i for i in ids if not re.search(r"\bDC_" + i + r"\b", text)]
 
 
 def check_diagnostics_table(c, source):
@@ -349,13 +356,19 @@ def check_diagnostics_table(c, source):
     if not m:
         c.fail("docs/language.md", "no <!-- diagnostics begin --> ... <!-- diagnostics end --> table")
         return
-    listed = {}
+    listed, severity = {}, {}
     for row in m.group(1).splitlines():
         cells = [x.strip() for x in row.strip().strip("|").split("|")]
         if len(cells) >= 3 and cells[0].startswith("`"):
             listed[cells[0].strip("`")] = cells[2]
+            severity[cells[0].strip("`")] = cells[1]
     have = source_codes(source)
-    missing, extra = sorted(have - set(listed)), sorted(set(listed) - have)
+    missing, extra = sorted(set(have) - set(listed)), sorted(set(listed) - set(have))
+    for code in sorted(set(have) & set(listed)):
+        if have[code] != severity[code]:
+            c.fail("docs/language.md", f"diagnostic {code} is {have[code]} in compiler/diagcodes.h, {severity[code]} in the table")
+    for ident in unused_codes(source):
+        c.fail("compiler/diagcodes.h", f"DC_{ident} is never reported")
     if missing or extra:
         c.fail("docs/language.md", "the diagnostics table does not match the compiler's codes",
                f"      not listed: {', '.join(missing) or '-'}\n      listed but unknown: {', '.join(extra) or '-'}")
