@@ -178,162 +178,215 @@ static void emit1(gen *g, pol_opcode op, uint32_t operand, span sp)
     emit_word(g, operand);
 }
 
-/* name(v in a..b where f: body) or name(v in list where f: body), as a loop
- * over the aggregate's five local slots: the variable, the end of the range
- * (or the list), the accumulator, the list position and a found flag.
- * `index_on_fail` (requirements of the form all(p in list: cond)): instead of
- * a boolean, the result is the 1-based position of the first element that
- * fails, or 0 when all pass. */
-static void gen_agg_ex(gen *g, const ast_expr *e, bool index_on_fail)
+/* ---- aggregates: name(v in a..b where f: body) or name(v in list where f:
+ * body), as a loop over the aggregate's five local slots: the variable, the
+ * end of the range (or the list), the accumulator, the list position and a
+ * found flag.  `index_on_fail` (requirements of the form all(p in list:
+ * cond)): instead of a boolean, the result is the 1-based position of the
+ * first element that fails, or 0 when all pass.  Each row of
+ * POL_AGGREGATES (vocab.h) names its initial accumulator, its step and the
+ * error for an empty range. ---- */
+typedef struct agg_slots {
+    uint32_t v, end, acc, pos, found;
+    bool index_on_fail;
+    span sp;
+} agg_slots;
+
+/* A loop step: the body's effect on the accumulator; returns the jump out of
+ * the loop to patch (first, a failing requirement) or UINT32_MAX. */
+typedef uint32_t (*agg_step)(gen *g, const ast_expr *e, const agg_slots *s, pol_opcode op);
+
+/* acc := acc op body (sum, list) */
+static uint32_t cg_agg_combine(gen *g, const ast_expr *e, const agg_slots *s, pol_opcode op)
 {
-    uint32_t v = e->slot, end = e->slot + 1, acc = e->slot + 2, pos = e->slot + 3, found = e->slot + 4;
+    emit1(g, OP_LOCAL, s->acc, s->sp);
+    gen_expr(g, e->c);
+    emit_op(g, op, s->sp);
+    emit1(g, OP_SETLOCAL, s->acc, s->sp);
+    return UINT32_MAX;
+}
+
+/* acc := acc + 1 where the body holds (count) */
+static uint32_t cg_agg_count(gen *g, const ast_expr *e, const agg_slots *s, pol_opcode op)
+{
+    gen_expr(g, e->c);
+    uint32_t skip = emit_jump(g, OP_JMPF, s->sp);
+    emit1(g, OP_LOCAL, s->acc, s->sp);
+    emit1(g, OP_CONST, int_const(g, 1), s->sp);
+    emit_op(g, op, s->sp);
+    emit1(g, OP_SETLOCAL, s->acc, s->sp);
+    patch(g, skip, g->p->ncode);
+    return UINT32_MAX;
+}
+
+/* any (op JMPF: the body as it is), all (op NOT: its negation) */
+static uint32_t cg_agg_test(gen *g, const ast_expr *e, const agg_slots *s, pol_opcode op)
+{
+    uint32_t brk = UINT32_MAX;
+    gen_expr(g, e->c);
+    if (op == OP_NOT)
+        emit_op(g, OP_NOT, s->sp);
+    uint32_t skip = emit_jump(g, OP_JMPF, s->sp);
+    if (s->index_on_fail) { /* acc := position + 1, stop */
+        emit1(g, OP_LOCAL, s->pos, s->sp);
+        emit1(g, OP_CONST, int_const(g, 1), s->sp);
+        emit_op(g, OP_ADD, s->sp);
+    } else
+        emit1(g, OP_CONST, bool_const(g, op != OP_NOT), s->sp);
+    emit1(g, OP_SETLOCAL, s->acc, s->sp);
+    if (s->index_on_fail)
+        brk = emit_jump(g, OP_JMP, s->sp);
+    patch(g, skip, g->p->ncode);
+    return brk;
+}
+
+/* found := true (the accumulator holds a value) */
+static void agg_found(gen *g, const agg_slots *s)
+{
+    emit1(g, OP_CONST, bool_const(g, true), s->sp);
+    emit1(g, OP_SETLOCAL, s->found, s->sp);
+}
+
+/* acc := body, stop (first) */
+static uint32_t cg_agg_first(gen *g, const ast_expr *e, const agg_slots *s, pol_opcode op)
+{
+    gen_expr(g, e->c);
+    emit1(g, OP_SETLOCAL, s->acc, s->sp);
+    agg_found(g, s);
+    return emit_jump(g, op, s->sp);
+}
+
+/* acc := found ? acc op body : body (min, max) */
+static uint32_t cg_agg_extremum(gen *g, const ast_expr *e, const agg_slots *s, pol_opcode op)
+{
+    emit1(g, OP_LOCAL, s->found, s->sp);
+    uint32_t first = emit_jump(g, OP_JMPF, s->sp);
+    emit1(g, OP_LOCAL, s->acc, s->sp);
+    gen_expr(g, e->c);
+    emit_op(g, op, s->sp);
+    emit1(g, OP_SETLOCAL, s->acc, s->sp);
+    uint32_t next = emit_jump(g, OP_JMP, s->sp);
+    patch(g, first, g->p->ncode);
+    gen_expr(g, e->c);
+    emit1(g, OP_SETLOCAL, s->acc, s->sp);
+    agg_found(g, s);
+    patch(g, next, g->p->ncode);
+    return UINT32_MAX;
+}
+
+static const struct {
+    agg_init init;
+    agg_step step;
+    pol_opcode op;
+    const char *empty;
+} agg_rows[AGG__COUNT] = {
+#define AGG_ROW(id, en, zh, ret, chk, init, step, op, empty) [AGG_##id] = {init, step, op, empty},
+    POL_AGGREGATES(AGG_ROW)
+#undef AGG_ROW
+};
+
+/* The range's bounds (or the list), the accumulator and the found flag. */
+static void agg_prologue(gen *g, const ast_expr *e, const agg_slots *s)
+{
     bool over_list = e->b == NULL;
-    span sp = e->sp;
     gen_expr(g, e->a);
-    emit1(g, OP_SETLOCAL, end, sp);
+    emit1(g, OP_SETLOCAL, s->end, s->sp);
     if (over_list) {
-        emit1(g, OP_CONST, int_const(g, 0), sp);
-        emit1(g, OP_SETLOCAL, pos, sp);
+        emit1(g, OP_CONST, int_const(g, 0), s->sp);
+        emit1(g, OP_SETLOCAL, s->pos, s->sp);
     } else {
         gen_expr(g, e->b);
-        emit1(g, OP_SETLOCAL, pos, sp); /* range: pos holds the end, end holds the start */
+        emit1(g, OP_SETLOCAL, s->pos, s->sp); /* range: pos holds the end, end holds the start */
     }
-    /* initial accumulator and found flag */
-    switch (e->fn) {
-    case FN_SUM: case FN_COUNT: emit1(g, OP_CONST, int_const(g, 0), sp); break;
-    case FN_ANY: emit1(g, OP_CONST, bool_const(g, false), sp); break;
-    case FN_ALL: emit1(g, OP_CONST, index_on_fail ? int_const(g, 0) : bool_const(g, true), sp); break;
-    case FN_LIST: emit1(g, OP_LISTNEW, e->tref, sp); break;
-    default: emit1(g, OP_CONST, int_const(g, 0), sp); break; /* min, max, first: unused until found */
-    }
-    emit1(g, OP_SETLOCAL, acc, sp);
-    emit1(g, OP_CONST, bool_const(g, false), sp);
-    emit1(g, OP_SETLOCAL, found, sp);
+    agg_init init = s->index_on_fail ? AI_ZERO : agg_rows[e->fn].init;
+    if (init == AI_LIST)
+        emit1(g, OP_LISTNEW, e->tref, s->sp);
+    else /* zero: also min, max, first, unused until found */
+        emit1(g, OP_CONST, init == AI_ZERO ? int_const(g, 0) : bool_const(g, init == AI_TRUE), s->sp);
+    emit1(g, OP_SETLOCAL, s->acc, s->sp);
+    emit1(g, OP_CONST, bool_const(g, false), s->sp);
+    emit1(g, OP_SETLOCAL, s->found, s->sp);
     if (!over_list) { /* v := start */
-        emit1(g, OP_LOCAL, end, sp);
-        emit1(g, OP_SETLOCAL, v, sp);
+        emit1(g, OP_LOCAL, s->end, s->sp);
+        emit1(g, OP_SETLOCAL, s->v, s->sp);
     }
+}
+
+/* The loop's test; returns the jump out to patch.  Over a list, v := the
+ * element at pos. */
+static uint32_t agg_test(gen *g, const ast_expr *e, const agg_slots *s)
+{
+    if (e->b) {
+        emit1(g, OP_LOCAL, s->v, s->sp);
+        emit1(g, OP_LOCAL, s->pos, s->sp);
+        emit_op(g, OP_LE, s->sp);
+        return emit_jump(g, OP_JMPF, s->sp);
+    }
+    emit1(g, OP_LOCAL, s->pos, s->sp);
+    emit1(g, OP_LOCAL, s->end, s->sp);
+    emit_op(g, OP_LEN, s->sp);
+    emit_op(g, OP_LT, s->sp);
+    uint32_t done = emit_jump(g, OP_JMPF, s->sp);
+    emit1(g, OP_LOCAL, s->end, s->sp);
+    emit1(g, OP_LOCAL, s->pos, s->sp);
+    emit_op(g, OP_AT, s->sp);
+    emit1(g, OP_SETLOCAL, s->v, s->sp);
+    return done;
+}
+
+/* The result: the accumulator, or an error if nothing was found. */
+static void agg_result(gen *g, const ast_expr *e, const agg_slots *s)
+{
+    const char *empty = agg_rows[e->fn].empty;
+    if (!empty) {
+        emit1(g, OP_LOCAL, s->acc, s->sp);
+        return;
+    }
+    emit1(g, OP_LOCAL, s->found, s->sp);
+    uint32_t none = emit_jump(g, OP_JMPF, s->sp);
+    emit1(g, OP_LOCAL, s->acc, s->sp);
+    uint32_t out = emit_jump(g, OP_JMP, s->sp);
+    patch(g, none, g->p->ncode);
+    emit1(g, OP_FAIL, text_const(g, empty), s->sp);
+    patch(g, out, g->p->ncode);
+}
+
+static void gen_agg_ex(gen *g, const ast_expr *e, bool index_on_fail)
+{
+    agg_slots s = {e->slot, e->slot + 1, e->slot + 2, e->slot + 3, e->slot + 4, index_on_fail, e->sp};
+    bool over_list = e->b == NULL;
+    agg_prologue(g, e, &s);
     uint32_t head = g->p->ncode;
-    if (over_list) {
-        emit1(g, OP_LOCAL, pos, sp);
-        emit1(g, OP_LOCAL, end, sp);
-        emit_op(g, OP_LEN, sp);
-        emit_op(g, OP_LT, sp);
-    } else {
-        emit1(g, OP_LOCAL, v, sp);
-        emit1(g, OP_LOCAL, pos, sp);
-        emit_op(g, OP_LE, sp);
-    }
-    uint32_t done = emit_jump(g, OP_JMPF, sp);
-    if (over_list) {
-        emit1(g, OP_LOCAL, end, sp);
-        emit1(g, OP_LOCAL, pos, sp);
-        emit_op(g, OP_AT, sp);
-        emit1(g, OP_SETLOCAL, v, sp);
-    }
+    uint32_t done = agg_test(g, e, &s);
     uint32_t skip_filter = UINT32_MAX;
     if (e->filter) {
         gen_expr(g, e->filter);
-        skip_filter = emit_jump(g, OP_JMPF, sp);
+        skip_filter = emit_jump(g, OP_JMPF, s.sp);
     }
-    uint32_t brk = UINT32_MAX; /* jump out of the loop (first, failing requirement) */
-    switch (e->fn) {
-    case FN_SUM:
-        emit1(g, OP_LOCAL, acc, sp);
-        gen_expr(g, e->c);
-        emit_op(g, OP_ADD, sp);
-        emit1(g, OP_SETLOCAL, acc, sp);
-        break;
-    case FN_LIST:
-        emit1(g, OP_LOCAL, acc, sp);
-        gen_expr(g, e->c);
-        emit_op(g, OP_APPEND, sp);
-        emit1(g, OP_SETLOCAL, acc, sp);
-        break;
-    case FN_COUNT: {
-        gen_expr(g, e->c);
-        uint32_t skip = emit_jump(g, OP_JMPF, sp);
-        emit1(g, OP_LOCAL, acc, sp);
-        emit1(g, OP_CONST, int_const(g, 1), sp);
-        emit_op(g, OP_ADD, sp);
-        emit1(g, OP_SETLOCAL, acc, sp);
-        patch(g, skip, g->p->ncode);
-        break;
-    }
-    case FN_ANY: case FN_ALL: {
-        gen_expr(g, e->c);
-        if (e->fn == FN_ALL)
-            emit_op(g, OP_NOT, sp);
-        uint32_t skip = emit_jump(g, OP_JMPF, sp);
-        if (index_on_fail) { /* acc := position + 1, stop */
-            emit1(g, OP_LOCAL, pos, sp);
-            emit1(g, OP_CONST, int_const(g, 1), sp);
-            emit_op(g, OP_ADD, sp);
-        } else
-            emit1(g, OP_CONST, bool_const(g, e->fn == FN_ANY), sp);
-        emit1(g, OP_SETLOCAL, acc, sp);
-        if (index_on_fail)
-            brk = emit_jump(g, OP_JMP, sp);
-        patch(g, skip, g->p->ncode);
-        break;
-    }
-    case FN_FIRST:
-        gen_expr(g, e->c);
-        emit1(g, OP_SETLOCAL, acc, sp);
-        emit1(g, OP_CONST, bool_const(g, true), sp);
-        emit1(g, OP_SETLOCAL, found, sp);
-        brk = emit_jump(g, OP_JMP, sp);
-        break;
-    default: { /* min / max */
-        emit1(g, OP_LOCAL, found, sp);
-        uint32_t first = emit_jump(g, OP_JMPF, sp);
-        emit1(g, OP_LOCAL, acc, sp);
-        gen_expr(g, e->c);
-        emit_op(g, e->fn == FN_AGG_MIN ? OP_MIN : OP_MAX, sp);
-        emit1(g, OP_SETLOCAL, acc, sp);
-        uint32_t next = emit_jump(g, OP_JMP, sp);
-        patch(g, first, g->p->ncode);
-        gen_expr(g, e->c);
-        emit1(g, OP_SETLOCAL, acc, sp);
-        emit1(g, OP_CONST, bool_const(g, true), sp);
-        emit1(g, OP_SETLOCAL, found, sp);
-        patch(g, next, g->p->ncode);
-        break;
-    }
-    }
+    uint32_t brk = agg_rows[e->fn].step(g, e, &s, agg_rows[e->fn].op);
     if (skip_filter != UINT32_MAX)
         patch(g, skip_filter, g->p->ncode);
     /* next element; a range stops at its end before stepping past it (so a
      * range may end at 9999-12 or 9999-12-31) */
     uint32_t last = UINT32_MAX;
     if (!over_list) {
-        emit1(g, OP_LOCAL, v, sp);
-        emit1(g, OP_LOCAL, pos, sp);
-        emit_op(g, OP_LT, sp);
-        last = emit_jump(g, OP_JMPF, sp);
+        emit1(g, OP_LOCAL, s.v, s.sp);
+        emit1(g, OP_LOCAL, s.pos, s.sp);
+        emit_op(g, OP_LT, s.sp);
+        last = emit_jump(g, OP_JMPF, s.sp);
     }
-    uint32_t step = over_list ? pos : v;
-    emit1(g, OP_LOCAL, step, sp);
-    emit1(g, OP_CONST, int_const(g, 1), sp);
-    emit_op(g, OP_ADD, sp);
-    emit1(g, OP_SETLOCAL, step, sp);
-    emit1(g, OP_JMP, head, sp);
+    uint32_t step = over_list ? s.pos : s.v;
+    emit1(g, OP_LOCAL, step, s.sp);
+    emit1(g, OP_CONST, int_const(g, 1), s.sp);
+    emit_op(g, OP_ADD, s.sp);
+    emit1(g, OP_SETLOCAL, step, s.sp);
+    emit1(g, OP_JMP, head, s.sp);
     patch(g, done, g->p->ncode);
     if (brk != UINT32_MAX)
         patch(g, brk, g->p->ncode);
     if (last != UINT32_MAX)
         patch(g, last, g->p->ncode);
-    if (e->fn == FN_AGG_MIN || e->fn == FN_AGG_MAX || e->fn == FN_FIRST) {
-        emit1(g, OP_LOCAL, found, sp);
-        uint32_t empty = emit_jump(g, OP_JMPF, sp);
-        emit1(g, OP_LOCAL, acc, sp);
-        uint32_t out = emit_jump(g, OP_JMP, sp);
-        patch(g, empty, g->p->ncode);
-        emit1(g, OP_FAIL, text_const(g, e->fn == FN_FIRST ? "first: no element matches" :
-                                          e->fn == FN_AGG_MIN ? "min over no elements" : "max over no elements"), sp);
-        patch(g, out, g->p->ncode);
-    } else
-        emit1(g, OP_LOCAL, acc, sp);
+    agg_result(g, e, &s);
 }
 
 static void gen_agg(gen *g, const ast_expr *e) { gen_agg_ex(g, e, false); }
@@ -343,7 +396,7 @@ static void gen_agg(gen *g, const ast_expr *e) { gen_agg_ex(g, e, false); }
  * reads the requirement by name). */
 static bool is_index_requirement(const ast_decl *d)
 {
-    return d->kind == D_REQUIRE && d->uses == 0 && d->value->kind == EX_AGG && d->value->fn == FN_ALL && !d->value->b &&
+    return d->kind == D_REQUIRE && d->uses == 0 && d->value->kind == EX_AGG && d->value->fn == AGG_ALL && !d->value->b &&
            !d->exceptions;
 }
 
@@ -389,6 +442,60 @@ static void gen_rule_body(gen *g, const ast_decl *d)
         patch(g, ends[i], g->p->ncode);
     free(ends);
 }
+
+/* ---- built-in functions: each row of POL_BUILTINS (vocab.h) names its
+ * lowering and opcode ---- */
+typedef void (*fn_lower)(gen *g, const ast_expr *e, pol_opcode op);
+
+/* the arguments, then op */
+static void cg_fn_args(gen *g, const ast_expr *e, pol_opcode op)
+{
+    for (int i = 0; i < e->nargs; i++)
+        gen_expr(g, e->args[i]);
+    emit_op(g, op, e->sp);
+}
+
+/* round(x, places, mode): places and mode are operands */
+static void cg_fn_round(gen *g, const ast_expr *e, pol_opcode op)
+{
+    gen_expr(g, e->args[0]);
+    emit_op(g, op, e->sp);
+    emit_word(g, (uint32_t)(int32_t)e->places);
+    emit_word(g, (uint32_t)e->mode);
+}
+
+/* min(a, b, ...), max(a, b, ...): op folded over the arguments */
+static void cg_fn_fold(gen *g, const ast_expr *e, pol_opcode op)
+{
+    gen_expr(g, e->args[0]);
+    for (int i = 1; i < e->nargs; i++) {
+        gen_expr(g, e->args[i]);
+        emit_op(g, op, e->sp);
+    }
+}
+
+/* months(a, b): months from a to b inclusive, 0 if b < a: max(b op a + 1, 0) */
+static void cg_fn_months(gen *g, const ast_expr *e, pol_opcode op)
+{
+    gen_expr(g, e->args[1]);
+    gen_expr(g, e->args[0]);
+    emit_op(g, op, e->sp);
+    emit_op(g, OP_CONST, e->sp);
+    emit_word(g, int_const(g, 1));
+    emit_op(g, OP_ADD, e->sp);
+    emit_op(g, OP_CONST, e->sp);
+    emit_word(g, int_const(g, 0));
+    emit_op(g, OP_MAX, e->sp);
+}
+
+static const struct {
+    fn_lower lower;
+    pol_opcode op;
+} fn_rows[FN__COUNT] = {
+#define FN_ROW(id, en, zh, n, a0, a1, a2, ret, chk, cg, opc) [FN_##id] = {cg, opc},
+    POL_BUILTINS(FN_ROW)
+#undef FN_ROW
+};
 
 static void gen_expr(gen *g, const ast_expr *e)
 {
@@ -465,43 +572,7 @@ static void gen_expr(gen *g, const ast_expr *e)
             emit_word(g, e->index);
             return;
         }
-        if (e->fn == FN_LENGTH || e->fn == FN_TEXT) {
-            gen_expr(g, e->args[0]);
-            emit_op(g, e->fn == FN_LENGTH ? OP_LEN : OP_TOTEXT, e->sp);
-            return;
-        }
-        if (e->fn == FN_ROUND) {
-            gen_expr(g, e->args[0]);
-            emit_op(g, OP_ROUND, e->sp);
-            emit_word(g, (uint32_t)(int32_t)e->places);
-            emit_word(g, (uint32_t)e->mode);
-        } else if (e->fn == FN_MONTHS) {
-            /* months(a, b): months from a to b inclusive, 0 if b < a */
-            gen_expr(g, e->args[1]);
-            gen_expr(g, e->args[0]);
-            emit_op(g, OP_SUB, e->sp);
-            emit_op(g, OP_CONST, e->sp);
-            emit_word(g, int_const(g, 1));
-            emit_op(g, OP_ADD, e->sp);
-            emit_op(g, OP_CONST, e->sp);
-            emit_word(g, int_const(g, 0));
-            emit_op(g, OP_MAX, e->sp);
-        } else if (e->fn != FN_MIN && e->fn != FN_MAX) {
-            static const pol_opcode cal[] = {
-                [FN_MONTH_OF] = OP_MONTH_OF, [FN_YEAR_OF] = OP_YEAR_OF,     [FN_MONTH_NUM] = OP_MONTH_NUM,
-                [FN_DAY_OF] = OP_DAY_OF,     [FN_DATE] = OP_MKDATE,         [FN_MONTH] = OP_MKMONTH,
-                [FN_FIRST_DAY] = OP_FIRST_DAY, [FN_LAST_DAY] = OP_LAST_DAY, [FN_ADD_MONTHS] = OP_ADD_MONTHS,
-            };
-            for (int i = 0; i < e->nargs; i++)
-                gen_expr(g, e->args[i]);
-            emit_op(g, cal[e->fn], e->sp);
-        } else {
-            gen_expr(g, e->args[0]);
-            for (int i = 1; i < e->nargs; i++) {
-                gen_expr(g, e->args[i]);
-                emit_op(g, e->fn == FN_MIN ? OP_MIN : OP_MAX, e->sp);
-            }
-        }
+        fn_rows[e->fn].lower(g, e, fn_rows[e->fn].op);
         return;
     case EX_UNARY:
         gen_expr(g, e->a);

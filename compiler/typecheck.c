@@ -10,47 +10,13 @@
  *   number ± × ÷ number: integer if both integer (÷ gives decimal), rate if a
  *   rate meets an integer, otherwise decimal.
  */
-#include "typecheck.h"
+#include "check_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytecode.h"
 #include "caldate.h"
-
-typedef struct ctx {
-    arena *a;
-    diag_ctx *d;
-    const src_file *f;
-    ast_policy *p;
-    /* symbol table: open addressing over all named declarations */
-    ast_decl **tab;
-    uint32_t tabcap;
-    ast_decl *cur;   /* declaration being checked (for uses/cycles)       */
-    /* loop variables in scope (aggregates), innermost last */
-    struct { const char *name; uint8_t type; uint32_t tref, slot; } scope[64];
-    int nscope;
-    uint32_t want_tref;   /* check_constant: the enumeration expected */
-    const chk_result *out; /* the declarations by kind and index (from pass 1) */
-} ctx;
-
-/* After syntax errors the tree lacks the declarations that failed to parse;
- * the follow-on codes they would cause (DCF_FOLLOW_ON) are left out. */
-static bool follow_on(const ast_policy *p, diag_code code)
-{
-    return p->partial && (diag_code_flags(code) & DCF_FOLLOW_ON);
-}
-#define ERR(sp, code, ...)                                                          \
-    do {                                                                            \
-        if (!follow_on(c->p, code))                                                 \
-            diag_report(c->d, DIAG_ERROR, c->f, (sp), (code), __VA_ARGS__);         \
-    } while (0)
-#define WARN(sp, code, ...)                                                         \
-    do {                                                                            \
-        if (!follow_on(c->p, code))                                                 \
-            diag_report(c->d, DIAG_WARNING, c->f, (sp), (code), __VA_ARGS__);       \
-    } while (0)
-#define NOTE(sp, ...) diag_report(c->d, DIAG_NOTE, c->f, (sp), DC_NOTE, __VA_ARGS__)
+#include "vocab.h"
 
 /* ---- names ---- */
 static uint32_t hash_str(const char *s)
@@ -61,7 +27,7 @@ static uint32_t hash_str(const char *s)
     return h;
 }
 
-static ast_decl *lookup(ctx *c, const char *name)
+static ast_decl *lookup(chk_ctx *c, const char *name)
 {
     if (!c->tabcap)
         return NULL;
@@ -73,7 +39,7 @@ static ast_decl *lookup(ctx *c, const char *name)
     }
 }
 
-static void insert(ctx *c, ast_decl *d)
+static void insert(chk_ctx *c, ast_decl *d)
 {
     for (uint32_t i = hash_str(d->name) & (c->tabcap - 1);; i = (i + 1) & (c->tabcap - 1)) {
         if (!c->tab[i]) {
@@ -124,7 +90,7 @@ static size_t edit_distance(const char *x, const char *y)
     return row[m];
 }
 
-static const char *suggest_from(const char *name, const char *const *cands, size_t n)
+const char *chk_suggest(const char *name, const char *const *cands, size_t n)
 {
     uint32_t tmp[64];
     size_t len = utf8_cps(name, tmp, 64);
@@ -141,28 +107,18 @@ static const char *suggest_from(const char *name, const char *const *cands, size
     return best;
 }
 
-static const char *suggest_decl(ctx *c, const char *name)
+static const char *suggest_decl(chk_ctx *c, const char *name)
 {
     const char *cands[512];
     size_t n = 0;
     for (ast_decl *d = c->p->decls; d && n < 512; d = d->next)
         if (d->kind != D_TEST && d->kind != D_EXCEPTION && d->kind != D_IMPORT && d->name)
             cands[n++] = d->name;
-    return suggest_from(name, cands, n);
+    return chk_suggest(name, cands, n);
 }
 
 /* ---- types ---- */
-typedef struct { const char *name; pol_type t; } type_name;
-static const type_name type_names[] = {
-    {"money", PT_MONEY},   {"金额", PT_MONEY},   {"decimal", PT_DEC}, {"小数", PT_DEC},
-    {"number", PT_DEC},    {"数值", PT_DEC},     {"rate", PT_RATE},   {"比例", PT_RATE},
-    {"比率", PT_RATE},     {"integer", PT_INT},  {"整数", PT_INT},    {"boolean", PT_BOOL},
-    {"布尔", PT_BOOL},     {"date", PT_DATE},    {"日期", PT_DATE},   {"month", PT_MONTH},
-    {"月份", PT_MONTH},    {"text", PT_TEXT},    {"文本", PT_TEXT},   {"months", PT_MONTHS},
-    {"月数", PT_MONTHS},   {"days", PT_DAYS},    {"天数", PT_DAYS},
-};
-
-static pol_type resolve_type(ctx *c, const char *name, span sp, uint32_t *tref)
+static pol_type resolve_type(chk_ctx *c, const char *name, span sp, uint32_t *tref)
 {
     *tref = 0;
     if (name[0] == '[' && name[1] == ']') { /* list of a record type */
@@ -186,24 +142,22 @@ static pol_type resolve_type(ctx *c, const char *name, span sp, uint32_t *tref)
         en->uses++;
         return PT_ENUM;
     }
-    const char *cands[sizeof type_names / sizeof *type_names];
-    for (size_t i = 0; i < sizeof type_names / sizeof *type_names; i++) {
-        if (strcmp(type_names[i].name, name) == 0)
-            return type_names[i].t;
-        cands[i] = type_names[i].name;
-    }
-    const char *s = suggest_from(name, cands, sizeof cands / sizeof *cands);
+    int t = chk_vocab_find(&chk_types, name);
+    if (t >= 0)
+        return (pol_type)t;
+    const char *s = chk_vocab_suggest(&chk_types, name);
+    char list[200];
     if (s)
         ERR(sp, DC_UNKNOWN_TYPE, "unknown type '%s'; did you mean '%s'?", name, s);
     else
-        ERR(sp, DC_UNKNOWN_TYPE, "unknown type '%s' (types: money, decimal, rate, integer, boolean, date, month, text)", name);
+        ERR(sp, DC_UNKNOWN_TYPE, "unknown type '%s' (types: %s)", name, chk_vocab_listing(&chk_types, list, sizeof list));
     return PT_VOID;
 }
 
 static const char *tname(pol_type t) { return pol_type_name(t); }
 
 /* The record type (records, lists) or enumeration a type refers to, or NULL. */
-static ast_decl *decl_of_type(ctx *c, pol_type t, uint32_t tref)
+static ast_decl *decl_of_type(chk_ctx *c, pol_type t, uint32_t tref)
 {
     if (t == PT_ENUM)
         return c->out && tref < c->out->nenums ? c->out->enums[tref] : NULL;
@@ -213,7 +167,7 @@ static ast_decl *decl_of_type(ctx *c, pol_type t, uint32_t tref)
 }
 
 /* A type for messages, naming the record type or enumeration: "list of 缴费". */
-static const char *type_text(ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap)
+static const char *type_text(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap)
 {
     if (t == PT_LIST || t == PT_RECORD || t == PT_ENUM) {
         const ast_decl *d = decl_of_type(c, t, tref);
@@ -227,57 +181,13 @@ static const char *type_text(ctx *c, pol_type t, uint32_t tref, char *buf, size_
     return tname(t);
 }
 
-/* ---- rounding modes and builtins ---- */
-typedef struct { const char *name; int v; } named;
-static const named modes[] = {
-    {"half_up", DEC_HALF_UP},     {"四舍五入", DEC_HALF_UP},   {"half_even", DEC_HALF_EVEN},
-    {"银行家舍入", DEC_HALF_EVEN}, {"down", DEC_DOWN},         {"去尾", DEC_DOWN},
-    {"截断", DEC_DOWN},           {"up", DEC_UP},             {"进一", DEC_UP},
-    {"floor", DEC_FLOOR},         {"向下取整", DEC_FLOOR},     {"ceiling", DEC_CEILING},
-    {"向上取整", DEC_CEILING},
-};
-static const named builtins[] = {
-    {"round", FN_ROUND},         {"舍入", FN_ROUND},        {"min", FN_MIN},
-    {"最小", FN_MIN},            {"max", FN_MAX},           {"最大", FN_MAX},
-    {"month_of", FN_MONTH_OF},   {"所在月", FN_MONTH_OF},   {"year_of", FN_YEAR_OF},
-    {"年份", FN_YEAR_OF},        {"month_number", FN_MONTH_NUM}, {"月序", FN_MONTH_NUM},
-    {"day_of", FN_DAY_OF},       {"日序", FN_DAY_OF},       {"date", FN_DATE},
-    {"日期", FN_DATE},           {"month", FN_MONTH},       {"年月", FN_MONTH},
-    {"first_day", FN_FIRST_DAY}, {"月初", FN_FIRST_DAY},    {"last_day", FN_LAST_DAY},
-    {"月末", FN_LAST_DAY},       {"add_months", FN_ADD_MONTHS}, {"加月", FN_ADD_MONTHS},
-    {"months", FN_MONTHS},       {"月数", FN_MONTHS},       {"length", FN_LENGTH},
-    {"长度", FN_LENGTH},         {"text", FN_TEXT},         {"文本", FN_TEXT},
-};
-static const named aggregates[] = {
-    {"sum", FN_SUM},     {"合计", FN_SUM},  {"count", FN_COUNT}, {"计数", FN_COUNT},
-    {"any", FN_ANY},     {"任一", FN_ANY},  {"all", FN_ALL},     {"全部", FN_ALL},
-    {"min", FN_AGG_MIN}, {"最小", FN_AGG_MIN}, {"max", FN_AGG_MAX}, {"最大", FN_AGG_MAX},
-    {"list", FN_LIST},   {"列出", FN_LIST},  {"first", FN_FIRST}, {"首个", FN_FIRST},
-};
-
-static int find_named(const named *tab, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(tab[i].name, name) == 0)
-            return tab[i].v;
-    return -1;
-}
-
-static const char *suggest_named(const named *tab, size_t n, const char *name)
-{
-    const char *cands[32];
-    for (size_t i = 0; i < n && i < 32; i++)
-        cands[i] = tab[i].name;
-    return suggest_from(name, cands, n < 32 ? n : 32);
-}
-
 /* ---- expressions ---- */
-static pol_type check_expr(ctx *c, ast_expr *e);
+static pol_type check_expr(chk_ctx *c, ast_expr *e);
 
 static bool numeric(pol_type t) { return pol_type_numeric(t); }
 
 /* Type of a ± b, a × b, a ÷ b given both numeric; PT_VOID after reporting. */
-static pol_type arith_type(ctx *c, int op, ast_expr *a, ast_expr *b, span sp)
+static pol_type arith_type(chk_ctx *c, int op, ast_expr *a, ast_expr *b, span sp)
 {
     pol_type x = (pol_type)a->type, y = (pol_type)b->type;
     bool xl = a->lit, yl = b->lit;
@@ -401,7 +311,7 @@ static pol_type join(ast_expr *a, ast_expr *b, bool *lit)
     return PT_VOID;
 }
 
-static int const_places(ctx *c, ast_expr *e, int *out)
+static int const_places(chk_ctx *c, ast_expr *e, int *out)
 {
     bool neg = false;
     ast_expr *x = e;
@@ -422,14 +332,14 @@ static int const_places(ctx *c, ast_expr *e, int *out)
     return 0;
 }
 
-static void use_decl(ctx *c, ast_decl *d)
+static void use_decl(chk_ctx *c, ast_decl *d)
 {
     (void)c;
     d->uses++;
 }
 
 /* f(a, b): a rule with parameters. */
-static pol_type check_function_call(ctx *c, ast_expr *e, ast_decl *d)
+static pol_type check_function_call(chk_ctx *c, ast_expr *e, ast_decl *d)
 {
     use_decl(c, d);
     e->sym = SYM_FUNCTION;
@@ -467,7 +377,7 @@ static pol_type check_function_call(ctx *c, ast_expr *e, ast_decl *d)
 }
 
 /* T(field = value, ...): a record of type T. */
-static pol_type check_record_ctor(ctx *c, ast_expr *e, ast_decl *rt)
+static pol_type check_record_ctor(chk_ctx *c, ast_expr *e, ast_decl *rt)
 {
     rt->uses++;
     e->sym = SYM_RECORD;
@@ -517,156 +427,147 @@ static pol_type check_record_ctor(ctx *c, ast_expr *e, ast_decl *rt)
     return bad ? PT_VOID : PT_RECORD;
 }
 
-static pol_type check_call(ctx *c, ast_expr *e)
+/* ---- built-in functions: one hook per kind of signature (vocab.h) ---- */
+typedef struct fn_sig {
+    int nargs;
+    pol_type arg[3], ret;
+} fn_sig;
+typedef pol_type (*fn_hook)(chk_ctx *c, ast_expr *e, const fn_sig *sig);
+
+static void check_args(chk_ctx *c, ast_expr *e, int from)
 {
-    {
-        ast_decl *d = lookup(c, e->text);
-        if (d && d->kind == D_RULE && d->nparams > 0)
-            return check_function_call(c, e, d);
-        if (d && d->kind == D_RECORD)
-            return check_record_ctor(c, e, d);
-        if (e->named) {
-            ERR(e->name_sp, DC_NOT_A_RECORD, "'%s' is not a record type; only records are built with named fields", e->text);
-            for (int i = 0; i < e->nargs; i++)
-                check_expr(c, e->args[i]);
-            return PT_VOID;
-        }
-    }
-    int fn = find_named(builtins, sizeof builtins / sizeof *builtins, e->text);
-    if (fn < 0) {
-        ast_decl *d = lookup(c, e->text);
-        const char *s = suggest_named(builtins, sizeof builtins / sizeof *builtins, e->text);
-        if (d)
-            ERR(e->name_sp, DC_NOT_A_FUNCTION, "'%s' is %s, not a function", e->text,
-                d->kind == D_INPUT ? "an input" : d->kind == D_PARAM ? "a parameter" : d->kind == D_ENUM ? "an enumeration" : "a rule");
-        else if (s)
-            ERR(e->name_sp, DC_UNKNOWN_FUNCTION, "unknown function '%s'; did you mean '%s'?", e->text, s);
-        else
-            ERR(e->name_sp, DC_UNKNOWN_FUNCTION,
-                "unknown function '%s' (functions: round, min, max, month_of, year_of, month_number, day_of, date, month, "
-                "first_day, last_day, add_months, months, length, text; aggregates: sum, count, min, max, any, all, list, first)",
-                e->text);
-        for (int i = 0; i < e->nargs; i++)
-            check_expr(c, e->args[i]);
+    for (int i = from; i < e->nargs; i++)
+        check_expr(c, e->args[i]);
+}
+
+/* round(x, places[, mode]) */
+static pol_type chk_fn_round(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    (void)sig;
+    if (e->nargs < 2 || e->nargs > 3) {
+        ERR(e->sp, DC_ARITY, "round takes a number, the places and optionally a mode: round(x, 2) or round(x, 0, half_even)");
+        check_args(c, e, 0);
         return PT_VOID;
     }
-    e->fn = fn;
-    if (fn == FN_ROUND) {
-        if (e->nargs < 2 || e->nargs > 3) {
-            ERR(e->sp, DC_ARITY, "round takes a number, the places and optionally a mode: round(x, 2) or round(x, 0, half_even)");
-            for (int i = 0; i < e->nargs; i++)
-                check_expr(c, e->args[i]);
-            return PT_VOID;
-        }
-        pol_type t = check_expr(c, e->args[0]);
-        if (t != PT_VOID && !numeric(t))
-            ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "round needs a number, found %s", tname(t));
-        e->mode = DEC_HALF_UP;
-        if (const_places(c, e->args[1], &e->places) < 0)
+    pol_type t = check_expr(c, e->args[0]);
+    if (t != PT_VOID && !numeric(t))
+        ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "round needs a number, found %s", tname(t));
+    e->mode = DEC_HALF_UP;
+    if (const_places(c, e->args[1], &e->places) < 0)
+        t = PT_VOID;
+    if (e->nargs == 3) {
+        ast_expr *m = e->args[2];
+        int mv = m->kind == EX_NAME ? chk_vocab_find(&chk_modes, m->text) : -1;
+        if (mv < 0) {
+            const char *s = m->kind == EX_NAME ? chk_vocab_suggest(&chk_modes, m->text) : NULL;
+            char list[200];
+            if (s)
+                ERR(m->sp, DC_ROUND_MODE, "unknown rounding mode '%s'; did you mean '%s'?", m->text, s);
+            else
+                ERR(m->sp, DC_ROUND_MODE, "unknown rounding mode (modes: %s)", chk_vocab_listing(&chk_modes, list, sizeof list));
             t = PT_VOID;
-        if (e->nargs == 3) {
-            ast_expr *m = e->args[2];
-            int mv = m->kind == EX_NAME ? find_named(modes, sizeof modes / sizeof *modes, m->text) : -1;
-            if (mv < 0) {
-                const char *s = m->kind == EX_NAME ? suggest_named(modes, sizeof modes / sizeof *modes, m->text) : NULL;
-                if (s)
-                    ERR(m->sp, DC_ROUND_MODE, "unknown rounding mode '%s'; did you mean '%s'?", m->text, s);
-                else
-                    ERR(m->sp, DC_ROUND_MODE, "unknown rounding mode (modes: half_up 四舍五入, half_even, down 去尾, up 进一, floor, ceiling)");
-                t = PT_VOID;
-            } else
-                e->mode = mv;
-        }
-        e->lit = e->args[0]->lit;
-        return numeric(t) ? t : PT_VOID;
+        } else
+            e->mode = mv;
     }
-    if (fn == FN_TEXT) {
-        if (e->nargs != 1) {
-            ERR(e->sp, DC_ARITY, "text takes one value");
-            return PT_VOID;
-        }
-        pol_type t = check_expr(c, e->args[0]);
-        if (t == PT_VOID)
-            return PT_VOID;
-        if (t == PT_RECORD || t == PT_LIST || t == PT_ENUM) {
-            ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "text turns a number, date, month or boolean into text, not %s", tname(t));
-            return PT_VOID;
-        }
-        return PT_TEXT;
-    }
-    if (fn == FN_LENGTH) {
-        if (e->nargs != 1) {
-            ERR(e->sp, DC_ARITY, "length takes one list");
-            return PT_VOID;
-        }
-        pol_type t = check_expr(c, e->args[0]);
-        if (t != PT_VOID && t != PT_LIST) {
-            ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "length needs a list, found %s", tname(t));
-            return PT_VOID;
-        }
-        return t == PT_VOID ? PT_VOID : PT_INT;
-    }
-    if (fn != FN_MIN && fn != FN_MAX) {
-        /* calendar functions: fixed signatures */
-        static const struct { int fn; int nargs; pol_type a0, a1, a2; pol_type ret; } sigs[] = {
-            {FN_MONTH_OF, 1, PT_DATE, PT_VOID, PT_VOID, PT_MONTH},
-            {FN_DAY_OF, 1, PT_DATE, PT_VOID, PT_VOID, PT_INT},
-            {FN_DATE, 3, PT_INT, PT_INT, PT_INT, PT_DATE},
-            {FN_MONTH, 2, PT_INT, PT_INT, PT_VOID, PT_MONTH},
-            {FN_FIRST_DAY, 1, PT_MONTH, PT_VOID, PT_VOID, PT_DATE},
-            {FN_LAST_DAY, 1, PT_MONTH, PT_VOID, PT_VOID, PT_DATE},
-            {FN_MONTHS, 2, PT_MONTH, PT_MONTH, PT_VOID, PT_MONTHS},
-        };
-        pol_type at[3] = {PT_VOID, PT_VOID, PT_VOID};
-        bool bad = false;
-        for (int i = 0; i < e->nargs && i < 3; i++)
-            if ((at[i] = check_expr(c, e->args[i])) == PT_VOID)
-                bad = true;
-        for (int i = 3; i < e->nargs; i++)
-            check_expr(c, e->args[i]);
-        if (fn == FN_YEAR_OF || fn == FN_MONTH_NUM || fn == FN_ADD_MONTHS) {
-            int want = fn == FN_ADD_MONTHS ? 2 : 1;
-            if (e->nargs != want) {
-                ERR(e->sp, DC_ARITY, "%s takes %s", e->text, want == 2 ? "a date or month and a number of months" : "a date or a month");
-                return PT_VOID;
-            }
-            if (bad)
-                return PT_VOID;
-            if (at[0] != PT_DATE && at[0] != PT_MONTH) {
-                ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "%s needs a date or a month, found %s", e->text, tname(at[0]));
-                return PT_VOID;
-            }
-            if (want == 2 && at[1] != PT_INT && at[1] != PT_MONTHS) {
-                ERR(e->args[1]->sp, DC_TYPE_MISMATCH, "the number of months must be an integer, found %s", tname(at[1]));
-                return PT_VOID;
-            }
-            return fn == FN_ADD_MONTHS ? at[0] : PT_INT;
-        }
-        for (size_t k = 0; k < sizeof sigs / sizeof *sigs; k++) {
-            if (sigs[k].fn != fn)
-                continue;
-            if (e->nargs != sigs[k].nargs) {
-                ERR(e->sp, DC_ARITY, "%s takes %d argument%s, found %d", e->text, sigs[k].nargs, sigs[k].nargs == 1 ? "" : "s", e->nargs);
-                return PT_VOID;
-            }
-            if (bad)
-                return PT_VOID;
-            pol_type want[3] = {sigs[k].a0, sigs[k].a1, sigs[k].a2};
-            for (int i = 0; i < e->nargs; i++)
-                if (at[i] != want[i] && !(want[i] == PT_INT && e->args[i]->lit && at[i] == PT_INT)) {
-                    ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "argument %d of %s should be %s, found %s", i + 1, e->text,
-                        tname(want[i]), tname(at[i]));
-                    return PT_VOID;
-                }
-            return sigs[k].ret;
-        }
+    e->lit = e->args[0]->lit;
+    return numeric(t) ? t : PT_VOID;
+}
+
+/* text(x) */
+static pol_type chk_fn_text(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    (void)sig;
+    if (e->nargs != 1) {
+        ERR(e->sp, DC_ARITY, "text takes one value");
         return PT_VOID;
     }
-    /* min / max */
+    pol_type t = check_expr(c, e->args[0]);
+    if (t == PT_VOID)
+        return PT_VOID;
+    if (t == PT_RECORD || t == PT_LIST || t == PT_ENUM) {
+        ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "text turns a number, date, month or boolean into text, not %s", tname(t));
+        return PT_VOID;
+    }
+    return PT_TEXT;
+}
+
+/* length(list) */
+static pol_type chk_fn_length(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    (void)sig;
+    if (e->nargs != 1) {
+        ERR(e->sp, DC_ARITY, "length takes one list");
+        return PT_VOID;
+    }
+    pol_type t = check_expr(c, e->args[0]);
+    if (t != PT_VOID && t != PT_LIST) {
+        ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "length needs a list, found %s", tname(t));
+        return PT_VOID;
+    }
+    return t == PT_VOID ? PT_VOID : PT_INT;
+}
+
+/* Checks the arguments of a calendar function; their types in at[0..2]. */
+static bool check_args3(chk_ctx *c, ast_expr *e, pol_type at[3])
+{
+    bool bad = false;
+    for (int i = 0; i < e->nargs && i < 3; i++)
+        if ((at[i] = check_expr(c, e->args[i])) == PT_VOID)
+            bad = true;
+    check_args(c, e, 3);
+    return bad;
+}
+
+/* year_of(x), month_number(x), add_months(x, n): x a date or a month */
+static pol_type chk_fn_calendar(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    pol_type at[3] = {PT_VOID, PT_VOID, PT_VOID};
+    bool bad = check_args3(c, e, at);
+    int want = sig->nargs;
+    if (e->nargs != want) {
+        ERR(e->sp, DC_ARITY, "%s takes %s", e->text, want == 2 ? "a date or month and a number of months" : "a date or a month");
+        return PT_VOID;
+    }
+    if (bad)
+        return PT_VOID;
+    if (at[0] != PT_DATE && at[0] != PT_MONTH) {
+        ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "%s needs a date or a month, found %s", e->text, tname(at[0]));
+        return PT_VOID;
+    }
+    if (want == 2 && at[1] != PT_INT && at[1] != PT_MONTHS) {
+        ERR(e->args[1]->sp, DC_TYPE_MISMATCH, "the number of months must be an integer, found %s", tname(at[1]));
+        return PT_VOID;
+    }
+    return sig->ret == PT_VOID ? at[0] : sig->ret;
+}
+
+/* a fixed signature: sig->nargs arguments of the types sig->arg */
+static pol_type chk_fn_fixed(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    pol_type at[3] = {PT_VOID, PT_VOID, PT_VOID};
+    bool bad = check_args3(c, e, at);
+    if (e->nargs != sig->nargs) {
+        ERR(e->sp, DC_ARITY, "%s takes %d argument%s, found %d", e->text, sig->nargs, sig->nargs == 1 ? "" : "s", e->nargs);
+        return PT_VOID;
+    }
+    if (bad)
+        return PT_VOID;
+    for (int i = 0; i < e->nargs; i++)
+        if (at[i] != sig->arg[i]) {
+            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "argument %d of %s should be %s, found %s", i + 1, e->text, tname(sig->arg[i]),
+                tname(at[i]));
+            return PT_VOID;
+        }
+    return sig->ret;
+}
+
+/* min(a, b, ...), max(a, b, ...) */
+static pol_type chk_fn_extremum(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    (void)sig;
     if (e->nargs < 2) {
         ERR(e->sp, DC_ARITY, "%s needs at least two values", e->text);
-        for (int i = 0; i < e->nargs; i++)
-            check_expr(c, e->args[i]);
+        check_args(c, e, 0);
         return PT_VOID;
     }
     pol_type t = check_expr(c, e->args[0]);
@@ -702,7 +603,54 @@ static pol_type check_call(ctx *c, ast_expr *e)
     return t;
 }
 
-static void check_const_lookup(ctx *c, ast_decl *par, ast_expr *date)
+static const struct {
+    fn_sig sig;
+    fn_hook check;
+} fn_rows[FN__COUNT] = {
+#define FN_ROW(id, en, zh, n, a0, a1, a2, ret, chk, cg, op) [FN_##id] = {{n, {PT_##a0, PT_##a1, PT_##a2}, PT_##ret}, chk},
+    POL_BUILTINS(FN_ROW)
+#undef FN_ROW
+};
+
+/* A name that is neither a function nor a builtin. */
+static pol_type check_unknown_call(chk_ctx *c, ast_expr *e)
+{
+    ast_decl *d = lookup(c, e->text);
+    const char *s = chk_vocab_suggest(&chk_builtins, e->text);
+    if (d)
+        ERR(e->name_sp, DC_NOT_A_FUNCTION, "'%s' is %s, not a function", e->text,
+            d->kind == D_INPUT ? "an input" : d->kind == D_PARAM ? "a parameter" : d->kind == D_ENUM ? "an enumeration" : "a rule");
+    else if (s)
+        ERR(e->name_sp, DC_UNKNOWN_FUNCTION, "unknown function '%s'; did you mean '%s'?", e->text, s);
+    else {
+        char fns[400], aggs[200];
+        ERR(e->name_sp, DC_UNKNOWN_FUNCTION, "unknown function '%s' (functions: %s; aggregates: %s)", e->text,
+            chk_vocab_listing(&chk_builtins, fns, sizeof fns), chk_vocab_listing(&chk_aggregates, aggs, sizeof aggs));
+    }
+    check_args(c, e, 0);
+    return PT_VOID;
+}
+
+static pol_type check_call(chk_ctx *c, ast_expr *e)
+{
+    ast_decl *d = lookup(c, e->text);
+    if (d && d->kind == D_RULE && d->nparams > 0)
+        return check_function_call(c, e, d);
+    if (d && d->kind == D_RECORD)
+        return check_record_ctor(c, e, d);
+    if (e->named) {
+        ERR(e->name_sp, DC_NOT_A_RECORD, "'%s' is not a record type; only records are built with named fields", e->text);
+        check_args(c, e, 0);
+        return PT_VOID;
+    }
+    int fn = chk_vocab_find(&chk_builtins, e->text);
+    if (fn < 0)
+        return check_unknown_call(c, e);
+    e->fn = fn;
+    return fn_rows[fn].check(c, e, &fn_rows[fn].sig);
+}
+
+static void check_const_lookup(chk_ctx *c, ast_decl *par, ast_expr *date)
 {
     if (date->kind != EX_DATE)
         return;
@@ -716,7 +664,7 @@ static void check_const_lookup(ctx *c, ast_decl *par, ast_expr *date)
 }
 
 /* a.f: a member literal (Enum.Member) or a field of an enum value. */
-static pol_type check_field(ctx *c, ast_expr *e)
+static pol_type check_field(chk_ctx *c, ast_expr *e)
 {
     ast_expr *a = e->a;
     if (a->kind == EX_NAME) {
@@ -739,7 +687,7 @@ static pol_type check_field(ctx *c, ast_expr *e)
                 if (nc < 256)
                     cands[nc++] = m->name;
             }
-            const char *s = suggest_from(e->text, cands, (size_t)nc);
+            const char *s = chk_suggest(e->text, cands, (size_t)nc);
             if (s)
                 ERR(e->name_sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'; did you mean '%s'?", en->name, e->text, s);
             else
@@ -773,7 +721,7 @@ static pol_type check_field(ctx *c, ast_expr *e)
     }
     char whose[300];
     snprintf(whose, sizeof whose, t == PT_RECORD ? "record '%s' has" : "members of '%s' have", owner->name);
-    const char *sug = suggest_from(e->text, cands, (size_t)nc);
+    const char *sug = chk_suggest(e->text, cands, (size_t)nc);
     if (sug)
         ERR(e->name_sp, DC_NO_FIELD, "%s no field '%s'; did you mean '%s'?", whose, e->text, sug);
     else
@@ -781,13 +729,80 @@ static pol_type check_field(ctx *c, ast_expr *e)
     return PT_VOID;
 }
 
-/* f(v in a..b: body) */
-static pol_type check_agg(ctx *c, ast_expr *e)
+/* ---- aggregates: the result rule of each (vocab.h) ---- */
+typedef pol_type (*agg_hook)(chk_ctx *c, ast_expr *e, pol_type body, pol_type ret);
+
+/* list(v in ...: record) */
+static pol_type chk_agg_list(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
 {
-    int fn = find_named(aggregates, sizeof aggregates / sizeof *aggregates, e->text);
+    if (bt != PT_RECORD) {
+        ERR(e->c->sp, DC_TYPE_MISMATCH, "list builds a list of records; found %s (build one with T(field = ...))", tname(bt));
+        return PT_VOID;
+    }
+    return ret;
+}
+
+/* first(v in ...: value) */
+static pol_type chk_agg_first(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
+{
+    (void)c;
+    (void)ret;
+    e->lit = e->c->lit;
+    return bt;
+}
+
+/* count, any, all: over a condition */
+static pol_type chk_agg_cond(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
+{
+    if (bt != PT_BOOL) {
+        ERR(e->c->sp, DC_TYPE_MISMATCH, "%s needs a condition (a boolean), found %s", e->text, tname(bt));
+        return PT_VOID;
+    }
+    return ret;
+}
+
+/* sum: over numbers */
+static pol_type chk_agg_sum(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
+{
+    (void)ret;
+    if (!numeric(bt)) {
+        ERR(e->c->sp, DC_TYPE_MISMATCH, "%s adds numbers, found %s", e->text, tname(bt));
+        return PT_VOID;
+    }
+    e->lit = false;
+    return bt;
+}
+
+/* min, max: over numbers, dates or months */
+static pol_type chk_agg_extremum(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
+{
+    (void)ret;
+    if (!numeric(bt) && bt != PT_DATE && bt != PT_MONTH) {
+        ERR(e->c->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months, found %s", e->text, tname(bt));
+        return PT_VOID;
+    }
+    e->lit = false;
+    return bt;
+}
+
+static const struct {
+    pol_type ret;
+    agg_hook check;
+} agg_rows[AGG__COUNT] = {
+#define AGG_ROW(id, en, zh, ret, chk, init, step, op, empty) [AGG_##id] = {PT_##ret, chk},
+    POL_AGGREGATES(AGG_ROW)
+#undef AGG_ROW
+};
+
+/* f(v in a..b: body) */
+static pol_type check_agg(chk_ctx *c, ast_expr *e)
+{
+    int fn = chk_vocab_find(&chk_aggregates, e->text);
     pol_type lo = check_expr(c, e->a), hi = e->b ? check_expr(c, e->b) : lo;
     if (fn < 0) {
-        ERR(e->name_sp, DC_UNKNOWN_FUNCTION, "'%s' does not range over values (aggregates: sum, count, min, max, any, all, list, first)", e->text);
+        char aggs[200];
+        ERR(e->name_sp, DC_UNKNOWN_FUNCTION, "'%s' does not range over values (aggregates: %s)", e->text,
+            chk_vocab_listing(&chk_aggregates, aggs, sizeof aggs));
         return PT_VOID;
     }
     e->fn = fn;
@@ -830,34 +845,10 @@ static pol_type check_agg(ctx *c, ast_expr *e)
     if (bt == PT_VOID || ft != PT_BOOL)
         return PT_VOID;
     e->tref = e->c->tref;
-    switch (fn) {
-    case FN_LIST:
-        if (bt != PT_RECORD) {
-            ERR(e->c->sp, DC_TYPE_MISMATCH, "list builds a list of records; found %s (build one with T(field = ...))", tname(bt));
-            return PT_VOID;
-        }
-        return PT_LIST;
-    case FN_FIRST:
-        e->lit = e->c->lit;
-        return bt;
-    case FN_COUNT: case FN_ANY: case FN_ALL:
-        if (bt != PT_BOOL) {
-            ERR(e->c->sp, DC_TYPE_MISMATCH, "%s needs a condition (a boolean), found %s", e->text, tname(bt));
-            return PT_VOID;
-        }
-        return fn == FN_COUNT ? PT_INT : PT_BOOL;
-    default:
-        if (!numeric(bt) && !((fn == FN_AGG_MIN || fn == FN_AGG_MAX) && (bt == PT_DATE || bt == PT_MONTH))) {
-            ERR(e->c->sp, DC_TYPE_MISMATCH, "%s %s numbers%s, found %s", e->text, fn == FN_SUM ? "adds" : "compares",
-                fn == FN_SUM ? "" : ", dates or months", tname(bt));
-            return PT_VOID;
-        }
-        e->lit = false;
-        return bt;
-    }
+    return agg_rows[fn].check(c, e, bt, agg_rows[fn].ret);
 }
 
-static pol_type check_expr_inner(ctx *c, ast_expr *e)
+static pol_type check_expr_inner(chk_ctx *c, ast_expr *e)
 {
     switch (e->kind) {
     case EX_NUM:
@@ -897,7 +888,7 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
             return PT_VOID;
         }
         if (!d) {
-            int mv = find_named(modes, sizeof modes / sizeof *modes, e->text);
+            int mv = chk_vocab_find(&chk_modes, e->text);
             const char *s = suggest_decl(c, e->text);
             if (mv >= 0)
                 ERR(e->sp, DC_MISPLACED_MODE, "'%s' is a rounding mode; it goes inside round(x, places, %s)", e->text, e->text);
@@ -1114,7 +1105,7 @@ static pol_type check_expr_inner(ctx *c, ast_expr *e)
     return PT_VOID;
 }
 
-static pol_type check_expr(ctx *c, ast_expr *e)
+static pol_type check_expr(chk_ctx *c, ast_expr *e)
 {
     pol_type t = check_expr_inner(c, e);
     e->type = (uint8_t)t;
@@ -1145,7 +1136,7 @@ static bool is_constant(const ast_expr *e)
            e->kind == EX_MONTH || e->kind == EX_STR || e->kind == EX_BOOL;
 }
 
-static void check_constant(ctx *c, ast_expr *e, pol_type want, const char *what)
+static void check_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what)
 {
     if (!is_constant(e)) {
         ERR(e->sp, DC_NOT_CONSTANT, "%s must be a value written out (like 4416, 5%%, 2025-10-01), not a formula", what);
@@ -1168,10 +1159,7 @@ static void check_constant(ctx *c, ast_expr *e, pol_type want, const char *what)
 }
 
 /* ---- declarations ---- */
-static const char *const meta_keys[] = {"region", "issuer", "document", "basis", "date", "source", "url", "summary",
-                                        "地区", "发文机关", "文件", "文号", "日期", "来源"};
-
-static void check_header(ctx *c)
+static void check_header(chk_ctx *c)
 {
     ast_policy *p = c->p;
     if (!p->has_header) {
@@ -1180,15 +1168,14 @@ static void check_header(ctx *c)
         return;
     }
     for (ast_meta *m = p->meta; m; m = m->next) {
-        bool known = false;
-        for (size_t i = 0; i < sizeof meta_keys / sizeof *meta_keys; i++)
-            known |= strcmp(meta_keys[i], m->key) == 0;
-        if (!known) {
-            const char *s = suggest_from(m->key, meta_keys, sizeof meta_keys / sizeof *meta_keys);
+        if (chk_vocab_find(&chk_header_keys, m->key) < 0) {
+            const char *s = chk_vocab_suggest(&chk_header_keys, m->key);
+            char keys[200];
             if (s)
                 WARN(m->key_sp, DC_UNKNOWN_META, "unknown header field '%s'; did you mean '%s'?", m->key, s);
             else
-                WARN(m->key_sp, DC_UNKNOWN_META, "unknown header field '%s' (fields: region, issuer, document, basis, date, source, url, summary)", m->key);
+                WARN(m->key_sp, DC_UNKNOWN_META, "unknown header field '%s' (fields: %s)", m->key,
+                     chk_vocab_listing(&chk_header_keys, keys, sizeof keys));
         }
         if (m->value->kind != EX_STR && m->value->kind != EX_DATE)
             ERR(m->value->sp, DC_META_VALUE, "a header field's value is a string or a date");
@@ -1243,7 +1230,7 @@ static int cmp_version(const void *x, const void *y)
     return a->sp.start < b->sp.start ? -1 : a->sp.start > b->sp.start;
 }
 
-static void check_param(ctx *c, ast_decl *d)
+static void check_param(chk_ctx *c, ast_decl *d)
 {
     c->want_tref = d->tref;
     if (d->value) {
@@ -1286,7 +1273,7 @@ static void check_param(ctx *c, ast_decl *d)
     }
 }
 
-static void check_enum(ctx *c, ast_decl *d)
+static void check_enum(chk_ctx *c, ast_decl *d)
 {
     int nf = 0;
     for (ast_field *fl = d->fields; fl; fl = fl->next)
@@ -1314,7 +1301,7 @@ static void check_enum(ctx *c, ast_decl *d)
     }
 }
 
-static void check_test(ctx *c, ast_decl *t)
+static void check_test(chk_ctx *c, ast_decl *t)
 {
     bool any_expect = t->expect_error;
     for (ast_item *it = t->items; it; it = it->next)
@@ -1384,7 +1371,7 @@ static void collect_rule_refs(const ast_expr *e, ast_decl **rules, ast_decl **ou
         collect_rule_refs(e->args[i], rules, out, n);
 }
 
-static void rule_refs(ctx *c, const ast_decl *d, ast_decl **rules, ast_decl ***refs, size_t *n)
+static void rule_refs(chk_ctx *c, const ast_decl *d, ast_decl **rules, ast_decl ***refs, size_t *n)
 {
     *n = 0;
     collect_rule_refs(d->value, rules, NULL, n);
@@ -1404,7 +1391,7 @@ static void rule_refs(ctx *c, const ast_decl *d, ast_decl **rules, ast_decl ***r
 /* Depth-first search for cycles among rules, with an explicit stack (a chain
  * of thousands of rules must not exhaust the C stack); reports each cycle
  * once, naming its path. */
-static void find_cycles(ctx *c, ast_decl **rules, uint32_t nrules)
+static void find_cycles(chk_ctx *c, ast_decl **rules, uint32_t nrules)
 {
     typedef struct { ast_decl *d; ast_decl **refs; size_t n, i; } frame;
     frame *st = arena_alloc(c->a, sizeof *st * (nrules + 1));
@@ -1450,7 +1437,7 @@ static void find_cycles(ctx *c, ast_decl **rules, uint32_t nrules)
 
 bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_result *out)
 {
-    ctx cc = {0}, *c = &cc;
+    chk_ctx cc = {0}, *c = &cc;
     c->a = a;
     c->d = d;
     c->f = f;

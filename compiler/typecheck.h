@@ -13,15 +13,7 @@
 
 #include "ast.h"
 
-/* Built-in functions (EX_CALL.fn). */
-enum {
-    FN_ROUND = 1, FN_MIN, FN_MAX,
-    FN_MONTH_OF, FN_YEAR_OF, FN_MONTH_NUM, FN_DAY_OF, FN_DATE, FN_MONTH, FN_FIRST_DAY, FN_LAST_DAY,
-    FN_ADD_MONTHS, FN_MONTHS,
-    /* aggregates over a range: name(v in a..b: body) */
-    FN_SUM, FN_COUNT, FN_ANY, FN_ALL, FN_AGG_MIN, FN_AGG_MAX, FN_LIST, FN_FIRST,
-    FN_LENGTH, FN_TEXT
-};
+#include "vocab.h" /* FN_*, AGG_*: EX_CALL.fn and EX_AGG.fn */
 
 typedef struct chk_result {
     ast_decl **inputs, **params, **rules, **tests, **enums, **records;  /* rules include outputs */

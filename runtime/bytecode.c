@@ -36,13 +36,6 @@ int bc_op_pops(uint32_t op) { return op < OP__COUNT ? op_pops[op] : 0; }
 int bc_op_pushes(uint32_t op) { return op < OP__COUNT ? op_pushes[op] : 0; }
 const char *bc_op_doc(uint32_t op) { return op < OP__COUNT ? op_docs[op] : ""; }
 
-static const char *const type_names[PT__COUNT] = {
-    "void", "boolean", "integer", "decimal", "rate", "money", "date", "month", "text", "enum", "record", "list",
-    "months", "days"};
-
-const char *pol_type_name(pol_type t) { return (unsigned)t < PT__COUNT ? type_names[t] : "?"; }
-
-
 static void *xmalloc(size_t n) { return pol_xcalloc(1, n); } /* zeroed */
 
 void bc_free(bc_program *p)

@@ -27,34 +27,7 @@
 #define BC_PROBE "\r\n\x1a\n"   /* catches text-mode and line-ending mangling */
 #define BC_VERSION 1u           /* bump on any incompatible change            */
 
-/* Value types.  Numbers of every kind are exact decimals at run time; the
- * kinds matter to the checker (units) and to output formatting. */
-typedef enum {
-    PT_VOID = 0,
-    PT_BOOL,
-    PT_INT,
-    PT_DEC,
-    PT_RATE,
-    PT_MONEY,
-    PT_DATE,
-    PT_MONTH,
-    PT_TEXT,
-    PT_ENUM,      /* a member of an enumeration (tref says which)            */
-    PT_RECORD,    /* a record (tref: which record type)                     */
-    PT_LIST,      /* a list of records (tref: the element record type)      */
-    PT_MONTHS,    /* a duration in months (an integer count)                */
-    PT_DAYS,      /* a duration in days (an integer count)                  */
-    PT__COUNT
-} pol_type;
-
-const char *pol_type_name(pol_type t);  /* "money", ... */
-
-/* Numbers of every kind (held as dec_t at run time). */
-#define POL_NUMERIC_MASK ((1u << PT_INT) | (1u << PT_DEC) | (1u << PT_RATE) | (1u << PT_MONEY) | (1u << PT_MONTHS) | (1u << PT_DAYS))
-static inline bool pol_type_numeric(pol_type t)
-{
-    return (unsigned)t < 32 && (POL_NUMERIC_MASK >> (unsigned)t & 1u);
-}
+#include "types.h" /* pol_type, pol_type_name, pol_type_numeric */
 
 #define BC_OPEN_LO INT32_MIN           /* version range with no start       */
 #define BC_OPEN_HI INT32_MAX           /* version range with no end         */

@@ -340,7 +340,7 @@ def unused_codes(source):
         if not os.path.isdir(d):
             continue
         for name in sorted(os.listdir(d)):
-            if name.endswith((".c", ".y", ".l")):
+            if name.endswith((".c", ".h", ".y", ".l")) and name != "diagcodes.h":
                 with open(os.path.join(d, name), encoding="utf-8") as f:
                     text += f.read()
     return [i for i in ids if not re.search(r"\bDC_" + i + r"\b", text)]
