@@ -81,6 +81,8 @@ typedef struct ast_expr {
     uint32_t index;         /* index of the input/param/rule                */
     int fn;                 /* EX_CALL: which builtin                       */
     int places, mode;       /* EX_CALL round: constant places and mode      */
+    int *field_arg;         /* EX_CALL record: for each field in declaration
+                               order, the index of the argument giving it   */
 } ast_expr;
 
 typedef struct ast_annot {
@@ -106,6 +108,7 @@ typedef struct ast_item {   /* in a test: `name = value`, `expect name = value`,
     span name_sp, sp;
     ast_expr *value;
     struct ast_item *next;
+    struct ast_decl *decl;  /* checker: the input, rule or output it names */
 } ast_item;
 
 typedef struct ast_member {  /* a member of an enumeration, with its field values */
@@ -145,7 +148,7 @@ typedef struct ast_decl {
     ast_expr *cond;         /* D_EXCEPTION: when it applies                 */
     bool override;          /* `override param`: replaces an imported parameter */
     bool imported;          /* comes from an imported file                  */
-    bool damaged;           /* a syntax error lies inside or right after it: not checked */
+    bool damaged;           /* parser: a syntax error lies inside or right after it: not checked */
     struct ast_decl *next;
     /* filled by the checker */
     struct ast_decl *exceptions; /* rules: their exceptions, in source order */
@@ -157,6 +160,9 @@ typedef struct ast_decl {
     uint32_t index;
     int uses;
     int visit;              /* cycle detection                             */
+    bool index_result;      /* D_REQUIRE all(p in list: cond) read by no formula:
+                               its value is the 1-based position of the first
+                               element that fails, 0 if none (an integer)   */
 } ast_decl;
 
 typedef struct ast_meta {
@@ -184,10 +190,14 @@ typedef struct pstate {
     void *scanner;
     uint32_t offset;        /* lexer's running byte offset                  */
     bool depth_reported;
+    uint32_t *syntax_at;    /* offsets (with file bits) of recorded syntax errors */
+    uint32_t nsyntax, syntax_cap;
 } pstate;
 
 /* Parses f into a tree in arena a; errors go to d.  Returns the tree (also
- * when there were errors, as far as it got) or NULL on a fatal error. */
+ * when there were errors, as far as it got) or NULL on a fatal error.  A
+ * declaration with a syntax error inside it, or between it and the next one,
+ * was cut short by error recovery: the parser sets its `damaged` flag. */
 ast_policy *pol_parse(arena *a, diag_ctx *d, const src_file *f);
 
 #endif

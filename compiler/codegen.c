@@ -391,15 +391,6 @@ static void gen_agg_ex(gen *g, const ast_expr *e, bool index_on_fail)
 
 static void gen_agg(gen *g, const ast_expr *e) { gen_agg_ex(g, e, false); }
 
-/* A requirement all(p in list: cond) reports the first element that fails
- * (its value is then that position, not a boolean: so only when no formula
- * reads the requirement by name). */
-static bool is_index_requirement(const ast_decl *d)
-{
-    return d->kind == D_REQUIRE && d->uses == 0 && d->value->kind == EX_AGG && d->value->fn == AGG_ALL && !d->value->b &&
-           !d->exceptions;
-}
-
 /* A rule's body: its exceptions (at most one may apply), then its base formula. */
 static void gen_rule_body(gen *g, const ast_decl *d)
 {
@@ -430,7 +421,7 @@ static void gen_rule_body(gen *g, const ast_decl *d)
         ends[nends++] = emit_jump(g, OP_JMP, x->sp);
         patch(g, next, g->p->ncode);
     }
-    if (d->value && is_index_requirement(d))
+    if (d->value && d->index_result)
         gen_agg_ex(g, d->value, true);
     else if (d->value)
         gen_expr(g, d->value);
@@ -564,10 +555,9 @@ static void gen_expr(gen *g, const ast_expr *e)
         }
         if (e->sym == SYM_RECORD) { /* fields in declaration order */
             const ast_decl *rt = g->r->records[e->index];
-            for (const ast_field *fl = rt->fields; fl; fl = fl->next)
-                for (int i = 0; i < e->nargs; i++)
-                    if (strcmp(e->arg_names[i], fl->name) == 0)
-                        gen_expr(g, e->args[i]);
+            int j = 0;
+            for (const ast_field *fl = rt->fields; fl; fl = fl->next, j++)
+                gen_expr(g, e->args[e->field_arg[j]]);
             emit_op(g, OP_MKREC, e->sp);
             emit_word(g, e->index);
             return;
@@ -784,7 +774,7 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         bc_rule *x = &p->rules[i];
         memset(x, 0, sizeof *x);
         x->name = xstrdup_opt(d->name);
-        x->type = (uint8_t)(is_index_requirement(d) ? PT_INT : d->type);
+        x->type = (uint8_t)(d->index_result ? PT_INT : d->type);
         x->tref = d->tref;
         x->nlocals = d->nlocals;
         x->nargs = (uint32_t)d->nparams;
@@ -829,23 +819,12 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         t->expect = xrealloc(NULL, sizeof *t->expect * (t->nexpect ? t->nexpect : 1));
         uint32_t gi = 0, ei = 0;
         for (const ast_item *it = d->items; it; it = it->next) {
-            /* names were resolved by the checker; find the declaration again */
-            uint32_t idx = BC_NONE;
-            pol_type ty = PT_VOID;
+            uint32_t idx = it->decl->index; /* resolved by the checker */
+            pol_type ty = (pol_type)it->decl->type;
             if (it->expect) {
-                for (uint32_t k = 0; k < r->nrules; k++)
-                    if (strcmp(r->rules[k]->name, it->name) == 0) {
-                        idx = k;
-                        ty = (pol_type)r->rules[k]->type;
-                    }
                 t->expect[ei++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp), it->stated,
                                               it->cite ? text_const(g, it->cite) : BC_NONE, BC_NONE};
             } else {
-                for (uint32_t k = 0; k < r->ninputs; k++)
-                    if (strcmp(r->inputs[k]->name, it->name) == 0) {
-                        idx = k;
-                        ty = (pol_type)r->inputs[k]->type;
-                    }
                 if (it->value->kind == EX_LIST) { /* built by a hidden rule */
                     bc_rule *hr = &p->rules[p->nrules];
                     memset(hr, 0, sizeof *hr);
@@ -853,7 +832,7 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
                     snprintf(nm, sizeof nm, "(test %u input %s)", i, it->name);
                     hr->name = xstrdup_opt(nm);
                     hr->type = PT_LIST;
-                    hr->tref = r->inputs[idx]->tref;
+                    hr->tref = it->decl->tref;
                     hr->pos = pos_of(g, it->sp);
                     hr->entry = p->ncode;
                     g->list_tref_hint = hr->tref;

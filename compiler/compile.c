@@ -122,25 +122,6 @@ static void resolve_imports(loader *L, const src_file *from, ast_policy *tree)
             load_import(L, from, x);
 }
 
-/* A declaration with a syntax error inside it, or between it and the next
- * one, was cut short by error recovery: checking it would only report the
- * damage again, so the checker skips its body. */
-static void mark_damaged(ast_policy *tree, const diag_ctx *d)
-{
-    for (ast_decl *x = tree->decls; x; x = x->next) {
-        uint32_t from = x->sp.start, to = x->next && SPAN_FILE(x->next->sp.start) == SPAN_FILE(from) ? x->next->sp.start
-                                                                                                : SPAN_BASE(SPAN_FILE(from) + 1);
-        for (size_t i = 0; i < d->count; i++) {
-            const diag *g = &d->items[i];
-            if (g->level != DIAG_ERROR || g->code != DC_SYNTAX || !g->file)
-                continue;
-            uint32_t at = SPAN_BASE(g->file->id) | g->sp.start;
-            if (at >= from && at < to)
-                x->damaged = true;
-        }
-    }
-}
-
 bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx *d, src_file **srcp)
 {
     *srcp = NULL;
@@ -176,9 +157,7 @@ bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx
         /* Check even after syntax errors, to report every error at once; the
          * checker leaves out what the missing declarations would cause, and
          * no code is generated. */
-        tree->partial = d->errors > 0;
-        if (tree->partial)
-            mark_damaged(tree, d);
+        tree->partial = d->errors > 0; /* the parser marked the damaged declarations */
         /* imported declarations first, then this file's own */
         ast_decl **pp = &tree->decls;
         while (*pp) {

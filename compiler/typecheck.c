@@ -414,12 +414,18 @@ static pol_type check_record_ctor(chk_ctx *c, ast_expr *e, ast_decl *rt)
             bad = true;
         }
     }
+    int nf = 0;
+    for (ast_field *fl = rt->fields; fl; fl = fl->next)
+        nf++;
+    e->field_arg = arena_alloc(c->a, sizeof *e->field_arg * (size_t)(nf + 1));
+    int j = 0;
     if (e->named)
-        for (ast_field *fl = rt->fields; fl; fl = fl->next) {
-            bool given = false;
+        for (ast_field *fl = rt->fields; fl; fl = fl->next, j++) {
+            e->field_arg[j] = -1;
             for (int i = 0; i < e->nargs; i++)
-                given |= strcmp(e->arg_names[i], fl->name) == 0;
-            if (!given) {
+                if (strcmp(e->arg_names[i], fl->name) == 0)
+                    e->field_arg[j] = i;
+            if (e->field_arg[j] < 0) {
                 ERR(e->sp, DC_RECORD_FIELDS, "field '%s' of '%s' is not given", fl->name, rt->name);
                 bad = true;
             }
@@ -1346,6 +1352,7 @@ static void check_test(chk_ctx *c, ast_decl *t)
             ERR(it->name_sp, DC_TEST_EXPECT, "'%s' is %s; only rules and outputs can be expected", it->name, a_kind(d->kind));
             continue;
         }
+        it->decl = d;
         char what[256];
         snprintf(what, sizeof what, "the value of '%s'", it->name);
         c->want_tref = d->tref;
@@ -1671,8 +1678,11 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
     if (out->nrules)
         find_cycles(c, out->rules, out->nrules);
 
-    /* unused */
+    /* unused; a requirement all(p in list: cond) that no formula reads
+     * reports the first element that fails (codegen.c) */
     for (ast_decl *x = p->decls; x; x = x->next) {
+        x->index_result = x->kind == D_REQUIRE && x->uses == 0 && x->value && x->value->kind == EX_AGG &&
+                          x->value->fn == AGG_ALL && !x->value->b && !x->exceptions;
         if (x->uses > 0 || x->imported || x->kind == D_OUTPUT || x->kind == D_TEST || x->kind == D_EXCEPTION || x->kind == D_REQUIRE)
             continue;
         WARN(x->name_sp, DC_UNUSED, "%s '%s' is never used", kind_name(x->kind), x->name);

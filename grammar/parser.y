@@ -45,15 +45,29 @@ int pol_yylex(POL_YYSTYPE *lval, span *lloc, void *scanner);
         }                                                   \
     } while (0)
 
+/* Remembers where a recorded syntax error lies, for mark_damaged. */
+static void note_syntax(pstate *ps, span loc)
+{
+    const diag_ctx *d = ps->d;
+    if (d->max_errors && d->errors > d->max_errors)
+        return; /* past the limit: not recorded, so as if not reported */
+    uint32_t off = SPAN_OFF(loc.start);
+    if (off > ps->f->len)
+        off = (uint32_t)ps->f->len;
+    POL_GROW(ps->syntax_at, ps->syntax_cap, ps->nsyntax + 1);
+    ps->syntax_at[ps->nsyntax++] = SPAN_BASE(ps->f->id) | off;
+}
+
 static void pol_yyerror(span *loc, void *scanner, pstate *ps, const char *msg)
 {
     (void)scanner;
     if (strstr(msg, "memory exhausted"))
         diag_report(ps->d, DIAG_ERROR, ps->f, *loc, DC_LIMIT, "nested too deeply to parse (more than %d levels)", YYMAXDEPTH);
-    else if (strstr(msg, "unexpected '='") && !strstr(msg, "expecting '='"))
-        diag_report(ps->d, DIAG_ERROR, ps->f, *loc, DC_SYNTAX, "%s (to compare, write ==)", msg);
-    else
-        diag_report(ps->d, DIAG_ERROR, ps->f, *loc, DC_SYNTAX, "%s", msg);
+    else {
+        bool eq = strstr(msg, "unexpected '='") && !strstr(msg, "expecting '='");
+        diag_report(ps->d, DIAG_ERROR, ps->f, *loc, DC_SYNTAX, "%s%s", msg, eq ? " (to compare, write ==)" : "");
+        note_syntax(ps, *loc);
+    }
 }
 
 static ast_expr *mk(pstate *ps, ex_kind k, span sp)
@@ -502,6 +516,20 @@ args1
 #define YYLTYPE span
 #include "lexer.h"
 
+/* A declaration with a syntax error inside it, or between it and the next
+ * one, was cut short by error recovery: checking it would only report the
+ * damage again, so the checker skips its body. */
+static void mark_damaged(pstate *ps)
+{
+    for (ast_decl *x = ps->policy->decls; x; x = x->next) {
+        uint32_t from = x->sp.start;
+        uint32_t to = x->next ? x->next->sp.start : SPAN_BASE(SPAN_FILE(from) + 1);
+        for (uint32_t i = 0; i < ps->nsyntax; i++)
+            if (ps->syntax_at[i] >= from && ps->syntax_at[i] < to)
+                x->damaged = true;
+    }
+}
+
 ast_policy *pol_parse(arena *a, diag_ctx *d, const src_file *f)
 {
     pstate ps = {0};
@@ -519,5 +547,7 @@ ast_policy *pol_parse(arena *a, diag_ctx *d, const src_file *f)
     pol_yy_delete_buffer(buf, scanner);
     pol_yylex_destroy(scanner);
     (void)rc; /* running out of parser stack is reported by pol_yyerror, at its position */
+    mark_damaged(&ps);
+    free(ps.syntax_at);
     return ps.policy;
 }
