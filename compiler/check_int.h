@@ -2,11 +2,13 @@
  *
  * The checker (typecheck.h: chk_policy) is split by concern; each file
  * reports through ERR/WARN/NOTE on one chk_ctx:
- *   check_scope.c   the symbol table, scopes of loop variables, "did you mean"
+ *   check_scope.c   the symbol table, "did you mean", type names, pass 1
  *   check_vocab.c   the vocabularies of vocab.h and types.h: lookups, listings
- *   check_units.c   the unit algebra: arith_type, assignable, join
- *   check_expr.c    expressions; check_call.c calls, builtins and aggregates
- *   check_decl.c    the header, declarations, tests
+ *   check_units.c   the unit algebra: chk_arith_type, chk_assignable, chk_join
+ *   check_expr.c    expressions and constants
+ *   check_call.c    calls: functions, records, builtins and aggregates
+ *   check_decl.c    the header, declarations and their bodies
+ *   check_test.c    tests
  *   check_graph.c   the rule graph: cycles
  *   typecheck.c     the driver: chk_policy, a list of passes
  */
@@ -34,7 +36,7 @@ typedef struct chk_ctx {
     struct { const char *name; uint8_t type; uint32_t tref, slot; } scope[CHK_MAX_SCOPE];
     int nscope;
     uint32_t want_tref;   /* check_constant: the enumeration expected */
-    const chk_result *out; /* the declarations by kind and index (from pass 1) */
+    chk_result *out;       /* the declarations by kind and index (from pass 1) */
 } chk_ctx;
 
 /* After syntax errors the tree lacks the declarations that failed to parse;
@@ -76,5 +78,58 @@ const char *chk_vocab_listing(const vocab *v, char *buf, size_t cap);
 /* The candidate nearest to `name` by code-point edit distance (if near
  * enough), or NULL; the first of equally near ones. */
 const char *chk_suggest(const char *name, const char *const *cands, size_t n);
+
+static inline const char *tname(pol_type t) { return pol_type_name(t); }
+static inline bool numeric(pol_type t) { return pol_type_numeric(t); }
+
+ast_decl *chk_lookup(chk_ctx *c, const char *name);
+void chk_insert(chk_ctx *c, ast_decl *d);
+const char *chk_suggest_decl(chk_ctx *c, const char *name);
+/* "undefined name 'x'", with a suggestion when one is near */
+void chk_undefined(chk_ctx *c, span sp, const char *name);
+/* A declared type name: a built-in type, an enumeration, a record type or
+ * []R (a list of R); reports an unknown one and returns PT_VOID. */
+pol_type chk_resolve_type(chk_ctx *c, const char *name, span sp, uint32_t *tref);
+/* The record type (records, lists) or enumeration a type refers to, or NULL. */
+ast_decl *chk_decl_of_type(chk_ctx *c, pol_type t, uint32_t tref);
+/* A type for messages, naming the record type or enumeration: "list of 缴费". */
+const char *chk_type_text(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap);
+const char *chk_a_kind(decl_kind k);    /* "an input", "a rule", ...  */
+const char *chk_kind_name(decl_kind k); /* "input", "rule", ...       */
+
+/* ---- units (check_units.c) ---- */
+/* Type of a ± b, a × b, a ÷ b given both numeric; PT_VOID after reporting. */
+pol_type chk_arith_type(chk_ctx *c, int op, ast_expr *a, ast_expr *b, span sp);
+/* Can a value of type `from` (lit: untyped literal) stand where `to` is expected? */
+bool chk_assignable(pol_type to, pol_type from, bool lit);
+/* chk_assignable for an expression, including which enumeration or record type. */
+bool chk_assignable_e(pol_type to, uint32_t to_tref, const ast_expr *e);
+/* Join of two branch types (if/else, min/max); PT_VOID if incompatible. */
+pol_type chk_join(ast_expr *a, ast_expr *b, bool *lit);
+
+/* ---- expressions (check_expr.c, check_call.c) ---- */
+pol_type chk_expr(chk_ctx *c, ast_expr *e); /* sets e->type */
+/* A value written out (what: "a bound", ...) of type want. */
+void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what);
+pol_type chk_call(chk_ctx *c, ast_expr *e);
+pol_type chk_agg(chk_ctx *c, ast_expr *e);
+/* round's places: a whole number written in the formula */
+int chk_const_places(chk_ctx *c, ast_expr *e, int *out);
+
+/* ---- passes, in the order chk_policy runs them (typecheck.c) ---- */
+void chk_header(chk_ctx *c);
+void chk_overrides(chk_ctx *c);
+void chk_declare(chk_ctx *c);
+void chk_declared_types(chk_ctx *c);
+void chk_override_types(chk_ctx *c);
+void chk_join_exceptions(chk_ctx *c);
+void chk_no_output(chk_ctx *c);
+void chk_bodies(chk_ctx *c);
+void chk_tests(chk_ctx *c);
+void chk_cycles(chk_ctx *c);
+void chk_unused(chk_ctx *c);
+/* used by chk_bodies */
+void chk_param(chk_ctx *c, ast_decl *d);
+void chk_enum(chk_ctx *c, ast_decl *d);
 
 #endif

@@ -1,0 +1,468 @@
+/* check_call.c -- calls: functions (rules with parameters), record
+ * constructors, the built-in functions and aggregates of compiler/vocab.h
+ * (one checker hook per kind of signature, named in each row).  Shares
+ * check_int.h with the other checker files. */
+#include "check_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int chk_const_places(chk_ctx *c, ast_expr *e, int *out)
+{
+    bool neg = false;
+    ast_expr *x = e;
+    if (x->kind == EX_UNARY && x->op == UO_NEG) {
+        neg = true;
+        x = x->a;
+    }
+    if (x->kind != EX_NUM || strchr(x->text, '.')) {
+        ERR(e->sp, DC_ROUND_PLACES, "the number of places must be a whole number written in the rule, like 2 or -1");
+        return -1;
+    }
+    long v = strtol(x->text, NULL, 10);
+    if (v > POL_ROUND_MAX_PLACES) {
+        ERR(e->sp, DC_ROUND_PLACES, "cannot round to %s%ld places (at most %d)", neg ? "-" : "", v, POL_ROUND_MAX_PLACES);
+        return -1;
+    }
+    *out = (int)(neg ? -v : v);
+    return 0;
+}
+
+
+static pol_type check_function_call(chk_ctx *c, ast_expr *e, ast_decl *d)
+{
+    d->uses++;
+    e->sym = SYM_FUNCTION;
+    e->index = d->index;
+    e->tref = d->tref;
+    if (d == c->cur) {
+        ERR(e->name_sp, DC_CYCLE, "'%s' is defined in terms of itself", d->name);
+        return PT_VOID;
+    }
+    if (e->named) {
+        ERR(e->sp, DC_ARITY, "'%s' takes its arguments in order, without names", d->name);
+        return PT_VOID;
+    }
+    bool bad = false;
+    for (int i = 0; i < e->nargs; i++)
+        if (chk_expr(c, e->args[i]) == PT_VOID)
+            bad = true;
+    if (e->nargs != d->nparams) {
+        ERR(e->sp, DC_ARITY, "'%s' takes %d argument%s, found %d", d->name, d->nparams, d->nparams == 1 ? "" : "s", e->nargs);
+        return PT_VOID;
+    }
+    int i = 0;
+    for (ast_decl *q = d->params; q; q = q->next, i++) {
+        if (bad || q->type == PT_VOID)
+            continue;
+        if (!chk_assignable_e((pol_type)q->type, q->tref, e->args[i])) {
+            char t1[300], t2[300];
+            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "argument '%s' of '%s' is %s, found %s", q->name, d->name,
+                chk_type_text(c, (pol_type)q->type, q->tref, t1, sizeof t1),
+                chk_type_text(c, (pol_type)e->args[i]->type, e->args[i]->tref, t2, sizeof t2));
+            bad = true;
+        }
+    }
+    return bad ? PT_VOID : (pol_type)d->type;
+}
+
+/* T(field = value, ...): a record of type T. */
+static pol_type check_record_ctor(chk_ctx *c, ast_expr *e, ast_decl *rt)
+{
+    rt->uses++;
+    e->sym = SYM_RECORD;
+    e->tref = rt->index;
+    e->index = rt->index;
+    bool bad = false;
+    if (!e->named && e->nargs > 0) {
+        ERR(e->sp, DC_RECORD_FIELDS, "name the fields: %s(%s = ..., ...)", rt->name, rt->fields ? rt->fields->name : "field");
+        bad = true;
+    }
+    for (int i = 0; i < e->nargs; i++) {
+        if (chk_expr(c, e->args[i]) == PT_VOID) {
+            bad = true;
+            continue;
+        }
+        if (!e->named)
+            continue;
+        ast_field *fl = rt->fields;
+        while (fl && strcmp(fl->name, e->arg_names[i]) != 0)
+            fl = fl->next;
+        if (!fl) {
+            ERR(e->arg_name_sps[i], DC_NO_FIELD, "record '%s' has no field '%s'", rt->name, e->arg_names[i]);
+            bad = true;
+            continue;
+        }
+        for (int j = 0; j < i; j++)
+            if (strcmp(e->arg_names[j], e->arg_names[i]) == 0) {
+                ERR(e->arg_name_sps[i], DC_DUPLICATE, "field '%s' given twice", e->arg_names[i]);
+                bad = true;
+            }
+        if (!chk_assignable_e((pol_type)fl->type, fl->tref, e->args[i])) {
+            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' is %s, found %s", fl->name, rt->name, tname((pol_type)fl->type),
+                tname((pol_type)e->args[i]->type));
+            bad = true;
+        }
+    }
+    int nf = 0;
+    for (ast_field *fl = rt->fields; fl; fl = fl->next)
+        nf++;
+    e->field_arg = arena_alloc(c->a, sizeof *e->field_arg * (size_t)(nf + 1));
+    int j = 0;
+    if (e->named)
+        for (ast_field *fl = rt->fields; fl; fl = fl->next, j++) {
+            e->field_arg[j] = -1;
+            for (int i = 0; i < e->nargs; i++)
+                if (strcmp(e->arg_names[i], fl->name) == 0)
+                    e->field_arg[j] = i;
+            if (e->field_arg[j] < 0) {
+                ERR(e->sp, DC_RECORD_FIELDS, "field '%s' of '%s' is not given", fl->name, rt->name);
+                bad = true;
+            }
+        }
+    return bad ? PT_VOID : PT_RECORD;
+}
+
+/* ---- built-in functions: one hook per kind of signature (vocab.h) ---- */
+typedef struct fn_sig {
+    int nargs;
+    pol_type arg[3], ret;
+} fn_sig;
+typedef pol_type (*fn_hook)(chk_ctx *c, ast_expr *e, const fn_sig *sig);
+
+static void check_args(chk_ctx *c, ast_expr *e, int from)
+{
+    for (int i = from; i < e->nargs; i++)
+        chk_expr(c, e->args[i]);
+}
+
+/* round(x, places[, mode]) */
+static pol_type chk_fn_round(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    (void)sig;
+    if (e->nargs < 2 || e->nargs > 3) {
+        ERR(e->sp, DC_ARITY, "round takes a number, the places and optionally a mode: round(x, 2) or round(x, 0, half_even)");
+        check_args(c, e, 0);
+        return PT_VOID;
+    }
+    pol_type t = chk_expr(c, e->args[0]);
+    if (t != PT_VOID && !numeric(t))
+        ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "round needs a number, found %s", tname(t));
+    e->mode = DEC_HALF_UP;
+    if (chk_const_places(c, e->args[1], &e->places) < 0)
+        t = PT_VOID;
+    if (e->nargs == 3) {
+        ast_expr *m = e->args[2];
+        int mv = m->kind == EX_NAME ? chk_vocab_find(&chk_modes, m->text) : -1;
+        if (mv < 0) {
+            const char *s = m->kind == EX_NAME ? chk_vocab_suggest(&chk_modes, m->text) : NULL;
+            char list[200];
+            if (s)
+                ERR(m->sp, DC_ROUND_MODE, "unknown rounding mode '%s'; did you mean '%s'?", m->text, s);
+            else
+                ERR(m->sp, DC_ROUND_MODE, "unknown rounding mode (modes: %s)", chk_vocab_listing(&chk_modes, list, sizeof list));
+            t = PT_VOID;
+        } else
+            e->mode = mv;
+    }
+    e->lit = e->args[0]->lit;
+    return numeric(t) ? t : PT_VOID;
+}
+
+/* text(x) */
+static pol_type chk_fn_text(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    (void)sig;
+    if (e->nargs != 1) {
+        ERR(e->sp, DC_ARITY, "text takes one value");
+        return PT_VOID;
+    }
+    pol_type t = chk_expr(c, e->args[0]);
+    if (t == PT_VOID)
+        return PT_VOID;
+    if (t == PT_RECORD || t == PT_LIST || t == PT_ENUM) {
+        ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "text turns a number, date, month or boolean into text, not %s", tname(t));
+        return PT_VOID;
+    }
+    return PT_TEXT;
+}
+
+/* length(list) */
+static pol_type chk_fn_length(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    (void)sig;
+    if (e->nargs != 1) {
+        ERR(e->sp, DC_ARITY, "length takes one list");
+        return PT_VOID;
+    }
+    pol_type t = chk_expr(c, e->args[0]);
+    if (t != PT_VOID && t != PT_LIST) {
+        ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "length needs a list, found %s", tname(t));
+        return PT_VOID;
+    }
+    return t == PT_VOID ? PT_VOID : PT_INT;
+}
+
+/* Checks the arguments of a calendar function; their types in at[0..2]. */
+static bool check_args3(chk_ctx *c, ast_expr *e, pol_type at[3])
+{
+    bool bad = false;
+    for (int i = 0; i < e->nargs && i < 3; i++)
+        if ((at[i] = chk_expr(c, e->args[i])) == PT_VOID)
+            bad = true;
+    check_args(c, e, 3);
+    return bad;
+}
+
+/* year_of(x), month_number(x), add_months(x, n): x a date or a month */
+static pol_type chk_fn_calendar(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    pol_type at[3] = {PT_VOID, PT_VOID, PT_VOID};
+    bool bad = check_args3(c, e, at);
+    int want = sig->nargs;
+    if (e->nargs != want) {
+        ERR(e->sp, DC_ARITY, "%s takes %s", e->text, want == 2 ? "a date or month and a number of months" : "a date or a month");
+        return PT_VOID;
+    }
+    if (bad)
+        return PT_VOID;
+    if (at[0] != PT_DATE && at[0] != PT_MONTH) {
+        ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "%s needs a date or a month, found %s", e->text, tname(at[0]));
+        return PT_VOID;
+    }
+    if (want == 2 && at[1] != PT_INT && at[1] != PT_MONTHS) {
+        ERR(e->args[1]->sp, DC_TYPE_MISMATCH, "the number of months must be an integer, found %s", tname(at[1]));
+        return PT_VOID;
+    }
+    return sig->ret == PT_VOID ? at[0] : sig->ret;
+}
+
+/* a fixed signature: sig->nargs arguments of the types sig->arg */
+static pol_type chk_fn_fixed(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    pol_type at[3] = {PT_VOID, PT_VOID, PT_VOID};
+    bool bad = check_args3(c, e, at);
+    if (e->nargs != sig->nargs) {
+        ERR(e->sp, DC_ARITY, "%s takes %d argument%s, found %d", e->text, sig->nargs, sig->nargs == 1 ? "" : "s", e->nargs);
+        return PT_VOID;
+    }
+    if (bad)
+        return PT_VOID;
+    for (int i = 0; i < e->nargs; i++)
+        if (at[i] != sig->arg[i]) {
+            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "argument %d of %s should be %s, found %s", i + 1, e->text, tname(sig->arg[i]),
+                tname(at[i]));
+            return PT_VOID;
+        }
+    return sig->ret;
+}
+
+/* min(a, b, ...), max(a, b, ...) */
+static pol_type chk_fn_extremum(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    (void)sig;
+    if (e->nargs < 2) {
+        ERR(e->sp, DC_ARITY, "%s needs at least two values", e->text);
+        check_args(c, e, 0);
+        return PT_VOID;
+    }
+    pol_type t = chk_expr(c, e->args[0]);
+    bool lit = e->args[0]->lit;
+    for (int i = 1; i < e->nargs; i++) {
+        pol_type u = chk_expr(c, e->args[i]);
+        if (t == PT_VOID || u == PT_VOID) {
+            t = PT_VOID;
+            continue;
+        }
+        if ((t == PT_DATE || t == PT_MONTH) && t == u)
+            continue;
+        if (!numeric(t) || !numeric(u)) {
+            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months of one kind; found %s and %s", e->text,
+                tname(t), tname(u));
+            t = PT_VOID;
+            continue;
+        }
+        ast_expr tmp = {0};
+        tmp.type = (uint8_t)t;
+        tmp.lit = lit;
+        bool l2;
+        pol_type j = chk_join(&tmp, e->args[i], &l2);
+        if (j == PT_VOID) {
+            ERR(e->args[i]->sp, DC_UNIT_MISMATCH, "%s of %s and %s: the values must have the same unit", e->text, tname(t), tname(u));
+            t = PT_VOID;
+            continue;
+        }
+        t = j;
+        lit = l2;
+    }
+    e->lit = lit;
+    return t;
+}
+
+static const struct {
+    fn_sig sig;
+    fn_hook check;
+} fn_rows[FN__COUNT] = {
+#define FN_ROW(id, en, zh, n, a0, a1, a2, ret, chk, cg, op) [FN_##id] = {{n, {PT_##a0, PT_##a1, PT_##a2}, PT_##ret}, chk},
+    POL_BUILTINS(FN_ROW)
+#undef FN_ROW
+};
+
+/* A name that is neither a function nor a builtin. */
+static pol_type check_unknown_call(chk_ctx *c, ast_expr *e)
+{
+    ast_decl *d = chk_lookup(c, e->text);
+    const char *s = chk_vocab_suggest(&chk_builtins, e->text);
+    if (d)
+        ERR(e->name_sp, DC_NOT_A_FUNCTION, "'%s' is %s, not a function", e->text,
+            d->kind == D_INPUT ? "an input" : d->kind == D_PARAM ? "a parameter" : d->kind == D_ENUM ? "an enumeration" : "a rule");
+    else if (s)
+        ERR(e->name_sp, DC_UNKNOWN_FUNCTION, "unknown function '%s'; did you mean '%s'?", e->text, s);
+    else {
+        char fns[400], aggs[200];
+        ERR(e->name_sp, DC_UNKNOWN_FUNCTION, "unknown function '%s' (functions: %s; aggregates: %s)", e->text,
+            chk_vocab_listing(&chk_builtins, fns, sizeof fns), chk_vocab_listing(&chk_aggregates, aggs, sizeof aggs));
+    }
+    check_args(c, e, 0);
+    return PT_VOID;
+}
+
+pol_type chk_call(chk_ctx *c, ast_expr *e)
+{
+    ast_decl *d = chk_lookup(c, e->text);
+    if (d && d->kind == D_RULE && d->nparams > 0)
+        return check_function_call(c, e, d);
+    if (d && d->kind == D_RECORD)
+        return check_record_ctor(c, e, d);
+    if (e->named) {
+        ERR(e->name_sp, DC_NOT_A_RECORD, "'%s' is not a record type; only records are built with named fields", e->text);
+        check_args(c, e, 0);
+        return PT_VOID;
+    }
+    int fn = chk_vocab_find(&chk_builtins, e->text);
+    if (fn < 0)
+        return check_unknown_call(c, e);
+    e->fn = fn;
+    return fn_rows[fn].check(c, e, &fn_rows[fn].sig);
+}
+
+
+/* ---- aggregates: the result rule of each (vocab.h) ---- */
+typedef pol_type (*agg_hook)(chk_ctx *c, ast_expr *e, pol_type body, pol_type ret);
+
+/* list(v in ...: record) */
+static pol_type chk_agg_list(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
+{
+    if (bt != PT_RECORD) {
+        ERR(e->c->sp, DC_TYPE_MISMATCH, "list builds a list of records; found %s (build one with T(field = ...))", tname(bt));
+        return PT_VOID;
+    }
+    return ret;
+}
+
+/* first(v in ...: value) */
+static pol_type chk_agg_first(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
+{
+    (void)c;
+    (void)ret;
+    e->lit = e->c->lit;
+    return bt;
+}
+
+/* count, any, all: over a condition */
+static pol_type chk_agg_cond(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
+{
+    if (bt != PT_BOOL) {
+        ERR(e->c->sp, DC_TYPE_MISMATCH, "%s needs a condition (a boolean), found %s", e->text, tname(bt));
+        return PT_VOID;
+    }
+    return ret;
+}
+
+/* sum: over numbers */
+static pol_type chk_agg_sum(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
+{
+    (void)ret;
+    if (!numeric(bt)) {
+        ERR(e->c->sp, DC_TYPE_MISMATCH, "%s adds numbers, found %s", e->text, tname(bt));
+        return PT_VOID;
+    }
+    e->lit = false;
+    return bt;
+}
+
+/* min, max: over numbers, dates or months */
+static pol_type chk_agg_extremum(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
+{
+    (void)ret;
+    if (!numeric(bt) && bt != PT_DATE && bt != PT_MONTH) {
+        ERR(e->c->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months, found %s", e->text, tname(bt));
+        return PT_VOID;
+    }
+    e->lit = false;
+    return bt;
+}
+
+static const struct {
+    pol_type ret;
+    agg_hook check;
+} agg_rows[AGG__COUNT] = {
+#define AGG_ROW(id, en, zh, ret, chk, init, step, op, empty) [AGG_##id] = {PT_##ret, chk},
+    POL_AGGREGATES(AGG_ROW)
+#undef AGG_ROW
+};
+
+/* f(v in a..b: body) */
+pol_type chk_agg(chk_ctx *c, ast_expr *e)
+{
+    int fn = chk_vocab_find(&chk_aggregates, e->text);
+    pol_type lo = chk_expr(c, e->a), hi = e->b ? chk_expr(c, e->b) : lo;
+    if (fn < 0) {
+        char aggs[200];
+        ERR(e->name_sp, DC_UNKNOWN_FUNCTION, "'%s' does not range over values (aggregates: %s)", e->text,
+            chk_vocab_listing(&chk_aggregates, aggs, sizeof aggs));
+        return PT_VOID;
+    }
+    e->fn = fn;
+    if (lo == PT_VOID || hi == PT_VOID)
+        return PT_VOID;
+    uint32_t var_tref = 0;
+    pol_type var_type = lo;
+    if (!e->b) {
+        if (lo != PT_LIST) {
+            ERR(e->a->sp, DC_TYPE_MISMATCH, "'%s in ...' ranges over a list or a range a..b; found %s", e->var, tname(lo));
+            return PT_VOID;
+        }
+        var_type = PT_RECORD;
+        var_tref = e->a->tref;
+    } else if (lo != hi || (lo != PT_MONTH && lo != PT_DATE && lo != PT_INT)) {
+        ERR(e->a->sp, DC_TYPE_MISMATCH, "a range runs between two months, two dates or two integers; found %s..%s", tname(lo), tname(hi));
+        return PT_VOID;
+    }
+    if (c->nscope >= 64) {
+        ERR(e->sp, DC_LIMIT, "aggregates nested more than 64 deep");
+        return PT_VOID;
+    }
+    if (!c->cur || (c->cur->kind != D_RULE && c->cur->kind != D_OUTPUT && c->cur->kind != D_EXCEPTION && c->cur->kind != D_REQUIRE)) {
+        ERR(e->sp, DC_NOT_CONSTANT, "aggregates belong in rules");
+        return PT_VOID;
+    }
+    ast_decl *owner = c->cur->kind == D_EXCEPTION && c->cur->of ? c->cur->of : c->cur; /* exceptions use their rule's slots */
+    e->slot = owner->nlocals;
+    owner->nlocals += 5; /* variable, end (or list), accumulator, position, found flag */
+    c->scope[c->nscope].name = e->var;
+    c->scope[c->nscope].type = (uint8_t)var_type;
+    c->scope[c->nscope].tref = var_tref;
+    c->scope[c->nscope].slot = e->slot;
+    c->nscope++;
+    pol_type ft = e->filter ? chk_expr(c, e->filter) : PT_BOOL;
+    pol_type bt = chk_expr(c, e->c);
+    c->nscope--;
+    if (ft != PT_VOID && ft != PT_BOOL)
+        ERR(e->filter->sp, DC_TYPE_MISMATCH, "the condition after 'where' must be a boolean, found %s", tname(ft));
+    if (bt == PT_VOID || ft != PT_BOOL)
+        return PT_VOID;
+    e->tref = e->c->tref;
+    return agg_rows[fn].check(c, e, bt, agg_rows[fn].ret);
+}
+

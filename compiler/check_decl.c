@@ -1,0 +1,349 @@
+/* check_decl.c -- declarations: the header, overrides of imported
+ * parameters, declared types, parameters and their dated versions,
+ * enumerations, exceptions joining their rules, the bodies of rules, and
+ * unused declarations.  Shares check_int.h with the other checker files. */
+#include "check_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "caldate.h"
+
+/* ---- declarations ---- */
+void chk_header(chk_ctx *c)
+{
+    ast_policy *p = c->p;
+    if (!p->has_header) {
+        span sp = {0, 0};
+        WARN(sp, DC_NO_HEADER, "no 'policy \"title\" { ... }' header: the policy has no title, region or document");
+        return;
+    }
+    for (ast_meta *m = p->meta; m; m = m->next) {
+        if (chk_vocab_find(&chk_header_keys, m->key) < 0) {
+            const char *s = chk_vocab_suggest(&chk_header_keys, m->key);
+            char keys[200];
+            if (s)
+                WARN(m->key_sp, DC_UNKNOWN_META, "unknown header field '%s'; did you mean '%s'?", m->key, s);
+            else
+                WARN(m->key_sp, DC_UNKNOWN_META, "unknown header field '%s' (fields: %s)", m->key,
+                     chk_vocab_listing(&chk_header_keys, keys, sizeof keys));
+        }
+        if (m->value->kind != EX_STR && m->value->kind != EX_DATE)
+            ERR(m->value->sp, DC_META_VALUE, "a header field's value is a string or a date");
+        for (ast_meta *o = p->meta; o != m; o = o->next)
+            if (strcmp(o->key, m->key) == 0) {
+                ERR(m->key_sp, DC_DUPLICATE, "header field '%s' given twice", m->key);
+                break;
+            }
+    }
+}
+
+
+static int cmp_version(const void *x, const void *y)
+{
+    const ast_version *a = *(const ast_version *const *)x, *b = *(const ast_version *const *)y;
+    int32_t fa = a->has_from ? a->from : INT32_MIN, fb = b->has_from ? b->from : INT32_MIN;
+    if (fa != fb)
+        return fa < fb ? -1 : 1;
+    return a->sp.start < b->sp.start ? -1 : a->sp.start > b->sp.start;
+}
+
+void chk_param(chk_ctx *c, ast_decl *d)
+{
+    c->want_tref = d->tref;
+    if (d->value) {
+        chk_constant(c, d->value, (pol_type)d->type, "a parameter's value");
+        return;
+    }
+    size_t n = 0;
+    for (ast_version *v = d->versions; v; v = v->next)
+        n++;
+    if (n == 0) {
+        ERR(d->name_sp, DC_NO_VERSIONS, "parameter '%s' has no versions", d->name);
+        return;
+    }
+    ast_version **vs = arena_alloc(c->a, sizeof *vs * n);
+    n = 0;
+    for (ast_version *v = d->versions; v; v = v->next) {
+        vs[n++] = v;
+        chk_constant(c, v->value, (pol_type)d->type, "a parameter version's value");
+        if (v->has_from && v->has_to && v->from > v->to)
+            ERR(v->sp, DC_BAD_RANGE, "this version ends before it starts");
+        if (!v->an.cite && !d->an.cite)
+            WARN(v->sp, DC_NO_CITE, "version of '%s' cites no clause of the notice (add cite \"...\")", d->name);
+    }
+    qsort(vs, n, sizeof *vs, cmp_version);
+    for (size_t i = 0; i < n; i++)
+        vs[i]->next = i + 1 < n ? vs[i + 1] : NULL;
+    d->versions = vs[0];
+    for (size_t i = 1; i < n; i++) {
+        ast_version *a = vs[i - 1], *b = vs[i];
+        int32_t a_to = a->has_to ? a->to : INT32_MAX, b_from = b->has_from ? b->from : INT32_MIN;
+        if (b_from <= a_to) {
+            ERR(b->sp, DC_OVERLAP, "versions of '%s' overlap: this one starts before the previous one ends", d->name);
+            NOTE(a->sp, "the overlapping version");
+        } else if ((int64_t)b_from > (int64_t)a_to + 1) {
+            char x[16], y[16];
+            cd_format_date(a_to + 1, x);
+            cd_format_date(b_from - 1, y);
+            WARN(b->sp, DC_GAP, "versions of '%s' leave a gap from %s to %s; a lookup there is an error", d->name, x, y);
+        }
+    }
+}
+
+void chk_enum(chk_ctx *c, ast_decl *d)
+{
+    int nf = 0;
+    for (ast_field *fl = d->fields; fl; fl = fl->next)
+        nf++;
+    if (!d->members)
+        ERR(d->name_sp, DC_EMPTY_ENUM, "enumeration '%s' has no members", d->name);
+    for (ast_member *m = d->members; m; m = m->next) {
+        for (ast_member *o = d->members; o != m; o = o->next)
+            if (strcmp(o->name, m->name) == 0) {
+                ERR(m->name_sp, DC_DUPLICATE, "member '%s' declared twice", m->name);
+                break;
+            }
+        if (m->nvalues != nf) {
+            ERR(m->sp, DC_ENUM_VALUES, "member '%s' gives %d value%s, but '%s' has %d field%s", m->name, m->nvalues,
+                m->nvalues == 1 ? "" : "s", d->name, nf, nf == 1 ? "" : "s");
+            continue;
+        }
+        int i = 0;
+        for (ast_field *fl = d->fields; fl; fl = fl->next, i++) {
+            char what[300];
+            snprintf(what, sizeof what, "field '%s' of '%s'", fl->name, m->name);
+            c->want_tref = fl->tref;
+            chk_constant(c, m->values[i], (pol_type)fl->type, what);
+        }
+    }
+}
+
+
+/* Overrides replace the imported parameter of the same name. */
+void chk_overrides(chk_ctx *c)
+{
+    ast_policy *p = c->p;
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        if (!x->override)
+            continue;
+        ast_decl **pp = &p->decls, *found = NULL;
+        while (*pp) {
+            if (*pp != x && (*pp)->imported && (*pp)->kind == D_PARAM && strcmp((*pp)->name, x->name) == 0) {
+                found = *pp;
+                *pp = found->next; /* drop the imported version */
+                break;
+            }
+            pp = &(*pp)->next;
+        }
+        if (!found)
+            ERR(x->name_sp, DC_OVERRIDE, "'override param %s': no imported parameter is named '%s'", x->name, x->name);
+        x->of = found; /* its type is compared once types are resolved */
+    }
+
+}
+
+/* Declared types, now that every enumeration and record type is known. */
+void chk_declared_types(chk_ctx *c)
+{
+    ast_policy *p = c->p;
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        if (x->kind == D_INPUT || x->kind == D_PARAM || x->kind == D_RULE || x->kind == D_OUTPUT || x->kind == D_REQUIRE)
+            x->type = (uint8_t)chk_resolve_type(c, x->type_name, x->type_sp, &x->tref);
+        if (x->kind == D_RULE)
+            for (ast_decl *q = x->params; q; q = q->next) {
+                q->type = (uint8_t)chk_resolve_type(c, q->type_name, q->type_sp, &q->tref);
+                for (ast_decl *o = x->params; o != q; o = o->next)
+                    if (strcmp(o->name, q->name) == 0)
+                        ERR(q->name_sp, DC_DUPLICATE, "parameter '%s' declared twice", q->name);
+            }
+        if (x->kind == D_INPUT && x->type == PT_RECORD)
+            ERR(x->type_sp, DC_INPUT_TYPE, "an input can be a list of records ('list of %s'), not a single record", x->type_name);
+        if (x->kind == D_ENUM || x->kind == D_RECORD)
+            for (ast_field *fl = x->fields; fl; fl = fl->next) {
+                fl->type = (uint8_t)chk_resolve_type(c, fl->type_name, fl->type_sp, &fl->tref);
+                if (fl->type == PT_RECORD || fl->type == PT_LIST)
+                    ERR(fl->type_sp, DC_FIELD_TYPE, "a field cannot hold a record or a list (records are flat)");
+                for (ast_field *o = x->fields; o != fl; o = o->next)
+                    if (strcmp(o->name, fl->name) == 0)
+                        ERR(fl->sp, DC_DUPLICATE, "field '%s' declared twice", fl->name);
+            }
+    }
+}
+
+/* An override keeps the imported parameter's type (in any spelling: 比例 is rate). */
+void chk_override_types(chk_ctx *c)
+{
+    ast_policy *p = c->p;
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        if (!x->override || !x->of)
+            continue;
+        uint32_t tref;
+        pol_type t = chk_resolve_type(c, x->of->type_name, x->of->type_sp, &tref);
+        if (t != PT_VOID && x->type != PT_VOID && (t != x->type || tref != x->tref)) {
+            ERR(x->type_sp, DC_OVERRIDE, "'%s' is %s in the imported policy; an override keeps the type", x->name, x->of->type_name);
+            NOTE(x->of->name_sp, "the imported parameter");
+        }
+        x->of = NULL;
+    }
+
+}
+
+/* Exceptions join the rule they override. */
+void chk_join_exceptions(chk_ctx *c)
+{
+    ast_policy *p = c->p;
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        if (x->kind != D_EXCEPTION)
+            continue;
+        ast_decl *r = chk_lookup(c, x->target);
+        if (!r || (r->kind != D_RULE && r->kind != D_OUTPUT)) {
+            if (r)
+                ERR(x->target_sp, DC_EXCEPTION_TARGET, "an exception overrides a rule or an output; '%s' is %s", x->target, chk_a_kind(r->kind));
+            else
+                chk_undefined(c, x->target_sp, x->target);
+            continue;
+        }
+        if (r->nparams > 0) {
+            ERR(x->target_sp, DC_EXCEPTION_TARGET, "'%s' is a function; exceptions override rules without parameters (put the condition in its formula)",
+                x->target);
+            continue;
+        }
+        x->of = r;
+        ast_decl **tail = &r->exceptions;
+        while (*tail)
+            tail = &(*tail)->next_exception;
+        *tail = x;
+    }
+}
+
+/* A policy without outputs computes nothing anyone reads. */
+void chk_no_output(chk_ctx *c)
+{
+    ast_policy *p = c->p;
+    span sp = {0, 0};
+    bool any_output = false;
+    for (ast_decl *x = p->decls; x; x = x->next)
+        any_output |= x->kind == D_OUTPUT;
+    if (!any_output)
+        WARN(sp, DC_NO_OUTPUT, "the policy declares no output");
+}
+
+/* Unused declarations; a requirement all(p in list: cond) that no formula
+ * reads reports the first element that fails (index_result, codegen.c). */
+void chk_unused(chk_ctx *c)
+{
+    ast_policy *p = c->p;
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        x->index_result = x->kind == D_REQUIRE && x->uses == 0 && x->value && x->value->kind == EX_AGG &&
+                          x->value->fn == AGG_ALL && !x->value->b && !x->exceptions;
+        if (x->uses > 0 || x->imported || x->kind == D_OUTPUT || x->kind == D_TEST || x->kind == D_EXCEPTION || x->kind == D_REQUIRE)
+            continue;
+        WARN(x->name_sp, DC_UNUSED, "%s '%s' is never used", chk_kind_name(x->kind), x->name);
+    }
+}
+
+
+/* An input's bounds: constants of its type. */
+static void decl_input(chk_ctx *c, ast_decl *x)
+{
+    c->want_tref = x->tref;
+    if (!x->lo)
+        return;
+    if (!numeric((pol_type)x->type) && x->type != PT_DATE && x->type != PT_MONTH)
+        ERR(x->lo->sp, DC_BOUNDS, "only numbers, dates and months can have bounds");
+    else {
+        chk_constant(c, x->lo, (pol_type)x->type, "a bound");
+        chk_constant(c, x->hi, (pol_type)x->type, "a bound");
+    }
+}
+
+/* exception NAME of RULE when COND = VALUE */
+static void decl_exception(chk_ctx *c, ast_decl *x)
+{
+    if (!x->of)
+        return;
+    pol_type ct = chk_expr(c, x->cond);
+    if (ct != PT_VOID && ct != PT_BOOL)
+        ERR(x->cond->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", tname(ct));
+    pol_type t = chk_expr(c, x->value);
+    char t1[300], t2[300];
+    if (t != PT_VOID && x->of->type != PT_VOID && !chk_assignable_e((pol_type)x->of->type, x->of->tref, x->value))
+        ERR(x->value->sp, DC_TYPE_MISMATCH, "the exception gives %s, but %s '%s' is %s",
+            chk_type_text(c, t, x->value->tref, t1, sizeof t1), chk_kind_name(x->of->kind), x->of->name,
+            chk_type_text(c, (pol_type)x->of->type, x->of->tref, t2, sizeof t2));
+    if (!x->an.cite)
+        WARN(x->sp, DC_NO_CITE, "exception to '%s' cites no clause of the notice (add cite \"...\")", x->of->name);
+}
+
+/* A rule's formula against its declared type. */
+static void decl_formula_type(chk_ctx *c, ast_decl *x, pol_type t)
+{
+    if (t == PT_VOID)
+        return;
+    if ((x->type == PT_LIST || x->type == PT_RECORD) && t == x->type && x->value->tref != x->tref && x->value->tref != UINT32_MAX)
+        ERR(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' holds another record type", chk_kind_name(x->kind), x->name);
+    else if (x->type == PT_ENUM && t == PT_ENUM && x->value->tref != x->tref)
+        ERR(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is a member of another enumeration", chk_kind_name(x->kind), x->name);
+    else if (x->type != PT_VOID && !chk_assignable((pol_type)x->type, t, x->value->lit))
+        ERR(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is declared %s, but its formula gives %s", chk_kind_name(x->kind), x->name,
+            tname((pol_type)x->type), tname(t));
+}
+
+/* rule, output, require: the formula, with the parameters in scope */
+static void decl_rule(chk_ctx *c, ast_decl *x)
+{
+    if (!x->value) {
+        if (!x->exceptions)
+            ERR(x->name_sp, DC_NO_DEFINITION, "rule '%s' has no formula and no exceptions; write '= formula' or add 'exception ... of %s when ...'",
+                x->name, x->name);
+        if (!x->an.cite)
+            WARN(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_name(x->kind), x->name);
+        return;
+    }
+    c->nscope = 0;
+    /* parameters take the first local slots (set before any exception to
+     * this rule took slots for its aggregates) */
+    uint32_t slot = 0;
+    for (ast_decl *q = x->params; q && c->nscope < CHK_MAX_SCOPE; q = q->next) {
+        c->scope[c->nscope].name = q->name;
+        c->scope[c->nscope].type = q->type;
+        c->scope[c->nscope].tref = q->tref;
+        c->scope[c->nscope].slot = slot++;
+        c->nscope++;
+    }
+    pol_type t = chk_expr(c, x->value);
+    c->nscope = 0;
+    decl_formula_type(c, x, t);
+    if (x->kind == D_OUTPUT && x->places >= 0 && !numeric((pol_type)x->type))
+        ERR(x->type_sp, DC_PLACES, "'places' applies to numbers only");
+    if (!x->an.cite)
+        WARN(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_name(x->kind), x->name);
+}
+
+/* Pass 2: every declaration's body, in source order (declarations a syntax
+ * error cut short are skipped: the error is reported). */
+void chk_bodies(chk_ctx *c)
+{
+    for (ast_decl *x = c->p->decls; x; x = x->next)
+        if (x->kind == D_RULE || x->kind == D_OUTPUT || x->kind == D_REQUIRE)
+            x->nlocals = (uint32_t)x->nparams;
+    for (ast_decl *x = c->p->decls; x; x = x->next) {
+        c->cur = x;
+        if (x->damaged)
+            continue;
+        switch (x->kind) {
+        case D_INPUT: decl_input(c, x); break;
+        case D_PARAM: chk_param(c, x); break;
+        case D_ENUM: chk_enum(c, x); break;
+        case D_RECORD:
+            if (!x->fields)
+                ERR(x->name_sp, DC_EMPTY_RECORD, "record type '%s' has no fields", x->name);
+            break;
+        case D_EXCEPTION: decl_exception(c, x); break;
+        case D_RULE: case D_OUTPUT: case D_REQUIRE: decl_rule(c, x); break;
+        case D_TEST: case D_IMPORT: break;
+        }
+    }
+    c->cur = NULL;
+}

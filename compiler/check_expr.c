@@ -1,0 +1,417 @@
+/* check_expr.c -- expressions: literals, names, indexing, operators, if,
+ * lists and fields get their types (units by check_units.c; calls and
+ * aggregates by check_call.c), and the constants written in declarations and
+ * tests.  Shares check_int.h with the other checker files. */
+#include "check_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "caldate.h"
+
+static void check_const_lookup(chk_ctx *c, ast_decl *par, ast_expr *date)
+{
+    if (date->kind != EX_DATE)
+        return;
+    for (ast_version *v = par->versions; v; v = v->next)
+        if ((!v->has_from || v->from <= date->ival) && (!v->has_to || date->ival <= v->to))
+            return;
+    char ds[16];
+    cd_format_date(date->ival, ds);
+    ERR(date->sp, DC_NO_VERSION, "no version of parameter '%s' covers %s", par->name, ds);
+    NOTE(par->name_sp, "'%s' is declared here", par->name);
+}
+
+/* a.f: a member literal (Enum.Member) or a field of an enum value. */
+static pol_type check_field(chk_ctx *c, ast_expr *e)
+{
+    ast_expr *a = e->a;
+    if (a->kind == EX_NAME) {
+        ast_decl *en = chk_lookup(c, a->text);
+        bool shadowed = false;
+        for (int i = 0; i < c->nscope; i++)
+            shadowed |= strcmp(c->scope[i].name, a->text) == 0;
+        if (en && en->kind == D_ENUM && !shadowed) {
+            en->uses++;
+            int idx = 0;
+            const char *cands[256];
+            int nc = 0;
+            for (ast_member *m = en->members; m; m = m->next, idx++) {
+                if (strcmp(m->name, e->text) == 0) {
+                    e->sym = SYM_MEMBER;
+                    e->tref = en->index;
+                    e->ival = idx;
+                    return PT_ENUM;
+                }
+                if (nc < 256)
+                    cands[nc++] = m->name;
+            }
+            const char *s = chk_suggest(e->text, cands, (size_t)nc);
+            if (s)
+                ERR(e->name_sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'; did you mean '%s'?", en->name, e->text, s);
+            else
+                ERR(e->name_sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'", en->name, e->text);
+            return PT_VOID;
+        }
+    }
+    pol_type t = chk_expr(c, a);
+    if (t == PT_VOID)
+        return PT_VOID;
+    if (t != PT_RECORD && t != PT_ENUM) {
+        ERR(e->name_sp, DC_NO_FIELD, "%s has no fields; only records and members of an enumeration do", tname(t));
+        return PT_VOID;
+    }
+    ast_decl *owner = chk_decl_of_type(c, t, a->tref);
+    if (!owner)
+        return PT_VOID;
+    int idx = 0;
+    const char *cands[256];
+    int nc = 0;
+    for (ast_field *fl = owner->fields; fl; fl = fl->next, idx++) {
+        if (strcmp(fl->name, e->text) == 0) {
+            e->index = (uint32_t)idx;
+            e->tref = fl->tref;
+            if (t == PT_RECORD)
+                e->sym = SYM_RECORD; /* a record field; an enumeration's field keeps SYM_NONE */
+            return (pol_type)fl->type;
+        }
+        if (nc < 256)
+            cands[nc++] = fl->name;
+    }
+    char whose[300];
+    snprintf(whose, sizeof whose, t == PT_RECORD ? "record '%s' has" : "members of '%s' have", owner->name);
+    const char *sug = chk_suggest(e->text, cands, (size_t)nc);
+    if (sug)
+        ERR(e->name_sp, DC_NO_FIELD, "%s no field '%s'; did you mean '%s'?", whose, e->text, sug);
+    else
+        ERR(e->name_sp, DC_NO_FIELD, "%s no field '%s'", whose, e->text);
+    return PT_VOID;
+}
+
+
+/* A name: a loop variable, an input, a parameter or a rule. */
+static pol_type expr_name(chk_ctx *c, ast_expr *e)
+{
+    for (int i = c->nscope - 1; i >= 0; i--)
+        if (strcmp(c->scope[i].name, e->text) == 0) {
+            e->sym = SYM_LOCAL;
+            e->slot = c->scope[i].slot;
+            e->tref = c->scope[i].tref;
+            return (pol_type)c->scope[i].type;
+        }
+    ast_decl *d = chk_lookup(c, e->text);
+    if (d && d->kind == D_ENUM) {
+        ERR(e->sp, DC_ENUM_VALUE, "'%s' is an enumeration; name one of its members: %s.%s", d->name, d->name,
+            d->members ? d->members->name : "member");
+        return PT_VOID;
+    }
+    if (d && d->kind == D_EXCEPTION)
+        d = NULL;
+    if (d && d->kind == D_RECORD) {
+        ERR(e->sp, DC_RECORD_VALUE, "'%s' is a record type; build one with %s(field = value, ...)", d->name, d->name);
+        return PT_VOID;
+    }
+    if (d && d->kind == D_RULE && d->nparams > 0) {
+        ERR(e->sp, DC_ARITY, "'%s' is a function of %d argument%s: call it as %s(...)", d->name, d->nparams,
+            d->nparams == 1 ? "" : "s", d->name);
+        return PT_VOID;
+    }
+    if (!d) {
+        if (chk_vocab_find(&chk_modes, e->text) >= 0)
+            ERR(e->sp, DC_MISPLACED_MODE, "'%s' is a rounding mode; it goes inside round(x, places, %s)", e->text, e->text);
+        else
+            chk_undefined(c, e->sp, e->text);
+        return PT_VOID;
+    }
+    d->uses++;
+    e->index = d->index;
+    e->tref = d->tref;
+    if (d->kind == D_INPUT)
+        e->sym = SYM_INPUT;
+    else if (d->kind == D_PARAM) {
+        e->sym = SYM_PARAM;
+        if (d->versions) {
+            ERR(e->sp, DC_DATED_PARAM, "parameter '%s' has dated versions; say which date applies: %s[date]", d->name, d->name);
+            return PT_VOID;
+        }
+    } else {
+        e->sym = SYM_RULE;
+        if (d == c->cur) {
+            ERR(e->sp, DC_CYCLE, "'%s' is defined in terms of itself", d->name);
+            return PT_VOID;
+        }
+    }
+    return (pol_type)d->type;
+}
+
+/* a[b]: a list by position, or a dated parameter by date. */
+static pol_type expr_index(chk_ctx *c, ast_expr *e)
+{
+    ast_expr *a = e->a;
+    bool is_param = false;
+    if (a->kind == EX_NAME) {
+        ast_decl *pd = chk_lookup(c, a->text);
+        bool local = false;
+        for (int i = 0; i < c->nscope; i++)
+            local |= strcmp(c->scope[i].name, a->text) == 0;
+        is_param = !local && pd && pd->kind == D_PARAM;
+        if (!pd && !local)
+            is_param = true; /* report below as undefined */
+    }
+    if (!is_param) { /* list[i] */
+        pol_type lt = chk_expr(c, a), it = chk_expr(c, e->b);
+        if (lt == PT_VOID || it == PT_VOID)
+            return PT_VOID;
+        if (lt != PT_LIST) {
+            ERR(a->sp, DC_INDEX, "only a list (by position) or a dated parameter (by date) can be indexed, not %s", tname(lt));
+            return PT_VOID;
+        }
+        if (it != PT_INT) {
+            ERR(e->b->sp, DC_TYPE_MISMATCH, "a list is indexed by an integer position (from 0), not by %s", tname(it));
+            return PT_VOID;
+        }
+        e->sym = SYM_NONE;
+        e->tref = a->tref;
+        return PT_RECORD;
+    }
+    pol_type dt = chk_expr(c, e->b);
+    if (a->kind != EX_NAME) {
+        ERR(a->sp, DC_INDEX, "only a dated parameter can be looked up with [date]");
+        return PT_VOID;
+    }
+    ast_decl *d = chk_lookup(c, a->text);
+    if (!d || d->kind != D_PARAM || !d->versions) {
+        if (!d) {
+            chk_undefined(c, a->sp, a->text);
+        } else {
+            d->uses++;
+            ERR(a->sp, DC_INDEX, "'%s' is not a dated parameter; only dated parameters are looked up with [date]", a->text);
+        }
+        return PT_VOID;
+    }
+    d->uses++;
+    a->sym = SYM_PARAM;
+    a->index = d->index;
+    e->sym = SYM_PARAM;
+    e->index = d->index;
+    if (dt != PT_VOID && dt != PT_DATE) {
+        ERR(e->b->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, not by %s", tname(dt));
+        return PT_VOID;
+    }
+    check_const_lookup(c, d, e->b);
+    return (pol_type)d->type;
+}
+
+/* -a, not a */
+static pol_type expr_unary(chk_ctx *c, ast_expr *e)
+{
+    pol_type t = chk_expr(c, e->a);
+    if (t == PT_VOID)
+        return PT_VOID;
+    if (e->op == UO_NEG) {
+        if (!numeric(t)) {
+            ERR(e->sp, DC_TYPE_MISMATCH, "cannot negate %s", tname(t));
+            return PT_VOID;
+        }
+        e->lit = e->a->lit;
+        return t;
+    }
+    if (t != PT_BOOL) {
+        ERR(e->a->sp, DC_TYPE_MISMATCH, "'not' needs a boolean, found %s", tname(t));
+        return PT_VOID;
+    }
+    return PT_BOOL;
+}
+
+/* a op b: arithmetic, logic, comparisons */
+static pol_type expr_binary(chk_ctx *c, ast_expr *e)
+{
+    pol_type x = chk_expr(c, e->a), y = chk_expr(c, e->b);
+    if (x == PT_VOID || y == PT_VOID)
+        return PT_VOID;
+    switch (e->op) {
+    case BO_ADD: case BO_SUB: case BO_MUL: case BO_DIV:
+        if ((x == PT_DATE || x == PT_MONTH) && (e->op == BO_ADD || e->op == BO_SUB)) {
+            if (e->op == BO_SUB && y == x)
+                return x == PT_DATE ? PT_DAYS : PT_MONTHS; /* days or months between */
+            if (y == PT_INT || (x == PT_DATE && y == PT_DAYS) || (x == PT_MONTH && y == PT_MONTHS))
+                return x;      /* date ± days, month ± months */
+            if (x == PT_DATE && y == PT_MONTHS) {
+                ERR(e->sp, DC_UNIT_MISMATCH, "a date moves by days; to move it by calendar months use add_months(date, n), which keeps the day or clamps it to the month's end");
+                return PT_VOID;
+            }
+            ERR(e->sp, DC_TYPE_MISMATCH, "a %s moves by an integer (%s), not by %s", tname(x),
+                x == PT_DATE ? "days" : "months", tname(y));
+            return PT_VOID;
+        }
+        if (!numeric(x) || !numeric(y)) {
+            const char *sym = e->op == BO_ADD ? "+" : e->op == BO_SUB ? "-" : e->op == BO_MUL ? "*" : "/";
+            ERR(e->sp, DC_TYPE_MISMATCH, "'%s' needs numbers, found %s and %s", sym, tname(x), tname(y));
+            return PT_VOID;
+        } else {
+            pol_type t = chk_arith_type(c, e->op, e->a, e->b, e->sp);
+            e->lit = e->a->lit && e->b->lit && t != PT_VOID;
+            return t;
+        }
+    case BO_AND: case BO_OR:
+        if (x != PT_BOOL || y != PT_BOOL) {
+            ERR(e->sp, DC_TYPE_MISMATCH, "'%s' needs booleans, found %s and %s", e->op == BO_AND ? "and" : "or", tname(x), tname(y));
+            return PT_VOID;
+        }
+        return PT_BOOL;
+    default: /* comparisons */
+        if (numeric(x) && numeric(y)) {
+            if ((x == PT_MONTHS && y == PT_DAYS) || (x == PT_DAYS && y == PT_MONTHS)) {
+                ERR(e->sp, DC_UNIT_MISMATCH, "cannot compare months with days");
+                return PT_VOID;
+            }
+            if ((x == PT_MONEY) != (y == PT_MONEY) && !e->a->lit && !e->b->lit) {
+                ERR(e->sp, DC_UNIT_MISMATCH, "cannot compare %s with %s", tname(x), tname(y));
+                return PT_VOID;
+            }
+            return PT_BOOL;
+        }
+        if (x != y) {
+            ERR(e->sp, DC_TYPE_MISMATCH, "cannot compare %s with %s", tname(x), tname(y));
+            return PT_VOID;
+        }
+        if (x == PT_RECORD || x == PT_LIST) {
+            ERR(e->sp, DC_TYPE_MISMATCH, "%ss cannot be compared; compare their fields", tname(x));
+            return PT_VOID;
+        }
+        if ((x == PT_BOOL || x == PT_ENUM) && e->op != BO_EQ && e->op != BO_NE) {
+            ERR(e->sp, DC_TYPE_MISMATCH, "%s can only be compared with == and !=", x == PT_BOOL ? "booleans" : "members of an enumeration");
+            return PT_VOID;
+        }
+        if (x == PT_ENUM && e->a->tref != e->b->tref) {
+            ERR(e->sp, DC_TYPE_MISMATCH, "cannot compare members of two different enumerations");
+            return PT_VOID;
+        }
+        return PT_BOOL;
+    }
+}
+
+/* if a then b else c */
+static pol_type expr_if(chk_ctx *c, ast_expr *e)
+{
+    pol_type ct = chk_expr(c, e->a);
+    pol_type x = chk_expr(c, e->b), y = chk_expr(c, e->c);
+    if (ct != PT_VOID && ct != PT_BOOL)
+        ERR(e->a->sp, DC_TYPE_MISMATCH, "the condition after 'if' must be a boolean, found %s", tname(ct));
+    if (x == PT_VOID || y == PT_VOID || ct != PT_BOOL)
+        return PT_VOID;
+    bool lit;
+    pol_type t = chk_join(e->b, e->c, &lit);
+    if (t == PT_VOID) {
+        ERR(e->c->sp, DC_TYPE_MISMATCH, "the branches of 'if' differ: %s after 'then', %s after 'else'", tname(x), tname(y));
+        return PT_VOID;
+    }
+    e->lit = lit;
+    e->tref = e->b->tref != UINT32_MAX ? e->b->tref : e->c->tref;
+    return t;
+}
+
+/* [r, ...]: a list of records */
+static pol_type expr_list(chk_ctx *c, ast_expr *e)
+{
+    e->tref = UINT32_MAX; /* [] fits any list */
+    bool bad = false;
+    for (int i = 0; i < e->nargs; i++) {
+        pol_type t = chk_expr(c, e->args[i]);
+        if (t == PT_VOID) {
+            bad = true;
+            continue;
+        }
+        if (t != PT_RECORD) {
+            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "lists hold records; found %s", tname(t));
+            bad = true;
+        } else if (e->tref == UINT32_MAX)
+            e->tref = e->args[i]->tref;
+        else if (e->args[i]->tref != e->tref) {
+            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "all elements of a list are records of one type");
+            bad = true;
+        }
+    }
+    return bad ? PT_VOID : PT_LIST;
+}
+
+static pol_type check_expr_inner(chk_ctx *c, ast_expr *e)
+{
+    switch (e->kind) {
+    case EX_NUM:
+        if (e->op == PT_MONTHS || e->op == PT_DAYS)
+            return (pol_type)e->op; /* 3个月, 30天: typed, not adaptable */
+        e->lit = true;
+        return strchr(e->text, '.') ? PT_DEC : PT_INT;
+    case EX_PERCENT: return PT_RATE;
+    case EX_MONEY: return PT_MONEY;
+    case EX_DATE: return PT_DATE;
+    case EX_MONTH: return PT_MONTH;
+    case EX_STR: return PT_TEXT;
+    case EX_BOOL: return PT_BOOL;
+    case EX_NAME: return expr_name(c, e);
+    case EX_INDEX: return expr_index(c, e);
+    case EX_CALL: return chk_call(c, e);
+    case EX_UNARY: return expr_unary(c, e);
+    case EX_BINARY: return expr_binary(c, e);
+    case EX_IF: return expr_if(c, e);
+    case EX_FIELD: return check_field(c, e);
+    case EX_LIST: return expr_list(c, e);
+    case EX_AGG: return chk_agg(c, e);
+    }
+    return PT_VOID;
+}
+
+pol_type chk_expr(chk_ctx *c, ast_expr *e)
+{
+    pol_type t = check_expr_inner(c, e);
+    e->type = (uint8_t)t;
+    if (t == PT_VOID)
+        e->lit = false;
+    return t;
+}
+
+/* A constant: a literal (possibly negated). */
+static bool is_constant(const ast_expr *e)
+{
+    if (e->kind == EX_LIST) { /* a list of records built from constants (tests' inputs) */
+        for (int i = 0; i < e->nargs; i++) {
+            const ast_expr *r = e->args[i];
+            if (r->kind != EX_CALL || !r->named)
+                return false;
+            for (int j = 0; j < r->nargs; j++)
+                if (!is_constant(r->args[j]))
+                    return false;
+        }
+        return true;
+    }
+    if (e->kind == EX_FIELD && e->a->kind == EX_NAME)
+        return true; /* an enumeration member, checked as an expression */
+    if (e->kind == EX_UNARY && e->op == UO_NEG)
+        return e->a->kind == EX_NUM || e->a->kind == EX_PERCENT || e->a->kind == EX_MONEY;
+    return e->kind == EX_NUM || e->kind == EX_PERCENT || e->kind == EX_MONEY || e->kind == EX_DATE ||
+           e->kind == EX_MONTH || e->kind == EX_STR || e->kind == EX_BOOL;
+}
+
+void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what)
+{
+    if (!is_constant(e)) {
+        ERR(e->sp, DC_NOT_CONSTANT, "%s must be a value written out (like 4416, 5%%, 2025-10-01), not a formula", what);
+        return;
+    }
+    pol_type t = chk_expr(c, e);
+    if (t != PT_VOID && e->kind == EX_FIELD && e->sym != SYM_MEMBER)
+        ERR(e->sp, DC_NOT_CONSTANT, "%s must be a value written out, not a formula", what);
+    else if (t != PT_VOID && want != PT_VOID && !chk_assignable(want, t, e->lit))
+        ERR(e->sp, DC_TYPE_MISMATCH, "%s should be %s, found %s", what, tname(want), tname(t));
+    else if (t == PT_LIST && want == PT_LIST && e->tref != c->want_tref && e->tref != UINT32_MAX)
+        ERR(e->sp, DC_TYPE_MISMATCH, "%s should be a list of another record type", what);
+    else if (t == PT_ENUM && want == PT_ENUM && e->tref != c->want_tref)
+        ERR(e->sp, DC_TYPE_MISMATCH, "%s should be a member of another enumeration", what);
+    else if ((want == PT_INT || want == PT_MONTHS || want == PT_DAYS) && e->kind == EX_NUM && strchr(e->text, '.'))
+        ERR(e->sp, DC_TYPE_MISMATCH, "%s should be a whole number (%s), found %s", what, tname(want), e->text);
+    else if (want == PT_RATE && e->kind == EX_NUM && strtol(e->text, NULL, 10) >= 1)
+        WARN(e->sp, DC_RATE_WITHOUT_PERCENT, "%s is the fraction %s, that is %s00%%; did you mean %s%%?", what, e->text, e->text,
+             e->text);
+}
+
