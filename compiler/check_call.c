@@ -169,38 +169,36 @@ static pol_type chk_fn_round(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     return numeric(t) ? t : PT_VOID;
 }
 
+/* The one argument of text() or length(); PT_VOID after reporting. */
+static pol_type fn_one_arg(chk_ctx *c, ast_expr *e, const char *arity)
+{
+    if (e->nargs != 1) {
+        ERR(e->sp, DC_ARITY, "%s", arity);
+        return PT_VOID;
+    }
+    return chk_expr(c, e->args[0]);
+}
+
 /* text(x) */
 static pol_type chk_fn_text(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
-    (void)sig;
-    if (e->nargs != 1) {
-        ERR(e->sp, DC_ARITY, "text takes one value");
-        return PT_VOID;
-    }
-    pol_type t = chk_expr(c, e->args[0]);
-    if (t == PT_VOID)
-        return PT_VOID;
+    pol_type t = fn_one_arg(c, e, "text takes one value");
     if (t == PT_RECORD || t == PT_LIST || t == PT_ENUM) {
         ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "text turns a number, date, month or boolean into text, not %s", tname(t));
         return PT_VOID;
     }
-    return PT_TEXT;
+    return t == PT_VOID ? PT_VOID : sig->ret;
 }
 
 /* length(list) */
 static pol_type chk_fn_length(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
-    (void)sig;
-    if (e->nargs != 1) {
-        ERR(e->sp, DC_ARITY, "length takes one list");
-        return PT_VOID;
-    }
-    pol_type t = chk_expr(c, e->args[0]);
-    if (t != PT_VOID && t != PT_LIST) {
+    pol_type t = fn_one_arg(c, e, "length takes one list");
+    if (t != PT_VOID && t != sig->arg[0]) {
         ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "length needs a list, found %s", tname(t));
         return PT_VOID;
     }
-    return t == PT_VOID ? PT_VOID : PT_INT;
+    return t == PT_VOID ? PT_VOID : sig->ret;
 }
 
 /* Checks the arguments of a calendar function; their types in at[0..2]. */

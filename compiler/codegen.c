@@ -38,10 +38,7 @@ static bc_pos pos_of(gen *g, span sp)
 
 static void emit_word(gen *g, uint32_t w)
 {
-    if (g->p->ncode == g->code_cap) {
-        g->code_cap = g->code_cap ? g->code_cap * 2 : 256;
-        g->p->code = xrealloc(g->p->code, sizeof *g->p->code * g->code_cap);
-    }
+    POL_GROW_FROM(g->p->code, g->code_cap, g->p->ncode + 1, 256);
     g->p->code[g->p->ncode++] = w;
 }
 
@@ -51,10 +48,7 @@ static uint32_t emit_op(gen *g, pol_opcode op, span sp)
     bc_pos pos = pos_of(g, sp);
     bc_program *p = g->p;
     if (p->nlines == 0 || pos.line != g->last_pos.line || pos.col != g->last_pos.col || pos.file != g->last_pos.file) {
-        if (p->nlines == g->line_cap) {
-            g->line_cap = g->line_cap ? g->line_cap * 2 : 64;
-            p->lines = xrealloc(p->lines, sizeof *p->lines * g->line_cap);
-        }
+        POL_GROW_FROM(p->lines, g->line_cap, p->nlines + 1, 64);
         p->lines[p->nlines++] = (bc_lineinfo){p->ncode, pos};
         g->last_pos = pos;
     }
@@ -85,10 +79,7 @@ static uint32_t add_const(gen *g, bc_const *k)
             free(k->text);
             return i;
         }
-    if (p->nconsts == g->const_cap) {
-        g->const_cap = g->const_cap ? g->const_cap * 2 : 32;
-        p->consts = xrealloc(p->consts, sizeof *p->consts * g->const_cap);
-    }
+    POL_GROW_FROM(p->consts, g->const_cap, p->nconsts + 1, 32);
     p->consts[p->nconsts] = *k;
     return p->nconsts++;
 }
@@ -488,6 +479,78 @@ static const struct {
 #undef FN_ROW
 };
 
+/* a function (a rule with parameters), a record, or a builtin */
+static void gen_call(gen *g, const ast_expr *e)
+{
+    if (e->sym == SYM_FUNCTION) {
+        for (int i = 0; i < e->nargs; i++)
+            gen_expr(g, e->args[i]);
+        emit_op(g, OP_CALL, e->sp);
+        emit_word(g, e->index);
+        emit_word(g, (uint32_t)e->nargs);
+        return;
+    }
+    if (e->sym == SYM_RECORD) { /* fields in declaration order */
+        const ast_decl *rt = g->r->records[e->index];
+        int j = 0;
+        for (const ast_field *fl = rt->fields; fl; fl = fl->next, j++)
+            gen_expr(g, e->args[e->field_arg[j]]);
+        emit_op(g, OP_MKREC, e->sp);
+        emit_word(g, e->index);
+        return;
+    }
+    fn_rows[e->fn].lower(g, e, fn_rows[e->fn].op);
+}
+
+/* a and b, a or b: b is evaluated only when needed */
+static void gen_logic(gen *g, const ast_expr *e)
+{
+    gen_expr(g, e->a);
+    emit_op(g, OP_JMPF, e->sp);
+    uint32_t jf = g->p->ncode;
+    emit_word(g, 0);
+    if (e->op == BO_AND) {
+        gen_expr(g, e->b);
+        emit_op(g, OP_JMP, e->sp);
+        uint32_t je = g->p->ncode;
+        emit_word(g, 0);
+        patch(g, jf, g->p->ncode);
+        emit_op(g, OP_CONST, e->sp);
+        emit_word(g, bool_const(g, false));
+        patch(g, je, g->p->ncode);
+    } else {
+        emit_op(g, OP_CONST, e->sp);
+        emit_word(g, bool_const(g, true));
+        emit_op(g, OP_JMP, e->sp);
+        uint32_t je = g->p->ncode;
+        emit_word(g, 0);
+        patch(g, jf, g->p->ncode);
+        gen_expr(g, e->b);
+        patch(g, je, g->p->ncode);
+    }
+}
+
+/* Enum.Member, a record's field, or a field of an enumeration member */
+static void gen_field(gen *g, const ast_expr *e)
+{
+    if (e->sym == SYM_MEMBER) {
+        emit_op(g, OP_CONST, e->sp);
+        emit_word(g, literal_const(g, e, PT_ENUM));
+        return;
+    }
+    if (e->sym == SYM_RECORD) { /* a record's field */
+        gen_expr(g, e->a);
+        emit_op(g, OP_RFIELD, e->name_sp);
+        emit_word(g, e->a->tref);
+        emit_word(g, e->index);
+        return;
+    }
+    gen_expr(g, e->a);
+    emit_op(g, OP_FIELD, e->name_sp);
+    emit_word(g, e->a->tref);
+    emit_word(g, e->index);
+}
+
 static void gen_expr(gen *g, const ast_expr *e)
 {
     switch (e->kind) {
@@ -505,22 +568,7 @@ static void gen_expr(gen *g, const ast_expr *e)
         emit_word(g, e->index);
         return;
     case EX_FIELD:
-        if (e->sym == SYM_MEMBER) {
-            emit_op(g, OP_CONST, e->sp);
-            emit_word(g, literal_const(g, e, PT_ENUM));
-            return;
-        }
-        if (e->sym == SYM_RECORD) { /* a record's field */
-            gen_expr(g, e->a);
-            emit_op(g, OP_RFIELD, e->name_sp);
-            emit_word(g, e->a->tref);
-            emit_word(g, e->index);
-            return;
-        }
-        gen_expr(g, e->a);
-        emit_op(g, OP_FIELD, e->name_sp);
-        emit_word(g, e->a->tref);
-        emit_word(g, e->index);
+        gen_field(g, e);
         return;
     case EX_AGG:
         gen_agg(g, e);
@@ -545,24 +593,7 @@ static void gen_expr(gen *g, const ast_expr *e)
         emit_word(g, e->index);
         return;
     case EX_CALL:
-        if (e->sym == SYM_FUNCTION) {
-            for (int i = 0; i < e->nargs; i++)
-                gen_expr(g, e->args[i]);
-            emit_op(g, OP_CALL, e->sp);
-            emit_word(g, e->index);
-            emit_word(g, (uint32_t)e->nargs);
-            return;
-        }
-        if (e->sym == SYM_RECORD) { /* fields in declaration order */
-            const ast_decl *rt = g->r->records[e->index];
-            int j = 0;
-            for (const ast_field *fl = rt->fields; fl; fl = fl->next, j++)
-                gen_expr(g, e->args[e->field_arg[j]]);
-            emit_op(g, OP_MKREC, e->sp);
-            emit_word(g, e->index);
-            return;
-        }
-        fn_rows[e->fn].lower(g, e, fn_rows[e->fn].op);
+        gen_call(g, e);
         return;
     case EX_UNARY:
         gen_expr(g, e->a);
@@ -570,29 +601,7 @@ static void gen_expr(gen *g, const ast_expr *e)
         return;
     case EX_BINARY: {
         if (e->op == BO_AND || e->op == BO_OR) {
-            gen_expr(g, e->a);
-            emit_op(g, OP_JMPF, e->sp);
-            uint32_t jf = g->p->ncode;
-            emit_word(g, 0);
-            if (e->op == BO_AND) {
-                gen_expr(g, e->b);
-                emit_op(g, OP_JMP, e->sp);
-                uint32_t je = g->p->ncode;
-                emit_word(g, 0);
-                patch(g, jf, g->p->ncode);
-                emit_op(g, OP_CONST, e->sp);
-                emit_word(g, bool_const(g, false));
-                patch(g, je, g->p->ncode);
-            } else {
-                emit_op(g, OP_CONST, e->sp);
-                emit_word(g, bool_const(g, true));
-                emit_op(g, OP_JMP, e->sp);
-                uint32_t je = g->p->ncode;
-                emit_word(g, 0);
-                patch(g, jf, g->p->ncode);
-                gen_expr(g, e->b);
-                patch(g, je, g->p->ncode);
-            }
+            gen_logic(g, e);
             return;
         }
         gen_expr(g, e->a);
@@ -659,20 +668,10 @@ static char *meta_text(const ast_expr *e)
     return xstrdup_opt(e->kind == EX_STR ? e->text : "");
 }
 
-bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result *r, const diag_ctx *d_files)
+/* The header's keys and values. */
+static void cg_meta(gen *g, const ast_policy *ap)
 {
-    gen gg = {0}, *g = &gg;
-    g->f = f;
-    g->r = r;
-    g->files = d_files;
-    bc_program *p = pol_xcalloc(1, sizeof *p);
-    g->p = p;
-    p->name = xstrdup_opt(ap->title ? ap->title : "(untitled policy)");
-    p->source = xstrdup_opt(f->name);
-    p->nfiles = d_files && d_files->nfiles > 0 ? (uint32_t)d_files->nfiles : 1;
-    p->files = xrealloc(NULL, sizeof *p->files * p->nfiles);
-    for (uint32_t i = 0; i < p->nfiles; i++)
-        p->files[i] = xstrdup_opt(d_files && d_files->files[i] ? d_files->files[i]->name : f->name);
+    bc_program *p = g->p;
     for (const ast_meta *m = ap->meta; m; m = m->next)
         p->nmeta++;
     p->meta = xrealloc(NULL, sizeof *p->meta * (p->nmeta ? p->nmeta : 1));
@@ -682,27 +681,44 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         p->meta[mi].value = meta_text(m->value);
     }
 
+}
+
+/* What record types and enumerations share: name, cite, position, fields. */
+static void type_decl(gen *g, const ast_decl *d, char **name, char **cite, bc_pos *pos, bc_field **fields, uint32_t *nfields)
+{
+    *name = xstrdup_opt(d->name);
+    *cite = xstrdup_opt(d->an.cite);
+    *pos = pos_of(g, d->name_sp);
+    *fields = copy_fields(d->fields, nfields);
+}
+
+/* Record types. */
+static void cg_records(gen *g)
+{
+    bc_program *p = g->p;
+    const chk_result *r = g->r;
     p->nrecords = r->nrecords;
     p->records = xrealloc(NULL, sizeof *p->records * (r->nrecords ? r->nrecords : 1));
     for (uint32_t i = 0; i < r->nrecords; i++) {
         const ast_decl *d = r->records[i];
         bc_record *rc = &p->records[i];
         memset(rc, 0, sizeof *rc);
-        rc->name = xstrdup_opt(d->name);
-        rc->cite = xstrdup_opt(d->an.cite);
-        rc->pos = pos_of(g, d->name_sp);
-        rc->fields = copy_fields(d->fields, &rc->nfields);
+        type_decl(g, d, &rc->name, &rc->cite, &rc->pos, &rc->fields, &rc->nfields);
     }
+}
+
+/* Enumerations: fields, members and their values. */
+static void cg_enums(gen *g)
+{
+    bc_program *p = g->p;
+    const chk_result *r = g->r;
     p->nenums = r->nenums;
     p->enums = xrealloc(NULL, sizeof *p->enums * (r->nenums ? r->nenums : 1));
     for (uint32_t i = 0; i < r->nenums; i++) {
         const ast_decl *d = r->enums[i];
         bc_enum *e = &p->enums[i];
         memset(e, 0, sizeof *e);
-        e->name = xstrdup_opt(d->name);
-        e->cite = xstrdup_opt(d->an.cite);
-        e->pos = pos_of(g, d->name_sp);
-        e->fields = copy_fields(d->fields, &e->nfields);
+        type_decl(g, d, &e->name, &e->cite, &e->pos, &e->fields, &e->nfields);
         for (const ast_member *m = d->members; m; m = m->next)
             e->nmembers++;
         e->members = xrealloc(NULL, sizeof *e->members * (e->nmembers ? e->nmembers : 1));
@@ -718,6 +734,13 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
                 bm->values[k] = literal_const(g, m->values[k], (pol_type)fl->type);
         }
     }
+}
+
+/* Inputs, with their bounds. */
+static void cg_inputs(gen *g)
+{
+    bc_program *p = g->p;
+    const chk_result *r = g->r;
     p->ninputs = r->ninputs;
     p->inputs = xrealloc(NULL, sizeof *p->inputs * (r->ninputs ? r->ninputs : 1));
     for (uint32_t i = 0; i < r->ninputs; i++) {
@@ -733,6 +756,13 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         x->doc = xstrdup_opt(d->an.note);
         x->pos = pos_of(g, d->name_sp);
     }
+}
+
+/* Parameters: one undated value or dated versions. */
+static void cg_params(gen *g)
+{
+    bc_program *p = g->p;
+    const chk_result *r = g->r;
     p->nparams = r->nparams;
     p->params = xrealloc(NULL, sizeof *p->params * (r->nparams ? r->nparams : 1));
     for (uint32_t i = 0; i < r->nparams; i++) {
@@ -763,6 +793,13 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
                                               xstrdup_opt(v->an.cite ? v->an.cite : d->an.cite), pos_of(g, v->sp)};
         }
     }
+}
+
+/* Rules, outputs and requirements: their code and formulas. */
+static void cg_rules(gen *g)
+{
+    bc_program *p = g->p;
+    const chk_result *r = g->r;
     uint32_t nhidden = 0; /* tests' list inputs become hidden rules after the others */
     for (uint32_t i = 0; i < r->ntests; i++)
         for (const ast_item *it = r->tests[i]->items; it; it = it->next)
@@ -803,6 +840,13 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
         emit_word(g, i);
         x->end = p->ncode;
     }
+}
+
+/* Tests: given inputs (a list built by a hidden rule) and expectations. */
+static void cg_tests(gen *g)
+{
+    bc_program *p = g->p;
+    const chk_result *r = g->r;
     p->ntests = r->ntests;
     p->tests = xrealloc(NULL, sizeof *p->tests * (r->ntests ? r->ntests : 1));
     for (uint32_t i = 0; i < r->ntests; i++) {
@@ -847,5 +891,28 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
             }
         }
     }
+}
+
+bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result *r, const diag_ctx *d_files)
+{
+    gen gg = {0}, *g = &gg;
+    g->f = f;
+    g->r = r;
+    g->files = d_files;
+    bc_program *p = pol_xcalloc(1, sizeof *p);
+    g->p = p;
+    p->name = xstrdup_opt(ap->title ? ap->title : "(untitled policy)");
+    p->source = xstrdup_opt(f->name);
+    p->nfiles = d_files && d_files->nfiles > 0 ? (uint32_t)d_files->nfiles : 1;
+    p->files = xrealloc(NULL, sizeof *p->files * p->nfiles);
+    for (uint32_t i = 0; i < p->nfiles; i++)
+        p->files[i] = xstrdup_opt(d_files && d_files->files[i] ? d_files->files[i]->name : f->name);
+    cg_meta(g, ap);
+    cg_records(g);
+    cg_enums(g);
+    cg_inputs(g);
+    cg_params(g);
+    cg_rules(g);
+    cg_tests(g);
     return p;
 }

@@ -21,16 +21,14 @@ src_file *src_new(const char *name, const char *text, size_t len)
     memcpy(f->text, text, len);
     f->text[len] = 0;
     f->len = len;
-    uint32_t cap = 64;
-    f->line_starts = xrealloc(NULL, sizeof *f->line_starts * cap);
+    uint32_t cap = 0;
+    f->line_starts = NULL;
     f->nlines = 0;
+    POL_GROW_FROM(f->line_starts, cap, 1, 64);
     f->line_starts[f->nlines++] = 0;
     for (size_t i = 0; i < len; i++) {
         if (text[i] == '\n') {
-            if (f->nlines == cap) {
-                cap *= 2;
-                f->line_starts = xrealloc(f->line_starts, sizeof *f->line_starts * cap);
-            }
+            POL_GROW_FROM(f->line_starts, cap, f->nlines + 1, 64);
             f->line_starts[f->nlines++] = (uint32_t)(i + 1);
         }
     }
@@ -120,10 +118,7 @@ void diag_report(diag_ctx *d, diag_level lvl, const src_file *f, span sp, diag_c
         return;
     if (f && sp.start == 0 && sp.end == 0 && d->nfiles > 0)
         f = d->files[0] ? d->files[0] : f;
-    if (d->count == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 16;
-        d->items = xrealloc(d->items, sizeof *d->items * d->cap);
-    }
+    POL_GROW_FROM(d->items, d->cap, d->count + 1, 16);
     va_list ap;
     va_start(ap, fmt);
     char buf[1024];
