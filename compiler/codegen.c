@@ -683,6 +683,13 @@ static void cg_meta(gen *g, const ast_policy *ap)
 
 }
 
+/* A zeroed section of n elements of `size` bytes; *count := n. */
+static void *cg_array(uint32_t *count, uint32_t n, size_t size)
+{
+    *count = n;
+    return pol_xcalloc(n ? n : 1, size);
+}
+
 /* What record types and enumerations share: name, cite, position, fields. */
 static void type_decl(gen *g, const ast_decl *d, char **name, char **cite, bc_pos *pos, bc_field **fields, uint32_t *nfields)
 {
@@ -697,12 +704,10 @@ static void cg_records(gen *g)
 {
     bc_program *p = g->p;
     const chk_result *r = g->r;
-    p->nrecords = r->nrecords;
-    p->records = xrealloc(NULL, sizeof *p->records * (r->nrecords ? r->nrecords : 1));
+    p->records = cg_array(&p->nrecords, r->nrecords, sizeof *p->records);
     for (uint32_t i = 0; i < r->nrecords; i++) {
         const ast_decl *d = r->records[i];
         bc_record *rc = &p->records[i];
-        memset(rc, 0, sizeof *rc);
         type_decl(g, d, &rc->name, &rc->cite, &rc->pos, &rc->fields, &rc->nfields);
     }
 }
@@ -712,12 +717,10 @@ static void cg_enums(gen *g)
 {
     bc_program *p = g->p;
     const chk_result *r = g->r;
-    p->nenums = r->nenums;
-    p->enums = xrealloc(NULL, sizeof *p->enums * (r->nenums ? r->nenums : 1));
+    p->enums = cg_array(&p->nenums, r->nenums, sizeof *p->enums);
     for (uint32_t i = 0; i < r->nenums; i++) {
         const ast_decl *d = r->enums[i];
         bc_enum *e = &p->enums[i];
-        memset(e, 0, sizeof *e);
         type_decl(g, d, &e->name, &e->cite, &e->pos, &e->fields, &e->nfields);
         for (const ast_member *m = d->members; m; m = m->next)
             e->nmembers++;
@@ -736,25 +739,30 @@ static void cg_enums(gen *g)
     }
 }
 
+/* What inputs and parameters share: name, type, cite, note, position.
+ * (The order of the constants they add is kept: bounds come after.) */
+#define CG_INTERFACE(g, x, d)                     \
+    do {                                          \
+        (x)->name = xstrdup_opt((d)->name);       \
+        (x)->type = (d)->type;                    \
+        (x)->tref = (d)->tref;                    \
+        (x)->cite = xstrdup_opt((d)->an.cite);    \
+        (x)->doc = xstrdup_opt((d)->an.note);     \
+        (x)->pos = pos_of((g), (d)->name_sp);     \
+    } while (0)
+
 /* Inputs, with their bounds. */
 static void cg_inputs(gen *g)
 {
     bc_program *p = g->p;
     const chk_result *r = g->r;
-    p->ninputs = r->ninputs;
-    p->inputs = xrealloc(NULL, sizeof *p->inputs * (r->ninputs ? r->ninputs : 1));
+    p->inputs = cg_array(&p->ninputs, r->ninputs, sizeof *p->inputs);
     for (uint32_t i = 0; i < r->ninputs; i++) {
         const ast_decl *d = r->inputs[i];
         bc_input *x = &p->inputs[i];
-        memset(x, 0, sizeof *x);
-        x->name = xstrdup_opt(d->name);
-        x->type = d->type;
-        x->tref = d->tref;
+        CG_INTERFACE(g, x, d);
         x->kmin = d->lo ? literal_const(g, d->lo, (pol_type)d->type) : BC_NONE;
         x->kmax = d->hi ? literal_const(g, d->hi, (pol_type)d->type) : BC_NONE;
-        x->cite = xstrdup_opt(d->an.cite);
-        x->doc = xstrdup_opt(d->an.note);
-        x->pos = pos_of(g, d->name_sp);
     }
 }
 
@@ -763,18 +771,11 @@ static void cg_params(gen *g)
 {
     bc_program *p = g->p;
     const chk_result *r = g->r;
-    p->nparams = r->nparams;
-    p->params = xrealloc(NULL, sizeof *p->params * (r->nparams ? r->nparams : 1));
+    p->params = cg_array(&p->nparams, r->nparams, sizeof *p->params);
     for (uint32_t i = 0; i < r->nparams; i++) {
         const ast_decl *d = r->params[i];
         bc_param *x = &p->params[i];
-        memset(x, 0, sizeof *x);
-        x->name = xstrdup_opt(d->name);
-        x->type = d->type;
-        x->tref = d->tref;
-        x->cite = xstrdup_opt(d->an.cite);
-        x->doc = xstrdup_opt(d->an.note);
-        x->pos = pos_of(g, d->name_sp);
+        CG_INTERFACE(g, x, d);
         if (d->value) {
             x->dated = 0;
             x->nversions = 1;
@@ -847,12 +848,10 @@ static void cg_tests(gen *g)
 {
     bc_program *p = g->p;
     const chk_result *r = g->r;
-    p->ntests = r->ntests;
-    p->tests = xrealloc(NULL, sizeof *p->tests * (r->ntests ? r->ntests : 1));
+    p->tests = cg_array(&p->ntests, r->ntests, sizeof *p->tests);
     for (uint32_t i = 0; i < r->ntests; i++) {
         const ast_decl *d = r->tests[i];
         bc_test *t = &p->tests[i];
-        memset(t, 0, sizeof *t);
         t->name = xstrdup_opt(d->name);
         t->pos = pos_of(g, d->sp);
         t->expect_error = d->expect_error;
