@@ -33,9 +33,14 @@ that `…` in an expected line stands for any text within that line (for
 timings).  Blocks with other info strings (text, json, plain sh listings
 without `$ `) are prose and are not run.
 
-Two more checks: the opcode table in docs/bytecode.md must be the one that
-runtime/opcodes.h generates (see --opcodes), and the man pages in docs/man
-must format without warnings when groff is installed.  Each of the language
+More checks: the opcode table in docs/bytecode.md must be the one that
+runtime/opcodes.h generates (see --opcodes); the diagnostics table in
+docs/language.md must list exactly the rows of compiler/diagcodes.h, with
+their severities; the tables of built-in functions, aggregates, rounding
+modes, header keys, types and English/Chinese names in docs/language.md
+must list exactly the rows of compiler/vocab.h and runtime/types.h (read
+from the X-macro text); and the man pages in docs/man must format without
+warnings when groff is installed.  Each of the language
 reference, the tutorial and the two manuals must hold at least one checked
 example.
 
@@ -384,6 +389,114 @@ def check_diagnostics_table(c, source):
             continue
 
 
+def macro_rows(path, name):
+    """The rows X(...) of the X-macro `name` in the header at path, each a
+    list of arguments (strings unquoted, NULL as None)."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    start = next(i for i, l in enumerate(lines) if l.startswith(f"#define {name}(X)"))
+    body = []
+    for l in lines[start + 1:]:
+        body.append(re.sub(r"/\*.*?\*/", "", l))
+        if not l.rstrip().endswith("\\"):
+            break
+    rows = []
+    for m in re.finditer(r"X\(((?:[^()\"]|\"[^\"]*\")*)\)", "\n".join(body)):
+        args = [a.strip() for a in re.findall(r'"[^"]*"|[^,]+', m.group(1))]
+        rows.append([a[1:-1] if a.startswith('"') else None if a == "NULL" else a for a in args])
+    return rows
+
+
+def doc_table(doc, header, after=""):
+    """The body rows of the first Markdown table whose header row starts with
+    `header` (after the line `after`), as lists of cells."""
+    lines = doc.split("\n")
+    first = lines.index(after) if after in lines else 0
+    for i, l in enumerate(lines):
+        if i >= first and l.startswith(header):
+            rows = []
+            for r in lines[i + 2:]:
+                if not r.startswith("|"):
+                    break
+                rows.append([x.strip() for x in r.strip().strip("|").split("|")])
+            return rows
+    return None
+
+
+def ticked(cell):
+    """The `quoted` words of a cell, leaving out parenthesised remarks."""
+    return re.findall(r"`([^`]+)`", re.sub(r"\([^)]*\)", "", cell))
+
+
+def vocab_groups(source):
+    """{(English names, Chinese names)} for every type, builtin, aggregate
+    and rounding mode of compiler/vocab.h and runtime/types.h."""
+    vocab = os.path.join(source, "compiler", "vocab.h")
+    types = os.path.join(source, "runtime", "types.h")
+    groups = set()
+    for r in macro_rows(types, "POL_TYPE_SPELLINGS"):
+        groups.add((frozenset(x for x in (r[1], r[3]) if x), frozenset(x for x in (r[2], r[4]) if x)))
+    for r in macro_rows(vocab, "POL_BUILTINS") + macro_rows(vocab, "POL_AGGREGATES"):
+        groups.add((frozenset([r[1]]), frozenset([r[2]])))
+    for r in macro_rows(vocab, "POL_ROUND_MODES"):
+        groups.add((frozenset([r[1]]), frozenset(x for x in (r[2], r[3]) if x)))
+    return groups
+
+
+def show(groups):
+    return ", ".join(sorted("/".join(sorted(e)) + " " + "/".join(sorted(z)) for e, z in groups)) or "-"
+
+
+def compare(c, what, table, doc_set):
+    missing, extra = table - doc_set, doc_set - table
+    if missing or extra:
+        c.fail("docs/language.md", f"the {what} differ from the tables",
+               f"      not documented: {show(missing) if isinstance(next(iter(missing), None), tuple) else ', '.join(sorted(missing)) or '-'}\n"
+               f"      documented but not in the tables: {show(extra) if isinstance(next(iter(extra), None), tuple) else ', '.join(sorted(extra)) or '-'}")
+    else:
+        c.ok("docs/language.md", f"the {what} match the tables ({len(table)})")
+
+
+def check_vocab_tables(c, source):
+    """docs/language.md documents every row of the vocabulary tables
+    (compiler/vocab.h, runtime/types.h) and nothing they lack."""
+    with open(os.path.join(source, "docs", "language.md"), encoding="utf-8") as f:
+        doc = f.read()
+    vocab = os.path.join(source, "compiler", "vocab.h")
+    tables = {"keywords": "| English | Chinese |", "functions": "| function | Chinese |",
+              "aggregates": "| aggregate | body |", "modes": "| mode | Chinese |", "keys": "| key | Chinese |",
+              "types": "| type | Chinese |"}
+    rows = {}
+    for k, h in tables.items():
+        rows[k] = doc_table(doc, h, "### Types, functions, aggregates and rounding modes" if k == "keywords" else "")
+        if rows[k] is None:
+            c.fail("docs/language.md", f"no table starting {h}")
+            return
+    documented = set()
+    for r in rows["keywords"]:
+        documented.add((frozenset(ticked(r[0])), frozenset(ticked(r[1]))))
+    compare(c, "names in the keyword table", vocab_groups(source), documented)
+    builtins = macro_rows(vocab, "POL_BUILTINS")
+    fns = {}
+    for r in rows["functions"]:
+        m = re.match(r"`(\w+)\(", r[0])
+        if m and m.group(1) != "R":
+            fns.setdefault(m.group(1), set()).update(ticked(r[1]))
+    compare(c, "built-in functions", {f"{r[1]} {r[2]}" for r in builtins},
+            {f"{k} {'/'.join(sorted(v))}" for k, v in fns.items()})
+    aggs = macro_rows(vocab, "POL_AGGREGATES")
+    compare(c, "aggregates", {f"{r[1]} {'an error' if r[8] else 'a value'}" for r in aggs},
+            {f"{n} {'an error' if r[3].startswith('an error') else 'a value'}" for r in rows["aggregates"] for n in ticked(r[0])})
+    compare(c, "rounding modes", {f"{r[1]} {'/'.join(x for x in (r[2], r[3]) if x)}" for r in macro_rows(vocab, "POL_ROUND_MODES")},
+            {f"{ticked(r[0])[0]} {'/'.join(ticked(r[1]))}" for r in rows["modes"]})
+    compare(c, "header keys", {f"{r[0]} {r[1] or ''}".strip() for r in macro_rows(vocab, "POL_HEADER_KEYS")},
+            {" ".join(ticked(r[0]) + ticked(r[1])) for r in rows["keys"]})
+    spellings = macro_rows(os.path.join(source, "runtime", "types.h"), "POL_TYPE_SPELLINGS")
+    compare(c, "types", {" ".join(x for x in (r[1], r[3], r[2], r[4]) if x) for r in spellings},
+            {" ".join(re.findall(r"`([^`]+)`", r[0]) + re.findall(r"`([^`]+)`", r[1]))
+             for r in rows["types"] if r[0].startswith("`") and " " not in r[0].split("`")[1]})
+
+
 def check_man(c, source):
     groff = shutil.which("groff")
     for page in ("polc.1", "polrun.1"):
@@ -435,6 +548,7 @@ def main(argv):
                 c.fail(f"docs/{name}", "has no checked example")
         check_opcodes(c, source)
         check_diagnostics_table(c, source)
+        check_vocab_tables(c, source)
         check_man(c, source)
     print(f"{c.passed} passed, {c.failed} failed")
     return 1 if c.failed else 0
