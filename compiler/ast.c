@@ -29,6 +29,8 @@ void arena_free(arena *a)
 
 void *arena_alloc(arena *a, size_t n)
 {
+    if (n > SIZE_MAX / 2)
+        pol_oom(); /* no allocation is that large: an overflowed size */
     n = (n + 15) & ~(size_t)15;
     arena_chunk *c = a->head;
     if (!c || c->size - c->used < n) {

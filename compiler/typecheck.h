@@ -4,7 +4,12 @@
  * units (money + rate is an error, money * rate is money), parameter versions
  * (overlaps are errors, gaps warnings), constant date lookups, rule cycles,
  * tests and unused declarations, reporting every problem to the diag_ctx.
+ * It also records what codegen needs so that it never looks a name up again:
+ * each name's declaration index, the argument of each record field, each
+ * test item's declaration, and which requirements report an element index.
  * The code generator (compiler/codegen.c) runs only on a tree with no errors.
+ * The passes live in compiler/check_*.c (check_int.h lists them); the
+ * vocabularies in compiler/vocab.h and runtime/types.h.
  *
  * Ownership: the arrays in chk_result live in the compilation arena.
  */
