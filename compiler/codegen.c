@@ -506,28 +506,19 @@ static void gen_call(gen *g, const ast_expr *e)
 static void gen_logic(gen *g, const ast_expr *e)
 {
     gen_expr(g, e->a);
-    emit_op(g, OP_JMPF, e->sp);
-    uint32_t jf = g->p->ncode;
-    emit_word(g, 0);
-    if (e->op == BO_AND) {
+    uint32_t jf = emit_jump(g, OP_JMPF, e->sp), je;
+    if (e->op == BO_AND) { /* a ? b : false */
         gen_expr(g, e->b);
-        emit_op(g, OP_JMP, e->sp);
-        uint32_t je = g->p->ncode;
-        emit_word(g, 0);
+        je = emit_jump(g, OP_JMP, e->sp);
         patch(g, jf, g->p->ncode);
-        emit_op(g, OP_CONST, e->sp);
-        emit_word(g, bool_const(g, false));
-        patch(g, je, g->p->ncode);
-    } else {
-        emit_op(g, OP_CONST, e->sp);
-        emit_word(g, bool_const(g, true));
-        emit_op(g, OP_JMP, e->sp);
-        uint32_t je = g->p->ncode;
-        emit_word(g, 0);
+        emit1(g, OP_CONST, bool_const(g, false), e->sp);
+    } else { /* a ? true : b */
+        emit1(g, OP_CONST, bool_const(g, true), e->sp);
+        je = emit_jump(g, OP_JMP, e->sp);
         patch(g, jf, g->p->ncode);
         gen_expr(g, e->b);
-        patch(g, je, g->p->ncode);
     }
+    patch(g, je, g->p->ncode);
 }
 
 /* Enum.Member, a record's field, or a field of an enumeration member */
@@ -614,13 +605,9 @@ static void gen_expr(gen *g, const ast_expr *e)
     }
     case EX_IF: {
         gen_expr(g, e->a);
-        emit_op(g, OP_JMPF, e->a->sp);
-        uint32_t jf = g->p->ncode;
-        emit_word(g, 0);
+        uint32_t jf = emit_jump(g, OP_JMPF, e->a->sp);
         gen_expr(g, e->b);
-        emit_op(g, OP_JMP, e->sp);
-        uint32_t je = g->p->ncode;
-        emit_word(g, 0);
+        uint32_t je = emit_jump(g, OP_JMP, e->sp);
         patch(g, jf, g->p->ncode);
         gen_expr(g, e->c);
         patch(g, je, g->p->ncode);
