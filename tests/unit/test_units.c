@@ -33,18 +33,14 @@ static ast_expr typed(pol_type t, bool lit)
     return e;
 }
 
-/* The type of x op y (neither a literal), and whether an error was reported. */
-static pol_type arith(int op, pol_type x, pol_type y)
-{
-    ast_expr a = typed(x, false), b = typed(y, false);
-    return chk_arith_type(&fx.c, op, &a, &b, (span){0, 0});
-}
-
+/* The type of x op y (xl, yl: untyped literals); errors go to fx.d. */
 static pol_type arith_lit(int op, pol_type x, bool xl, pol_type y, bool yl)
 {
     ast_expr a = typed(x, xl), b = typed(y, yl);
     return chk_arith_type(&fx.c, op, &a, &b, (span){0, 0});
 }
+
+static pol_type arith(int op, pol_type x, pol_type y) { return arith_lit(op, x, false, y, false); }
 
 START_TEST(money_rules)
 {
