@@ -321,8 +321,9 @@ static void decl_rule(chk_ctx *c, ast_decl *x)
         WARN(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_name(x->kind), x->name);
 }
 
-/* Pass 2: every declaration's body, in source order (declarations a syntax
- * error cut short are skipped: the error is reported). */
+/* Pass 2: every declaration's body, in source order (declarations of the
+ * policy's own file that a syntax error cut short are skipped: the error is
+ * reported). */
 void chk_bodies(chk_ctx *c)
 {
     for (ast_decl *x = c->p->decls; x; x = x->next)
@@ -330,8 +331,8 @@ void chk_bodies(chk_ctx *c)
             x->nlocals = (uint32_t)x->nparams;
     for (ast_decl *x = c->p->decls; x; x = x->next) {
         c->cur = x;
-        if (x->damaged)
-            continue;
+        if (x->damaged && !x->imported)
+            continue; /* (imported files' damaged declarations are still checked, as they always were) */
         switch (x->kind) {
         case D_INPUT: decl_input(c, x); break;
         case D_PARAM: chk_param(c, x); break;
