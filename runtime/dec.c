@@ -21,6 +21,7 @@
  * No float or double appears anywhere in this file.
  */
 #include "dec.h"
+#include "mem.h"
 
 #include <gmp.h>
 #include <limits.h>
@@ -65,14 +66,6 @@ static const int64_t P10[19] = {
 /* Memory and kind management                                               */
 /* ------------------------------------------------------------------------ */
 
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n);
-    if (!p)
-        abort(); /* same policy as GMP itself on allocation failure */
-    return p;
-}
-
 /* Releases the GMP part of d (if any); leaves d->kind SMALL, big NULL. */
 static DEC_NOINLINE void free_big(dec_t *d)
 {
@@ -107,7 +100,7 @@ static mpz_ptr want_z(dec_t *r)
     if (r->kind == DEC_K_BIG)
         return (mpz_ptr)r->big;
     free_big(r);
-    mpz_ptr z = xmalloc(sizeof *z);
+    mpz_ptr z = pol_xmalloc(sizeof *z);
     mpz_init(z);
     r->big = z;
     r->kind = DEC_K_BIG;
@@ -121,7 +114,7 @@ static mpq_ptr want_q(dec_t *r)
     if (r->kind == DEC_K_RAT)
         return (mpq_ptr)r->big;
     free_big(r);
-    mpq_ptr q = xmalloc(sizeof *q);
+    mpq_ptr q = pol_xmalloc(sizeof *q);
     mpq_init(q);
     r->big = q;
     r->kind = DEC_K_RAT;
@@ -1158,7 +1151,7 @@ static const char *coef_digits(const dec_t *a, char *tmp, size_t *nd, bool *neg,
     size_t need = mpz_sizeinbase(z, 10) + 2;
     char *b = tmp;
     if (need > DIGBUF)
-        b = *heap = xmalloc(need);
+        b = *heap = pol_xmalloc(need);
     mpz_get_str(b, 10, z);
     *neg = b[0] == '-';
     const char *d = *neg ? b + 1 : b;
@@ -1273,7 +1266,7 @@ int dec_format_exact(const dec_t *a, char *buf, size_t cap)
     mpq_srcptr q = (mpq_srcptr)a->big;
     size_t need = mpz_sizeinbase(mpq_numref(q), 10) + mpz_sizeinbase(mpq_denref(q), 10) + 3;
     char tmp[2 * DIGBUF];
-    char *b = need > sizeof tmp ? xmalloc(need) : tmp;
+    char *b = need > sizeof tmp ? pol_xmalloc(need) : tmp;
     mpq_get_str(b, 10, q);
     em_mem(&e, b, strlen(b));
     if (b != tmp)

@@ -15,46 +15,19 @@
  * source), so the fields stay valid until the next call on the same record
  * even if the caller's text goes away.  Nested arrays and objects are checked
  * by an iterative walker with a fixed stack of SC_MAX_DEPTH bytes.
+ *
+ * Memory comes from the shared allocator (runtime/mem.h: growth is
+ * overflow-checked there) and field names are hashed with runtime/hash.h.
  */
 #include "scen.h"
+#include "hash.h"
+#include "mem.h"
 #include "utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ------------------------------------------------------------------------ */
-/* memory                                                                   */
-
-/* The one place allocation failure (or a size that cannot be represented)
- * is handled: report and abort. */
-static _Noreturn void sc_oom(void)
-{
-    fputs("pol: out of memory\n", stderr);
-    abort();
-}
-
-static void *sc_xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q)
-        sc_oom();
-    return q;
-}
-
-/* A capacity of at least `need`, doubling from `cap` (or `need` itself once
- * doubling would overflow). */
-static size_t grow_cap(size_t cap, size_t need, size_t minimum)
-{
-    size_t c = cap < minimum ? minimum : cap;
-    while (c < need) {
-        if (c > SIZE_MAX / 2)
-            return need;
-        c *= 2;
-    }
-    return c;
-}
 
 /* ------------------------------------------------------------------------ */
 /* sc_buf                                                                   */
@@ -84,13 +57,8 @@ void sc_buf_reset(sc_buf *b)
 static void buf_reserve(sc_buf *b, size_t extra)
 {
     if (extra > SIZE_MAX - 1 - b->len)
-        sc_oom();
-    size_t need = b->len + extra + 1;
-    if (need <= b->cap)
-        return;
-    size_t c = grow_cap(b->cap, need, 64);
-    b->data = sc_xrealloc(b->data, c);
-    b->cap = c;
+        pol_oom();
+    POL_GROW_FROM(b->data, b->cap, b->len + extra + 1, 64);
 }
 
 void sc_buf_put(sc_buf *b, const char *s, size_t n)
@@ -296,26 +264,19 @@ static bool rec_reserve(sc_record *rec, int need)
 {
     if (need <= rec->cap)
         return false;
-    size_t c = grow_cap((size_t)rec->cap, (size_t)need, 8);
-    size_t bytes = c * sizeof(sc_field) + 2 * c * sizeof(uint16_t);
-    rec->fields = sc_xrealloc(rec->fields, bytes);
+    /* one element of the block: a field and its two hash slots */
+    size_t c = pol_grow_to((size_t)rec->cap, (size_t)need, 8,
+                           sizeof(sc_field) + 2 * sizeof(uint16_t), SC_MAX_FIELDS);
+    rec->fields = pol_xrealloc(rec->fields, c * (sizeof(sc_field) + 2 * sizeof(uint16_t)));
     rec->cap = (int)c;
     return true;
-}
-
-static uint32_t name_hash(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
 }
 
 static void table_insert(sc_record *rec, int idx)
 {
     uint16_t *t = rec_table(rec);
     size_t mask = 2 * (size_t)rec->cap - 1;
-    size_t h = name_hash(rec->fields[idx].name, rec->fields[idx].name_len) & mask;
+    size_t h = pol_hash(rec->fields[idx].name, rec->fields[idx].name_len) & mask;
     while (t[h])
         h = (h + 1) & mask;
     t[h] = (uint16_t)(idx + 1);
@@ -340,7 +301,7 @@ static int rec_find(sc_record *rec, const char *s, size_t n, bool hashed)
     }
     const uint16_t *t = rec_table(rec);
     size_t mask = 2 * (size_t)rec->cap - 1;
-    for (size_t h = name_hash(s, n) & mask; t[h]; h = (h + 1) & mask) {
+    for (size_t h = pol_hash(s, n) & mask; t[h]; h = (h + 1) & mask) {
         const sc_field *f = &rec->fields[t[h] - 1];
         if (f->name_len == n && sc_same_bytes(f->name, s, n))
             return t[h] - 1;
@@ -1190,7 +1151,7 @@ struct sc_reader {
 
 sc_reader *sc_reader_new(FILE *in, sc_format fmt, size_t max_record)
 {
-    sc_reader *r = sc_xrealloc(NULL, sizeof *r);
+    sc_reader *r = pol_xmalloc(sizeof *r);
     if (max_record == 0)
         max_record = SC_MAX_RECORD_DEFAULT;
     if (max_record > SIZE_MAX / 4)
@@ -1200,7 +1161,7 @@ sc_reader *sc_reader_new(FILE *in, sc_format fmt, size_t max_record)
     r->max_record = max_record;
     r->limit = max_record + 3 > SC_READ_CHUNK ? max_record + 3 : SC_READ_CHUNK;
     r->cap = SC_READ_CHUNK;
-    r->buf = sc_xrealloc(NULL, r->cap);
+    r->buf = pol_xmalloc(r->cap);
     r->pos = r->end = 0;
     r->line = 1;
     r->started = r->eof = r->io_error = false;
@@ -1242,8 +1203,9 @@ static void rd_make_room(sc_reader *r, size_t *scan)
         r->pos = 0;
     }
     if (r->cap - r->end < r->cap / 4 && r->cap < r->limit) {
-        size_t c = r->cap * 2 < r->limit ? r->cap * 2 : r->limit;
-        r->buf = sc_xrealloc(r->buf, c);
+        /* double, but never past the limit */
+        size_t c = pol_grow_to(r->cap, r->cap + 1, SC_READ_CHUNK, 1, r->limit);
+        r->buf = pol_xrealloc(r->buf, c);
         r->cap = c;
     }
 }
