@@ -696,6 +696,22 @@ static int expect_not_container(const jctx *j, size_t i, const char *what)
     return seterr(j->err, i, "expected %s, found %s", what, found);
 }
 
+/* Skips the object key at s[i] (reporting `missing` when there is none) and
+ * the ':' after it; *next is the index where the value starts. */
+static int skip_key(const jctx *j, size_t i, const char *missing, size_t *next)
+{
+    bool esc;
+    if (i >= j->n || j->s[i] != '"')
+        return unexpected(j, i, "%s", missing);
+    if (scan_string(j, i, &i, &esc))
+        return -1;
+    i = skip_ws(j, i);
+    if (i >= j->n || j->s[i] != ':')
+        return unexpected(j, i, "expected ':' after an object key");
+    *next = skip_ws(j, i + 1);
+    return 0;
+}
+
 /* Validates one JSON value at s[i] (whitespace already skipped) inside
  * `depth` enclosing containers, without recursion; *after is the index past
  * it.  Strings are checked but not decoded. */
@@ -723,14 +739,8 @@ static int skip_value(const jctx *j, size_t i, int depth, size_t *after)
             } else if (c == '[') {
                 closed = false; /* first element follows */
             } else {
-                if (i >= n || s[i] != '"')
-                    return unexpected(j, i, "expected a string key or '}' in object");
-                if (scan_string(j, i, &i, &esc))
+                if (skip_key(j, i, "expected a string key or '}' in object", &i))
                     return -1;
-                i = skip_ws(j, i);
-                if (i >= n || s[i] != ':')
-                    return unexpected(j, i, "expected ':' after an object key");
-                i = skip_ws(j, i + 1);
                 closed = false;
             }
         } else if (c == '"') {
@@ -768,19 +778,125 @@ static int skip_value(const jctx *j, size_t i, int depth, size_t *after)
                 return unexpected(j, i, open == '[' ? "expected ',' or ']' in array"
                                                     : "expected ',' or '}' in object");
             i = skip_ws(j, i + 1);
-            if (open == '{') {
-                if (i >= n || s[i] != '"')
-                    return unexpected(j, i, "expected a string key after ',' in object");
-                if (scan_string(j, i, &i, &esc))
-                    return -1;
-                i = skip_ws(j, i);
-                if (i >= n || s[i] != ':')
-                    return unexpected(j, i, "expected ':' after an object key");
-                i = skip_ws(j, i + 1);
-            }
+            if (open == '{' && skip_key(j, i, "expected a string key after ',' in object", &i))
+                return -1;
             break;
         }
     }
+}
+
+/* Copies the JSON string s[i..after) (quotes included in the range, not in
+ * the copy) to w, decoding escapes when it has some; returns the end of the
+ * copy (no NUL written). */
+static char *copy_string(const unsigned char *s, size_t i, size_t after, bool esc, char *w)
+{
+    if (esc)
+        return decode_string(s + i + 1, after - i - 2, w);
+    memcpy(w, s + i + 1, after - i - 2);
+    return w + (after - i - 2);
+}
+
+/* Ends a parse into rec: keeps the fields and the scratch text up to w, or
+ * (w == NULL, a failure) drops them.  Returns 0 or -1. */
+static int rec_end(sc_record *rec, const char *w)
+{
+    if (!w) {
+        rec->count = 0;
+        sc_buf_reset(&rec->scratch);
+        return -1;
+    }
+    rec->scratch.len = (size_t)(w - rec->scratch.data);
+    return 0;
+}
+
+/* Parses the value at s[i] into the field f (named already), its text
+ * copied to *w (NUL-terminated); *after is set past the value.  0 or -1. */
+static int json_value(const jctx *j, size_t i, sc_field *f, char **w, size_t *after)
+{
+    const unsigned char *s = j->s;
+    unsigned char c = i < j->n ? s[i] : 0;
+    bool esc;
+    f->offset = i;
+    if (c == '"') {
+        if (scan_string(j, i, after, &esc))
+            return -1;
+        f->kind = SCV_STRING;
+        f->text = *w;
+        *w = copy_string(s, i, *after, esc, *w);
+        f->len = (size_t)(*w - f->text);
+        *(*w)++ = '\0';
+        return 0;
+    }
+    if (c == '-' || is_digit(c) || c == '[' || c == '{') {
+        if (c == '[' || c == '{') {
+            if (skip_value(j, i, 1, after))
+                return -1;
+            f->kind = c == '[' ? SCV_ARRAY : SCV_OBJECT;
+        } else {
+            if (scan_number(j, i, after))
+                return -1;
+            f->kind = SCV_NUMBER;
+        }
+        f->text = *w;
+        f->len = *after - i;
+        memcpy(*w, s + i, f->len);
+        *w += f->len;
+        *(*w)++ = '\0';
+        return 0;
+    }
+    size_t l;
+    const char *lit = i < j->n ? match_literal(j, i, &l) : NULL;
+    if (lit) {
+        f->kind = lit[0] == 't' ? SCV_TRUE : lit[0] == 'f' ? SCV_FALSE : SCV_NULL;
+        f->text = lit;
+        f->len = l;
+        *after = i + l;
+        return 0;
+    }
+    char kname[80];
+    fmt_name(kname, sizeof kname, f->name, f->name_len);
+    if (c == 't' || c == 'f' || c == 'n')
+        return seterr(j->err, i, "invalid literal for key %s (expected true, false or null)", kname);
+    return unexpected(j, i, "expected a value for key %s", kname);
+}
+
+/* Parses the key at s[*ip] and the ':' after it into a new field of rec,
+ * the name copied to *w; *ip is left at the value.  The field, or NULL. */
+static sc_field *json_key(const jctx *j, sc_record *rec, bool *hashed, size_t *ip, char **w)
+{
+    const unsigned char *s = j->s;
+    size_t i = *ip, after;
+    bool esc;
+    char kname[80];
+    if (i >= j->n || s[i] != '"') {
+        unexpected(j, i, rec->count == 0 ? "expected a string key or '}'"
+                                         : "expected a string key after ','");
+        return NULL;
+    }
+    if (scan_string(j, i, &after, &esc))
+        return NULL;
+    if (rec->count >= SC_MAX_FIELDS) {
+        seterr(j->err, i, "more than %d fields in the record", SC_MAX_FIELDS);
+        return NULL;
+    }
+    char *name = *w;
+    *w = copy_string(s, i, after, esc, *w);
+    size_t name_len = (size_t)(*w - name);
+    *(*w)++ = '\0';
+    if (rec_find(rec, name, name_len, *hashed) >= 0) {
+        fmt_name(kname, sizeof kname, name, name_len);
+        seterr(j->err, i, "duplicate key %s", kname);
+        return NULL;
+    }
+    sc_field *f = rec_push(rec, name, name_len, hashed);
+    i = skip_ws(j, after);
+    if (i >= j->n || s[i] != ':') {
+        fmt_name(kname, sizeof kname, name, name_len);
+        unexpected(j, i, "expected ':' after key %s", kname);
+        return NULL;
+    }
+    *ip = skip_ws(j, i + 1);
+    return f;
 }
 
 int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
@@ -789,8 +905,7 @@ int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
     const jctx jc = {(const unsigned char *)text, len, err}, *j = &jc;
     const unsigned char *s = j->s;
     const size_t n = len;
-    char kname[80];
-    bool hashed = false, esc;
+    bool hashed = false;
 
     rec->count = 0;
     sc_buf_reset(&rec->scratch);
@@ -805,100 +920,18 @@ int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
     size_t i = skip_ws(j, 0);
     if (i >= n || s[i] != '{') {
         expect_not_container(j, i, "a JSON object");
-        goto fail;
+        return rec_end(rec, NULL);
     }
     i = skip_ws(j, i + 1);
     if (i < n && s[i] == '}') {
         i++;
     } else {
         for (;;) {
-            /* key */
-            if (i >= n || s[i] != '"') {
-                unexpected(j, i, rec->count == 0 ? "expected a string key or '}'"
-                                                 : "expected a string key after ','");
-                goto fail;
-            }
-            size_t key_off = i, after;
-            if (scan_string(j, i, &after, &esc))
-                goto fail;
-            if (rec->count >= SC_MAX_FIELDS) {
-                seterr(err, key_off, "more than %d fields in the record", SC_MAX_FIELDS);
-                goto fail;
-            }
-            char *name = w;
-            if (esc)
-                w = decode_string(s + i + 1, after - i - 2, w);
-            else {
-                memcpy(w, s + i + 1, after - i - 2);
-                w += after - i - 2;
-            }
-            size_t name_len = (size_t)(w - name);
-            *w++ = '\0';
-            if (rec_find(rec, name, name_len, hashed) >= 0) {
-                fmt_name(kname, sizeof kname, name, name_len);
-                seterr(err, key_off, "duplicate key %s", kname);
-                goto fail;
-            }
-            sc_field *f = rec_push(rec, name, name_len, &hashed);
-            i = skip_ws(j, after);
-            if (i >= n || s[i] != ':') {
-                fmt_name(kname, sizeof kname, name, name_len);
-                unexpected(j, i, "expected ':' after key %s", kname);
-                goto fail;
-            }
-            i = skip_ws(j, i + 1);
-
-            /* value */
-            f->offset = i;
-            unsigned char c = i < n ? s[i] : 0;
-            if (c == '"') {
-                if (scan_string(j, i, &after, &esc))
-                    goto fail;
-                f->kind = SCV_STRING;
-                f->text = w;
-                if (esc)
-                    w = decode_string(s + i + 1, after - i - 2, w);
-                else {
-                    memcpy(w, s + i + 1, after - i - 2);
-                    w += after - i - 2;
-                }
-                f->len = (size_t)(w - f->text);
-                *w++ = '\0';
-            } else if (c == '-' || is_digit(c) || c == '[' || c == '{') {
-                if (c == '[' || c == '{') {
-                    if (skip_value(j, i, 1, &after))
-                        goto fail;
-                    f->kind = c == '[' ? SCV_ARRAY : SCV_OBJECT;
-                } else {
-                    if (scan_number(j, i, &after))
-                        goto fail;
-                    f->kind = SCV_NUMBER;
-                }
-                f->text = w;
-                f->len = after - i;
-                memcpy(w, s + i, f->len);
-                w += f->len;
-                *w++ = '\0';
-            } else {
-                size_t l;
-                const char *lit = i < n ? match_literal(j, i, &l) : NULL;
-                if (lit) {
-                    f->kind = lit[0] == 't' ? SCV_TRUE : lit[0] == 'f' ? SCV_FALSE : SCV_NULL;
-                    f->text = lit;
-                    f->len = l;
-                    after = i + l;
-                } else {
-                    fmt_name(kname, sizeof kname, name, name_len);
-                    if (c == 't' || c == 'f' || c == 'n')
-                        seterr(err, i, "invalid literal for key %s (expected true, false or null)", kname);
-                    else
-                        unexpected(j, i, "expected a value for key %s", kname);
-                    goto fail;
-                }
-            }
-
-            /* separator */
-            i = skip_ws(j, after);
+            size_t after = 0;
+            sc_field *f = json_key(j, rec, &hashed, &i, &w);
+            if (!f || json_value(j, i, f, &w, &after))
+                return rec_end(rec, NULL);
+            i = skip_ws(j, after); /* the separator */
             if (i < n && s[i] == ',') {
                 i = skip_ws(j, i + 1);
                 continue;
@@ -907,9 +940,10 @@ int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
                 i++;
                 break;
             }
-            fmt_name(kname, sizeof kname, name, name_len);
+            char kname[80];
+            fmt_name(kname, sizeof kname, f->name, f->name_len);
             unexpected(j, i, "expected ',' or '}' after the value of %s", kname);
-            goto fail;
+            return rec_end(rec, NULL);
         }
     }
     i = skip_ws(j, i);
@@ -918,15 +952,9 @@ int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
             unexpected(j, i, "trailing data after the object");
         else
             seterr(err, i, "trailing data after the object");
-        goto fail;
+        return rec_end(rec, NULL);
     }
-    rec->scratch.len = (size_t)(w - rec->scratch.data);
-    return 0;
-
-fail:
-    rec->count = 0;
-    sc_buf_reset(&rec->scratch);
-    return -1;
+    return rec_end(rec, w);
 }
 
 /* Walks the array; calls fn for each element when `call`. */
@@ -992,6 +1020,74 @@ int sc_json_array_each(const char *text, size_t len,
 /* ------------------------------------------------------------------------ */
 /* CSV                                                                      */
 
+/* Decodes the CSV cell at s[*ip..n) to *w (NUL-terminated) and says whether
+ * it was quoted; *ip is left at the ',' after it or at the end.  0 or -1. */
+static int csv_cell(const unsigned char *s, size_t n, size_t *ip, char **w, bool *quoted,
+                    sc_error *err)
+{
+    size_t i = *ip, start = i;
+    *quoted = i < n && s[i] == '"';
+    if (*quoted) {
+        i++;
+        for (;;) {
+            const unsigned char *q = i < n ? memchr(s + i, '"', n - i) : NULL;
+            if (!q)
+                return seterr(err, start, "unterminated quoted field");
+            size_t qi = (size_t)(q - s);
+            memcpy(*w, s + i, qi - i);
+            *w += qi - i;
+            i = qi + 1;
+            if (i < n && s[i] == '"') { /* "" is one quote */
+                *(*w)++ = '"';
+                i++;
+                continue;
+            }
+            break;
+        }
+        if (i < n && s[i] != ',')
+            return seterr(err, i, "unexpected %s after a closing quote (expected ',' or end of record)",
+                          s[i] > 0x20 && s[i] < 0x7F ? "character" : "byte");
+    } else {
+        while (i < n && s[i] != ',') {
+            unsigned char c = s[i];
+            if (c == '"')
+                return seterr(err, i, "quote inside an unquoted field (quote the whole field and double the quote)");
+            if (c == '\r' || c == '\n')
+                return seterr(err, i, "%s outside quotes", c == '\r' ? "carriage return" : "line break");
+            i++;
+        }
+        if (i > start) {
+            memcpy(*w, s + start, i - start);
+            *w += i - start;
+        }
+    }
+    *(*w)++ = '\0';
+    *ip = i;
+    return 0;
+}
+
+/* Adds header column `col` (0-based), named cell[0..cell_len) and starting
+ * at byte `start`, to the header record.  0 or -1. */
+static int csv_column(sc_record *hdr, const char *cell, size_t cell_len, size_t start, long col,
+                      bool *hashed, sc_error *err)
+{
+    if (col >= SC_MAX_FIELDS)
+        return seterr(err, start, "more than %d columns in the header", SC_MAX_FIELDS);
+    if (cell_len == 0)
+        return seterr(err, start, "header column %ld has an empty name", col + 1);
+    if (rec_find(hdr, cell, cell_len, *hashed) >= 0) {
+        char kname[80];
+        fmt_name(kname, sizeof kname, cell, cell_len);
+        return seterr(err, start, "duplicate column name %s in the header", kname);
+    }
+    sc_field *f = rec_push(hdr, cell, cell_len, hashed);
+    f->kind = SCV_CSV;
+    f->text = cell;
+    f->len = cell_len;
+    f->offset = start;
+    return 0;
+}
+
 /* Splits text[0..len) into cells.  For a header (hdr == NULL) every cell
  * becomes a named field; for a record, cell k takes the name of hdr's field
  * k.  Decoded cells go to rec's scratch (reserved up front: a cell decodes to
@@ -1002,12 +1098,11 @@ static int csv_split(sc_record *rec, const sc_record *hdr, const char *text,
     const unsigned char *s = (const unsigned char *)text;
     const size_t n = len;
     bool hashed = false;
-    char kname[80];
 
     rec->count = 0;
     sc_buf_reset(&rec->scratch);
     if (check_text(s, n, err))
-        goto fail;
+        return rec_end(rec, NULL);
     buf_reserve(&rec->scratch, len + 1);
     if (hdr)
         rec_reserve(rec, hdr->count > 0 ? hdr->count : 1);
@@ -1019,85 +1114,22 @@ static int csv_split(sc_record *rec, const sc_record *hdr, const char *text,
     for (;;) {
         size_t start = i;
         char *cell = w;
-        bool quoted = i < n && s[i] == '"';
-        if (quoted) {
-            i++;
-            for (;;) {
-                const unsigned char *q = i < n ? memchr(s + i, '"', n - i) : NULL;
-                if (!q) {
-                    seterr(err, start, "unterminated quoted field");
-                    goto fail;
-                }
-                size_t qi = (size_t)(q - s);
-                memcpy(w, s + i, qi - i);
-                w += qi - i;
-                i = qi + 1;
-                if (i < n && s[i] == '"') { /* "" is one quote */
-                    *w++ = '"';
-                    i++;
-                    continue;
-                }
-                break;
-            }
-            if (i < n && s[i] != ',') {
-                seterr(err, i, "unexpected %s after a closing quote (expected ',' or end of record)",
-                       s[i] > 0x20 && s[i] < 0x7F ? "character" : "byte");
-                goto fail;
-            }
-        } else {
-            while (i < n && s[i] != ',') {
-                unsigned char c = s[i];
-                if (c == '"') {
-                    seterr(err, i, "quote inside an unquoted field (quote the whole field and double the quote)");
-                    goto fail;
-                }
-                if (c == '\r' || c == '\n') {
-                    seterr(err, i, "%s outside quotes", c == '\r' ? "carriage return" : "line break");
-                    goto fail;
-                }
-                i++;
-            }
-            if (i > start) {
-                memcpy(w, s + start, i - start);
-                w += i - start;
-            }
-        }
-        size_t cell_len = (size_t)(w - cell);
-        *w++ = '\0';
-
+        bool quoted;
+        if (csv_cell(s, n, &i, &w, &quoted, err))
+            return rec_end(rec, NULL);
+        size_t cell_len = (size_t)(w - 1 - cell);
         if (!hdr) {
-            if (cells >= SC_MAX_FIELDS) {
-                seterr(err, start, "more than %d columns in the header", SC_MAX_FIELDS);
-                goto fail;
-            }
-            if (cell_len == 0) {
-                seterr(err, start, "header column %ld has an empty name", cells + 1);
-                goto fail;
-            }
-            if (rec_find(rec, cell, cell_len, hashed) >= 0) {
-                fmt_name(kname, sizeof kname, cell, cell_len);
-                seterr(err, start, "duplicate column name %s in the header", kname);
-                goto fail;
-            }
-            sc_field *f = rec_push(rec, cell, cell_len, &hashed);
-            f->kind = SCV_CSV;
-            f->text = cell;
-            f->len = cell_len;
-            f->offset = start;
+            if (csv_column(rec, cell, cell_len, start, cells, &hashed, err))
+                return rec_end(rec, NULL);
         } else if (cells < hdr->count) {
             sc_field *f = &rec->fields[rec->count++];
             f->name = hdr->fields[cells].name;
             f->name_len = hdr->fields[cells].name_len;
             f->offset = start;
-            if (!quoted && cell_len == 0) {
-                f->kind = SCV_NULL;
-                f->text = "";
-                f->len = 0;
-            } else {
-                f->kind = SCV_CSV;
-                f->text = cell;
-                f->len = cell_len;
-            }
+            bool absent = !quoted && cell_len == 0;
+            f->kind = absent ? SCV_NULL : SCV_CSV;
+            f->text = absent ? "" : cell;
+            f->len = cell_len;
         } else if (cells == hdr->count) {
             extra_off = start;
         }
@@ -1110,15 +1142,9 @@ static int csv_split(sc_record *rec, const sc_record *hdr, const char *text,
         seterr(err, cells > hdr->count ? extra_off : n,
                "record has %ld field%s, header has %d", cells,
                cells == 1 ? "" : "s", hdr->count);
-        goto fail;
+        return rec_end(rec, NULL);
     }
-    rec->scratch.len = (size_t)(w - rec->scratch.data);
-    return 0;
-
-fail:
-    rec->count = 0;
-    sc_buf_reset(&rec->scratch);
-    return -1;
+    return rec_end(rec, w);
 }
 
 int sc_parse_csv_header(sc_record *header, const char *text, size_t len,
