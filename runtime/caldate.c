@@ -83,33 +83,34 @@ static void put_num(char *p, int v, int width)
     }
 }
 
-void cd_format_date(int32_t days, char *buf)
+/* Writes "YYYY-MM" at buf, or "?" when !ok; returns ok. */
+static bool put_year_month(char *buf, bool ok, int y, int m)
 {
-    int y, m, d;
-    cd_to_ymd(days, &y, &m, &d);
-    if (y < 0 || y > 9999) {
+    if (!ok) {
         buf[0] = '?';
         buf[1] = 0;
-        return;
-    }
-    put_num(buf, y, 4);
-    buf[4] = '-';
-    put_num(buf + 5, m, 2);
-    buf[7] = '-';
-    put_num(buf + 8, d, 2);
-    buf[10] = 0;
-}
-
-void cd_format_month(int32_t month, char *buf)
-{
-    int y = month / 12, m = month % 12 + 1;
-    if (month < 0 || y > 9999) {
-        buf[0] = '?';
-        buf[1] = 0;
-        return;
+        return false;
     }
     put_num(buf, y, 4);
     buf[4] = '-';
     put_num(buf + 5, m, 2);
     buf[7] = 0;
+    return true;
+}
+
+void cd_format_date(int32_t days, char *buf)
+{
+    int y, m, d;
+    cd_to_ymd(days, &y, &m, &d);
+    if (put_year_month(buf, y >= 0 && y <= CD_MAX_YEAR, y, m)) {
+        buf[7] = '-';
+        put_num(buf + 8, d, 2);
+        buf[10] = 0;
+    }
+}
+
+void cd_format_month(int32_t month, char *buf)
+{
+    int y = month / 12, m = month % 12 + 1;
+    put_year_month(buf, month >= 0 && y <= CD_MAX_YEAR, y, m);
 }

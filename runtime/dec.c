@@ -21,6 +21,7 @@
  * No float or double appears anywhere in this file.
  */
 #include "dec.h"
+#include "mem.h"
 
 #include <gmp.h>
 #include <limits.h>
@@ -65,14 +66,6 @@ static const int64_t P10[19] = {
 /* Memory and kind management                                               */
 /* ------------------------------------------------------------------------ */
 
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n);
-    if (!p)
-        abort(); /* same policy as GMP itself on allocation failure */
-    return p;
-}
-
 /* Releases the GMP part of d (if any); leaves d->kind SMALL, big NULL. */
 static DEC_NOINLINE void free_big(dec_t *d)
 {
@@ -101,34 +94,30 @@ static inline dec_status fail(dec_t *r, dec_status st)
     return st;
 }
 
-/* r's mpz, creating it (and dropping a RAT) if r is not BIG yet. */
-static mpz_ptr want_z(dec_t *r)
+/* r's GMP value of `kind` (DEC_K_BIG: an mpz; DEC_K_RAT: an mpq, scale 0),
+ * created (dropping the other kind) if r does not hold one yet. */
+static void *want_big(dec_t *r, uint8_t kind)
 {
-    if (r->kind == DEC_K_BIG)
-        return (mpz_ptr)r->big;
+    if (r->kind == kind)
+        return r->big;
     free_big(r);
-    mpz_ptr z = xmalloc(sizeof *z);
-    mpz_init(z);
-    r->big = z;
-    r->kind = DEC_K_BIG;
+    if (kind == DEC_K_BIG) {
+        mpz_ptr z = pol_xmalloc(sizeof *z);
+        mpz_init(z);
+        r->big = z;
+    } else {
+        mpq_ptr q = pol_xmalloc(sizeof *q);
+        mpq_init(q);
+        r->big = q;
+        r->scale = 0;
+    }
+    r->kind = kind;
     r->coef = 0;
-    return z;
+    return r->big;
 }
 
-/* r's mpq, creating it (and dropping a BIG) if r is not RAT yet. */
-static mpq_ptr want_q(dec_t *r)
-{
-    if (r->kind == DEC_K_RAT)
-        return (mpq_ptr)r->big;
-    free_big(r);
-    mpq_ptr q = xmalloc(sizeof *q);
-    mpq_init(q);
-    r->big = q;
-    r->kind = DEC_K_RAT;
-    r->coef = 0;
-    r->scale = 0;
-    return q;
-}
+static mpz_ptr want_z(dec_t *r) { return want_big(r, DEC_K_BIG); }
+static mpq_ptr want_q(dec_t *r) { return want_big(r, DEC_K_RAT); }
 
 /* ------------------------------------------------------------------------ */
 /* int64 <-> mpz                                                            */
@@ -407,91 +396,108 @@ static inline bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+/* The common case: [+-]digits[.digits] with at most 18 digits in all, short
+ * enough to be an int64 at once.  True if s[0..n) was that and r is set. */
+static inline bool parse_small(dec_t *r, const char *s, size_t n)
+{
+    if (n == 0 || n > 20)
+        return false;
+    size_t i = s[0] == '-' || s[0] == '+';
+    int64_t v = 0;
+    int32_t frac = 0;
+    int digits = 0;
+    bool dot = false;
+    for (; i < n; i++) {
+        char c = s[i];
+        if (is_digit(c)) {
+            if (digits == 18) /* more digits than an int64 surely holds: the slow path */
+                return false;
+            v = v * 10 + (c - '0');
+            digits++;
+            frac += dot;
+        } else if (c == '.' && !dot) {
+            dot = true;
+        } else {
+            return false;
+        }
+    }
+    if (digits == 0)
+        return false;
+    set_small(r, s[0] == '-' ? -v : v, frac);
+    return true;
+}
+
+/* Where the parts of a number's text are: s[int0..int0+intn) the integer
+ * digits, s[frac0..frac0+fracn) the fraction's, s[exp0..exp0+expn) the
+ * exponent's. */
+typedef struct num_text {
+    bool neg, eneg, pct;
+    size_t int0, intn, frac0, fracn, exp0, expn;
+} num_text;
+
+/* Splits s[0..n) as [+-] digits* [. digits*] [(e|E) [+-] digits+] [%], with
+ * at least one digit before the exponent; false on a syntax error. */
+static bool parse_syntax(const char *s, size_t n, num_text *t)
+{
+    size_t i = 0;
+    memset(t, 0, sizeof *t);
+    if (i < n && (s[i] == '+' || s[i] == '-')) {
+        t->neg = s[i] == '-';
+        i++;
+    }
+    t->int0 = i;
+    while (i < n && is_digit(s[i]))
+        i++;
+    t->intn = i - t->int0;
+    t->frac0 = i;
+    if (i < n && s[i] == '.') {
+        i++;
+        t->frac0 = i;
+        while (i < n && is_digit(s[i]))
+            i++;
+        t->fracn = i - t->frac0;
+    }
+    if (t->intn + t->fracn == 0)
+        return false;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) {
+            t->eneg = s[i] == '-';
+            i++;
+        }
+        t->exp0 = i;
+        while (i < n && is_digit(s[i]))
+            i++;
+        t->expn = i - t->exp0;
+        if (t->expn == 0)
+            return false;
+    }
+    if (i < n && s[i] == '%') {
+        t->pct = true;
+        i++;
+    }
+    return i == n;
+}
+
 dec_status dec_parse(dec_t *r, const char *s, size_t n)
 {
     if (!s)
         return fail(r, DEC_ESYNTAX);
-
-    /* 0. the common case: [+-]digits[.digits], at most 18 digits in all */
-    if (n > 0 && n <= 20) {
-        size_t i = s[0] == '-' || s[0] == '+';
-        int64_t v = 0;
-        int32_t frac = 0;
-        int digits = 0;
-        bool dot = false;
-        for (; i < n; i++) {
-            char c = s[i];
-            if (is_digit(c)) {
-                if (digits == 18) { /* more digits than an int64 surely holds: the slow path */
-                    digits++;
-                    break;
-                }
-                v = v * 10 + (c - '0');
-                digits++;
-                frac += dot;
-            } else if (c == '.' && !dot) {
-                dot = true;
-            } else {
-                break;
-            }
-        }
-        if (i == n && digits > 0 && digits <= 18) {
-            set_small(r, s[0] == '-' ? -v : v, frac);
-            return DEC_OK;
-        }
-    }
-
-    /* 1. syntax: [+-] digits* [. digits*] [(e|E) [+-] digits+] [%] */
-    size_t i = 0;
-    bool neg = false;
-    if (i < n && (s[i] == '+' || s[i] == '-')) {
-        neg = s[i] == '-';
-        i++;
-    }
-    size_t int0 = i;
-    while (i < n && is_digit(s[i]))
-        i++;
-    size_t intn = i - int0;
-    size_t frac0 = i, fracn = 0;
-    if (i < n && s[i] == '.') {
-        i++;
-        frac0 = i;
-        while (i < n && is_digit(s[i]))
-            i++;
-        fracn = i - frac0;
-    }
-    if (intn + fracn == 0)
+    if (parse_small(r, s, n))
+        return DEC_OK;
+    num_text t;
+    if (!parse_syntax(s, n, &t))
         return fail(r, DEC_ESYNTAX);
-    bool eneg = false;
-    size_t exp0 = 0, expn = 0;
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < n && (s[i] == '+' || s[i] == '-')) {
-            eneg = s[i] == '-';
-            i++;
-        }
-        exp0 = i;
-        while (i < n && is_digit(s[i]))
-            i++;
-        expn = i - exp0;
-        if (expn == 0)
-            return fail(r, DEC_ESYNTAX);
-    }
-    bool pct = false;
-    if (i < n && s[i] == '%') {
-        pct = true;
-        i++;
-    }
-    if (i != n)
-        return fail(r, DEC_ESYNTAX);
+    const bool neg = t.neg, pct = t.pct;
+    const size_t int0 = t.int0, intn = t.intn, frac0 = t.frac0, fracn = t.fracn;
 
-    /* 2. limits: exponent digits, resulting scale, significant digits */
-    if (expn > 4)
+    /* limits: exponent digits, resulting scale, significant digits */
+    if (t.expn > 4)
         return fail(r, DEC_ELIMIT);
     int64_t e = 0;
-    for (size_t j = 0; j < expn; j++)
-        e = e * 10 + (s[exp0 + j] - '0');
-    if (eneg)
+    for (size_t j = 0; j < t.expn; j++)
+        e = e * 10 + (s[t.exp0 + j] - '0');
+    if (t.eneg)
         e = -e;
     if (fracn > 100000) /* scale >= fracn - 9999 would be far out of range */
         return fail(r, DEC_ELIMIT);
@@ -510,7 +516,7 @@ dec_status dec_parse(dec_t *r, const char *s, size_t n)
         dig[nd++] = c;
     }
 
-    /* 3. value */
+    /* the value */
     if (nd <= 18) {
         int64_t v = 0;
         for (size_t j = 0; j < nd; j++)
@@ -547,26 +553,19 @@ dec_status dec_parse(dec_t *r, const char *s, size_t n)
 /* Addition and subtraction                                                 */
 /* ------------------------------------------------------------------------ */
 
-static DEC_NOINLINE dec_status addsub_slow(dec_t *r, const dec_t *a,
-                                           const dec_t *b, bool sub)
+/* x, y := a, b as rationals (x and y are initialised here). */
+static void load_q_pair(mpq_ptr x, mpq_ptr y, const dec_t *a, const dec_t *b)
 {
-    dec_status st;
-    if (a->kind == DEC_K_RAT || b->kind == DEC_K_RAT) {
-        mpq_t x, y;
-        mpq_init(x);
-        mpq_init(y);
-        load_q(x, a);
-        load_q(y, b);
-        if (sub)
-            mpq_sub(x, x, y);
-        else
-            mpq_add(x, x, y);
-        st = store_q(r, x);
-        mpq_clear(x);
-        mpq_clear(y);
-        return st;
-    }
-    mpz_t x, y;
+    mpq_init(x);
+    mpq_init(y);
+    load_q(x, a);
+    load_q(y, b);
+}
+
+/* x, y := the coefficients of a and b at their common scale, which is
+ * returned (x and y are initialised here). */
+static int32_t load_z_aligned(mpz_ptr x, mpz_ptr y, const dec_t *a, const dec_t *b)
+{
     mpz_init(x);
     mpz_init(y);
     load_z(x, a);
@@ -574,11 +573,34 @@ static DEC_NOINLINE dec_status addsub_slow(dec_t *r, const dec_t *a,
     int32_t s = a->scale > b->scale ? a->scale : b->scale;
     z_mul_pow10(x, (unsigned long)(s - a->scale));
     z_mul_pow10(y, (unsigned long)(s - b->scale));
+    return s;
+}
+
+/* r := a op b computed on rationals (op: mpq_add, mpq_sub, mpq_mul, mpq_div). */
+static dec_status rat_op(dec_t *r, const dec_t *a, const dec_t *b,
+                         void (*op)(mpq_ptr, mpq_srcptr, mpq_srcptr))
+{
+    mpq_t x, y;
+    load_q_pair(x, y, a, b);
+    op(x, x, y);
+    dec_status st = store_q(r, x);
+    mpq_clear(x);
+    mpq_clear(y);
+    return st;
+}
+
+static DEC_NOINLINE dec_status addsub_slow(dec_t *r, const dec_t *a,
+                                           const dec_t *b, bool sub)
+{
+    if (a->kind == DEC_K_RAT || b->kind == DEC_K_RAT)
+        return rat_op(r, a, b, sub ? mpq_sub : mpq_add);
+    mpz_t x, y;
+    int32_t s = load_z_aligned(x, y, a, b);
     if (sub)
         mpz_sub(x, x, y);
     else
         mpz_add(x, x, y);
-    st = store_z(r, x, s);
+    dec_status st = store_z(r, x, s);
     mpz_clear(x);
     mpz_clear(y);
     return st;
@@ -625,18 +647,8 @@ dec_status dec_sub(dec_t *r, const dec_t *a, const dec_t *b)
 static DEC_NOINLINE dec_status mul_slow(dec_t *r, const dec_t *a, const dec_t *b)
 {
     dec_status st;
-    if (a->kind == DEC_K_RAT || b->kind == DEC_K_RAT) {
-        mpq_t x, y;
-        mpq_init(x);
-        mpq_init(y);
-        load_q(x, a);
-        load_q(y, b);
-        mpq_mul(x, x, y);
-        st = store_q(r, x);
-        mpq_clear(x);
-        mpq_clear(y);
-        return st;
-    }
+    if (a->kind == DEC_K_RAT || b->kind == DEC_K_RAT)
+        return rat_op(r, a, b, mpq_mul);
     mpz_t x, y;
     mpz_init(x);
     mpz_init(y);
@@ -686,16 +698,7 @@ dec_status dec_mul(dec_t *r, const dec_t *a, const dec_t *b)
 
 static DEC_NOINLINE dec_status div_slow(dec_t *r, const dec_t *a, const dec_t *b)
 {
-    mpq_t x, y;
-    mpq_init(x);
-    mpq_init(y);
-    load_q(x, a);
-    load_q(y, b);
-    mpq_div(x, x, y);
-    dec_status st = store_q(r, x);
-    mpq_clear(x);
-    mpq_clear(y);
-    return st;
+    return rat_op(r, a, b, mpq_div);
 }
 
 /* SMALL / SMALL with a terminating quotient that fits; false otherwise. */
@@ -810,22 +813,13 @@ static DEC_NOINLINE int cmp_slow(const dec_t *a, const dec_t *b)
     int c;
     if (a->kind == DEC_K_RAT || b->kind == DEC_K_RAT) {
         mpq_t x, y;
-        mpq_init(x);
-        mpq_init(y);
-        load_q(x, a);
-        load_q(y, b);
+        load_q_pair(x, y, a, b);
         c = mpq_cmp(x, y);
         mpq_clear(x);
         mpq_clear(y);
     } else {
         mpz_t x, y;
-        mpz_init(x);
-        mpz_init(y);
-        load_z(x, a);
-        load_z(y, b);
-        int32_t s = a->scale > b->scale ? a->scale : b->scale;
-        z_mul_pow10(x, (unsigned long)(s - a->scale));
-        z_mul_pow10(y, (unsigned long)(s - b->scale));
+        load_z_aligned(x, y, a, b);
         c = mpz_cmp(x, y);
         mpz_clear(x);
         mpz_clear(y);
@@ -1158,7 +1152,7 @@ static const char *coef_digits(const dec_t *a, char *tmp, size_t *nd, bool *neg,
     size_t need = mpz_sizeinbase(z, 10) + 2;
     char *b = tmp;
     if (need > DIGBUF)
-        b = *heap = xmalloc(need);
+        b = *heap = pol_xmalloc(need);
     mpz_get_str(b, 10, z);
     *neg = b[0] == '-';
     const char *d = *neg ? b + 1 : b;
@@ -1273,7 +1267,7 @@ int dec_format_exact(const dec_t *a, char *buf, size_t cap)
     mpq_srcptr q = (mpq_srcptr)a->big;
     size_t need = mpz_sizeinbase(mpq_numref(q), 10) + mpz_sizeinbase(mpq_denref(q), 10) + 3;
     char tmp[2 * DIGBUF];
-    char *b = need > sizeof tmp ? xmalloc(need) : tmp;
+    char *b = need > sizeof tmp ? pol_xmalloc(need) : tmp;
     mpq_get_str(b, 10, q);
     em_mem(&e, b, strlen(b));
     if (b != tmp)

@@ -15,46 +15,19 @@
  * source), so the fields stay valid until the next call on the same record
  * even if the caller's text goes away.  Nested arrays and objects are checked
  * by an iterative walker with a fixed stack of SC_MAX_DEPTH bytes.
+ *
+ * Memory comes from the shared allocator (runtime/mem.h: growth is
+ * overflow-checked there) and field names are hashed with runtime/hash.h.
  */
 #include "scen.h"
+#include "hash.h"
+#include "mem.h"
 #include "utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ------------------------------------------------------------------------ */
-/* memory                                                                   */
-
-/* The one place allocation failure (or a size that cannot be represented)
- * is handled: report and abort. */
-static _Noreturn void sc_oom(void)
-{
-    fputs("pol: out of memory\n", stderr);
-    abort();
-}
-
-static void *sc_xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q)
-        sc_oom();
-    return q;
-}
-
-/* A capacity of at least `need`, doubling from `cap` (or `need` itself once
- * doubling would overflow). */
-static size_t grow_cap(size_t cap, size_t need, size_t minimum)
-{
-    size_t c = cap < minimum ? minimum : cap;
-    while (c < need) {
-        if (c > SIZE_MAX / 2)
-            return need;
-        c *= 2;
-    }
-    return c;
-}
 
 /* ------------------------------------------------------------------------ */
 /* sc_buf                                                                   */
@@ -84,13 +57,8 @@ void sc_buf_reset(sc_buf *b)
 static void buf_reserve(sc_buf *b, size_t extra)
 {
     if (extra > SIZE_MAX - 1 - b->len)
-        sc_oom();
-    size_t need = b->len + extra + 1;
-    if (need <= b->cap)
-        return;
-    size_t c = grow_cap(b->cap, need, 64);
-    b->data = sc_xrealloc(b->data, c);
-    b->cap = c;
+        pol_oom();
+    POL_GROW_FROM(b->data, b->cap, b->len + extra + 1, 64);
 }
 
 void sc_buf_put(sc_buf *b, const char *s, size_t n)
@@ -296,26 +264,19 @@ static bool rec_reserve(sc_record *rec, int need)
 {
     if (need <= rec->cap)
         return false;
-    size_t c = grow_cap((size_t)rec->cap, (size_t)need, 8);
-    size_t bytes = c * sizeof(sc_field) + 2 * c * sizeof(uint16_t);
-    rec->fields = sc_xrealloc(rec->fields, bytes);
+    /* one element of the block: a field and its two hash slots */
+    size_t c = pol_grow_to((size_t)rec->cap, (size_t)need, 8,
+                           sizeof(sc_field) + 2 * sizeof(uint16_t), SC_MAX_FIELDS);
+    rec->fields = pol_xrealloc(rec->fields, c * (sizeof(sc_field) + 2 * sizeof(uint16_t)));
     rec->cap = (int)c;
     return true;
-}
-
-static uint32_t name_hash(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
 }
 
 static void table_insert(sc_record *rec, int idx)
 {
     uint16_t *t = rec_table(rec);
     size_t mask = 2 * (size_t)rec->cap - 1;
-    size_t h = name_hash(rec->fields[idx].name, rec->fields[idx].name_len) & mask;
+    size_t h = pol_hash(rec->fields[idx].name, rec->fields[idx].name_len) & mask;
     while (t[h])
         h = (h + 1) & mask;
     t[h] = (uint16_t)(idx + 1);
@@ -340,7 +301,7 @@ static int rec_find(sc_record *rec, const char *s, size_t n, bool hashed)
     }
     const uint16_t *t = rec_table(rec);
     size_t mask = 2 * (size_t)rec->cap - 1;
-    for (size_t h = name_hash(s, n) & mask; t[h]; h = (h + 1) & mask) {
+    for (size_t h = pol_hash(s, n) & mask; t[h]; h = (h + 1) & mask) {
         const sc_field *f = &rec->fields[t[h] - 1];
         if (f->name_len == n && sc_same_bytes(f->name, s, n))
             return t[h] - 1;
@@ -735,6 +696,22 @@ static int expect_not_container(const jctx *j, size_t i, const char *what)
     return seterr(j->err, i, "expected %s, found %s", what, found);
 }
 
+/* Skips the object key at s[i] (reporting `missing` when there is none) and
+ * the ':' after it; *next is the index where the value starts. */
+static int skip_key(const jctx *j, size_t i, const char *missing, size_t *next)
+{
+    bool esc;
+    if (i >= j->n || j->s[i] != '"')
+        return unexpected(j, i, "%s", missing);
+    if (scan_string(j, i, &i, &esc))
+        return -1;
+    i = skip_ws(j, i);
+    if (i >= j->n || j->s[i] != ':')
+        return unexpected(j, i, "expected ':' after an object key");
+    *next = skip_ws(j, i + 1);
+    return 0;
+}
+
 /* Validates one JSON value at s[i] (whitespace already skipped) inside
  * `depth` enclosing containers, without recursion; *after is the index past
  * it.  Strings are checked but not decoded. */
@@ -762,14 +739,8 @@ static int skip_value(const jctx *j, size_t i, int depth, size_t *after)
             } else if (c == '[') {
                 closed = false; /* first element follows */
             } else {
-                if (i >= n || s[i] != '"')
-                    return unexpected(j, i, "expected a string key or '}' in object");
-                if (scan_string(j, i, &i, &esc))
+                if (skip_key(j, i, "expected a string key or '}' in object", &i))
                     return -1;
-                i = skip_ws(j, i);
-                if (i >= n || s[i] != ':')
-                    return unexpected(j, i, "expected ':' after an object key");
-                i = skip_ws(j, i + 1);
                 closed = false;
             }
         } else if (c == '"') {
@@ -807,19 +778,125 @@ static int skip_value(const jctx *j, size_t i, int depth, size_t *after)
                 return unexpected(j, i, open == '[' ? "expected ',' or ']' in array"
                                                     : "expected ',' or '}' in object");
             i = skip_ws(j, i + 1);
-            if (open == '{') {
-                if (i >= n || s[i] != '"')
-                    return unexpected(j, i, "expected a string key after ',' in object");
-                if (scan_string(j, i, &i, &esc))
-                    return -1;
-                i = skip_ws(j, i);
-                if (i >= n || s[i] != ':')
-                    return unexpected(j, i, "expected ':' after an object key");
-                i = skip_ws(j, i + 1);
-            }
+            if (open == '{' && skip_key(j, i, "expected a string key after ',' in object", &i))
+                return -1;
             break;
         }
     }
+}
+
+/* Copies the JSON string s[i..after) (quotes included in the range, not in
+ * the copy) to w, decoding escapes when it has some; returns the end of the
+ * copy (no NUL written). */
+static char *copy_string(const unsigned char *s, size_t i, size_t after, bool esc, char *w)
+{
+    if (esc)
+        return decode_string(s + i + 1, after - i - 2, w);
+    memcpy(w, s + i + 1, after - i - 2);
+    return w + (after - i - 2);
+}
+
+/* Ends a parse into rec: keeps the fields and the scratch text up to w, or
+ * (w == NULL, a failure) drops them.  Returns 0 or -1. */
+static int rec_end(sc_record *rec, const char *w)
+{
+    if (!w) {
+        rec->count = 0;
+        sc_buf_reset(&rec->scratch);
+        return -1;
+    }
+    rec->scratch.len = (size_t)(w - rec->scratch.data);
+    return 0;
+}
+
+/* Parses the value at s[i] into the field f (named already), its text
+ * copied to *w (NUL-terminated); *after is set past the value.  0 or -1. */
+static int json_value(const jctx *j, size_t i, sc_field *f, char **w, size_t *after)
+{
+    const unsigned char *s = j->s;
+    unsigned char c = i < j->n ? s[i] : 0;
+    bool esc;
+    f->offset = i;
+    if (c == '"') {
+        if (scan_string(j, i, after, &esc))
+            return -1;
+        f->kind = SCV_STRING;
+        f->text = *w;
+        *w = copy_string(s, i, *after, esc, *w);
+        f->len = (size_t)(*w - f->text);
+        *(*w)++ = '\0';
+        return 0;
+    }
+    if (c == '-' || is_digit(c) || c == '[' || c == '{') {
+        if (c == '[' || c == '{') {
+            if (skip_value(j, i, 1, after))
+                return -1;
+            f->kind = c == '[' ? SCV_ARRAY : SCV_OBJECT;
+        } else {
+            if (scan_number(j, i, after))
+                return -1;
+            f->kind = SCV_NUMBER;
+        }
+        f->text = *w;
+        f->len = *after - i;
+        memcpy(*w, s + i, f->len);
+        *w += f->len;
+        *(*w)++ = '\0';
+        return 0;
+    }
+    size_t l;
+    const char *lit = i < j->n ? match_literal(j, i, &l) : NULL;
+    if (lit) {
+        f->kind = lit[0] == 't' ? SCV_TRUE : lit[0] == 'f' ? SCV_FALSE : SCV_NULL;
+        f->text = lit;
+        f->len = l;
+        *after = i + l;
+        return 0;
+    }
+    char kname[80];
+    fmt_name(kname, sizeof kname, f->name, f->name_len);
+    if (c == 't' || c == 'f' || c == 'n')
+        return seterr(j->err, i, "invalid literal for key %s (expected true, false or null)", kname);
+    return unexpected(j, i, "expected a value for key %s", kname);
+}
+
+/* Parses the key at s[*ip] and the ':' after it into a new field of rec,
+ * the name copied to *w; *ip is left at the value.  The field, or NULL. */
+static sc_field *json_key(const jctx *j, sc_record *rec, bool *hashed, size_t *ip, char **w)
+{
+    const unsigned char *s = j->s;
+    size_t i = *ip, after;
+    bool esc;
+    char kname[80];
+    if (i >= j->n || s[i] != '"') {
+        unexpected(j, i, rec->count == 0 ? "expected a string key or '}'"
+                                         : "expected a string key after ','");
+        return NULL;
+    }
+    if (scan_string(j, i, &after, &esc))
+        return NULL;
+    if (rec->count >= SC_MAX_FIELDS) {
+        seterr(j->err, i, "more than %d fields in the record", SC_MAX_FIELDS);
+        return NULL;
+    }
+    char *name = *w;
+    *w = copy_string(s, i, after, esc, *w);
+    size_t name_len = (size_t)(*w - name);
+    *(*w)++ = '\0';
+    if (rec_find(rec, name, name_len, *hashed) >= 0) {
+        fmt_name(kname, sizeof kname, name, name_len);
+        seterr(j->err, i, "duplicate key %s", kname);
+        return NULL;
+    }
+    sc_field *f = rec_push(rec, name, name_len, hashed);
+    i = skip_ws(j, after);
+    if (i >= j->n || s[i] != ':') {
+        fmt_name(kname, sizeof kname, name, name_len);
+        unexpected(j, i, "expected ':' after key %s", kname);
+        return NULL;
+    }
+    *ip = skip_ws(j, i + 1);
+    return f;
 }
 
 int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
@@ -828,8 +905,7 @@ int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
     const jctx jc = {(const unsigned char *)text, len, err}, *j = &jc;
     const unsigned char *s = j->s;
     const size_t n = len;
-    char kname[80];
-    bool hashed = false, esc;
+    bool hashed = false;
 
     rec->count = 0;
     sc_buf_reset(&rec->scratch);
@@ -844,100 +920,18 @@ int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
     size_t i = skip_ws(j, 0);
     if (i >= n || s[i] != '{') {
         expect_not_container(j, i, "a JSON object");
-        goto fail;
+        return rec_end(rec, NULL);
     }
     i = skip_ws(j, i + 1);
     if (i < n && s[i] == '}') {
         i++;
     } else {
         for (;;) {
-            /* key */
-            if (i >= n || s[i] != '"') {
-                unexpected(j, i, rec->count == 0 ? "expected a string key or '}'"
-                                                 : "expected a string key after ','");
-                goto fail;
-            }
-            size_t key_off = i, after;
-            if (scan_string(j, i, &after, &esc))
-                goto fail;
-            if (rec->count >= SC_MAX_FIELDS) {
-                seterr(err, key_off, "more than %d fields in the record", SC_MAX_FIELDS);
-                goto fail;
-            }
-            char *name = w;
-            if (esc)
-                w = decode_string(s + i + 1, after - i - 2, w);
-            else {
-                memcpy(w, s + i + 1, after - i - 2);
-                w += after - i - 2;
-            }
-            size_t name_len = (size_t)(w - name);
-            *w++ = '\0';
-            if (rec_find(rec, name, name_len, hashed) >= 0) {
-                fmt_name(kname, sizeof kname, name, name_len);
-                seterr(err, key_off, "duplicate key %s", kname);
-                goto fail;
-            }
-            sc_field *f = rec_push(rec, name, name_len, &hashed);
-            i = skip_ws(j, after);
-            if (i >= n || s[i] != ':') {
-                fmt_name(kname, sizeof kname, name, name_len);
-                unexpected(j, i, "expected ':' after key %s", kname);
-                goto fail;
-            }
-            i = skip_ws(j, i + 1);
-
-            /* value */
-            f->offset = i;
-            unsigned char c = i < n ? s[i] : 0;
-            if (c == '"') {
-                if (scan_string(j, i, &after, &esc))
-                    goto fail;
-                f->kind = SCV_STRING;
-                f->text = w;
-                if (esc)
-                    w = decode_string(s + i + 1, after - i - 2, w);
-                else {
-                    memcpy(w, s + i + 1, after - i - 2);
-                    w += after - i - 2;
-                }
-                f->len = (size_t)(w - f->text);
-                *w++ = '\0';
-            } else if (c == '-' || is_digit(c) || c == '[' || c == '{') {
-                if (c == '[' || c == '{') {
-                    if (skip_value(j, i, 1, &after))
-                        goto fail;
-                    f->kind = c == '[' ? SCV_ARRAY : SCV_OBJECT;
-                } else {
-                    if (scan_number(j, i, &after))
-                        goto fail;
-                    f->kind = SCV_NUMBER;
-                }
-                f->text = w;
-                f->len = after - i;
-                memcpy(w, s + i, f->len);
-                w += f->len;
-                *w++ = '\0';
-            } else {
-                size_t l;
-                const char *lit = i < n ? match_literal(j, i, &l) : NULL;
-                if (lit) {
-                    f->kind = lit[0] == 't' ? SCV_TRUE : lit[0] == 'f' ? SCV_FALSE : SCV_NULL;
-                    f->text = lit;
-                    f->len = l;
-                    after = i + l;
-                } else {
-                    fmt_name(kname, sizeof kname, name, name_len);
-                    if (c == 't' || c == 'f' || c == 'n')
-                        seterr(err, i, "invalid literal for key %s (expected true, false or null)", kname);
-                    else
-                        unexpected(j, i, "expected a value for key %s", kname);
-                    goto fail;
-                }
-            }
-
-            /* separator */
-            i = skip_ws(j, after);
+            size_t after = 0;
+            sc_field *f = json_key(j, rec, &hashed, &i, &w);
+            if (!f || json_value(j, i, f, &w, &after))
+                return rec_end(rec, NULL);
+            i = skip_ws(j, after); /* the separator */
             if (i < n && s[i] == ',') {
                 i = skip_ws(j, i + 1);
                 continue;
@@ -946,9 +940,10 @@ int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
                 i++;
                 break;
             }
-            fmt_name(kname, sizeof kname, name, name_len);
+            char kname[80];
+            fmt_name(kname, sizeof kname, f->name, f->name_len);
             unexpected(j, i, "expected ',' or '}' after the value of %s", kname);
-            goto fail;
+            return rec_end(rec, NULL);
         }
     }
     i = skip_ws(j, i);
@@ -957,15 +952,9 @@ int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
             unexpected(j, i, "trailing data after the object");
         else
             seterr(err, i, "trailing data after the object");
-        goto fail;
+        return rec_end(rec, NULL);
     }
-    rec->scratch.len = (size_t)(w - rec->scratch.data);
-    return 0;
-
-fail:
-    rec->count = 0;
-    sc_buf_reset(&rec->scratch);
-    return -1;
+    return rec_end(rec, w);
 }
 
 /* Walks the array; calls fn for each element when `call`. */
@@ -1031,6 +1020,74 @@ int sc_json_array_each(const char *text, size_t len,
 /* ------------------------------------------------------------------------ */
 /* CSV                                                                      */
 
+/* Decodes the CSV cell at s[*ip..n) to *w (NUL-terminated) and says whether
+ * it was quoted; *ip is left at the ',' after it or at the end.  0 or -1. */
+static int csv_cell(const unsigned char *s, size_t n, size_t *ip, char **w, bool *quoted,
+                    sc_error *err)
+{
+    size_t i = *ip, start = i;
+    *quoted = i < n && s[i] == '"';
+    if (*quoted) {
+        i++;
+        for (;;) {
+            const unsigned char *q = i < n ? memchr(s + i, '"', n - i) : NULL;
+            if (!q)
+                return seterr(err, start, "unterminated quoted field");
+            size_t qi = (size_t)(q - s);
+            memcpy(*w, s + i, qi - i);
+            *w += qi - i;
+            i = qi + 1;
+            if (i < n && s[i] == '"') { /* "" is one quote */
+                *(*w)++ = '"';
+                i++;
+                continue;
+            }
+            break;
+        }
+        if (i < n && s[i] != ',')
+            return seterr(err, i, "unexpected %s after a closing quote (expected ',' or end of record)",
+                          s[i] > 0x20 && s[i] < 0x7F ? "character" : "byte");
+    } else {
+        while (i < n && s[i] != ',') {
+            unsigned char c = s[i];
+            if (c == '"')
+                return seterr(err, i, "quote inside an unquoted field (quote the whole field and double the quote)");
+            if (c == '\r' || c == '\n')
+                return seterr(err, i, "%s outside quotes", c == '\r' ? "carriage return" : "line break");
+            i++;
+        }
+        if (i > start) {
+            memcpy(*w, s + start, i - start);
+            *w += i - start;
+        }
+    }
+    *(*w)++ = '\0';
+    *ip = i;
+    return 0;
+}
+
+/* Adds header column `col` (0-based), named cell[0..cell_len) and starting
+ * at byte `start`, to the header record.  0 or -1. */
+static int csv_column(sc_record *hdr, const char *cell, size_t cell_len, size_t start, long col,
+                      bool *hashed, sc_error *err)
+{
+    if (col >= SC_MAX_FIELDS)
+        return seterr(err, start, "more than %d columns in the header", SC_MAX_FIELDS);
+    if (cell_len == 0)
+        return seterr(err, start, "header column %ld has an empty name", col + 1);
+    if (rec_find(hdr, cell, cell_len, *hashed) >= 0) {
+        char kname[80];
+        fmt_name(kname, sizeof kname, cell, cell_len);
+        return seterr(err, start, "duplicate column name %s in the header", kname);
+    }
+    sc_field *f = rec_push(hdr, cell, cell_len, hashed);
+    f->kind = SCV_CSV;
+    f->text = cell;
+    f->len = cell_len;
+    f->offset = start;
+    return 0;
+}
+
 /* Splits text[0..len) into cells.  For a header (hdr == NULL) every cell
  * becomes a named field; for a record, cell k takes the name of hdr's field
  * k.  Decoded cells go to rec's scratch (reserved up front: a cell decodes to
@@ -1041,12 +1098,11 @@ static int csv_split(sc_record *rec, const sc_record *hdr, const char *text,
     const unsigned char *s = (const unsigned char *)text;
     const size_t n = len;
     bool hashed = false;
-    char kname[80];
 
     rec->count = 0;
     sc_buf_reset(&rec->scratch);
     if (check_text(s, n, err))
-        goto fail;
+        return rec_end(rec, NULL);
     buf_reserve(&rec->scratch, len + 1);
     if (hdr)
         rec_reserve(rec, hdr->count > 0 ? hdr->count : 1);
@@ -1058,85 +1114,22 @@ static int csv_split(sc_record *rec, const sc_record *hdr, const char *text,
     for (;;) {
         size_t start = i;
         char *cell = w;
-        bool quoted = i < n && s[i] == '"';
-        if (quoted) {
-            i++;
-            for (;;) {
-                const unsigned char *q = i < n ? memchr(s + i, '"', n - i) : NULL;
-                if (!q) {
-                    seterr(err, start, "unterminated quoted field");
-                    goto fail;
-                }
-                size_t qi = (size_t)(q - s);
-                memcpy(w, s + i, qi - i);
-                w += qi - i;
-                i = qi + 1;
-                if (i < n && s[i] == '"') { /* "" is one quote */
-                    *w++ = '"';
-                    i++;
-                    continue;
-                }
-                break;
-            }
-            if (i < n && s[i] != ',') {
-                seterr(err, i, "unexpected %s after a closing quote (expected ',' or end of record)",
-                       s[i] > 0x20 && s[i] < 0x7F ? "character" : "byte");
-                goto fail;
-            }
-        } else {
-            while (i < n && s[i] != ',') {
-                unsigned char c = s[i];
-                if (c == '"') {
-                    seterr(err, i, "quote inside an unquoted field (quote the whole field and double the quote)");
-                    goto fail;
-                }
-                if (c == '\r' || c == '\n') {
-                    seterr(err, i, "%s outside quotes", c == '\r' ? "carriage return" : "line break");
-                    goto fail;
-                }
-                i++;
-            }
-            if (i > start) {
-                memcpy(w, s + start, i - start);
-                w += i - start;
-            }
-        }
-        size_t cell_len = (size_t)(w - cell);
-        *w++ = '\0';
-
+        bool quoted;
+        if (csv_cell(s, n, &i, &w, &quoted, err))
+            return rec_end(rec, NULL);
+        size_t cell_len = (size_t)(w - 1 - cell);
         if (!hdr) {
-            if (cells >= SC_MAX_FIELDS) {
-                seterr(err, start, "more than %d columns in the header", SC_MAX_FIELDS);
-                goto fail;
-            }
-            if (cell_len == 0) {
-                seterr(err, start, "header column %ld has an empty name", cells + 1);
-                goto fail;
-            }
-            if (rec_find(rec, cell, cell_len, hashed) >= 0) {
-                fmt_name(kname, sizeof kname, cell, cell_len);
-                seterr(err, start, "duplicate column name %s in the header", kname);
-                goto fail;
-            }
-            sc_field *f = rec_push(rec, cell, cell_len, &hashed);
-            f->kind = SCV_CSV;
-            f->text = cell;
-            f->len = cell_len;
-            f->offset = start;
+            if (csv_column(rec, cell, cell_len, start, cells, &hashed, err))
+                return rec_end(rec, NULL);
         } else if (cells < hdr->count) {
             sc_field *f = &rec->fields[rec->count++];
             f->name = hdr->fields[cells].name;
             f->name_len = hdr->fields[cells].name_len;
             f->offset = start;
-            if (!quoted && cell_len == 0) {
-                f->kind = SCV_NULL;
-                f->text = "";
-                f->len = 0;
-            } else {
-                f->kind = SCV_CSV;
-                f->text = cell;
-                f->len = cell_len;
-            }
+            bool absent = !quoted && cell_len == 0;
+            f->kind = absent ? SCV_NULL : SCV_CSV;
+            f->text = absent ? "" : cell;
+            f->len = cell_len;
         } else if (cells == hdr->count) {
             extra_off = start;
         }
@@ -1149,15 +1142,9 @@ static int csv_split(sc_record *rec, const sc_record *hdr, const char *text,
         seterr(err, cells > hdr->count ? extra_off : n,
                "record has %ld field%s, header has %d", cells,
                cells == 1 ? "" : "s", hdr->count);
-        goto fail;
+        return rec_end(rec, NULL);
     }
-    rec->scratch.len = (size_t)(w - rec->scratch.data);
-    return 0;
-
-fail:
-    rec->count = 0;
-    sc_buf_reset(&rec->scratch);
-    return -1;
+    return rec_end(rec, w);
 }
 
 int sc_parse_csv_header(sc_record *header, const char *text, size_t len,
@@ -1190,7 +1177,7 @@ struct sc_reader {
 
 sc_reader *sc_reader_new(FILE *in, sc_format fmt, size_t max_record)
 {
-    sc_reader *r = sc_xrealloc(NULL, sizeof *r);
+    sc_reader *r = pol_xmalloc(sizeof *r);
     if (max_record == 0)
         max_record = SC_MAX_RECORD_DEFAULT;
     if (max_record > SIZE_MAX / 4)
@@ -1200,7 +1187,7 @@ sc_reader *sc_reader_new(FILE *in, sc_format fmt, size_t max_record)
     r->max_record = max_record;
     r->limit = max_record + 3 > SC_READ_CHUNK ? max_record + 3 : SC_READ_CHUNK;
     r->cap = SC_READ_CHUNK;
-    r->buf = sc_xrealloc(NULL, r->cap);
+    r->buf = pol_xmalloc(r->cap);
     r->pos = r->end = 0;
     r->line = 1;
     r->started = r->eof = r->io_error = false;
@@ -1242,8 +1229,9 @@ static void rd_make_room(sc_reader *r, size_t *scan)
         r->pos = 0;
     }
     if (r->cap - r->end < r->cap / 4 && r->cap < r->limit) {
-        size_t c = r->cap * 2 < r->limit ? r->cap * 2 : r->limit;
-        r->buf = sc_xrealloc(r->buf, c);
+        /* double, but never past the limit */
+        size_t c = pol_grow_to(r->cap, r->cap + 1, SC_READ_CHUNK, 1, r->limit);
+        r->buf = pol_xrealloc(r->buf, c);
         r->cap = c;
     }
 }

@@ -13,7 +13,9 @@ Each case is one file tests/lang/NAME.case made of sections:
 
 `check` runs `polc check NAME.pol`; `run` runs `polrun NAME.pol scenario.json`;
 `test` runs `polc test NAME.pol`.  Output must match exactly, caret lines
-included.  Usage: run_lang.py [--update] BUILD_DIR CASE_DIR [NAME...]
+included.  Usage:
+    run_lang.py [--update] BUILD_DIR CASE_DIR [NAME...]   every case (or the named ones)
+    run_lang.py [--update] BUILD_DIR --case FILE          one case (one ctest entry each)
 (--update rewrites the expectations from the actual output: review the diff!)
 """
 import os
@@ -95,17 +97,21 @@ def main():
     args = sys.argv[1:]
     update = "--update" in args
     args = [a for a in args if a != "--update"]
-    build, case_dir = os.path.abspath(args[0]), args[1]
-    only = set(args[2:])
-    cases = sorted(f for f in os.listdir(case_dir) if f.endswith(".case"))
+    if len(args) == 3 and args[1] == "--case":
+        build, paths = os.path.abspath(args[0]), [args[2]]
+    elif len(args) >= 2:
+        build, case_dir = os.path.abspath(args[0]), args[1]
+        only = set(args[2:])
+        paths = [os.path.join(case_dir, f) for f in sorted(os.listdir(case_dir))
+                 if f.endswith(".case") and (not only or os.path.splitext(f)[0] in only)]
+    else:
+        raise SystemExit(__doc__)
     passed = failed = 0
-    for f in cases:
-        if only and os.path.splitext(f)[0] not in only:
-            continue
-        err = run_case(build, os.path.join(case_dir, f), update)
+    for path in paths:
+        err = run_case(build, path, update)
         if err:
             failed += 1
-            print(f"FAIL {f}: {err}")
+            print(f"FAIL {os.path.basename(path)}: {err}")
         else:
             passed += 1
     print(f"{passed} passed, {failed} failed")

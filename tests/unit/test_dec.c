@@ -518,6 +518,11 @@ START_TEST(divide)
         snprintf(want, sizeof want, "1/3%s", pow10_text(400) + 1); /* 1/(3*10^400) */
         ck_assert_str_eq(calc(dec_div, "1e-400", "3"), want);
     }
+}
+END_TEST
+
+START_TEST(divide_by_powers_of_two)
+{
     {
         /* 1 / 2^500 needs 500 places */
         dec_t a, b, r;
@@ -544,7 +549,11 @@ START_TEST(divide)
         dec_clear(&b);
         dec_clear(&r);
     }
+}
+END_TEST
 
+START_TEST(divide_minimal_scale_and_rationals)
+{
     dec_t a, b, r;
     dec_init(&a);
     dec_init(&b);
@@ -1192,6 +1201,8 @@ static Suite *dec_suite(void)
     tcase_add_test(tc, add_sub);
     tcase_add_test(tc, multiply);
     tcase_add_test(tc, divide);
+    tcase_add_test(tc, divide_by_powers_of_two);
+    tcase_add_test(tc, divide_minimal_scale_and_rationals);
     tcase_add_test(tc, aliasing);
     tcase_add_test(tc, sign_ops);
     tcase_add_test(tc, compare);
