@@ -327,7 +327,7 @@ def source_codes(source):
     codes = set()
     pat = [re.compile(r'\b(?:ERR|WARN)\([^;]*?,\s*"([a-z]+(?:-[a-z]+)*)"\s*,'),
            re.compile(r'diag_report\([^;]*?DIAG_(\w+)[^;]*?"([a-z]+(?:-[a-z]+)*)"\s*,')]
-    for sub in ("compiler", "grammar"):
+    for sub in ("compiler", "grammar", "tools"):
         d = os.path.join(source, sub)
         for name in sorted(os.listdir(d)):
             if not name.endswith((".c", ".y", ".l")):

@@ -6,20 +6,17 @@
  *   polc disasm FILE.pol|FILE.polc list the bytecode
  *   polc interface FILE.pol|.polc  the policy's inputs and outputs as JSON
  *
- * Exit codes (docs/polc.md): 0 success, 1 a test failed, 64 usage error,
- * 65 the policy has errors (or a bytecode file is invalid), 66 a file cannot
- * be read, 73 an output cannot be written, 70 internal error.
+ * Exit codes (tools/cli.h, docs/polc.md): 0 success, 1 a test failed, 64
+ * usage error, 65 the policy has errors (or a bytecode file is invalid), 66 a
+ * file cannot be read, 73 an output cannot be written, 70 internal error.
+ * Loading, compiling and test reports are shared with polrun (tools/cli.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "compile.h"
-#include "diag.h"
-#include "pol.h"
-
-enum { EXIT_TESTFAIL = 1, EXIT_USAGE = 64, EXIT_DATAERR = 65, EXIT_NOINPUT = 66, EXIT_CANTCREAT = 73, EXIT_INTERNAL = 70 };
+#include "cli.h"
 
 static void usage(FILE *out)
 {
@@ -51,64 +48,17 @@ typedef struct opts {
     bool json, color, werror, verbose;
 } opts;
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* Compiles (or loads) opts->file; prints diagnostics; NULL + exit code on failure. */
+/* Compiles (or, with allow_bytecode, loads) opts->file; prints diagnostics;
+ * NULL + exit code on failure. */
 static pol_policy *obtain(const opts *o, int *code, bool allow_bytecode)
 {
-    char err[600];
-    if (allow_bytecode && ends_with(o->file, ".polc")) {
-        pol_policy *pol = pol_policy_load(o->file, err, sizeof err);
-        if (!pol) {
-            fprintf(stderr, "polc: %s\n", err);
-            *code = errno == ENOENT ? EXIT_NOINPUT : EXIT_DATAERR;
-        }
-        return pol;
-    }
-    if (ends_with(o->file, ".polc")) {
+    if (!allow_bytecode && cli_ends_with(o->file, ".polc")) {
         fprintf(stderr, "polc: %s is compiled bytecode; '%s' takes a .pol source\n", o->file, o->cmd);
-        *code = EXIT_USAGE;
+        *code = CLI_USAGE;
         return NULL;
     }
-    diag_ctx d;
-    diag_init(&d);
-    src_file *src = NULL;
-    bool unreadable;
-    bc_program *prog = pol_compile_path(o->file, &d, &src, &unreadable);
-    if (unreadable) {
-        fprintf(stderr, "polc: %s: %s\n", o->file, strerror(errno));
-        diag_free(&d);
-        *code = EXIT_NOINPUT;
-        return NULL;
-    }
-    if (o->werror && d.warnings > 0 && prog) {
-        diag_report(&d, DIAG_ERROR, NULL, (span){0, 0}, "werror", "warnings treated as errors (-Werror)");
-        bc_free(prog);
-        prog = NULL;
-    }
-    if (o->json)
-        diag_print_json(&d, stdout);
-    else
-        diag_print(&d, stderr, o->color);
-    if (!o->json && (d.errors || d.warnings))
-        fprintf(stderr, "%d error%s, %d warning%s\n", d.errors, d.errors == 1 ? "" : "s", d.warnings,
-                d.warnings == 1 ? "" : "s");
-    diag_free(&d);
-    src_free(src);
-    if (!prog) {
-        *code = EXIT_DATAERR;
-        return NULL;
-    }
-    pol_policy *pol = pol_policy_adopt(prog, err, sizeof err);
-    if (!pol) {
-        fprintf(stderr, "polc: internal error: generated code failed verification: %s\n", err);
-        *code = EXIT_INTERNAL;
-    }
-    return pol;
+    cli_load how = {"polc", true, allow_bytecode, true, o->json, o->color, o->werror};
+    return cli_load_policy(&how, o->file, code, NULL);
 }
 
 static int cmd_build(const opts *o)
@@ -125,14 +75,14 @@ static int cmd_build(const opts *o)
         outpath = malloc(n + 6);
         if (outpath) {
             memcpy(outpath, o->file, n + 1);
-            if (ends_with(outpath, ".pol"))
+            if (cli_ends_with(outpath, ".pol"))
                 outpath[n - 4] = 0;
             strcat(outpath, ".polc");
         }
     }
     if (!outpath) {
         pol_policy_free(pol);
-        return EXIT_INTERNAL;
+        return CLI_INTERNAL;
     }
     uint8_t *bytes;
     size_t len;
@@ -141,7 +91,7 @@ static int cmd_build(const opts *o)
     int rc = 0;
     if (!fp || fwrite(bytes, 1, len, fp) != len || fclose(fp) != 0) {
         fprintf(stderr, "polc: cannot write %s: %s\n", outpath, strerror(errno));
-        rc = EXIT_CANTCREAT;
+        rc = CLI_CANTCREAT;
     }
     free(bytes);
     free(outpath);
@@ -155,24 +105,9 @@ static int cmd_test(const opts *o)
     pol_policy *pol = obtain(o, &code, true);
     if (!pol)
         return code;
-    FILE *junit = NULL;
-    if (o->junit) {
-        junit = fopen(o->junit, "w");
-        if (!junit) {
-            fprintf(stderr, "polc: cannot write %s: %s\n", o->junit, strerror(errno));
-            pol_policy_free(pol);
-            return EXIT_CANTCREAT;
-        }
-    }
-    pol_test_report rep = pol_run_tests(pol, stdout, junit, o->verbose);
-    if (junit)
-        fclose(junit);
-    if (rep.findings)
-        printf("%s: %d finding%s: figures the notice states that the rules do not reproduce\n", o->file, rep.findings,
-               rep.findings == 1 ? "" : "s");
-    printf("%s: %d passed, %d failed\n", o->file, rep.passed, rep.failed);
+    int rc = cli_run_tests("polc", pol, o->file, o->junit, o->verbose);
     pol_policy_free(pol);
-    return rep.failed ? EXIT_TESTFAIL : 0;
+    return rc;
 }
 
 static int cmd_disasm(const opts *o)
@@ -224,7 +159,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "-o") || !strcmp(a, "--junit")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "polc: %s needs a file name\n", a);
-                return EXIT_USAGE;
+                return CLI_USAGE;
             }
             if (!strcmp(a, "-o"))
                 o.out = argv[++i];
@@ -233,19 +168,19 @@ int main(int argc, char **argv)
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "polc: unknown option %s\n", a);
             usage(stderr);
-            return EXIT_USAGE;
+            return CLI_USAGE;
         } else if (!o.cmd)
             o.cmd = a;
         else if (!o.file)
             o.file = a;
         else {
             fprintf(stderr, "polc: unexpected argument %s\n", a);
-            return EXIT_USAGE;
+            return CLI_USAGE;
         }
     }
     if (!o.cmd || !o.file) {
         usage(stderr);
-        return EXIT_USAGE;
+        return CLI_USAGE;
     }
     if (o.json)
         o.color = false;
@@ -265,5 +200,5 @@ int main(int argc, char **argv)
         return cmd_interface(&o);
     fprintf(stderr, "polc: unknown command '%s'\n", o.cmd);
     usage(stderr);
-    return EXIT_USAGE;
+    return CLI_USAGE;
 }
