@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +126,8 @@ void pol_policy_free(pol_policy *pol)
 }
 
 const bc_program *pol_policy_program(const pol_policy *pol) { return pol->prog; }
+const char *pol_policy_name(const pol_policy *pol) { return pol->prog->name; }
+const char *pol_policy_source(const pol_policy *pol) { return pol->prog->source; }
 
 int pol_find_input(const pol_policy *pol, const char *name, size_t len)
 {
@@ -1037,157 +1040,165 @@ void pol_error_text(const pol_policy *pol, const pol_error *err, sc_buf *out)
 }
 
 /* ---- tests ---- */
-static void xml_text(FILE *f, const char *s)
+typedef struct test_run { /* the results being built */
+    pol_test_results *res;
+    size_t cap_tests, cap_checks;
+} test_run;
+
+static pol_pos pub_pos(const bc_program *p, bc_pos pos)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-    }
+    return (pol_pos){bc_file_name(p, pos), pos.line, pos.col};
 }
 
-pol_test_report pol_run_tests(const pol_policy *pol, FILE *out, FILE *junit, bool verbose)
+/* Appends a check to the last test; the texts are copied. */
+static void add_check(test_run *tr, pol_check_kind kind, pol_pos pos, const char *what, const char *expected,
+                      const char *actual)
 {
-    const bc_program *p = pol->prog;
-    pol_test_report rep = {0, 0, 0};
-    pol_eval *ev = pol_eval_new(pol);
-    pol_eval_set_step_limit(ev, 1000000); /* polrun's default: a looping file must not hang the tests */
-    sc_buf log;
-    sc_buf_init(&log);
-    sc_buf xml;
-    sc_buf_init(&xml);
-    for (uint32_t t = 0; t < p->ntests; t++) {
-        const bc_test *ts = &p->tests[t];
-        pol_eval_begin(ev);
-        bool given_failed = false;
-        for (uint32_t g = 0; g < ts->ngiven; g++) {
-            if (ts->given[g].rule == BC_NONE) {
-                vm_set_input_const(ev->vm, ts->given[g].index, &p->consts[ts->given[g].k]);
-                continue;
-            }
-            vm_error ge;
-            if (vm_eval(ev->vm, ts->given[g].rule, &ge) != 0) {
-                fprintf(out, "FAIL  %s  (%s:%u)\n    cannot build input %s: %s\n", ts->name, p->source ? p->source : "?",
-                        ts->pos.line, p->inputs[ts->given[g].index].name, ge.msg);
-                given_failed = true;
-                break;
-            }
-            vm_copy_val(&ev->vm->inputs[ts->given[g].index], &ev->vm->rules[ts->given[g].rule]);
-        }
-        if (given_failed) {
-            rep.failed++;
+    pol_test_results *res = tr->res;
+    pol_test_result *t = &res->tests[res->ntests - 1];
+    if (t->nchecks == 0)
+        t->first_check = res->nchecks;
+    POL_GROW(res->checks, tr->cap_checks, res->nchecks + 1);
+    pol_check *c = &res->checks[res->nchecks++];
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    c->pos = pos;
+    c->what = what;
+    c->expected = pol_xstrdup(expected);
+    c->actual = pol_xstrdup(actual);
+    t->nchecks++;
+}
+
+/* Sets the test's given inputs; false (with a check) if one cannot be built. */
+static bool set_given(test_run *tr, pol_eval *ev, const bc_test *ts)
+{
+    const bc_program *p = ev->pol->prog;
+    for (uint32_t g = 0; g < ts->ngiven; g++) {
+        if (ts->given[g].rule == BC_NONE) {
+            vm_set_input_const(ev->vm, ts->given[g].index, &p->consts[ts->given[g].k]);
             continue;
         }
-        sc_buf_reset(&log);
-        pol_error err;
-        bool failed = false;
-        if (ts->expect_error) {
-            /* the scenario must be rejected: by a bound or by evaluation */
-            const char *want = ts->error_k != BC_NONE ? p->consts[ts->error_k].text : NULL;
-            int rc = pol_eval_run(ev, &err);
-            if (rc == 0) {
-                failed = true;
-                sc_buf_printf(&log, "    %s:%u: expected an error%s%s%s, but every output was computed\n", p->source ? p->source : "?",
-                              ts->pos.line, want ? " mentioning \"" : "", want ? want : "", want ? "\"" : "");
-            } else if (want && !strstr(err.msg, want)) {
-                failed = true;
-                sc_buf_printf(&log, "    %s:%u: expected an error mentioning \"%s\", got: %s\n", p->source ? p->source : "?",
-                              ts->pos.line, want, err.msg);
-            } else if (verbose)
-                sc_buf_printf(&log, "    rejected as expected: %s\n", err.msg);
-        } else if (check_bounds(ev, &err) != 0 || eval_rules(ev, &err, false) != 0) {
-            /* a scenario the policy rejects cannot pass a test of its values */
-            failed = true;
-            sc_buf_printf(&log, "    %s:%u: the test's inputs are rejected: %s\n", bc_file_name(p, ts->pos), ts->pos.line, err.msg);
+        vm_error ge;
+        if (vm_eval(ev->vm, ts->given[g].rule, &ge) != 0) {
+            add_check(tr, POL_CHECK_GIVEN, pub_pos(p, ts->pos), p->inputs[ts->given[g].index].name, NULL, ge.msg);
+            return false;
         }
-        for (uint32_t e = 0; e < ts->nexpect && !failed; e++) {
-            uint32_t r = ts->expect[e].index;
-            vm_error ve;
-            const bc_const *want = &p->consts[ts->expect[e].k];
-            char ws[256], got[1200];
-            bc_const_text(p, ts->expect[e].k, ws, sizeof ws);
-            if (vm_eval(ev->vm, r, &ve) != 0) {
-                failed = true;
-                sc_buf_printf(&log, "    %s:%u:%u: expected %s = %s, but evaluation failed: %s:%u:%u: %s\n",
-                              bc_file_name(p, ts->expect[e].pos), ts->expect[e].pos.line, ts->expect[e].pos.col, p->rules[r].name, ws,
-                              bc_file_name(p, ve.pos), ve.pos.line, ve.pos.col, ve.msg);
-                for (uint32_t k = 0; k < p->nrules; k++)
-                    if (ev->vm->rstate[k] == VM_BUSY)
-                        ev->vm->rstate[k] = VM_UNSET;
-                continue;
-            }
-            const vm_val *v = &ev->vm->rules[r];
-            if (!vm_equal_const(v, want) && ts->expect[e].stated) {
-                /* the notice states a figure the rules do not reproduce: a named finding */
-                char got2[1200];
-                if (!value_text(p, v, p->rules[r].tref, 0, got2, sizeof got2))
-                    dec_format_exact(&v->d, got2, sizeof got2);
-                rep.findings++;
-                fprintf(out, "FINDING  %s:%u:%u: the notice states %s = %s%s%s%s, the rules compute %s  (test \"%s\")\n",
-                        p->source ? p->source : "?", ts->expect[e].pos.line, ts->expect[e].pos.col, p->rules[r].name, ws,
-                        ts->expect[e].cite_k != BC_NONE ? " [" : "",
-                        ts->expect[e].cite_k != BC_NONE ? p->consts[ts->expect[e].cite_k].text : "",
-                        ts->expect[e].cite_k != BC_NONE ? "]" : "", got2, ts->name);
-                continue;
-            }
-            if (!vm_equal_const(v, want)) {
-                failed = true;
-                vm_value_text(v, 0, got, sizeof got);
-                if (!pol_type_numeric((pol_type)v->t) || dec_is_finite(&v->d))
-                    ;
-                else
-                    dec_format_exact(&v->d, got, sizeof got);
-                sc_buf_printf(&log, "    %s:%u:%u: expected %s = %s, got %s\n", p->source ? p->source : "?",
-                              ts->expect[e].pos.line, ts->expect[e].pos.col, p->rules[r].name, ws, got);
-            }
-        }
-        if (failed) {
-            rep.failed++;
-            fprintf(out, "FAIL  %s  (%s:%u)\n%s", ts->name, p->source ? p->source : "?", ts->pos.line, log.data ? log.data : "");
-        } else {
-            rep.passed++;
-            if (verbose)
-                fprintf(out, "ok    %s\n%s", ts->name, log.data && ts->expect_error ? log.data : "");
-        }
-        if (junit) {
-            sc_buf_printf(&xml, "  <testcase classname=\"%s\" name=\"", p->source ? p->source : "policy");
-            /* names are escaped when the buffer is written out below */
-            sc_buf_puts(&xml, "\x01");
-            sc_buf_puts(&xml, ts->name);
-            sc_buf_puts(&xml, "\x02\"");
-            if (failed) {
-                sc_buf_puts(&xml, "><failure message=\"\x01");
-                sc_buf_put(&xml, log.data ? log.data : "", log.len);
-                sc_buf_puts(&xml, "\x02\"/></testcase>\n");
-            } else
-                sc_buf_puts(&xml, "/>\n");
-        }
+        vm_copy_val(&ev->vm->inputs[ts->given[g].index], &ev->vm->rules[ts->given[g].rule]);
     }
-    if (junit) {
-        fprintf(junit, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"");
-        xml_text(junit, p->name);
-        fprintf(junit, "\" tests=\"%d\" failures=\"%d\">\n", rep.passed + rep.failed, rep.failed);
-        /* write the buffer, escaping the spans between \x01 and \x02 */
-        bool esc = false;
-        for (size_t i = 0; i < xml.len; i++) {
-            char ch = xml.data[i];
-            if (ch == '\x01') { esc = true; continue; }
-            if (ch == '\x02') { esc = false; continue; }
-            if (esc) {
-                char two[2] = {ch, 0};
-                if (ch == '\n') fputs("&#10;", junit);
-                else xml_text(junit, two);
-            } else
-                fputc(ch, junit);
-        }
-        fprintf(junit, "</testsuite>\n");
+    return true;
+}
+
+/* A test that expects an error: the scenario must be rejected, by a bound
+ * or by evaluation.  false if it was not (as it should have been). */
+static bool check_rejected(test_run *tr, pol_eval *ev, const bc_test *ts)
+{
+    const bc_program *p = ev->pol->prog;
+    const char *want = ts->error_k != BC_NONE ? p->consts[ts->error_k].text : NULL;
+    pol_error err;
+    int rc = pol_eval_run(ev, &err);
+    if (rc == 0) {
+        add_check(tr, POL_CHECK_NO_ERROR, pub_pos(p, ts->pos), NULL, want, NULL);
+        return false;
     }
-    sc_buf_clear(&log);
-    sc_buf_clear(&xml);
+    if (want && !strstr(err.msg, want)) {
+        add_check(tr, POL_CHECK_WRONG_ERROR, pub_pos(p, ts->pos), NULL, want, err.msg);
+        return false;
+    }
+    add_check(tr, POL_CHECK_REJECTED, pub_pos(p, ts->pos), NULL, want, err.msg);
+    return true;
+}
+
+/* Expectation e of test ts; false if it fails (a finding does not). */
+static bool check_expect(test_run *tr, pol_eval *ev, const bc_test *ts, uint32_t e)
+{
+    const bc_program *p = ev->pol->prog;
+    const bc_assign *ex = &ts->expect[e];
+    uint32_t r = ex->index;
+    vm_error ve;
+    const bc_const *want = &p->consts[ex->k];
+    char ws[256], got[1200];
+    bc_const_text(p, ex->k, ws, sizeof ws);
+    if (vm_eval(ev->vm, r, &ve) != 0) {
+        add_check(tr, POL_CHECK_EVAL_FAILED, pub_pos(p, ex->pos), p->rules[r].name, ws, ve.msg);
+        tr->res->checks[tr->res->nchecks - 1].at = pub_pos(p, ve.pos);
+        for (uint32_t k = 0; k < p->nrules; k++)
+            if (ev->vm->rstate[k] == VM_BUSY)
+                ev->vm->rstate[k] = VM_UNSET;
+        return false;
+    }
+    const vm_val *v = &ev->vm->rules[r];
+    if (vm_equal_const(v, want))
+        return true;
+    if (ex->stated) { /* the notice states a figure the rules do not reproduce: a named finding */
+        if (!value_text(p, v, p->rules[r].tref, 0, got, sizeof got))
+            dec_format_exact(&v->d, got, sizeof got);
+        add_check(tr, POL_CHECK_FINDING, pub_pos(p, ex->pos), p->rules[r].name, ws, got);
+        tr->res->checks[tr->res->nchecks - 1].cite = ex->cite_k != BC_NONE ? p->consts[ex->cite_k].text : NULL;
+        tr->res->findings++;
+        return true;
+    }
+    vm_value_text(v, 0, got, sizeof got);
+    if (pol_type_numeric((pol_type)v->t) && !dec_is_finite(&v->d))
+        dec_format_exact(&v->d, got, sizeof got);
+    add_check(tr, POL_CHECK_MISMATCH, pub_pos(p, ex->pos), p->rules[r].name, ws, got);
+    return false;
+}
+
+/* Runs test ts into a new result; true if it passed. */
+static bool run_test(test_run *tr, pol_eval *ev, const bc_test *ts)
+{
+    const bc_program *p = ev->pol->prog;
+    pol_test_results *res = tr->res;
+    POL_GROW(res->tests, tr->cap_tests, res->ntests + 1);
+    pol_test_result *t = &res->tests[res->ntests++];
+    memset(t, 0, sizeof *t);
+    t->name = ts->name;
+    t->pos = pub_pos(p, ts->pos);
+    pol_eval_begin(ev);
+    if (!set_given(tr, ev, ts))
+        return false;
+    pol_error err;
+    if (ts->expect_error) {
+        if (!check_rejected(tr, ev, ts))
+            return false;
+    } else if (check_bounds(ev, &err) != 0 || eval_rules(ev, &err, false) != 0) {
+        /* a scenario the policy rejects cannot pass a test of its values */
+        add_check(tr, POL_CHECK_INPUTS_REJECTED, pub_pos(p, ts->pos), NULL, NULL, err.msg);
+        return false;
+    }
+    for (uint32_t e = 0; e < ts->nexpect; e++)
+        if (!check_expect(tr, ev, ts, e))
+            return false;
+    return true;
+}
+
+pol_test_results *pol_run_tests(const pol_policy *pol)
+{
+    const bc_program *p = pol->prog;
+    test_run tr = {pol_xcalloc(1, sizeof *tr.res), 0, 0};
+    pol_eval *ev = pol_eval_new(pol);
+    pol_eval_set_step_limit(ev, 1000000); /* polrun's default: a looping file must not hang the tests */
+    for (uint32_t t = 0; t < p->ntests; t++) {
+        bool ok = run_test(&tr, ev, &p->tests[t]);
+        tr.res->tests[tr.res->ntests - 1].passed = ok;
+        if (ok)
+            tr.res->passed++;
+        else
+            tr.res->failed++;
+    }
     pol_eval_free(ev);
-    return rep;
+    return tr.res;
+}
+
+void pol_test_results_free(pol_test_results *res)
+{
+    if (!res)
+        return;
+    for (size_t i = 0; i < res->nchecks; i++) {
+        free((char *)res->checks[i].expected);
+        free((char *)res->checks[i].actual);
+    }
+    free(res->checks);
+    free(res->tests);
+    free(res);
 }

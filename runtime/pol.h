@@ -27,7 +27,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "bytecode.h"
 #include "scen.h"
@@ -100,14 +99,59 @@ void pol_eval_explain_json(const pol_eval *ev, sc_buf *out);
 /* A runtime error as "file:line:col: error: message". */
 void pol_error_text(const pol_policy *pol, const pol_error *err, sc_buf *out);
 
-/* ---- the policy's own tests ---- */
-typedef struct pol_test_report {
+/* ---- the policy's own tests ----
+ * pol_run_tests evaluates every test written in the policy and returns what
+ * each found; it prints nothing (polc and polrun format the report,
+ * tools/cli.c).  The results are new (pol_test_results_free); their texts
+ * are owned by them, names and file names borrowed from the policy, which
+ * must outlive them. */
+typedef struct pol_pos {
+    const char *file;    /* the source file's name as compiled (never NULL)   */
+    uint32_t line, col;  /* 1-based; 0 when unknown                           */
+} pol_pos;
+
+typedef enum pol_check_kind {
+    POL_CHECK_GIVEN,           /* a given input (what) cannot be built: actual is why      */
+    POL_CHECK_NO_ERROR,        /* an error was expected (mentioning `expected`, if not
+                                  NULL) but every output was computed                  */
+    POL_CHECK_WRONG_ERROR,     /* the error (actual) does not mention `expected`          */
+    POL_CHECK_REJECTED,        /* passed: rejected as expected, with message `actual`    */
+    POL_CHECK_INPUTS_REJECTED, /* the test's inputs are rejected: actual is why          */
+    POL_CHECK_EVAL_FAILED,     /* rule `what` should be `expected`; evaluation failed at
+                                  `at` with message `actual`                             */
+    POL_CHECK_MISMATCH,        /* rule `what` should be `expected`, is `actual`           */
+    POL_CHECK_FINDING          /* the notice states what = expected (cite), the rules
+                                  compute `actual`: reported, not a failure            */
+} pol_check_kind;
+
+typedef struct pol_check {
+    pol_check_kind kind;
+    pol_pos pos;               /* where the test (or its expect line) is written        */
+    const char *what;          /* the input or rule concerned, or NULL                  */
+    const char *expected, *actual, *cite; /* NULL when not applicable                   */
+    pol_pos at;                /* EVAL_FAILED: where evaluation failed                  */
+} pol_check;
+
+typedef struct pol_test_result {
+    const char *name;
+    pol_pos pos;
+    bool passed;
+    size_t first_check, nchecks; /* its checks: checks[first_check ..] in order        */
+} pol_test_result;
+
+typedef struct pol_test_results {
+    pol_test_result *tests;    /* in the order the policy writes them                 */
+    size_t ntests;
+    pol_check *checks;
+    size_t nchecks;
     int passed, failed;
-    int findings;       /* stated figures the rules do not reproduce         */
-} pol_test_report;
-/* Runs every test; writes a line per test to `out` (failures with expected
- * and actual values and the test's position) and, if junit is not NULL, a
- * JUnit XML report there. */
-pol_test_report pol_run_tests(const pol_policy *pol, FILE *out, FILE *junit, bool verbose);
+    int findings;              /* stated figures the rules do not reproduce          */
+} pol_test_results;
+
+pol_test_results *pol_run_tests(const pol_policy *pol);
+void pol_test_results_free(pol_test_results *res);
+/* The policy's title and its source file's name (NULL if unknown). */
+const char *pol_policy_name(const pol_policy *pol);
+const char *pol_policy_source(const pol_policy *pol);
 
 #endif

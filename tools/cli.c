@@ -141,19 +141,152 @@ void cli_print_error(FILE *out, const pol_policy *pol, const pol_error *err, con
         print_source_line(out, src->main, err->pos.line, err->pos.col);
 }
 
+/* ---- the policy's own tests: the text report and JUnit XML ---- */
+
+/* The detail lines of test t (failures; with `verbose`, how a rejection
+ * test passed), as polc test prints them under the test's line. */
+static void test_detail(const pol_policy *pol, const pol_test_results *res, const pol_test_result *t, bool verbose,
+                        sc_buf *out)
+{
+    const char *src = pol_policy_source(pol) ? pol_policy_source(pol) : "?";
+    for (size_t i = 0; i < t->nchecks; i++) {
+        const pol_check *c = &res->checks[t->first_check + i];
+        switch (c->kind) {
+        case POL_CHECK_NO_ERROR:
+            sc_buf_printf(out, "    %s:%u: expected an error%s%s%s, but every output was computed\n", src, c->pos.line,
+                          c->expected ? " mentioning \"" : "", c->expected ? c->expected : "", c->expected ? "\"" : "");
+            break;
+        case POL_CHECK_WRONG_ERROR:
+            sc_buf_printf(out, "    %s:%u: expected an error mentioning \"%s\", got: %s\n", src, c->pos.line, c->expected,
+                          c->actual);
+            break;
+        case POL_CHECK_REJECTED:
+            if (verbose)
+                sc_buf_printf(out, "    rejected as expected: %s\n", c->actual);
+            break;
+        case POL_CHECK_INPUTS_REJECTED:
+            sc_buf_printf(out, "    %s:%u: the test's inputs are rejected: %s\n", c->pos.file, c->pos.line, c->actual);
+            break;
+        case POL_CHECK_EVAL_FAILED:
+            sc_buf_printf(out, "    %s:%u:%u: expected %s = %s, but evaluation failed: %s:%u:%u: %s\n", c->pos.file,
+                          c->pos.line, c->pos.col, c->what, c->expected, c->at.file, c->at.line, c->at.col, c->actual);
+            break;
+        case POL_CHECK_MISMATCH:
+            sc_buf_printf(out, "    %s:%u:%u: expected %s = %s, got %s\n", src, c->pos.line, c->pos.col, c->what,
+                          c->expected, c->actual);
+            break;
+        case POL_CHECK_GIVEN:
+        case POL_CHECK_FINDING:
+            break; /* lines of their own */
+        }
+    }
+}
+
+/* The line of a test and its findings, before it. */
+static void test_lines(const pol_policy *pol, const pol_test_results *res, const pol_test_result *t, const sc_buf *detail,
+                       bool verbose, FILE *out)
+{
+    const char *src = pol_policy_source(pol) ? pol_policy_source(pol) : "?";
+    for (size_t i = 0; i < t->nchecks; i++) {
+        const pol_check *c = &res->checks[t->first_check + i];
+        if (c->kind == POL_CHECK_GIVEN)
+            fprintf(out, "FAIL  %s  (%s:%u)\n    cannot build input %s: %s\n", t->name, src, t->pos.line, c->what,
+                    c->actual);
+        if (c->kind == POL_CHECK_FINDING)
+            fprintf(out, "FINDING  %s:%u:%u: the notice states %s = %s%s%s%s, the rules compute %s  (test \"%s\")\n", src,
+                    c->pos.line, c->pos.col, c->what, c->expected, c->cite ? " [" : "", c->cite ? c->cite : "",
+                    c->cite ? "]" : "", c->actual, t->name);
+    }
+    if (t->nchecks && res->checks[t->first_check].kind == POL_CHECK_GIVEN)
+        return;
+    if (!t->passed)
+        fprintf(out, "FAIL  %s  (%s:%u)\n%s", t->name, src, t->pos.line, detail->data ? detail->data : "");
+    else if (verbose)
+        fprintf(out, "ok    %s\n%s", t->name, detail->data ? detail->data : "");
+}
+
+static void xml_text(sc_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '<': sc_buf_puts(b, "&lt;"); break;
+        case '>': sc_buf_puts(b, "&gt;"); break;
+        case '&': sc_buf_puts(b, "&amp;"); break;
+        case '"': sc_buf_puts(b, "&quot;"); break;
+        case '\n': sc_buf_puts(b, "&#10;"); break;
+        default: sc_buf_putc(b, s[i]);
+        }
+    }
+}
+
+/* Test t as a JUnit testcase (a test whose inputs cannot be built has none). */
+static void junit_case(const pol_policy *pol, const pol_test_results *res, const pol_test_result *t, const sc_buf *detail,
+                       sc_buf *xml)
+{
+    if (t->nchecks && res->checks[t->first_check].kind == POL_CHECK_GIVEN)
+        return;
+    const char *cls = pol_policy_source(pol) ? pol_policy_source(pol) : "policy";
+    sc_buf_printf(xml, "  <testcase classname=\"%s\" name=\"", cls);
+    xml_text(xml, t->name, strlen(t->name));
+    sc_buf_putc(xml, '"');
+    if (t->passed) {
+        sc_buf_puts(xml, "/>\n");
+        return;
+    }
+    sc_buf_puts(xml, "><failure message=\"");
+    xml_text(xml, detail->data ? detail->data : "", detail->len);
+    sc_buf_puts(xml, "\"/></testcase>\n");
+}
+
+static bool write_junit(const char *path, const pol_policy *pol, const pol_test_results *res, const sc_buf *cases)
+{
+    sc_buf head;
+    sc_buf_init(&head);
+    sc_buf_puts(&head, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"");
+    xml_text(&head, pol_policy_name(pol), strlen(pol_policy_name(pol)));
+    sc_buf_printf(&head, "\" tests=\"%d\" failures=\"%d\">\n", res->passed + res->failed, res->failed);
+    FILE *f = fopen(path, "w");
+    bool ok = f && fwrite(head.data, 1, head.len, f) == head.len &&
+              (cases->len == 0 || fwrite(cases->data, 1, cases->len, f) == cases->len) &&
+              fputs("</testsuite>\n", f) >= 0;
+    if (f && fclose(f) != 0)
+        ok = false;
+    sc_buf_clear(&head);
+    return ok;
+}
+
 int cli_run_tests(const char *tool, const pol_policy *pol, const char *file, const char *junit_path, bool verbose)
 {
-    FILE *junit = NULL;
-    if (junit_path && !(junit = fopen(junit_path, "w"))) {
-        fprintf(stderr, "%s: cannot write %s: %s\n", tool, junit_path, strerror(errno));
-        return CLI_CANTCREAT;
+    if (junit_path) { /* refuse before running anything, as an unwritable -o does */
+        FILE *probe = fopen(junit_path, "w");
+        if (!probe) {
+            fprintf(stderr, "%s: cannot write %s: %s\n", tool, junit_path, strerror(errno));
+            return CLI_CANTCREAT;
+        }
+        fclose(probe);
     }
-    pol_test_report rep = pol_run_tests(pol, stdout, junit, verbose);
-    if (junit)
-        fclose(junit);
-    if (rep.findings)
-        printf("%s: %d finding%s: figures the notice states that the rules do not reproduce\n", file, rep.findings,
-               rep.findings == 1 ? "" : "s");
-    printf("%s: %d passed, %d failed\n", file, rep.passed, rep.failed);
-    return rep.failed ? CLI_FAILED : CLI_OK;
+    pol_test_results *res = pol_run_tests(pol);
+    sc_buf detail, xml;
+    sc_buf_init(&detail);
+    sc_buf_init(&xml);
+    for (size_t i = 0; i < res->ntests; i++) {
+        const pol_test_result *t = &res->tests[i];
+        sc_buf_reset(&detail);
+        test_detail(pol, res, t, verbose, &detail);
+        test_lines(pol, res, t, &detail, verbose, stdout);
+        junit_case(pol, res, t, &detail, &xml);
+    }
+    int rc = res->failed ? CLI_FAILED : CLI_OK;
+    if (junit_path && !write_junit(junit_path, pol, res, &xml)) {
+        fprintf(stderr, "%s: cannot write %s: %s\n", tool, junit_path, strerror(errno));
+        rc = CLI_CANTCREAT;
+    }
+    if (res->findings)
+        printf("%s: %d finding%s: figures the notice states that the rules do not reproduce\n", file, res->findings,
+               res->findings == 1 ? "" : "s");
+    printf("%s: %d passed, %d failed\n", file, res->passed, res->failed);
+    sc_buf_clear(&detail);
+    sc_buf_clear(&xml);
+    pol_test_results_free(res);
+    return rc;
 }

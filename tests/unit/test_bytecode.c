@@ -107,8 +107,9 @@ static void try_mutant(const uint8_t *buf, size_t len, bool sealed, tally *t)
         free(got);
     }
     pol_eval_free(ev);
-    pol_test_report rep = pol_run_tests(pol, devnull, NULL, false);
-    ck_assert_int_eq(rep.passed + rep.failed, (int)pol_policy_program(pol)->ntests);
+    pol_test_results *rep = pol_run_tests(pol);
+    ck_assert_int_eq(rep->passed + rep->failed, (int)pol_policy_program(pol)->ntests);
+    pol_test_results_free(rep);
     bc_disassemble(pol_policy_program(pol), devnull);
     sc_buf iface;
     sc_buf_init(&iface);
