@@ -1,6 +1,9 @@
 /* pol.c -- libpol: policies, evaluators, scenario inputs, outputs,
- * explanations and the policy's own tests (pol.h). */
-#include "pol.h"
+ * explanations and the policy's own tests.  Implements the public API
+ * (pol.h, POL_API: the only symbols libpol.so exports) and the internal one
+ * pol's tools use (polint.h).  Shares its contract with runtime/pol.h,
+ * runtime/polint.h, runtime/vm.h, runtime/scen.h. */
+#include "polint.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -10,6 +13,7 @@
 
 #include "caldate.h"
 #include "file.h"
+#include "hash.h"
 #include "mem.h"
 
 struct pol_policy {
@@ -29,12 +33,10 @@ struct pol_eval {
 
 #define xcalloc pol_xcalloc
 
-static uint32_t hash_bytes(const char *s, size_t n)
+/* A bytecode position as pol.h shows it: with its file's name. */
+static pol_pos pub_pos(const bc_program *p, bc_pos pos)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+    return (pol_pos){bc_file_name(p, pos), pos.line, pos.col};
 }
 
 static void build_table(uint32_t **tab, uint32_t *cap, uint32_t n, const char *(*name)(const bc_program *, uint32_t),
@@ -46,7 +48,7 @@ static void build_table(uint32_t **tab, uint32_t *cap, uint32_t n, const char *(
     *tab = xcalloc(*cap, sizeof **tab);
     for (uint32_t i = 0; i < n; i++) {
         const char *s = name(p, i);
-        for (uint32_t h = hash_bytes(s, strlen(s)) & (*cap - 1);; h = (h + 1) & (*cap - 1)) {
+        for (uint32_t h = pol_hash(s, strlen(s)) & (*cap - 1);; h = (h + 1) & (*cap - 1)) {
             if (!(*tab)[h]) {
                 (*tab)[h] = i + 1;
                 break;
@@ -61,7 +63,7 @@ static const char *rule_name(const bc_program *p, uint32_t i) { return p->rules[
 static int find_in(const uint32_t *tab, uint32_t cap, const char *(*name)(const bc_program *, uint32_t),
                    const bc_program *p, const char *s, size_t n)
 {
-    for (uint32_t h = hash_bytes(s, n) & (cap - 1);; h = (h + 1) & (cap - 1)) {
+    for (uint32_t h = pol_hash(s, n) & (cap - 1);; h = (h + 1) & (cap - 1)) {
         uint32_t v = tab[h];
         if (!v)
             return -1;
@@ -150,7 +152,7 @@ static void json_opt(sc_buf *b, const char *key, const char *v)
         sc_buf_puts(b, "null");
 }
 
-void pol_policy_interface_json(const pol_policy *pol, sc_buf *b)
+void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
 {
     const bc_program *p = pol->prog;
     char tmp[512];
@@ -275,11 +277,7 @@ void pol_eval_free(pol_eval *ev)
 /* A copy of text that lives until the next scenario. */
 static char *keep_text(pol_eval *ev, const char *text, size_t len)
 {
-    if (ev->ntexts == ev->captexts) {
-        size_t nc = ev->captexts ? ev->captexts * 2 : 8;
-        ev->texts = pol_xrealloc(ev->texts, sizeof *ev->texts * nc);
-        ev->captexts = nc;
-    }
+    POL_GROW(ev->texts, ev->captexts, ev->ntexts + 1);
     char *copy = pol_xmalloc(len + 1);
     memcpy(copy, text, len);
     copy[len] = 0;
@@ -305,7 +303,7 @@ static int input_error(pol_error *err, pol_status st, const char *field, const c
 {
     err->status = st;
     snprintf(err->field, sizeof err->field, "%s", field);
-    err->pos = (bc_pos){0, 0, 0};
+    err->pos = (pol_pos){NULL, 0, 0};
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
@@ -423,7 +421,7 @@ static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uin
 }
 #undef SHOWN
 
-int pol_eval_set_text(pol_eval *ev, uint32_t i, scv_kind kind, const char *text, size_t len, pol_error *err)
+int pol_eval_set_field(pol_eval *ev, uint32_t i, scv_kind kind, const char *text, size_t len, pol_error *err)
 {
     const bc_input *in = &ev->pol->prog->inputs[i];
     return parse_into(ev, &ev->vm->inputs[i], in->name, (pol_type)in->type, in->tref, kind, text, len, err);
@@ -543,7 +541,7 @@ int pol_eval_set_record(pol_eval *ev, const sc_record *rec, bool allow_extra, po
         ev->seen[i] = 1;
         if (fld->kind == SCV_NULL)
             continue; /* null or an empty CSV cell: the input stays absent */
-        if (pol_eval_set_text(ev, (uint32_t)i, fld->kind, fld->text, fld->len, err) != 0)
+        if (pol_eval_set_field(ev, (uint32_t)i, fld->kind, fld->text, fld->len, err) != 0)
             return -1;
     }
     return 0;
@@ -580,7 +578,7 @@ static int check_bounds(pol_eval *ev, pol_error *err)
                 input_error(err, POL_E_BOUND, in->name, "input %s = %s is %s its %s %s (allowed %s..%s%s%s%s)", in->name, val,
                             side ? "above" : "below", side ? "maximum" : "minimum", side ? hi : lo, lo, hi,
                             in->cite ? "; " : "", in->cite ? "cite " : "", in->cite ? in->cite : "");
-                err->pos = in->pos;
+                err->pos = pub_pos(p, in->pos);
                 return -1;
             }
         }
@@ -601,7 +599,7 @@ static int eval_rules(pol_eval *ev, pol_error *err, bool outputs)
             err->status = POL_E_RUNTIME; /* with the position of the rule that needed it */
             snprintf(err->field, sizeof err->field, "%s",
                      ve.input != BC_NONE ? p->inputs[ve.input].name : ve.rule < p->nrules ? p->rules[ve.rule].name : "");
-            err->pos = ve.pos;
+            err->pos = pub_pos(p, ve.pos);
             snprintf(err->msg, sizeof err->msg, "%s", ve.msg);
             for (uint32_t k = 0; k < p->nrules; k++) /* leave no rule half-evaluated */
                 if (ev->vm->rstate[k] == VM_BUSY)
@@ -619,7 +617,7 @@ static int eval_rules(pol_eval *ev, pol_error *err, bool outputs)
             if (v->t == PT_INT) { /* all(p in list: cond): the first element that fails */
                 err->status = POL_E_BOUND;
                 snprintf(err->field, sizeof err->field, "%s", ru->name);
-                err->pos = ru->pos;
+                err->pos = pub_pos(p, ru->pos);
                 snprintf(err->msg, sizeof err->msg, "requirement %s is not met by element [%lld] of the list: %s%s%s%s%s%s",
                          ru->name, (long long)failing - 1, ru->formula ? ru->formula : "", ru->cite ? " [" : "",
                          ru->cite ? ru->cite : "", ru->cite ? "]" : "", ru->doc ? "; " : "", ru->doc ? ru->doc : "");
@@ -627,7 +625,7 @@ static int eval_rules(pol_eval *ev, pol_error *err, bool outputs)
             }
             err->status = POL_E_BOUND;
             snprintf(err->field, sizeof err->field, "%s", ru->name);
-            err->pos = ru->pos;
+            err->pos = pub_pos(p, ru->pos);
             snprintf(err->msg, sizeof err->msg, "requirement %s is not met: %s%s%s%s%s%s", ru->name,
                      ru->formula ? ru->formula : "", ru->cite ? " [" : "", ru->cite ? ru->cite : "", ru->cite ? "]" : "",
                      ru->doc ? "; " : "", ru->doc ? ru->doc : "");
@@ -638,7 +636,7 @@ static int eval_rules(pol_eval *ev, pol_error *err, bool outputs)
             dec_format_exact(&v->d, ex, sizeof ex);
             err->status = POL_E_RUNTIME;
             snprintf(err->field, sizeof err->field, "%s", p->rules[r].name);
-            err->pos = p->rules[r].pos;
+            err->pos = pub_pos(p, p->rules[r].pos);
             snprintf(err->msg, sizeof err->msg,
                      "output %s = %s has no finite decimal expansion; the policy must round it, e.g. round(..., 2)",
                      p->rules[r].name, ex);
@@ -655,7 +653,7 @@ int pol_eval_run(pol_eval *ev, pol_error *err)
     return 0;
 }
 
-const vm_val *pol_eval_value(const pol_eval *ev, uint32_t r)
+const vm_val *pol_eval_val(const pol_eval *ev, uint32_t r)
 {
     if (r >= ev->pol->prog->nrules || ev->vm->rstate[r] != VM_DONE)
         return NULL;
@@ -683,7 +681,7 @@ static bool value_text(const bc_program *p, const vm_val *v, uint32_t tref, int 
 
 bool pol_eval_value_text(const pol_eval *ev, uint32_t r, char *buf, size_t cap)
 {
-    const vm_val *v = pol_eval_value(ev, r);
+    const vm_val *v = pol_eval_val(ev, r);
     if (!v) {
         snprintf(buf, cap, "(not evaluated)");
         return false;
@@ -733,13 +731,13 @@ static void val_json(const bc_program *p, const vm_val *v, uint32_t tref, int pl
 
 static void value_json(const pol_eval *ev, uint32_t r, sc_buf *out)
 {
-    const vm_val *v0 = pol_eval_value(ev, r);
+    const vm_val *v0 = pol_eval_val(ev, r);
     if (v0 && (v0->t == PT_LIST || v0->t == PT_RECORD)) {
         val_json(ev->pol->prog, v0, ev->pol->prog->rules[r].tref, ev->pol->prog->rules[r].places, out);
         return;
     }
     char buf[1200];
-    const vm_val *v = pol_eval_value(ev, r);
+    const vm_val *v = pol_eval_val(ev, r);
     bool ok = pol_eval_value_text(ev, r, buf, sizeof buf);
     if (ok && v && v->t == PT_BOOL)
         sc_buf_puts(out, buf);
@@ -749,7 +747,7 @@ static void value_json(const pol_eval *ev, uint32_t r, sc_buf *out)
         sc_buf_puts(out, "null");
 }
 
-void pol_eval_outputs_json(const pol_eval *ev, sc_buf *out)
+void pol_eval_outputs_json_buf(const pol_eval *ev, sc_buf *out)
 {
     const bc_program *p = ev->pol->prog;
     sc_buf_putc(out, '{');
@@ -887,7 +885,7 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
             sc_buf_printf(out, "%*s  function %s (per argument)%s%s%s\n   %*s  = %s\n", depth * 2, "", dr->name,
                           dr->cite ? "   [" : "", dr->cite ? dr->cite : "", dr->cite ? "]" : "", depth * 2, "",
                           dr->formula ? dr->formula : "");
-        else if (pol_eval_value(ev, rs[k]))
+        else if (pol_eval_val(ev, rs[k]))
             explain_rule_text(ev, rs[k], depth + 1, done, out, scratch);
         else
             sc_buf_printf(out, "%*s  rule %s (not needed)\n", depth * 2, "", dr->name);
@@ -909,7 +907,7 @@ static void deps_free(deps *d)
     free(d->rules);
 }
 
-void pol_eval_explain_text(const pol_eval *ev, sc_buf *out)
+void pol_eval_explain_text_buf(const pol_eval *ev, sc_buf *out)
 {
     const bc_program *p = ev->pol->prog;
     uint8_t *done = xcalloc(p->nrules, 1);
@@ -920,7 +918,7 @@ void pol_eval_explain_text(const pol_eval *ev, sc_buf *out)
         if (!strcmp(p->meta[i].key, "document") || !strcmp(p->meta[i].key, "文号") || !strcmp(p->meta[i].key, "basis"))
             sc_buf_printf(out, "%s: %s\n", p->meta[i].key, p->meta[i].value);
     for (uint32_t r = 0; r < p->nrules; r++)
-        if (p->rules[r].is_output && pol_eval_value(ev, r))
+        if (p->rules[r].is_output && pol_eval_val(ev, r))
             explain_rule_text(ev, r, 0, done, out, &scratch);
     deps_free(&scratch);
     free(done);
@@ -1007,7 +1005,7 @@ static void explain_rule_json(const pol_eval *ev, uint32_t r, sc_buf *out, deps 
     sc_buf_puts(out, "]}");
 }
 
-void pol_eval_explain_json(const pol_eval *ev, sc_buf *out)
+void pol_eval_explain_json_buf(const pol_eval *ev, sc_buf *out)
 {
     const bc_program *p = ev->pol->prog;
     deps scratch;
@@ -1015,11 +1013,11 @@ void pol_eval_explain_json(const pol_eval *ev, sc_buf *out)
     sc_buf_puts(out, "{\"policy\":");
     sc_buf_json_string(out, p->name, strlen(p->name));
     sc_buf_puts(out, ",\"outputs\":");
-    pol_eval_outputs_json(ev, out);
+    pol_eval_outputs_json_buf(ev, out);
     sc_buf_puts(out, ",\"explanation\":{");
     bool first = true;
     for (uint32_t r = 0; r < p->nrules; r++) {
-        if (!pol_eval_value(ev, r))
+        if (!pol_eval_val(ev, r))
             continue;
         if (!first)
             sc_buf_putc(out, ',');
@@ -1030,25 +1028,107 @@ void pol_eval_explain_json(const pol_eval *ev, sc_buf *out)
     deps_free(&scratch);
 }
 
-void pol_error_text(const pol_policy *pol, const pol_error *err, sc_buf *out)
+void pol_error_text_buf(const pol_error *err, sc_buf *out)
 {
-    const bc_program *p = pol->prog;
     if (err->pos.line)
-        sc_buf_printf(out, "%s:%u:%u: error: %s", bc_file_name(p, err->pos), err->pos.line, err->pos.col, err->msg);
+        sc_buf_printf(out, "%s:%u:%u: error: %s", err->pos.file ? err->pos.file : "?", err->pos.line, err->pos.col,
+                      err->msg);
     else
         sc_buf_printf(out, "error: %s", err->msg);
 }
+
+/* ---- pol.h's string results and accessors over the internal API ---- */
+/* What `fill` appends to an empty buffer, as a new string. */
+static char *eval_string(const pol_eval *ev, void (*fill)(const pol_eval *, sc_buf *))
+{
+    sc_buf b;
+    sc_buf_init(&b);
+    fill(ev, &b);
+    return b.data ? b.data : pol_xstrdup(""); /* sc_buf keeps its text NUL-terminated */
+}
+
+char *pol_policy_interface_json(const pol_policy *pol)
+{
+    sc_buf b;
+    sc_buf_init(&b);
+    pol_policy_interface_json_buf(pol, &b);
+    return b.data ? b.data : pol_xstrdup("");
+}
+
+char *pol_eval_outputs_json(const pol_eval *ev) { return eval_string(ev, pol_eval_outputs_json_buf); }
+char *pol_eval_explain_text(const pol_eval *ev) { return eval_string(ev, pol_eval_explain_text_buf); }
+char *pol_eval_explain_json(const pol_eval *ev) { return eval_string(ev, pol_eval_explain_json_buf); }
+
+int pol_error_text(const pol_error *err, char *buf, size_t cap)
+{
+    sc_buf b;
+    sc_buf_init(&b);
+    pol_error_text_buf(err, &b);
+    int n = (int)b.len;
+    if (cap)
+        snprintf(buf, cap, "%s", b.data ? b.data : "");
+    sc_buf_clear(&b);
+    return n;
+}
+
+int pol_eval_set_text(pol_eval *ev, uint32_t i, pol_text_kind kind, const char *text, size_t len, pol_error *err)
+{
+    if (i >= ev->pol->prog->ninputs)
+        return input_error(err, POL_E_INPUT, "", "the policy has no input %u", i);
+    return pol_eval_set_field(ev, i, (scv_kind)kind, text, len, err);
+}
+
+int pol_eval_set_json(pol_eval *ev, const char *json, size_t len, bool allow_extra, pol_error *err)
+{
+    sc_record rec;
+    sc_record_init(&rec);
+    sc_error serr;
+    int rc;
+    if (sc_parse_json_object(&rec, json, len, &serr) != 0)
+        rc = input_error(err, POL_E_INPUT, "", "byte %zu: %s", serr.offset + 1, serr.msg);
+    else
+        rc = pol_eval_set_record(ev, &rec, allow_extra, err);
+    sc_record_clear(&rec);
+    return rc;
+}
+
+bool pol_eval_has_value(const pol_eval *ev, uint32_t r) { return pol_eval_val(ev, r) != NULL; }
+
+const char *pol_eval_value_type(const pol_eval *ev, uint32_t r)
+{
+    const vm_val *v = pol_eval_val(ev, r);
+    return v ? pol_type_name((pol_type)v->t) : NULL;
+}
+
+uint32_t pol_policy_ninputs(const pol_policy *pol) { return pol->prog->ninputs; }
+uint32_t pol_policy_nrules(const pol_policy *pol) { return pol->prog->nrules; }
+
+const char *pol_policy_input_name(const pol_policy *pol, uint32_t i)
+{
+    return i < pol->prog->ninputs ? pol->prog->inputs[i].name : NULL;
+}
+
+const char *pol_policy_rule_name(const pol_policy *pol, uint32_t r)
+{
+    return r < pol->prog->nrules ? pol->prog->rules[r].name : NULL;
+}
+
+bool pol_policy_rule_is_output(const pol_policy *pol, uint32_t r)
+{
+    return r < pol->prog->nrules && pol->prog->rules[r].is_output;
+}
+
+_Static_assert((int)POL_TEXT_STRING == (int)SCV_STRING && (int)POL_TEXT_NUMBER == (int)SCV_NUMBER &&
+                   (int)POL_TEXT_TRUE == (int)SCV_TRUE && (int)POL_TEXT_FALSE == (int)SCV_FALSE &&
+                   (int)POL_TEXT_NULL == (int)SCV_NULL && (int)POL_TEXT_ARRAY == (int)SCV_ARRAY &&
+                   (int)POL_TEXT_OBJECT == (int)SCV_OBJECT && (int)POL_TEXT_PLAIN == (int)SCV_CSV,
+               "pol_text_kind mirrors scv_kind");
 
 /* ---- tests ---- */
 typedef struct test_run { /* the results being built */
     pol_test_results *res;
     size_t cap_tests, cap_checks;
 } test_run;
-
-static pol_pos pub_pos(const bc_program *p, bc_pos pos)
-{
-    return (pol_pos){bc_file_name(p, pos), pos.line, pos.col};
-}
 
 /* Appends a check to the last test; the texts are copied. */
 static void add_check(test_run *tr, pol_check_kind kind, pol_pos pos, const char *what, const char *expected,

@@ -182,7 +182,7 @@ static int set_inputs(worker *w, pol_error *perr)
         w->seen[i] = w->gen;
         if (f->kind == SCV_NULL)
             continue; /* null or an empty CSV cell: the input stays absent */
-        if (pol_eval_set_text(w->ev, (uint32_t)i, f->kind, f->text, f->len, perr) != 0)
+        if (pol_eval_set_field(w->ev, (uint32_t)i, f->kind, f->text, f->len, perr) != 0)
             return -1;
     }
     return 0;
@@ -197,7 +197,7 @@ library:
 static inline bool put_number(const batch *b, worker *w, const out_col *c, sc_buf *out)
 {
     enum { ROOM = 64 };
-    const vm_val *v = pol_eval_value(w->ev, c->rule);
+    const vm_val *v = pol_eval_val(w->ev, c->rule);
     if (!v || !b->numeric[v->t])
         return false;
     out_reserve(out, ROOM + 2);
@@ -248,7 +248,7 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
     if (set_inputs(w, &perr) != 0 || pol_eval_run(w->ev, &perr) != 0) {
         char pos[300] = "";
         if (perr.pos.line)
-            snprintf(pos, sizeof pos, "%s:%u:%u", bc_file_name(b->p, perr.pos), perr.pos.line, perr.pos.col);
+            snprintf(pos, sizeof pos, "%s:%u:%u", perr.pos.file, perr.pos.line, perr.pos.col);
         put_error_record(b, out, s->line, perr.field, pos, perr.msg);
         ++*errors;
         return;
@@ -264,7 +264,7 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
         out_mem(out, ",\n", 2);
     } else if (b->o->explain) {
         sc_buf_printf(out, "{\"line\":%ld,\"explain\":", s->line);
-        pol_eval_explain_json(w->ev, out);
+        pol_eval_explain_json_buf(w->ev, out);
         sc_buf_puts(out, "}\n");
     } else {
         out_reserve(out, 8);
@@ -272,7 +272,7 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
         out_long(out, s->line);
         out_reserve(out, 12);
         out_mem(out, ",\"outputs\":", 11);
-        size_t outputs = out->len; /* where pol_eval_outputs_json() would begin */
+        size_t outputs = out->len; /* where pol_eval_outputs_json_buf() would begin */
         out_mem(out, "{", 1);
         for (uint32_t c = 0; c < b->ncols; c++) {
             const out_col *col = &b->cols[c];
@@ -280,7 +280,7 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
             out_mem(out, b->keys.data + col->key_off, col->key_len);
             if (!put_number(b, w, col, out)) { /* text, a list, ...: the library's own JSON */
                 out->len = outputs;
-                pol_eval_outputs_json(w->ev, out);
+                pol_eval_outputs_json_buf(w->ev, out);
                 out_reserve(out, 3);
                 out_mem(out, "}\n", 2);
                 return;

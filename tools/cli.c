@@ -129,15 +129,14 @@ static void print_source_line(FILE *out, const src_file *f, uint32_t line, uint3
     fprintf(out, "\n %*s | %*s^\n", nw < 4 ? 4 : nw, "", col > 0 ? (int)(col - 1) : 0, "");
 }
 
-void cli_print_error(FILE *out, const pol_policy *pol, const pol_error *err, const cli_source *src, bool show_source)
+void cli_print_error(FILE *out, const pol_error *err, const cli_source *src, bool show_source)
 {
     sc_buf text;
     sc_buf_init(&text);
-    pol_error_text(pol, err, &text);
+    pol_error_text_buf(err, &text);
     fprintf(out, "%.*s\n", (int)text.len, text.data ? text.data : "");
     sc_buf_clear(&text);
-    const bc_program *p = pol_policy_program(pol);
-    if (show_source && src && src->main && err->pos.line && !strcmp(bc_file_name(p, err->pos), src->main->name))
+    if (show_source && src && src->main && err->pos.line && err->pos.file && !strcmp(err->pos.file, src->main->name))
         print_source_line(out, src->main, err->pos.line, err->pos.col);
 }
 

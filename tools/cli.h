@@ -52,7 +52,7 @@ pol_policy *cli_load_policy(const cli_load *how, const char *path, int *code, cl
 /* Prints a runtime error as "file:line:col: error: message" (or "error:
  * message" without a position) and a newline; with `show_source` and the
  * source at hand, also the source line and a caret under the column. */
-void cli_print_error(FILE *out, const pol_policy *pol, const pol_error *err, const cli_source *src, bool show_source);
+void cli_print_error(FILE *out, const pol_error *err, const cli_source *src, bool show_source);
 
 /* Runs the policy's tests, prints a line per test (failures with their
  * details, findings, and passing tests with `verbose`) and the summary

@@ -129,7 +129,7 @@ static int cmd_interface(const opts *o)
         return code;
     sc_buf b;
     sc_buf_init(&b);
-    pol_policy_interface_json(pol, &b);
+    pol_policy_interface_json_buf(pol, &b);
     fwrite(b.data, 1, b.len, stdout);
     fputc('\n', stdout);
     sc_buf_clear(&b);

@@ -105,19 +105,19 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
         rc = CLI_FAILED;
     } else if (pol_eval_set_record(ev, &rec, o->run.allow_extra, &perr) != 0 || pol_eval_run(ev, &perr) != 0) {
         if (perr.status == POL_E_RUNTIME) /* the source line too, for a person at a terminal */
-            cli_print_error(stderr, pol, &perr, src, isatty(2));
+            cli_print_error(stderr, &perr, src, isatty(2));
         else
             fprintf(stderr, "%s: error: %s\n", name, perr.msg);
         rc = CLI_FAILED;
     } else {
         if (o->explain == EXPLAIN_JSON)
-            pol_eval_explain_json(ev, &out);
+            pol_eval_explain_json_buf(ev, &out);
         else
-            pol_eval_outputs_json(ev, &out);
+            pol_eval_outputs_json_buf(ev, &out);
         sc_buf_putc(&out, '\n');
         if (o->explain == EXPLAIN_TEXT) {
             sc_buf_putc(&out, '\n');
-            pol_eval_explain_text(ev, &out);
+            pol_eval_explain_text_buf(ev, &out);
         }
         fwrite(out.data, 1, out.len, stdout);
     }
@@ -259,7 +259,7 @@ int main(int argc, char **argv)
     } else if (o.interface) {
         sc_buf bb;
         sc_buf_init(&bb);
-        pol_policy_interface_json(pol, &bb);
+        pol_policy_interface_json_buf(pol, &bb);
         fwrite(bb.data, 1, bb.len, stdout);
         fputc('\n', stdout);
         sc_buf_clear(&bb);
