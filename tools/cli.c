@@ -111,33 +111,49 @@ pol_policy *cli_load_policy(const cli_load *how, const char *path, int *code, cl
     return compile_source(how, path, code, src);
 }
 
-/* The source line `line` of f and a caret under display column `col`, as
- * the compile diagnostics show them (compiler/diag.c). */
-static void print_source_line(FILE *out, const src_file *f, uint32_t line, uint32_t col)
+/* The byte offset in f of display column `col` of line `line`. */
+static uint32_t offset_of(const src_file *f, uint32_t line, uint32_t col)
 {
-    if (line == 0 || line > f->nlines)
-        return;
-    uint32_t ls = f->line_starts[line - 1];
-    uint32_t le = line < f->nlines ? f->line_starts[line] - 1 : (uint32_t)f->len;
-    if (le > ls && f->text[le - 1] == '\r')
-        le--;
-    char num[16];
-    int nw = snprintf(num, sizeof num, "%u", line);
-    fprintf(out, " %*s | ", nw < 4 ? 4 : nw, num);
-    for (uint32_t i = ls; i < le; i++)
-        fputc(f->text[i] == '\t' ? ' ' : f->text[i], out);
-    fprintf(out, "\n %*s | %*s^\n", nw < 4 ? 4 : nw, "", col > 0 ? (int)(col - 1) : 0, "");
+    uint32_t off = f->line_starts[line - 1];
+    uint32_t end = line < f->nlines ? f->line_starts[line] : (uint32_t)f->len;
+    for (uint32_t cells = 1; cells < col && off < end && f->text[off] != '\n';) {
+        uint32_t cp;
+        size_t n = utf8_next((const unsigned char *)f->text + off, end - off, &cp);
+        cells += utf8_display_width(f->text + off, n);
+        off += (uint32_t)n;
+    }
+    return off;
 }
 
 void cli_print_error(FILE *out, const pol_error *err, const cli_source *src, bool show_source)
 {
+    const src_file *f = src ? src->main : NULL;
+    if (show_source && f && err->pos.line && err->pos.line <= f->nlines && err->pos.file &&
+        !strcmp(err->pos.file, f->name)) { /* the one diagnostic printer, caret and all */
+        diag_ctx d;
+        diag_init(&d);
+        uint32_t off = offset_of(f, err->pos.line, err->pos.col);
+        static const char code[] = "runtime"; /* not a compile diagnostic: never shown as text */
+        diag_report(&d, DIAG_ERROR, f, (span){SPAN_BASE(f->id) + off, SPAN_BASE(f->id) + off}, code, "%s", err->msg);
+        diag_print(&d, out, show_source);
+        diag_free(&d);
+        return;
+    }
     sc_buf text;
     sc_buf_init(&text);
     pol_error_text_buf(err, &text);
     fprintf(out, "%.*s\n", (int)text.len, text.data ? text.data : "");
     sc_buf_clear(&text);
-    if (show_source && src && src->main && err->pos.line && err->pos.file && !strcmp(err->pos.file, src->main->name))
-        print_source_line(out, src->main, err->pos.line, err->pos.col);
+}
+
+void cli_print_interface(const pol_policy *pol)
+{
+    sc_buf b;
+    sc_buf_init(&b);
+    pol_policy_interface_json_buf(pol, &b);
+    fwrite(b.data, 1, b.len, stdout);
+    fputc('\n', stdout);
+    sc_buf_clear(&b);
 }
 
 /* ---- the policy's own tests: the text report and JUnit XML ---- */

@@ -50,9 +50,13 @@ void cli_source_free(cli_source *s);
 pol_policy *cli_load_policy(const cli_load *how, const char *path, int *code, cli_source **src);
 
 /* Prints a runtime error as "file:line:col: error: message" (or "error:
- * message" without a position) and a newline; with `show_source` and the
- * source at hand, also the source line and a caret under the column. */
+ * message" without a position) and a newline; with `show_source` (a
+ * terminal) and the source at hand, through the compiler's diagnostic
+ * printer instead: in colour, with the source line and a caret. */
 void cli_print_error(FILE *out, const pol_error *err, const cli_source *src, bool show_source);
+
+/* The policy's interface (pol_policy_interface_json) and a newline on stdout. */
+void cli_print_interface(const pol_policy *pol);
 
 /* Runs the policy's tests, prints a line per test (failures with their
  * details, findings, and passing tests with `verbose`) and the summary

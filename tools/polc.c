@@ -61,12 +61,8 @@ static pol_policy *obtain(const opts *o, int *code, bool allow_bytecode)
     return cli_load_policy(&how, o->file, code, NULL);
 }
 
-static int cmd_build(const opts *o)
+static int cmd_build(const opts *o, pol_policy *pol)
 {
-    int code = 0;
-    pol_policy *pol = obtain(o, &code, false);
-    if (!pol)
-        return code;
     char *outpath;
     if (o->out) {
         outpath = strdup(o->out);
@@ -80,10 +76,8 @@ static int cmd_build(const opts *o)
             strcat(outpath, ".polc");
         }
     }
-    if (!outpath) {
-        pol_policy_free(pol);
+    if (!outpath)
         return CLI_INTERNAL;
-    }
     uint8_t *bytes;
     size_t len;
     bc_write(pol_policy_program(pol), &bytes, &len);
@@ -95,46 +89,59 @@ static int cmd_build(const opts *o)
     }
     free(bytes);
     free(outpath);
-    pol_policy_free(pol);
     return rc;
 }
 
-static int cmd_test(const opts *o)
+static int cmd_check(const opts *o, pol_policy *pol)
 {
-    int code = 0;
-    pol_policy *pol = obtain(o, &code, true);
-    if (!pol)
-        return code;
-    int rc = cli_run_tests("polc", pol, o->file, o->junit, o->verbose);
-    pol_policy_free(pol);
-    return rc;
+    (void)o;
+    (void)pol;
+    return 0; /* loading printed every diagnostic */
 }
 
-static int cmd_disasm(const opts *o)
+static int cmd_test(const opts *o, pol_policy *pol) { return cli_run_tests("polc", pol, o->file, o->junit, o->verbose); }
+
+static int cmd_disasm(const opts *o, pol_policy *pol)
 {
-    int code = 0;
-    pol_policy *pol = obtain(o, &code, true);
-    if (!pol)
-        return code;
+    (void)o;
     bc_disassemble(pol_policy_program(pol), stdout);
-    pol_policy_free(pol);
     return 0;
 }
 
-static int cmd_interface(const opts *o)
+static int cmd_interface(const opts *o, pol_policy *pol)
 {
-    int code = 0;
-    pol_policy *pol = obtain(o, &code, true);
-    if (!pol)
-        return code;
-    sc_buf b;
-    sc_buf_init(&b);
-    pol_policy_interface_json_buf(pol, &b);
-    fwrite(b.data, 1, b.len, stdout);
-    fputc('\n', stdout);
-    sc_buf_clear(&b);
-    pol_policy_free(pol);
+    (void)o;
+    cli_print_interface(pol);
     return 0;
+}
+
+/* The commands: each gets the policy, compiled (or, where a .polc will do,
+ * loaded). */
+static const struct command {
+    const char *name;
+    bool bytecode;
+    int (*run)(const opts *, pol_policy *);
+} commands[] = {
+    {"check", false, cmd_check},     {"build", false, cmd_build},         {"test", true, cmd_test},
+    {"disasm", true, cmd_disasm},    {"interface", true, cmd_interface},
+};
+
+static int run_command(const opts *o)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (strcmp(o->cmd, commands[i].name) != 0)
+            continue;
+        int code = 0;
+        pol_policy *pol = obtain(o, &code, commands[i].bytecode);
+        if (!pol)
+            return code;
+        code = commands[i].run(o, pol);
+        pol_policy_free(pol);
+        return code;
+    }
+    fprintf(stderr, "polc: unknown command '%s'\n", o->cmd);
+    usage(stderr);
+    return CLI_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -184,21 +191,5 @@ int main(int argc, char **argv)
     }
     if (o.json)
         o.color = false;
-    if (!strcmp(o.cmd, "check")) {
-        int code = 0;
-        pol_policy *pol = obtain(&o, &code, false);
-        pol_policy_free(pol);
-        return pol ? 0 : code;
-    }
-    if (!strcmp(o.cmd, "build"))
-        return cmd_build(&o);
-    if (!strcmp(o.cmd, "test"))
-        return cmd_test(&o);
-    if (!strcmp(o.cmd, "disasm"))
-        return cmd_disasm(&o);
-    if (!strcmp(o.cmd, "interface"))
-        return cmd_interface(&o);
-    fprintf(stderr, "polc: unknown command '%s'\n", o.cmd);
-    usage(stderr);
-    return CLI_USAGE;
+    return run_command(&o);
 }

@@ -257,12 +257,7 @@ int main(int argc, char **argv)
     if (o.test) {
         rc = cli_run_tests("polrun", pol, o.policy, o.junit, o.verbose);
     } else if (o.interface) {
-        sc_buf bb;
-        sc_buf_init(&bb);
-        pol_policy_interface_json_buf(pol, &bb);
-        fwrite(bb.data, 1, bb.len, stdout);
-        fputc('\n', stdout);
-        sc_buf_clear(&bb);
+        cli_print_interface(pol);
         rc = 0;
     } else if (o.batch)
         rc = batch_run(&o.run, pol);
