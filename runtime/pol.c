@@ -152,6 +152,18 @@ static void json_opt(sc_buf *b, const char *key, const char *v)
         sc_buf_puts(b, "null");
 }
 
+/* ,"members":["a","b",...] of an enumeration. */
+static void json_members(sc_buf *b, const bc_enum *en)
+{
+    sc_buf_puts(b, ",\"members\":[");
+    for (uint32_t m = 0; m < en->nmembers; m++) {
+        if (m)
+            sc_buf_putc(b, ',');
+        sc_buf_json_string(b, en->members[m].name, strlen(en->members[m].name));
+    }
+    sc_buf_putc(b, ']');
+}
+
 void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
 {
     const bc_program *p = pol->prog;
@@ -183,16 +195,8 @@ void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
                 sc_buf_puts(b, k ? ",{\"name\":" : "{\"name\":");
                 sc_buf_json_string(b, rt->fields[k].name, strlen(rt->fields[k].name));
                 sc_buf_printf(b, ",\"type\":\"%s\"", pol_type_name((pol_type)rt->fields[k].type));
-                if (rt->fields[k].type == PT_ENUM && rt->fields[k].tref < p->nenums) {
-                    const bc_enum *fe = &p->enums[rt->fields[k].tref];
-                    sc_buf_puts(b, ",\"members\":[");
-                    for (uint32_t m = 0; m < fe->nmembers; m++) {
-                        if (m)
-                            sc_buf_putc(b, ',');
-                        sc_buf_json_string(b, fe->members[m].name, strlen(fe->members[m].name));
-                    }
-                    sc_buf_putc(b, ']');
-                }
+                if (rt->fields[k].type == PT_ENUM && rt->fields[k].tref < p->nenums)
+                    json_members(b, &p->enums[rt->fields[k].tref]);
                 sc_buf_putc(b, '}');
             }
             sc_buf_putc(b, ']');
@@ -201,13 +205,7 @@ void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
             const bc_enum *en = &p->enums[x->tref];
             sc_buf_puts(b, ",\"enum\":");
             sc_buf_json_string(b, en->name, strlen(en->name));
-            sc_buf_puts(b, ",\"members\":[");
-            for (uint32_t m = 0; m < en->nmembers; m++) {
-                if (m)
-                    sc_buf_putc(b, ',');
-                sc_buf_json_string(b, en->members[m].name, strlen(en->members[m].name));
-            }
-            sc_buf_putc(b, ']');
+            json_members(b, en);
         }
         if (x->kmin != BC_NONE) {
             bc_const_text(p, x->kmin, tmp, sizeof tmp);
