@@ -57,7 +57,8 @@ static pol_policy *obtain(const opts *o, int *code, bool allow_bytecode)
         *code = CLI_USAGE;
         return NULL;
     }
-    cli_load how = {"polc", true, allow_bytecode, true, o->json, o->color, o->werror};
+    cli_load how = {.tool = "polc", .source_if_not_polc = true, .bytecode = allow_bytecode, .all_diags = true,
+                    .json = o->json, .color = o->color, .werror = o->werror};
     return cli_load_policy(&how, o->file, code, NULL);
 }
 

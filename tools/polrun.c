@@ -249,7 +249,7 @@ int main(int argc, char **argv)
     int rc = parse_args(&o, argc, argv);
     if (rc >= 0)
         return rc;
-    cli_load how = {"polrun", false, true, false, false, isatty(2), false};
+    cli_load how = {.tool = "polrun", .bytecode = true, .color = isatty(2)}; /* only .pol is compiled */
     cli_source *src = NULL;
     pol_policy *pol = cli_load_policy(&how, o.policy, &rc, &src);
     if (!pol)
