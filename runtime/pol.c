@@ -1,14 +1,19 @@
 /* pol.c -- libpol: policies, evaluators, scenario inputs, outputs,
- * explanations and the policy's own tests (pol.h). */
-#include "pol.h"
+ * explanations and the policy's own tests.  Implements the public API
+ * (pol.h, POL_API: the only symbols libpol.so exports) and the internal one
+ * pol's tools use (polint.h).  Shares its contract with runtime/pol.h,
+ * runtime/polint.h, runtime/vm.h, runtime/scen.h. */
+#include "polint.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "caldate.h"
 #include "file.h"
+#include "hash.h"
 #include "mem.h"
 
 struct pol_policy {
@@ -28,12 +33,10 @@ struct pol_eval {
 
 #define xcalloc pol_xcalloc
 
-static uint32_t hash_bytes(const char *s, size_t n)
+/* A bytecode position as pol.h shows it: with its file's name. */
+static pol_pos pub_pos(const bc_program *p, bc_pos pos)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+    return (pol_pos){bc_file_name(p, pos), pos.line, pos.col};
 }
 
 static void build_table(uint32_t **tab, uint32_t *cap, uint32_t n, const char *(*name)(const bc_program *, uint32_t),
@@ -45,7 +48,7 @@ static void build_table(uint32_t **tab, uint32_t *cap, uint32_t n, const char *(
     *tab = xcalloc(*cap, sizeof **tab);
     for (uint32_t i = 0; i < n; i++) {
         const char *s = name(p, i);
-        for (uint32_t h = hash_bytes(s, strlen(s)) & (*cap - 1);; h = (h + 1) & (*cap - 1)) {
+        for (uint32_t h = pol_hash(s, strlen(s)) & (*cap - 1);; h = (h + 1) & (*cap - 1)) {
             if (!(*tab)[h]) {
                 (*tab)[h] = i + 1;
                 break;
@@ -60,7 +63,7 @@ static const char *rule_name(const bc_program *p, uint32_t i) { return p->rules[
 static int find_in(const uint32_t *tab, uint32_t cap, const char *(*name)(const bc_program *, uint32_t),
                    const bc_program *p, const char *s, size_t n)
 {
-    for (uint32_t h = hash_bytes(s, n) & (cap - 1);; h = (h + 1) & (cap - 1)) {
+    for (uint32_t h = pol_hash(s, n) & (cap - 1);; h = (h + 1) & (cap - 1)) {
         uint32_t v = tab[h];
         if (!v)
             return -1;
@@ -125,6 +128,8 @@ void pol_policy_free(pol_policy *pol)
 }
 
 const bc_program *pol_policy_program(const pol_policy *pol) { return pol->prog; }
+const char *pol_policy_name(const pol_policy *pol) { return pol->prog->name; }
+const char *pol_policy_source(const pol_policy *pol) { return pol->prog->source; }
 
 int pol_find_input(const pol_policy *pol, const char *name, size_t len)
 {
@@ -147,7 +152,19 @@ static void json_opt(sc_buf *b, const char *key, const char *v)
         sc_buf_puts(b, "null");
 }
 
-void pol_policy_interface_json(const pol_policy *pol, sc_buf *b)
+/* ,"members":["a","b",...] of an enumeration. */
+static void json_members(sc_buf *b, const bc_enum *en)
+{
+    sc_buf_puts(b, ",\"members\":[");
+    for (uint32_t m = 0; m < en->nmembers; m++) {
+        if (m)
+            sc_buf_putc(b, ',');
+        sc_buf_json_string(b, en->members[m].name, strlen(en->members[m].name));
+    }
+    sc_buf_putc(b, ']');
+}
+
+void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
 {
     const bc_program *p = pol->prog;
     char tmp[512];
@@ -178,16 +195,8 @@ void pol_policy_interface_json(const pol_policy *pol, sc_buf *b)
                 sc_buf_puts(b, k ? ",{\"name\":" : "{\"name\":");
                 sc_buf_json_string(b, rt->fields[k].name, strlen(rt->fields[k].name));
                 sc_buf_printf(b, ",\"type\":\"%s\"", pol_type_name((pol_type)rt->fields[k].type));
-                if (rt->fields[k].type == PT_ENUM && rt->fields[k].tref < p->nenums) {
-                    const bc_enum *fe = &p->enums[rt->fields[k].tref];
-                    sc_buf_puts(b, ",\"members\":[");
-                    for (uint32_t m = 0; m < fe->nmembers; m++) {
-                        if (m)
-                            sc_buf_putc(b, ',');
-                        sc_buf_json_string(b, fe->members[m].name, strlen(fe->members[m].name));
-                    }
-                    sc_buf_putc(b, ']');
-                }
+                if (rt->fields[k].type == PT_ENUM && rt->fields[k].tref < p->nenums)
+                    json_members(b, &p->enums[rt->fields[k].tref]);
                 sc_buf_putc(b, '}');
             }
             sc_buf_putc(b, ']');
@@ -196,13 +205,7 @@ void pol_policy_interface_json(const pol_policy *pol, sc_buf *b)
             const bc_enum *en = &p->enums[x->tref];
             sc_buf_puts(b, ",\"enum\":");
             sc_buf_json_string(b, en->name, strlen(en->name));
-            sc_buf_puts(b, ",\"members\":[");
-            for (uint32_t m = 0; m < en->nmembers; m++) {
-                if (m)
-                    sc_buf_putc(b, ',');
-                sc_buf_json_string(b, en->members[m].name, strlen(en->members[m].name));
-            }
-            sc_buf_putc(b, ']');
+            json_members(b, en);
         }
         if (x->kmin != BC_NONE) {
             bc_const_text(p, x->kmin, tmp, sizeof tmp);
@@ -272,11 +275,7 @@ void pol_eval_free(pol_eval *ev)
 /* A copy of text that lives until the next scenario. */
 static char *keep_text(pol_eval *ev, const char *text, size_t len)
 {
-    if (ev->ntexts == ev->captexts) {
-        size_t nc = ev->captexts ? ev->captexts * 2 : 8;
-        ev->texts = pol_xrealloc(ev->texts, sizeof *ev->texts * nc);
-        ev->captexts = nc;
-    }
+    POL_GROW(ev->texts, ev->captexts, ev->ntexts + 1);
     char *copy = pol_xmalloc(len + 1);
     memcpy(copy, text, len);
     copy[len] = 0;
@@ -302,7 +301,7 @@ static int input_error(pol_error *err, pol_status st, const char *field, const c
 {
     err->status = st;
     snprintf(err->field, sizeof err->field, "%s", field);
-    err->pos = (bc_pos){0, 0, 0};
+    err->pos = (pol_pos){NULL, 0, 0};
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
@@ -420,7 +419,7 @@ static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uin
 }
 #undef SHOWN
 
-int pol_eval_set_text(pol_eval *ev, uint32_t i, scv_kind kind, const char *text, size_t len, pol_error *err)
+int pol_eval_set_field(pol_eval *ev, uint32_t i, scv_kind kind, const char *text, size_t len, pol_error *err)
 {
     const bc_input *in = &ev->pol->prog->inputs[i];
     return parse_into(ev, &ev->vm->inputs[i], in->name, (pol_type)in->type, in->tref, kind, text, len, err);
@@ -540,7 +539,7 @@ int pol_eval_set_record(pol_eval *ev, const sc_record *rec, bool allow_extra, po
         ev->seen[i] = 1;
         if (fld->kind == SCV_NULL)
             continue; /* null or an empty CSV cell: the input stays absent */
-        if (pol_eval_set_text(ev, (uint32_t)i, fld->kind, fld->text, fld->len, err) != 0)
+        if (pol_eval_set_field(ev, (uint32_t)i, fld->kind, fld->text, fld->len, err) != 0)
             return -1;
     }
     return 0;
@@ -577,7 +576,7 @@ static int check_bounds(pol_eval *ev, pol_error *err)
                 input_error(err, POL_E_BOUND, in->name, "input %s = %s is %s its %s %s (allowed %s..%s%s%s%s)", in->name, val,
                             side ? "above" : "below", side ? "maximum" : "minimum", side ? hi : lo, lo, hi,
                             in->cite ? "; " : "", in->cite ? "cite " : "", in->cite ? in->cite : "");
-                err->pos = in->pos;
+                err->pos = pub_pos(p, in->pos);
                 return -1;
             }
         }
@@ -598,7 +597,7 @@ static int eval_rules(pol_eval *ev, pol_error *err, bool outputs)
             err->status = POL_E_RUNTIME; /* with the position of the rule that needed it */
             snprintf(err->field, sizeof err->field, "%s",
                      ve.input != BC_NONE ? p->inputs[ve.input].name : ve.rule < p->nrules ? p->rules[ve.rule].name : "");
-            err->pos = ve.pos;
+            err->pos = pub_pos(p, ve.pos);
             snprintf(err->msg, sizeof err->msg, "%s", ve.msg);
             for (uint32_t k = 0; k < p->nrules; k++) /* leave no rule half-evaluated */
                 if (ev->vm->rstate[k] == VM_BUSY)
@@ -616,7 +615,7 @@ static int eval_rules(pol_eval *ev, pol_error *err, bool outputs)
             if (v->t == PT_INT) { /* all(p in list: cond): the first element that fails */
                 err->status = POL_E_BOUND;
                 snprintf(err->field, sizeof err->field, "%s", ru->name);
-                err->pos = ru->pos;
+                err->pos = pub_pos(p, ru->pos);
                 snprintf(err->msg, sizeof err->msg, "requirement %s is not met by element [%lld] of the list: %s%s%s%s%s%s",
                          ru->name, (long long)failing - 1, ru->formula ? ru->formula : "", ru->cite ? " [" : "",
                          ru->cite ? ru->cite : "", ru->cite ? "]" : "", ru->doc ? "; " : "", ru->doc ? ru->doc : "");
@@ -624,7 +623,7 @@ static int eval_rules(pol_eval *ev, pol_error *err, bool outputs)
             }
             err->status = POL_E_BOUND;
             snprintf(err->field, sizeof err->field, "%s", ru->name);
-            err->pos = ru->pos;
+            err->pos = pub_pos(p, ru->pos);
             snprintf(err->msg, sizeof err->msg, "requirement %s is not met: %s%s%s%s%s%s", ru->name,
                      ru->formula ? ru->formula : "", ru->cite ? " [" : "", ru->cite ? ru->cite : "", ru->cite ? "]" : "",
                      ru->doc ? "; " : "", ru->doc ? ru->doc : "");
@@ -635,7 +634,7 @@ static int eval_rules(pol_eval *ev, pol_error *err, bool outputs)
             dec_format_exact(&v->d, ex, sizeof ex);
             err->status = POL_E_RUNTIME;
             snprintf(err->field, sizeof err->field, "%s", p->rules[r].name);
-            err->pos = p->rules[r].pos;
+            err->pos = pub_pos(p, p->rules[r].pos);
             snprintf(err->msg, sizeof err->msg,
                      "output %s = %s has no finite decimal expansion; the policy must round it, e.g. round(..., 2)",
                      p->rules[r].name, ex);
@@ -652,7 +651,7 @@ int pol_eval_run(pol_eval *ev, pol_error *err)
     return 0;
 }
 
-const vm_val *pol_eval_value(const pol_eval *ev, uint32_t r)
+const vm_val *pol_eval_val(const pol_eval *ev, uint32_t r)
 {
     if (r >= ev->pol->prog->nrules || ev->vm->rstate[r] != VM_DONE)
         return NULL;
@@ -680,7 +679,7 @@ static bool value_text(const bc_program *p, const vm_val *v, uint32_t tref, int 
 
 bool pol_eval_value_text(const pol_eval *ev, uint32_t r, char *buf, size_t cap)
 {
-    const vm_val *v = pol_eval_value(ev, r);
+    const vm_val *v = pol_eval_val(ev, r);
     if (!v) {
         snprintf(buf, cap, "(not evaluated)");
         return false;
@@ -730,13 +729,13 @@ static void val_json(const bc_program *p, const vm_val *v, uint32_t tref, int pl
 
 static void value_json(const pol_eval *ev, uint32_t r, sc_buf *out)
 {
-    const vm_val *v0 = pol_eval_value(ev, r);
+    const vm_val *v0 = pol_eval_val(ev, r);
     if (v0 && (v0->t == PT_LIST || v0->t == PT_RECORD)) {
         val_json(ev->pol->prog, v0, ev->pol->prog->rules[r].tref, ev->pol->prog->rules[r].places, out);
         return;
     }
     char buf[1200];
-    const vm_val *v = pol_eval_value(ev, r);
+    const vm_val *v = pol_eval_val(ev, r);
     bool ok = pol_eval_value_text(ev, r, buf, sizeof buf);
     if (ok && v && v->t == PT_BOOL)
         sc_buf_puts(out, buf);
@@ -746,7 +745,7 @@ static void value_json(const pol_eval *ev, uint32_t r, sc_buf *out)
         sc_buf_puts(out, "null");
 }
 
-void pol_eval_outputs_json(const pol_eval *ev, sc_buf *out)
+void pol_eval_outputs_json_buf(const pol_eval *ev, sc_buf *out)
 {
     const bc_program *p = ev->pol->prog;
     sc_buf_putc(out, '{');
@@ -884,7 +883,7 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
             sc_buf_printf(out, "%*s  function %s (per argument)%s%s%s\n   %*s  = %s\n", depth * 2, "", dr->name,
                           dr->cite ? "   [" : "", dr->cite ? dr->cite : "", dr->cite ? "]" : "", depth * 2, "",
                           dr->formula ? dr->formula : "");
-        else if (pol_eval_value(ev, rs[k]))
+        else if (pol_eval_val(ev, rs[k]))
             explain_rule_text(ev, rs[k], depth + 1, done, out, scratch);
         else
             sc_buf_printf(out, "%*s  rule %s (not needed)\n", depth * 2, "", dr->name);
@@ -906,7 +905,7 @@ static void deps_free(deps *d)
     free(d->rules);
 }
 
-void pol_eval_explain_text(const pol_eval *ev, sc_buf *out)
+void pol_eval_explain_text_buf(const pol_eval *ev, sc_buf *out)
 {
     const bc_program *p = ev->pol->prog;
     uint8_t *done = xcalloc(p->nrules, 1);
@@ -917,7 +916,7 @@ void pol_eval_explain_text(const pol_eval *ev, sc_buf *out)
         if (!strcmp(p->meta[i].key, "document") || !strcmp(p->meta[i].key, "文号") || !strcmp(p->meta[i].key, "basis"))
             sc_buf_printf(out, "%s: %s\n", p->meta[i].key, p->meta[i].value);
     for (uint32_t r = 0; r < p->nrules; r++)
-        if (p->rules[r].is_output && pol_eval_value(ev, r))
+        if (p->rules[r].is_output && pol_eval_val(ev, r))
             explain_rule_text(ev, r, 0, done, out, &scratch);
     deps_free(&scratch);
     free(done);
@@ -1004,7 +1003,7 @@ static void explain_rule_json(const pol_eval *ev, uint32_t r, sc_buf *out, deps 
     sc_buf_puts(out, "]}");
 }
 
-void pol_eval_explain_json(const pol_eval *ev, sc_buf *out)
+void pol_eval_explain_json_buf(const pol_eval *ev, sc_buf *out)
 {
     const bc_program *p = ev->pol->prog;
     deps scratch;
@@ -1012,11 +1011,11 @@ void pol_eval_explain_json(const pol_eval *ev, sc_buf *out)
     sc_buf_puts(out, "{\"policy\":");
     sc_buf_json_string(out, p->name, strlen(p->name));
     sc_buf_puts(out, ",\"outputs\":");
-    pol_eval_outputs_json(ev, out);
+    pol_eval_outputs_json_buf(ev, out);
     sc_buf_puts(out, ",\"explanation\":{");
     bool first = true;
     for (uint32_t r = 0; r < p->nrules; r++) {
-        if (!pol_eval_value(ev, r))
+        if (!pol_eval_val(ev, r))
             continue;
         if (!first)
             sc_buf_putc(out, ',');
@@ -1027,167 +1026,257 @@ void pol_eval_explain_json(const pol_eval *ev, sc_buf *out)
     deps_free(&scratch);
 }
 
-void pol_error_text(const pol_policy *pol, const pol_error *err, sc_buf *out)
+void pol_error_text_buf(const pol_error *err, sc_buf *out)
 {
-    const bc_program *p = pol->prog;
     if (err->pos.line)
-        sc_buf_printf(out, "%s:%u:%u: error: %s", bc_file_name(p, err->pos), err->pos.line, err->pos.col, err->msg);
+        sc_buf_printf(out, "%s:%u:%u: error: %s", err->pos.file ? err->pos.file : "?", err->pos.line, err->pos.col,
+                      err->msg);
     else
         sc_buf_printf(out, "error: %s", err->msg);
 }
 
-/* ---- tests ---- */
-static void xml_text(FILE *f, const char *s)
+/* ---- pol.h's string results and accessors over the internal API ---- */
+/* What `fill` appends to an empty buffer, as a new string. */
+static char *eval_string(const pol_eval *ev, void (*fill)(const pol_eval *, sc_buf *))
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-    }
+    sc_buf b;
+    sc_buf_init(&b);
+    fill(ev, &b);
+    return b.data ? b.data : pol_xstrdup(""); /* sc_buf keeps its text NUL-terminated */
 }
 
-pol_test_report pol_run_tests(const pol_policy *pol, FILE *out, FILE *junit, bool verbose)
+char *pol_policy_interface_json(const pol_policy *pol)
 {
-    const bc_program *p = pol->prog;
-    pol_test_report rep = {0, 0, 0};
-    pol_eval *ev = pol_eval_new(pol);
-    pol_eval_set_step_limit(ev, 1000000); /* polrun's default: a looping file must not hang the tests */
-    sc_buf log;
-    sc_buf_init(&log);
-    sc_buf xml;
-    sc_buf_init(&xml);
-    for (uint32_t t = 0; t < p->ntests; t++) {
-        const bc_test *ts = &p->tests[t];
-        pol_eval_begin(ev);
-        bool given_failed = false;
-        for (uint32_t g = 0; g < ts->ngiven; g++) {
-            if (ts->given[g].rule == BC_NONE) {
-                vm_set_input_const(ev->vm, ts->given[g].index, &p->consts[ts->given[g].k]);
-                continue;
-            }
-            vm_error ge;
-            if (vm_eval(ev->vm, ts->given[g].rule, &ge) != 0) {
-                fprintf(out, "FAIL  %s  (%s:%u)\n    cannot build input %s: %s\n", ts->name, p->source ? p->source : "?",
-                        ts->pos.line, p->inputs[ts->given[g].index].name, ge.msg);
-                given_failed = true;
-                break;
-            }
-            vm_copy_val(&ev->vm->inputs[ts->given[g].index], &ev->vm->rules[ts->given[g].rule]);
-        }
-        if (given_failed) {
-            rep.failed++;
+    sc_buf b;
+    sc_buf_init(&b);
+    pol_policy_interface_json_buf(pol, &b);
+    return b.data ? b.data : pol_xstrdup("");
+}
+
+char *pol_eval_outputs_json(const pol_eval *ev) { return eval_string(ev, pol_eval_outputs_json_buf); }
+char *pol_eval_explain_text(const pol_eval *ev) { return eval_string(ev, pol_eval_explain_text_buf); }
+char *pol_eval_explain_json(const pol_eval *ev) { return eval_string(ev, pol_eval_explain_json_buf); }
+
+int pol_error_text(const pol_error *err, char *buf, size_t cap)
+{
+    sc_buf b;
+    sc_buf_init(&b);
+    pol_error_text_buf(err, &b);
+    int n = (int)b.len;
+    if (cap)
+        snprintf(buf, cap, "%s", b.data ? b.data : "");
+    sc_buf_clear(&b);
+    return n;
+}
+
+int pol_eval_set_text(pol_eval *ev, uint32_t i, pol_text_kind kind, const char *text, size_t len, pol_error *err)
+{
+    if (i >= ev->pol->prog->ninputs)
+        return input_error(err, POL_E_INPUT, "", "the policy has no input %u", i);
+    return pol_eval_set_field(ev, i, (scv_kind)kind, text, len, err);
+}
+
+int pol_eval_set_json(pol_eval *ev, const char *json, size_t len, bool allow_extra, pol_error *err)
+{
+    sc_record rec;
+    sc_record_init(&rec);
+    sc_error serr;
+    int rc;
+    if (sc_parse_json_object(&rec, json, len, &serr) != 0)
+        rc = input_error(err, POL_E_INPUT, "", "byte %zu: %s", serr.offset + 1, serr.msg);
+    else
+        rc = pol_eval_set_record(ev, &rec, allow_extra, err);
+    sc_record_clear(&rec);
+    return rc;
+}
+
+bool pol_eval_has_value(const pol_eval *ev, uint32_t r) { return pol_eval_val(ev, r) != NULL; }
+
+const char *pol_eval_value_type(const pol_eval *ev, uint32_t r)
+{
+    const vm_val *v = pol_eval_val(ev, r);
+    return v ? pol_type_name((pol_type)v->t) : NULL;
+}
+
+uint32_t pol_policy_ninputs(const pol_policy *pol) { return pol->prog->ninputs; }
+uint32_t pol_policy_nrules(const pol_policy *pol) { return pol->prog->nrules; }
+
+const char *pol_policy_input_name(const pol_policy *pol, uint32_t i)
+{
+    return i < pol->prog->ninputs ? pol->prog->inputs[i].name : NULL;
+}
+
+const char *pol_policy_rule_name(const pol_policy *pol, uint32_t r)
+{
+    return r < pol->prog->nrules ? pol->prog->rules[r].name : NULL;
+}
+
+bool pol_policy_rule_is_output(const pol_policy *pol, uint32_t r)
+{
+    return r < pol->prog->nrules && pol->prog->rules[r].is_output;
+}
+
+_Static_assert((int)POL_TEXT_STRING == (int)SCV_STRING && (int)POL_TEXT_NUMBER == (int)SCV_NUMBER &&
+                   (int)POL_TEXT_TRUE == (int)SCV_TRUE && (int)POL_TEXT_FALSE == (int)SCV_FALSE &&
+                   (int)POL_TEXT_NULL == (int)SCV_NULL && (int)POL_TEXT_ARRAY == (int)SCV_ARRAY &&
+                   (int)POL_TEXT_OBJECT == (int)SCV_OBJECT && (int)POL_TEXT_PLAIN == (int)SCV_CSV,
+               "pol_text_kind mirrors scv_kind");
+
+/* ---- tests ---- */
+typedef struct test_run { /* the results being built */
+    pol_test_results *res;
+    size_t cap_tests, cap_checks;
+} test_run;
+
+/* Appends a check to the last test; the texts are copied. */
+static void add_check(test_run *tr, pol_check_kind kind, pol_pos pos, const char *what, const char *expected,
+                      const char *actual)
+{
+    pol_test_results *res = tr->res;
+    pol_test_result *t = &res->tests[res->ntests - 1];
+    if (t->nchecks == 0)
+        t->first_check = res->nchecks;
+    POL_GROW(res->checks, tr->cap_checks, res->nchecks + 1);
+    pol_check *c = &res->checks[res->nchecks++];
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    c->pos = pos;
+    c->what = what;
+    c->expected = pol_xstrdup(expected);
+    c->actual = pol_xstrdup(actual);
+    t->nchecks++;
+}
+
+/* Sets the test's given inputs; false (with a check) if one cannot be built. */
+static bool set_given(test_run *tr, pol_eval *ev, const bc_test *ts)
+{
+    const bc_program *p = ev->pol->prog;
+    for (uint32_t g = 0; g < ts->ngiven; g++) {
+        if (ts->given[g].rule == BC_NONE) {
+            vm_set_input_const(ev->vm, ts->given[g].index, &p->consts[ts->given[g].k]);
             continue;
         }
-        sc_buf_reset(&log);
-        pol_error err;
-        bool failed = false;
-        if (ts->expect_error) {
-            /* the scenario must be rejected: by a bound or by evaluation */
-            const char *want = ts->error_k != BC_NONE ? p->consts[ts->error_k].text : NULL;
-            int rc = pol_eval_run(ev, &err);
-            if (rc == 0) {
-                failed = true;
-                sc_buf_printf(&log, "    %s:%u: expected an error%s%s%s, but every output was computed\n", p->source ? p->source : "?",
-                              ts->pos.line, want ? " mentioning \"" : "", want ? want : "", want ? "\"" : "");
-            } else if (want && !strstr(err.msg, want)) {
-                failed = true;
-                sc_buf_printf(&log, "    %s:%u: expected an error mentioning \"%s\", got: %s\n", p->source ? p->source : "?",
-                              ts->pos.line, want, err.msg);
-            } else if (verbose)
-                sc_buf_printf(&log, "    rejected as expected: %s\n", err.msg);
-        } else if (check_bounds(ev, &err) != 0 || eval_rules(ev, &err, false) != 0) {
-            /* a scenario the policy rejects cannot pass a test of its values */
-            failed = true;
-            sc_buf_printf(&log, "    %s:%u: the test's inputs are rejected: %s\n", bc_file_name(p, ts->pos), ts->pos.line, err.msg);
+        vm_error ge;
+        if (vm_eval(ev->vm, ts->given[g].rule, &ge) != 0) {
+            add_check(tr, POL_CHECK_GIVEN, pub_pos(p, ts->pos), p->inputs[ts->given[g].index].name, NULL, ge.msg);
+            return false;
         }
-        for (uint32_t e = 0; e < ts->nexpect && !failed; e++) {
-            uint32_t r = ts->expect[e].index;
-            vm_error ve;
-            const bc_const *want = &p->consts[ts->expect[e].k];
-            char ws[256], got[1200];
-            bc_const_text(p, ts->expect[e].k, ws, sizeof ws);
-            if (vm_eval(ev->vm, r, &ve) != 0) {
-                failed = true;
-                sc_buf_printf(&log, "    %s:%u:%u: expected %s = %s, but evaluation failed: %s:%u:%u: %s\n",
-                              bc_file_name(p, ts->expect[e].pos), ts->expect[e].pos.line, ts->expect[e].pos.col, p->rules[r].name, ws,
-                              bc_file_name(p, ve.pos), ve.pos.line, ve.pos.col, ve.msg);
-                for (uint32_t k = 0; k < p->nrules; k++)
-                    if (ev->vm->rstate[k] == VM_BUSY)
-                        ev->vm->rstate[k] = VM_UNSET;
-                continue;
-            }
-            const vm_val *v = &ev->vm->rules[r];
-            if (!vm_equal_const(v, want) && ts->expect[e].stated) {
-                /* the notice states a figure the rules do not reproduce: a named finding */
-                char got2[1200];
-                if (!value_text(p, v, p->rules[r].tref, 0, got2, sizeof got2))
-                    dec_format_exact(&v->d, got2, sizeof got2);
-                rep.findings++;
-                fprintf(out, "FINDING  %s:%u:%u: the notice states %s = %s%s%s%s, the rules compute %s  (test \"%s\")\n",
-                        p->source ? p->source : "?", ts->expect[e].pos.line, ts->expect[e].pos.col, p->rules[r].name, ws,
-                        ts->expect[e].cite_k != BC_NONE ? " [" : "",
-                        ts->expect[e].cite_k != BC_NONE ? p->consts[ts->expect[e].cite_k].text : "",
-                        ts->expect[e].cite_k != BC_NONE ? "]" : "", got2, ts->name);
-                continue;
-            }
-            if (!vm_equal_const(v, want)) {
-                failed = true;
-                vm_value_text(v, 0, got, sizeof got);
-                if (!pol_type_numeric((pol_type)v->t) || dec_is_finite(&v->d))
-                    ;
-                else
-                    dec_format_exact(&v->d, got, sizeof got);
-                sc_buf_printf(&log, "    %s:%u:%u: expected %s = %s, got %s\n", p->source ? p->source : "?",
-                              ts->expect[e].pos.line, ts->expect[e].pos.col, p->rules[r].name, ws, got);
-            }
-        }
-        if (failed) {
-            rep.failed++;
-            fprintf(out, "FAIL  %s  (%s:%u)\n%s", ts->name, p->source ? p->source : "?", ts->pos.line, log.data ? log.data : "");
-        } else {
-            rep.passed++;
-            if (verbose)
-                fprintf(out, "ok    %s\n%s", ts->name, log.data && ts->expect_error ? log.data : "");
-        }
-        if (junit) {
-            sc_buf_printf(&xml, "  <testcase classname=\"%s\" name=\"", p->source ? p->source : "policy");
-            /* names are escaped when the buffer is written out below */
-            sc_buf_puts(&xml, "\x01");
-            sc_buf_puts(&xml, ts->name);
-            sc_buf_puts(&xml, "\x02\"");
-            if (failed) {
-                sc_buf_puts(&xml, "><failure message=\"\x01");
-                sc_buf_put(&xml, log.data ? log.data : "", log.len);
-                sc_buf_puts(&xml, "\x02\"/></testcase>\n");
-            } else
-                sc_buf_puts(&xml, "/>\n");
-        }
+        vm_copy_val(&ev->vm->inputs[ts->given[g].index], &ev->vm->rules[ts->given[g].rule]);
     }
-    if (junit) {
-        fprintf(junit, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"");
-        xml_text(junit, p->name);
-        fprintf(junit, "\" tests=\"%d\" failures=\"%d\">\n", rep.passed + rep.failed, rep.failed);
-        /* write the buffer, escaping the spans between \x01 and \x02 */
-        bool esc = false;
-        for (size_t i = 0; i < xml.len; i++) {
-            char ch = xml.data[i];
-            if (ch == '\x01') { esc = true; continue; }
-            if (ch == '\x02') { esc = false; continue; }
-            if (esc) {
-                char two[2] = {ch, 0};
-                if (ch == '\n') fputs("&#10;", junit);
-                else xml_text(junit, two);
-            } else
-                fputc(ch, junit);
-        }
-        fprintf(junit, "</testsuite>\n");
+    return true;
+}
+
+/* A test that expects an error: the scenario must be rejected, by a bound
+ * or by evaluation.  false if it was not (as it should have been). */
+static bool check_rejected(test_run *tr, pol_eval *ev, const bc_test *ts)
+{
+    const bc_program *p = ev->pol->prog;
+    const char *want = ts->error_k != BC_NONE ? p->consts[ts->error_k].text : NULL;
+    pol_error err;
+    int rc = pol_eval_run(ev, &err);
+    if (rc == 0) {
+        add_check(tr, POL_CHECK_NO_ERROR, pub_pos(p, ts->pos), NULL, want, NULL);
+        return false;
     }
-    sc_buf_clear(&log);
-    sc_buf_clear(&xml);
+    if (want && !strstr(err.msg, want)) {
+        add_check(tr, POL_CHECK_WRONG_ERROR, pub_pos(p, ts->pos), NULL, want, err.msg);
+        return false;
+    }
+    add_check(tr, POL_CHECK_REJECTED, pub_pos(p, ts->pos), NULL, want, err.msg);
+    return true;
+}
+
+/* Expectation e of test ts; false if it fails (a finding does not). */
+static bool check_expect(test_run *tr, pol_eval *ev, const bc_test *ts, uint32_t e)
+{
+    const bc_program *p = ev->pol->prog;
+    const bc_assign *ex = &ts->expect[e];
+    uint32_t r = ex->index;
+    vm_error ve;
+    const bc_const *want = &p->consts[ex->k];
+    char ws[256], got[1200];
+    bc_const_text(p, ex->k, ws, sizeof ws);
+    if (vm_eval(ev->vm, r, &ve) != 0) {
+        add_check(tr, POL_CHECK_EVAL_FAILED, pub_pos(p, ex->pos), p->rules[r].name, ws, ve.msg);
+        tr->res->checks[tr->res->nchecks - 1].at = pub_pos(p, ve.pos);
+        for (uint32_t k = 0; k < p->nrules; k++)
+            if (ev->vm->rstate[k] == VM_BUSY)
+                ev->vm->rstate[k] = VM_UNSET;
+        return false;
+    }
+    const vm_val *v = &ev->vm->rules[r];
+    if (vm_equal_const(v, want))
+        return true;
+    if (ex->stated) { /* the notice states a figure the rules do not reproduce: a named finding */
+        if (!value_text(p, v, p->rules[r].tref, 0, got, sizeof got))
+            dec_format_exact(&v->d, got, sizeof got);
+        add_check(tr, POL_CHECK_FINDING, pub_pos(p, ex->pos), p->rules[r].name, ws, got);
+        tr->res->checks[tr->res->nchecks - 1].cite = ex->cite_k != BC_NONE ? p->consts[ex->cite_k].text : NULL;
+        tr->res->findings++;
+        return true;
+    }
+    vm_value_text(v, 0, got, sizeof got);
+    if (pol_type_numeric((pol_type)v->t) && !dec_is_finite(&v->d))
+        dec_format_exact(&v->d, got, sizeof got);
+    add_check(tr, POL_CHECK_MISMATCH, pub_pos(p, ex->pos), p->rules[r].name, ws, got);
+    return false;
+}
+
+/* Runs test ts into a new result; true if it passed. */
+static bool run_test(test_run *tr, pol_eval *ev, const bc_test *ts)
+{
+    const bc_program *p = ev->pol->prog;
+    pol_test_results *res = tr->res;
+    POL_GROW(res->tests, tr->cap_tests, res->ntests + 1);
+    pol_test_result *t = &res->tests[res->ntests++];
+    memset(t, 0, sizeof *t);
+    t->name = ts->name;
+    t->pos = pub_pos(p, ts->pos);
+    pol_eval_begin(ev);
+    if (!set_given(tr, ev, ts))
+        return false;
+    pol_error err;
+    if (ts->expect_error) {
+        if (!check_rejected(tr, ev, ts))
+            return false;
+    } else if (check_bounds(ev, &err) != 0 || eval_rules(ev, &err, false) != 0) {
+        /* a scenario the policy rejects cannot pass a test of its values */
+        add_check(tr, POL_CHECK_INPUTS_REJECTED, pub_pos(p, ts->pos), NULL, NULL, err.msg);
+        return false;
+    }
+    for (uint32_t e = 0; e < ts->nexpect; e++)
+        if (!check_expect(tr, ev, ts, e))
+            return false;
+    return true;
+}
+
+pol_test_results *pol_run_tests(const pol_policy *pol)
+{
+    const bc_program *p = pol->prog;
+    test_run tr = {pol_xcalloc(1, sizeof *tr.res), 0, 0};
+    pol_eval *ev = pol_eval_new(pol);
+    pol_eval_set_step_limit(ev, 1000000); /* polrun's default: a looping file must not hang the tests */
+    for (uint32_t t = 0; t < p->ntests; t++) {
+        bool ok = run_test(&tr, ev, &p->tests[t]);
+        tr.res->tests[tr.res->ntests - 1].passed = ok;
+        if (ok)
+            tr.res->passed++;
+        else
+            tr.res->failed++;
+    }
     pol_eval_free(ev);
-    return rep;
+    return tr.res;
+}
+
+void pol_test_results_free(pol_test_results *res)
+{
+    if (!res)
+        return;
+    for (size_t i = 0; i < res->nchecks; i++) {
+        free((char *)res->checks[i].expected);
+        free((char *)res->checks[i].actual);
+    }
+    free(res->checks);
+    free(res->tests);
+    free(res);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs pol's build dependencies (Debian 12, as root), builds, and runs
 # polrun on the bundled Rizhao 2025 policy and scenario.  Safe to run again.
+# A development build: warnings are errors (-DPOL_WERROR=ON).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +20,7 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOL_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 
 echo "== polrun policies/rizhao/rizhao-2025.pol policies/rizhao/scenario-early.json --explain" >&2

@@ -2,6 +2,7 @@
 # Builds (if needed) and runs every test with ctest.  Safe to run again.
 #   scripts/test.sh            the normal build, in build/
 #   scripts/test.sh --sanitize AddressSanitizer + UBSan build, in build-asan/
+# Warnings are errors here (-DPOL_WERROR=ON), unlike a plain `cmake` build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +17,7 @@ fi
 for tool in cmake flex bison pkg-config python3; do
   command -v "$tool" >/dev/null || { echo "test: $tool is missing; run scripts/setup.sh first" >&2; exit 1; }
 done
-cmake -S . -B "$dir" "${extra[@]}" >/dev/null
+cmake -S . -B "$dir" -DPOL_WERROR=ON "${extra[@]}" >/dev/null
 cmake --build "$dir" -j"$(nproc)" >/dev/null
 cd "$dir"
 ctest --output-on-failure -j"$(nproc)"

@@ -20,6 +20,7 @@
  * 3 the policy cannot be loaded.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pol/pol.h>
@@ -41,9 +42,9 @@ int main(int argc, char **argv)
     }
     pol_eval *ev = pol_eval_new(pol);
 
-    /* 2. Start a scenario and set its inputs from text.  SCV_CSV says "plain
-     *    text, read it as the input's declared type": a date, a number, a
-     *    month, true/false, an enumeration member or text. */
+    /* 2. Start a scenario and set its inputs from text.  POL_TEXT_PLAIN says
+     *    "plain text, read it as the input's declared type": a date, a
+     *    number, a month, true/false, an enumeration member or text. */
     pol_eval_begin(ev);
     pol_error err;
     int rc = 0;
@@ -60,7 +61,7 @@ int main(int argc, char **argv)
             rc = 1;
             break;
         }
-        if (pol_eval_set_text(ev, (uint32_t)in, SCV_CSV, eq + 1, strlen(eq + 1), &err) != 0) {
+        if (pol_eval_set_text(ev, (uint32_t)in, POL_TEXT_PLAIN, eq + 1, strlen(eq + 1), &err) != 0) {
             fprintf(stderr, "error: %s\n", err.msg);
             rc = 1;
         }
@@ -69,31 +70,27 @@ int main(int argc, char **argv)
     /* 3. Check the inputs' bounds and requirements, then evaluate every
      *    output.  A runtime error carries the source position of its rule. */
     if (rc == 0 && pol_eval_run(ev, &err) != 0) {
-        sc_buf text;
-        sc_buf_init(&text);
-        pol_error_text(pol, &err, &text);
-        fprintf(stderr, "%s\n", text.data);
-        sc_buf_clear(&text);
+        char text[1200];
+        pol_error_text(&err, text, sizeof text);
+        fprintf(stderr, "%s\n", text);
         rc = 1;
     }
 
     /* 4. Read the results: one output at a time, as exact canonical text ... */
     if (rc == 0) {
-        const bc_program *prog = pol_policy_program(pol);
         char value[256];
-        for (uint32_t r = 0; r < prog->nrules; r++) {
-            if (!prog->rules[r].is_output)
+        for (uint32_t r = 0; r < pol_policy_nrules(pol); r++) {
+            if (!pol_policy_rule_is_output(pol, r))
                 continue;
             pol_eval_value_text(ev, r, value, sizeof value);
-            printf("%s = %s\n", prog->rules[r].name, value);
+            printf("%s = %s\n", pol_policy_rule_name(pol, r), value);
         }
 
-        /* ... or all together as JSON, exactly as polrun prints them. */
-        sc_buf json;
-        sc_buf_init(&json);
-        pol_eval_outputs_json(ev, &json);
-        printf("%s\n", json.data);
-        sc_buf_clear(&json);
+        /* ... or all together as JSON, exactly as polrun prints them (a new
+         *    string: the caller frees it). */
+        char *json = pol_eval_outputs_json(ev);
+        printf("%s\n", json);
+        free(json);
     }
 
     /* 5. The evaluator borrows the policy: free it first. */

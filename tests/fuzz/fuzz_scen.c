@@ -99,7 +99,7 @@ static void use_record(ctx *c)
     pol_error err;
     pol_eval_begin(c->ev);
     if (pol_eval_set_record(c->ev, &c->rec, c->allow_extra, &err) == 0 && pol_eval_run(c->ev, &err) == 0)
-        pol_eval_outputs_json(c->ev, &c->out);
+        pol_eval_outputs_json_buf(c->ev, &c->out);
     else if (!err.msg[0])
         fz_fail("a scenario failed without a message");
     sc_buf_reset(&c->out);

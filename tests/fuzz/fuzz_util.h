@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "pol.h"
+#include "polint.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

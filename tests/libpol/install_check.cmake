@@ -2,7 +2,7 @@
 # docs/examples/libpol_example.c from the installed headers with pkg-config,
 # against the shared library and against the static one, and runs both on a
 # policy compiled by the installed polc.
-# -DBUILD -DCC -DPKG_CONFIG -DSANITIZE -DEXAMPLE_SRC -DSRC -DWORK.
+# -DBUILD -DCC -DPKG_CONFIG -DLIBDIR -DSANITIZE -DEXAMPLE_SRC -DSRC -DWORK.
 set(prefix ${WORK}/prefix)
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
@@ -18,30 +18,33 @@ endfunction()
 
 run(${CMAKE_COMMAND} --install ${BUILD} --prefix ${prefix})
 
-foreach(f bin/polc bin/polrun lib/libpol.a lib/libpol.so lib/pkgconfig/libpol.pc
-          include/pol/pol.h include/pol/bytecode.h include/pol/opcodes.h include/pol/dec.h
-          include/pol/scen.h include/pol/vm.h)
+set(lib ${LIBDIR}) # the build's CMAKE_INSTALL_LIBDIR (GNUInstallDirs)
+foreach(f bin/polc bin/polrun ${lib}/libpol.a ${lib}/libpol.so ${lib}/pkgconfig/libpol.pc include/pol/pol.h)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "not installed: ${f}")
   endif()
 endforeach()
+# pol.h is the whole public surface: no internal header is installed
+file(GLOB headers RELATIVE ${prefix}/include/pol ${prefix}/include/pol/*)
+if(NOT headers STREQUAL "pol.h")
+  message(FATAL_ERROR "installed headers: ${headers}; only pol.h should be")
+endif()
 message(STATUS "ok  layout")
 
-# every header the installed pol.h pulls in must be installed too: compile
-# the example with the installed headers only (no source tree on the path)
-set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig)
+# the example compiles with the installed pol.h alone (no source tree on the path)
+set(ENV{PKG_CONFIG_PATH} ${prefix}/${lib}/pkgconfig)
 run(${PKG_CONFIG} --cflags libpol)
 separate_arguments(cflags UNIX_COMMAND "${out}")
 run(${PKG_CONFIG} --libs libpol)
 separate_arguments(libs UNIX_COMMAND "${out}")
 run(${PKG_CONFIG} --static --libs libpol)
-string(REPLACE "-lpol" "${prefix}/lib/libpol.a" out "${out}")
+string(REPLACE "-lpol" "${prefix}/${lib}/libpol.a" out "${out}")
 separate_arguments(static_libs UNIX_COMMAND "${out}")
 set(san)
 if(SANITIZE)
   set(san -fsanitize=address,undefined)
 endif()
-run(${CC} -std=c11 -Wall -Wextra -Werror ${san} ${EXAMPLE_SRC} ${cflags} ${libs} -Wl,-rpath,${prefix}/lib
+run(${CC} -std=c11 -Wall -Wextra -Werror ${san} ${EXAMPLE_SRC} ${cflags} ${libs} -Wl,-rpath,${prefix}/${lib}
     -o ${WORK}/example_shared)
 run(${CC} -std=c11 -Wall -Wextra -Werror ${san} ${EXAMPLE_SRC} ${cflags} ${static_libs} -o ${WORK}/example_static)
 message(STATUS "ok  built against the installed library (shared and static)")

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "compile.h"
-#include "pol.h"
+#include "polint.h"
 
 #ifndef POL_SOURCE_DIR
 #define POL_SOURCE_DIR "."
@@ -53,22 +53,22 @@ static char *evaluate(const pol_policy *pol, pol_eval *ev, int s)
         uint8_t t = p->inputs[i].type;
         const char *v = t == PT_DATE ? dates[s] : t < sizeof typical / sizeof *typical ? typical[t] : "";
         scv_kind kind = t == PT_BOOL ? SCV_TRUE : SCV_STRING;
-        rc = pol_eval_set_text(ev, i, kind, v, strlen(v), &err);
+        rc = pol_eval_set_field(ev, i, kind, v, strlen(v), &err);
     }
     if (rc == 0)
         rc = pol_eval_run(ev, &err);
     sc_buf out;
     sc_buf_init(&out);
-    pol_eval_explain_text(ev, &out);
-    pol_eval_explain_json(ev, &out);
+    pol_eval_explain_text_buf(ev, &out);
+    pol_eval_explain_json_buf(ev, &out);
     sc_buf_reset(&out);
     if (rc != 0) {
         ck_assert_msg(err.msg[0] != 0, "an evaluation failed without a message");
-        pol_error_text(pol, &err, &out);
+        pol_error_text_buf(&err, &out);
         sc_buf_clear(&out);
         return NULL;
     }
-    pol_eval_outputs_json(ev, &out);
+    pol_eval_outputs_json_buf(ev, &out);
     sc_buf_putc(&out, 0);
     return out.data;
 }
@@ -107,12 +107,13 @@ static void try_mutant(const uint8_t *buf, size_t len, bool sealed, tally *t)
         free(got);
     }
     pol_eval_free(ev);
-    pol_test_report rep = pol_run_tests(pol, devnull, NULL, false);
-    ck_assert_int_eq(rep.passed + rep.failed, (int)pol_policy_program(pol)->ntests);
+    pol_test_results *rep = pol_run_tests(pol);
+    ck_assert_int_eq(rep->passed + rep->failed, (int)pol_policy_program(pol)->ntests);
+    pol_test_results_free(rep);
     bc_disassemble(pol_policy_program(pol), devnull);
     sc_buf iface;
     sc_buf_init(&iface);
-    pol_policy_interface_json(pol, &iface);
+    pol_policy_interface_json_buf(pol, &iface);
     sc_buf_clear(&iface);
     pol_policy_free(pol);
     if (same)

@@ -1,0 +1,648 @@
+/* batch.c -- polrun --batch (batch.h): a pipeline with constant memory and
+ * output in input order.  The main thread splits the input into records (sc_reader) and packs them into
+ * chunks; worker threads, each with its own pol_eval, evaluate whole chunks
+ * into the chunk's own output buffer; the main thread writes finished chunks
+ * in input order while the workers go on.  A fixed ring of chunks bounds
+ * memory, and every buffer is reused, so once they have grown nothing is
+ * allocated per record.  With -j 1 there are no threads at all: read a
+ * chunk, evaluate it, write it.
+ * Shares its contract with tools/batch.h, tools/polrun.c, runtime/scen.h.
+ */
+#include "batch.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "mem.h"
+
+#define CHUNK_RECORDS 8192
+#define CHUNK_RECORDS_EXPLAIN 256     /* explanations are kilobytes per record        */
+#define CHUNK_BYTES ((size_t)1 << 19) /* a chunk closes once it holds 512 KiB of input */
+#define FIELD_CACHE 64                /* field positions whose input is remembered    */
+
+typedef struct rec_slot {
+    long line;
+    size_t off, len; /* the record's text (or, if bad, the reader's reason) in the chunk's text */
+    bool bad;        /* rejected by the reader                                               */
+} rec_slot;
+
+typedef struct chunk {
+    sc_buf text;     /* the chunk's record texts, each followed by a NUL */
+    rec_slot *slots;
+    int nslots;
+    sc_buf out;      /* the chunk's output records, in order             */
+    long errors;
+    bool done;       /* evaluated, not yet written (under batch.mu)      */
+} chunk;
+
+typedef struct out_col { /* one output column, its JSON key written once */
+    uint32_t rule;
+    int places;
+    size_t key_off, key_len; /* in batch.keys: "\"name\":" (with a leading ',' after the first) */
+} out_col;
+
+typedef struct batch {
+    const batch_opts *o;
+    pol_policy *pol;
+    const bc_program *p;
+    const sc_record *csv_header;
+    sc_format in_fmt, out_fmt;
+    out_col *cols;
+    uint32_t ncols;
+    sc_buf keys;
+    size_t *in_len;  /* strlen of each input's name */
+    bool numeric[256]; /* pol_type_numeric() of every type tag */
+    chunk *chunks;
+    int nchunks;
+    /* the queue between the main thread and the workers, under mu */
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    long filled, taken; /* chunks handed out / started; chunk k lives in chunks[k % nchunks] */
+    bool finished;      /* no chunk will be handed out any more                              */
+} batch;
+
+typedef struct worker {
+    batch *b;
+    pol_eval *ev;
+    sc_record rec;
+    int field_input[FIELD_CACHE]; /* input named by field k last time, or -1 */
+    uint32_t *seen, gen;       /* inputs set by the current record         */
+    pthread_t tid;
+    bool started;
+} worker;
+
+/* Grows b to hold `extra` more bytes (and a NUL). */
+static __attribute__((noinline)) void out_grow(sc_buf *b, size_t extra)
+{
+    POL_GROW_FROM(b->data, b->cap, b->len + extra + 1, 4096);
+}
+
+/* Room for `extra` more bytes in b (which then still has room for a NUL). */
+static inline void out_reserve(sc_buf *b, size_t extra)
+{
+    if (__builtin_expect(b->cap - b->len <= extra, 0))
+        out_grow(b, extra);
+}
+
+/* Appends without the NUL that sc_buf_put keeps; out_reserve() first. */
+static inline void out_mem(sc_buf *b, const char *s, size_t n)
+{
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+}
+
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+static inline void out_long(sc_buf *b, long v)
+{
+    char tmp[24], *e = tmp + sizeof tmp, *q = e;
+    unsigned long m = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    while (m >= 10) { /* two digits per division */
+        memcpy(q -= 2, digit_pairs + 2 * (m % 100), 2);
+        m /= 100;
+    }
+    if (m || q == e)
+        *--q = (char)('0' + (int)m);
+    if (v < 0)
+        *--q = '-';
+    out_reserve(b, sizeof tmp);
+    out_mem(b, q, (size_t)(e - q));
+}
+
+static void put_error_record(const batch *b, sc_buf *out, long line, const char *field, const char *pos, const char *msg)
+{
+    if (b->out_fmt == SC_FMT_CSV) {
+        sc_buf_printf(out, "%ld", line);
+        for (uint32_t c = 0; c < b->ncols; c++)
+            sc_buf_putc(out, ',');
+        sc_buf_putc(out, ',');
+        sc_buf b2;
+        sc_buf_init(&b2);
+        if (pos && *pos)
+            sc_buf_printf(&b2, "%s: ", pos);
+        if (field && *field)
+            sc_buf_printf(&b2, "%s: ", field);
+        sc_buf_puts(&b2, msg);
+        sc_buf_csv_field(out, b2.data, b2.len);
+        sc_buf_clear(&b2);
+        sc_buf_putc(out, '\n');
+        return;
+    }
+    sc_buf_printf(out, "{\"line\":%ld,\"error\":{", line);
+    sc_buf_puts(out, "\"message\":");
+    sc_buf_json_string(out, msg, strlen(msg));
+    if (field && *field) {
+        sc_buf_puts(out, ",\"field\":");
+        sc_buf_json_string(out, field, strlen(field));
+    }
+    if (pos && *pos) {
+        sc_buf_puts(out, ",\"position\":");
+        sc_buf_json_string(out, pos, strlen(pos));
+    }
+    sc_buf_puts(out, "}}\n");
+}
+
+
+/* Sets the record's fields as inputs: what pol_eval_set_record() does, with
+ * each field position remembering the input it named in the last record so
+ * that a batch whose records share their keys does no name lookups.  Any
+ * unusual record (an unknown field, an input named twice) is handed to
+ * pol_eval_set_record() itself, so its errors are exactly the library's. */
+static int set_inputs(worker *w, pol_error *perr)
+{
+    const batch *b = w->b;
+    const sc_record *rec = &w->rec;
+    if (++w->gen == 0) {
+        memset(w->seen, 0, sizeof *w->seen * (b->p->ninputs + 1));
+        w->gen = 1;
+    }
+    for (int k = 0; k < rec->count; k++) {
+        const sc_field *f = &rec->fields[k];
+        int i = k < FIELD_CACHE ? w->field_input[k] : -1;
+        if (i < 0 || b->in_len[i] != f->name_len || !sc_same_bytes(b->p->inputs[i].name, f->name, f->name_len)) {
+            i = pol_find_input(b->pol, f->name, f->name_len);
+            if (k < FIELD_CACHE)
+                w->field_input[k] = i;
+        }
+        if (i < 0) {
+            if (b->o->allow_extra)
+                continue;
+            goto library;
+        }
+        if (w->seen[i] == w->gen)
+            goto library;
+        w->seen[i] = w->gen;
+        if (f->kind == SCV_NULL)
+            continue; /* null or an empty CSV cell: the input stays absent */
+        if (pol_eval_set_field(w->ev, (uint32_t)i, f->kind, f->text, f->len, perr) != 0)
+            return -1;
+    }
+    return 0;
+library:
+    pol_eval_begin(w->ev);
+    return pol_eval_set_record(w->ev, rec, b->o->allow_extra, perr);
+}
+
+/* Output column c of a successful run, if it is a number: dec_format()
+ * straight into the buffer (between quotes for JSON), the text
+ * pol_eval_value_text() would give.  false for anything else. */
+static inline bool put_number(const batch *b, worker *w, const out_col *c, sc_buf *out)
+{
+    enum { ROOM = 64 };
+    const vm_val *v = pol_eval_val(w->ev, c->rule);
+    if (!v || !b->numeric[v->t])
+        return false;
+    out_reserve(out, ROOM + 2);
+    bool csv = b->out_fmt == SC_FMT_CSV;
+    char *at = out->data + out->len + (csv ? 0 : 1);
+    int n = dec_format(&v->d, c->places, at, ROOM, NULL);
+    if (n < 0 || n >= ROOM)
+        return false;
+    if (!csv) { /* digits, '.', '-': nothing to escape, and never quoted in CSV */
+        at[-1] = '"';
+        at[n] = '"';
+    }
+    out->len += (size_t)n + (csv ? 0 : 2);
+    return true;
+}
+
+/* Column c as a CSV cell, whatever its type. */
+static void put_csv_cell(const batch *b, worker *w, const out_col *c, sc_buf *out)
+{
+    if (put_number(b, w, c, out))
+        return;
+    char buf[1200];
+    if (pol_eval_value_text(w->ev, c->rule, buf, sizeof buf))
+        sc_buf_csv_field(out, buf, strlen(buf));
+}
+
+static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *out, long *errors)
+{
+    const batch *b = w->b;
+    const char *t = ch->text.data + s->off;
+    sc_error serr;
+    pol_error perr;
+    if (s->bad) {
+        put_error_record(b, out, s->line, NULL, NULL, t);
+        ++*errors;
+        return;
+    }
+    int prc = b->in_fmt == SC_FMT_CSV ? sc_parse_csv_record(&w->rec, b->csv_header, t, s->len, &serr)
+                                      : sc_parse_json_object(&w->rec, t, s->len, &serr);
+    if (prc != 0) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "byte %zu: %s", serr.offset + 1, serr.msg);
+        put_error_record(b, out, s->line, NULL, NULL, msg);
+        ++*errors;
+        return;
+    }
+    pol_eval_begin(w->ev);
+    if (set_inputs(w, &perr) != 0 || pol_eval_run(w->ev, &perr) != 0) {
+        char pos[300] = "";
+        if (perr.pos.line)
+            snprintf(pos, sizeof pos, "%s:%u:%u", perr.pos.file, perr.pos.line, perr.pos.col);
+        put_error_record(b, out, s->line, perr.field, pos, perr.msg);
+        ++*errors;
+        return;
+    }
+    if (b->out_fmt == SC_FMT_CSV) {
+        out_long(out, s->line);
+        for (uint32_t c = 0; c < b->ncols; c++) {
+            out_reserve(out, 1);
+            out->data[out->len++] = ',';
+            put_csv_cell(b, w, &b->cols[c], out);
+        }
+        out_reserve(out, 2);
+        out_mem(out, ",\n", 2);
+    } else if (b->o->explain) {
+        sc_buf_printf(out, "{\"line\":%ld,\"explain\":", s->line);
+        pol_eval_explain_json_buf(w->ev, out);
+        sc_buf_puts(out, "}\n");
+    } else {
+        out_reserve(out, 8);
+        out_mem(out, "{\"line\":", 8);
+        out_long(out, s->line);
+        out_reserve(out, 12);
+        out_mem(out, ",\"outputs\":", 11);
+        size_t outputs = out->len; /* where pol_eval_outputs_json_buf() would begin */
+        out_mem(out, "{", 1);
+        for (uint32_t c = 0; c < b->ncols; c++) {
+            const out_col *col = &b->cols[c];
+            out_reserve(out, col->key_len);
+            out_mem(out, b->keys.data + col->key_off, col->key_len);
+            if (!put_number(b, w, col, out)) { /* text, a list, ...: the library's own JSON */
+                out->len = outputs;
+                pol_eval_outputs_json_buf(w->ev, out);
+                out_reserve(out, 3);
+                out_mem(out, "}\n", 2);
+                return;
+            }
+        }
+        out_reserve(out, 3);
+        out_mem(out, "}}\n", 3);
+    }
+}
+
+static void eval_chunk(worker *w, chunk *c)
+{
+    sc_buf_reset(&c->out);
+    c->errors = 0;
+    for (int i = 0; i < c->nslots; i++)
+        eval_record(w, c, &c->slots[i], &c->out, &c->errors);
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    batch *b = w->b;
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        while (b->taken == b->filled && !b->finished)
+            pthread_cond_wait(&b->work, &b->mu);
+        if (b->taken == b->filled)
+            break;
+        chunk *c = &b->chunks[b->taken++ % b->nchunks];
+        pthread_mutex_unlock(&b->mu);
+        eval_chunk(w, c);
+        pthread_mutex_lock(&b->mu);
+        c->done = true;
+        pthread_cond_signal(&b->done);
+    }
+    pthread_mutex_unlock(&b->mu);
+    return NULL;
+}
+
+static int fmt_of(const char *name, int given)
+{
+    if (given >= 0)
+        return given;
+    if (name && cli_ends_with(name, ".csv"))
+        return SC_FMT_CSV;
+    return SC_FMT_JSONL;
+}
+
+typedef struct reading {
+    int max_records;  /* per chunk */
+    sc_reader *rd;
+    sc_record *header;
+    const char *name;
+    bool have_header, eof, header_bad;
+} reading;
+
+/* Fills c with the next records (up to r->max_records or CHUNK_BYTES). */
+static void fill_chunk(reading *r, chunk *c)
+{
+    sc_buf_reset(&c->text);
+    c->nslots = 0;
+    while (!r->eof && c->nslots < r->max_records && c->text.len < CHUNK_BYTES) {
+        const char *t;
+        size_t len;
+        long line;
+        sc_error serr;
+        sc_rec_status st = sc_reader_next(r->rd, &t, &len, &line, &serr);
+        if (st == SC_REC_EOF) {
+            r->eof = true;
+            break;
+        }
+        if (!r->have_header) {
+            r->have_header = true;
+            if (st != SC_REC_OK || sc_parse_csv_header(r->header, t, len, &serr) != 0) {
+                fprintf(stderr, "polrun: %s: line %ld: bad CSV header: %s\n", r->name, line, serr.msg);
+                r->header_bad = r->eof = true;
+                break;
+            }
+            continue;
+        }
+        rec_slot *s = &c->slots[c->nslots++];
+        s->line = line;
+        s->bad = st == SC_REC_BAD;
+        if (s->bad) {
+            t = serr.msg;
+            len = strlen(serr.msg);
+        }
+        s->off = c->text.len;
+        s->len = len;
+        out_reserve(&c->text, len + 1);
+        out_mem(&c->text, t, len);
+        c->text.data[c->text.len++] = '\0';
+    }
+}
+
+static bool write_chunk(const chunk *c, FILE *out)
+{
+    return c->out.len == 0 || fwrite(c->out.data, 1, c->out.len, out) == c->out.len;
+}
+
+/* Where finished chunks go, in input order, and what they held. */
+typedef struct sink {
+    FILE *out;
+    long records, errors;
+    bool progress, write_ok;
+} sink;
+
+static void sink_chunk(sink *k, const chunk *c)
+{
+    k->write_ok = write_chunk(c, k->out) && k->write_ok;
+    k->records += c->nslots;
+    k->errors += c->errors;
+    if (k->progress) {
+        fprintf(stderr, "\rpolrun: %ld records", k->records);
+        fflush(stderr);
+    }
+}
+
+/* Writes the finished chunks from *written up to `upto` (exclusive), in
+ * order; with `wait`, waits for each, else stops at the first unfinished. */
+static void drain(batch *b, sink *k, long *written, long upto, bool wait)
+{
+    while (*written < upto) {
+        chunk *c = &b->chunks[*written % b->nchunks];
+        pthread_mutex_lock(&b->mu);
+        while (wait && !c->done)
+            pthread_cond_wait(&b->done, &b->mu);
+        bool ready = c->done;
+        pthread_mutex_unlock(&b->mu);
+        if (!ready)
+            return;
+        sink_chunk(k, c);
+        ++*written;
+    }
+}
+
+/* -j 1: read a chunk, evaluate it, write it. */
+static void run_serial(batch *b, worker *w, reading *rd, sink *k)
+{
+    chunk *c = &b->chunks[0];
+    while (k->write_ok) { /* after a write error there is no point in reading on */
+        fill_chunk(rd, c);
+        if (c->nslots == 0)
+            break;
+        eval_chunk(w, c);
+        sink_chunk(k, c);
+    }
+}
+
+static int run_parallel(batch *b, worker *ws, int nworkers, reading *rd, sink *k)
+{
+    pthread_mutex_init(&b->mu, NULL);
+    pthread_cond_init(&b->work, NULL);
+    pthread_cond_init(&b->done, NULL);
+    int started = 0;
+    for (int i = 0; i < nworkers; i++)
+        if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) == 0) {
+            ws[i].started = true;
+            started++;
+        }
+    if (started == 0) {
+        fputs("polrun: cannot start worker threads\n", stderr);
+        return CLI_INTERNAL;
+    }
+    long seq = 0, written = 0;
+    for (;;) {
+        chunk *c = &b->chunks[seq % b->nchunks];
+        if (seq - written == b->nchunks) /* the ring is full: wait for the oldest chunk */
+            drain(b, k, &written, written + 1, true);
+        if (!k->write_ok) /* no point in going on: stop reading */
+            break;
+        fill_chunk(rd, c);
+        if (c->nslots == 0)
+            break;
+        pthread_mutex_lock(&b->mu);
+        c->done = false;
+        b->filled = ++seq;
+        pthread_cond_signal(&b->work);
+        pthread_mutex_unlock(&b->mu);
+        drain(b, k, &written, seq, false); /* what is finished, without waiting */
+    }
+    pthread_mutex_lock(&b->mu);
+    b->finished = true;
+    pthread_cond_broadcast(&b->work);
+    pthread_mutex_unlock(&b->mu);
+    drain(b, k, &written, seq, true);
+    for (int i = 0; i < nworkers; i++)
+        if (ws[i].started)
+            pthread_join(ws[i].tid, NULL);
+    pthread_mutex_destroy(&b->mu);
+    pthread_cond_destroy(&b->work);
+    pthread_cond_destroy(&b->done);
+    return 0;
+}
+
+/* The output columns, their JSON keys, and the per-input and per-type tables. */
+static void batch_tables(batch *b)
+{
+    const bc_program *p = b->p;
+    b->cols = pol_xcalloc(p->nrules + 1, sizeof *b->cols);
+    b->in_len = pol_xcalloc(p->ninputs + 1, sizeof *b->in_len);
+    for (uint32_t i = 0; i < p->ninputs; i++)
+        b->in_len[i] = strlen(p->inputs[i].name);
+    for (int t = 0; t < PT__COUNT && t < 256; t++)
+        b->numeric[t] = pol_type_numeric((pol_type)t);
+    sc_buf_init(&b->keys);
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (!p->rules[r].is_output)
+            continue;
+        out_col *c = &b->cols[b->ncols];
+        c->rule = r;
+        c->places = p->rules[r].places;
+        c->key_off = b->keys.len;
+        if (b->ncols++)
+            sc_buf_putc(&b->keys, ',');
+        sc_buf_json_string(&b->keys, p->rules[r].name, strlen(p->rules[r].name));
+        sc_buf_putc(&b->keys, ':');
+        c->key_len = b->keys.len - c->key_off;
+    }
+    b->chunks = pol_xcalloc((size_t)b->nchunks, sizeof *b->chunks);
+    for (int i = 0; i < b->nchunks; i++) {
+        sc_buf_init(&b->chunks[i].text);
+        sc_buf_init(&b->chunks[i].out);
+        b->chunks[i].slots = pol_xcalloc(CHUNK_RECORDS, sizeof *b->chunks[i].slots);
+    }
+}
+
+static void batch_free(batch *b)
+{
+    for (int i = 0; i < b->nchunks; i++) {
+        sc_buf_clear(&b->chunks[i].text);
+        sc_buf_clear(&b->chunks[i].out);
+        free(b->chunks[i].slots);
+    }
+    free(b->chunks);
+    free(b->cols);
+    free(b->in_len);
+    sc_buf_clear(&b->keys);
+}
+
+static worker *workers_new(batch *b, int n)
+{
+    worker *ws = pol_xcalloc((size_t)n, sizeof *ws);
+    for (int i = 0; i < n; i++) {
+        ws[i].b = b;
+        ws[i].ev = pol_eval_new(b->pol);
+        pol_eval_set_step_limit(ws[i].ev, b->o->max_steps);
+        pol_eval_set_trace(ws[i].ev, b->o->explain);
+        sc_record_init(&ws[i].rec);
+        for (int k = 0; k < FIELD_CACHE; k++)
+            ws[i].field_input[k] = -1;
+        ws[i].seen = pol_xcalloc(b->p->ninputs + 1, sizeof *ws[i].seen);
+    }
+    return ws;
+}
+
+static void workers_free(worker *ws, int n)
+{
+    for (int i = 0; i < n; i++) {
+        pol_eval_free(ws[i].ev);
+        sc_record_clear(&ws[i].rec);
+        free(ws[i].seen);
+    }
+    free(ws);
+}
+
+static void write_csv_header(const batch *b, FILE *out)
+{
+    sc_buf hb;
+    sc_buf_init(&hb);
+    sc_buf_puts(&hb, "line");
+    for (uint32_t c = 0; c < b->ncols; c++) {
+        const char *nm = b->p->rules[b->cols[c].rule].name;
+        sc_buf_putc(&hb, ',');
+        sc_buf_csv_field(&hb, nm, strlen(nm));
+    }
+    sc_buf_puts(&hb, ",error\n");
+    fwrite(hb.data, 1, hb.len, out);
+    sc_buf_clear(&hb);
+}
+
+/* Opens the input and the output ("-" or none: stdin, stdout). */
+static int open_files(const batch_opts *o, FILE **in, FILE **out)
+{
+    *in = stdin;
+    *out = stdout;
+    if (o->input && strcmp(o->input, "-") != 0 && !(*in = fopen(o->input, "rb"))) {
+        fprintf(stderr, "polrun: %s: %s\n", o->input, strerror(errno));
+        return CLI_NOINPUT;
+    }
+    if (o->output && strcmp(o->output, "-") != 0 && !(*out = fopen(o->output, "wb"))) {
+        fprintf(stderr, "polrun: %s: %s\n", o->output, strerror(errno));
+        if (*in != stdin)
+            fclose(*in);
+        return CLI_CANTCREAT;
+    }
+    return 0;
+}
+
+static int workers_wanted(const batch_opts *o)
+{
+    int n = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : n;
+}
+
+static void summary(const batch_opts *o, const sink *k, const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long long ns = (long long)(t1.tv_sec - t0->tv_sec) * 1000000000LL + (t1.tv_nsec - t0->tv_nsec); /* not an amount */
+    if (!o->quiet)
+        fprintf(stderr, "%spolrun: %ld records, %ld errors, %lld.%03lld s, %lld records/s\n", k->progress ? "\r" : "",
+                k->records, k->errors, ns / 1000000000LL, (ns / 1000000LL) % 1000,
+                ns > 0 ? (long long)k->records * 1000000000LL / ns : 0LL); /* not an amount */
+}
+
+int batch_run(const batch_opts *o, pol_policy *pol)
+{
+    FILE *in, *out;
+    int rc = open_files(o, &in, &out);
+    if (rc)
+        return rc;
+    batch b;
+    memset(&b, 0, sizeof b);
+    b.o = o;
+    b.pol = pol;
+    b.p = pol_policy_program(pol);
+    b.in_fmt = (sc_format)fmt_of(o->input, o->in_fmt);
+    b.out_fmt = (sc_format)fmt_of(o->output, o->out_fmt);
+    int nworkers = workers_wanted(o);
+    b.nchunks = nworkers == 1 ? 1 : 2 * nworkers + 2;
+    batch_tables(&b);
+    worker *ws = workers_new(&b, nworkers);
+    sc_record header;
+    sc_record_init(&header);
+    b.csv_header = &header;
+    reading rd = {o->explain ? CHUNK_RECORDS_EXPLAIN : CHUNK_RECORDS, sc_reader_new(in, b.in_fmt, o->max_record),
+                  &header, o->input ? o->input : "<stdin>", b.in_fmt != SC_FMT_CSV, false, false};
+    if (!rd.rd)
+        pol_oom();
+    if (b.out_fmt == SC_FMT_CSV)
+        write_csv_header(&b, out);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    sink k = {out, 0, 0, !o->quiet && isatty(2), true};
+    if (nworkers == 1)
+        run_serial(&b, &ws[0], &rd, &k);
+    else
+        rc = run_parallel(&b, ws, nworkers, &rd, &k);
+    workers_free(ws, nworkers);
+    if (!k.write_ok || fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
+        fprintf(stderr, "polrun: cannot write output: %s\n", strerror(errno));
+        rc = rc ? rc : CLI_CANTCREAT;
+    }
+    if (rc != CLI_INTERNAL)
+        summary(o, &k, &t0);
+    sc_reader_free(rd.rd);
+    sc_record_clear(&header);
+    batch_free(&b);
+    if (in != stdin)
+        fclose(in);
+    if (rc)
+        return rc;
+    return rd.header_bad || k.errors ? CLI_FAILED : 0;
+}

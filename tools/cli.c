@@ -1,0 +1,306 @@
+/* cli.c -- the code polc and polrun share (cli.h): loading or compiling a
+ * policy, printing runtime errors, reporting the policy's own tests.
+ * Shares its contract with tools/cli.h, tools/polc.c, tools/polrun.c.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "diag.h"
+#include "mem.h"
+
+struct cli_source {
+    src_file *main; /* the policy's own file (imports are not kept) */
+};
+
+bool cli_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+void cli_source_free(cli_source *s)
+{
+    if (!s)
+        return;
+    src_free(s->main);
+    free(s);
+}
+
+static pol_policy *load_bytecode(const cli_load *how, const char *path, int *code)
+{
+    char err[600];
+    pol_policy *pol = pol_policy_load(path, err, sizeof err);
+    if (!pol) {
+        fprintf(stderr, "%s: %s\n", how->tool, err);
+        *code = errno == ENOENT ? CLI_NOINPUT : CLI_DATAERR;
+    }
+    return pol;
+}
+
+static void print_diags(const cli_load *how, diag_ctx *d)
+{
+    if (!how->all_diags) {
+        if (d->errors)
+            diag_print(d, stderr, how->color);
+        return;
+    }
+    if (how->json)
+        diag_print_json(d, stdout);
+    else
+        diag_print(d, stderr, how->color);
+    if (!how->json && (d->errors || d->warnings))
+        fprintf(stderr, "%d error%s, %d warning%s\n", d->errors, d->errors == 1 ? "" : "s", d->warnings,
+                d->warnings == 1 ? "" : "s");
+}
+
+static pol_policy *compile_source(const cli_load *how, const char *path, int *code, cli_source **keep)
+{
+    diag_ctx d;
+    diag_init(&d);
+    src_file *src = NULL;
+    bool unreadable;
+    bc_program *prog = pol_compile_path(path, &d, &src, &unreadable);
+    if (unreadable) {
+        fprintf(stderr, "%s: %s: %s\n", how->tool, path, strerror(errno));
+        diag_free(&d);
+        *code = CLI_NOINPUT;
+        return NULL;
+    }
+    if (how->werror && d.warnings > 0 && prog) {
+        diag_report(&d, DIAG_ERROR, NULL, (span){0, 0}, DC_WERROR, "warnings treated as errors (-Werror)");
+        bc_free(prog);
+        prog = NULL;
+    }
+    print_diags(how, &d);
+    diag_free(&d);
+    if (!prog) {
+        src_free(src);
+        *code = CLI_DATAERR;
+        return NULL;
+    }
+    char err[600];
+    pol_policy *pol = pol_policy_adopt(prog, err, sizeof err);
+    if (!pol) {
+        fprintf(stderr, "%s: internal error: generated code failed verification: %s\n", how->tool, err);
+        *code = CLI_INTERNAL;
+    }
+    if (pol && keep) {
+        *keep = pol_xcalloc(1, sizeof **keep);
+        (*keep)->main = src;
+    } else
+        src_free(src);
+    return pol;
+}
+
+pol_policy *cli_load_policy(const cli_load *how, const char *path, int *code, cli_source **src)
+{
+    if (src)
+        *src = NULL;
+    bool source = how->source_if_not_polc ? !cli_ends_with(path, ".polc") : cli_ends_with(path, ".pol");
+    if (!source && how->bytecode)
+        return load_bytecode(how, path, code);
+    if (!source) {
+        fprintf(stderr, "%s: %s is compiled bytecode; a .pol source is needed\n", how->tool, path);
+        *code = CLI_USAGE;
+        return NULL;
+    }
+    return compile_source(how, path, code, src);
+}
+
+/* The byte offset in f of display column `col` of line `line`. */
+static uint32_t offset_of(const src_file *f, uint32_t line, uint32_t col)
+{
+    uint32_t off = f->line_starts[line - 1];
+    uint32_t end = line < f->nlines ? f->line_starts[line] : (uint32_t)f->len;
+    for (uint32_t cells = 1; cells < col && off < end && f->text[off] != '\n';) {
+        uint32_t cp;
+        size_t n = utf8_next((const unsigned char *)f->text + off, end - off, &cp);
+        cells += utf8_display_width(f->text + off, n);
+        off += (uint32_t)n;
+    }
+    return off;
+}
+
+void cli_print_error(FILE *out, const pol_error *err, const cli_source *src, bool show_source)
+{
+    const src_file *f = src ? src->main : NULL;
+    if (show_source && f && err->pos.line && err->pos.line <= f->nlines && err->pos.file &&
+        !strcmp(err->pos.file, f->name)) { /* the one diagnostic printer, caret and all */
+        diag_ctx d;
+        diag_init(&d);
+        uint32_t off = offset_of(f, err->pos.line, err->pos.col);
+        diag_report(&d, DIAG_ERROR, f, (span){SPAN_BASE(f->id) + off, SPAN_BASE(f->id) + off}, DC_RUNTIME, "%s", err->msg);
+        diag_print(&d, out, show_source);
+        diag_free(&d);
+        return;
+    }
+    sc_buf text;
+    sc_buf_init(&text);
+    pol_error_text_buf(err, &text);
+    fprintf(out, "%.*s\n", (int)text.len, text.data ? text.data : "");
+    sc_buf_clear(&text);
+}
+
+void cli_print_interface(const pol_policy *pol)
+{
+    sc_buf b;
+    sc_buf_init(&b);
+    pol_policy_interface_json_buf(pol, &b);
+    fwrite(b.data, 1, b.len, stdout);
+    fputc('\n', stdout);
+    sc_buf_clear(&b);
+}
+
+/* ---- the policy's own tests: the text report and JUnit XML ---- */
+
+/* The detail lines of test t (failures; with `verbose`, how a rejection
+ * test passed), as polc test prints them under the test's line. */
+static void test_detail(const pol_policy *pol, const pol_test_results *res, const pol_test_result *t, bool verbose,
+                        sc_buf *out)
+{
+    const char *src = pol_policy_source(pol) ? pol_policy_source(pol) : "?";
+    for (size_t i = 0; i < t->nchecks; i++) {
+        const pol_check *c = &res->checks[t->first_check + i];
+        switch (c->kind) {
+        case POL_CHECK_NO_ERROR:
+            sc_buf_printf(out, "    %s:%u: expected an error%s%s%s, but every output was computed\n", src, c->pos.line,
+                          c->expected ? " mentioning \"" : "", c->expected ? c->expected : "", c->expected ? "\"" : "");
+            break;
+        case POL_CHECK_WRONG_ERROR:
+            sc_buf_printf(out, "    %s:%u: expected an error mentioning \"%s\", got: %s\n", src, c->pos.line, c->expected,
+                          c->actual);
+            break;
+        case POL_CHECK_REJECTED:
+            if (verbose)
+                sc_buf_printf(out, "    rejected as expected: %s\n", c->actual);
+            break;
+        case POL_CHECK_INPUTS_REJECTED:
+            sc_buf_printf(out, "    %s:%u: the test's inputs are rejected: %s\n", c->pos.file, c->pos.line, c->actual);
+            break;
+        case POL_CHECK_EVAL_FAILED:
+            sc_buf_printf(out, "    %s:%u:%u: expected %s = %s, but evaluation failed: %s:%u:%u: %s\n", c->pos.file,
+                          c->pos.line, c->pos.col, c->what, c->expected, c->at.file, c->at.line, c->at.col, c->actual);
+            break;
+        case POL_CHECK_MISMATCH:
+            sc_buf_printf(out, "    %s:%u:%u: expected %s = %s, got %s\n", src, c->pos.line, c->pos.col, c->what,
+                          c->expected, c->actual);
+            break;
+        case POL_CHECK_GIVEN:
+        case POL_CHECK_FINDING:
+            break; /* lines of their own */
+        }
+    }
+}
+
+/* The line of a test and its findings, before it. */
+static void test_lines(const pol_policy *pol, const pol_test_results *res, const pol_test_result *t, const sc_buf *detail,
+                       bool verbose, FILE *out)
+{
+    const char *src = pol_policy_source(pol) ? pol_policy_source(pol) : "?";
+    for (size_t i = 0; i < t->nchecks; i++) {
+        const pol_check *c = &res->checks[t->first_check + i];
+        if (c->kind == POL_CHECK_GIVEN)
+            fprintf(out, "FAIL  %s  (%s:%u)\n    cannot build input %s: %s\n", t->name, src, t->pos.line, c->what,
+                    c->actual);
+        if (c->kind == POL_CHECK_FINDING)
+            fprintf(out, "FINDING  %s:%u:%u: the notice states %s = %s%s%s%s, the rules compute %s  (test \"%s\")\n", src,
+                    c->pos.line, c->pos.col, c->what, c->expected, c->cite ? " [" : "", c->cite ? c->cite : "",
+                    c->cite ? "]" : "", c->actual, t->name);
+    }
+    if (t->nchecks && res->checks[t->first_check].kind == POL_CHECK_GIVEN)
+        return;
+    if (!t->passed)
+        fprintf(out, "FAIL  %s  (%s:%u)\n%s", t->name, src, t->pos.line, detail->data ? detail->data : "");
+    else if (verbose)
+        fprintf(out, "ok    %s\n%s", t->name, detail->data ? detail->data : "");
+}
+
+static void xml_text(sc_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '<': sc_buf_puts(b, "&lt;"); break;
+        case '>': sc_buf_puts(b, "&gt;"); break;
+        case '&': sc_buf_puts(b, "&amp;"); break;
+        case '"': sc_buf_puts(b, "&quot;"); break;
+        case '\n': sc_buf_puts(b, "&#10;"); break;
+        default: sc_buf_putc(b, s[i]);
+        }
+    }
+}
+
+/* Test t as a JUnit testcase (a test whose inputs cannot be built has none). */
+static void junit_case(const pol_policy *pol, const pol_test_results *res, const pol_test_result *t, const sc_buf *detail,
+                       sc_buf *xml)
+{
+    if (t->nchecks && res->checks[t->first_check].kind == POL_CHECK_GIVEN)
+        return;
+    const char *cls = pol_policy_source(pol) ? pol_policy_source(pol) : "policy";
+    sc_buf_printf(xml, "  <testcase classname=\"%s\" name=\"", cls);
+    xml_text(xml, t->name, strlen(t->name));
+    sc_buf_putc(xml, '"');
+    if (t->passed) {
+        sc_buf_puts(xml, "/>\n");
+        return;
+    }
+    sc_buf_puts(xml, "><failure message=\"");
+    xml_text(xml, detail->data ? detail->data : "", detail->len);
+    sc_buf_puts(xml, "\"/></testcase>\n");
+}
+
+static bool write_junit(const char *path, const pol_policy *pol, const pol_test_results *res, const sc_buf *cases)
+{
+    sc_buf head;
+    sc_buf_init(&head);
+    sc_buf_puts(&head, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"");
+    xml_text(&head, pol_policy_name(pol), strlen(pol_policy_name(pol)));
+    sc_buf_printf(&head, "\" tests=\"%d\" failures=\"%d\">\n", res->passed + res->failed, res->failed);
+    FILE *f = fopen(path, "w");
+    bool ok = f && fwrite(head.data, 1, head.len, f) == head.len &&
+              (cases->len == 0 || fwrite(cases->data, 1, cases->len, f) == cases->len) &&
+              fputs("</testsuite>\n", f) >= 0;
+    if (f && fclose(f) != 0)
+        ok = false;
+    sc_buf_clear(&head);
+    return ok;
+}
+
+int cli_run_tests(const char *tool, const pol_policy *pol, const char *file, const char *junit_path, bool verbose)
+{
+    if (junit_path) { /* refuse before running anything, as an unwritable -o does */
+        FILE *probe = fopen(junit_path, "w");
+        if (!probe) {
+            fprintf(stderr, "%s: cannot write %s: %s\n", tool, junit_path, strerror(errno));
+            return CLI_CANTCREAT;
+        }
+        fclose(probe);
+    }
+    pol_test_results *res = pol_run_tests(pol);
+    sc_buf detail, xml;
+    sc_buf_init(&detail);
+    sc_buf_init(&xml);
+    for (size_t i = 0; i < res->ntests; i++) {
+        const pol_test_result *t = &res->tests[i];
+        sc_buf_reset(&detail);
+        test_detail(pol, res, t, verbose, &detail);
+        test_lines(pol, res, t, &detail, verbose, stdout);
+        junit_case(pol, res, t, &detail, &xml);
+    }
+    int rc = res->failed ? CLI_FAILED : CLI_OK;
+    if (junit_path && !write_junit(junit_path, pol, res, &xml)) {
+        fprintf(stderr, "%s: cannot write %s: %s\n", tool, junit_path, strerror(errno));
+        rc = CLI_CANTCREAT;
+    }
+    if (res->findings)
+        printf("%s: %d finding%s: figures the notice states that the rules do not reproduce\n", file, res->findings,
+               res->findings == 1 ? "" : "s");
+    printf("%s: %d passed, %d failed\n", file, res->passed, res->failed);
+    sc_buf_clear(&detail);
+    sc_buf_clear(&xml);
+    pol_test_results_free(res);
+    return rc;
+}

@@ -1,0 +1,196 @@
+/* polc.c -- the policy compiler's command line.
+ *
+ *   polc check FILE.pol            report every error and warning
+ *   polc build FILE.pol [-o OUT]   compile to bytecode (default FILE.polc)
+ *   polc test FILE.pol             run the policy's own tests
+ *   polc disasm FILE.pol|FILE.polc list the bytecode
+ *   polc interface FILE.pol|.polc  the policy's inputs and outputs as JSON
+ *
+ * Exit codes (tools/cli.h, docs/polc.md): 0 success, 1 a test failed, 64
+ * usage error, 65 the policy has errors (or a bytecode file is invalid), 66 a
+ * file cannot be read, 73 an output cannot be written, 70 internal error.
+ * Loading, compiling and test reports are shared with polrun (tools/cli.c).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void usage(FILE *out)
+{
+    fputs("usage: polc COMMAND [options] FILE\n"
+          "\n"
+          "commands:\n"
+          "  check FILE.pol              check the policy; print every error and warning\n"
+          "  build FILE.pol [-o OUT]     compile to bytecode (default: FILE.polc beside it)\n"
+          "  test FILE.pol               run the tests written in the policy\n"
+          "  disasm FILE.pol|FILE.polc   print the bytecode listing\n"
+          "  interface FILE.pol|.polc    print the policy's inputs and outputs as JSON\n"
+          "\n"
+          "options:\n"
+          "  --diagnostics=json          print diagnostics as a JSON array (for editors)\n"
+          "  --color / --no-color        colour diagnostics (default: when stderr is a terminal)\n"
+          "  -Werror                     treat warnings as errors\n"
+          "  --junit FILE                with test: also write a JUnit XML report\n"
+          "  -v                          with test: list passing tests too\n"
+          "  -o FILE                     with build: where to write the bytecode\n"
+          "  -h, --help                  this text\n"
+          "\n"
+          "exit status: 0 ok, 1 a test failed, 64 usage, 65 the policy has errors,\n"
+          "66 a file cannot be read, 73 cannot write the output, 70 internal error\n",
+          out);
+}
+
+typedef struct opts {
+    const char *cmd, *file, *out, *junit;
+    bool json, color, werror, verbose;
+} opts;
+
+/* Compiles (or, with allow_bytecode, loads) opts->file; prints diagnostics;
+ * NULL + exit code on failure. */
+static pol_policy *obtain(const opts *o, int *code, bool allow_bytecode)
+{
+    if (!allow_bytecode && cli_ends_with(o->file, ".polc")) {
+        fprintf(stderr, "polc: %s is compiled bytecode; '%s' takes a .pol source\n", o->file, o->cmd);
+        *code = CLI_USAGE;
+        return NULL;
+    }
+    cli_load how = {.tool = "polc", .source_if_not_polc = true, .bytecode = allow_bytecode, .all_diags = true,
+                    .json = o->json, .color = o->color, .werror = o->werror};
+    return cli_load_policy(&how, o->file, code, NULL);
+}
+
+static int cmd_build(const opts *o, pol_policy *pol)
+{
+    char *outpath;
+    if (o->out) {
+        outpath = strdup(o->out);
+    } else {
+        size_t n = strlen(o->file);
+        outpath = malloc(n + 6);
+        if (outpath) {
+            memcpy(outpath, o->file, n + 1);
+            if (cli_ends_with(outpath, ".pol"))
+                outpath[n - 4] = 0;
+            strcat(outpath, ".polc");
+        }
+    }
+    if (!outpath)
+        return CLI_INTERNAL;
+    uint8_t *bytes;
+    size_t len;
+    bc_write(pol_policy_program(pol), &bytes, &len);
+    FILE *fp = fopen(outpath, "wb");
+    int rc = 0;
+    if (!fp || fwrite(bytes, 1, len, fp) != len || fclose(fp) != 0) {
+        fprintf(stderr, "polc: cannot write %s: %s\n", outpath, strerror(errno));
+        rc = CLI_CANTCREAT;
+    }
+    free(bytes);
+    free(outpath);
+    return rc;
+}
+
+static int cmd_check(const opts *o, pol_policy *pol)
+{
+    (void)o;
+    (void)pol;
+    return 0; /* loading printed every diagnostic */
+}
+
+static int cmd_test(const opts *o, pol_policy *pol) { return cli_run_tests("polc", pol, o->file, o->junit, o->verbose); }
+
+static int cmd_disasm(const opts *o, pol_policy *pol)
+{
+    (void)o;
+    bc_disassemble(pol_policy_program(pol), stdout);
+    return 0;
+}
+
+static int cmd_interface(const opts *o, pol_policy *pol)
+{
+    (void)o;
+    cli_print_interface(pol);
+    return 0;
+}
+
+/* The commands: each gets the policy, compiled (or, where a .polc will do,
+ * loaded). */
+static const struct command {
+    const char *name;
+    bool bytecode;
+    int (*run)(const opts *, pol_policy *);
+} commands[] = {
+    {"check", false, cmd_check},     {"build", false, cmd_build},         {"test", true, cmd_test},
+    {"disasm", true, cmd_disasm},    {"interface", true, cmd_interface},
+};
+
+static int run_command(const opts *o)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (strcmp(o->cmd, commands[i].name) != 0)
+            continue;
+        int code = 0;
+        pol_policy *pol = obtain(o, &code, commands[i].bytecode);
+        if (!pol)
+            return code;
+        code = commands[i].run(o, pol);
+        pol_policy_free(pol);
+        return code;
+    }
+    fprintf(stderr, "polc: unknown command '%s'\n", o->cmd);
+    usage(stderr);
+    return CLI_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    opts o = {0};
+    o.color = isatty(2);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--diagnostics=json") || !strcmp(a, "--json"))
+            o.json = true;
+        else if (!strcmp(a, "--color"))
+            o.color = true;
+        else if (!strcmp(a, "--no-color"))
+            o.color = false;
+        else if (!strcmp(a, "-Werror"))
+            o.werror = true;
+        else if (!strcmp(a, "-v"))
+            o.verbose = true;
+        else if (!strcmp(a, "-o") || !strcmp(a, "--junit")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "polc: %s needs a file name\n", a);
+                return CLI_USAGE;
+            }
+            if (!strcmp(a, "-o"))
+                o.out = argv[++i];
+            else
+                o.junit = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "polc: unknown option %s\n", a);
+            usage(stderr);
+            return CLI_USAGE;
+        } else if (!o.cmd)
+            o.cmd = a;
+        else if (!o.file)
+            o.file = a;
+        else {
+            fprintf(stderr, "polc: unexpected argument %s\n", a);
+            return CLI_USAGE;
+        }
+    }
+    if (!o.cmd || !o.file) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (o.json)
+        o.color = false;
+    return run_command(&o);
+}
