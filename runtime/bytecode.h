@@ -199,7 +199,7 @@ bool bc_verify(bc_program *p, char *err, size_t errlen);
 /* Operand kinds, stack effect and name of an opcode (from opcodes.h). */
 const char *bc_op_name(uint32_t op);
 const char *bc_op_operands(uint32_t op);
-int bc_op_pops(uint32_t op);
+int bc_op_pops(uint32_t op);          /* BC_POPS_VAR: see bc_iter_pops (bciter.h) */
 int bc_op_pushes(uint32_t op);
 const char *bc_op_doc(uint32_t op);
 
