@@ -28,8 +28,8 @@ typedef struct ctx {
     uint32_t tabcap;
     ast_decl *cur;   /* declaration being checked (for uses/cycles)       */
     /* loop variables in scope (aggregates), innermost last */
-    struct { const char *name; uint8_t type; uint32_t tref, slot; } scope[64];
-    int nscope;
+    struct { const char *name; uint8_t type; uint32_t tref, slot; } *scope; /* a function's parameters, then up to 64 */
+    int nscope, scope_params; /* entries, of which the current function's parameters */
     uint32_t want_tref;   /* check_constant: the enumeration expected */
     const chk_result *out; /* the declarations by kind and index (from pass 1) */
 } ctx;
@@ -808,7 +808,7 @@ static pol_type check_agg(ctx *c, ast_expr *e)
         ERR(e->a->sp, "type-mismatch", "a range runs between two months, two dates or two integers; found %s..%s", tname(lo), tname(hi));
         return PT_VOID;
     }
-    if (c->nscope >= 64) {
+    if (c->nscope - c->scope_params >= 64) {
         ERR(e->sp, "limit", "aggregates nested more than 64 deep");
         return PT_VOID;
     }
@@ -1489,6 +1489,10 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
     while (c->tabcap < nnamed * 2)
         c->tabcap *= 2;
     c->tab = arena_alloc(a, sizeof *c->tab * c->tabcap);
+    int max_params = 0;
+    for (ast_decl *x = p->decls; x; x = x->next)
+        max_params = x->nparams > max_params ? x->nparams : max_params;
+    c->scope = arena_alloc(a, sizeof *c->scope * ((size_t)max_params + 64));
     for (ast_decl *x = p->decls; x; x = x->next) {
         switch (x->kind) {
         case D_INPUT: x->index = out->ninputs++; break;
@@ -1651,15 +1655,16 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
             /* parameters take the first local slots (set in pass 1, before any
              * exception to this rule took slots for its aggregates) */
             uint32_t slot = 0;
-            for (ast_decl *q = x->params; q && c->nscope < 64; q = q->next) {
+            for (ast_decl *q = x->params; q; q = q->next) {
                 c->scope[c->nscope].name = q->name;
                 c->scope[c->nscope].type = q->type;
                 c->scope[c->nscope].tref = q->tref;
                 c->scope[c->nscope].slot = slot++;
                 c->nscope++;
             }
+            c->scope_params = c->nscope;
             pol_type t = check_expr(c, x->value);
-            c->nscope = 0;
+            c->nscope = c->scope_params = 0;
             if (t != PT_VOID && (x->type == PT_LIST || x->type == PT_RECORD) && t == x->type && x->value->tref != x->tref &&
                 x->value->tref != UINT32_MAX)
                 ERR(x->value->sp, "type-mismatch", "%s '%s' holds another record type", kind_name(x->kind), x->name);
