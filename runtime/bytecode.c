@@ -1,16 +1,24 @@
-/* bytecode.c -- the compiled-policy file: writer, defensive reader, verifier
- * and disassembler (see bytecode.h; format in docs/bytecode.md).
+/* bytecode.c -- the compiled-policy file: writer and defensive reader, one
+ * section at a time (see bytecode.h; format in docs/bytecode.md), plus the
+ * opcode tables and the text of constants.  The verifier is runtime/verify.c,
+ * the disassembler runtime/disasm.c.
  *
  * Layout: 4-byte magic, 4-byte probe, u32 format version, u32 payload length,
  * u64 FNV-1a hash of the payload, then the payload: the program's sections in
- * a fixed order.  Integers are little-endian; strings are u32 length + bytes;
- * numeric constants are their exact decimal text.  The reader checks every
- * length against what is left before allocating, and bc_verify() checks every
+ * a fixed order (`sections` below).  Integers are little-endian; strings are
+ * u32 length + bytes; numeric constants are their exact decimal text.  Each
+ * section has one writer (dump_*) and, right after it, its reader (load_*),
+ * so each field is listed in exactly two adjacent places, Lua
+ * ldump.c/lundump.c style.  The reader checks every read against what is left
+ * and every count against the words left before allocating (every element
+ * of every section is at least one 32-bit word), and bc_verify() checks every
  * cross-reference, jump and stack depth, so no file can make the VM read out
- * of bounds.
+ * of bounds.  A read program's arrays and strings all come from one arena,
+ * which bc_free() releases at once.
  */
 #include "bytecode.h"
 
+#include <stdalign.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,13 +50,54 @@ static const char *const type_names[PT__COUNT] = {
 
 const char *pol_type_name(pol_type t) { return (unsigned)t < PT__COUNT ? type_names[t] : "?"; }
 
+/* ---- the arena of a read program ---- */
+struct bc_arena {
+    struct bc_arena *next;
+    size_t used, cap;
+    alignas(max_align_t) unsigned char data[];
+};
 
-static void *xmalloc(size_t n) { return pol_xcalloc(1, n); } /* zeroed */
+#define BC_ARENA_CHUNK ((size_t)64 << 10)
 
-void bc_free(bc_program *p)
+/* n zeroed bytes, aligned for any field type, owned by *a. */
+static void *arena_alloc(struct bc_arena **a, size_t n)
 {
-    if (!p)
-        return;
+    size_t need = (n + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+    if (need < n)
+        pol_oom();
+    if (!*a || (*a)->cap - (*a)->used < need) {
+        size_t cap = need > BC_ARENA_CHUNK ? need : BC_ARENA_CHUNK;
+        if (cap > SIZE_MAX - sizeof(struct bc_arena))
+            pol_oom();
+        struct bc_arena *c = pol_xcalloc(1, sizeof *c + cap);
+        c->cap = cap;
+        if (*a && need > BC_ARENA_CHUNK) { /* a big block: keep filling the current chunk */
+            c->used = need;
+            c->next = (*a)->next;
+            (*a)->next = c;
+            return c->data;
+        }
+        c->next = *a;
+        *a = c;
+    }
+    void *r = (*a)->data + (*a)->used;
+    (*a)->used += need;
+    return r;
+}
+
+static void arena_free(struct bc_arena *a)
+{
+    while (a) {
+        struct bc_arena *n = a->next;
+        free(a);
+        a = n;
+    }
+}
+
+/* A program built piece by piece with malloc (compiler/codegen.c) owns each
+ * array and string; bc_read's programs own one arena instead. */
+static void free_pieces(bc_program *p)
+{
     free(p->name);
     free(p->source);
     for (uint32_t i = 0; i < p->nfiles; i++)
@@ -59,10 +108,8 @@ void bc_free(bc_program *p)
         free(p->meta[i].value);
     }
     free(p->meta);
-    for (uint32_t i = 0; i < p->nconsts; i++) {
-        dec_clear(&p->consts[i].num);
+    for (uint32_t i = 0; i < p->nconsts; i++)
         free(p->consts[i].text);
-    }
     free(p->consts);
     for (uint32_t i = 0; i < p->ninputs; i++) {
         free(p->inputs[i].name);
@@ -118,10 +165,22 @@ void bc_free(bc_program *p)
     free(p->records);
     free(p->code);
     free(p->lines);
+}
+
+void bc_free(bc_program *p)
+{
+    if (!p)
+        return;
+    for (uint32_t i = 0; i < p->nconsts; i++)
+        dec_clear(&p->consts[i].num);
+    if (p->arena)
+        arena_free(p->arena);
+    else
+        free_pieces(p);
     free(p);
 }
 
-/* ---- writer ---- */
+/* ---- the byte stream: writer, and a reader that checks every read ---- */
 typedef struct wbuf {
     uint8_t *d;
     size_t len, cap;
@@ -129,20 +188,23 @@ typedef struct wbuf {
 
 static void w_bytes(wbuf *w, const void *s, size_t n)
 {
-    if (w->len + n > w->cap) {
-        size_t nc = w->cap ? w->cap : 256;
-        while (nc < w->len + n)
-            nc *= 2;
-        w->d = pol_xrealloc(w->d, nc);
-        w->cap = nc;
-    }
+    POL_GROW_FROM(w->d, w->cap, w->len + n, 256);
     memcpy(w->d + w->len, s, n);
     w->len += n;
 }
 
+static void put_u32(uint8_t *b, uint32_t v)
+{
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+    b[2] = (uint8_t)(v >> 16);
+    b[3] = (uint8_t)(v >> 24);
+}
+
 static void w_u32(wbuf *w, uint32_t v)
 {
-    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    uint8_t b[4];
+    put_u32(b, v);
     w_bytes(w, b, 4);
 }
 
@@ -164,219 +226,13 @@ static void w_pos(wbuf *w, bc_pos p)
     w_u32(w, p.file);
 }
 
-static uint64_t fnv1a(const uint8_t *d, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= d[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
-{
-    wbuf w = {0};
-    w_str(&w, p->name);
-    w_str(&w, p->source);
-    w_u32(&w, p->nfiles);
-    for (uint32_t i = 0; i < p->nfiles; i++)
-        w_str(&w, p->files[i]);
-    w_u32(&w, p->nmeta);
-    for (uint32_t i = 0; i < p->nmeta; i++) {
-        w_str(&w, p->meta[i].key);
-        w_str(&w, p->meta[i].value);
-    }
-    w_u32(&w, p->nconsts);
-    for (uint32_t i = 0; i < p->nconsts; i++) {
-        const bc_const *c = &p->consts[i];
-        w_u32(&w, c->type);
-        if (pol_type_numeric((pol_type)c->type)) {
-            /* exact text; a long constant gets a buffer of its own.  A read
-             * file may hold up to DEC_MAX_DIGITS digits times 10^DEC_MAX_SCALE:
-             * an integer longer than dec_parse accepts is written with its
-             * trailing zeros as an exponent, so that it reads back. */
-            char small[256], *buf = small;
-            int n = dec_format_exact(&c->num, small, sizeof small);
-            if (n >= (int)sizeof small) {
-                buf = xmalloc((size_t)n + 1);
-                n = dec_format_exact(&c->num, buf, (size_t)n + 1);
-            }
-            size_t m = n < 0 ? 0 : (size_t)n; /* n < 0: not a finite decimal, never a constant */
-            char expo[24] = "";
-            if (m > DEC_MAX_DIGITS && !memchr(buf, '.', m)) {
-                size_t z = 0;
-                while (z + 1 < m && z < DEC_MAX_SCALE && buf[m - 1 - z] == '0')
-                    z++;
-                if (z > 0) {
-                    m -= z;
-                    snprintf(expo, sizeof expo, "e%zu", z);
-                }
-            }
-            w_u32(&w, (uint32_t)(m + strlen(expo)));
-            w_bytes(&w, buf, m);
-            w_bytes(&w, expo, strlen(expo));
-            if (buf != small)
-                free(buf);
-        } else if (c->type == PT_TEXT) {
-            w_str(&w, c->text ? c->text : "");
-        } else {
-            w_u32(&w, (uint32_t)c->i);
-            if (c->type == PT_ENUM)
-                w_u32(&w, c->tref);
-        }
-    }
-    w_u32(&w, p->nrecords);
-    for (uint32_t i = 0; i < p->nrecords; i++) {
-        const bc_record *rc = &p->records[i];
-        w_str(&w, rc->name);
-        w_str(&w, rc->cite);
-        w_pos(&w, rc->pos);
-        w_u32(&w, rc->nfields);
-        for (uint32_t j = 0; j < rc->nfields; j++) {
-            w_str(&w, rc->fields[j].name);
-            w_u32(&w, rc->fields[j].type);
-            w_u32(&w, rc->fields[j].tref);
-        }
-    }
-    w_u32(&w, p->nenums);
-    for (uint32_t i = 0; i < p->nenums; i++) {
-        const bc_enum *e = &p->enums[i];
-        w_str(&w, e->name);
-        w_str(&w, e->cite);
-        w_pos(&w, e->pos);
-        w_u32(&w, e->nfields);
-        for (uint32_t j = 0; j < e->nfields; j++) {
-            w_str(&w, e->fields[j].name);
-            w_u32(&w, e->fields[j].type);
-            w_u32(&w, e->fields[j].tref);
-        }
-        w_u32(&w, e->nmembers);
-        for (uint32_t j = 0; j < e->nmembers; j++) {
-            w_str(&w, e->members[j].name);
-            w_str(&w, e->members[j].cite);
-            w_pos(&w, e->members[j].pos);
-            for (uint32_t k = 0; k < e->nfields; k++)
-                w_u32(&w, e->members[j].values[k]);
-        }
-    }
-    w_u32(&w, p->ninputs);
-    for (uint32_t i = 0; i < p->ninputs; i++) {
-        const bc_input *x = &p->inputs[i];
-        w_str(&w, x->name);
-        w_u32(&w, x->type);
-        w_u32(&w, x->tref);
-        w_u32(&w, x->kmin);
-        w_u32(&w, x->kmax);
-        w_str(&w, x->cite);
-        w_str(&w, x->doc);
-        w_pos(&w, x->pos);
-    }
-    w_u32(&w, p->nparams);
-    for (uint32_t i = 0; i < p->nparams; i++) {
-        const bc_param *x = &p->params[i];
-        w_str(&w, x->name);
-        w_u32(&w, x->type);
-        w_u32(&w, x->tref);
-        w_u32(&w, x->dated);
-        w_str(&w, x->cite);
-        w_str(&w, x->doc);
-        w_pos(&w, x->pos);
-        w_u32(&w, x->nversions);
-        for (uint32_t j = 0; j < x->nversions; j++) {
-            const bc_version *v = &x->versions[j];
-            w_u32(&w, (uint32_t)v->from);
-            w_u32(&w, (uint32_t)v->to);
-            w_u32(&w, v->k);
-            w_str(&w, v->cite);
-            w_pos(&w, v->pos);
-        }
-    }
-    w_u32(&w, p->nrules);
-    for (uint32_t i = 0; i < p->nrules; i++) {
-        const bc_rule *x = &p->rules[i];
-        w_str(&w, x->name);
-        w_u32(&w, x->type);
-        w_u32(&w, x->tref);
-        w_u32(&w, x->nlocals);
-        w_u32(&w, x->nargs);
-        w_u32(&w, x->is_output);
-        w_u32(&w, x->is_constraint);
-        w_u32(&w, x->places);
-        w_u32(&w, x->entry);
-        w_u32(&w, x->end);
-        w_str(&w, x->cite);
-        w_str(&w, x->doc);
-        w_str(&w, x->formula);
-        w_pos(&w, x->pos);
-    }
-    w_u32(&w, p->ntests);
-    for (uint32_t i = 0; i < p->ntests; i++) {
-        const bc_test *t = &p->tests[i];
-        w_str(&w, t->name);
-        w_pos(&w, t->pos);
-        w_u32(&w, t->expect_error);
-        w_u32(&w, t->error_k);
-        w_u32(&w, t->ngiven);
-        for (uint32_t j = 0; j < t->ngiven; j++) {
-            w_u32(&w, t->given[j].index);
-            w_u32(&w, t->given[j].k);
-            w_pos(&w, t->given[j].pos);
-            w_u32(&w, t->given[j].rule);
-        }
-        w_u32(&w, t->nexpect);
-        for (uint32_t j = 0; j < t->nexpect; j++) {
-            w_u32(&w, t->expect[j].index);
-            w_u32(&w, t->expect[j].k);
-            w_pos(&w, t->expect[j].pos);
-            w_u32(&w, t->expect[j].stated);
-            w_u32(&w, t->expect[j].cite_k);
-        }
-    }
-    w_u32(&w, p->ncode);
-    for (uint32_t i = 0; i < p->ncode; i++)
-        w_u32(&w, p->code[i]);
-    w_u32(&w, p->nlines);
-    for (uint32_t i = 0; i < p->nlines; i++) {
-        w_u32(&w, p->lines[i].pc);
-        w_pos(&w, p->lines[i].pos);
-    }
-
-    /* header in front of the payload */
-    uint8_t *file = pol_xmalloc(w.len + 24);
-    memcpy(file + 24, w.d, w.len);
-    free(w.d);
-    bc_seal(file, w.len + 24);
-    *out = file;
-    *outlen = w.len + 24;
-}
-
-static void put_u32(uint8_t *b, uint32_t v)
-{
-    b[0] = (uint8_t)v;
-    b[1] = (uint8_t)(v >> 8);
-    b[2] = (uint8_t)(v >> 16);
-    b[3] = (uint8_t)(v >> 24);
-}
-
-void bc_seal(uint8_t *buf, size_t len)
-{
-    memcpy(buf, BC_MAGIC, 4);
-    memcpy(buf + 4, BC_PROBE, 4);
-    put_u32(buf + 8, BC_VERSION);
-    put_u32(buf + 12, (uint32_t)(len - 24));
-    uint64_t hash = fnv1a(buf + 24, len - 24);
-    put_u32(buf + 16, (uint32_t)hash);
-    put_u32(buf + 20, (uint32_t)(hash >> 32));
-}
-
-/* ---- reader ---- */
 typedef struct rbuf {
     const uint8_t *d;
     size_t len, at;
     bool bad;
     char *err;
     size_t errlen;
+    bc_program *p; /* its arena holds what is read */
 } rbuf;
 
 static void r_fail(rbuf *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -406,15 +262,20 @@ static uint32_t r_u32(rbuf *r)
     return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
-/* A count of elements each at least `min_size` bytes: must fit in what is left. */
-static uint32_t r_count(rbuf *r, size_t min_size, const char *what)
+static uint8_t r_u8(rbuf *r) { return (uint8_t)r_u32(r); } /* small fields travel as words */
+
+/* Reads a count and allocates that many zeroed elements of `size` bytes.
+ * Every element of every section takes at least one word, so a count larger
+ * than the words left is a defect, found before anything is allocated. */
+static void *r_array(rbuf *r, uint32_t *count, size_t size, const char *what)
 {
     uint32_t n = r_u32(r);
-    if (!r->bad && (size_t)n > (r->len - r->at) / min_size) {
+    if (!r->bad && (size_t)n > (r->len - r->at) / 4) {
         r_fail(r, "%s count %u exceeds the file", what, n);
-        return 0;
+        n = 0;
     }
-    return n;
+    *count = r->bad ? 0 : n;
+    return arena_alloc(&r->p->arena, size * *count);
 }
 
 static char *r_str(rbuf *r, bool optional)
@@ -435,9 +296,8 @@ static char *r_str(rbuf *r, bool optional)
         r_fail(r, "NUL byte inside a string");
         return NULL;
     }
-    char *s = xmalloc((size_t)n + 1);
+    char *s = arena_alloc(&r->p->arena, (size_t)n + 1);
     memcpy(s, r->d + r->at, n);
-    s[n] = 0;
     r->at += n;
     return s;
 }
@@ -451,219 +311,513 @@ static bc_pos r_pos(rbuf *r)
     return p;
 }
 
-bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
+/* ---- sections: each writer, then its reader ---- */
+
+/* header: title, source, file table, metadata */
+static void dump_header(wbuf *w, const bc_program *p)
+{
+    w_str(w, p->name);
+    w_str(w, p->source);
+    w_u32(w, p->nfiles);
+    for (uint32_t i = 0; i < p->nfiles; i++)
+        w_str(w, p->files[i]);
+    w_u32(w, p->nmeta);
+    for (uint32_t i = 0; i < p->nmeta; i++) {
+        w_str(w, p->meta[i].key);
+        w_str(w, p->meta[i].value);
+    }
+}
+
+static void load_header(rbuf *r, bc_program *p)
+{
+    p->name = r_str(r, true);
+    p->source = r_str(r, true);
+    p->files = r_array(r, &p->nfiles, sizeof *p->files, "file");
+    for (uint32_t i = 0; i < p->nfiles && !r->bad; i++)
+        p->files[i] = r_str(r, false);
+    p->meta = r_array(r, &p->nmeta, sizeof *p->meta, "metadata");
+    for (uint32_t i = 0; i < p->nmeta && !r->bad; i++) {
+        p->meta[i].key = r_str(r, false);
+        p->meta[i].value = r_str(r, false);
+    }
+}
+
+/* A number as exact text; a long one gets a buffer of its own.  A read file
+ * may hold up to DEC_MAX_DIGITS digits times 10^DEC_MAX_SCALE: an integer
+ * longer than dec_parse accepts is written with its trailing zeros as an
+ * exponent, so that it reads back. */
+static void dump_number(wbuf *w, const dec_t *num)
+{
+    char small[256], *buf = small;
+    int n = dec_format_exact(num, small, sizeof small);
+    if (n >= (int)sizeof small) {
+        buf = pol_xmalloc((size_t)n + 1);
+        n = dec_format_exact(num, buf, (size_t)n + 1);
+    }
+    size_t m = n < 0 ? 0 : (size_t)n; /* n < 0: not a finite decimal, never a constant */
+    char expo[24] = "";
+    if (m > DEC_MAX_DIGITS && !memchr(buf, '.', m)) {
+        size_t z = 0;
+        while (z + 1 < m && z < DEC_MAX_SCALE && buf[m - 1 - z] == '0')
+            z++;
+        if (z > 0) {
+            m -= z;
+            snprintf(expo, sizeof expo, "e%zu", z);
+        }
+    }
+    w_u32(w, (uint32_t)(m + strlen(expo)));
+    w_bytes(w, buf, m);
+    w_bytes(w, expo, strlen(expo));
+    if (buf != small)
+        free(buf);
+}
+
+/* constants: type, then the value in the type's form */
+static void dump_consts(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->nconsts);
+    for (uint32_t i = 0; i < p->nconsts; i++) {
+        const bc_const *c = &p->consts[i];
+        w_u32(w, c->type);
+        if (pol_type_numeric((pol_type)c->type)) {
+            dump_number(w, &c->num);
+        } else if (c->type == PT_TEXT) {
+            w_str(w, c->text ? c->text : "");
+        } else {
+            w_u32(w, (uint32_t)c->i);
+            if (c->type == PT_ENUM)
+                w_u32(w, c->tref);
+        }
+    }
+}
+
+static void load_consts(rbuf *r, bc_program *p)
+{
+    p->consts = r_array(r, &p->nconsts, sizeof *p->consts, "constant");
+    for (uint32_t i = 0; i < p->nconsts; i++)
+        dec_init(&p->consts[i].num);
+    for (uint32_t i = 0; i < p->nconsts && !r->bad; i++) {
+        bc_const *c = &p->consts[i];
+        uint32_t t = r_u32(r);
+        if (t == PT_VOID || t >= PT__COUNT) {
+            r_fail(r, "constant %u has invalid type %u", i, t);
+            break;
+        }
+        c->type = (uint8_t)t;
+        if (pol_type_numeric((pol_type)t)) {
+            char *s = r_str(r, false);
+            if (s && dec_parse(&c->num, s, strlen(s)) != DEC_OK)
+                r_fail(r, "constant %u is not a number", i);
+        } else if (t == PT_TEXT) {
+            c->text = r_str(r, false);
+        } else {
+            c->i = (int32_t)r_u32(r);
+            if (t == PT_BOOL && (uint32_t)c->i > 1)
+                r_fail(r, "constant %u is not a boolean", i);
+            if (t == PT_ENUM)
+                c->tref = r_u32(r);
+        }
+    }
+}
+
+/* fields of a record type or an enumeration: name, type, tref */
+static void dump_fields(wbuf *w, uint32_t n, const bc_field *f)
+{
+    w_u32(w, n);
+    for (uint32_t j = 0; j < n; j++) {
+        w_str(w, f[j].name);
+        w_u32(w, f[j].type);
+        w_u32(w, f[j].tref);
+    }
+}
+
+static bc_field *load_fields(rbuf *r, uint32_t *n, const char *what, uint32_t max, uint32_t owner)
+{
+    bc_field *f = r_array(r, n, sizeof *f, what);
+    if (*n > max)
+        r_fail(r, "record type %u has %u fields", owner, *n);
+    for (uint32_t j = 0; j < *n && !r->bad; j++) {
+        f[j].name = r_str(r, false);
+        f[j].type = r_u8(r);
+        f[j].tref = r_u32(r);
+    }
+    return f;
+}
+
+/* record types: name, cite, position, fields */
+static void dump_records(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->nrecords);
+    for (uint32_t i = 0; i < p->nrecords; i++) {
+        const bc_record *rc = &p->records[i];
+        w_str(w, rc->name);
+        w_str(w, rc->cite);
+        w_pos(w, rc->pos);
+        dump_fields(w, rc->nfields, rc->fields);
+    }
+}
+
+static void load_records(rbuf *r, bc_program *p)
+{
+    p->records = r_array(r, &p->nrecords, sizeof *p->records, "record type");
+    for (uint32_t i = 0; i < p->nrecords && !r->bad; i++) {
+        bc_record *rc = &p->records[i];
+        rc->name = r_str(r, false);
+        rc->cite = r_str(r, true);
+        rc->pos = r_pos(r);
+        rc->fields = load_fields(r, &rc->nfields, "record field", 256, i);
+    }
+}
+
+/* enumerations: name, cite, position, fields, then members (name, cite,
+ * position, one constant per field) */
+static void dump_enums(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->nenums);
+    for (uint32_t i = 0; i < p->nenums; i++) {
+        const bc_enum *e = &p->enums[i];
+        w_str(w, e->name);
+        w_str(w, e->cite);
+        w_pos(w, e->pos);
+        dump_fields(w, e->nfields, e->fields);
+        w_u32(w, e->nmembers);
+        for (uint32_t j = 0; j < e->nmembers; j++) {
+            w_str(w, e->members[j].name);
+            w_str(w, e->members[j].cite);
+            w_pos(w, e->members[j].pos);
+            for (uint32_t k = 0; k < e->nfields; k++)
+                w_u32(w, e->members[j].values[k]);
+        }
+    }
+}
+
+static void load_enums(rbuf *r, bc_program *p)
+{
+    p->enums = r_array(r, &p->nenums, sizeof *p->enums, "enumeration");
+    for (uint32_t i = 0; i < p->nenums && !r->bad; i++) {
+        bc_enum *e = &p->enums[i];
+        e->name = r_str(r, false);
+        e->cite = r_str(r, true);
+        e->pos = r_pos(r);
+        e->fields = load_fields(r, &e->nfields, "enumeration field", UINT32_MAX, i);
+        e->members = r_array(r, &e->nmembers, sizeof *e->members, "enumeration member");
+        for (uint32_t j = 0; j < e->nmembers && !r->bad; j++) {
+            bc_member *m = &e->members[j];
+            m->name = r_str(r, false);
+            m->cite = r_str(r, true);
+            m->pos = r_pos(r);
+            m->values = arena_alloc(&p->arena, sizeof *m->values * e->nfields);
+            for (uint32_t k = 0; k < e->nfields && !r->bad; k++)
+                m->values[k] = r_u32(r);
+        }
+    }
+}
+
+/* inputs: name, type, tref, bounds, cite, doc, position */
+static void dump_inputs(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->ninputs);
+    for (uint32_t i = 0; i < p->ninputs; i++) {
+        const bc_input *x = &p->inputs[i];
+        w_str(w, x->name);
+        w_u32(w, x->type);
+        w_u32(w, x->tref);
+        w_u32(w, x->kmin);
+        w_u32(w, x->kmax);
+        w_str(w, x->cite);
+        w_str(w, x->doc);
+        w_pos(w, x->pos);
+    }
+}
+
+static void load_inputs(rbuf *r, bc_program *p)
+{
+    p->inputs = r_array(r, &p->ninputs, sizeof *p->inputs, "input");
+    for (uint32_t i = 0; i < p->ninputs && !r->bad; i++) {
+        bc_input *x = &p->inputs[i];
+        x->name = r_str(r, false);
+        x->type = r_u8(r);
+        x->tref = r_u32(r);
+        x->kmin = r_u32(r);
+        x->kmax = r_u32(r);
+        x->cite = r_str(r, true);
+        x->doc = r_str(r, true);
+        x->pos = r_pos(r);
+    }
+}
+
+/* parameters: name, type, tref, dated, cite, doc, position, then versions
+ * (from, to, constant, cite, position) */
+static void dump_params(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->nparams);
+    for (uint32_t i = 0; i < p->nparams; i++) {
+        const bc_param *x = &p->params[i];
+        w_str(w, x->name);
+        w_u32(w, x->type);
+        w_u32(w, x->tref);
+        w_u32(w, x->dated);
+        w_str(w, x->cite);
+        w_str(w, x->doc);
+        w_pos(w, x->pos);
+        w_u32(w, x->nversions);
+        for (uint32_t j = 0; j < x->nversions; j++) {
+            const bc_version *v = &x->versions[j];
+            w_u32(w, (uint32_t)v->from);
+            w_u32(w, (uint32_t)v->to);
+            w_u32(w, v->k);
+            w_str(w, v->cite);
+            w_pos(w, v->pos);
+        }
+    }
+}
+
+static void load_params(rbuf *r, bc_program *p)
+{
+    p->params = r_array(r, &p->nparams, sizeof *p->params, "parameter");
+    for (uint32_t i = 0; i < p->nparams && !r->bad; i++) {
+        bc_param *x = &p->params[i];
+        x->name = r_str(r, false);
+        x->type = r_u8(r);
+        x->tref = r_u32(r);
+        x->dated = r_u8(r);
+        x->cite = r_str(r, true);
+        x->doc = r_str(r, true);
+        x->pos = r_pos(r);
+        x->versions = r_array(r, &x->nversions, sizeof *x->versions, "version");
+        for (uint32_t j = 0; j < x->nversions && !r->bad; j++) {
+            bc_version *v = &x->versions[j];
+            v->from = (int32_t)r_u32(r);
+            v->to = (int32_t)r_u32(r);
+            v->k = r_u32(r);
+            v->cite = r_str(r, true);
+            v->pos = r_pos(r);
+        }
+    }
+}
+
+/* rules: name, type, tref, locals, arguments, flags, places, code block,
+ * cite, doc, formula, position */
+static void dump_rules(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->nrules);
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        const bc_rule *x = &p->rules[i];
+        w_str(w, x->name);
+        w_u32(w, x->type);
+        w_u32(w, x->tref);
+        w_u32(w, x->nlocals);
+        w_u32(w, x->nargs);
+        w_u32(w, x->is_output);
+        w_u32(w, x->is_constraint);
+        w_u32(w, x->places);
+        w_u32(w, x->entry);
+        w_u32(w, x->end);
+        w_str(w, x->cite);
+        w_str(w, x->doc);
+        w_str(w, x->formula);
+        w_pos(w, x->pos);
+    }
+}
+
+static void load_rules(rbuf *r, bc_program *p)
+{
+    p->rules = r_array(r, &p->nrules, sizeof *p->rules, "rule");
+    for (uint32_t i = 0; i < p->nrules && !r->bad; i++) {
+        bc_rule *x = &p->rules[i];
+        x->name = r_str(r, false);
+        x->type = r_u8(r);
+        x->tref = r_u32(r);
+        x->nlocals = r_u32(r);
+        if (x->nlocals > 4096)
+            r_fail(r, "rule %u uses %u local slots", i, x->nlocals);
+        x->nargs = r_u32(r);
+        if (x->nargs > x->nlocals)
+            r_fail(r, "rule %u has more parameters than local slots", i);
+        x->is_output = r_u8(r);
+        x->is_constraint = r_u8(r);
+        uint32_t places = r_u32(r);
+        if (places > 60)
+            r_fail(r, "rule %u prints with %u places", i, places);
+        x->places = (uint8_t)places;
+        x->entry = r_u32(r);
+        x->end = r_u32(r);
+        x->cite = r_str(r, true);
+        x->doc = r_str(r, true);
+        x->formula = r_str(r, true);
+        x->pos = r_pos(r);
+    }
+}
+
+/* tests: name, position, error expectation, given inputs (input, constant,
+ * position, rule), expectations (rule, constant, position, stated, cite) */
+static void dump_tests(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->ntests);
+    for (uint32_t i = 0; i < p->ntests; i++) {
+        const bc_test *t = &p->tests[i];
+        w_str(w, t->name);
+        w_pos(w, t->pos);
+        w_u32(w, t->expect_error);
+        w_u32(w, t->error_k);
+        w_u32(w, t->ngiven);
+        for (uint32_t j = 0; j < t->ngiven; j++) {
+            w_u32(w, t->given[j].index);
+            w_u32(w, t->given[j].k);
+            w_pos(w, t->given[j].pos);
+            w_u32(w, t->given[j].rule);
+        }
+        w_u32(w, t->nexpect);
+        for (uint32_t j = 0; j < t->nexpect; j++) {
+            w_u32(w, t->expect[j].index);
+            w_u32(w, t->expect[j].k);
+            w_pos(w, t->expect[j].pos);
+            w_u32(w, t->expect[j].stated);
+            w_u32(w, t->expect[j].cite_k);
+        }
+    }
+}
+
+static void load_tests(rbuf *r, bc_program *p)
+{
+    p->tests = r_array(r, &p->ntests, sizeof *p->tests, "test");
+    for (uint32_t i = 0; i < p->ntests && !r->bad; i++) {
+        bc_test *t = &p->tests[i];
+        t->name = r_str(r, false);
+        t->pos = r_pos(r);
+        t->expect_error = r_u8(r);
+        t->error_k = r_u32(r);
+        t->given = r_array(r, &t->ngiven, sizeof *t->given, "test input");
+        for (uint32_t j = 0; j < t->ngiven && !r->bad; j++) {
+            t->given[j].index = r_u32(r);
+            t->given[j].k = r_u32(r);
+            t->given[j].pos = r_pos(r);
+            t->given[j].rule = r_u32(r);
+        }
+        t->expect = r_array(r, &t->nexpect, sizeof *t->expect, "test expectation");
+        for (uint32_t j = 0; j < t->nexpect && !r->bad; j++) {
+            t->expect[j].index = r_u32(r);
+            t->expect[j].k = r_u32(r);
+            t->expect[j].pos = r_pos(r);
+            t->expect[j].stated = r_u8(r);
+            t->expect[j].cite_k = r_u32(r);
+        }
+    }
+}
+
+/* code words, then the line table (pc, position) */
+static void dump_code(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->ncode);
+    for (uint32_t i = 0; i < p->ncode; i++)
+        w_u32(w, p->code[i]);
+    w_u32(w, p->nlines);
+    for (uint32_t i = 0; i < p->nlines; i++) {
+        w_u32(w, p->lines[i].pc);
+        w_pos(w, p->lines[i].pos);
+    }
+}
+
+static void load_code(rbuf *r, bc_program *p)
+{
+    p->code = r_array(r, &p->ncode, sizeof *p->code, "code word");
+    for (uint32_t i = 0; i < p->ncode && !r->bad; i++)
+        p->code[i] = r_u32(r);
+    p->lines = r_array(r, &p->nlines, sizeof *p->lines, "line entry");
+    for (uint32_t i = 0; i < p->nlines && !r->bad; i++) {
+        p->lines[i].pc = r_u32(r);
+        p->lines[i].pos = r_pos(r);
+    }
+}
+
+/* The payload, in this order. */
+static const struct bc_section {
+    void (*dump)(wbuf *w, const bc_program *p);
+    void (*load)(rbuf *r, bc_program *p);
+} sections[] = {
+    {dump_header, load_header}, {dump_consts, load_consts}, {dump_records, load_records},
+    {dump_enums, load_enums},   {dump_inputs, load_inputs}, {dump_params, load_params},
+    {dump_rules, load_rules},   {dump_tests, load_tests},   {dump_code, load_code},
+};
+
+#define BC_NSECTIONS (sizeof sections / sizeof sections[0])
+
+/* ---- the file: header, then the sections ---- */
+/* 64-bit FNV-1a of the payload (runtime/hash.h's pol_hash is the 32-bit
+ * string hash for tables; the file keeps its wider checksum). */
+static uint64_t payload_hash(const uint8_t *d, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= d[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
+{
+    wbuf w = {0};
+    uint8_t room[24] = {0}; /* the header, sealed below */
+    w_bytes(&w, room, sizeof room);
+    for (size_t s = 0; s < BC_NSECTIONS; s++)
+        sections[s].dump(&w, p);
+    bc_seal(w.d, w.len);
+    *out = w.d;
+    *outlen = w.len;
+}
+
+void bc_seal(uint8_t *buf, size_t len)
+{
+    memcpy(buf, BC_MAGIC, 4);
+    memcpy(buf + 4, BC_PROBE, 4);
+    put_u32(buf + 8, BC_VERSION);
+    put_u32(buf + 12, (uint32_t)(len - 24));
+    uint64_t hash = payload_hash(buf + 24, len - 24);
+    put_u32(buf + 16, (uint32_t)hash);
+    put_u32(buf + 20, (uint32_t)(hash >> 32));
+}
+
+/* The 24-byte header: true, or false with a message. */
+static bool check_header(const uint8_t *data, size_t len, char *err, size_t errlen)
 {
     if (len < 24 || memcmp(data, BC_MAGIC, 4) != 0) {
         snprintf(err, errlen, "not a pol bytecode file (bad magic)");
-        return NULL;
+        return false;
     }
     if (memcmp(data + 4, BC_PROBE, 4) != 0) {
         snprintf(err, errlen, "bytecode file damaged in transfer (line ends or text-mode conversion)");
-        return NULL;
+        return false;
     }
-    rbuf r = {data, len, 8, false, err, errlen};
+    rbuf r = {data, len, 8, false, err, errlen, NULL};
     uint32_t version = r_u32(&r);
     if (version != BC_VERSION) {
         snprintf(err, errlen, "bytecode format version %u, this polrun reads version %u; recompile with polc",
                  version, BC_VERSION);
-        return NULL;
+        return false;
     }
     uint32_t plen = r_u32(&r);
     uint64_t hash = r_u32(&r);
     hash |= (uint64_t)r_u32(&r) << 32;
     if ((size_t)plen != len - 24) {
-        snprintf(err, errlen, "bytecode file truncated or padded: payload %zu bytes, header says %u",
-                 len - 24, plen);
-        return NULL;
+        snprintf(err, errlen, "bytecode file truncated or padded: payload %zu bytes, header says %u", len - 24, plen);
+        return false;
     }
-    if (fnv1a(data + 24, plen) != hash) {
+    if (payload_hash(data + 24, plen) != hash) {
         snprintf(err, errlen, "bytecode file corrupt: checksum mismatch");
-        return NULL;
+        return false;
     }
-    r.d = data + 24;
-    r.len = plen;
-    r.at = 0;
+    return true;
+}
 
-    bc_program *p = xmalloc(sizeof *p);
-    p->name = r_str(&r, true);
-    p->source = r_str(&r, true);
-    p->nfiles = r_count(&r, 4, "file");
-    p->files = xmalloc(sizeof *p->files * p->nfiles);
-    for (uint32_t i = 0; i < p->nfiles && !r.bad; i++)
-        p->files[i] = r_str(&r, false);
-    p->nmeta = r_count(&r, 8, "metadata");
-    p->meta = xmalloc(sizeof *p->meta * p->nmeta);
-    for (uint32_t i = 0; i < p->nmeta && !r.bad; i++) {
-        p->meta[i].key = r_str(&r, false);
-        p->meta[i].value = r_str(&r, false);
-    }
-    p->nconsts = r_count(&r, 8, "constant");
-    p->consts = xmalloc(sizeof *p->consts * p->nconsts);
-    for (uint32_t i = 0; i < p->nconsts; i++)
-        dec_init(&p->consts[i].num);
-    for (uint32_t i = 0; i < p->nconsts && !r.bad; i++) {
-        bc_const *c = &p->consts[i];
-        uint32_t t = r_u32(&r);
-        if (t == PT_VOID || t >= PT__COUNT) {
-            r_fail(&r, "constant %u has invalid type %u", i, t);
-            break;
-        }
-        c->type = (uint8_t)t;
-        if (pol_type_numeric((pol_type)t)) {
-            char *s = r_str(&r, false);
-            if (s && dec_parse(&c->num, s, strlen(s)) != DEC_OK)
-                r_fail(&r, "constant %u is not a number", i);
-            free(s);
-        } else if (t == PT_TEXT) {
-            c->text = r_str(&r, false);
-        } else {
-            c->i = (int32_t)r_u32(&r);
-            if (t == PT_BOOL && (uint32_t)c->i > 1)
-                r_fail(&r, "constant %u is not a boolean", i);
-            if (t == PT_ENUM)
-                c->tref = r_u32(&r);
-        }
-    }
-    p->nrecords = r_count(&r, 16, "record type");
-    p->records = xmalloc(sizeof *p->records * p->nrecords);
-    for (uint32_t i = 0; i < p->nrecords && !r.bad; i++) {
-        bc_record *rc = &p->records[i];
-        rc->name = r_str(&r, false);
-        rc->cite = r_str(&r, true);
-        rc->pos = r_pos(&r);
-        rc->nfields = r_count(&r, 12, "record field");
-        if (rc->nfields > 256)
-            r_fail(&r, "record type %u has %u fields", i, rc->nfields);
-        rc->fields = xmalloc(sizeof *rc->fields * rc->nfields);
-        for (uint32_t j = 0; j < rc->nfields && !r.bad; j++) {
-            rc->fields[j].name = r_str(&r, false);
-            rc->fields[j].type = (uint8_t)r_u32(&r);
-            rc->fields[j].tref = r_u32(&r);
-        }
-    }
-    p->nenums = r_count(&r, 24, "enumeration");
-    p->enums = xmalloc(sizeof *p->enums * p->nenums);
-    for (uint32_t i = 0; i < p->nenums && !r.bad; i++) {
-        bc_enum *e = &p->enums[i];
-        e->name = r_str(&r, false);
-        e->cite = r_str(&r, true);
-        e->pos = r_pos(&r);
-        e->nfields = r_count(&r, 12, "enumeration field");
-        e->fields = xmalloc(sizeof *e->fields * e->nfields);
-        for (uint32_t j = 0; j < e->nfields && !r.bad; j++) {
-            e->fields[j].name = r_str(&r, false);
-            e->fields[j].type = (uint8_t)r_u32(&r);
-            e->fields[j].tref = r_u32(&r);
-        }
-        e->nmembers = r_count(&r, 16 + 4 * (size_t)e->nfields, "enumeration member");
-        e->members = xmalloc(sizeof *e->members * e->nmembers);
-        for (uint32_t j = 0; j < e->nmembers && !r.bad; j++) {
-            bc_member *m = &e->members[j];
-            m->name = r_str(&r, false);
-            m->cite = r_str(&r, true);
-            m->pos = r_pos(&r);
-            m->values = xmalloc(sizeof *m->values * e->nfields);
-            for (uint32_t k = 0; k < e->nfields && !r.bad; k++)
-                m->values[k] = r_u32(&r);
-        }
-    }
-    p->ninputs = r_count(&r, 32, "input");
-    p->inputs = xmalloc(sizeof *p->inputs * p->ninputs);
-    for (uint32_t i = 0; i < p->ninputs && !r.bad; i++) {
-        bc_input *x = &p->inputs[i];
-        x->name = r_str(&r, false);
-        x->type = (uint8_t)r_u32(&r);
-        x->tref = r_u32(&r);
-        x->kmin = r_u32(&r);
-        x->kmax = r_u32(&r);
-        x->cite = r_str(&r, true);
-        x->doc = r_str(&r, true);
-        x->pos = r_pos(&r);
-    }
-    p->nparams = r_count(&r, 36, "parameter");
-    p->params = xmalloc(sizeof *p->params * p->nparams);
-    for (uint32_t i = 0; i < p->nparams && !r.bad; i++) {
-        bc_param *x = &p->params[i];
-        x->name = r_str(&r, false);
-        x->type = (uint8_t)r_u32(&r);
-        x->tref = r_u32(&r);
-        x->dated = (uint8_t)r_u32(&r);
-        x->cite = r_str(&r, true);
-        x->doc = r_str(&r, true);
-        x->pos = r_pos(&r);
-        x->nversions = r_count(&r, 28, "version");
-        x->versions = xmalloc(sizeof *x->versions * x->nversions);
-        for (uint32_t j = 0; j < x->nversions && !r.bad; j++) {
-            bc_version *v = &x->versions[j];
-            v->from = (int32_t)r_u32(&r);
-            v->to = (int32_t)r_u32(&r);
-            v->k = r_u32(&r);
-            v->cite = r_str(&r, true);
-            v->pos = r_pos(&r);
-        }
-    }
-    p->nrules = r_count(&r, 56, "rule");
-    p->rules = xmalloc(sizeof *p->rules * p->nrules);
-    for (uint32_t i = 0; i < p->nrules && !r.bad; i++) {
-        bc_rule *x = &p->rules[i];
-        x->name = r_str(&r, false);
-        x->type = (uint8_t)r_u32(&r);
-        x->tref = r_u32(&r);
-        x->nlocals = r_u32(&r);
-        if (x->nlocals > 4096)
-            r_fail(&r, "rule %u uses %u local slots", i, x->nlocals);
-        x->nargs = r_u32(&r);
-        if (x->nargs > x->nlocals)
-            r_fail(&r, "rule %u has more parameters than local slots", i);
-        x->is_output = (uint8_t)r_u32(&r);
-        x->is_constraint = (uint8_t)r_u32(&r);
-        uint32_t places = r_u32(&r);
-        if (places > 60)
-            r_fail(&r, "rule %u prints with %u places", i, places);
-        x->places = (uint8_t)places;
-        x->entry = r_u32(&r);
-        x->end = r_u32(&r);
-        x->cite = r_str(&r, true);
-        x->doc = r_str(&r, true);
-        x->formula = r_str(&r, true);
-        x->pos = r_pos(&r);
-    }
-    p->ntests = r_count(&r, 32, "test");
-    p->tests = xmalloc(sizeof *p->tests * p->ntests);
-    for (uint32_t i = 0; i < p->ntests && !r.bad; i++) {
-        bc_test *t = &p->tests[i];
-        t->name = r_str(&r, false);
-        t->pos = r_pos(&r);
-        t->expect_error = (uint8_t)r_u32(&r);
-        t->error_k = r_u32(&r);
-        t->ngiven = r_count(&r, 24, "test input");
-        t->given = xmalloc(sizeof *t->given * t->ngiven);
-        for (uint32_t j = 0; j < t->ngiven && !r.bad; j++) {
-            t->given[j].index = r_u32(&r);
-            t->given[j].k = r_u32(&r);
-            t->given[j].pos = r_pos(&r);
-            t->given[j].rule = r_u32(&r);
-        }
-        t->nexpect = r_count(&r, 28, "test expectation");
-        t->expect = xmalloc(sizeof *t->expect * t->nexpect);
-        for (uint32_t j = 0; j < t->nexpect && !r.bad; j++) {
-            t->expect[j].index = r_u32(&r);
-            t->expect[j].k = r_u32(&r);
-            t->expect[j].pos = r_pos(&r);
-            t->expect[j].stated = (uint8_t)r_u32(&r);
-            t->expect[j].cite_k = r_u32(&r);
-        }
-    }
-    p->ncode = r_count(&r, 4, "code word");
-    p->code = xmalloc(sizeof *p->code * p->ncode);
-    for (uint32_t i = 0; i < p->ncode && !r.bad; i++)
-        p->code[i] = r_u32(&r);
-    p->nlines = r_count(&r, 16, "line entry");
-    p->lines = xmalloc(sizeof *p->lines * p->nlines);
-    for (uint32_t i = 0; i < p->nlines && !r.bad; i++) {
-        p->lines[i].pc = r_u32(&r);
-        p->lines[i].pos = r_pos(&r);
-    }
+bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+    if (!check_header(data, len, err, errlen))
+        return NULL;
+    bc_program *p = pol_xcalloc(1, sizeof *p);
+    rbuf r = {data + 24, len - 24, 0, false, err, errlen, p};
+    for (size_t s = 0; s < BC_NSECTIONS && !r.bad; s++)
+        sections[s].load(&r, p);
     if (!r.bad && r.at != r.len)
         r_fail(&r, "%zu bytes of trailing data", r.len - r.at);
     if (r.bad) {

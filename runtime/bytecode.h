@@ -10,7 +10,10 @@
  * docs/bytecode.md; the opcodes are listed once, in runtime/opcodes.h.
  *
  * Ownership: a bc_program owns all its strings and arrays; bc_free() releases
- * them.  bc_read() returns a new program or NULL with a message in err.
+ * them.  bc_read() returns a new program or NULL with a message in err; its
+ * arrays and strings all come from one arena (p->arena), freed at once.  A
+ * program the code generator builds has no arena: each array and string is
+ * its own malloc block, which bc_free() frees one by one.
  */
 #ifndef POL_BYTECODE_H
 #define POL_BYTECODE_H
@@ -180,6 +183,8 @@ typedef struct bc_program {
     bc_lineinfo *lines;   /* sorted by pc; position of code from pc onward   */
     uint32_t max_stack;   /* filled by bc_verify                             */
     uint32_t nlocals;     /* filled by bc_verify: all rules' local slots     */
+    struct bc_arena *arena; /* bc_read: owns every array and string; NULL:
+                             * each is its own malloc block (compiler/codegen.c) */
 } bc_program;
 
 void bc_free(bc_program *p);
