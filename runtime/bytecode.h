@@ -28,7 +28,7 @@
 
 #define BC_MAGIC "\x7fPOL"      /* 4 bytes                                    */
 #define BC_PROBE "\r\n\x1a\n"   /* catches text-mode and line-ending mangling */
-#define BC_VERSION 1u           /* bump on any incompatible change            */
+#define BC_VERSION 2u           /* bump on any incompatible change (docs/bytecode.md) */
 
 /* Value types.  Numbers of every kind are exact decimals at run time; the
  * kinds matter to the checker (units) and to output formatting. */

@@ -1,9 +1,9 @@
 /* opcodes.h -- THE list of pol's opcodes.  Everything else expands it.
  *
- * OP(NAME, operands, pops, pushes, doc): `operands` is the number of 32-bit
- * operand words after the opcode word; `pops`/`pushes` are the fixed stack
- * effect the verifier checks (runtime/bytecode.c), the disassembler prints
- * (bc_disassemble) and the VM relies on (runtime/vm.c).  The doc string says
+ * OP(NAME, operands, pops, pushes, doc): `operands` holds one kind letter
+ * per 32-bit operand word after the opcode word; `pops`/`pushes` are the
+ * stack effect the verifier checks (runtime/verify.c), the disassembler
+ * prints (runtime/disasm.c) and the VM relies on (runtime/vm.c).  The doc string says
  * operands, then effect, as Lua's lopcodes.h does.
  *
  * Notes

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bciter.h"
 #include "compile.h"
 #include "pol.h"
 
@@ -445,6 +446,37 @@ START_TEST(hostile_programs)
 }
 END_TEST
 
+/* the generated lengths are 1 + the operand kinds, and the iterator walks
+ * each rule's block from its entry exactly to its end */
+START_TEST(lengths_and_iterator)
+{
+    for (uint32_t op = 0; op < OP__COUNT; op++)
+        ck_assert_uint_eq(bc_op_len[op], 1 + strlen(bc_op_operands(op)));
+    ck_assert_uint_eq(BC_OPLEN_CALL, 3);
+    ck_assert_uint_eq(BC_OPLEN_ADD, 1);
+    bc_program *p = compile_rizhao();
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        uint32_t last = p->rules[r].entry, n = 0;
+        bc_iter it = bc_iter_begin(p->code, p->rules[r].entry, p->rules[r].end);
+        for (; bc_iter_more(&it); bc_iter_next(&it), n++) {
+            ck_assert(bc_iter_known(&it) && !bc_iter_truncated(&it));
+            last = it.pc + it.len;
+        }
+        ck_assert_uint_eq(last, p->rules[r].end);
+        ck_assert_uint_gt(n, 0);
+        ck_assert_uint_eq(p->code[p->rules[r].end - BC_OPLEN_RET], OP_RET);
+    }
+    /* a block cut inside an instruction: reported, never read past */
+    uint32_t code[] = {OP_CONST, 0, OP_ROUND, 2};
+    bc_iter it = bc_iter_begin(code, 0, 4);
+    bc_iter_next(&it);
+    ck_assert(bc_iter_more(&it) && bc_iter_truncated(&it));
+    bc_iter_next(&it);
+    ck_assert(!bc_iter_more(&it));
+    bc_free(p);
+}
+END_TEST
+
 /* numbers at dec_parse's limits (400 digits, scale within 400) must be
  * written so that they read back (fuzz_bytecode found 271 nines, 129 zeros,
  * e400, which the writer once wrote as e529) */
@@ -506,6 +538,7 @@ static Suite *bytecode_suite(void)
     tcase_add_test(tc, words_swapped_resealed);
     tcase_add_test(tc, hostile_programs);
     tcase_add_test(tc, long_constant_round_trips);
+    tcase_add_test(tc, lengths_and_iterator);
     suite_add_tcase(s, tc);
     return s;
 }
