@@ -857,6 +857,16 @@ bc_pos bc_pos_at(const bc_program *p, uint32_t pc)
     return pos;
 }
 
+void bc_range_text(int32_t from, int32_t to, char *buf, size_t cap)
+{
+    char a[16] = "", b[16] = "";
+    if (from != BC_OPEN_LO)
+        cd_format_date(from, a);
+    if (to != BC_OPEN_HI)
+        cd_format_date(to, b);
+    snprintf(buf, cap, "%s..%s", a, b);
+}
+
 void bc_rate_text(const dec_t *rate, char *buf, size_t cap)
 {
     dec_t h, pct;

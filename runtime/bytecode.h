@@ -220,6 +220,9 @@ void bc_disassemble(const bc_program *p, FILE *out);
 /* Name of member i of enumeration e, or "?" when out of range. */
 const char *bc_member_name(const bc_program *p, uint32_t e, int32_t i);
 
+/* A version's range as "2025-01-01..2025-12-31", open ends left empty. */
+void bc_range_text(int32_t from, int32_t to, char *buf, size_t cap);
+
 /* A rate as it is written: 0.05 is "5%", 3 is "300%". */
 void bc_rate_text(const dec_t *rate, char *buf, size_t cap);
 

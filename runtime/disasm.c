@@ -10,17 +10,6 @@
 #include <string.h>
 
 #include "bciter.h"
-#include "caldate.h"
-
-static void range_text(int32_t from, int32_t to, char *buf, size_t cap)
-{
-    char a[16] = "", b[16] = "";
-    if (from != BC_OPEN_LO)
-        cd_format_date(from, a);
-    if (to != BC_OPEN_HI)
-        cd_format_date(to, b);
-    snprintf(buf, cap, "%s..%s", a, b);
-}
 
 /* Prints operand v of kind `kind`; a name for the trailing comment goes to note. */
 static void dis_operand(const bc_program *p, char kind, uint32_t v, FILE *out, char *note, size_t cap)
@@ -105,7 +94,7 @@ static void dis_interface(const bc_program *p, FILE *out)
         const bc_param *x = &p->params[i];
         fprintf(out, "  P%-4u %s: %s%s\n", i, x->name, pol_type_name((pol_type)x->type), x->dated ? " (dated)" : "");
         for (uint32_t j = 0; j < x->nversions; j++) {
-            range_text(x->versions[j].from, x->versions[j].to, rng, sizeof rng);
+            bc_range_text(x->versions[j].from, x->versions[j].to, rng, sizeof rng);
             bc_const_text(p, x->versions[j].k, buf, sizeof buf);
             fprintf(out, "        %-22s = %s  [%s]\n", x->dated ? rng : "", buf,
                     x->versions[j].cite ? x->versions[j].cite : "");
