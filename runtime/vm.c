@@ -87,9 +87,7 @@ static void heap_free(vm_heap *h)
 bool vm_list_append(vm_heap *h, vm_list *l, const vm_val *v)
 {
     if (l->n == l->cap) {
-        uint32_t nc = l->cap ? l->cap * 2 : 8;
-        if (nc < l->cap)
-            return false;
+        uint32_t nc = (uint32_t)pol_grow_to(l->cap, (size_t)l->n + 1, 8, sizeof(vm_val), UINT32_MAX);
         vm_val *items = vm_heap_vals(h, nc);
         if (!items)
             return false;
@@ -164,7 +162,7 @@ static void memo_put(vm_state *s, uint32_t rule, const uint64_t *key, uint32_t n
     if (s->memo_n + 1 > s->memo_cap / 2) {
         if (s->memo_cap >= VM_MEMO_MAX)
             return;
-        uint32_t oc = s->memo_cap, nc = oc ? oc * 2 : 256;
+        uint32_t oc = s->memo_cap, nc = (uint32_t)pol_grow_to(oc, (size_t)oc + 1, 256, sizeof *s->memo, VM_MEMO_MAX);
         vm_memo *old = s->memo;
         s->memo = pol_xcalloc(nc, sizeof *s->memo);
         s->memo_cap = nc;

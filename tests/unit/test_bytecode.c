@@ -419,7 +419,7 @@ static void constant_of_800_digits(bc_program *p)
 static void rule_loops_forever(bc_program *p)
 {
     uint32_t e = p->rules[0].entry;
-    ck_assert_uint_eq(strlen(bc_op_operands(p->code[e])), 1); /* same size as JMP T */
+    ck_assert_uint_eq(bc_op_len[p->code[e]], BC_OPLEN_JMP); /* same size as JMP T */
     p->code[e] = OP_JMP;
     p->code[e + 1] = e;
 }
