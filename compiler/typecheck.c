@@ -1600,8 +1600,11 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
     }
 
     for (ast_decl *x = p->decls; x; x = x->next)
-        if (x->kind == D_RULE || x->kind == D_OUTPUT || x->kind == D_REQUIRE)
+        if (x->kind == D_RULE || x->kind == D_OUTPUT || x->kind == D_REQUIRE) {
             x->nlocals = (uint32_t)x->nparams;
+            if (x->nparams > BC_MAX_ARGS) /* its calls must fit the VM's stack */
+                ERR(x->name_sp, "limit", "'%s' has %d parameters; a function takes at most %d", x->name, x->nparams, BC_MAX_ARGS);
+        }
 
     /* pass 2: bodies */
     for (ast_decl *x = p->decls; x; x = x->next) {

@@ -62,6 +62,9 @@ static inline bool pol_type_numeric(pol_type t)
 #define BC_OPEN_LO INT32_MIN           /* version range with no start       */
 #define BC_OPEN_HI INT32_MAX           /* version range with no end         */
 #define BC_NONE UINT32_MAX             /* "no index"                        */
+#define BC_MAX_STACK 1024              /* values on one rule's stack (bc_verify) */
+#define BC_MAX_ARGS (BC_MAX_STACK / 2) /* a function's parameters: the checker's
+                                        * limit, leaving room for its call sites */
 
 typedef struct bc_pos { uint32_t line, col, file; } bc_pos; /* file: index in bc_program.files */
 

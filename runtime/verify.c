@@ -17,8 +17,6 @@
 #include "caldate.h"
 #include "mem.h"
 
-#define BC_MAX_STACK 1024
-
 static bool vfail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static bool vfail(char *err, size_t errlen, const char *fmt, ...)
 {
