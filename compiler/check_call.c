@@ -437,8 +437,8 @@ pol_type chk_agg(chk_ctx *c, ast_expr *e)
         ERR(e->a->sp, DC_TYPE_MISMATCH, "a range runs between two months, two dates or two integers; found %s..%s", tname(lo), tname(hi));
         return PT_VOID;
     }
-    if (c->nscope >= 64) {
-        ERR(e->sp, DC_LIMIT, "aggregates nested more than 64 deep");
+    if (c->nscope - c->scope_params >= CHK_MAX_AGG_DEPTH) {
+        ERR(e->sp, DC_LIMIT, "aggregates nested more than %d deep", CHK_MAX_AGG_DEPTH);
         return PT_VOID;
     }
     if (!c->cur || (c->cur->kind != D_RULE && c->cur->kind != D_OUTPUT && c->cur->kind != D_EXCEPTION && c->cur->kind != D_REQUIRE)) {

@@ -305,15 +305,16 @@ static void decl_rule(chk_ctx *c, ast_decl *x)
     /* parameters take the first local slots (set before any exception to
      * this rule took slots for its aggregates) */
     uint32_t slot = 0;
-    for (ast_decl *q = x->params; q && c->nscope < CHK_MAX_SCOPE; q = q->next) {
+    for (ast_decl *q = x->params; q; q = q->next) {
         c->scope[c->nscope].name = q->name;
         c->scope[c->nscope].type = q->type;
         c->scope[c->nscope].tref = q->tref;
         c->scope[c->nscope].slot = slot++;
         c->nscope++;
     }
+    c->scope_params = c->nscope;
     pol_type t = chk_expr(c, x->value);
-    c->nscope = 0;
+    c->nscope = c->scope_params = 0;
     decl_formula_type(c, x, t);
     if (x->kind == D_OUTPUT && x->places >= 0 && !numeric((pol_type)x->type))
         ERR(x->type_sp, DC_PLACES, "'places' applies to numbers only");
@@ -327,8 +328,11 @@ static void decl_rule(chk_ctx *c, ast_decl *x)
 void chk_bodies(chk_ctx *c)
 {
     for (ast_decl *x = c->p->decls; x; x = x->next)
-        if (x->kind == D_RULE || x->kind == D_OUTPUT || x->kind == D_REQUIRE)
+        if (x->kind == D_RULE || x->kind == D_OUTPUT || x->kind == D_REQUIRE) {
             x->nlocals = (uint32_t)x->nparams;
+            if (x->nparams > BC_MAX_ARGS) /* its calls must fit the VM's stack */
+                ERR(x->name_sp, DC_LIMIT, "'%s' has %d parameters; a function takes at most %d", x->name, x->nparams, BC_MAX_ARGS);
+        }
     for (ast_decl *x = c->p->decls; x; x = x->next) {
         c->cur = x;
         if (x->damaged && !x->imported)

@@ -21,7 +21,7 @@
 
 #include "bytecode.h"
 
-#define CHK_MAX_SCOPE 64
+#define CHK_MAX_AGG_DEPTH 64 /* aggregates nested in one formula */
 
 typedef struct chk_ctx {
     arena *a;
@@ -33,8 +33,9 @@ typedef struct chk_ctx {
     uint32_t tabcap;
     ast_decl *cur;   /* declaration being checked (for uses/cycles)       */
     /* loop variables in scope (aggregates), innermost last */
-    struct { const char *name; uint8_t type; uint32_t tref, slot; } scope[CHK_MAX_SCOPE];
-    int nscope;
+    /* a function's parameters, then at most CHK_MAX_AGG_DEPTH loop variables */
+    struct { const char *name; uint8_t type; uint32_t tref, slot; } *scope;
+    int nscope, scope_params; /* entries, of which the current function's parameters */
     uint32_t want_tref;   /* check_constant: the enumeration expected */
     chk_result *out;       /* the declarations by kind and index (from pass 1) */
 } chk_ctx;

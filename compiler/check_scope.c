@@ -216,6 +216,10 @@ void chk_declare(chk_ctx *c)
     while (c->tabcap < nnamed * 2)
         c->tabcap *= 2;
     c->tab = arena_alloc(a, sizeof *c->tab * c->tabcap);
+    int max_params = 0;
+    for (ast_decl *x = p->decls; x; x = x->next)
+        max_params = x->nparams > max_params ? x->nparams : max_params;
+    c->scope = arena_alloc(a, sizeof *c->scope * ((size_t)max_params + CHK_MAX_AGG_DEPTH));
     for (ast_decl *x = p->decls; x; x = x->next) {
         switch (x->kind) {
         case D_INPUT: x->index = out->ninputs++; break;

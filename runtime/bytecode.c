@@ -1,16 +1,24 @@
-/* bytecode.c -- the compiled-policy file: writer, defensive reader, verifier
- * and disassembler (see bytecode.h; format in docs/bytecode.md).
+/* bytecode.c -- the compiled-policy file: writer and defensive reader, one
+ * section at a time (see bytecode.h; format in docs/bytecode.md), plus the
+ * opcode tables and the text of constants.  The verifier is runtime/verify.c,
+ * the disassembler runtime/disasm.c.
  *
  * Layout: 4-byte magic, 4-byte probe, u32 format version, u32 payload length,
  * u64 FNV-1a hash of the payload, then the payload: the program's sections in
- * a fixed order.  Integers are little-endian; strings are u32 length + bytes;
- * numeric constants are their exact decimal text.  The reader checks every
- * length against what is left before allocating, and bc_verify() checks every
+ * a fixed order (`sections` below).  Integers are little-endian; strings are
+ * u32 length + bytes; numeric constants are their exact decimal text.  Each
+ * section has one writer (dump_*) and, right after it, its reader (load_*),
+ * so each field is listed in exactly two adjacent places, Lua
+ * ldump.c/lundump.c style.  The reader checks every read against what is left
+ * and every count against the words left before allocating (every element
+ * of every section is at least one 32-bit word), and bc_verify() checks every
  * cross-reference, jump and stack depth, so no file can make the VM read out
- * of bounds.
+ * of bounds.  A read program's arrays and strings all come from one arena,
+ * which bc_free() releases at once.
  */
 #include "bytecode.h"
 
+#include <stdalign.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,12 +44,54 @@ int bc_op_pops(uint32_t op) { return op < OP__COUNT ? op_pops[op] : 0; }
 int bc_op_pushes(uint32_t op) { return op < OP__COUNT ? op_pushes[op] : 0; }
 const char *bc_op_doc(uint32_t op) { return op < OP__COUNT ? op_docs[op] : ""; }
 
-static void *xmalloc(size_t n) { return pol_xcalloc(1, n); } /* zeroed */
+/* ---- the arena of a read program ---- */
+struct bc_arena {
+    struct bc_arena *next;
+    size_t used, cap;
+    alignas(max_align_t) unsigned char data[];
+};
 
-void bc_free(bc_program *p)
+#define BC_ARENA_CHUNK ((size_t)64 << 10)
+
+/* n zeroed bytes, aligned for any field type, owned by *a. */
+static void *arena_alloc(struct bc_arena **a, size_t n)
 {
-    if (!p)
-        return;
+    size_t need = (n + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+    if (need < n)
+        pol_oom();
+    if (!*a || (*a)->cap - (*a)->used < need) {
+        size_t cap = need > BC_ARENA_CHUNK ? need : BC_ARENA_CHUNK;
+        if (cap > SIZE_MAX - sizeof(struct bc_arena))
+            pol_oom();
+        struct bc_arena *c = pol_xcalloc(1, sizeof *c + cap);
+        c->cap = cap;
+        if (*a && need > BC_ARENA_CHUNK) { /* a big block: keep filling the current chunk */
+            c->used = need;
+            c->next = (*a)->next;
+            (*a)->next = c;
+            return c->data;
+        }
+        c->next = *a;
+        *a = c;
+    }
+    void *r = (*a)->data + (*a)->used;
+    (*a)->used += need;
+    return r;
+}
+
+static void arena_free(struct bc_arena *a)
+{
+    while (a) {
+        struct bc_arena *n = a->next;
+        free(a);
+        a = n;
+    }
+}
+
+/* A program built piece by piece with malloc (compiler/codegen.c) owns each
+ * array and string; bc_read's programs own one arena instead. */
+static void free_pieces(bc_program *p)
+{
     free(p->name);
     free(p->source);
     for (uint32_t i = 0; i < p->nfiles; i++)
@@ -52,10 +102,8 @@ void bc_free(bc_program *p)
         free(p->meta[i].value);
     }
     free(p->meta);
-    for (uint32_t i = 0; i < p->nconsts; i++) {
-        dec_clear(&p->consts[i].num);
+    for (uint32_t i = 0; i < p->nconsts; i++)
         free(p->consts[i].text);
-    }
     free(p->consts);
     for (uint32_t i = 0; i < p->ninputs; i++) {
         free(p->inputs[i].name);
@@ -111,10 +159,22 @@ void bc_free(bc_program *p)
     free(p->records);
     free(p->code);
     free(p->lines);
+}
+
+void bc_free(bc_program *p)
+{
+    if (!p)
+        return;
+    for (uint32_t i = 0; i < p->nconsts; i++)
+        dec_clear(&p->consts[i].num);
+    if (p->arena)
+        arena_free(p->arena);
+    else
+        free_pieces(p);
     free(p);
 }
 
-/* ---- writer ---- */
+/* ---- the byte stream: writer, and a reader that checks every read ---- */
 typedef struct wbuf {
     uint8_t *d;
     size_t len, cap;
@@ -122,20 +182,23 @@ typedef struct wbuf {
 
 static void w_bytes(wbuf *w, const void *s, size_t n)
 {
-    if (w->len + n > w->cap) {
-        size_t nc = w->cap ? w->cap : 256;
-        while (nc < w->len + n)
-            nc *= 2;
-        w->d = pol_xrealloc(w->d, nc);
-        w->cap = nc;
-    }
+    POL_GROW_FROM(w->d, w->cap, w->len + n, 256);
     memcpy(w->d + w->len, s, n);
     w->len += n;
 }
 
+static void put_u32(uint8_t *b, uint32_t v)
+{
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+    b[2] = (uint8_t)(v >> 16);
+    b[3] = (uint8_t)(v >> 24);
+}
+
 static void w_u32(wbuf *w, uint32_t v)
 {
-    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    uint8_t b[4];
+    put_u32(b, v);
     w_bytes(w, b, 4);
 }
 
@@ -157,219 +220,13 @@ static void w_pos(wbuf *w, bc_pos p)
     w_u32(w, p.file);
 }
 
-static uint64_t fnv1a(const uint8_t *d, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= d[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
-{
-    wbuf w = {0};
-    w_str(&w, p->name);
-    w_str(&w, p->source);
-    w_u32(&w, p->nfiles);
-    for (uint32_t i = 0; i < p->nfiles; i++)
-        w_str(&w, p->files[i]);
-    w_u32(&w, p->nmeta);
-    for (uint32_t i = 0; i < p->nmeta; i++) {
-        w_str(&w, p->meta[i].key);
-        w_str(&w, p->meta[i].value);
-    }
-    w_u32(&w, p->nconsts);
-    for (uint32_t i = 0; i < p->nconsts; i++) {
-        const bc_const *c = &p->consts[i];
-        w_u32(&w, c->type);
-        if (pol_type_numeric((pol_type)c->type)) {
-            /* exact text; a long constant gets a buffer of its own.  A read
-             * file may hold up to DEC_MAX_DIGITS digits times 10^DEC_MAX_SCALE:
-             * an integer longer than dec_parse accepts is written with its
-             * trailing zeros as an exponent, so that it reads back. */
-            char small[256], *buf = small;
-            int n = dec_format_exact(&c->num, small, sizeof small);
-            if (n >= (int)sizeof small) {
-                buf = xmalloc((size_t)n + 1);
-                n = dec_format_exact(&c->num, buf, (size_t)n + 1);
-            }
-            size_t m = n < 0 ? 0 : (size_t)n; /* n < 0: not a finite decimal, never a constant */
-            char expo[24] = "";
-            if (m > DEC_MAX_DIGITS && !memchr(buf, '.', m)) {
-                size_t z = 0;
-                while (z + 1 < m && z < DEC_MAX_SCALE && buf[m - 1 - z] == '0')
-                    z++;
-                if (z > 0) {
-                    m -= z;
-                    snprintf(expo, sizeof expo, "e%zu", z);
-                }
-            }
-            w_u32(&w, (uint32_t)(m + strlen(expo)));
-            w_bytes(&w, buf, m);
-            w_bytes(&w, expo, strlen(expo));
-            if (buf != small)
-                free(buf);
-        } else if (c->type == PT_TEXT) {
-            w_str(&w, c->text ? c->text : "");
-        } else {
-            w_u32(&w, (uint32_t)c->i);
-            if (c->type == PT_ENUM)
-                w_u32(&w, c->tref);
-        }
-    }
-    w_u32(&w, p->nrecords);
-    for (uint32_t i = 0; i < p->nrecords; i++) {
-        const bc_record *rc = &p->records[i];
-        w_str(&w, rc->name);
-        w_str(&w, rc->cite);
-        w_pos(&w, rc->pos);
-        w_u32(&w, rc->nfields);
-        for (uint32_t j = 0; j < rc->nfields; j++) {
-            w_str(&w, rc->fields[j].name);
-            w_u32(&w, rc->fields[j].type);
-            w_u32(&w, rc->fields[j].tref);
-        }
-    }
-    w_u32(&w, p->nenums);
-    for (uint32_t i = 0; i < p->nenums; i++) {
-        const bc_enum *e = &p->enums[i];
-        w_str(&w, e->name);
-        w_str(&w, e->cite);
-        w_pos(&w, e->pos);
-        w_u32(&w, e->nfields);
-        for (uint32_t j = 0; j < e->nfields; j++) {
-            w_str(&w, e->fields[j].name);
-            w_u32(&w, e->fields[j].type);
-            w_u32(&w, e->fields[j].tref);
-        }
-        w_u32(&w, e->nmembers);
-        for (uint32_t j = 0; j < e->nmembers; j++) {
-            w_str(&w, e->members[j].name);
-            w_str(&w, e->members[j].cite);
-            w_pos(&w, e->members[j].pos);
-            for (uint32_t k = 0; k < e->nfields; k++)
-                w_u32(&w, e->members[j].values[k]);
-        }
-    }
-    w_u32(&w, p->ninputs);
-    for (uint32_t i = 0; i < p->ninputs; i++) {
-        const bc_input *x = &p->inputs[i];
-        w_str(&w, x->name);
-        w_u32(&w, x->type);
-        w_u32(&w, x->tref);
-        w_u32(&w, x->kmin);
-        w_u32(&w, x->kmax);
-        w_str(&w, x->cite);
-        w_str(&w, x->doc);
-        w_pos(&w, x->pos);
-    }
-    w_u32(&w, p->nparams);
-    for (uint32_t i = 0; i < p->nparams; i++) {
-        const bc_param *x = &p->params[i];
-        w_str(&w, x->name);
-        w_u32(&w, x->type);
-        w_u32(&w, x->tref);
-        w_u32(&w, x->dated);
-        w_str(&w, x->cite);
-        w_str(&w, x->doc);
-        w_pos(&w, x->pos);
-        w_u32(&w, x->nversions);
-        for (uint32_t j = 0; j < x->nversions; j++) {
-            const bc_version *v = &x->versions[j];
-            w_u32(&w, (uint32_t)v->from);
-            w_u32(&w, (uint32_t)v->to);
-            w_u32(&w, v->k);
-            w_str(&w, v->cite);
-            w_pos(&w, v->pos);
-        }
-    }
-    w_u32(&w, p->nrules);
-    for (uint32_t i = 0; i < p->nrules; i++) {
-        const bc_rule *x = &p->rules[i];
-        w_str(&w, x->name);
-        w_u32(&w, x->type);
-        w_u32(&w, x->tref);
-        w_u32(&w, x->nlocals);
-        w_u32(&w, x->nargs);
-        w_u32(&w, x->is_output);
-        w_u32(&w, x->is_constraint);
-        w_u32(&w, x->places);
-        w_u32(&w, x->entry);
-        w_u32(&w, x->end);
-        w_str(&w, x->cite);
-        w_str(&w, x->doc);
-        w_str(&w, x->formula);
-        w_pos(&w, x->pos);
-    }
-    w_u32(&w, p->ntests);
-    for (uint32_t i = 0; i < p->ntests; i++) {
-        const bc_test *t = &p->tests[i];
-        w_str(&w, t->name);
-        w_pos(&w, t->pos);
-        w_u32(&w, t->expect_error);
-        w_u32(&w, t->error_k);
-        w_u32(&w, t->ngiven);
-        for (uint32_t j = 0; j < t->ngiven; j++) {
-            w_u32(&w, t->given[j].index);
-            w_u32(&w, t->given[j].k);
-            w_pos(&w, t->given[j].pos);
-            w_u32(&w, t->given[j].rule);
-        }
-        w_u32(&w, t->nexpect);
-        for (uint32_t j = 0; j < t->nexpect; j++) {
-            w_u32(&w, t->expect[j].index);
-            w_u32(&w, t->expect[j].k);
-            w_pos(&w, t->expect[j].pos);
-            w_u32(&w, t->expect[j].stated);
-            w_u32(&w, t->expect[j].cite_k);
-        }
-    }
-    w_u32(&w, p->ncode);
-    for (uint32_t i = 0; i < p->ncode; i++)
-        w_u32(&w, p->code[i]);
-    w_u32(&w, p->nlines);
-    for (uint32_t i = 0; i < p->nlines; i++) {
-        w_u32(&w, p->lines[i].pc);
-        w_pos(&w, p->lines[i].pos);
-    }
-
-    /* header in front of the payload */
-    uint8_t *file = pol_xmalloc(w.len + 24);
-    memcpy(file + 24, w.d, w.len);
-    free(w.d);
-    bc_seal(file, w.len + 24);
-    *out = file;
-    *outlen = w.len + 24;
-}
-
-static void put_u32(uint8_t *b, uint32_t v)
-{
-    b[0] = (uint8_t)v;
-    b[1] = (uint8_t)(v >> 8);
-    b[2] = (uint8_t)(v >> 16);
-    b[3] = (uint8_t)(v >> 24);
-}
-
-void bc_seal(uint8_t *buf, size_t len)
-{
-    memcpy(buf, BC_MAGIC, 4);
-    memcpy(buf + 4, BC_PROBE, 4);
-    put_u32(buf + 8, BC_VERSION);
-    put_u32(buf + 12, (uint32_t)(len - 24));
-    uint64_t hash = fnv1a(buf + 24, len - 24);
-    put_u32(buf + 16, (uint32_t)hash);
-    put_u32(buf + 20, (uint32_t)(hash >> 32));
-}
-
-/* ---- reader ---- */
 typedef struct rbuf {
     const uint8_t *d;
     size_t len, at;
     bool bad;
     char *err;
     size_t errlen;
+    bc_program *p; /* its arena holds what is read */
 } rbuf;
 
 static void r_fail(rbuf *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -399,15 +256,20 @@ static uint32_t r_u32(rbuf *r)
     return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
-/* A count of elements each at least `min_size` bytes: must fit in what is left. */
-static uint32_t r_count(rbuf *r, size_t min_size, const char *what)
+static uint8_t r_u8(rbuf *r) { return (uint8_t)r_u32(r); } /* small fields travel as words */
+
+/* Reads a count and allocates that many zeroed elements of `size` bytes.
+ * Every element of every section takes at least one word, so a count larger
+ * than the words left is a defect, found before anything is allocated. */
+static void *r_array(rbuf *r, uint32_t *count, size_t size, const char *what)
 {
     uint32_t n = r_u32(r);
-    if (!r->bad && (size_t)n > (r->len - r->at) / min_size) {
+    if (!r->bad && (size_t)n > (r->len - r->at) / 4) {
         r_fail(r, "%s count %u exceeds the file", what, n);
-        return 0;
+        n = 0;
     }
-    return n;
+    *count = r->bad ? 0 : n;
+    return arena_alloc(&r->p->arena, size * *count);
 }
 
 static char *r_str(rbuf *r, bool optional)
@@ -428,9 +290,8 @@ static char *r_str(rbuf *r, bool optional)
         r_fail(r, "NUL byte inside a string");
         return NULL;
     }
-    char *s = xmalloc((size_t)n + 1);
+    char *s = arena_alloc(&r->p->arena, (size_t)n + 1);
     memcpy(s, r->d + r->at, n);
-    s[n] = 0;
     r->at += n;
     return s;
 }
@@ -444,219 +305,513 @@ static bc_pos r_pos(rbuf *r)
     return p;
 }
 
-bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
+/* ---- sections: each writer, then its reader ---- */
+
+/* header: title, source, file table, metadata */
+static void dump_header(wbuf *w, const bc_program *p)
+{
+    w_str(w, p->name);
+    w_str(w, p->source);
+    w_u32(w, p->nfiles);
+    for (uint32_t i = 0; i < p->nfiles; i++)
+        w_str(w, p->files[i]);
+    w_u32(w, p->nmeta);
+    for (uint32_t i = 0; i < p->nmeta; i++) {
+        w_str(w, p->meta[i].key);
+        w_str(w, p->meta[i].value);
+    }
+}
+
+static void load_header(rbuf *r, bc_program *p)
+{
+    p->name = r_str(r, true);
+    p->source = r_str(r, true);
+    p->files = r_array(r, &p->nfiles, sizeof *p->files, "file");
+    for (uint32_t i = 0; i < p->nfiles && !r->bad; i++)
+        p->files[i] = r_str(r, false);
+    p->meta = r_array(r, &p->nmeta, sizeof *p->meta, "metadata");
+    for (uint32_t i = 0; i < p->nmeta && !r->bad; i++) {
+        p->meta[i].key = r_str(r, false);
+        p->meta[i].value = r_str(r, false);
+    }
+}
+
+/* A number as exact text; a long one gets a buffer of its own.  A read file
+ * may hold up to DEC_MAX_DIGITS digits times 10^DEC_MAX_SCALE: an integer
+ * longer than dec_parse accepts is written with its trailing zeros as an
+ * exponent, so that it reads back. */
+static void dump_number(wbuf *w, const dec_t *num)
+{
+    char small[256], *buf = small;
+    int n = dec_format_exact(num, small, sizeof small);
+    if (n >= (int)sizeof small) {
+        buf = pol_xmalloc((size_t)n + 1);
+        n = dec_format_exact(num, buf, (size_t)n + 1);
+    }
+    size_t m = n < 0 ? 0 : (size_t)n; /* n < 0: not a finite decimal, never a constant */
+    char expo[24] = "";
+    if (m > DEC_MAX_DIGITS && !memchr(buf, '.', m)) {
+        size_t z = 0;
+        while (z + 1 < m && z < DEC_MAX_SCALE && buf[m - 1 - z] == '0')
+            z++;
+        if (z > 0) {
+            m -= z;
+            snprintf(expo, sizeof expo, "e%zu", z);
+        }
+    }
+    w_u32(w, (uint32_t)(m + strlen(expo)));
+    w_bytes(w, buf, m);
+    w_bytes(w, expo, strlen(expo));
+    if (buf != small)
+        free(buf);
+}
+
+/* constants: type, then the value in the type's form */
+static void dump_consts(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->nconsts);
+    for (uint32_t i = 0; i < p->nconsts; i++) {
+        const bc_const *c = &p->consts[i];
+        w_u32(w, c->type);
+        if (pol_type_numeric((pol_type)c->type)) {
+            dump_number(w, &c->num);
+        } else if (c->type == PT_TEXT) {
+            w_str(w, c->text ? c->text : "");
+        } else {
+            w_u32(w, (uint32_t)c->i);
+            if (c->type == PT_ENUM)
+                w_u32(w, c->tref);
+        }
+    }
+}
+
+static void load_consts(rbuf *r, bc_program *p)
+{
+    p->consts = r_array(r, &p->nconsts, sizeof *p->consts, "constant");
+    for (uint32_t i = 0; i < p->nconsts; i++)
+        dec_init(&p->consts[i].num);
+    for (uint32_t i = 0; i < p->nconsts && !r->bad; i++) {
+        bc_const *c = &p->consts[i];
+        uint32_t t = r_u32(r);
+        if (t == PT_VOID || t >= PT__COUNT) {
+            r_fail(r, "constant %u has invalid type %u", i, t);
+            break;
+        }
+        c->type = (uint8_t)t;
+        if (pol_type_numeric((pol_type)t)) {
+            char *s = r_str(r, false);
+            if (s && dec_parse(&c->num, s, strlen(s)) != DEC_OK)
+                r_fail(r, "constant %u is not a number", i);
+        } else if (t == PT_TEXT) {
+            c->text = r_str(r, false);
+        } else {
+            c->i = (int32_t)r_u32(r);
+            if (t == PT_BOOL && (uint32_t)c->i > 1)
+                r_fail(r, "constant %u is not a boolean", i);
+            if (t == PT_ENUM)
+                c->tref = r_u32(r);
+        }
+    }
+}
+
+/* fields of a record type or an enumeration: name, type, tref */
+static void dump_fields(wbuf *w, uint32_t n, const bc_field *f)
+{
+    w_u32(w, n);
+    for (uint32_t j = 0; j < n; j++) {
+        w_str(w, f[j].name);
+        w_u32(w, f[j].type);
+        w_u32(w, f[j].tref);
+    }
+}
+
+static bc_field *load_fields(rbuf *r, uint32_t *n, const char *what, uint32_t max, uint32_t owner)
+{
+    bc_field *f = r_array(r, n, sizeof *f, what);
+    if (*n > max)
+        r_fail(r, "record type %u has %u fields", owner, *n);
+    for (uint32_t j = 0; j < *n && !r->bad; j++) {
+        f[j].name = r_str(r, false);
+        f[j].type = r_u8(r);
+        f[j].tref = r_u32(r);
+    }
+    return f;
+}
+
+/* record types: name, cite, position, fields */
+static void dump_records(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->nrecords);
+    for (uint32_t i = 0; i < p->nrecords; i++) {
+        const bc_record *rc = &p->records[i];
+        w_str(w, rc->name);
+        w_str(w, rc->cite);
+        w_pos(w, rc->pos);
+        dump_fields(w, rc->nfields, rc->fields);
+    }
+}
+
+static void load_records(rbuf *r, bc_program *p)
+{
+    p->records = r_array(r, &p->nrecords, sizeof *p->records, "record type");
+    for (uint32_t i = 0; i < p->nrecords && !r->bad; i++) {
+        bc_record *rc = &p->records[i];
+        rc->name = r_str(r, false);
+        rc->cite = r_str(r, true);
+        rc->pos = r_pos(r);
+        rc->fields = load_fields(r, &rc->nfields, "record field", 256, i);
+    }
+}
+
+/* enumerations: name, cite, position, fields, then members (name, cite,
+ * position, one constant per field) */
+static void dump_enums(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->nenums);
+    for (uint32_t i = 0; i < p->nenums; i++) {
+        const bc_enum *e = &p->enums[i];
+        w_str(w, e->name);
+        w_str(w, e->cite);
+        w_pos(w, e->pos);
+        dump_fields(w, e->nfields, e->fields);
+        w_u32(w, e->nmembers);
+        for (uint32_t j = 0; j < e->nmembers; j++) {
+            w_str(w, e->members[j].name);
+            w_str(w, e->members[j].cite);
+            w_pos(w, e->members[j].pos);
+            for (uint32_t k = 0; k < e->nfields; k++)
+                w_u32(w, e->members[j].values[k]);
+        }
+    }
+}
+
+static void load_enums(rbuf *r, bc_program *p)
+{
+    p->enums = r_array(r, &p->nenums, sizeof *p->enums, "enumeration");
+    for (uint32_t i = 0; i < p->nenums && !r->bad; i++) {
+        bc_enum *e = &p->enums[i];
+        e->name = r_str(r, false);
+        e->cite = r_str(r, true);
+        e->pos = r_pos(r);
+        e->fields = load_fields(r, &e->nfields, "enumeration field", UINT32_MAX, i);
+        e->members = r_array(r, &e->nmembers, sizeof *e->members, "enumeration member");
+        for (uint32_t j = 0; j < e->nmembers && !r->bad; j++) {
+            bc_member *m = &e->members[j];
+            m->name = r_str(r, false);
+            m->cite = r_str(r, true);
+            m->pos = r_pos(r);
+            m->values = arena_alloc(&p->arena, sizeof *m->values * e->nfields);
+            for (uint32_t k = 0; k < e->nfields && !r->bad; k++)
+                m->values[k] = r_u32(r);
+        }
+    }
+}
+
+/* inputs: name, type, tref, bounds, cite, doc, position */
+static void dump_inputs(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->ninputs);
+    for (uint32_t i = 0; i < p->ninputs; i++) {
+        const bc_input *x = &p->inputs[i];
+        w_str(w, x->name);
+        w_u32(w, x->type);
+        w_u32(w, x->tref);
+        w_u32(w, x->kmin);
+        w_u32(w, x->kmax);
+        w_str(w, x->cite);
+        w_str(w, x->doc);
+        w_pos(w, x->pos);
+    }
+}
+
+static void load_inputs(rbuf *r, bc_program *p)
+{
+    p->inputs = r_array(r, &p->ninputs, sizeof *p->inputs, "input");
+    for (uint32_t i = 0; i < p->ninputs && !r->bad; i++) {
+        bc_input *x = &p->inputs[i];
+        x->name = r_str(r, false);
+        x->type = r_u8(r);
+        x->tref = r_u32(r);
+        x->kmin = r_u32(r);
+        x->kmax = r_u32(r);
+        x->cite = r_str(r, true);
+        x->doc = r_str(r, true);
+        x->pos = r_pos(r);
+    }
+}
+
+/* parameters: name, type, tref, dated, cite, doc, position, then versions
+ * (from, to, constant, cite, position) */
+static void dump_params(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->nparams);
+    for (uint32_t i = 0; i < p->nparams; i++) {
+        const bc_param *x = &p->params[i];
+        w_str(w, x->name);
+        w_u32(w, x->type);
+        w_u32(w, x->tref);
+        w_u32(w, x->dated);
+        w_str(w, x->cite);
+        w_str(w, x->doc);
+        w_pos(w, x->pos);
+        w_u32(w, x->nversions);
+        for (uint32_t j = 0; j < x->nversions; j++) {
+            const bc_version *v = &x->versions[j];
+            w_u32(w, (uint32_t)v->from);
+            w_u32(w, (uint32_t)v->to);
+            w_u32(w, v->k);
+            w_str(w, v->cite);
+            w_pos(w, v->pos);
+        }
+    }
+}
+
+static void load_params(rbuf *r, bc_program *p)
+{
+    p->params = r_array(r, &p->nparams, sizeof *p->params, "parameter");
+    for (uint32_t i = 0; i < p->nparams && !r->bad; i++) {
+        bc_param *x = &p->params[i];
+        x->name = r_str(r, false);
+        x->type = r_u8(r);
+        x->tref = r_u32(r);
+        x->dated = r_u8(r);
+        x->cite = r_str(r, true);
+        x->doc = r_str(r, true);
+        x->pos = r_pos(r);
+        x->versions = r_array(r, &x->nversions, sizeof *x->versions, "version");
+        for (uint32_t j = 0; j < x->nversions && !r->bad; j++) {
+            bc_version *v = &x->versions[j];
+            v->from = (int32_t)r_u32(r);
+            v->to = (int32_t)r_u32(r);
+            v->k = r_u32(r);
+            v->cite = r_str(r, true);
+            v->pos = r_pos(r);
+        }
+    }
+}
+
+/* rules: name, type, tref, locals, arguments, flags, places, code block,
+ * cite, doc, formula, position */
+static void dump_rules(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->nrules);
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        const bc_rule *x = &p->rules[i];
+        w_str(w, x->name);
+        w_u32(w, x->type);
+        w_u32(w, x->tref);
+        w_u32(w, x->nlocals);
+        w_u32(w, x->nargs);
+        w_u32(w, x->is_output);
+        w_u32(w, x->is_constraint);
+        w_u32(w, x->places);
+        w_u32(w, x->entry);
+        w_u32(w, x->end);
+        w_str(w, x->cite);
+        w_str(w, x->doc);
+        w_str(w, x->formula);
+        w_pos(w, x->pos);
+    }
+}
+
+static void load_rules(rbuf *r, bc_program *p)
+{
+    p->rules = r_array(r, &p->nrules, sizeof *p->rules, "rule");
+    for (uint32_t i = 0; i < p->nrules && !r->bad; i++) {
+        bc_rule *x = &p->rules[i];
+        x->name = r_str(r, false);
+        x->type = r_u8(r);
+        x->tref = r_u32(r);
+        x->nlocals = r_u32(r);
+        if (x->nlocals > 4096)
+            r_fail(r, "rule %u uses %u local slots", i, x->nlocals);
+        x->nargs = r_u32(r);
+        if (x->nargs > x->nlocals)
+            r_fail(r, "rule %u has more parameters than local slots", i);
+        x->is_output = r_u8(r);
+        x->is_constraint = r_u8(r);
+        uint32_t places = r_u32(r);
+        if (places > 60)
+            r_fail(r, "rule %u prints with %u places", i, places);
+        x->places = (uint8_t)places;
+        x->entry = r_u32(r);
+        x->end = r_u32(r);
+        x->cite = r_str(r, true);
+        x->doc = r_str(r, true);
+        x->formula = r_str(r, true);
+        x->pos = r_pos(r);
+    }
+}
+
+/* tests: name, position, error expectation, given inputs (input, constant,
+ * position, rule), expectations (rule, constant, position, stated, cite) */
+static void dump_tests(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->ntests);
+    for (uint32_t i = 0; i < p->ntests; i++) {
+        const bc_test *t = &p->tests[i];
+        w_str(w, t->name);
+        w_pos(w, t->pos);
+        w_u32(w, t->expect_error);
+        w_u32(w, t->error_k);
+        w_u32(w, t->ngiven);
+        for (uint32_t j = 0; j < t->ngiven; j++) {
+            w_u32(w, t->given[j].index);
+            w_u32(w, t->given[j].k);
+            w_pos(w, t->given[j].pos);
+            w_u32(w, t->given[j].rule);
+        }
+        w_u32(w, t->nexpect);
+        for (uint32_t j = 0; j < t->nexpect; j++) {
+            w_u32(w, t->expect[j].index);
+            w_u32(w, t->expect[j].k);
+            w_pos(w, t->expect[j].pos);
+            w_u32(w, t->expect[j].stated);
+            w_u32(w, t->expect[j].cite_k);
+        }
+    }
+}
+
+static void load_tests(rbuf *r, bc_program *p)
+{
+    p->tests = r_array(r, &p->ntests, sizeof *p->tests, "test");
+    for (uint32_t i = 0; i < p->ntests && !r->bad; i++) {
+        bc_test *t = &p->tests[i];
+        t->name = r_str(r, false);
+        t->pos = r_pos(r);
+        t->expect_error = r_u8(r);
+        t->error_k = r_u32(r);
+        t->given = r_array(r, &t->ngiven, sizeof *t->given, "test input");
+        for (uint32_t j = 0; j < t->ngiven && !r->bad; j++) {
+            t->given[j].index = r_u32(r);
+            t->given[j].k = r_u32(r);
+            t->given[j].pos = r_pos(r);
+            t->given[j].rule = r_u32(r);
+        }
+        t->expect = r_array(r, &t->nexpect, sizeof *t->expect, "test expectation");
+        for (uint32_t j = 0; j < t->nexpect && !r->bad; j++) {
+            t->expect[j].index = r_u32(r);
+            t->expect[j].k = r_u32(r);
+            t->expect[j].pos = r_pos(r);
+            t->expect[j].stated = r_u8(r);
+            t->expect[j].cite_k = r_u32(r);
+        }
+    }
+}
+
+/* code words, then the line table (pc, position) */
+static void dump_code(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->ncode);
+    for (uint32_t i = 0; i < p->ncode; i++)
+        w_u32(w, p->code[i]);
+    w_u32(w, p->nlines);
+    for (uint32_t i = 0; i < p->nlines; i++) {
+        w_u32(w, p->lines[i].pc);
+        w_pos(w, p->lines[i].pos);
+    }
+}
+
+static void load_code(rbuf *r, bc_program *p)
+{
+    p->code = r_array(r, &p->ncode, sizeof *p->code, "code word");
+    for (uint32_t i = 0; i < p->ncode && !r->bad; i++)
+        p->code[i] = r_u32(r);
+    p->lines = r_array(r, &p->nlines, sizeof *p->lines, "line entry");
+    for (uint32_t i = 0; i < p->nlines && !r->bad; i++) {
+        p->lines[i].pc = r_u32(r);
+        p->lines[i].pos = r_pos(r);
+    }
+}
+
+/* The payload, in this order. */
+static const struct bc_section {
+    void (*dump)(wbuf *w, const bc_program *p);
+    void (*load)(rbuf *r, bc_program *p);
+} sections[] = {
+    {dump_header, load_header}, {dump_consts, load_consts}, {dump_records, load_records},
+    {dump_enums, load_enums},   {dump_inputs, load_inputs}, {dump_params, load_params},
+    {dump_rules, load_rules},   {dump_tests, load_tests},   {dump_code, load_code},
+};
+
+#define BC_NSECTIONS (sizeof sections / sizeof sections[0])
+
+/* ---- the file: header, then the sections ---- */
+/* 64-bit FNV-1a of the payload (runtime/hash.h's pol_hash is the 32-bit
+ * string hash for tables; the file keeps its wider checksum). */
+static uint64_t payload_hash(const uint8_t *d, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= d[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+void bc_write(const bc_program *p, uint8_t **out, size_t *outlen)
+{
+    wbuf w = {0};
+    uint8_t room[24] = {0}; /* the header, sealed below */
+    w_bytes(&w, room, sizeof room);
+    for (size_t s = 0; s < BC_NSECTIONS; s++)
+        sections[s].dump(&w, p);
+    bc_seal(w.d, w.len);
+    *out = w.d;
+    *outlen = w.len;
+}
+
+void bc_seal(uint8_t *buf, size_t len)
+{
+    memcpy(buf, BC_MAGIC, 4);
+    memcpy(buf + 4, BC_PROBE, 4);
+    put_u32(buf + 8, BC_VERSION);
+    put_u32(buf + 12, (uint32_t)(len - 24));
+    uint64_t hash = payload_hash(buf + 24, len - 24);
+    put_u32(buf + 16, (uint32_t)hash);
+    put_u32(buf + 20, (uint32_t)(hash >> 32));
+}
+
+/* The 24-byte header: true, or false with a message. */
+static bool check_header(const uint8_t *data, size_t len, char *err, size_t errlen)
 {
     if (len < 24 || memcmp(data, BC_MAGIC, 4) != 0) {
         snprintf(err, errlen, "not a pol bytecode file (bad magic)");
-        return NULL;
+        return false;
     }
     if (memcmp(data + 4, BC_PROBE, 4) != 0) {
         snprintf(err, errlen, "bytecode file damaged in transfer (line ends or text-mode conversion)");
-        return NULL;
+        return false;
     }
-    rbuf r = {data, len, 8, false, err, errlen};
+    rbuf r = {data, len, 8, false, err, errlen, NULL};
     uint32_t version = r_u32(&r);
     if (version != BC_VERSION) {
         snprintf(err, errlen, "bytecode format version %u, this polrun reads version %u; recompile with polc",
                  version, BC_VERSION);
-        return NULL;
+        return false;
     }
     uint32_t plen = r_u32(&r);
     uint64_t hash = r_u32(&r);
     hash |= (uint64_t)r_u32(&r) << 32;
     if ((size_t)plen != len - 24) {
-        snprintf(err, errlen, "bytecode file truncated or padded: payload %zu bytes, header says %u",
-                 len - 24, plen);
-        return NULL;
+        snprintf(err, errlen, "bytecode file truncated or padded: payload %zu bytes, header says %u", len - 24, plen);
+        return false;
     }
-    if (fnv1a(data + 24, plen) != hash) {
+    if (payload_hash(data + 24, plen) != hash) {
         snprintf(err, errlen, "bytecode file corrupt: checksum mismatch");
-        return NULL;
+        return false;
     }
-    r.d = data + 24;
-    r.len = plen;
-    r.at = 0;
+    return true;
+}
 
-    bc_program *p = xmalloc(sizeof *p);
-    p->name = r_str(&r, true);
-    p->source = r_str(&r, true);
-    p->nfiles = r_count(&r, 4, "file");
-    p->files = xmalloc(sizeof *p->files * p->nfiles);
-    for (uint32_t i = 0; i < p->nfiles && !r.bad; i++)
-        p->files[i] = r_str(&r, false);
-    p->nmeta = r_count(&r, 8, "metadata");
-    p->meta = xmalloc(sizeof *p->meta * p->nmeta);
-    for (uint32_t i = 0; i < p->nmeta && !r.bad; i++) {
-        p->meta[i].key = r_str(&r, false);
-        p->meta[i].value = r_str(&r, false);
-    }
-    p->nconsts = r_count(&r, 8, "constant");
-    p->consts = xmalloc(sizeof *p->consts * p->nconsts);
-    for (uint32_t i = 0; i < p->nconsts; i++)
-        dec_init(&p->consts[i].num);
-    for (uint32_t i = 0; i < p->nconsts && !r.bad; i++) {
-        bc_const *c = &p->consts[i];
-        uint32_t t = r_u32(&r);
-        if (t == PT_VOID || t >= PT__COUNT) {
-            r_fail(&r, "constant %u has invalid type %u", i, t);
-            break;
-        }
-        c->type = (uint8_t)t;
-        if (pol_type_numeric((pol_type)t)) {
-            char *s = r_str(&r, false);
-            if (s && dec_parse(&c->num, s, strlen(s)) != DEC_OK)
-                r_fail(&r, "constant %u is not a number", i);
-            free(s);
-        } else if (t == PT_TEXT) {
-            c->text = r_str(&r, false);
-        } else {
-            c->i = (int32_t)r_u32(&r);
-            if (t == PT_BOOL && (uint32_t)c->i > 1)
-                r_fail(&r, "constant %u is not a boolean", i);
-            if (t == PT_ENUM)
-                c->tref = r_u32(&r);
-        }
-    }
-    p->nrecords = r_count(&r, 16, "record type");
-    p->records = xmalloc(sizeof *p->records * p->nrecords);
-    for (uint32_t i = 0; i < p->nrecords && !r.bad; i++) {
-        bc_record *rc = &p->records[i];
-        rc->name = r_str(&r, false);
-        rc->cite = r_str(&r, true);
-        rc->pos = r_pos(&r);
-        rc->nfields = r_count(&r, 12, "record field");
-        if (rc->nfields > 256)
-            r_fail(&r, "record type %u has %u fields", i, rc->nfields);
-        rc->fields = xmalloc(sizeof *rc->fields * rc->nfields);
-        for (uint32_t j = 0; j < rc->nfields && !r.bad; j++) {
-            rc->fields[j].name = r_str(&r, false);
-            rc->fields[j].type = (uint8_t)r_u32(&r);
-            rc->fields[j].tref = r_u32(&r);
-        }
-    }
-    p->nenums = r_count(&r, 24, "enumeration");
-    p->enums = xmalloc(sizeof *p->enums * p->nenums);
-    for (uint32_t i = 0; i < p->nenums && !r.bad; i++) {
-        bc_enum *e = &p->enums[i];
-        e->name = r_str(&r, false);
-        e->cite = r_str(&r, true);
-        e->pos = r_pos(&r);
-        e->nfields = r_count(&r, 12, "enumeration field");
-        e->fields = xmalloc(sizeof *e->fields * e->nfields);
-        for (uint32_t j = 0; j < e->nfields && !r.bad; j++) {
-            e->fields[j].name = r_str(&r, false);
-            e->fields[j].type = (uint8_t)r_u32(&r);
-            e->fields[j].tref = r_u32(&r);
-        }
-        e->nmembers = r_count(&r, 16 + 4 * (size_t)e->nfields, "enumeration member");
-        e->members = xmalloc(sizeof *e->members * e->nmembers);
-        for (uint32_t j = 0; j < e->nmembers && !r.bad; j++) {
-            bc_member *m = &e->members[j];
-            m->name = r_str(&r, false);
-            m->cite = r_str(&r, true);
-            m->pos = r_pos(&r);
-            m->values = xmalloc(sizeof *m->values * e->nfields);
-            for (uint32_t k = 0; k < e->nfields && !r.bad; k++)
-                m->values[k] = r_u32(&r);
-        }
-    }
-    p->ninputs = r_count(&r, 32, "input");
-    p->inputs = xmalloc(sizeof *p->inputs * p->ninputs);
-    for (uint32_t i = 0; i < p->ninputs && !r.bad; i++) {
-        bc_input *x = &p->inputs[i];
-        x->name = r_str(&r, false);
-        x->type = (uint8_t)r_u32(&r);
-        x->tref = r_u32(&r);
-        x->kmin = r_u32(&r);
-        x->kmax = r_u32(&r);
-        x->cite = r_str(&r, true);
-        x->doc = r_str(&r, true);
-        x->pos = r_pos(&r);
-    }
-    p->nparams = r_count(&r, 36, "parameter");
-    p->params = xmalloc(sizeof *p->params * p->nparams);
-    for (uint32_t i = 0; i < p->nparams && !r.bad; i++) {
-        bc_param *x = &p->params[i];
-        x->name = r_str(&r, false);
-        x->type = (uint8_t)r_u32(&r);
-        x->tref = r_u32(&r);
-        x->dated = (uint8_t)r_u32(&r);
-        x->cite = r_str(&r, true);
-        x->doc = r_str(&r, true);
-        x->pos = r_pos(&r);
-        x->nversions = r_count(&r, 28, "version");
-        x->versions = xmalloc(sizeof *x->versions * x->nversions);
-        for (uint32_t j = 0; j < x->nversions && !r.bad; j++) {
-            bc_version *v = &x->versions[j];
-            v->from = (int32_t)r_u32(&r);
-            v->to = (int32_t)r_u32(&r);
-            v->k = r_u32(&r);
-            v->cite = r_str(&r, true);
-            v->pos = r_pos(&r);
-        }
-    }
-    p->nrules = r_count(&r, 56, "rule");
-    p->rules = xmalloc(sizeof *p->rules * p->nrules);
-    for (uint32_t i = 0; i < p->nrules && !r.bad; i++) {
-        bc_rule *x = &p->rules[i];
-        x->name = r_str(&r, false);
-        x->type = (uint8_t)r_u32(&r);
-        x->tref = r_u32(&r);
-        x->nlocals = r_u32(&r);
-        if (x->nlocals > 4096)
-            r_fail(&r, "rule %u uses %u local slots", i, x->nlocals);
-        x->nargs = r_u32(&r);
-        if (x->nargs > x->nlocals)
-            r_fail(&r, "rule %u has more parameters than local slots", i);
-        x->is_output = (uint8_t)r_u32(&r);
-        x->is_constraint = (uint8_t)r_u32(&r);
-        uint32_t places = r_u32(&r);
-        if (places > 60)
-            r_fail(&r, "rule %u prints with %u places", i, places);
-        x->places = (uint8_t)places;
-        x->entry = r_u32(&r);
-        x->end = r_u32(&r);
-        x->cite = r_str(&r, true);
-        x->doc = r_str(&r, true);
-        x->formula = r_str(&r, true);
-        x->pos = r_pos(&r);
-    }
-    p->ntests = r_count(&r, 32, "test");
-    p->tests = xmalloc(sizeof *p->tests * p->ntests);
-    for (uint32_t i = 0; i < p->ntests && !r.bad; i++) {
-        bc_test *t = &p->tests[i];
-        t->name = r_str(&r, false);
-        t->pos = r_pos(&r);
-        t->expect_error = (uint8_t)r_u32(&r);
-        t->error_k = r_u32(&r);
-        t->ngiven = r_count(&r, 24, "test input");
-        t->given = xmalloc(sizeof *t->given * t->ngiven);
-        for (uint32_t j = 0; j < t->ngiven && !r.bad; j++) {
-            t->given[j].index = r_u32(&r);
-            t->given[j].k = r_u32(&r);
-            t->given[j].pos = r_pos(&r);
-            t->given[j].rule = r_u32(&r);
-        }
-        t->nexpect = r_count(&r, 28, "test expectation");
-        t->expect = xmalloc(sizeof *t->expect * t->nexpect);
-        for (uint32_t j = 0; j < t->nexpect && !r.bad; j++) {
-            t->expect[j].index = r_u32(&r);
-            t->expect[j].k = r_u32(&r);
-            t->expect[j].pos = r_pos(&r);
-            t->expect[j].stated = (uint8_t)r_u32(&r);
-            t->expect[j].cite_k = r_u32(&r);
-        }
-    }
-    p->ncode = r_count(&r, 4, "code word");
-    p->code = xmalloc(sizeof *p->code * p->ncode);
-    for (uint32_t i = 0; i < p->ncode && !r.bad; i++)
-        p->code[i] = r_u32(&r);
-    p->nlines = r_count(&r, 16, "line entry");
-    p->lines = xmalloc(sizeof *p->lines * p->nlines);
-    for (uint32_t i = 0; i < p->nlines && !r.bad; i++) {
-        p->lines[i].pc = r_u32(&r);
-        p->lines[i].pos = r_pos(&r);
-    }
+bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+    if (!check_header(data, len, err, errlen))
+        return NULL;
+    bc_program *p = pol_xcalloc(1, sizeof *p);
+    rbuf r = {data + 24, len - 24, 0, false, err, errlen, p};
+    for (size_t s = 0; s < BC_NSECTIONS && !r.bad; s++)
+        sections[s].load(&r, p);
     if (!r.bad && r.at != r.len)
         r_fail(&r, "%zu bytes of trailing data", r.len - r.at);
     if (r.bad) {
@@ -666,273 +821,11 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
     return p;
 }
 
-/* ---- verifier ---- */
-#define BC_MAX_STACK 1024
-
-static bool vfail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool vfail(char *err, size_t errlen, const char *fmt, ...)
-{
-    int n = snprintf(err, errlen, "invalid bytecode: ");
-    va_list ap;
-    va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < errlen)
-        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-    va_end(ap);
-    return false;
-}
-
-static bool type_ok(uint32_t t) { return t > PT_VOID && t < PT__COUNT; }
-
-/* Dates and months the runtime can print and compute with: years
- * CD_MIN_YEAR..CD_MAX_YEAR, as the compiler and the scenario reader accept. */
-static bool day_ok(int32_t d)
-{
-    return d >= cd_from_ymd(CD_MIN_YEAR, 1, 1) && d <= cd_from_ymd(CD_MAX_YEAR, 12, 31);
-}
-
-static bool month_ok(int32_t m)
-{
-    return m >= CD_MIN_YEAR * 12 && m <= CD_MAX_YEAR * 12 + 11;
-}
-
-static bool tref_ok(const bc_program *p, uint32_t t, uint32_t tref)
-{
-    if (t == PT_RECORD || t == PT_LIST)
-        return tref < p->nrecords;
-    return type_ok(t) && (t != PT_ENUM || tref < p->nenums);
-}
-
 const char *bc_member_name(const bc_program *p, uint32_t e, int32_t i)
 {
     if (e >= p->nenums || i < 0 || (uint32_t)i >= p->enums[e].nmembers)
         return "?";
     return p->enums[e].members[i].name;
-}
-
-static bool verify_block(bc_program *p, uint32_t ri, char *err, size_t errlen)
-{
-    const bc_rule *rule = &p->rules[ri];
-    uint32_t a = rule->entry, b = rule->end;
-    size_t n = b - a;
-    /* depth[i] = stack depth before word a+i, -1 unknown, -2 not an instruction start */
-    int32_t *depth = pol_xcalloc(n, sizeof *depth);
-    uint32_t *work = pol_xcalloc(n, sizeof *work);
-    bool ok = true;
-    /* pass 1: mark instruction starts and check operands */
-    for (size_t i = 0; i < n; i++)
-        depth[i] = -2;
-    for (uint32_t pc = a; pc < b && ok;) {
-        uint32_t op = p->code[pc];
-        if (op >= OP__COUNT) {
-            ok = vfail(err, errlen, "unknown opcode %u at %u", op, pc);
-            break;
-        }
-        const char *kinds = op_operands[op];
-        size_t nops = strlen(kinds);
-        if (nops > b - pc - 1) {
-            ok = vfail(err, errlen, "%s at %u runs past the end of rule %s", op_names[op], pc, rule->name);
-            break;
-        }
-        for (size_t k = 0; k < nops && ok; k++) {
-            uint32_t v = p->code[pc + 1 + k];
-            switch (kinds[k]) {
-            case 'K': if (v >= p->nconsts) ok = vfail(err, errlen, "constant %u out of range at %u", v, pc); break;
-            case 'I': if (v >= p->ninputs) ok = vfail(err, errlen, "input %u out of range at %u", v, pc); break;
-            case 'P':
-                if (v >= p->nparams)
-                    ok = vfail(err, errlen, "parameter %u out of range at %u", v, pc);
-                else if ((op == OP_PARAM_AT) != (p->params[v].dated != 0))
-                    ok = vfail(err, errlen, "parameter %s used with the wrong lookup at %u", p->params[v].name, pc);
-                break;
-            case 'R': if (v >= p->nrules) ok = vfail(err, errlen, "rule %u out of range at %u", v, pc); break;
-            case 'T': if (v < a || v >= b) ok = vfail(err, errlen, "jump target %u outside rule %s at %u", v, rule->name, pc); break;
-            case 'N': if ((int32_t)v < -DEC_MAX_PLACES || (int32_t)v > DEC_MAX_PLACES) ok = vfail(err, errlen, "rounding places %d at %u", (int32_t)v, pc); break;
-            case 'M': if (v >= DEC_MODE_COUNT) ok = vfail(err, errlen, "rounding mode %u at %u", v, pc); break;
-            case 'E': if (v >= p->nenums) ok = vfail(err, errlen, "enumeration %u out of range at %u", v, pc); break;
-            case 'F': {
-                uint32_t owner = k > 0 ? p->code[pc + k] : UINT32_MAX;
-                bool bad_f = k == 0 ||
-                             (kinds[k - 1] == 'E' ? owner >= p->nenums || v >= p->enums[owner].nfields
-                                                  : kinds[k - 1] != 'G' || owner >= p->nrecords || v >= p->records[owner].nfields);
-                if (bad_f)
-                    ok = vfail(err, errlen, "field %u out of range at %u", v, pc);
-                break;
-            }
-            case 'L': if (v >= rule->nlocals) ok = vfail(err, errlen, "local slot %u out of range at %u", v, pc); break;
-            case 'G': if (v >= p->nrecords) ok = vfail(err, errlen, "record type %u out of range at %u", v, pc); break;
-            default: break;
-            }
-        }
-        if (op == OP_RET && p->code[pc + 1] != ri)
-            ok = vfail(err, errlen, "RET of another rule at %u", pc);
-        if (op == OP_CALL && ok &&
-            (p->code[pc + 1] >= p->nrules || p->rules[p->code[pc + 1]].nargs == 0 || p->code[pc + 2] != p->rules[p->code[pc + 1]].nargs))
-            ok = vfail(err, errlen, "CALL of a rule that is not a function of %u arguments at %u", p->code[pc + 2], pc);
-        if (op == OP_RULE && ok && p->rules[p->code[pc + 1]].nargs != 0)
-            ok = vfail(err, errlen, "RULE of a function at %u", pc);
-        if ((op == OP_FAIL || op == OP_APPLIED) && ok && p->consts[p->code[pc + 1]].type != PT_TEXT)
-            ok = vfail(err, errlen, "FAIL without a message at %u", pc);
-        depth[pc - a] = -1;
-        pc += 1 + (uint32_t)nops;
-    }
-    /* pass 2: abstract interpretation of stack depth over the block's graph */
-    size_t nwork = 0;
-    if (ok && n > 0) {
-        depth[0] = 0;
-        work[nwork++] = a;
-    } else if (ok) {
-        ok = vfail(err, errlen, "rule %s has no code", rule->name);
-    }
-    while (ok && nwork > 0) {
-        uint32_t pc = work[--nwork];
-        int32_t d = depth[pc - a];
-        uint32_t op = p->code[pc];
-        uint32_t next = pc + 1 + (uint32_t)strlen(op_operands[op]);
-        int32_t pops = op_pops[op];
-        if (op == OP_MKREC)
-            pops = (int32_t)p->records[p->code[pc + 1]].nfields;
-        else if (op == OP_CALL)
-            pops = (int32_t)p->code[pc + 2];
-        if (d < pops) {
-            ok = vfail(err, errlen, "stack underflow at %u (%s)", pc, op_names[op]);
-            break;
-        }
-        int32_t nd = d - pops + op_pushes[op];
-        if (nd > BC_MAX_STACK) {
-            ok = vfail(err, errlen, "stack deeper than %d at %u", BC_MAX_STACK, pc);
-            break;
-        }
-        if ((uint32_t)nd > p->max_stack)
-            p->max_stack = (uint32_t)nd;
-        uint32_t succ[2];
-        int nsucc = 0;
-        if (op == OP_RET) {
-            if (d != 1)
-                ok = vfail(err, errlen, "RET with %d values on the stack at %u", d, pc);
-        } else if (op == OP_FAIL) {
-            /* ends the evaluation */
-        } else if (op == OP_JMP) {
-            succ[nsucc++] = p->code[pc + 1];
-        } else {
-            if (op == OP_JMPF)
-                succ[nsucc++] = p->code[pc + 1];
-            if (next >= b)
-                ok = vfail(err, errlen, "rule %s falls off its end at %u", rule->name, pc);
-            else
-                succ[nsucc++] = next;
-        }
-        for (int s = 0; s < nsucc && ok; s++) {
-            int32_t *slot = &depth[succ[s] - a];
-            if (*slot == -2)
-                ok = vfail(err, errlen, "jump into the middle of an instruction at %u", pc);
-            else if (*slot == -1) {
-                *slot = nd;
-                work[nwork++] = succ[s];
-            } else if (*slot != nd)
-                ok = vfail(err, errlen, "inconsistent stack depth at %u", succ[s]);
-        }
-    }
-    free(depth);
-    free(work);
-    return ok;
-}
-
-bool bc_verify(bc_program *p, char *err, size_t errlen)
-{
-    p->max_stack = 0;
-    p->nlocals = 0;
-    if (!p->name) /* the compiler always writes one; the runtime prints it */
-        return vfail(err, errlen, "the policy has no title");
-    for (uint32_t i = 0; i < p->nconsts; i++) {
-        const bc_const *c = &p->consts[i];
-        if (!tref_ok(p, c->type, c->tref) || (c->type == PT_TEXT && !c->text) || c->type == PT_RECORD || c->type == PT_LIST ||
-            (c->type == PT_ENUM && (c->i < 0 || (uint32_t)c->i >= p->enums[c->tref].nmembers)))
-            return vfail(err, errlen, "constant %u malformed", i);
-        if ((c->type == PT_DATE && !day_ok(c->i)) || (c->type == PT_MONTH && !month_ok(c->i)))
-            return vfail(err, errlen, "constant %u is a date or month outside the years %d..%d", i, CD_MIN_YEAR, CD_MAX_YEAR);
-    }
-    for (uint32_t i = 0; i < p->nrecords; i++)
-        for (uint32_t j = 0; j < p->records[i].nfields; j++) {
-            const bc_field *fl = &p->records[i].fields[j];
-            if (fl->type == PT_RECORD || fl->type == PT_LIST || !tref_ok(p, fl->type, fl->tref))
-                return vfail(err, errlen, "record type %s field %u malformed", p->records[i].name, j);
-        }
-    for (uint32_t i = 0; i < p->nenums; i++) {
-        const bc_enum *e = &p->enums[i];
-        for (uint32_t j = 0; j < e->nfields; j++)
-            if (!tref_ok(p, e->fields[j].type, e->fields[j].tref) || e->fields[j].type == PT_RECORD || e->fields[j].type == PT_LIST)
-                return vfail(err, errlen, "enumeration %s field %u malformed", e->name, j);
-        for (uint32_t j = 0; j < e->nmembers; j++)
-            for (uint32_t k = 0; k < e->nfields; k++) {
-                uint32_t v = e->members[j].values[k];
-                if (v >= p->nconsts || (p->consts[v].type != e->fields[k].type &&
-                                        !(pol_type_numeric((pol_type)p->consts[v].type) &&
-                                          pol_type_numeric((pol_type)e->fields[k].type))))
-                    return vfail(err, errlen, "enumeration %s member %u field %u malformed", e->name, j, k);
-            }
-    }
-    for (uint32_t i = 0; i < p->ninputs; i++) {
-        const bc_input *x = &p->inputs[i];
-        if (!tref_ok(p, x->type, x->tref))
-            return vfail(err, errlen, "input %u has invalid type", i);
-        if ((x->kmin != BC_NONE && x->kmin >= p->nconsts) || (x->kmax != BC_NONE && x->kmax >= p->nconsts))
-            return vfail(err, errlen, "input %s has a bound out of range", x->name);
-    }
-    for (uint32_t i = 0; i < p->nparams; i++) {
-        const bc_param *x = &p->params[i];
-        if (!tref_ok(p, x->type, x->tref) || x->dated > 1)
-            return vfail(err, errlen, "parameter %u malformed", i);
-        if (x->nversions == 0 || (!x->dated && x->nversions != 1))
-            return vfail(err, errlen, "parameter %s has %u versions", x->name, x->nversions);
-        for (uint32_t j = 0; j < x->nversions; j++) {
-            const bc_version *v = &x->versions[j];
-            if (v->k >= p->nconsts || v->from > v->to)
-                return vfail(err, errlen, "parameter %s version %u malformed", x->name, j);
-            if ((v->from != BC_OPEN_LO && !day_ok(v->from)) || (v->to != BC_OPEN_HI && !day_ok(v->to)))
-                return vfail(err, errlen, "parameter %s version %u has a date outside the years %d..%d", x->name, j,
-                             CD_MIN_YEAR, CD_MAX_YEAR);
-            if (p->consts[v->k].type != x->type &&
-                !(pol_type_numeric((pol_type)x->type) && pol_type_numeric((pol_type)p->consts[v->k].type)))
-                return vfail(err, errlen, "parameter %s version %u has a value of another type", x->name, j);
-            if (j > 0 && v->from <= x->versions[j - 1].to)
-                return vfail(err, errlen, "parameter %s versions overlap or are unsorted", x->name);
-        }
-    }
-    for (uint32_t i = 0; i < p->ntests; i++) {
-        const bc_test *t = &p->tests[i];
-        for (uint32_t j = 0; j < t->ngiven; j++)
-            if (t->given[j].index >= p->ninputs ||
-                (t->given[j].rule == BC_NONE ? t->given[j].k >= p->nconsts
-                                             : t->given[j].rule >= p->nrules || p->rules[t->given[j].rule].nargs != 0))
-                return vfail(err, errlen, "test %u input out of range", i);
-        for (uint32_t j = 0; j < t->nexpect; j++)
-            if (t->expect[j].index >= p->nrules || t->expect[j].k >= p->nconsts || t->expect[j].stated > 1 ||
-                (t->expect[j].cite_k != BC_NONE && (t->expect[j].cite_k >= p->nconsts || p->consts[t->expect[j].cite_k].type != PT_TEXT)))
-                return vfail(err, errlen, "test %u expectation out of range", i);
-        if (t->expect_error > 1 || (t->error_k != BC_NONE && (t->error_k >= p->nconsts || p->consts[t->error_k].type != PT_TEXT)))
-            return vfail(err, errlen, "test %u error expectation malformed", i);
-    }
-    uint32_t prev_end = 0;
-    for (uint32_t i = 0; i < p->nrules; i++) {
-        const bc_rule *x = &p->rules[i];
-        if (!tref_ok(p, x->type, x->tref) || x->is_output > 1 || x->is_constraint > 1 ||
-            (x->is_constraint && (x->is_output || (x->type != PT_BOOL && x->type != PT_INT))) ||
-            (x->nargs && (x->is_output || x->is_constraint)))
-            return vfail(err, errlen, "rule %u malformed", i);
-        if (x->entry < prev_end || x->entry >= x->end || x->end > p->ncode)
-            return vfail(err, errlen, "rule %s code block [%u,%u) out of order or range", x->name, x->entry, x->end);
-        prev_end = x->end;
-        if (!verify_block(p, i, err, errlen))
-            return false;
-        p->rules[i].local_base = p->nlocals;
-        p->nlocals += x->nlocals;
-        if (p->nlocals > 65536)
-            return vfail(err, errlen, "too many local slots");
-    }
-    for (uint32_t i = 1; i < p->nlines; i++)
-        if (p->lines[i].pc < p->lines[i - 1].pc)
-            return vfail(err, errlen, "line table unsorted");
-    return true;
 }
 
 const char *bc_file_name(const bc_program *p, bc_pos pos)
@@ -956,6 +849,16 @@ bc_pos bc_pos_at(const bc_program *p, uint32_t pc)
     if (lo > 0)
         pos = p->lines[lo - 1].pos;
     return pos;
+}
+
+void bc_range_text(int32_t from, int32_t to, char *buf, size_t cap)
+{
+    char a[16] = "", b[16] = "";
+    if (from != BC_OPEN_LO)
+        cd_format_date(from, a);
+    if (to != BC_OPEN_HI)
+        cd_format_date(to, b);
+    snprintf(buf, cap, "%s..%s", a, b);
 }
 
 void bc_rate_text(const dec_t *rate, char *buf, size_t cap)
@@ -999,114 +902,4 @@ void bc_const_text(const bc_program *p, uint32_t k, char *buf, size_t cap)
             snprintf(buf, cap, "?");
         break;
     }
-}
-
-static void range_text(int32_t from, int32_t to, char *buf, size_t cap)
-{
-    char a[16] = "", b[16] = "";
-    if (from != BC_OPEN_LO)
-        cd_format_date(from, a);
-    if (to != BC_OPEN_HI)
-        cd_format_date(to, b);
-    snprintf(buf, cap, "%s..%s", a, b);
-}
-
-void bc_disassemble(const bc_program *p, FILE *out)
-{
-    char buf[512], rng[40];
-    fprintf(out, "; policy %s (from %s), bytecode format %u\n", p->name ? p->name : "?",
-            p->source ? p->source : "?", BC_VERSION);
-    for (uint32_t i = 0; i < p->nmeta; i++)
-        fprintf(out, ";   %s: %s\n", p->meta[i].key, p->meta[i].value);
-    fprintf(out, "constants %u\n", p->nconsts);
-    for (uint32_t i = 0; i < p->nconsts; i++) {
-        bc_const_text(p, i, buf, sizeof buf);
-        fprintf(out, "  K%-4u %-8s %s\n", i, pol_type_name((pol_type)p->consts[i].type), buf);
-    }
-    if (p->nenums)
-        fprintf(out, "enumerations %u\n", p->nenums);
-    for (uint32_t i = 0; i < p->nenums; i++) {
-        const bc_enum *e = &p->enums[i];
-        fprintf(out, "  E%-4u %s (", i, e->name);
-        for (uint32_t j = 0; j < e->nfields; j++)
-            fprintf(out, "%s%s: %s", j ? ", " : "", e->fields[j].name, pol_type_name((pol_type)e->fields[j].type));
-        fprintf(out, ")\n");
-        for (uint32_t j = 0; j < e->nmembers; j++) {
-            fprintf(out, "        %s", e->members[j].name);
-            for (uint32_t k = 0; k < e->nfields; k++)
-                fprintf(out, "%s K%u", k ? "," : " =", e->members[j].values[k]);
-            fprintf(out, "\n");
-        }
-    }
-    fprintf(out, "inputs %u\n", p->ninputs);
-    for (uint32_t i = 0; i < p->ninputs; i++) {
-        const bc_input *x = &p->inputs[i];
-        fprintf(out, "  I%-4u %s: %s", i, x->name, pol_type_name((pol_type)x->type));
-        if (x->kmin != BC_NONE || x->kmax != BC_NONE) {
-            char lo[64] = "", hi[64] = "";
-            if (x->kmin != BC_NONE)
-                bc_const_text(p, x->kmin, lo, sizeof lo);
-            if (x->kmax != BC_NONE)
-                bc_const_text(p, x->kmax, hi, sizeof hi);
-            fprintf(out, " in %s..%s", lo, hi);
-        }
-        fprintf(out, "\n");
-    }
-    fprintf(out, "parameters %u\n", p->nparams);
-    for (uint32_t i = 0; i < p->nparams; i++) {
-        const bc_param *x = &p->params[i];
-        fprintf(out, "  P%-4u %s: %s%s\n", i, x->name, pol_type_name((pol_type)x->type),
-                x->dated ? " (dated)" : "");
-        for (uint32_t j = 0; j < x->nversions; j++) {
-            range_text(x->versions[j].from, x->versions[j].to, rng, sizeof rng);
-            bc_const_text(p, x->versions[j].k, buf, sizeof buf);
-            fprintf(out, "        %-22s = %s  [%s]\n", x->dated ? rng : "", buf,
-                    x->versions[j].cite ? x->versions[j].cite : "");
-        }
-    }
-    fprintf(out, "rules %u\n", p->nrules);
-    for (uint32_t i = 0; i < p->nrules; i++) {
-        const bc_rule *x = &p->rules[i];
-        fprintf(out, "  R%-4u %s %s: %s  [%s]  code %u..%u\n", i, x->is_output ? "output" : x->is_constraint ? "require" : "rule",
-                x->name, pol_type_name((pol_type)x->type), x->cite ? x->cite : "", x->entry, x->end);
-        for (uint32_t pc = x->entry; pc < x->end && pc < p->ncode;) {
-            uint32_t op = p->code[pc];
-            if (op >= OP__COUNT) {
-                fprintf(out, "    %5u  ??? %u\n", pc, op);
-                pc++;
-                continue;
-            }
-            bc_pos pos = bc_pos_at(p, pc);
-            fprintf(out, "    %5u  %-9s", pc, op_names[op]);
-            const char *kinds = op_operands[op];
-            size_t nops = strlen(kinds);
-            char note[600] = "";
-            for (size_t k = 0; k < nops && pc + 1 + k < x->end; k++) {
-                uint32_t v = p->code[pc + 1 + k];
-                switch (kinds[k]) {
-                case 'K':
-                    fprintf(out, " K%u", v);
-                    bc_const_text(p, v, buf, sizeof buf);
-                    snprintf(note, sizeof note, "%s", buf);
-                    break;
-                case 'I': fprintf(out, " I%u", v); if (v < p->ninputs) snprintf(note, sizeof note, "%s", p->inputs[v].name); break;
-                case 'P': fprintf(out, " P%u", v); if (v < p->nparams) snprintf(note, sizeof note, "%s", p->params[v].name); break;
-                case 'R': fprintf(out, " R%u", v); if (v < p->nrules) snprintf(note, sizeof note, "%s", p->rules[v].name); break;
-                case 'T': fprintf(out, " ->%u", v); break;
-                case 'N': fprintf(out, " %d", (int32_t)v); break;
-                case 'M': fprintf(out, " %s", v < DEC_MODE_COUNT ? dec_mode_name((dec_mode)v) : "?"); break;
-                case 'E': fprintf(out, " E%u", v); if (v < p->nenums) snprintf(note, sizeof note, "%s", p->enums[v].name); break;
-                case 'F': fprintf(out, " F%u", v); break;
-                case 'L': fprintf(out, " L%u", v); break;
-                default: fprintf(out, " %u", v); break;
-                }
-            }
-            fprintf(out, "%*s; %u:%u %s\n", 6, "", pos.line, pos.col, note);
-            pc += 1 + (uint32_t)nops;
-        }
-    }
-    fprintf(out, "tests %u\n", p->ntests);
-    for (uint32_t i = 0; i < p->ntests; i++)
-        fprintf(out, "  T%-4u \"%s\": %u inputs, %u expectations\n", i, p->tests[i].name,
-                p->tests[i].ngiven, p->tests[i].nexpect);
 }

@@ -10,7 +10,10 @@
  * docs/bytecode.md; the opcodes are listed once, in runtime/opcodes.h.
  *
  * Ownership: a bc_program owns all its strings and arrays; bc_free() releases
- * them.  bc_read() returns a new program or NULL with a message in err.
+ * them.  bc_read() returns a new program or NULL with a message in err; its
+ * arrays and strings all come from one arena (p->arena), freed at once.  A
+ * program the code generator builds has no arena: each array and string is
+ * its own malloc block, which bc_free() frees one by one.
  */
 #ifndef POL_BYTECODE_H
 #define POL_BYTECODE_H
@@ -25,13 +28,16 @@
 
 #define BC_MAGIC "\x7fPOL"      /* 4 bytes                                    */
 #define BC_PROBE "\r\n\x1a\n"   /* catches text-mode and line-ending mangling */
-#define BC_VERSION 1u           /* bump on any incompatible change            */
+#define BC_VERSION 2u           /* bump on any incompatible change (docs/bytecode.md) */
 
 #include "types.h" /* pol_type, pol_type_name, pol_type_numeric */
 
 #define BC_OPEN_LO INT32_MIN           /* version range with no start       */
 #define BC_OPEN_HI INT32_MAX           /* version range with no end         */
 #define BC_NONE UINT32_MAX             /* "no index"                        */
+#define BC_MAX_STACK 1024              /* values on one rule's stack (bc_verify) */
+#define BC_MAX_ARGS (BC_MAX_STACK / 2) /* a function's parameters: the checker's
+                                        * limit, leaving room for its call sites */
 
 typedef struct bc_pos { uint32_t line, col, file; } bc_pos; /* file: index in bc_program.files */
 
@@ -153,6 +159,8 @@ typedef struct bc_program {
     bc_lineinfo *lines;   /* sorted by pc; position of code from pc onward   */
     uint32_t max_stack;   /* filled by bc_verify                             */
     uint32_t nlocals;     /* filled by bc_verify: all rules' local slots     */
+    struct bc_arena *arena; /* bc_read: owns every array and string; NULL:
+                             * each is its own malloc block (compiler/codegen.c) */
 } bc_program;
 
 void bc_free(bc_program *p);
@@ -172,7 +180,7 @@ bool bc_verify(bc_program *p, char *err, size_t errlen);
 /* Operand kinds, stack effect and name of an opcode (from opcodes.h). */
 const char *bc_op_name(uint32_t op);
 const char *bc_op_operands(uint32_t op);
-int bc_op_pops(uint32_t op);
+int bc_op_pops(uint32_t op);          /* BC_POPS_VAR: see bc_iter_pops (bciter.h) */
 int bc_op_pushes(uint32_t op);
 const char *bc_op_doc(uint32_t op);
 
@@ -187,6 +195,9 @@ void bc_disassemble(const bc_program *p, FILE *out);
 
 /* Name of member i of enumeration e, or "?" when out of range. */
 const char *bc_member_name(const bc_program *p, uint32_t e, int32_t i);
+
+/* A version's range as "2025-01-01..2025-12-31", open ends left empty. */
+void bc_range_text(int32_t from, int32_t to, char *buf, size_t cap);
 
 /* A rate as it is written: 0.05 is "5%", 3 is "300%". */
 void bc_rate_text(const dec_t *rate, char *buf, size_t cap);

@@ -1,9 +1,9 @@
 /* opcodes.h -- THE list of pol's opcodes.  Everything else expands it.
  *
- * OP(NAME, operands, pops, pushes, doc): `operands` is the number of 32-bit
- * operand words after the opcode word; `pops`/`pushes` are the fixed stack
- * effect the verifier checks (runtime/bytecode.c), the disassembler prints
- * (bc_disassemble) and the VM relies on (runtime/vm.c).  The doc string says
+ * OP(NAME, operands, pops, pushes, doc): `operands` holds one kind letter
+ * per 32-bit operand word after the opcode word; `pops`/`pushes` are the
+ * stack effect the verifier checks (runtime/verify.c), the disassembler
+ * prints (runtime/disasm.c) and the VM relies on (runtime/vm.c).  The doc string says
  * operands, then effect, as Lua's lopcodes.h does.
  *
  * Notes
@@ -13,17 +13,24 @@
  *  - Every value carries a tag; each opcode checks the tags it needs, so even
  *    a verified-but-hostile file yields an error, never a crash.
  *  - Operand kinds (for the verifier): K constant, I input, P parameter,
- *    R rule, T jump target, N a signed number, M a rounding mode, E enum,
- *    F field of the enum named by the preceding E operand, L local slot of
- *    the rule the code belongs to, G record type.
- *  - MKREC and CALL pop a number of values given by their operand (the record
- *    type's field count, N); the table's `pops` is 0 and the verifier adds it.
+ *    R rule, T jump target, N rounding places (a signed number), M a rounding
+ *    mode, E enum, F field of the enum or record type named by the preceding
+ *    E or G operand, L local slot of the rule the code belongs to, G record
+ *    type, A argument count (of the function named by the preceding R).
+ *  - An instruction is 1 + strlen(operands) words: BC_OPLEN_<NAME> and
+ *    bc_op_len[] below are generated from this list (compile-time constants;
+ *    the VM advances pc by them, never by a hand-written number).
+ *  - `pops` BC_POPS_VAR: MKREC pops its record type's field count, CALL its
+ *    argument count A; bc_iter_pops() (runtime/bciter.h) computes both.
  *  - RET in a function (a rule with parameters) returns without memoising.
  *  - ADD/SUB also move dates by days and months by months (date + integer,
  *    month - month = integer), as the checker types them.
  */
 #ifndef POL_OPCODES_H
 #define POL_OPCODES_H
+
+/* pops of MKREC and CALL: given by an operand (see above) */
+#define BC_POPS_VAR (-1)
 
 /*  name       operand kinds  pops pushes  doc */
 #define POL_OPCODES(OP)                                                                   \
@@ -66,13 +73,13 @@
     OP(LAST_DAY, "",   1, 1, "       pop month m; push its last day")                       \
     OP(ADD_MONTHS,"",  2, 1, "       pop n, x; push date or month x moved by n months (day clamped to month end)") \
     OP(RFIELD,   "GF", 1, 1, "G F    pop a record of type G; push its field F")             \
-    OP(MKREC,    "G",  0, 1, "G      pop the fields of record type G (first field deepest); push the record (pops: its field count)") \
+    OP(MKREC,    "G",  BC_POPS_VAR, 1, "G      pop the fields of record type G (first field deepest); push the record (pops: its field count)") \
     OP(LEN,      "",   1, 1, "       pop list; push its length")                             \
     OP(AT,       "",   2, 1, "       pop integer i, list l; push element i of l (from 0; error if out of range)") \
     OP(LISTNEW,  "G",  0, 1, "G      push an empty list of records of type G")               \
     OP(APPEND,   "",   2, 1, "       pop v, list l; push l with v appended")                 \
     OP(TOTEXT,   "",   1, 1, "       pop a date, month, number or boolean; push it as text")  \
-    OP(CALL,     "RN", 0, 1, "R N    pop N arguments into function R's first local slots; push R's result (pops: N)")
+    OP(CALL,     "RA", BC_POPS_VAR, 1, "R A    pop A arguments into function R's first local slots; push R's result (pops: A)")
 
 typedef enum {
 #define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,
@@ -80,5 +87,19 @@ typedef enum {
 #undef POL_OP_ENUM
     OP__COUNT
 } pol_opcode;
+
+/* Instruction lengths in words (opcode + operands), as constants. */
+enum {
+#define POL_OP_LEN(name, ops, pops, pushes, doc) BC_OPLEN_##name = (int)sizeof(ops),
+    POL_OPCODES(POL_OP_LEN)
+#undef POL_OP_LEN
+};
+
+/* The same lengths as a table, for code that walks instructions. */
+static const unsigned char bc_op_len[OP__COUNT] = {
+#define POL_OP_LEN(name, ops, pops, pushes, doc) (unsigned char)sizeof(ops),
+    POL_OPCODES(POL_OP_LEN)
+#undef POL_OP_LEN
+};
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bciter.h"
 #include "caldate.h"
 #include "file.h"
 #include "hash.h"
@@ -773,9 +774,9 @@ typedef struct deps {
 static void rule_deps(const bc_program *p, uint32_t r, deps *d)
 {
     d->ni = d->np = d->nr = 0;
-    for (uint32_t pc = p->rules[r].entry; pc < p->rules[r].end;) {
-        uint32_t op = p->code[pc];
-        uint32_t v = pc + 1 < p->ncode ? p->code[pc + 1] : 0;
+    for (bc_iter it = bc_iter_begin(p->code, p->rules[r].entry, p->rules[r].end); bc_iter_more(&it); bc_iter_next(&it)) {
+        uint32_t op = it.op;
+        uint32_t v = it.len > 1 && !bc_iter_truncated(&it) ? bc_iter_arg(&it, 0) : 0;
         if (op == OP_INPUT) {
             bool dup = false;
             for (uint32_t k = 0; k < d->ni; k++) dup |= d->inputs[k] == v;
@@ -789,7 +790,6 @@ static void rule_deps(const bc_program *p, uint32_t r, deps *d)
             for (uint32_t k = 0; k < d->nr; k++) dup |= d->rules[k] == v;
             if (!dup) d->rules[d->nr++] = v;
         }
-        pc += 1 + (uint32_t)strlen(bc_op_operands(op));
     }
 }
 

@@ -87,9 +87,7 @@ static void heap_free(vm_heap *h)
 bool vm_list_append(vm_heap *h, vm_list *l, const vm_val *v)
 {
     if (l->n == l->cap) {
-        uint32_t nc = l->cap ? l->cap * 2 : 8;
-        if (nc < l->cap)
-            return false;
+        uint32_t nc = (uint32_t)pol_grow_to(l->cap, (size_t)l->n + 1, 8, sizeof(vm_val), UINT32_MAX);
         vm_val *items = vm_heap_vals(h, nc);
         if (!items)
             return false;
@@ -164,7 +162,7 @@ static void memo_put(vm_state *s, uint32_t rule, const uint64_t *key, uint32_t n
     if (s->memo_n + 1 > s->memo_cap / 2) {
         if (s->memo_cap >= VM_MEMO_MAX)
             return;
-        uint32_t oc = s->memo_cap, nc = oc ? oc * 2 : 256;
+        uint32_t oc = s->memo_cap, nc = (uint32_t)pol_grow_to(oc, (size_t)oc + 1, 256, sizeof *s->memo, VM_MEMO_MAX);
         vm_memo *old = s->memo;
         s->memo = pol_xcalloc(nc, sizeof *s->memo);
         s->memo_cap = nc;
@@ -373,13 +371,30 @@ static const char *class_name(uint8_t t)
 
 static void log_lookup(vm_state *s, uint32_t rule, uint32_t param, uint32_t version, int32_t date)
 {
-    if (s->nlog == s->logcap) {
-        uint32_t nc = s->logcap ? s->logcap * 2 : 16;
-        s->log = pol_xrealloc(s->log, sizeof *s->log * nc);
-        s->logcap = nc;
-    }
+    POL_GROW_FROM(s->log, s->logcap, (size_t)s->nlog + 1, 16);
     s->log[s->nlog++] = (vm_lookup){rule, param, version, date};
 }
+
+/* More months than lie between any two months of the calendar: add_months
+ * by more is refused before any arithmetic. */
+#define VM_MAX_MONTH_SHIFT 120000
+
+/* Cases that share code advance by their first member's length. */
+#define VM_SAME_LEN(a, b) _Static_assert(BC_OPLEN_##a == BC_OPLEN_##b, #a " and " #b " differ in length")
+VM_SAME_LEN(ADD, SUB);
+VM_SAME_LEN(ADD, MUL);
+VM_SAME_LEN(ADD, DIV);
+VM_SAME_LEN(ADD, MIN);
+VM_SAME_LEN(ADD, MAX);
+VM_SAME_LEN(EQ, NE);
+VM_SAME_LEN(EQ, LT);
+VM_SAME_LEN(EQ, LE);
+VM_SAME_LEN(EQ, GT);
+VM_SAME_LEN(EQ, GE);
+VM_SAME_LEN(MONTH_OF, DAY_OF);
+VM_SAME_LEN(YEAR_OF, MONTH_NUM);
+VM_SAME_LEN(MKDATE, MKMONTH);
+VM_SAME_LEN(FIRST_DAY, LAST_DAY);
 
 int vm_eval(vm_state *s, uint32_t r, vm_error *err)
 {
@@ -432,7 +447,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
         switch ((pol_opcode)op) {
         case OP_CONST:
             set_from_const(sp++, &p->consts[code[pc + 1]]);
-            pc += 2;
+            pc += BC_OPLEN_CONST;
             break;
         case OP_INPUT: {
             const vm_val *in = &s->inputs[code[pc + 1]];
@@ -441,7 +456,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                 return fail(s, err, cur, pc, "input %s is missing from the scenario", p->inputs[code[pc + 1]].name);
             }
             copy_val(sp++, in);
-            pc += 2;
+            pc += BC_OPLEN_INPUT;
             break;
         }
         case OP_PARAM: {
@@ -449,7 +464,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             if (s->trace)
                 log_lookup(s, cur, pi, 0, 0);
             set_from_const(sp++, &p->consts[p->params[pi].versions[0].k]);
-            pc += 2;
+            pc += BC_OPLEN_PARAM;
             break;
         }
         case OP_PARAM_AT: {
@@ -480,21 +495,21 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             if (s->trace)
                 log_lookup(s, cur, pi, lo, d->i);
             set_from_const(d, &p->consts[par->versions[lo].k]);
-            pc += 2;
+            pc += BC_OPLEN_PARAM_AT;
             break;
         }
         case OP_RULE: {
             uint32_t ri = code[pc + 1];
             if (s->rstate[ri] == VM_DONE) {
                 copy_val(sp++, &s->rules[ri]);
-                pc += 2;
+                pc += BC_OPLEN_RULE;
                 break;
             }
             if (s->rstate[ri] == VM_BUSY)
                 return fail(s, err, cur, pc, "rule %s depends on itself", p->rules[ri].name);
             if ((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || nframes >= p->nrules)
                 return fail(s, err, cur, pc, "rules nested too deeply");
-            ENTER(ri, pc + 2);
+            ENTER(ri, pc + BC_OPLEN_RULE);
             break;
         }
         case OP_RET: {
@@ -531,21 +546,21 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                 if (m && hit) {
                     sp -= n;
                     copy_val(sp++, &m->val);
-                    pc += 3;
+                    pc += BC_OPLEN_CALL;
                     break;
                 }
             }
             sp -= n;
             for (uint32_t k = 0; k < n; k++)
                 copy_val(&s->locals[p->rules[ri].local_base + k], &sp[k]);
-            ENTER(ri, pc + 3);
+            ENTER(ri, pc + BC_OPLEN_CALL);
             break;
         }
         case OP_TOTEXT: {
             vm_val *a = sp - 1;
             char buf[512];
             if (a->t == PT_TEXT) {
-                pc += 1;
+                pc += BC_OPLEN_TOTEXT;
                 break;
             }
             if (a->t == PT_RECORD || a->t == PT_LIST || a->t == PT_ENUM || !vm_value_text(a, 0, buf, sizeof buf))
@@ -557,7 +572,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             memcpy(t, buf, n + 1);
             a->t = PT_TEXT;
             a->s = t;
-            pc += 1;
+            pc += BC_OPLEN_TOTEXT;
             break;
         }
         case OP_RFIELD: {
@@ -574,7 +589,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             dec_clear(&tmp.d);
             if (a->t == PT_VOID)
                 return fail(s, err, cur, pc, "field %s.%s has no value", p->records[g].name, p->records[g].fields[f].name);
-            pc += 3;
+            pc += BC_OPLEN_RFIELD;
             break;
         }
         case OP_MKREC: {
@@ -589,7 +604,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             sp->tref = g;
             sp->ref = rec;
             sp++;
-            pc += 2;
+            pc += BC_OPLEN_MKREC;
             break;
         }
         case OP_LISTNEW: {
@@ -600,7 +615,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             sp->tref = code[pc + 1];
             sp->ref = l;
             sp++;
-            pc += 2;
+            pc += BC_OPLEN_LISTNEW;
             break;
         }
         case OP_APPEND: {
@@ -611,7 +626,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                 return fail(s, err, cur, pc, "a list of %s holds only %s records", p->records[l->tref].name, p->records[l->tref].name);
             if (!vm_list_append(&s->heap, l->ref, v))
                 return fail(s, err, cur, pc, "the scenario needs more memory than allowed");
-            pc += 1;
+            pc += BC_OPLEN_APPEND;
             break;
         }
         case OP_LEN: {
@@ -621,7 +636,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             uint32_t n = ((const vm_list *)a->ref)->n;
             a->t = PT_INT;
             dec_set_i64(&a->d, n);
-            pc += 1;
+            pc += BC_OPLEN_LEN;
             break;
         }
         case OP_AT: {
@@ -638,7 +653,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             copy_val(&tmp, &l->items[i]);
             copy_val(a, &tmp);
             dec_clear(&tmp.d);
-            pc += 1;
+            pc += BC_OPLEN_AT;
             break;
         }
         case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MIN: case OP_MAX: {
@@ -646,7 +661,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             if ((op == OP_MIN || op == OP_MAX) && a->t == b->t && (a->t == PT_DATE || a->t == PT_MONTH)) {
                 if (op == OP_MIN ? b->i < a->i : b->i > a->i)
                     a->i = b->i;
-                pc += 1;
+                pc += BC_OPLEN_ADD;
                 break;
             }
             if ((a->t == PT_DATE || a->t == PT_MONTH) && (op == OP_ADD || op == OP_SUB)) {
@@ -655,17 +670,17 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                 if (b->t == a->t && op == OP_SUB) {
                     dec_set_i64(&a->d, (int64_t)a->i - b->i);
                     a->t = PT_INT;
-                    pc += 1;
+                    pc += BC_OPLEN_ADD;
                     break;
                 }
                 if (!pol_type_numeric((pol_type)b->t) || !dec_to_i64(&b->d, &delta))
                     return fail(s, err, cur, pc, "a %s moves by a whole number", class_name(a->t));
                 int64_t nv = op == OP_ADD ? (int64_t)a->i + delta : (int64_t)a->i - delta;
-                int64_t lo = a->t == PT_DATE ? -719162 : 12, hi = a->t == PT_DATE ? 2932896 : 9999 * 12 + 11;
+                int64_t lo = a->t == PT_DATE ? CD_MIN_DAY : CD_MIN_MONTH, hi = a->t == PT_DATE ? CD_MAX_DAY : CD_MAX_MONTH;
                 if (nv < lo || nv > hi)
                     return fail(s, err, cur, pc, "%s out of the years 1..9999", class_name(a->t));
                 a->i = (int32_t)nv;
-                pc += 1;
+                pc += BC_OPLEN_ADD;
                 break;
             }
             NEED_NUM(a);
@@ -678,21 +693,21 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             case OP_MIN: dec_min(&a->d, &a->d, &b->d); break;
             default: dec_max(&a->d, &a->d, &b->d); break;
             }
-            pc += 1;
+            pc += BC_OPLEN_ADD;
             break;
         }
         case OP_NEG: {
             vm_val *a = sp - 1;
             NEED_NUM(a);
             dec_neg(&a->d, &a->d);
-            pc += 1;
+            pc += BC_OPLEN_NEG;
             break;
         }
         case OP_ROUND: {
             vm_val *a = sp - 1;
             NEED_NUM(a);
             DEC_CHECK(dec_round(&a->d, &a->d, (int32_t)code[pc + 1], (dec_mode)code[pc + 2]));
-            pc += 3;
+            pc += BC_OPLEN_ROUND;
             break;
         }
         case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE: {
@@ -718,7 +733,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             }
             a->t = PT_BOOL;
             a->i = res;
-            pc += 1;
+            pc += BC_OPLEN_EQ;
             break;
         }
         case OP_NOT: {
@@ -726,7 +741,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             if (a->t != PT_BOOL)
                 return fail(s, err, cur, pc, "expected a boolean, found a %s", class_name(a->t));
             a->i = !a->i;
-            pc += 1;
+            pc += BC_OPLEN_NOT;
             break;
         }
         case OP_JMP:
@@ -736,7 +751,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             vm_val *c = --sp;
             if (c->t != PT_BOOL)
                 return fail(s, err, cur, pc, "expected a boolean condition, found a %s", class_name(c->t));
-            pc = c->i ? pc + 2 : code[pc + 1];
+            pc = c->i ? pc + BC_OPLEN_JMPF : code[pc + 1];
             break;
         }
         case OP_FAIL:
@@ -747,7 +762,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             if (a->t != PT_ENUM || a->i < 0 || (uint32_t)a->i >= en->nmembers)
                 return fail(s, err, cur, pc, "expected a member of %s, found a %s", en->name, class_name(a->t));
             set_from_const(a, &p->consts[en->members[a->i].values[code[pc + 2]]]);
-            pc += 3;
+            pc += BC_OPLEN_FIELD;
             break;
         }
         case OP_LOCAL: {
@@ -755,21 +770,21 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             if (l->t == PT_VOID)
                 return fail(s, err, cur, pc, "local slot read before it was set");
             copy_val(sp++, l);
-            pc += 2;
+            pc += BC_OPLEN_LOCAL;
             break;
         }
         case OP_SETLOCAL:
             copy_val(&s->locals[p->rules[cur].local_base + code[pc + 1]], --sp);
-            pc += 2;
+            pc += BC_OPLEN_SETLOCAL;
             break;
         case OP_POP:
             --sp;
-            pc += 1;
+            pc += BC_OPLEN_POP;
             break;
         case OP_APPLIED:
             if (s->trace)
                 log_lookup(s, cur, BC_NONE, code[pc + 1], 0);
-            pc += 2;
+            pc += BC_OPLEN_APPLIED;
             break;
         case OP_MONTH_OF: case OP_DAY_OF: {
             vm_val *a = sp - 1;
@@ -784,7 +799,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                 a->t = PT_INT;
                 dec_set_i64(&a->d, d);
             }
-            pc += 1;
+            pc += BC_OPLEN_MONTH_OF;
             break;
         }
         case OP_YEAR_OF: case OP_MONTH_NUM: {
@@ -799,7 +814,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                 return fail(s, err, cur, pc, "expected a date or month, found a %s", class_name(a->t));
             a->t = PT_INT;
             dec_set_i64(&a->d, op == OP_YEAR_OF ? y : m);
-            pc += 1;
+            pc += BC_OPLEN_YEAR_OF;
             break;
         }
         case OP_MKDATE: case OP_MKMONTH: {
@@ -812,7 +827,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             }
             sp -= n - 1;
             vm_val *a = sp - 1;
-            if (v[0] < 1 || v[0] > 9999 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 ||
+            if (v[0] < CD_MIN_YEAR || v[0] > CD_MAX_YEAR || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 ||
                 !cd_valid_ymd((int)v[0], (int)v[1], (int)v[2]))
                 return fail(s, err, cur, pc, "%lld-%lld%s%lld is not a calendar %s", (long long)v[0], (long long)v[1],
                             n == 3 ? "-" : "", n == 3 ? (long long)v[2] : 0LL, n == 3 ? "date" : "month");
@@ -823,7 +838,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                 a->t = PT_MONTH;
                 a->i = (int32_t)(v[0] * 12 + v[1] - 1);
             }
-            pc += 1;
+            pc += BC_OPLEN_MKDATE;
             break;
         }
         case OP_FIRST_DAY: case OP_LAST_DAY: {
@@ -833,7 +848,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             int y = a->i / 12, m = a->i % 12 + 1;
             a->t = PT_DATE;
             a->i = cd_from_ymd(y, m, op == OP_FIRST_DAY ? 1 : cd_days_in_month(y, m));
-            pc += 1;
+            pc += BC_OPLEN_FIRST_DAY;
             break;
         }
         case OP_ADD_MONTHS: {
@@ -841,25 +856,25 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             int64_t n;
             if (!pol_type_numeric((pol_type)b->t) || !dec_to_i64(&b->d, &n))
                 return fail(s, err, cur, pc, "add_months needs a whole number of months");
-            if (n < -120000 || n > 120000)
+            if (n < -VM_MAX_MONTH_SHIFT || n > VM_MAX_MONTH_SHIFT)
                 return fail(s, err, cur, pc, "add_months by %lld months goes out of the years 1..9999", (long long)n);
             if (a->t == PT_MONTH) {
                 int64_t nv = (int64_t)a->i + n;
-                if (nv < 12 || nv > 9999 * 12 + 11)
+                if (nv < CD_MIN_MONTH || nv > CD_MAX_MONTH)
                     return fail(s, err, cur, pc, "month out of the years 1..9999");
                 a->i = (int32_t)nv;
             } else if (a->t == PT_DATE) {
                 int y, m, d;
                 cd_to_ymd(a->i, &y, &m, &d);
                 int64_t mm = (int64_t)y * 12 + (m - 1) + n;
-                if (mm < 12 || mm > 9999 * 12 + 11)
+                if (mm < CD_MIN_MONTH || mm > CD_MAX_MONTH)
                     return fail(s, err, cur, pc, "date out of the years 1..9999");
                 int ny = (int)(mm / 12), nm = (int)(mm % 12) + 1;
                 int dim = cd_days_in_month(ny, nm);
                 a->i = cd_from_ymd(ny, nm, d > dim ? dim : d); /* 01-31 + 1 month = 02-28/29 */
             } else
                 return fail(s, err, cur, pc, "add_months needs a date or a month, found a %s", class_name(a->t));
-            pc += 1;
+            pc += BC_OPLEN_ADD_MONTHS;
             break;
         }
         default:

@@ -295,11 +295,12 @@ def opcode_table(source):
         text = f.read()
     kinds = {"K": "constant", "I": "input", "P": "parameter", "R": "rule", "T": "jump target",
              "N": "number (signed)", "M": "rounding mode", "E": "enumeration", "F": "field", "L": "local slot",
-             "G": "record type"}
+             "G": "record type", "A": "argument count"}
     rows = ["| # | opcode | operands | pops | pushes | what it does |", "| --- | --- | --- | --- | --- | --- |"]
     n = 0
-    for m in re.finditer(r'OP\(\s*(\w+)\s*,\s*"(\w*)"\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*"((?:[^"\\]|\\.)*)"\s*\)', text):
+    for m in re.finditer(r'OP\(\s*(\w+)\s*,\s*"(\w*)"\s*,\s*(\d+|BC_POPS_VAR)\s*,\s*(\d+)\s*,\s*"((?:[^"\\]|\\.)*)"\s*\)', text):
         name, ops, pops, pushes, doc = m.groups()
+        pops = "var" if pops == "BC_POPS_VAR" else pops
         operands = ", ".join(f"{c} ({kinds.get(c, '?')})" for c in ops) or "none"
         desc = doc[len(" ".join(ops)):].strip() if ops else doc.strip()
         desc = desc.replace("|", "\\|")

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bciter.h"
 #include "compile.h"
 #include "polint.h"
 
@@ -419,7 +420,7 @@ static void constant_of_800_digits(bc_program *p)
 static void rule_loops_forever(bc_program *p)
 {
     uint32_t e = p->rules[0].entry;
-    ck_assert_uint_eq(strlen(bc_op_operands(p->code[e])), 1); /* same size as JMP T */
+    ck_assert_uint_eq(bc_op_len[p->code[e]], BC_OPLEN_JMP); /* same size as JMP T */
     p->code[e] = OP_JMP;
     p->code[e + 1] = e;
 }
@@ -443,6 +444,37 @@ START_TEST(hostile_programs)
 {
     for (size_t i = 0; i < sizeof hostile_cases / sizeof *hostile_cases; i++)
         hostile(hostile_cases[i].slug, hostile_cases[i].what, hostile_cases[i].change, hostile_cases[i].want);
+}
+END_TEST
+
+/* the generated lengths are 1 + the operand kinds, and the iterator walks
+ * each rule's block from its entry exactly to its end */
+START_TEST(lengths_and_iterator)
+{
+    for (uint32_t op = 0; op < OP__COUNT; op++)
+        ck_assert_uint_eq(bc_op_len[op], 1 + strlen(bc_op_operands(op)));
+    ck_assert_uint_eq(BC_OPLEN_CALL, 3);
+    ck_assert_uint_eq(BC_OPLEN_ADD, 1);
+    bc_program *p = compile_rizhao();
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        uint32_t last = p->rules[r].entry, n = 0;
+        bc_iter it = bc_iter_begin(p->code, p->rules[r].entry, p->rules[r].end);
+        for (; bc_iter_more(&it); bc_iter_next(&it), n++) {
+            ck_assert(bc_iter_known(&it) && !bc_iter_truncated(&it));
+            last = it.pc + it.len;
+        }
+        ck_assert_uint_eq(last, p->rules[r].end);
+        ck_assert_uint_gt(n, 0);
+        ck_assert_uint_eq(p->code[p->rules[r].end - BC_OPLEN_RET], OP_RET);
+    }
+    /* a block cut inside an instruction: reported, never read past */
+    uint32_t code[] = {OP_CONST, 0, OP_ROUND, 2};
+    bc_iter it = bc_iter_begin(code, 0, 4);
+    bc_iter_next(&it);
+    ck_assert(bc_iter_more(&it) && bc_iter_truncated(&it));
+    bc_iter_next(&it);
+    ck_assert(!bc_iter_more(&it));
+    bc_free(p);
 }
 END_TEST
 
@@ -507,6 +539,7 @@ static Suite *bytecode_suite(void)
     tcase_add_test(tc, words_swapped_resealed);
     tcase_add_test(tc, hostile_programs);
     tcase_add_test(tc, long_constant_round_trips);
+    tcase_add_test(tc, lengths_and_iterator);
     suite_add_tcase(s, tc);
     return s;
 }
