@@ -1,6 +1,7 @@
 /* diag.c -- line tables, display widths and the diagnostic printer (diag.h). */
 #include "diag.h"
 #include "mem.h"
+#include "scen.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -218,21 +219,14 @@ void diag_print(const diag_ctx *d, FILE *out, bool color)
     free(v);
 }
 
+/* A JSON string through the one JSON escaper (scen.h). */
 static void json_str(FILE *out, const char *s)
 {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", out);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
+    sc_buf b;
+    sc_buf_init(&b);
+    sc_buf_json_string(&b, s, strlen(s));
+    fwrite(b.data, 1, b.len, out);
+    sc_buf_clear(&b);
 }
 
 void diag_print_json(const diag_ctx *d, FILE *out)

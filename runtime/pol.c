@@ -793,17 +793,13 @@ static void rule_deps(const bc_program *p, uint32_t r, deps *d)
     }
 }
 
+/* A version's date range for explanations: "always" when open at both ends. */
 static void range_text(int32_t from, int32_t to, char *buf, size_t cap)
 {
-    char a[16] = "", b[16] = "";
-    if (from != BC_OPEN_LO)
-        cd_format_date(from, a);
-    if (to != BC_OPEN_HI)
-        cd_format_date(to, b);
     if (from == BC_OPEN_LO && to == BC_OPEN_HI)
         snprintf(buf, cap, "always");
     else
-        snprintf(buf, cap, "%s..%s", a, b);
+        bc_range_text(from, to, buf, cap);
 }
 
 static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t *done, sc_buf *out, deps *scratch)
