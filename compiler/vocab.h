@@ -62,6 +62,12 @@
     X(DEC_FLOOR, "floor", "向下取整", NULL, 0)          \
     X(DEC_CEILING, "ceiling", "向上取整", NULL, 0)
 
+/* The header key by which a policy says it has no tests on purpose (its value
+ * says why); polc test and polrun --test fail a policy with no tests that
+ * lacks it (tools/cli.c). */
+#define POL_KEY_UNTESTED "untested"
+#define POL_KEY_UNTESTED_ZH "无测试"
+
 /* X(English, Chinese): the keys of the policy header (Chinese NULL: none). */
 #define POL_HEADER_KEYS(X)     \
     X("region", "地区")        \
@@ -71,7 +77,8 @@
     X("date", "日期")          \
     X("source", "来源")        \
     X("url", NULL)             \
-    X("summary", NULL)
+    X("summary", NULL)         \
+    X(POL_KEY_UNTESTED, POL_KEY_UNTESTED_ZH)
 
 /* Built-in functions (EX_CALL.fn; 0: not a builtin). */
 typedef enum {

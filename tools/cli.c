@@ -11,6 +11,7 @@
 #include "compile.h"
 #include "diag.h"
 #include "mem.h"
+#include "vocab.h"
 
 struct cli_source {
     src_file *main; /* the policy's own file (imports are not kept) */
@@ -269,6 +270,16 @@ static bool write_junit(const char *path, const pol_policy *pol, const pol_test_
     return ok;
 }
 
+/* The reason the policy's header gives for having no tests, or NULL. */
+static const char *untested_reason(const pol_policy *pol)
+{
+    const bc_program *p = pol_policy_program(pol);
+    for (uint32_t i = 0; i < p->nmeta; i++)
+        if (!strcmp(p->meta[i].key, POL_KEY_UNTESTED) || !strcmp(p->meta[i].key, POL_KEY_UNTESTED_ZH))
+            return p->meta[i].value ? p->meta[i].value : "";
+    return NULL;
+}
+
 int cli_run_tests(const char *tool, const pol_policy *pol, const char *file, const char *junit_path, bool verbose)
 {
     if (junit_path) { /* refuse before running anything, as an unwritable -o does */
@@ -291,6 +302,16 @@ int cli_run_tests(const char *tool, const pol_policy *pol, const char *file, con
         junit_case(pol, res, t, &detail, &xml);
     }
     int rc = res->failed ? CLI_FAILED : CLI_OK;
+    if (res->ntests == 0) { /* a policy carries its notice's numbers as tests */
+        const char *why = untested_reason(pol);
+        if (why)
+            printf("%s: no tests: %s\n", file, why);
+        else {
+            fprintf(stderr, "%s: error: the policy has no tests; add a test with the notice's numbers, or say why "
+                            "there are none with 'untested \"...\"' in its header\n", file);
+            rc = CLI_FAILED;
+        }
+    }
     if (junit_path && !write_junit(junit_path, pol, res, &xml)) {
         fprintf(stderr, "%s: cannot write %s: %s\n", tool, junit_path, strerror(errno));
         rc = CLI_CANTCREAT;

@@ -394,7 +394,10 @@ def macro_rows(path, name):
     """The rows X(...) of the X-macro `name` in the header at path, each a
     list of arguments (strings unquoted, NULL as None)."""
     with open(path, encoding="utf-8") as f:
-        lines = f.read().split("\n")
+        text = f.read()
+    lines = text.split("\n")
+    # string constants a row may name instead of a literal
+    consts = dict(re.findall(r'^#define (\w+) ("[^"]*")$', text, re.M))
     start = next(i for i, l in enumerate(lines) if l.startswith(f"#define {name}(X)"))
     body = []
     for l in lines[start + 1:]:
@@ -403,7 +406,7 @@ def macro_rows(path, name):
             break
     rows = []
     for m in re.finditer(r"X\(((?:[^()\"]|\"[^\"]*\")*)\)", "\n".join(body)):
-        args = [a.strip() for a in re.findall(r'"[^"]*"|[^,]+', m.group(1))]
+        args = [consts.get(a.strip(), a.strip()) for a in re.findall(r'"[^"]*"|[^,]+', m.group(1))]
         rows.append([a[1:-1] if a.startswith('"') else None if a == "NULL" else a for a in args])
     return rows
 
