@@ -930,7 +930,12 @@ static void explain_rule_json(const pol_eval *ev, uint32_t r, sc_buf *out, deps 
     json_opt(out, "cite", ru->cite);
     json_opt(out, "formula", ru->formula);
     json_opt(out, "note", ru->doc);
-    sc_buf_printf(out, ",\"position\":\"%s:%u:%u\"", bc_file_name(p, ru->pos), ru->pos.line, ru->pos.col);
+    char at[POL_POS_TEXT_MAX];
+    pol_pos rp = pub_pos(p, ru->pos);
+    if (!rp.line) /* (no position: the file alone, as line 0 column 0) */
+        rp.file = rp.file ? rp.file : "?";
+    snprintf(at, sizeof at, "%s:0:0", rp.file);
+    sc_buf_printf(out, ",\"position\":\"%s\"", rp.line ? pol_pos_text(&rp, at, sizeof at) : at);
     deps d = *scratch;
     rule_deps(p, r, &d);
     sc_buf_puts(out, ",\"inputs\":{");
@@ -1022,11 +1027,22 @@ void pol_eval_explain_json_buf(const pol_eval *ev, sc_buf *out)
     deps_free(&scratch);
 }
 
+const char *pol_pos_text(const pol_pos *pos, char *buf, size_t cap)
+{
+    if (cap) {
+        if (pos->line)
+            snprintf(buf, cap, "%s:%u:%u", pos->file ? pos->file : "?", pos->line, pos->col);
+        else
+            buf[0] = 0;
+    }
+    return buf;
+}
+
 void pol_error_text_buf(const pol_error *err, sc_buf *out)
 {
+    char at[POL_POS_TEXT_MAX];
     if (err->pos.line)
-        sc_buf_printf(out, "%s:%u:%u: error: %s", err->pos.file ? err->pos.file : "?", err->pos.line, err->pos.col,
-                      err->msg);
+        sc_buf_printf(out, "%s: error: %s", pol_pos_text(&err->pos, at, sizeof at), err->msg);
     else
         sc_buf_printf(out, "error: %s", err->msg);
 }

@@ -137,6 +137,10 @@ POL_API bool pol_eval_value_text(const pol_eval *ev, uint32_t r, char *buf, size
 POL_API char *pol_eval_outputs_json(const pol_eval *ev);
 POL_API char *pol_eval_explain_text(const pol_eval *ev);
 POL_API char *pol_eval_explain_json(const pol_eval *ev);
+/* A position as "file:line:col" ("?" for an unknown file; "" when the
+ * position is unset, line 0) into buf, truncated to cap; returns buf.  Every
+ * runtime position pol prints is written by this one function. */
+POL_API const char *pol_pos_text(const pol_pos *pos, char *buf, size_t cap);
 /* An error as "file:line:col: error: message" (or "error: message" without
  * a position) into buf, truncated to cap; returns the full length. */
 POL_API int pol_error_text(const pol_error *err, char *buf, size_t cap);

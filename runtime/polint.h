@@ -19,6 +19,9 @@
 #include "vm.h"
 
 /* A verified policy over a program built in memory (by the compiler). */
+/* Room for pol_pos_text: a file name of up to 4 KiB and two numbers. */
+#define POL_POS_TEXT_MAX 4200
+
 pol_policy *pol_policy_adopt(bc_program *prog, char *err, size_t errlen);
 const bc_program *pol_policy_program(const pol_policy *pol);
 

@@ -246,10 +246,8 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
     }
     pol_eval_begin(w->ev);
     if (set_inputs(w, &perr) != 0 || pol_eval_run(w->ev, &perr) != 0) {
-        char pos[300] = "";
-        if (perr.pos.line)
-            snprintf(pos, sizeof pos, "%s:%u:%u", perr.pos.file, perr.pos.line, perr.pos.col);
-        put_error_record(b, out, s->line, perr.field, pos, perr.msg);
+        char pos[POL_POS_TEXT_MAX];
+        put_error_record(b, out, s->line, perr.field, pol_pos_text(&perr.pos, pos, sizeof pos), perr.msg);
         ++*errors;
         return;
     }

@@ -164,6 +164,7 @@ static void test_detail(const pol_policy *pol, const pol_test_results *res, cons
                         sc_buf *out)
 {
     const char *src = pol_policy_source(pol) ? pol_policy_source(pol) : "?";
+    char at[POL_POS_TEXT_MAX];
     for (size_t i = 0; i < t->nchecks; i++) {
         const pol_check *c = &res->checks[t->first_check + i];
         switch (c->kind) {
@@ -187,7 +188,7 @@ static void test_detail(const pol_policy *pol, const pol_test_results *res, cons
                           c->pos.line, c->pos.col, c->what, c->expected, c->at.file, c->at.line, c->at.col, c->actual);
             break;
         case POL_CHECK_MISMATCH:
-            sc_buf_printf(out, "    %s:%u:%u: expected %s = %s, got %s\n", src, c->pos.line, c->pos.col, c->what,
+            sc_buf_printf(out, "    %s: expected %s = %s, got %s\n", pol_pos_text(&c->pos, at, sizeof at), c->what,
                           c->expected, c->actual);
             break;
         case POL_CHECK_GIVEN:
@@ -202,14 +203,15 @@ static void test_lines(const pol_policy *pol, const pol_test_results *res, const
                        bool verbose, FILE *out)
 {
     const char *src = pol_policy_source(pol) ? pol_policy_source(pol) : "?";
+    char at[POL_POS_TEXT_MAX];
     for (size_t i = 0; i < t->nchecks; i++) {
         const pol_check *c = &res->checks[t->first_check + i];
         if (c->kind == POL_CHECK_GIVEN)
             fprintf(out, "FAIL  %s  (%s:%u)\n    cannot build input %s: %s\n", t->name, src, t->pos.line, c->what,
                     c->actual);
         if (c->kind == POL_CHECK_FINDING)
-            fprintf(out, "FINDING  %s:%u:%u: the notice states %s = %s%s%s%s, the rules compute %s  (test \"%s\")\n", src,
-                    c->pos.line, c->pos.col, c->what, c->expected, c->cite ? " [" : "", c->cite ? c->cite : "",
+            fprintf(out, "FINDING  %s: the notice states %s = %s%s%s%s, the rules compute %s  (test \"%s\")\n",
+                    pol_pos_text(&c->pos, at, sizeof at), c->what, c->expected, c->cite ? " [" : "", c->cite ? c->cite : "",
                     c->cite ? "]" : "", c->actual, t->name);
     }
     if (t->nchecks && res->checks[t->first_check].kind == POL_CHECK_GIVEN)
