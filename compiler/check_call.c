@@ -16,12 +16,12 @@ int chk_const_places(chk_ctx *c, ast_expr *e, int *out)
         x = x->a;
     }
     if (x->kind != EX_NUM || strchr(x->text, '.')) {
-        ERR(e->sp, DC_ROUND_PLACES, "the number of places must be a whole number written in the rule, like 2 or -1");
+        REPORT(e->sp, DC_ROUND_PLACES, "the number of places must be a whole number written in the rule, like 2 or -1");
         return -1;
     }
     long v = strtol(x->text, NULL, 10);
     if (v > POL_ROUND_MAX_PLACES) {
-        ERR(e->sp, DC_ROUND_PLACES, "cannot round to %s%ld places (at most %d)", neg ? "-" : "", v, POL_ROUND_MAX_PLACES);
+        REPORT(e->sp, DC_ROUND_PLACES, "cannot round to %s%ld places (at most %d)", neg ? "-" : "", v, POL_ROUND_MAX_PLACES);
         return -1;
     }
     *out = (int)(neg ? -v : v);
@@ -36,11 +36,11 @@ static pol_type check_function_call(chk_ctx *c, ast_expr *e, ast_decl *d)
     e->index = d->index;
     e->tref = d->tref;
     if (d == c->cur) {
-        ERR(e->name_sp, DC_CYCLE, "'%s' is defined in terms of itself", d->name);
+        REPORT(e->name_sp, DC_CYCLE, "'%s' is defined in terms of itself", d->name);
         return PT_VOID;
     }
     if (e->named) {
-        ERR(e->sp, DC_ARITY, "'%s' takes its arguments in order, without names", d->name);
+        REPORT(e->sp, DC_ARITY, "'%s' takes its arguments in order, without names", d->name);
         return PT_VOID;
     }
     bool bad = false;
@@ -48,7 +48,7 @@ static pol_type check_function_call(chk_ctx *c, ast_expr *e, ast_decl *d)
         if (chk_expr(c, e->args[i]) == PT_VOID)
             bad = true;
     if (e->nargs != d->nparams) {
-        ERR(e->sp, DC_ARITY, "'%s' takes %d argument%s, found %d", d->name, d->nparams, d->nparams == 1 ? "" : "s", e->nargs);
+        REPORT(e->sp, DC_ARITY, "'%s' takes %d argument%s, found %d", d->name, d->nparams, d->nparams == 1 ? "" : "s", e->nargs);
         return PT_VOID;
     }
     int i = 0;
@@ -57,7 +57,7 @@ static pol_type check_function_call(chk_ctx *c, ast_expr *e, ast_decl *d)
             continue;
         if (!chk_assignable_e((pol_type)q->type, q->tref, e->args[i])) {
             char t1[300], t2[300];
-            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "argument '%s' of '%s' is %s, found %s", q->name, d->name,
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "argument '%s' of '%s' is %s, found %s", q->name, d->name,
                 chk_type_text(c, (pol_type)q->type, q->tref, t1, sizeof t1),
                 chk_type_text(c, (pol_type)e->args[i]->type, e->args[i]->tref, t2, sizeof t2));
             bad = true;
@@ -75,7 +75,7 @@ static pol_type check_record_ctor(chk_ctx *c, ast_expr *e, ast_decl *rt)
     e->index = rt->index;
     bool bad = false;
     if (!e->named && e->nargs > 0) {
-        ERR(e->sp, DC_RECORD_FIELDS, "name the fields: %s(%s = ..., ...)", rt->name, rt->fields ? rt->fields->name : "field");
+        REPORT(e->sp, DC_RECORD_FIELDS, "name the fields: %s(%s = ..., ...)", rt->name, rt->fields ? rt->fields->name : "field");
         bad = true;
     }
     for (int i = 0; i < e->nargs; i++) {
@@ -89,17 +89,17 @@ static pol_type check_record_ctor(chk_ctx *c, ast_expr *e, ast_decl *rt)
         while (fl && strcmp(fl->name, e->arg_names[i]) != 0)
             fl = fl->next;
         if (!fl) {
-            ERR(e->arg_name_sps[i], DC_NO_FIELD, "record '%s' has no field '%s'", rt->name, e->arg_names[i]);
+            REPORT(e->arg_name_sps[i], DC_NO_FIELD, "record '%s' has no field '%s'", rt->name, e->arg_names[i]);
             bad = true;
             continue;
         }
         for (int j = 0; j < i; j++)
             if (strcmp(e->arg_names[j], e->arg_names[i]) == 0) {
-                ERR(e->arg_name_sps[i], DC_DUPLICATE, "field '%s' given twice", e->arg_names[i]);
+                REPORT(e->arg_name_sps[i], DC_DUPLICATE, "field '%s' given twice", e->arg_names[i]);
                 bad = true;
             }
         if (!chk_assignable_e((pol_type)fl->type, fl->tref, e->args[i])) {
-            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' is %s, found %s", fl->name, rt->name, tname((pol_type)fl->type),
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' is %s, found %s", fl->name, rt->name, tname((pol_type)fl->type),
                 tname((pol_type)e->args[i]->type));
             bad = true;
         }
@@ -116,7 +116,7 @@ static pol_type check_record_ctor(chk_ctx *c, ast_expr *e, ast_decl *rt)
                 if (strcmp(e->arg_names[i], fl->name) == 0)
                     e->field_arg[j] = i;
             if (e->field_arg[j] < 0) {
-                ERR(e->sp, DC_RECORD_FIELDS, "field '%s' of '%s' is not given", fl->name, rt->name);
+                REPORT(e->sp, DC_RECORD_FIELDS, "field '%s' of '%s' is not given", fl->name, rt->name);
                 bad = true;
             }
         }
@@ -141,13 +141,13 @@ static pol_type chk_fn_round(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
     (void)sig;
     if (e->nargs < 2 || e->nargs > 3) {
-        ERR(e->sp, DC_ARITY, "round takes a number, the places and optionally a mode: round(x, 2) or round(x, 0, half_even)");
+        REPORT(e->sp, DC_ARITY, "round takes a number, the places and optionally a mode: round(x, 2) or round(x, 0, half_even)");
         check_args(c, e, 0);
         return PT_VOID;
     }
     pol_type t = chk_expr(c, e->args[0]);
     if (t != PT_VOID && !numeric(t))
-        ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "round needs a number, found %s", tname(t));
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "round needs a number, found %s", tname(t));
     e->mode = DEC_HALF_UP;
     if (chk_const_places(c, e->args[1], &e->places) < 0)
         t = PT_VOID;
@@ -158,9 +158,9 @@ static pol_type chk_fn_round(chk_ctx *c, ast_expr *e, const fn_sig *sig)
             const char *s = m->kind == EX_NAME ? chk_vocab_suggest(&chk_modes, m->text) : NULL;
             char list[200];
             if (s)
-                ERR(m->sp, DC_ROUND_MODE, "unknown rounding mode '%s'; did you mean '%s'?", m->text, s);
+                REPORT(m->sp, DC_ROUND_MODE, "unknown rounding mode '%s'; did you mean '%s'?", m->text, s);
             else
-                ERR(m->sp, DC_ROUND_MODE, "unknown rounding mode (modes: %s)", chk_vocab_listing(&chk_modes, list, sizeof list));
+                REPORT(m->sp, DC_ROUND_MODE, "unknown rounding mode (modes: %s)", chk_vocab_listing(&chk_modes, list, sizeof list));
             t = PT_VOID;
         } else
             e->mode = mv;
@@ -173,7 +173,7 @@ static pol_type chk_fn_round(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 static pol_type fn_one_arg(chk_ctx *c, ast_expr *e, const char *arity)
 {
     if (e->nargs != 1) {
-        ERR(e->sp, DC_ARITY, "%s", arity);
+        REPORT(e->sp, DC_ARITY, "%s", arity);
         return PT_VOID;
     }
     return chk_expr(c, e->args[0]);
@@ -184,7 +184,7 @@ static pol_type chk_fn_text(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
     pol_type t = fn_one_arg(c, e, "text takes one value");
     if (t == PT_RECORD || t == PT_LIST || t == PT_ENUM) {
-        ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "text turns a number, date, month or boolean into text, not %s", tname(t));
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "text turns a number, date, month or boolean into text, not %s", tname(t));
         return PT_VOID;
     }
     return t == PT_VOID ? PT_VOID : sig->ret;
@@ -195,7 +195,7 @@ static pol_type chk_fn_length(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
     pol_type t = fn_one_arg(c, e, "length takes one list");
     if (t != PT_VOID && t != sig->arg[0]) {
-        ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "length needs a list, found %s", tname(t));
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "length needs a list, found %s", tname(t));
         return PT_VOID;
     }
     return t == PT_VOID ? PT_VOID : sig->ret;
@@ -219,17 +219,17 @@ static pol_type chk_fn_calendar(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     bool bad = check_args3(c, e, at);
     int want = sig->nargs;
     if (e->nargs != want) {
-        ERR(e->sp, DC_ARITY, "%s takes %s", e->text, want == 2 ? "a date or month and a number of months" : "a date or a month");
+        REPORT(e->sp, DC_ARITY, "%s takes %s", e->text, want == 2 ? "a date or month and a number of months" : "a date or a month");
         return PT_VOID;
     }
     if (bad)
         return PT_VOID;
     if (at[0] != PT_DATE && at[0] != PT_MONTH) {
-        ERR(e->args[0]->sp, DC_TYPE_MISMATCH, "%s needs a date or a month, found %s", e->text, tname(at[0]));
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "%s needs a date or a month, found %s", e->text, tname(at[0]));
         return PT_VOID;
     }
     if (want == 2 && at[1] != PT_INT && at[1] != PT_MONTHS) {
-        ERR(e->args[1]->sp, DC_TYPE_MISMATCH, "the number of months must be an integer, found %s", tname(at[1]));
+        REPORT(e->args[1]->sp, DC_TYPE_MISMATCH, "the number of months must be an integer, found %s", tname(at[1]));
         return PT_VOID;
     }
     return sig->ret == PT_VOID ? at[0] : sig->ret;
@@ -241,14 +241,14 @@ static pol_type chk_fn_fixed(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     pol_type at[3] = {PT_VOID, PT_VOID, PT_VOID};
     bool bad = check_args3(c, e, at);
     if (e->nargs != sig->nargs) {
-        ERR(e->sp, DC_ARITY, "%s takes %d argument%s, found %d", e->text, sig->nargs, sig->nargs == 1 ? "" : "s", e->nargs);
+        REPORT(e->sp, DC_ARITY, "%s takes %d argument%s, found %d", e->text, sig->nargs, sig->nargs == 1 ? "" : "s", e->nargs);
         return PT_VOID;
     }
     if (bad)
         return PT_VOID;
     for (int i = 0; i < e->nargs; i++)
         if (at[i] != sig->arg[i]) {
-            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "argument %d of %s should be %s, found %s", i + 1, e->text, tname(sig->arg[i]),
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "argument %d of %s should be %s, found %s", i + 1, e->text, tname(sig->arg[i]),
                 tname(at[i]));
             return PT_VOID;
         }
@@ -260,7 +260,7 @@ static pol_type chk_fn_extremum(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
     (void)sig;
     if (e->nargs < 2) {
-        ERR(e->sp, DC_ARITY, "%s needs at least two values", e->text);
+        REPORT(e->sp, DC_ARITY, "%s needs at least two values", e->text);
         check_args(c, e, 0);
         return PT_VOID;
     }
@@ -275,7 +275,7 @@ static pol_type chk_fn_extremum(chk_ctx *c, ast_expr *e, const fn_sig *sig)
         if ((t == PT_DATE || t == PT_MONTH) && t == u)
             continue;
         if (!numeric(t) || !numeric(u)) {
-            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months of one kind; found %s and %s", e->text,
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months of one kind; found %s and %s", e->text,
                 tname(t), tname(u));
             t = PT_VOID;
             continue;
@@ -286,7 +286,7 @@ static pol_type chk_fn_extremum(chk_ctx *c, ast_expr *e, const fn_sig *sig)
         bool l2;
         pol_type j = chk_join(&tmp, e->args[i], &l2);
         if (j == PT_VOID) {
-            ERR(e->args[i]->sp, DC_UNIT_MISMATCH, "%s of %s and %s: the values must have the same unit", e->text, tname(t), tname(u));
+            REPORT(e->args[i]->sp, DC_UNIT_MISMATCH, "%s of %s and %s: the values must have the same unit", e->text, tname(t), tname(u));
             t = PT_VOID;
             continue;
         }
@@ -312,13 +312,13 @@ static pol_type check_unknown_call(chk_ctx *c, ast_expr *e)
     ast_decl *d = chk_lookup(c, e->text);
     const char *s = chk_vocab_suggest(&chk_builtins, e->text);
     if (d)
-        ERR(e->name_sp, DC_NOT_A_FUNCTION, "'%s' is %s, not a function", e->text,
+        REPORT(e->name_sp, DC_NOT_A_FUNCTION, "'%s' is %s, not a function", e->text,
             d->kind == D_INPUT ? "an input" : d->kind == D_PARAM ? "a parameter" : d->kind == D_ENUM ? "an enumeration" : "a rule");
     else if (s)
-        ERR(e->name_sp, DC_UNKNOWN_FUNCTION, "unknown function '%s'; did you mean '%s'?", e->text, s);
+        REPORT(e->name_sp, DC_UNKNOWN_FUNCTION, "unknown function '%s'; did you mean '%s'?", e->text, s);
     else {
         char fns[400], aggs[200];
-        ERR(e->name_sp, DC_UNKNOWN_FUNCTION, "unknown function '%s' (functions: %s; aggregates: %s)", e->text,
+        REPORT(e->name_sp, DC_UNKNOWN_FUNCTION, "unknown function '%s' (functions: %s; aggregates: %s)", e->text,
             chk_vocab_listing(&chk_builtins, fns, sizeof fns), chk_vocab_listing(&chk_aggregates, aggs, sizeof aggs));
     }
     check_args(c, e, 0);
@@ -333,7 +333,7 @@ pol_type chk_call(chk_ctx *c, ast_expr *e)
     if (d && d->kind == D_RECORD)
         return check_record_ctor(c, e, d);
     if (e->named) {
-        ERR(e->name_sp, DC_NOT_A_RECORD, "'%s' is not a record type; only records are built with named fields", e->text);
+        REPORT(e->name_sp, DC_NOT_A_RECORD, "'%s' is not a record type; only records are built with named fields", e->text);
         check_args(c, e, 0);
         return PT_VOID;
     }
@@ -352,7 +352,7 @@ typedef pol_type (*agg_hook)(chk_ctx *c, ast_expr *e, pol_type body, pol_type re
 static pol_type chk_agg_list(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
 {
     if (bt != PT_RECORD) {
-        ERR(e->c->sp, DC_TYPE_MISMATCH, "list builds a list of records; found %s (build one with T(field = ...))", tname(bt));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "list builds a list of records; found %s (build one with T(field = ...))", tname(bt));
         return PT_VOID;
     }
     return ret;
@@ -371,7 +371,7 @@ static pol_type chk_agg_first(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret
 static pol_type chk_agg_cond(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
 {
     if (bt != PT_BOOL) {
-        ERR(e->c->sp, DC_TYPE_MISMATCH, "%s needs a condition (a boolean), found %s", e->text, tname(bt));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s needs a condition (a boolean), found %s", e->text, tname(bt));
         return PT_VOID;
     }
     return ret;
@@ -382,7 +382,7 @@ static pol_type chk_agg_sum(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
 {
     (void)ret;
     if (!numeric(bt)) {
-        ERR(e->c->sp, DC_TYPE_MISMATCH, "%s adds numbers, found %s", e->text, tname(bt));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s adds numbers, found %s", e->text, tname(bt));
         return PT_VOID;
     }
     e->lit = false;
@@ -394,7 +394,7 @@ static pol_type chk_agg_extremum(chk_ctx *c, ast_expr *e, pol_type bt, pol_type 
 {
     (void)ret;
     if (!numeric(bt) && bt != PT_DATE && bt != PT_MONTH) {
-        ERR(e->c->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months, found %s", e->text, tname(bt));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months, found %s", e->text, tname(bt));
         return PT_VOID;
     }
     e->lit = false;
@@ -417,7 +417,7 @@ pol_type chk_agg(chk_ctx *c, ast_expr *e)
     pol_type lo = chk_expr(c, e->a), hi = e->b ? chk_expr(c, e->b) : lo;
     if (fn < 0) {
         char aggs[200];
-        ERR(e->name_sp, DC_UNKNOWN_FUNCTION, "'%s' does not range over values (aggregates: %s)", e->text,
+        REPORT(e->name_sp, DC_UNKNOWN_FUNCTION, "'%s' does not range over values (aggregates: %s)", e->text,
             chk_vocab_listing(&chk_aggregates, aggs, sizeof aggs));
         return PT_VOID;
     }
@@ -428,21 +428,21 @@ pol_type chk_agg(chk_ctx *c, ast_expr *e)
     pol_type var_type = lo;
     if (!e->b) {
         if (lo != PT_LIST) {
-            ERR(e->a->sp, DC_TYPE_MISMATCH, "'%s in ...' ranges over a list or a range a..b; found %s", e->var, tname(lo));
+            REPORT(e->a->sp, DC_TYPE_MISMATCH, "'%s in ...' ranges over a list or a range a..b; found %s", e->var, tname(lo));
             return PT_VOID;
         }
         var_type = PT_RECORD;
         var_tref = e->a->tref;
     } else if (lo != hi || (lo != PT_MONTH && lo != PT_DATE && lo != PT_INT)) {
-        ERR(e->a->sp, DC_TYPE_MISMATCH, "a range runs between two months, two dates or two integers; found %s..%s", tname(lo), tname(hi));
+        REPORT(e->a->sp, DC_TYPE_MISMATCH, "a range runs between two months, two dates or two integers; found %s..%s", tname(lo), tname(hi));
         return PT_VOID;
     }
     if (c->nscope - c->scope_params >= CHK_MAX_AGG_DEPTH) {
-        ERR(e->sp, DC_LIMIT, "aggregates nested more than %d deep", CHK_MAX_AGG_DEPTH);
+        REPORT(e->sp, DC_LIMIT, "aggregates nested more than %d deep", CHK_MAX_AGG_DEPTH);
         return PT_VOID;
     }
     if (!c->cur || (c->cur->kind != D_RULE && c->cur->kind != D_OUTPUT && c->cur->kind != D_EXCEPTION && c->cur->kind != D_REQUIRE)) {
-        ERR(e->sp, DC_NOT_CONSTANT, "aggregates belong in rules");
+        REPORT(e->sp, DC_NOT_CONSTANT, "aggregates belong in rules");
         return PT_VOID;
     }
     ast_decl *owner = c->cur->kind == D_EXCEPTION && c->cur->of ? c->cur->of : c->cur; /* exceptions use their rule's slots */
@@ -457,7 +457,7 @@ pol_type chk_agg(chk_ctx *c, ast_expr *e)
     pol_type bt = chk_expr(c, e->c);
     c->nscope--;
     if (ft != PT_VOID && ft != PT_BOOL)
-        ERR(e->filter->sp, DC_TYPE_MISMATCH, "the condition after 'where' must be a boolean, found %s", tname(ft));
+        REPORT(e->filter->sp, DC_TYPE_MISMATCH, "the condition after 'where' must be a boolean, found %s", tname(ft));
     if (bt == PT_VOID || ft != PT_BOOL)
         return PT_VOID;
     e->tref = e->c->tref;

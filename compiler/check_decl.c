@@ -15,7 +15,7 @@ void chk_header(chk_ctx *c)
     ast_policy *p = c->p;
     if (!p->has_header) {
         span sp = {0, 0};
-        WARN(sp, DC_NO_HEADER, "no 'policy \"title\" { ... }' header: the policy has no title, region or document");
+        REPORT(sp, DC_NO_HEADER, "no 'policy \"title\" { ... }' header: the policy has no title, region or document");
         return;
     }
     for (ast_meta *m = p->meta; m; m = m->next) {
@@ -23,16 +23,16 @@ void chk_header(chk_ctx *c)
             const char *s = chk_vocab_suggest(&chk_header_keys, m->key);
             char keys[200];
             if (s)
-                WARN(m->key_sp, DC_UNKNOWN_META, "unknown header field '%s'; did you mean '%s'?", m->key, s);
+                REPORT(m->key_sp, DC_UNKNOWN_META, "unknown header field '%s'; did you mean '%s'?", m->key, s);
             else
-                WARN(m->key_sp, DC_UNKNOWN_META, "unknown header field '%s' (fields: %s)", m->key,
+                REPORT(m->key_sp, DC_UNKNOWN_META, "unknown header field '%s' (fields: %s)", m->key,
                      chk_vocab_listing(&chk_header_keys, keys, sizeof keys));
         }
         if (m->value->kind != EX_STR && m->value->kind != EX_DATE)
-            ERR(m->value->sp, DC_META_VALUE, "a header field's value is a string or a date");
+            REPORT(m->value->sp, DC_META_VALUE, "a header field's value is a string or a date");
         for (ast_meta *o = p->meta; o != m; o = o->next)
             if (strcmp(o->key, m->key) == 0) {
-                ERR(m->key_sp, DC_DUPLICATE, "header field '%s' given twice", m->key);
+                REPORT(m->key_sp, DC_DUPLICATE, "header field '%s' given twice", m->key);
                 break;
             }
     }
@@ -59,7 +59,7 @@ void chk_param(chk_ctx *c, ast_decl *d)
     for (ast_version *v = d->versions; v; v = v->next)
         n++;
     if (n == 0) {
-        ERR(d->name_sp, DC_NO_VERSIONS, "parameter '%s' has no versions", d->name);
+        REPORT(d->name_sp, DC_NO_VERSIONS, "parameter '%s' has no versions", d->name);
         return;
     }
     ast_version **vs = arena_alloc(c->a, sizeof *vs * n);
@@ -68,9 +68,9 @@ void chk_param(chk_ctx *c, ast_decl *d)
         vs[n++] = v;
         chk_constant(c, v->value, (pol_type)d->type, "a parameter version's value");
         if (v->has_from && v->has_to && v->from > v->to)
-            ERR(v->sp, DC_BAD_RANGE, "this version ends before it starts");
+            REPORT(v->sp, DC_BAD_RANGE, "this version ends before it starts");
         if (!v->an.cite && !d->an.cite)
-            WARN(v->sp, DC_NO_CITE, "version of '%s' cites no clause of the notice (add cite \"...\")", d->name);
+            REPORT(v->sp, DC_NO_CITE, "version of '%s' cites no clause of the notice (add cite \"...\")", d->name);
     }
     qsort(vs, n, sizeof *vs, cmp_version);
     for (size_t i = 0; i < n; i++)
@@ -80,13 +80,13 @@ void chk_param(chk_ctx *c, ast_decl *d)
         ast_version *a = vs[i - 1], *b = vs[i];
         int32_t a_to = a->has_to ? a->to : INT32_MAX, b_from = b->has_from ? b->from : INT32_MIN;
         if (b_from <= a_to) {
-            ERR(b->sp, DC_OVERLAP, "versions of '%s' overlap: this one starts before the previous one ends", d->name);
+            REPORT(b->sp, DC_OVERLAP, "versions of '%s' overlap: this one starts before the previous one ends", d->name);
             NOTE(a->sp, "the overlapping version");
         } else if ((int64_t)b_from > (int64_t)a_to + 1) {
             char x[16], y[16];
             cd_format_date(a_to + 1, x);
             cd_format_date(b_from - 1, y);
-            WARN(b->sp, DC_GAP, "versions of '%s' leave a gap from %s to %s; a lookup there is an error", d->name, x, y);
+            REPORT(b->sp, DC_GAP, "versions of '%s' leave a gap from %s to %s; a lookup there is an error", d->name, x, y);
         }
     }
 }
@@ -97,15 +97,15 @@ void chk_enum(chk_ctx *c, ast_decl *d)
     for (ast_field *fl = d->fields; fl; fl = fl->next)
         nf++;
     if (!d->members)
-        ERR(d->name_sp, DC_EMPTY_ENUM, "enumeration '%s' has no members", d->name);
+        REPORT(d->name_sp, DC_EMPTY_ENUM, "enumeration '%s' has no members", d->name);
     for (ast_member *m = d->members; m; m = m->next) {
         for (ast_member *o = d->members; o != m; o = o->next)
             if (strcmp(o->name, m->name) == 0) {
-                ERR(m->name_sp, DC_DUPLICATE, "member '%s' declared twice", m->name);
+                REPORT(m->name_sp, DC_DUPLICATE, "member '%s' declared twice", m->name);
                 break;
             }
         if (m->nvalues != nf) {
-            ERR(m->sp, DC_ENUM_VALUES, "member '%s' gives %d value%s, but '%s' has %d field%s", m->name, m->nvalues,
+            REPORT(m->sp, DC_ENUM_VALUES, "member '%s' gives %d value%s, but '%s' has %d field%s", m->name, m->nvalues,
                 m->nvalues == 1 ? "" : "s", d->name, nf, nf == 1 ? "" : "s");
             continue;
         }
@@ -137,7 +137,7 @@ void chk_overrides(chk_ctx *c)
             pp = &(*pp)->next;
         }
         if (!found)
-            ERR(x->name_sp, DC_OVERRIDE, "'override param %s': no imported parameter is named '%s'", x->name, x->name);
+            REPORT(x->name_sp, DC_OVERRIDE, "'override param %s': no imported parameter is named '%s'", x->name, x->name);
         x->of = found; /* its type is compared once types are resolved */
     }
 
@@ -155,18 +155,18 @@ void chk_declared_types(chk_ctx *c)
                 q->type = (uint8_t)chk_resolve_type(c, q->type_name, q->type_sp, &q->tref);
                 for (ast_decl *o = x->params; o != q; o = o->next)
                     if (strcmp(o->name, q->name) == 0)
-                        ERR(q->name_sp, DC_DUPLICATE, "parameter '%s' declared twice", q->name);
+                        REPORT(q->name_sp, DC_DUPLICATE, "parameter '%s' declared twice", q->name);
             }
         if (x->kind == D_INPUT && x->type == PT_RECORD)
-            ERR(x->type_sp, DC_INPUT_TYPE, "an input can be a list of records ('list of %s'), not a single record", x->type_name);
+            REPORT(x->type_sp, DC_INPUT_TYPE, "an input can be a list of records ('list of %s'), not a single record", x->type_name);
         if (x->kind == D_ENUM || x->kind == D_RECORD)
             for (ast_field *fl = x->fields; fl; fl = fl->next) {
                 fl->type = (uint8_t)chk_resolve_type(c, fl->type_name, fl->type_sp, &fl->tref);
                 if (fl->type == PT_RECORD || fl->type == PT_LIST)
-                    ERR(fl->type_sp, DC_FIELD_TYPE, "a field cannot hold a record or a list (records are flat)");
+                    REPORT(fl->type_sp, DC_FIELD_TYPE, "a field cannot hold a record or a list (records are flat)");
                 for (ast_field *o = x->fields; o != fl; o = o->next)
                     if (strcmp(o->name, fl->name) == 0)
-                        ERR(fl->sp, DC_DUPLICATE, "field '%s' declared twice", fl->name);
+                        REPORT(fl->sp, DC_DUPLICATE, "field '%s' declared twice", fl->name);
             }
     }
 }
@@ -181,7 +181,7 @@ void chk_override_types(chk_ctx *c)
         uint32_t tref;
         pol_type t = chk_resolve_type(c, x->of->type_name, x->of->type_sp, &tref);
         if (t != PT_VOID && x->type != PT_VOID && (t != x->type || tref != x->tref)) {
-            ERR(x->type_sp, DC_OVERRIDE, "'%s' is %s in the imported policy; an override keeps the type", x->name, x->of->type_name);
+            REPORT(x->type_sp, DC_OVERRIDE, "'%s' is %s in the imported policy; an override keeps the type", x->name, x->of->type_name);
             NOTE(x->of->name_sp, "the imported parameter");
         }
         x->of = NULL;
@@ -199,13 +199,13 @@ void chk_join_exceptions(chk_ctx *c)
         ast_decl *r = chk_lookup(c, x->target);
         if (!r || (r->kind != D_RULE && r->kind != D_OUTPUT)) {
             if (r)
-                ERR(x->target_sp, DC_EXCEPTION_TARGET, "an exception overrides a rule or an output; '%s' is %s", x->target, chk_a_kind(r->kind));
+                REPORT(x->target_sp, DC_EXCEPTION_TARGET, "an exception overrides a rule or an output; '%s' is %s", x->target, chk_a_kind(r->kind));
             else
                 chk_undefined(c, x->target_sp, x->target);
             continue;
         }
         if (r->nparams > 0) {
-            ERR(x->target_sp, DC_EXCEPTION_TARGET, "'%s' is a function; exceptions override rules without parameters (put the condition in its formula)",
+            REPORT(x->target_sp, DC_EXCEPTION_TARGET, "'%s' is a function; exceptions override rules without parameters (put the condition in its formula)",
                 x->target);
             continue;
         }
@@ -226,7 +226,7 @@ void chk_no_output(chk_ctx *c)
     for (ast_decl *x = p->decls; x; x = x->next)
         any_output |= x->kind == D_OUTPUT;
     if (!any_output)
-        WARN(sp, DC_NO_OUTPUT, "the policy declares no output");
+        REPORT(sp, DC_NO_OUTPUT, "the policy declares no output");
 }
 
 /* Unused declarations; a requirement all(p in list: cond) that no formula
@@ -239,7 +239,7 @@ void chk_unused(chk_ctx *c)
                           x->value->fn == AGG_ALL && !x->value->b && !x->exceptions;
         if (x->uses > 0 || x->imported || x->kind == D_OUTPUT || x->kind == D_TEST || x->kind == D_EXCEPTION || x->kind == D_REQUIRE)
             continue;
-        WARN(x->name_sp, DC_UNUSED, "%s '%s' is never used", chk_kind_name(x->kind), x->name);
+        REPORT(x->name_sp, DC_UNUSED, "%s '%s' is never used", chk_kind_name(x->kind), x->name);
     }
 }
 
@@ -251,7 +251,7 @@ static void decl_input(chk_ctx *c, ast_decl *x)
     if (!x->lo)
         return;
     if (!numeric((pol_type)x->type) && x->type != PT_DATE && x->type != PT_MONTH)
-        ERR(x->lo->sp, DC_BOUNDS, "only numbers, dates and months can have bounds");
+        REPORT(x->lo->sp, DC_BOUNDS, "only numbers, dates and months can have bounds");
     else {
         chk_constant(c, x->lo, (pol_type)x->type, "a bound");
         chk_constant(c, x->hi, (pol_type)x->type, "a bound");
@@ -265,15 +265,15 @@ static void decl_exception(chk_ctx *c, ast_decl *x)
         return;
     pol_type ct = chk_expr(c, x->cond);
     if (ct != PT_VOID && ct != PT_BOOL)
-        ERR(x->cond->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", tname(ct));
+        REPORT(x->cond->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", tname(ct));
     pol_type t = chk_expr(c, x->value);
     char t1[300], t2[300];
     if (t != PT_VOID && x->of->type != PT_VOID && !chk_assignable_e((pol_type)x->of->type, x->of->tref, x->value))
-        ERR(x->value->sp, DC_TYPE_MISMATCH, "the exception gives %s, but %s '%s' is %s",
+        REPORT(x->value->sp, DC_TYPE_MISMATCH, "the exception gives %s, but %s '%s' is %s",
             chk_type_text(c, t, x->value->tref, t1, sizeof t1), chk_kind_name(x->of->kind), x->of->name,
             chk_type_text(c, (pol_type)x->of->type, x->of->tref, t2, sizeof t2));
     if (!x->an.cite)
-        WARN(x->sp, DC_NO_CITE, "exception to '%s' cites no clause of the notice (add cite \"...\")", x->of->name);
+        REPORT(x->sp, DC_NO_CITE, "exception to '%s' cites no clause of the notice (add cite \"...\")", x->of->name);
 }
 
 /* A rule's formula against its declared type. */
@@ -282,11 +282,11 @@ static void decl_formula_type(chk_ctx *c, ast_decl *x, pol_type t)
     if (t == PT_VOID)
         return;
     if ((x->type == PT_LIST || x->type == PT_RECORD) && t == x->type && x->value->tref != x->tref && x->value->tref != UINT32_MAX)
-        ERR(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' holds another record type", chk_kind_name(x->kind), x->name);
+        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' holds another record type", chk_kind_name(x->kind), x->name);
     else if (x->type == PT_ENUM && t == PT_ENUM && x->value->tref != x->tref)
-        ERR(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is a member of another enumeration", chk_kind_name(x->kind), x->name);
+        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is a member of another enumeration", chk_kind_name(x->kind), x->name);
     else if (x->type != PT_VOID && !chk_assignable((pol_type)x->type, t, x->value->lit))
-        ERR(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is declared %s, but its formula gives %s", chk_kind_name(x->kind), x->name,
+        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is declared %s, but its formula gives %s", chk_kind_name(x->kind), x->name,
             tname((pol_type)x->type), tname(t));
 }
 
@@ -295,10 +295,10 @@ static void decl_rule(chk_ctx *c, ast_decl *x)
 {
     if (!x->value) {
         if (!x->exceptions)
-            ERR(x->name_sp, DC_NO_DEFINITION, "rule '%s' has no formula and no exceptions; write '= formula' or add 'exception ... of %s when ...'",
+            REPORT(x->name_sp, DC_NO_DEFINITION, "rule '%s' has no formula and no exceptions; write '= formula' or add 'exception ... of %s when ...'",
                 x->name, x->name);
         if (!x->an.cite)
-            WARN(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_name(x->kind), x->name);
+            REPORT(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_name(x->kind), x->name);
         return;
     }
     c->nscope = 0;
@@ -317,9 +317,9 @@ static void decl_rule(chk_ctx *c, ast_decl *x)
     c->nscope = c->scope_params = 0;
     decl_formula_type(c, x, t);
     if (x->kind == D_OUTPUT && x->places >= 0 && !numeric((pol_type)x->type))
-        ERR(x->type_sp, DC_PLACES, "'places' applies to numbers only");
+        REPORT(x->type_sp, DC_PLACES, "'places' applies to numbers only");
     if (!x->an.cite)
-        WARN(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_name(x->kind), x->name);
+        REPORT(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_name(x->kind), x->name);
 }
 
 /* Pass 2: every declaration's body, in source order (declarations of the
@@ -331,7 +331,7 @@ void chk_bodies(chk_ctx *c)
         if (x->kind == D_RULE || x->kind == D_OUTPUT || x->kind == D_REQUIRE) {
             x->nlocals = (uint32_t)x->nparams;
             if (x->nparams > BC_MAX_ARGS) /* its calls must fit the VM's stack */
-                ERR(x->name_sp, DC_LIMIT, "'%s' has %d parameters; a function takes at most %d", x->name, x->nparams, BC_MAX_ARGS);
+                REPORT(x->name_sp, DC_LIMIT, "'%s' has %d parameters; a function takes at most %d", x->name, x->nparams, BC_MAX_ARGS);
         }
     for (ast_decl *x = c->p->decls; x; x = x->next) {
         c->cur = x;
@@ -343,7 +343,7 @@ void chk_bodies(chk_ctx *c)
         case D_ENUM: chk_enum(c, x); break;
         case D_RECORD:
             if (!x->fields)
-                ERR(x->name_sp, DC_EMPTY_RECORD, "record type '%s' has no fields", x->name);
+                REPORT(x->name_sp, DC_EMPTY_RECORD, "record type '%s' has no fields", x->name);
             break;
         case D_EXCEPTION: decl_exception(c, x); break;
         case D_RULE: case D_OUTPUT: case D_REQUIRE: decl_rule(c, x); break;

@@ -18,7 +18,7 @@ static void check_const_lookup(chk_ctx *c, ast_decl *par, ast_expr *date)
             return;
     char ds[16];
     cd_format_date(date->ival, ds);
-    ERR(date->sp, DC_NO_VERSION, "no version of parameter '%s' covers %s", par->name, ds);
+    REPORT(date->sp, DC_NO_VERSION, "no version of parameter '%s' covers %s", par->name, ds);
     NOTE(par->name_sp, "'%s' is declared here", par->name);
 }
 
@@ -48,9 +48,9 @@ static pol_type check_field(chk_ctx *c, ast_expr *e)
             }
             const char *s = chk_suggest(e->text, cands, (size_t)nc);
             if (s)
-                ERR(e->name_sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'; did you mean '%s'?", en->name, e->text, s);
+                REPORT(e->name_sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'; did you mean '%s'?", en->name, e->text, s);
             else
-                ERR(e->name_sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'", en->name, e->text);
+                REPORT(e->name_sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'", en->name, e->text);
             return PT_VOID;
         }
     }
@@ -58,7 +58,7 @@ static pol_type check_field(chk_ctx *c, ast_expr *e)
     if (t == PT_VOID)
         return PT_VOID;
     if (t != PT_RECORD && t != PT_ENUM) {
-        ERR(e->name_sp, DC_NO_FIELD, "%s has no fields; only records and members of an enumeration do", tname(t));
+        REPORT(e->name_sp, DC_NO_FIELD, "%s has no fields; only records and members of an enumeration do", tname(t));
         return PT_VOID;
     }
     ast_decl *owner = chk_decl_of_type(c, t, a->tref);
@@ -82,9 +82,9 @@ static pol_type check_field(chk_ctx *c, ast_expr *e)
     snprintf(whose, sizeof whose, t == PT_RECORD ? "record '%s' has" : "members of '%s' have", owner->name);
     const char *sug = chk_suggest(e->text, cands, (size_t)nc);
     if (sug)
-        ERR(e->name_sp, DC_NO_FIELD, "%s no field '%s'; did you mean '%s'?", whose, e->text, sug);
+        REPORT(e->name_sp, DC_NO_FIELD, "%s no field '%s'; did you mean '%s'?", whose, e->text, sug);
     else
-        ERR(e->name_sp, DC_NO_FIELD, "%s no field '%s'", whose, e->text);
+        REPORT(e->name_sp, DC_NO_FIELD, "%s no field '%s'", whose, e->text);
     return PT_VOID;
 }
 
@@ -101,24 +101,24 @@ static pol_type expr_name(chk_ctx *c, ast_expr *e)
         }
     ast_decl *d = chk_lookup(c, e->text);
     if (d && d->kind == D_ENUM) {
-        ERR(e->sp, DC_ENUM_VALUE, "'%s' is an enumeration; name one of its members: %s.%s", d->name, d->name,
+        REPORT(e->sp, DC_ENUM_VALUE, "'%s' is an enumeration; name one of its members: %s.%s", d->name, d->name,
             d->members ? d->members->name : "member");
         return PT_VOID;
     }
     if (d && d->kind == D_EXCEPTION)
         d = NULL;
     if (d && d->kind == D_RECORD) {
-        ERR(e->sp, DC_RECORD_VALUE, "'%s' is a record type; build one with %s(field = value, ...)", d->name, d->name);
+        REPORT(e->sp, DC_RECORD_VALUE, "'%s' is a record type; build one with %s(field = value, ...)", d->name, d->name);
         return PT_VOID;
     }
     if (d && d->kind == D_RULE && d->nparams > 0) {
-        ERR(e->sp, DC_ARITY, "'%s' is a function of %d argument%s: call it as %s(...)", d->name, d->nparams,
+        REPORT(e->sp, DC_ARITY, "'%s' is a function of %d argument%s: call it as %s(...)", d->name, d->nparams,
             d->nparams == 1 ? "" : "s", d->name);
         return PT_VOID;
     }
     if (!d) {
         if (chk_vocab_find(&chk_modes, e->text) >= 0)
-            ERR(e->sp, DC_MISPLACED_MODE, "'%s' is a rounding mode; it goes inside round(x, places, %s)", e->text, e->text);
+            REPORT(e->sp, DC_MISPLACED_MODE, "'%s' is a rounding mode; it goes inside round(x, places, %s)", e->text, e->text);
         else
             chk_undefined(c, e->sp, e->text);
         return PT_VOID;
@@ -131,13 +131,13 @@ static pol_type expr_name(chk_ctx *c, ast_expr *e)
     else if (d->kind == D_PARAM) {
         e->sym = SYM_PARAM;
         if (d->versions) {
-            ERR(e->sp, DC_DATED_PARAM, "parameter '%s' has dated versions; say which date applies: %s[date]", d->name, d->name);
+            REPORT(e->sp, DC_DATED_PARAM, "parameter '%s' has dated versions; say which date applies: %s[date]", d->name, d->name);
             return PT_VOID;
         }
     } else {
         e->sym = SYM_RULE;
         if (d == c->cur) {
-            ERR(e->sp, DC_CYCLE, "'%s' is defined in terms of itself", d->name);
+            REPORT(e->sp, DC_CYCLE, "'%s' is defined in terms of itself", d->name);
             return PT_VOID;
         }
     }
@@ -163,11 +163,11 @@ static pol_type expr_index(chk_ctx *c, ast_expr *e)
         if (lt == PT_VOID || it == PT_VOID)
             return PT_VOID;
         if (lt != PT_LIST) {
-            ERR(a->sp, DC_INDEX, "only a list (by position) or a dated parameter (by date) can be indexed, not %s", tname(lt));
+            REPORT(a->sp, DC_INDEX, "only a list (by position) or a dated parameter (by date) can be indexed, not %s", tname(lt));
             return PT_VOID;
         }
         if (it != PT_INT) {
-            ERR(e->b->sp, DC_TYPE_MISMATCH, "a list is indexed by an integer position (from 0), not by %s", tname(it));
+            REPORT(e->b->sp, DC_TYPE_MISMATCH, "a list is indexed by an integer position (from 0), not by %s", tname(it));
             return PT_VOID;
         }
         e->sym = SYM_NONE;
@@ -176,7 +176,7 @@ static pol_type expr_index(chk_ctx *c, ast_expr *e)
     }
     pol_type dt = chk_expr(c, e->b);
     if (a->kind != EX_NAME) {
-        ERR(a->sp, DC_INDEX, "only a dated parameter can be looked up with [date]");
+        REPORT(a->sp, DC_INDEX, "only a dated parameter can be looked up with [date]");
         return PT_VOID;
     }
     ast_decl *d = chk_lookup(c, a->text);
@@ -185,7 +185,7 @@ static pol_type expr_index(chk_ctx *c, ast_expr *e)
             chk_undefined(c, a->sp, a->text);
         } else {
             d->uses++;
-            ERR(a->sp, DC_INDEX, "'%s' is not a dated parameter; only dated parameters are looked up with [date]", a->text);
+            REPORT(a->sp, DC_INDEX, "'%s' is not a dated parameter; only dated parameters are looked up with [date]", a->text);
         }
         return PT_VOID;
     }
@@ -195,7 +195,7 @@ static pol_type expr_index(chk_ctx *c, ast_expr *e)
     e->sym = SYM_PARAM;
     e->index = d->index;
     if (dt != PT_VOID && dt != PT_DATE) {
-        ERR(e->b->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, not by %s", tname(dt));
+        REPORT(e->b->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, not by %s", tname(dt));
         return PT_VOID;
     }
     check_const_lookup(c, d, e->b);
@@ -210,14 +210,14 @@ static pol_type expr_unary(chk_ctx *c, ast_expr *e)
         return PT_VOID;
     if (e->op == UO_NEG) {
         if (!numeric(t)) {
-            ERR(e->sp, DC_TYPE_MISMATCH, "cannot negate %s", tname(t));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "cannot negate %s", tname(t));
             return PT_VOID;
         }
         e->lit = e->a->lit;
         return t;
     }
     if (t != PT_BOOL) {
-        ERR(e->a->sp, DC_TYPE_MISMATCH, "'not' needs a boolean, found %s", tname(t));
+        REPORT(e->a->sp, DC_TYPE_MISMATCH, "'not' needs a boolean, found %s", tname(t));
         return PT_VOID;
     }
     return PT_BOOL;
@@ -237,16 +237,16 @@ static pol_type expr_binary(chk_ctx *c, ast_expr *e)
             if (y == PT_INT || (x == PT_DATE && y == PT_DAYS) || (x == PT_MONTH && y == PT_MONTHS))
                 return x;      /* date ± days, month ± months */
             if (x == PT_DATE && y == PT_MONTHS) {
-                ERR(e->sp, DC_UNIT_MISMATCH, "a date moves by days; to move it by calendar months use add_months(date, n), which keeps the day or clamps it to the month's end");
+                REPORT(e->sp, DC_UNIT_MISMATCH, "a date moves by days; to move it by calendar months use add_months(date, n), which keeps the day or clamps it to the month's end");
                 return PT_VOID;
             }
-            ERR(e->sp, DC_TYPE_MISMATCH, "a %s moves by an integer (%s), not by %s", tname(x),
+            REPORT(e->sp, DC_TYPE_MISMATCH, "a %s moves by an integer (%s), not by %s", tname(x),
                 x == PT_DATE ? "days" : "months", tname(y));
             return PT_VOID;
         }
         if (!numeric(x) || !numeric(y)) {
             const char *sym = e->op == BO_ADD ? "+" : e->op == BO_SUB ? "-" : e->op == BO_MUL ? "*" : "/";
-            ERR(e->sp, DC_TYPE_MISMATCH, "'%s' needs numbers, found %s and %s", sym, tname(x), tname(y));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "'%s' needs numbers, found %s and %s", sym, tname(x), tname(y));
             return PT_VOID;
         } else {
             pol_type t = chk_arith_type(c, e->op, e->a, e->b, e->sp);
@@ -255,36 +255,36 @@ static pol_type expr_binary(chk_ctx *c, ast_expr *e)
         }
     case BO_AND: case BO_OR:
         if (x != PT_BOOL || y != PT_BOOL) {
-            ERR(e->sp, DC_TYPE_MISMATCH, "'%s' needs booleans, found %s and %s", e->op == BO_AND ? "and" : "or", tname(x), tname(y));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "'%s' needs booleans, found %s and %s", e->op == BO_AND ? "and" : "or", tname(x), tname(y));
             return PT_VOID;
         }
         return PT_BOOL;
     default: /* comparisons */
         if (numeric(x) && numeric(y)) {
             if ((x == PT_MONTHS && y == PT_DAYS) || (x == PT_DAYS && y == PT_MONTHS)) {
-                ERR(e->sp, DC_UNIT_MISMATCH, "cannot compare months with days");
+                REPORT(e->sp, DC_UNIT_MISMATCH, "cannot compare months with days");
                 return PT_VOID;
             }
             if ((x == PT_MONEY) != (y == PT_MONEY) && !e->a->lit && !e->b->lit) {
-                ERR(e->sp, DC_UNIT_MISMATCH, "cannot compare %s with %s", tname(x), tname(y));
+                REPORT(e->sp, DC_UNIT_MISMATCH, "cannot compare %s with %s", tname(x), tname(y));
                 return PT_VOID;
             }
             return PT_BOOL;
         }
         if (x != y) {
-            ERR(e->sp, DC_TYPE_MISMATCH, "cannot compare %s with %s", tname(x), tname(y));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "cannot compare %s with %s", tname(x), tname(y));
             return PT_VOID;
         }
         if (x == PT_RECORD || x == PT_LIST) {
-            ERR(e->sp, DC_TYPE_MISMATCH, "%ss cannot be compared; compare their fields", tname(x));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "%ss cannot be compared; compare their fields", tname(x));
             return PT_VOID;
         }
         if ((x == PT_BOOL || x == PT_ENUM) && e->op != BO_EQ && e->op != BO_NE) {
-            ERR(e->sp, DC_TYPE_MISMATCH, "%s can only be compared with == and !=", x == PT_BOOL ? "booleans" : "members of an enumeration");
+            REPORT(e->sp, DC_TYPE_MISMATCH, "%s can only be compared with == and !=", x == PT_BOOL ? "booleans" : "members of an enumeration");
             return PT_VOID;
         }
         if (x == PT_ENUM && e->a->tref != e->b->tref) {
-            ERR(e->sp, DC_TYPE_MISMATCH, "cannot compare members of two different enumerations");
+            REPORT(e->sp, DC_TYPE_MISMATCH, "cannot compare members of two different enumerations");
             return PT_VOID;
         }
         return PT_BOOL;
@@ -297,13 +297,13 @@ static pol_type expr_if(chk_ctx *c, ast_expr *e)
     pol_type ct = chk_expr(c, e->a);
     pol_type x = chk_expr(c, e->b), y = chk_expr(c, e->c);
     if (ct != PT_VOID && ct != PT_BOOL)
-        ERR(e->a->sp, DC_TYPE_MISMATCH, "the condition after 'if' must be a boolean, found %s", tname(ct));
+        REPORT(e->a->sp, DC_TYPE_MISMATCH, "the condition after 'if' must be a boolean, found %s", tname(ct));
     if (x == PT_VOID || y == PT_VOID || ct != PT_BOOL)
         return PT_VOID;
     bool lit;
     pol_type t = chk_join(e->b, e->c, &lit);
     if (t == PT_VOID) {
-        ERR(e->c->sp, DC_TYPE_MISMATCH, "the branches of 'if' differ: %s after 'then', %s after 'else'", tname(x), tname(y));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "the branches of 'if' differ: %s after 'then', %s after 'else'", tname(x), tname(y));
         return PT_VOID;
     }
     e->lit = lit;
@@ -323,12 +323,12 @@ static pol_type expr_list(chk_ctx *c, ast_expr *e)
             continue;
         }
         if (t != PT_RECORD) {
-            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "lists hold records; found %s", tname(t));
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "lists hold records; found %s", tname(t));
             bad = true;
         } else if (e->tref == UINT32_MAX)
             e->tref = e->args[i]->tref;
         else if (e->args[i]->tref != e->tref) {
-            ERR(e->args[i]->sp, DC_TYPE_MISMATCH, "all elements of a list are records of one type");
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "all elements of a list are records of one type");
             bad = true;
         }
     }
@@ -396,22 +396,22 @@ static bool is_constant(const ast_expr *e)
 void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what)
 {
     if (!is_constant(e)) {
-        ERR(e->sp, DC_NOT_CONSTANT, "%s must be a value written out (like 4416, 5%%, 2025-10-01), not a formula", what);
+        REPORT(e->sp, DC_NOT_CONSTANT, "%s must be a value written out (like 4416, 5%%, 2025-10-01), not a formula", what);
         return;
     }
     pol_type t = chk_expr(c, e);
     if (t != PT_VOID && e->kind == EX_FIELD && e->sym != SYM_MEMBER)
-        ERR(e->sp, DC_NOT_CONSTANT, "%s must be a value written out, not a formula", what);
+        REPORT(e->sp, DC_NOT_CONSTANT, "%s must be a value written out, not a formula", what);
     else if (t != PT_VOID && want != PT_VOID && !chk_assignable(want, t, e->lit))
-        ERR(e->sp, DC_TYPE_MISMATCH, "%s should be %s, found %s", what, tname(want), tname(t));
+        REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be %s, found %s", what, tname(want), tname(t));
     else if (t == PT_LIST && want == PT_LIST && e->tref != c->want_tref && e->tref != UINT32_MAX)
-        ERR(e->sp, DC_TYPE_MISMATCH, "%s should be a list of another record type", what);
+        REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a list of another record type", what);
     else if (t == PT_ENUM && want == PT_ENUM && e->tref != c->want_tref)
-        ERR(e->sp, DC_TYPE_MISMATCH, "%s should be a member of another enumeration", what);
+        REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a member of another enumeration", what);
     else if ((want == PT_INT || want == PT_MONTHS || want == PT_DAYS) && e->kind == EX_NUM && strchr(e->text, '.'))
-        ERR(e->sp, DC_TYPE_MISMATCH, "%s should be a whole number (%s), found %s", what, tname(want), e->text);
+        REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a whole number (%s), found %s", what, tname(want), e->text);
     else if (want == PT_RATE && e->kind == EX_NUM && strtol(e->text, NULL, 10) >= 1)
-        WARN(e->sp, DC_RATE_WITHOUT_PERCENT, "%s is the fraction %s, that is %s00%%; did you mean %s%%?", what, e->text, e->text,
+        REPORT(e->sp, DC_RATE_WITHOUT_PERCENT, "%s is the fraction %s, that is %s00%%; did you mean %s%%?", what, e->text, e->text,
              e->text);
 }
 

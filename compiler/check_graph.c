@@ -75,7 +75,7 @@ static void graph_cycles(chk_ctx *c, ast_decl **rules, uint32_t nrules)
                 for (size_t i = from; i <= top && at < sizeof msg - 200; i++)
                     at += (size_t)snprintf(msg + at, sizeof msg - at, "%s -> ", st[i].d->name);
                 snprintf(msg + at, sizeof msg - at, "%s", next->name);
-                ERR(next->name_sp, DC_CYCLE, "rules depend on each other in a cycle: %s", msg);
+                REPORT(next->name_sp, DC_CYCLE, "rules depend on each other in a cycle: %s", msg);
                 continue;
             }
             next->visit = 1;

@@ -46,17 +46,14 @@ static inline bool chk_follow_on(const ast_policy *p, diag_code code)
 {
     return p->partial && (diag_code_flags(code) & DCF_FOLLOW_ON);
 }
-#define ERR(sp, code, ...)                                                          \
+/* Reports code at sp (at the level its diagcodes.h row gives) unless it is
+ * a follow-on of syntax errors. */
+#define REPORT(sp, code, ...)                                                       \
     do {                                                                            \
         if (!chk_follow_on(c->p, code))                                             \
-            diag_report(c->d, DIAG_ERROR, c->f, (sp), (code), __VA_ARGS__);         \
+            diag_report(c->d, c->f, (sp), (code), __VA_ARGS__);                     \
     } while (0)
-#define WARN(sp, code, ...)                                                         \
-    do {                                                                            \
-        if (!chk_follow_on(c->p, code))                                             \
-            diag_report(c->d, DIAG_WARNING, c->f, (sp), (code), __VA_ARGS__);       \
-    } while (0)
-#define NOTE(sp, ...) diag_report(c->d, DIAG_NOTE, c->f, (sp), DC_NOTE, __VA_ARGS__)
+#define NOTE(sp, ...) diag_report(c->d, c->f, (sp), DC_NOTE, __VA_ARGS__)
 
 /* ---- vocabularies (check_vocab.c) ---- */
 typedef struct vocab_word {

@@ -105,7 +105,7 @@ pol_type chk_resolve_type(chk_ctx *c, const char *name, span sp, uint32_t *tref)
     if (name[0] == '[' && name[1] == ']') { /* list of a record type */
         ast_decl *rt = chk_lookup(c, name + 2);
         if (!rt || rt->kind != D_RECORD) {
-            ERR(sp, DC_UNKNOWN_TYPE, "'%s' is not a record type; lists hold records (declare 'record %s (...)')", name + 2, name + 2);
+            REPORT(sp, DC_UNKNOWN_TYPE, "'%s' is not a record type; lists hold records (declare 'record %s (...)')", name + 2, name + 2);
             return PT_VOID;
         }
         rt->uses++;
@@ -129,9 +129,9 @@ pol_type chk_resolve_type(chk_ctx *c, const char *name, span sp, uint32_t *tref)
     const char *s = chk_vocab_suggest(&chk_types, name);
     char list[200];
     if (s)
-        ERR(sp, DC_UNKNOWN_TYPE, "unknown type '%s'; did you mean '%s'?", name, s);
+        REPORT(sp, DC_UNKNOWN_TYPE, "unknown type '%s'; did you mean '%s'?", name, s);
     else
-        ERR(sp, DC_UNKNOWN_TYPE, "unknown type '%s' (types: %s)", name, chk_vocab_listing(&chk_types, list, sizeof list));
+        REPORT(sp, DC_UNKNOWN_TYPE, "unknown type '%s' (types: %s)", name, chk_vocab_listing(&chk_types, list, sizeof list));
     return PT_VOID;
 }
 
@@ -197,9 +197,9 @@ void chk_undefined(chk_ctx *c, span sp, const char *name)
 {
     const char *s = chk_suggest_decl(c, name);
     if (s)
-        ERR(sp, DC_UNDEFINED, "undefined name '%s'; did you mean '%s'?", name, s);
+        REPORT(sp, DC_UNDEFINED, "undefined name '%s'; did you mean '%s'?", name, s);
     else
-        ERR(sp, DC_UNDEFINED, "undefined name '%s'", name);
+        REPORT(sp, DC_UNDEFINED, "undefined name '%s'", name);
 }
 
 /* Pass 1: every name declared (a duplicate is an error), each kind counted
@@ -232,7 +232,7 @@ void chk_declare(chk_ctx *c)
         }
         ast_decl *prev = chk_lookup(c, x->name);
         if (prev) {
-            ERR(x->name_sp, DC_DUPLICATE, "'%s' is already declared as %s", x->name, chk_a_kind(prev->kind));
+            REPORT(x->name_sp, DC_DUPLICATE, "'%s' is already declared as %s", x->name, chk_a_kind(prev->kind));
             NOTE(prev->name_sp, "first declared here");
             continue;
         }

@@ -11,17 +11,17 @@ static void chk_test(chk_ctx *c, ast_decl *t)
     for (ast_item *it = t->items; it; it = it->next)
         any_expect |= it->expect;
     if (!any_expect)
-        ERR(t->name_sp, DC_EMPTY_TEST, "test '%s' expects nothing: add 'expect NAME = VALUE' or 'expect error'", t->name);
+        REPORT(t->name_sp, DC_EMPTY_TEST, "test '%s' expects nothing: add 'expect NAME = VALUE' or 'expect error'", t->name);
     for (ast_item *it = t->items; it; it = it->next)
         if (it->expect && t->expect_error) {
-            ERR(it->sp, DC_TEST_EXPECT, "a test that expects an error cannot also expect values");
+            REPORT(it->sp, DC_TEST_EXPECT, "a test that expects an error cannot also expect values");
             break;
         }
     for (ast_item *it = t->items; it; it = it->next) {
         ast_decl *d = chk_lookup(c, it->name);
         for (ast_item *o = t->items; o != it; o = o->next)
             if (o->expect == it->expect && strcmp(o->name, it->name) == 0) {
-                ERR(it->name_sp, DC_DUPLICATE, "'%s' appears twice in this test", it->name);
+                REPORT(it->name_sp, DC_DUPLICATE, "'%s' appears twice in this test", it->name);
                 break;
             }
         if (!d) {
@@ -29,21 +29,21 @@ static void chk_test(chk_ctx *c, ast_decl *t)
             continue;
         }
         if (it->expect && d->kind == D_REQUIRE) {
-            ERR(it->name_sp, DC_TEST_EXPECT, "'%s' is a requirement; to test that it rejects a scenario write 'expect error \"%s\"'", it->name, it->name);
+            REPORT(it->name_sp, DC_TEST_EXPECT, "'%s' is a requirement; to test that it rejects a scenario write 'expect error \"%s\"'", it->name, it->name);
             continue;
         }
         if (!it->expect && d->kind != D_INPUT) {
-            ERR(it->name_sp, DC_TEST_GIVEN, "'%s' is %s; a test gives inputs and expects rules or outputs (write 'expect %s = ...')",
+            REPORT(it->name_sp, DC_TEST_GIVEN, "'%s' is %s; a test gives inputs and expects rules or outputs (write 'expect %s = ...')",
                 it->name, chk_a_kind(d->kind), it->name);
             continue;
         }
         if (it->expect && (d->type == PT_LIST || d->type == PT_RECORD)) {
-            ERR(it->name_sp, DC_TEST_EXPECT, "'%s' is a %s; a test expects values it can compare: its length, a field, or an aggregate (write a rule)",
+            REPORT(it->name_sp, DC_TEST_EXPECT, "'%s' is a %s; a test expects values it can compare: its length, a field, or an aggregate (write a rule)",
                 it->name, tname((pol_type)d->type));
             continue;
         }
         if (it->expect && d->kind != D_RULE && d->kind != D_OUTPUT) {
-            ERR(it->name_sp, DC_TEST_EXPECT, "'%s' is %s; only rules and outputs can be expected", it->name, chk_a_kind(d->kind));
+            REPORT(it->name_sp, DC_TEST_EXPECT, "'%s' is %s; only rules and outputs can be expected", it->name, chk_a_kind(d->kind));
             continue;
         }
         it->decl = d;

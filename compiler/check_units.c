@@ -24,18 +24,18 @@ pol_type chk_arith_type(chk_ctx *c, int op, ast_expr *a, ast_expr *b, span sp)
     bool xd = x == PT_MONTHS || x == PT_DAYS, yd = y == PT_MONTHS || y == PT_DAYS;
     if ((xd || yd) && x != PT_MONEY && y != PT_MONEY) { /* durations */
         if (xd && yd && x != y) {
-            ERR(sp, DC_UNIT_MISMATCH, "cannot %s %s and %s: a month has no fixed number of days", verb, tname(x), tname(y));
+            REPORT(sp, DC_UNIT_MISMATCH, "cannot %s %s and %s: a month has no fixed number of days", verb, tname(x), tname(y));
             return PT_VOID;
         }
         pol_type dur = xd ? x : y, other = xd ? y : x;
         if (op == BO_ADD || op == BO_SUB || op == BO_MUL) {
             if (op == BO_MUL && other == dur) {
-                ERR(sp, DC_UNIT_MISMATCH, "cannot multiply %s by %s", tname(x), tname(y));
+                REPORT(sp, DC_UNIT_MISMATCH, "cannot multiply %s by %s", tname(x), tname(y));
                 return PT_VOID;
             }
             if (other == dur || other == PT_INT)
                 return dur;
-            ERR(sp, DC_UNIT_MISMATCH, "cannot %s %s and %s", verb, tname(x), tname(y));
+            REPORT(sp, DC_UNIT_MISMATCH, "cannot %s %s and %s", verb, tname(x), tname(y));
             return PT_VOID;
         }
         return PT_DEC; /* a ratio of durations, or a duration shared out */
@@ -44,13 +44,13 @@ pol_type chk_arith_type(chk_ctx *c, int op, ast_expr *a, ast_expr *b, span sp)
         if (x == PT_MONEY || y == PT_MONEY) {
             if ((x == PT_MONEY || xl) && (y == PT_MONEY || yl))
                 return PT_MONEY;
-            ERR(sp, DC_UNIT_MISMATCH, "cannot %s %s and %s: both sides of %s must be money", verb, tname(x), tname(y),
+            REPORT(sp, DC_UNIT_MISMATCH, "cannot %s %s and %s: both sides of %s must be money", verb, tname(x), tname(y),
                 op == BO_ADD ? "+" : "-");
             return PT_VOID;
         }
     } else if (op == BO_MUL) {
         if (x == PT_MONEY && y == PT_MONEY) {
-            ERR(sp, DC_UNIT_MISMATCH, "cannot multiply money by money (the result would be yuan squared)");
+            REPORT(sp, DC_UNIT_MISMATCH, "cannot multiply money by money (the result would be yuan squared)");
             return PT_VOID;
         }
         if (x == PT_MONEY || y == PT_MONEY)
@@ -61,7 +61,7 @@ pol_type chk_arith_type(chk_ctx *c, int op, ast_expr *a, ast_expr *b, span sp)
         if (x == PT_MONEY)
             return PT_MONEY;
         if (y == PT_MONEY) {
-            ERR(sp, DC_UNIT_MISMATCH, "cannot divide %s by money", tname(x));
+            REPORT(sp, DC_UNIT_MISMATCH, "cannot divide %s by money", tname(x));
             return PT_VOID;
         }
     }

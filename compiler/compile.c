@@ -60,28 +60,28 @@ static void load_import(loader *L, const src_file *from, const ast_decl *imp)
     for (uint32_t i = 0; i < L->nfiles; i++) {
         if (L->paths[i] && strcmp(L->paths[i], canon) == 0) {
             if (L->active[i])
-                diag_report(L->d, DIAG_ERROR, from, imp->name_sp, DC_IMPORT_CYCLE,
+                diag_report(L->d, from, imp->name_sp, DC_IMPORT_CYCLE,
                             "'%s' imports itself (directly or through other files)", imp->name);
             free(path); /* already loaded: its declarations are in */
             return;
         }
     }
     if (L->nfiles >= DIAG_MAX_FILES) {
-        diag_report(L->d, DIAG_ERROR, from, imp->name_sp, DC_LIMIT, "more than %d files in one policy", DIAG_MAX_FILES);
+        diag_report(L->d, from, imp->name_sp, DC_LIMIT, "more than %d files in one policy", DIAG_MAX_FILES);
         free(path);
         return;
     }
     size_t len;
     char *text = pol_read_file(path, POL_SOURCE_LIMIT, &len);
     if (!text) {
-        diag_report(L->d, DIAG_ERROR, from, imp->name_sp, DC_IMPORT, "cannot read '%s': %s", path, strerror(errno));
+        diag_report(L->d, from, imp->name_sp, DC_IMPORT, "cannot read '%s': %s", path, strerror(errno));
         free(path);
         return;
     }
     src_file *f = src_new(path, text, len);
     free(text);
     if (!f) {
-        diag_report(L->d, DIAG_ERROR, from, imp->name_sp, DC_LIMIT, "'%s' is larger than 16 MiB", path);
+        diag_report(L->d, from, imp->name_sp, DC_LIMIT, "'%s' is larger than 16 MiB", path);
         free(path);
         return;
     }
@@ -92,7 +92,7 @@ static void load_import(loader *L, const src_file *from, const ast_decl *imp)
     diag_add_file(L->d, f, true);
     free(path);
     if (memchr(f->text, 0, f->len)) {
-        diag_report(L->d, DIAG_ERROR, f, (span){SPAN_BASE(id), SPAN_BASE(id) + 1}, DC_LEX, "NUL byte in the source");
+        diag_report(L->d, f, (span){SPAN_BASE(id), SPAN_BASE(id) + 1}, DC_LEX, "NUL byte in the source");
         L->active[id] = false;
         return;
     }
@@ -127,7 +127,7 @@ bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx
     *srcp = NULL;
     src_file *f = src_new(name, text, len);
     if (!f) {
-        diag_report(d, DIAG_ERROR, NULL, (span){0, 0}, DC_LIMIT, "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", name);
+        diag_report(d, NULL, (span){0, 0}, DC_LIMIT, "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", name);
         return NULL;
     }
     *srcp = f;
@@ -135,7 +135,7 @@ bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx
     diag_add_file(d, f, false);
     if (memchr(text, 0, len)) {
         uint32_t at = (uint32_t)((const char *)memchr(text, 0, len) - text);
-        diag_report(d, DIAG_ERROR, f, (span){at, at + 1}, DC_LEX, "NUL byte in the source");
+        diag_report(d, f, (span){at, at + 1}, DC_LEX, "NUL byte in the source");
         return NULL;
     }
     arena a;
@@ -185,7 +185,7 @@ bc_program *pol_compile_path(const char *path, diag_ctx *d, src_file **src, bool
     char *text = pol_read_file(path, POL_SOURCE_LIMIT, &len);
     if (!text && errno == EFBIG) { /* a policy error, not an I/O one */
         *read_failed = false;
-        diag_report(d, DIAG_ERROR, NULL, (span){0, 0}, DC_LIMIT, "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", path);
+        diag_report(d, NULL, (span){0, 0}, DC_LIMIT, "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", path);
         return NULL;
     }
     *read_failed = text == NULL;

@@ -88,15 +88,17 @@ void diag_add_file(diag_ctx *d, src_file *f, bool own)
 
 static const struct {
     const char *name;
+    diag_level level;
     unsigned flags;
 } diag_codes[] = {
-#define DC_NAME_ROW(id, name, sev, flags) {name, flags},
+#define DC_NAME_ROW(id, name, sev, flags) {name, DC_LEVEL_##sev, flags},
     DIAG_CODES(DC_NAME_ROW)
 #undef DC_NAME_ROW
 };
 
 const char *diag_code_name(diag_code c) { return (unsigned)c < DC__COUNT ? diag_codes[c].name : ""; }
 unsigned diag_code_flags(diag_code c) { return (unsigned)c < DC__COUNT ? diag_codes[c].flags : 0; }
+diag_level diag_code_level(diag_code c) { return (unsigned)c < DC__COUNT ? diag_codes[c].level : DIAG_ERROR; }
 
 void diag_free(diag_ctx *d)
 {
@@ -108,9 +110,9 @@ void diag_free(diag_ctx *d)
     memset(d, 0, sizeof *d);
 }
 
-void diag_report(diag_ctx *d, diag_level lvl, const src_file *f, span sp, diag_code code,
-                 const char *fmt, ...)
+void diag_report(diag_ctx *d, const src_file *f, span sp, diag_code code, const char *fmt, ...)
 {
+    diag_level lvl = diag_code_level(code); /* the code's row says how severe it is */
     if (lvl == DIAG_ERROR)
         d->errors++;
     else if (lvl == DIAG_WARNING)

@@ -87,9 +87,12 @@ void src_line_col(const src_file *f, uint32_t off, uint32_t *line, uint32_t *col
 
 void diag_init(diag_ctx *d);
 void diag_free(diag_ctx *d);
-/* Records a diagnostic; `code` names it (diagcodes.h). */
-void diag_report(diag_ctx *d, diag_level lvl, const src_file *f, span sp, diag_code code,
-                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Records a diagnostic; `code` names it and its row in diagcodes.h gives
+ * its level (error, warning or note). */
+void diag_report(diag_ctx *d, const src_file *f, span sp, diag_code code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The level of a code, from its row. */
+diag_level diag_code_level(diag_code c);
 
 /* Prints all diagnostics in source order (stable) as text, or as a JSON
  * array.  `color` adds ANSI colours. */

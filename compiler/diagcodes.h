@@ -3,7 +3,8 @@
  * DIAG_CODE(ID, "kebab-name", severity, flags) expands into the diag_code
  * enum (DC_ID), the stable names printed by `--diagnostics=json`
  * (diag_code_name) and the flags the checker consults (diag_code_flags).
- * Severity is the level the code is reported at; docs/language.md lists
+ * Severity is the level the code is reported at: diag_report takes it from
+ * the row, so no call site states it again; docs/language.md lists
  * every row in its diagnostics table, and tests/docs/check_docs.py compares
  * the two.  To add a diagnostic: add a row here and a line to that table.
  *
@@ -20,6 +21,12 @@
 #define POL_DIAGCODES_H
 
 #define DCF_FOLLOW_ON 1u
+
+/* The severity column as diag.h's levels (diag_report takes the level from
+ * the row: a call site cannot disagree with the table). */
+#define DC_LEVEL_error DIAG_ERROR
+#define DC_LEVEL_warning DIAG_WARNING
+#define DC_LEVEL_note DIAG_NOTE
 
 /* DIAG_CODE(ID, name, severity, flags) */
 #define DIAG_CODES(X)                                               \

@@ -62,10 +62,10 @@ static void pol_yyerror(span *loc, void *scanner, pstate *ps, const char *msg)
 {
     (void)scanner;
     if (strstr(msg, "memory exhausted"))
-        diag_report(ps->d, DIAG_ERROR, ps->f, *loc, DC_LIMIT, "nested too deeply to parse (more than %d levels)", YYMAXDEPTH);
+        diag_report(ps->d, ps->f, *loc, DC_LIMIT, "nested too deeply to parse (more than %d levels)", YYMAXDEPTH);
     else {
         bool eq = strstr(msg, "unexpected '='") && !strstr(msg, "expecting '='");
-        diag_report(ps->d, DIAG_ERROR, ps->f, *loc, DC_SYNTAX, "%s%s", msg, eq ? " (to compare, write ==)" : "");
+        diag_report(ps->d, ps->f, *loc, DC_SYNTAX, "%s%s", msg, eq ? " (to compare, write ==)" : "");
         note_syntax(ps, *loc);
     }
 }
@@ -98,7 +98,7 @@ static ast_expr *deepen(pstate *ps, ast_expr *e)
     e->depth = d + 1;
     if (e->depth > POL_MAX_EXPR_DEPTH) {
         if (!ps->depth_reported)
-            diag_report(ps->d, DIAG_ERROR, ps->f, e->sp, DC_LIMIT, "expression nested more than %d deep; split it into rules",
+            diag_report(ps->d, ps->f, e->sp, DC_LIMIT, "expression nested more than %d deep; split it into rules",
                         POL_MAX_EXPR_DEPTH);
         ps->depth_reported = true;
         e->a = e->b = e->c = e->filter = NULL;
@@ -268,7 +268,7 @@ decl
         while (*pp) {
             if (!(*pp)->name) {
                 if ($$->expect_error)
-                    diag_report(ps->d, DIAG_ERROR, ps->f, (*pp)->sp, DC_DUPLICATE, "more than one 'expect error' in this test");
+                    diag_report(ps->d, ps->f, (*pp)->sp, DC_DUPLICATE, "more than one 'expect error' in this test");
                 $$->expect_error = true;
                 $$->error_text = (*pp)->value ? (*pp)->value->text : NULL;
                 *pp = (*pp)->next;
@@ -290,7 +290,7 @@ decl
   | KW_OVERRIDE decl      {
         $$ = $2;
         if ($$ && $$->kind != D_PARAM) {
-            diag_report(ps->d, DIAG_ERROR, ps->f, @1, DC_OVERRIDE, "only parameters can be overridden ('override param ...')");
+            diag_report(ps->d, ps->f, @1, DC_OVERRIDE, "only parameters can be overridden ('override param ...')");
             $$ = NULL;
         } else if ($$)
             $$->override = true;
@@ -363,7 +363,7 @@ opt_places
   | KW_PLACES NUMBER      {
         char *end; long v = strtol($2, &end, 10);
         if (*end || v < 0 || v > POL_OUTPUT_MAX_PLACES) {
-            diag_report(ps->d, DIAG_ERROR, ps->f, @2, DC_PLACES, "places must be a whole number from 0 to %d", POL_OUTPUT_MAX_PLACES);
+            diag_report(ps->d, ps->f, @2, DC_PLACES, "places must be a whole number from 0 to %d", POL_OUTPUT_MAX_PLACES);
             v = -1;
         }
         $$ = (int32_t)v;
@@ -374,12 +374,12 @@ annots
   : %empty                { memset(&$$, 0, sizeof $$); }
   | annots KW_CITE STRING {
         $$ = $1;
-        if ($$.cite) diag_report(ps->d, DIAG_ERROR, ps->f, @2, DC_DUPLICATE_CITE, "more than one 'cite' here; put every clause in one string");
+        if ($$.cite) diag_report(ps->d, ps->f, @2, DC_DUPLICATE_CITE, "more than one 'cite' here; put every clause in one string");
         $$.cite = $3; $$.cite_sp = @3;
     }
   | annots KW_NOTE STRING {
         $$ = $1;
-        if ($$.note) diag_report(ps->d, DIAG_ERROR, ps->f, @2, DC_DUPLICATE_NOTE, "more than one 'note' here");
+        if ($$.note) diag_report(ps->d, ps->f, @2, DC_DUPLICATE_NOTE, "more than one 'note' here");
         $$.note = $3;
     }
   ;

@@ -72,7 +72,7 @@ static pol_policy *compile_source(const cli_load *how, const char *path, int *co
         return NULL;
     }
     if (how->werror && d.warnings > 0 && prog) {
-        diag_report(&d, DIAG_ERROR, NULL, (span){0, 0}, DC_WERROR, "warnings treated as errors (-Werror)");
+        diag_report(&d, NULL, (span){0, 0}, DC_WERROR, "warnings treated as errors (-Werror)");
         bc_free(prog);
         prog = NULL;
     }
@@ -134,7 +134,7 @@ void cli_print_error(FILE *out, const pol_error *err, const cli_source *src, boo
         diag_ctx d;
         diag_init(&d);
         uint32_t off = offset_of(f, err->pos.line, err->pos.col);
-        diag_report(&d, DIAG_ERROR, f, (span){SPAN_BASE(f->id) + off, SPAN_BASE(f->id) + off}, DC_RUNTIME, "%s", err->msg);
+        diag_report(&d, f, (span){SPAN_BASE(f->id) + off, SPAN_BASE(f->id) + off}, DC_RUNTIME, "%s", err->msg);
         diag_print(&d, out, show_source);
         diag_free(&d);
         return;

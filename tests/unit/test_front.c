@@ -125,7 +125,7 @@ START_TEST(caret_under_chinese)
     diag_ctx d;
     diag_init(&d);
     uint32_t at = (uint32_t)(strstr(text, "+") - text);
-    diag_report(&d, DIAG_ERROR, f, (span){at, at + 1}, DC_UNIT_MISMATCH, "cannot add money and rate");
+    diag_report(&d, f, (span){at, at + 1}, DC_UNIT_MISMATCH, "cannot add money and rate");
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
