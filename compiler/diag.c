@@ -1,5 +1,6 @@
 /* diag.c -- line tables, display widths and the diagnostic printer (diag.h). */
 #include "diag.h"
+#include "file.h"
 #include "mem.h"
 #include "scen.h"
 
@@ -7,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SRC_MAX_BYTES ((16u << 20) - 1) /* a policy source is smaller than 16 MiB (span offsets) */
+#define SRC_MAX_BYTES (POL_SOURCE_LIMIT - 1) /* smaller than the source limit: span offsets have 24 bits */
 
 #define xrealloc pol_xrealloc
 #define xstrdup pol_xstrdup

@@ -5,7 +5,7 @@
  * and 2025-10.  Only years 1..9999 exist.  No time zones: a date is a civil
  * date as the notices write it.
  *
- * Shares its contract with: runtime/caldate.c, compiler/check.c (literals),
+ * Shares its contract with: runtime/caldate.c, compiler/check_expr.c (literals),
  * runtime/vm.c (date opcodes), runtime/pol.c (scenario input).
  */
 #ifndef POL_CALDATE_H

@@ -9,7 +9,7 @@
  * runtime (runtime/pol.c) maps field names to inputs and parses the text.
  *
  * Shares its contract with: runtime/scen.c, tests/unit/test_scen.c,
- * runtime/polrun.c (its user), docs/robustness.md (the bad-input classes).
+ * tools/batch.c (its user), docs/robustness.md (the bad-input classes).
  *
  * Ownership: every object here is created by its _new/_init and released by
  * its _free/_clear; pointers returned into a record or reader stay valid until

@@ -69,7 +69,7 @@ static bool verify_operand(const bc_program *p, uint32_t ri, const bc_iter *it, 
     case 'R': return v < p->nrules || vfail(err, errlen, "rule %u out of range at %u", v, pc);
     case 'T': return (v >= rule->entry && v < rule->end) ||
                      vfail(err, errlen, "jump target %u outside rule %s at %u", v, rule->name, pc);
-    case 'N': return ((int32_t)v >= -DEC_MAX_PLACES && (int32_t)v <= DEC_MAX_PLACES) ||
+    case 'N': return ((int32_t)v >= -POL_ROUND_MAX_PLACES && (int32_t)v <= POL_ROUND_MAX_PLACES) ||
                      vfail(err, errlen, "rounding places %d at %u", (int32_t)v, pc);
     case 'M': return v < DEC_MODE_COUNT || vfail(err, errlen, "rounding mode %u at %u", v, pc);
     case 'E': return v < p->nenums || vfail(err, errlen, "enumeration %u out of range at %u", v, pc);
