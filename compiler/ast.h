@@ -6,7 +6,8 @@
  * once bytecode exists.  Every node has a span into its source.
  *
  * Ownership: every node and string lives in the compilation's arena and is
- * freed with it (arena_free); nodes are never freed one by one.
+ * freed with it (arena_free, i.e. pol_arena_free); nodes are never freed one
+ * by one.
  */
 #ifndef POL_AST_H
 #define POL_AST_H
@@ -16,17 +17,16 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "mem.h"
 
-/* ---- arena ---- */
-typedef struct arena_chunk arena_chunk;
-typedef struct arena {
-    arena_chunk *head;
-    size_t used_total;
-} arena;
-void arena_init(arena *a);
-void arena_free(arena *a);
-void *arena_alloc(arena *a, size_t n);          /* zeroed, 16-aligned      */
-char *arena_strndup(arena *a, const char *s, size_t n);
+/* ---- arena ----
+ * The compilation arena is the shared pol_arena (runtime/mem.h); these names
+ * are aliases kept for the parser and checker's many call sites. */
+typedef pol_arena arena;
+#define arena_init pol_arena_init
+#define arena_free pol_arena_free
+#define arena_alloc pol_arena_alloc          /* zeroed, aligned for any type */
+#define arena_strndup pol_arena_strndup
 
 /* ---- expressions ---- */
 typedef enum {

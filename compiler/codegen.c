@@ -1,4 +1,12 @@
-/* codegen.c -- emits bytecode for a checked policy (codegen.h). */
+/* codegen.c -- emits bytecode for a checked policy (codegen.h).
+ *
+ * Every array and string of the program goes into the program's arena
+ * (bc_program.arena, runtime/mem.h; ownership in runtime/bytecode.h): those
+ * whose size is known up front are allocated there at once; the three that
+ * grow while code is emitted (code words, line table, constant pool) grow in
+ * malloc'd buffers of the generator and are copied into the arena once, at
+ * the end (cg_finish).  So bc_free() has one path for generated and read
+ * programs alike. */
 #include "codegen.h"
 
 #include <stdlib.h>
@@ -13,12 +21,15 @@ typedef struct gen {
     const diag_ctx *files;   /* the file table: spans name their file */
     const chk_result *r;
     uint32_t list_tref_hint; /* record type of an empty [] */
-    uint32_t code_cap, const_cap, line_cap;
+    uint32_t code_cap, const_cap, line_cap; /* the growing buffers' capacities */
     bc_pos last_pos;
 } gen;
 
-#define xrealloc pol_xrealloc
-#define xstrdup_opt pol_xstrdup
+/* A copy of s (NULL stays NULL) in the program's arena. */
+static char *cg_str(gen *g, const char *s) { return pol_arena_strdup(&g->p->arena, s); }
+
+/* n zeroed elements of `size` bytes in the program's arena. */
+static void *cg_alloc(gen *g, size_t n, size_t size) { return pol_arena_array(&g->p->arena, n, size); }
 
 static const src_file *file_of(gen *g, span sp)
 {
@@ -58,29 +69,31 @@ static uint32_t emit_op(gen *g, pol_opcode op, span sp)
 }
 
 /* ---- constants ---- */
-static bool const_equal(const bc_const *a, const bc_const *b)
+/* Whether pool constant a equals k, whose text (TEXT) is `text`. */
+static bool const_equal(const bc_const *a, const bc_const *k, const char *text)
 {
-    if (a->type != b->type)
+    if (a->type != k->type)
         return false;
     if (pol_type_numeric((pol_type)a->type))
-        return dec_cmp(&a->num, &b->num) == 0 && a->num.scale == b->num.scale;
+        return dec_cmp(&a->num, &k->num) == 0 && a->num.scale == k->num.scale;
     if (a->type == PT_TEXT)
-        return strcmp(a->text, b->text) == 0;
-    return a->i == b->i && a->tref == b->tref;
+        return strcmp(a->text, text) == 0;
+    return a->i == k->i && a->tref == k->tref;
 }
 
-/* Adds k to the pool (taking ownership of its contents) or finds an equal one. */
-static uint32_t add_const(gen *g, bc_const *k)
+/* Adds k to the pool (taking ownership of its number; a TEXT constant's
+ * `text` is copied into the arena) or finds an equal one. */
+static uint32_t add_const(gen *g, bc_const *k, const char *text)
 {
     bc_program *p = g->p;
     for (uint32_t i = 0; i < p->nconsts; i++)
-        if (const_equal(&p->consts[i], k)) {
+        if (const_equal(&p->consts[i], k, text)) {
             dec_clear(&k->num);
-            free(k->text);
             return i;
         }
     POL_GROW_FROM(p->consts, g->const_cap, p->nconsts + 1, 32);
     p->consts[p->nconsts] = *k;
+    p->consts[p->nconsts].text = cg_str(g, text);
     return p->nconsts++;
 }
 
@@ -91,6 +104,7 @@ static uint32_t literal_const(gen *g, const ast_expr *e, pol_type t)
     bc_const k;
     memset(&k, 0, sizeof k);
     dec_init(&k.num);
+    const char *text = NULL;
     bool neg = false;
     if (e->kind == EX_UNARY && e->op == UO_NEG) {
         neg = true;
@@ -113,10 +127,10 @@ static uint32_t literal_const(gen *g, const ast_expr *e, pol_type t)
     case EX_DATE: k.type = PT_DATE; k.i = e->ival; break;
     case EX_MONTH: k.type = PT_MONTH; k.i = e->ival; break;
     case EX_BOOL: k.type = PT_BOOL; k.i = e->ival; break;
-    case EX_STR: k.type = PT_TEXT; k.text = xstrdup_opt(e->text); break;
+    case EX_STR: k.type = PT_TEXT; text = e->text; break;
     default: k.type = PT_BOOL; break; /* not reached on a checked tree */
     }
-    return add_const(g, &k);
+    return add_const(g, &k, text);
 }
 
 static uint32_t text_const(gen *g, const char *text)
@@ -125,8 +139,7 @@ static uint32_t text_const(gen *g, const char *text)
     memset(&k, 0, sizeof k);
     dec_init(&k.num);
     k.type = PT_TEXT;
-    k.text = xstrdup_opt(text);
-    return add_const(g, &k);
+    return add_const(g, &k, text);
 }
 
 static uint32_t int_const(gen *g, int64_t v)
@@ -136,7 +149,7 @@ static uint32_t int_const(gen *g, int64_t v)
     dec_init(&k.num);
     dec_set_i64(&k.num, v);
     k.type = PT_INT;
-    return add_const(g, &k);
+    return add_const(g, &k, NULL);
 }
 
 static uint32_t bool_const(gen *g, bool v)
@@ -146,7 +159,7 @@ static uint32_t bool_const(gen *g, bool v)
     dec_init(&k.num);
     k.type = PT_BOOL;
     k.i = v;
-    return add_const(g, &k);
+    return add_const(g, &k, NULL);
 }
 
 /* ---- expressions ---- */
@@ -633,26 +646,26 @@ static void expr_extent(const ast_expr *e, uint32_t *lo, uint32_t *hi)
 }
 
 /* The declared fields of a record type or an enumeration, for the program. */
-static bc_field *copy_fields(const ast_field *list, uint32_t *n)
+static bc_field *copy_fields(gen *g, const ast_field *list, uint32_t *n)
 {
     *n = 0;
     for (const ast_field *fl = list; fl; fl = fl->next)
         (*n)++;
-    bc_field *out = xrealloc(NULL, sizeof *out * (*n ? *n : 1));
+    bc_field *out = cg_alloc(g, *n, sizeof *out);
     uint32_t j = 0;
     for (const ast_field *fl = list; fl; fl = fl->next, j++)
-        out[j] = (bc_field){xstrdup_opt(fl->name), fl->type, fl->tref};
+        out[j] = (bc_field){cg_str(g, fl->name), fl->type, fl->tref};
     return out;
 }
 
-static char *meta_text(const ast_expr *e)
+static char *meta_text(gen *g, const ast_expr *e)
 {
     if (e->kind == EX_DATE) {
         char buf[16];
         cd_format_date(e->ival, buf);
-        return xstrdup_opt(buf);
+        return cg_str(g, buf);
     }
-    return xstrdup_opt(e->kind == EX_STR ? e->text : "");
+    return cg_str(g, e->kind == EX_STR ? e->text : "");
 }
 
 /* The header's keys and values. */
@@ -661,29 +674,28 @@ static void cg_meta(gen *g, const ast_policy *ap)
     bc_program *p = g->p;
     for (const ast_meta *m = ap->meta; m; m = m->next)
         p->nmeta++;
-    p->meta = xrealloc(NULL, sizeof *p->meta * (p->nmeta ? p->nmeta : 1));
+    p->meta = cg_alloc(g, p->nmeta, sizeof *p->meta);
     uint32_t mi = 0;
     for (const ast_meta *m = ap->meta; m; m = m->next, mi++) {
-        p->meta[mi].key = xstrdup_opt(m->key);
-        p->meta[mi].value = meta_text(m->value);
+        p->meta[mi].key = cg_str(g, m->key);
+        p->meta[mi].value = meta_text(g, m->value);
     }
-
 }
 
 /* A zeroed section of n elements of `size` bytes; *count := n. */
-static void *cg_array(uint32_t *count, uint32_t n, size_t size)
+static void *cg_array(gen *g, uint32_t *count, uint32_t n, size_t size)
 {
     *count = n;
-    return pol_xcalloc(n ? n : 1, size);
+    return cg_alloc(g, n, size);
 }
 
 /* What record types and enumerations share: name, cite, position, fields. */
 static void type_decl(gen *g, const ast_decl *d, char **name, char **cite, bc_pos *pos, bc_field **fields, uint32_t *nfields)
 {
-    *name = xstrdup_opt(d->name);
-    *cite = xstrdup_opt(d->an.cite);
+    *name = cg_str(g, d->name);
+    *cite = cg_str(g, d->an.cite);
     *pos = pos_of(g, d->name_sp);
-    *fields = copy_fields(d->fields, nfields);
+    *fields = copy_fields(g, d->fields, nfields);
 }
 
 /* Record types. */
@@ -691,7 +703,7 @@ static void cg_records(gen *g)
 {
     bc_program *p = g->p;
     const chk_result *r = g->r;
-    p->records = cg_array(&p->nrecords, r->nrecords, sizeof *p->records);
+    p->records = cg_array(g, &p->nrecords, r->nrecords, sizeof *p->records);
     for (uint32_t i = 0; i < r->nrecords; i++) {
         const ast_decl *d = r->records[i];
         bc_record *rc = &p->records[i];
@@ -704,21 +716,21 @@ static void cg_enums(gen *g)
 {
     bc_program *p = g->p;
     const chk_result *r = g->r;
-    p->enums = cg_array(&p->nenums, r->nenums, sizeof *p->enums);
+    p->enums = cg_array(g, &p->nenums, r->nenums, sizeof *p->enums);
     for (uint32_t i = 0; i < r->nenums; i++) {
         const ast_decl *d = r->enums[i];
         bc_enum *e = &p->enums[i];
         type_decl(g, d, &e->name, &e->cite, &e->pos, &e->fields, &e->nfields);
         for (const ast_member *m = d->members; m; m = m->next)
             e->nmembers++;
-        e->members = xrealloc(NULL, sizeof *e->members * (e->nmembers ? e->nmembers : 1));
+        e->members = cg_alloc(g, e->nmembers, sizeof *e->members);
         uint32_t j = 0;
         for (const ast_member *m = d->members; m; m = m->next, j++) {
             bc_member *bm = &e->members[j];
-            bm->name = xstrdup_opt(m->name);
-            bm->cite = xstrdup_opt(m->an.cite);
+            bm->name = cg_str(g, m->name);
+            bm->cite = cg_str(g, m->an.cite);
             bm->pos = pos_of(g, m->name_sp);
-            bm->values = xrealloc(NULL, sizeof *bm->values * (e->nfields ? e->nfields : 1));
+            bm->values = cg_alloc(g, e->nfields, sizeof *bm->values);
             uint32_t k = 0;
             for (const ast_field *fl = d->fields; fl; fl = fl->next, k++)
                 bm->values[k] = literal_const(g, m->values[k], (pol_type)fl->type);
@@ -730,11 +742,11 @@ static void cg_enums(gen *g)
  * (The order of the constants they add is kept: bounds come after.) */
 #define CG_INTERFACE(g, x, d)                     \
     do {                                          \
-        (x)->name = xstrdup_opt((d)->name);       \
+        (x)->name = cg_str((g), (d)->name);       \
         (x)->type = (d)->type;                    \
         (x)->tref = (d)->tref;                    \
-        (x)->cite = xstrdup_opt((d)->an.cite);    \
-        (x)->doc = xstrdup_opt((d)->an.note);     \
+        (x)->cite = cg_str((g), (d)->an.cite);    \
+        (x)->doc = cg_str((g), (d)->an.note);     \
         (x)->pos = pos_of((g), (d)->name_sp);     \
     } while (0)
 
@@ -743,7 +755,7 @@ static void cg_inputs(gen *g)
 {
     bc_program *p = g->p;
     const chk_result *r = g->r;
-    p->inputs = cg_array(&p->ninputs, r->ninputs, sizeof *p->inputs);
+    p->inputs = cg_array(g, &p->ninputs, r->ninputs, sizeof *p->inputs);
     for (uint32_t i = 0; i < r->ninputs; i++) {
         const ast_decl *d = r->inputs[i];
         bc_input *x = &p->inputs[i];
@@ -758,7 +770,7 @@ static void cg_params(gen *g)
 {
     bc_program *p = g->p;
     const chk_result *r = g->r;
-    p->params = cg_array(&p->nparams, r->nparams, sizeof *p->params);
+    p->params = cg_array(g, &p->nparams, r->nparams, sizeof *p->params);
     for (uint32_t i = 0; i < r->nparams; i++) {
         const ast_decl *d = r->params[i];
         bc_param *x = &p->params[i];
@@ -766,19 +778,19 @@ static void cg_params(gen *g)
         if (d->value) {
             x->dated = 0;
             x->nversions = 1;
-            x->versions = xrealloc(NULL, sizeof *x->versions);
+            x->versions = cg_alloc(g, 1, sizeof *x->versions);
             x->versions[0] = (bc_version){BC_OPEN_LO, BC_OPEN_HI, literal_const(g, d->value, (pol_type)d->type),
-                                          xstrdup_opt(d->an.cite), pos_of(g, d->value->sp)};
+                                          cg_str(g, d->an.cite), pos_of(g, d->value->sp)};
         } else {
             x->dated = 1;
             for (const ast_version *v = d->versions; v; v = v->next)
                 x->nversions++;
-            x->versions = xrealloc(NULL, sizeof *x->versions * (x->nversions ? x->nversions : 1));
+            x->versions = cg_alloc(g, x->nversions, sizeof *x->versions);
             uint32_t j = 0;
             for (const ast_version *v = d->versions; v; v = v->next, j++)
                 x->versions[j] = (bc_version){v->has_from ? v->from : BC_OPEN_LO, v->has_to ? v->to : BC_OPEN_HI,
                                               literal_const(g, v->value, (pol_type)d->type),
-                                              xstrdup_opt(v->an.cite ? v->an.cite : d->an.cite), pos_of(g, v->sp)};
+                                              cg_str(g, v->an.cite ? v->an.cite : d->an.cite), pos_of(g, v->sp)};
         }
     }
 }
@@ -793,12 +805,11 @@ static void cg_rules(gen *g)
         for (const ast_item *it = r->tests[i]->items; it; it = it->next)
             nhidden += !it->expect && it->value->kind == EX_LIST;
     p->nrules = r->nrules;
-    p->rules = xrealloc(NULL, sizeof *p->rules * (r->nrules + nhidden + 1));
+    p->rules = cg_alloc(g, (size_t)r->nrules + nhidden, sizeof *p->rules); /* zeroed */
     for (uint32_t i = 0; i < r->nrules; i++) {
         const ast_decl *d = r->rules[i];
         bc_rule *x = &p->rules[i];
-        memset(x, 0, sizeof *x);
-        x->name = xstrdup_opt(d->name);
+        x->name = cg_str(g, d->name);
         x->type = (uint8_t)(d->index_result ? PT_INT : d->type);
         x->tref = d->tref;
         x->nlocals = d->nlocals;
@@ -806,8 +817,8 @@ static void cg_rules(gen *g)
         x->is_output = d->kind == D_OUTPUT;
         x->is_constraint = d->kind == D_REQUIRE;
         x->places = (uint8_t)(d->places >= 0 ? d->places : d->type == PT_MONEY ? 2 : 0);
-        x->cite = xstrdup_opt(d->an.cite);
-        x->doc = xstrdup_opt(d->an.note);
+        x->cite = cg_str(g, d->an.cite);
+        x->doc = cg_str(g, d->an.note);
         if (d->value) {
             uint32_t lo = d->value->sp.start, hi = d->value->sp.end;
             expr_extent(d->value, &lo, &hi);
@@ -816,9 +827,7 @@ static void cg_rules(gen *g)
             hi = SPAN_OFF(hi);
             if (hi > ff->len || lo > hi)
                 lo = hi = 0;
-            x->formula = xrealloc(NULL, hi - lo + 1);
-            memcpy(x->formula, ff->text + lo, hi - lo);
-            x->formula[hi - lo] = 0;
+            x->formula = pol_arena_strndup(&p->arena, ff->text + lo, hi - lo);
         }
         x->pos = pos_of(g, d->name_sp);
         x->entry = p->ncode;
@@ -835,18 +844,18 @@ static void cg_tests(gen *g)
 {
     bc_program *p = g->p;
     const chk_result *r = g->r;
-    p->tests = cg_array(&p->ntests, r->ntests, sizeof *p->tests);
+    p->tests = cg_array(g, &p->ntests, r->ntests, sizeof *p->tests);
     for (uint32_t i = 0; i < r->ntests; i++) {
         const ast_decl *d = r->tests[i];
         bc_test *t = &p->tests[i];
-        t->name = xstrdup_opt(d->name);
+        t->name = cg_str(g, d->name);
         t->pos = pos_of(g, d->sp);
         t->expect_error = d->expect_error;
         t->error_k = d->error_text ? text_const(g, d->error_text) : BC_NONE;
         for (const ast_item *it = d->items; it; it = it->next)
             it->expect ? t->nexpect++ : t->ngiven++;
-        t->given = xrealloc(NULL, sizeof *t->given * (t->ngiven ? t->ngiven : 1));
-        t->expect = xrealloc(NULL, sizeof *t->expect * (t->nexpect ? t->nexpect : 1));
+        t->given = cg_alloc(g, t->ngiven, sizeof *t->given);
+        t->expect = cg_alloc(g, t->nexpect, sizeof *t->expect);
         uint32_t gi = 0, ei = 0;
         for (const ast_item *it = d->items; it; it = it->next) {
             uint32_t idx = it->decl->index; /* resolved by the checker */
@@ -856,11 +865,10 @@ static void cg_tests(gen *g)
                                               it->cite ? text_const(g, it->cite) : BC_NONE, BC_NONE};
             } else {
                 if (it->value->kind == EX_LIST) { /* built by a hidden rule */
-                    bc_rule *hr = &p->rules[p->nrules];
-                    memset(hr, 0, sizeof *hr);
+                    bc_rule *hr = &p->rules[p->nrules]; /* zeroed */
                     char nm[300];
                     snprintf(nm, sizeof nm, "(test %u input %s)", i, it->name);
-                    hr->name = xstrdup_opt(nm);
+                    hr->name = cg_str(g, nm);
                     hr->type = PT_LIST;
                     hr->tref = it->decl->tref;
                     hr->pos = pos_of(g, it->sp);
@@ -879,20 +887,36 @@ static void cg_tests(gen *g)
     }
 }
 
+/* Moves the three grown buffers (code, line table, constants) into the
+ * arena and frees them: from here on the arena owns everything. */
+static void cg_finish(gen *g)
+{
+    bc_program *p = g->p;
+    uint32_t *code = p->code;
+    bc_lineinfo *lines = p->lines;
+    bc_const *consts = p->consts;
+    p->code = pol_arena_memdup(&p->arena, code, sizeof *code * p->ncode);
+    p->lines = pol_arena_memdup(&p->arena, lines, sizeof *lines * p->nlines);
+    p->consts = pol_arena_memdup(&p->arena, consts, sizeof *consts * p->nconsts);
+    free(code);
+    free(lines);
+    free(consts);
+}
+
 bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result *r, const diag_ctx *d_files)
 {
     gen gg = {0}, *g = &gg;
     g->f = f;
     g->r = r;
     g->files = d_files;
-    bc_program *p = pol_xcalloc(1, sizeof *p);
+    bc_program *p = pol_xcalloc(1, sizeof *p); /* and an empty arena */
     g->p = p;
-    p->name = xstrdup_opt(ap->title ? ap->title : "(untitled policy)");
-    p->source = xstrdup_opt(f->name);
+    p->name = cg_str(g, ap->title ? ap->title : "(untitled policy)");
+    p->source = cg_str(g, f->name);
     p->nfiles = d_files && d_files->nfiles > 0 ? (uint32_t)d_files->nfiles : 1;
-    p->files = xrealloc(NULL, sizeof *p->files * p->nfiles);
+    p->files = cg_alloc(g, p->nfiles, sizeof *p->files);
     for (uint32_t i = 0; i < p->nfiles; i++)
-        p->files[i] = xstrdup_opt(d_files && d_files->files[i] ? d_files->files[i]->name : f->name);
+        p->files[i] = cg_str(g, d_files && d_files->files[i] ? d_files->files[i]->name : f->name);
     cg_meta(g, ap);
     cg_records(g);
     cg_enums(g);
@@ -900,5 +924,6 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
     cg_params(g);
     cg_rules(g);
     cg_tests(g);
+    cg_finish(g);
     return p;
 }

@@ -13,12 +13,12 @@
  * and every count against the words left before allocating (every element
  * of every section is at least one 32-bit word), and bc_verify() checks every
  * cross-reference, jump and stack depth, so no file can make the VM read out
- * of bounds.  A read program's arrays and strings all come from one arena,
- * which bc_free() releases at once.
+ * of bounds.  A program's arrays and strings all come from its one arena
+ * (p->arena, runtime/mem.h), read or generated alike, which bc_free()
+ * releases at once.
  */
 #include "bytecode.h"
 
-#include <stdalign.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,133 +44,15 @@ int bc_op_pops(uint32_t op) { return op < OP__COUNT ? op_pops[op] : 0; }
 int bc_op_pushes(uint32_t op) { return op < OP__COUNT ? op_pushes[op] : 0; }
 const char *bc_op_doc(uint32_t op) { return op < OP__COUNT ? op_docs[op] : ""; }
 
-/* ---- the arena of a read program ---- */
-struct bc_arena {
-    struct bc_arena *next;
-    size_t used, cap;
-    alignas(max_align_t) unsigned char data[];
-};
-
-#define BC_ARENA_CHUNK ((size_t)64 << 10)
-
-/* n zeroed bytes, aligned for any field type, owned by *a. */
-static void *arena_alloc(struct bc_arena **a, size_t n)
-{
-    size_t need = (n + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
-    if (need < n)
-        pol_oom();
-    if (!*a || (*a)->cap - (*a)->used < need) {
-        size_t cap = need > BC_ARENA_CHUNK ? need : BC_ARENA_CHUNK;
-        if (cap > SIZE_MAX - sizeof(struct bc_arena))
-            pol_oom();
-        struct bc_arena *c = pol_xcalloc(1, sizeof *c + cap);
-        c->cap = cap;
-        if (*a && need > BC_ARENA_CHUNK) { /* a big block: keep filling the current chunk */
-            c->used = need;
-            c->next = (*a)->next;
-            (*a)->next = c;
-            return c->data;
-        }
-        c->next = *a;
-        *a = c;
-    }
-    void *r = (*a)->data + (*a)->used;
-    (*a)->used += need;
-    return r;
-}
-
-static void arena_free(struct bc_arena *a)
-{
-    while (a) {
-        struct bc_arena *n = a->next;
-        free(a);
-        a = n;
-    }
-}
-
-/* A program built piece by piece with malloc (compiler/codegen.c) owns each
- * array and string; bc_read's programs own one arena instead. */
-static void free_pieces(bc_program *p)
-{
-    free(p->name);
-    free(p->source);
-    for (uint32_t i = 0; i < p->nfiles; i++)
-        free(p->files[i]);
-    free(p->files);
-    for (uint32_t i = 0; i < p->nmeta; i++) {
-        free(p->meta[i].key);
-        free(p->meta[i].value);
-    }
-    free(p->meta);
-    for (uint32_t i = 0; i < p->nconsts; i++)
-        free(p->consts[i].text);
-    free(p->consts);
-    for (uint32_t i = 0; i < p->ninputs; i++) {
-        free(p->inputs[i].name);
-        free(p->inputs[i].cite);
-        free(p->inputs[i].doc);
-    }
-    free(p->inputs);
-    for (uint32_t i = 0; i < p->nparams; i++) {
-        bc_param *q = &p->params[i];
-        free(q->name);
-        free(q->cite);
-        free(q->doc);
-        for (uint32_t j = 0; j < q->nversions; j++)
-            free(q->versions[j].cite);
-        free(q->versions);
-    }
-    free(p->params);
-    for (uint32_t i = 0; i < p->nrules; i++) {
-        free(p->rules[i].name);
-        free(p->rules[i].cite);
-        free(p->rules[i].doc);
-        free(p->rules[i].formula);
-    }
-    free(p->rules);
-    for (uint32_t i = 0; i < p->ntests; i++) {
-        free(p->tests[i].name);
-        free(p->tests[i].given);
-        free(p->tests[i].expect);
-    }
-    free(p->tests);
-    for (uint32_t i = 0; i < p->nenums; i++) {
-        bc_enum *e = &p->enums[i];
-        free(e->name);
-        free(e->cite);
-        for (uint32_t j = 0; j < e->nfields; j++)
-            free(e->fields[j].name);
-        free(e->fields);
-        for (uint32_t j = 0; j < e->nmembers; j++) {
-            free(e->members[j].name);
-            free(e->members[j].values);
-            free(e->members[j].cite);
-        }
-        free(e->members);
-    }
-    free(p->enums);
-    for (uint32_t i = 0; i < p->nrecords; i++) {
-        free(p->records[i].name);
-        free(p->records[i].cite);
-        for (uint32_t j = 0; j < p->records[i].nfields; j++)
-            free(p->records[i].fields[j].name);
-        free(p->records[i].fields);
-    }
-    free(p->records);
-    free(p->code);
-    free(p->lines);
-}
-
+/* One path for every program: the constants' numbers (their GMP parts are
+ * malloc'd by GMP), then the arena with every array and string, then p. */
 void bc_free(bc_program *p)
 {
     if (!p)
         return;
     for (uint32_t i = 0; i < p->nconsts; i++)
         dec_clear(&p->consts[i].num);
-    if (p->arena)
-        arena_free(p->arena);
-    else
-        free_pieces(p);
+    pol_arena_free(&p->arena);
     free(p);
 }
 
@@ -269,7 +151,7 @@ static void *r_array(rbuf *r, uint32_t *count, size_t size, const char *what)
         n = 0;
     }
     *count = r->bad ? 0 : n;
-    return arena_alloc(&r->p->arena, size * *count);
+    return pol_arena_array(&r->p->arena, *count, size);
 }
 
 static char *r_str(rbuf *r, bool optional)
@@ -290,8 +172,7 @@ static char *r_str(rbuf *r, bool optional)
         r_fail(r, "NUL byte inside a string");
         return NULL;
     }
-    char *s = arena_alloc(&r->p->arena, (size_t)n + 1);
-    memcpy(s, r->d + r->at, n);
+    char *s = pol_arena_strndup(&r->p->arena, (const char *)(r->d + r->at), n);
     r->at += n;
     return s;
 }
@@ -500,7 +381,7 @@ static void load_enums(rbuf *r, bc_program *p)
             m->name = r_str(r, false);
             m->cite = r_str(r, true);
             m->pos = r_pos(r);
-            m->values = arena_alloc(&p->arena, sizeof *m->values * e->nfields);
+            m->values = pol_arena_array(&p->arena, e->nfields, sizeof *m->values);
             for (uint32_t k = 0; k < e->nfields && !r->bad; k++)
                 m->values[k] = r_u32(r);
         }

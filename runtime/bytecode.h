@@ -9,11 +9,14 @@
  * and stack depth before anything runs.  The format is documented in
  * docs/bytecode.md; the opcodes are listed once, in runtime/opcodes.h.
  *
- * Ownership: a bc_program owns all its strings and arrays; bc_free() releases
- * them.  bc_read() returns a new program or NULL with a message in err; its
- * arrays and strings all come from one arena (p->arena), freed at once.  A
- * program the code generator builds has no arena: each array and string is
- * its own malloc block, which bc_free() frees one by one.
+ * Ownership: a bc_program owns all its strings and arrays, and they all come
+ * from its one arena (p->arena, a pol_arena from runtime/mem.h), whether the
+ * code generator built it (compiler/codegen.c) or bc_read() read it; the
+ * only other resources are the GMP parts of the constants' numbers.
+ * bc_free() clears those, frees the arena at once and then the bc_program.
+ * Whoever edits a program in place (tests, fuzzers) allocates any new string
+ * or array in p->arena and never frees a piece.  bc_read() returns a new
+ * program or NULL with a message in err.
  */
 #ifndef POL_BYTECODE_H
 #define POL_BYTECODE_H
@@ -24,6 +27,7 @@
 #include <stdio.h>
 
 #include "dec.h"
+#include "mem.h"
 #include "opcodes.h"
 
 #define BC_MAGIC "\x7fPOL"      /* 4 bytes                                    */
@@ -159,8 +163,7 @@ typedef struct bc_program {
     bc_lineinfo *lines;   /* sorted by pc; position of code from pc onward   */
     uint32_t max_stack;   /* filled by bc_verify                             */
     uint32_t nlocals;     /* filled by bc_verify: all rules' local slots     */
-    struct bc_arena *arena; /* bc_read: owns every array and string; NULL:
-                             * each is its own malloc block (compiler/codegen.c) */
+    pol_arena arena;      /* owns every array and string above            */
 } bc_program;
 
 void bc_free(bc_program *p);

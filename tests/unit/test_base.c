@@ -1,11 +1,14 @@
 /* test_base.c -- unit tests (check) for the shared base every module builds
- * on: overflow-checked growth (runtime/mem.h), the one UTF-8 decoder
+ * on: overflow-checked growth and the one arena (runtime/mem.h), the one UTF-8 decoder
  * (runtime/utf8.h), the one string hash (runtime/hash.h) and the one file
  * reader (runtime/file.h).  A capacity that would overflow must abort, so
  * those tests expect SIGABRT (check runs each test in its own process). */
 #include <check.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdalign.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +110,113 @@ END_TEST
 START_TEST(grow_to_count_overflow)
 {
     pol_grow_to(0, SIZE_MAX, 8, 1, SIZE_MAX); /* doubling cannot reach it: aborts */
+}
+END_TEST
+
+/* ---- the arena ---- */
+
+static bool arena_block_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
+START_TEST(arena_aligned_and_zeroed)
+{
+    pol_arena a = POL_ARENA_INIT;
+    for (size_t n = 0; n < 100; n++) {
+        unsigned char *p = pol_arena_alloc(&a, n);
+        ck_assert_ptr_nonnull(p);
+        ck_assert_uint_eq((uintptr_t)p % alignof(max_align_t), 0);
+        ck_assert(arena_block_zero(p, n));
+        memset(p, 0xff, n); /* dirty it: the next block must still be zero */
+    }
+    void *z1 = pol_arena_alloc(&a, 0), *z2 = pol_arena_alloc(&a, 0);
+    ck_assert_ptr_ne(z1, z2); /* 0-byte blocks are distinct pointers */
+    long double *ld = pol_arena_array(&a, 3, sizeof *ld);
+    ck_assert_uint_eq((uintptr_t)ld % alignof(long double), 0);
+    pol_arena_free(&a);
+    ck_assert_ptr_null(a.head);
+    ck_assert_uint_eq(a.reserved, 0);
+}
+END_TEST
+
+START_TEST(arena_many_small)
+{
+    pol_arena a;
+    pol_arena_init(&a);
+    enum { N = 100000 };
+    uint32_t **ps = malloc(sizeof *ps * N);
+    for (uint32_t i = 0; i < N; i++) {
+        ps[i] = pol_arena_alloc(&a, sizeof **ps);
+        *ps[i] = i;
+    }
+    for (uint32_t i = 0; i < N; i++)
+        ck_assert_uint_eq(*ps[i], i); /* no block overlaps another */
+    /* chunks grow geometrically: little beyond the blocks themselves */
+    ck_assert_uint_le(a.reserved, (size_t)N * alignof(max_align_t) * 2 + POL_ARENA_MAX_CHUNK);
+    free(ps);
+    pol_arena_free(&a);
+}
+END_TEST
+
+START_TEST(arena_big_block)
+{
+    pol_arena a = POL_ARENA_INIT;
+    unsigned char *s1 = pol_arena_alloc(&a, 1);
+    size_t before = a.reserved;
+    size_t big_n = POL_ARENA_MAX_CHUNK * 3 + 5; /* larger than any chunk */
+    unsigned char *big = pol_arena_alloc(&a, big_n);
+    ck_assert_uint_eq((uintptr_t)big % alignof(max_align_t), 0);
+    ck_assert(arena_block_zero(big, big_n));
+    memset(big, 0xab, big_n);
+    ck_assert_uint_ge(a.reserved - before, big_n);
+    ck_assert_uint_lt(a.reserved - before, big_n + alignof(max_align_t));
+    /* the chunk being filled goes on being filled after a big block */
+    unsigned char *s2 = pol_arena_alloc(&a, 1);
+    ck_assert_ptr_eq(s2, s1 + alignof(max_align_t));
+    ck_assert_uint_eq(big[big_n - 1], 0xab);
+    /* a big block in an empty arena */
+    pol_arena b = POL_ARENA_INIT;
+    ck_assert(arena_block_zero(pol_arena_alloc(&b, big_n), big_n));
+    pol_arena_free(&b);
+    pol_arena_free(&a);
+}
+END_TEST
+
+START_TEST(arena_strdup_copies)
+{
+    pol_arena a = POL_ARENA_INIT;
+    char src[] = "税率 5%";
+    char *d = pol_arena_strdup(&a, src);
+    ck_assert_ptr_ne(d, src);
+    ck_assert_str_eq(d, src);
+    src[0] = 'x';
+    ck_assert_str_eq(d, "税率 5%");
+    ck_assert_ptr_null(pol_arena_strdup(&a, NULL));
+    ck_assert_str_eq(pol_arena_strdup(&a, ""), "");
+    ck_assert_str_eq(pol_arena_strndup(&a, "abcdef", 3), "abc");
+    uint32_t w[3] = {1, 2, 3};
+    uint32_t *c = pol_arena_memdup(&a, w, sizeof w);
+    ck_assert_uint_eq(c[2], 3);
+    ck_assert_ptr_nonnull(pol_arena_memdup(&a, NULL, 0));
+    pol_arena_free(&a);
+}
+END_TEST
+
+START_TEST(arena_size_overflow)
+{
+    pol_arena a = POL_ARENA_INIT;
+    pol_arena_alloc(&a, SIZE_MAX - 3);
+}
+END_TEST
+
+START_TEST(arena_array_overflow)
+{
+    pol_arena a = POL_ARENA_INIT;
+    pol_arena_array(&a, SIZE_MAX / 8 + 1, 8);
 }
 END_TEST
 
@@ -315,6 +425,14 @@ int main(void)
     tcase_add_test_raise_signal(mem, grow_to_byte_size_overflow, SIGABRT);
     tcase_add_test_raise_signal(mem, grow_to_count_overflow, SIGABRT);
     suite_add_tcase(s, mem);
+    TCase *arena = tcase_create("arena");
+    tcase_add_test(arena, arena_aligned_and_zeroed);
+    tcase_add_test(arena, arena_many_small);
+    tcase_add_test(arena, arena_big_block);
+    tcase_add_test(arena, arena_strdup_copies);
+    tcase_add_test_raise_signal(arena, arena_size_overflow, SIGABRT);
+    tcase_add_test_raise_signal(arena, arena_array_overflow, SIGABRT);
+    suite_add_tcase(s, arena);
     TCase *text = tcase_create("utf8_hash");
     tcase_add_test(text, utf8_seq_valid);
     tcase_add_test(text, utf8_seq_defects);

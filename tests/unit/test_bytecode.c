@@ -376,26 +376,16 @@ static void month_constant_int_max(bc_program *p)
     c->i = INT32_MAX;
 }
 /* the title is printed by explanations and the interface */
-static void no_title(bc_program *p)
-{
-    free(p->name);
-    p->name = NULL;
-}
+/* (the strings stay in the program's arena, freed with it) */
+static void no_title(bc_program *p) { p->name = NULL; }
 static void no_source_no_cites(bc_program *p)
 {
-    free(p->source);
     p->source = NULL;
-    for (uint32_t i = 0; i < p->nrules; i++) {
-        free(p->rules[i].cite);
-        free(p->rules[i].doc);
-        free(p->rules[i].formula);
+    for (uint32_t i = 0; i < p->nrules; i++)
         p->rules[i].cite = p->rules[i].doc = p->rules[i].formula = NULL;
-    }
     for (uint32_t i = 0; i < p->nparams; i++)
-        for (uint32_t j = 0; j < p->params[i].nversions; j++) {
-            free(p->params[i].versions[j].cite);
+        for (uint32_t j = 0; j < p->params[i].nversions; j++)
             p->params[i].versions[j].cite = NULL;
-        }
 }
 /* the longest constant text dec_parse accepts: 400 digits, exponent 400 */
 static char longest[410];
