@@ -512,7 +512,7 @@ static void load_rules(rbuf *r, bc_program *p)
         x->is_output = r_u8(r);
         x->is_constraint = r_u8(r);
         uint32_t places = r_u32(r);
-        if (places > 60)
+        if (places > POL_OUTPUT_MAX_PLACES)
             r_fail(r, "rule %u prints with %u places", i, places);
         x->places = (uint8_t)places;
         x->entry = r_u32(r);
