@@ -932,10 +932,11 @@ static void explain_rule_json(const pol_eval *ev, uint32_t r, sc_buf *out, deps 
     json_opt(out, "note", ru->doc);
     char at[POL_POS_TEXT_MAX];
     pol_pos rp = pub_pos(p, ru->pos);
-    if (!rp.line) /* (no position: the file alone, as line 0 column 0) */
-        rp.file = rp.file ? rp.file : "?";
-    snprintf(at, sizeof at, "%s:0:0", rp.file);
-    sc_buf_printf(out, ",\"position\":\"%s\"", rp.line ? pol_pos_text(&rp, at, sizeof at) : at);
+    if (rp.line)
+        pol_pos_text(&rp, at, sizeof at);
+    else /* no position: the file, at line 0 column 0 */
+        snprintf(at, sizeof at, "%s:0:0", rp.file);
+    sc_buf_printf(out, ",\"position\":\"%s\"", at);
     deps d = *scratch;
     rule_deps(p, r, &d);
     sc_buf_puts(out, ",\"inputs\":{");
