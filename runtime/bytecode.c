@@ -618,14 +618,19 @@ static const struct bc_section {
 #define BC_NSECTIONS (sizeof sections / sizeof sections[0])
 
 /* ---- the file: header, then the sections ---- */
-/* 64-bit FNV-1a of the payload (runtime/hash.h's pol_hash is the 32-bit
- * string hash for tables; the file keeps its wider checksum). */
+/* 64-bit FNV-1a of the payload, with the standard offset basis and prime
+ * that docs/bytecode.md states (runtime/hash.h's pol_hash is the 32-bit
+ * string hash for tables; the file keeps its wider checksum).  Format 2 had
+ * the basis one digit short, so a reader written from the spec rejected
+ * every file; tests/robust/bytecode_spec.py reads a file from the spec. */
+#define BC_FNV64_BASIS 14695981039346656037ull
+#define BC_FNV64_PRIME 1099511628211ull
 static uint64_t payload_hash(const uint8_t *d, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = BC_FNV64_BASIS;
     for (size_t i = 0; i < n; i++) {
         h ^= d[i];
-        h *= 1099511628211ull;
+        h *= BC_FNV64_PRIME;
     }
     return h;
 }
@@ -656,8 +661,12 @@ void bc_seal(uint8_t *buf, size_t len)
 /* The 24-byte header: true, or false with a message. */
 static bool check_header(const uint8_t *data, size_t len, char *err, size_t errlen)
 {
-    if (len < 24 || memcmp(data, BC_MAGIC, 4) != 0) {
+    if (memcmp(data, BC_MAGIC, len < 4 ? len : 4) != 0 || len == 0) {
         snprintf(err, errlen, "not a pol bytecode file (bad magic)");
+        return false;
+    }
+    if (len < 24) {
+        snprintf(err, errlen, "bytecode file truncated: %zu of the header's 24 bytes", len);
         return false;
     }
     if (memcmp(data + 4, BC_PROBE, 4) != 0) {

@@ -32,7 +32,7 @@
 
 #define BC_MAGIC "\x7fPOL"      /* 4 bytes                                    */
 #define BC_PROBE "\r\n\x1a\n"   /* catches text-mode and line-ending mangling */
-#define BC_VERSION 2u           /* bump on any incompatible change (docs/bytecode.md) */
+#define BC_VERSION 3u           /* bump on any incompatible change (docs/bytecode.md) */
 
 #include "types.h" /* pol_type, pol_type_name, pol_type_numeric */
 
