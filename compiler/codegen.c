@@ -114,7 +114,7 @@ static uint32_t literal_const(gen *g, const ast_expr *e, pol_type t)
     case EX_NUM:
     case EX_MONEY:
     case EX_PERCENT: {
-        char buf[512];
+        char buf[POL_NUMBER_MAX_DIGITS + 2]; /* the lexer bounds every literal's digits */
         snprintf(buf, sizeof buf, "%s%s", e->text, e->kind == EX_PERCENT ? "%" : "");
         if (dec_parse(&k.num, buf, strlen(buf)) != DEC_OK)
             dec_set_i64(&k.num, 0); /* the lexer already reported it */

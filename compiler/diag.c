@@ -179,44 +179,147 @@ static const diag **sorted(const diag_ctx *d)
     return v;
 }
 
-static void print_one(const diag *g, FILE *out, bool color)
+/* A source line wider than DIAG_LINE_WINDOW display columns is shown as a
+ * window around the caret, DIAG_WINDOW_BEFORE columns of it before the
+ * caret, with "..." where text was cut: a diagnostic on a 5 MB line prints a
+ * line's worth, not the file. */
+#define DIAG_LINE_WINDOW 120
+#define DIAG_WINDOW_BEFORE 40
+
+/* Byte offset in [from, to) where display column `want` (0-based, counted
+ * from `from`) begins, and that column in *at (<= want: a wide character is
+ * not split). */
+static uint32_t byte_at_column(const char *t, uint32_t from, uint32_t to, uint32_t want, uint32_t *at)
+{
+    uint32_t c = 0, i = from;
+    while (i < to) {
+        uint32_t cp;
+        size_t k = utf8_next((const unsigned char *)t + i, to - i, &cp);
+        uint32_t w = utf8_display_width(t + i, k);
+        if (c + w > want)
+            break;
+        c += w;
+        i += (uint32_t)k;
+    }
+    *at = c;
+    return i;
+}
+
+/* The column cursor: diagnostics print in source order, so the column of
+ * the next one on the same line is counted on from the last one's, and
+ * printing every diagnostic of a line is linear in the line. */
+typedef struct {
+    const src_file *f;
+    uint32_t li, off, col; /* line index, byte offset, 1-based column there */
+} col_cursor;
+
+static void cursor_col(col_cursor *cur, const src_file *f, uint32_t off, uint32_t *line, uint32_t *col)
+{
+    off = SPAN_OFF(off);
+    if (off > f->len)
+        off = (uint32_t)f->len;
+    if (cur->f == f && cur->li < f->nlines && f->line_starts[cur->li] <= off && cur->off <= off &&
+        (cur->li + 1 >= f->nlines || off < f->line_starts[cur->li + 1])) {
+        cur->col += utf8_display_width(f->text + cur->off, off - cur->off);
+    } else {
+        cur->f = f;
+        cur->li = line_index(f, off);
+        cur->col = utf8_display_width(f->text + f->line_starts[cur->li], off - f->line_starts[cur->li]) + 1;
+    }
+    cur->off = off;
+    *line = cur->li + 1;
+    *col = cur->col;
+}
+
+static void print_one(const diag *g, sc_buf *out, bool color, col_cursor *cur)
 {
     const char *lc = g->level == DIAG_ERROR ? "\033[1;31m" : g->level == DIAG_WARNING ? "\033[1;35m" : "\033[1;36m";
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
     if (!g->file) {
-        fprintf(out, "%s%s%s:%s %s\n", color ? lc : "", level_name(g->level), reset, reset, g->msg);
+        sc_buf_printf(out, "%s%s%s:%s %s\n", color ? lc : "", level_name(g->level), reset, reset, g->msg);
         return;
     }
     uint32_t line, col;
-    src_line_col(g->file, g->sp.start, &line, &col);
-    fprintf(out, "%s%s:%u:%u:%s %s%s:%s %s\n", bold, g->file->name, line, col, reset, color ? lc : "",
-            level_name(g->level), reset, g->msg);
+    cursor_col(cur, g->file, g->sp.start, &line, &col);
+    sc_buf_printf(out, "%s%s:%u:%u:%s %s%s:%s %s\n", bold, g->file->name, line, col, reset, color ? lc : "",
+                  level_name(g->level), reset, g->msg);
     const src_file *f = g->file;
     uint32_t li = line - 1;
     uint32_t ls = f->line_starts[li];
     uint32_t le = li + 1 < f->nlines ? f->line_starts[li + 1] - 1 : (uint32_t)f->len;
     if (le > ls && f->text[le - 1] == '\r')
         le--;
+    uint32_t start = SPAN_OFF(g->sp.start) < ls ? ls : SPAN_OFF(g->sp.start);
+    /* The window: the whole line when it is narrow enough, else from at
+     * most DIAG_WINDOW_BEFORE columns before the caret to the width of the
+     * window.  Counting stops at the window's edge, so a long line costs a
+     * window's worth per diagnostic. */
+    uint32_t ws = ls, we = le, lead = col - 1; /* lead: columns from ws to the caret */
+    bool cut_left = false, cut_right = false;
+    uint32_t shown;
+    if (byte_at_column(f->text, ls, le, DIAG_LINE_WINDOW, &shown) < le) {
+        uint32_t back = start, bcols = 0;
+        while (back > ls) {
+            uint32_t p = back - 1;
+            while (p > ls && ((unsigned char)f->text[p] & 0xC0) == 0x80 && back - p < 4)
+                p--;
+            uint32_t w = utf8_display_width(f->text + p, back - p);
+            if (bcols + w > DIAG_WINDOW_BEFORE)
+                break;
+            bcols += w;
+            back = p;
+        }
+        ws = back;
+        lead = bcols;
+        cut_left = ws > ls;
+        uint32_t room = DIAG_LINE_WINDOW - (cut_left ? 3 : 0);
+        we = byte_at_column(f->text, ws, le, room, &shown);
+        if (we < le) {
+            we = byte_at_column(f->text, ws, le, room - 3, &shown);
+            cut_right = true;
+        }
+    }
     char num[16];
     int nw = snprintf(num, sizeof num, "%u", line);
-    fprintf(out, " %*s | ", nw < 4 ? 4 : nw, num);
-    /* print the line with tabs as single spaces so the caret lines up */
-    for (uint32_t i = ls; i < le; i++)
-        fputc(f->text[i] == '\t' ? ' ' : f->text[i], out);
-    fputc('\n', out);
-    uint32_t end = g->sp.end > le ? le : g->sp.end;
-    uint32_t w = end > g->sp.start ? utf8_display_width(f->text + g->sp.start, end - g->sp.start) : 0;
-    fprintf(out, " %*s | %*s%s^", nw < 4 ? 4 : nw, "", (int)(col - 1), "", color ? lc : "");
+    sc_buf_printf(out, " %*s | ", nw < 4 ? 4 : nw, num);
+    if (cut_left)
+        sc_buf_puts(out, "...");
+    /* the line with tabs as single spaces so the caret lines up */
+    for (uint32_t i = ws; i < we;) {
+        uint32_t j = i;
+        while (j < we && f->text[j] != '\t')
+            j++;
+        sc_buf_put(out, f->text + i, j - i);
+        if (j < we)
+            sc_buf_putc(out, ' '), j++;
+        i = j;
+    }
+    if (cut_right)
+        sc_buf_puts(out, "...");
+    sc_buf_putc(out, '\n');
+    uint32_t end = g->sp.end > we ? we : g->sp.end;
+    uint32_t w = end > start ? utf8_display_width(f->text + start, end - start) : 0;
+    sc_buf_printf(out, " %*s | %*s%s^", nw < 4 ? 4 : nw, "", (int)(lead + (cut_left ? 3 : 0)), "",
+                  color ? lc : "");
     for (uint32_t i = 1; i < w; i++)
-        fputc('~', out);
-    fprintf(out, "%s\n", reset);
+        sc_buf_putc(out, '~');
+    sc_buf_printf(out, "%s\n", reset);
 }
 
+/* Each diagnostic is formatted into one buffer and written with one call:
+ * stderr is unbuffered, and a byte at a time cost a system call per byte. */
 void diag_print(const diag_ctx *d, FILE *out, bool color)
 {
     const diag **v = sorted(d);
-    for (size_t i = 0; i < d->count; i++)
-        print_one(v[i], out, color);
+    sc_buf b;
+    sc_buf_init(&b);
+    col_cursor cur = {0};
+    for (size_t i = 0; i < d->count; i++) {
+        sc_buf_reset(&b);
+        print_one(v[i], &b, color, &cur);
+        fwrite(b.data, 1, b.len, out);
+    }
+    sc_buf_clear(&b);
     if (d->max_errors && d->errors > d->max_errors)
         fprintf(out, "note: %d more errors not shown\n", d->errors - d->max_errors);
     free(v);
@@ -235,13 +338,14 @@ static void json_str(FILE *out, const char *s)
 void diag_print_json(const diag_ctx *d, FILE *out)
 {
     const diag **v = sorted(d);
+    col_cursor at_start = {0}, at_end = {0}; /* linear on a long line, as in diag_print */
     fputs("[", out);
     for (size_t i = 0; i < d->count; i++) {
         const diag *g = v[i];
         uint32_t l1 = 0, c1 = 0, l2 = 0, c2 = 0;
         if (g->file) {
-            src_line_col(g->file, g->sp.start, &l1, &c1);
-            src_line_col(g->file, g->sp.end, &l2, &c2);
+            cursor_col(&at_start, g->file, g->sp.start, &l1, &c1);
+            cursor_col(&at_end, g->file, g->sp.end, &l2, &c2);
         }
         fprintf(out, "%s\n  {\"file\": ", i ? "," : "");
         json_str(out, g->file ? g->file->name : "");
