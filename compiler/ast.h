@@ -194,6 +194,12 @@ typedef struct pstate {
     uint32_t nsyntax, syntax_cap;
 } pstate;
 
+/* Reports every byte of f's text that is not well-formed UTF-8 (one error
+ * per bad sequence, with utf8_seq()'s reason) and every C1 control
+ * character, so that no string, comment or identifier carries one into the
+ * bytecode (grammar/lexer.l; pol_parse calls it first). */
+void pol_lex_check_text(pstate *ps);
+
 /* Parses f into a tree in arena a; errors go to d.  Returns the tree (also
  * when there were errors, as far as it got) or NULL on a fatal error.  A
  * declaration with a syntax error inside it, or between it and the next one,

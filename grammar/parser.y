@@ -538,6 +538,7 @@ ast_policy *pol_parse(arena *a, diag_ctx *d, const src_file *f)
     ps.f = f;
     ps.policy = arena_alloc(a, sizeof *ps.policy);
     ps.offset = SPAN_BASE(f->id); /* spans carry the file id in their top bits */
+    pol_lex_check_text(&ps);
     void *scanner;
     if (pol_yylex_init_extra(&ps, (yyscan_t *)&scanner) != 0)
         return NULL;

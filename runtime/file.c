@@ -4,12 +4,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "mem.h"
 
 char *pol_read_file(const char *path, size_t limit, size_t *len)
+{
+    return pol_read_file_head(path, limit, NULL, 0, len);
+}
+
+char *pol_read_file_head(const char *path, size_t limit, const void *head, size_t headlen, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
@@ -40,7 +46,10 @@ char *pol_read_file(const char *path, size_t limit, size_t *len)
             }
             POL_GROW(buf, cap, cap + 1);
         }
-        ssize_t got = read(fd, buf + n, cap - 1 - n);
+        size_t want = cap - 1 - n;
+        if (head && n < headlen && want > headlen - n)
+            want = headlen - n; /* the head first, before the rest is read */
+        ssize_t got = read(fd, buf + n, want);
         if (got < 0) {
             if (errno == EINTR)
                 continue;
@@ -52,7 +61,17 @@ char *pol_read_file(const char *path, size_t limit, size_t *len)
         }
         if (got == 0)
             break;
+        size_t before = n;
         n += (size_t)got;
+        if (head && before < headlen) { /* the first bytes are in: refuse a stranger now */
+            size_t k = n < headlen ? n : headlen;
+            if (memcmp(buf, head, k) != 0) {
+                free(buf);
+                close(fd);
+                errno = EILSEQ;
+                return NULL;
+            }
+        }
     }
     close(fd);
     if (n > limit) {
@@ -63,4 +82,14 @@ char *pol_read_file(const char *path, size_t limit, size_t *len)
     buf[n] = 0;
     *len = n;
     return buf;
+}
+
+const char *pol_file_error(int e)
+{
+    switch (e) {
+    case EINVAL: return "not a regular file (a device, a pipe or a socket)";
+    case EFBIG: return "too large";
+    case EILSEQ: return "not a pol bytecode file (bad magic)";
+    default: return strerror(e);
+    }
 }

@@ -103,17 +103,20 @@ pol_policy *pol_policy_from_bytes(const uint8_t *data, size_t len, char *err, si
 pol_policy *pol_policy_load(const char *path, char *err, size_t errlen)
 {
     size_t n;
-    uint8_t *buf = (uint8_t *)pol_read_file(path, POL_PROGRAM_LIMIT, &n);
+    uint8_t *buf = (uint8_t *)pol_read_file_head(path, POL_PROGRAM_LIMIT, BC_MAGIC, 4, &n);
     if (!buf) {
-        snprintf(err, errlen, "%s: %s", path,
-                 errno == EFBIG ? "larger than 1 GiB" : errno == EIO ? "read error" : "cannot open");
+        int e = errno;
+        snprintf(err, errlen, "%s: %s", path, e == EFBIG ? "larger than 1 GiB" : pol_file_error(e));
+        errno = e; /* callers tell a missing file from a bad one by errno */
         return NULL;
     }
     char inner[400];
     pol_policy *pol = pol_policy_from_bytes(buf, n, inner, sizeof inner);
     free(buf);
-    if (!pol)
+    if (!pol) {
         snprintf(err, errlen, "%s: %s", path, inner);
+        errno = 0; /* read, but not a valid policy */
+    }
     return pol;
 }
 
@@ -393,6 +396,11 @@ static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uin
     case PT_TEXT: {
         if (kind != SCV_STRING && kind != SCV_CSV)
             return input_error(err, POL_E_INPUT, in->name, "input %s must be text, found %s", in->name, kind_text(kind));
+        /* Text values are NUL-terminated in the VM: "a\u0000bcd" would
+         * silently become "a", so it is refused (docs/polrun.md). */
+        if (memchr(text, 0, len))
+            return input_error(err, POL_E_INPUT, in->name,
+                               "input %s contains U+0000 (a NUL character), which a text value cannot hold", in->name);
         char *copy = keep_text(ev, text, len);
         v->s = copy;
         v->t = PT_TEXT;

@@ -78,7 +78,11 @@ typedef enum {
 
 /* ---- policies ---- */
 /* Loads and verifies a compiled policy: a new policy, or NULL with a
- * message in err (errno tells ENOENT from a bad file). */
+ * message in err.  On failure errno says why: 0 when the file was read but
+ * is not a valid policy; EILSEQ when it does not start with the bytecode
+ * magic (refused after its first bytes); EFBIG over 1 GiB; otherwise the
+ * reason it could not be read (ENOENT, EACCES, EISDIR, EINVAL for a device,
+ * pipe or socket). */
 POL_API pol_policy *pol_policy_load(const char *path, char *err, size_t errlen);
 /* The same from bytes in memory (copied: data may be freed afterwards). */
 POL_API pol_policy *pol_policy_from_bytes(const uint8_t *data, size_t len, char *err, size_t errlen);

@@ -673,10 +673,14 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                     pc += BC_OPLEN_ADD;
                     break;
                 }
-                if (!pol_type_numeric((pol_type)b->t) || !dec_to_i64(&b->d, &delta))
+                if (!pol_type_numeric((pol_type)b->t) || !dec_is_integer(&b->d))
                     return fail(s, err, cur, pc, "a %s moves by a whole number", class_name(a->t));
-                int64_t nv = op == OP_ADD ? (int64_t)a->i + delta : (int64_t)a->i - delta;
                 int64_t lo = a->t == PT_DATE ? CD_MIN_DAY : CD_MIN_MONTH, hi = a->t == PT_DATE ? CD_MAX_DAY : CD_MAX_MONTH;
+                /* a whole number too large for int64, or larger than the whole
+                 * calendar, leaves it: no int64 sum that could overflow */
+                if (!dec_to_i64(&b->d, &delta) || delta < lo - hi || delta > hi - lo)
+                    return fail(s, err, cur, pc, "%s out of the years 1..9999", class_name(a->t));
+                int64_t nv = op == OP_ADD ? (int64_t)a->i + delta : (int64_t)a->i - delta;
                 if (nv < lo || nv > hi)
                     return fail(s, err, cur, pc, "%s out of the years 1..9999", class_name(a->t));
                 a->i = (int32_t)nv;
@@ -854,10 +858,14 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
         case OP_ADD_MONTHS: {
             vm_val *b = --sp, *a = sp - 1;
             int64_t n;
-            if (!pol_type_numeric((pol_type)b->t) || !dec_to_i64(&b->d, &n))
+            if (!pol_type_numeric((pol_type)b->t) || !dec_is_integer(&b->d))
                 return fail(s, err, cur, pc, "add_months needs a whole number of months");
-            if (n < -VM_MAX_MONTH_SHIFT || n > VM_MAX_MONTH_SHIFT)
-                return fail(s, err, cur, pc, "add_months by %lld months goes out of the years 1..9999", (long long)n);
+            if (!dec_to_i64(&b->d, &n) || n < -VM_MAX_MONTH_SHIFT || n > VM_MAX_MONTH_SHIFT) {
+                char shown[48];
+                if (dec_format_exact(&b->d, shown, sizeof shown) >= (int)sizeof shown)
+                    snprintf(shown, sizeof shown, "%s", dec_sign(&b->d) < 0 ? "a huge negative number of" : "a huge number of");
+                return fail(s, err, cur, pc, "add_months by %s months goes out of the years 1..9999", shown);
+            }
             if (a->t == PT_MONTH) {
                 int64_t nv = (int64_t)a->i + n;
                 if (nv < CD_MIN_MONTH || nv > CD_MAX_MONTH)

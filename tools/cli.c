@@ -10,6 +10,7 @@
 
 #include "compile.h"
 #include "diag.h"
+#include "file.h"
 #include "mem.h"
 #include "vocab.h"
 
@@ -37,7 +38,8 @@ static pol_policy *load_bytecode(const cli_load *how, const char *path, int *cod
     pol_policy *pol = pol_policy_load(path, err, sizeof err);
     if (!pol) {
         fprintf(stderr, "%s: %s\n", how->tool, err);
-        *code = errno == ENOENT ? CLI_NOINPUT : CLI_DATAERR;
+        /* unreadable (missing, a directory, a device): no input; read but bad: data */
+        *code = errno && errno != EILSEQ && errno != EFBIG ? CLI_NOINPUT : CLI_DATAERR;
     }
     return pol;
 }
@@ -66,7 +68,7 @@ static pol_policy *compile_source(const cli_load *how, const char *path, int *co
     bool unreadable;
     bc_program *prog = pol_compile_path(path, &d, &src, &unreadable);
     if (unreadable) {
-        fprintf(stderr, "%s: %s: %s\n", how->tool, path, strerror(errno));
+        fprintf(stderr, "%s: %s: %s\n", how->tool, path, pol_file_error(errno));
         diag_free(&d);
         *code = CLI_NOINPUT;
         return NULL;
