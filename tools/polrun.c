@@ -72,10 +72,16 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
             return CLI_NOINPUT;
         }
     }
+    if (cli_not_a_directory("polrun", in, name) != 0) {
+        if (in != stdin)
+            fclose(in);
+        return CLI_NOINPUT;
+    }
     sc_buf text;
     sc_buf_init(&text);
     char chunk[65536];
     size_t n;
+    errno = 0;
     while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) {
         sc_buf_put(&text, chunk, n);
         if (text.len > o->run.max_record) {
@@ -86,8 +92,14 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
             return CLI_FAILED;
         }
     }
+    int read_err = ferror(in) ? errno : 0;
     if (in != stdin)
         fclose(in);
+    if (read_err) {
+        fprintf(stderr, "polrun: %s: read error: %s\n", name, strerror(read_err));
+        sc_buf_clear(&text);
+        return CLI_NOINPUT;
+    }
     const char *t = text.data ? text.data : "";
     size_t len = text.len;
     if (len >= 3 && (unsigned char)t[0] == 0xEF && (unsigned char)t[1] == 0xBB && (unsigned char)t[2] == 0xBF) {
