@@ -586,8 +586,8 @@ static int open_files(const batch_opts *o, FILE **in, FILE **out)
             fclose(*in);
         return CLI_NOINPUT;
     }
-    if (o->output && strcmp(o->output, "-") != 0 && !(*out = fopen(o->output, "wb"))) {
-        fprintf(stderr, "polrun: %s: %s\n", o->output, strerror(errno));
+    if (output_name(o) && !(*out = fopen(o->output, "wb"))) {
+        fprintf(stderr, "polrun: cannot write %s: %s\n", o->output, strerror(errno));
         if (*in != stdin)
             fclose(*in);
         return CLI_CANTCREAT;
