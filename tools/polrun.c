@@ -25,6 +25,7 @@ typedef struct opts {
     const char *policy, *junit;
     bool batch, test, interface, verbose;
     explain_mode explain;
+    bool explain_bare; /* --explain without '=' (then "json" after it is an operand) */
     batch_opts run; /* input, output, formats, limits: the batch's and one scenario's */
 } opts;
 
@@ -211,6 +212,7 @@ static int option(opts *o, int c)
     case 'o': o->run.output = optarg; break;
     case OPT_JUNIT: o->junit = optarg; break;
     case OPT_EXPLAIN:
+        o->explain_bare = !optarg;
         if (!optarg || !strcmp(optarg, "text"))
             o->explain = EXPLAIN_TEXT;
         else if (!strcmp(optarg, "json"))
@@ -261,6 +263,11 @@ static int parse_args(opts *o, int argc, char **argv)
             return rc;
     if (!o->policy) {
         usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *in = o->run.input;
+    if (o->explain_bare && in && (!strcmp(in, "json") || !strcmp(in, "text")) && access(in, F_OK) != 0) {
+        fprintf(stderr, "polrun: --explain takes its value after '=': --explain=%s\n", in);
         return CLI_USAGE;
     }
     if (o->explain == EXPLAIN_TEXT && o->batch) {

@@ -133,6 +133,7 @@ class Checker:
                           ([run, P, "--batch", "--jobs"], r"^polrun: --jobs needs a value"),
                           ([run, P, "--max=5"], r"^polrun: ambiguous option --max"),
                           ([run, P, "--explain=xml"], r"^polrun: --explain takes text or json, not 'xml'"),
+                          ([run, P, "--explain", "json"], r"^polrun: --explain takes its value after '=': --explain=json$"),
                           ([run, P, "--batch", "--in=xml"], r"^polrun: --in takes jsonl or csv, not 'xml'"),
                           ([run, P, "a.json", "b.json"], r"^polrun: unexpected argument b.json"),
                           ([self.polc, "check", P, "--frobnicate"], r"^polc: unknown option --frobnicate"),
