@@ -2,11 +2,16 @@
  * policy, printing runtime errors, reporting the policy's own tests.
  * Shares its contract with tools/cli.h, tools/polc.c, tools/polrun.c.
  */
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "compile.h"
 #include "diag.h"
@@ -21,6 +26,170 @@ bool cli_ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* ---- the command line ---- */
+
+int cli_getopt(const char *tool, int argc, char **argv, const char *shorts, const struct option *longs)
+{
+    opterr = 0;
+    int at = optind; /* the word being read: with "-" first, getopt_long permutes nothing */
+    int c = getopt_long(argc, argv, shorts, longs, NULL);
+    if (c != '?' && c != ':')
+        return c;
+    const char *word = at < argc ? argv[at] : "";
+    char name[80];
+    bool is_long = word[0] == '-' && word[1] == '-';
+    if (is_long)
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(word, "="), word);
+    else
+        snprintf(name, sizeof name, "-%c", optopt);
+    int matches = 0; /* long options that begin with what was typed */
+    for (const struct option *l = longs; is_long && l->name; l++)
+        matches += !strncmp(l->name, name + 2, strlen(name + 2));
+    if (c == ':')
+        fprintf(stderr, "%s: %s needs a value", tool, name);
+    else if (is_long && optopt) /* getopt_long names the option it matched */
+        fprintf(stderr, "%s: %s takes no value", tool, name);
+    else if (matches > 1)
+        fprintf(stderr, "%s: ambiguous option %s: it begins %d options", tool, name, matches);
+    else
+        fprintf(stderr, "%s: unknown option %s", tool, name);
+    fprintf(stderr, " ('%s --help' lists the options)\n", tool);
+    return '?';
+}
+
+bool cli_count(const char *tool, const char *opt, const char *val, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    bool digits = *val != 0, big = false;
+    for (const char *p = val; *p && digits; p++) {
+        if (*p < '0' || *p > '9')
+            digits = false;
+        else if (v > (max - (uint64_t)(*p - '0')) / 10)
+            big = true; /* keep reading: junk after it is still junk */
+        else
+            v = v * 10 + (uint64_t)(*p - '0');
+    }
+    if (!digits || v == 0) {
+        fprintf(stderr, "%s: %s needs a whole number from 1 to %llu, not '%s'\n", tool, opt, (unsigned long long)max,
+                val);
+        return false;
+    }
+    if (big) {
+        fprintf(stderr, "%s: %s: %s is too large (at most %llu)\n", tool, opt, val, (unsigned long long)max);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+void cli_print_version(const char *tool)
+{
+    printf("%s %s (bytecode format %u)\n", tool, POL_VERSION, (unsigned)BC_VERSION);
+}
+
+void cli_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) /* in order: open() takes the lowest free descriptor */
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF)
+            (void)open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+}
+
+int cli_write_error(const char *tool, const char *file, int err)
+{
+    fprintf(stderr, "%s: write error on %s%s%s\n", tool, file ? file : "standard output", err ? ": " : "",
+            err ? strerror(err) : "");
+    return CLI_CANTCREAT;
+}
+
+int cli_finish(const char *tool, int rc)
+{
+    errno = 0;
+    bool lost = ferror(stdout) != 0;
+    if (fflush(stdout) != 0)
+        lost = true;
+    int err = errno;
+    if (fclose(stdout) != 0 && !lost) {
+        lost = true;
+        err = errno;
+    }
+    return lost ? cli_write_error(tool, NULL, err) : rc;
+}
+
+bool cli_out_open(const char *tool, const char *path, cli_out *o)
+{
+    memset(o, 0, sizeof *o);
+    o->path = pol_xstrdup(path);
+    struct stat st;
+    bool exists = stat(path, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) { /* a device, a FIFO, a directory: as it is */
+        if (!(o->f = fopen(path, "wb"))) {
+            fprintf(stderr, "%s: cannot write %s: %s\n", tool, path, strerror(errno));
+            free(o->path);
+            return false;
+        }
+        return true;
+    }
+    char real[PATH_MAX];
+    struct stat lst;
+    if (exists && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && realpath(path, real))
+        o->dest = pol_xstrdup(real); /* replace the file the link names, not the link */
+    else
+        o->dest = pol_xstrdup(path);
+    size_t n = strlen(o->dest);
+    o->tmp = pol_xmalloc(n + 8);
+    memcpy(o->tmp, o->dest, n);
+    memcpy(o->tmp + n, ".XXXXXX", 8);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
+        int err = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(o->tmp);
+        }
+        fprintf(stderr, "%s: cannot write %s: %s\n", tool, path, strerror(err));
+        free(o->path);
+        free(o->dest);
+        free(o->tmp);
+        return false;
+    }
+    mode_t mask = umask(0); /* the mode fopen would give (0666 less the umask), or the file's own */
+    umask(mask);
+    (void)fchmod(fd, exists ? st.st_mode & 07777 : (mode_t)0666 & ~mask);
+    return true;
+}
+
+int cli_out_commit(const char *tool, cli_out *o, bool ok)
+{
+    bool told = !ok; /* the caller has said what went wrong */
+    errno = 0;
+    int err = 0;
+    if (ferror(o->f) || fflush(o->f) != 0) {
+        ok = false;
+        err = errno;
+    }
+    if (fclose(o->f) != 0 && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (ok && o->tmp && rename(o->tmp, o->dest) != 0) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok && o->tmp)
+        unlink(o->tmp);
+    int rc = 0;
+    if (!ok) {
+        if (!told)
+            cli_write_error(tool, o->path, err);
+        rc = CLI_CANTCREAT;
+    }
+    free(o->path);
+    free(o->dest);
+    free(o->tmp);
+    memset(o, 0, sizeof *o);
+    return rc;
 }
 
 void cli_source_free(cli_source *s)

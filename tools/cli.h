@@ -14,7 +14,9 @@
 #ifndef POL_CLI_H
 #define POL_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sysexits.h>
 
@@ -31,6 +33,53 @@ enum {
 };
 
 bool cli_ends_with(const char *s, const char *suffix);
+
+/* ---- the command line (getopt_long) ---- */
+
+/* The next option, as getopt_long returns it with `shorts` (which must begin
+ * with "-:": operands come back in order as 1, with optarg), or -1 at the end
+ * (operands after "--" are then argv[optind..]).  An unknown option, a
+ * missing value or a value given to a flag prints "TOOL: ..." on stderr and
+ * returns '?'. */
+int cli_getopt(const char *tool, int argc, char **argv, const char *shorts, const struct option *longs);
+
+/* Reads `val`, the value of option `opt`, as a whole number from 1 to max:
+ * digits only (no sign, no spaces); false after printing why not. */
+bool cli_count(const char *tool, const char *opt, const char *val, uint64_t max, uint64_t *out);
+
+/* "TOOL VERSION (bytecode format N)" on stdout, for --version. */
+void cli_print_version(const char *tool);
+
+/* Call first in main: a standard descriptor that is closed (`>&-`) is
+ * reopened on /dev/null the wrong way round, so that what is written to a
+ * closed stdout fails (EBADF) instead of landing in the next file opened. */
+void cli_std_fds(void);
+
+/* Call last in main: flushes and closes stdout; if anything written to it
+ * was lost, prints "TOOL: write error on standard output: REASON" and
+ * returns CLI_CANTCREAT, whatever `rc` was; else returns rc. */
+int cli_finish(const char *tool, int rc);
+
+/* The message for a failed write of `file` (NULL: standard output) with
+ * errno `err` (0 if unknown), on stderr; returns CLI_CANTCREAT. */
+int cli_write_error(const char *tool, const char *file, int err);
+
+/* An output file written whole or not at all: a regular file (or a new one)
+ * is written to a temporary file beside it and renamed over it by
+ * cli_out_commit; anything else (/dev/stdout, a device, a FIFO) is written
+ * directly.  cli_out_open prints the error and returns NULL when the file
+ * cannot be created. */
+typedef struct cli_out {
+    FILE *f;
+    char *path; /* as given                    */
+    char *tmp;  /* the temporary file, or NULL */
+    char *dest; /* what tmp is renamed to      */
+} cli_out;
+bool cli_out_open(const char *tool, const char *path, cli_out *o);
+/* Closes o->f, renames the temporary file; on any error (also an earlier
+ * one on o->f, or `ok` false) removes the temporary file, prints the error
+ * unless `ok` is false, and returns CLI_CANTCREAT; else 0. */
+int cli_out_commit(const char *tool, cli_out *o, bool ok);
 
 /* How a policy is obtained. */
 typedef struct cli_load {
@@ -55,7 +104,8 @@ pol_policy *cli_load_policy(const cli_load *how, const char *path, int *code, cl
  * printer instead: in colour, with the source line and a caret. */
 void cli_print_error(FILE *out, const pol_error *err, const cli_source *src, bool show_source);
 
-/* The policy's interface (pol_policy_interface_json) and a newline on stdout. */
+/* The policy's interface (pol_policy_interface_json) and a newline on stdout.
+ * (Write errors are found by cli_finish.) */
 void cli_print_interface(const pol_policy *pol);
 
 /* Runs the policy's tests, prints a line per test (failures with their

@@ -34,12 +34,15 @@ static void usage(FILE *out)
           "  --color / --no-color        colour diagnostics (default: when stderr is a terminal)\n"
           "  -Werror                     treat warnings as errors\n"
           "  --junit FILE                with test: also write a JUnit XML report\n"
-          "  -v                          with test: list passing tests too\n"
+          "  -v, --verbose               with test: list passing tests too\n"
           "  -o FILE                     with build: where to write the bytecode\n"
           "  -h, --help                  this text\n"
+          "  --version                   print the version and the bytecode format\n"
+          "\n"
+          "a value follows its option as -oFILE, -o FILE, --junit=FILE or --junit FILE.\n"
           "\n"
           "exit status: 0 ok, 1 a test failed, 64 usage, 65 the policy has errors,\n"
-          "66 a file cannot be read, 73 cannot write the output, 70 internal error\n",
+          "66 a file cannot be read, 73 cannot write an output, 70 internal error\n",
           out);
 }
 
@@ -145,52 +148,96 @@ static int run_command(const opts *o)
     return CLI_USAGE;
 }
 
-int main(int argc, char **argv)
+enum { OPT_VERSION = 256, OPT_DIAGNOSTICS, OPT_JSON, OPT_COLOR, OPT_NO_COLOR, OPT_JUNIT };
+
+static const struct option long_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"diagnostics", required_argument, NULL, OPT_DIAGNOSTICS},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"color", no_argument, NULL, OPT_COLOR},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"junit", required_argument, NULL, OPT_JUNIT},
+    {"verbose", no_argument, NULL, 'v'},
+    {NULL, 0, NULL, 0},
+};
+
+/* An operand: the command, then the file. */
+static int operand(opts *o, const char *a)
 {
-    opts o = {0};
-    o.color = isatty(2);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    if (!o->cmd)
+        o->cmd = a;
+    else if (!o->file)
+        o->file = a;
+    else {
+        fprintf(stderr, "polc: unexpected argument %s\n", a);
+        return CLI_USAGE;
+    }
+    return -1;
+}
+
+/* Reads the command line into o; -1 to go on, else the exit code. */
+static int parse_args(opts *o, int argc, char **argv)
+{
+    int c, rc;
+    while ((c = cli_getopt("polc", argc, argv, "-:ho:vW:", long_options)) != -1) {
+        switch (c) {
+        case 1:
+            if ((rc = operand(o, optarg)) >= 0)
+                return rc;
+            break;
+        case 'h':
             usage(stdout);
             return 0;
-        } else if (!strcmp(a, "--diagnostics=json") || !strcmp(a, "--json"))
-            o.json = true;
-        else if (!strcmp(a, "--color"))
-            o.color = true;
-        else if (!strcmp(a, "--no-color"))
-            o.color = false;
-        else if (!strcmp(a, "-Werror"))
-            o.werror = true;
-        else if (!strcmp(a, "-v"))
-            o.verbose = true;
-        else if (!strcmp(a, "-o") || !strcmp(a, "--junit")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "polc: %s needs a file name\n", a);
+        case OPT_VERSION:
+            cli_print_version("polc");
+            return 0;
+        case OPT_DIAGNOSTICS:
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0) {
+                fprintf(stderr, "polc: --diagnostics takes text or json, not '%s'\n", optarg);
                 return CLI_USAGE;
             }
-            if (!strcmp(a, "-o"))
-                o.out = argv[++i];
-            else
-                o.junit = argv[++i];
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "polc: unknown option %s\n", a);
-            usage(stderr);
-            return CLI_USAGE;
-        } else if (!o.cmd)
-            o.cmd = a;
-        else if (!o.file)
-            o.file = a;
-        else {
-            fprintf(stderr, "polc: unexpected argument %s\n", a);
+            o->json = !strcmp(optarg, "json");
+            break;
+        case OPT_JSON: o->json = true; break;
+        case OPT_COLOR: o->color = true; break;
+        case OPT_NO_COLOR: o->color = false; break;
+        case 'v': o->verbose = true; break;
+        case 'o': o->out = optarg; break;
+        case OPT_JUNIT: o->junit = optarg; break;
+        case 'W':
+            if (strcmp(optarg, "error") != 0) {
+                fprintf(stderr, "polc: unknown option -W%s (-Werror is the only one)\n", optarg);
+                return CLI_USAGE;
+            }
+            o->werror = true;
+            break;
+        default: /* cli_getopt said what */
             return CLI_USAGE;
         }
     }
-    if (!o.cmd || !o.file) {
+    for (; optind < argc; optind++) /* after "--" */
+        if ((rc = operand(o, argv[optind])) >= 0)
+            return rc;
+    if (!o->cmd || !o->file) {
         usage(stderr);
         return CLI_USAGE;
     }
-    if (o.json)
-        o.color = false;
-    return run_command(&o);
+    if (o->json)
+        o->color = false;
+    return -1;
+}
+
+static int polc_main(int argc, char **argv)
+{
+    opts o = {0};
+    o.color = isatty(2);
+    int rc = parse_args(&o, argc, argv);
+    return rc >= 0 ? rc : run_command(&o);
+}
+
+int main(int argc, char **argv)
+{
+    cli_std_fds();
+    return cli_finish("polc", polc_main(argc, argv));
 }

@@ -42,15 +42,20 @@ static void usage(FILE *out)
           "  --in jsonl|csv          batch input format (default: by extension, else jsonl)\n"
           "  --out jsonl|csv         batch output format (default: by extension, else jsonl)\n"
           "  -o FILE                 batch output file (default: stdout)\n"
-          "  -j N                    batch worker threads (default: number of cores)\n"
+          "  -j, --jobs N            batch worker threads, 1 to 64 (default: number of cores)\n"
           "  --allow-extra           ignore scenario fields that are not inputs\n"
           "  --max-steps N           limit evaluation steps per scenario (default 1000000)\n"
           "  --max-record BYTES      longest accepted batch record (default 1048576)\n"
-          "  -q                      no summary or progress on stderr\n"
-          "  -v                      with --test: list passing tests too\n"
+          "  -q, --quiet             no summary or progress on stderr\n"
+          "  -v, --verbose           with --test: list passing tests too\n"
+          "  --junit FILE            with --test: also write a JUnit XML report\n"
+          "  -h, --help              this text\n"
+          "  --version               print the version and the bytecode format\n"
+          "\n"
+          "a value follows its option as -j2, -j 2, --jobs=2 or --jobs 2.\n"
           "\n"
           "exit status: 0 ok, 1 some scenario or test failed, 64 usage, 65 invalid policy,\n"
-          "66 a file cannot be read, 73 cannot write the output, 70 internal error\n",
+          "66 a file cannot be read, 73 cannot write an output, 70 internal error\n",
           out);
 }
 
@@ -128,105 +133,120 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
     return rc;
 }
 
-/* Options that take a value (argv[*i + 1]); 0, or an exit code. */
-static int value_option(opts *o, const char *a, const char *val)
+enum {
+    OPT_VERSION = 256, OPT_BATCH, OPT_TEST, OPT_INTERFACE, OPT_EXPLAIN, OPT_IN, OPT_OUT, OPT_ALLOW_EXTRA,
+    OPT_MAX_STEPS, OPT_MAX_RECORD, OPT_JUNIT
+};
+
+static const struct option long_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"batch", no_argument, NULL, OPT_BATCH},
+    {"test", no_argument, NULL, OPT_TEST},
+    {"interface", no_argument, NULL, OPT_INTERFACE},
+    {"explain", optional_argument, NULL, OPT_EXPLAIN},
+    {"in", required_argument, NULL, OPT_IN},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"jobs", required_argument, NULL, 'j'},
+    {"allow-extra", no_argument, NULL, OPT_ALLOW_EXTRA},
+    {"max-steps", required_argument, NULL, OPT_MAX_STEPS},
+    {"max-record", required_argument, NULL, OPT_MAX_RECORD},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"junit", required_argument, NULL, OPT_JUNIT},
+    {NULL, 0, NULL, 0},
+};
+
+/* A batch format named by --in or --out; -2 if none. */
+static int format_named(const char *opt, const char *val)
 {
-    if (!strcmp(a, "-o")) {
-        o->run.output = val;
-    } else if (!strcmp(a, "--junit")) {
-        o->junit = val;
-    } else if (!strcmp(a, "--in") || !strcmp(a, "--out")) {
-        int f = !strcmp(val, "csv") ? SC_FMT_CSV : !strcmp(val, "jsonl") || !strcmp(val, "json") ? SC_FMT_JSONL : -2;
-        if (f == -2) {
-            fprintf(stderr, "polrun: %s takes jsonl or csv, not %s\n", a, val);
-            return CLI_USAGE;
-        }
-        if (!strcmp(a, "--in"))
-            o->run.in_fmt = f;
-        else
-            o->run.out_fmt = f;
-    } else {
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(val, &end, 10);
-        if (*end || errno || v == 0 || (!strcmp(a, "-j") && v > 64)) {
-            fprintf(stderr, "polrun: %s needs a positive whole number%s\n", a, !strcmp(a, "-j") ? " up to 64" : "");
-            return CLI_USAGE;
-        }
-        if (!strcmp(a, "-j"))
-            o->run.jobs = (int)v;
-        else if (!strcmp(a, "--max-steps"))
-            o->run.max_steps = v;
-        else
-            o->run.max_record = (size_t)v;
+    if (!strcmp(val, "csv"))
+        return SC_FMT_CSV;
+    if (!strcmp(val, "jsonl") || !strcmp(val, "json"))
+        return SC_FMT_JSONL;
+    fprintf(stderr, "polrun: %s takes jsonl or csv, not '%s'\n", opt, val);
+    return -2;
+}
+
+/* An operand: the policy, then the scenario or batch input. */
+static int operand(opts *o, const char *a)
+{
+    if (!o->policy)
+        o->policy = a;
+    else if (!o->run.input)
+        o->run.input = a;
+    else {
+        fprintf(stderr, "polrun: unexpected argument %s\n", a);
+        return CLI_USAGE;
     }
-    return 0;
+    return -1;
 }
 
-static bool takes_value(const char *a)
+/* One option (c, as cli_getopt returns it); -1 to go on, else the exit code. */
+static int option(opts *o, int c)
 {
-    static const char *const with_value[] = {"-o", "--junit", "--in", "--out", "-j", "--max-steps", "--max-record"};
-    for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
-        if (!strcmp(a, with_value[k]))
-            return true;
-    return false;
-}
-
-/* A flag without a value; false if `a` is none. */
-static bool flag_option(opts *o, const char *a)
-{
-    if (!strcmp(a, "--batch"))
-        o->batch = true;
-    else if (!strcmp(a, "--test"))
-        o->test = true;
-    else if (!strcmp(a, "--interface"))
-        o->interface = true;
-    else if (!strcmp(a, "--explain") || !strcmp(a, "--explain=text"))
-        o->explain = EXPLAIN_TEXT;
-    else if (!strcmp(a, "--explain=json"))
-        o->explain = EXPLAIN_JSON;
-    else if (!strcmp(a, "--allow-extra"))
-        o->run.allow_extra = true;
-    else if (!strcmp(a, "-q"))
-        o->run.quiet = true;
-    else if (!strcmp(a, "-v"))
-        o->verbose = true;
-    else
-        return false;
-    return true;
+    uint64_t v;
+    switch (c) {
+    case 1: return operand(o, optarg);
+    case 'h': usage(stdout); return 0;
+    case OPT_VERSION: cli_print_version("polrun"); return 0;
+    case OPT_BATCH: o->batch = true; break;
+    case OPT_TEST: o->test = true; break;
+    case OPT_INTERFACE: o->interface = true; break;
+    case OPT_ALLOW_EXTRA: o->run.allow_extra = true; break;
+    case 'q': o->run.quiet = true; break;
+    case 'v': o->verbose = true; break;
+    case 'o': o->run.output = optarg; break;
+    case OPT_JUNIT: o->junit = optarg; break;
+    case OPT_EXPLAIN:
+        if (!optarg || !strcmp(optarg, "text"))
+            o->explain = EXPLAIN_TEXT;
+        else if (!strcmp(optarg, "json"))
+            o->explain = EXPLAIN_JSON;
+        else {
+            fprintf(stderr, "polrun: --explain takes text or json, not '%s'\n", optarg);
+            return CLI_USAGE;
+        }
+        break;
+    case OPT_IN:
+    case OPT_OUT: {
+        int f = format_named(c == OPT_IN ? "--in" : "--out", optarg);
+        if (f == -2)
+            return CLI_USAGE;
+        *(c == OPT_IN ? &o->run.in_fmt : &o->run.out_fmt) = f;
+        break;
+    }
+    case 'j':
+        if (!cli_count("polrun", "-j", optarg, 64, &v))
+            return CLI_USAGE;
+        o->run.jobs = (int)v;
+        break;
+    case OPT_MAX_STEPS:
+        if (!cli_count("polrun", "--max-steps", optarg, UINT64_MAX, &v))
+            return CLI_USAGE;
+        o->run.max_steps = v;
+        break;
+    case OPT_MAX_RECORD:
+        if (!cli_count("polrun", "--max-record", optarg, SIZE_MAX / 2, &v))
+            return CLI_USAGE;
+        o->run.max_record = (size_t)v;
+        break;
+    default: /* cli_getopt said what */
+        return CLI_USAGE;
+    }
+    return -1;
 }
 
 /* Reads the command line into o; -1 to go on, else the exit code. */
 static int parse_args(opts *o, int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            return 0;
-        } else if (flag_option(o, a)) {
-            continue;
-        } else if (takes_value(a)) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "polrun: %s needs a value\n", a);
-                return CLI_USAGE;
-            }
-            int rc = value_option(o, a, argv[++i]);
-            if (rc)
-                return rc;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "polrun: unknown option %s\n", a);
-            usage(stderr);
-            return CLI_USAGE;
-        } else if (!o->policy)
-            o->policy = a;
-        else if (!o->run.input)
-            o->run.input = a;
-        else {
-            fprintf(stderr, "polrun: unexpected argument %s\n", a);
-            return CLI_USAGE;
-        }
-    }
+    int c, rc;
+    while ((c = cli_getopt("polrun", argc, argv, "-:ho:j:qv", long_options)) != -1)
+        if ((rc = option(o, c)) >= 0)
+            return rc;
+    for (; optind < argc; optind++) /* after "--" */
+        if ((rc = operand(o, argv[optind])) >= 0)
+            return rc;
     if (!o->policy) {
         usage(stderr);
         return CLI_USAGE;
@@ -239,7 +259,8 @@ static int parse_args(opts *o, int argc, char **argv)
     return -1;
 }
 
-int main(int argc, char **argv)
+static int polrun_main(int argc, char **argv)
+
 {
     opts o;
     memset(&o, 0, sizeof o);
@@ -266,4 +287,10 @@ int main(int argc, char **argv)
     pol_policy_free(pol);
     cli_source_free(src);
     return rc;
+}
+
+int main(int argc, char **argv)
+{
+    cli_std_fds();
+    return cli_finish("polrun", polrun_main(argc, argv));
 }
