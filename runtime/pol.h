@@ -93,12 +93,13 @@ POL_API void pol_policy_free(pol_policy *pol);
  * signed by keys it trusts loads them into a pol_trust and loads policies
  * with the *_trusted calls, which refuse an unsigned file ("policy is not
  * signed ..."), a file changed after signing ("signature does not verify
- * ..."), and one signed by another key ("signed by key ID, which is not in
- * the trusted keys DIR").  A pol_trust is immutable once loaded and may be
+ * ..."), and one signed by another key ("signed by key ID, which is not one
+ * of the trusted keys in DIR").  A pol_trust is immutable once loaded and may be
  * shared by any number of threads. */
 /* Reads the public keys DIR/<name>.pub (every one must be a pol public key
  * file; there must be at least one): a new key set (pol_trust_free), or
- * NULL with a message in err. */
+ * NULL with a message in err and errno set when the directory or a key file
+ * cannot be read, 0 when a key file is not a pol public key or there is none. */
 POL_API pol_trust *pol_trust_load_dir(const char *dir, char *err, size_t errlen);
 POL_API void pol_trust_free(pol_trust *trust);
 /* pol_policy_load and pol_policy_from_bytes, accepting only a policy signed

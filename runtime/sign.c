@@ -97,13 +97,16 @@ static bool read_key(const char *path, const char *header, uint8_t *out, size_t 
     size_t len;
     char *text = pol_read_file(path, POL_KEY_FILE_MAX, &len);
     if (!text) {
+        int e = errno;
         snprintf(err, errlen, "%s: %s", path,
-                 errno == EFBIG ? "too large for a key file" : errno == EISDIR ? "is a directory" : strerror(errno));
+                 e == EFBIG ? "too large for a key file" : e == EISDIR ? "is a directory" : strerror(e));
+        errno = e;
         return false;
     }
     bool ok = parse_key(path, text, len, header, out, size, err, errlen);
     sodium_memzero(text, len);
     free(text);
+    errno = 0; /* read: any failure is the text's */
     return ok;
 }
 
@@ -184,8 +187,9 @@ bool pol_signing_key_load(const char *path, pol_signing_key *k, char *err, size_
     struct stat st;
     if (stat(path, &st) == 0 && (st.st_mode & 077)) {
         sodium_memzero(seed, sizeof seed);
-        snprintf(err, errlen, "%s: the secret key can be read or changed by other users (mode %04o); chmod 600 it", path,
-                 (unsigned)(st.st_mode & 07777));
+        errno = 0;
+        snprintf(err, errlen, "%s: the secret key can be read or changed by other users (mode %04o); chmod 600 it",
+                 path, (unsigned)(st.st_mode & 07777));
         return false;
     }
     crypto_sign_seed_keypair(k->pk, k->sk, seed);
@@ -211,7 +215,9 @@ static char **pub_names(const char *dir, size_t *n, char *err, size_t errlen)
 {
     DIR *d = opendir(dir);
     if (!d) {
-        snprintf(err, errlen, "trusted keys %s: %s", dir, strerror(errno));
+        int e = errno;
+        snprintf(err, errlen, "trusted keys directory %s: %s", dir, strerror(e));
+        errno = e;
         return NULL;
     }
     char **names = NULL;
@@ -229,7 +235,8 @@ static char **pub_names(const char *dir, size_t *n, char *err, size_t errlen)
     qsort(names, *n, sizeof *names, by_name);
     if (*n == 0) {
         free(names);
-        snprintf(err, errlen, "trusted keys %s: no public key (*.pub) in it", dir);
+        errno = 0;
+        snprintf(err, errlen, "trusted keys directory %s: no public key (*.pub) in it", dir);
         return NULL;
     }
     return names;
@@ -287,7 +294,8 @@ bool pol_sig_accept(const uint8_t *data, const bc_trailer *t, void *ctx, char *e
     if (!t->present) {
         if (!trust)
             return true; /* an unsigned file, and no signature asked for */
-        snprintf(err, errlen, "policy is not signed (only policies signed by a key in the trusted keys %s are accepted)",
+        snprintf(err, errlen,
+                 "policy is not signed (only policies signed by one of the trusted keys in %s are accepted)",
                  trust->dir);
         return false;
     }
@@ -300,7 +308,7 @@ bool pol_sig_accept(const uint8_t *data, const bc_trailer *t, void *ctx, char *e
     if (trust && !trusts(trust, t->key)) {
         char id[POL_KEY_ID_CHARS + 1];
         pol_key_id(t->key, id);
-        snprintf(err, errlen, "signed by key %s, which is not in the trusted keys %s", id, trust->dir);
+        snprintf(err, errlen, "signed by key %s, which is not one of the trusted keys in %s", id, trust->dir);
         return false;
     }
     return true;

@@ -48,8 +48,9 @@ void pol_key_id(const uint8_t key[BC_SIG_KEY_BYTES], char out[POL_KEY_ID_CHARS +
  * false with a message (and neither file left behind). */
 bool pol_key_generate(const char *base, char id[POL_KEY_ID_CHARS + 1], char *err, size_t errlen);
 
-/* Reads a secret key file, which no other user may read or write.
- * True, or false with a message. */
+/* Reads a secret key file, which no other user may read or write.  True,
+ * or false with a message and errno set when the file cannot be read, 0
+ * when it is not a pol secret key or is open to other users. */
 bool pol_signing_key_load(const char *path, pol_signing_key *k, char *err, size_t errlen);
 void pol_signing_key_wipe(pol_signing_key *k);
 

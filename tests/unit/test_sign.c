@@ -205,7 +205,7 @@ START_TEST(unsigned_policy_refused_only_with_trust)
     char err[600], want[700];
     ck_assert_ptr_null(pol_policy_from_bytes_trusted(plain, plain_len, t, err, sizeof err));
     snprintf(want, sizeof want,
-             "policy is not signed (only policies signed by a key in the trusted keys %s/trusted are accepted)", dir);
+             "policy is not signed (only policies signed by one of the trusted keys in %s/trusted are accepted)", dir);
     ck_assert_str_eq(err, want);
     pol_policy *pol = pol_policy_from_bytes_trusted(plain, plain_len, NULL, err, sizeof err);
     ck_assert_msg(pol != NULL, "%s", err);
@@ -227,7 +227,7 @@ START_TEST(other_key_refused)
     char err[600], want[700], id[POL_KEY_ID_CHARS + 1];
     ck_assert_ptr_null(pol_policy_from_bytes_trusted(b, len, t, err, sizeof err));
     pol_key_id(other.pk, id);
-    snprintf(want, sizeof want, "signed by key %s, which is not in the trusted keys %s/trusted", id, dir);
+    snprintf(want, sizeof want, "signed by key %s, which is not one of the trusted keys in %s/trusted", id, dir);
     ck_assert_str_eq(err, want);
     pol_trust_free(t);
     /* trusted when its key is added (two keys: rotation) */
@@ -366,12 +366,12 @@ START_TEST(trust_dir_errors)
 {
     char err[600], want[800];
     ck_assert_ptr_null(pol_trust_load_dir(in_dir("none"), err, sizeof err));
-    snprintf(want, sizeof want, "trusted keys %s/none: %s", dir, strerror(ENOENT));
+    snprintf(want, sizeof want, "trusted keys directory %s/none: %s", dir, strerror(ENOENT));
     ck_assert_str_eq(err, want);
     ck_assert_int_eq(mkdir(in_dir("keys"), 0755), 0);
     write_text("keys/readme.txt", "not a key\n");
     ck_assert_ptr_null(pol_trust_load_dir(in_dir("keys"), err, sizeof err));
-    snprintf(want, sizeof want, "trusted keys %s/keys: no public key (*.pub) in it", dir);
+    snprintf(want, sizeof want, "trusted keys directory %s/keys: no public key (*.pub) in it", dir);
     ck_assert_str_eq(err, want);
     write_text("keys/a.pub", "pol ed25519 public key\n0011\n");
     ck_assert_ptr_null(pol_trust_load_dir(in_dir("keys"), err, sizeof err));
