@@ -232,13 +232,12 @@ static char **pub_names(const char *dir, size_t *n, char *err, size_t errlen)
         }
     }
     closedir(d);
-    qsort(names, *n, sizeof *names, by_name);
     if (*n == 0) {
-        free(names);
         errno = 0;
         snprintf(err, errlen, "trusted keys directory %s: no public key (*.pub) in it", dir);
         return NULL;
     }
+    qsort(names, *n, sizeof *names, by_name);
     return names;
 }
 
