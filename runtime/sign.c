@@ -127,12 +127,16 @@ static bool write_key(const char *path, mode_t mode, const char *header, const u
         sodium_memzero(text, sizeof text);
         return false;
     }
-    bool ok = write(fd, text, (size_t)n) == n && fsync(fd) == 0;
-    int e = errno;
-    ok = close(fd) == 0 && ok;
+    int e = 0;
+    errno = 0;
+    if (write(fd, text, (size_t)n) != n || fsync(fd) != 0)
+        e = errno ? errno : EIO;
+    if (close(fd) != 0 && !e)
+        e = errno ? errno : EIO;
+    bool ok = e == 0;
     sodium_memzero(text, sizeof text);
     if (!ok) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(e ? e : EIO));
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(e));
         unlink(path);
     }
     return ok;

@@ -9,6 +9,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,6 +418,41 @@ START_TEST(secret_key_errors)
 }
 END_TEST
 
+/* The first use of libsodium from several threads at once (sodium_init
+ * runs once, under pthread_once): each test runs in its own process, and
+ * nothing before this one has touched libsodium in it. */
+static const uint8_t *shared_bytes;
+static size_t shared_len;
+
+static void *load_signed(void *arg)
+{
+    (void)arg;
+    char err[600];
+    pol_policy *pol = pol_policy_from_bytes(shared_bytes, shared_len, err, sizeof err);
+    pol_policy_free(pol);
+    return pol ? (void *)1 : NULL;
+}
+
+START_TEST(first_use_from_threads)
+{
+    const char *seed = POL_SOURCE_DIR "/tests/fuzz/corpus/bytecode/signed-account.polc";
+    uint8_t *b = (uint8_t *)pol_read_file(seed, POL_PROGRAM_LIMIT, &shared_len);
+    ck_assert_msg(b != NULL, "cannot read %s", seed);
+    ck_assert_uint_gt(shared_len, BC_TRAILER_BYTES);
+    ck_assert(memcmp(b + shared_len - BC_TRAILER_BYTES, BC_SIG_MARKER, 4) == 0);
+    shared_bytes = b;
+    pthread_t th[8];
+    for (int i = 0; i < 8; i++)
+        ck_assert_int_eq(pthread_create(&th[i], NULL, load_signed, NULL), 0);
+    for (int i = 0; i < 8; i++) {
+        void *ok;
+        ck_assert_int_eq(pthread_join(th[i], &ok), 0);
+        ck_assert_msg(ok != NULL, "thread %d could not load the signed policy", i);
+    }
+    free(b);
+}
+END_TEST
+
 static Suite *sign_suite(void)
 {
     Suite *s = suite_create("sign");
@@ -432,6 +468,7 @@ static Suite *sign_suite(void)
     tcase_add_test(tc, trailer_form);
     tcase_add_test(tc, trust_dir_errors);
     tcase_add_test(tc, secret_key_errors);
+    tcase_add_test(tc, first_use_from_threads);
     suite_add_tcase(s, tc);
     return s;
 }
