@@ -374,21 +374,26 @@ static void fill_chunk(reading *r, chunk *c)
     }
 }
 
-static bool write_chunk(const chunk *c, FILE *out)
-{
-    return c->out.len == 0 || fwrite(c->out.data, 1, c->out.len, out) == c->out.len;
-}
-
 /* Where finished chunks go, in input order, and what they held. */
 typedef struct sink {
     FILE *out;
     long records, errors;
     bool progress, write_ok;
+    int err; /* errno of the first failed write */
 } sink;
+
+static void sink_write(sink *k, const char *data, size_t len)
+{
+    errno = 0;
+    if (k->write_ok && len && fwrite(data, 1, len, k->out) != len) {
+        k->write_ok = false;
+        k->err = errno;
+    }
+}
 
 static void sink_chunk(sink *k, const chunk *c)
 {
-    k->write_ok = write_chunk(c, k->out) && k->write_ok;
+    sink_write(k, c->out.data, c->out.len);
     k->records += c->nslots;
     k->errors += c->errors;
     if (k->progress) {
@@ -545,7 +550,7 @@ static void workers_free(worker *ws, int n)
     free(ws);
 }
 
-static void write_csv_header(const batch *b, FILE *out)
+static void write_csv_header(const batch *b, sink *k)
 {
     sc_buf hb;
     sc_buf_init(&hb);
@@ -556,8 +561,14 @@ static void write_csv_header(const batch *b, FILE *out)
         sc_buf_csv_field(&hb, nm, strlen(nm));
     }
     sc_buf_puts(&hb, ",error\n");
-    fwrite(hb.data, 1, hb.len, out);
+    sink_write(k, hb.data, hb.len);
     sc_buf_clear(&hb);
+}
+
+/* The output's name for messages, NULL for standard output. */
+static const char *output_name(const batch_opts *o)
+{
+    return o->output && strcmp(o->output, "-") != 0 ? o->output : NULL;
 }
 
 /* Opens the input and the output ("-" or none: stdin, stdout). */
@@ -565,12 +576,18 @@ static int open_files(const batch_opts *o, FILE **in, FILE **out)
 {
     *in = stdin;
     *out = stdout;
-    if (o->input && strcmp(o->input, "-") != 0 && !(*in = fopen(o->input, "rb"))) {
-        fprintf(stderr, "polrun: %s: %s\n", o->input, strerror(errno));
+    const char *name = o->input && strcmp(o->input, "-") != 0 ? o->input : NULL;
+    if (name && !(*in = fopen(name, "rb"))) {
+        fprintf(stderr, "polrun: %s: %s\n", name, strerror(errno));
         return CLI_NOINPUT;
     }
-    if (o->output && strcmp(o->output, "-") != 0 && !(*out = fopen(o->output, "wb"))) {
-        fprintf(stderr, "polrun: %s: %s\n", o->output, strerror(errno));
+    if (cli_not_a_directory("polrun", *in, name ? name : "<stdin>") != 0) {
+        if (*in != stdin)
+            fclose(*in);
+        return CLI_NOINPUT;
+    }
+    if (output_name(o) && !(*out = fopen(o->output, "wb"))) {
+        fprintf(stderr, "polrun: cannot write %s: %s\n", o->output, strerror(errno));
         if (*in != stdin)
             fclose(*in);
         return CLI_CANTCREAT;
@@ -619,20 +636,30 @@ int batch_run(const batch_opts *o, pol_policy *pol)
                   &header, o->input ? o->input : "<stdin>", b.in_fmt != SC_FMT_CSV, false, false};
     if (!rd.rd)
         pol_oom();
+    sink k = {out, 0, 0, !o->quiet && isatty(2), true, 0};
     if (b.out_fmt == SC_FMT_CSV)
-        write_csv_header(&b, out);
+        write_csv_header(&b, &k);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    sink k = {out, 0, 0, !o->quiet && isatty(2), true};
     if (nworkers == 1)
         run_serial(&b, &ws[0], &rd, &k);
     else
         rc = run_parallel(&b, ws, nworkers, &rd, &k);
     workers_free(ws, nworkers);
-    if (!k.write_ok || fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
-        fprintf(stderr, "polrun: cannot write output: %s\n", strerror(errno));
-        rc = rc ? rc : CLI_CANTCREAT;
+    errno = 0;
+    if (k.write_ok && (fflush(out) != 0 || ferror(out))) {
+        k.write_ok = false;
+        k.err = errno;
     }
+    if (out != stdout && fclose(out) != 0 && k.write_ok) {
+        k.write_ok = false;
+        k.err = errno;
+    }
+    if (!k.write_ok)
+        rc = rc ? rc : cli_write_error("polrun", output_name(o), k.err);
+    bool read_error = ferror(in) != 0; /* the record it cut is an error record already */
+    if (read_error)
+        fprintf(stderr, "polrun: %s: read error on input\n", o->input ? o->input : "<stdin>");
     if (rc != CLI_INTERNAL)
         summary(o, &k, &t0);
     sc_reader_free(rd.rd);
@@ -642,5 +669,7 @@ int batch_run(const batch_opts *o, pol_policy *pol)
         fclose(in);
     if (rc)
         return rc;
+    if (read_error)
+        return CLI_NOINPUT;
     return rd.header_bad || k.errors ? CLI_FAILED : 0;
 }

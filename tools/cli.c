@@ -96,8 +96,24 @@ void cli_std_fds(void)
             (void)open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
 }
 
+int cli_not_a_directory(const char *tool, FILE *f, const char *name)
+{
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISDIR(st.st_mode))
+        return 0;
+    fprintf(stderr, "%s: %s: %s\n", tool, name, strerror(EISDIR));
+    return CLI_NOINPUT;
+}
+
+static bool stdout_told; /* cli_write_error has reported standard output */
+
 int cli_write_error(const char *tool, const char *file, int err)
 {
+    if (!file) {
+        if (stdout_told)
+            return CLI_CANTCREAT;
+        stdout_told = true;
+    }
     fprintf(stderr, "%s: write error on %s%s%s\n", tool, file ? file : "standard output", err ? ": " : "",
             err ? strerror(err) : "");
     return CLI_CANTCREAT;
@@ -114,7 +130,7 @@ int cli_finish(const char *tool, int rc)
         lost = true;
         err = errno;
     }
-    return lost ? cli_write_error(tool, NULL, err) : rc;
+    return lost ? cli_write_error(tool, NULL, err) : rc; /* said once, if batch_run said it already */
 }
 
 bool cli_out_open(const char *tool, const char *path, cli_out *o)
@@ -431,21 +447,23 @@ static void junit_case(const pol_policy *pol, const pol_test_results *res, const
     sc_buf_puts(xml, "\"/></testcase>\n");
 }
 
-static bool write_junit(const char *path, const pol_policy *pol, const pol_test_results *res, const sc_buf *cases)
+/* Writes the report into the file opened for it; 0 or CLI_CANTCREAT. */
+static int write_junit(const char *tool, cli_out *f, const pol_policy *pol, const pol_test_results *res,
+                       const sc_buf *cases)
 {
-    sc_buf head;
-    sc_buf_init(&head);
-    sc_buf_puts(&head, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"");
-    xml_text(&head, pol_policy_name(pol), strlen(pol_policy_name(pol)));
-    sc_buf_printf(&head, "\" tests=\"%d\" failures=\"%d\">\n", res->passed + res->failed, res->failed);
-    FILE *f = fopen(path, "w");
-    bool ok = f && fwrite(head.data, 1, head.len, f) == head.len &&
-              (cases->len == 0 || fwrite(cases->data, 1, cases->len, f) == cases->len) &&
-              fputs("</testsuite>\n", f) >= 0;
-    if (f && fclose(f) != 0)
-        ok = false;
-    sc_buf_clear(&head);
-    return ok;
+    sc_buf xml;
+    sc_buf_init(&xml);
+    sc_buf_puts(&xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"");
+    xml_text(&xml, pol_policy_name(pol), strlen(pol_policy_name(pol)));
+    sc_buf_printf(&xml, "\" tests=\"%d\" failures=\"%d\">\n", res->passed + res->failed, res->failed);
+    sc_buf_put(&xml, cases->data ? cases->data : "", cases->len);
+    sc_buf_puts(&xml, "</testsuite>\n");
+    errno = 0;
+    bool ok = fwrite(xml.data, 1, xml.len, f->f) == xml.len;
+    if (!ok)
+        cli_write_error(tool, f->path, errno);
+    sc_buf_clear(&xml);
+    return cli_out_commit(tool, f, ok);
 }
 
 /* The reason the policy's header gives for having no tests, or NULL. */
@@ -460,14 +478,9 @@ static const char *untested_reason(const pol_policy *pol)
 
 int cli_run_tests(const char *tool, const pol_policy *pol, const char *file, const char *junit_path, bool verbose)
 {
-    if (junit_path) { /* refuse before running anything, as an unwritable -o does */
-        FILE *probe = fopen(junit_path, "w");
-        if (!probe) {
-            fprintf(stderr, "%s: cannot write %s: %s\n", tool, junit_path, strerror(errno));
-            return CLI_CANTCREAT;
-        }
-        fclose(probe);
-    }
+    cli_out junit; /* created before running anything, as an unwritable -o is refused */
+    if (junit_path && !cli_out_open(tool, junit_path, &junit))
+        return CLI_CANTCREAT;
     pol_test_results *res = pol_run_tests(pol);
     sc_buf detail, xml;
     sc_buf_init(&detail);
@@ -490,10 +503,8 @@ int cli_run_tests(const char *tool, const pol_policy *pol, const char *file, con
             rc = CLI_FAILED;
         }
     }
-    if (junit_path && !write_junit(junit_path, pol, res, &xml)) {
-        fprintf(stderr, "%s: cannot write %s: %s\n", tool, junit_path, strerror(errno));
+    if (junit_path && write_junit(tool, &junit, pol, res, &xml) != 0)
         rc = CLI_CANTCREAT;
-    }
     if (res->findings)
         printf("%s: %d finding%s: figures the notice states that the rules do not reproduce\n", file, res->findings,
                res->findings == 1 ? "" : "s");

@@ -60,6 +60,10 @@ void cli_std_fds(void);
  * returns CLI_CANTCREAT, whatever `rc` was; else returns rc. */
 int cli_finish(const char *tool, int rc);
 
+/* 0 if `f` (named `name`) is not a directory; else prints "TOOL: NAME: Is
+ * a directory" and returns CLI_NOINPUT. */
+int cli_not_a_directory(const char *tool, FILE *f, const char *name);
+
 /* The message for a failed write of `file` (NULL: standard output) with
  * errno `err` (0 if unknown), on stderr; returns CLI_CANTCREAT. */
 int cli_write_error(const char *tool, const char *file, int err);

@@ -93,11 +93,14 @@ static int cmd_build(const opts *o, pol_policy *pol)
     bc_write(pol_policy_program(pol), &bytes, &len);
     if (o->sign)
         pol_sign_append(&bytes, &len, &o->key);
-    FILE *fp = fopen(outpath, "wb");
-    int rc = 0;
-    if (!fp || fwrite(bytes, 1, len, fp) != len || fclose(fp) != 0) {
-        fprintf(stderr, "polc: cannot write %s: %s\n", outpath, strerror(errno));
-        rc = CLI_CANTCREAT;
+    cli_out out; /* all of it or nothing: no half-written bytecode */
+    int rc = CLI_CANTCREAT;
+    if (cli_out_open("polc", outpath, &out)) {
+        errno = 0;
+        bool ok = fwrite(bytes, 1, len, out.f) == len;
+        if (!ok)
+            cli_write_error("polc", outpath, errno);
+        rc = cli_out_commit("polc", &out, ok);
     }
     free(bytes);
     free(outpath);

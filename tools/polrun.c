@@ -27,6 +27,7 @@ typedef struct opts {
     const char *policy, *junit, *trusted_keys;
     bool batch, test, interface, verbose;
     explain_mode explain;
+    bool explain_bare; /* --explain without '=' (then "json" after it is an operand) */
     batch_opts run; /* input, output, formats, limits: the batch's and one scenario's */
 } opts;
 
@@ -75,10 +76,16 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
             return CLI_NOINPUT;
         }
     }
+    if (cli_not_a_directory("polrun", in, name) != 0) {
+        if (in != stdin)
+            fclose(in);
+        return CLI_NOINPUT;
+    }
     sc_buf text;
     sc_buf_init(&text);
     char chunk[65536];
     size_t n;
+    errno = 0;
     while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) {
         sc_buf_put(&text, chunk, n);
         if (text.len > o->run.max_record) {
@@ -89,8 +96,14 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
             return CLI_FAILED;
         }
     }
+    int read_err = ferror(in) ? errno : 0;
     if (in != stdin)
         fclose(in);
+    if (read_err) {
+        fprintf(stderr, "polrun: %s: read error: %s\n", name, strerror(read_err));
+        sc_buf_clear(&text);
+        return CLI_NOINPUT;
+    }
     const char *t = text.data ? text.data : "";
     size_t len = text.len;
     if (len >= 3 && (unsigned char)t[0] == 0xEF && (unsigned char)t[1] == 0xBB && (unsigned char)t[2] == 0xBF) {
@@ -204,6 +217,7 @@ static int option(opts *o, int c)
     case OPT_JUNIT: o->junit = optarg; break;
     case OPT_TRUSTED_KEYS: o->trusted_keys = optarg; break;
     case OPT_EXPLAIN:
+        o->explain_bare = !optarg;
         if (!optarg || !strcmp(optarg, "text"))
             o->explain = EXPLAIN_TEXT;
         else if (!strcmp(optarg, "json"))
@@ -254,6 +268,11 @@ static int parse_args(opts *o, int argc, char **argv)
             return rc;
     if (!o->policy) {
         usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *in = o->run.input;
+    if (o->explain_bare && in && (!strcmp(in, "json") || !strcmp(in, "text")) && access(in, F_OK) != 0) {
+        fprintf(stderr, "polrun: --explain takes its value after '=': --explain=%s\n", in);
         return CLI_USAGE;
     }
     if (o->explain == EXPLAIN_TEXT && o->batch) {

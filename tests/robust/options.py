@@ -8,7 +8,9 @@ number too large for the option) and every bad option (unknown, without its
 value, with a value it does not take, an ambiguous abbreviation) is exit 64
 with a message naming it, and nothing is evaluated.  `--version` prints
 `TOOL VERSION (bytecode format N)`, the version of CMakeLists.txt and the
-format of runtime/bytecode.h.
+format of runtime/bytecode.h.  And the operands: a directory given as the
+scenario or the batch input (named, or as standard input) is exit 66 with
+`polrun: NAME: Is a directory`, not an error record and exit 1.
 
 Usage: options.py --polc PATH --polrun PATH --root SOURCE_DIR --version VERSION
 Prints one line per check and, last, exactly `N passed, M failed`.
@@ -131,6 +133,7 @@ class Checker:
                           ([run, P, "--batch", "--jobs"], r"^polrun: --jobs needs a value"),
                           ([run, P, "--max=5"], r"^polrun: ambiguous option --max"),
                           ([run, P, "--explain=xml"], r"^polrun: --explain takes text or json, not 'xml'"),
+                          ([run, P, "--explain", "json"], r"^polrun: --explain takes its value after '=': --explain=json$"),
                           ([run, P, "--batch", "--in=xml"], r"^polrun: --in takes jsonl or csv, not 'xml'"),
                           ([run, P, "a.json", "b.json"], r"^polrun: unexpected argument b.json"),
                           ([self.polc, "check", P, "--frobnicate"], r"^polc: unknown option --frobnicate"),
@@ -141,6 +144,22 @@ class Checker:
                           ([self.polc, "check", P, "--diagnostics=xml"], r"^polc: --diagnostics takes text or json"),
                           ([self.polc, "check", P, "x.pol"], r"^polc: unexpected argument x.pol")):
             self.expect("bad option", argv, 64, "", err, stdin=SCEN)
+
+    def inputs(self):
+        P, run, d = self.policy, self.polrun, self.tmp
+        for argv, name in (([run, P, "--batch", d], d), ([run, P, "--batch", "-j", "1", d], d),
+                           ([run, P, "--batch", "--in", "csv", d], d), ([run, P, d], d)):
+            self.expect("directory as input", argv, 66, "", "^" + re.escape(f"polrun: {name}: Is a directory") + "$")
+        for argv in ([run, P, "--batch"], [run, P, "--batch", "-"], [run, P], [run, P, "-"]):
+            fd = os.open(d, os.O_RDONLY)
+            try:
+                p = subprocess.run(argv, stdin=fd, capture_output=True, timeout=120, cwd=d)
+            finally:
+                os.close(fd)
+            err = p.stderr.decode("utf-8", "replace")
+            ok = p.returncode == 66 and err == "polrun: <stdin>: Is a directory\n" and not p.stdout
+            self.result(f"directory as standard input: {' '.join(os.path.basename(a) for a in argv)}",
+                        [] if ok else [f"exit {p.returncode}, stdout {p.stdout[:100]!r}, stderr {err[:200]!r}"])
 
     def versions(self, version, fmt):
         for tool, path in (("polc", self.polc), ("polrun", self.polrun)):
@@ -163,6 +182,7 @@ def main():
         c.forms()
         c.rejections()
         c.versions(a.version, fmt)
+        c.inputs()
     print(f"{c.passed} passed, {c.failed} failed")
     return 1 if c.failed else 0
 
