@@ -5,7 +5,8 @@
  *
  * Layout: 4-byte magic, 4-byte probe, u32 format version, u32 payload length,
  * u64 FNV-1a hash of the payload, then the payload: the program's sections in
- * a fixed order (`sections` below).  Integers are little-endian; strings are
+ * a fixed order (`sections` below); then, in a signed file, the signature
+ * trailer (bc_envelope finds it, runtime/sign.c signs and verifies).  Integers are little-endian; strings are
  * u32 length + bytes; numeric constants are their exact decimal text.  Each
  * section has one writer (dump_*) and, right after it, its reader (load_*),
  * so each field is listed in exactly two adjacent places, Lua
@@ -658,9 +659,41 @@ void bc_seal(uint8_t *buf, size_t len)
     put_u32(buf + 20, (uint32_t)(hash >> 32));
 }
 
-/* The 24-byte header: true, or false with a message. */
-static bool check_header(const uint8_t *data, size_t len, char *err, size_t errlen)
+/* The trailer after the payload, if any (len - end bytes from `end`, the
+ * payload's end): unsigned, a well-formed trailer, or an error. */
+static bool check_trailer(const uint8_t *data, size_t len, size_t end, bc_trailer *t, char *err, size_t errlen)
 {
+    size_t rest = len - end;
+    t->end = end;
+    if (rest == 0)
+        return true; /* unsigned */
+    if (rest < 4 || memcmp(data + end, BC_SIG_MARKER, 4) != 0) {
+        snprintf(err, errlen, "bytecode file truncated or padded: payload %zu bytes, header says %zu", len - 24,
+                 end - 24);
+        return false;
+    }
+    if (rest != BC_TRAILER_BYTES) {
+        snprintf(err, errlen, "corrupt signature at byte %zu: the signature trailer is %zu bytes, not %d", end, rest,
+                 BC_TRAILER_BYTES);
+        return false;
+    }
+    rbuf r = {data, len, end + 4, false, err, errlen, NULL};
+    uint32_t alg = r_u32(&r);
+    if (alg != BC_SIG_ED25519) {
+        snprintf(err, errlen, "corrupt signature at byte %zu: unknown signature algorithm %u (1 is Ed25519)", end + 4,
+                 alg);
+        return false;
+    }
+    t->present = true;
+    t->key = data + end + 8;
+    t->sig = data + end + 8 + BC_SIG_KEY_BYTES;
+    t->signed_len = end + 8 + BC_SIG_KEY_BYTES;
+    return true;
+}
+
+bool bc_envelope(const uint8_t *data, size_t len, bc_trailer *t, char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
     if (memcmp(data, BC_MAGIC, len < 4 ? len : 4) != 0 || len == 0) {
         snprintf(err, errlen, "not a pol bytecode file (bad magic)");
         return false;
@@ -683,10 +716,12 @@ static bool check_header(const uint8_t *data, size_t len, char *err, size_t errl
     uint32_t plen = r_u32(&r);
     uint64_t hash = r_u32(&r);
     hash |= (uint64_t)r_u32(&r) << 32;
-    if ((size_t)plen != len - 24) {
+    if ((size_t)plen > len - 24) {
         snprintf(err, errlen, "bytecode file truncated or padded: payload %zu bytes, header says %u", len - 24, plen);
         return false;
     }
+    if (!check_trailer(data, len, 24 + (size_t)plen, t, err, errlen))
+        return false;
     if (payload_hash(data + 24, plen) != hash) {
         snprintf(err, errlen, "bytecode file corrupt: checksum mismatch");
         return false;
@@ -694,12 +729,28 @@ static bool check_header(const uint8_t *data, size_t len, char *err, size_t errl
     return true;
 }
 
-bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
+void bc_trailer_append(uint8_t **buf, size_t *len, const uint8_t key[BC_SIG_KEY_BYTES])
 {
-    if (!check_header(data, len, err, errlen))
+    wbuf w = {*buf, *len, *len};
+    w_bytes(&w, BC_SIG_MARKER, 4);
+    w_u32(&w, BC_SIG_ED25519);
+    w_bytes(&w, key, BC_SIG_KEY_BYTES);
+    static const uint8_t unsigned_yet[BC_SIG_BYTES];
+    w_bytes(&w, unsigned_yet, sizeof unsigned_yet);
+    *buf = w.d;
+    *len = w.len;
+}
+
+bc_program *bc_read_accept(const uint8_t *data, size_t len, bc_accept_fn *accept, void *ctx, char *err,
+                           size_t errlen)
+{
+    bc_trailer t;
+    if (!bc_envelope(data, len, &t, err, errlen))
+        return NULL;
+    if (accept && !accept(data, &t, ctx, err, errlen))
         return NULL;
     bc_program *p = pol_xcalloc(1, sizeof *p);
-    rbuf r = {data + 24, len - 24, 0, false, err, errlen, p};
+    rbuf r = {data + 24, t.end - 24, 0, false, err, errlen, p};
     for (size_t s = 0; s < BC_NSECTIONS && !r.bad; s++)
         sections[s].load(&r, p);
     if (!r.bad && r.at != r.len)
@@ -709,6 +760,11 @@ bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
         return NULL;
     }
     return p;
+}
+
+bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+    return bc_read_accept(data, len, NULL, NULL, err, errlen);
 }
 
 const char *bc_member_name(const bc_program *p, uint32_t e, int32_t i)

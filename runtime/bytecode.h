@@ -174,8 +174,45 @@ void bc_write(const bc_program *p, uint8_t **out, size_t *len);
  * hash) in front of the payload buf[24..len); len >= 24.  bc_write uses it;
  * so do tests and fuzzers that mutate a payload to reach the verifier. */
 void bc_seal(uint8_t *buf, size_t len);
-/* Parse a buffer; returns NULL and writes a message into err on any defect. */
+/* ---- the signature trailer (docs/bytecode.md#signature) ----
+ * An optional 104 bytes after the payload: marker, algorithm, the signer's
+ * Ed25519 public key, and the signature over every byte before it (header,
+ * payload, marker, algorithm, key).  This file only lays it out and finds
+ * it; runtime/sign.c holds the cryptography (libsodium). */
+#define BC_SIG_MARKER "\x7fSIG"   /* 4 bytes, right after the payload        */
+#define BC_SIG_ED25519 1u          /* the one algorithm                       */
+#define BC_SIG_KEY_BYTES 32        /* an Ed25519 public key                   */
+#define BC_SIG_BYTES 64            /* an Ed25519 signature                    */
+#define BC_TRAILER_BYTES (4 + 4 + BC_SIG_KEY_BYTES + BC_SIG_BYTES)
+
+typedef struct bc_trailer {
+    bool present;          /* false: the file is unsigned                     */
+    size_t end;            /* the payload's end: 24 + its length              */
+    size_t signed_len;     /* the bytes the signature covers: data[0..signed_len) */
+    const uint8_t *key;    /* BC_SIG_KEY_BYTES, inside the file's bytes       */
+    const uint8_t *sig;    /* BC_SIG_BYTES, inside the file's bytes           */
+} bc_trailer;
+
+/* Checks the header (magic, probe, version, payload length, hash) and the
+ * form of the trailer, if there is one, and describes it in *t (pointers
+ * into data).  True, or false with a message. */
+bool bc_envelope(const uint8_t *data, size_t len, bc_trailer *t, char *err, size_t errlen);
+/* Appends a trailer naming `key` to the file in *buf (realloc'd; *len
+ * grows by BC_TRAILER_BYTES), its signature bytes zero: the signer
+ * (runtime/sign.c) fills the last BC_SIG_BYTES with the signature of the
+ * bytes before them. */
+void bc_trailer_append(uint8_t **buf, size_t *len, const uint8_t key[BC_SIG_KEY_BYTES]);
+
+/* Parse a buffer; returns NULL and writes a message into err on any defect.
+ * A trailer's form is checked, its signature is not (bc_read_accept). */
 bc_program *bc_read(const uint8_t *data, size_t len, char *err, size_t errlen);
+/* bc_read with a hook run after the envelope is checked and before any of
+ * the payload is parsed: accept(data, t, ctx, ...) may refuse the file
+ * (false, with a message in err).  libpol checks signatures with it, so
+ * that an untrusted payload is never parsed. */
+typedef bool bc_accept_fn(const uint8_t *data, const bc_trailer *t, void *ctx, char *err, size_t errlen);
+bc_program *bc_read_accept(const uint8_t *data, size_t len, bc_accept_fn *accept, void *ctx, char *err,
+                           size_t errlen);
 /* Check indices, jump targets, block structure and stack depth; fills
  * p->max_stack.  Returns true, or false with a message. */
 bool bc_verify(bc_program *p, char *err, size_t errlen);

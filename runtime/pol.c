@@ -16,6 +16,7 @@
 #include "file.h"
 #include "hash.h"
 #include "mem.h"
+#include "sign.h"
 
 struct pol_policy {
     bc_program *prog;
@@ -94,13 +95,19 @@ pol_policy *pol_policy_adopt(bc_program *prog, char *err, size_t errlen)
     return pol;
 }
 
-pol_policy *pol_policy_from_bytes(const uint8_t *data, size_t len, char *err, size_t errlen)
+pol_policy *pol_policy_from_bytes_trusted(const uint8_t *data, size_t len, const pol_trust *trust, char *err,
+                                          size_t errlen)
 {
-    bc_program *p = bc_read(data, len, err, errlen);
+    bc_program *p = bc_read_accept(data, len, pol_sig_accept, (void *)trust, err, errlen);
     return p ? pol_policy_adopt(p, err, errlen) : NULL;
 }
 
-pol_policy *pol_policy_load(const char *path, char *err, size_t errlen)
+pol_policy *pol_policy_from_bytes(const uint8_t *data, size_t len, char *err, size_t errlen)
+{
+    return pol_policy_from_bytes_trusted(data, len, NULL, err, errlen);
+}
+
+pol_policy *pol_policy_load_trusted(const char *path, const pol_trust *trust, char *err, size_t errlen)
 {
     size_t n;
     uint8_t *buf = (uint8_t *)pol_read_file_head(path, POL_PROGRAM_LIMIT, BC_MAGIC, 4, &n);
@@ -111,13 +118,18 @@ pol_policy *pol_policy_load(const char *path, char *err, size_t errlen)
         return NULL;
     }
     char inner[400];
-    pol_policy *pol = pol_policy_from_bytes(buf, n, inner, sizeof inner);
+    pol_policy *pol = pol_policy_from_bytes_trusted(buf, n, trust, inner, sizeof inner);
     free(buf);
     if (!pol) {
         snprintf(err, errlen, "%s: %s", path, inner);
         errno = 0; /* read, but not a valid policy */
     }
     return pol;
+}
+
+pol_policy *pol_policy_load(const char *path, char *err, size_t errlen)
+{
+    return pol_policy_load_trusted(path, NULL, err, errlen);
 }
 
 void pol_policy_free(pol_policy *pol)

@@ -17,7 +17,7 @@
  * any number of threads; a pol_eval belongs to one thread at a time.
  *
  * Ownership, per call: functions returning `pol_policy *`, `pol_eval *`,
- * `pol_test_results *` return a new object the caller frees with the
+ * `pol_trust *`, `pol_test_results *` return a new object the caller frees with the
  * matching *_free function; functions returning `char *` return a new
  * NUL-terminated string the caller releases with free().  `const char *`
  * results (names, file names) are borrowed from the policy and live as long
@@ -41,6 +41,7 @@
 
 typedef struct pol_policy pol_policy;
 typedef struct pol_eval pol_eval;
+typedef struct pol_trust pol_trust;
 
 typedef enum {
     POL_OK = 0,
@@ -82,11 +83,36 @@ typedef enum {
  * is not a valid policy; EILSEQ when it does not start with the bytecode
  * magic (refused after its first bytes); EFBIG over 1 GiB; otherwise the
  * reason it could not be read (ENOENT, EACCES, EISDIR, EINVAL for a device,
- * pipe or socket). */
+ * pipe or socket).  A signed file's signature must verify (see
+ * pol_policy_load_trusted below). */
 POL_API pol_policy *pol_policy_load(const char *path, char *err, size_t errlen);
 /* The same from bytes in memory (copied: data may be freed afterwards). */
 POL_API pol_policy *pol_policy_from_bytes(const uint8_t *data, size_t len, char *err, size_t errlen);
 POL_API void pol_policy_free(pol_policy *pol);
+
+/* ---- signed policies (docs/signing.md) ----
+ * A policy file may carry an Ed25519 signature (polc build --sign).  The
+ * loaders above accept an unsigned file, and a signed one whose signature
+ * verifies with the key it names.  A service that accepts only policies
+ * signed by keys it trusts loads them into a pol_trust and loads policies
+ * with the *_trusted calls, which refuse an unsigned file ("policy is not
+ * signed ..."), a file changed after signing ("signature does not verify
+ * ..."), and one signed by another key ("signed by key ID, which is not one
+ * of the trusted keys in DIR").  A pol_trust is immutable once loaded and may be
+ * shared by any number of threads. */
+/* Reads the public keys DIR/<name>.pub (every one must be a pol public key
+ * file; there must be at least one): a new key set (pol_trust_free), or
+ * NULL with a message in err and errno set when the directory or a key file
+ * cannot be read, 0 when a key file is not a pol public key or there is none. */
+POL_API pol_trust *pol_trust_load_dir(const char *dir, char *err, size_t errlen);
+POL_API void pol_trust_free(pol_trust *trust);
+/* pol_policy_load and pol_policy_from_bytes, accepting only a policy signed
+ * by a key in `trust` (borrowed for the call; NULL: no signature required,
+ * as the plain calls).  A new policy, or NULL with a message in err.  The
+ * signature is checked before any of the payload is parsed. */
+POL_API pol_policy *pol_policy_load_trusted(const char *path, const pol_trust *trust, char *err, size_t errlen);
+POL_API pol_policy *pol_policy_from_bytes_trusted(const uint8_t *data, size_t len, const pol_trust *trust, char *err,
+                                                  size_t errlen);
 /* The policy's title and its source file's name (NULL if unknown): borrowed. */
 POL_API const char *pol_policy_name(const pol_policy *pol);
 POL_API const char *pol_policy_source(const pol_policy *pol);

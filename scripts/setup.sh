@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS="build-essential cmake flex bison libgmp-dev check pkg-config python3"
+PKGS="build-essential cmake flex bison libgmp-dev libsodium-dev check pkg-config python3"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

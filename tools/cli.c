@@ -220,7 +220,8 @@ void cli_source_free(cli_source *s)
 static pol_policy *load_bytecode(const cli_load *how, const char *path, int *code)
 {
     char err[600];
-    pol_policy *pol = pol_policy_load(path, err, sizeof err);
+    errno = 0;
+    pol_policy *pol = pol_policy_load_trusted(path, how->trust, err, sizeof err);
     if (!pol) {
         fprintf(stderr, "%s: %s\n", how->tool, err);
         /* unreadable (missing, a directory, a device): no input; read but bad: data */
@@ -294,6 +295,12 @@ pol_policy *cli_load_policy(const cli_load *how, const char *path, int *code, cl
     if (!source) {
         fprintf(stderr, "%s: %s is compiled bytecode; a .pol source is needed\n", how->tool, path);
         *code = CLI_USAGE;
+        return NULL;
+    }
+    if (how->trust) { /* nothing vouches for a source */
+        fprintf(stderr, "%s: %s: a policy source is not signed; with trusted keys only signed bytecode runs "
+                        "(polc build --sign)\n", how->tool, path);
+        *code = CLI_DATAERR;
         return NULL;
     }
     return compile_source(how, path, code, src);

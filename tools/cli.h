@@ -92,6 +92,8 @@ typedef struct cli_load {
     bool bytecode;       /* a .polc may be loaded                               */
     bool all_diags;      /* print warnings and the count line even without errors */
     bool json, color, werror;
+    const pol_trust *trust; /* polrun --trusted-keys: only bytecode signed by one
+                               of these keys (a source is refused); NULL: any */
 } cli_load;
 
 /* A compiled source kept for the runtime error printer. */

@@ -5,6 +5,8 @@
  *   polc test FILE.pol             run the policy's own tests
  *   polc disasm FILE.pol|FILE.polc list the bytecode
  *   polc interface FILE.pol|.polc  the policy's inputs and outputs as JSON
+ *   polc keygen NAME               a signing key pair: NAME.key, NAME.pub
+ *   polc build FILE.pol --sign NAME.key   ... and sign it (docs/signing.md)
  *
  * Exit codes (tools/cli.h, docs/polc.md): 0 success, 1 a test failed, 64
  * usage error, 65 the policy has errors (or a bytecode file is invalid), 66 a
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sign.h"
 
 static void usage(FILE *out)
 {
@@ -28,6 +31,7 @@ static void usage(FILE *out)
           "  test FILE.pol               run the tests written in the policy\n"
           "  disasm FILE.pol|FILE.polc   print the bytecode listing\n"
           "  interface FILE.pol|.polc    print the policy's inputs and outputs as JSON\n"
+          "  keygen NAME                 make a signing key pair: NAME.key (secret), NAME.pub\n"
           "\n"
           "options:\n"
           "  --diagnostics=json          print diagnostics as a JSON array (for editors)\n"
@@ -36,6 +40,7 @@ static void usage(FILE *out)
           "  --junit FILE                with test: also write a JUnit XML report\n"
           "  -v, --verbose               with test: list passing tests too\n"
           "  -o FILE                     with build: where to write the bytecode\n"
+          "  --sign KEYFILE              with build: sign the bytecode with a secret key (NAME.key)\n"
           "  -h, --help                  this text\n"
           "  --version                   print the version and the bytecode format\n"
           "\n"
@@ -47,8 +52,9 @@ static void usage(FILE *out)
 }
 
 typedef struct opts {
-    const char *cmd, *file, *out, *junit;
+    const char *cmd, *file, *out, *junit, *sign;
     bool json, color, werror, verbose;
+    pol_signing_key key; /* --sign: loaded before compiling */
 } opts;
 
 /* Compiles (or, with allow_bytecode, loads) opts->file; prints diagnostics;
@@ -85,6 +91,8 @@ static int cmd_build(const opts *o, pol_policy *pol)
     uint8_t *bytes;
     size_t len;
     bc_write(pol_policy_program(pol), &bytes, &len);
+    if (o->sign)
+        pol_sign_append(&bytes, &len, &o->key);
     cli_out out; /* all of it or nothing: no half-written bytecode */
     int rc = CLI_CANTCREAT;
     if (cli_out_open("polc", outpath, &out)) {
@@ -133,8 +141,48 @@ static const struct command {
     {"disasm", true, cmd_disasm},    {"interface", true, cmd_interface},
 };
 
-static int run_command(const opts *o)
+/* polc keygen NAME (a trailing .key or .pub is dropped). */
+static int cmd_keygen(const opts *o)
 {
+    size_t n = strlen(o->file);
+    char *base = pol_xstrdup(o->file);
+    if (cli_ends_with(base, ".key") || cli_ends_with(base, ".pub"))
+        base[n - 4] = 0;
+    char id[POL_KEY_ID_CHARS + 1], err[600];
+    bool ok = pol_key_generate(base, id, err, sizeof err);
+    if (ok)
+        printf("%s.key: the secret key (mode 0600): keep it private; sign with polc build --sign %s.key\n"
+               "%s.pub: the public key, id %s: put it in each service's trusted keys directory\n",
+               base, base, base, id);
+    else
+        fprintf(stderr, "polc: %s\n", err);
+    free(base);
+    return ok ? 0 : CLI_CANTCREAT;
+}
+
+/* --sign KEYFILE: the key, read before anything is compiled. */
+static int load_signing_key(opts *o)
+{
+    if (strcmp(o->cmd, "build") != 0) {
+        fprintf(stderr, "polc: --sign goes with build, not %s\n", o->cmd);
+        return CLI_USAGE;
+    }
+    char err[600];
+    errno = 0;
+    if (!pol_signing_key_load(o->sign, &o->key, err, sizeof err)) {
+        fprintf(stderr, "polc: %s\n", err);
+        return errno ? CLI_NOINPUT : CLI_DATAERR;
+    }
+    return -1;
+}
+
+static int run_command(opts *o)
+{
+    if (!strcmp(o->cmd, "keygen"))
+        return cmd_keygen(o);
+    int rc;
+    if (o->sign && (rc = load_signing_key(o)) >= 0)
+        return rc;
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         if (strcmp(o->cmd, commands[i].name) != 0)
             continue;
@@ -151,7 +199,7 @@ static int run_command(const opts *o)
     return CLI_USAGE;
 }
 
-enum { OPT_VERSION = 256, OPT_DIAGNOSTICS, OPT_JSON, OPT_COLOR, OPT_NO_COLOR, OPT_JUNIT };
+enum { OPT_VERSION = 256, OPT_DIAGNOSTICS, OPT_JSON, OPT_COLOR, OPT_NO_COLOR, OPT_JUNIT, OPT_SIGN };
 
 static const struct option long_options[] = {
     {"help", no_argument, NULL, 'h'},
@@ -161,6 +209,7 @@ static const struct option long_options[] = {
     {"color", no_argument, NULL, OPT_COLOR},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"junit", required_argument, NULL, OPT_JUNIT},
+    {"sign", required_argument, NULL, OPT_SIGN},
     {"verbose", no_argument, NULL, 'v'},
     {NULL, 0, NULL, 0},
 };
@@ -208,6 +257,7 @@ static int parse_args(opts *o, int argc, char **argv)
         case 'v': o->verbose = true; break;
         case 'o': o->out = optarg; break;
         case OPT_JUNIT: o->junit = optarg; break;
+        case OPT_SIGN: o->sign = optarg; break;
         case 'W':
             if (strcmp(optarg, "error") != 0) {
                 fprintf(stderr, "polc: unknown option -W%s (-Werror is the only one)\n", optarg);
@@ -236,7 +286,10 @@ static int polc_main(int argc, char **argv)
     opts o = {0};
     o.color = isatty(2);
     int rc = parse_args(&o, argc, argv);
-    return rc >= 0 ? rc : run_command(&o);
+    if (rc < 0)
+        rc = run_command(&o);
+    pol_signing_key_wipe(&o.key);
+    return rc;
 }
 
 int main(int argc, char **argv)

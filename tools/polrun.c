@@ -5,10 +5,12 @@
  *   polrun POLICY --test                 run the policy's own tests
  *   polrun POLICY --interface            print the scenario schema
  *
- * POLICY is a compiled .polc file or a .pol source (compiled in-process).
- * Exit codes (tools/cli.h, docs/polrun.md): 0 success, 1 some scenario or
- * test failed, 64 usage, 65 the policy is invalid, 66 a file cannot be read,
- * 73 the output cannot be written, 70 internal.  The batch pipeline is
+ * POLICY is a compiled .polc file or a .pol source (compiled in-process);
+ * with --trusted-keys DIR, only a .polc signed by a key in DIR, in every
+ * mode (docs/signing.md).  Exit codes (tools/cli.h, docs/polrun.md): 0
+ * success, 1 some scenario or test failed, 64 usage, 65 the policy is
+ * invalid or not signed by a trusted key, 66 a file cannot be read, 73 the
+ * output cannot be written, 70 internal.  The batch pipeline is
  * tools/batch.c; loading, runtime errors and test reports are tools/cli.c.
  */
 #include <errno.h>
@@ -22,7 +24,7 @@
 typedef enum { EXPLAIN_NONE, EXPLAIN_TEXT, EXPLAIN_JSON } explain_mode;
 
 typedef struct opts {
-    const char *policy, *junit;
+    const char *policy, *junit, *trusted_keys;
     bool batch, test, interface, verbose;
     explain_mode explain;
     bool explain_bare; /* --explain without '=' (then "json" after it is an operand) */
@@ -50,6 +52,7 @@ static void usage(FILE *out)
           "  -q, --quiet             no summary or progress on stderr\n"
           "  -v, --verbose           with --test: list passing tests too\n"
           "  --junit FILE            with --test: also write a JUnit XML report\n"
+          "  --trusted-keys DIR      run only bytecode signed by a key in DIR (its *.pub files)\n"
           "  -h, --help              this text\n"
           "  --version               print the version and the bytecode format\n"
           "\n"
@@ -148,7 +151,7 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
 
 enum {
     OPT_VERSION = 256, OPT_BATCH, OPT_TEST, OPT_INTERFACE, OPT_EXPLAIN, OPT_IN, OPT_OUT, OPT_ALLOW_EXTRA,
-    OPT_MAX_STEPS, OPT_MAX_RECORD, OPT_JUNIT
+    OPT_MAX_STEPS, OPT_MAX_RECORD, OPT_JUNIT, OPT_TRUSTED_KEYS
 };
 
 static const struct option long_options[] = {
@@ -167,6 +170,7 @@ static const struct option long_options[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"junit", required_argument, NULL, OPT_JUNIT},
+    {"trusted-keys", required_argument, NULL, OPT_TRUSTED_KEYS},
     {NULL, 0, NULL, 0},
 };
 
@@ -211,6 +215,7 @@ static int option(opts *o, int c)
     case 'v': o->verbose = true; break;
     case 'o': o->run.output = optarg; break;
     case OPT_JUNIT: o->junit = optarg; break;
+    case OPT_TRUSTED_KEYS: o->trusted_keys = optarg; break;
     case OPT_EXPLAIN:
         o->explain_bare = !optarg;
         if (!optarg || !strcmp(optarg, "text"))
@@ -289,9 +294,19 @@ static int polrun_main(int argc, char **argv)
     int rc = parse_args(&o, argc, argv);
     if (rc >= 0)
         return rc;
-    cli_load how = {.tool = "polrun", .bytecode = true, .color = isatty(2)}; /* only .pol is compiled */
+    pol_trust *trust = NULL;
+    if (o.trusted_keys) {
+        char err[600];
+        errno = 0;
+        if (!(trust = pol_trust_load_dir(o.trusted_keys, err, sizeof err))) {
+            fprintf(stderr, "polrun: %s\n", err);
+            return errno ? CLI_NOINPUT : CLI_DATAERR;
+        }
+    }
+    cli_load how = {.tool = "polrun", .bytecode = true, .color = isatty(2), .trust = trust}; /* only .pol is compiled */
     cli_source *src = NULL;
     pol_policy *pol = cli_load_policy(&how, o.policy, &rc, &src);
+    pol_trust_free(trust);
     if (!pol)
         return rc;
     if (o.test) {

@@ -1,12 +1,16 @@
 /* fuzz_bytecode.c -- the bytecode loader and verifier on arbitrary bytes.
  *
  * Every input is tried twice:
- *   1. as it is: bc_read() must reject it with a message or return a program;
- *      a program goes through bc_verify() and, if verified, is evaluated;
+ *   1. as it is: bc_read_accept() with libpol's signature check (a signed
+ *      file's trailer is parsed and its Ed25519 signature checked, as every
+ *      load does) must reject it with a message or return a program; a
+ *      program goes through bc_verify() and, if verified, is evaluated;
  *   2. re-sealed: bytes 24.. are taken as the payload and given a fresh,
  *      correct header (magic, probe, version, length, FNV-1a hash), so that a
  *      mutation reaches the section parser and the verifier instead of
- *      stopping at the checksum.
+ *      stopping at the checksum.  An input ending in what looks like a
+ *      signature trailer (docs/bytecode.md#signature) keeps it after the
+ *      re-sealed payload: the attack a signature must stop.
  * A verified program is evaluated through libpol (fz_exercise_policy), must
  * be written back by bc_write() into bytes that bc_read() and bc_verify()
  * accept, and its disassembly and interface must print.
@@ -15,12 +19,13 @@
 #include <string.h>
 
 #include "fuzz_util.h"
+#include "sign.h"
 
 static void try_bytes(const uint8_t *data, size_t size, const uint8_t *seed, size_t seedlen)
 {
     char err[600];
     err[0] = 0;
-    bc_program *p = bc_read(data, size, err, sizeof err);
+    bc_program *p = bc_read_accept(data, size, pol_sig_accept, NULL, err, sizeof err);
     if (!p) {
         if (!err[0])
             fz_fail("bc_read failed without a message");
@@ -53,15 +58,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     try_bytes(data, size, data, size);
 
     size_t plen = size >= 24 ? size - 24 : size;
+    size_t tail = plen >= BC_TRAILER_BYTES && !memcmp(data + size - BC_TRAILER_BYTES, BC_SIG_MARKER, 4)
+                      ? BC_TRAILER_BYTES
+                      : 0; /* a trailer, kept out of the payload */
+    plen -= tail;
     if (plen > UINT32_MAX)
         return 0;
-    uint8_t *sealed = malloc(plen + 24);
+    uint8_t *sealed = malloc(plen + tail + 24);
     if (!sealed)
         return 0;
-    if (plen)
-        memcpy(sealed + 24, data + (size - plen), plen);
+    if (plen + tail)
+        memcpy(sealed + 24, data + (size - plen - tail), plen + tail);
     bc_seal(sealed, plen + 24);
-    try_bytes(sealed, plen + 24, data, size);
+    try_bytes(sealed, plen + tail + 24, data, size);
     free(sealed);
     return 0;
 }
