@@ -828,9 +828,12 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             sp -= n - 1;
             vm_val *a = sp - 1;
             if (v[0] < CD_MIN_YEAR || v[0] > CD_MAX_YEAR || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 ||
-                !cd_valid_ymd((int)v[0], (int)v[1], (int)v[2]))
-                return fail(s, err, cur, pc, "%lld-%lld%s%lld is not a calendar %s", (long long)v[0], (long long)v[1],
-                            n == 3 ? "-" : "", n == 3 ? (long long)v[2] : 0LL, n == 3 ? "date" : "month");
+                !cd_valid_ymd((int)v[0], (int)v[1], (int)v[2])) {
+                if (n == 2) /* (a month once printed a trailing 0 here: "2025-130") */
+                    return fail(s, err, cur, pc, "%lld-%lld is not a calendar month", (long long)v[0], (long long)v[1]);
+                return fail(s, err, cur, pc, "%lld-%lld-%lld is not a calendar date", (long long)v[0], (long long)v[1],
+                            (long long)v[2]);
+            }
             if (op == OP_MKDATE) {
                 a->t = PT_DATE;
                 a->i = cd_from_ymd((int)v[0], (int)v[1], (int)v[2]);
