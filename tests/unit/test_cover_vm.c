@@ -261,6 +261,17 @@ START_TEST(rule_depends_on_itself)
 }
 END_TEST
 
+START_TEST(function_calls_itself)
+{
+    /* the checker rejects recursion; a file can still hold it */
+    fresh();
+    uint32_t f = rule_named(prog, "f");
+    CODE(prog, f, OP_LOCAL, 0, OP_CALL, f, 1, OP_RET, f);
+    CODE(prog, O, OP_CONST, kint(prog, "1"), OP_CALL, f, 1, RET_O);
+    ck_assert_str_eq(run(O), "error function f calls itself");
+}
+END_TEST
+
 START_TEST(totext)
 {
     fresh();
@@ -700,6 +711,7 @@ Suite *cover_vm_suite(void)
     tcase_add_test(tc, base_program_runs);
     tcase_add_test(tc, parameter_lookups);
     tcase_add_test(tc, rule_depends_on_itself);
+    tcase_add_test(tc, function_calls_itself);
     tcase_add_test(tc, totext);
     tcase_add_test(tc, records);
     tcase_add_test(tc, lists);
