@@ -267,7 +267,7 @@ static inline bool scale_up(int64_t c, int k, int64_t *out)
     int64_t v;
     /* v == INT64_MIN is unreachable: for k > 0 v is a multiple of 10 and
      * INT64_MIN is not; for k == 0 v is c, never INT64_MIN (callers pass
-     * SMALL coefficients or at most 18 parsed digits) */
+     * SMALL coefficients, quotients of them, or at most 18 parsed digits) */
     if (__builtin_mul_overflow(c, P10[k], &v) || v == INT64_MIN)
         return false;
     *out = v;
@@ -541,7 +541,7 @@ dec_status dec_parse(dec_t *r, const char *s, size_t n)
     mpz_t z;
     mpz_init(z);
     dig[nd] = '\0';
-    if (nd > 0) /* GCOVR_EXCL_BR_LINE: always true, nd == 0 (zero) took the small path above */
+    if (nd > 0)
         mpz_set_str(z, dig, 10);
     if (neg)
         mpz_neg(z, z);

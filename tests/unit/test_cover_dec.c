@@ -54,6 +54,24 @@ START_TEST(zero_with_many_places)
 }
 END_TEST
 
+START_TEST(zero_with_a_large_exponent)
+{
+    /* zero times 10^19 or more does not fit the small path's scaling: it
+     * takes the general one, with no digits at all */
+    static const char *const texts[] = {"0e19", "0e400", "000.000e400", "-0e25"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        dec_t z;
+        dec_init(&z);
+        dec_set_i64(&z, 5);
+        ck_assert_int_eq(dec_parse(&z, texts[i], strlen(texts[i])), DEC_OK);
+        ck_assert_str_eq(exact(&z), "0");
+        ck_assert_int_eq(dec_sign(&z), 0);
+        ck_assert_int_eq(z.kind, DEC_K_SMALL);
+        dec_clear(&z);
+    }
+}
+END_TEST
+
 START_TEST(names_out_of_range)
 {
     ck_assert_str_eq(dec_status_text(DEC_ELIMIT), "number too large or too precise");
@@ -70,6 +88,7 @@ int main(void)
     TCase *tc = tcase_create("dec");
     tcase_add_test(tc, quotient_near_int64_min);
     tcase_add_test(tc, zero_with_many_places);
+    tcase_add_test(tc, zero_with_a_large_exponent);
     tcase_add_test(tc, names_out_of_range);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
