@@ -56,8 +56,9 @@ END_TEST
 
 START_TEST(zero_with_a_large_exponent)
 {
-    /* zero times 10^19 or more does not fit the small path's scaling: it
-     * takes the general one, with no digits at all */
+    /* zero times 10^19 or more: more than the small path scales a nonzero
+     * coefficient by, but zero stays a small 0 (so the general path never
+     * sees a number without digits) */
     static const char *const texts[] = {"0e19", "0e400", "000.000e400", "-0e25"};
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
         dec_t z;
