@@ -121,7 +121,7 @@ static void r_fail(rbuf *r, const char *fmt, ...)
     int n = snprintf(r->err, r->errlen, "corrupt bytecode at byte %zu: ", r->at + 24);
     va_list ap;
     va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < r->errlen)
+    if (n >= 0 && (size_t)n < r->errlen) /* n < 0 is unreachable: this snprintf cannot fail */
         vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
     va_end(ap);
 }
@@ -597,7 +597,8 @@ static void dump_code(wbuf *w, const bc_program *p)
 static void load_code(rbuf *r, bc_program *p)
 {
     p->code = r_array(r, &p->ncode, sizeof *p->code, "code word");
-    for (uint32_t i = 0; i < p->ncode && !r->bad; i++)
+    /* unreachable: r_array checked that ncode words remain */
+    for (uint32_t i = 0; i < p->ncode && !r->bad; i++) /* GCOVR_EXCL_BR_LINE */
         p->code[i] = r_u32(r);
     p->lines = r_array(r, &p->nlines, sizeof *p->lines, "line entry");
     for (uint32_t i = 0; i < p->nlines && !r->bad; i++) {
@@ -813,6 +814,7 @@ void bc_rate_text(const dec_t *rate, char *buf, size_t cap)
     dec_init(&h);
     dec_init(&pct);
     dec_set_i64(&h, 100);
+    /* dec_format_exact fails only past INT_MAX characters: unreachable */
     if (dec_mul(&pct, rate, &h) == DEC_OK && dec_format_exact(&pct, buf, cap) >= 0) {
         size_t n = strlen(buf);
         if (n + 1 < cap) {
@@ -844,7 +846,7 @@ void bc_const_text(const bc_program *p, uint32_t k, char *buf, size_t cap)
     default:
         if (c->type == PT_RATE) /* rates read best as written: 5%, 300% */
             bc_rate_text(&c->num, buf, cap);
-        else if (dec_format_exact(&c->num, buf, cap) < 0)
+        else if (dec_format_exact(&c->num, buf, cap) < 0) /* GCOVR_EXCL_BR_LINE: fails only past INT_MAX characters */
             snprintf(buf, cap, "?");
         break;
     }

@@ -265,6 +265,9 @@ static inline bool scale_up(int64_t c, int k, int64_t *out)
     if (k > P10_MAX)
         return false;
     int64_t v;
+    /* v == INT64_MIN is unreachable: for k > 0 v is a multiple of 10 and
+     * INT64_MIN is not; for k == 0 v is c, never INT64_MIN (callers pass
+     * SMALL coefficients, quotients of them, or at most 18 parsed digits) */
     if (__builtin_mul_overflow(c, P10[k], &v) || v == INT64_MIN)
         return false;
     *out = v;
@@ -276,11 +279,13 @@ static inline uint64_t uabs64(int64_t v)
     return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 }
 
+/* Its one caller (div_fast) passes a != 0 and b > 0: the zero cases are
+ * unreachable. */
 static inline uint64_t gcd_u64(uint64_t a, uint64_t b)
 {
-    if (a == 0)
+    if (a == 0) /* GCOVR_EXCL_BR_LINE */
         return b;
-    if (b == 0)
+    if (b == 0) /* GCOVR_EXCL_BR_LINE */
         return a;
     int sh = __builtin_ctzll(a | b);
     a >>= __builtin_ctzll(a);
@@ -302,7 +307,7 @@ static inline uint64_t gcd_u64(uint64_t a, uint64_t b)
  * remainder is nonzero. */
 static inline bool round_away(dec_mode m, int sign, int half, bool odd)
 {
-    switch (m) {
+    switch (m) { /* the default is unreachable: dec_round refuses other modes first */
     case DEC_HALF_UP:
         return half >= 0;
     case DEC_HALF_EVEN:
@@ -536,7 +541,7 @@ dec_status dec_parse(dec_t *r, const char *s, size_t n)
     mpz_t z;
     mpz_init(z);
     dig[nd] = '\0';
-    if (nd > 0)
+    if (nd > 0) /* GCOVR_EXCL_BR_LINE: always true, zero (nd == 0) took the small path above (scale_up(0, k) holds) */
         mpz_set_str(z, dig, 10);
     if (neg)
         mpz_neg(z, z);
@@ -1077,7 +1082,8 @@ static int em_finish(emit_t *e)
 {
     if (e->cap > 0)
         e->buf[e->len < e->cap - 1 ? e->len : e->cap - 1] = '\0';
-    return e->len > (size_t)INT_MAX ? -1 : (int)e->len;
+    /* unreachable: a decimal prints in a few thousand characters (DEC_MAX_BITS) */
+    return e->len > (size_t)INT_MAX ? -1 : (int)e->len; /* GCOVR_EXCL_BR_LINE */
 }
 
 /* Writes the decimal whose magnitude has digits dig[0..nd) (no leading
@@ -1092,12 +1098,12 @@ static void em_decimal(emit_t *e, bool neg, const char *dig, size_t nd,
         keep = 0;
     } else {
         size_t tz = 0;
-        while (tz < nd && dig[nd - 1 - tz] == '0')
+        while (tz < nd && dig[nd - 1 - tz] == '0') /* tz < nd always: dig[0] is not '0' */
             tz++;
         keep = s - (tz < s ? tz : s); /* fractional digits that matter */
     }
     size_t shown = keep > min_places ? keep : min_places;
-    if (neg && !zero)
+    if (neg && !zero) /* neg && zero is unreachable: zero has no sign */
         em_rep(e, '-', 1);
     if (zero) {
         em_rep(e, '0', 1);
@@ -1151,7 +1157,7 @@ static const char *coef_digits(const dec_t *a, char *tmp, size_t *nd, bool *neg,
     mpz_srcptr z = (mpz_srcptr)a->big;
     size_t need = mpz_sizeinbase(z, 10) + 2;
     char *b = tmp;
-    if (need > DIGBUF)
+    if (need > DIGBUF) /* GCOVR_EXCL_BR_LINE: unreachable, DIGBUF holds any DEC_MAX_BITS number */
         b = *heap = pol_xmalloc(need);
     mpz_get_str(b, 10, z);
     *neg = b[0] == '-';
@@ -1255,7 +1261,7 @@ int dec_format(const dec_t *a, int min_places, char *buf, size_t cap, dec_status
     free(heap);
     int n = em_finish(&e);
     if (st)
-        *st = n < 0 ? DEC_ELIMIT : DEC_OK;
+        *st = n < 0 ? DEC_ELIMIT : DEC_OK; /* GCOVR_EXCL_BR_LINE: n < 0 is unreachable (em_finish) */
     return n;
 }
 
@@ -1267,10 +1273,11 @@ int dec_format_exact(const dec_t *a, char *buf, size_t cap)
     mpq_srcptr q = (mpq_srcptr)a->big;
     size_t need = mpz_sizeinbase(mpq_numref(q), 10) + mpz_sizeinbase(mpq_denref(q), 10) + 3;
     char tmp[2 * DIGBUF];
-    char *b = need > sizeof tmp ? pol_xmalloc(need) : tmp;
+    /* unreachable: numerator and denominator have at most DEC_MAX_BITS bits, which tmp holds */
+    char *b = need > sizeof tmp ? pol_xmalloc(need) : tmp; /* GCOVR_EXCL_BR_LINE */
     mpq_get_str(b, 10, q);
     em_mem(&e, b, strlen(b));
-    if (b != tmp)
+    if (b != tmp) /* GCOVR_EXCL_BR_LINE */
         free(b);
     return em_finish(&e);
 }

@@ -23,7 +23,7 @@ static bool vfail(char *err, size_t errlen, const char *fmt, ...)
     int n = snprintf(err, errlen, "invalid bytecode: ");
     va_list ap;
     va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < errlen)
+    if (n >= 0 && (size_t)n < errlen) /* n < 0 is unreachable: this snprintf cannot fail */
         vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
     va_end(ap);
     return false;
@@ -50,7 +50,12 @@ static bool same_class(uint32_t have, uint32_t want)
     return have == want || (pol_type_numeric((pol_type)have) && pol_type_numeric((pol_type)want));
 }
 
-/* Operand k of the instruction at it (kind kinds[k]) against the program. */
+/* Operand k of the instruction at it (kind kinds[k]) against the program.
+ * Coverage: in each `ok || vfail(...)` the branch on vfail's result cannot
+ * go the other way (vfail always returns false), so those lines are left
+ * out of the branch figure; their conditions are tested one by one
+ * (tests/unit/test_cover_bc.c, operands).  The switch's default is
+ * unreachable: opcodes.h uses only the kinds below. */
 static bool verify_operand(const bc_program *p, uint32_t ri, const bc_iter *it, size_t k, char *err, size_t errlen)
 {
     const bc_rule *rule = &p->rules[ri];
@@ -58,30 +63,34 @@ static bool verify_operand(const bc_program *p, uint32_t ri, const bc_iter *it, 
     uint32_t v = bc_iter_arg(it, (uint32_t)k), pc = it->pc;
     uint32_t prev = k > 0 ? bc_iter_arg(it, (uint32_t)k - 1) : UINT32_MAX;
     switch (kinds[k]) {
-    case 'K': return v < p->nconsts || vfail(err, errlen, "constant %u out of range at %u", v, pc);
-    case 'I': return v < p->ninputs || vfail(err, errlen, "input %u out of range at %u", v, pc);
+    case 'K': return v < p->nconsts || vfail(err, errlen, "constant %u out of range at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
+    case 'I': return v < p->ninputs || vfail(err, errlen, "input %u out of range at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
     case 'P':
         if (v >= p->nparams)
             return vfail(err, errlen, "parameter %u out of range at %u", v, pc);
         if ((it->op == OP_PARAM_AT) != (p->params[v].dated != 0))
             return vfail(err, errlen, "parameter %s used with the wrong lookup at %u", p->params[v].name, pc);
         return true;
-    case 'R': return v < p->nrules || vfail(err, errlen, "rule %u out of range at %u", v, pc);
-    case 'T': return (v >= rule->entry && v < rule->end) ||
+    case 'R': return v < p->nrules || vfail(err, errlen, "rule %u out of range at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
+    case 'T': return (v >= rule->entry && v < rule->end) || /* GCOVR_EXCL_BR_LINE */
                      vfail(err, errlen, "jump target %u outside rule %s at %u", v, rule->name, pc);
-    case 'N': return ((int32_t)v >= -POL_ROUND_MAX_PLACES && (int32_t)v <= POL_ROUND_MAX_PLACES) ||
+    case 'N': return ((int32_t)v >= -POL_ROUND_MAX_PLACES && (int32_t)v <= POL_ROUND_MAX_PLACES) || /* GCOVR_EXCL_BR_LINE */
                      vfail(err, errlen, "rounding places %d at %u", (int32_t)v, pc);
-    case 'M': return v < DEC_MODE_COUNT || vfail(err, errlen, "rounding mode %u at %u", v, pc);
-    case 'E': return v < p->nenums || vfail(err, errlen, "enumeration %u out of range at %u", v, pc);
+    case 'M': return v < DEC_MODE_COUNT || vfail(err, errlen, "rounding mode %u at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
+    case 'E': return v < p->nenums || vfail(err, errlen, "enumeration %u out of range at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
     case 'F': {
+        /* k == 0, kinds[k - 1] != 'G' and prev out of range are unreachable:
+         * in opcodes.h F always follows an E or a G, checked just before;
+         * the field counts are tested */
         bool bad_f = k == 0 ||
                      (kinds[k - 1] == 'E' ? prev >= p->nenums || v >= p->enums[prev].nfields
                                           : kinds[k - 1] != 'G' || prev >= p->nrecords || v >= p->records[prev].nfields);
-        return !bad_f || vfail(err, errlen, "field %u out of range at %u", v, pc);
+        return !bad_f || vfail(err, errlen, "field %u out of range at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
     }
-    case 'L': return v < rule->nlocals || vfail(err, errlen, "local slot %u out of range at %u", v, pc);
-    case 'G': return v < p->nrecords || vfail(err, errlen, "record type %u out of range at %u", v, pc);
-    case 'A': /* the argument count of the function named by the preceding R */
+    case 'L': return v < rule->nlocals || vfail(err, errlen, "local slot %u out of range at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
+    case 'G': return v < p->nrecords || vfail(err, errlen, "record type %u out of range at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
+    case 'A': /* the argument count of the function named by the preceding R; k > 0, kinds[k - 1] == 'R'
+               * and prev < nrules always hold (A follows R in opcodes.h, and R is checked first) */
         return (k > 0 && kinds[k - 1] == 'R' && prev < p->nrules && p->rules[prev].nargs != 0 && v == p->rules[prev].nargs) ||
                vfail(err, errlen, "CALL of a rule that is not a function of %u arguments at %u", v, pc);
     default: return true;
@@ -117,7 +126,7 @@ static bool successors(const bc_rule *rule, const bc_iter *it, int32_t d, uint32
     uint32_t op = it->op, pc = it->pc, next = pc + it->len;
     *nsucc = 0;
     if (op == OP_RET)
-        return d == 1 || vfail(err, errlen, "RET with %d values on the stack at %u", d, pc);
+        return d == 1 || vfail(err, errlen, "RET with %d values on the stack at %u", d, pc); /* GCOVR_EXCL_BR_LINE */
     if (op == OP_FAIL) /* ends the evaluation */
         return true;
     if (op == OP_JMP || op == OP_JMPF)
@@ -183,7 +192,7 @@ static bool verify_block(bc_program *p, uint32_t ri, char *err, size_t errlen)
         depth[it.pc - a] = -1;
     }
     /* pass 2: stack depths */
-    if (ok && n == 0)
+    if (ok && n == 0) /* unreachable: verify_rules refused entry >= end */
         ok = vfail(err, errlen, "rule %s has no code", rule->name);
     if (ok)
         ok = verify_depths(p, rule, depth, work, err, errlen);

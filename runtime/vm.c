@@ -142,7 +142,9 @@ static uint32_t memo_hash(uint32_t rule, const uint64_t *key, uint32_t n)
 static vm_memo *memo_find(vm_state *s, uint32_t rule, const uint64_t *key, uint32_t n, bool *found)
 {
     *found = false;
-    if (!s->memo_cap)
+    /* unreachable: memo_put grows the table before its first memo_find, and
+     * OP_CALL looks up only when memo_n > 0 */
+    if (!s->memo_cap) /* GCOVR_EXCL_BR_LINE */
         return NULL;
     for (uint32_t i = memo_hash(rule, key, n) & (s->memo_cap - 1);; i = (i + 1) & (s->memo_cap - 1)) {
         vm_memo *m = &s->memo[i];
@@ -183,6 +185,8 @@ static void memo_put(vm_state *s, uint32_t rule, const uint64_t *key, uint32_t n
     }
     bool found;
     vm_memo *m = memo_find(s, rule, key, VM_MEMO_ARGS, &found);
+    /* !m is unreachable: the table is at most half full, so memo_find
+     * always finds a free slot; `found` is tested (test_cover_vm.c) */
     if (!m || found)
         return;
     m->used = 1;
@@ -318,7 +322,7 @@ bool vm_equal_const(const vm_val *v, const bc_const *k)
         return vn && kn && dec_cmp(&v->d, &k->num) == 0;
     if (v->t != k->type)
         return false;
-    if (v->t == PT_TEXT)
+    if (v->t == PT_TEXT) /* !k->text is unreachable: the verifier refuses a text constant without one */
         return v->s && k->text && strcmp(v->s, k->text) == 0;
     return v->i == k->i;
 }
@@ -444,7 +448,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
         if (s->max_steps && ++s->steps > s->max_steps)
             return fail(s, err, cur, pc, "evaluation exceeded %llu steps", (unsigned long long)s->max_steps);
         uint32_t op = code[pc];
-        switch ((pol_opcode)op) {
+        switch ((pol_opcode)op) { /* its default is unreachable: the verifier refuses unknown opcodes */
         case OP_CONST:
             set_from_const(sp++, &p->consts[code[pc + 1]]);
             pc += BC_OPLEN_CONST;
@@ -507,7 +511,10 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             }
             if (s->rstate[ri] == VM_BUSY)
                 return fail(s, err, cur, pc, "rule %s depends on itself", p->rules[ri].name);
-            if ((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || nframes >= p->nrules)
+            /* unreachable: a rule or function is on the chain at most once
+             * (VM_BUSY), so there are fewer than nrules frames of at most
+             * max_stack values each, which vm_new's stack holds */
+            if ((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || nframes >= p->nrules) /* GCOVR_EXCL_BR_LINE */
                 return fail(s, err, cur, pc, "rules nested too deeply");
             ENTER(ri, pc + BC_OPLEN_RULE);
             break;
@@ -537,7 +544,10 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             uint32_t ri = code[pc + 1], n = code[pc + 2];
             if (s->rstate[ri] == VM_BUSY)
                 return fail(s, err, cur, pc, "function %s calls itself", p->rules[ri].name);
-            if ((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || nframes >= p->nrules)
+            /* unreachable: a rule or function is on the chain at most once
+             * (VM_BUSY), so there are fewer than nrules frames of at most
+             * max_stack values each, which vm_new's stack holds */
+            if ((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || nframes >= p->nrules) /* GCOVR_EXCL_BR_LINE */
                 return fail(s, err, cur, pc, "rules nested too deeply");
             {
                 uint64_t key[VM_MEMO_ARGS];
@@ -578,6 +588,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
         case OP_RFIELD: {
             vm_val *a = sp - 1;
             uint32_t g = code[pc + 1], f = code[pc + 2];
+            /* !a->ref is unreachable: MKREC and pol.c's input reader always set it */
             if (a->t != PT_RECORD || a->tref != g || !a->ref)
                 return fail(s, err, cur, pc, "expected a %s record, found a %s", p->records[g].name, class_name(a->t));
             const vm_val *fields = a->ref;
@@ -587,7 +598,10 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             copy_val(&tmp, &fields[f]);
             copy_val(a, &tmp);
             dec_clear(&tmp.d);
-            if (a->t == PT_VOID)
+            /* unreachable: MKREC copies stack values, never VOID (INPUT and
+             * LOCAL refuse VOID, constants are verified), and pol.c refuses a
+             * record input with a missing field */
+            if (a->t == PT_VOID) /* GCOVR_EXCL_BR_LINE */
                 return fail(s, err, cur, pc, "field %s.%s has no value", p->records[g].name, p->records[g].fields[f].name);
             pc += BC_OPLEN_RFIELD;
             break;
@@ -620,6 +634,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
         }
         case OP_APPEND: {
             vm_val *v = --sp, *l = sp - 1;
+            /* !ref is unreachable here and in LEN and AT: LISTNEW and pol.c always set it */
             if (l->t != PT_LIST || !l->ref)
                 return fail(s, err, cur, pc, "expected a list, found a %s", class_name(l->t));
             if (v->t != PT_RECORD || v->tref != l->tref)
@@ -722,7 +737,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                 c = dec_cmp(&a->d, &b->d);
             else if (an || bn || a->t != b->t)
                 return fail(s, err, cur, pc, "cannot compare a %s with a %s", class_name(a->t), class_name(b->t));
-            else if (a->t == PT_TEXT)
+            else if (a->t == PT_TEXT) /* s is never NULL: texts come from verified constants, TOTEXT, inputs */
                 c = strcmp(a->s ? a->s : "", b->s ? b->s : "");
             else
                 c = (a->i > b->i) - (a->i < b->i);
@@ -763,6 +778,7 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
         case OP_FIELD: {
             vm_val *a = sp - 1;
             const bc_enum *en = &p->enums[code[pc + 1]];
+            /* a->i < 0 is unreachable: members come from verified constants and inputs */
             if (a->t != PT_ENUM || a->i < 0 || (uint32_t)a->i >= en->nmembers)
                 return fail(s, err, cur, pc, "expected a member of %s, found a %s", en->name, class_name(a->t));
             set_from_const(a, &p->consts[en->members[a->i].values[code[pc + 2]]]);
@@ -832,9 +848,12 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             sp -= n - 1;
             vm_val *a = sp - 1;
             if (v[0] < CD_MIN_YEAR || v[0] > CD_MAX_YEAR || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 ||
-                !cd_valid_ymd((int)v[0], (int)v[1], (int)v[2]))
-                return fail(s, err, cur, pc, "%lld-%lld%s%lld is not a calendar %s", (long long)v[0], (long long)v[1],
-                            n == 3 ? "-" : "", n == 3 ? (long long)v[2] : 0LL, n == 3 ? "date" : "month");
+                !cd_valid_ymd((int)v[0], (int)v[1], (int)v[2])) {
+                if (n == 2) /* (a month once printed a trailing 0 here: "2025-130") */
+                    return fail(s, err, cur, pc, "%lld-%lld is not a calendar month", (long long)v[0], (long long)v[1]);
+                return fail(s, err, cur, pc, "%lld-%lld-%lld is not a calendar date", (long long)v[0], (long long)v[1],
+                            (long long)v[2]);
+            }
             if (op == OP_MKDATE) {
                 a->t = PT_DATE;
                 a->i = cd_from_ymd((int)v[0], (int)v[1], (int)v[2]);
