@@ -81,6 +81,29 @@ case "$check" in
 esac
 echo
 
+# compile time against the size of the source: a file of many outputs up to
+# the 16 MiB source limit, and one parameter with many dated versions (the
+# constant pool was a linear search: 160,000 versions took 27 s).  A quick
+# run (N < 100,000, as ctest's) uses smaller files.
+if [ "$n" -ge 100000 ]; then
+  sizes="1048576 4194304 16776192"; counts="25000 50000 100000 200000"
+else
+  sizes="262144 1048576"; counts="5000 20000"
+fi
+echo "polc check, growth with the source (best [median] of $repeat):"
+for b in $sizes; do
+  k=$(python3 "$here/gen_source.py" outputs "$b" "$work/outputs.pol")
+  read -r c_min c_med _ _ < <("$timeit" -r "$repeat" -q -- "$polc" check "$work/outputs.pol")
+  printf '  %8d KiB, %7d outputs:  %14s  [%14s]  %6d ns per output\n' $(( b / 1024 )) "$k" "$(ms "$c_min")" "$(ms "$c_med")" $(( c_min / k ))
+done
+for k in $counts; do
+  python3 "$here/gen_source.py" versions "$k" "$work/versions.pol" >/dev/null
+  read -r c_min c_med _ _ < <("$timeit" -r "$repeat" -q -- "$polc" check "$work/versions.pol")
+  printf '  %7d dated versions:          %14s  [%14s]  %6d ns per version\n' "$k" "$(ms "$c_min")" "$(ms "$c_med")" $(( c_min / k ))
+done
+rm -f "$work/outputs.pol" "$work/versions.pol"
+echo
+
 status=0
 rows=()
 printf '%-9s %-6s %26s %26s %26s %9s %9s\n' policy format "baseline (int64 C)" "polrun -j 1" "polrun -j 2" "-j1/base" "-j2/base"
