@@ -408,6 +408,25 @@ START_TEST(read_file_kinds)
     free(p);
     read_fails(tmp_path("ten"), 0, EFBIG);
 
+    /* a file that must start with a head: refused after its first bytes */
+    errno = 0;
+    ck_assert_ptr_null(pol_read_file_head(tmp_path("ten"), 100, "\x7fPOL", 4, &len));
+    ck_assert_int_eq(errno, EILSEQ);
+    write_file("short", "\x7fPO", 3); /* shorter than the head but matching: the caller says truncated */
+    p = pol_read_file_head(tmp_path("short"), 100, "\x7fPOL", 4, &len);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(len, 3);
+    free(p);
+    write_file("good", "\x7fPOL and the rest", 19);
+    p = pol_read_file_head(tmp_path("good"), 100, "\x7fPOL", 4, &len);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(len, 19);
+    ck_assert_str_eq(p, "\x7fPOL and the rest");
+    free(p);
+    ck_assert_str_eq(pol_file_error(EINVAL), "not a regular file (a device, a pipe or a socket)");
+    ck_assert_str_eq(pol_file_error(EILSEQ), "not a pol bytecode file (bad magic)");
+    ck_assert_str_eq(pol_file_error(ENOENT), strerror(ENOENT));
+
     remove_tmpdir();
 }
 END_TEST
