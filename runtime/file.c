@@ -21,7 +21,13 @@ char *pol_read_file_head(const char *path, size_t limit, const void *head, size_
     if (fd < 0)
         return NULL;
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) { /* not /dev/zero, not a pipe */
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) { /* not /dev/zero, not a pipe */
         int e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
         close(fd);
         errno = e;

@@ -99,7 +99,7 @@ static bool read_key(const char *path, const char *header, uint8_t *out, size_t 
     if (!text) {
         int e = errno;
         snprintf(err, errlen, "%s: %s", path,
-                 e == EFBIG ? "too large for a key file" : e == EISDIR ? "is a directory" : strerror(e));
+                 e == EFBIG ? "too large for a key file" : e == EISDIR ? "is a directory" : pol_file_error(e));
         errno = e;
         return false;
     }

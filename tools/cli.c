@@ -138,9 +138,26 @@ bool cli_out_open(const char *tool, const char *path, cli_out *o)
 {
     memset(o, 0, sizeof *o);
     o->path = pol_xstrdup(path);
-    struct stat st;
+    struct stat st, out_st, err_st;
     bool exists = stat(path, &st) == 0;
-    if (exists && !S_ISREG(st.st_mode)) { /* a device, a FIFO, a directory: as it is */
+    /* The file our own stdout or stderr is: written through that stream.
+     * A second description of it would start at offset 0 and overwrite what
+     * the stream wrote, and a rename would unlink it under the tool. */
+    if (exists && fstat(1, &out_st) == 0 && out_st.st_dev == st.st_dev && out_st.st_ino == st.st_ino) {
+        o->f = stdout;
+        o->borrowed = true;
+        return true;
+    }
+    if (exists && fstat(2, &err_st) == 0 && err_st.st_dev == st.st_dev && err_st.st_ino == st.st_ino) {
+        o->f = stderr;
+        o->borrowed = true;
+        return true;
+    }
+    /* Written directly, not through a temporary file and a rename: a
+     * device, a FIFO, a directory (fopen says why not), anything under
+     * /dev or /proc. */
+    bool direct = exists && (!S_ISREG(st.st_mode) || !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6));
+    if (direct) {
         if (!(o->f = fopen(path, "wb"))) {
             fprintf(stderr, "%s: cannot write %s: %s\n", tool, path, strerror(errno));
             free(o->path);
@@ -186,7 +203,7 @@ int cli_out_commit(const char *tool, cli_out *o, bool ok)
         ok = false;
         err = errno;
     }
-    if (fclose(o->f) != 0 && ok) {
+    if (!o->borrowed && fclose(o->f) != 0 && ok) {
         ok = false;
         err = errno;
     }

@@ -70,14 +70,17 @@ int cli_write_error(const char *tool, const char *file, int err);
 
 /* An output file written whole or not at all: a regular file (or a new one)
  * is written to a temporary file beside it and renamed over it by
- * cli_out_commit; anything else (/dev/stdout, a device, a FIFO) is written
- * directly.  cli_out_open prints the error and returns NULL when the file
+ * cli_out_commit; the file standard output or standard error is
+ * (`--junit /dev/stdout > all.txt`) is written through that stream, so the
+ * two do not overwrite each other; anything else (a device, a FIFO) is
+ * written directly.  cli_out_open prints the error and returns NULL when the file
  * cannot be created. */
 typedef struct cli_out {
     FILE *f;
     char *path; /* as given                    */
     char *tmp;  /* the temporary file, or NULL */
     char *dest; /* what tmp is renamed to      */
+    bool borrowed; /* f is stdout or stderr: flushed, not closed */
 } cli_out;
 bool cli_out_open(const char *tool, const char *path, cli_out *o);
 /* Closes o->f, renames the temporary file; on any error (also an earlier

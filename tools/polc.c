@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -176,16 +177,43 @@ static int load_signing_key(opts *o)
     return -1;
 }
 
+/* An option the command does not use is a usage error, never ignored. */
+static int check_command_options(const opts *o)
+{
+    static const struct {
+        const char *name, *cmd;
+        size_t at; /* offsetof the option's value in opts */
+    } only[] = {
+        {"-o", "build", offsetof(opts, out)},
+        {"--sign", "build", offsetof(opts, sign)},
+        {"--junit", "test", offsetof(opts, junit)},
+    };
+    for (size_t k = 0; k < sizeof only / sizeof only[0]; k++) {
+        const char *v = *(const char *const *)((const char *)o + only[k].at);
+        if (v && strcmp(o->cmd, only[k].cmd) != 0) {
+            fprintf(stderr, "polc: %s goes with %s, not %s\n", only[k].name, only[k].cmd, o->cmd);
+            return CLI_USAGE;
+        }
+    }
+    if (o->verbose && strcmp(o->cmd, "test") != 0) {
+        fprintf(stderr, "polc: -v goes with test, not %s\n", o->cmd);
+        return CLI_USAGE;
+    }
+    return -1;
+}
+
 static int run_command(opts *o)
 {
-    if (!strcmp(o->cmd, "keygen"))
-        return cmd_keygen(o);
     int rc;
-    if (o->sign && (rc = load_signing_key(o)) >= 0)
-        return rc;
+    if (!strcmp(o->cmd, "keygen"))
+        return (rc = check_command_options(o)) >= 0 ? rc : cmd_keygen(o);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         if (strcmp(o->cmd, commands[i].name) != 0)
             continue;
+        if ((rc = check_command_options(o)) >= 0)
+            return rc;
+        if (o->sign && (rc = load_signing_key(o)) >= 0)
+            return rc;
         int code = 0;
         pol_policy *pol = obtain(o, &code, commands[i].bytecode);
         if (!pol)

@@ -28,6 +28,7 @@ typedef struct opts {
     bool batch, test, interface, verbose;
     explain_mode explain;
     bool explain_bare; /* --explain without '=' (then "json" after it is an operand) */
+    unsigned given;    /* the G_* of the options given, checked against the mode */
     batch_opts run; /* input, output, formats, limits: the batch's and one scenario's */
 } opts;
 
@@ -199,10 +200,58 @@ static int operand(opts *o, const char *a)
     return -1;
 }
 
+/* Which mode uses which option: an option the chosen mode does not use is
+ * a usage error, never silently ignored (`polrun p.polc s.json -o out`
+ * would print to stdout and write no file). */
+enum { M_ONE = 1, M_BATCH = 2, M_TEST = 4, M_INTERFACE = 8 };
+static const struct {
+    int opt;           /* the option, as cli_getopt returns it */
+    const char *name;
+    unsigned modes;    /* the M_* that use it */
+    const char *where; /* said when it is given elsewhere */
+} option_uses[] = {
+    {'o', "-o", M_BATCH, "--batch"},
+    {OPT_IN, "--in", M_BATCH, "--batch"},
+    {OPT_OUT, "--out", M_BATCH, "--batch"},
+    {'j', "-j", M_BATCH, "--batch"},
+    {'q', "-q", M_BATCH, "--batch"},
+    {OPT_JUNIT, "--junit", M_TEST, "--test"},
+    {'v', "-v", M_TEST, "--test"},
+    {OPT_EXPLAIN, "--explain", M_ONE | M_BATCH, "one scenario or --batch"},
+    {OPT_ALLOW_EXTRA, "--allow-extra", M_ONE | M_BATCH, "one scenario or --batch"},
+    {OPT_MAX_STEPS, "--max-steps", M_ONE | M_BATCH, "one scenario or --batch"},
+    {OPT_MAX_RECORD, "--max-record", M_ONE | M_BATCH, "one scenario or --batch"},
+};
+#define N_OPTION_USES (sizeof option_uses / sizeof option_uses[0])
+
+static void note_given(opts *o, int c)
+{
+    for (unsigned k = 0; k < N_OPTION_USES; k++)
+        if (option_uses[k].opt == c)
+            o->given |= 1u << k;
+}
+
+static int check_modes(const opts *o)
+{
+    int modes = o->batch + o->test + o->interface;
+    if (modes > 1) {
+        fprintf(stderr, "polrun: give one of --batch, --test and --interface\n");
+        return CLI_USAGE;
+    }
+    unsigned m = o->batch ? M_BATCH : o->test ? M_TEST : o->interface ? M_INTERFACE : M_ONE;
+    for (unsigned k = 0; k < N_OPTION_USES; k++)
+        if ((o->given & (1u << k)) && !(option_uses[k].modes & m)) {
+            fprintf(stderr, "polrun: %s applies to %s only\n", option_uses[k].name, option_uses[k].where);
+            return CLI_USAGE;
+        }
+    return -1;
+}
+
 /* One option (c, as cli_getopt returns it); -1 to go on, else the exit code. */
 static int option(opts *o, int c)
 {
     uint64_t v;
+    note_given(o, c);
     switch (c) {
     case 1: return operand(o, optarg);
     case 'h': usage(stdout); return 0;
@@ -275,6 +324,9 @@ static int parse_args(opts *o, int argc, char **argv)
         fprintf(stderr, "polrun: --explain takes its value after '=': --explain=%s\n", in);
         return CLI_USAGE;
     }
+    int rc_modes = check_modes(o);
+    if (rc_modes >= 0)
+        return rc_modes;
     if (o->explain == EXPLAIN_TEXT && o->batch) {
         fprintf(stderr, "polrun: --batch explains as JSON only; use --explain=json\n");
         return CLI_USAGE;

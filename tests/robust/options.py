@@ -144,6 +144,26 @@ class Checker:
                           ([self.polc, "check", P, "--diagnostics=xml"], r"^polc: --diagnostics takes text or json"),
                           ([self.polc, "check", P, "x.pol"], r"^polc: unexpected argument x.pol")):
             self.expect("bad option", argv, 64, "", err, stdin=SCEN)
+        # an option the mode does not use is refused, never silently ignored
+        # (`polrun P s.json -o out` printed to stdout and wrote no file)
+        for argv, err in (([run, P, "-o", "out.json"], r"^polrun: -o applies to --batch only$"),
+                          ([run, P, "-j2"], r"^polrun: -j applies to --batch only$"),
+                          ([run, P, "--in=csv"], r"^polrun: --in applies to --batch only$"),
+                          ([run, P, "-q"], r"^polrun: -q applies to --batch only$"),
+                          ([run, P, "--junit", "r.xml"], r"^polrun: --junit applies to --test only$"),
+                          ([run, P, "--batch", "-v"], r"^polrun: -v applies to --test only$"),
+                          ([run, P, "--test", "--explain"], r"^polrun: --explain applies to one scenario or --batch only$"),
+                          ([run, P, "--interface", "--max-steps=5"], r"^polrun: --max-steps applies to one scenario or --batch only$"),
+                          ([run, P, "--test", "--interface"], r"^polrun: give one of --batch, --test and --interface$"),
+                          ([run, P, "--batch", "--test"], r"^polrun: give one of --batch, --test and --interface$"),
+                          ([self.polc, "check", P, "-o", "x.polc"], r"^polc: -o goes with build, not check$"),
+                          ([self.polc, "build", P, "--junit=r.xml"], r"^polc: --junit goes with test, not build$"),
+                          ([self.polc, "check", P, "-v"], r"^polc: -v goes with test, not check$"),
+                          ([self.polc, "keygen", "k", "--sign", "k.key"], r"^polc: --sign goes with build, not keygen$")):
+            self.expect("unused option", argv, 64, "", err, stdin=SCEN)
+        self.expect("no file", [run, P, "-o", "out.json"], 64, "", r"applies to --batch", stdin=SCEN)
+        if os.path.exists(os.path.join(self.tmp, "out.json")) or os.path.exists(os.path.join(self.tmp, "k.key")):
+            self.result("unused option wrote nothing", ["a file was written"])
 
     def inputs(self):
         P, run, d = self.policy, self.polrun, self.tmp
@@ -168,6 +188,28 @@ class Checker:
                         f"{tool} {version} (bytecode format {fmt})\n")
 
 
+def _stdout_as_file(self):
+    """--junit /dev/stdout (or /dev/fd/1) while stdout is a regular file: the
+    report and the summary both land in that file.  The temporary-file and
+    rename path replaced the file under the tool's own stdout, which lost
+    the summary with exit 0."""
+    for tool, argv in (("polrun", [self.polrun, self.policy, "--test", "--junit", "/dev/stdout"]),
+                       ("polc", [self.polc, "test", self.policy, "--junit", "/dev/fd/1"])):
+        path = os.path.join(self.tmp, "all.txt")
+        with open(path, "w") as out:
+            p = subprocess.run(argv, stdout=out, stderr=subprocess.PIPE, timeout=120, cwd=self.tmp)
+        text = open(path, encoding="utf-8").read()
+        problems = []
+        if p.returncode != 0:
+            problems.append(f"exit {p.returncode}: {p.stderr.decode()[:200]}")
+        if "passed, 0 failed" not in text or "<testsuite" not in text:
+            problems.append(f"all.txt holds {text[:200]!r}")
+        self.result(f"junit to stdout's file: {tool}", problems)
+
+
+Checker.stdout_as_file = _stdout_as_file
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--polc", required=True)
@@ -183,6 +225,7 @@ def main():
         c.rejections()
         c.versions(a.version, fmt)
         c.inputs()
+        c.stdout_as_file()
     print(f"{c.passed} passed, {c.failed} failed")
     return 1 if c.failed else 0
 
