@@ -188,6 +188,17 @@ bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx
         chk_result r;
         if (chk_policy(&a, d, f, tree, &r) && d->errors == 0 && !tree->partial)
             p = cg_program(f, tree, &r, d);
+        char err[600];
+        if (p && !bc_verify(p, err, sizeof err) && strstr(err, "stack deeper than")) {
+            /* within the depth budget, but nested to the right (max(1, max(1, ...)))
+             * so that more values wait on the machine's stack than it holds */
+            diag_report(d, NULL, (span){0, 0}, DC_LIMIT,
+                        "%s: a formula needs more than %d values on the evaluation stack at once "
+                        "(nested too deeply to the right, like max(1, max(1, ...))); split it into rules",
+                        name, BC_MAX_STACK);
+            bc_free(p);
+            p = NULL;
+        }
     }
     for (uint32_t i = 0; i < L.nfiles; i++)
         free(L.paths[i]);

@@ -171,9 +171,19 @@ def main():
             # length([R(v = ...)]) is three levels: the call, the list, the record
             "list_record": ("integer", lambda n: "length([R(v = " * (n // 3) + "a" + ")])" * (n // 3) + " + a" * (n % 3), str(1 + N % 3)),
         }
+        # nested to the right, a call or a list keeps a value per level on the
+        # machine's stack of 1024: at the limit that is a compile error too
+        right = {"call_last", "list_record"}
         for name, (t, expr, value) in depth_cases.items():
             src = lambda n: nest + f"output o: {t} = {expr(n)} cite \"1\"\n"
-            c.runs(f"depth_{name}_{N}", src(N), one, {"o": value})
+            if name in right:
+                path = c.write(f"depth_{name}_{N}.pol", src(N))
+                rc, out, err = c.run([c.polc, "check", "--no-color", path])
+                ok = rc == 65 and re.search(r"error: \S+\.pol: a formula needs more than 1024 values on the evaluation stack", err)
+                c.result(f"compile: depth_{name}_{N}", [] if ok else [f"exit {rc}, stderr {err[:300]!r}"])
+                c.runs(f"depth_{name}_900", src(900), one, {"o": value if name == "call_last" else str(1 + 900 % 3)})
+            else:
+                c.runs(f"depth_{name}_{N}", src(N), one, {"o": value})
             c.compile_error(f"depth_{name}_{N + 1}", src(N + 1), too_deep, line=5)
         # a field chain: the ordinary error at the limit (integers have no
         # fields; this overflowed the checker's stack at 4000 levels)
