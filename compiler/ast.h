@@ -28,6 +28,17 @@ typedef pol_arena arena;
 #define arena_alloc pol_arena_alloc          /* zeroed, aligned for any type */
 #define arena_strndup pol_arena_strndup
 
+/* ---- the depth budget ----
+ * No expression nests deeper than this.  The parser counts every level: each
+ * node of the tree (a field, a call, an if, an aggregate, a unary or binary
+ * operator, a list, an index) and each pair of parentheses, and refuses a
+ * deeper expression with "expression nested more than N deep".  So every pass
+ * that recurses over an expression (the checker, the rule graph, the code
+ * generator) recurses at most this deep; their frames are kept small enough
+ * that the budget fits an 8 MiB stack in the sanitized build too
+ * (docs/robustness.md, "Limits", gives the bytes each level costs). */
+#define POL_MAX_EXPR_DEPTH 10000
+
 /* ---- expressions ---- */
 typedef enum {
     EX_NUM,      /* text: digits as written ("4416", "0.05")               */

@@ -29,6 +29,15 @@ int chk_const_places(chk_ctx *c, ast_expr *e, int *out)
 }
 
 
+/* An argument of a function call whose type does not fit the parameter q. */
+static CHK_NOINLINE void bad_argument(chk_ctx *c, const ast_expr *arg, const ast_decl *q, const ast_decl *d)
+{
+    char t1[300], t2[300];
+    REPORT(arg->sp, DC_TYPE_MISMATCH, "argument '%s' of '%s' is %s, found %s", q->name, d->name,
+        chk_type_text(c, (pol_type)q->type, q->tref, t1, sizeof t1),
+        chk_type_text(c, (pol_type)arg->type, arg->tref, t2, sizeof t2));
+}
+
 static pol_type check_function_call(chk_ctx *c, ast_expr *e, ast_decl *d)
 {
     d->uses++;
@@ -56,10 +65,7 @@ static pol_type check_function_call(chk_ctx *c, ast_expr *e, ast_decl *d)
         if (bad || q->type == PT_VOID)
             continue;
         if (!chk_assignable_e((pol_type)q->type, q->tref, e->args[i])) {
-            char t1[300], t2[300];
-            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "argument '%s' of '%s' is %s, found %s", q->name, d->name,
-                chk_type_text(c, (pol_type)q->type, q->tref, t1, sizeof t1),
-                chk_type_text(c, (pol_type)e->args[i]->type, e->args[i]->tref, t2, sizeof t2));
+            bad_argument(c, e->args[i], q, d);
             bad = true;
         }
     }
@@ -136,6 +142,17 @@ static void check_args(chk_ctx *c, ast_expr *e, int from)
         chk_expr(c, e->args[i]);
 }
 
+/* round's third argument m, not a rounding mode. */
+static CHK_NOINLINE void bad_mode(chk_ctx *c, const ast_expr *m)
+{
+    const char *s = m->kind == EX_NAME ? chk_vocab_suggest(&chk_modes, m->text) : NULL;
+    char list[200];
+    if (s)
+        REPORT(m->sp, DC_ROUND_MODE, "unknown rounding mode '%s'; did you mean '%s'?", m->text, s);
+    else
+        REPORT(m->sp, DC_ROUND_MODE, "unknown rounding mode (modes: %s)", chk_vocab_listing(&chk_modes, list, sizeof list));
+}
+
 /* round(x, places[, mode]) */
 static pol_type chk_fn_round(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
@@ -155,12 +172,7 @@ static pol_type chk_fn_round(chk_ctx *c, ast_expr *e, const fn_sig *sig)
         ast_expr *m = e->args[2];
         int mv = m->kind == EX_NAME ? chk_vocab_find(&chk_modes, m->text) : -1;
         if (mv < 0) {
-            const char *s = m->kind == EX_NAME ? chk_vocab_suggest(&chk_modes, m->text) : NULL;
-            char list[200];
-            if (s)
-                REPORT(m->sp, DC_ROUND_MODE, "unknown rounding mode '%s'; did you mean '%s'?", m->text, s);
-            else
-                REPORT(m->sp, DC_ROUND_MODE, "unknown rounding mode (modes: %s)", chk_vocab_listing(&chk_modes, list, sizeof list));
+            bad_mode(c, m);
             t = PT_VOID;
         } else
             e->mode = mv;
@@ -255,6 +267,16 @@ static pol_type chk_fn_fixed(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     return sig->ret;
 }
 
+/* The join of the values so far (type t, lit) with arg, as chk_join; apart,
+ * so that its scratch node is not part of every level's frame. */
+static CHK_NOINLINE pol_type join_with(pol_type t, bool lit, ast_expr *arg, bool *lit_out)
+{
+    ast_expr tmp = {0};
+    tmp.type = (uint8_t)t;
+    tmp.lit = lit;
+    return chk_join(&tmp, arg, lit_out);
+}
+
 /* min(a, b, ...), max(a, b, ...) */
 static pol_type chk_fn_extremum(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
@@ -280,11 +302,8 @@ static pol_type chk_fn_extremum(chk_ctx *c, ast_expr *e, const fn_sig *sig)
             t = PT_VOID;
             continue;
         }
-        ast_expr tmp = {0};
-        tmp.type = (uint8_t)t;
-        tmp.lit = lit;
         bool l2;
-        pol_type j = chk_join(&tmp, e->args[i], &l2);
+        pol_type j = join_with(t, lit, e->args[i], &l2);
         if (j == PT_VOID) {
             REPORT(e->args[i]->sp, DC_UNIT_MISMATCH, "%s of %s and %s: the values must have the same unit", e->text, tname(t), tname(u));
             t = PT_VOID;
@@ -307,7 +326,7 @@ static const struct {
 };
 
 /* A name that is neither a function nor a builtin. */
-static pol_type check_unknown_call(chk_ctx *c, ast_expr *e)
+static CHK_NOINLINE void unknown_call(chk_ctx *c, const ast_expr *e)
 {
     ast_decl *d = chk_lookup(c, e->text);
     const char *s = chk_vocab_suggest(&chk_builtins, e->text);
@@ -321,6 +340,11 @@ static pol_type check_unknown_call(chk_ctx *c, ast_expr *e)
         REPORT(e->name_sp, DC_UNKNOWN_FUNCTION, "unknown function '%s' (functions: %s; aggregates: %s)", e->text,
             chk_vocab_listing(&chk_builtins, fns, sizeof fns), chk_vocab_listing(&chk_aggregates, aggs, sizeof aggs));
     }
+}
+
+static pol_type check_unknown_call(chk_ctx *c, ast_expr *e)
+{
+    unknown_call(c, e);
     check_args(c, e, 0);
     return PT_VOID;
 }
@@ -410,15 +434,21 @@ static const struct {
 #undef AGG_ROW
 };
 
+/* f(v in ...) where f is not an aggregate. */
+static CHK_NOINLINE void not_aggregate(chk_ctx *c, const ast_expr *e)
+{
+    char aggs[200];
+    REPORT(e->name_sp, DC_UNKNOWN_FUNCTION, "'%s' does not range over values (aggregates: %s)", e->text,
+        chk_vocab_listing(&chk_aggregates, aggs, sizeof aggs));
+}
+
 /* f(v in a..b: body) */
 pol_type chk_agg(chk_ctx *c, ast_expr *e)
 {
     int fn = chk_vocab_find(&chk_aggregates, e->text);
     pol_type lo = chk_expr(c, e->a), hi = e->b ? chk_expr(c, e->b) : lo;
     if (fn < 0) {
-        char aggs[200];
-        REPORT(e->name_sp, DC_UNKNOWN_FUNCTION, "'%s' does not range over values (aggregates: %s)", e->text,
-            chk_vocab_listing(&chk_aggregates, aggs, sizeof aggs));
+        not_aggregate(c, e);
         return PT_VOID;
     }
     e->fn = fn;

@@ -22,6 +22,36 @@ static void check_const_lookup(chk_ctx *c, ast_decl *par, ast_expr *date)
     NOTE(par->name_sp, "'%s' is declared here", par->name);
 }
 
+/* Enum.f where the enumeration has no member f. */
+static CHK_NOINLINE void no_member(chk_ctx *c, const ast_expr *e, const ast_decl *en)
+{
+    const char *cands[256];
+    int nc = 0;
+    for (ast_member *m = en->members; m && nc < 256; m = m->next)
+        cands[nc++] = m->name;
+    const char *s = chk_suggest(e->text, cands, (size_t)nc);
+    if (s)
+        REPORT(e->name_sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'; did you mean '%s'?", en->name, e->text, s);
+    else
+        REPORT(e->name_sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'", en->name, e->text);
+}
+
+/* x.f where x (of type t, declared by owner) has no field f. */
+static CHK_NOINLINE void no_field(chk_ctx *c, const ast_expr *e, pol_type t, const ast_decl *owner)
+{
+    const char *cands[256];
+    int nc = 0;
+    for (ast_field *fl = owner->fields; fl && nc < 256; fl = fl->next)
+        cands[nc++] = fl->name;
+    char whose[300];
+    snprintf(whose, sizeof whose, t == PT_RECORD ? "record '%s' has" : "members of '%s' have", owner->name);
+    const char *sug = chk_suggest(e->text, cands, (size_t)nc);
+    if (sug)
+        REPORT(e->name_sp, DC_NO_FIELD, "%s no field '%s'; did you mean '%s'?", whose, e->text, sug);
+    else
+        REPORT(e->name_sp, DC_NO_FIELD, "%s no field '%s'", whose, e->text);
+}
+
 /* a.f: a member literal (Enum.Member) or a field of an enum value. */
 static pol_type check_field(chk_ctx *c, ast_expr *e)
 {
@@ -34,23 +64,14 @@ static pol_type check_field(chk_ctx *c, ast_expr *e)
         if (en && en->kind == D_ENUM && !shadowed) {
             en->uses++;
             int idx = 0;
-            const char *cands[256];
-            int nc = 0;
-            for (ast_member *m = en->members; m; m = m->next, idx++) {
+            for (ast_member *m = en->members; m; m = m->next, idx++)
                 if (strcmp(m->name, e->text) == 0) {
                     e->sym = SYM_MEMBER;
                     e->tref = en->index;
                     e->ival = idx;
                     return PT_ENUM;
                 }
-                if (nc < 256)
-                    cands[nc++] = m->name;
-            }
-            const char *s = chk_suggest(e->text, cands, (size_t)nc);
-            if (s)
-                REPORT(e->name_sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'; did you mean '%s'?", en->name, e->text, s);
-            else
-                REPORT(e->name_sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'", en->name, e->text);
+            no_member(c, e, en);
             return PT_VOID;
         }
     }
@@ -65,9 +86,7 @@ static pol_type check_field(chk_ctx *c, ast_expr *e)
     if (!owner)
         return PT_VOID;
     int idx = 0;
-    const char *cands[256];
-    int nc = 0;
-    for (ast_field *fl = owner->fields; fl; fl = fl->next, idx++) {
+    for (ast_field *fl = owner->fields; fl; fl = fl->next, idx++)
         if (strcmp(fl->name, e->text) == 0) {
             e->index = (uint32_t)idx;
             e->tref = fl->tref;
@@ -75,16 +94,7 @@ static pol_type check_field(chk_ctx *c, ast_expr *e)
                 e->sym = SYM_RECORD; /* a record field; an enumeration's field keeps SYM_NONE */
             return (pol_type)fl->type;
         }
-        if (nc < 256)
-            cands[nc++] = fl->name;
-    }
-    char whose[300];
-    snprintf(whose, sizeof whose, t == PT_RECORD ? "record '%s' has" : "members of '%s' have", owner->name);
-    const char *sug = chk_suggest(e->text, cands, (size_t)nc);
-    if (sug)
-        REPORT(e->name_sp, DC_NO_FIELD, "%s no field '%s'; did you mean '%s'?", whose, e->text, sug);
-    else
-        REPORT(e->name_sp, DC_NO_FIELD, "%s no field '%s'", whose, e->text);
+    no_field(c, e, t, owner);
     return PT_VOID;
 }
 

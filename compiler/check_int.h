@@ -22,6 +22,10 @@
 #include "bytecode.h"
 
 #define CHK_MAX_AGG_DEPTH 64 /* aggregates nested in one formula */
+/* For a function that holds a diagnostic's buffers, called from the
+ * recursion over an expression: kept out of line, so that the buffers are not
+ * part of every level's frame (the depth budget, ast.h). */
+#define CHK_NOINLINE __attribute__((noinline))
 
 typedef struct chk_ctx {
     arena *a;

@@ -25,10 +25,16 @@
 #include "mem.h"
 #include "typecheck.h"
 
+/* Imports nest at most this deep (a.pol imports b.pol imports ...): loading
+ * recurses once per level, and so that the message names the chain's fault
+ * rather than the 256-file limit of diag.h. */
+#define POL_MAX_IMPORT_DEPTH 64
+
 typedef struct loader {
     arena *a;
     diag_ctx *d;
     uint32_t nfiles;
+    int depth;                     /* imports being loaded, one inside another */
     char *paths[DIAG_MAX_FILES];   /* canonical paths of files loaded so far */
     bool active[DIAG_MAX_FILES];   /* on the import stack (cycle detection) */
     ast_decl *head, **tail;        /* imported declarations, in order       */
@@ -55,19 +61,25 @@ static void resolve_imports(loader *L, const src_file *from, ast_policy *tree);
 static void load_import(loader *L, const src_file *from, const ast_decl *imp)
 {
     char *path = relative_to(from->name, imp->name);
-    char canon_buf[PATH_MAX];
-    const char *canon = realpath(path, canon_buf) ? canon_buf : path;
+    char *real = realpath(path, NULL); /* on the heap: this recurses once per level of imports */
+    const char *canon = real ? real : path;
     for (uint32_t i = 0; i < L->nfiles; i++) {
         if (L->paths[i] && strcmp(L->paths[i], canon) == 0) {
             if (L->active[i])
                 diag_report(L->d, from, imp->name_sp, DC_IMPORT_CYCLE,
                             "'%s' imports itself (directly or through other files)", imp->name);
+            free(real);
             free(path); /* already loaded: its declarations are in */
             return;
         }
     }
-    if (L->nfiles >= DIAG_MAX_FILES) {
-        diag_report(L->d, from, imp->name_sp, DC_LIMIT, "more than %d files in one policy", DIAG_MAX_FILES);
+    const char *limit = L->nfiles >= DIAG_MAX_FILES ? "more than %d files in one policy"
+                        : L->depth >= POL_MAX_IMPORT_DEPTH ? "imports nested more than %d deep"
+                                                           : NULL;
+    if (limit) {
+        diag_report(L->d, from, imp->name_sp, DC_LIMIT, limit,
+                    L->nfiles >= DIAG_MAX_FILES ? DIAG_MAX_FILES : POL_MAX_IMPORT_DEPTH);
+        free(real);
         free(path);
         return;
     }
@@ -75,6 +87,7 @@ static void load_import(loader *L, const src_file *from, const ast_decl *imp)
     char *text = pol_read_file(path, POL_SOURCE_LIMIT, &len);
     if (!text) {
         diag_report(L->d, from, imp->name_sp, DC_IMPORT, "cannot read '%s': %s", path, strerror(errno));
+        free(real);
         free(path);
         return;
     }
@@ -82,12 +95,14 @@ static void load_import(loader *L, const src_file *from, const ast_decl *imp)
     free(text);
     if (!f) {
         diag_report(L->d, from, imp->name_sp, DC_LIMIT, "'%s' is larger than 16 MiB", path);
+        free(real);
         free(path);
         return;
     }
     uint32_t id = L->nfiles++;
     f->id = id;
     L->paths[id] = dup_str(canon);
+    free(real);
     L->active[id] = true;
     diag_add_file(L->d, f, true);
     free(path);
@@ -98,7 +113,9 @@ static void load_import(loader *L, const src_file *from, const ast_decl *imp)
     }
     ast_policy *tree = pol_parse(L->a, L->d, f);
     if (tree) {
+        L->depth++;
         resolve_imports(L, f, tree);
+        L->depth--;
         for (ast_decl *x = tree->decls; x;) {
             ast_decl *next = x->next;
             if (x->kind != D_TEST && x->kind != D_IMPORT) {
@@ -171,6 +188,17 @@ bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx
         chk_result r;
         if (chk_policy(&a, d, f, tree, &r) && d->errors == 0 && !tree->partial)
             p = cg_program(f, tree, &r, d);
+        char err[600];
+        if (p && !bc_verify(p, err, sizeof err) && strstr(err, "stack deeper than")) {
+            /* within the depth budget, but nested to the right (max(1, max(1, ...)))
+             * so that more values wait on the machine's stack than it holds */
+            diag_report(d, NULL, (span){0, 0}, DC_LIMIT,
+                        "%s: a formula needs more than %d values on the evaluation stack at once "
+                        "(nested too deeply to the right, like max(1, max(1, ...))); split it into rules",
+                        name, BC_MAX_STACK);
+            bc_free(p);
+            p = NULL;
+        }
     }
     for (uint32_t i = 0; i < L.nfiles; i++)
         free(L.paths[i]);

@@ -31,7 +31,14 @@ int pol_yylex(POL_YYSTYPE *lval, span *lloc, void *scanner);
 #include "caldate.h"
 #include "mem.h"
 
-#define YYMAXDEPTH 2000
+/* The parser's own stack (on the heap) is sized from the depth budget: one
+ * level of nesting holds at most POL_YY_PER_LEVEL entries (an aggregate's
+ * body, `f ( v in a .. b where c :`, holds 9), and a declaration around it a
+ * few more.  So an expression within the budget always fits, and running out
+ * of stack means the budget was exceeded: both get the one diagnostic. */
+#define POL_YY_PER_LEVEL 10
+#define YYMAXDEPTH (POL_YY_PER_LEVEL * (POL_MAX_EXPR_DEPTH + 10))
+#define DEPTH_MESSAGE "expression nested more than %d deep; split it into rules"
 #define YYMALLOC pol_xmalloc /* the one allocator wrapper (runtime/mem.h) */
 #define YYFREE free
 
@@ -61,9 +68,11 @@ static void note_syntax(pstate *ps, span loc)
 static void pol_yyerror(span *loc, void *scanner, pstate *ps, const char *msg)
 {
     (void)scanner;
-    if (strstr(msg, "memory exhausted"))
-        diag_report(ps->d, ps->f, *loc, DC_LIMIT, "nested too deeply to parse (more than %d levels)", YYMAXDEPTH);
-    else {
+    if (strstr(msg, "memory exhausted")) {
+        if (!ps->depth_reported)
+            diag_report(ps->d, ps->f, *loc, DC_LIMIT, DEPTH_MESSAGE, POL_MAX_EXPR_DEPTH);
+        ps->depth_reported = true;
+    } else {
         bool eq = strstr(msg, "unexpected '='") && !strstr(msg, "expecting '='");
         diag_report(ps->d, ps->f, *loc, DC_SYNTAX, "%s%s", msg, eq ? " (to compare, write ==)" : "");
         note_syntax(ps, *loc);
@@ -78,15 +87,28 @@ static ast_expr *mk(pstate *ps, ex_kind k, span sp)
     return e;
 }
 
-/* Expressions deeper than this are refused: the checker and code generator
- * recurse over them (a chain a + a + ... of left-associative operators grows
- * the tree without growing the parser's stack). */
-#define POL_MAX_EXPR_DEPTH 10000
-
 static int depth_of(const ast_expr *e) { return e ? e->depth : 0; }
 
-/* Computes e's depth from its children; past the limit, reports once and
- * cuts the tree (the compilation fails anyway). */
+/* Past the depth budget (ast.h), reports once and cuts the tree (the
+ * compilation fails anyway).  A chain a + a + ... of left-associative
+ * operators, or a.b.b..., grows the tree without growing the parser's stack,
+ * so the tree's height is counted here, as each node is made. */
+static ast_expr *limit_depth(pstate *ps, ast_expr *e)
+{
+    if (e->depth > POL_MAX_EXPR_DEPTH) {
+        if (!ps->depth_reported)
+            diag_report(ps->d, ps->f, e->sp, DC_LIMIT, DEPTH_MESSAGE, POL_MAX_EXPR_DEPTH);
+        ps->depth_reported = true;
+        e->a = e->b = e->c = e->filter = NULL;
+        e->nargs = 0;
+        e->kind = EX_NUM;
+        e->text = "0";
+        e->depth = 1;
+    }
+    return e;
+}
+
+/* Computes e's depth from its children, then applies the budget. */
 static ast_expr *deepen(pstate *ps, ast_expr *e)
 {
     int d = depth_of(e->a);
@@ -96,18 +118,7 @@ static ast_expr *deepen(pstate *ps, ast_expr *e)
     for (int i = 0; i < e->nargs; i++)
         if (depth_of(e->args[i]) > d) d = depth_of(e->args[i]);
     e->depth = d + 1;
-    if (e->depth > POL_MAX_EXPR_DEPTH) {
-        if (!ps->depth_reported)
-            diag_report(ps->d, ps->f, e->sp, DC_LIMIT, "expression nested more than %d deep; split it into rules",
-                        POL_MAX_EXPR_DEPTH);
-        ps->depth_reported = true;
-        e->a = e->b = e->c = e->filter = NULL;
-        e->nargs = 0;
-        e->kind = EX_NUM;
-        e->text = "0";
-        e->depth = 1;
-    }
-    return e;
+    return limit_depth(ps, e);
 }
 
 static ast_expr *bin(pstate *ps, int op, ast_expr *a, ast_expr *b, span sp)
@@ -463,7 +474,7 @@ expr
         }
         $$ = deepen(ps, $$);
     }
-  | '(' expr ')'          { $$ = $2; $$->sp = @$; }
+  | '(' expr ')'          { $$ = $2; $$->sp = @$; $$->depth++; $$ = limit_depth(ps, $$); } /* parentheses count as a level */
   | '[' args ']'          {
         $$ = mk(ps, EX_LIST, @$);
         int n = 0; for (arglist *l = $2; l; l = l->next) n++;

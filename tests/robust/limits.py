@@ -79,6 +79,24 @@ class Checker:
             problems.append(f"exit status {rc}, expected 0; stderr starts: {err[:300]!r}")
         self.result(f"compile: {name}", problems)
 
+    def runs(self, name, source, scenario, outputs, path=None):
+        """polrun on one scenario must exit 0 with exactly these outputs
+        (the policy: source, or the file at path)."""
+        path = path or self.write(name + ".pol", source)
+        scen = self.write(name + ".json", json.dumps(scenario))
+        rc, out, err = self.run([self.polrun, path, scen])
+        problems = []
+        if rc != 0:
+            problems.append(f"exit status {rc}, expected 0; stderr starts: {err[:300]!r}")
+        else:
+            try:
+                got = json.loads(out)
+            except ValueError as e:
+                got = f"not JSON ({e}): {out[:200]!r}"
+            if got != outputs:
+                problems.append(f"outputs {str(got)[:300]}, expected {outputs}")
+        self.result(f"run: {name}", problems)
+
     def batch(self, name, policy, records, expect, args=()):
         """polrun --batch over records; expect maps 1-based line -> None (outputs)
         or a regex the error message must match.  Exit status 1 if any error."""
@@ -132,15 +150,88 @@ def main():
                  else [f"exit {rc}, stderr {err[:300]!r}"])
         del big
 
-        # ---- nesting depth: the parser's stack (YYMAXDEPTH 2000) ----
+        # ---- the depth budget (POL_MAX_EXPR_DEPTH, compiler/ast.h): every
+        # construct that nests, at the limit (compiles and runs, or the
+        # ordinary type error) and one past it (the limit's diagnostic) ----
+        with open(os.path.join(a.root, "compiler", "ast.h"), encoding="utf-8") as f:
+            N = int(re.search(r"#define POL_MAX_EXPR_DEPTH (\d+)", f.read()).group(1))
+        too_deep = rf"expression nested more than {N} deep; split it into rules"
+        nest = HEAD + "input a: integer\ninput b: boolean\nrecord R(v: integer)\n"
+        one = {"a": 1, "b": True}
+        depth_cases = {  # name: (type, expression of depth n, value at the limit)
+            "minus": ("integer", lambda n: "-" * n + "a", "-1" if N % 2 else "1"),
+            "not": ("boolean", lambda n: "not " * n + "b", N % 2 == 0),
+            "parens": ("integer", lambda n: "(" * n + "a" + ")" * n, "1"),
+            "chain": ("integer", lambda n: "a" + " + a" * n, str(N + 1)),
+            "if_else": ("integer", lambda n: "if b then a else " * n + "a", "1"),
+            "if_then": ("integer", lambda n: "if b then " * n + "a" + " else a" * n, "1"),
+            "if_cond": ("boolean", lambda n: "if " * n + "b" + " then b else b" * n, True),
+            "call": ("integer", lambda n: "max(" * n + "a" + ", 1)" * n, "1"),
+            "call_last": ("integer", lambda n: "max(1, " * n + "a" + ")" * n, "1"),
+            # length([R(v = ...)]) is three levels: the call, the list, the record
+            "list_record": ("integer", lambda n: "length([R(v = " * (n // 3) + "a" + ")])" * (n // 3) + " + a" * (n % 3), str(1 + N % 3)),
+        }
+        # nested to the right, a call or a list keeps a value per level on the
+        # machine's stack of 1024: at the limit that is a compile error too
+        right = {"call_last", "list_record"}
+        for name, (t, expr, value) in depth_cases.items():
+            src = lambda n: nest + f"output o: {t} = {expr(n)} cite \"1\"\n"
+            if name in right:
+                path = c.write(f"depth_{name}_{N}.pol", src(N))
+                rc, out, err = c.run([c.polc, "check", "--no-color", path])
+                ok = rc == 65 and re.search(r"error: \S+\.pol: a formula needs more than 1024 values on the evaluation stack", err)
+                c.result(f"compile: depth_{name}_{N}", [] if ok else [f"exit {rc}, stderr {err[:300]!r}"])
+                c.runs(f"depth_{name}_900", src(900), one, {"o": value if name == "call_last" else str(1 + 900 % 3)})
+            else:
+                c.runs(f"depth_{name}_{N}", src(N), one, {"o": value})
+            c.compile_error(f"depth_{name}_{N + 1}", src(N + 1), too_deep, line=5)
+        # a field chain: the ordinary error at the limit (integers have no
+        # fields; this overflowed the checker's stack at 4000 levels)
+        fields = lambda n: nest + "output o: integer = a" + ".b" * n + ' cite "1"\n'
+        c.compile_error("depth_field_4000", fields(4000), r"integer has no fields", line=5)
+        c.compile_error(f"depth_field_{N}", fields(N), r"integer has no fields", line=5)
+        c.compile_error(f"depth_field_{N + 1}", fields(N + 1), too_deep, line=5)
+        c.compile_error("depth_field_1000000", fields(1000000), too_deep, line=5)
+        # aggregates: 64 in one another's bodies (each a scope), and the
+        # depth budget for one nested in another's range
+        body = lambda n: nest + "output o: integer = " + "".join(f"sum(i{k} in 1..1: " for k in range(n)) + "1" + ")" * n + ' cite "1"\n'
+        c.runs("depth_aggregate_body_64", body(64), one, {"o": "1"})
+        c.compile_error("depth_aggregate_body_65", body(65), r"aggregates nested more than 64 deep", line=5)
+        ranges = lambda n: nest + "output o: integer = " + "count(i in 1.." * n + "a" + ": true)" * n + ' cite "1"\n'
+        c.runs("depth_aggregate_range_500", ranges(500), one, {"o": "1"})
+        c.compile_error(f"depth_aggregate_range_{N + 1}", ranges(N + 1), too_deep, line=5)
+        # imports: a chain of 64 files each importing the next compiles; one
+        # more is refused at the import that goes too deep
+        for n in (64, 65):
+            d = os.path.join(c.tmp, f"imports_{n}")
+            os.makedirs(d, exist_ok=True)
+            for k in range(1, n + 1):
+                nxt = f'import "f{k + 1}.pol"\n' if k < n else ""
+                with open(os.path.join(d, f"f{k}.pol"), "w", encoding="utf-8") as f:
+                    f.write(nxt + f'rule r{k}: integer = {f"r{k + 1} + 1" if k < n else "1"} cite "1"\n')
+            c.write(f"imports_{n}/main.pol", HEAD + 'import "f1.pol"\noutput o: integer = r1 cite "1"\n')
+        c.runs("imports_64", None, {}, {"o": "64"}, path=os.path.join(c.tmp, "imports_64", "main.pol"))
+        rc, out, err = c.run([c.polc, "check", "--no-color", os.path.join(c.tmp, "imports_65", "main.pol")])
+        ok = rc == 65 and re.search(r"f64\.pol:1:8: error: imports nested more than 64 deep", err)
+        c.result("compile: imports_65", [] if ok else [f"exit {rc}, stderr {err[:300]!r}"])
+        # a cycle through three files: reported where it closes
+        for k in range(3):
+            c.write(f"cycle{k}.pol", f'import "cycle{(k + 1) % 3}.pol"\nrule c{k}: integer = 1 cite "1"\n')
+        rc, out, err = c.run([c.polc, "check", "--no-color", os.path.join(c.tmp, "cycle0.pol")])
+        ok = rc == 65 and re.search(r"cycle2\.pol:1:8: error: 'cycle0\.pol' imports itself", err)
+        c.result("compile: import cycle of three files", [] if ok else [f"exit {rc}, stderr {err[:300]!r}"])
+
+        # far past the limit: the parser's own stack runs out first, which
+        # gets the same diagnostic
         c.compile_error("parens_100000", money_in + "output o: money = " + "(" * 100000 + "a" + ")" * 100000 + ' cite "1"\n',
-                        r"(memory exhausted|nested too deeply)")
-        c.compile_error("minus_100000", money_in + "output o: money = " + "-" * 100000 + 'a cite "1"\n',
-                        r"(memory exhausted|nested too deeply)")
+                        too_deep, line=3)
+        c.compile_error("minus_100000", money_in + "output o: money = " + "-" * 100000 + 'a cite "1"\n', too_deep, line=3)
         c.compile_error("not_100000", HEAD + "input b: boolean\noutput o: boolean = " + "not " * 100000 + 'b cite "1"\n',
-                        r"(memory exhausted|nested too deeply)")
+                        too_deep, line=3)
         c.compile_error("if_else_50000", money_in + "output o: money = " + "if a > 0 then a else " * 50000 + 'a cite "1"\n',
-                        r"(memory exhausted|nested too deeply)")
+                        too_deep, line=3)
+        c.compile_error("call_1000000", money_in + "output o: money = " + "max(" * 1000000 + "a" + ", 1)" * 1000000 + ' cite "1"\n',
+                        too_deep, line=3)
         c.compiles("parens_500", money_in + "output o: money = " + "(" * 500 + "a" + ")" * 500 + ' cite "1"\n')
         # a long left-associative chain does not deepen the parser stack, but
         # the checker and code generator recurse over the tree: the parser
