@@ -56,8 +56,11 @@ typedef enum {
     EX_IF,       /* if a then b else c                                     */
     EX_FIELD,    /* a.text: a field of an enum value, or Enum.Member       */
     EX_LIST,     /* [args...]: a list of records                          */
-    EX_AGG       /* text(var in a..b where f: c) or text(var in list ...: c):
+    EX_AGG,      /* text(var in a..b where f: c) or text(var in list ...: c):
                     sum count min max any all list first                 */
+    EX_NA,       /* `inapplicable`: the rule does not apply here          */
+    EX_UNSTATED  /* `unstated "note"`: the notice does not give the value;
+                    text: the note, or NULL                               */
 } ex_kind;
 
 typedef enum { BO_ADD, BO_SUB, BO_MUL, BO_DIV, BO_EQ, BO_NE, BO_LT, BO_LE, BO_GT, BO_GE, BO_AND, BO_OR } binop;
@@ -157,6 +160,7 @@ typedef struct ast_decl {
     const char *target;     /* D_EXCEPTION: the rule it overrides           */
     span target_sp;
     ast_expr *cond;         /* D_EXCEPTION: when it applies                 */
+    ast_expr *when;         /* D_RULE/D_OUTPUT `when COND`: else not applicable */
     bool override;          /* `override param`: replaces an imported parameter */
     bool imported;          /* comes from an imported file                  */
     bool damaged;           /* parser: a syntax error lies inside or right after it: not checked */

@@ -213,6 +213,19 @@ static pol_type chk_fn_length(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     return t == PT_VOID ? PT_VOID : sig->ret;
 }
 
+/* applicable(R): R a rule or output (not a function), named */
+static pol_type chk_fn_applicable(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    pol_type t = fn_one_arg(c, e, "applicable takes the name of one rule or output");
+    const ast_expr *a = e->nargs == 1 ? e->args[0] : NULL;
+    if (a && t != PT_VOID && (a->kind != EX_NAME || a->sym != SYM_RULE)) {
+        REPORT(a->sp, DC_TYPE_MISMATCH, "applicable takes the name of a rule or output (one that may be 'when' ... or 'inapplicable'), not %s",
+               a->kind == EX_NAME && a->sym == SYM_INPUT ? "an input" : a->kind == EX_NAME && a->sym == SYM_PARAM ? "a parameter" : "a formula");
+        return PT_VOID;
+    }
+    return t == PT_VOID && !(a && a->kind == EX_NAME && a->sym == SYM_RULE) ? PT_VOID : sig->ret;
+}
+
 /* Checks the arguments of a calendar function; their types in at[0..2]. */
 static bool check_args3(chk_ctx *c, ast_expr *e, pol_type at[3])
 {

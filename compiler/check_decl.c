@@ -48,11 +48,25 @@ static int cmp_version(const void *x, const void *y)
     return a->sp.start < b->sp.start ? -1 : a->sp.start > b->sp.start;
 }
 
+/* A parameter's (or version's) value: a constant, or `unstated "note"`. */
+static void param_value(chk_ctx *c, ast_expr *e, pol_type t, const char *what)
+{
+    if (e->kind == EX_UNSTATED)
+        return;
+    if (e->kind == EX_NA) {
+        REPORT(e->sp, DC_NOT_CONSTANT,
+               "%s cannot be 'inapplicable'; give the rules that use it a 'when' condition, or write 'unstated \"...\"' if the notice does not give it",
+               what);
+        return;
+    }
+    chk_constant(c, e, t, what);
+}
+
 void chk_param(chk_ctx *c, ast_decl *d)
 {
     c->want_tref = d->tref;
     if (d->value) {
-        chk_constant(c, d->value, (pol_type)d->type, "a parameter's value");
+        param_value(c, d->value, (pol_type)d->type, "a parameter's value");
         return;
     }
     size_t n = 0;
@@ -66,7 +80,7 @@ void chk_param(chk_ctx *c, ast_decl *d)
     n = 0;
     for (ast_version *v = d->versions; v; v = v->next) {
         vs[n++] = v;
-        chk_constant(c, v->value, (pol_type)d->type, "a parameter version's value");
+        param_value(c, v->value, (pol_type)d->type, "a parameter version's value");
         if (v->has_from && v->has_to && v->from > v->to)
             REPORT(v->sp, DC_BAD_RANGE, "this version ends before it starts");
         if (!v->an.cite && !d->an.cite)
@@ -313,6 +327,11 @@ static void decl_rule(chk_ctx *c, ast_decl *x)
         c->nscope++;
     }
     c->scope_params = c->nscope;
+    if (x->when) {
+        pol_type wt = chk_expr(c, x->when);
+        if (wt != PT_VOID && wt != PT_BOOL)
+            REPORT(x->when->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", tname(wt));
+    }
     pol_type t = chk_expr(c, x->value);
     c->nscope = c->scope_params = 0;
     decl_formula_type(c, x, t);

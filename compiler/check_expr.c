@@ -301,6 +301,13 @@ static pol_type expr_binary(chk_ctx *c, ast_expr *e)
     }
 }
 
+bool chk_bottom(const ast_expr *e)
+{
+    if (e->kind == EX_IF)
+        return chk_bottom(e->b) && chk_bottom(e->c);
+    return e->kind == EX_NA || e->kind == EX_UNSTATED;
+}
+
 /* if a then b else c */
 static pol_type expr_if(chk_ctx *c, ast_expr *e)
 {
@@ -308,6 +315,12 @@ static pol_type expr_if(chk_ctx *c, ast_expr *e)
     pol_type x = chk_expr(c, e->b), y = chk_expr(c, e->c);
     if (ct != PT_VOID && ct != PT_BOOL)
         REPORT(e->a->sp, DC_TYPE_MISMATCH, "the condition after 'if' must be a boolean, found %s", tname(ct));
+    if (chk_bottom(e->b) || chk_bottom(e->c)) { /* a branch with no value: the if has the other's type */
+        const ast_expr *o = chk_bottom(e->b) ? e->c : e->b;
+        e->lit = o->lit;
+        e->tref = o->tref;
+        return ct == PT_BOOL ? (pol_type)o->type : PT_VOID;
+    }
     if (x == PT_VOID || y == PT_VOID || ct != PT_BOOL)
         return PT_VOID;
     bool lit;
@@ -368,6 +381,7 @@ static pol_type check_expr_inner(chk_ctx *c, ast_expr *e)
     case EX_FIELD: return check_field(c, e);
     case EX_LIST: return expr_list(c, e);
     case EX_AGG: return chk_agg(c, e);
+    case EX_NA: case EX_UNSTATED: return PT_VOID; /* no value: fits any type (chk_bottom) */
     }
     return PT_VOID;
 }

@@ -27,6 +27,7 @@ static void rule_refs(chk_ctx *c, const ast_decl *d, ast_decl **rules, ast_decl 
 {
     *n = 0;
     collect_rule_refs(d->value, rules, NULL, n);
+    collect_rule_refs(d->when, rules, NULL, n);
     for (const ast_decl *x = d->exceptions; x; x = x->next_exception) {
         collect_rule_refs(x->cond, rules, NULL, n);
         collect_rule_refs(x->value, rules, NULL, n);
@@ -34,6 +35,7 @@ static void rule_refs(chk_ctx *c, const ast_decl *d, ast_decl **rules, ast_decl 
     *refs = arena_alloc(c->a, sizeof **refs * (*n + 1));
     size_t k = 0;
     collect_rule_refs(d->value, rules, *refs, &k);
+    collect_rule_refs(d->when, rules, *refs, &k);
     for (const ast_decl *x = d->exceptions; x; x = x->next_exception) {
         collect_rule_refs(x->cond, rules, *refs, &k);
         collect_rule_refs(x->value, rules, *refs, &k);

@@ -111,6 +111,9 @@ pol_type chk_join(ast_expr *a, ast_expr *b, bool *lit);
 
 /* ---- expressions (check_expr.c, check_call.c) ---- */
 pol_type chk_expr(chk_ctx *c, ast_expr *e); /* sets e->type */
+/* `inapplicable`, `unstated`, or an if whose branches both are: an
+ * expression with no value, which fits where any type is expected. */
+bool chk_bottom(const ast_expr *e);
 /* A value written out (what: "a bound", ...) of type want. */
 void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what);
 pol_type chk_call(chk_ctx *c, ast_expr *e);

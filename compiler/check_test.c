@@ -47,6 +47,15 @@ static void chk_test(chk_ctx *c, ast_decl *t)
             continue;
         }
         it->decl = d;
+        if (it->value->kind == EX_NA || it->value->kind == EX_UNSTATED) {
+            if (!it->expect)
+                REPORT(it->value->sp, DC_TEST_GIVEN, "an input is given a value or left out of the test; '%s' is for expectations",
+                       it->value->kind == EX_NA ? "inapplicable" : "unstated");
+            else if (it->stated)
+                REPORT(it->value->sp, DC_TEST_EXPECT, "'stated' records a figure of the notice; write 'expect %s = %s'", it->name,
+                       it->value->kind == EX_NA ? "inapplicable" : "unstated");
+            continue;
+        }
         char what[256];
         snprintf(what, sizeof what, "the value of '%s'", it->name);
         c->want_tref = d->tref;

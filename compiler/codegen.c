@@ -22,6 +22,7 @@ typedef struct gen {
     const diag_ctx *files;   /* the file table: spans name their file */
     const chk_result *r;
     uint32_t list_tref_hint; /* record type of an empty [] */
+    const ast_decl *cur;     /* the rule whose code is being generated */
     uint32_t code_cap, const_cap, line_cap; /* the growing buffers' capacities */
     bc_pos last_pos;
     /* The constant pool's index: open addressing, a power of two of slots,
@@ -31,6 +32,9 @@ typedef struct gen {
     uint32_t *cslot, *chash;
     uint32_t cslots, chash_cap;
 } gen;
+
+/* Says what an `unstated` value with no note stands for. */
+#define UNSTATED_DEFAULT "the notice does not give this value"
 
 /* A copy of s (NULL stays NULL) in the program's arena. */
 static char *cg_str(gen *g, const char *s) { return pol_arena_strdup(&g->p->arena, s); }
@@ -445,8 +449,28 @@ static void gen_agg_ex(gen *g, const ast_expr *e, bool index_on_fail)
 
 static void gen_agg(gen *g, const ast_expr *e) { gen_agg_ex(g, e, false); }
 
-/* A rule's body: its exceptions (at most one may apply), then its base formula. */
+/* A rule's body: its condition, exceptions and formula. */
+static void gen_rule_cases(gen *g, const ast_decl *d);
+static char *source_text(gen *g, const ast_expr *e);
 static void gen_rule_body(gen *g, const ast_decl *d)
+{
+    if (d->when) { /* `when COND`: the rest only if COND holds, else not applicable */
+        gen_expr(g, d->when);
+        uint32_t jf = emit_jump(g, OP_JMPF, d->when->sp);
+        gen_rule_cases(g, d);
+        uint32_t je = emit_jump(g, OP_JMP, d->when->sp);
+        patch(g, jf, g->p->ncode);
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s applies only when %s", d->name, source_text(g, d->when));
+        emit1(g, OP_NA, text_const(g, msg), d->when->sp);
+        patch(g, je, g->p->ncode);
+        return;
+    }
+    gen_rule_cases(g, d);
+}
+
+/* A rule's exceptions (at most one may apply), then its base formula. */
+static void gen_rule_cases(gen *g, const ast_decl *d)
 {
     size_t nexc = 0;
     for (const ast_decl *x = d->exceptions; x; x = x->next_exception)
@@ -520,6 +544,12 @@ static void cg_fn_fold(gen *g, const ast_expr *e, pol_opcode op)
 }
 
 /* months(a, b): months from a to b inclusive, 0 if b < a: max(b op a + 1, 0) */
+/* applicable(R): op names the rule */
+static void cg_fn_applicable(gen *g, const ast_expr *e, pol_opcode op)
+{
+    emit1(g, op, e->args[0]->index, e->sp);
+}
+
 static void cg_fn_months(gen *g, const ast_expr *e, pol_opcode op)
 {
     gen_expr(g, e->args[1]);
@@ -666,6 +696,17 @@ static void gen_expr(gen *g, const ast_expr *e)
         emit_op(g, ops[e->op], e->sp);
         return;
     }
+    case EX_NA: {
+        bc_pos at = pos_of(g, e->sp);
+        char msg[600];
+        snprintf(msg, sizeof msg, "%s is inapplicable in this case (%s:%u:%u)", g->cur ? g->cur->name : "the value",
+                 file_of(g, e->sp)->name, at.line, at.col);
+        emit1(g, OP_NA, text_const(g, msg), e->sp);
+        return;
+    }
+    case EX_UNSTATED:
+        emit1(g, OP_UNSTATED, text_const(g, e->text ? e->text : UNSTATED_DEFAULT), e->sp);
+        return;
     case EX_IF: {
         gen_expr(g, e->a);
         uint32_t jf = emit_jump(g, OP_JMPF, e->a->sp);
@@ -815,6 +856,15 @@ static void cg_inputs(gen *g)
     }
 }
 
+
+/* A parameter version's value: its constant, or (unstated) its note. */
+static uint32_t version_const(gen *g, const ast_expr *e, pol_type t)
+{
+    if (e->kind == EX_UNSTATED)
+        return text_const(g, e->text ? e->text : UNSTATED_DEFAULT);
+    return literal_const(g, e, t);
+}
+
 /* Parameters: one undated value or dated versions. */
 static void cg_params(gen *g)
 {
@@ -829,8 +879,8 @@ static void cg_params(gen *g)
             x->dated = 0;
             x->nversions = 1;
             x->versions = cg_alloc(g, 1, sizeof *x->versions);
-            x->versions[0] = (bc_version){BC_OPEN_LO, BC_OPEN_HI, literal_const(g, d->value, (pol_type)d->type),
-                                          cg_str(g, d->an.cite), pos_of(g, d->value->sp)};
+            x->versions[0] = (bc_version){BC_OPEN_LO, BC_OPEN_HI, version_const(g, d->value, (pol_type)d->type),
+                                          d->value->kind == EX_UNSTATED, cg_str(g, d->an.cite), pos_of(g, d->value->sp)};
         } else {
             x->dated = 1;
             for (const ast_version *v = d->versions; v; v = v->next)
@@ -839,10 +889,23 @@ static void cg_params(gen *g)
             uint32_t j = 0;
             for (const ast_version *v = d->versions; v; v = v->next, j++)
                 x->versions[j] = (bc_version){v->has_from ? v->from : BC_OPEN_LO, v->has_to ? v->to : BC_OPEN_HI,
-                                              literal_const(g, v->value, (pol_type)d->type),
+                                              version_const(g, v->value, (pol_type)d->type), v->value->kind == EX_UNSTATED,
                                               cg_str(g, v->an.cite ? v->an.cite : d->an.cite), pos_of(g, v->sp)};
         }
     }
+}
+
+/* An expression's source text, in the program's arena. */
+static char *source_text(gen *g, const ast_expr *e)
+{
+    uint32_t lo = e->sp.start, hi = e->sp.end;
+    expr_extent(e, &lo, &hi);
+    const src_file *ff = file_of(g, e->sp);
+    lo = SPAN_OFF(lo);
+    hi = SPAN_OFF(hi);
+    if (hi > ff->len || lo > hi)
+        lo = hi = 0;
+    return pol_arena_strndup(&g->p->arena, ff->text + lo, hi - lo);
 }
 
 /* Rules, outputs and requirements: their code and formulas. */
@@ -869,20 +932,16 @@ static void cg_rules(gen *g)
         x->places = (uint8_t)(d->places >= 0 ? d->places : d->type == PT_MONEY ? 2 : 0);
         x->cite = cg_str(g, d->an.cite);
         x->doc = cg_str(g, d->an.note);
-        if (d->value) {
-            uint32_t lo = d->value->sp.start, hi = d->value->sp.end;
-            expr_extent(d->value, &lo, &hi);
-            const src_file *ff = file_of(g, d->value->sp);
-            lo = SPAN_OFF(lo);
-            hi = SPAN_OFF(hi);
-            if (hi > ff->len || lo > hi)
-                lo = hi = 0;
-            x->formula = pol_arena_strndup(&p->arena, ff->text + lo, hi - lo);
-        }
+        if (d->value)
+            x->formula = source_text(g, d->value);
+        if (d->when)
+            x->when = source_text(g, d->when);
         x->pos = pos_of(g, d->name_sp);
         x->entry = p->ncode;
         g->list_tref_hint = d->type == PT_LIST ? d->tref : 0; /* for an empty [] */
+        g->cur = d;
         gen_rule_body(g, d);
+        g->cur = NULL;
         emit_op(g, OP_RET, d->name_sp);
         emit_word(g, i);
         x->end = p->ncode;
@@ -910,9 +969,14 @@ static void cg_tests(gen *g)
         for (const ast_item *it = d->items; it; it = it->next) {
             uint32_t idx = it->decl->index; /* resolved by the checker */
             pol_type ty = (pol_type)it->decl->type;
-            if (it->expect) {
+            if (it->expect && (it->value->kind == EX_NA || it->value->kind == EX_UNSTATED)) {
+                bool na = it->value->kind == EX_NA;
+                t->expect[ei++] = (bc_assign){idx, !na && it->value->text ? text_const(g, it->value->text) : BC_NONE,
+                                              pos_of(g, it->sp), 0, BC_NONE, BC_NONE,
+                                              na ? BC_WANT_NA : BC_WANT_UNSTATED};
+            } else if (it->expect) {
                 t->expect[ei++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp), it->stated,
-                                              it->cite ? text_const(g, it->cite) : BC_NONE, BC_NONE};
+                                              it->cite ? text_const(g, it->cite) : BC_NONE, BC_NONE, BC_WANT_VALUE};
             } else {
                 if (it->value->kind == EX_LIST) { /* built by a hidden rule */
                     bc_rule *hr = &p->rules[p->nrules]; /* zeroed */
@@ -928,10 +992,10 @@ static void cg_tests(gen *g)
                     emit_op(g, OP_RET, it->sp);
                     emit_word(g, p->nrules);
                     hr->end = p->ncode;
-                    t->given[gi++] = (bc_assign){idx, BC_NONE, pos_of(g, it->sp), 0, BC_NONE, p->nrules};
+                    t->given[gi++] = (bc_assign){idx, BC_NONE, pos_of(g, it->sp), 0, BC_NONE, p->nrules, 0};
                     p->nrules++;
                 } else
-                    t->given[gi++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp), 0, BC_NONE, BC_NONE};
+                    t->given[gi++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp), 0, BC_NONE, BC_NONE, 0};
             }
         }
     }

@@ -175,6 +175,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %token KW_ELSE "'else'" KW_AND "'and'" KW_OR "'or'" KW_NOT "'not'"
 %token KW_IMPORT "'import'" KW_OVERRIDE "'override'"
 %token KW_RECORD "'record'" KW_LIST "'list'" KW_WHERE "'where'"
+%token KW_INAPPLICABLE "'inapplicable'" KW_UNSTATED "'unstated'"
 %token KW_STATED "'stated'" KW_REQUIRE "'require'" KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
 %token <text> IDENT "name" NUMBER "number" PERCENT "percentage" MONEY "amount in yuan" STRING "string"
 %token <text> MONTHS_LIT "number of months" DAYS_LIT "number of days"
@@ -188,7 +189,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %type <item> item items
 %type <annot> annots
 %type <args> args args1 named1
-%type <expr> opt_where
+%type <expr> opt_where opt_when
 %type <ival> opt_places
 %type <member> member members
 %type <field> field fields opt_fields
@@ -248,21 +249,21 @@ decl
         $$ = mkdecl(ps, D_PARAM, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
         $$->an = $5; REVERSE(ast_version, $7); $$->versions = $7;
     }
-  | KW_RULE IDENT ':' type '=' expr annots {
+  | KW_RULE IDENT ':' type opt_when '=' expr annots {
         $$ = mkdecl(ps, D_RULE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
-        $$->value = $6; $$->an = $7;
+        $$->when = $5; $$->value = $7; $$->an = $8;
     }
-  | KW_OUTPUT IDENT ':' type opt_places '=' expr annots {
+  | KW_OUTPUT IDENT ':' type opt_places opt_when '=' expr annots {
         $$ = mkdecl(ps, D_OUTPUT, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
-        $$->places = $5; $$->value = $7; $$->an = $8;
+        $$->places = $5; $$->when = $6; $$->value = $8; $$->an = $9;
     }
   | KW_REQUIRE IDENT ':' expr annots {
         $$ = mkdecl(ps, D_REQUIRE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = "boolean"; $$->type_sp = @2;
         $$->value = $4; $$->an = $5;
     }
-  | KW_RULE IDENT '(' params ')' ':' type '=' expr annots {
+  | KW_RULE IDENT '(' params ')' ':' type opt_when '=' expr annots {
         $$ = mkdecl(ps, D_RULE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $7; $$->type_sp = @7;
-        $$->value = $9; $$->an = $10; REVERSE(ast_decl, $4); $$->params = $4;
+        $$->when = $8; $$->value = $10; $$->an = $11; REVERSE(ast_decl, $4); $$->params = $4;
         for (ast_decl *q = $4; q; q = q->next) $$->nparams++;
     }
   | KW_RECORD IDENT '(' fields ')' annots {
@@ -497,6 +498,14 @@ expr
   | expr KW_AND expr      { $$ = bin(ps, BO_AND, $1, $3, @2); }
   | expr KW_OR expr       { $$ = bin(ps, BO_OR, $1, $3, @2); }
   | KW_IF expr KW_THEN expr KW_ELSE expr { $$ = mk(ps, EX_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; $$ = deepen(ps, $$); }
+  | KW_INAPPLICABLE       { $$ = mk(ps, EX_NA, @$); }
+  | KW_UNSTATED STRING    { $$ = mk(ps, EX_UNSTATED, @$); $$->text = $2; }
+  | KW_UNSTATED           { $$ = mk(ps, EX_UNSTATED, @$); }
+  ;
+
+opt_when
+  : %empty                { $$ = NULL; }
+  | KW_WHEN expr          { $$ = $2; }
   ;
 
 opt_where

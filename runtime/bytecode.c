@@ -442,6 +442,7 @@ static void dump_params(wbuf *w, const bc_program *p)
             w_u32(w, (uint32_t)v->from);
             w_u32(w, (uint32_t)v->to);
             w_u32(w, v->k);
+            w_u32(w, v->unstated);
             w_str(w, v->cite);
             w_pos(w, v->pos);
         }
@@ -466,6 +467,7 @@ static void load_params(rbuf *r, bc_program *p)
             v->from = (int32_t)r_u32(r);
             v->to = (int32_t)r_u32(r);
             v->k = r_u32(r);
+            v->unstated = r_u8(r);
             v->cite = r_str(r, true);
             v->pos = r_pos(r);
         }
@@ -492,6 +494,7 @@ static void dump_rules(wbuf *w, const bc_program *p)
         w_str(w, x->cite);
         w_str(w, x->doc);
         w_str(w, x->formula);
+        w_str(w, x->when);
         w_pos(w, x->pos);
     }
 }
@@ -521,6 +524,7 @@ static void load_rules(rbuf *r, bc_program *p)
         x->cite = r_str(r, true);
         x->doc = r_str(r, true);
         x->formula = r_str(r, true);
+        x->when = r_str(r, true);
         x->pos = r_pos(r);
     }
 }
@@ -550,6 +554,7 @@ static void dump_tests(wbuf *w, const bc_program *p)
             w_pos(w, t->expect[j].pos);
             w_u32(w, t->expect[j].stated);
             w_u32(w, t->expect[j].cite_k);
+            w_u32(w, t->expect[j].want);
         }
     }
 }
@@ -577,6 +582,7 @@ static void load_tests(rbuf *r, bc_program *p)
             t->expect[j].pos = r_pos(r);
             t->expect[j].stated = r_u8(r);
             t->expect[j].cite_k = r_u32(r);
+            t->expect[j].want = r_u8(r);
         }
     }
 }

@@ -32,7 +32,7 @@
 
 #define BC_MAGIC "\x7fPOL"      /* 4 bytes                                    */
 #define BC_PROBE "\r\n\x1a\n"   /* catches text-mode and line-ending mangling */
-#define BC_VERSION 3u           /* bump on any incompatible change (docs/bytecode.md) */
+#define BC_VERSION 4u           /* bump on any incompatible change (docs/bytecode.md) */
 
 #include "types.h" /* pol_type, pol_type_name, pol_type_numeric */
 
@@ -64,7 +64,8 @@ typedef struct bc_input {
 
 typedef struct bc_version {
     int32_t from, to;     /* inclusive day numbers, BC_OPEN_LO/BC_OPEN_HI     */
-    uint32_t k;           /* constant holding the value                       */
+    uint32_t k;           /* constant holding the value (unstated: the note)  */
+    uint8_t unstated;     /* the notice does not state this version's value   */
     char *cite;
     bc_pos pos;
 } bc_version;
@@ -93,6 +94,7 @@ typedef struct bc_rule {
     uint32_t entry, end;  /* code block [entry, end)                         */
     char *cite, *doc;
     char *formula;        /* the formula's source text, for explanations      */
+    char *when;           /* `when COND`: the condition's text, or NULL        */
     bc_pos pos;
 } bc_rule;
 
@@ -102,7 +104,10 @@ typedef struct bc_assign {
     uint8_t stated;       /* expectations: a figure the notice states; a mismatch is a finding */
     uint32_t cite_k;      /* stated: text constant with the clause, or BC_NONE */
     uint32_t rule;        /* given: a (hidden) rule computing the value, used instead of k when not BC_NONE */
+    uint8_t want;         /* expectations: BC_WANT_*; NA/UNSTATED: k is BC_NONE or text the message contains */
 } bc_assign;
+
+enum { BC_WANT_VALUE = 0, BC_WANT_NA = 1, BC_WANT_UNSTATED = 2 };
 
 typedef struct bc_test {
     char *name;

@@ -23,6 +23,8 @@
  *  - `pops` BC_POPS_VAR: MKREC pops its record type's field count, CALL its
  *    argument count A; bc_iter_pops() (runtime/bciter.h) computes both.
  *  - RET in a function (a rule with parameters) returns without memoising.
+ *  - FAIL, NA and UNSTATED end the evaluation; NA is caught by the nearest
+ *    APPLIC on the chain, which then pushes false (runtime/vm.c).
  *  - ADD/SUB also move dates by days and months by months (date + integer,
  *    month - month = integer), as the checker types them.
  */
@@ -79,7 +81,10 @@
     OP(LISTNEW,  "G",  0, 1, "G      push an empty list of records of type G")               \
     OP(APPEND,   "",   2, 1, "       pop v, list l; push l with v appended")                 \
     OP(TOTEXT,   "",   1, 1, "       pop a date, month, number or boolean; push it as text")  \
-    OP(CALL,     "RA", BC_POPS_VAR, 1, "R A    pop A arguments into function R's first local slots; push R's result (pops: A)")
+    OP(CALL,     "RA", BC_POPS_VAR, 1, "R A    pop A arguments into function R's first local slots; push R's result (pops: A)") \
+    OP(NA,       "K",  0, 0, "K      stop: the rule is not applicable, for the reason in text constant K (applicable() catches it)") \
+    OP(UNSTATED, "K",  0, 0, "K      stop: the notice does not state this value; text constant K is its note") \
+    OP(APPLIC,   "R",  0, 1, "R      evaluate rule R if needed; push true if it has a value, false if it is not applicable")
 
 typedef enum {
 #define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,

@@ -20,7 +20,8 @@
 
 struct pol_policy {
     bc_program *prog;
-    uint32_t *checks, nreqs, nouts; /* requirements, then outputs, in rule order */
+    uint32_t *outs, nouts;   /* the outputs, in rule order                    */
+    uint32_t *out_slot;      /* per rule: its index in outs, or BC_NONE       */
     uint32_t *in_tab, *rule_tab; /* open-addressing name -> index+1 tables */
     uint32_t in_cap, rule_cap;
 };
@@ -31,6 +32,8 @@ struct pol_eval {
     char **texts;        /* owned copies of the scenario's text values       */
     size_t ntexts, captexts;
     uint8_t *seen;       /* per input: set by the current record             */
+    pol_error *oerr;     /* per output (pol->outs): why it has no value; POL_OK if it has one */
+    uint32_t nerrors, nna, nunstated; /* the last run's counts               */
 };
 
 #define xcalloc pol_xcalloc
@@ -83,13 +86,13 @@ pol_policy *pol_policy_adopt(bc_program *prog, char *err, size_t errlen)
     }
     pol_policy *pol = xcalloc(1, sizeof *pol);
     pol->prog = prog;
-    pol->checks = xcalloc(prog->nrules, sizeof *pol->checks);
-    for (uint32_t r = 0; r < prog->nrules; r++)
-        if (prog->rules[r].is_constraint)
-            pol->checks[pol->nreqs++] = r;
-    for (uint32_t r = 0; r < prog->nrules; r++)
+    pol->outs = xcalloc(prog->nrules + 1, sizeof *pol->outs);
+    pol->out_slot = xcalloc(prog->nrules + 1, sizeof *pol->out_slot);
+    for (uint32_t r = 0; r < prog->nrules; r++) {
+        pol->out_slot[r] = prog->rules[r].is_output ? pol->nouts : BC_NONE;
         if (prog->rules[r].is_output)
-            pol->checks[pol->nreqs + pol->nouts++] = r;
+            pol->outs[pol->nouts++] = r;
+    }
     build_table(&pol->in_tab, &pol->in_cap, prog->ninputs, input_name, prog);
     build_table(&pol->rule_tab, &pol->rule_cap, prog->nrules, rule_name, prog);
     return pol;
@@ -137,7 +140,8 @@ void pol_policy_free(pol_policy *pol)
     if (!pol)
         return;
     bc_free(pol->prog);
-    free(pol->checks);
+    free(pol->outs);
+    free(pol->out_slot);
     free(pol->in_tab);
     free(pol->rule_tab);
     free(pol);
@@ -273,6 +277,7 @@ pol_eval *pol_eval_new(const pol_policy *pol)
     ev->pol = pol;
     ev->vm = vm_new(pol->prog);
     ev->seen = xcalloc(pol->prog->ninputs, 1);
+    ev->oerr = xcalloc(pol->nouts + 1, sizeof *ev->oerr);
     return ev;
 }
 
@@ -284,6 +289,7 @@ void pol_eval_free(pol_eval *ev)
         free(ev->texts[i]);
     free(ev->texts);
     free(ev->seen);
+    free(ev->oerr);
     vm_free(ev->vm);
     free(ev);
 }
@@ -566,110 +572,87 @@ int pol_eval_set_record(pol_eval *ev, const sc_record *rec, bool allow_extra, po
     return 0;
 }
 
-static int check_bounds(pol_eval *ev, pol_error *err)
+/* A VM failure as pol.h reports it. */
+static void vm_to_error(const bc_program *p, const vm_error *ve, pol_error *err)
 {
-    const bc_program *p = ev->pol->prog;
-    for (uint32_t i = 0; i < p->ninputs; i++) {
-        const bc_input *in = &p->inputs[i];
-        const vm_val *v = &ev->vm->inputs[i];
-        if (v->t == PT_VOID || (in->kmin == BC_NONE && in->kmax == BC_NONE))
-            continue;
-        for (int side = 0; side < 2; side++) {
-            uint32_t k = side ? in->kmax : in->kmin;
-            if (k == BC_NONE)
-                continue;
-            const bc_const *c = &p->consts[k];
-            int cmp;
-            if (pol_type_numeric((pol_type)v->t))
-                cmp = dec_cmp(&v->d, &c->num);
-            else
-                cmp = (v->i > c->i) - (v->i < c->i);
-            if ((side == 0 && cmp < 0) || (side == 1 && cmp > 0)) {
-                char lo[128] = "", hi[128] = "", val[128];
-                if (in->kmin != BC_NONE)
-                    bc_const_text(p, in->kmin, lo, sizeof lo);
-                if (in->kmax != BC_NONE)
-                    bc_const_text(p, in->kmax, hi, sizeof hi);
-                if (in->type == PT_RATE) /* as the bounds are shown: 301% */
-                    bc_rate_text(&v->d, val, sizeof val);
-                else
-                    vm_value_text(v, 0, val, sizeof val);
-                input_error(err, POL_E_BOUND, in->name, "input %s = %s is %s its %s %s (allowed %s..%s%s%s%s)", in->name, val,
-                            side ? "above" : "below", side ? "maximum" : "minimum", side ? hi : lo, lo, hi,
-                            in->cite ? "; " : "", in->cite ? "cite " : "", in->cite ? in->cite : "");
-                err->pos = pub_pos(p, in->pos);
-                return -1;
-            }
-        }
-    }
-    return 0;
+    static const pol_status by_kind[] = {[VM_FAIL_ERROR] = POL_E_RUNTIME, [VM_FAIL_NA] = POL_NOT_APPLICABLE,
+                                         [VM_FAIL_UNSTATED] = POL_UNSTATED, [VM_FAIL_REQUIRE] = POL_E_BOUND};
+    err->status = ve->kind <= VM_FAIL_REQUIRE ? by_kind[ve->kind] : POL_E_RUNTIME;
+    const char *field = ve->guard < p->nrules ? p->rules[ve->guard].name /* the requirement not met */
+                      : ve->input != BC_NONE ? p->inputs[ve->input].name /* missing, or out of bounds */
+                      : ve->rule < p->nrules ? p->rules[ve->rule].name : "";
+    snprintf(err->field, sizeof err->field, "%s", field);
+    err->pos = pub_pos(p, ve->pos);
+    snprintf(err->msg, sizeof err->msg, "%s", ve->msg);
 }
 
-/* Requirements, then (if `outputs`) every output. */
-static int eval_rules(pol_eval *ev, pol_error *err, bool outputs)
+/* Evaluates rule r on its own; 0, or -1 with *err (any status). */
+static int eval_one(pol_eval *ev, uint32_t r, pol_error *err)
 {
     const bc_program *p = ev->pol->prog;
-    uint32_t n = ev->pol->nreqs + (outputs ? ev->pol->nouts : 0);
-    for (uint32_t c = 0; c < n; c++) {
-        uint32_t r = ev->pol->checks[c];
-        int pass = c < ev->pol->nreqs ? 0 : 1;
-        vm_error ve;
-        if (vm_eval(ev->vm, r, &ve) != 0) {
-            err->status = POL_E_RUNTIME; /* with the position of the rule that needed it */
-            snprintf(err->field, sizeof err->field, "%s",
-                     ve.input != BC_NONE ? p->inputs[ve.input].name : ve.rule < p->nrules ? p->rules[ve.rule].name : "");
-            err->pos = pub_pos(p, ve.pos);
-            snprintf(err->msg, sizeof err->msg, "%s", ve.msg);
-            for (uint32_t k = 0; k < p->nrules; k++) /* leave no rule half-evaluated */
-                if (ev->vm->rstate[k] == VM_BUSY)
-                    ev->vm->rstate[k] = VM_UNSET;
-            return -1;
-        }
-        const vm_val *v = &ev->vm->rules[r];
-        if (pass == 0) {
-            int64_t failing = 0;
-            if (v->t == PT_BOOL && v->i)
-                continue;
-            if (v->t == PT_INT && dec_to_i64(&v->d, &failing) && failing == 0)
-                continue;
-            const bc_rule *ru = &p->rules[r];
-            if (v->t == PT_INT) { /* all(p in list: cond): the first element that fails */
-                err->status = POL_E_BOUND;
-                snprintf(err->field, sizeof err->field, "%s", ru->name);
-                err->pos = pub_pos(p, ru->pos);
-                snprintf(err->msg, sizeof err->msg, "requirement %s is not met by element [%lld] of the list: %s%s%s%s%s%s",
-                         ru->name, (long long)failing - 1, ru->formula ? ru->formula : "", ru->cite ? " [" : "",
-                         ru->cite ? ru->cite : "", ru->cite ? "]" : "", ru->doc ? "; " : "", ru->doc ? ru->doc : "");
-                return -1;
-            }
-            err->status = POL_E_BOUND;
-            snprintf(err->field, sizeof err->field, "%s", ru->name);
-            err->pos = pub_pos(p, ru->pos);
-            snprintf(err->msg, sizeof err->msg, "requirement %s is not met: %s%s%s%s%s%s", ru->name,
-                     ru->formula ? ru->formula : "", ru->cite ? " [" : "", ru->cite ? ru->cite : "", ru->cite ? "]" : "",
-                     ru->doc ? "; " : "", ru->doc ? ru->doc : "");
-            return -1;
-        }
-        if (pol_type_numeric((pol_type)v->t) && v->d.kind == DEC_K_RAT && !dec_is_finite(&v->d)) {
-            char ex[300];
-            dec_format_exact(&v->d, ex, sizeof ex);
-            err->status = POL_E_RUNTIME;
-            snprintf(err->field, sizeof err->field, "%s", p->rules[r].name);
-            err->pos = pub_pos(p, p->rules[r].pos);
-            snprintf(err->msg, sizeof err->msg,
-                     "output %s = %s has no finite decimal expansion; the policy must round it, e.g. round(..., 2)",
-                     p->rules[r].name, ex);
-            return -1;
-        }
+    vm_error ve;
+    if (vm_eval(ev->vm, r, &ve) != 0) {
+        vm_to_error(p, &ve, err);
+        return -1;
+    }
+    const vm_val *v = &ev->vm->rules[r];
+    if (p->rules[r].is_output && pol_type_numeric((pol_type)v->t) && v->d.kind == DEC_K_RAT && !dec_is_finite(&v->d)) {
+        char ex[300];
+        dec_format_exact(&v->d, ex, sizeof ex);
+        err->status = POL_E_RUNTIME;
+        snprintf(err->field, sizeof err->field, "%s", p->rules[r].name);
+        err->pos = pub_pos(p, p->rules[r].pos);
+        snprintf(err->msg, sizeof err->msg,
+                 "output %s = %s has no finite decimal expansion; the policy must round it, e.g. round(..., 2)",
+                 p->rules[r].name, ex);
+        return -1;
     }
     return 0;
 }
 
 int pol_eval_run(pol_eval *ev, pol_error *err)
 {
-    if (check_bounds(ev, err) != 0 || eval_rules(ev, err, true) != 0)
+    const pol_policy *pol = ev->pol;
+    uint32_t first = BC_NONE;
+    ev->nerrors = ev->nna = ev->nunstated = 0;
+    for (uint32_t o = 0; o < pol->nouts; o++) {
+        pol_error *e = &ev->oerr[o];
+        e->status = POL_OK;
+        if (eval_one(ev, pol->outs[o], e) == 0)
+            continue;
+        if (e->status == POL_NOT_APPLICABLE)
+            ev->nna++;
+        else if (e->status == POL_UNSTATED)
+            ev->nunstated++;
+        else {
+            ev->nerrors++;
+            if (first == BC_NONE)
+                first = o;
+        }
+    }
+    if (first != BC_NONE) {
+        *err = ev->oerr[first];
         return -1;
+    }
     return 0;
+}
+
+const pol_error *pol_eval_output_error(const pol_eval *ev, uint32_t r)
+{
+    if (r >= ev->pol->prog->nrules || ev->pol->out_slot[r] == BC_NONE)
+        return NULL;
+    const pol_error *e = &ev->oerr[ev->pol->out_slot[r]];
+    return e->status == POL_OK ? NULL : e;
+}
+
+void pol_eval_counts(const pol_eval *ev, uint32_t *errors, uint32_t *not_applicable, uint32_t *unstated)
+{
+    if (errors)
+        *errors = ev->nerrors;
+    if (not_applicable)
+        *not_applicable = ev->nna;
+    if (unstated)
+        *unstated = ev->nunstated;
 }
 
 const vm_val *pol_eval_val(const pol_eval *ev, uint32_t r)
@@ -1199,17 +1182,24 @@ static bool set_given(test_run *tr, pol_eval *ev, const bc_test *ts)
     return true;
 }
 
-/* A test that expects an error: the scenario must be rejected, by a bound
- * or by evaluation.  false if it was not (as it should have been). */
+/* A test that expects an error: some output must fail (a bound, a
+ * requirement or evaluation), with a message containing the text if one is
+ * given.  false if none did (as one should have). */
 static bool check_rejected(test_run *tr, pol_eval *ev, const bc_test *ts)
 {
     const bc_program *p = ev->pol->prog;
     const char *want = ts->error_k != BC_NONE ? p->consts[ts->error_k].text : NULL;
     pol_error err;
-    int rc = pol_eval_run(ev, &err);
-    if (rc == 0) {
+    if (pol_eval_run(ev, &err) == 0) {
         add_check(tr, POL_CHECK_NO_ERROR, pub_pos(p, ts->pos), NULL, want, NULL);
         return false;
+    }
+    for (uint32_t o = 0; want && o < ev->pol->nouts; o++) {
+        const pol_error *e = &ev->oerr[o];
+        if (e->status != POL_OK && e->status != POL_NOT_APPLICABLE && e->status != POL_UNSTATED && strstr(e->msg, want)) {
+            err = *e;
+            break;
+        }
     }
     if (want && !strstr(err.msg, want)) {
         add_check(tr, POL_CHECK_WRONG_ERROR, pub_pos(p, ts->pos), NULL, want, err.msg);
@@ -1219,25 +1209,47 @@ static bool check_rejected(test_run *tr, pol_eval *ev, const bc_test *ts)
     return true;
 }
 
+/* What an expectation of no value says it wants: "inapplicable",
+ * "unstated" or `unstated "TEXT"`. */
+static void want_text(const bc_program *p, const bc_assign *ex, char *buf, size_t cap)
+{
+    if (ex->want == BC_WANT_NA)
+        snprintf(buf, cap, "inapplicable");
+    else if (ex->k != BC_NONE)
+        snprintf(buf, cap, "unstated \"%s\"", p->consts[ex->k].text);
+    else
+        snprintf(buf, cap, "unstated");
+}
+
 /* Expectation e of test ts; false if it fails (a finding does not). */
 static bool check_expect(test_run *tr, pol_eval *ev, const bc_test *ts, uint32_t e)
 {
     const bc_program *p = ev->pol->prog;
     const bc_assign *ex = &ts->expect[e];
     uint32_t r = ex->index;
-    vm_error ve;
-    const bc_const *want = &p->consts[ex->k];
     char ws[256], got[1200];
-    bc_const_text(p, ex->k, ws, sizeof ws);
-    if (vm_eval(ev->vm, r, &ve) != 0) {
-        add_check(tr, POL_CHECK_EVAL_FAILED, pub_pos(p, ex->pos), p->rules[r].name, ws, ve.msg);
-        tr->res->checks[tr->res->nchecks - 1].at = pub_pos(p, ve.pos);
-        for (uint32_t k = 0; k < p->nrules; k++)
-            if (ev->vm->rstate[k] == VM_BUSY)
-                ev->vm->rstate[k] = VM_UNSET;
+    if (ex->want == BC_WANT_VALUE)
+        bc_const_text(p, ex->k, ws, sizeof ws);
+    else
+        want_text(p, ex, ws, sizeof ws);
+    pol_error err;
+    if (eval_one(ev, r, &err) != 0) {
+        pol_status st = ex->want == BC_WANT_NA ? POL_NOT_APPLICABLE : POL_UNSTATED;
+        if (ex->want != BC_WANT_VALUE && err.status == st &&
+            (ex->want == BC_WANT_NA || ex->k == BC_NONE || strstr(err.msg, p->consts[ex->k].text)))
+            return true; /* no value, for the reason expected */
+        add_check(tr, POL_CHECK_EVAL_FAILED, pub_pos(p, ex->pos), p->rules[r].name, ws, err.msg);
+        tr->res->checks[tr->res->nchecks - 1].at = err.pos;
         return false;
     }
     const vm_val *v = &ev->vm->rules[r];
+    if (ex->want != BC_WANT_VALUE) { /* a value where the notice gives none */
+        if (!value_text(p, v, p->rules[r].tref, p->rules[r].places, got, sizeof got))
+            dec_format_exact(&v->d, got, sizeof got);
+        add_check(tr, POL_CHECK_MISMATCH, pub_pos(p, ex->pos), p->rules[r].name, ws, got);
+        return false;
+    }
+    const bc_const *want = &p->consts[ex->k];
     if (vm_equal_const(v, want))
         return true;
     if (ex->stated) { /* the notice states a figure the rules do not reproduce: a named finding */
@@ -1255,7 +1267,9 @@ static bool check_expect(test_run *tr, pol_eval *ev, const bc_test *ts, uint32_t
     return false;
 }
 
-/* Runs test ts into a new result; true if it passed. */
+/* Runs test ts into a new result; true if it passed.  Each expectation is
+ * evaluated on its own, held only to the requirements of the inputs it
+ * reads, so a test gives just the inputs the clause it tests needs. */
 static bool run_test(test_run *tr, pol_eval *ev, const bc_test *ts)
 {
     const bc_program *p = ev->pol->prog;
@@ -1268,19 +1282,13 @@ static bool run_test(test_run *tr, pol_eval *ev, const bc_test *ts)
     pol_eval_begin(ev);
     if (!set_given(tr, ev, ts))
         return false;
-    pol_error err;
-    if (ts->expect_error) {
-        if (!check_rejected(tr, ev, ts))
-            return false;
-    } else if (check_bounds(ev, &err) != 0 || eval_rules(ev, &err, false) != 0) {
-        /* a scenario the policy rejects cannot pass a test of its values */
-        add_check(tr, POL_CHECK_INPUTS_REJECTED, pub_pos(p, ts->pos), NULL, NULL, err.msg);
+    if (ts->expect_error && !check_rejected(tr, ev, ts))
         return false;
-    }
+    bool ok = true;
     for (uint32_t e = 0; e < ts->nexpect; e++)
         if (!check_expect(tr, ev, ts, e))
-            return false;
-    return true;
+            ok = false;
+    return ok;
 }
 
 pol_test_results *pol_run_tests(const pol_policy *pol)

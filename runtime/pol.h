@@ -47,7 +47,10 @@ typedef enum {
     POL_OK = 0,
     POL_E_INPUT,    /* a scenario field is missing, unknown, or of the wrong type */
     POL_E_BOUND,    /* an input is outside its declared bounds                    */
-    POL_E_RUNTIME   /* evaluation failed (no parameter version, ÷0, ...)          */
+    POL_E_RUNTIME,  /* evaluation failed (no parameter version, ÷0, ...)          */
+    /* Not errors: answers the policy gives on purpose (pol_eval_output_error). */
+    POL_NOT_APPLICABLE, /* the output does not apply to the scenario (`when`, `inapplicable`) */
+    POL_UNSTATED        /* the notice does not state the value (`unstated "..."`)        */
 } pol_status;
 
 typedef struct pol_pos {
@@ -149,8 +152,19 @@ POL_API int pol_eval_set_text(pol_eval *ev, uint32_t i, pol_text_kind kind, cons
  * repeated names and wrong types are POL_E_INPUT.  `allow_extra` ignores
  * unknown fields.  0, or -1 with *err. */
 POL_API int pol_eval_set_json(pol_eval *ev, const char *json, size_t len, bool allow_extra, pol_error *err);
-/* Checks bounds and requirements, then evaluates every output.  0, or -1 with *err. */
+/* Evaluates every output, each on its own: an output is held to the bounds
+ * and requirements of the inputs it reads, and one that fails does not stop
+ * the others.  0 when every output has a value or is not applicable or not
+ * stated (see pol_eval_output_error); -1 with *err, the first output's
+ * error, when one failed. */
 POL_API int pol_eval_run(pol_eval *ev, pol_error *err);
+/* After pol_eval_run, why output r (a rule index) has no value: NULL when it
+ * has one, else its error, or status POL_NOT_APPLICABLE / POL_UNSTATED with
+ * the reason in msg.  Borrowed from the evaluator, valid until the next run. */
+POL_API const pol_error *pol_eval_output_error(const pol_eval *ev, uint32_t r);
+/* After pol_eval_run: how many outputs failed with an error, were not
+ * applicable, and are not stated by the notice. */
+POL_API void pol_eval_counts(const pol_eval *ev, uint32_t *errors, uint32_t *not_applicable, uint32_t *unstated);
 
 /* After a run: whether rule r has a value, its type's name ("money",
  * "date", ...; NULL without a value), and its canonical text (money at 2
@@ -187,9 +201,9 @@ typedef enum pol_check_kind {
                                   NULL) but every output was computed                  */
     POL_CHECK_WRONG_ERROR,     /* the error (actual) does not mention `expected`          */
     POL_CHECK_REJECTED,        /* passed: rejected as expected, with message `actual`    */
-    POL_CHECK_INPUTS_REJECTED, /* the test's inputs are rejected: actual is why          */
     POL_CHECK_EVAL_FAILED,     /* rule `what` should be `expected`; evaluation failed at
-                                  `at` with message `actual`                             */
+                                  `at` with message `actual` (a requirement the inputs it
+                                  reads fail, no value, an error)                        */
     POL_CHECK_MISMATCH,        /* rule `what` should be `expected`, is `actual`           */
     POL_CHECK_FINDING          /* the notice states what = expected (cite), the rules
                                   compute `actual`: reported, not a failure            */

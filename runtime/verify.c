@@ -111,10 +111,11 @@ static bool verify_insn(const bc_program *p, uint32_t ri, const bc_iter *it, cha
             return false;
     if (op == OP_RET && bc_iter_arg(it, 0) != ri)
         return vfail(err, errlen, "RET of another rule at %u", pc);
-    if (op == OP_RULE && p->rules[bc_iter_arg(it, 0)].nargs != 0)
-        return vfail(err, errlen, "RULE of a function at %u", pc);
-    if ((op == OP_FAIL || op == OP_APPLIED) && p->consts[bc_iter_arg(it, 0)].type != PT_TEXT)
-        return vfail(err, errlen, "FAIL without a message at %u", pc);
+    if ((op == OP_RULE || op == OP_APPLIC) && p->rules[bc_iter_arg(it, 0)].nargs != 0)
+        return vfail(err, errlen, "%s of a function at %u", bc_op_name(op), pc);
+    if ((op == OP_FAIL || op == OP_APPLIED || op == OP_NA || op == OP_UNSTATED) &&
+        p->consts[bc_iter_arg(it, 0)].type != PT_TEXT)
+        return vfail(err, errlen, "%s without a message at %u", bc_op_name(op), pc);
     return true;
 }
 
@@ -127,7 +128,7 @@ static bool successors(const bc_rule *rule, const bc_iter *it, int32_t d, uint32
     *nsucc = 0;
     if (op == OP_RET)
         return d == 1 || vfail(err, errlen, "RET with %d values on the stack at %u", d, pc); /* GCOVR_EXCL_BR_LINE */
-    if (op == OP_FAIL) /* ends the evaluation */
+    if (op == OP_FAIL || op == OP_NA || op == OP_UNSTATED) /* ends the evaluation */
         return true;
     if (op == OP_JMP || op == OP_JMPF)
         succ[(*nsucc)++] = bc_iter_arg(it, 0);
@@ -254,7 +255,9 @@ static bool verify_interface(const bc_program *p, char *err, size_t errlen)
             if ((v->from != BC_OPEN_LO && !day_ok(v->from)) || (v->to != BC_OPEN_HI && !day_ok(v->to)))
                 return vfail(err, errlen, "parameter %s version %u has a date outside the years %d..%d", x->name, j,
                              CD_MIN_YEAR, CD_MAX_YEAR);
-            if (!same_class(p->consts[v->k].type, x->type))
+            if (v->unstated > 1 || (v->unstated && p->consts[v->k].type != PT_TEXT))
+                return vfail(err, errlen, "parameter %s version %u malformed", x->name, j);
+            if (!v->unstated && !same_class(p->consts[v->k].type, x->type))
                 return vfail(err, errlen, "parameter %s version %u has a value of another type", x->name, j);
             if (j > 0 && v->from <= x->versions[j - 1].to)
                 return vfail(err, errlen, "parameter %s versions overlap or are unsorted", x->name);
@@ -278,8 +281,9 @@ static bool verify_tests(const bc_program *p, char *err, size_t errlen)
                                              : t->given[j].rule >= p->nrules || p->rules[t->given[j].rule].nargs != 0))
                 return vfail(err, errlen, "test %u input out of range", i);
         for (uint32_t j = 0; j < t->nexpect; j++)
-            if (t->expect[j].index >= p->nrules || t->expect[j].k >= p->nconsts || t->expect[j].stated > 1 ||
-                !text_k_ok(p, t->expect[j].cite_k))
+            if (t->expect[j].index >= p->nrules || t->expect[j].stated > 1 || !text_k_ok(p, t->expect[j].cite_k) ||
+                t->expect[j].want > BC_WANT_UNSTATED ||
+                (t->expect[j].want == BC_WANT_VALUE ? t->expect[j].k >= p->nconsts : !text_k_ok(p, t->expect[j].k)))
                 return vfail(err, errlen, "test %u expectation out of range", i);
         if (t->expect_error > 1 || !text_k_ok(p, t->error_k))
             return vfail(err, errlen, "test %u error expectation malformed", i);

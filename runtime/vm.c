@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bciter.h"
 #include "caldate.h"
 #include "mem.h"
 
@@ -209,6 +210,76 @@ static bool memo_keys(const vm_val *args, uint32_t n, uint64_t *key)
     return true;
 }
 
+/* ---- requirement scoping ----
+ * A requirement guards the inputs its code refers to, directly or through
+ * the rules and functions it uses: reading such an input first checks the
+ * requirement.  So a scenario is held only to the requirements on the
+ * inputs its outputs actually read (docs/language.md, "require"). */
+
+/* Marks in `seen` (one byte per input) every input rule r refers to,
+ * following RULE, CALL and APPLIC; `visited` marks rules already walked. */
+static void inputs_of(const bc_program *p, uint32_t r, uint8_t *seen, uint8_t *visited, uint32_t *work)
+{
+    uint32_t n = 0;
+    work[n++] = r;
+    visited[r] = 1;
+    while (n) {
+        uint32_t x = work[--n];
+        for (bc_iter it = bc_iter_begin(p->code, p->rules[x].entry, p->rules[x].end); bc_iter_more(&it); bc_iter_next(&it)) {
+            if (it.len < 2 || bc_iter_truncated(&it))
+                continue;
+            uint32_t v = bc_iter_arg(&it, 0);
+            if (it.op == OP_INPUT && v < p->ninputs)
+                seen[v] = 1;
+            else if ((it.op == OP_RULE || it.op == OP_CALL || it.op == OP_APPLIC) && v < p->nrules && !visited[v]) {
+                visited[v] = 1;
+                work[n++] = v; /* each rule at most once: n < nrules */
+            }
+        }
+    }
+}
+
+static void build_guards(vm_state *s)
+{
+    const bc_program *p = s->p;
+    uint32_t ni = p->ninputs, nr = p->nrules;
+    s->guard_at = xcalloc((size_t)ni + 2, sizeof *s->guard_at);
+    uint8_t *seen = xcalloc((size_t)ni + 1, 1), *visited = xcalloc(nr ? nr : 1, 1);
+    uint32_t *work = xcalloc(nr ? nr : 1, sizeof *work);
+    uint32_t total = 0, *count = xcalloc((size_t)ni + 1, sizeof *count);
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t g = 0; g < nr; g++) {
+            if (!p->rules[g].is_constraint || p->rules[g].nargs)
+                continue;
+            memset(seen, 0, (size_t)ni + 1);
+            memset(visited, 0, nr);
+            inputs_of(p, g, seen, visited, work);
+            bool any = false;
+            for (uint32_t i = 0; i < ni; i++)
+                any |= seen[i];
+            seen[ni] = !any; /* refers to no input: checked before any rule */
+            for (uint32_t i = 0; i <= ni; i++) {
+                if (!seen[i])
+                    continue;
+                if (pass == 0)
+                    count[i]++, total++;
+                else
+                    s->guards[s->guard_at[i] + count[i]++] = g;
+            }
+        }
+        if (pass == 0) {
+            for (uint32_t i = 0; i <= ni; i++)
+                s->guard_at[i + 1] = s->guard_at[i] + count[i];
+            s->guards = xcalloc(total ? total : 1, sizeof *s->guards);
+            memset(count, 0, sizeof *count * ((size_t)ni + 1));
+        }
+    }
+    free(seen);
+    free(visited);
+    free(work);
+    free(count);
+}
+
 vm_state *vm_new(const bc_program *p)
 {
     vm_state *s = xcalloc(1, sizeof *s);
@@ -218,7 +289,11 @@ vm_state *vm_new(const bc_program *p)
     s->rstate = xcalloc(p->nrules, 1);
     s->stack_cap = (p->max_stack + 1) * (p->nrules + 1);
     s->stack = xcalloc(s->stack_cap, sizeof *s->stack);
-    s->frames = xcalloc(3 * ((size_t)p->nrules + 1), sizeof *s->frames);
+    s->frames = xcalloc(4 * ((size_t)p->nrules + 1), sizeof *s->frames);
+    s->na_k = xcalloc(p->nrules, sizeof *s->na_k);
+    s->na_cite = xcalloc(p->nrules, sizeof *s->na_cite);
+    s->in_ok = xcalloc((size_t)p->ninputs + 1, 1);
+    build_guards(s);
     s->locals = xcalloc(p->nlocals, sizeof *s->locals);
     for (uint32_t i = 0; i < p->nlocals; i++)
         dec_init(&s->locals[i].d);
@@ -249,6 +324,11 @@ void vm_free(vm_state *s)
     free(s->rstate);
     free(s->stack);
     free(s->frames);
+    free(s->na_k);
+    free(s->na_cite);
+    free(s->in_ok);
+    free(s->guard_at);
+    free(s->guards);
     free(s->log);
     heap_free(&s->heap);
     for (uint32_t i = 0; i < s->memo_cap; i++)
@@ -262,6 +342,7 @@ void vm_reset(vm_state *s)
     for (uint32_t i = 0; i < s->p->ninputs; i++)
         s->inputs[i].t = PT_VOID;
     memset(s->rstate, 0, s->p->nrules);
+    memset(s->in_ok, 0, (size_t)s->p->ninputs + 1);
     for (uint32_t i = 0; i < s->p->nlocals; i++)
         s->locals[i].t = PT_VOID;
     heap_free(&s->heap);
@@ -359,6 +440,8 @@ static int fail(vm_state *s, vm_error *err, uint32_t rule, uint32_t pc, const ch
     __attribute__((format(printf, 5, 6)));
 static int fail(vm_state *s, vm_error *err, uint32_t rule, uint32_t pc, const char *fmt, ...)
 {
+    err->kind = VM_FAIL_ERROR;
+    err->guard = BC_NONE;
     err->rule = rule;
     err->pos = bc_pos_at(s->p, pc);
     va_list ap;
@@ -367,6 +450,134 @@ static int fail(vm_state *s, vm_error *err, uint32_t rule, uint32_t pc, const ch
     va_end(ap);
     return -1;
 }
+
+/* " [CITE]", or "" */
+static void cite_text(const char *cite, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s%s%s", cite ? " [" : "", cite ? cite : "", cite ? "]" : "");
+}
+
+/* Not applicable: `rule` could not be given, for the reason in text
+ * constant k of rule `origin` (whose clause it cites). */
+static int na_fail(vm_state *s, vm_error *err, uint32_t rule, uint32_t k, uint32_t origin)
+{
+    const bc_program *p = s->p;
+    char c[300];
+    cite_text(p->rules[origin].cite, c, sizeof c);
+    err->kind = VM_FAIL_NA;
+    err->guard = BC_NONE;
+    err->rule = rule;
+    err->pos = p->rules[origin].pos;
+    snprintf(err->msg, sizeof err->msg, "not applicable: %s%s", p->consts[k].text, c);
+    return -1;
+}
+
+/* The notice does not state this value: its note, and the clause. */
+static int unstated(vm_state *s, vm_error *err, uint32_t rule, uint32_t pc, const char *note, const char *cite)
+{
+    char c[300];
+    cite_text(cite, c, sizeof c);
+    fail(s, err, rule, pc, "not stated by this notice: %s%s", note, c);
+    err->kind = VM_FAIL_UNSTATED;
+    return -1;
+}
+
+/* Input i's value against its bounds; false (and *err) when outside. */
+static bool bound_fails(vm_state *s, uint32_t i, vm_error *err, uint32_t rule, uint32_t pc)
+{
+    const bc_program *p = s->p;
+    const bc_input *in = &p->inputs[i];
+    const vm_val *v = &s->inputs[i];
+    for (int side = 0; side < 2; side++) {
+        uint32_t k = side ? in->kmax : in->kmin;
+        if (k == BC_NONE)
+            continue;
+        const bc_const *c = &p->consts[k];
+        int cmp;
+        if (pol_type_numeric((pol_type)v->t))
+            cmp = dec_cmp(&v->d, &c->num);
+        else
+            cmp = (v->i > c->i) - (v->i < c->i);
+        if ((side == 0 && cmp < 0) || (side == 1 && cmp > 0)) {
+            char lo[128] = "", hi[128] = "", val[128];
+            if (in->kmin != BC_NONE)
+                bc_const_text(p, in->kmin, lo, sizeof lo);
+            if (in->kmax != BC_NONE)
+                bc_const_text(p, in->kmax, hi, sizeof hi);
+            if (in->type == PT_RATE) /* as the bounds are shown: 301% */
+                bc_rate_text(&v->d, val, sizeof val);
+            else
+                vm_value_text(v, 0, val, sizeof val);
+            fail(s, err, rule, pc, "input %s = %s is %s its %s %s (allowed %s..%s%s%s%s)", in->name, val,
+                 side ? "above" : "below", side ? "maximum" : "minimum", side ? hi : lo, lo, hi, in->cite ? "; " : "",
+                 in->cite ? "cite " : "", in->cite ? in->cite : "");
+            err->kind = VM_FAIL_REQUIRE;
+            err->input = i;
+            err->pos = in->pos;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Requirement g, evaluated: -1 (and *err) unless it holds. */
+static int require_holds(vm_state *s, uint32_t g, vm_error *err, uint32_t rule, uint32_t pc)
+{
+    const bc_program *p = s->p;
+    const vm_val *v = &s->rules[g];
+    int64_t failing = 0;
+    if (v->t == PT_BOOL && v->i)
+        return 0;
+    if (v->t == PT_INT && dec_to_i64(&v->d, &failing) && failing == 0)
+        return 0;
+    const bc_rule *ru = &p->rules[g];
+    char c[300], at[64] = "";
+    cite_text(ru->cite, c, sizeof c);
+    if (v->t == PT_INT) /* all(p in list: cond): the first element that fails */
+        snprintf(at, sizeof at, " by element [%lld] of the list", (long long)failing - 1);
+    fail(s, err, rule, pc, "requirement %s is not met%s: %s%s%s%s", ru->name, at, ru->formula ? ru->formula : "", c,
+         ru->doc ? "; " : "", ru->doc ? ru->doc : "");
+    err->kind = VM_FAIL_REQUIRE;
+    err->guard = g;
+    err->pos = ru->pos;
+    return -1;
+}
+
+/* Before input ii (ninputs: before any rule) is read: 0 when its bounds and
+ * requirements hold, 1 when requirement *enter must be evaluated first,
+ * -1 (and *err) when one fails. */
+static int input_guards(vm_state *s, uint32_t ii, uint32_t *enter, vm_error *err, uint32_t rule, uint32_t pc)
+{
+    if (s->in_ok[ii] == 0) {
+        if (ii < s->p->ninputs && bound_fails(s, ii, err, rule, pc))
+            return -1;
+        s->in_ok[ii] = 1;
+    }
+    bool busy = false;
+    for (uint32_t k = s->guard_at[ii]; k < s->guard_at[ii + 1]; k++) {
+        uint32_t g = s->guards[k];
+        switch (s->rstate[g]) {
+        case VM_DONE:
+            if (require_holds(s, g, err, rule, pc) != 0)
+                return -1;
+            break;
+        case VM_NA: /* a requirement that does not apply holds */
+            break;
+        case VM_BUSY: /* being evaluated: it is reading this input itself */
+            busy = true;
+            break;
+        default:
+            *enter = g;
+            return 1;
+        }
+    }
+    if (!busy)
+        s->in_ok[ii] = 2;
+    return 0;
+}
+
+/* How a caller continues when its callee returns (frame word 3). */
+enum { FR_VALUE = 0, FR_GUARD = 1, FR_PROBE = 2 };
 
 static const char *class_name(uint8_t t)
 {
@@ -400,37 +611,41 @@ VM_SAME_LEN(YEAR_OF, MONTH_NUM);
 VM_SAME_LEN(MKDATE, MKMONTH);
 VM_SAME_LEN(FIRST_DAY, LAST_DAY);
 
-int vm_eval(vm_state *s, uint32_t r, vm_error *err)
+/* The dispatch loop: evaluates rule r.  Leaves the frames of a failed
+ * evaluation in place for vm_eval to unwind (except NA, unwound here). */
+static int run(vm_state *s, uint32_t r, vm_error *err)
 {
     const bc_program *p = s->p;
     const uint32_t *code = p->code;
-    err->input = BC_NONE;
-    if (r >= p->nrules)
-        return fail(s, err, BC_NONE, 0, "no rule %u", r);
-    if (p->rules[r].nargs)
-        return fail(s, err, r, p->rules[r].entry, "%s is a function; it is evaluated only when called", p->rules[r].name);
-    if (s->rstate[r] == VM_DONE)
-        return 0;
-
     vm_val *base = s->stack;  /* bottom of the current frame's stack */
     vm_val *sp = base;        /* next free slot                      */
-    uint32_t nframes = 0;
     uint32_t cur = r;
     uint32_t pc = p->rules[r].entry;
+    uint32_t nk = 0, ncite = 0; /* not applicable: the reason and its rule */
+    s->nframes = 0;
     s->rstate[r] = VM_BUSY;
 
-/* Enters rule or function ri; the caller resumes at `ret`.  Its stack
- * starts where the caller's ends (the callee's result lands there). */
-#define ENTER(ri, ret)                                                                       \
+/* Enters rule or function ri; the caller resumes at `ret` as `how` says.
+ * Its stack starts where the caller's ends (the callee's result lands there). */
+#define ENTER(ri, ret, how)                                                                  \
     do {                                                                                     \
-        s->frames[3 * nframes] = (ret);                                                      \
-        s->frames[3 * nframes + 1] = cur;                                                    \
-        s->frames[3 * nframes + 2] = (uint32_t)(base - s->stack);                            \
-        nframes++;                                                                           \
+        uint32_t *f_ = &s->frames[4 * s->nframes++];                                         \
+        f_[0] = (ret);                                                                       \
+        f_[1] = cur;                                                                         \
+        f_[2] = (uint32_t)(base - s->stack);                                                 \
+        f_[3] = (how);                                                                       \
         s->rstate[(ri)] = VM_BUSY;                                                           \
         cur = (ri);                                                                          \
         pc = p->rules[(ri)].entry;                                                           \
         base = sp;                                                                           \
+    } while (0)
+/* unreachable: a rule or function is on the chain at most once (VM_BUSY),
+ * so there are fewer than nrules frames of at most max_stack values each,
+ * which vm_new's stack holds */
+#define ROOM_FOR_FRAME()                                                                     \
+    do {                                                                                     \
+        if ((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || s->nframes >= p->nrules) /* GCOVR_EXCL_BR_LINE */ \
+            return fail(s, err, cur, pc, "rules nested too deeply");                         \
     } while (0)
 #define NEED_NUM(v)                                                                          \
     do {                                                                                     \
@@ -454,10 +669,23 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             pc += BC_OPLEN_CONST;
             break;
         case OP_INPUT: {
-            const vm_val *in = &s->inputs[code[pc + 1]];
+            uint32_t ii = code[pc + 1];
+            const vm_val *in = &s->inputs[ii];
             if (in->t == PT_VOID) {
-                err->input = code[pc + 1];
-                return fail(s, err, cur, pc, "input %s is missing from the scenario", p->inputs[code[pc + 1]].name);
+                fail(s, err, cur, pc, "input %s is missing from the scenario", p->inputs[ii].name);
+                err->input = ii;
+                return -1;
+            }
+            if (s->in_ok[ii] != 2) { /* its first read: bounds and requirements */
+                uint32_t g = 0;
+                int gr = input_guards(s, ii, &g, err, cur, pc);
+                if (gr < 0)
+                    return -1;
+                if (gr > 0) {
+                    ROOM_FOR_FRAME();
+                    ENTER(g, pc, FR_GUARD); /* then this INPUT runs again */
+                    break;
+                }
             }
             copy_val(sp++, in);
             pc += BC_OPLEN_INPUT;
@@ -467,7 +695,10 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             uint32_t pi = code[pc + 1];
             if (s->trace)
                 log_lookup(s, cur, pi, 0, 0);
-            set_from_const(sp++, &p->consts[p->params[pi].versions[0].k]);
+            const bc_version *ver = &p->params[pi].versions[0];
+            if (ver->unstated)
+                return unstated(s, err, cur, pc, p->consts[ver->k].text, ver->cite ? ver->cite : p->params[pi].cite);
+            set_from_const(sp++, &p->consts[ver->k]);
             pc += BC_OPLEN_PARAM;
             break;
         }
@@ -498,6 +729,9 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             }
             if (s->trace)
                 log_lookup(s, cur, pi, lo, d->i);
+            if (par->versions[lo].unstated)
+                return unstated(s, err, cur, pc, p->consts[par->versions[lo].k].text,
+                                par->versions[lo].cite ? par->versions[lo].cite : par->cite);
             set_from_const(d, &p->consts[par->versions[lo].k]);
             pc += BC_OPLEN_PARAM_AT;
             break;
@@ -509,14 +743,30 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                 pc += BC_OPLEN_RULE;
                 break;
             }
+            if (s->rstate[ri] == VM_NA) { /* not applicable: so is the rule that needs it */
+                nk = s->na_k[ri];
+                ncite = s->na_cite[ri];
+                goto not_applicable;
+            }
             if (s->rstate[ri] == VM_BUSY)
                 return fail(s, err, cur, pc, "rule %s depends on itself", p->rules[ri].name);
-            /* unreachable: a rule or function is on the chain at most once
-             * (VM_BUSY), so there are fewer than nrules frames of at most
-             * max_stack values each, which vm_new's stack holds */
-            if ((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || nframes >= p->nrules) /* GCOVR_EXCL_BR_LINE */
-                return fail(s, err, cur, pc, "rules nested too deeply");
-            ENTER(ri, pc + BC_OPLEN_RULE);
+            ROOM_FOR_FRAME();
+            ENTER(ri, pc + BC_OPLEN_RULE, FR_VALUE);
+            break;
+        }
+        case OP_APPLIC: {
+            uint32_t ri = code[pc + 1];
+            if (s->rstate[ri] == VM_DONE || s->rstate[ri] == VM_NA) {
+                sp->t = PT_BOOL;
+                sp->i = s->rstate[ri] == VM_DONE;
+                sp++;
+                pc += BC_OPLEN_APPLIC;
+                break;
+            }
+            if (s->rstate[ri] == VM_BUSY)
+                return fail(s, err, cur, pc, "rule %s depends on itself", p->rules[ri].name);
+            ROOM_FOR_FRAME();
+            ENTER(ri, pc + BC_OPLEN_APPLIC, FR_PROBE);
             break;
         }
         case OP_RET: {
@@ -531,24 +781,28 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                 copy_val(&s->rules[cur], sp);
                 s->rstate[cur] = VM_DONE;
             }
-            if (nframes == 0)
+            if (s->nframes == 0)
                 return 0;
-            nframes--;
-            pc = s->frames[3 * nframes];
-            cur = s->frames[3 * nframes + 1];
-            sp = base + 1; /* the value stays where the callee's stack began */
-            base = s->stack + s->frames[3 * nframes + 2];
+            const uint32_t *f = &s->frames[4 * --s->nframes];
+            pc = f[0];
+            cur = f[1];
+            if (f[3] == FR_GUARD) /* a requirement: the INPUT that resumes checks it */
+                sp = base;
+            else if (f[3] == FR_PROBE) { /* applicable(): it has a value */
+                sp = base;
+                sp->t = PT_BOOL;
+                sp->i = 1;
+                sp++;
+            } else
+                sp = base + 1; /* the value stays where the callee's stack began */
+            base = s->stack + f[2];
             break;
         }
         case OP_CALL: {
             uint32_t ri = code[pc + 1], n = code[pc + 2];
             if (s->rstate[ri] == VM_BUSY)
                 return fail(s, err, cur, pc, "function %s calls itself", p->rules[ri].name);
-            /* unreachable: a rule or function is on the chain at most once
-             * (VM_BUSY), so there are fewer than nrules frames of at most
-             * max_stack values each, which vm_new's stack holds */
-            if ((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || nframes >= p->nrules) /* GCOVR_EXCL_BR_LINE */
-                return fail(s, err, cur, pc, "rules nested too deeply");
+            ROOM_FOR_FRAME();
             {
                 uint64_t key[VM_MEMO_ARGS];
                 bool hit = false;
@@ -563,9 +817,15 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             sp -= n;
             for (uint32_t k = 0; k < n; k++)
                 copy_val(&s->locals[p->rules[ri].local_base + k], &sp[k]);
-            ENTER(ri, pc + BC_OPLEN_CALL);
+            ENTER(ri, pc + BC_OPLEN_CALL, FR_VALUE);
             break;
         }
+        case OP_NA:
+            nk = code[pc + 1];
+            ncite = cur;
+            goto not_applicable;
+        case OP_UNSTATED:
+            return unstated(s, err, cur, pc, p->consts[code[pc + 1]].text, p->rules[cur].cite);
         case OP_TOTEXT: {
             vm_val *a = sp - 1;
             char buf[512];
@@ -907,8 +1167,97 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
         default:
             return fail(s, err, cur, pc, "unknown opcode %u", op);
         }
+        continue;
+    not_applicable:
+        /* Every rule on the chain needs the one that does not apply: none
+         * of them applies, up to the nearest applicable() (which pushes
+         * false) or requirement check (a requirement that does not apply
+         * holds; its INPUT runs again). */
+        for (;;) {
+            if (p->rules[cur].nargs)
+                s->rstate[cur] = VM_UNSET;
+            else {
+                s->rstate[cur] = VM_NA;
+                s->na_k[cur] = nk;
+                s->na_cite[cur] = ncite;
+            }
+            if (s->nframes == 0)
+                return na_fail(s, err, cur, nk, ncite);
+            const uint32_t *f = &s->frames[4 * --s->nframes];
+            pc = f[0];
+            cur = f[1];
+            sp = base;
+            base = s->stack + f[2];
+            if (f[3] == FR_PROBE) {
+                sp->t = PT_BOOL;
+                sp->i = 0;
+                sp++;
+                break;
+            }
+            if (f[3] == FR_GUARD)
+                break;
+        }
     }
 #undef NEED_NUM
 #undef DEC_CHECK
 #undef ENTER
+#undef ROOM_FOR_FRAME
+}
+
+/* After a failed run: the rules left half-evaluated on the chain are
+ * forgotten, and an error met while checking a requirement says so. */
+static void unwind(vm_state *s, vm_error *err)
+{
+    const bc_program *p = s->p;
+    uint32_t guard = BC_NONE;
+    for (uint32_t k = s->nframes; k-- > 0;) {
+        const uint32_t *f = &s->frames[4 * k];
+        if (f[3] == FR_GUARD && guard == BC_NONE)
+            guard = k + 1 < s->nframes ? s->frames[4 * (k + 1) + 1] : err->rule;
+        if (f[1] < p->nrules && s->rstate[f[1]] == VM_BUSY)
+            s->rstate[f[1]] = VM_UNSET;
+    }
+    if (err->rule < p->nrules && s->rstate[err->rule] == VM_BUSY)
+        s->rstate[err->rule] = VM_UNSET;
+    s->nframes = 0;
+    if (guard < p->nrules && err->kind == VM_FAIL_ERROR) {
+        size_t n = strlen(err->msg);
+        char c[300];
+        cite_text(p->rules[guard].cite, c, sizeof c);
+        snprintf(err->msg + n, sizeof err->msg - n, " (needed by requirement %s%s)", p->rules[guard].name, c);
+    }
+}
+
+int vm_eval(vm_state *s, uint32_t r, vm_error *err)
+{
+    const bc_program *p = s->p;
+    err->input = BC_NONE;
+    err->guard = BC_NONE;
+    err->kind = VM_FAIL_ERROR;
+    if (r >= p->nrules)
+        return fail(s, err, BC_NONE, 0, "no rule %u", r);
+    if (p->rules[r].nargs)
+        return fail(s, err, r, p->rules[r].entry, "%s is a function; it is evaluated only when called", p->rules[r].name);
+    if (s->rstate[r] == VM_DONE)
+        return 0;
+    if (s->rstate[r] == VM_NA)
+        return na_fail(s, err, r, s->na_k[r], s->na_cite[r]);
+    uint32_t ni = p->ninputs;
+    while (s->in_ok[ni] != 2) { /* the requirements that refer to no input */
+        uint32_t g = 0;
+        int gr = input_guards(s, ni, &g, err, r, p->rules[r].entry);
+        if (gr < 0)
+            return -1;
+        if (gr == 0)
+            break;
+        if (run(s, g, err) != 0 && err->kind != VM_FAIL_NA) {
+            unwind(s, err);
+            return -1;
+        }
+    }
+    int rc = run(s, r, err);
+    if (rc != 0 && err->kind != VM_FAIL_NA)
+        unwind(s, err);
+    s->nframes = 0;
+    return rc;
 }

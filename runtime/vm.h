@@ -48,9 +48,20 @@ char *vm_heap_bytes(vm_heap *h, size_t n);
 bool vm_list_append(vm_heap *h, vm_list *l, const vm_val *v);
 void vm_copy_val(vm_val *dst, const vm_val *src);
 
+/* What stopped an evaluation.  Only VM_FAIL_ERROR is a fault: the others
+ * are answers the policy gives on purpose (docs/language.md, "Evaluation"). */
+typedef enum {
+    VM_FAIL_ERROR = 0, /* a runtime error: no version, division by zero, a missing input, ... */
+    VM_FAIL_NA,        /* not applicable: a `when` condition is false, or `inapplicable`     */
+    VM_FAIL_UNSTATED,  /* the notice does not state the value (`unstated "..."`)             */
+    VM_FAIL_REQUIRE    /* an input's bound or a requirement on an input that was read fails  */
+} vm_fail_kind;
+
 typedef struct vm_error {
     uint32_t rule;   /* rule being evaluated, or BC_NONE                     */
-    uint32_t input;  /* a missing input, or BC_NONE                          */
+    uint32_t input;  /* a missing input (or one whose bound fails), or BC_NONE */
+    uint32_t guard;  /* VM_FAIL_REQUIRE: the requirement not met, or BC_NONE (a bound) */
+    uint8_t kind;    /* vm_fail_kind                                          */
     bc_pos pos;      /* position of the failing instruction in the source    */
     char msg[400];
 } vm_error;
@@ -60,7 +71,8 @@ typedef struct vm_lookup {  /* one parameter lookup, for explanations        */
     int32_t date;           /* the date asked for (dated parameters)         */
 } vm_lookup;
 
-enum { VM_UNSET = 0, VM_BUSY = 1, VM_DONE = 2 };
+/* rstate values; VM_NA: evaluated and not applicable (its reason in na_k). */
+enum { VM_UNSET = 0, VM_BUSY = 1, VM_DONE = 2, VM_NA = 3 };
 
 typedef struct vm_state {
     const bc_program *p;
@@ -69,7 +81,16 @@ typedef struct vm_state {
     uint8_t *rstate;       /* VM_UNSET/BUSY/DONE per rule                    */
     vm_val *stack;         /* p->max_stack * (nrules + 1) slots              */
     uint32_t stack_cap;
-    uint32_t *frames;      /* return info for nested rule evaluation         */
+    uint32_t *frames;      /* 4 words per nested evaluation: return pc, caller, caller's base, flags */
+    uint32_t nframes;
+    uint32_t *na_k;        /* per rule in VM_NA: the text constant saying why */
+    uint32_t *na_cite;     /* ... and the rule whose clause it cites         */
+    /* Requirement scoping: the first read of input i checks its bounds and
+     * the requirements that refer to it (guards[guard_at[i]..guard_at[i+1]]);
+     * index ninputs holds the requirements that refer to no input, checked
+     * before any rule.  in_ok[i]: 0 unchecked, 1 bounds held, 2 all held. */
+    uint32_t *guard_at, *guards;
+    uint8_t *in_ok;
     vm_val *locals;        /* p->nlocals slots: each rule's loop variables   */
     vm_heap heap;          /* records and lists of the current scenario      */
     struct vm_memo *memo;  /* function results by arguments, this scenario   */

@@ -36,7 +36,8 @@ typedef struct chunk {
     rec_slot *slots;
     int nslots;
     sc_buf out;      /* the chunk's output records, in order             */
-    long errors;
+    long errors;     /* records with an error (of the record, or of an output) */
+    long partial;    /* records without error where an output is not applicable or unstated */
     bool done;       /* evaluated, not yet written (under batch.mu)      */
 } chunk;
 
@@ -133,7 +134,7 @@ static void put_error_record(const batch *b, sc_buf *out, long line, const char 
         sc_buf_puts(&b2, msg);
         sc_buf_csv_field(out, b2.data, b2.len);
         sc_buf_clear(&b2);
-        sc_buf_putc(out, '\n');
+        sc_buf_puts(out, ",\n"); /* no notes */
         return;
     }
     sc_buf_printf(out, "{\"line\":%ld,\"error\":{", line);
@@ -214,6 +215,7 @@ static inline bool put_number(const batch *b, worker *w, const out_col *c, sc_bu
     return true;
 }
 
+
 /* Column c as a CSV cell, whatever its type. */
 static void put_csv_cell(const batch *b, worker *w, const out_col *c, sc_buf *out)
 {
@@ -224,7 +226,80 @@ static void put_csv_cell(const batch *b, worker *w, const out_col *c, sc_buf *ou
         sc_buf_csv_field(out, buf, strlen(buf));
 }
 
-static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *out, long *errors)
+/* A record where some outputs have values and others none: JSON Lines
+ * `{"line":N,"outputs":{... null ...},"unavailable":{OUTPUT:{"status":...}}}`,
+ * CSV the values, empty cells, the errors in `error` and the reasons for
+ * outputs that are not applicable or not stated in `notes`. */
+static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line)
+{
+    static const char *status_name[] = {[POL_E_INPUT] = "error", [POL_E_BOUND] = "error", [POL_E_RUNTIME] = "error",
+                                        [POL_NOT_APPLICABLE] = "not-applicable", [POL_UNSTATED] = "unstated"};
+    char pos[POL_POS_TEXT_MAX];
+    if (b->out_fmt == SC_FMT_CSV) {
+        sc_buf errs, notes;
+        sc_buf_init(&errs);
+        sc_buf_init(&notes);
+        sc_buf_printf(out, "%ld", line);
+        for (uint32_t c = 0; c < b->ncols; c++) {
+            sc_buf_putc(out, ',');
+            const pol_error *e = pol_eval_output_error(w->ev, b->cols[c].rule);
+            if (!e) {
+                put_csv_cell(b, w, &b->cols[c], out);
+                continue;
+            }
+            bool note = e->status == POL_NOT_APPLICABLE || e->status == POL_UNSTATED;
+            sc_buf *to = note ? &notes : &errs;
+            if (to->len)
+                sc_buf_puts(to, " | ");
+            const char *nm = b->p->rules[b->cols[c].rule].name;
+            pol_pos_text(&e->pos, pos, sizeof pos);
+            if (!note && pos[0])
+                sc_buf_printf(to, "%s: ", pos);
+            sc_buf_printf(to, "%s: %s", nm, e->msg);
+        }
+        sc_buf_putc(out, ',');
+        sc_buf_csv_field(out, errs.data ? errs.data : "", errs.len);
+        sc_buf_putc(out, ',');
+        sc_buf_csv_field(out, notes.data ? notes.data : "", notes.len);
+        sc_buf_putc(out, '\n');
+        sc_buf_clear(&errs);
+        sc_buf_clear(&notes);
+        return;
+    }
+    if (b->o->explain) {
+        sc_buf_printf(out, "{\"line\":%ld,\"explain\":", line);
+        pol_eval_explain_json_buf(w->ev, out);
+    } else {
+        sc_buf_printf(out, "{\"line\":%ld,\"outputs\":", line);
+        pol_eval_outputs_json_buf(w->ev, out);
+    }
+    sc_buf_puts(out, ",\"unavailable\":{");
+    bool first = true;
+    for (uint32_t c = 0; c < b->ncols; c++) {
+        const pol_error *e = pol_eval_output_error(w->ev, b->cols[c].rule);
+        if (!e)
+            continue;
+        const char *nm = b->p->rules[b->cols[c].rule].name;
+        if (!first)
+            sc_buf_putc(out, ',');
+        first = false;
+        sc_buf_json_string(out, nm, strlen(nm));
+        sc_buf_printf(out, ":{\"status\":\"%s\",\"message\":", status_name[e->status] ? status_name[e->status] : "error");
+        sc_buf_json_string(out, e->msg, strlen(e->msg));
+        if (e->field[0] && strcmp(e->field, nm) != 0) {
+            sc_buf_puts(out, ",\"field\":");
+            sc_buf_json_string(out, e->field, strlen(e->field));
+        }
+        if (pol_pos_text(&e->pos, pos, sizeof pos)[0]) {
+            sc_buf_puts(out, ",\"position\":");
+            sc_buf_json_string(out, pos, strlen(pos));
+        }
+        sc_buf_putc(out, '}');
+    }
+    sc_buf_puts(out, "}}\n");
+}
+
+static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *out, long *errors, long *partial)
 {
     const batch *b = w->b;
     const char *t = ch->text.data + s->off;
@@ -245,10 +320,21 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
         return;
     }
     pol_eval_begin(w->ev);
-    if (set_inputs(w, &perr) != 0 || pol_eval_run(w->ev, &perr) != 0) {
+    uint32_t nerr = 0, nna = 0, nun = 0;
+    bool bad = set_inputs(w, &perr) != 0; /* the record itself */
+    if (!bad) {
+        pol_eval_run(w->ev, &perr);
+        pol_eval_counts(w->ev, &nerr, &nna, &nun);
+    }
+    if (bad || (nerr && nerr >= b->ncols)) { /* no output could be computed: one error record */
         char pos[POL_POS_TEXT_MAX];
         put_error_record(b, out, s->line, perr.field, pol_pos_text(&perr.pos, pos, sizeof pos), perr.msg);
         ++*errors;
+        return;
+    }
+    if (nerr + nna + nun) { /* some outputs have no value: say why, per output */
+        put_partial_record(b, w, out, s->line);
+        ++*(nerr ? errors : partial);
         return;
     }
     if (b->out_fmt == SC_FMT_CSV) {
@@ -258,8 +344,8 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
             out->data[out->len++] = ',';
             put_csv_cell(b, w, &b->cols[c], out);
         }
-        out_reserve(out, 2);
-        out_mem(out, ",\n", 2);
+        out_reserve(out, 3);
+        out_mem(out, ",,\n", 3); /* no error, no notes */
     } else if (b->o->explain) {
         sc_buf_printf(out, "{\"line\":%ld,\"explain\":", s->line);
         pol_eval_explain_json_buf(w->ev, out);
@@ -292,9 +378,9 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
 static void eval_chunk(worker *w, chunk *c)
 {
     sc_buf_reset(&c->out);
-    c->errors = 0;
+    c->errors = c->partial = 0;
     for (int i = 0; i < c->nslots; i++)
-        eval_record(w, c, &c->slots[i], &c->out, &c->errors);
+        eval_record(w, c, &c->slots[i], &c->out, &c->errors, &c->partial);
 }
 
 static void *worker_main(void *arg)
@@ -377,7 +463,7 @@ static void fill_chunk(reading *r, chunk *c)
 /* Where finished chunks go, in input order, and what they held. */
 typedef struct sink {
     FILE *out;
-    long records, errors;
+    long records, errors, partial;
     bool progress, write_ok;
     int err; /* errno of the first failed write */
 } sink;
@@ -396,6 +482,7 @@ static void sink_chunk(sink *k, const chunk *c)
     sink_write(k, c->out.data, c->out.len);
     k->records += c->nslots;
     k->errors += c->errors;
+    k->partial += c->partial;
     if (k->progress) {
         fprintf(stderr, "\rpolrun: %ld records", k->records);
         fflush(stderr);
@@ -560,7 +647,7 @@ static void write_csv_header(const batch *b, sink *k)
         sc_buf_putc(&hb, ',');
         sc_buf_csv_field(&hb, nm, strlen(nm));
     }
-    sc_buf_puts(&hb, ",error\n");
+    sc_buf_puts(&hb, ",error,notes\n");
     sink_write(k, hb.data, hb.len);
     sc_buf_clear(&hb);
 }
@@ -606,9 +693,12 @@ static void summary(const batch_opts *o, const sink *k, const struct timespec *t
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     long long ns = (long long)(t1.tv_sec - t0->tv_sec) * 1000000000LL + (t1.tv_nsec - t0->tv_nsec); /* not an amount */
+    char partial[48] = "";
+    if (k->partial) /* records where some output is not applicable or not stated */
+        snprintf(partial, sizeof partial, ", %ld partial", k->partial);
     if (!o->quiet)
-        fprintf(stderr, "%spolrun: %ld records, %ld errors, %lld.%03lld s, %lld records/s\n", k->progress ? "\r" : "",
-                k->records, k->errors, ns / 1000000000LL, (ns / 1000000LL) % 1000,
+        fprintf(stderr, "%spolrun: %ld records, %ld errors%s, %lld.%03lld s, %lld records/s\n", k->progress ? "\r" : "",
+                k->records, k->errors, partial, ns / 1000000000LL, (ns / 1000000LL) % 1000,
                 ns > 0 ? (long long)k->records * 1000000000LL / ns : 0LL); /* not an amount */
 }
 
@@ -636,7 +726,7 @@ int batch_run(const batch_opts *o, pol_policy *pol)
                   &header, o->input ? o->input : "<stdin>", b.in_fmt != SC_FMT_CSV, false, false};
     if (!rd.rd)
         pol_oom();
-    sink k = {out, 0, 0, !o->quiet && isatty(2), true, 0};
+    sink k = {out, 0, 0, 0, !o->quiet && isatty(2), true, 0};
     if (b.out_fmt == SC_FMT_CSV)
         write_csv_header(&b, &k);
     struct timespec t0;

@@ -391,9 +391,6 @@ static void test_detail(const pol_policy *pol, const pol_test_results *res, cons
             if (verbose)
                 sc_buf_printf(out, "    rejected as expected: %s\n", c->actual);
             break;
-        case POL_CHECK_INPUTS_REJECTED:
-            sc_buf_printf(out, "    %s:%u: the test's inputs are rejected: %s\n", c->pos.file, c->pos.line, c->actual);
-            break;
         case POL_CHECK_EVAL_FAILED:
             sc_buf_printf(out, "    %s:%u:%u: expected %s = %s, but evaluation failed: %s:%u:%u: %s\n", c->pos.file,
                           c->pos.line, c->pos.col, c->what, c->expected, c->at.file, c->at.line, c->at.col, c->actual);

@@ -20,6 +20,7 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "mem.h"
 
 typedef enum { EXPLAIN_NONE, EXPLAIN_TEXT, EXPLAIN_JSON } explain_mode;
 
@@ -65,6 +66,44 @@ static void usage(FILE *out)
 }
 
 /* ---- one scenario ---- */
+
+/* An error of the scenario as a whole (a bad field) or of one output. */
+static void print_scenario_error(const pol_error *e, const char *name, const cli_source *src)
+{
+    if (e->status == POL_E_RUNTIME) /* the source line too, for a person at a terminal */
+        cli_print_error(stderr, e, src, isatty(2));
+    else
+        fprintf(stderr, "%s: error: %s\n", name, e->msg);
+}
+
+/* Why each output without a value has none: its error (each distinct error
+ * once), or a note that it is not applicable or not stated by the notice. */
+static void print_unavailable(const pol_policy *pol, const pol_eval *ev, const char *name, const cli_source *src)
+{
+    uint32_t n = pol_policy_nrules(pol);
+    const pol_error **seen = pol_xcalloc(n + 1, sizeof *seen);
+    size_t nseen = 0;
+    for (uint32_t r = 0; r < n; r++) {
+        const pol_error *e = pol_eval_output_error(ev, r);
+        if (!e)
+            continue;
+        if (e->status == POL_NOT_APPLICABLE || e->status == POL_UNSTATED) {
+            char at[POL_POS_TEXT_MAX];
+            pol_pos_text(&e->pos, at, sizeof at);
+            fprintf(stderr, "%s%snote: %s: %s\n", at, at[0] ? ": " : "", pol_policy_rule_name(pol, r), e->msg);
+            continue;
+        }
+        bool dup = false;
+        for (size_t k = 0; k < nseen && !dup; k++)
+            dup = !strcmp(seen[k]->msg, e->msg) && seen[k]->pos.line == e->pos.line && seen[k]->pos.col == e->pos.col;
+        if (dup)
+            continue;
+        seen[nseen++] = e;
+        print_scenario_error(e, name, src);
+    }
+    free(seen);
+}
+
 static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
 {
     FILE *in = stdin;
@@ -125,23 +164,33 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
     if (sc_parse_json_object(&rec, t, len, &serr) != 0) {
         fprintf(stderr, "polrun: %s: byte %zu: %s\n", name, serr.offset + 1, serr.msg);
         rc = CLI_FAILED;
-    } else if (pol_eval_set_record(ev, &rec, o->run.allow_extra, &perr) != 0 || pol_eval_run(ev, &perr) != 0) {
-        if (perr.status == POL_E_RUNTIME) /* the source line too, for a person at a terminal */
-            cli_print_error(stderr, &perr, src, isatty(2));
-        else
-            fprintf(stderr, "%s: error: %s\n", name, perr.msg);
+    } else if (pol_eval_set_record(ev, &rec, o->run.allow_extra, &perr) != 0) {
+        print_scenario_error(&perr, name, src);
         rc = CLI_FAILED;
     } else {
-        if (o->explain == EXPLAIN_JSON)
-            pol_eval_explain_json_buf(ev, &out);
-        else
-            pol_eval_outputs_json_buf(ev, &out);
-        sc_buf_putc(&out, '\n');
-        if (o->explain == EXPLAIN_TEXT) {
+        /* Each output on its own: the ones that have values are printed,
+         * and why the others have none goes to standard error.  Only when
+         * every output failed is nothing printed on standard output. */
+        uint32_t nerr = 0;
+        pol_eval_run(ev, &perr);
+        pol_eval_counts(ev, &nerr, NULL, NULL);
+        uint32_t nouts = 0;
+        for (uint32_t r = 0; r < pol_policy_nrules(pol); r++)
+            nouts += pol_policy_rule_is_output(pol, r);
+        if (nerr == 0 || nerr < nouts) {
+            if (o->explain == EXPLAIN_JSON)
+                pol_eval_explain_json_buf(ev, &out);
+            else
+                pol_eval_outputs_json_buf(ev, &out);
             sc_buf_putc(&out, '\n');
-            pol_eval_explain_text_buf(ev, &out);
+            if (o->explain == EXPLAIN_TEXT) {
+                sc_buf_putc(&out, '\n');
+                pol_eval_explain_text_buf(ev, &out);
+            }
+            fwrite(out.data, 1, out.len, stdout);
         }
-        fwrite(out.data, 1, out.len, stdout);
+        print_unavailable(pol, ev, name, src);
+        rc = nerr ? CLI_FAILED : 0;
     }
     sc_buf_clear(&out);
     pol_eval_free(ev);

@@ -231,7 +231,7 @@ START_TEST(instructions)
     fresh();
     e = E;
     CODE(prog, OP_APPLIED, const_of(prog, PT_INT), OP_INPUT, 0, OP_RET, LAST);
-    ck_assert_str_eq(verify(), want("invalid bytecode: FAIL without a message at %u", e));
+    ck_assert_str_eq(verify(), want("invalid bytecode: APPLIED without a message at %u", e));
     fresh();
     e = E;
     CODE(prog, OP_INPUT, 0, OP_INPUT, 0, OP_RET, LAST);
