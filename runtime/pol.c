@@ -249,6 +249,8 @@ void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
         first = false;
         sc_buf_json_string(b, x->name, strlen(x->name));
         sc_buf_printf(b, ",\"type\":\"%s\",\"places\":%u", pol_type_name((pol_type)x->type), x->places);
+        if (x->when) /* a partial output: not applicable unless this holds */
+            json_opt(b, "when", x->when);
         json_opt(b, "cite", x->cite);
         json_opt(b, "note", x->doc);
         sc_buf_putc(b, '}');
@@ -884,6 +886,9 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
                           dr->formula ? dr->formula : "");
         else if (pol_eval_val(ev, rs[k]))
             explain_rule_text(ev, rs[k], depth + 1, done, out, scratch);
+        else if (ev->vm->rstate[rs[k]] == VM_NA)
+            sc_buf_printf(out, "%*s  %s %s: not applicable: %s\n", depth * 2, "", dr->is_output ? "output" : "rule", dr->name,
+                          p->consts[ev->vm->na_k[rs[k]]].text);
         else
             sc_buf_printf(out, "%*s  rule %s (not needed)\n", depth * 2, "", dr->name);
     }
@@ -914,9 +919,14 @@ void pol_eval_explain_text_buf(const pol_eval *ev, sc_buf *out)
     for (uint32_t i = 0; i < p->nmeta; i++)
         if (!strcmp(p->meta[i].key, "document") || !strcmp(p->meta[i].key, "文号") || !strcmp(p->meta[i].key, "basis"))
             sc_buf_printf(out, "%s: %s\n", p->meta[i].key, p->meta[i].value);
-    for (uint32_t r = 0; r < p->nrules; r++)
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        const pol_error *e = pol_eval_output_error(ev, r);
         if (p->rules[r].is_output && pol_eval_val(ev, r))
             explain_rule_text(ev, r, 0, done, out, &scratch);
+        else if (e) /* no value: why (its reason carries the clause) */
+            sc_buf_printf(out, "output %s: %s%s\n", p->rules[r].name,
+                          e->status == POL_NOT_APPLICABLE || e->status == POL_UNSTATED ? "" : "error: ", e->msg);
+    }
     deps_free(&scratch);
     free(done);
 }
@@ -1020,11 +1030,25 @@ void pol_eval_explain_json_buf(const pol_eval *ev, sc_buf *out)
     sc_buf_puts(out, ",\"explanation\":{");
     bool first = true;
     for (uint32_t r = 0; r < p->nrules; r++) {
-        if (!pol_eval_val(ev, r))
+        const pol_error *e = pol_eval_output_error(ev, r);
+        if (!pol_eval_val(ev, r) && !e)
             continue;
         if (!first)
             sc_buf_putc(out, ',');
         first = false;
+        if (e) { /* an output with no value, and why */
+            static const char *status_name[] = {[POL_E_INPUT] = "error", [POL_E_BOUND] = "error", [POL_E_RUNTIME] = "error",
+                                                [POL_NOT_APPLICABLE] = "not-applicable", [POL_UNSTATED] = "unstated"};
+            char at[POL_POS_TEXT_MAX];
+            sc_buf_json_string(out, p->rules[r].name, strlen(p->rules[r].name));
+            sc_buf_printf(out, ":{\"kind\":\"output\",\"type\":\"%s\",\"value\":null,\"status\":\"%s\",\"message\":",
+                          pol_type_name((pol_type)p->rules[r].type), status_name[e->status] ? status_name[e->status] : "error");
+            sc_buf_json_string(out, e->msg, strlen(e->msg));
+            json_opt(out, "cite", p->rules[r].cite);
+            json_opt(out, "position", pol_pos_text(&e->pos, at, sizeof at)[0] ? at : NULL);
+            sc_buf_putc(out, '}');
+            continue;
+        }
         explain_rule_json(ev, r, out, &scratch);
     }
     sc_buf_puts(out, "}}");

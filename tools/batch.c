@@ -240,6 +240,7 @@ static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line
         sc_buf_init(&errs);
         sc_buf_init(&notes);
         sc_buf_printf(out, "%ld", line);
+        uint8_t *told = pol_xcalloc(b->ncols + 1, 1); /* reason already written with an earlier output's */
         for (uint32_t c = 0; c < b->ncols; c++) {
             sc_buf_putc(out, ',');
             const pol_error *e = pol_eval_output_error(w->ev, b->cols[c].rule);
@@ -247,16 +248,27 @@ static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line
                 put_csv_cell(b, w, &b->cols[c], out);
                 continue;
             }
+            if (told[c])
+                continue;
             bool note = e->status == POL_NOT_APPLICABLE || e->status == POL_UNSTATED;
             sc_buf *to = note ? &notes : &errs;
             if (to->len)
                 sc_buf_puts(to, " | ");
-            const char *nm = b->p->rules[b->cols[c].rule].name;
             pol_pos_text(&e->pos, pos, sizeof pos);
             if (!note && pos[0])
                 sc_buf_printf(to, "%s: ", pos);
-            sc_buf_printf(to, "%s: %s", nm, e->msg);
+            sc_buf_puts(to, b->p->rules[b->cols[c].rule].name);
+            for (uint32_t d = c + 1; d < b->ncols; d++) { /* the outputs that fail the same way, named together */
+                const pol_error *f = pol_eval_output_error(w->ev, b->cols[d].rule);
+                if (f && !told[d] && f->status == e->status && f->pos.line == e->pos.line && f->pos.col == e->pos.col &&
+                    !strcmp(f->msg, e->msg)) {
+                    told[d] = 1;
+                    sc_buf_printf(to, ", %s", b->p->rules[b->cols[d].rule].name);
+                }
+            }
+            sc_buf_printf(to, ": %s", e->msg);
         }
+        free(told);
         sc_buf_putc(out, ',');
         sc_buf_csv_field(out, errs.data ? errs.data : "", errs.len);
         sc_buf_putc(out, ',');

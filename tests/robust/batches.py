@@ -7,6 +7,8 @@ Each check shows:
   - as many output records as input records (blank JSONL lines are not
     records; the CSV header is not a record);
   - each bad record gives an error record with its line number and a reason
+    (or, when some outputs do not need what is wrong, those outputs and an
+    error for each of the others)
     matching the class;
   - each good record gives exactly the outputs it gives when run alone;
   - a summary `polrun: N records, M errors` on stderr;
@@ -146,7 +148,11 @@ class Batches:
                 elif obj.get("outputs") != want:
                     problems.append(f"line {ln}: outputs {obj.get('outputs')} differ from the record run alone {want}")
             else:
+                # a record error, or (some outputs computed) the outputs' errors
                 msg = obj.get("error", {}).get("message")
+                if msg is None and "unavailable" in obj:
+                    errs = [u["message"] for u in obj["unavailable"].values() if u.get("status") == "error"]
+                    msg = " | ".join(errs) if errs else None
                 if msg is None:
                     problems.append(f"line {ln}: expected an error record, got {o[:200]!r}")
                 elif not re.search(e[2], msg):
@@ -162,7 +168,7 @@ class Batches:
         if rc != want_rc:
             problems.append(f"exit status {rc}, expected {want_rc}")
         rows = list(csv.reader(io.StringIO(out.decode("utf-8", "replace"), newline="")))
-        if not rows or rows[0][0] != "line" or rows[0][-1] != "error":
+        if not rows or rows[0][0] != "line" or rows[0][-2:] != ["error", "notes"]:
             problems.append(f"bad CSV header: {rows[:1]}")
         else:
             body = rows[1:]
@@ -171,10 +177,10 @@ class Batches:
             for (ln, e), row in zip(expect, body):
                 if row[0] != str(ln):
                     problems.append(f"CSV row {row[:2]} has line {row[0]}, expected {ln}")
-                if (e[0] == "bad") != (row[-1] != ""):
-                    problems.append(f"line {ln}: error column {row[-1][:100]!r} for a {e[0]} record")
-                elif e[0] == "bad" and not re.search(e[2], row[-1]):
-                    problems.append(f"line {ln}: reason {row[-1][:200]!r} does not match {e[2]!r}")
+                if (e[0] == "bad") != (row[-2] != ""):
+                    problems.append(f"line {ln}: error column {row[-2][:100]!r} for a {e[0]} record")
+                elif e[0] == "bad" and not re.search(e[2], row[-2]):
+                    problems.append(f"line {ln}: reason {row[-2][:200]!r} does not match {e[2]!r}")
         self.result(f"{name} ({fmt} in, csv out)", problems, known)
 
 

@@ -96,7 +96,7 @@ class Checker:
                         files=[("out.jsonl", ref)])
         for form in (["--out=csv"], ["--out", "csv"]):
             self.expect("out format", [run, P, "--batch", "-q", *form], 0,
-                        "line,个人账户月划入,个人账户年划入,error\n1,65.82,789.84,\n2,68.00,816.00,\n3,65.82,789.84,\n",
+                        "line,个人账户月划入,个人账户年划入,error,notes\n1,65.82,789.84,,\n2,68.00,816.00,,\n3,65.82,789.84,,\n",
                         stdin=BATCH)
         rc, got, _ = self.run([run, P, "--explain=json"], SCEN)
         self.result("--explain=json", [] if rc == 0 and "explanation" in json.loads(got) else [f"exit {rc}: {got!r}"])
