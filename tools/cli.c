@@ -392,8 +392,11 @@ static void test_detail(const pol_policy *pol, const pol_test_results *res, cons
                 sc_buf_printf(out, "    rejected as expected: %s\n", c->actual);
             break;
         case POL_CHECK_EVAL_FAILED:
-            sc_buf_printf(out, "    %s:%u:%u: expected %s = %s, but evaluation failed: %s:%u:%u: %s\n", c->pos.file,
-                          c->pos.line, c->pos.col, c->what, c->expected, c->at.file, c->at.line, c->at.col, c->actual);
+            sc_buf_printf(out, "    %s:%u:%u: expected %s = %s, but %s: %s:%u:%u: %s\n", c->pos.file,
+                          c->pos.line, c->pos.col, c->what, c->expected,
+                          !strncmp(c->actual, "not applicable", 14) || !strncmp(c->actual, "not stated", 10)
+                              ? "it has no value" : "evaluation failed",
+                          c->at.file, c->at.line, c->at.col, c->actual);
             break;
         case POL_CHECK_MISMATCH:
             sc_buf_printf(out, "    %s: expected %s = %s, got %s\n", pol_pos_text(&c->pos, at, sizeof at), c->what,
