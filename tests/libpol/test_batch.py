@@ -73,6 +73,20 @@ RIZHAO_COLS = ["适用月缴费基数", "月缴费额", "年缴费金额", "大�
 HALFFEN_COLS = ["精确月缴费", "月缴费额", "年缴费额"]
 
 
+PARTIAL_POL = """policy "t" { region "x" }
+enum 类别 cite "二" { 在职  退休 }
+input 身份: 类别 cite "二"
+input 日期: date cite "一"
+param 基数: money {
+  ..2025-12-31 = 4416 cite "一"
+  2026-01-01.. = unstated "以省厅通知为准" cite "一(二)"
+}
+output 月缴费: money when 身份 == 类别.在职 = round(基数[日期] * 5%, 2) cite "二"
+output 大额: money = 12元 * 12 cite "三"
+output 合计: money = (if applicable(月缴费) then 月缴费 * 12 else 0元) + 大额 cite "三"
+"""
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--polrun", required=True)
@@ -270,6 +284,46 @@ def main():
     check("csv: a header naming no input is an error record", rc == 1 and '"line":2' in out and "日期" in out, out + err)
     rc, out, err = run([polrun, rz, "--batch", "-", "--in", "csv"], '"unterminated\n'.encode())
     check("csv: a bad header stops the batch with exit 1", rc == 1 and "header" in err, err)
+
+    # ---- partial results: outputs not applicable or not stated, beside computed ones ----
+    part = w("partial.pol")
+    with open(part, "w", encoding="utf-8") as f:
+        f.write(PARTIAL_POL)
+    data = ('{"身份": "在职", "日期": "2025-06-01"}\n{"身份": "退休", "日期": "2025-06-01"}\n'
+            '{"身份": "在职", "日期": "2026-06-01"}\n{"身份": "在职"}\n').encode()
+    for j in ("1", "2"):
+        rc, out, err = run([polrun, part, "--batch", "-", "-j", j], data)
+        recs = [json.loads(l) for l in out.splitlines()]
+        check("partial -j %s: exit 1 (record 4 misses a date), 4 records" % j, rc == 1 and len(recs) == 4, out + err)
+        if len(recs) != 4:
+            continue
+        check("partial -j %s: a record with every value is unchanged" % j,
+              recs[0] == {"line": 1, "outputs": {"月缴费": "220.80", "大额": "144.00", "合计": "2793.60"}}, out)
+        u = recs[1].get("unavailable", {})
+        check("partial -j %s: not applicable is null with its reason, the total still computed" % j,
+              recs[1]["outputs"] == {"月缴费": None, "大额": "144.00", "合计": "144.00"}
+              and list(u) == ["月缴费"] and u["月缴费"]["status"] == "not-applicable"
+              and "身份 == 类别.在职" in u["月缴费"]["message"] and "[二]" in u["月缴费"]["message"], out)
+        u = recs[2].get("unavailable", {})
+        check("partial -j %s: unstated is null with its note and clause, for every output that needs it" % j,
+              recs[2]["outputs"] == {"月缴费": None, "大额": "144.00", "合计": None}
+              and sorted(u) == ["合计", "月缴费"] and all(x["status"] == "unstated" for x in u.values())
+              and all("not stated by this notice: 以省厅通知为准 [一(二)]" in x["message"] for x in u.values()), out)
+        u = recs[3].get("unavailable", {})
+        check("partial -j %s: a missing input fails only the outputs that need it" % j,
+              recs[3]["outputs"]["大额"] == "144.00" and u.get("月缴费", {}).get("status") == "error"
+              and u["月缴费"].get("field") == "日期", out)
+        check("partial -j %s: summary counts errors and partial records" % j, "4 records, 1 errors, 2 partial" in err, err)
+    rc, out, err = run([polrun, part, "--batch", "-", "--out", "csv", "-q"], data)
+    rows = list(csv.reader(io.StringIO(out)))
+    check("partial csv: header, empty cells, reasons in notes, errors in error",
+          rc == 1 and rows == [
+              ["line", "月缴费", "大额", "合计", "error", "notes"],
+              ["1", "220.80", "144.00", "2793.60", "", ""],
+              ["2", "", "144.00", "144.00", "", "月缴费: not applicable: 月缴费 applies only when 身份 == 类别.在职 [二]"],
+              ["3", "", "144.00", "", "", "月缴费, 合计: not stated by this notice: 以省厅通知为准 [一(二)]"],
+              ["4", "", "144.00", "", rows[4][4] if len(rows) > 4 else "?", ""]]
+          and "月缴费, 合计: input 日期 is missing from the scenario" in rows[4][4], out + err)
 
     # ---- outputs that are not numbers: the batch prints what a single run prints ----
     mixed = os.path.join(a.root, "tests/libpol/mixed.pol")
