@@ -46,8 +46,12 @@ def main():
         else:
             try:
                 out = json.loads(p.stdout)
-                if not out or any(v is None for v in out.values()):
-                    problem = f"empty or null outputs: {out}"
+                err = p.stderr.decode("utf-8", "replace")
+                # null only for an output the policy says does not apply (or the notice does not state)
+                unexplained = [k for k, v in out.items() if v is None
+                               and f"note: {k}: not applicable" not in err and f"note: {k}: not stated" not in err]
+                if not out or unexplained:
+                    problem = f"empty outputs, or null ones with no reason: {out}"
             except ValueError as e:
                 problem = f"not JSON: {e}"
         if problem:
