@@ -887,8 +887,10 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
         else if (pol_eval_val(ev, rs[k]))
             explain_rule_text(ev, rs[k], depth + 1, done, out, scratch);
         else if (ev->vm->rstate[rs[k]] == VM_NA)
-            sc_buf_printf(out, "%*s  %s %s: not applicable: %s\n", depth * 2, "", dr->is_output ? "output" : "rule", dr->name,
-                          p->consts[ev->vm->na_k[rs[k]]].text);
+            sc_buf_printf(out, "%*s  %s %s: not applicable: %s%s%s%s\n", depth * 2, "", dr->is_output ? "output" : "rule",
+                          dr->name, p->consts[ev->vm->na_k[rs[k]]].text, p->rules[ev->vm->na_cite[rs[k]]].cite ? "   [" : "",
+                          p->rules[ev->vm->na_cite[rs[k]]].cite ? p->rules[ev->vm->na_cite[rs[k]]].cite : "",
+                          p->rules[ev->vm->na_cite[rs[k]]].cite ? "]" : "");
         else
             sc_buf_printf(out, "%*s  rule %s (not needed)\n", depth * 2, "", dr->name);
     }
@@ -1069,10 +1071,11 @@ const char *pol_pos_text(const pol_pos *pos, char *buf, size_t cap)
 void pol_error_text_buf(const pol_error *err, sc_buf *out)
 {
     char at[POL_POS_TEXT_MAX];
+    const char *what = err->status == POL_NOT_APPLICABLE || err->status == POL_UNSTATED ? "note" : "error";
     if (err->pos.line)
-        sc_buf_printf(out, "%s: error: %s", pol_pos_text(&err->pos, at, sizeof at), err->msg);
+        sc_buf_printf(out, "%s: %s: %s", pol_pos_text(&err->pos, at, sizeof at), what, err->msg);
     else
-        sc_buf_printf(out, "error: %s", err->msg);
+        sc_buf_printf(out, "%s: %s", what, err->msg);
 }
 
 /* ---- pol.h's string results and accessors over the internal API ---- */

@@ -67,8 +67,10 @@ int main(int argc, char **argv)
         }
     }
 
-    /* 3. Check the inputs' bounds and requirements, then evaluate every
-     *    output.  A runtime error carries the source position of its rule. */
+    /* 3. Evaluate every output, each held to the bounds and requirements
+     *    of the inputs it reads.  A runtime error carries the source
+     *    position of its rule; pol_eval_output_error says why an output
+     *    has no value. */
     if (rc == 0 && pol_eval_run(ev, &err) != 0) {
         char text[1200];
         pol_error_text(&err, text, sizeof text);
