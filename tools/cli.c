@@ -120,13 +120,23 @@ int cli_write_error(const char *tool, const char *file, int err)
     return CLI_CANTCREAT;
 }
 
+/* errno of a failed cli_flush_stdout, for cli_finish's message */
+static int stdout_errno;
+
+void cli_flush_stdout(void)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 && !stdout_errno)
+        stdout_errno = errno;
+}
+
 int cli_finish(const char *tool, int rc)
 {
     errno = 0;
     bool lost = ferror(stdout) != 0;
     if (fflush(stdout) != 0)
         lost = true;
-    int err = errno;
+    int err = stdout_errno ? stdout_errno : errno;
     if (fclose(stdout) != 0 && !lost) {
         lost = true;
         err = errno;

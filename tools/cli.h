@@ -59,6 +59,9 @@ void cli_std_fds(void);
  * was lost, prints "TOOL: write error on standard output: REASON" and
  * returns CLI_CANTCREAT, whatever `rc` was; else returns rc. */
 int cli_finish(const char *tool, int rc);
+/* Flushes standard output now (before text on standard error that must
+ * follow it), keeping the reason of a failure for cli_finish. */
+void cli_flush_stdout(void);
 
 /* 0 if `f` (named `name`) is not a directory; else prints "TOOL: NAME: Is
  * a directory" and returns CLI_NOINPUT. */

@@ -188,7 +188,7 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
                 pol_eval_explain_text_buf(ev, &out);
             }
             fwrite(out.data, 1, out.len, stdout);
-            fflush(stdout); /* the outputs, then why some have none (the write is checked at exit) */
+            cli_flush_stdout(); /* the outputs, then why some have none (checked at exit) */
         }
         print_unavailable(pol, ev, name, src);
         rc = nerr ? CLI_FAILED : 0;
