@@ -55,8 +55,8 @@ static bool notices_dir(const char *policy, char *dir, char *shown, bool *from_e
         return false; /* not a file (standard input, a library caller's name) */
     *strrchr(real, '/') = '\0';
     for (int up = 0;; up++) {
-        snprintf(dir, PATH_MAX, "%s/shared/notices", real);
-        if (is_dir(dir)) {
+        /* a path too long to exist is not looked up; its parents may be */
+        if (snprintf(dir, PATH_MAX, "%s/shared/notices", real) < PATH_MAX && is_dir(dir)) {
             lexical_up(policy, up, shown, PATH_MAX);
             size_t l = strlen(shown);
             snprintf(shown + l, PATH_MAX - l, "%sshared/notices", l && shown[l - 1] != '/' ? "/" : "");
