@@ -30,6 +30,8 @@ void chk_header(chk_ctx *c)
         }
         if (m->value->kind != EX_STR && m->value->kind != EX_DATE)
             REPORT(m->value->sp, DC_META_VALUE, "a header field's value is a string or a date");
+        else if (!strcmp(m->key, POL_KEY_NOTICE) || !strcmp(m->key, POL_KEY_NOTICE_ZH))
+            chk_notice(c, m);
         for (ast_meta *o = p->meta; o != m; o = o->next)
             if (strcmp(o->key, m->key) == 0) {
                 REPORT(m->key_sp, DC_DUPLICATE, "header field '%s' given twice", m->key);

@@ -8,6 +8,7 @@
  *   check_expr.c    expressions and constants
  *   check_call.c    calls: functions, records, builtins and aggregates
  *   check_decl.c    the header, declarations and their bodies
+ *   check_notice.c  the header's notice files, in the notices directory
  *   check_test.c    tests
  *   check_graph.c   the rule graph: cycles
  *   typecheck.c     the driver: chk_policy, a list of passes
@@ -123,6 +124,9 @@ int chk_const_places(chk_ctx *c, ast_expr *e, int *out);
 
 /* ---- passes, in the order chk_policy runs them (typecheck.c) ---- */
 void chk_header(chk_ctx *c);
+/* The header field m names notice files: warns of those not in the notices
+ * directory (none found: nothing is checked). */
+void chk_notice(chk_ctx *c, const ast_meta *m);
 void chk_overrides(chk_ctx *c);
 void chk_declare(chk_ctx *c);
 void chk_declared_types(chk_ctx *c);

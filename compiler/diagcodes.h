@@ -39,6 +39,7 @@
     X(NO_HEADER, "no-header", warning, 0)                           \
     X(UNKNOWN_META, "unknown-meta", warning, 0)                     \
     X(META_VALUE, "meta-value", error, 0)                           \
+    X(UNKNOWN_NOTICE, "unknown-notice", warning, 0)                 \
     X(DUPLICATE, "duplicate", error, 0)                             \
     X(UNKNOWN_TYPE, "unknown-type", error, 0)                       \
     X(NO_OUTPUT, "no-output", warning, DCF_FOLLOW_ON)               \

@@ -69,6 +69,11 @@
 #define POL_KEY_UNTESTED "untested"
 #define POL_KEY_UNTESTED_ZH "无测试"
 
+/* The header key naming the notice files a policy transcribes (one or more,
+ * comma-separated), looked up in the notices directory (check_notice.c). */
+#define POL_KEY_NOTICE "notice"
+#define POL_KEY_NOTICE_ZH "通知原文"
+
 /* X(English, Chinese): the keys of the policy header (Chinese NULL: none). */
 #define POL_HEADER_KEYS(X)     \
     X("region", "地区")        \
@@ -79,6 +84,7 @@
     X("source", "来源")        \
     X("url", NULL)             \
     X("summary", NULL)         \
+    X(POL_KEY_NOTICE, POL_KEY_NOTICE_ZH) \
     X(POL_KEY_UNTESTED, POL_KEY_UNTESTED_ZH)
 
 /* Built-in functions (EX_CALL.fn; 0: not a builtin). */

@@ -184,6 +184,26 @@ static void json_members(sc_buf *b, const bc_enum *en)
     sc_buf_putc(b, ']');
 }
 
+/* ,"record":"R","fields":[...] of a list of records R (an input or an output). */
+static void json_record(sc_buf *b, const bc_program *p, uint32_t tref)
+{
+    if (tref >= p->nrecords)
+        return;
+    const bc_record *rt = &p->records[tref];
+    sc_buf_puts(b, ",\"record\":");
+    sc_buf_json_string(b, rt->name, strlen(rt->name));
+    sc_buf_puts(b, ",\"fields\":[");
+    for (uint32_t k = 0; k < rt->nfields; k++) {
+        sc_buf_puts(b, k ? ",{\"name\":" : "{\"name\":");
+        sc_buf_json_string(b, rt->fields[k].name, strlen(rt->fields[k].name));
+        sc_buf_printf(b, ",\"type\":\"%s\"", pol_type_name((pol_type)rt->fields[k].type));
+        if (rt->fields[k].type == PT_ENUM && rt->fields[k].tref < p->nenums)
+            json_members(b, &p->enums[rt->fields[k].tref]);
+        sc_buf_putc(b, '}');
+    }
+    sc_buf_putc(b, ']');
+}
+
 void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
 {
     const bc_program *p = pol->prog;
@@ -206,21 +226,8 @@ void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
         sc_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
         sc_buf_json_string(b, x->name, strlen(x->name));
         sc_buf_printf(b, ",\"type\":\"%s\"", pol_type_name((pol_type)x->type));
-        if (x->type == PT_LIST && x->tref < p->nrecords) { /* a list of records: their fields */
-            const bc_record *rt = &p->records[x->tref];
-            sc_buf_puts(b, ",\"record\":");
-            sc_buf_json_string(b, rt->name, strlen(rt->name));
-            sc_buf_puts(b, ",\"fields\":[");
-            for (uint32_t k = 0; k < rt->nfields; k++) {
-                sc_buf_puts(b, k ? ",{\"name\":" : "{\"name\":");
-                sc_buf_json_string(b, rt->fields[k].name, strlen(rt->fields[k].name));
-                sc_buf_printf(b, ",\"type\":\"%s\"", pol_type_name((pol_type)rt->fields[k].type));
-                if (rt->fields[k].type == PT_ENUM && rt->fields[k].tref < p->nenums)
-                    json_members(b, &p->enums[rt->fields[k].tref]);
-                sc_buf_putc(b, '}');
-            }
-            sc_buf_putc(b, ']');
-        }
+        if (x->type == PT_LIST)
+            json_record(b, p, x->tref);
         if (x->type == PT_ENUM && x->tref < p->nenums) {
             const bc_enum *en = &p->enums[x->tref];
             sc_buf_puts(b, ",\"enum\":");
@@ -249,6 +256,8 @@ void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
         first = false;
         sc_buf_json_string(b, x->name, strlen(x->name));
         sc_buf_printf(b, ",\"type\":\"%s\",\"places\":%u", pol_type_name((pol_type)x->type), x->places);
+        if (x->type == PT_LIST)
+            json_record(b, p, x->tref);
         if (x->when) /* a partial output: not applicable unless this holds */
             json_opt(b, "when", x->when);
         json_opt(b, "cite", x->cite);
@@ -939,7 +948,8 @@ static void explain_rule_json(const pol_eval *ev, uint32_t r, sc_buf *out, deps 
     const bc_rule *ru = &p->rules[r];
     char val[1200];
     sc_buf_json_string(out, ru->name, strlen(ru->name));
-    sc_buf_printf(out, ":{\"kind\":\"%s\",\"type\":\"%s\",\"value\":", ru->is_output ? "output" : "rule",
+    sc_buf_printf(out, ":{\"kind\":\"%s\",\"type\":\"%s\",\"value\":",
+                  ru->is_output ? "output" : ru->is_constraint ? "requirement" : "rule",
                   pol_type_name((pol_type)ru->type));
     value_json(ev, r, out);
     json_opt(out, "cite", ru->cite);

@@ -7,7 +7,9 @@ Each case is one file tests/lang/NAME.case made of sections:
     --- scenario                optional: a JSON scenario for polrun
     --- args                    optional: extra command-line words
     --- command                 optional: check (default), run, test, disasm, interface
-    --- file NAME.pol           optional, repeatable: another file beside it (for imports)
+    --- file NAME.pol           optional, repeatable: another file beside it (for imports;
+                                a path such as shared/notices/X.txt makes its folders)
+    --- env                     optional: NAME=VALUE lines, set for the command
     --- expect exit N           the expected exit status, then the exact
                                 expected output (stdout, then stderr)
 
@@ -68,6 +70,7 @@ def run_case(build, path, update=False):
             f.write(c.get("source", ""))
         for key, text in c.items():
             if key.startswith("file:"):
+                os.makedirs(os.path.dirname(os.path.join(tmp, key[5:])), exist_ok=True)
                 with open(os.path.join(tmp, key[5:]), "w", encoding="utf-8") as f:
                     f.write(text)
         args = c.get("args", "").split()
@@ -79,7 +82,10 @@ def run_case(build, path, update=False):
             argv = [os.path.join(build, "polc"), cmd, src, "--no-color"] + args
         else:
             return f"unknown command {cmd!r}"
-        p = subprocess.run(argv, cwd=tmp, capture_output=True, timeout=60)
+        env = dict(os.environ)
+        env.pop("POL_NOTICES_DIR", None)
+        env.update(line.split("=", 1) for line in c.get("env", "").splitlines() if "=" in line)
+        p = subprocess.run(argv, cwd=tmp, capture_output=True, timeout=60, env=env)
         got = p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
         want = c.get("expect", "")
         if update:

@@ -129,6 +129,7 @@ def run(argv, cwd, shell=False):
     env = dict(os.environ)
     env.setdefault("LC_ALL", "C.UTF-8")
     env.pop("NO_COLOR", None)
+    env.pop("POL_NOTICES_DIR", None)  # the notices directory is found, not inherited
     p = subprocess.run(argv, cwd=cwd, shell=shell, executable="/bin/bash" if shell else None,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120, env=env)
     return p.returncode, p.stdout.decode("utf-8", "replace")
