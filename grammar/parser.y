@@ -91,7 +91,7 @@ static bool keyword_as_name(pstate *ps, span loc, const char *msg, char *out, si
     if (strncmp(u, "boolean", 7) == 0) {
         bool yes = *t == 't' || strncmp((const char *)t, "真", 3) == 0 || strncmp((const char *)t, "是", 3) == 0;
         snprintf(out, cap, "'%.*s' is the keyword %s and cannot be a name: choose another name", n, t, yes ? "true" : "false");
-    } else if (*u == '\'') {
+    } else if (*u == '\'' && isalpha((unsigned char)u[1])) { /* a keyword, not punctuation such as '：' */
         const char *q = strchr(u + 1, '\'');
         snprintf(out, cap, "'%.*s' is the keyword '%.*s' and cannot be a name: choose another name", n, t,
                  q ? (int)(q - u - 1) : 0, u + 1);
