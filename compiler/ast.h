@@ -207,6 +207,11 @@ typedef struct pstate {
     bool depth_reported;
     uint32_t *syntax_at;    /* offsets (with file bits) of recorded syntax errors */
     uint32_t nsyntax, syntax_cap;
+    uint32_t run_end;       /* lexer: end of the last digit run reported (one message a run) */
+    struct lex_name *bad_names; /* lexer: unreadable names already reported (one message a name) */
+    char *pending;          /* parser: the syntax error not yet reported (a rule may add to it) */
+    span pending_sp;
+    diag_code pending_code;
 } pstate;
 
 /* Reports every byte of f's text that is not well-formed UTF-8 (one error

@@ -283,11 +283,12 @@ static void decl_exception(chk_ctx *c, ast_decl *x)
     if (ct != PT_VOID && ct != PT_BOOL)
         REPORT(x->cond->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", tname(ct));
     pol_type t = chk_expr(c, x->value);
-    char t1[300], t2[300];
+    char t1[300], t2[300], t3[POL_NUMBER_MAX_DIGITS * 2 + 80];
     if (t != PT_VOID && x->of->type != PT_VOID && !chk_assignable_e((pol_type)x->of->type, x->of->tref, x->value))
-        REPORT(x->value->sp, DC_TYPE_MISMATCH, "the exception gives %s, but %s '%s' is %s",
+        REPORT(x->value->sp, DC_TYPE_MISMATCH, "the exception gives %s, but %s '%s' is %s%s",
             chk_type_text(c, t, x->value->tref, t1, sizeof t1), chk_kind_name(x->of->kind), x->of->name,
-            chk_type_text(c, (pol_type)x->of->type, x->of->tref, t2, sizeof t2));
+            chk_type_text(c, (pol_type)x->of->type, x->of->tref, t2, sizeof t2),
+            chk_yuan_hint(x->value, (pol_type)x->of->type, t, t3, sizeof t3));
     if (!x->an.cite)
         REPORT(x->sp, DC_NO_CITE, "exception to '%s' cites no clause of the notice (add cite \"...\")", x->of->name);
 }
@@ -301,9 +302,11 @@ static void decl_formula_type(chk_ctx *c, ast_decl *x, pol_type t)
         REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' holds another record type", chk_kind_name(x->kind), x->name);
     else if (x->type == PT_ENUM && t == PT_ENUM && x->value->tref != x->tref)
         REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is a member of another enumeration", chk_kind_name(x->kind), x->name);
-    else if (x->type != PT_VOID && !chk_assignable((pol_type)x->type, t, x->value->lit))
-        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is declared %s, but its formula gives %s", chk_kind_name(x->kind), x->name,
-            tname((pol_type)x->type), tname(t));
+    else if (x->type != PT_VOID && !chk_assignable((pol_type)x->type, t, x->value->lit)) {
+        char hint[POL_NUMBER_MAX_DIGITS * 2 + 80];
+        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is declared %s, but its formula gives %s%s", chk_kind_name(x->kind), x->name,
+            tname((pol_type)x->type), tname(t), chk_yuan_hint(x->value, (pol_type)x->type, t, hint, sizeof hint));
+    }
 }
 
 /* rule, output, require: the formula, with the parameters in scope */

@@ -419,6 +419,12 @@ static bool is_constant(const ast_expr *e)
 
 void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what)
 {
+    const ast_decl *en = want == PT_ENUM && e->kind == EX_NAME ? chk_decl_of_type(c, PT_ENUM, c->want_tref) : NULL;
+    for (const ast_member *m = en ? en->members : NULL; m; m = m->next)
+        if (strcmp(m->name, e->text) == 0) {
+            REPORT(e->sp, DC_BARE_MEMBER, "'%s' is a member of '%s': write %s.%s", e->text, en->name, en->name, e->text);
+            return;
+        }
     if (!is_constant(e)) {
         REPORT(e->sp, DC_NOT_CONSTANT, "%s must be a value written out (like 4416, 5%%, 2025-10-01), not a formula", what);
         return;

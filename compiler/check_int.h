@@ -88,8 +88,10 @@ static inline bool numeric(pol_type t) { return pol_type_numeric(t); }
 ast_decl *chk_lookup(chk_ctx *c, const char *name);
 void chk_insert(chk_ctx *c, ast_decl *d);
 const char *chk_suggest_decl(chk_ctx *c, const char *name);
-/* "undefined name 'x'", with a suggestion when one is near */
+/* "undefined name 'x'", with a suggestion when one is near; for a member
+ * of an enumeration written alone, "write E.x" */
 void chk_undefined(chk_ctx *c, span sp, const char *name);
+ast_decl *chk_enum_with_member(chk_ctx *c, const char *name);
 /* A declared type name: a built-in type, an enumeration, a record type or
  * []R (a list of R); reports an unknown one and returns PT_VOID. */
 pol_type chk_resolve_type(chk_ctx *c, const char *name, span sp, uint32_t *tref);
@@ -109,6 +111,9 @@ bool chk_assignable(pol_type to, pol_type from, bool lit);
 bool chk_assignable_e(pol_type to, uint32_t to_tref, const ast_expr *e);
 /* Join of two branch types (if/else, min/max); PT_VOID if incompatible. */
 pol_type chk_join(ast_expr *a, ast_expr *b, bool *lit);
+/* A bare number in e that makes it `got` where `want` was declared
+ * (53400 * 费率 is a rate; declared money): ", ... write 53400元 ...", or "". */
+const char *chk_yuan_hint(const ast_expr *e, pol_type want, pol_type got, char *buf, size_t cap);
 
 /* ---- expressions (check_expr.c, check_call.c) ---- */
 pol_type chk_expr(chk_ctx *c, ast_expr *e); /* sets e->type */

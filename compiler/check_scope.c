@@ -193,8 +193,23 @@ const char *chk_kind_name(decl_kind k)
     }
 }
 
+/* The enumeration that has a member `name` (the first one), or NULL. */
+ast_decl *chk_enum_with_member(chk_ctx *c, const char *name)
+{
+    for (uint32_t i = 0; c->out && i < c->out->nenums; i++)
+        for (const ast_member *m = c->out->enums[i]->members; m; m = m->next)
+            if (strcmp(m->name, name) == 0)
+                return c->out->enums[i];
+    return NULL;
+}
+
 void chk_undefined(chk_ctx *c, span sp, const char *name)
 {
+    const ast_decl *en = chk_enum_with_member(c, name);
+    if (en) {
+        REPORT(sp, DC_BARE_MEMBER, "'%s' is a member of '%s': write %s.%s", name, en->name, en->name, name);
+        return;
+    }
     const char *s = chk_suggest_decl(c, name);
     if (s)
         REPORT(sp, DC_UNDEFINED, "undefined name '%s'; did you mean '%s'?", name, s);

@@ -140,3 +140,36 @@ pol_type chk_join(ast_expr *a, ast_expr *b, bool *lit)
     return PT_VOID;
 }
 
+
+/* The first bare number literal in e's arithmetic (through + - * /, a
+ * negation and round's first argument); with `divisor`, only one that
+ * divides (4272元 / 53400): where e gives the wrong unit, the literal that
+ * may lack its 元. */
+static const ast_expr *bare_number(const ast_expr *e, bool divisor)
+{
+    if (!e)
+        return NULL;
+    if (e->kind == EX_NUM)
+        return !divisor && e->op != PT_MONTHS && e->op != PT_DAYS ? e : NULL;
+    if (e->kind == EX_UNARY || (e->kind == EX_CALL && e->nargs > 0 && !e->named))
+        return bare_number(e->kind == EX_UNARY ? e->a : e->args[0], divisor);
+    if (e->kind != EX_BINARY || e->op > BO_DIV)
+        return NULL;
+    if (divisor && e->op == BO_DIV && e->b->kind == EX_NUM && e->b->op != PT_MONTHS && e->b->op != PT_DAYS)
+        return e->b;
+    const ast_expr *x = bare_number(e->a, divisor);
+    return x ? x : bare_number(e->b, divisor);
+}
+
+const char *chk_yuan_hint(const ast_expr *e, pol_type want, pol_type got, char *buf, size_t cap)
+{
+    const ast_expr *x = NULL;
+    if (want == PT_MONEY && (got == PT_RATE || got == PT_DEC || got == PT_INT))
+        x = bare_number(e, false); /* 53400 * 费率 */
+    else if ((want == PT_RATE || want == PT_DEC) && got == PT_MONEY)
+        x = bare_number(e, true); /* 4272元 / 53400 */
+    if (!x)
+        return "";
+    snprintf(buf, cap, " (%s is a bare number; if it is an amount, write %s元)", x->text, x->text);
+    return buf;
+}

@@ -32,6 +32,7 @@
 #define DIAG_CODES(X)                                               \
     X(LEX, "lex", error, 0)                                         \
     X(SYNTAX, "syntax", error, 0)                                   \
+    X(BAD_NAME, "bad-name", error, 0)                               \
     X(DUPLICATE_CITE, "duplicate-cite", error, 0)                   \
     X(DUPLICATE_NOTE, "duplicate-note", error, 0)                   \
     X(PLACES, "places", error, 0)                                   \
@@ -70,6 +71,7 @@
     X(ENUM_VALUES, "enum-values", error, 0)                         \
     X(ENUM_VALUE, "enum-value", error, 0)                           \
     X(NO_MEMBER, "no-member", error, 0)                             \
+    X(BARE_MEMBER, "bare-member", error, 0)                         \
     X(NO_FIELD, "no-field", error, 0)                               \
     X(EXCEPTION_TARGET, "exception-target", error, DCF_FOLLOW_ON)   \
     X(EMPTY_TEST, "empty-test", error, 0)                           \

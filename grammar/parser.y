@@ -25,6 +25,7 @@ int pol_yylex(POL_YYSTYPE *lval, span *lloc, void *scanner);
 }
 
 %code {
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bytecode.h"
@@ -65,18 +66,86 @@ static void note_syntax(pstate *ps, span loc)
     ps->syntax_at[ps->nsyntax++] = SPAN_BASE(ps->f->id) | off;
 }
 
+/* Reports the syntax error held back by pol_yyerror, with `extra` added
+ * (a rule of the grammar that recovers from it may know more). */
+static void flush_syntax(pstate *ps, const char *extra)
+{
+    if (!ps->pending)
+        return;
+    diag_report(ps->d, ps->f, ps->pending_sp, ps->pending_code, "%s%s", ps->pending, extra);
+    note_syntax(ps, ps->pending_sp);
+    free(ps->pending);
+    ps->pending = NULL;
+}
+
+/* A keyword where a name was expected (input 否: ..., enum members, ...):
+ * the message says so, in place of bison's; false if it is something else. */
+static bool keyword_as_name(pstate *ps, span loc, const char *msg, char *out, size_t cap)
+{
+    const char *u = strstr(msg, "unexpected ");
+    const unsigned char *t = (const unsigned char *)ps->f->text + SPAN_OFF(loc.start);
+    int n = (int)(loc.end - loc.start);
+    if (!u || !(strstr(msg, "expecting name") || strstr(msg, "or name")) || n <= 0 || !(isalpha(*t) || *t >= 0x80))
+        return false;
+    u += strlen("unexpected ");
+    if (strncmp(u, "boolean", 7) == 0) {
+        bool yes = *t == 't' || strncmp((const char *)t, "真", 3) == 0 || strncmp((const char *)t, "是", 3) == 0;
+        snprintf(out, cap, "'%.*s' is the keyword %s and cannot be a name: choose another name", n, t, yes ? "true" : "false");
+    } else if (*u == '\'' && isalpha((unsigned char)u[1])) { /* a keyword, not punctuation such as '：' */
+        const char *q = strchr(u + 1, '\'');
+        snprintf(out, cap, "'%.*s' is the keyword '%.*s' and cannot be a name: choose another name", n, t,
+                 q ? (int)(q - u - 1) : 0, u + 1);
+    } else
+        return false;
+    return true;
+}
+
+/* Holds the message back until the next one or the end of the parse (see
+ * flush_syntax). */
 static void pol_yyerror(span *loc, void *scanner, pstate *ps, const char *msg)
 {
     (void)scanner;
+    flush_syntax(ps, "");
     if (strstr(msg, "memory exhausted")) {
         if (!ps->depth_reported)
             diag_report(ps->d, ps->f, *loc, DC_LIMIT, DEPTH_MESSAGE, POL_MAX_EXPR_DEPTH);
         ps->depth_reported = true;
-    } else {
-        bool eq = strstr(msg, "unexpected '='") && !strstr(msg, "expecting '='");
-        diag_report(ps->d, ps->f, *loc, DC_SYNTAX, "%s%s", msg, eq ? " (to compare, write ==)" : "");
-        note_syntax(ps, *loc);
+        return;
     }
+    char buf[600];
+    bool eq = strstr(msg, "unexpected '='") && !strstr(msg, "expecting '='");
+    ps->pending_code = DC_SYNTAX;
+    if (keyword_as_name(ps, *loc, msg, buf, sizeof buf))
+        ps->pending_code = DC_BAD_NAME;
+    else
+        snprintf(buf, sizeof buf, "%s%s", msg, eq ? " (to compare, write ==)" : "");
+    ps->pending = pol_xstrdup(buf);
+    ps->pending_sp = *loc;
+}
+
+/* An `if` whose then-branch is complete but no `else` follows (the error
+ * is at the very next token): the message says which `if` is unfinished. */
+static void unfinished_if(pstate *ps, span if_sp, span then_sp)
+{
+    if (!ps->pending || ps->pending_code != DC_SYNTAX)
+        return;
+    for (uint32_t i = SPAN_OFF(then_sp.end); i < SPAN_OFF(ps->pending_sp.start); i++) {
+        char ch = ps->f->text[i];
+        if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r')
+            return; /* the error is further on */
+    }
+    uint32_t line, col;
+    src_line_col(ps->f, if_sp.start, &line, &col);
+    char extra[160];
+    snprintf(extra, sizeof extra, "%s (to close the 'if' at line %u, column %u)",
+             strstr(ps->pending, "expecting") ? "" : ", expecting 'else'", line, col);
+    flush_syntax(ps, extra);
+}
+
+/* The source text of a token (a boolean used as a member's name). */
+static const char *token_text(pstate *ps, span sp)
+{
+    return arena_strndup(ps->a, ps->f->text + SPAN_OFF(sp.start), sp.end - sp.start);
 }
 
 static ast_expr *mk(pstate *ps, ex_kind k, span sp)
@@ -193,7 +262,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %type <ival> opt_places
 %type <member> member members
 %type <field> field fields opt_fields
-%type <text> opt_label type
+%type <text> opt_label type member_name
 %type <decl> params param1
 
 %precedence KW_ELSE
@@ -356,12 +425,22 @@ members
   ;
 
 member
-  : IDENT annots          { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->name_sp = @1; $$->sp = @$; $$->an = $2; }
-  | IDENT '=' '(' args1 ')' annots {
+  : member_name annots    { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->name_sp = @1; $$->sp = @$; $$->an = $2; }
+  | member_name '=' '(' args1 ')' annots {
         $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->name_sp = @1; $$->sp = @$; $$->an = $6;
         int n = 0; for (arglist *l = $4; l; l = l->next) n++;
         $$->nvalues = n; $$->values = arena_alloc(ps->a, sizeof *$$->values * (size_t)n);
         for (arglist *l = $4; l; l = l->next) $$->values[--n] = l->e;
+    }
+  ;
+
+member_name
+  : IDENT                 { $$ = $1; }
+  | BOOL                  {
+        $$ = token_text(ps, @1);
+        diag_report(ps->d, ps->f, @1, DC_BAD_NAME,
+                    "'%s' is the keyword %s and cannot name a member: choose another name (a yes/no choice is a boolean, not an enumeration)",
+                    $$, $1 ? "true" : "false");
     }
   ;
 
@@ -443,6 +522,9 @@ expr
     }
   | expr '[' expr ']'     { $$ = mk(ps, EX_INDEX, @$); $$->a = $1; $$->b = $3; $$ = deepen(ps, $$); }
   | expr '.' IDENT        { $$ = mk(ps, EX_FIELD, @$); $$->a = $1; $$->text = $3; $$->name_sp = @3; $$ = deepen(ps, $$); }
+  | expr '.' BOOL         { /* a member named 是: its declaration is the error */
+        $$ = mk(ps, EX_FIELD, @$); $$->a = $1; $$->text = token_text(ps, @3); $$->name_sp = @3; $$ = deepen(ps, $$);
+    }
   | IDENT '(' IDENT KW_IN expr DOTDOT expr opt_where ':' expr ')' {
         $$ = mk(ps, EX_AGG, @$); $$->text = $1; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
         $$->a = $5; $$->b = $7; $$->filter = $8; $$->c = $10;
@@ -498,6 +580,10 @@ expr
   | expr KW_AND expr      { $$ = bin(ps, BO_AND, $1, $3, @2); }
   | expr KW_OR expr       { $$ = bin(ps, BO_OR, $1, $3, @2); }
   | KW_IF expr KW_THEN expr KW_ELSE expr { $$ = mk(ps, EX_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; $$ = deepen(ps, $$); }
+  | KW_IF expr KW_THEN expr error { /* no else: say which if */
+        unfinished_if(ps, @1, @4);
+        $$ = mk(ps, EX_IF, @$); $$->a = $2; $$->b = $4; $$->c = $4; $$ = deepen(ps, $$);
+    }
   | KW_INAPPLICABLE       { $$ = mk(ps, EX_NA, @$); }
   | KW_UNSTATED STRING    { $$ = mk(ps, EX_UNSTATED, @$); $$->text = $2; }
   | KW_UNSTATED           { $$ = mk(ps, EX_UNSTATED, @$); }
@@ -568,6 +654,7 @@ ast_policy *pol_parse(arena *a, diag_ctx *d, const src_file *f)
     pol_yy_delete_buffer(buf, scanner);
     pol_yylex_destroy(scanner);
     (void)rc; /* running out of parser stack is reported by pol_yyerror, at its position */
+    flush_syntax(&ps, "");
     mark_damaged(&ps);
     free(ps.syntax_at);
     return ps.policy;

@@ -821,10 +821,16 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
     const bc_program *p = ev->pol->prog;
     const bc_rule *ru = &p->rules[r];
     char val[1200];
-    pol_eval_value_text(ev, r, val, sizeof val);
+    const vm_val *rv = pol_eval_val(ev, r);
+    /* an exact intermediate such as 775/3: the fraction, and why it is one */
+    bool frac = !pol_eval_value_text(ev, r, val, sizeof val) && rv && pol_type_numeric((pol_type)rv->t) && !dec_is_finite(&rv->d);
+    if (frac)
+        dec_format_exact(&rv->d, val, sizeof val);
     sc_buf_printf(out, "%*s%s %s = %s", depth * 2, "", ru->is_output ? "output" : "rule", ru->name, val);
     if (ru->type == PT_MONEY)
         sc_buf_puts(out, " 元");
+    if (frac)
+        sc_buf_puts(out, " (exact: no finite decimal expansion, kept exact until a round)");
     if (ru->cite)
         sc_buf_printf(out, "   [%s]", ru->cite);
     sc_buf_putc(out, '\n');
@@ -1290,7 +1296,10 @@ static bool check_expect(test_run *tr, pol_eval *ev, const bc_test *ts, uint32_t
     if (vm_equal_const(v, want))
         return true;
     if (ex->stated) { /* the notice states a figure the rules do not reproduce: a named finding */
-        if (!value_text(p, v, p->rules[r].tref, 0, got, sizeof got))
+        int places = p->rules[r].type == PT_MONEY ? 2 : 0; /* money with its fen: 1414.00 */
+        if (places && pol_type_numeric((pol_type)want->type))
+            dec_format(&want->num, places, ws, sizeof ws, NULL);
+        if (!value_text(p, v, p->rules[r].tref, places, got, sizeof got))
             dec_format_exact(&v->d, got, sizeof got);
         add_check(tr, POL_CHECK_FINDING, pub_pos(p, ex->pos), p->rules[r].name, ws, got);
         tr->res->checks[tr->res->nchecks - 1].cite = ex->cite_k != BC_NONE ? p->consts[ex->cite_k].text : NULL;
