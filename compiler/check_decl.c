@@ -244,17 +244,51 @@ void chk_unused(chk_ctx *c)
 }
 
 
-/* An input's bounds: constants of its type. */
+/* A bound that names a parameter: it must be undated and of the input's
+ * type; then the bound is its value (e->sym, e->index: the parameter). */
+static void bound_param(chk_ctx *c, ast_decl *x, ast_expr *e)
+{
+    ast_decl *d = chk_lookup(c, e->text);
+    if (!d) {
+        chk_undefined(c, e->sp, e->text);
+        return;
+    }
+    d->uses++;
+    if (d->kind != D_PARAM) {
+        REPORT(e->sp, DC_BOUNDS, "a bound is a value written out or a parameter; '%s' is %s", d->name, chk_a_kind(d->kind));
+        return;
+    }
+    if (d->versions) {
+        REPORT(e->sp, DC_BOUNDS, "a bound has one value, but parameter '%s' has dated versions (write the value, or check '%s' with a require)",
+            d->name, x->name);
+        return;
+    }
+    if (d->type != PT_VOID && x->type != PT_VOID && (d->type != x->type || d->tref != x->tref))
+        REPORT(e->sp, DC_TYPE_MISMATCH, "a bound should be %s, but parameter '%s' is %s", tname((pol_type)x->type), d->name,
+            tname((pol_type)d->type));
+    e->sym = SYM_PARAM;
+    e->index = d->index;
+}
+
+/* An input's bounds: constants of its type, or undated parameters; either
+ * side may be left open (`in 4242..`, `in ..21207`). */
 static void decl_input(chk_ctx *c, ast_decl *x)
 {
     c->want_tref = x->tref;
-    if (!x->lo)
+    if (!x->lo && !x->hi)
         return;
-    if (!numeric((pol_type)x->type) && x->type != PT_DATE && x->type != PT_MONTH)
-        REPORT(x->lo->sp, DC_BOUNDS, "only numbers, dates and months can have bounds");
-    else {
-        chk_constant(c, x->lo, (pol_type)x->type, "a bound");
-        chk_constant(c, x->hi, (pol_type)x->type, "a bound");
+    if (!numeric((pol_type)x->type) && x->type != PT_DATE && x->type != PT_MONTH) {
+        REPORT((x->lo ? x->lo : x->hi)->sp, DC_BOUNDS, "only numbers, dates and months can have bounds");
+        return;
+    }
+    ast_expr *side[2] = {x->lo, x->hi};
+    for (int i = 0; i < 2; i++) {
+        if (!side[i])
+            continue;
+        if (side[i]->kind == EX_NAME)
+            bound_param(c, x, side[i]);
+        else
+            chk_constant(c, side[i], (pol_type)x->type, "a bound");
     }
 }
 

@@ -800,6 +800,20 @@ static void cg_enums(gen *g)
         (x)->pos = pos_of((g), (d)->name_sp);     \
     } while (0)
 
+/* A bound's constant (BC_NONE: that side is open); a bound that names an
+ * undated parameter is that parameter's value, and *param says which. */
+static uint32_t bound_const(gen *g, const ast_expr *e, pol_type t, uint32_t *param)
+{
+    *param = BC_NONE;
+    if (!e)
+        return BC_NONE;
+    if (e->kind == EX_NAME) { /* the checker allowed only an undated parameter */
+        *param = e->index;
+        return literal_const(g, g->r->params[e->index]->value, t);
+    }
+    return literal_const(g, e, t);
+}
+
 /* Inputs, with their bounds. */
 static void cg_inputs(gen *g)
 {
@@ -810,8 +824,8 @@ static void cg_inputs(gen *g)
         const ast_decl *d = r->inputs[i];
         bc_input *x = &p->inputs[i];
         CG_INTERFACE(g, x, d);
-        x->kmin = d->lo ? literal_const(g, d->lo, (pol_type)d->type) : BC_NONE;
-        x->kmax = d->hi ? literal_const(g, d->hi, (pol_type)d->type) : BC_NONE;
+        x->kmin = bound_const(g, d->lo, (pol_type)d->type, &x->pmin);
+        x->kmax = bound_const(g, d->hi, (pol_type)d->type, &x->pmax);
     }
 }
 

@@ -367,6 +367,8 @@ member
 opt_bound
   : %empty                { $$ = NULL; }
   | KW_IN expr DOTDOT expr { $$ = mk(ps, EX_BINARY, @$); $$->a = $2; $$->b = $4; }
+  | KW_IN expr DOTDOT     { $$ = mk(ps, EX_BINARY, @$); $$->a = $2; }   /* no upper bound */
+  | KW_IN DOTDOT expr     { $$ = mk(ps, EX_BINARY, @$); $$->b = $3; }   /* no lower bound */
   ;
 
 opt_places

@@ -389,7 +389,7 @@ static void load_enums(rbuf *r, bc_program *p)
     }
 }
 
-/* inputs: name, type, tref, bounds, cite, doc, position */
+/* inputs: name, type, tref, bounds, the parameters they name, cite, doc, position */
 static void dump_inputs(wbuf *w, const bc_program *p)
 {
     w_u32(w, p->ninputs);
@@ -400,6 +400,8 @@ static void dump_inputs(wbuf *w, const bc_program *p)
         w_u32(w, x->tref);
         w_u32(w, x->kmin);
         w_u32(w, x->kmax);
+        w_u32(w, x->pmin);
+        w_u32(w, x->pmax);
         w_str(w, x->cite);
         w_str(w, x->doc);
         w_pos(w, x->pos);
@@ -416,6 +418,8 @@ static void load_inputs(rbuf *r, bc_program *p)
         x->tref = r_u32(r);
         x->kmin = r_u32(r);
         x->kmax = r_u32(r);
+        x->pmin = r_u32(r);
+        x->pmax = r_u32(r);
         x->cite = r_str(r, true);
         x->doc = r_str(r, true);
         x->pos = r_pos(r);

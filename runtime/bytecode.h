@@ -58,6 +58,7 @@ typedef struct bc_input {
     uint8_t type;
     uint32_t tref;        /* ENUM: which enumeration                          */
     uint32_t kmin, kmax;  /* constants bounding the value, or BC_NONE        */
+    uint32_t pmin, pmax;  /* the undated parameter a bound names, or BC_NONE */
     char *cite, *doc;
     bc_pos pos;
 } bc_input;

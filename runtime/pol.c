@@ -226,10 +226,14 @@ void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
         if (x->kmin != BC_NONE) {
             bc_const_text(p, x->kmin, tmp, sizeof tmp);
             json_opt(b, "min", tmp);
+            if (x->pmin != BC_NONE)
+                json_opt(b, "min_param", p->params[x->pmin].name);
         }
         if (x->kmax != BC_NONE) {
             bc_const_text(p, x->kmax, tmp, sizeof tmp);
             json_opt(b, "max", tmp);
+            if (x->pmax != BC_NONE)
+                json_opt(b, "max_param", p->params[x->pmax].name);
         }
         json_opt(b, "cite", x->cite);
         json_opt(b, "note", x->doc);
@@ -594,8 +598,12 @@ static int check_bounds(pol_eval *ev, pol_error *err)
                     bc_rate_text(&v->d, val, sizeof val);
                 else
                     vm_value_text(v, 0, val, sizeof val);
+                char named[300]; /* the bound, with the parameter it came from */
+                uint32_t par = side ? in->pmax : in->pmin;
+                snprintf(named, sizeof named, "%s%s%s", par != BC_NONE ? p->params[par].name : "", par != BC_NONE ? " = " : "",
+                         side ? hi : lo);
                 input_error(err, POL_E_BOUND, in->name, "input %s = %s is %s its %s %s (allowed %s..%s%s%s%s)", in->name, val,
-                            side ? "above" : "below", side ? "maximum" : "minimum", side ? hi : lo, lo, hi,
+                            side ? "above" : "below", side ? "maximum" : "minimum", named, lo, hi,
                             in->cite ? "; " : "", in->cite ? "cite " : "", in->cite ? in->cite : "");
                 err->pos = pub_pos(p, in->pos);
                 return -1;

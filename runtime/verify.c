@@ -240,6 +240,9 @@ static bool verify_interface(const bc_program *p, char *err, size_t errlen)
             return vfail(err, errlen, "input %u has invalid type", i);
         if ((x->kmin != BC_NONE && x->kmin >= p->nconsts) || (x->kmax != BC_NONE && x->kmax >= p->nconsts))
             return vfail(err, errlen, "input %s has a bound out of range", x->name);
+        if ((x->pmin != BC_NONE && (x->pmin >= p->nparams || x->kmin == BC_NONE)) ||
+            (x->pmax != BC_NONE && (x->pmax >= p->nparams || x->kmax == BC_NONE)))
+            return vfail(err, errlen, "input %s names a bound's parameter out of range", x->name);
     }
     for (uint32_t i = 0; i < p->nparams; i++) {
         const bc_param *x = &p->params[i];
