@@ -20,8 +20,9 @@ static void chk_test(chk_ctx *c, ast_decl *t)
     for (ast_item *it = t->items; it; it = it->next) {
         ast_decl *d = chk_lookup(c, it->name);
         for (ast_item *o = t->items; o != it; o = o->next)
-            if (o->expect == it->expect && strcmp(o->name, it->name) == 0) {
-                REPORT(it->name_sp, DC_DUPLICATE, "'%s' appears twice in this test", it->name);
+            if (o->expect == it->expect && o->stated == it->stated && strcmp(o->name, it->name) == 0) {
+                REPORT(it->name_sp, DC_DUPLICATE, "'%s' %s twice in this test", it->name,
+                    !it->expect ? "appears" : it->stated ? "is stated" : "is expected");
                 break;
             }
         if (!d) {
@@ -47,6 +48,8 @@ static void chk_test(chk_ctx *c, ast_decl *t)
             continue;
         }
         it->decl = d;
+        if (it->expect)
+            d->uses++; /* a rule only tests read is used: they check it */
         char what[256];
         snprintf(what, sizeof what, "the value of '%s'", it->name);
         c->want_tref = d->tref;
