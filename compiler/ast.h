@@ -118,8 +118,11 @@ typedef struct ast_item {   /* in a test: `name = value`, `expect name = value`,
     const char *name;
     span name_sp, sp;
     ast_expr *value;
+    ast_expr *path;         /* expect NAME[i].field: the part of NAME expected, or NULL */
     struct ast_item *next;
     struct ast_decl *decl;  /* checker: the input, rule or output it names */
+    uint8_t type;           /* checker: the type expected (the path's, or the rule's) */
+    uint32_t tref;
 } ast_item;
 
 typedef struct ast_member {  /* a member of an enumeration, with its field values */

@@ -864,10 +864,10 @@ static void cg_rules(gen *g)
 {
     bc_program *p = g->p;
     const chk_result *r = g->r;
-    uint32_t nhidden = 0; /* tests' list inputs become hidden rules after the others */
+    uint32_t nhidden = 0; /* tests' lists and expected parts become hidden rules after the others */
     for (uint32_t i = 0; i < r->ntests; i++)
         for (const ast_item *it = r->tests[i]->items; it; it = it->next)
-            nhidden += !it->expect && it->value->kind == EX_LIST;
+            nhidden += (it->value->kind == EX_LIST) + (it->path != NULL);
     p->nrules = r->nrules;
     p->rules = cg_alloc(g, (size_t)r->nrules + nhidden, sizeof *p->rules); /* zeroed */
     for (uint32_t i = 0; i < r->nrules; i++) {
@@ -903,7 +903,41 @@ static void cg_rules(gen *g)
     }
 }
 
-/* Tests: given inputs (a list built by a hidden rule) and expectations. */
+/* A hidden rule computing e (a test's list, or the part of a rule a test
+ * expects), named `name`; returns its index. */
+static uint32_t hidden_rule(gen *g, const ast_expr *e, const char *name, pol_type t, uint32_t tref, span sp)
+{
+    bc_program *p = g->p;
+    bc_rule *hr = &p->rules[p->nrules]; /* zeroed */
+    hr->name = cg_str(g, name);
+    hr->type = (uint8_t)t;
+    hr->tref = tref;
+    hr->places = (uint8_t)(t == PT_MONEY ? 2 : 0);
+    hr->pos = pos_of(g, sp);
+    hr->entry = p->ncode;
+    g->list_tref_hint = tref;
+    gen_expr(g, e);
+    emit_op(g, OP_RET, sp);
+    emit_word(g, p->nrules);
+    hr->end = p->ncode;
+    return p->nrules++;
+}
+
+/* The source text of an expression (a test's path: 月度[0].状态). */
+static void expr_text(gen *g, const ast_expr *e, char *buf, size_t cap)
+{
+    uint32_t lo = e->sp.start, hi = e->sp.end;
+    expr_extent(e, &lo, &hi);
+    const src_file *ff = file_of(g, e->sp);
+    lo = SPAN_OFF(lo);
+    hi = SPAN_OFF(hi);
+    if (hi > ff->len || lo > hi)
+        lo = hi = 0;
+    snprintf(buf, cap, "%.*s", (int)(hi - lo), ff->text + lo);
+}
+
+/* Tests: given inputs and expectations (a list, or a part of a rule such as
+ * 月度[0].状态, is computed by a hidden rule). */
 static void cg_tests(gen *g)
 {
     bc_program *p = g->p;
@@ -923,30 +957,22 @@ static void cg_tests(gen *g)
         uint32_t gi = 0, ei = 0;
         for (const ast_item *it = d->items; it; it = it->next) {
             uint32_t idx = it->decl->index; /* resolved by the checker */
-            pol_type ty = (pol_type)it->decl->type;
+            pol_type ty = (pol_type)it->type;
+            char nm[300];
+            uint32_t k = BC_NONE, rule = BC_NONE;
+            if (it->value->kind == EX_LIST) {
+                snprintf(nm, sizeof nm, "(test %u %s %s)", i, it->expect ? "expected" : "input", it->name);
+                rule = hidden_rule(g, it->value, nm, PT_LIST, it->tref, it->sp);
+            } else
+                k = literal_const(g, it->value, ty);
             if (it->expect) {
-                t->expect[ei++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp), it->stated,
-                                              it->cite ? text_const(g, it->cite) : BC_NONE, BC_NONE};
-            } else {
-                if (it->value->kind == EX_LIST) { /* built by a hidden rule */
-                    bc_rule *hr = &p->rules[p->nrules]; /* zeroed */
-                    char nm[300];
-                    snprintf(nm, sizeof nm, "(test %u input %s)", i, it->name);
-                    hr->name = cg_str(g, nm);
-                    hr->type = PT_LIST;
-                    hr->tref = it->decl->tref;
-                    hr->pos = pos_of(g, it->sp);
-                    hr->entry = p->ncode;
-                    g->list_tref_hint = hr->tref;
-                    gen_expr(g, it->value);
-                    emit_op(g, OP_RET, it->sp);
-                    emit_word(g, p->nrules);
-                    hr->end = p->ncode;
-                    t->given[gi++] = (bc_assign){idx, BC_NONE, pos_of(g, it->sp), 0, BC_NONE, p->nrules};
-                    p->nrules++;
-                } else
-                    t->given[gi++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp), 0, BC_NONE, BC_NONE};
-            }
+                if (it->path) {
+                    expr_text(g, it->path, nm, sizeof nm);
+                    idx = hidden_rule(g, it->path, nm, ty, it->tref, it->path->sp);
+                }
+                t->expect[ei++] = (bc_assign){idx, k, pos_of(g, it->sp), it->stated, it->cite ? text_const(g, it->cite) : BC_NONE, rule};
+            } else
+                t->given[gi++] = (bc_assign){idx, k, pos_of(g, it->sp), 0, BC_NONE, rule};
         }
     }
 }

@@ -152,6 +152,23 @@ static ast_decl *mkdecl(pstate *ps, decl_kind k, span sp)
         (list) = prev_;                     \
     } while (0)
 
+/* `expect TARGET = VALUE`: the item names the target's rule; a part of it
+ * (an element, a field) is kept as the path. */
+static ast_item *expect_item(pstate *ps, ast_expr *target, ast_expr *value, span sp)
+{
+    ast_item *it = arena_alloc(ps->a, sizeof *it);
+    ast_expr *root = target;
+    while (root->kind != EX_NAME)
+        root = root->a;
+    it->expect = true;
+    it->name = root->text;
+    it->name_sp = root->sp;
+    it->path = target == root ? NULL : target;
+    it->value = value;
+    it->sp = sp;
+    return it;
+}
+
 typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arglist *next; } arglist;
 }
 
@@ -181,7 +198,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %token <ival> DATE "date" MONTH "month" BOOL "boolean"
 %token DOTDOT "'..'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
 
-%type <expr> expr opt_bound
+%type <expr> expr opt_bound target
 %type <decl> decl decls
 %type <meta> meta metas
 %type <version> version versions
@@ -415,11 +432,8 @@ items
 
 item
   : IDENT '=' expr        { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->name_sp = @1; $$->value = $3; $$->sp = @$; }
-  | KW_EXPECT IDENT '=' expr { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->name = $2; $$->name_sp = @2; $$->value = $4; $$->sp = @$; }
-  | KW_STATED IDENT '=' expr annots {
-        $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->stated = true; $$->name = $2; $$->name_sp = @2;
-        $$->value = $4; $$->sp = @$; $$->cite = $5.cite;
-    }
+  | KW_EXPECT target '=' expr { $$ = expect_item(ps, $2, $4, @$); }
+  | KW_STATED target '=' expr annots { $$ = expect_item(ps, $2, $4, @$); $$->stated = true; $$->cite = $5.cite; }
   | KW_EXPECT KW_ERROR     { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->sp = @$; }
   | KW_EXPECT KW_ERROR STRING { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->sp = @$; $$->value = mk(ps, EX_STR, @3); $$->value->text = $3; }
   ;
@@ -499,6 +513,13 @@ expr
   | expr KW_AND expr      { $$ = bin(ps, BO_AND, $1, $3, @2); }
   | expr KW_OR expr       { $$ = bin(ps, BO_OR, $1, $3, @2); }
   | KW_IF expr KW_THEN expr KW_ELSE expr { $$ = mk(ps, EX_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; $$ = deepen(ps, $$); }
+  ;
+
+/* what a test expects: a rule or output, or a part of one (月度[0].状态) */
+target
+  : IDENT                 { $$ = mk(ps, EX_NAME, @$); $$->text = $1; }
+  | target '[' expr ']'   { $$ = mk(ps, EX_INDEX, @$); $$->a = $1; $$->b = $3; $$ = deepen(ps, $$); }
+  | target '.' IDENT      { $$ = mk(ps, EX_FIELD, @$); $$->a = $1; $$->text = $3; $$->name_sp = @3; $$ = deepen(ps, $$); }
   ;
 
 opt_where

@@ -554,6 +554,7 @@ static void dump_tests(wbuf *w, const bc_program *p)
             w_pos(w, t->expect[j].pos);
             w_u32(w, t->expect[j].stated);
             w_u32(w, t->expect[j].cite_k);
+            w_u32(w, t->expect[j].rule);
         }
     }
 }
@@ -581,6 +582,7 @@ static void load_tests(rbuf *r, bc_program *p)
             t->expect[j].pos = r_pos(r);
             t->expect[j].stated = r_u8(r);
             t->expect[j].cite_k = r_u32(r);
+            t->expect[j].rule = r_u32(r);
         }
     }
 }

@@ -102,7 +102,8 @@ typedef struct bc_assign {
     bc_pos pos;
     uint8_t stated;       /* expectations: a figure the notice states; a mismatch is a finding */
     uint32_t cite_k;      /* stated: text constant with the clause, or BC_NONE */
-    uint32_t rule;        /* given: a (hidden) rule computing the value, used instead of k when not BC_NONE */
+    uint32_t rule;        /* a (hidden) rule computing the value (a given list, an expected list),
+                             used instead of k when not BC_NONE */
 } bc_assign;
 
 typedef struct bc_test {

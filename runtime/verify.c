@@ -281,8 +281,10 @@ static bool verify_tests(const bc_program *p, char *err, size_t errlen)
                                              : t->given[j].rule >= p->nrules || p->rules[t->given[j].rule].nargs != 0))
                 return vfail(err, errlen, "test %u input out of range", i);
         for (uint32_t j = 0; j < t->nexpect; j++)
-            if (t->expect[j].index >= p->nrules || t->expect[j].k >= p->nconsts || t->expect[j].stated > 1 ||
-                !text_k_ok(p, t->expect[j].cite_k))
+            if (t->expect[j].index >= p->nrules || t->expect[j].stated > 1 || !text_k_ok(p, t->expect[j].cite_k) ||
+                (t->expect[j].rule == BC_NONE ? t->expect[j].k >= p->nconsts
+                                              : t->expect[j].rule >= p->nrules || p->rules[t->expect[j].rule].nargs != 0 ||
+                                                    p->rules[t->expect[j].index].nargs != 0))
                 return vfail(err, errlen, "test %u expectation out of range", i);
         if (t->expect_error > 1 || !text_k_ok(p, t->error_k))
             return vfail(err, errlen, "test %u error expectation malformed", i);
