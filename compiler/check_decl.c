@@ -204,11 +204,6 @@ void chk_join_exceptions(chk_ctx *c)
                 chk_undefined(c, x->target_sp, x->target);
             continue;
         }
-        if (r->nparams > 0) {
-            REPORT(x->target_sp, DC_EXCEPTION_TARGET, "'%s' is a function; exceptions override rules without parameters (put the condition in its formula)",
-                x->target);
-            continue;
-        }
         x->of = r;
         ast_decl **tail = &r->exceptions;
         while (*tail)
@@ -292,15 +287,34 @@ static void decl_input(chk_ctx *c, ast_decl *x)
     }
 }
 
-/* exception NAME of RULE when COND = VALUE */
+/* A function's parameters in scope, in the first local slots (set before
+ * any aggregate of it or of its exceptions took slots). */
+static void scope_params(chk_ctx *c, const ast_decl *r)
+{
+    c->nscope = 0;
+    uint32_t slot = 0;
+    for (const ast_decl *q = r->params; q; q = q->next) {
+        c->scope[c->nscope].name = q->name;
+        c->scope[c->nscope].type = q->type;
+        c->scope[c->nscope].tref = q->tref;
+        c->scope[c->nscope].slot = slot++;
+        c->nscope++;
+    }
+    c->scope_params = c->nscope;
+}
+
+/* exception NAME of RULE when COND = VALUE (a function's parameters are in
+ * scope in both) */
 static void decl_exception(chk_ctx *c, ast_decl *x)
 {
     if (!x->of)
         return;
+    scope_params(c, x->of);
     pol_type ct = chk_expr(c, x->cond);
     if (ct != PT_VOID && ct != PT_BOOL)
         REPORT(x->cond->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", tname(ct));
     pol_type t = chk_expr(c, x->value);
+    c->nscope = c->scope_params = 0;
     char t1[300], t2[300];
     if (t != PT_VOID && x->of->type != PT_VOID && !chk_assignable_e((pol_type)x->of->type, x->of->tref, x->value))
         REPORT(x->value->sp, DC_TYPE_MISMATCH, "the exception gives %s, but %s '%s' is %s",
@@ -335,18 +349,7 @@ static void decl_rule(chk_ctx *c, ast_decl *x)
             REPORT(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_name(x->kind), x->name);
         return;
     }
-    c->nscope = 0;
-    /* parameters take the first local slots (set before any exception to
-     * this rule took slots for its aggregates) */
-    uint32_t slot = 0;
-    for (ast_decl *q = x->params; q; q = q->next) {
-        c->scope[c->nscope].name = q->name;
-        c->scope[c->nscope].type = q->type;
-        c->scope[c->nscope].tref = q->tref;
-        c->scope[c->nscope].slot = slot++;
-        c->nscope++;
-    }
-    c->scope_params = c->nscope;
+    scope_params(c, x);
     pol_type t = chk_expr(c, x->value);
     c->nscope = c->scope_params = 0;
     decl_formula_type(c, x, t);

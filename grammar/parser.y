@@ -282,6 +282,11 @@ decl
         $$->value = $9; $$->an = $10; REVERSE(ast_decl, $4); $$->params = $4;
         for (ast_decl *q = $4; q; q = q->next) $$->nparams++;
     }
+  | KW_RULE IDENT '(' params ')' ':' type annots {   /* a function defined by its exceptions */
+        $$ = mkdecl(ps, D_RULE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $7; $$->type_sp = @7;
+        $$->an = $8; REVERSE(ast_decl, $4); $$->params = $4;
+        for (ast_decl *q = $4; q; q = q->next) $$->nparams++;
+    }
   | KW_RECORD IDENT '(' fields ')' annots {
         $$ = mkdecl(ps, D_RECORD, @$); $$->name = $2; $$->name_sp = @2; REVERSE(ast_field, $4); $$->fields = $4; $$->an = $6;
     }
