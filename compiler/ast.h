@@ -168,6 +168,8 @@ typedef struct ast_decl {
     struct ast_decl *exceptions; /* rules: their exceptions, in source order */
     struct ast_decl *next_exception;
     struct ast_decl *of;    /* exceptions: the rule they override           */
+    struct ast_decl *over;  /* an exception to a labelled exception: that one
+                               (its own exceptions are in its `exceptions`)  */
     uint32_t nlocals;       /* rules: local slots used by aggregates        */
     uint32_t tref;
     uint8_t type;

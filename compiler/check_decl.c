@@ -189,7 +189,67 @@ void chk_override_types(chk_ctx *c)
 
 }
 
-/* Exceptions join the rule they override. */
+/* The exception labelled `name`, or NULL (labels are not in the symbol
+ * table: a name there is a rule's; this is looked up only when that fails). */
+static ast_decl *find_label(chk_ctx *c, const char *name)
+{
+    for (ast_decl *x = c->p->decls; x; x = x->next)
+        if (x->kind == D_EXCEPTION && x->name && strcmp(x->name, name) == 0)
+            return x;
+    return NULL;
+}
+
+/* An exception's target is neither a name nor a label. */
+static CHK_NOINLINE void no_target(chk_ctx *c, const ast_decl *x)
+{
+    const char *cands[512];
+    size_t n = 0;
+    for (ast_decl *d = c->p->decls; d && n < 512; d = d->next)
+        if ((d->kind == D_RULE || d->kind == D_OUTPUT || d->kind == D_EXCEPTION) && d->name && d != x)
+            cands[n++] = d->name;
+    const char *s = chk_suggest(x->target, cands, n);
+    REPORT(x->target_sp, DC_UNDEFINED, "no rule, output or exception label is named '%s'%s%s%s", x->target, s ? "; did you mean '" : "",
+        s ? s : "", s ? "'?" : "");
+}
+
+/* An exception to a labelled exception: follows the labels up to the rule
+ * (x->of), reporting a cycle or a chain too deep; `stamp` marks this walk. */
+static void join_over(chk_ctx *c, ast_decl *x, int stamp)
+{
+    int depth = 0;
+    ast_decl *y = x;
+    while (y->over && y->visit != stamp && depth <= CHK_MAX_EXC_DEPTH) {
+        y->visit = stamp;
+        y = y->over;
+        depth++;
+    }
+    if (y->over && y->visit == stamp) { /* y is on a cycle */
+        char path[600];
+        int n = snprintf(path, sizeof path, "%s", y->name);
+        for (ast_decl *z = y->over; n < (int)sizeof path - 1; z = z->over) {
+            n += snprintf(path + n, sizeof path - (size_t)n, " -> %s", z->name);
+            if (z == y)
+                break;
+        }
+        REPORT(y->target_sp, DC_CYCLE, "exceptions override each other in a cycle: %s", path);
+        ast_decl *z = y; /* reported once: none of them joins a rule */
+        do {
+            ast_decl *next = z->over;
+            z->over = NULL;
+            z = next;
+        } while (z && z != y);
+        return;
+    }
+    if (depth > CHK_MAX_EXC_DEPTH) {
+        REPORT(x->target_sp, DC_LIMIT, "exceptions nested more than %d deep", CHK_MAX_EXC_DEPTH);
+        return;
+    }
+    for (ast_decl *z = x; z != y; z = z->over)
+        z->of = y->of; /* NULL if the top one's target was wrong (reported there) */
+}
+
+/* Exceptions join the rule they override, or the labelled exception they
+ * override (whose rule they then override too), in source order. */
 void chk_join_exceptions(chk_ctx *c)
 {
     ast_policy *p = c->p;
@@ -197,15 +257,30 @@ void chk_join_exceptions(chk_ctx *c)
         if (x->kind != D_EXCEPTION)
             continue;
         ast_decl *r = chk_lookup(c, x->target);
-        if (!r || (r->kind != D_RULE && r->kind != D_OUTPUT)) {
-            if (r)
-                REPORT(x->target_sp, DC_EXCEPTION_TARGET, "an exception overrides a rule or an output; '%s' is %s", x->target, chk_a_kind(r->kind));
+        if (!r) {
+            ast_decl *lab = find_label(c, x->target);
+            if (lab == x)
+                REPORT(x->target_sp, DC_EXCEPTION_TARGET, "exception '%s' cannot be an exception to itself", x->name);
+            else if (lab)
+                x->over = lab;
             else
-                chk_undefined(c, x->target_sp, x->target);
+                no_target(c, x);
+            continue;
+        }
+        if (r->kind != D_RULE && r->kind != D_OUTPUT) {
+            REPORT(x->target_sp, DC_EXCEPTION_TARGET, "an exception overrides a rule or an output; '%s' is %s", x->target, chk_a_kind(r->kind));
             continue;
         }
         x->of = r;
-        ast_decl **tail = &r->exceptions;
+    }
+    int stamp = 0;
+    for (ast_decl *x = p->decls; x; x = x->next)
+        if (x->kind == D_EXCEPTION && x->over && !x->of)
+            join_over(c, x, --stamp); /* negative: never a rule's visit mark */
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        if (x->kind != D_EXCEPTION || !x->of)
+            continue;
+        ast_decl **tail = x->over ? &x->over->exceptions : &x->of->exceptions;
         while (*tail)
             tail = &(*tail)->next_exception;
         *tail = x;

@@ -445,36 +445,79 @@ static void gen_agg_ex(gen *g, const ast_expr *e, bool index_on_fail)
 
 static void gen_agg(gen *g, const ast_expr *e) { gen_agg_ex(g, e, false); }
 
-/* A rule's body: its exceptions (at most one may apply), then its base formula. */
-static void gen_rule_body(gen *g, const ast_decl *d)
+/* Whether exception x applies: its condition holds, or one of its own
+ * exceptions applies (they override it, so they apply where it does not). */
+static void gen_applies(gen *g, const ast_decl *x)
 {
-    size_t nexc = 0;
-    for (const ast_decl *x = d->exceptions; x; x = x->next_exception)
-        nexc++;
-    uint32_t *ends = pol_xcalloc(nexc, sizeof *ends);
-    size_t nends = 0;
-    char msg[1024];
-    for (const ast_decl *x = d->exceptions; x; x = x->next_exception) {
-        gen_expr(g, x->cond);
+    gen_expr(g, x->cond);
+    size_t n = 0;
+    for (const ast_decl *y = x->exceptions; y; y = y->next_exception)
+        n++;
+    if (n == 0)
+        return;
+    uint32_t *outs = pol_xcalloc(n, sizeof *outs);
+    size_t k = 0;
+    for (const ast_decl *y = x->exceptions; y; y = y->next_exception) { /* a ? true : b */
+        uint32_t no = emit_jump(g, OP_JMPF, x->sp);
+        emit1(g, OP_CONST, bool_const(g, true), x->sp);
+        outs[k++] = emit_jump(g, OP_JMP, x->sp);
+        patch(g, no, g->p->ncode);
+        gen_applies(g, y);
+    }
+    for (size_t i = 0; i < k; i++)
+        patch(g, outs[i], g->p->ncode);
+    free(outs);
+}
+
+/* "B (file:line:col)" */
+static void exc_name(gen *g, const ast_decl *x, char *buf, size_t cap)
+{
+    bc_pos px = pos_of(g, x->sp);
+    snprintf(buf, cap, "%s%s(%s:%u:%u)", x->name ? x->name : "", x->name ? " " : "", file_of(g, x->sp)->name, px.line, px.col);
+}
+
+typedef struct jumps { uint32_t *at; size_t n, cap; } jumps;
+
+/* One level of exceptions, those to rule `whose` or to one labelled
+ * exception: the value of the one that applies (an error if two do), with a
+ * jump to the end of the rule's body added to `ends`; when none applies,
+ * falls through.  An exception's value is that of its own exception that
+ * applies, else its own. */
+static void gen_level(gen *g, const char *whose, const ast_decl *list, jumps *ends)
+{
+    char msg[1024], a[400], b[400];
+    for (const ast_decl *x = list; x; x = x->next_exception) {
+        gen_applies(g, x);
         uint32_t next = emit_jump(g, OP_JMPF, x->cond->sp);
         for (const ast_decl *y = x->next_exception; y; y = y->next_exception) {
-            gen_expr(g, y->cond);
+            gen_applies(g, y);
             uint32_t ok = emit_jump(g, OP_JMPF, y->cond->sp);
-            bc_pos px = pos_of(g, x->sp), py = pos_of(g, y->sp);
-            snprintf(msg, sizeof msg, "two exceptions to '%s' apply at once: %s%s(%s:%u:%u) and %s%s(%s:%u:%u)", d->name,
-                     x->name ? x->name : "", x->name ? " " : "", file_of(g, x->sp)->name, px.line, px.col, y->name ? y->name : "",
-                     y->name ? " " : "", file_of(g, y->sp)->name, py.line, py.col);
+            exc_name(g, x, a, sizeof a);
+            exc_name(g, y, b, sizeof b);
+            snprintf(msg, sizeof msg, "two exceptions to '%s' apply at once: %s and %s", whose, a, b);
             emit1(g, OP_FAIL, text_const(g, msg), y->sp);
             patch(g, ok, g->p->ncode);
         }
+        if (x->exceptions)
+            gen_level(g, x->name, x->exceptions, ends);
         bc_pos px = pos_of(g, x->sp);
         snprintf(msg, sizeof msg, "exception %s%sat %s:%u:%u%s%s%s", x->name ? x->name : "", x->name ? " " : "", file_of(g, x->sp)->name,
                  px.line, px.col, x->an.cite ? " [" : "", x->an.cite ? x->an.cite : "", x->an.cite ? "]" : "");
         emit1(g, OP_APPLIED, text_const(g, msg), x->sp);
         gen_expr(g, x->value);
-        ends[nends++] = emit_jump(g, OP_JMP, x->sp);
+        POL_GROW(ends->at, ends->cap, ends->n + 1);
+        ends->at[ends->n++] = emit_jump(g, OP_JMP, x->sp);
         patch(g, next, g->p->ncode);
     }
+}
+
+/* A rule's body: its exceptions (at most one may apply at each level), then
+ * its base formula. */
+static void gen_rule_body(gen *g, const ast_decl *d)
+{
+    jumps ends = {0};
+    char msg[1024];
+    gen_level(g, d->name, d->exceptions, &ends);
     if (d->value && d->index_result)
         gen_agg_ex(g, d->value, true);
     else if (d->value)
@@ -483,9 +526,9 @@ static void gen_rule_body(gen *g, const ast_decl *d)
         snprintf(msg, sizeof msg, "no definition of '%s' applies: it has no base formula and none of its exceptions applies", d->name);
         emit1(g, OP_FAIL, text_const(g, msg), d->name_sp);
     }
-    for (size_t i = 0; i < nends; i++)
-        patch(g, ends[i], g->p->ncode);
-    free(ends);
+    for (size_t i = 0; i < ends.n; i++)
+        patch(g, ends.at[i], g->p->ncode);
+    free(ends.at);
 }
 
 /* ---- built-in functions: each row of POL_BUILTINS (vocab.h) names its
