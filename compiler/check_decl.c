@@ -199,6 +199,15 @@ static ast_decl *find_label(chk_ctx *c, const char *name)
     return NULL;
 }
 
+/* The next exception after `from` labelled `name`, or NULL. */
+static ast_decl *find_label_after(ast_decl *from, const char *name)
+{
+    for (ast_decl *x = from->next; x; x = x->next)
+        if (x->kind == D_EXCEPTION && x->name && strcmp(x->name, name) == 0)
+            return x;
+    return NULL;
+}
+
 /* An exception's target is neither a name nor a label. */
 static CHK_NOINLINE void no_target(chk_ctx *c, const ast_decl *x)
 {
@@ -261,7 +270,10 @@ void chk_join_exceptions(chk_ctx *c)
             ast_decl *lab = find_label(c, x->target);
             if (lab == x)
                 REPORT(x->target_sp, DC_EXCEPTION_TARGET, "exception '%s' cannot be an exception to itself", x->name);
-            else if (lab)
+            else if (lab && find_label_after(lab, x->target)) {
+                REPORT(x->target_sp, DC_DUPLICATE, "two exceptions are labelled '%s'; give each its own label to name one", x->target);
+                NOTE(find_label_after(lab, x->target)->name_sp, "the second '%s'", x->target);
+            } else if (lab)
                 x->over = lab;
             else
                 no_target(c, x);
