@@ -121,8 +121,11 @@ typedef struct ast_item {   /* in a test: `name = value`, `expect name = value`,
     const char *name;
     span name_sp, sp;
     ast_expr *value;
+    ast_expr *path;         /* expect NAME[i].field: the part of NAME expected, or NULL */
     struct ast_item *next;
     struct ast_decl *decl;  /* checker: the input, rule or output it names */
+    uint8_t type;           /* checker: the type expected (the path's, or the rule's) */
+    uint32_t tref;
 } ast_item;
 
 typedef struct ast_member {  /* a member of an enumeration, with its field values */
@@ -169,6 +172,8 @@ typedef struct ast_decl {
     struct ast_decl *exceptions; /* rules: their exceptions, in source order */
     struct ast_decl *next_exception;
     struct ast_decl *of;    /* exceptions: the rule they override           */
+    struct ast_decl *over;  /* an exception to a labelled exception: that one
+                               (its own exceptions are in its `exceptions`)  */
     uint32_t nlocals;       /* rules: local slots used by aggregates        */
     uint32_t tref;
     uint8_t type;

@@ -205,7 +205,76 @@ void chk_override_types(chk_ctx *c)
 
 }
 
-/* Exceptions join the rule they override. */
+/* The exception labelled `name`, or NULL (labels are not in the symbol
+ * table: a name there is a rule's; this is looked up only when that fails). */
+static ast_decl *find_label(chk_ctx *c, const char *name)
+{
+    for (ast_decl *x = c->p->decls; x; x = x->next)
+        if (x->kind == D_EXCEPTION && x->name && strcmp(x->name, name) == 0)
+            return x;
+    return NULL;
+}
+
+/* The next exception after `from` labelled `name`, or NULL. */
+static ast_decl *find_label_after(ast_decl *from, const char *name)
+{
+    for (ast_decl *x = from->next; x; x = x->next)
+        if (x->kind == D_EXCEPTION && x->name && strcmp(x->name, name) == 0)
+            return x;
+    return NULL;
+}
+
+/* An exception's target is neither a name nor a label. */
+static CHK_NOINLINE void no_target(chk_ctx *c, const ast_decl *x)
+{
+    const char *cands[512];
+    size_t n = 0;
+    for (ast_decl *d = c->p->decls; d && n < 512; d = d->next)
+        if ((d->kind == D_RULE || d->kind == D_OUTPUT || d->kind == D_EXCEPTION) && d->name && d != x)
+            cands[n++] = d->name;
+    const char *s = chk_suggest(x->target, cands, n);
+    REPORT(x->target_sp, DC_UNDEFINED, "no rule, output or exception label is named '%s'%s%s%s", x->target, s ? "; did you mean '" : "",
+        s ? s : "", s ? "'?" : "");
+}
+
+/* An exception to a labelled exception: follows the labels up to the rule
+ * (x->of), reporting a cycle or a chain too deep; `stamp` marks this walk. */
+static void join_over(chk_ctx *c, ast_decl *x, int stamp)
+{
+    int depth = 0;
+    ast_decl *y = x;
+    while (y->over && y->visit != stamp && depth <= CHK_MAX_EXC_DEPTH) {
+        y->visit = stamp;
+        y = y->over;
+        depth++;
+    }
+    if (y->over && y->visit == stamp) { /* y is on a cycle */
+        char path[600];
+        int n = snprintf(path, sizeof path, "%s", y->name);
+        for (ast_decl *z = y->over; n < (int)sizeof path - 1; z = z->over) {
+            n += snprintf(path + n, sizeof path - (size_t)n, " -> %s", z->name);
+            if (z == y)
+                break;
+        }
+        REPORT(y->target_sp, DC_CYCLE, "exceptions override each other in a cycle: %s", path);
+        ast_decl *z = y; /* reported once: none of them joins a rule */
+        do {
+            ast_decl *next = z->over;
+            z->over = NULL;
+            z = next;
+        } while (z && z != y);
+        return;
+    }
+    if (depth > CHK_MAX_EXC_DEPTH) {
+        REPORT(x->target_sp, DC_LIMIT, "exceptions nested more than %d deep", CHK_MAX_EXC_DEPTH);
+        return;
+    }
+    for (ast_decl *z = x; z != y; z = z->over)
+        z->of = y->of; /* NULL if the top one's target was wrong (reported there) */
+}
+
+/* Exceptions join the rule they override, or the labelled exception they
+ * override (whose rule they then override too), in source order. */
 void chk_join_exceptions(chk_ctx *c)
 {
     ast_policy *p = c->p;
@@ -213,20 +282,33 @@ void chk_join_exceptions(chk_ctx *c)
         if (x->kind != D_EXCEPTION)
             continue;
         ast_decl *r = chk_lookup(c, x->target);
-        if (!r || (r->kind != D_RULE && r->kind != D_OUTPUT)) {
-            if (r)
-                REPORT(x->target_sp, DC_EXCEPTION_TARGET, "an exception overrides a rule or an output; '%s' is %s", x->target, chk_a_kind(r->kind));
+        if (!r) {
+            ast_decl *lab = find_label(c, x->target);
+            if (lab == x)
+                REPORT(x->target_sp, DC_EXCEPTION_TARGET, "exception '%s' cannot be an exception to itself", x->name);
+            else if (lab && find_label_after(lab, x->target)) {
+                REPORT(x->target_sp, DC_DUPLICATE, "two exceptions are labelled '%s'; give each its own label to name one", x->target);
+                NOTE(find_label_after(lab, x->target)->name_sp, "the second '%s'", x->target);
+            } else if (lab)
+                x->over = lab;
             else
-                chk_undefined(c, x->target_sp, x->target);
+                no_target(c, x);
             continue;
         }
-        if (r->nparams > 0) {
-            REPORT(x->target_sp, DC_EXCEPTION_TARGET, "'%s' is a function; exceptions override rules without parameters (put the condition in its formula)",
-                x->target);
+        if (r->kind != D_RULE && r->kind != D_OUTPUT) {
+            REPORT(x->target_sp, DC_EXCEPTION_TARGET, "an exception overrides a rule or an output; '%s' is %s", x->target, chk_a_kind(r->kind));
             continue;
         }
         x->of = r;
-        ast_decl **tail = &r->exceptions;
+    }
+    int stamp = 0;
+    for (ast_decl *x = p->decls; x; x = x->next)
+        if (x->kind == D_EXCEPTION && x->over && !x->of)
+            join_over(c, x, --stamp); /* negative: never a rule's visit mark */
+    for (ast_decl *x = p->decls; x; x = x->next) {
+        if (x->kind != D_EXCEPTION || !x->of)
+            continue;
+        ast_decl **tail = x->over ? &x->over->exceptions : &x->of->exceptions;
         while (*tail)
             tail = &(*tail)->next_exception;
         *tail = x;
@@ -260,29 +342,82 @@ void chk_unused(chk_ctx *c)
 }
 
 
-/* An input's bounds: constants of its type. */
+/* A bound that names a parameter: it must be undated and of the input's
+ * type; then the bound is its value (e->sym, e->index: the parameter). */
+static void bound_param(chk_ctx *c, ast_decl *x, ast_expr *e)
+{
+    ast_decl *d = chk_lookup(c, e->text);
+    if (!d) {
+        chk_undefined(c, e->sp, e->text);
+        return;
+    }
+    d->uses++;
+    if (d->kind != D_PARAM) {
+        REPORT(e->sp, DC_BOUNDS, "a bound is a value written out or a parameter; '%s' is %s", d->name, chk_a_kind(d->kind));
+        return;
+    }
+    if (d->versions) {
+        REPORT(e->sp, DC_BOUNDS, "a bound has one value, but parameter '%s' has dated versions (write the value, or check '%s' with a require)",
+            d->name, x->name);
+        return;
+    }
+    if (d->type != PT_VOID && x->type != PT_VOID && (d->type != x->type || d->tref != x->tref))
+        REPORT(e->sp, DC_TYPE_MISMATCH, "a bound should be %s, but parameter '%s' is %s", tname((pol_type)x->type), d->name,
+            tname((pol_type)d->type));
+    e->sym = SYM_PARAM;
+    e->index = d->index;
+}
+
+/* An input's bounds: constants of its type, or undated parameters; either
+ * side may be left open (`in 4242..`, `in ..21207`). */
 static void decl_input(chk_ctx *c, ast_decl *x)
 {
     c->want_tref = x->tref;
-    if (!x->lo)
+    if (!x->lo && !x->hi)
         return;
-    if (!numeric((pol_type)x->type) && x->type != PT_DATE && x->type != PT_MONTH)
-        REPORT(x->lo->sp, DC_BOUNDS, "only numbers, dates and months can have bounds");
-    else {
-        chk_constant(c, x->lo, (pol_type)x->type, "a bound");
-        chk_constant(c, x->hi, (pol_type)x->type, "a bound");
+    if (!numeric((pol_type)x->type) && x->type != PT_DATE && x->type != PT_MONTH) {
+        REPORT((x->lo ? x->lo : x->hi)->sp, DC_BOUNDS, "only numbers, dates and months can have bounds");
+        return;
+    }
+    ast_expr *side[2] = {x->lo, x->hi};
+    for (int i = 0; i < 2; i++) {
+        if (!side[i])
+            continue;
+        if (side[i]->kind == EX_NAME)
+            bound_param(c, x, side[i]);
+        else
+            chk_constant(c, side[i], (pol_type)x->type, "a bound");
     }
 }
 
-/* exception NAME of RULE when COND = VALUE */
+/* A function's parameters in scope, in the first local slots (set before
+ * any aggregate of it or of its exceptions took slots). */
+static void scope_params(chk_ctx *c, const ast_decl *r)
+{
+    c->nscope = 0;
+    uint32_t slot = 0;
+    for (const ast_decl *q = r->params; q; q = q->next) {
+        c->scope[c->nscope].name = q->name;
+        c->scope[c->nscope].type = q->type;
+        c->scope[c->nscope].tref = q->tref;
+        c->scope[c->nscope].slot = slot++;
+        c->nscope++;
+    }
+    c->scope_params = c->nscope;
+}
+
+/* exception NAME of RULE when COND = VALUE (a function's parameters are in
+ * scope in both) */
 static void decl_exception(chk_ctx *c, ast_decl *x)
 {
     if (!x->of)
         return;
+    scope_params(c, x->of);
     pol_type ct = chk_expr(c, x->cond);
     if (ct != PT_VOID && ct != PT_BOOL)
         REPORT(x->cond->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", tname(ct));
     pol_type t = chk_expr(c, x->value);
+    c->nscope = c->scope_params = 0;
     char t1[300], t2[300], t3[POL_NUMBER_MAX_DIGITS * 2 + 80];
     if (t != PT_VOID && x->of->type != PT_VOID && !chk_assignable_e((pol_type)x->of->type, x->of->tref, x->value))
         REPORT(x->value->sp, DC_TYPE_MISMATCH, "the exception gives %s, but %s '%s' is %s%s",
@@ -320,18 +455,7 @@ static void decl_rule(chk_ctx *c, ast_decl *x)
             REPORT(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_name(x->kind), x->name);
         return;
     }
-    c->nscope = 0;
-    /* parameters take the first local slots (set before any exception to
-     * this rule took slots for its aggregates) */
-    uint32_t slot = 0;
-    for (ast_decl *q = x->params; q; q = q->next) {
-        c->scope[c->nscope].name = q->name;
-        c->scope[c->nscope].type = q->type;
-        c->scope[c->nscope].tref = q->tref;
-        c->scope[c->nscope].slot = slot++;
-        c->nscope++;
-    }
-    c->scope_params = c->nscope;
+    scope_params(c, x);
     if (x->when) {
         pol_type wt = chk_expr(c, x->when);
         if (wt != PT_VOID && wt != PT_BOOL)

@@ -23,23 +23,28 @@ static void collect_rule_refs(const ast_expr *e, ast_decl **rules, ast_decl **ou
         collect_rule_refs(e->args[i], rules, out, n);
 }
 
+/* The references of exceptions and of their exceptions (at most
+ * CHK_MAX_EXC_DEPTH deep, check_decl.c). */
+static void exception_refs(const ast_decl *list, ast_decl **rules, ast_decl **out, size_t *n)
+{
+    for (const ast_decl *x = list; x; x = x->next_exception) {
+        collect_rule_refs(x->cond, rules, out, n);
+        collect_rule_refs(x->value, rules, out, n);
+        exception_refs(x->exceptions, rules, out, n);
+    }
+}
+
 static void rule_refs(chk_ctx *c, const ast_decl *d, ast_decl **rules, ast_decl ***refs, size_t *n)
 {
     *n = 0;
     collect_rule_refs(d->value, rules, NULL, n);
     collect_rule_refs(d->when, rules, NULL, n);
-    for (const ast_decl *x = d->exceptions; x; x = x->next_exception) {
-        collect_rule_refs(x->cond, rules, NULL, n);
-        collect_rule_refs(x->value, rules, NULL, n);
-    }
+    exception_refs(d->exceptions, rules, NULL, n);
     *refs = arena_alloc(c->a, sizeof **refs * (*n + 1));
     size_t k = 0;
     collect_rule_refs(d->value, rules, *refs, &k);
     collect_rule_refs(d->when, rules, *refs, &k);
-    for (const ast_decl *x = d->exceptions; x; x = x->next_exception) {
-        collect_rule_refs(x->cond, rules, *refs, &k);
-        collect_rule_refs(x->value, rules, *refs, &k);
-    }
+    exception_refs(d->exceptions, rules, *refs, &k);
 }
 
 /* Depth-first search for cycles among rules, with an explicit stack (a chain

@@ -23,6 +23,7 @@
 #include "bytecode.h"
 
 #define CHK_MAX_AGG_DEPTH 64 /* aggregates nested in one formula */
+#define CHK_MAX_EXC_DEPTH 64 /* exceptions to exceptions, one below another */
 /* For a function that holds a diagnostic's buffers, called from the
  * recursion over an expression: kept out of line, so that the buffers are not
  * part of every level's frame (the depth budget, ast.h). */

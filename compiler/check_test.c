@@ -5,6 +5,54 @@
 
 #include <string.h>
 
+/* What an item names, as written: 逐月, or 逐月[0].已缴. */
+static void target_text(chk_ctx *c, const ast_item *it, char *buf, size_t cap)
+{
+    if (it->path && SPAN_FILE(it->path->sp.start) == c->f->id) {
+        uint32_t lo = SPAN_OFF(it->path->sp.start), hi = SPAN_OFF(it->path->sp.end);
+        if (lo <= hi && hi <= c->f->len) {
+            snprintf(buf, cap, "%.*s", (int)(hi - lo), c->f->text + lo);
+            return;
+        }
+    }
+    snprintf(buf, cap, "%s", it->name);
+}
+
+/* Whether two expectations' paths name the same part (both NULL: the whole). */
+static bool same_path(const ast_expr *a, const ast_expr *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind == EX_NAME)
+        return true; /* the roots: the names were compared */
+    if (a->kind == EX_INDEX ? strcmp(a->b->text, b->b->text) != 0 : strcmp(a->text, b->text) != 0)
+        return false;
+    return same_path(a->a, b->a);
+}
+
+/* expect NAME[i].field = ...: positions are whole numbers written out; the
+ * path is checked as a formula, and its type is what the value must be. */
+static bool expect_path(chk_ctx *c, ast_item *it)
+{
+    for (ast_expr *e = it->path; e->kind != EX_NAME; e = e->a)
+        if (e->kind == EX_INDEX && e->b->kind != EX_NUM) {
+            REPORT(e->b->sp, DC_TEST_EXPECT, "a position in an expectation is a whole number written out, like %s[0]", it->name);
+            return false;
+        }
+    ast_decl *cur = c->cur;
+    c->cur = NULL;
+    c->nscope = 0;
+    pol_type t = chk_expr(c, it->path);
+    c->cur = cur;
+    if (t == PT_VOID)
+        return false;
+    it->type = (uint8_t)t;
+    it->tref = it->path->tref;
+    return true;
+}
+
 static void chk_test(chk_ctx *c, ast_decl *t)
 {
     bool any_expect = t->expect_error;
@@ -20,8 +68,9 @@ static void chk_test(chk_ctx *c, ast_decl *t)
     for (ast_item *it = t->items; it; it = it->next) {
         ast_decl *d = chk_lookup(c, it->name);
         for (ast_item *o = t->items; o != it; o = o->next)
-            if (o->expect == it->expect && strcmp(o->name, it->name) == 0) {
-                REPORT(it->name_sp, DC_DUPLICATE, "'%s' appears twice in this test", it->name);
+            if (o->expect == it->expect && o->stated == it->stated && strcmp(o->name, it->name) == 0 && same_path(o->path, it->path)) {
+                REPORT(it->name_sp, DC_DUPLICATE, "'%s' %s twice in this test", it->name,
+                    !it->expect ? "appears" : it->stated ? "is stated" : "is expected");
                 break;
             }
         if (!d) {
@@ -37,16 +86,15 @@ static void chk_test(chk_ctx *c, ast_decl *t)
                 it->name, chk_a_kind(d->kind), it->name);
             continue;
         }
-        if (it->expect && (d->type == PT_LIST || d->type == PT_RECORD)) {
-            REPORT(it->name_sp, DC_TEST_EXPECT, "'%s' is a %s; a test expects values it can compare: its length, a field, or an aggregate (write a rule)",
-                it->name, tname((pol_type)d->type));
-            continue;
-        }
         if (it->expect && d->kind != D_RULE && d->kind != D_OUTPUT) {
             REPORT(it->name_sp, DC_TEST_EXPECT, "'%s' is %s; only rules and outputs can be expected", it->name, chk_a_kind(d->kind));
             continue;
         }
         it->decl = d;
+        it->type = d->type;
+        it->tref = d->tref;
+        if (it->expect)
+            d->uses++; /* a rule only tests read is used: they check it */
         if (it->value->kind == EX_NA || it->value->kind == EX_UNSTATED) {
             if (!it->expect)
                 REPORT(it->value->sp, DC_TEST_GIVEN, "an input is given a value or left out of the test; '%s' is for expectations",
@@ -56,10 +104,17 @@ static void chk_test(chk_ctx *c, ast_decl *t)
                        it->value->kind == EX_NA ? "inapplicable" : "unstated");
             continue;
         }
-        char what[256];
-        snprintf(what, sizeof what, "the value of '%s'", it->name);
-        c->want_tref = d->tref;
-        chk_constant(c, it->value, (pol_type)d->type, what);
+        if (it->path && !expect_path(c, it))
+            continue;
+        char target[200], what[256];
+        target_text(c, it, target, sizeof target);
+        if (it->expect && it->type == PT_RECORD) {
+            REPORT(it->sp, DC_TEST_EXPECT, "'%s' is a record; expect its fields one by one ('expect %s.FIELD = ...')", target, target);
+            continue;
+        }
+        snprintf(what, sizeof what, "the value of '%s'", target);
+        c->want_tref = it->tref;
+        chk_constant(c, it->value, (pol_type)it->type, what);
     }
 }
 

@@ -449,8 +449,93 @@ static void gen_agg_ex(gen *g, const ast_expr *e, bool index_on_fail)
 
 static void gen_agg(gen *g, const ast_expr *e) { gen_agg_ex(g, e, false); }
 
-/* A rule's body: its condition, exceptions and formula. */
-static void gen_rule_cases(gen *g, const ast_decl *d);
+/* Whether exception x applies: its condition holds, or one of its own
+ * exceptions applies (they override it, so they apply where it does not). */
+static void gen_applies(gen *g, const ast_decl *x)
+{
+    gen_expr(g, x->cond);
+    size_t n = 0;
+    for (const ast_decl *y = x->exceptions; y; y = y->next_exception)
+        n++;
+    if (n == 0)
+        return;
+    uint32_t *outs = pol_xcalloc(n, sizeof *outs);
+    size_t k = 0;
+    for (const ast_decl *y = x->exceptions; y; y = y->next_exception) { /* a ? true : b */
+        uint32_t no = emit_jump(g, OP_JMPF, x->sp);
+        emit1(g, OP_CONST, bool_const(g, true), x->sp);
+        outs[k++] = emit_jump(g, OP_JMP, x->sp);
+        patch(g, no, g->p->ncode);
+        gen_applies(g, y);
+    }
+    for (size_t i = 0; i < k; i++)
+        patch(g, outs[i], g->p->ncode);
+    free(outs);
+}
+
+/* "B (file:line:col)" */
+static void exc_name(gen *g, const ast_decl *x, char *buf, size_t cap)
+{
+    bc_pos px = pos_of(g, x->sp);
+    snprintf(buf, cap, "%s%s(%s:%u:%u)", x->name ? x->name : "", x->name ? " " : "", file_of(g, x->sp)->name, px.line, px.col);
+}
+
+typedef struct jumps { uint32_t *at; size_t n, cap; } jumps;
+
+/* One level of exceptions, those to rule `whose` or to one labelled
+ * exception: the value of the one that applies (an error if two do), with a
+ * jump to the end of the rule's body added to `ends`; when none applies,
+ * falls through.  An exception's value is that of its own exception that
+ * applies, else its own. */
+static void gen_level(gen *g, const char *whose, const ast_decl *list, jumps *ends)
+{
+    char msg[1024], a[400], b[400];
+    for (const ast_decl *x = list; x; x = x->next_exception) {
+        gen_applies(g, x);
+        uint32_t next = emit_jump(g, OP_JMPF, x->cond->sp);
+        for (const ast_decl *y = x->next_exception; y; y = y->next_exception) {
+            gen_applies(g, y);
+            uint32_t ok = emit_jump(g, OP_JMPF, y->cond->sp);
+            exc_name(g, x, a, sizeof a);
+            exc_name(g, y, b, sizeof b);
+            snprintf(msg, sizeof msg, "two exceptions to '%s' apply at once: %s and %s", whose, a, b);
+            emit1(g, OP_FAIL, text_const(g, msg), y->sp);
+            patch(g, ok, g->p->ncode);
+        }
+        if (x->exceptions)
+            gen_level(g, x->name, x->exceptions, ends);
+        bc_pos px = pos_of(g, x->sp);
+        snprintf(msg, sizeof msg, "exception %s%sat %s:%u:%u%s%s%s", x->name ? x->name : "", x->name ? " " : "", file_of(g, x->sp)->name,
+                 px.line, px.col, x->an.cite ? " [" : "", x->an.cite ? x->an.cite : "", x->an.cite ? "]" : "");
+        emit1(g, OP_APPLIED, text_const(g, msg), x->sp);
+        gen_expr(g, x->value);
+        POL_GROW(ends->at, ends->cap, ends->n + 1);
+        ends->at[ends->n++] = emit_jump(g, OP_JMP, x->sp);
+        patch(g, next, g->p->ncode);
+    }
+}
+
+/* A rule's cases: its exceptions (at most one may apply at each level), then
+ * its base formula. */
+static void gen_rule_cases(gen *g, const ast_decl *d)
+{
+    jumps ends = {0};
+    char msg[1024];
+    gen_level(g, d->name, d->exceptions, &ends);
+    if (d->value && d->index_result)
+        gen_agg_ex(g, d->value, true);
+    else if (d->value)
+        gen_expr(g, d->value);
+    else {
+        snprintf(msg, sizeof msg, "no definition of '%s' applies: it has no base formula and none of its exceptions applies", d->name);
+        emit1(g, OP_FAIL, text_const(g, msg), d->name_sp);
+    }
+    for (size_t i = 0; i < ends.n; i++)
+        patch(g, ends.at[i], g->p->ncode);
+    free(ends.at);
+}
+
+/* A rule's body: its condition, then its exceptions and formula. */
 static char *source_text(gen *g, const ast_expr *e);
 static void gen_rule_body(gen *g, const ast_decl *d)
 {
@@ -467,49 +552,6 @@ static void gen_rule_body(gen *g, const ast_decl *d)
         return;
     }
     gen_rule_cases(g, d);
-}
-
-/* A rule's exceptions (at most one may apply), then its base formula. */
-static void gen_rule_cases(gen *g, const ast_decl *d)
-{
-    size_t nexc = 0;
-    for (const ast_decl *x = d->exceptions; x; x = x->next_exception)
-        nexc++;
-    uint32_t *ends = pol_xcalloc(nexc, sizeof *ends);
-    size_t nends = 0;
-    char msg[1024];
-    for (const ast_decl *x = d->exceptions; x; x = x->next_exception) {
-        gen_expr(g, x->cond);
-        uint32_t next = emit_jump(g, OP_JMPF, x->cond->sp);
-        for (const ast_decl *y = x->next_exception; y; y = y->next_exception) {
-            gen_expr(g, y->cond);
-            uint32_t ok = emit_jump(g, OP_JMPF, y->cond->sp);
-            bc_pos px = pos_of(g, x->sp), py = pos_of(g, y->sp);
-            snprintf(msg, sizeof msg, "two exceptions to '%s' apply at once: %s%s(%s:%u:%u) and %s%s(%s:%u:%u)", d->name,
-                     x->name ? x->name : "", x->name ? " " : "", file_of(g, x->sp)->name, px.line, px.col, y->name ? y->name : "",
-                     y->name ? " " : "", file_of(g, y->sp)->name, py.line, py.col);
-            emit1(g, OP_FAIL, text_const(g, msg), y->sp);
-            patch(g, ok, g->p->ncode);
-        }
-        bc_pos px = pos_of(g, x->sp);
-        snprintf(msg, sizeof msg, "exception %s%sat %s:%u:%u%s%s%s", x->name ? x->name : "", x->name ? " " : "", file_of(g, x->sp)->name,
-                 px.line, px.col, x->an.cite ? " [" : "", x->an.cite ? x->an.cite : "", x->an.cite ? "]" : "");
-        emit1(g, OP_APPLIED, text_const(g, msg), x->sp);
-        gen_expr(g, x->value);
-        ends[nends++] = emit_jump(g, OP_JMP, x->sp);
-        patch(g, next, g->p->ncode);
-    }
-    if (d->value && d->index_result)
-        gen_agg_ex(g, d->value, true);
-    else if (d->value)
-        gen_expr(g, d->value);
-    else {
-        snprintf(msg, sizeof msg, "no definition of '%s' applies: it has no base formula and none of its exceptions applies", d->name);
-        emit1(g, OP_FAIL, text_const(g, msg), d->name_sp);
-    }
-    for (size_t i = 0; i < nends; i++)
-        patch(g, ends[i], g->p->ncode);
-    free(ends);
 }
 
 /* ---- built-in functions: each row of POL_BUILTINS (vocab.h) names its
@@ -841,6 +883,20 @@ static void cg_enums(gen *g)
         (x)->pos = pos_of((g), (d)->name_sp);     \
     } while (0)
 
+/* A bound's constant (BC_NONE: that side is open); a bound that names an
+ * undated parameter is that parameter's value, and *param says which. */
+static uint32_t bound_const(gen *g, const ast_expr *e, pol_type t, uint32_t *param)
+{
+    *param = BC_NONE;
+    if (!e)
+        return BC_NONE;
+    if (e->kind == EX_NAME) { /* the checker allowed only an undated parameter */
+        *param = e->index;
+        return literal_const(g, g->r->params[e->index]->value, t);
+    }
+    return literal_const(g, e, t);
+}
+
 /* Inputs, with their bounds. */
 static void cg_inputs(gen *g)
 {
@@ -851,8 +907,8 @@ static void cg_inputs(gen *g)
         const ast_decl *d = r->inputs[i];
         bc_input *x = &p->inputs[i];
         CG_INTERFACE(g, x, d);
-        x->kmin = d->lo ? literal_const(g, d->lo, (pol_type)d->type) : BC_NONE;
-        x->kmax = d->hi ? literal_const(g, d->hi, (pol_type)d->type) : BC_NONE;
+        x->kmin = bound_const(g, d->lo, (pol_type)d->type, &x->pmin);
+        x->kmax = bound_const(g, d->hi, (pol_type)d->type, &x->pmax);
     }
 }
 
@@ -913,10 +969,10 @@ static void cg_rules(gen *g)
 {
     bc_program *p = g->p;
     const chk_result *r = g->r;
-    uint32_t nhidden = 0; /* tests' list inputs become hidden rules after the others */
+    uint32_t nhidden = 0; /* tests' lists and expected parts become hidden rules after the others */
     for (uint32_t i = 0; i < r->ntests; i++)
         for (const ast_item *it = r->tests[i]->items; it; it = it->next)
-            nhidden += !it->expect && it->value->kind == EX_LIST;
+            nhidden += (it->value->kind == EX_LIST) + (it->path != NULL);
     p->nrules = r->nrules;
     p->rules = cg_alloc(g, (size_t)r->nrules + nhidden, sizeof *p->rules); /* zeroed */
     for (uint32_t i = 0; i < r->nrules; i++) {
@@ -948,7 +1004,41 @@ static void cg_rules(gen *g)
     }
 }
 
-/* Tests: given inputs (a list built by a hidden rule) and expectations. */
+/* A hidden rule computing e (a test's list, or the part of a rule a test
+ * expects), named `name`; returns its index. */
+static uint32_t hidden_rule(gen *g, const ast_expr *e, const char *name, pol_type t, uint32_t tref, span sp)
+{
+    bc_program *p = g->p;
+    bc_rule *hr = &p->rules[p->nrules]; /* zeroed */
+    hr->name = cg_str(g, name);
+    hr->type = (uint8_t)t;
+    hr->tref = tref;
+    hr->places = (uint8_t)(t == PT_MONEY ? 2 : 0);
+    hr->pos = pos_of(g, sp);
+    hr->entry = p->ncode;
+    g->list_tref_hint = tref;
+    gen_expr(g, e);
+    emit_op(g, OP_RET, sp);
+    emit_word(g, p->nrules);
+    hr->end = p->ncode;
+    return p->nrules++;
+}
+
+/* The source text of an expression (a test's path: 月度[0].状态). */
+static void expr_text(gen *g, const ast_expr *e, char *buf, size_t cap)
+{
+    uint32_t lo = e->sp.start, hi = e->sp.end;
+    expr_extent(e, &lo, &hi);
+    const src_file *ff = file_of(g, e->sp);
+    lo = SPAN_OFF(lo);
+    hi = SPAN_OFF(hi);
+    if (hi > ff->len || lo > hi)
+        lo = hi = 0;
+    snprintf(buf, cap, "%.*s", (int)(hi - lo), ff->text + lo);
+}
+
+/* Tests: given inputs and expectations (a list, or a part of a rule such as
+ * 月度[0].状态, is computed by a hidden rule). */
 static void cg_tests(gen *g)
 {
     bc_program *p = g->p;
@@ -968,35 +1058,27 @@ static void cg_tests(gen *g)
         uint32_t gi = 0, ei = 0;
         for (const ast_item *it = d->items; it; it = it->next) {
             uint32_t idx = it->decl->index; /* resolved by the checker */
-            pol_type ty = (pol_type)it->decl->type;
-            if (it->expect && (it->value->kind == EX_NA || it->value->kind == EX_UNSTATED)) {
-                bool na = it->value->kind == EX_NA;
-                t->expect[ei++] = (bc_assign){idx, !na && it->value->text ? text_const(g, it->value->text) : BC_NONE,
-                                              pos_of(g, it->sp), 0, BC_NONE, BC_NONE,
-                                              na ? BC_WANT_NA : BC_WANT_UNSTATED};
-            } else if (it->expect) {
-                t->expect[ei++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp), it->stated,
-                                              it->cite ? text_const(g, it->cite) : BC_NONE, BC_NONE, BC_WANT_VALUE};
-            } else {
-                if (it->value->kind == EX_LIST) { /* built by a hidden rule */
-                    bc_rule *hr = &p->rules[p->nrules]; /* zeroed */
-                    char nm[300];
-                    snprintf(nm, sizeof nm, "(test %u input %s)", i, it->name);
-                    hr->name = cg_str(g, nm);
-                    hr->type = PT_LIST;
-                    hr->tref = it->decl->tref;
-                    hr->pos = pos_of(g, it->sp);
-                    hr->entry = p->ncode;
-                    g->list_tref_hint = hr->tref;
-                    gen_expr(g, it->value);
-                    emit_op(g, OP_RET, it->sp);
-                    emit_word(g, p->nrules);
-                    hr->end = p->ncode;
-                    t->given[gi++] = (bc_assign){idx, BC_NONE, pos_of(g, it->sp), 0, BC_NONE, p->nrules, 0};
-                    p->nrules++;
-                } else
-                    t->given[gi++] = (bc_assign){idx, literal_const(g, it->value, ty), pos_of(g, it->sp), 0, BC_NONE, BC_NONE, 0};
-            }
+            pol_type ty = (pol_type)it->type;
+            char nm[300];
+            uint32_t k = BC_NONE, rule = BC_NONE;
+            uint8_t want = BC_WANT_VALUE;
+            if (it->expect && (it->value->kind == EX_NA || it->value->kind == EX_UNSTATED)) { /* no value, and why */
+                want = it->value->kind == EX_NA ? BC_WANT_NA : BC_WANT_UNSTATED;
+                k = want == BC_WANT_UNSTATED && it->value->text ? text_const(g, it->value->text) : BC_NONE;
+            } else if (it->value->kind == EX_LIST) {
+                snprintf(nm, sizeof nm, "(test %u %s %s)", i, it->expect ? "expected" : "input", it->name);
+                rule = hidden_rule(g, it->value, nm, PT_LIST, it->tref, it->sp);
+            } else
+                k = literal_const(g, it->value, ty);
+            if (it->expect) {
+                if (it->path) {
+                    expr_text(g, it->path, nm, sizeof nm);
+                    idx = hidden_rule(g, it->path, nm, ty, it->tref, it->path->sp);
+                }
+                t->expect[ei++] = (bc_assign){idx, k, pos_of(g, it->sp), it->stated, it->cite ? text_const(g, it->cite) : BC_NONE, rule,
+                                              want};
+            } else
+                t->given[gi++] = (bc_assign){idx, k, pos_of(g, it->sp), 0, BC_NONE, rule, BC_WANT_VALUE};
         }
     }
 }

@@ -221,6 +221,23 @@ static ast_decl *mkdecl(pstate *ps, decl_kind k, span sp)
         (list) = prev_;                     \
     } while (0)
 
+/* `expect TARGET = VALUE`: the item names the target's rule; a part of it
+ * (an element, a field) is kept as the path. */
+static ast_item *expect_item(pstate *ps, ast_expr *target, ast_expr *value, span sp)
+{
+    ast_item *it = arena_alloc(ps->a, sizeof *it);
+    ast_expr *root = target;
+    while (root->kind != EX_NAME)
+        root = root->a;
+    it->expect = true;
+    it->name = root->text;
+    it->name_sp = root->sp;
+    it->path = target == root ? NULL : target;
+    it->value = value;
+    it->sp = sp;
+    return it;
+}
+
 typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arglist *next; } arglist;
 }
 
@@ -251,7 +268,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %token <ival> DATE "date" MONTH "month" BOOL "boolean"
 %token DOTDOT "'..'" EQ "'=='" NE "'!='" LE "'<='" GE "'>='"
 
-%type <expr> expr opt_bound
+%type <expr> expr opt_bound target
 %type <decl> decl decls
 %type <meta> meta metas
 %type <version> version versions
@@ -333,6 +350,11 @@ decl
   | KW_RULE IDENT '(' params ')' ':' type opt_when '=' expr annots {
         $$ = mkdecl(ps, D_RULE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $7; $$->type_sp = @7;
         $$->when = $8; $$->value = $10; $$->an = $11; REVERSE(ast_decl, $4); $$->params = $4;
+        for (ast_decl *q = $4; q; q = q->next) $$->nparams++;
+    }
+  | KW_RULE IDENT '(' params ')' ':' type annots {   /* a function defined by its exceptions */
+        $$ = mkdecl(ps, D_RULE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $7; $$->type_sp = @7;
+        $$->an = $8; REVERSE(ast_decl, $4); $$->params = $4;
         for (ast_decl *q = $4; q; q = q->next) $$->nparams++;
     }
   | KW_RECORD IDENT '(' fields ')' annots {
@@ -447,6 +469,8 @@ member_name
 opt_bound
   : %empty                { $$ = NULL; }
   | KW_IN expr DOTDOT expr { $$ = mk(ps, EX_BINARY, @$); $$->a = $2; $$->b = $4; }
+  | KW_IN expr DOTDOT     { $$ = mk(ps, EX_BINARY, @$); $$->a = $2; }   /* no upper bound */
+  | KW_IN DOTDOT expr     { $$ = mk(ps, EX_BINARY, @$); $$->b = $3; }   /* no lower bound */
   ;
 
 opt_places
@@ -493,11 +517,8 @@ items
 
 item
   : IDENT '=' expr        { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->name_sp = @1; $$->value = $3; $$->sp = @$; }
-  | KW_EXPECT IDENT '=' expr { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->name = $2; $$->name_sp = @2; $$->value = $4; $$->sp = @$; }
-  | KW_STATED IDENT '=' expr annots {
-        $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->stated = true; $$->name = $2; $$->name_sp = @2;
-        $$->value = $4; $$->sp = @$; $$->cite = $5.cite;
-    }
+  | KW_EXPECT target '=' expr { $$ = expect_item(ps, $2, $4, @$); }
+  | KW_STATED target '=' expr annots { $$ = expect_item(ps, $2, $4, @$); $$->stated = true; $$->cite = $5.cite; }
   | KW_EXPECT KW_ERROR     { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->sp = @$; }
   | KW_EXPECT KW_ERROR STRING { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->sp = @$; $$->value = mk(ps, EX_STR, @3); $$->value->text = $3; }
   ;
@@ -592,6 +613,13 @@ expr
 opt_when
   : %empty                { $$ = NULL; }
   | KW_WHEN expr          { $$ = $2; }
+  ;
+
+/* what a test expects: a rule or output, or a part of one (月度[0].状态) */
+target
+  : IDENT                 { $$ = mk(ps, EX_NAME, @$); $$->text = $1; }
+  | target '[' expr ']'   { $$ = mk(ps, EX_INDEX, @$); $$->a = $1; $$->b = $3; $$ = deepen(ps, $$); }
+  | target '.' IDENT      { $$ = mk(ps, EX_FIELD, @$); $$->a = $1; $$->text = $3; $$->name_sp = @3; $$ = deepen(ps, $$); }
   ;
 
 opt_where

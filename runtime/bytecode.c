@@ -389,7 +389,7 @@ static void load_enums(rbuf *r, bc_program *p)
     }
 }
 
-/* inputs: name, type, tref, bounds, cite, doc, position */
+/* inputs: name, type, tref, bounds, the parameters they name, cite, doc, position */
 static void dump_inputs(wbuf *w, const bc_program *p)
 {
     w_u32(w, p->ninputs);
@@ -400,6 +400,8 @@ static void dump_inputs(wbuf *w, const bc_program *p)
         w_u32(w, x->tref);
         w_u32(w, x->kmin);
         w_u32(w, x->kmax);
+        w_u32(w, x->pmin);
+        w_u32(w, x->pmax);
         w_str(w, x->cite);
         w_str(w, x->doc);
         w_pos(w, x->pos);
@@ -416,6 +418,8 @@ static void load_inputs(rbuf *r, bc_program *p)
         x->tref = r_u32(r);
         x->kmin = r_u32(r);
         x->kmax = r_u32(r);
+        x->pmin = r_u32(r);
+        x->pmax = r_u32(r);
         x->cite = r_str(r, true);
         x->doc = r_str(r, true);
         x->pos = r_pos(r);
@@ -554,6 +558,7 @@ static void dump_tests(wbuf *w, const bc_program *p)
             w_pos(w, t->expect[j].pos);
             w_u32(w, t->expect[j].stated);
             w_u32(w, t->expect[j].cite_k);
+            w_u32(w, t->expect[j].rule);
             w_u32(w, t->expect[j].want);
         }
     }
@@ -582,6 +587,7 @@ static void load_tests(rbuf *r, bc_program *p)
             t->expect[j].pos = r_pos(r);
             t->expect[j].stated = r_u8(r);
             t->expect[j].cite_k = r_u32(r);
+            t->expect[j].rule = r_u32(r);
             t->expect[j].want = r_u8(r);
         }
     }

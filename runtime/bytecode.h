@@ -58,6 +58,7 @@ typedef struct bc_input {
     uint8_t type;
     uint32_t tref;        /* ENUM: which enumeration                          */
     uint32_t kmin, kmax;  /* constants bounding the value, or BC_NONE        */
+    uint32_t pmin, pmax;  /* the undated parameter a bound names, or BC_NONE */
     char *cite, *doc;
     bc_pos pos;
 } bc_input;
@@ -103,7 +104,8 @@ typedef struct bc_assign {
     bc_pos pos;
     uint8_t stated;       /* expectations: a figure the notice states; a mismatch is a finding */
     uint32_t cite_k;      /* stated: text constant with the clause, or BC_NONE */
-    uint32_t rule;        /* given: a (hidden) rule computing the value, used instead of k when not BC_NONE */
+    uint32_t rule;        /* a (hidden) rule computing the value (a given list, an expected list),
+                             used instead of k when not BC_NONE */
     uint8_t want;         /* expectations: BC_WANT_*; NA/UNSTATED: k is BC_NONE or text the message contains */
 } bc_assign;
 

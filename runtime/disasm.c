@@ -85,7 +85,8 @@ static void dis_interface(const bc_program *p, FILE *out)
                 bc_const_text(p, x->kmin, lo, sizeof lo);
             if (x->kmax != BC_NONE)
                 bc_const_text(p, x->kmax, hi, sizeof hi);
-            fprintf(out, " in %s..%s", lo, hi);
+            fprintf(out, " in %s%s%s..%s%s%s", x->pmin != BC_NONE ? p->params[x->pmin].name : "", x->pmin != BC_NONE ? "=" : "",
+                    lo, x->pmax != BC_NONE ? p->params[x->pmax].name : "", x->pmax != BC_NONE ? "=" : "", hi);
         }
         fprintf(out, "\n");
     }

@@ -241,6 +241,9 @@ static bool verify_interface(const bc_program *p, char *err, size_t errlen)
             return vfail(err, errlen, "input %u has invalid type", i);
         if ((x->kmin != BC_NONE && x->kmin >= p->nconsts) || (x->kmax != BC_NONE && x->kmax >= p->nconsts))
             return vfail(err, errlen, "input %s has a bound out of range", x->name);
+        if ((x->pmin != BC_NONE && (x->pmin >= p->nparams || x->kmin == BC_NONE)) ||
+            (x->pmax != BC_NONE && (x->pmax >= p->nparams || x->kmax == BC_NONE)))
+            return vfail(err, errlen, "input %s names a bound's parameter out of range", x->name);
     }
     for (uint32_t i = 0; i < p->nparams; i++) {
         const bc_param *x = &p->params[i];
@@ -283,7 +286,11 @@ static bool verify_tests(const bc_program *p, char *err, size_t errlen)
         for (uint32_t j = 0; j < t->nexpect; j++)
             if (t->expect[j].index >= p->nrules || t->expect[j].stated > 1 || !text_k_ok(p, t->expect[j].cite_k) ||
                 t->expect[j].want > BC_WANT_UNSTATED ||
-                (t->expect[j].want == BC_WANT_VALUE ? t->expect[j].k >= p->nconsts : !text_k_ok(p, t->expect[j].k)))
+                (t->expect[j].want != BC_WANT_VALUE
+                     ? !text_k_ok(p, t->expect[j].k) || t->expect[j].rule != BC_NONE
+                     : t->expect[j].rule == BC_NONE ? t->expect[j].k >= p->nconsts
+                                                    : t->expect[j].rule >= p->nrules || p->rules[t->expect[j].rule].nargs != 0 ||
+                                                          p->rules[t->expect[j].index].nargs != 0))
                 return vfail(err, errlen, "test %u expectation out of range", i);
         if (t->expect_error > 1 || !text_k_ok(p, t->error_k))
             return vfail(err, errlen, "test %u error expectation malformed", i);

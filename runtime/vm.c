@@ -508,8 +508,12 @@ static bool bound_fails(vm_state *s, uint32_t i, vm_error *err, uint32_t rule, u
                 bc_rate_text(&v->d, val, sizeof val);
             else
                 vm_value_text(v, 0, val, sizeof val);
+            char named[300]; /* the bound, with the parameter it came from */
+            uint32_t par = side ? in->pmax : in->pmin;
+            snprintf(named, sizeof named, "%s%s%s", par != BC_NONE ? p->params[par].name : "", par != BC_NONE ? " = " : "",
+                     side ? hi : lo);
             fail(s, err, rule, pc, "input %s = %s is %s its %s %s (allowed %s..%s%s%s%s)", in->name, val,
-                 side ? "above" : "below", side ? "maximum" : "minimum", side ? hi : lo, lo, hi, in->cite ? "; " : "",
+                 side ? "above" : "below", side ? "maximum" : "minimum", named, lo, hi, in->cite ? "; " : "",
                  in->cite ? "cite " : "", in->cite ? in->cite : "");
             err->kind = VM_FAIL_REQUIRE;
             err->input = i;
