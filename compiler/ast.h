@@ -58,6 +58,7 @@ typedef enum {
     EX_LIST,     /* [args...]: a list of records                          */
     EX_AGG       /* text(var in a..b where f: c) or text(var in list ...: c):
                     sum count min max any all list first                 */
+    , EX_IN      /* a in b..c: b <= a <= c (c NULL: `v in list`, an aggregate's head only) */
 } ex_kind;
 
 typedef enum { BO_ADD, BO_SUB, BO_MUL, BO_DIV, BO_EQ, BO_NE, BO_LT, BO_LE, BO_GT, BO_GE, BO_AND, BO_OR } binop;

@@ -153,6 +153,18 @@ static CHK_NOINLINE void bad_mode(chk_ctx *c, const ast_expr *m)
         REPORT(m->sp, DC_ROUND_MODE, "unknown rounding mode (modes: %s)", chk_vocab_listing(&chk_modes, list, sizeof list));
 }
 
+/* The rounding-mode argument m of e (round, to_integer): sets e->mode. */
+static bool mode_arg(chk_ctx *c, ast_expr *e, ast_expr *m)
+{
+    int mv = m->kind == EX_NAME ? chk_vocab_find(&chk_modes, m->text) : -1;
+    if (mv < 0) {
+        bad_mode(c, m);
+        return false;
+    }
+    e->mode = mv;
+    return true;
+}
+
 /* round(x, places[, mode]) */
 static pol_type chk_fn_round(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
@@ -168,17 +180,31 @@ static pol_type chk_fn_round(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     e->mode = DEC_HALF_UP;
     if (chk_const_places(c, e->args[1], &e->places) < 0)
         t = PT_VOID;
-    if (e->nargs == 3) {
-        ast_expr *m = e->args[2];
-        int mv = m->kind == EX_NAME ? chk_vocab_find(&chk_modes, m->text) : -1;
-        if (mv < 0) {
-            bad_mode(c, m);
-            t = PT_VOID;
-        } else
-            e->mode = mv;
-    }
+    if (e->nargs == 3 && !mode_arg(c, e, e->args[2]))
+        t = PT_VOID;
     e->lit = e->args[0]->lit;
     return numeric(t) ? t : PT_VOID;
+}
+
+/* to_integer(x, mode): a decimal, money or rate amount as a whole number */
+static pol_type chk_fn_to_integer(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    if (e->nargs != 2) {
+        REPORT(e->sp, DC_ARITY, "%s takes a number and a rounding mode: %s(x, half_up), %s(x, down) (toward zero) or %s(x, floor)",
+            e->text, e->text, e->text, e->text);
+        if (e->nargs > 0)
+            chk_expr(c, e->args[0]); /* not the others: a mode there is no misplaced name */
+        return PT_VOID;
+    }
+    pol_type t = chk_expr(c, e->args[0]);
+    bool ok = mode_arg(c, e, e->args[1]);
+    if (t == PT_VOID || !ok)
+        return PT_VOID;
+    if (t != PT_INT && t != PT_DEC && t != PT_MONEY && t != PT_RATE) {
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "%s turns a decimal, money or rate into an integer, not %s", e->text, tname(t));
+        return PT_VOID;
+    }
+    return sig->ret;
 }
 
 /* The one argument of text() or length(); PT_VOID after reporting. */
@@ -277,6 +303,40 @@ static CHK_NOINLINE pol_type join_with(pol_type t, bool lit, ast_expr *arg, bool
     return chk_join(&tmp, arg, lit_out);
 }
 
+/* The common type of v[0..n): numbers of one unit, dates or months ("what"
+ * names the operation in messages); *lit: all are untyped literals. */
+pol_type chk_join_values(chk_ctx *c, ast_expr **v, int n, const char *what, bool *lit_out)
+{
+    pol_type t = chk_expr(c, v[0]);
+    bool lit = v[0]->lit;
+    for (int i = 1; i < n; i++) {
+        pol_type u = chk_expr(c, v[i]);
+        if (t == PT_VOID || u == PT_VOID) {
+            t = PT_VOID;
+            continue;
+        }
+        if ((t == PT_DATE || t == PT_MONTH) && t == u)
+            continue;
+        if (!numeric(t) || !numeric(u)) {
+            REPORT(v[i]->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months of one kind; found %s and %s", what, tname(t),
+                tname(u));
+            t = PT_VOID;
+            continue;
+        }
+        bool l2;
+        pol_type j = join_with(t, lit, v[i], &l2);
+        if (j == PT_VOID) {
+            REPORT(v[i]->sp, DC_UNIT_MISMATCH, "%s of %s and %s: the values must have the same unit", what, tname(t), tname(u));
+            t = PT_VOID;
+            continue;
+        }
+        t = j;
+        lit = l2;
+    }
+    *lit_out = lit;
+    return t;
+}
+
 /* min(a, b, ...), max(a, b, ...) */
 static pol_type chk_fn_extremum(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
@@ -286,34 +346,18 @@ static pol_type chk_fn_extremum(chk_ctx *c, ast_expr *e, const fn_sig *sig)
         check_args(c, e, 0);
         return PT_VOID;
     }
-    pol_type t = chk_expr(c, e->args[0]);
-    bool lit = e->args[0]->lit;
-    for (int i = 1; i < e->nargs; i++) {
-        pol_type u = chk_expr(c, e->args[i]);
-        if (t == PT_VOID || u == PT_VOID) {
-            t = PT_VOID;
-            continue;
-        }
-        if ((t == PT_DATE || t == PT_MONTH) && t == u)
-            continue;
-        if (!numeric(t) || !numeric(u)) {
-            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months of one kind; found %s and %s", e->text,
-                tname(t), tname(u));
-            t = PT_VOID;
-            continue;
-        }
-        bool l2;
-        pol_type j = join_with(t, lit, e->args[i], &l2);
-        if (j == PT_VOID) {
-            REPORT(e->args[i]->sp, DC_UNIT_MISMATCH, "%s of %s and %s: the values must have the same unit", e->text, tname(t), tname(u));
-            t = PT_VOID;
-            continue;
-        }
-        t = j;
-        lit = l2;
+    return chk_join_values(c, e->args, e->nargs, e->text, &e->lit);
+}
+
+/* clamp(x, lo, hi): x limited to lo..hi, all of one unit (lo > hi: a run-time error) */
+static pol_type chk_fn_clamp(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    if (e->nargs != sig->nargs) {
+        REPORT(e->sp, DC_ARITY, "%s takes a value, a lower and an upper bound: %s(x, lo, hi)", e->text, e->text);
+        check_args(c, e, 0);
+        return PT_VOID;
     }
-    e->lit = lit;
-    return t;
+    return chk_join_values(c, e->args, e->nargs, e->text, &e->lit);
 }
 
 static const struct {

@@ -301,6 +301,21 @@ static pol_type expr_binary(chk_ctx *c, ast_expr *e)
     }
 }
 
+/* x in lo..hi: whether lo <= x <= hi, all of one unit, dates or months */
+static CHK_NOINLINE pol_type expr_in(chk_ctx *c, ast_expr *e)
+{
+    if (!e->c) {
+        REPORT(e->sp, DC_TYPE_MISMATCH, "'in' tests a range here (x in a..b); 'v in list' belongs in an aggregate: any(v in list: ...)");
+        chk_expr(c, e->a);
+        chk_expr(c, e->b);
+        return PT_VOID;
+    }
+    ast_expr *v[3] = {e->a, e->b, e->c};
+    bool lit;
+    pol_type t = chk_join_values(c, v, 3, "'in'", &lit);
+    return t == PT_VOID ? PT_VOID : PT_BOOL;
+}
+
 /* if a then b else c */
 static pol_type expr_if(chk_ctx *c, ast_expr *e)
 {
@@ -368,6 +383,7 @@ static pol_type check_expr_inner(chk_ctx *c, ast_expr *e)
     case EX_FIELD: return check_field(c, e);
     case EX_LIST: return expr_list(c, e);
     case EX_AGG: return chk_agg(c, e);
+    case EX_IN: return expr_in(c, e);
     }
     return PT_VOID;
 }

@@ -115,6 +115,9 @@ pol_type chk_expr(chk_ctx *c, ast_expr *e); /* sets e->type */
 void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what);
 pol_type chk_call(chk_ctx *c, ast_expr *e);
 pol_type chk_agg(chk_ctx *c, ast_expr *e);
+/* The common type of v[0..n) (min, max, clamp, in): numbers of one unit,
+ * dates or months; PT_VOID after reporting ("what" names the operation). */
+pol_type chk_join_values(chk_ctx *c, ast_expr **v, int n, const char *what, bool *lit);
 /* round's places: a whole number written in the formula */
 int chk_const_places(chk_ctx *c, ast_expr *e, int *out);
 

@@ -509,6 +509,14 @@ static void cg_fn_round(gen *g, const ast_expr *e, pol_opcode op)
     emit_word(g, (uint32_t)e->mode);
 }
 
+/* to_integer(x, mode): the mode is an operand */
+static void cg_fn_to_integer(gen *g, const ast_expr *e, pol_opcode op)
+{
+    gen_expr(g, e->args[0]);
+    emit_op(g, op, e->sp);
+    emit_word(g, (uint32_t)e->mode);
+}
+
 /* min(a, b, ...), max(a, b, ...): op folded over the arguments */
 static void cg_fn_fold(gen *g, const ast_expr *e, pol_opcode op)
 {
@@ -634,6 +642,12 @@ static void gen_expr(gen *g, const ast_expr *e)
             gen_expr(g, e->args[i]);
             emit_op(g, OP_APPEND, e->args[i]->sp);
         }
+        return;
+    case EX_IN: /* x in lo..hi (the checker refuses the list form outside aggregates) */
+        gen_expr(g, e->a);
+        gen_expr(g, e->b);
+        gen_expr(g, e->c);
+        emit_op(g, OP_WITHIN, e->sp);
         return;
     case EX_INDEX:
         if (e->sym != SYM_PARAM) { /* list[i] */

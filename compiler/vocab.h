@@ -35,7 +35,9 @@
     X(ADD_MONTHS, "add_months", "加月", 2, VOID, VOID, VOID, VOID, chk_fn_calendar, cg_fn_args, OP_ADD_MONTHS) \
     X(MONTHS, "months", "月数", 2, MONTH, MONTH, VOID, MONTHS, chk_fn_fixed, cg_fn_months, OP_SUB)       \
     X(LENGTH, "length", "长度", 1, LIST, VOID, VOID, INT, chk_fn_length, cg_fn_args, OP_LEN)             \
-    X(TEXT, "text", "文本", 1, VOID, VOID, VOID, TEXT, chk_fn_text, cg_fn_args, OP_TOTEXT)
+    X(TEXT, "text", "文本", 1, VOID, VOID, VOID, TEXT, chk_fn_text, cg_fn_args, OP_TOTEXT)             \
+    X(CLAMP, "clamp", "限于", 3, VOID, VOID, VOID, VOID, chk_fn_clamp, cg_fn_args, OP_CLAMP)            \
+    X(TO_INT, "to_integer", "取整", 2, VOID, VOID, VOID, INT, chk_fn_to_integer, cg_fn_to_integer, OP_TOINT)
 
 /* X(ID, English, Chinese, result, check hook, initial accumulator, step, opcode, empty)
  *   result: the aggregate's type (PT_VOID: the body's type);

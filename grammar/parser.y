@@ -130,6 +130,31 @@ static ast_expr *bin(pstate *ps, int op, ast_expr *a, ast_expr *b, span sp)
     return deepen(ps, e);
 }
 
+/* f(head where filter: body), where head is `v in a..b` or `v in list`
+ * (read as an expression: `f(v in ...)` could also begin a call). */
+static ast_expr *mk_agg(pstate *ps, const char *fn, span fn_sp, ast_expr *head, ast_expr *filter, ast_expr *body, span sp)
+{
+    ast_expr *e = mk(ps, EX_AGG, sp);
+    e->text = fn;
+    e->name_sp = fn_sp;
+    if (head->kind != EX_IN || head->a->kind != EX_NAME) {
+        diag_report(ps->d, ps->f, head->sp, DC_SYNTAX, "%s(...: ...) runs a name over a range or a list: %s(v in a..b: ...)", fn, fn);
+        note_syntax(ps, head->sp);
+        head = NULL;
+    }
+    e->var = head ? head->a->text : "?";
+    e->var_sp = head ? head->a->sp : fn_sp;
+    e->a = head ? head->b : NULL;
+    e->b = head ? head->c : NULL;
+    e->filter = filter;
+    e->c = body;
+    if (!head) { /* the declaration is not checked (mark_damaged) */
+        e->kind = EX_NUM;
+        e->text = "0";
+    }
+    return deepen(ps, e);
+}
+
 static ast_decl *mkdecl(pstate *ps, decl_kind k, span sp)
 {
     ast_decl *d = arena_alloc(ps->a, sizeof *d);
@@ -199,7 +224,8 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %left KW_OR
 %left KW_AND
 %precedence KW_NOT
-%nonassoc EQ NE '<' LE '>' GE
+%nonassoc EQ NE '<' LE '>' GE KW_IN
+%precedence DOTDOT /* `v in l .. b`: the `..` binds to the `in` before it */
 %left '+' '-'
 %left '*' '/'
 %precedence UMINUS
@@ -442,26 +468,10 @@ expr
     }
   | expr '[' expr ']'     { $$ = mk(ps, EX_INDEX, @$); $$->a = $1; $$->b = $3; $$ = deepen(ps, $$); }
   | expr '.' IDENT        { $$ = mk(ps, EX_FIELD, @$); $$->a = $1; $$->text = $3; $$->name_sp = @3; $$ = deepen(ps, $$); }
-  | IDENT '(' IDENT KW_IN expr DOTDOT expr opt_where ':' expr ')' {
-        $$ = mk(ps, EX_AGG, @$); $$->text = $1; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
-        $$->a = $5; $$->b = $7; $$->filter = $8; $$->c = $10;
-        $$ = deepen(ps, $$);
-    }
-  | IDENT '(' IDENT KW_IN expr opt_where ':' expr ')' {
-        $$ = mk(ps, EX_AGG, @$); $$->text = $1; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
-        $$->a = $5; $$->filter = $6; $$->c = $8;   /* over a list */
-        $$ = deepen(ps, $$);
-    }
-  | KW_LIST '(' IDENT KW_IN expr DOTDOT expr opt_where ':' expr ')' {
-        $$ = mk(ps, EX_AGG, @$); $$->text = "list"; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
-        $$->a = $5; $$->b = $7; $$->filter = $8; $$->c = $10;
-        $$ = deepen(ps, $$);
-    }
-  | KW_LIST '(' IDENT KW_IN expr opt_where ':' expr ')' {
-        $$ = mk(ps, EX_AGG, @$); $$->text = "list"; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
-        $$->a = $5; $$->filter = $6; $$->c = $8;
-        $$ = deepen(ps, $$);
-    }
+  | IDENT '(' expr opt_where ':' expr ')' { $$ = mk_agg(ps, $1, @1, $3, $4, $6, @$); }
+  | KW_LIST '(' expr opt_where ':' expr ')' { $$ = mk_agg(ps, "list", @1, $3, $4, $6, @$); }
+  | expr KW_IN expr DOTDOT expr %prec KW_IN { $$ = mk(ps, EX_IN, @2); $$->a = $1; $$->b = $3; $$->c = $5; $$ = deepen(ps, $$); }
+  | expr KW_IN expr       { $$ = mk(ps, EX_IN, @2); $$->a = $1; $$->b = $3; $$ = deepen(ps, $$); } /* over a list: aggregates only */
   | IDENT '(' named1 ')'  {
         $$ = mk(ps, EX_CALL, @$); $$->text = $1; $$->name_sp = @1; $$->named = true;
         int n = 0; for (arglist *l = $3; l; l = l->next) n++;

@@ -79,7 +79,10 @@
     OP(LISTNEW,  "G",  0, 1, "G      push an empty list of records of type G")               \
     OP(APPEND,   "",   2, 1, "       pop v, list l; push l with v appended")                 \
     OP(TOTEXT,   "",   1, 1, "       pop a date, month, number or boolean; push it as text")  \
-    OP(CALL,     "RA", BC_POPS_VAR, 1, "R A    pop A arguments into function R's first local slots; push R's result (pops: A)")
+    OP(CALL,     "RA", BC_POPS_VAR, 1, "R A    pop A arguments into function R's first local slots; push R's result (pops: A)") \
+    OP(CLAMP,    "",   3, 1, "       pop hi, lo, x; push x limited to lo..hi (error if lo > hi)") \
+    OP(TOINT,    "M",  1, 1, "M      pop number a; push a rounded to a whole number in mode M, as an integer") \
+    OP(WITHIN,   "",   3, 1, "       pop hi, lo, x; push lo <= x and x <= hi")
 
 typedef enum {
 #define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,

@@ -729,6 +729,64 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             pc += BC_OPLEN_ROUND;
             break;
         }
+        case OP_TOINT: {
+            vm_val *a = sp - 1;
+            NEED_NUM(a);
+            DEC_CHECK(dec_round(&a->d, &a->d, 0, (dec_mode)code[pc + 1]));
+            a->t = PT_INT;
+            pc += BC_OPLEN_TOINT;
+            break;
+        }
+        case OP_CLAMP: {
+            vm_val *hi = --sp, *lo = --sp, *a = sp - 1;
+            int c;
+            if (pol_type_numeric((pol_type)a->t) && pol_type_numeric((pol_type)lo->t) && pol_type_numeric((pol_type)hi->t)) {
+                if (dec_cmp(&lo->d, &hi->d) > 0) {
+                    char l[64], h[64];
+                    if (dec_format_exact(&lo->d, l, sizeof l) >= (int)sizeof l)
+                        snprintf(l, sizeof l, "(a long number)");
+                    if (dec_format_exact(&hi->d, h, sizeof h) >= (int)sizeof h)
+                        snprintf(h, sizeof h, "(a long number)");
+                    return fail(s, err, cur, pc, "clamp: the lower bound %s is above the upper bound %s", l, h);
+                }
+                if ((c = dec_cmp(&a->d, &lo->d)) < 0)
+                    fast_dec_set(&a->d, &lo->d);
+                else if (c > 0 && dec_cmp(&a->d, &hi->d) > 0)
+                    fast_dec_set(&a->d, &hi->d);
+            } else if ((a->t == PT_DATE || a->t == PT_MONTH) && lo->t == a->t && hi->t == a->t) {
+                if (lo->i > hi->i) {
+                    char l[16], h[16];
+                    if (a->t == PT_DATE) {
+                        cd_format_date(lo->i, l);
+                        cd_format_date(hi->i, h);
+                    } else {
+                        cd_format_month(lo->i, l);
+                        cd_format_month(hi->i, h);
+                    }
+                    return fail(s, err, cur, pc, "clamp: the lower bound %s is after the upper bound %s", l, h);
+                }
+                a->i = a->i < lo->i ? lo->i : a->i > hi->i ? hi->i : a->i;
+            } else
+                return fail(s, err, cur, pc, "clamp needs three numbers, dates or months, found a %s, a %s and a %s", class_name(a->t),
+                            class_name(lo->t), class_name(hi->t));
+            pc += BC_OPLEN_CLAMP;
+            break;
+        }
+        case OP_WITHIN: {
+            vm_val *hi = --sp, *lo = --sp, *a = sp - 1;
+            bool in;
+            if (pol_type_numeric((pol_type)a->t) && pol_type_numeric((pol_type)lo->t) && pol_type_numeric((pol_type)hi->t))
+                in = dec_cmp(&lo->d, &a->d) <= 0 && dec_cmp(&a->d, &hi->d) <= 0;
+            else if ((a->t == PT_DATE || a->t == PT_MONTH) && lo->t == a->t && hi->t == a->t)
+                in = lo->i <= a->i && a->i <= hi->i;
+            else
+                return fail(s, err, cur, pc, "'in' needs three numbers, dates or months, found a %s, a %s and a %s", class_name(a->t),
+                            class_name(lo->t), class_name(hi->t));
+            a->t = PT_BOOL;
+            a->i = in;
+            pc += BC_OPLEN_WITHIN;
+            break;
+        }
         case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE: {
             vm_val *b = --sp, *a = sp - 1;
             int c;
