@@ -92,7 +92,8 @@ typedef struct ast_expr {
     sym_kind sym;
     uint32_t index;         /* index of the input/param/rule                */
     int fn;                 /* EX_CALL: which builtin                       */
-    int places, mode;       /* EX_CALL round: constant places and mode      */
+    int places, mode;       /* EX_CALL round: constant places and mode (add_months: its month-end rule) */
+    int month_end;          /* EX_CALL: the month-end rule of its file's header (cd_month_end) */
     int *field_arg;         /* EX_CALL record: for each field in declaration
                                order, the index of the argument giving it   */
 } ast_expr;
@@ -204,6 +205,7 @@ typedef struct pstate {
     bool depth_reported;
     uint32_t *syntax_at;    /* offsets (with file bits) of recorded syntax errors */
     uint32_t nsyntax, syntax_cap;
+    int month_end;          /* the header's month-end rule (cd_month_end), for the calls after it */
 } pstate;
 
 /* Reports every byte of f's text that is not well-formed UTF-8 (one error

@@ -257,7 +257,8 @@ static pol_type chk_fn_calendar(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     bool bad = check_args3(c, e, at);
     int want = sig->nargs;
     if (e->nargs != want) {
-        REPORT(e->sp, DC_ARITY, "%s takes %s", e->text, want == 2 ? "a date or month and a number of months" : "a date or a month");
+        REPORT(e->sp, DC_ARITY, "%s takes %s", e->text,
+            want == 2 ? "a date or month, a number of months and optionally a month-end rule: add_months(d, 12, up)" : "a date or a month");
         return PT_VOID;
     }
     if (bad)
@@ -271,6 +272,38 @@ static pol_type chk_fn_calendar(chk_ctx *c, ast_expr *e, const fn_sig *sig)
         return PT_VOID;
     }
     return sig->ret == PT_VOID ? at[0] : sig->ret;
+}
+
+/* add_months(x, n[, rule]): rule says what a day the month lacks becomes
+ * (POL_MONTH_ENDS); without it, the rule of the file's header. */
+static pol_type chk_fn_add_months(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    e->mode = e->month_end;
+    if (e->nargs > 3) { /* not the extra arguments: a rule there is no misplaced name */
+        chk_expr(c, e->args[0]);
+        chk_expr(c, e->args[1]);
+        e->nargs = 1;
+        chk_fn_calendar(c, e, sig); /* reports the arity */
+        return PT_VOID;
+    }
+    if (e->nargs != 3)
+        return chk_fn_calendar(c, e, sig);
+    ast_expr *m = e->args[2];
+    e->nargs = 2; /* the first two as add_months(x, n) */
+    pol_type t = chk_fn_calendar(c, e, sig);
+    e->nargs = 3;
+    int r = m->kind == EX_NAME ? chk_vocab_find(&chk_month_ends, m->text) : -1;
+    if (r < 0) {
+        const char *s = m->kind == EX_NAME ? chk_vocab_suggest(&chk_month_ends, m->text) : NULL;
+        char list[200];
+        if (s)
+            REPORT(m->sp, DC_MONTH_END, "unknown month-end rule '%s'; did you mean '%s'?", m->text, s);
+        else
+            REPORT(m->sp, DC_MONTH_END, "unknown month-end rule (rules: %s)", chk_vocab_listing(&chk_month_ends, list, sizeof list));
+        return PT_VOID;
+    }
+    e->mode = r;
+    return t;
 }
 
 /* a fixed signature: sig->nargs arguments of the types sig->arg */

@@ -30,6 +30,12 @@ void chk_header(chk_ctx *c)
         }
         if (m->value->kind != EX_STR && m->value->kind != EX_DATE)
             REPORT(m->value->sp, DC_META_VALUE, "a header field's value is a string or a date");
+        else if ((strcmp(m->key, POL_KEY_MONTH_END) == 0 || strcmp(m->key, POL_KEY_MONTH_END_ZH) == 0) &&
+                 (m->value->kind != EX_STR || chk_vocab_find(&chk_month_ends, m->value->text) < 0)) {
+            char ends[200];
+            REPORT(m->value->sp, DC_META_VALUE, "%s names what add_months does with a day the month lacks: one of %s", m->key,
+                chk_vocab_listing(&chk_month_ends, ends, sizeof ends));
+        }
         for (ast_meta *o = p->meta; o != m; o = o->next)
             if (strcmp(o->key, m->key) == 0) {
                 REPORT(m->key_sp, DC_DUPLICATE, "header field '%s' given twice", m->key);

@@ -69,7 +69,7 @@ typedef struct vocab {
     const vocab_word *words;
     size_t n;
 } vocab;
-extern const vocab chk_builtins, chk_aggregates, chk_modes, chk_types, chk_header_keys;
+extern const vocab chk_builtins, chk_aggregates, chk_modes, chk_types, chk_header_keys, chk_month_ends;
 
 int chk_vocab_find(const vocab *v, const char *name);        /* value, or -1 */
 const char *chk_vocab_suggest(const vocab *v, const char *name);

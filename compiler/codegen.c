@@ -517,6 +517,15 @@ static void cg_fn_to_integer(gen *g, const ast_expr *e, pol_opcode op)
     emit_word(g, (uint32_t)e->mode);
 }
 
+/* add_months(x, n[, rule]): the month-end rule is an operand */
+static void cg_fn_add_months(gen *g, const ast_expr *e, pol_opcode op)
+{
+    gen_expr(g, e->args[0]);
+    gen_expr(g, e->args[1]);
+    emit_op(g, op, e->sp);
+    emit_word(g, (uint32_t)e->mode);
+}
+
 /* min(a, b, ...), max(a, b, ...): op folded over the arguments */
 static void cg_fn_fold(gen *g, const ast_expr *e, pol_opcode op)
 {

@@ -30,6 +30,7 @@ int pol_yylex(POL_YYSTYPE *lval, span *lloc, void *scanner);
 #include "bytecode.h"
 #include "caldate.h"
 #include "mem.h"
+#include "vocab.h"
 
 /* The parser's own stack (on the heap) is sized from the depth budget: one
  * level of nesting holds at most POL_YY_PER_LEVEL entries (an aggregate's
@@ -77,6 +78,19 @@ static void pol_yyerror(span *loc, void *scanner, pstate *ps, const char *msg)
         diag_report(ps->d, ps->f, *loc, DC_SYNTAX, "%s%s", msg, eq ? " (to compare, write ==)" : "");
         note_syntax(ps, *loc);
     }
+}
+
+/* The month-end rule a header names (POL_KEY_MONTH_END); the default when it
+ * names none or an unknown one (chk_header reports that). */
+static int header_month_end(const ast_meta *m)
+{
+    for (; m; m = m->next)
+        if ((strcmp(m->key, POL_KEY_MONTH_END) == 0 || strcmp(m->key, POL_KEY_MONTH_END_ZH) == 0) && m->value->kind == EX_STR) {
+#define ME_ROW(rule, en, zh) if (strcmp(m->value->text, en) == 0 || strcmp(m->value->text, zh) == 0) return rule;
+            POL_MONTH_ENDS(ME_ROW)
+#undef ME_ROW
+        }
+    return CD_END_DOWN;
 }
 
 static ast_expr *mk(pstate *ps, ex_kind k, span sp)
@@ -242,6 +256,7 @@ header
   : KW_POLICY STRING '{' metas '}' {
         ps->policy->title = $2; ps->policy->title_sp = @2; ps->policy->has_header = true;
         REVERSE(ast_meta, $4); ps->policy->meta = $4;
+        ps->month_end = header_month_end($4); /* this file's add_months calls follow it */
     }
   | KW_POLICY error '}'   { ps->policy->has_header = true; }
   ;
@@ -460,7 +475,7 @@ expr
   | BOOL                  { $$ = mk(ps, EX_BOOL, @$); $$->ival = $1; }
   | IDENT                 { $$ = mk(ps, EX_NAME, @$); $$->text = $1; }
   | IDENT '(' args ')'    {
-        $$ = mk(ps, EX_CALL, @$); $$->text = $1; $$->name_sp = @1;
+        $$ = mk(ps, EX_CALL, @$); $$->text = $1; $$->name_sp = @1; $$->month_end = ps->month_end;
         int n = 0; for (arglist *l = $3; l; l = l->next) n++;
         $$->nargs = n; $$->args = arena_alloc(ps->a, sizeof *$$->args * (size_t)(n ? n : 1));
         for (arglist *l = $3; l; l = l->next) $$->args[--n] = l->e;
@@ -473,7 +488,7 @@ expr
   | expr KW_IN expr DOTDOT expr %prec KW_IN { $$ = mk(ps, EX_IN, @2); $$->a = $1; $$->b = $3; $$->c = $5; $$ = deepen(ps, $$); }
   | expr KW_IN expr       { $$ = mk(ps, EX_IN, @2); $$->a = $1; $$->b = $3; $$ = deepen(ps, $$); } /* over a list: aggregates only */
   | IDENT '(' named1 ')'  {
-        $$ = mk(ps, EX_CALL, @$); $$->text = $1; $$->name_sp = @1; $$->named = true;
+        $$ = mk(ps, EX_CALL, @$); $$->text = $1; $$->name_sp = @1; $$->month_end = ps->month_end; $$->named = true;
         int n = 0; for (arglist *l = $3; l; l = l->next) n++;
         $$->nargs = n; $$->args = arena_alloc(ps->a, sizeof *$$->args * (size_t)n);
         $$->arg_names = arena_alloc(ps->a, sizeof *$$->arg_names * (size_t)n);

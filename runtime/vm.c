@@ -956,7 +956,21 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
                     return fail(s, err, cur, pc, "date out of the years 1..9999");
                 int ny = (int)(mm / 12), nm = (int)(mm % 12) + 1;
                 int dim = cd_days_in_month(ny, nm);
-                a->i = cd_from_ymd(ny, nm, d > dim ? dim : d); /* 01-31 + 1 month = 02-28/29 */
+                if (d <= dim)
+                    a->i = cd_from_ymd(ny, nm, d);
+                else if (code[pc + 1] == CD_END_DOWN) /* 01-31 + 1 month = 02-28/29 */
+                    a->i = cd_from_ymd(ny, nm, dim);
+                else if (code[pc + 1] == CD_END_UP) /* 01-31 + 1 month = 03-01 (December lacks no day: no year 10000) */
+                    a->i = cd_from_ymd(ny, nm, dim) + 1;
+                else {
+                    char from[16];
+                    cd_format_date(a->i, from);
+                    return fail(s, err, cur, pc,
+                                "%s moved by %lld months falls on %04d-%02d-%02d, which does not exist; say which day is meant: "
+                                "add_months(..., down) gives %04d-%02d-%02d, add_months(..., up) gives the 1st of the next month "
+                                "(or set month_end in the header)",
+                                from, (long long)n, ny, nm, d, ny, nm, dim);
+                }
             } else
                 return fail(s, err, cur, pc, "add_months needs a date or a month, found a %s", class_name(a->t));
             pc += BC_OPLEN_ADD_MONTHS;

@@ -560,8 +560,29 @@ START_TEST(add_months)
         fresh();
         uint32_t a = cases[i].what == 0 ? kdate(prog, 2025, 1, 31) : cases[i].what == 1 ? kmonth(prog, 9999, 12) : ktext(prog, "x");
         uint32_t n = strcmp(cases[i].n, "x") == 0 ? ktext(prog, "x") : knum(prog, cases[i].n);
-        CODE(prog, O, OP_CONST, a, OP_CONST, n, OP_ADD_MONTHS, RET_O);
+        CODE(prog, O, OP_CONST, a, OP_CONST, n, OP_ADD_MONTHS, CD_END_DOWN, RET_O);
         ck_assert_msg(strcmp(run(O), cases[i].want) == 0, "case %zu: %s", i, result);
+    }
+    /* the month-end rules: a day the target month has is kept by each */
+    static const struct { int y, m, d; const char *n; cd_month_end rule; const char *want; } ends[] = {
+        {2025, 1, 31, "1", CD_END_DOWN, "ok 2025-02-28"},
+        {2025, 1, 31, "1", CD_END_UP, "ok 2025-03-01"},
+        {2000, 2, 29, "216", CD_END_UP, "ok 2018-03-01"},
+        {2024, 1, 31, "1", CD_END_UP, "ok 2024-03-01"},
+        {2025, 1, 31, "2", CD_END_UP, "ok 2025-03-31"},
+        {2025, 1, 31, "2", CD_END_STRICT, "ok 2025-03-31"},
+        {2025, 3, 31, "-1", CD_END_UP, "ok 2025-03-01"},
+        {9999, 10, 31, "1", CD_END_UP, "ok 9999-12-01"},
+        {9999, 10, 31, "1", CD_END_DOWN, "ok 9999-11-30"},
+        {2000, 2, 29, "216", CD_END_STRICT,
+         "error 2000-02-29 moved by 216 months falls on 2018-02-29, which does not exist; say which day is meant: "
+         "add_months(..., down) gives 2018-02-28, add_months(..., up) gives the 1st of the next month (or set month_end in the header)"},
+    };
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+        fresh();
+        uint32_t a = kdate(prog, ends[i].y, ends[i].m, ends[i].d), n = knum(prog, ends[i].n);
+        CODE(prog, O, OP_CONST, a, OP_CONST, n, OP_ADD_MONTHS, (uint32_t)ends[i].rule, RET_O);
+        ck_assert_msg(strcmp(run(O), ends[i].want) == 0, "end %zu: %s", i, result);
     }
 }
 END_TEST
