@@ -59,6 +59,7 @@ typedef enum {
     EX_AGG       /* text(var in a..b where f: c) or text(var in list ...: c):
                     sum count min max any all list first                 */
     , EX_IN      /* a in b..c: b <= a <= c (c NULL: `v in list`, an aggregate's head only) */
+    , EX_MODE    /* ival: a rounding mode named bare (进一): a value of type rounding (the checker turns EX_NAME into it) */
 } ex_kind;
 
 typedef enum { BO_ADD, BO_SUB, BO_MUL, BO_DIV, BO_EQ, BO_NE, BO_LT, BO_LE, BO_GT, BO_GE, BO_AND, BO_OR } binop;

@@ -153,16 +153,35 @@ static CHK_NOINLINE void bad_mode(chk_ctx *c, const ast_expr *m)
         REPORT(m->sp, DC_ROUND_MODE, "unknown rounding mode (modes: %s)", chk_vocab_listing(&chk_modes, list, sizeof list));
 }
 
-/* The rounding-mode argument m of e (round, to_integer): sets e->mode. */
+/* Whether name is declared or bound by an aggregate or a function. */
+static bool is_bound(chk_ctx *c, const char *name)
+{
+    for (int i = 0; i < c->nscope; i++)
+        if (strcmp(c->scope[i].name, name) == 0)
+            return true;
+    return chk_lookup(c, name) != NULL;
+}
+
+/* The rounding-mode argument m of e (round, to_integer): a mode's name sets
+ * e->mode; any other formula of type rounding (a parameter, a rule) sets it
+ * to -1, chosen at run time. */
 static bool mode_arg(chk_ctx *c, ast_expr *e, ast_expr *m)
 {
     int mv = m->kind == EX_NAME ? chk_vocab_find(&chk_modes, m->text) : -1;
-    if (mv < 0) {
-        bad_mode(c, m);
-        return false;
+    if (mv >= 0 || (m->kind == EX_NAME && !is_bound(c, m->text)) || m->kind == EX_NUM) {
+        if (mv < 0) {
+            bad_mode(c, m);
+            return false;
+        }
+        e->mode = mv;
+        return true;
     }
-    e->mode = mv;
-    return true;
+    pol_type t = chk_expr(c, m);
+    if (t != PT_VOID && t != PT_ROUNDING)
+        REPORT(m->sp, DC_ROUND_MODE, "the rounding mode must be a mode's name (half_up, 进一, ...) or a value of type rounding, not %s",
+            tname(t));
+    e->mode = -1;
+    return t == PT_ROUNDING;
 }
 
 /* round(x, places[, mode]) */

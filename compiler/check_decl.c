@@ -163,6 +163,9 @@ void chk_declared_types(chk_ctx *c)
                     if (strcmp(o->name, q->name) == 0)
                         REPORT(q->name_sp, DC_DUPLICATE, "parameter '%s' declared twice", q->name);
             }
+        if ((x->kind == D_INPUT || x->kind == D_OUTPUT) && x->type == PT_ROUNDING)
+            REPORT(x->type_sp, DC_INPUT_TYPE, "%s cannot be a rounding mode; hold one in a parameter (param 舍入: rounding = 进一)",
+                x->kind == D_INPUT ? "an input" : "an output");
         if (x->kind == D_INPUT && x->type == PT_RECORD)
             REPORT(x->type_sp, DC_INPUT_TYPE, "an input can be a list of records ('list of %s'), not a single record", x->type_name);
         if (x->kind == D_ENUM || x->kind == D_RECORD)

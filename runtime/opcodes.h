@@ -83,7 +83,8 @@
     OP(CALL,     "RA", BC_POPS_VAR, 1, "R A    pop A arguments into function R's first local slots; push R's result (pops: A)") \
     OP(CLAMP,    "",   3, 1, "       pop hi, lo, x; push x limited to lo..hi (error if lo > hi)") \
     OP(TOINT,    "M",  1, 1, "M      pop number a; push a rounded to a whole number in mode M, as an integer") \
-    OP(WITHIN,   "",   3, 1, "       pop hi, lo, x; push lo <= x and x <= hi")
+    OP(WITHIN,   "",   3, 1, "       pop hi, lo, x; push lo <= x and x <= hi") \
+    OP(ROUNDV,   "N",  2, 1, "N      pop rounding mode m, number a; push a rounded to N places in mode m")
 
 typedef enum {
 #define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,

@@ -207,7 +207,8 @@ static bool verify_types(const bc_program *p, char *err, size_t errlen)
     for (uint32_t i = 0; i < p->nconsts; i++) {
         const bc_const *c = &p->consts[i];
         if (!tref_ok(p, c->type, c->tref) || (c->type == PT_TEXT && !c->text) || c->type == PT_RECORD || c->type == PT_LIST ||
-            (c->type == PT_ENUM && (c->i < 0 || (uint32_t)c->i >= p->enums[c->tref].nmembers)))
+            (c->type == PT_ENUM && (c->i < 0 || (uint32_t)c->i >= p->enums[c->tref].nmembers)) ||
+            (c->type == PT_ROUNDING && (uint32_t)c->i >= DEC_MODE_COUNT))
             return vfail(err, errlen, "constant %u malformed", i);
         if ((c->type == PT_DATE && !day_ok(c->i)) || (c->type == PT_MONTH && !month_ok(c->i)))
             return vfail(err, errlen, "constant %u is a date or month outside the years %d..%d", i, CD_MIN_YEAR, CD_MAX_YEAR);

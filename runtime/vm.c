@@ -336,6 +336,7 @@ bool vm_value_text(const vm_val *v, int places, char *buf, size_t cap)
     case PT_MONTH: cd_format_month(v->i, tmp); snprintf(buf, cap, "%s", tmp); return true;
     case PT_TEXT: snprintf(buf, cap, "%s", v->s ? v->s : ""); return true;
     case PT_ENUM: snprintf(buf, cap, "#%d", v->i); return true; /* names: pol.c knows the enumeration */
+    case PT_ROUNDING: snprintf(buf, cap, "%s", v->i >= 0 && v->i < DEC_MODE_COUNT ? dec_mode_name((dec_mode)v->i) : "?"); return true;
     case PT_VOID: snprintf(buf, cap, "(no value)"); return false;
     default: {
         dec_status st = DEC_OK;
@@ -727,6 +728,15 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
             NEED_NUM(a);
             DEC_CHECK(dec_round(&a->d, &a->d, (int32_t)code[pc + 1], (dec_mode)code[pc + 2]));
             pc += BC_OPLEN_ROUND;
+            break;
+        }
+        case OP_ROUNDV: {
+            vm_val *m = --sp, *a = sp - 1;
+            NEED_NUM(a);
+            if (m->t != PT_ROUNDING || m->i < 0 || m->i >= DEC_MODE_COUNT)
+                return fail(s, err, cur, pc, "expected a rounding mode, found a %s", class_name(m->t));
+            DEC_CHECK(dec_round(&a->d, &a->d, (int32_t)code[pc + 1], (dec_mode)m->i));
+            pc += BC_OPLEN_ROUNDV;
             break;
         }
         case OP_TOINT: {

@@ -652,6 +652,19 @@ START_TEST(clamp_within_toint)
     fresh();
     CODE(prog, O, OP_CONST, kdate(prog, 2025, 1, 1), OP_TOINT, 0, RET_O);
     ck_assert_str_eq(run(O), "error expected a number, found a date");
+    /* ROUNDV: the mode from the stack; a value that is no mode is refused */
+    fresh();
+    CODE(prog, O, OP_CONST, knum(prog, "37.035"), OP_CONST, kadd(prog, PT_ROUNDING, NULL, DEC_DOWN, 0, NULL), OP_ROUNDV, 2, RET_O);
+    ck_assert_str_eq(run(O), "ok 37.03");
+    fresh();
+    CODE(prog, O, OP_CONST, knum(prog, "-2.5"), OP_CONST, kadd(prog, PT_ROUNDING, NULL, DEC_HALF_EVEN, 0, NULL), OP_ROUNDV, 0, RET_O);
+    ck_assert_str_eq(run(O), "ok -2");
+    fresh();
+    CODE(prog, O, OP_CONST, knum(prog, "1"), OP_CONST, knum(prog, "1"), OP_ROUNDV, 0, RET_O);
+    ck_assert_str_eq(run(O), "error expected a rounding mode, found a number");
+    fresh();
+    CODE(prog, O, OP_CONST, ktext(prog, "x"), OP_CONST, kadd(prog, PT_ROUNDING, NULL, DEC_UP, 0, NULL), OP_ROUNDV, 0, RET_O);
+    ck_assert_str_eq(run(O), "error expected a number, found a text");
 }
 END_TEST
 
