@@ -61,6 +61,8 @@ typedef enum {
     EX_NA,       /* `inapplicable`: the rule does not apply here          */
     EX_UNSTATED  /* `unstated "note"`: the notice does not give the value;
                     text: the note, or NULL                               */
+    , EX_IN      /* a in b..c: b <= a <= c (c NULL: `v in list`, an aggregate's head only) */
+    , EX_MODE    /* ival: a rounding mode named bare (进一): a value of type rounding (the checker turns EX_NAME into it) */
 } ex_kind;
 
 typedef enum { BO_ADD, BO_SUB, BO_MUL, BO_DIV, BO_EQ, BO_NE, BO_LT, BO_LE, BO_GT, BO_GE, BO_AND, BO_OR } binop;
@@ -94,7 +96,8 @@ typedef struct ast_expr {
     sym_kind sym;
     uint32_t index;         /* index of the input/param/rule                */
     int fn;                 /* EX_CALL: which builtin                       */
-    int places, mode;       /* EX_CALL round: constant places and mode      */
+    int places, mode;       /* EX_CALL round: constant places and mode (add_months: its month-end rule) */
+    int month_end;          /* EX_CALL: the month-end rule of its file's header (cd_month_end) */
     int *field_arg;         /* EX_CALL record: for each field in declaration
                                order, the index of the argument giving it   */
 } ast_expr;
@@ -217,6 +220,7 @@ typedef struct pstate {
     char *pending;          /* parser: the syntax error not yet reported (a rule may add to it) */
     span pending_sp;
     diag_code pending_code;
+    int month_end;          /* the header's month-end rule (cd_month_end), for the calls after it */
 } pstate;
 
 /* Reports every byte of f's text that is not well-formed UTF-8 (one error

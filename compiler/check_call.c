@@ -153,6 +153,37 @@ static CHK_NOINLINE void bad_mode(chk_ctx *c, const ast_expr *m)
         REPORT(m->sp, DC_ROUND_MODE, "unknown rounding mode (modes: %s)", chk_vocab_listing(&chk_modes, list, sizeof list));
 }
 
+/* Whether name is declared or bound by an aggregate or a function. */
+static bool is_bound(chk_ctx *c, const char *name)
+{
+    for (int i = 0; i < c->nscope; i++)
+        if (strcmp(c->scope[i].name, name) == 0)
+            return true;
+    return chk_lookup(c, name) != NULL;
+}
+
+/* The rounding-mode argument m of e (round, to_integer): a mode's name sets
+ * e->mode; any other formula of type rounding (a parameter, a rule) sets it
+ * to -1, chosen at run time. */
+static bool mode_arg(chk_ctx *c, ast_expr *e, ast_expr *m)
+{
+    int mv = m->kind == EX_NAME ? chk_vocab_find(&chk_modes, m->text) : -1;
+    if (mv >= 0 || (m->kind == EX_NAME && !is_bound(c, m->text)) || m->kind == EX_NUM) {
+        if (mv < 0) {
+            bad_mode(c, m);
+            return false;
+        }
+        e->mode = mv;
+        return true;
+    }
+    pol_type t = chk_expr(c, m);
+    if (t != PT_VOID && t != PT_ROUNDING)
+        REPORT(m->sp, DC_ROUND_MODE, "the rounding mode must be a mode's name (half_up, 进一, ...) or a value of type rounding, not %s",
+            tname(t));
+    e->mode = -1;
+    return t == PT_ROUNDING;
+}
+
 /* round(x, places[, mode]) */
 static pol_type chk_fn_round(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
@@ -168,17 +199,31 @@ static pol_type chk_fn_round(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     e->mode = DEC_HALF_UP;
     if (chk_const_places(c, e->args[1], &e->places) < 0)
         t = PT_VOID;
-    if (e->nargs == 3) {
-        ast_expr *m = e->args[2];
-        int mv = m->kind == EX_NAME ? chk_vocab_find(&chk_modes, m->text) : -1;
-        if (mv < 0) {
-            bad_mode(c, m);
-            t = PT_VOID;
-        } else
-            e->mode = mv;
-    }
+    if (e->nargs == 3 && !mode_arg(c, e, e->args[2]))
+        t = PT_VOID;
     e->lit = e->args[0]->lit;
     return numeric(t) ? t : PT_VOID;
+}
+
+/* to_integer(x, mode): a decimal, money or rate amount as a whole number */
+static pol_type chk_fn_to_integer(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    if (e->nargs != 2) {
+        REPORT(e->sp, DC_ARITY, "%s takes a number and a rounding mode: %s(x, half_up), %s(x, down) (toward zero) or %s(x, floor)",
+            e->text, e->text, e->text, e->text);
+        if (e->nargs > 0)
+            chk_expr(c, e->args[0]); /* not the others: a mode there is no misplaced name */
+        return PT_VOID;
+    }
+    pol_type t = chk_expr(c, e->args[0]);
+    bool ok = mode_arg(c, e, e->args[1]);
+    if (t == PT_VOID || !ok)
+        return PT_VOID;
+    if (t != PT_INT && t != PT_DEC && t != PT_MONEY && t != PT_RATE) {
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "%s turns a decimal, money or rate into an integer, not %s", e->text, tname(t));
+        return PT_VOID;
+    }
+    return sig->ret;
 }
 
 /* The one argument of text() or length(); PT_VOID after reporting. */
@@ -244,7 +289,8 @@ static pol_type chk_fn_calendar(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     bool bad = check_args3(c, e, at);
     int want = sig->nargs;
     if (e->nargs != want) {
-        REPORT(e->sp, DC_ARITY, "%s takes %s", e->text, want == 2 ? "a date or month and a number of months" : "a date or a month");
+        REPORT(e->sp, DC_ARITY, "%s takes %s", e->text,
+            want == 2 ? "a date or month, a number of months and optionally a month-end rule: add_months(d, 12, up)" : "a date or a month");
         return PT_VOID;
     }
     if (bad)
@@ -258,6 +304,38 @@ static pol_type chk_fn_calendar(chk_ctx *c, ast_expr *e, const fn_sig *sig)
         return PT_VOID;
     }
     return sig->ret == PT_VOID ? at[0] : sig->ret;
+}
+
+/* add_months(x, n[, rule]): rule says what a day the month lacks becomes
+ * (POL_MONTH_ENDS); without it, the rule of the file's header. */
+static pol_type chk_fn_add_months(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    e->mode = e->month_end;
+    if (e->nargs > 3) { /* not the extra arguments: a rule there is no misplaced name */
+        chk_expr(c, e->args[0]);
+        chk_expr(c, e->args[1]);
+        e->nargs = 1;
+        chk_fn_calendar(c, e, sig); /* reports the arity */
+        return PT_VOID;
+    }
+    if (e->nargs != 3)
+        return chk_fn_calendar(c, e, sig);
+    ast_expr *m = e->args[2];
+    e->nargs = 2; /* the first two as add_months(x, n) */
+    pol_type t = chk_fn_calendar(c, e, sig);
+    e->nargs = 3;
+    int r = m->kind == EX_NAME ? chk_vocab_find(&chk_month_ends, m->text) : -1;
+    if (r < 0) {
+        const char *s = m->kind == EX_NAME ? chk_vocab_suggest(&chk_month_ends, m->text) : NULL;
+        char list[200];
+        if (s)
+            REPORT(m->sp, DC_MONTH_END, "unknown month-end rule '%s'; did you mean '%s'?", m->text, s);
+        else
+            REPORT(m->sp, DC_MONTH_END, "unknown month-end rule (rules: %s)", chk_vocab_listing(&chk_month_ends, list, sizeof list));
+        return PT_VOID;
+    }
+    e->mode = r;
+    return t;
 }
 
 /* a fixed signature: sig->nargs arguments of the types sig->arg */
@@ -290,6 +368,40 @@ static CHK_NOINLINE pol_type join_with(pol_type t, bool lit, ast_expr *arg, bool
     return chk_join(&tmp, arg, lit_out);
 }
 
+/* The common type of v[0..n): numbers of one unit, dates or months ("what"
+ * names the operation in messages); *lit: all are untyped literals. */
+pol_type chk_join_values(chk_ctx *c, ast_expr **v, int n, const char *what, bool *lit_out)
+{
+    pol_type t = chk_expr(c, v[0]);
+    bool lit = v[0]->lit;
+    for (int i = 1; i < n; i++) {
+        pol_type u = chk_expr(c, v[i]);
+        if (t == PT_VOID || u == PT_VOID) {
+            t = PT_VOID;
+            continue;
+        }
+        if ((t == PT_DATE || t == PT_MONTH) && t == u)
+            continue;
+        if (!numeric(t) || !numeric(u)) {
+            REPORT(v[i]->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months of one kind; found %s and %s", what, tname(t),
+                tname(u));
+            t = PT_VOID;
+            continue;
+        }
+        bool l2;
+        pol_type j = join_with(t, lit, v[i], &l2);
+        if (j == PT_VOID) {
+            REPORT(v[i]->sp, DC_UNIT_MISMATCH, "%s of %s and %s: the values must have the same unit", what, tname(t), tname(u));
+            t = PT_VOID;
+            continue;
+        }
+        t = j;
+        lit = l2;
+    }
+    *lit_out = lit;
+    return t;
+}
+
 /* min(a, b, ...), max(a, b, ...) */
 static pol_type chk_fn_extremum(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
@@ -299,34 +411,18 @@ static pol_type chk_fn_extremum(chk_ctx *c, ast_expr *e, const fn_sig *sig)
         check_args(c, e, 0);
         return PT_VOID;
     }
-    pol_type t = chk_expr(c, e->args[0]);
-    bool lit = e->args[0]->lit;
-    for (int i = 1; i < e->nargs; i++) {
-        pol_type u = chk_expr(c, e->args[i]);
-        if (t == PT_VOID || u == PT_VOID) {
-            t = PT_VOID;
-            continue;
-        }
-        if ((t == PT_DATE || t == PT_MONTH) && t == u)
-            continue;
-        if (!numeric(t) || !numeric(u)) {
-            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months of one kind; found %s and %s", e->text,
-                tname(t), tname(u));
-            t = PT_VOID;
-            continue;
-        }
-        bool l2;
-        pol_type j = join_with(t, lit, e->args[i], &l2);
-        if (j == PT_VOID) {
-            REPORT(e->args[i]->sp, DC_UNIT_MISMATCH, "%s of %s and %s: the values must have the same unit", e->text, tname(t), tname(u));
-            t = PT_VOID;
-            continue;
-        }
-        t = j;
-        lit = l2;
+    return chk_join_values(c, e->args, e->nargs, e->text, &e->lit);
+}
+
+/* clamp(x, lo, hi): x limited to lo..hi, all of one unit (lo > hi: a run-time error) */
+static pol_type chk_fn_clamp(chk_ctx *c, ast_expr *e, const fn_sig *sig)
+{
+    if (e->nargs != sig->nargs) {
+        REPORT(e->sp, DC_ARITY, "%s takes a value, a lower and an upper bound: %s(x, lo, hi)", e->text, e->text);
+        check_args(c, e, 0);
+        return PT_VOID;
     }
-    e->lit = lit;
-    return t;
+    return chk_join_values(c, e->args, e->nargs, e->text, &e->lit);
 }
 
 static const struct {

@@ -32,6 +32,12 @@ void chk_header(chk_ctx *c)
             REPORT(m->value->sp, DC_META_VALUE, "a header field's value is a string or a date");
         else if (!strcmp(m->key, POL_KEY_NOTICE) || !strcmp(m->key, POL_KEY_NOTICE_ZH))
             chk_notice(c, m);
+        else if ((strcmp(m->key, POL_KEY_MONTH_END) == 0 || strcmp(m->key, POL_KEY_MONTH_END_ZH) == 0) &&
+                 (m->value->kind != EX_STR || chk_vocab_find(&chk_month_ends, m->value->text) < 0)) {
+            char ends[200];
+            REPORT(m->value->sp, DC_META_VALUE, "%s names what add_months does with a day the month lacks: one of %s", m->key,
+                chk_vocab_listing(&chk_month_ends, ends, sizeof ends));
+        }
         for (ast_meta *o = p->meta; o != m; o = o->next)
             if (strcmp(o->key, m->key) == 0) {
                 REPORT(m->key_sp, DC_DUPLICATE, "header field '%s' given twice", m->key);
@@ -173,6 +179,9 @@ void chk_declared_types(chk_ctx *c)
                     if (strcmp(o->name, q->name) == 0)
                         REPORT(q->name_sp, DC_DUPLICATE, "parameter '%s' declared twice", q->name);
             }
+        if ((x->kind == D_INPUT || x->kind == D_OUTPUT) && x->type == PT_ROUNDING)
+            REPORT(x->type_sp, DC_INPUT_TYPE, "%s cannot be a rounding mode; hold one in a parameter (param 舍入: rounding = 进一)",
+                x->kind == D_INPUT ? "an input" : "an output");
         if (x->kind == D_INPUT && x->type == PT_RECORD)
             REPORT(x->type_sp, DC_INPUT_TYPE, "an input can be a list of records ('list of %s'), not a single record", x->type_name);
         if (x->kind == D_ENUM || x->kind == D_RECORD)

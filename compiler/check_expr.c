@@ -127,10 +127,13 @@ static pol_type expr_name(chk_ctx *c, ast_expr *e)
         return PT_VOID;
     }
     if (!d) {
-        if (chk_vocab_find(&chk_modes, e->text) >= 0)
-            REPORT(e->sp, DC_MISPLACED_MODE, "'%s' is a rounding mode; it goes inside round(x, places, %s)", e->text, e->text);
-        else
-            chk_undefined(c, e->sp, e->text);
+        int mode = chk_vocab_find(&chk_modes, e->text);
+        if (mode >= 0) { /* a value of type rounding */
+            e->kind = EX_MODE;
+            e->ival = mode;
+            return PT_ROUNDING;
+        }
+        chk_undefined(c, e->sp, e->text);
         return PT_VOID;
     }
     d->uses++;
@@ -233,10 +236,23 @@ static pol_type expr_unary(chk_ctx *c, ast_expr *e)
     return PT_BOOL;
 }
 
+/* A rounding mode used as an operand. */
+static CHK_NOINLINE void misplaced_mode(chk_ctx *c, const ast_expr *m)
+{
+    if (m->kind == EX_MODE)
+        REPORT(m->sp, DC_MISPLACED_MODE, "'%s' is a rounding mode; it goes inside round(x, places, %s)", m->text, m->text);
+    else
+        REPORT(m->sp, DC_MISPLACED_MODE, "this is a rounding mode; it goes inside round(x, places, mode) or to_integer(x, mode)");
+}
+
 /* a op b: arithmetic, logic, comparisons */
 static pol_type expr_binary(chk_ctx *c, ast_expr *e)
 {
     pol_type x = chk_expr(c, e->a), y = chk_expr(c, e->b);
+    if (x == PT_ROUNDING || y == PT_ROUNDING) {
+        misplaced_mode(c, x == PT_ROUNDING ? e->a : e->b);
+        return PT_VOID;
+    }
     if (x == PT_VOID || y == PT_VOID)
         return PT_VOID;
     switch (e->op) {
@@ -306,6 +322,21 @@ bool chk_bottom(const ast_expr *e)
     if (e->kind == EX_IF)
         return chk_bottom(e->b) && chk_bottom(e->c);
     return e->kind == EX_NA || e->kind == EX_UNSTATED;
+}
+
+/* x in lo..hi: whether lo <= x <= hi, all of one unit, dates or months */
+static CHK_NOINLINE pol_type expr_in(chk_ctx *c, ast_expr *e)
+{
+    if (!e->c) {
+        REPORT(e->sp, DC_TYPE_MISMATCH, "'in' tests a range here (x in a..b); 'v in list' belongs in an aggregate: any(v in list: ...)");
+        chk_expr(c, e->a);
+        chk_expr(c, e->b);
+        return PT_VOID;
+    }
+    ast_expr *v[3] = {e->a, e->b, e->c};
+    bool lit;
+    pol_type t = chk_join_values(c, v, 3, "'in'", &lit);
+    return t == PT_VOID ? PT_VOID : PT_BOOL;
 }
 
 /* if a then b else c */
@@ -382,6 +413,8 @@ static pol_type check_expr_inner(chk_ctx *c, ast_expr *e)
     case EX_LIST: return expr_list(c, e);
     case EX_AGG: return chk_agg(c, e);
     case EX_NA: case EX_UNSTATED: return PT_VOID; /* no value: fits any type (chk_bottom) */
+    case EX_IN: return expr_in(c, e);
+    case EX_MODE: return PT_ROUNDING;
     }
     return PT_VOID;
 }
@@ -414,7 +447,8 @@ static bool is_constant(const ast_expr *e)
     if (e->kind == EX_UNARY && e->op == UO_NEG)
         return e->a->kind == EX_NUM || e->a->kind == EX_PERCENT || e->a->kind == EX_MONEY;
     return e->kind == EX_NUM || e->kind == EX_PERCENT || e->kind == EX_MONEY || e->kind == EX_DATE ||
-           e->kind == EX_MONTH || e->kind == EX_STR || e->kind == EX_BOOL;
+           e->kind == EX_MONTH || e->kind == EX_STR || e->kind == EX_BOOL || e->kind == EX_MODE ||
+           (e->kind == EX_NAME && chk_vocab_find(&chk_modes, e->text) >= 0); /* a mode, before it is checked */
 }
 
 void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what)
@@ -425,6 +459,15 @@ void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what)
             REPORT(e->sp, DC_BARE_MEMBER, "'%s' is a member of '%s': write %s.%s", e->text, en->name, en->name, e->text);
             return;
         }
+    if (want == PT_ROUNDING && e->kind == EX_NAME && chk_vocab_find(&chk_modes, e->text) < 0) {
+        const char *s = chk_vocab_suggest(&chk_modes, e->text);
+        char list[200];
+        if (s)
+            REPORT(e->sp, DC_ROUND_MODE, "unknown rounding mode '%s'; did you mean '%s'?", e->text, s);
+        else
+            REPORT(e->sp, DC_ROUND_MODE, "unknown rounding mode (modes: %s)", chk_vocab_listing(&chk_modes, list, sizeof list));
+        return;
+    }
     if (!is_constant(e)) {
         REPORT(e->sp, DC_NOT_CONSTANT, "%s must be a value written out (like 4416, 5%%, 2025-10-01), not a formula", what);
         return;

@@ -71,7 +71,7 @@ typedef struct vocab {
     const vocab_word *words;
     size_t n;
 } vocab;
-extern const vocab chk_builtins, chk_aggregates, chk_modes, chk_types, chk_header_keys;
+extern const vocab chk_builtins, chk_aggregates, chk_modes, chk_types, chk_header_keys, chk_month_ends;
 
 int chk_vocab_find(const vocab *v, const char *name);        /* value, or -1 */
 const char *chk_vocab_suggest(const vocab *v, const char *name);
@@ -125,6 +125,9 @@ bool chk_bottom(const ast_expr *e);
 void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what);
 pol_type chk_call(chk_ctx *c, ast_expr *e);
 pol_type chk_agg(chk_ctx *c, ast_expr *e);
+/* The common type of v[0..n) (min, max, clamp, in): numbers of one unit,
+ * dates or months; PT_VOID after reporting ("what" names the operation). */
+pol_type chk_join_values(chk_ctx *c, ast_expr **v, int n, const char *what, bool *lit);
 /* round's places: a whole number written in the formula */
 int chk_const_places(chk_ctx *c, ast_expr *e, int *out);
 

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "caldate.h"
 #include "vocab.h"
 
 #define W_FN(id, en, zh, n, a0, a1, a2, ret, chk, cg, op) {en, FN_##id, en}, {zh, FN_##id, NULL},
@@ -20,10 +21,12 @@ static const vocab_word type_words[] = {POL_TYPE_SPELLINGS(W_TYPE)};
 #define W_KEY_EN(en, zh) {en, 0, en},
 #define W_KEY_ZH(en, zh) {zh, 0, NULL},
 static const vocab_word header_words[] = {POL_HEADER_KEYS(W_KEY_EN) POL_HEADER_KEYS(W_KEY_ZH)};
+#define W_END(rule, en, zh) {en, rule, en " " zh}, {zh, rule, NULL},
+static const vocab_word month_end_words[] = {POL_MONTH_ENDS(W_END)};
 
 #define VOCAB(words) {words, sizeof words / sizeof *words}
 const vocab chk_builtins = VOCAB(builtin_words), chk_aggregates = VOCAB(aggregate_words), chk_modes = VOCAB(mode_words),
-            chk_types = VOCAB(type_words), chk_header_keys = VOCAB(header_words);
+            chk_types = VOCAB(type_words), chk_header_keys = VOCAB(header_words), chk_month_ends = VOCAB(month_end_words);
 
 int chk_vocab_find(const vocab *v, const char *name)
 {

@@ -179,6 +179,7 @@ static uint32_t literal_const(gen *g, const ast_expr *e, pol_type t)
     }
     case EX_FIELD: k.type = PT_ENUM; k.i = e->ival; k.tref = e->tref; break; /* a member literal */
     case EX_DATE: k.type = PT_DATE; k.i = e->ival; break;
+    case EX_MODE: k.type = PT_ROUNDING; k.i = e->ival; break;
     case EX_MONTH: k.type = PT_MONTH; k.i = e->ival; break;
     case EX_BOOL: k.type = PT_BOOL; k.i = e->ival; break;
     case EX_STR: k.type = PT_TEXT; text = e->text; break;
@@ -570,8 +571,39 @@ static void cg_fn_args(gen *g, const ast_expr *e, pol_opcode op)
 static void cg_fn_round(gen *g, const ast_expr *e, pol_opcode op)
 {
     gen_expr(g, e->args[0]);
+    if (e->mode < 0) { /* a mode chosen at run time */
+        gen_expr(g, e->args[2]);
+        emit_op(g, OP_ROUNDV, e->sp);
+        emit_word(g, (uint32_t)(int32_t)e->places);
+        return;
+    }
     emit_op(g, op, e->sp);
     emit_word(g, (uint32_t)(int32_t)e->places);
+    emit_word(g, (uint32_t)e->mode);
+}
+
+/* to_integer(x, mode): the mode is an operand */
+static void cg_fn_to_integer(gen *g, const ast_expr *e, pol_opcode op)
+{
+    gen_expr(g, e->args[0]);
+    if (e->mode < 0) { /* chosen at run time: round to 0 places in it, then the whole number as an integer */
+        gen_expr(g, e->args[1]);
+        emit_op(g, OP_ROUNDV, e->sp);
+        emit_word(g, 0);
+        emit_op(g, op, e->sp);
+        emit_word(g, (uint32_t)DEC_DOWN);
+        return;
+    }
+    emit_op(g, op, e->sp);
+    emit_word(g, (uint32_t)e->mode);
+}
+
+/* add_months(x, n[, rule]): the month-end rule is an operand */
+static void cg_fn_add_months(gen *g, const ast_expr *e, pol_opcode op)
+{
+    gen_expr(g, e->args[0]);
+    gen_expr(g, e->args[1]);
+    emit_op(g, op, e->sp);
     emit_word(g, (uint32_t)e->mode);
 }
 
@@ -680,7 +712,7 @@ static void gen_field(gen *g, const ast_expr *e)
 static void gen_expr(gen *g, const ast_expr *e)
 {
     switch (e->kind) {
-    case EX_NUM: case EX_PERCENT: case EX_MONEY: case EX_DATE: case EX_MONTH: case EX_STR: case EX_BOOL:
+    case EX_NUM: case EX_PERCENT: case EX_MONEY: case EX_DATE: case EX_MONTH: case EX_STR: case EX_BOOL: case EX_MODE:
         emit_op(g, OP_CONST, e->sp);
         emit_word(g, literal_const(g, e, (pol_type)e->type));
         return;
@@ -706,6 +738,12 @@ static void gen_expr(gen *g, const ast_expr *e)
             gen_expr(g, e->args[i]);
             emit_op(g, OP_APPEND, e->args[i]->sp);
         }
+        return;
+    case EX_IN: /* x in lo..hi (the checker refuses the list form outside aggregates) */
+        gen_expr(g, e->a);
+        gen_expr(g, e->b);
+        gen_expr(g, e->c);
+        emit_op(g, OP_WITHIN, e->sp);
         return;
     case EX_INDEX:
         if (e->sym != SYM_PARAM) { /* list[i] */

@@ -67,6 +67,7 @@
     X(ROUND_PLACES, "round-places", error, 0)                       \
     X(ROUND_MODE, "round-mode", error, 0)                           \
     X(MISPLACED_MODE, "misplaced-mode", error, 0)                   \
+    X(MONTH_END, "month-end", error, 0)                             \
     X(EMPTY_ENUM, "empty-enum", error, 0)                           \
     X(ENUM_VALUES, "enum-values", error, 0)                         \
     X(ENUM_VALUE, "enum-value", error, 0)                           \

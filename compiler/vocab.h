@@ -32,10 +32,12 @@
     X(MONTH, "month", "年月", 2, INT, INT, VOID, MONTH, chk_fn_fixed, cg_fn_args, OP_MKMONTH)            \
     X(FIRST_DAY, "first_day", "月初", 1, MONTH, VOID, VOID, DATE, chk_fn_fixed, cg_fn_args, OP_FIRST_DAY) \
     X(LAST_DAY, "last_day", "月末", 1, MONTH, VOID, VOID, DATE, chk_fn_fixed, cg_fn_args, OP_LAST_DAY)   \
-    X(ADD_MONTHS, "add_months", "加月", 2, VOID, VOID, VOID, VOID, chk_fn_calendar, cg_fn_args, OP_ADD_MONTHS) \
+    X(ADD_MONTHS, "add_months", "加月", 2, VOID, VOID, VOID, VOID, chk_fn_add_months, cg_fn_add_months, OP_ADD_MONTHS) \
     X(MONTHS, "months", "月数", 2, MONTH, MONTH, VOID, MONTHS, chk_fn_fixed, cg_fn_months, OP_SUB)       \
     X(LENGTH, "length", "长度", 1, LIST, VOID, VOID, INT, chk_fn_length, cg_fn_args, OP_LEN)             \
-    X(TEXT, "text", "文本", 1, VOID, VOID, VOID, TEXT, chk_fn_text, cg_fn_args, OP_TOTEXT) \
+    X(TEXT, "text", "文本", 1, VOID, VOID, VOID, TEXT, chk_fn_text, cg_fn_args, OP_TOTEXT)             \
+    X(CLAMP, "clamp", "限于", 3, VOID, VOID, VOID, VOID, chk_fn_clamp, cg_fn_args, OP_CLAMP)            \
+    X(TO_INT, "to_integer", "取整", 2, VOID, VOID, VOID, INT, chk_fn_to_integer, cg_fn_to_integer, OP_TOINT) \
     X(APPLICABLE, "applicable", "适用", 1, VOID, VOID, VOID, BOOL, chk_fn_applicable, cg_fn_applicable, OP_APPLIC)
 
 /* X(ID, English, Chinese, result, check hook, initial accumulator, step, opcode, empty)
@@ -63,6 +65,19 @@
     X(DEC_FLOOR, "floor", "向下取整", NULL, 0)          \
     X(DEC_CEILING, "ceiling", "向上取整", NULL, 0)
 
+/* X(rule, English, Chinese): what add_months does with a day that the target
+ * month lacks (2025-01-31 + 1 month), for add_months' optional third argument
+ * and the header key below; without either, the first row (today's rule). */
+#define POL_MONTH_ENDS(X)                \
+    X(CD_END_DOWN, "down", "取月末")     \
+    X(CD_END_UP, "up", "取次月初")       \
+    X(CD_END_STRICT, "strict", "报错")
+
+/* The header key that sets a file's month-end rule for its add_months calls
+ * (its value: a string naming a row of POL_MONTH_ENDS). */
+#define POL_KEY_MONTH_END "month_end"
+#define POL_KEY_MONTH_END_ZH "月末规则"
+
 /* The header key by which a policy says it has no tests on purpose (its value
  * says why); polc test and polrun --test fail a policy with no tests that
  * lacks it (tools/cli.c). */
@@ -85,7 +100,8 @@
     X("url", NULL)             \
     X("summary", NULL)         \
     X(POL_KEY_NOTICE, POL_KEY_NOTICE_ZH) \
-    X(POL_KEY_UNTESTED, POL_KEY_UNTESTED_ZH)
+    X(POL_KEY_UNTESTED, POL_KEY_UNTESTED_ZH) \
+    X(POL_KEY_MONTH_END, POL_KEY_MONTH_END_ZH)
 
 /* Built-in functions (EX_CALL.fn; 0: not a builtin). */
 typedef enum {

@@ -31,6 +31,7 @@ int pol_yylex(POL_YYSTYPE *lval, span *lloc, void *scanner);
 #include "bytecode.h"
 #include "caldate.h"
 #include "mem.h"
+#include "vocab.h"
 
 /* The parser's own stack (on the heap) is sized from the depth budget: one
  * level of nesting holds at most POL_YY_PER_LEVEL entries (an aggregate's
@@ -148,6 +149,19 @@ static const char *token_text(pstate *ps, span sp)
     return arena_strndup(ps->a, ps->f->text + SPAN_OFF(sp.start), sp.end - sp.start);
 }
 
+/* The month-end rule a header names (POL_KEY_MONTH_END); the default when it
+ * names none or an unknown one (chk_header reports that). */
+static int header_month_end(const ast_meta *m)
+{
+    for (; m; m = m->next)
+        if ((strcmp(m->key, POL_KEY_MONTH_END) == 0 || strcmp(m->key, POL_KEY_MONTH_END_ZH) == 0) && m->value->kind == EX_STR) {
+#define ME_ROW(rule, en, zh) if (strcmp(m->value->text, en) == 0 || strcmp(m->value->text, zh) == 0) return rule;
+            POL_MONTH_ENDS(ME_ROW)
+#undef ME_ROW
+        }
+    return CD_END_DOWN;
+}
+
 static ast_expr *mk(pstate *ps, ex_kind k, span sp)
 {
     ast_expr *e = arena_alloc(ps->a, sizeof *e);
@@ -196,6 +210,31 @@ static ast_expr *bin(pstate *ps, int op, ast_expr *a, ast_expr *b, span sp)
     e->op = op;
     e->a = a;
     e->b = b;
+    return deepen(ps, e);
+}
+
+/* f(head where filter: body), where head is `v in a..b` or `v in list`
+ * (read as an expression: `f(v in ...)` could also begin a call). */
+static ast_expr *mk_agg(pstate *ps, const char *fn, span fn_sp, ast_expr *head, ast_expr *filter, ast_expr *body, span sp)
+{
+    ast_expr *e = mk(ps, EX_AGG, sp);
+    e->text = fn;
+    e->name_sp = fn_sp;
+    if (head->kind != EX_IN || head->a->kind != EX_NAME) {
+        diag_report(ps->d, ps->f, head->sp, DC_SYNTAX, "%s(...: ...) runs a name over a range or a list: %s(v in a..b: ...)", fn, fn);
+        note_syntax(ps, head->sp);
+        head = NULL;
+    }
+    e->var = head ? head->a->text : "?";
+    e->var_sp = head ? head->a->sp : fn_sp;
+    e->a = head ? head->b : NULL;
+    e->b = head ? head->c : NULL;
+    e->filter = filter;
+    e->c = body;
+    if (!head) { /* the declaration is not checked (mark_damaged) */
+        e->kind = EX_NUM;
+        e->text = "0";
+    }
     return deepen(ps, e);
 }
 
@@ -286,7 +325,8 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %left KW_OR
 %left KW_AND
 %precedence KW_NOT
-%nonassoc EQ NE '<' LE '>' GE
+%nonassoc EQ NE '<' LE '>' GE KW_IN
+%precedence DOTDOT /* `v in l .. b`: the `..` binds to the `in` before it */
 %left '+' '-'
 %left '*' '/'
 %precedence UMINUS
@@ -303,6 +343,7 @@ header
   : KW_POLICY STRING '{' metas '}' {
         ps->policy->title = $2; ps->policy->title_sp = @2; ps->policy->has_header = true;
         REVERSE(ast_meta, $4); ps->policy->meta = $4;
+        ps->month_end = header_month_end($4); /* this file's add_months calls follow it */
     }
   | KW_POLICY error '}'   { ps->policy->has_header = true; }
   ;
@@ -535,7 +576,7 @@ expr
   | BOOL                  { $$ = mk(ps, EX_BOOL, @$); $$->ival = $1; }
   | IDENT                 { $$ = mk(ps, EX_NAME, @$); $$->text = $1; }
   | IDENT '(' args ')'    {
-        $$ = mk(ps, EX_CALL, @$); $$->text = $1; $$->name_sp = @1;
+        $$ = mk(ps, EX_CALL, @$); $$->text = $1; $$->name_sp = @1; $$->month_end = ps->month_end;
         int n = 0; for (arglist *l = $3; l; l = l->next) n++;
         $$->nargs = n; $$->args = arena_alloc(ps->a, sizeof *$$->args * (size_t)(n ? n : 1));
         for (arglist *l = $3; l; l = l->next) $$->args[--n] = l->e;
@@ -546,28 +587,12 @@ expr
   | expr '.' BOOL         { /* a member named 是: its declaration is the error */
         $$ = mk(ps, EX_FIELD, @$); $$->a = $1; $$->text = token_text(ps, @3); $$->name_sp = @3; $$ = deepen(ps, $$);
     }
-  | IDENT '(' IDENT KW_IN expr DOTDOT expr opt_where ':' expr ')' {
-        $$ = mk(ps, EX_AGG, @$); $$->text = $1; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
-        $$->a = $5; $$->b = $7; $$->filter = $8; $$->c = $10;
-        $$ = deepen(ps, $$);
-    }
-  | IDENT '(' IDENT KW_IN expr opt_where ':' expr ')' {
-        $$ = mk(ps, EX_AGG, @$); $$->text = $1; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
-        $$->a = $5; $$->filter = $6; $$->c = $8;   /* over a list */
-        $$ = deepen(ps, $$);
-    }
-  | KW_LIST '(' IDENT KW_IN expr DOTDOT expr opt_where ':' expr ')' {
-        $$ = mk(ps, EX_AGG, @$); $$->text = "list"; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
-        $$->a = $5; $$->b = $7; $$->filter = $8; $$->c = $10;
-        $$ = deepen(ps, $$);
-    }
-  | KW_LIST '(' IDENT KW_IN expr opt_where ':' expr ')' {
-        $$ = mk(ps, EX_AGG, @$); $$->text = "list"; $$->name_sp = @1; $$->var = $3; $$->var_sp = @3;
-        $$->a = $5; $$->filter = $6; $$->c = $8;
-        $$ = deepen(ps, $$);
-    }
+  | IDENT '(' expr opt_where ':' expr ')' { $$ = mk_agg(ps, $1, @1, $3, $4, $6, @$); }
+  | KW_LIST '(' expr opt_where ':' expr ')' { $$ = mk_agg(ps, "list", @1, $3, $4, $6, @$); }
+  | expr KW_IN expr DOTDOT expr %prec KW_IN { $$ = mk(ps, EX_IN, @2); $$->a = $1; $$->b = $3; $$->c = $5; $$ = deepen(ps, $$); }
+  | expr KW_IN expr       { $$ = mk(ps, EX_IN, @2); $$->a = $1; $$->b = $3; $$ = deepen(ps, $$); } /* over a list: aggregates only */
   | IDENT '(' named1 ')'  {
-        $$ = mk(ps, EX_CALL, @$); $$->text = $1; $$->name_sp = @1; $$->named = true;
+        $$ = mk(ps, EX_CALL, @$); $$->text = $1; $$->name_sp = @1; $$->month_end = ps->month_end; $$->named = true;
         int n = 0; for (arglist *l = $3; l; l = l->next) n++;
         $$->nargs = n; $$->args = arena_alloc(ps->a, sizeof *$$->args * (size_t)n);
         $$->arg_names = arena_alloc(ps->a, sizeof *$$->arg_names * (size_t)n);

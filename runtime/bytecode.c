@@ -290,6 +290,8 @@ static void load_consts(rbuf *r, bc_program *p)
             c->i = (int32_t)r_u32(r);
             if (t == PT_BOOL && (uint32_t)c->i > 1)
                 r_fail(r, "constant %u is not a boolean", i);
+            if (t == PT_ROUNDING && (uint32_t)c->i >= DEC_MODE_COUNT)
+                r_fail(r, "constant %u is not a rounding mode", i);
             if (t == PT_ENUM)
                 c->tref = r_u32(r);
         }
@@ -851,6 +853,7 @@ void bc_const_text(const bc_program *p, uint32_t k, char *buf, size_t cap)
     case PT_BOOL: snprintf(buf, cap, "%s", c->i ? "true" : "false"); break;
     case PT_DATE: cd_format_date(c->i, tmp); snprintf(buf, cap, "%s", tmp); break;
     case PT_MONTH: cd_format_month(c->i, tmp); snprintf(buf, cap, "%s", tmp); break;
+    case PT_ROUNDING: snprintf(buf, cap, "%s", (uint32_t)c->i < DEC_MODE_COUNT ? dec_mode_name((dec_mode)c->i) : "?"); break;
     case PT_TEXT: snprintf(buf, cap, "\"%s\"", c->text ? c->text : ""); break;
     case PT_ENUM:
         snprintf(buf, cap, "%s.%s", c->tref < p->nenums ? p->enums[c->tref].name : "?", bc_member_name(p, c->tref, c->i));

@@ -24,6 +24,11 @@
 #define CD_MIN_DAY (-719162)
 #define CD_MAX_DAY 2932896
 
+/* What moving a date by months does with a day the target month lacks
+ * (2025-01-31 + 1 month): the month's last day, the next month's first day,
+ * or an error (compiler/vocab.h POL_MONTH_ENDS names them). */
+typedef enum { CD_END_DOWN, CD_END_UP, CD_END_STRICT, CD_END__COUNT } cd_month_end;
+
 /* Days since 1970-01-01 of y-m-d; the caller checks validity first. */
 int32_t cd_from_ymd(int y, int m, int d);
 void cd_to_ymd(int32_t days, int *y, int *m, int *d);

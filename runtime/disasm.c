@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bciter.h"
+#include "caldate.h"
 
 /* Prints operand v of kind `kind`; a name for the trailing comment goes to note. */
 static void dis_operand(const bc_program *p, char kind, uint32_t v, FILE *out, char *note, size_t cap)
@@ -28,6 +29,7 @@ static void dis_operand(const bc_program *p, char kind, uint32_t v, FILE *out, c
     case 'N': fprintf(out, " %d", (int32_t)v); break;
     case 'A': fprintf(out, " %u", v); break;
     case 'M': fprintf(out, " %s", v < DEC_MODE_COUNT ? dec_mode_name((dec_mode)v) : "?"); break;
+    case 'D': fprintf(out, " %s", v == CD_END_DOWN ? "down" : v == CD_END_UP ? "up" : v == CD_END_STRICT ? "strict" : "?"); break;
     case 'E': fprintf(out, " E%u", v); if (v < p->nenums) snprintf(note, cap, "%s", p->enums[v].name); break;
     case 'F': fprintf(out, " F%u", v); break;
     case 'L': fprintf(out, " L%u", v); break;

@@ -16,7 +16,8 @@
  *    R rule, T jump target, N rounding places (a signed number), M a rounding
  *    mode, E enum, F field of the enum or record type named by the preceding
  *    E or G operand, L local slot of the rule the code belongs to, G record
- *    type, A argument count (of the function named by the preceding R).
+ *    type, A argument count (of the function named by the preceding R),
+ *    D a month-end rule (cd_month_end: down, up, strict).
  *  - An instruction is 1 + strlen(operands) words: BC_OPLEN_<NAME> and
  *    bc_op_len[] below are generated from this list (compile-time constants;
  *    the VM advances pc by them, never by a hand-written number).
@@ -73,7 +74,7 @@
     OP(MKMONTH,  "",   2, 1, "       pop m, y; push the month y-m")                          \
     OP(FIRST_DAY,"",   1, 1, "       pop month m; push its first day")                      \
     OP(LAST_DAY, "",   1, 1, "       pop month m; push its last day")                       \
-    OP(ADD_MONTHS,"",  2, 1, "       pop n, x; push date or month x moved by n months (day clamped to month end)") \
+    OP(ADD_MONTHS,"D", 2, 1, "D      pop n, x; push date or month x moved by n months; a day the month lacks: rule D (down, up, strict)") \
     OP(RFIELD,   "GF", 1, 1, "G F    pop a record of type G; push its field F")             \
     OP(MKREC,    "G",  BC_POPS_VAR, 1, "G      pop the fields of record type G (first field deepest); push the record (pops: its field count)") \
     OP(LEN,      "",   1, 1, "       pop list; push its length")                             \
@@ -84,7 +85,11 @@
     OP(CALL,     "RA", BC_POPS_VAR, 1, "R A    pop A arguments into function R's first local slots; push R's result (pops: A)") \
     OP(NA,       "K",  0, 0, "K      stop: the rule is not applicable, for the reason in text constant K (applicable() catches it)") \
     OP(UNSTATED, "K",  0, 0, "K      stop: the notice does not state this value; text constant K is its note") \
-    OP(APPLIC,   "R",  0, 1, "R      evaluate rule R if needed; push true if it has a value, false if it is not applicable")
+    OP(APPLIC,   "R",  0, 1, "R      evaluate rule R if needed; push true if it has a value, false if it is not applicable") \
+    OP(CLAMP,    "",   3, 1, "       pop hi, lo, x; push x limited to lo..hi (error if lo > hi)") \
+    OP(TOINT,    "M",  1, 1, "M      pop number a; push a rounded to a whole number in mode M, as an integer") \
+    OP(WITHIN,   "",   3, 1, "       pop hi, lo, x; push lo <= x and x <= hi") \
+    OP(ROUNDV,   "N",  2, 1, "N      pop rounding mode m, number a; push a rounded to N places in mode m")
 
 typedef enum {
 #define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,

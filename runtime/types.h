@@ -34,7 +34,8 @@
     X(RECORD, "record", 0) /* a record (tref: which record type)           */ \
     X(LIST, "list", 0)     /* a list of records (tref: the element type)   */ \
     X(MONTHS, "months", 1) /* a duration in months (an integer count)      */ \
-    X(DAYS, "days", 1)     /* a duration in days (an integer count)        */
+    X(DAYS, "days", 1)     /* a duration in days (an integer count)        */ \
+    X(ROUNDING, "rounding", 0) /* a rounding mode (i: dec_mode), for round and to_integer */
 
 #define POL_TYPE_SPELLINGS(X)                            \
     X(MONEY, "money", "金额", NULL, NULL, 1)             \
@@ -46,7 +47,8 @@
     X(MONTH, "month", "月份", NULL, NULL, 1)             \
     X(TEXT, "text", "文本", NULL, NULL, 1)               \
     X(MONTHS, "months", "月数", NULL, NULL, 0)           \
-    X(DAYS, "days", "天数", NULL, NULL, 0)
+    X(DAYS, "days", "天数", NULL, NULL, 0)               \
+    X(ROUNDING, "rounding", "舍入方式", NULL, NULL, 0)
 
 /* Value types.  Numbers of every kind are exact decimals at run time; the
  * kinds matter to the checker (units) and to output formatting. */

@@ -77,6 +77,7 @@ static bool verify_operand(const bc_program *p, uint32_t ri, const bc_iter *it, 
     case 'N': return ((int32_t)v >= -POL_ROUND_MAX_PLACES && (int32_t)v <= POL_ROUND_MAX_PLACES) || /* GCOVR_EXCL_BR_LINE */
                      vfail(err, errlen, "rounding places %d at %u", (int32_t)v, pc);
     case 'M': return v < DEC_MODE_COUNT || vfail(err, errlen, "rounding mode %u at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
+    case 'D': return v < CD_END__COUNT || vfail(err, errlen, "month-end rule %u at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
     case 'E': return v < p->nenums || vfail(err, errlen, "enumeration %u out of range at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
     case 'F': {
         /* k == 0, kinds[k - 1] != 'G' and prev out of range are unreachable:
@@ -207,7 +208,8 @@ static bool verify_types(const bc_program *p, char *err, size_t errlen)
     for (uint32_t i = 0; i < p->nconsts; i++) {
         const bc_const *c = &p->consts[i];
         if (!tref_ok(p, c->type, c->tref) || (c->type == PT_TEXT && !c->text) || c->type == PT_RECORD || c->type == PT_LIST ||
-            (c->type == PT_ENUM && (c->i < 0 || (uint32_t)c->i >= p->enums[c->tref].nmembers)))
+            (c->type == PT_ENUM && (c->i < 0 || (uint32_t)c->i >= p->enums[c->tref].nmembers)) ||
+            (c->type == PT_ROUNDING && (uint32_t)c->i >= DEC_MODE_COUNT))
             return vfail(err, errlen, "constant %u malformed", i);
         if ((c->type == PT_DATE && !day_ok(c->i)) || (c->type == PT_MONTH && !month_ok(c->i)))
             return vfail(err, errlen, "constant %u is a date or month outside the years %d..%d", i, CD_MIN_YEAR, CD_MAX_YEAR);

@@ -417,6 +417,7 @@ bool vm_value_text(const vm_val *v, int places, char *buf, size_t cap)
     case PT_MONTH: cd_format_month(v->i, tmp); snprintf(buf, cap, "%s", tmp); return true;
     case PT_TEXT: snprintf(buf, cap, "%s", v->s ? v->s : ""); return true;
     case PT_ENUM: snprintf(buf, cap, "#%d", v->i); return true; /* names: pol.c knows the enumeration */
+    case PT_ROUNDING: snprintf(buf, cap, "%s", v->i >= 0 && v->i < DEC_MODE_COUNT ? dec_mode_name((dec_mode)v->i) : "?"); return true;
     case PT_VOID: snprintf(buf, cap, "(no value)"); return false;
     default: {
         dec_status st = DEC_OK;
@@ -993,6 +994,73 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
             pc += BC_OPLEN_ROUND;
             break;
         }
+        case OP_ROUNDV: {
+            vm_val *m = --sp, *a = sp - 1;
+            NEED_NUM(a);
+            if (m->t != PT_ROUNDING || m->i < 0 || m->i >= DEC_MODE_COUNT)
+                return fail(s, err, cur, pc, "expected a rounding mode, found a %s", class_name(m->t));
+            DEC_CHECK(dec_round(&a->d, &a->d, (int32_t)code[pc + 1], (dec_mode)m->i));
+            pc += BC_OPLEN_ROUNDV;
+            break;
+        }
+        case OP_TOINT: {
+            vm_val *a = sp - 1;
+            NEED_NUM(a);
+            DEC_CHECK(dec_round(&a->d, &a->d, 0, (dec_mode)code[pc + 1]));
+            a->t = PT_INT;
+            pc += BC_OPLEN_TOINT;
+            break;
+        }
+        case OP_CLAMP: {
+            vm_val *hi = --sp, *lo = --sp, *a = sp - 1;
+            int c;
+            if (pol_type_numeric((pol_type)a->t) && pol_type_numeric((pol_type)lo->t) && pol_type_numeric((pol_type)hi->t)) {
+                if (dec_cmp(&lo->d, &hi->d) > 0) {
+                    char l[64], h[64];
+                    if (dec_format_exact(&lo->d, l, sizeof l) >= (int)sizeof l)
+                        snprintf(l, sizeof l, "(a long number)");
+                    if (dec_format_exact(&hi->d, h, sizeof h) >= (int)sizeof h)
+                        snprintf(h, sizeof h, "(a long number)");
+                    return fail(s, err, cur, pc, "clamp: the lower bound %s is above the upper bound %s", l, h);
+                }
+                if ((c = dec_cmp(&a->d, &lo->d)) < 0)
+                    fast_dec_set(&a->d, &lo->d);
+                else if (c > 0 && dec_cmp(&a->d, &hi->d) > 0)
+                    fast_dec_set(&a->d, &hi->d);
+            } else if ((a->t == PT_DATE || a->t == PT_MONTH) && lo->t == a->t && hi->t == a->t) {
+                if (lo->i > hi->i) {
+                    char l[16], h[16];
+                    if (a->t == PT_DATE) {
+                        cd_format_date(lo->i, l);
+                        cd_format_date(hi->i, h);
+                    } else {
+                        cd_format_month(lo->i, l);
+                        cd_format_month(hi->i, h);
+                    }
+                    return fail(s, err, cur, pc, "clamp: the lower bound %s is after the upper bound %s", l, h);
+                }
+                a->i = a->i < lo->i ? lo->i : a->i > hi->i ? hi->i : a->i;
+            } else
+                return fail(s, err, cur, pc, "clamp needs three numbers, dates or months, found a %s, a %s and a %s", class_name(a->t),
+                            class_name(lo->t), class_name(hi->t));
+            pc += BC_OPLEN_CLAMP;
+            break;
+        }
+        case OP_WITHIN: {
+            vm_val *hi = --sp, *lo = --sp, *a = sp - 1;
+            bool in;
+            if (pol_type_numeric((pol_type)a->t) && pol_type_numeric((pol_type)lo->t) && pol_type_numeric((pol_type)hi->t))
+                in = dec_cmp(&lo->d, &a->d) <= 0 && dec_cmp(&a->d, &hi->d) <= 0;
+            else if ((a->t == PT_DATE || a->t == PT_MONTH) && lo->t == a->t && hi->t == a->t)
+                in = lo->i <= a->i && a->i <= hi->i;
+            else
+                return fail(s, err, cur, pc, "'in' needs three numbers, dates or months, found a %s, a %s and a %s", class_name(a->t),
+                            class_name(lo->t), class_name(hi->t));
+            a->t = PT_BOOL;
+            a->i = in;
+            pc += BC_OPLEN_WITHIN;
+            break;
+        }
         case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE: {
             vm_val *b = --sp, *a = sp - 1;
             int c;
@@ -1162,7 +1230,21 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
                     return fail(s, err, cur, pc, "date out of the years 1..9999");
                 int ny = (int)(mm / 12), nm = (int)(mm % 12) + 1;
                 int dim = cd_days_in_month(ny, nm);
-                a->i = cd_from_ymd(ny, nm, d > dim ? dim : d); /* 01-31 + 1 month = 02-28/29 */
+                if (d <= dim)
+                    a->i = cd_from_ymd(ny, nm, d);
+                else if (code[pc + 1] == CD_END_DOWN) /* 01-31 + 1 month = 02-28/29 */
+                    a->i = cd_from_ymd(ny, nm, dim);
+                else if (code[pc + 1] == CD_END_UP) /* 01-31 + 1 month = 03-01 (December lacks no day: no year 10000) */
+                    a->i = cd_from_ymd(ny, nm, dim) + 1;
+                else {
+                    char from[16];
+                    cd_format_date(a->i, from);
+                    return fail(s, err, cur, pc,
+                                "%s moved by %lld months falls on %04d-%02d-%02d, which does not exist; say which day is meant: "
+                                "add_months(..., down) gives %04d-%02d-%02d, add_months(..., up) gives the 1st of the next month "
+                                "(or set month_end in the header)",
+                                from, (long long)n, ny, nm, d, ny, nm, dim);
+                }
             } else
                 return fail(s, err, cur, pc, "add_months needs a date or a month, found a %s", class_name(a->t));
             pc += BC_OPLEN_ADD_MONTHS;

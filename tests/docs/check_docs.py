@@ -37,7 +37,7 @@ More checks: the opcode table in docs/bytecode.md must be the one that
 runtime/opcodes.h generates (see --opcodes); the diagnostics table in
 docs/language.md must list exactly the rows of compiler/diagcodes.h, with
 their severities; the tables of built-in functions, aggregates, rounding
-modes, header keys, types and English/Chinese names in docs/language.md
+modes, month-end rules, header keys, types and English/Chinese names in docs/language.md
 must list exactly the rows of compiler/vocab.h and runtime/types.h (read
 from the X-macro text); and the man pages in docs/man must format without
 warnings when groff is installed.  Each of the language
@@ -295,7 +295,7 @@ def opcode_table(source):
     with open(os.path.join(source, "runtime", "opcodes.h"), encoding="utf-8") as f:
         text = f.read()
     kinds = {"K": "constant", "I": "input", "P": "parameter", "R": "rule", "T": "jump target",
-             "N": "number (signed)", "M": "rounding mode", "E": "enumeration", "F": "field", "L": "local slot",
+             "N": "number (signed)", "M": "rounding mode", "D": "month-end rule", "E": "enumeration", "F": "field", "L": "local slot",
              "G": "record type", "A": "argument count"}
     rows = ["| # | opcode | operands | pops | pushes | what it does |", "| --- | --- | --- | --- | --- | --- |"]
     n = 0
@@ -445,6 +445,8 @@ def vocab_groups(source):
         groups.add((frozenset([r[1]]), frozenset([r[2]])))
     for r in macro_rows(vocab, "POL_ROUND_MODES"):
         groups.add((frozenset([r[1]]), frozenset(x for x in (r[2], r[3]) if x)))
+    for r in macro_rows(vocab, "POL_MONTH_ENDS"):
+        groups.add((frozenset([r[1]]), frozenset([r[2]])))
     return groups
 
 
@@ -470,7 +472,7 @@ def check_vocab_tables(c, source):
     vocab = os.path.join(source, "compiler", "vocab.h")
     tables = {"keywords": "| English | Chinese |", "functions": "| function | Chinese |",
               "aggregates": "| aggregate | body |", "modes": "| mode | Chinese |", "keys": "| key | Chinese |",
-              "types": "| type | Chinese |"}
+              "types": "| type | Chinese |", "month ends": "| rule | Chinese |"}
     rows = {}
     for k, h in tables.items():
         rows[k] = doc_table(doc, h, "### Types, functions, aggregates and rounding modes" if k == "keywords" else "")
@@ -494,6 +496,8 @@ def check_vocab_tables(c, source):
             {f"{n} {'an error' if r[3].startswith('an error') else 'a value'}" for r in rows["aggregates"] for n in ticked(r[0])})
     compare(c, "rounding modes", {f"{r[1]} {'/'.join(x for x in (r[2], r[3]) if x)}" for r in macro_rows(vocab, "POL_ROUND_MODES")},
             {f"{ticked(r[0])[0]} {'/'.join(ticked(r[1]))}" for r in rows["modes"]})
+    compare(c, "month-end rules", {f"{r[1]} {r[2]}" for r in macro_rows(vocab, "POL_MONTH_ENDS")},
+            {f"{ticked(r[0])[0]} {'/'.join(ticked(r[1]))}" for r in rows["month ends"]})
     compare(c, "header keys", {f"{r[0]} {r[1] or ''}".strip() for r in macro_rows(vocab, "POL_HEADER_KEYS")},
             {" ".join(ticked(r[0]) + ticked(r[1])) for r in rows["keys"]})
     spellings = macro_rows(os.path.join(source, "runtime", "types.h"), "POL_TYPE_SPELLINGS")

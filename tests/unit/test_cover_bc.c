@@ -184,6 +184,10 @@ START_TEST(operands)
     ck_assert_str_eq(verify(), want("invalid bytecode: rounding mode 99 at %u", e + 2));
     fresh();
     e = E;
+    CODE(prog, OP_INPUT, 0, OP_INPUT, 0, OP_ADD_MONTHS, 3, OP_RET, LAST);
+    ck_assert_str_eq(verify(), want("invalid bytecode: month-end rule 3 at %u", e + 4));
+    fresh();
+    e = E;
     CODE(prog, OP_INPUT, 2, OP_FIELD, 99, 0, OP_RET, LAST);
     ck_assert_str_eq(verify(), want("invalid bytecode: enumeration 99 out of range at %u", e + 2));
     fresh();

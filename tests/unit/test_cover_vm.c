@@ -560,9 +560,111 @@ START_TEST(add_months)
         fresh();
         uint32_t a = cases[i].what == 0 ? kdate(prog, 2025, 1, 31) : cases[i].what == 1 ? kmonth(prog, 9999, 12) : ktext(prog, "x");
         uint32_t n = strcmp(cases[i].n, "x") == 0 ? ktext(prog, "x") : knum(prog, cases[i].n);
-        CODE(prog, O, OP_CONST, a, OP_CONST, n, OP_ADD_MONTHS, RET_O);
+        CODE(prog, O, OP_CONST, a, OP_CONST, n, OP_ADD_MONTHS, CD_END_DOWN, RET_O);
         ck_assert_msg(strcmp(run(O), cases[i].want) == 0, "case %zu: %s", i, result);
     }
+    /* the month-end rules: a day the target month has is kept by each */
+    static const struct { int y, m, d; const char *n; cd_month_end rule; const char *want; } ends[] = {
+        {2025, 1, 31, "1", CD_END_DOWN, "ok 2025-02-28"},
+        {2025, 1, 31, "1", CD_END_UP, "ok 2025-03-01"},
+        {2000, 2, 29, "216", CD_END_UP, "ok 2018-03-01"},
+        {2024, 1, 31, "1", CD_END_UP, "ok 2024-03-01"},
+        {2025, 1, 31, "2", CD_END_UP, "ok 2025-03-31"},
+        {2025, 1, 31, "2", CD_END_STRICT, "ok 2025-03-31"},
+        {2025, 3, 31, "-1", CD_END_UP, "ok 2025-03-01"},
+        {9999, 10, 31, "1", CD_END_UP, "ok 9999-12-01"},
+        {9999, 10, 31, "1", CD_END_DOWN, "ok 9999-11-30"},
+        {2000, 2, 29, "216", CD_END_STRICT,
+         "error 2000-02-29 moved by 216 months falls on 2018-02-29, which does not exist; say which day is meant: "
+         "add_months(..., down) gives 2018-02-28, add_months(..., up) gives the 1st of the next month (or set month_end in the header)"},
+    };
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+        fresh();
+        uint32_t a = kdate(prog, ends[i].y, ends[i].m, ends[i].d), n = knum(prog, ends[i].n);
+        CODE(prog, O, OP_CONST, a, OP_CONST, n, OP_ADD_MONTHS, (uint32_t)ends[i].rule, RET_O);
+        ck_assert_msg(strcmp(run(O), ends[i].want) == 0, "end %zu: %s", i, result);
+    }
+}
+END_TEST
+
+/* CLAMP, WITHIN and TOINT: every kind they take, and the tags they refuse */
+START_TEST(clamp_within_toint)
+{
+    static const struct { pol_opcode op; int kind; const char *x, *lo, *hi, *want; } cases[] = {
+        /* kind: 0 numbers (x, lo, hi as written), 1 dates (days of March 2025), 2 months (of 2025),
+         * 3 x a text, 4 lo a date with numbers, 5 hi a month with dates */
+        {OP_CLAMP, 0, "5", "1", "9", "ok 5"},
+        {OP_CLAMP, 0, "-5", "1", "9", "ok 1"},
+        {OP_CLAMP, 0, "12.5", "1", "9.25", "ok 9.25"},
+        {OP_CLAMP, 0, "5", "5", "5", "ok 5"},
+        {OP_CLAMP, 0, "5", "9", "1", "error clamp: the lower bound 9 is above the upper bound 1"},
+        {OP_CLAMP, 1, "1", "5", "9", "ok 2025-03-05"},
+        {OP_CLAMP, 1, "20", "5", "9", "ok 2025-03-09"},
+        {OP_CLAMP, 1, "7", "9", "5", "error clamp: the lower bound 2025-03-09 is after the upper bound 2025-03-05"},
+        {OP_CLAMP, 2, "1", "5", "9", "ok 2025-05"},
+        {OP_CLAMP, 2, "7", "9", "5", "error clamp: the lower bound 2025-09 is after the upper bound 2025-05"},
+        {OP_CLAMP, 3, "1", "5", "9", "error clamp needs three numbers, dates or months, found a text, a number and a number"},
+        {OP_CLAMP, 4, "1", "5", "9", "error clamp needs three numbers, dates or months, found a number, a date and a number"},
+        {OP_CLAMP, 5, "1", "5", "9", "error clamp needs three numbers, dates or months, found a date, a date and a month"},
+        {OP_WITHIN, 0, "5", "5", "9", "ok true"},
+        {OP_WITHIN, 0, "9", "5", "9", "ok true"},
+        {OP_WITHIN, 0, "9.01", "5", "9", "ok false"},
+        {OP_WITHIN, 0, "4.99", "5", "9", "ok false"},
+        {OP_WITHIN, 0, "7", "9", "5", "ok false"},
+        {OP_WITHIN, 1, "9", "5", "9", "ok true"},
+        {OP_WITHIN, 1, "10", "5", "9", "ok false"},
+        {OP_WITHIN, 2, "4", "5", "9", "ok false"},
+        {OP_WITHIN, 2, "5", "5", "9", "ok true"},
+        {OP_WITHIN, 3, "1", "5", "9", "error 'in' needs three numbers, dates or months, found a text, a number and a number"},
+        {OP_WITHIN, 5, "1", "5", "9", "error 'in' needs three numbers, dates or months, found a date, a date and a month"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fresh();
+        int k = cases[i].kind;
+        uint32_t v[3];
+        const char *w[3] = {cases[i].x, cases[i].lo, cases[i].hi};
+        for (int j = 0; j < 3; j++) {
+            int day = atoi(w[j]);
+            if (k == 1 || (k == 5 && j < 2) || (k == 4 && j == 1))
+                v[j] = kdate(prog, 2025, 3, day);
+            else if (k == 2 || (k == 5 && j == 2))
+                v[j] = kmonth(prog, 2025, day);
+            else if (k == 3 && j == 0)
+                v[j] = ktext(prog, "x");
+            else
+                v[j] = knum(prog, w[j]);
+        }
+        CODE(prog, O, OP_CONST, v[0], OP_CONST, v[1], OP_CONST, v[2], cases[i].op, RET_O);
+        ck_assert_msg(strcmp(run(O), cases[i].want) == 0, "case %zu: %s", i, result);
+    }
+    /* TOINT: every mode, on a tie and off it, and a tag it refuses */
+    static const struct { const char *x; dec_mode m; const char *want; } ti[] = {
+        {"2.5", DEC_HALF_UP, "ok 3"}, {"-2.5", DEC_HALF_UP, "ok -3"}, {"2.5", DEC_HALF_EVEN, "ok 2"},
+        {"3.5", DEC_HALF_EVEN, "ok 4"}, {"-2.7", DEC_DOWN, "ok -2"}, {"2.1", DEC_UP, "ok 3"},
+        {"-2.1", DEC_FLOOR, "ok -3"}, {"-2.9", DEC_CEILING, "ok -2"}, {"7", DEC_FLOOR, "ok 7"},
+        {"123456789012345678901234567890.5", DEC_DOWN, "ok 123456789012345678901234567890"},
+    };
+    for (size_t i = 0; i < sizeof ti / sizeof *ti; i++) {
+        fresh();
+        CODE(prog, O, OP_CONST, knum(prog, ti[i].x), OP_TOINT, (uint32_t)ti[i].m, RET_O);
+        ck_assert_msg(strcmp(run(O), ti[i].want) == 0, "toint %zu: %s", i, result);
+    }
+    fresh();
+    CODE(prog, O, OP_CONST, kdate(prog, 2025, 1, 1), OP_TOINT, 0, RET_O);
+    ck_assert_str_eq(run(O), "error expected a number, found a date");
+    /* ROUNDV: the mode from the stack; a value that is no mode is refused */
+    fresh();
+    CODE(prog, O, OP_CONST, knum(prog, "37.035"), OP_CONST, kadd(prog, PT_ROUNDING, NULL, DEC_DOWN, 0, NULL), OP_ROUNDV, 2, RET_O);
+    ck_assert_str_eq(run(O), "ok 37.03");
+    fresh();
+    CODE(prog, O, OP_CONST, knum(prog, "-2.5"), OP_CONST, kadd(prog, PT_ROUNDING, NULL, DEC_HALF_EVEN, 0, NULL), OP_ROUNDV, 0, RET_O);
+    ck_assert_str_eq(run(O), "ok -2");
+    fresh();
+    CODE(prog, O, OP_CONST, knum(prog, "1"), OP_CONST, knum(prog, "1"), OP_ROUNDV, 0, RET_O);
+    ck_assert_str_eq(run(O), "error expected a rounding mode, found a number");
+    fresh();
+    CODE(prog, O, OP_CONST, ktext(prog, "x"), OP_CONST, kadd(prog, PT_ROUNDING, NULL, DEC_UP, 0, NULL), OP_ROUNDV, 0, RET_O);
+    ck_assert_str_eq(run(O), "error expected a number, found a text");
 }
 END_TEST
 
@@ -721,6 +823,7 @@ Suite *cover_vm_suite(void)
     tcase_add_test(tc, booleans_enums_locals);
     tcase_add_test(tc, calendar);
     tcase_add_test(tc, add_months);
+    tcase_add_test(tc, clamp_within_toint);
     tcase_add_test(tc, memo_keys);
     tcase_add_test(tc, memo_full);
     tcase_add_test(tc, heap_limits);
