@@ -79,7 +79,8 @@
     OP(LISTNEW,  "G",  0, 1, "G      push an empty list of records of type G")               \
     OP(APPEND,   "",   2, 1, "       pop v, list l; push l with v appended")                 \
     OP(TOTEXT,   "",   1, 1, "       pop a date, month, number or boolean; push it as text")  \
-    OP(CALL,     "RA", BC_POPS_VAR, 1, "R A    pop A arguments into function R's first local slots; push R's result (pops: A)")
+    OP(CALL,     "RA", BC_POPS_VAR, 1, "R A    pop A arguments into function R's first local slots; push R's result (pops: A)") \
+    OP(PARAM_IN, "P",  1, 1, "P      pop month or integer year Y; push P's version covering all of Y (error if none, or if P changes within Y)")
 
 typedef enum {
 #define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,
