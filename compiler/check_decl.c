@@ -345,13 +345,20 @@ void chk_bodies(chk_ctx *c)
             if (x->nparams > BC_MAX_ARGS) /* its calls must fit the VM's stack */
                 REPORT(x->name_sp, DC_LIMIT, "'%s' has %d parameters; a function takes at most %d", x->name, x->nparams, BC_MAX_ARGS);
         }
+    /* tables first: their rows are sorted and their keys resolved before
+     * any formula looks them up */
+    for (ast_decl *x = c->p->decls; x; x = x->next) {
+        c->cur = x;
+        if (x->kind == D_PARAM && x->key_name && !(x->damaged && !x->imported))
+            chk_param(c, x);
+    }
     for (ast_decl *x = c->p->decls; x; x = x->next) {
         c->cur = x;
         if (x->damaged && !x->imported)
             continue; /* (imported files' damaged declarations are still checked, as they always were) */
         switch (x->kind) {
         case D_INPUT: decl_input(c, x); break;
-        case D_PARAM: chk_param(c, x); break;
+        case D_PARAM: if (!x->key_name) chk_param(c, x); break;
         case D_ENUM: chk_enum(c, x); break;
         case D_RECORD:
             if (!x->fields)
