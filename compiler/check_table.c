@@ -71,6 +71,33 @@ static bool next_integer(const ast_expr *hi, const ast_expr *lo)
     return r;
 }
 
+/* The whole numbers a gap between bands leaves out: "35" or "35 to 39"
+ * (from: the first value out, a's top + 1, or a's top when it is excluded). */
+static const char *gap_values(chk_ctx *c, const ast_row *a, const ast_row *b)
+{
+    dec_t x, y, one;
+    dec_init(&x);
+    dec_init(&y);
+    dec_init(&one);
+    dec_set_i64(&one, 1);
+    end_value(a->hi, &x);
+    if (!a->hi_excl)
+        dec_add(&x, &x, &one);
+    end_value(b->lo, &y);
+    dec_sub(&y, &y, &one);
+    char xs[POL_NUMBER_MAX_DIGITS + 8] = "", ys[POL_NUMBER_MAX_DIGITS + 8] = "";
+    dec_format_exact(&x, xs, sizeof xs);
+    dec_format_exact(&y, ys, sizeof ys);
+    bool same = dec_cmp(&x, &y) == 0;
+    dec_clear(&x);
+    dec_clear(&y);
+    dec_clear(&one);
+    size_t n = strlen(xs) + strlen(ys) + 12;
+    char *out = arena_alloc(c->a, n);
+    snprintf(out, n, same ? "%s is" : "%s to %s are", xs, ys);
+    return out;
+}
+
 static int cmp_band(const void *x, const void *y)
 {
     const ast_row *a = *(const ast_row *const *)x, *b = *(const ast_row *const *)y;
@@ -233,7 +260,11 @@ static int band_rows(chk_ctx *c, ast_decl *d, ast_row **rs, int n)
             overlap = a->hi_excl ? k < 0 : k <= 0;
             bool meets = a->hi_excl ? k == 0 : whole && next_integer(a->hi, b->lo);
             if (!overlap && !meets && !d->partial) {
-                if (a->hi_excl || whole)
+                if (whole)
+                    REPORT(b->member_sp, DC_BAND_GAP,
+                           "the bands of '%s' leave a gap between %s and %s (%s in no band); make them meet, or mark the table 'partial'",
+                           d->name, a->label, b->label, gap_values(c, a, b));
+                else if (a->hi_excl)
                     REPORT(b->member_sp, DC_BAND_GAP, "the bands of '%s' leave a gap between %s and %s; make them meet, or mark the table 'partial'",
                            d->name, a->label, b->label);
                 else
