@@ -57,12 +57,15 @@ typedef enum {
     EX_FIELD,    /* a.text: a field of an enum value, or Enum.Member       */
     EX_LIST,     /* [args...]: a list of records                          */
     EX_AGG,      /* text(var in a..b where f: c) or text(var in list ...: c):
-                    sum count min max any all list first                 */
+                    sum count min max any all list first; over an enumeration's
+                    members when a names one (members = its member count) */
     EX_NA,       /* `inapplicable`: the rule does not apply here          */
     EX_UNSTATED  /* `unstated "note"`: the notice does not give the value;
                     text: the note, or NULL                               */
     , EX_IN      /* a in b..c: b <= a <= c (c NULL: `v in list`, an aggregate's head only) */
     , EX_MODE    /* ival: a rounding mode named bare (进一): a value of type rounding (the checker turns EX_NAME into it) */
+    , EX_MATCH   /* match a { arg_names[i] => args[i] ... }: arg_names[i] NULL
+                    for `else`; members[i]: the member's index (checker)    */
 } ex_kind;
 
 typedef enum { BO_ADD, BO_SUB, BO_MUL, BO_DIV, BO_EQ, BO_NE, BO_LT, BO_LE, BO_GT, BO_GE, BO_AND, BO_OR } binop;
@@ -100,6 +103,9 @@ typedef struct ast_expr {
     int month_end;          /* EX_CALL: the month-end rule of its file's header (cd_month_end) */
     int *field_arg;         /* EX_CALL record: for each field in declaration
                                order, the index of the argument giving it   */
+    int32_t *members;       /* EX_MATCH: each arm's member index (-1: else)  */
+    bool over_members;      /* EX_AGG: a runs over an enumeration's members  */
+    bool table;             /* EX_INDEX: a table lookup (a[b] or a[b, c])     */
 } ast_expr;
 
 typedef struct ast_annot {
@@ -116,6 +122,24 @@ typedef struct ast_version {
     ast_annot an;
     struct ast_version *next;
 } ast_version;
+
+/* A row of a table (`param NAME: T by KEY { ROW ... }`): a member of the
+ * enumeration KEY, or a band lo..hi of numbers (either end open; `..<hi`
+ * excludes hi); its value, or dated versions. */
+typedef struct ast_row {
+    span sp;
+    const char *member;     /* an enumeration's member, or NULL: a band      */
+    span member_sp;
+    ast_expr *lo, *hi;      /* a band's ends, NULL when open                 */
+    bool hi_excl;           /* `..<hi`: hi itself is not in the band         */
+    ast_expr *value;        /* or NULL: dated versions                       */
+    ast_version *versions;
+    ast_annot an;
+    struct ast_row *next;
+    /* filled by the checker */
+    int32_t idx;            /* a member row: the member's index              */
+    const char *label;      /* "一档", "35..44": the row's name in the program */
+} ast_row;
 
 typedef struct ast_item {   /* in a test: `name = value`, `expect name = value`, `stated name = value` */
     bool expect;
@@ -154,6 +178,15 @@ typedef struct ast_decl {
     ast_expr *value;        /* rule/output/undated param                    */
     ast_expr *lo, *hi;      /* input bounds (`in lo..hi`), may be NULL      */
     ast_version *versions;  /* dated param                                  */
+    const char *key_name;   /* a table: `by KEY` (an enumeration or a number type) */
+    span key_sp;
+    bool partial;           /* a table marked `partial`: rows may be missing */
+    ast_row *rows;          /* a table's rows: sorted by the checker (members
+                               in declaration order, bands from low to high) */
+    int nrows;
+    bool dated_rows;        /* a table some row of which has dated versions */
+    uint8_t key_type;       /* checker: the key's pol_type; key_tref its enum */
+    uint32_t key_tref;
     int places;             /* output: `places N` (-1: by type)             */
     ast_annot an;
     ast_item *items;        /* D_TEST                                       */

@@ -555,7 +555,8 @@ static CHK_NOINLINE void not_aggregate(chk_ctx *c, const ast_expr *e)
 pol_type chk_agg(chk_ctx *c, ast_expr *e)
 {
     int fn = chk_vocab_find(&chk_aggregates, e->text);
-    pol_type lo = chk_expr(c, e->a), hi = e->b ? chk_expr(c, e->b) : lo;
+    ast_decl *en = !e->b ? chk_agg_enum(c, e->a) : NULL; /* over an enumeration's members */
+    pol_type lo = en ? PT_ENUM : chk_expr(c, e->a), hi = e->b ? chk_expr(c, e->b) : lo;
     if (fn < 0) {
         not_aggregate(c, e);
         return PT_VOID;
@@ -565,7 +566,22 @@ pol_type chk_agg(chk_ctx *c, ast_expr *e)
         return PT_VOID;
     uint32_t var_tref = 0;
     pol_type var_type = lo;
-    if (!e->b) {
+    if (en) {
+        en->uses++;
+        e->over_members = true;
+        e->index = en->index;
+        var_type = PT_ENUM;
+        var_tref = en->index;
+        uint32_t n = 0;
+        for (ast_member *m = en->members; m; m = m->next)
+            n++;
+        e->ival = (int32_t)n;
+        if ((uint64_t)c->unroll * (n ? n : 1) > CHK_MAX_UNROLL) {
+            REPORT(e->sp, DC_LIMIT, "aggregates over members nested here run their body %llu times; at most %d",
+                   (unsigned long long)c->unroll * n, CHK_MAX_UNROLL);
+            return PT_VOID;
+        }
+    } else if (!e->b) {
         if (lo != PT_LIST) {
             REPORT(e->a->sp, DC_TYPE_MISMATCH, "'%s in ...' ranges over a list or a range a..b; found %s", e->var, tname(lo));
             return PT_VOID;
@@ -592,8 +608,12 @@ pol_type chk_agg(chk_ctx *c, ast_expr *e)
     c->scope[c->nscope].tref = var_tref;
     c->scope[c->nscope].slot = e->slot;
     c->nscope++;
+    uint32_t unroll = c->unroll;
+    if (en)
+        c->unroll *= (uint32_t)(e->ival ? e->ival : 1);
     pol_type ft = e->filter ? chk_expr(c, e->filter) : PT_BOOL;
     pol_type bt = chk_expr(c, e->c);
+    c->unroll = unroll;
     c->nscope--;
     if (ft != PT_VOID && ft != PT_BOOL)
         REPORT(e->filter->sp, DC_TYPE_MISMATCH, "the condition after 'where' must be a boolean, found %s", tname(ft));

@@ -70,47 +70,59 @@ static void param_value(chk_ctx *c, ast_expr *e, pol_type t, const char *what)
     chk_constant(c, e, t, what);
 }
 
-void chk_param(chk_ctx *c, ast_decl *d)
+/* Dated versions (of a parameter, or of a table's row named `name`): each
+ * value a constant, sorted by start, no overlap, gaps warned.  Returns the
+ * sorted list, or NULL when there are none (reported). */
+ast_version *chk_versions(chk_ctx *c, ast_decl *d, ast_version *list, const char *name, span name_sp, const char *cite)
 {
-    c->want_tref = d->tref;
-    if (d->value) {
-        param_value(c, d->value, (pol_type)d->type, "a parameter's value");
-        return;
-    }
     size_t n = 0;
-    for (ast_version *v = d->versions; v; v = v->next)
+    for (ast_version *v = list; v; v = v->next)
         n++;
     if (n == 0) {
-        REPORT(d->name_sp, DC_NO_VERSIONS, "parameter '%s' has no versions", d->name);
-        return;
+        REPORT(name_sp, DC_NO_VERSIONS, "parameter '%s' has no versions", name);
+        return NULL;
     }
     ast_version **vs = arena_alloc(c->a, sizeof *vs * n);
     n = 0;
-    for (ast_version *v = d->versions; v; v = v->next) {
+    for (ast_version *v = list; v; v = v->next) {
         vs[n++] = v;
         param_value(c, v->value, (pol_type)d->type, "a parameter version's value");
         if (v->has_from && v->has_to && v->from > v->to)
             REPORT(v->sp, DC_BAD_RANGE, "this version ends before it starts");
-        if (!v->an.cite && !d->an.cite)
-            REPORT(v->sp, DC_NO_CITE, "version of '%s' cites no clause of the notice (add cite \"...\")", d->name);
+        if (!v->an.cite && !cite)
+            REPORT(v->sp, DC_NO_CITE, "version of '%s' cites no clause of the notice (add cite \"...\")", name);
     }
     qsort(vs, n, sizeof *vs, cmp_version);
     for (size_t i = 0; i < n; i++)
         vs[i]->next = i + 1 < n ? vs[i + 1] : NULL;
-    d->versions = vs[0];
     for (size_t i = 1; i < n; i++) {
         ast_version *a = vs[i - 1], *b = vs[i];
         int32_t a_to = a->has_to ? a->to : INT32_MAX, b_from = b->has_from ? b->from : INT32_MIN;
         if (b_from <= a_to) {
-            REPORT(b->sp, DC_OVERLAP, "versions of '%s' overlap: this one starts before the previous one ends", d->name);
+            REPORT(b->sp, DC_OVERLAP, "versions of '%s' overlap: this one starts before the previous one ends", name);
             NOTE(a->sp, "the overlapping version");
         } else if ((int64_t)b_from > (int64_t)a_to + 1) {
             char x[16], y[16];
             cd_format_date(a_to + 1, x);
             cd_format_date(b_from - 1, y);
-            REPORT(b->sp, DC_GAP, "versions of '%s' leave a gap from %s to %s; a lookup there is an error", d->name, x, y);
+            REPORT(b->sp, DC_GAP, "versions of '%s' leave a gap from %s to %s; a lookup there is an error", name, x, y);
         }
     }
+    return vs[0];
+}
+
+void chk_param(chk_ctx *c, ast_decl *d)
+{
+    c->want_tref = d->tref;
+    if (d->key_name) {
+        chk_table(c, d);
+        return;
+    }
+    if (d->value) {
+        param_value(c, d->value, (pol_type)d->type, "a parameter's value");
+        return;
+    }
+    d->versions = chk_versions(c, d, d->versions, d->name, d->name_sp, d->an.cite);
 }
 
 void chk_enum(chk_ctx *c, ast_decl *d)
@@ -343,7 +355,7 @@ void chk_unused(chk_ctx *c)
     ast_policy *p = c->p;
     for (ast_decl *x = p->decls; x; x = x->next) {
         x->index_result = x->kind == D_REQUIRE && x->uses == 0 && x->value && x->value->kind == EX_AGG &&
-                          x->value->fn == AGG_ALL && !x->value->b && !x->exceptions;
+                          x->value->fn == AGG_ALL && !x->value->b && !x->value->over_members && !x->exceptions;
         if (x->uses > 0 || x->imported || x->kind == D_OUTPUT || x->kind == D_TEST || x->kind == D_EXCEPTION || x->kind == D_REQUIRE)
             continue;
         REPORT(x->name_sp, DC_UNUSED, "%s '%s' is never used", chk_kind_name(x->kind), x->name);
@@ -490,13 +502,20 @@ void chk_bodies(chk_ctx *c)
             if (x->nparams > BC_MAX_ARGS) /* its calls must fit the VM's stack */
                 REPORT(x->name_sp, DC_LIMIT, "'%s' has %d parameters; a function takes at most %d", x->name, x->nparams, BC_MAX_ARGS);
         }
+    /* tables first: their rows are sorted and their keys resolved before
+     * any formula looks them up */
+    for (ast_decl *x = c->p->decls; x; x = x->next) {
+        c->cur = x;
+        if (x->kind == D_PARAM && x->key_name && !(x->damaged && !x->imported))
+            chk_param(c, x);
+    }
     for (ast_decl *x = c->p->decls; x; x = x->next) {
         c->cur = x;
         if (x->damaged && !x->imported)
             continue; /* (imported files' damaged declarations are still checked, as they always were) */
         switch (x->kind) {
         case D_INPUT: decl_input(c, x); break;
-        case D_PARAM: chk_param(c, x); break;
+        case D_PARAM: if (!x->key_name) chk_param(c, x); break;
         case D_ENUM: chk_enum(c, x); break;
         case D_RECORD:
             if (!x->fields)

@@ -11,6 +11,32 @@
 
 static void check_const_lookup(chk_ctx *c, ast_decl *par, ast_expr *date)
 {
+    if (date->kind == EX_MONTH || (date->kind == EX_NUM && date->type == PT_INT)) {
+        /* a whole month or year: one version must cover all of it */
+        int32_t from, to;
+        char ds[24];
+        if (date->kind == EX_MONTH) {
+            int y = date->ival / 12, mo = date->ival % 12 + 1;
+            from = cd_from_ymd(y, mo, 1);
+            to = cd_from_ymd(y, mo, cd_days_in_month(y, mo));
+            cd_format_month(date->ival, ds);
+        } else {
+            long y = strtol(date->text, NULL, 10);
+            if (y < 1 || y > 9999) {
+                REPORT(date->sp, DC_NO_VERSION, "%s is not a year from 1 to 9999", date->text);
+                return;
+            }
+            from = cd_from_ymd((int)y, 1, 1);
+            to = cd_from_ymd((int)y, 12, 31);
+            snprintf(ds, sizeof ds, "%ld", y);
+        }
+        for (ast_version *v = par->versions; v; v = v->next)
+            if ((!v->has_from || v->from <= from) && (!v->has_to || to <= v->to))
+                return;
+        REPORT(date->sp, DC_NO_VERSION, "no one version of parameter '%s' covers all of %s", par->name, ds);
+        NOTE(par->name_sp, "'%s' is declared here", par->name);
+        return;
+    }
     if (date->kind != EX_DATE)
         return;
     for (ast_version *v = par->versions; v; v = v->next)
@@ -143,6 +169,11 @@ static pol_type expr_name(chk_ctx *c, ast_expr *e)
         e->sym = SYM_INPUT;
     else if (d->kind == D_PARAM) {
         e->sym = SYM_PARAM;
+        if (d->key_name) {
+            REPORT(e->sp, DC_DATED_PARAM, "'%s' is a table; look it up by its key: %s[%s%s]", d->name, d->name, d->key_name,
+                   d->dated_rows ? ", date" : "");
+            return PT_VOID;
+        }
         if (d->versions) {
             REPORT(e->sp, DC_DATED_PARAM, "parameter '%s' has dated versions; say which date applies: %s[date]", d->name, d->name);
             return PT_VOID;
@@ -193,6 +224,14 @@ static pol_type expr_index(chk_ctx *c, ast_expr *e)
         return PT_VOID;
     }
     ast_decl *d = chk_lookup(c, a->text);
+    if (d && d->kind == D_PARAM && d->key_name) {
+        d->uses++;
+        return chk_table_lookup(c, e, d, dt);
+    }
+    if (e->c) {
+        REPORT(e->c->sp, DC_INDEX, "only a table whose rows are dated is looked up with [key, date]");
+        return PT_VOID;
+    }
     if (!d || d->kind != D_PARAM || !d->versions) {
         if (!d) {
             chk_undefined(c, a->sp, a->text);
@@ -207,10 +246,11 @@ static pol_type expr_index(chk_ctx *c, ast_expr *e)
     a->index = d->index;
     e->sym = SYM_PARAM;
     e->index = d->index;
-    if (dt != PT_VOID && dt != PT_DATE) {
-        REPORT(e->b->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, not by %s", tname(dt));
+    if (dt != PT_VOID && dt != PT_DATE && dt != PT_MONTH && dt != PT_INT) {
+        REPORT(e->b->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, a month or a year, not by %s", tname(dt));
         return PT_VOID;
     }
+    e->op = dt == PT_MONTH || dt == PT_INT; /* a whole month or year: OP_PARAM_IN */
     check_const_lookup(c, d, e->b);
     return (pol_type)d->type;
 }
@@ -415,6 +455,7 @@ static pol_type check_expr_inner(chk_ctx *c, ast_expr *e)
     case EX_NA: case EX_UNSTATED: return PT_VOID; /* no value: fits any type (chk_bottom) */
     case EX_IN: return expr_in(c, e);
     case EX_MODE: return PT_ROUNDING;
+    case EX_MATCH: return chk_match(c, e);
     }
     return PT_VOID;
 }

@@ -24,6 +24,9 @@
 
 #define CHK_MAX_AGG_DEPTH 64 /* aggregates nested in one formula */
 #define CHK_MAX_EXC_DEPTH 64 /* exceptions to exceptions, one below another */
+/* Unrolled bodies of nested aggregates over members (codegen copies the
+ * body once per member): more is refused, so code stays small. */
+#define CHK_MAX_UNROLL 4096
 /* For a function that holds a diagnostic's buffers, called from the
  * recursion over an expression: kept out of line, so that the buffers are not
  * part of every level's frame (the depth budget, ast.h). */
@@ -43,6 +46,8 @@ typedef struct chk_ctx {
     struct { const char *name; uint8_t type; uint32_t tref, slot; } *scope;
     int nscope, scope_params; /* entries, of which the current function's parameters */
     uint32_t want_tref;   /* check_constant: the enumeration expected */
+    uint32_t unroll;      /* aggregates over members enclosing this point: the
+                             product of their member counts (codegen unrolls them) */
     chk_result *out;       /* the declarations by kind and index (from pass 1) */
 } chk_ctx;
 
@@ -149,5 +154,16 @@ void chk_unused(chk_ctx *c);
 /* used by chk_bodies */
 void chk_param(chk_ctx *c, ast_decl *d);
 void chk_enum(chk_ctx *c, ast_decl *d);
+ast_version *chk_versions(chk_ctx *c, ast_decl *d, ast_version *list, const char *name, span name_sp, const char *cite);
+
+/* ---- tables, exhaustive choice, aggregates over members (check_table.c) ---- */
+void chk_table(chk_ctx *c, ast_decl *d);
+/* x[key] or x[key, date] where x is a table: e->table, e->slot */
+pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt);
+pol_type chk_match(chk_ctx *c, ast_expr *e);
+/* The enumeration an aggregate's `in NAME` names (not shadowed), or NULL. */
+ast_decl *chk_agg_enum(chk_ctx *c, const ast_expr *a);
+/* A local slot of the rule being checked (exceptions use their rule's). */
+uint32_t chk_new_slot(chk_ctx *c, uint32_t n);
 
 #endif

@@ -16,6 +16,8 @@
 #include "hash.h"
 #include "mem.h"
 
+#define CG_MAX_BIND 64 /* aggregates nested in one formula (CHK_MAX_AGG_DEPTH) */
+
 typedef struct gen {
     bc_program *p;
     const src_file *f;
@@ -31,6 +33,13 @@ typedef struct gen {
      * linear search made 160,000 dated versions take 27 s. */
     uint32_t *cslot, *chash;
     uint32_t cslots, chash_cap;
+    /* Parameters: a table's rows become parameters of their own ("费率[一档]"),
+     * so pbase[i] is the program's first parameter for the checker's
+     * parameter i. */
+    uint32_t *pbase;
+    /* Loop variables of aggregates over members, unrolled: slot -> member */
+    struct cg_bind { uint32_t slot; int32_t member; } bind[CG_MAX_BIND];
+    int nbind;
 } gen;
 
 /* Says what an `unstated` value with no note stands for. */
@@ -220,6 +229,8 @@ static uint32_t bool_const(gen *g, bool v)
 /* ---- expressions ---- */
 static void gen_expr(gen *g, const ast_expr *e);
 static void gen_agg(gen *g, const ast_expr *e);
+static void gen_table(gen *g, const ast_expr *e);
+static void gen_match(gen *g, const ast_expr *e);
 
 static void patch(gen *g, uint32_t at_word, uint32_t target) { g->p->code[at_word] = target; }
 
@@ -448,7 +459,232 @@ static void gen_agg_ex(gen *g, const ast_expr *e, bool index_on_fail)
     agg_result(g, e, &s);
 }
 
-static void gen_agg(gen *g, const ast_expr *e) { gen_agg_ex(g, e, false); }
+/* An aggregate over an enumeration's members, unrolled: the body once per
+ * member, with the variable bound to it (so that a table lookup by the
+ * variable is a direct parameter: cg_const_key). */
+static void gen_agg_members(gen *g, const ast_expr *e)
+{
+    agg_slots s = {e->slot, e->slot + 1, e->slot + 2, e->slot + 3, e->slot + 4, false, e->sp};
+    agg_init init = agg_rows[e->fn].init;
+    if (init == AI_LIST)
+        emit1(g, OP_LISTNEW, e->tref, s.sp);
+    else
+        emit1(g, OP_CONST, init == AI_ZERO ? int_const(g, 0) : bool_const(g, init == AI_TRUE), s.sp);
+    emit1(g, OP_SETLOCAL, s.acc, s.sp);
+    emit1(g, OP_CONST, bool_const(g, false), s.sp);
+    emit1(g, OP_SETLOCAL, s.found, s.sp);
+    uint32_t *brks = pol_xcalloc((size_t)(e->ival ? e->ival : 1), sizeof *brks);
+    int nbrk = 0;
+    bool bound = g->nbind < CG_MAX_BIND;
+    for (int32_t m = 0; m < e->ival; m++) {
+        bc_const k;
+        memset(&k, 0, sizeof k);
+        dec_init(&k.num);
+        k.type = PT_ENUM;
+        k.i = m;
+        k.tref = e->index;
+        emit1(g, OP_CONST, add_const(g, &k, NULL), s.sp);
+        emit1(g, OP_SETLOCAL, s.v, s.sp);
+        if (bound)
+            g->bind[g->nbind++] = (struct cg_bind){s.v, m};
+        uint32_t skip = UINT32_MAX;
+        if (e->filter) {
+            gen_expr(g, e->filter);
+            skip = emit_jump(g, OP_JMPF, s.sp);
+        }
+        uint32_t brk = agg_rows[e->fn].step(g, e, &s, agg_rows[e->fn].op);
+        if (brk != UINT32_MAX)
+            brks[nbrk++] = brk;
+        if (skip != UINT32_MAX)
+            patch(g, skip, g->p->ncode);
+        if (bound)
+            g->nbind--;
+    }
+    for (int i = 0; i < nbrk; i++)
+        patch(g, brks[i], g->p->ncode);
+    free(brks);
+    agg_result(g, e, &s);
+}
+
+static void gen_agg(gen *g, const ast_expr *e)
+{
+    if (e->over_members)
+        gen_agg_members(g, e);
+    else
+        gen_agg_ex(g, e, false);
+}
+
+/* The member a key expression is known to be at compile time: a member
+ * literal, or the variable of an unrolled aggregate over members; else -1. */
+static int32_t cg_const_key(const gen *g, const ast_expr *e)
+{
+    if (e->kind == EX_FIELD && e->sym == SYM_MEMBER)
+        return e->ival;
+    if (e->kind == EX_NAME && e->sym == SYM_LOCAL)
+        for (int i = g->nbind - 1; i >= 0; i--)
+            if (g->bind[i].slot == e->slot)
+                return g->bind[i].member;
+    return -1;
+}
+
+/* A table's row: its parameter, looked up by the date (or month, year) when
+ * the rows are dated. */
+static void gen_row(gen *g, const ast_expr *e, uint32_t param)
+{
+    if (e->c) {
+        gen_expr(g, e->c);
+        emit1(g, e->op ? OP_PARAM_IN : OP_PARAM_AT, param, e->sp);
+    } else
+        emit1(g, OP_PARAM, param, e->sp);
+}
+
+/* x == member k, with x in local slot `slot`: jumps on false (to patch) */
+static uint32_t gen_is_member(gen *g, uint32_t slot, uint32_t tref, int32_t k, span sp)
+{
+    bc_const kc;
+    memset(&kc, 0, sizeof kc);
+    dec_init(&kc.num);
+    kc.type = PT_ENUM;
+    kc.i = k;
+    kc.tref = tref;
+    emit1(g, OP_LOCAL, slot, sp);
+    emit1(g, OP_CONST, add_const(g, &kc, NULL), sp);
+    emit_op(g, OP_EQ, sp);
+    return emit_jump(g, OP_JMPF, sp);
+}
+
+static void gen_no_row(gen *g, const ast_decl *d, const char *key, span sp)
+{
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s has no row for %s.%s (the table is partial)%s%s%s", d->name, d->key_name, key,
+             d->an.cite ? " [" : "", d->an.cite ? d->an.cite : "", d->an.cite ? "]" : "");
+    emit1(g, OP_FAIL, text_const(g, msg), sp);
+}
+
+/* A table lookup: by a member (a chain of comparisons, or the row itself
+ * when the member is known), or by bands (the first band whose top admits
+ * the key, then its bottom). */
+static void gen_table(gen *g, const ast_expr *e)
+{
+    const ast_decl *d = g->r->params[e->index];
+    uint32_t base = g->pbase[e->index];
+    if (d->key_type == PT_ENUM) {
+        const ast_decl *en = g->r->enums[d->key_tref];
+        int32_t nm = 0;
+        for (const ast_member *m = en->members; m; m = m->next)
+            nm++;
+        uint32_t *rowp = pol_xcalloc((size_t)(nm ? nm : 1), sizeof *rowp);
+        const char **names = pol_xcalloc((size_t)(nm ? nm : 1), sizeof *names);
+        for (int32_t i = 0; i < nm; i++)
+            rowp[i] = BC_NONE;
+        int32_t i = 0;
+        for (const ast_member *m = en->members; m; m = m->next, i++)
+            names[i] = m->name;
+        uint32_t j = 0;
+        for (const ast_row *r = d->rows; r; r = r->next, j++)
+            rowp[r->idx] = base + j;
+        int32_t k = cg_const_key(g, e->b);
+        if (k >= 0 && k < nm) {
+            if (rowp[k] != BC_NONE)
+                gen_row(g, e, rowp[k]);
+            else
+                gen_no_row(g, d, names[k], e->sp);
+        } else {
+            gen_expr(g, e->b);
+            emit1(g, OP_SETLOCAL, e->slot, e->sp);
+            uint32_t *ends = pol_xcalloc((size_t)(nm ? nm : 1), sizeof *ends);
+            int nends = 0;
+            for (int32_t m = 0; m < nm; m++) {
+                uint32_t next = UINT32_MAX;
+                if (m + 1 < nm) /* the last member needs no test */
+                    next = gen_is_member(g, e->slot, d->key_tref, m, e->sp);
+                if (rowp[m] != BC_NONE)
+                    gen_row(g, e, rowp[m]);
+                else
+                    gen_no_row(g, d, names[m], e->sp);
+                if (next != UINT32_MAX) {
+                    ends[nends++] = emit_jump(g, OP_JMP, e->sp);
+                    patch(g, next, g->p->ncode);
+                }
+            }
+            for (int m = 0; m < nends; m++)
+                patch(g, ends[m], g->p->ncode);
+            free(ends);
+        }
+        free(rowp);
+        free(names);
+        return;
+    }
+    /* bands, sorted from low to high */
+    gen_expr(g, e->b);
+    emit1(g, OP_SETLOCAL, e->slot, e->sp);
+    uint32_t *ends = pol_xcalloc((size_t)d->nrows * 2 + 1, sizeof *ends), *fails = ends + d->nrows;
+    int nends = 0, nfails = 0;
+    uint32_t j = 0;
+    char bands[512] = "";
+    size_t bl = 0;
+    for (const ast_row *r = d->rows; r; r = r->next, j++) {
+        if (bl + strlen(r->label) + 3 < sizeof bands)
+            bl += (size_t)snprintf(bands + bl, sizeof bands - bl, "%s%s", j ? ", " : "", r->label);
+        uint32_t next = UINT32_MAX;
+        if (r->hi) {
+            emit1(g, OP_LOCAL, e->slot, e->sp);
+            emit1(g, OP_CONST, literal_const(g, r->hi, (pol_type)d->key_type), e->sp);
+            emit_op(g, r->hi_excl ? OP_LT : OP_LE, e->sp);
+            next = emit_jump(g, OP_JMPF, e->sp);
+        }
+        if (r->lo) {
+            emit1(g, OP_LOCAL, e->slot, e->sp);
+            emit1(g, OP_CONST, literal_const(g, r->lo, (pol_type)d->key_type), e->sp);
+            emit_op(g, OP_GE, e->sp);
+            fails[nfails++] = emit_jump(g, OP_JMPF, e->sp);
+        }
+        gen_row(g, e, base + j);
+        ends[nends++] = emit_jump(g, OP_JMP, e->sp);
+        if (next != UINT32_MAX)
+            patch(g, next, g->p->ncode);
+    }
+    for (int m = 0; m < nfails; m++)
+        patch(g, fails[m], g->p->ncode);
+    char msg[1024];
+    snprintf(msg, sizeof msg, "no band of %s covers the value (bands: %s)", d->name, bands);
+    emit1(g, OP_FAIL, text_const(g, msg), e->sp);
+    for (int m = 0; m < nends; m++)
+        patch(g, ends[m], g->p->ncode);
+    free(ends);
+}
+
+/* match x { member => value ... }: a chain of comparisons (the last arm
+ * needs none: the choice is exhaustive), or the arm itself when x is known. */
+static void gen_match(gen *g, const ast_expr *e)
+{
+    int32_t k = cg_const_key(g, e->a);
+    if (k >= 0) {
+        int at = e->nargs - 1; /* else, unless an arm names k */
+        for (int i = 0; i < e->nargs; i++)
+            if (e->members[i] == k)
+                at = i;
+        gen_expr(g, e->args[at]);
+        return;
+    }
+    gen_expr(g, e->a);
+    emit1(g, OP_SETLOCAL, e->slot, e->sp);
+    uint32_t *ends = pol_xcalloc((size_t)e->nargs, sizeof *ends);
+    int nends = 0;
+    for (int i = 0; i < e->nargs; i++) {
+        uint32_t next = UINT32_MAX;
+        if (i + 1 < e->nargs && e->members[i] >= 0)
+            next = gen_is_member(g, e->slot, e->a->tref, e->members[i], e->arg_name_sps[i]);
+        gen_expr(g, e->args[i]);
+        if (next != UINT32_MAX) {
+            ends[nends++] = emit_jump(g, OP_JMP, e->sp);
+            patch(g, next, g->p->ncode);
+        }
+    }
+    for (int i = 0; i < nends; i++)
+        patch(g, ends[i], g->p->ncode);
+    free(ends);
+}
 
 /* Whether exception x applies: its condition holds, or one of its own
  * exceptions applies (they override it, so they apply where it does not). */
@@ -723,7 +959,7 @@ static void gen_expr(gen *g, const ast_expr *e)
             return;
         }
         emit_op(g, e->sym == SYM_INPUT ? OP_INPUT : e->sym == SYM_PARAM ? OP_PARAM : OP_RULE, e->sp);
-        emit_word(g, e->index);
+        emit_word(g, e->sym == SYM_PARAM ? g->pbase[e->index] : e->index);
         return;
     case EX_FIELD:
         gen_field(g, e);
@@ -752,9 +988,16 @@ static void gen_expr(gen *g, const ast_expr *e)
             emit_op(g, OP_AT, e->sp);
             return;
         }
+        if (e->table) {
+            gen_table(g, e);
+            return;
+        }
         gen_expr(g, e->b);
-        emit_op(g, OP_PARAM_AT, e->sp);
-        emit_word(g, e->index);
+        emit_op(g, e->op ? OP_PARAM_IN : OP_PARAM_AT, e->sp);
+        emit_word(g, g->pbase[e->index]);
+        return;
+    case EX_MATCH:
+        gen_match(g, e);
         return;
     case EX_CALL:
         gen_call(g, e);
@@ -959,33 +1202,73 @@ static uint32_t version_const(gen *g, const ast_expr *e, pol_type t)
     return literal_const(g, e, t);
 }
 
-/* Parameters: one undated value or dated versions. */
+/* A parameter's dated versions. */
+static void cg_versions(gen *g, bc_param *x, const ast_decl *d, const ast_version *list, const char *cite)
+{
+    x->dated = 1;
+    for (const ast_version *v = list; v; v = v->next)
+        x->nversions++;
+    x->versions = cg_alloc(g, x->nversions, sizeof *x->versions);
+    uint32_t j = 0;
+    for (const ast_version *v = list; v; v = v->next, j++)
+        x->versions[j] = (bc_version){v->has_from ? v->from : BC_OPEN_LO, v->has_to ? v->to : BC_OPEN_HI,
+                                      version_const(g, v->value, (pol_type)d->type), v->value->kind == EX_UNSTATED,
+                                      cg_str(g, v->an.cite ? v->an.cite : cite), pos_of(g, v->sp)};
+}
+
+/* One undated value. */
+static void cg_value(gen *g, bc_param *x, const ast_decl *d, const ast_expr *value, const char *cite)
+{
+    x->dated = 0;
+    x->nversions = 1;
+    x->versions = cg_alloc(g, 1, sizeof *x->versions);
+    x->versions[0] = (bc_version){BC_OPEN_LO, BC_OPEN_HI, version_const(g, value, (pol_type)d->type),
+                                  value->kind == EX_UNSTATED, cg_str(g, cite), pos_of(g, value->sp)};
+}
+
+/* Parameters: one undated value or dated versions; a table gives one
+ * parameter per row, named "TABLE[ROW]" (a name no declaration can have). */
 static void cg_params(gen *g)
 {
     bc_program *p = g->p;
     const chk_result *r = g->r;
-    p->params = cg_array(g, &p->nparams, r->nparams, sizeof *p->params);
+    g->pbase = pol_xcalloc((size_t)r->nparams + 1, sizeof *g->pbase);
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < r->nparams; i++) {
+        g->pbase[i] = total;
+        total += r->params[i]->key_name ? (uint32_t)r->params[i]->nrows : 1;
+    }
+    p->params = cg_array(g, &p->nparams, total, sizeof *p->params);
     for (uint32_t i = 0; i < r->nparams; i++) {
         const ast_decl *d = r->params[i];
-        bc_param *x = &p->params[i];
-        CG_INTERFACE(g, x, d);
-        if (d->value) {
-            x->dated = 0;
-            x->nversions = 1;
-            x->versions = cg_alloc(g, 1, sizeof *x->versions);
-            x->versions[0] = (bc_version){BC_OPEN_LO, BC_OPEN_HI, version_const(g, d->value, (pol_type)d->type),
-                                          d->value->kind == EX_UNSTATED, cg_str(g, d->an.cite), pos_of(g, d->value->sp)};
-        } else {
-            x->dated = 1;
-            for (const ast_version *v = d->versions; v; v = v->next)
-                x->nversions++;
-            x->versions = cg_alloc(g, x->nversions, sizeof *x->versions);
-            uint32_t j = 0;
-            for (const ast_version *v = d->versions; v; v = v->next, j++)
-                x->versions[j] = (bc_version){v->has_from ? v->from : BC_OPEN_LO, v->has_to ? v->to : BC_OPEN_HI,
-                                              version_const(g, v->value, (pol_type)d->type), v->value->kind == EX_UNSTATED,
-                                              cg_str(g, v->an.cite ? v->an.cite : d->an.cite), pos_of(g, v->sp)};
+        bc_param *x = &p->params[g->pbase[i]];
+        if (d->key_name) {
+            for (const ast_row *row = d->rows; row; row = row->next, x++) {
+                CG_INTERFACE(g, x, d);
+                size_t n = strlen(d->name) + strlen(row->label) + 3;
+                char *name = pol_arena_alloc(&p->arena, n);
+                snprintf(name, n, "%s[%s]", d->name, row->label);
+                x->name = name;
+                x->pos = pos_of(g, row->sp);
+                const char *cite = row->an.cite ? row->an.cite : d->an.cite;
+                x->cite = cg_str(g, cite);
+                if (row->an.note)
+                    x->doc = cg_str(g, row->an.note);
+                if (row->value && !d->dated_rows)
+                    cg_value(g, x, d, row->value, cite);
+                else if (row->value) { /* an undated row of a dated table: always */
+                    cg_value(g, x, d, row->value, cite);
+                    x->dated = 1;
+                } else
+                    cg_versions(g, x, d, row->versions, cite);
+            }
+            continue;
         }
+        CG_INTERFACE(g, x, d);
+        if (d->value)
+            cg_value(g, x, d, d->value, d->an.cite);
+        else
+            cg_versions(g, x, d, d->versions, d->an.cite);
     }
 }
 
@@ -1159,6 +1442,7 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
     cg_rules(g);
     cg_tests(g);
     cg_finish(g);
+    free(g->pbase);
     free(g->cslot);
     free(g->chash);
     return p;

@@ -56,6 +56,10 @@
     X(NO_VERSION, "no-version", error, 0)                           \
     X(DATED_PARAM, "dated-param", error, 0)                         \
     X(INDEX, "index", error, 0)                                     \
+    X(TABLE_KEY, "table-key", error, 0)                             \
+    X(MISSING_ROW, "missing-row", error, 0)                         \
+    X(BAND_GAP, "band-gap", error, 0)                               \
+    X(MATCH, "match", error, 0)                                     \
     X(UNDEFINED, "undefined", error, DCF_FOLLOW_ON)                 \
     X(CYCLE, "cycle", error, 0)                                     \
     X(NO_DEFINITION, "no-definition", error, DCF_FOLLOW_ON)         \

@@ -32,6 +32,7 @@ bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_res
     int errors_before = d->errors;
     memset(out, 0, sizeof *out);
     c.out = out;
+    c.unroll = 1;
     for (size_t i = 0; i < sizeof chk_passes / sizeof *chk_passes; i++)
         chk_passes[i](&c);
     return d->errors == errors_before;

@@ -292,6 +292,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
     struct arglist *args;
     ast_member *member;
     ast_field *field;
+    ast_row *row;
 }
 
 %token KW_POLICY "'policy'" KW_INPUT "'input'" KW_PARAM "'param'" KW_RULE "'rule'"
@@ -301,6 +302,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %token KW_IMPORT "'import'" KW_OVERRIDE "'override'"
 %token KW_RECORD "'record'" KW_LIST "'list'" KW_WHERE "'where'"
 %token KW_INAPPLICABLE "'inapplicable'" KW_UNSTATED "'unstated'"
+%token KW_BY "'by'" KW_PARTIAL "'partial'" KW_MATCH "'match'" ARROW "'=>'"
 %token KW_STATED "'stated'" KW_REQUIRE "'require'" KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
 %token <text> IDENT "name" NUMBER "number" PERCENT "percentage" MONEY "amount in yuan" STRING "string"
 %token <text> MONTHS_LIT "number of months" DAYS_LIT "number of days"
@@ -320,6 +322,10 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %type <field> field fields opt_fields
 %type <text> opt_label type member_name
 %type <decl> params param1
+%type <row> row rows band
+%type <expr> band_end
+%type <ival> opt_partial
+%type <args> arms arm
 
 %precedence KW_ELSE
 %left KW_OR
@@ -376,6 +382,13 @@ decl
         $$ = mkdecl(ps, D_PARAM, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
         $$->an = $5; REVERSE(ast_version, $7); $$->versions = $7;
     }
+  | KW_PARAM IDENT ':' type KW_BY IDENT opt_partial annots '{' rows '}' {
+        $$ = mkdecl(ps, D_PARAM, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
+        $$->key_name = $6; $$->key_sp = @6; $$->partial = $7; $$->an = $8;
+        REVERSE(ast_row, $10); $$->rows = $10;
+        for (ast_row *r = $10; r; r = r->next) { $$->nrows++; $$->dated_rows |= r->versions != NULL || !r->value; }
+    }
+  | KW_PARAM IDENT ':' type KW_BY IDENT opt_partial annots '{' error '}' { $$ = NULL; }
   | KW_RULE IDENT ':' type opt_when '=' expr annots {
         $$ = mkdecl(ps, D_RULE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
         $$->when = $5; $$->value = $7; $$->an = $8;
@@ -551,6 +564,56 @@ version
   | DOTDOT DATE '=' expr annots      { $$ = arena_alloc(ps->a, sizeof *$$); $$->sp = @$; $$->has_to = true; $$->to = $2; $$->value = $4; $$->an = $5; }
   ;
 
+opt_partial
+  : %empty                { $$ = 0; }
+  | KW_PARTIAL            { $$ = 1; }
+  ;
+
+rows
+  : %empty                { $$ = NULL; }
+  | rows row              { $$ = $2; $$->next = $1; }
+  ;
+
+/* A row: a member or a band, then `= VALUE` or `{ dated versions }`. */
+row
+  : IDENT '=' expr annots {
+        $$ = arena_alloc(ps->a, sizeof *$$); $$->sp = @$; $$->member = $1; $$->member_sp = @1; $$->value = $3; $$->an = $4;
+    }
+  | IDENT annots '{' versions '}' {
+        $$ = arena_alloc(ps->a, sizeof *$$); $$->sp = @$; $$->member = $1; $$->member_sp = @1; $$->an = $2;
+        REVERSE(ast_version, $4); $$->versions = $4;
+    }
+  | band '=' expr annots  { $$ = $1; $$->sp = @$; $$->value = $3; $$->an = $4; }
+  | band annots '{' versions '}' { $$ = $1; $$->sp = @$; $$->an = $2; REVERSE(ast_version, $4); $$->versions = $4; }
+  ;
+
+band
+  : band_end DOTDOT band_end     { $$ = arena_alloc(ps->a, sizeof *$$); $$->member_sp = @$; $$->lo = $1; $$->hi = $3; }
+  | band_end DOTDOT '<' band_end { $$ = arena_alloc(ps->a, sizeof *$$); $$->member_sp = @$; $$->lo = $1; $$->hi = $4; $$->hi_excl = true; }
+  | band_end DOTDOT              { $$ = arena_alloc(ps->a, sizeof *$$); $$->member_sp = @$; $$->lo = $1; }
+  | DOTDOT band_end              { $$ = arena_alloc(ps->a, sizeof *$$); $$->member_sp = @$; $$->hi = $2; }
+  | DOTDOT '<' band_end          { $$ = arena_alloc(ps->a, sizeof *$$); $$->member_sp = @$; $$->hi = $3; $$->hi_excl = true; }
+  ;
+
+band_end
+  : NUMBER                { $$ = mk(ps, EX_NUM, @$); $$->text = $1; }
+  | MONEY                 { $$ = mk(ps, EX_MONEY, @$); $$->text = $1; }
+  | PERCENT               { $$ = mk(ps, EX_PERCENT, @$); $$->text = $1; }
+  | MONTHS_LIT            { $$ = mk(ps, EX_NUM, @$); $$->text = $1; $$->op = PT_MONTHS; }
+  | DAYS_LIT              { $$ = mk(ps, EX_NUM, @$); $$->text = $1; $$->op = PT_DAYS; }
+  ;
+
+arms
+  : arm                   { $$ = $1; }
+  | arms arm              { $$ = $2; $$->next = $1; }
+  | arms ',' arm          { $$ = $3; $$->next = $1; }
+  ;
+
+arm
+  : IDENT ARROW expr      { $$ = arena_alloc(ps->a, sizeof *$$); $$->e = $3; $$->name = $1; $$->name_sp = @1; }
+  | KW_ELSE ARROW expr    { $$ = arena_alloc(ps->a, sizeof *$$); $$->e = $3; $$->name_sp = @1; }
+  ;
+
 items
   : %empty                { $$ = NULL; }
   | items item            { $$ = $2; $$->next = $1; }
@@ -583,6 +646,19 @@ expr
         $$ = deepen(ps, $$);
     }
   | expr '[' expr ']'     { $$ = mk(ps, EX_INDEX, @$); $$->a = $1; $$->b = $3; $$ = deepen(ps, $$); }
+  | expr '[' expr ',' expr ']' { $$ = mk(ps, EX_INDEX, @$); $$->a = $1; $$->b = $3; $$->c = $5; $$ = deepen(ps, $$); }
+  | KW_MATCH expr '{' arms '}' {
+        $$ = mk(ps, EX_MATCH, @$); $$->a = $2;
+        int n = 0; for (arglist *l = $4; l; l = l->next) n++;
+        $$->nargs = n; $$->args = arena_alloc(ps->a, sizeof *$$->args * (size_t)n);
+        $$->arg_names = arena_alloc(ps->a, sizeof *$$->arg_names * (size_t)n);
+        $$->arg_name_sps = arena_alloc(ps->a, sizeof *$$->arg_name_sps * (size_t)n);
+        for (arglist *l = $4; l; l = l->next) {
+            --n;
+            $$->args[n] = l->e; $$->arg_names[n] = l->name; $$->arg_name_sps[n] = l->name_sp;
+        }
+        $$ = deepen(ps, $$);
+    }
   | expr '.' IDENT        { $$ = mk(ps, EX_FIELD, @$); $$->a = $1; $$->text = $3; $$->name_sp = @3; $$ = deepen(ps, $$); }
   | expr '.' BOOL         { /* a member named 是: its declaration is the error */
         $$ = mk(ps, EX_FIELD, @$); $$->a = $1; $$->text = token_text(ps, @3); $$->name_sp = @3; $$ = deepen(ps, $$);

@@ -89,7 +89,8 @@
     OP(CLAMP,    "",   3, 1, "       pop hi, lo, x; push x limited to lo..hi (error if lo > hi)") \
     OP(TOINT,    "M",  1, 1, "M      pop number a; push a rounded to a whole number in mode M, as an integer") \
     OP(WITHIN,   "",   3, 1, "       pop hi, lo, x; push lo <= x and x <= hi") \
-    OP(ROUNDV,   "N",  2, 1, "N      pop rounding mode m, number a; push a rounded to N places in mode m")
+    OP(ROUNDV,   "N",  2, 1, "N      pop rounding mode m, number a; push a rounded to N places in mode m") \
+    OP(PARAM_IN, "P",  1, 1, "P      pop month or integer year Y; push P's version covering all of Y (error if none, or if P changes within Y)")
 
 typedef enum {
 #define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,

@@ -799,7 +799,7 @@ static void rule_deps(const bc_program *p, uint32_t r, deps *d)
             bool dup = false;
             for (uint32_t k = 0; k < d->ni; k++) dup |= d->inputs[k] == v;
             if (!dup) d->inputs[d->ni++] = v;
-        } else if (op == OP_PARAM || op == OP_PARAM_AT) {
+        } else if (op == OP_PARAM || op == OP_PARAM_AT || op == OP_PARAM_IN) {
             bool dup = false;
             for (uint32_t k = 0; k < d->np; k++) dup |= d->params[k] == v;
             if (!dup) d->params[d->np++] = v;
@@ -891,7 +891,7 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
                 sc_buf_printf(out, "   [%s]", ver->cite);
             sc_buf_putc(out, '\n');
         }
-        if (!any)
+        if (!any && !strchr(par->name, '[')) /* a table's other rows ("费率[二档]") are not listed */
             sc_buf_printf(out, "%*s  parameter %s (not looked up)\n", depth * 2, "", par->name);
     }
     uint32_t nr = d.nr;

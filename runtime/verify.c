@@ -68,7 +68,7 @@ static bool verify_operand(const bc_program *p, uint32_t ri, const bc_iter *it, 
     case 'P':
         if (v >= p->nparams)
             return vfail(err, errlen, "parameter %u out of range at %u", v, pc);
-        if ((it->op == OP_PARAM_AT) != (p->params[v].dated != 0))
+        if ((it->op == OP_PARAM_AT || it->op == OP_PARAM_IN) != (p->params[v].dated != 0))
             return vfail(err, errlen, "parameter %s used with the wrong lookup at %u", p->params[v].name, pc);
         return true;
     case 'R': return v < p->nrules || vfail(err, errlen, "rule %u out of range at %u", v, pc); /* GCOVR_EXCL_BR_LINE */

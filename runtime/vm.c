@@ -741,6 +741,54 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
             pc += BC_OPLEN_PARAM_AT;
             break;
         }
+        case OP_PARAM_IN: {
+            uint32_t pi = code[pc + 1];
+            vm_val *d = sp - 1;
+            const bc_param *par = &p->params[pi];
+            int32_t from, to;
+            char what[16];
+            int64_t y = 0;
+            if (d->t == PT_MONTH) {
+                int yy = d->i / 12, mm = d->i % 12 + 1;
+                from = cd_from_ymd(yy, mm, 1);
+                to = cd_from_ymd(yy, mm, cd_days_in_month(yy, mm));
+                cd_format_month(d->i, what);
+            } else if (d->t == PT_INT && dec_to_i64(&d->d, &y) && y >= CD_MIN_YEAR && y <= CD_MAX_YEAR) {
+                from = cd_from_ymd((int)y, 1, 1);
+                to = cd_from_ymd((int)y, 12, 31);
+                snprintf(what, sizeof what, "%d", (int)y);
+            } else
+                return fail(s, err, cur, pc, "parameter %s is looked up by a month or a year from 1 to 9999, not a %s",
+                            par->name, d->t == PT_INT ? "number out of that range" : class_name(d->t));
+            uint32_t lo = 0, hi = par->nversions;
+            while (lo < hi) { /* first version whose end is >= the period's first day */
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (par->versions[mid].to < from)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo == par->nversions || par->versions[lo].from > from) {
+                char a[16] = "", b[16] = "";
+                if (par->versions[0].from != BC_OPEN_LO)
+                    cd_format_date(par->versions[0].from, a);
+                if (par->versions[par->nversions - 1].to != BC_OPEN_HI)
+                    cd_format_date(par->versions[par->nversions - 1].to, b);
+                return fail(s, err, cur, pc, "no version of parameter %s covers the start of %s (its versions cover %s..%s)",
+                            par->name, what, a, b);
+            }
+            if (par->versions[lo].to < to) {
+                char e[16];
+                cd_format_date(par->versions[lo].to, e);
+                return fail(s, err, cur, pc, "parameter %s changes within %s (a version ends on %s); look it up by date",
+                            par->name, what, e);
+            }
+            if (s->trace)
+                log_lookup(s, cur, pi, lo, from);
+            set_from_const(d, &p->consts[par->versions[lo].k]);
+            pc += BC_OPLEN_PARAM_IN;
+            break;
+        }
         case OP_RULE: {
             uint32_t ri = code[pc + 1];
             if (s->rstate[ri] == VM_DONE) {

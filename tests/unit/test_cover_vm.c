@@ -252,6 +252,56 @@ START_TEST(parameter_lookups)
 }
 END_TEST
 
+/* PARAM_IN: the version covering a whole month or year. */
+START_TEST(period_lookups)
+{
+    fresh();
+    CODE(prog, O, OP_CONST, kmonth(prog, 2025, 1), OP_PARAM_IN, 0, RET_O);
+    ck_assert_str_eq(run(O), "ok 4416");
+    fresh();
+    CODE(prog, O, OP_CONST, kint(prog, "2025"), OP_PARAM_IN, 0, RET_O);
+    ck_assert_str_eq(run(O), "ok 4416");
+    fresh();
+    CODE(prog, O, OP_CONST, kmonth(prog, 2024, 12), OP_PARAM_IN, 0, RET_O);
+    ck_assert_str_eq(run(O), "error no version of parameter 基数 covers the start of 2024-12 (its versions cover 2025-01-01..)");
+    fresh();
+    CODE(prog, O, OP_CONST, kint(prog, "10000"), OP_PARAM_IN, 0, RET_O);
+    ck_assert_str_eq(run(O), "error parameter 基数 is looked up by a month or a year from 1 to 9999, not a number out of that range");
+    fresh();
+    CODE(prog, O, OP_CONST, kdate(prog, 2025, 1, 1), OP_PARAM_IN, 0, RET_O);
+    ck_assert_str_eq(run(O), "error parameter 基数 is looked up by a month or a year from 1 to 9999, not a date");
+    /* two versions: a year across the change is refused, a month on either side is not */
+    for (int m = 6; m <= 8; m++) {
+        fresh();
+        bc_param *par = &prog->params[0];
+        bc_version *vs = pol_arena_array(&prog->arena, 2, sizeof *vs);
+        vs[0] = par->versions[0];
+        vs[1] = par->versions[0];
+        vs[0].to = cd_from_ymd(2025, 6, 30);
+        vs[1].from = cd_from_ymd(2025, 7, 1);
+        vs[1].k = knum(prog, "4504");
+        par->versions = vs;
+        par->nversions = 2;
+        if (m == 8) {
+            CODE(prog, O, OP_CONST, kint(prog, "2025"), OP_PARAM_IN, 0, RET_O);
+            ck_assert_str_eq(run(O), "error parameter 基数 changes within 2025 (a version ends on 2025-06-30); look it up by date");
+        } else {
+            CODE(prog, O, OP_CONST, kmonth(prog, 2025, m), OP_PARAM_IN, 0, RET_O);
+            ck_assert_str_eq(run(O), m == 6 ? "ok 4416" : "ok 4504");
+        }
+    }
+    /* the verifier: PARAM_IN of an undated parameter is refused, as PARAM_AT is */
+    fresh();
+    CODE(prog, O, OP_CONST, kint(prog, "2025"), OP_PARAM_IN, 0, RET_O);
+    prog->params[0].dated = 0;
+    char err[600] = "";
+    ck_assert(!bc_verify(prog, err, sizeof err));
+    ck_assert_msg(strstr(err, "parameter 基数 used with the wrong lookup") != NULL, "%s", err);
+    bc_free(prog);
+    prog = NULL;
+}
+END_TEST
+
 START_TEST(rule_depends_on_itself)
 {
     /* the checker rejects cycles; a file can still hold one */
@@ -812,6 +862,7 @@ Suite *cover_vm_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, base_program_runs);
     tcase_add_test(tc, parameter_lookups);
+    tcase_add_test(tc, period_lookups);
     tcase_add_test(tc, rule_depends_on_itself);
     tcase_add_test(tc, function_calls_itself);
     tcase_add_test(tc, totext);

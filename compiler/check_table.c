@@ -1,0 +1,466 @@
+/* check_table.c -- tables (parameters keyed by an enumeration's members or
+ * by bands of a number, each row a value or dated versions), their lookups,
+ * the exhaustive choice `match x { member => value ... }`, and aggregates
+ * over an enumeration's members.  Shares check_int.h with the other checker
+ * files; codegen.c lowers all of them to existing opcodes (docs/language.md,
+ * "Tables"). */
+#include "check_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "caldate.h"
+
+uint32_t chk_new_slot(chk_ctx *c, uint32_t n)
+{
+    ast_decl *owner = c->cur && c->cur->kind == D_EXCEPTION && c->cur->of ? c->cur->of : c->cur;
+    if (!owner)
+        return 0;
+    uint32_t s = owner->nlocals;
+    owner->nlocals += n;
+    return s;
+}
+
+/* The text of a band's end as written: 35, 4000元, 3个月. */
+static const char *end_text(chk_ctx *c, const ast_expr *e)
+{
+    const char *suffix = e->kind == EX_MONEY ? "元" : e->kind == EX_PERCENT ? "%" : e->op == PT_MONTHS ? "个月" : e->op == PT_DAYS ? "天" : "";
+    size_t n = strlen(e->text) + strlen(suffix) + 1;
+    char *s = arena_alloc(c->a, n);
+    snprintf(s, n, "%s%s", e->text, suffix);
+    return s;
+}
+
+/* A band's end as an exact number (percentages as fractions). */
+static void end_value(const ast_expr *e, dec_t *out)
+{
+    char buf[POL_NUMBER_MAX_DIGITS + 2];
+    snprintf(buf, sizeof buf, "%s%s", e->text, e->kind == EX_PERCENT ? "%" : "");
+    if (dec_parse(out, buf, strlen(buf)) != DEC_OK)
+        dec_set_i64(out, 0); /* the lexer reported it */
+}
+
+static int end_cmp(const ast_expr *a, const ast_expr *b)
+{
+    dec_t x, y;
+    dec_init(&x);
+    dec_init(&y);
+    end_value(a, &x);
+    end_value(b, &y);
+    int r = dec_cmp(&x, &y);
+    dec_clear(&x);
+    dec_clear(&y);
+    return r;
+}
+
+/* Whether b's low end is exactly one more than a's high end (integers). */
+static bool next_integer(const ast_expr *hi, const ast_expr *lo)
+{
+    dec_t x, y, one;
+    dec_init(&x);
+    dec_init(&y);
+    dec_init(&one);
+    end_value(hi, &x);
+    end_value(lo, &y);
+    dec_set_i64(&one, 1);
+    dec_add(&x, &x, &one);
+    bool r = dec_cmp(&x, &y) == 0;
+    dec_clear(&x);
+    dec_clear(&y);
+    dec_clear(&one);
+    return r;
+}
+
+/* The whole numbers a gap between bands leaves out: "35" or "35 to 39"
+ * (from: the first value out, a's top + 1, or a's top when it is excluded). */
+static const char *gap_values(chk_ctx *c, const ast_row *a, const ast_row *b)
+{
+    dec_t x, y, one;
+    dec_init(&x);
+    dec_init(&y);
+    dec_init(&one);
+    dec_set_i64(&one, 1);
+    end_value(a->hi, &x);
+    if (!a->hi_excl)
+        dec_add(&x, &x, &one);
+    end_value(b->lo, &y);
+    dec_sub(&y, &y, &one);
+    char xs[POL_NUMBER_MAX_DIGITS + 8] = "", ys[POL_NUMBER_MAX_DIGITS + 8] = "";
+    dec_format_exact(&x, xs, sizeof xs);
+    dec_format_exact(&y, ys, sizeof ys);
+    bool same = dec_cmp(&x, &y) == 0;
+    dec_clear(&x);
+    dec_clear(&y);
+    dec_clear(&one);
+    size_t n = strlen(xs) + strlen(ys) + 12;
+    char *out = arena_alloc(c->a, n);
+    snprintf(out, n, same ? "%s is" : "%s to %s are", xs, ys);
+    return out;
+}
+
+static int cmp_band(const void *x, const void *y)
+{
+    const ast_row *a = *(const ast_row *const *)x, *b = *(const ast_row *const *)y;
+    if (!a->lo || !b->lo) {
+        if (!a->lo && b->lo)
+            return -1;
+        if (a->lo && !b->lo)
+            return 1;
+    } else {
+        int r = end_cmp(a->lo, b->lo);
+        if (r)
+            return r;
+    }
+    return a->sp.start < b->sp.start ? -1 : a->sp.start > b->sp.start;
+}
+
+static int cmp_member_row(const void *x, const void *y)
+{
+    const ast_row *a = *(const ast_row *const *)x, *b = *(const ast_row *const *)y;
+    if (a->idx != b->idx)
+        return a->idx < b->idx ? -1 : 1;
+    return a->sp.start < b->sp.start ? -1 : a->sp.start > b->sp.start;
+}
+
+/* A row's value, or its dated versions. */
+static void row_body(chk_ctx *c, ast_decl *d, ast_row *r)
+{
+    size_t n = strlen(d->name) + strlen(r->label) + 3;
+    char *name = arena_alloc(c->a, n);
+    snprintf(name, n, "%s[%s]", d->name, r->label);
+    if (r->value) {
+        chk_constant(c, r->value, (pol_type)d->type, "a table's value");
+        if (!r->an.cite && !d->an.cite)
+            REPORT(r->sp, DC_NO_CITE, "row '%s' cites no clause of the notice (add cite \"...\")", name);
+    } else
+        r->versions = chk_versions(c, d, r->versions, name, r->member_sp, r->an.cite ? r->an.cite : d->an.cite);
+}
+
+/* An enumeration's member in a row or an arm: its index, or -1 (reported). */
+static int32_t member_index(chk_ctx *c, const ast_decl *en, const char *name, span sp)
+{
+    int32_t i = 0;
+    const char *cands[256];
+    int nc = 0;
+    for (const ast_member *m = en->members; m; m = m->next, i++) {
+        if (strcmp(m->name, name) == 0)
+            return i;
+        if (nc < 256)
+            cands[nc++] = m->name;
+    }
+    const char *s = chk_suggest(name, cands, (size_t)nc);
+    if (s)
+        REPORT(sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'; did you mean '%s'?", en->name, name, s);
+    else
+        REPORT(sp, DC_NO_MEMBER, "enumeration '%s' has no member '%s'", en->name, name);
+    return -1;
+}
+
+/* "三档, 四档": the members of en that `have` marks false. */
+static const char *missing_list(chk_ctx *c, const ast_decl *en, const bool *have, int *count)
+{
+    size_t cap = 1;
+    int32_t i = 0;
+    for (const ast_member *m = en->members; m; m = m->next, i++)
+        if (!have[i])
+            cap += strlen(m->name) + 2;
+    char *s = arena_alloc(c->a, cap);
+    *count = 0;
+    i = 0;
+    for (const ast_member *m = en->members; m; m = m->next, i++)
+        if (!have[i]) {
+            if (*count)
+                strcat(s, ", ");
+            strcat(s, m->name);
+            (*count)++;
+        }
+    return s;
+}
+
+static int member_count(const ast_decl *en)
+{
+    int n = 0;
+    for (const ast_member *m = en->members; m; m = m->next)
+        n++;
+    return n;
+}
+
+/* Rows by the members of an enumeration: each member at most once, every
+ * member unless the table is partial. */
+static void member_rows(chk_ctx *c, ast_decl *d, ast_decl *en, ast_row **rs, int n)
+{
+    int nm = member_count(en);
+    bool *have = arena_alloc(c->a, sizeof *have * (size_t)(nm ? nm : 1));
+    for (int i = 0; i < n; i++) {
+        ast_row *r = rs[i];
+        r->idx = -1;
+        if (!r->member) {
+            REPORT(r->member_sp, DC_TABLE_KEY, "the rows of '%s' are members of '%s', not bands", d->name, en->name);
+            continue;
+        }
+        r->label = r->member;
+        r->idx = member_index(c, en, r->member, r->member_sp);
+        if (r->idx < 0)
+            continue;
+        if (have[r->idx])
+            REPORT(r->member_sp, DC_DUPLICATE, "'%s' has two rows for '%s'", d->name, r->member);
+        have[r->idx] = true;
+        row_body(c, d, r);
+    }
+    int missing = 0;
+    const char *list = missing_list(c, en, have, &missing);
+    if (missing && !d->partial)
+        REPORT(d->name_sp, DC_MISSING_ROW, "'%s' has no row for %s (of '%s'); give %s a row, or mark the table 'partial'",
+               d->name, list, en->name, missing == 1 ? "it" : "each");
+}
+
+/* Rows by bands of a number: sorted, no overlap, no gap unless partial. */
+static int band_rows(chk_ctx *c, ast_decl *d, ast_row **rs, int n)
+{
+    pol_type kt = (pol_type)d->key_type;
+    bool whole = kt == PT_INT || kt == PT_MONTHS || kt == PT_DAYS;
+    int good = 0;
+    for (int i = 0; i < n; i++) {
+        ast_row *r = rs[i];
+        if (r->member) {
+            REPORT(r->member_sp, DC_TABLE_KEY, "the rows of '%s' are bands of %s like 35..44, not names", d->name, tname(kt));
+            continue;
+        }
+        size_t cap = 64 + (r->lo ? strlen(r->lo->text) : 0) + (r->hi ? strlen(r->hi->text) : 0);
+        char *label = arena_alloc(c->a, cap);
+        snprintf(label, cap, "%s..%s%s", r->lo ? end_text(c, r->lo) : "", r->hi_excl ? "<" : "", r->hi ? end_text(c, r->hi) : "");
+        r->label = label;
+        bool ok = true;
+        ast_expr *ends[2] = {r->lo, r->hi};
+        for (int k = 0; k < 2; k++)
+            if (ends[k]) {
+                int before = c->d->errors;
+                chk_constant(c, ends[k], kt, "a band's end");
+                ok &= c->d->errors == before;
+            }
+        if (ok && r->lo && r->hi) {
+            int k = end_cmp(r->lo, r->hi);
+            if (k > 0 || (k == 0 && r->hi_excl)) {
+                REPORT(r->member_sp, DC_BAD_RANGE, "this band ends before it starts");
+                ok = false;
+            }
+        }
+        row_body(c, d, r);
+        if (ok)
+            rs[good++] = r;
+    }
+    qsort(rs, (size_t)good, sizeof *rs, cmp_band);
+    for (int i = 1; i < good; i++) {
+        ast_row *a = rs[i - 1], *b = rs[i];
+        bool overlap;
+        if (!a->hi || !b->lo)
+            overlap = true;
+        else {
+            int k = end_cmp(b->lo, a->hi);
+            overlap = a->hi_excl ? k < 0 : k <= 0;
+            bool meets = a->hi_excl ? k == 0 : whole && next_integer(a->hi, b->lo);
+            if (!overlap && !meets && !d->partial) {
+                if (whole)
+                    REPORT(b->member_sp, DC_BAND_GAP,
+                           "the bands of '%s' leave a gap between %s and %s (%s in no band); make them meet, or mark the table 'partial'",
+                           d->name, a->label, b->label, gap_values(c, a, b));
+                else if (a->hi_excl)
+                    REPORT(b->member_sp, DC_BAND_GAP, "the bands of '%s' leave a gap between %s and %s; make them meet, or mark the table 'partial'",
+                           d->name, a->label, b->label);
+                else
+                    REPORT(b->member_sp, DC_BAND_GAP,
+                           "the bands of '%s' leave a gap between %s and %s: values above %s and below %s are in no band; write ..<%s for a band that stops just below %s",
+                           d->name, a->label, b->label, end_text(c, a->hi), end_text(c, b->lo), end_text(c, b->lo), end_text(c, b->lo));
+            }
+        }
+        if (overlap) {
+            REPORT(b->member_sp, DC_OVERLAP, "the bands of '%s' overlap: %s starts before %s ends", d->name, b->label, a->label);
+            NOTE(a->member_sp, "the overlapping band");
+        }
+    }
+    return good;
+}
+
+void chk_table(chk_ctx *c, ast_decl *d)
+{
+    uint32_t tref = 0;
+    pol_type kt = chk_resolve_type(c, d->key_name, d->key_sp, &tref);
+    d->key_type = (uint8_t)kt;
+    d->key_tref = tref;
+    if (kt == PT_VOID)
+        return;
+    ast_decl *en = kt == PT_ENUM ? chk_decl_of_type(c, kt, tref) : NULL;
+    if (!en && !numeric(kt)) {
+        if (kt == PT_DATE)
+            REPORT(d->key_sp, DC_TABLE_KEY, "a parameter by date is a dated parameter: write its versions without 'by' (param %s: %s { FROM..TO = ... })",
+                   d->name, d->type_name);
+        else
+            REPORT(d->key_sp, DC_TABLE_KEY, "a table is keyed by an enumeration or by bands of a number, not by %s", tname(kt));
+        return;
+    }
+    if (en)
+        en->uses++;
+    if (d->nrows == 0) {
+        REPORT(d->name_sp, DC_NO_VERSIONS, "table '%s' has no rows", d->name);
+        return;
+    }
+    ast_row **rs = arena_alloc(c->a, sizeof *rs * (size_t)d->nrows);
+    int n = 0;
+    for (ast_row *r = d->rows; r; r = r->next)
+        rs[n++] = r;
+    if (en) {
+        member_rows(c, d, en, rs, n);
+        int good = 0;
+        for (int i = 0; i < n; i++)
+            if (rs[i]->idx >= 0)
+                rs[good++] = rs[i];
+        n = good;
+        qsort(rs, (size_t)n, sizeof *rs, cmp_member_row);
+    } else {
+        n = band_rows(c, d, rs, n); /* the well-formed bands, sorted, at the front */
+    }
+    for (int i = 0; i < n; i++)
+        rs[i]->next = i + 1 < n ? rs[i + 1] : NULL;
+    d->rows = n ? rs[0] : NULL;
+    d->nrows = n;
+}
+
+/* The row of an enum-keyed table for member idx, or NULL. */
+static ast_row *row_of(const ast_decl *d, int32_t idx)
+{
+    for (ast_row *r = d->rows; r; r = r->next)
+        if (r->idx == idx)
+            return r;
+    return NULL;
+}
+
+static bool period_type(pol_type t) { return t == PT_DATE || t == PT_MONTH || t == PT_INT; }
+
+pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
+{
+    e->table = true;
+    e->sym = SYM_PARAM;
+    e->index = d->index;
+    e->a->sym = SYM_PARAM;
+    e->a->index = d->index;
+    pol_type dt = e->c ? chk_expr(c, e->c) : PT_VOID;
+    if (d->key_type == PT_VOID || kt == PT_VOID)
+        return PT_VOID;
+    char t1[300];
+    if (d->key_type == PT_ENUM) {
+        if (kt != PT_ENUM || e->b->tref != d->key_tref) {
+            REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by a member of '%s', found %s", d->name, d->key_name,
+                   chk_type_text(c, kt, e->b->tref, t1, sizeof t1));
+            return PT_VOID;
+        }
+    } else if (!chk_assignable((pol_type)d->key_type, kt, e->b->lit)) {
+        REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by %s, found %s", d->name, tname((pol_type)d->key_type), tname(kt));
+        return PT_VOID;
+    }
+    if (d->dated_rows && !e->c) {
+        REPORT(e->sp, DC_DATED_PARAM, "the rows of '%s' have dated versions; say which date applies: %s[key, date]", d->name, d->name);
+        return PT_VOID;
+    }
+    if (!d->dated_rows && e->c) {
+        REPORT(e->c->sp, DC_INDEX, "the rows of '%s' are not dated; look it up by its key alone: %s[key]", d->name, d->name);
+        return PT_VOID;
+    }
+    if (e->c) {
+        if (dt == PT_VOID)
+            return PT_VOID;
+        if (!period_type(dt)) {
+            REPORT(e->c->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, a month or a year, not by %s", tname(dt));
+            return PT_VOID;
+        }
+        e->op = dt != PT_DATE; /* a whole month or year: OP_PARAM_IN */
+    }
+    if (e->b->kind == EX_FIELD && e->b->sym == SYM_MEMBER && !row_of(d, e->b->ival)) {
+        REPORT(e->b->sp, DC_NO_VERSION, "'%s' has no row for %s.%s", d->name, d->key_name, e->b->text);
+        NOTE(d->name_sp, "'%s' is declared here", d->name);
+    }
+    e->slot = chk_new_slot(c, 1);
+    return (pol_type)d->type;
+}
+
+ast_decl *chk_agg_enum(chk_ctx *c, const ast_expr *a)
+{
+    if (a->kind != EX_NAME)
+        return NULL;
+    for (int i = 0; i < c->nscope; i++)
+        if (strcmp(c->scope[i].name, a->text) == 0)
+            return NULL;
+    ast_decl *d = chk_lookup(c, a->text);
+    return d && d->kind == D_ENUM ? d : NULL;
+}
+
+/* match x { member => value ... [else => value] } */
+pol_type chk_match(chk_ctx *c, ast_expr *e)
+{
+    pol_type st = chk_expr(c, e->a);
+    bool bad = false;
+    for (int i = 0; i < e->nargs; i++)
+        bad |= chk_expr(c, e->args[i]) == PT_VOID;
+    if (st == PT_VOID)
+        return PT_VOID;
+    char t1[300];
+    if (st != PT_ENUM) {
+        REPORT(e->a->sp, DC_TYPE_MISMATCH, "'match' chooses by the members of an enumeration, found %s", chk_type_text(c, st, e->a->tref, t1, sizeof t1));
+        return PT_VOID;
+    }
+    ast_decl *en = chk_decl_of_type(c, st, e->a->tref);
+    if (!en)
+        return PT_VOID;
+    int nm = member_count(en);
+    bool *have = arena_alloc(c->a, sizeof *have * (size_t)(nm ? nm : 1));
+    e->members = arena_alloc(c->a, sizeof *e->members * (size_t)e->nargs);
+    int else_at = -1;
+    for (int i = 0; i < e->nargs; i++) {
+        e->members[i] = -1;
+        if (!e->arg_names[i]) {
+            if (else_at >= 0)
+                REPORT(e->arg_name_sps[i], DC_DUPLICATE, "more than one 'else' arm in this 'match'");
+            else if (i != e->nargs - 1)
+                REPORT(e->arg_name_sps[i], DC_MATCH, "the 'else' arm comes last in a 'match'");
+            else_at = i;
+            continue;
+        }
+        int32_t k = member_index(c, en, e->arg_names[i], e->arg_name_sps[i]);
+        if (k < 0) {
+            bad = true;
+            continue;
+        }
+        if (have[k])
+            REPORT(e->arg_name_sps[i], DC_DUPLICATE, "'%s' has two arms in this 'match'", e->arg_names[i]);
+        have[k] = true;
+        e->members[i] = k;
+    }
+    int missing = 0;
+    const char *list = missing_list(c, en, have, &missing);
+    if (missing && else_at < 0 && !bad)
+        REPORT(e->sp, DC_MATCH, "'match' over '%s' has no arm for %s; add %s, or an 'else =>' arm", en->name, list,
+               missing == 1 ? "it" : "them");
+    else if (!missing && else_at >= 0)
+        REPORT(e->arg_name_sps[else_at], DC_MATCH, "every member of '%s' has an arm; this 'else' never applies", en->name);
+    if (bad)
+        return PT_VOID;
+    /* the arms' types join as if/else branches do */
+    ast_expr *first = e->args[0];
+    pol_type t = first->type;
+    bool lit = first->lit;
+    for (int i = 1; i < e->nargs; i++) {
+        ast_expr tmp = *first;
+        tmp.type = (uint8_t)t;
+        tmp.lit = lit;
+        pol_type j = chk_join(&tmp, e->args[i], &lit);
+        if (j == PT_VOID) {
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "the arms of 'match' differ: %s for '%s', %s here", tname(t),
+                   e->arg_names[0] ? e->arg_names[0] : "else", tname((pol_type)e->args[i]->type));
+            return PT_VOID;
+        }
+        t = j;
+    }
+    e->lit = lit;
+    e->tref = first->tref;
+    e->slot = chk_new_slot(c, 1);
+    return t;
+}
