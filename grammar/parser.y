@@ -167,6 +167,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
     struct arglist *args;
     ast_member *member;
     ast_field *field;
+    ast_source *source;
 }
 
 %token KW_POLICY "'policy'" KW_INPUT "'input'" KW_PARAM "'param'" KW_RULE "'rule'"
@@ -175,6 +176,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %token KW_ELSE "'else'" KW_AND "'and'" KW_OR "'or'" KW_NOT "'not'"
 %token KW_IMPORT "'import'" KW_OVERRIDE "'override'"
 %token KW_RECORD "'record'" KW_LIST "'list'" KW_WHERE "'where'"
+%token KW_INFERRED "'inferred'" KW_FROM "'from'" KW_FINDING "'finding'"
 %token KW_STATED "'stated'" KW_REQUIRE "'require'" KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
 %token <text> IDENT "name" NUMBER "number" PERCENT "percentage" MONEY "amount in yuan" STRING "string"
 %token <text> MONTHS_LIT "number of months" DAYS_LIT "number of days"
@@ -194,6 +196,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %type <field> field fields opt_fields
 %type <text> opt_label type
 %type <decl> params param1
+%type <source> sources source opt_from
 
 %precedence KW_ELSE
 %left KW_OR
@@ -298,6 +301,9 @@ decl
     }
   | KW_ENUM IDENT opt_fields annots '{' error '}' { $$ = NULL; }
   | KW_IMPORT STRING       { $$ = mkdecl(ps, D_IMPORT, @$); $$->name = $2; $$->name_sp = @2; }
+  | KW_FINDING STRING annots {
+        $$ = mkdecl(ps, D_FINDING, @$); $$->name = $2; $$->name_sp = @2; $$->an = $3;
+    }
   | KW_OVERRIDE decl      {
         $$ = $2;
         if ($$ && $$->kind != D_PARAM) {
@@ -393,6 +399,26 @@ annots
         if ($$.note) diag_report(ps->d, ps->f, @2, DC_DUPLICATE_NOTE, "more than one 'note' here");
         $$.note = $3;
     }
+  | annots KW_INFERRED STRING opt_from {
+        $$ = $1;
+        if ($$.inferred) diag_report(ps->d, ps->f, @2, DC_DUPLICATE, "more than one 'inferred' here");
+        $$.inferred = $3; $$.inferred_sp = @2; REVERSE(ast_source, $4); $$.from = $4;
+    }
+  ;
+
+opt_from
+  : %empty                { $$ = NULL; }
+  | KW_FROM sources       { $$ = $2; }
+  ;
+
+sources
+  : source                { $$ = $1; }
+  | sources ',' source    { $$ = $3; $$->next = $1; }
+  ;
+
+source
+  : IDENT                 { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->sp = $$->name_sp = @$; }
+  | IDENT '[' DATE ']'    { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->sp = @$; $$->name_sp = @1; $$->dated = true; $$->date = $3; }
   ;
 
 versions
@@ -417,6 +443,8 @@ item
   | KW_STATED IDENT '=' expr annots {
         $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->stated = true; $$->name = $2; $$->name_sp = @2;
         $$->value = $4; $$->sp = @$; $$->cite = $5.cite;
+        if ($5.inferred)
+            diag_report(ps->d, ps->f, $5.inferred_sp, DC_INFERRED, "a stated figure is not inferred; 'inferred' goes on a parameter or one of its versions");
     }
   | KW_EXPECT KW_ERROR     { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->sp = @$; }
   | KW_EXPECT KW_ERROR STRING { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->sp = @$; $$->value = mk(ps, EX_STR, @3); $$->value->text = $3; }

@@ -1219,6 +1219,94 @@ static bool check_rejected(test_run *tr, pol_eval *ev, const bc_test *ts)
     return true;
 }
 
+/* ---- provenance: expectations that only re-derive inferred values ----
+ * The rule: an expectation that holds is circular when the computation of
+ * its rule, in this test's scenario, read at least one inferred parameter
+ * value, and every parameter value it read is inferred or is a source
+ * (`from`) of an inferred one it read, and it reads no numeric field of an
+ * enumeration member (the members' figures are stated).  "Its computation"
+ * is the rule and every rule and function it refers to, transitively; the
+ * values read are the lookups the trace logged for them. */
+
+/* Whether rule r's code reads a number from an enumeration member. */
+static bool reads_member_figure(const bc_program *p, uint32_t r)
+{
+    for (bc_iter it = bc_iter_begin(p->code, p->rules[r].entry, p->rules[r].end); bc_iter_more(&it); bc_iter_next(&it))
+        if (it.op == OP_FIELD && it.len > 2 && !bc_iter_truncated(&it)) {
+            uint32_t e = bc_iter_arg(&it, 0), f = bc_iter_arg(&it, 1);
+            if (e < p->nenums && f < p->enums[e].nfields && pol_type_numeric((pol_type)p->enums[e].fields[f].type))
+                return true;
+        }
+    return false;
+}
+
+static bool source_of(const bc_version *inf, uint32_t param, uint32_t version)
+{
+    for (uint32_t k = 0; k < inf->nsources; k++)
+        if (inf->sources[k].param == param && inf->sources[k].version == version)
+            return true;
+    return false;
+}
+
+static void note_circular(test_run *tr, pol_eval *ev, const bc_assign *ex, const char *want)
+{
+    const bc_program *p = ev->pol->prog;
+    const vm_state *vm = ev->vm;
+    uint8_t *in = pol_xcalloc(p->nrules, 1);
+    uint32_t *todo = pol_xcalloc(p->nrules, sizeof *todo), ntodo = 0;
+    deps d;
+    deps_alloc(p, &d);
+    bool stated = false;
+    in[ex->index] = 1;
+    todo[ntodo++] = ex->index;
+    while (ntodo && !stated) { /* the rules its computation refers to */
+        uint32_t r = todo[--ntodo];
+        stated |= reads_member_figure(p, r);
+        rule_deps(p, r, &d);
+        for (uint32_t k = 0; k < d.nr; k++)
+            if (d.rules[k] < p->nrules && !in[d.rules[k]]) {
+                in[d.rules[k]] = 1;
+                todo[ntodo++] = d.rules[k];
+            }
+    }
+    sc_buf names;
+    sc_buf_init(&names);
+    bool any = false;
+    for (uint32_t l = 0; l < vm->nlog && !stated; l++) {
+        const vm_lookup *lk = &vm->log[l];
+        if (lk->param == BC_NONE || lk->rule >= p->nrules || !in[lk->rule])
+            continue;
+        const bc_version *ver = &p->params[lk->param].versions[lk->version];
+        if (ver->inferred) {
+            any = true;
+            const char *nm = p->params[lk->param].name;
+            bool named = false; /* each parameter named once */
+            for (uint32_t m = 0; m < l && !named; m++)
+                named = vm->log[m].param == lk->param && vm->log[m].rule < p->nrules && in[vm->log[m].rule] &&
+                        p->params[lk->param].versions[vm->log[m].version].inferred;
+            if (!named)
+                sc_buf_printf(&names, "%s%s", names.len ? ", " : "", nm);
+            continue;
+        }
+        bool covered = false; /* a stated value is evidence unless an inferred one read here came from it */
+        for (uint32_t m = 0; m < vm->nlog && !covered; m++) {
+            const vm_lookup *o = &vm->log[m];
+            if (o->param != BC_NONE && o->rule < p->nrules && in[o->rule])
+                covered = p->params[o->param].versions[o->version].inferred &&
+                          source_of(&p->params[o->param].versions[o->version], lk->param, lk->version);
+        }
+        stated |= !covered;
+    }
+    if (any && !stated) {
+        add_check(tr, POL_CHECK_CIRCULAR, pub_pos(p, ex->pos), p->rules[ex->index].name, want, names.data);
+        tr->res->circular++;
+    }
+    sc_buf_clear(&names);
+    deps_free(&d);
+    free(todo);
+    free(in);
+}
+
 /* Expectation e of test ts; false if it fails (a finding does not). */
 static bool check_expect(test_run *tr, pol_eval *ev, const bc_test *ts, uint32_t e)
 {
@@ -1238,8 +1326,10 @@ static bool check_expect(test_run *tr, pol_eval *ev, const bc_test *ts, uint32_t
         return false;
     }
     const vm_val *v = &ev->vm->rules[r];
-    if (vm_equal_const(v, want))
+    if (vm_equal_const(v, want)) {
+        note_circular(tr, ev, ex, ws);
         return true;
+    }
     if (ex->stated) { /* the notice states a figure the rules do not reproduce: a named finding */
         if (!value_text(p, v, p->rules[r].tref, 0, got, sizeof got))
             dec_format_exact(&v->d, got, sizeof got);
@@ -1283,12 +1373,24 @@ static bool run_test(test_run *tr, pol_eval *ev, const bc_test *ts)
     return true;
 }
 
+/* The policy's findings about its notice's text, into the results. */
+static void notice_findings(pol_test_results *res, const bc_program *p)
+{
+    res->nnotice = p->nfindings;
+    res->notice = pol_xcalloc(p->nfindings + 1, sizeof *res->notice);
+    for (uint32_t i = 0; i < p->nfindings; i++)
+        res->notice[i] = (pol_notice_finding){p->findings[i].text, p->findings[i].cite, p->findings[i].doc,
+                                              pub_pos(p, p->findings[i].pos)};
+}
+
 pol_test_results *pol_run_tests(const pol_policy *pol)
 {
     const bc_program *p = pol->prog;
     test_run tr = {pol_xcalloc(1, sizeof *tr.res), 0, 0};
     pol_eval *ev = pol_eval_new(pol);
     pol_eval_set_step_limit(ev, 1000000); /* polrun's default: a looping file must not hang the tests */
+    pol_eval_set_trace(ev, true); /* the lookups tell which expectations re-derive inferred values */
+    notice_findings(tr.res, p);
     for (uint32_t t = 0; t < p->ntests; t++) {
         bool ok = run_test(&tr, ev, &p->tests[t]);
         tr.res->tests[tr.res->ntests - 1].passed = ok;
@@ -1305,6 +1407,7 @@ void pol_test_results_free(pol_test_results *res)
 {
     if (!res)
         return;
+    free(res->notice);
     for (size_t i = 0; i < res->nchecks; i++) {
         free((char *)res->checks[i].expected);
         free((char *)res->checks[i].actual);
