@@ -96,7 +96,7 @@ typedef struct ast_expr {
                                order, the index of the argument giving it   */
 } ast_expr;
 
-typedef struct ast_source { /* `from NAME` or `from NAME[DATE]` after `inferred` */
+typedef struct ast_source { /* NAME or NAME[DATE] in `inferred "..." (...)` */
     const char *name;
     span sp, name_sp;       /* the whole source (name and date); the name   */
     bool dated;
@@ -111,7 +111,7 @@ typedef struct ast_annot {
     const char *note;       /* an interpretation, written beside the rule   */
     const char *inferred;   /* `inferred "..."`: how a value not stated was derived */
     span inferred_sp;       /* the keyword                                  */
-    ast_source *from;       /* `from A, B[date]`: the parameters it was derived from */
+    ast_source *from;       /* `inferred "..." (A, B[date])`: the parameters it was derived from */
 } ast_annot;
 
 typedef struct ast_version {

@@ -48,7 +48,7 @@ static int cmp_version(const void *x, const void *y)
     return a->sp.start < b->sp.start ? -1 : a->sp.start > b->sp.start;
 }
 
-/* `inferred "..." from A, B[DATE]`: each source is a parameter, named as a
+/* `inferred "..." (A, B[DATE])`: each source is a parameter, named as a
  * formula would look it up (a dated one at a date some version covers). */
 static void chk_sources(chk_ctx *c, ast_decl *owner, ast_annot *an)
 {
@@ -59,7 +59,7 @@ static void chk_sources(chk_ctx *c, ast_decl *owner, ast_annot *an)
             continue;
         }
         if (d->kind != D_PARAM) {
-            REPORT(s->name_sp, DC_INFERRED, "'%s' is %s; 'from' names the parameters a value was derived from (put other figures in the text)",
+            REPORT(s->name_sp, DC_INFERRED, "'%s' is %s; the parentheses after 'inferred' name parameters only (put other figures in its text)",
                 s->name, chk_a_kind(d->kind));
             continue;
         }

@@ -176,7 +176,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %token KW_ELSE "'else'" KW_AND "'and'" KW_OR "'or'" KW_NOT "'not'"
 %token KW_IMPORT "'import'" KW_OVERRIDE "'override'"
 %token KW_RECORD "'record'" KW_LIST "'list'" KW_WHERE "'where'"
-%token KW_INFERRED "'inferred'" KW_FROM "'from'" KW_FINDING "'finding'"
+%token KW_INFERRED "'inferred'" KW_FINDING "'finding'"
 %token KW_STATED "'stated'" KW_REQUIRE "'require'" KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
 %token <text> IDENT "name" NUMBER "number" PERCENT "percentage" MONEY "amount in yuan" STRING "string"
 %token <text> MONTHS_LIT "number of months" DAYS_LIT "number of days"
@@ -408,7 +408,7 @@ annots
 
 opt_from
   : %empty                { $$ = NULL; }
-  | KW_FROM sources       { $$ = $2; }
+  | '(' sources ')'       { $$ = $2; }  /* the parameters it was derived from */
   ;
 
 sources

@@ -180,6 +180,9 @@ static void json_members(sc_buf *b, const bc_enum *en)
     sc_buf_putc(b, ']');
 }
 
+static void output_inferred_json(const bc_program *p, uint32_t r, sc_buf *b);
+static void provenance_json(const bc_program *p, sc_buf *b);
+
 void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
 {
     const bc_program *p = pol->prog;
@@ -247,6 +250,7 @@ void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
         sc_buf_printf(b, ",\"type\":\"%s\",\"places\":%u", pol_type_name((pol_type)x->type), x->places);
         json_opt(b, "cite", x->cite);
         json_opt(b, "note", x->doc);
+        output_inferred_json(p, i, b);
         sc_buf_putc(b, '}');
     }
     sc_buf_puts(b, "],\"requirements\":[");
@@ -263,7 +267,9 @@ void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
         json_opt(b, "note", x->doc);
         sc_buf_putc(b, '}');
     }
-    sc_buf_puts(b, "]}");
+    sc_buf_putc(b, ']');
+    provenance_json(p, b);
+    sc_buf_putc(b, '}');
 }
 
 /* ---- evaluation ---- */
@@ -813,6 +819,20 @@ static void rule_deps(const bc_program *p, uint32_t r, deps *d)
     }
 }
 
+static void deps_alloc(const bc_program *p, deps *d)
+{
+    d->inputs = xcalloc(p->ninputs + 1, sizeof *d->inputs);
+    d->params = xcalloc(p->nparams + 1, sizeof *d->params);
+    d->rules = xcalloc(p->nrules + 1, sizeof *d->rules);
+}
+
+static void deps_free(deps *d)
+{
+    free(d->inputs);
+    free(d->params);
+    free(d->rules);
+}
+
 /* A version's date range for explanations: "always" when open at both ends. */
 static void range_text(int32_t from, int32_t to, char *buf, size_t cap)
 {
@@ -820,6 +840,133 @@ static void range_text(int32_t from, int32_t to, char *buf, size_t cap)
         snprintf(buf, cap, "always");
     else
         bc_range_text(from, to, buf, cap);
+}
+
+/* How version ver was inferred: its text, then "; from NAME = VALUE, ..."
+ * naming the versions it was derived from. */
+static void inferred_text(const bc_program *p, const bc_version *ver, sc_buf *out)
+{
+    sc_buf_puts(out, ver->inferred);
+    for (uint32_t k = 0; k < ver->nsources; k++) {
+        const bc_param *sp = &p->params[ver->sources[k].param];
+        const bc_version *sv = &sp->versions[ver->sources[k].version];
+        char cv[256], rng[48];
+        bc_const_text(p, sv->k, cv, sizeof cv);
+        sc_buf_printf(out, "%s%s = %s", k ? ", " : "; from ", sp->name, cv);
+        if (sp->dated) {
+            range_text(sv->from, sv->to, rng, sizeof rng);
+            sc_buf_printf(out, " (version %s)", rng);
+        }
+    }
+}
+
+/* ,"inferred":"...","sources":[{"name":..,"value":..},...] of an inferred version. */
+static void inferred_json(const bc_program *p, const bc_version *ver, sc_buf *out)
+{
+    json_opt(out, "inferred", ver->inferred);
+    sc_buf_puts(out, ",\"sources\":[");
+    for (uint32_t k = 0; k < ver->nsources; k++) {
+        const bc_param *sp = &p->params[ver->sources[k].param];
+        char cv[256];
+        bc_const_text(p, sp->versions[ver->sources[k].version].k, cv, sizeof cv);
+        sc_buf_puts(out, k ? ",{\"name\":" : "{\"name\":");
+        sc_buf_json_string(out, sp->name, strlen(sp->name));
+        json_opt(out, "value", cv);
+        sc_buf_putc(out, '}');
+    }
+    sc_buf_putc(out, ']');
+}
+
+/* The interface's provenance. */
+/* ,"inferred":["P",...]: the parameters with an inferred value that output r
+ * may read (through any rule or function it refers to); nothing if none. */
+static void output_inferred_json(const bc_program *p, uint32_t r, sc_buf *b)
+{
+    uint8_t *in = pol_xcalloc(p->nrules, 1), *named = pol_xcalloc(p->nparams + 1, 1);
+    uint32_t *todo = pol_xcalloc(p->nrules, sizeof *todo), ntodo = 0;
+    deps d;
+    deps_alloc(p, &d);
+    in[r] = 1;
+    todo[ntodo++] = r;
+    bool first = true;
+    while (ntodo) {
+        uint32_t x = todo[--ntodo];
+        rule_deps(p, x, &d);
+        for (uint32_t k = 0; k < d.nr; k++)
+            if (d.rules[k] < p->nrules && !in[d.rules[k]]) {
+                in[d.rules[k]] = 1;
+                todo[ntodo++] = d.rules[k];
+            }
+    }
+    for (uint32_t x = 0; x < p->nrules; x++) {
+        if (!in[x])
+            continue;
+        rule_deps(p, x, &d);
+        for (uint32_t k = 0; k < d.np; k++) {
+            const bc_param *par = &p->params[d.params[k]];
+            bool inferred = false;
+            for (uint32_t v = 0; v < par->nversions; v++)
+                inferred |= par->versions[v].inferred != NULL;
+            if (!inferred || named[d.params[k]])
+                continue;
+            named[d.params[k]] = 1;
+            sc_buf_puts(b, first ? ",\"inferred\":[" : ",");
+            first = false;
+            sc_buf_json_string(b, par->name, strlen(par->name));
+        }
+    }
+    if (!first)
+        sc_buf_putc(b, ']');
+    deps_free(&d);
+    free(todo);
+    free(named);
+    free(in);
+}
+
+/* ,"inferred":[...] every inferred value, and ,"findings":[...] the notice's
+ * findings that are not numbers; each list only when the policy has one. */
+static void provenance_json(const bc_program *p, sc_buf *b)
+{
+    bool first = true;
+    for (uint32_t i = 0; i < p->nparams; i++)
+        for (uint32_t j = 0; j < p->params[i].nversions; j++) {
+            const bc_param *par = &p->params[i];
+            const bc_version *ver = &par->versions[j];
+            if (!ver->inferred)
+                continue;
+            char cv[256], a[16], z[16];
+            sc_buf_puts(b, first ? ",\"inferred\":[{\"name\":" : ",{\"name\":");
+            first = false;
+            sc_buf_json_string(b, par->name, strlen(par->name));
+            bc_const_text(p, ver->k, cv, sizeof cv);
+            json_opt(b, "value", cv);
+            if (par->dated) {
+                if (ver->from != BC_OPEN_LO)
+                    cd_format_date(ver->from, a);
+                if (ver->to != BC_OPEN_HI)
+                    cd_format_date(ver->to, z);
+                json_opt(b, "from", ver->from != BC_OPEN_LO ? a : NULL);
+                json_opt(b, "to", ver->to != BC_OPEN_HI ? z : NULL);
+            }
+            json_opt(b, "cite", ver->cite);
+            inferred_json(p, ver, b);
+            sc_buf_putc(b, '}');
+        }
+    if (!first)
+        sc_buf_putc(b, ']');
+    for (uint32_t i = 0; i < p->nfindings; i++) {
+        const bc_finding *f = &p->findings[i];
+        char at[POL_POS_TEXT_MAX];
+        pol_pos fp = pub_pos(p, f->pos);
+        sc_buf_puts(b, i ? ",{\"text\":" : ",\"findings\":[{\"text\":");
+        sc_buf_json_string(b, f->text, strlen(f->text));
+        json_opt(b, "cite", f->cite);
+        json_opt(b, "note", f->doc);
+        json_opt(b, "position", pol_pos_text(&fp, at, sizeof at));
+        sc_buf_putc(b, '}');
+    }
+    if (p->nfindings)
+        sc_buf_putc(b, ']');
 }
 
 static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t *done, sc_buf *out, deps *scratch)
@@ -886,6 +1033,11 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
             if (ver->cite)
                 sc_buf_printf(out, "   [%s]", ver->cite);
             sc_buf_putc(out, '\n');
+            if (ver->inferred) { /* not stated by the notice */
+                sc_buf_printf(out, "%*s    inferred: ", depth * 2, "");
+                inferred_text(p, ver, out);
+                sc_buf_putc(out, '\n');
+            }
         }
         if (!any)
             sc_buf_printf(out, "%*s  parameter %s (not looked up)\n", depth * 2, "", par->name);
@@ -905,20 +1057,6 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
             sc_buf_printf(out, "%*s  rule %s (not needed)\n", depth * 2, "", dr->name);
     }
     free(rs);
-}
-
-static void deps_alloc(const bc_program *p, deps *d)
-{
-    d->inputs = xcalloc(p->ninputs + 1, sizeof *d->inputs);
-    d->params = xcalloc(p->nparams + 1, sizeof *d->params);
-    d->rules = xcalloc(p->nrules + 1, sizeof *d->rules);
-}
-
-static void deps_free(deps *d)
-{
-    free(d->inputs);
-    free(d->params);
-    free(d->rules);
 }
 
 void pol_eval_explain_text_buf(const pol_eval *ev, sc_buf *out)
@@ -1004,6 +1142,8 @@ static void explain_rule_json(const pol_eval *ev, uint32_t r, sc_buf *out, deps 
             json_opt(out, "date", ds);
         }
         json_opt(out, "cite", ver->cite);
+        if (ver->inferred)
+            inferred_json(p, ver, out);
         sc_buf_putc(out, '}');
     }
     sc_buf_puts(out, "],\"exceptions\":[");
@@ -1223,7 +1363,7 @@ static bool check_rejected(test_run *tr, pol_eval *ev, const bc_test *ts)
  * The rule: an expectation that holds is circular when the computation of
  * its rule, in this test's scenario, read at least one inferred parameter
  * value, and every parameter value it read is inferred or is a source
- * (`from`) of an inferred one it read, and it reads no numeric field of an
+ * (named in its parentheses) of an inferred one it read, and it reads no numeric field of an
  * enumeration member (the members' figures are stated).  "Its computation"
  * is the rule and every rule and function it refers to, transitively; the
  * values read are the lookups the trace logged for them. */
