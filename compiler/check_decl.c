@@ -50,7 +50,15 @@ static int cmp_version(const void *x, const void *y)
 
 /* `inferred "..." (A, B[DATE])`: each source is a parameter, named as a
  * formula would look it up (a dated one at a date some version covers). */
-static void chk_sources(chk_ctx *c, ast_decl *owner, ast_annot *an)
+static bool version_covers(const ast_version *v, int32_t date)
+{
+    return (!v->has_from || v->from <= date) && (!v->has_to || date <= v->to);
+}
+
+/* ... of the parameter owner, the annotation of version ver (NULL: of the
+ * parameter itself, for every version); another version of the same
+ * parameter may be a source, the value itself may not. */
+static void chk_sources(chk_ctx *c, ast_decl *owner, const ast_version *ver, ast_annot *an)
 {
     for (ast_source *s = an->from; s; s = s->next) {
         ast_decl *d = chk_lookup(c, s->name);
@@ -64,7 +72,7 @@ static void chk_sources(chk_ctx *c, ast_decl *owner, ast_annot *an)
             continue;
         }
         d->uses++;
-        if (d == owner)
+        if (d == owner && (!d->versions || !s->dated || !ver || version_covers(ver, s->date)))
             REPORT(s->name_sp, DC_INFERRED, "'%s' cannot be inferred from itself", s->name);
         else if (d->versions && !s->dated)
             REPORT(s->name_sp, DC_DATED_PARAM, "parameter '%s' has dated versions; say which one: %s[date]", d->name, d->name);
@@ -73,7 +81,7 @@ static void chk_sources(chk_ctx *c, ast_decl *owner, ast_annot *an)
         else {
             bool covered = !s->dated;
             for (ast_version *v = d->versions; v && !covered; v = v->next)
-                covered = (!v->has_from || v->from <= s->date) && (!v->has_to || s->date <= v->to);
+                covered = version_covers(v, s->date);
             if (!covered) {
                 char ds[16];
                 cd_format_date(s->date, ds);
@@ -100,9 +108,9 @@ static void chk_inferred_place(chk_ctx *c, const ast_decl *x)
 void chk_param(chk_ctx *c, ast_decl *d)
 {
     c->want_tref = d->tref;
-    chk_sources(c, d, &d->an);
+    chk_sources(c, d, NULL, &d->an);
     for (ast_version *v = d->versions; v; v = v->next)
-        chk_sources(c, d, &v->an);
+        chk_sources(c, d, v, &v->an);
     if (d->value) {
         chk_constant(c, d->value, (pol_type)d->type, "a parameter's value");
         return;
