@@ -108,10 +108,22 @@ typedef struct ast_expr {
     bool table;             /* EX_INDEX: a table lookup (a[b] or a[b, c])     */
 } ast_expr;
 
+typedef struct ast_source { /* NAME or NAME[DATE] in `inferred "..." (...)` */
+    const char *name;
+    span sp, name_sp;       /* the whole source (name and date); the name   */
+    bool dated;
+    int32_t date;
+    struct ast_source *next;
+    struct ast_decl *decl;  /* checker: the parameter it names              */
+} ast_source;
+
 typedef struct ast_annot {
     const char *cite;       /* the notice's clause, e.g. "一(一)1"           */
     span cite_sp;
     const char *note;       /* an interpretation, written beside the rule   */
+    const char *inferred;   /* `inferred "..."`: how a value not stated was derived */
+    span inferred_sp;       /* the keyword                                  */
+    ast_source *from;       /* `inferred "..." (A, B[date])`: the parameters it was derived from */
 } ast_annot;
 
 typedef struct ast_version {
@@ -166,12 +178,13 @@ typedef struct ast_member {  /* a member of an enumeration, with its field value
 
 typedef struct ast_field { const char *name, *type_name; span sp, type_sp; uint8_t type; uint32_t tref; struct ast_field *next; } ast_field;
 
-typedef enum { D_INPUT, D_PARAM, D_RULE, D_OUTPUT, D_TEST, D_ENUM, D_EXCEPTION, D_REQUIRE, D_RECORD, D_IMPORT } decl_kind;
+typedef enum { D_INPUT, D_PARAM, D_RULE, D_OUTPUT, D_TEST, D_ENUM, D_EXCEPTION, D_REQUIRE, D_RECORD, D_IMPORT,
+               D_FINDING /* `finding "TEXT"`: a problem of the notice that is not a number */ } decl_kind;
 
 typedef struct ast_decl {
     decl_kind kind;
     span sp;
-    const char *name;       /* D_TEST: the test's title                     */
+    const char *name;       /* D_TEST: the test's title; D_FINDING: its text */
     span name_sp;
     const char *type_name;
     span type_sp;

@@ -56,6 +56,63 @@ static int cmp_version(const void *x, const void *y)
     return a->sp.start < b->sp.start ? -1 : a->sp.start > b->sp.start;
 }
 
+/* `inferred "..." (A, B[DATE])`: each source is a parameter, named as a
+ * formula would look it up (a dated one at a date some version covers). */
+static bool version_covers(const ast_version *v, int32_t date)
+{
+    return (!v->has_from || v->from <= date) && (!v->has_to || date <= v->to);
+}
+
+/* ... of the parameter owner, the annotation of version ver (NULL: of the
+ * parameter itself, for every version); another version of the same
+ * parameter may be a source, the value itself may not. */
+static void chk_sources(chk_ctx *c, ast_decl *owner, const ast_version *ver, ast_annot *an)
+{
+    for (ast_source *s = an->from; s; s = s->next) {
+        ast_decl *d = chk_lookup(c, s->name);
+        if (!d) {
+            chk_undefined(c, s->name_sp, s->name);
+            continue;
+        }
+        if (d->kind != D_PARAM) {
+            REPORT(s->name_sp, DC_INFERRED, "'%s' is %s; the parentheses after 'inferred' name parameters only (put other figures in its text)",
+                s->name, chk_a_kind(d->kind));
+            continue;
+        }
+        d->uses++;
+        if (d == owner && (!d->versions || !s->dated || !ver || version_covers(ver, s->date)))
+            REPORT(s->name_sp, DC_INFERRED, "'%s' cannot be inferred from itself", s->name);
+        else if (d->versions && !s->dated)
+            REPORT(s->name_sp, DC_DATED_PARAM, "parameter '%s' has dated versions; say which one: %s[date]", d->name, d->name);
+        else if (!d->versions && s->dated)
+            REPORT(s->name_sp, DC_INDEX, "'%s' is not a dated parameter; name it without [date]", d->name);
+        else {
+            bool covered = !s->dated;
+            for (ast_version *v = d->versions; v && !covered; v = v->next)
+                covered = version_covers(v, s->date);
+            if (!covered) {
+                char ds[16];
+                cd_format_date(s->date, ds);
+                REPORT(s->sp, DC_NO_VERSION, "no version of parameter '%s' covers %s", d->name, ds);
+                NOTE(d->name_sp, "'%s' is declared here", d->name);
+            } else
+                s->decl = d;
+        }
+    }
+}
+
+/* `inferred` belongs to a parameter or a version of one. */
+static void chk_inferred_place(chk_ctx *c, const ast_decl *x)
+{
+    if (!x->an.inferred || x->kind == D_PARAM)
+        return;
+    if (x->kind == D_FINDING)
+        REPORT(x->an.inferred_sp, DC_INFERRED, "a finding is not inferred; 'inferred' goes on a parameter or one of its versions");
+    else
+        REPORT(x->an.inferred_sp, DC_INFERRED, "%s '%s' is not a parameter; only a parameter's value (or a version's) can be inferred",
+            chk_kind_name(x->kind), x->name);
+}
+
 /* A parameter's (or version's) value: a constant, or `unstated "note"`. */
 static void param_value(chk_ctx *c, ast_expr *e, pol_type t, const char *what)
 {
@@ -114,6 +171,9 @@ ast_version *chk_versions(chk_ctx *c, ast_decl *d, ast_version *list, const char
 void chk_param(chk_ctx *c, ast_decl *d)
 {
     c->want_tref = d->tref;
+    chk_sources(c, d, NULL, &d->an);
+    for (ast_version *v = d->versions; v; v = v->next)
+        chk_sources(c, d, v, &v->an);
     if (d->key_name) {
         chk_table(c, d);
         return;
@@ -133,6 +193,8 @@ void chk_enum(chk_ctx *c, ast_decl *d)
     if (!d->members)
         REPORT(d->name_sp, DC_EMPTY_ENUM, "enumeration '%s' has no members", d->name);
     for (ast_member *m = d->members; m; m = m->next) {
+        if (m->an.inferred)
+            REPORT(m->an.inferred_sp, DC_INFERRED, "member '%s' is not a parameter; only a parameter's value (or a version's) can be inferred", m->name);
         for (ast_member *o = d->members; o != m; o = o->next)
             if (strcmp(o->name, m->name) == 0) {
                 REPORT(m->name_sp, DC_DUPLICATE, "member '%s' declared twice", m->name);
@@ -356,7 +418,8 @@ void chk_unused(chk_ctx *c)
     for (ast_decl *x = p->decls; x; x = x->next) {
         x->index_result = x->kind == D_REQUIRE && x->uses == 0 && x->value && x->value->kind == EX_AGG &&
                           x->value->fn == AGG_ALL && !x->value->b && !x->value->over_members && !x->exceptions;
-        if (x->uses > 0 || x->imported || x->kind == D_OUTPUT || x->kind == D_TEST || x->kind == D_EXCEPTION || x->kind == D_REQUIRE)
+        if (x->uses > 0 || x->imported || x->kind == D_OUTPUT || x->kind == D_TEST || x->kind == D_EXCEPTION || x->kind == D_REQUIRE ||
+            x->kind == D_FINDING)
             continue;
         REPORT(x->name_sp, DC_UNUSED, "%s '%s' is never used", chk_kind_name(x->kind), x->name);
     }
@@ -513,6 +576,7 @@ void chk_bodies(chk_ctx *c)
         c->cur = x;
         if (x->damaged && !x->imported)
             continue; /* (imported files' damaged declarations are still checked, as they always were) */
+        chk_inferred_place(c, x);
         switch (x->kind) {
         case D_INPUT: decl_input(c, x); break;
         case D_PARAM: if (!x->key_name) chk_param(c, x); break;
@@ -523,6 +587,10 @@ void chk_bodies(chk_ctx *c)
             break;
         case D_EXCEPTION: decl_exception(c, x); break;
         case D_RULE: case D_OUTPUT: case D_REQUIRE: decl_rule(c, x); break;
+        case D_FINDING:
+            if (!x->an.cite)
+                REPORT(x->name_sp, DC_NO_CITE, "finding cites no clause of the notice (add cite \"...\")");
+            break;
         case D_TEST: case D_IMPORT: break;
         }
     }

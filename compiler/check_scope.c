@@ -92,7 +92,7 @@ const char *chk_suggest_decl(chk_ctx *c, const char *name)
     const char *cands[512];
     size_t n = 0;
     for (ast_decl *d = c->p->decls; d && n < 512; d = d->next)
-        if (d->kind != D_TEST && d->kind != D_EXCEPTION && d->kind != D_IMPORT && d->name)
+        if (d->kind != D_TEST && d->kind != D_EXCEPTION && d->kind != D_IMPORT && d->kind != D_FINDING && d->name)
             cands[n++] = d->name;
     return chk_suggest(name, cands, n);
 }
@@ -174,6 +174,7 @@ const char *chk_a_kind(decl_kind k)
     case D_RECORD: return "a record type";
     case D_REQUIRE: return "a requirement";
     case D_TEST: return "a test";
+    case D_FINDING: return "a finding";
     default: return "a rule";
     }
 }
@@ -189,6 +190,7 @@ const char *chk_kind_name(decl_kind k)
     case D_PARAM: return "parameter";
     case D_RULE: return "rule";
     case D_OUTPUT: return "output";
+    case D_FINDING: return "finding";
     default: return "test";
     }
 }
@@ -243,6 +245,7 @@ void chk_declare(chk_ctx *c)
         case D_ENUM: x->index = out->nenums++; break;
         case D_RECORD: x->index = out->nrecords++; break;
         case D_TEST: x->index = out->ntests++; continue;
+        case D_FINDING: x->index = out->nfindings++; continue;
         case D_EXCEPTION: case D_IMPORT: continue;
         }
         ast_decl *prev = chk_lookup(c, x->name);
@@ -259,6 +262,7 @@ void chk_declare(chk_ctx *c)
     out->tests = arena_alloc(a, sizeof(ast_decl *) * (out->ntests + 1));
     out->enums = arena_alloc(a, sizeof(ast_decl *) * (out->nenums + 1));
     out->records = arena_alloc(a, sizeof(ast_decl *) * (out->nrecords + 1));
+    out->findings = arena_alloc(a, sizeof(ast_decl *) * (out->nfindings + 1));
     for (ast_decl *x = p->decls; x; x = x->next) {
         switch (x->kind) {
         case D_INPUT: out->inputs[x->index] = x; break;
@@ -267,6 +271,7 @@ void chk_declare(chk_ctx *c)
         case D_TEST: out->tests[x->index] = x; break;
         case D_ENUM: out->enums[x->index] = x; break;
         case D_RECORD: out->records[x->index] = x; break;
+        case D_FINDING: out->findings[x->index] = x; break;
         case D_EXCEPTION: case D_IMPORT: break;
         }
     }

@@ -1193,6 +1193,25 @@ static void cg_inputs(gen *g)
     }
 }
 
+/* Marks version v inferred as annotation an says (if it does), with the
+ * versions of the parameters it was derived from. */
+static void cg_inferred(gen *g, bc_version *v, const ast_annot *an)
+{
+    if (!an->inferred)
+        return;
+    v->inferred = cg_str(g, an->inferred);
+    for (const ast_source *s = an->from; s; s = s->next)
+        v->nsources++;
+    v->sources = cg_alloc(g, v->nsources, sizeof *v->sources);
+    uint32_t k = 0;
+    for (const ast_source *s = an->from; s; s = s->next, k++) {
+        uint32_t j = 0; /* the version covering the date (the checker found one) */
+        for (const ast_version *sv = s->decl->versions; s->dated && sv; sv = sv->next, j++)
+            if ((!sv->has_from || sv->from <= s->date) && (!sv->has_to || s->date <= sv->to))
+                break;
+        v->sources[k] = (bc_source){g->pbase ? g->pbase[s->decl->index] : s->decl->index, j};
+    }
+}
 
 /* A parameter version's value: its constant, or (unstated) its note. */
 static uint32_t version_const(gen *g, const ast_expr *e, pol_type t)
@@ -1210,10 +1229,12 @@ static void cg_versions(gen *g, bc_param *x, const ast_decl *d, const ast_versio
         x->nversions++;
     x->versions = cg_alloc(g, x->nversions, sizeof *x->versions);
     uint32_t j = 0;
-    for (const ast_version *v = list; v; v = v->next, j++)
+    for (const ast_version *v = list; v; v = v->next, j++) {
         x->versions[j] = (bc_version){v->has_from ? v->from : BC_OPEN_LO, v->has_to ? v->to : BC_OPEN_HI,
                                       version_const(g, v->value, (pol_type)d->type), v->value->kind == EX_UNSTATED,
-                                      cg_str(g, v->an.cite ? v->an.cite : cite), pos_of(g, v->sp)};
+                                      cg_str(g, v->an.cite ? v->an.cite : cite), pos_of(g, v->sp), NULL, 0, NULL};
+        cg_inferred(g, &x->versions[j], v->an.inferred ? &v->an : &d->an); /* the header's for every version */
+    }
 }
 
 /* One undated value. */
@@ -1223,7 +1244,8 @@ static void cg_value(gen *g, bc_param *x, const ast_decl *d, const ast_expr *val
     x->nversions = 1;
     x->versions = cg_alloc(g, 1, sizeof *x->versions);
     x->versions[0] = (bc_version){BC_OPEN_LO, BC_OPEN_HI, version_const(g, value, (pol_type)d->type),
-                                  value->kind == EX_UNSTATED, cg_str(g, cite), pos_of(g, value->sp)};
+                                  value->kind == EX_UNSTATED, cg_str(g, cite), pos_of(g, value->sp), NULL, 0, NULL};
+    cg_inferred(g, &x->versions[0], &d->an);
 }
 
 /* Parameters: one undated value or dated versions; a table gives one
@@ -1404,6 +1426,18 @@ static void cg_tests(gen *g)
     }
 }
 
+/* The notice's findings that are not numbers. */
+static void cg_findings(gen *g)
+{
+    bc_program *p = g->p;
+    const chk_result *r = g->r;
+    p->findings = cg_array(g, &p->nfindings, r->nfindings, sizeof *p->findings);
+    for (uint32_t i = 0; i < r->nfindings; i++) {
+        const ast_decl *d = r->findings[i];
+        p->findings[i] = (bc_finding){cg_str(g, d->name), cg_str(g, d->an.cite), cg_str(g, d->an.note), pos_of(g, d->name_sp)};
+    }
+}
+
 /* Moves the three grown buffers (code, line table, constants) into the
  * arena and frees them: from here on the arena owns everything. */
 static void cg_finish(gen *g)
@@ -1441,6 +1475,7 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
     cg_params(g);
     cg_rules(g);
     cg_tests(g);
+    cg_findings(g);
     cg_finish(g);
     free(g->pbase);
     free(g->cslot);

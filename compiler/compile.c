@@ -118,7 +118,7 @@ static void load_import(loader *L, const src_file *from, const ast_decl *imp)
         L->depth--;
         for (ast_decl *x = tree->decls; x;) {
             ast_decl *next = x->next;
-            if (x->kind != D_TEST && x->kind != D_IMPORT) {
+            if (x->kind != D_TEST && x->kind != D_IMPORT && x->kind != D_FINDING) { /* its notice's own */
                 x->imported = true;
                 if (x->kind == D_OUTPUT)
                     x->kind = D_RULE; /* the importer chooses its own outputs */

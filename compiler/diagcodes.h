@@ -91,6 +91,7 @@
     X(IMPORT, "import", error, 0)                                   \
     X(IMPORT_CYCLE, "import-cycle", error, 0)                       \
     X(OVERRIDE, "override", error, 0)                               \
+    X(INFERRED, "inferred", error, 0)                               \
     X(WERROR, "werror", error, 0)                                   \
     X(RUNTIME, "runtime", error, 0)                                 \
     X(NOTE, "note", note, 0)

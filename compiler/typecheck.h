@@ -23,6 +23,8 @@
 typedef struct chk_result {
     ast_decl **inputs, **params, **rules, **tests, **enums, **records;  /* rules include outputs */
     uint32_t ninputs, nparams, nrules, ntests, nenums, nrecords;
+    ast_decl **findings;    /* `finding "..."` of the policy's own file, in order */
+    uint32_t nfindings;
 } chk_result;
 
 /* Returns true when there were no errors (warnings allowed). */

@@ -293,6 +293,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
     ast_member *member;
     ast_field *field;
     ast_row *row;
+    ast_source *source;
 }
 
 %token KW_POLICY "'policy'" KW_INPUT "'input'" KW_PARAM "'param'" KW_RULE "'rule'"
@@ -303,6 +304,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %token KW_RECORD "'record'" KW_LIST "'list'" KW_WHERE "'where'"
 %token KW_INAPPLICABLE "'inapplicable'" KW_UNSTATED "'unstated'"
 %token KW_BY "'by'" KW_PARTIAL "'partial'" KW_MATCH "'match'" ARROW "'=>'"
+%token KW_INFERRED "'inferred'" KW_FINDING "'finding'"
 %token KW_STATED "'stated'" KW_REQUIRE "'require'" KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
 %token <text> IDENT "name" NUMBER "number" PERCENT "percentage" MONEY "amount in yuan" STRING "string"
 %token <text> MONTHS_LIT "number of months" DAYS_LIT "number of days"
@@ -326,6 +328,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %type <expr> band_end
 %type <ival> opt_partial
 %type <args> arms arm
+%type <source> sources source opt_from
 
 %precedence KW_ELSE
 %left KW_OR
@@ -444,6 +447,9 @@ decl
     }
   | KW_ENUM IDENT opt_fields annots '{' error '}' { $$ = NULL; }
   | KW_IMPORT STRING       { $$ = mkdecl(ps, D_IMPORT, @$); $$->name = $2; $$->name_sp = @2; }
+  | KW_FINDING STRING annots {
+        $$ = mkdecl(ps, D_FINDING, @$); $$->name = $2; $$->name_sp = @2; $$->an = $3;
+    }
   | KW_OVERRIDE decl      {
         $$ = $2;
         if ($$ && $$->kind != D_PARAM) {
@@ -551,6 +557,26 @@ annots
         if ($$.note) diag_report(ps->d, ps->f, @2, DC_DUPLICATE_NOTE, "more than one 'note' here");
         $$.note = $3;
     }
+  | annots KW_INFERRED STRING opt_from {
+        $$ = $1;
+        if ($$.inferred) diag_report(ps->d, ps->f, @2, DC_DUPLICATE, "more than one 'inferred' here");
+        $$.inferred = $3; $$.inferred_sp = @2; REVERSE(ast_source, $4); $$.from = $4;
+    }
+  ;
+
+opt_from
+  : %empty                { $$ = NULL; }
+  | '(' sources ')'       { $$ = $2; }  /* the parameters it was derived from */
+  ;
+
+sources
+  : source                { $$ = $1; }
+  | sources ',' source    { $$ = $3; $$->next = $1; }
+  ;
+
+source
+  : IDENT                 { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->sp = $$->name_sp = @$; }
+  | IDENT '[' DATE ']'    { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->sp = @$; $$->name_sp = @1; $$->dated = true; $$->date = $3; }
   ;
 
 versions
@@ -622,7 +648,11 @@ items
 item
   : IDENT '=' expr        { $$ = arena_alloc(ps->a, sizeof *$$); $$->name = $1; $$->name_sp = @1; $$->value = $3; $$->sp = @$; }
   | KW_EXPECT target '=' expr { $$ = expect_item(ps, $2, $4, @$); }
-  | KW_STATED target '=' expr annots { $$ = expect_item(ps, $2, $4, @$); $$->stated = true; $$->cite = $5.cite; }
+  | KW_STATED target '=' expr annots {
+        $$ = expect_item(ps, $2, $4, @$); $$->stated = true; $$->cite = $5.cite;
+        if ($5.inferred)
+            diag_report(ps->d, ps->f, $5.inferred_sp, DC_INFERRED, "a stated figure is not inferred; 'inferred' goes on a parameter or one of its versions");
+    }
   | KW_EXPECT KW_ERROR     { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->sp = @$; }
   | KW_EXPECT KW_ERROR STRING { $$ = arena_alloc(ps->a, sizeof *$$); $$->expect = true; $$->sp = @$; $$->value = mk(ps, EX_STR, @3); $$->value->text = $3; }
   ;

@@ -429,7 +429,7 @@ static void load_inputs(rbuf *r, bc_program *p)
 }
 
 /* parameters: name, type, tref, dated, cite, doc, position, then versions
- * (from, to, constant, cite, position) */
+ * (from, to, constant, cite, position, inferred, sources) */
 static void dump_params(wbuf *w, const bc_program *p)
 {
     w_u32(w, p->nparams);
@@ -451,6 +451,12 @@ static void dump_params(wbuf *w, const bc_program *p)
             w_u32(w, v->unstated);
             w_str(w, v->cite);
             w_pos(w, v->pos);
+            w_str(w, v->inferred);
+            w_u32(w, v->nsources);
+            for (uint32_t k = 0; k < v->nsources; k++) {
+                w_u32(w, v->sources[k].param);
+                w_u32(w, v->sources[k].version);
+            }
         }
     }
 }
@@ -476,6 +482,12 @@ static void load_params(rbuf *r, bc_program *p)
             v->unstated = r_u8(r);
             v->cite = r_str(r, true);
             v->pos = r_pos(r);
+            v->inferred = r_str(r, true);
+            v->sources = r_array(r, &v->nsources, sizeof *v->sources, "source");
+            for (uint32_t k = 0; k < v->nsources && !r->bad; k++) {
+                v->sources[k].param = r_u32(r);
+                v->sources[k].version = r_u32(r);
+            }
         }
     }
 }
@@ -595,6 +607,29 @@ static void load_tests(rbuf *r, bc_program *p)
     }
 }
 
+/* findings: text, cite, note, position */
+static void dump_findings(wbuf *w, const bc_program *p)
+{
+    w_u32(w, p->nfindings);
+    for (uint32_t i = 0; i < p->nfindings; i++) {
+        w_str(w, p->findings[i].text);
+        w_str(w, p->findings[i].cite);
+        w_str(w, p->findings[i].doc);
+        w_pos(w, p->findings[i].pos);
+    }
+}
+
+static void load_findings(rbuf *r, bc_program *p)
+{
+    p->findings = r_array(r, &p->nfindings, sizeof *p->findings, "finding");
+    for (uint32_t i = 0; i < p->nfindings && !r->bad; i++) {
+        p->findings[i].text = r_str(r, false);
+        p->findings[i].cite = r_str(r, true);
+        p->findings[i].doc = r_str(r, true);
+        p->findings[i].pos = r_pos(r);
+    }
+}
+
 /* code words, then the line table (pc, position) */
 static void dump_code(wbuf *w, const bc_program *p)
 {
@@ -628,7 +663,8 @@ static const struct bc_section {
 } sections[] = {
     {dump_header, load_header}, {dump_consts, load_consts}, {dump_records, load_records},
     {dump_enums, load_enums},   {dump_inputs, load_inputs}, {dump_params, load_params},
-    {dump_rules, load_rules},   {dump_tests, load_tests},   {dump_code, load_code},
+    {dump_rules, load_rules},   {dump_tests, load_tests},   {dump_findings, load_findings},
+    {dump_code, load_code},
 };
 
 #define BC_NSECTIONS (sizeof sections / sizeof sections[0])

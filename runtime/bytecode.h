@@ -63,12 +63,17 @@ typedef struct bc_input {
     bc_pos pos;
 } bc_input;
 
+typedef struct bc_source { uint32_t param, version; } bc_source; /* a version an inferred value was derived from */
+
 typedef struct bc_version {
     int32_t from, to;     /* inclusive day numbers, BC_OPEN_LO/BC_OPEN_HI     */
     uint32_t k;           /* constant holding the value (unstated: the note)  */
     uint8_t unstated;     /* the notice does not state this version's value   */
     char *cite;
     bc_pos pos;
+    char *inferred;       /* NULL: stated by the notice; else how it was derived */
+    uint32_t nsources;
+    bc_source *sources;   /* inferred: the parameter versions it was derived from */
 } bc_version;
 
 typedef struct bc_param {
@@ -121,6 +126,11 @@ typedef struct bc_test {
     bc_assign *expect;    /* rule index must equal constant (or, stated, is reported) */
 } bc_test;
 
+typedef struct bc_finding {  /* `finding "..."`: a problem of the notice that is not a number */
+    char *text, *cite, *doc;
+    bc_pos pos;
+} bc_finding;
+
 typedef struct bc_lineinfo { uint32_t pc; bc_pos pos; } bc_lineinfo;
 
 typedef struct bc_meta { char *key, *value; } bc_meta;
@@ -166,6 +176,8 @@ typedef struct bc_program {
     bc_param *params;
     bc_rule *rules;
     bc_test *tests;
+    uint32_t nfindings;
+    bc_finding *findings;
     uint32_t *code;
     bc_lineinfo *lines;   /* sorted by pc; position of code from pc onward   */
     uint32_t max_stack;   /* filled by bc_verify                             */

@@ -99,8 +99,15 @@ static void dis_interface(const bc_program *p, FILE *out)
         for (uint32_t j = 0; j < x->nversions; j++) {
             bc_range_text(x->versions[j].from, x->versions[j].to, rng, sizeof rng);
             bc_const_text(p, x->versions[j].k, buf, sizeof buf);
-            fprintf(out, "        %-22s = %s  [%s]\n", x->dated ? rng : "", buf,
+            fprintf(out, "        %-22s = %s  [%s]", x->dated ? rng : "", buf,
                     x->versions[j].cite ? x->versions[j].cite : "");
+            if (x->versions[j].inferred) { /* sources as P<param>.<version> */
+                fprintf(out, "  inferred \"%s\"", x->versions[j].inferred);
+                for (uint32_t k = 0; k < x->versions[j].nsources; k++)
+                    fprintf(out, "%sP%u.%u", k ? ", " : " from ", x->versions[j].sources[k].param,
+                            x->versions[j].sources[k].version);
+            }
+            fputc('\n', out);
         }
     }
 }
@@ -130,4 +137,8 @@ void bc_disassemble(const bc_program *p, FILE *out)
     for (uint32_t i = 0; i < p->ntests; i++)
         fprintf(out, "  T%-4u \"%s\": %u inputs, %u expectations\n", i, p->tests[i].name,
                 p->tests[i].ngiven, p->tests[i].nexpect);
+    if (p->nfindings)
+        fprintf(out, "findings %u\n", p->nfindings);
+    for (uint32_t i = 0; i < p->nfindings; i++)
+        fprintf(out, "  F%-4u \"%s\"  [%s]\n", i, p->findings[i].text, p->findings[i].cite ? p->findings[i].cite : "");
 }

@@ -203,6 +203,8 @@ static void json_record(sc_buf *b, const bc_program *p, uint32_t tref)
     }
     sc_buf_putc(b, ']');
 }
+static void output_inferred_json(const bc_program *p, uint32_t r, sc_buf *b);
+static void provenance_json(const bc_program *p, sc_buf *b);
 
 void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
 {
@@ -266,6 +268,7 @@ void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
             json_opt(b, "when", x->when);
         json_opt(b, "cite", x->cite);
         json_opt(b, "note", x->doc);
+        output_inferred_json(p, i, b);
         sc_buf_putc(b, '}');
     }
     sc_buf_puts(b, "],\"requirements\":[");
@@ -282,7 +285,9 @@ void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
         json_opt(b, "note", x->doc);
         sc_buf_putc(b, '}');
     }
-    sc_buf_puts(b, "]}");
+    sc_buf_putc(b, ']');
+    provenance_json(p, b);
+    sc_buf_putc(b, '}');
 }
 
 /* ---- evaluation ---- */
@@ -811,6 +816,20 @@ static void rule_deps(const bc_program *p, uint32_t r, deps *d)
     }
 }
 
+static void deps_alloc(const bc_program *p, deps *d)
+{
+    d->inputs = xcalloc(p->ninputs + 1, sizeof *d->inputs);
+    d->params = xcalloc(p->nparams + 1, sizeof *d->params);
+    d->rules = xcalloc(p->nrules + 1, sizeof *d->rules);
+}
+
+static void deps_free(deps *d)
+{
+    free(d->inputs);
+    free(d->params);
+    free(d->rules);
+}
+
 /* A version's date range for explanations: "always" when open at both ends. */
 static void range_text(int32_t from, int32_t to, char *buf, size_t cap)
 {
@@ -818,6 +837,133 @@ static void range_text(int32_t from, int32_t to, char *buf, size_t cap)
         snprintf(buf, cap, "always");
     else
         bc_range_text(from, to, buf, cap);
+}
+
+/* How version ver was inferred: its text, then "; from NAME = VALUE, ..."
+ * naming the versions it was derived from. */
+static void inferred_text(const bc_program *p, const bc_version *ver, sc_buf *out)
+{
+    sc_buf_puts(out, ver->inferred);
+    for (uint32_t k = 0; k < ver->nsources; k++) {
+        const bc_param *sp = &p->params[ver->sources[k].param];
+        const bc_version *sv = &sp->versions[ver->sources[k].version];
+        char cv[256], rng[48];
+        bc_const_text(p, sv->k, cv, sizeof cv);
+        sc_buf_printf(out, "%s%s = %s", k ? ", " : "; from ", sp->name, cv);
+        if (sp->dated) {
+            range_text(sv->from, sv->to, rng, sizeof rng);
+            sc_buf_printf(out, " (version %s)", rng);
+        }
+    }
+}
+
+/* ,"inferred":"...","sources":[{"name":..,"value":..},...] of an inferred version. */
+static void inferred_json(const bc_program *p, const bc_version *ver, sc_buf *out)
+{
+    json_opt(out, "inferred", ver->inferred);
+    sc_buf_puts(out, ",\"sources\":[");
+    for (uint32_t k = 0; k < ver->nsources; k++) {
+        const bc_param *sp = &p->params[ver->sources[k].param];
+        char cv[256];
+        bc_const_text(p, sp->versions[ver->sources[k].version].k, cv, sizeof cv);
+        sc_buf_puts(out, k ? ",{\"name\":" : "{\"name\":");
+        sc_buf_json_string(out, sp->name, strlen(sp->name));
+        json_opt(out, "value", cv);
+        sc_buf_putc(out, '}');
+    }
+    sc_buf_putc(out, ']');
+}
+
+/* The interface's provenance. */
+/* ,"inferred":["P",...]: the parameters with an inferred value that output r
+ * may read (through any rule or function it refers to); nothing if none. */
+static void output_inferred_json(const bc_program *p, uint32_t r, sc_buf *b)
+{
+    uint8_t *in = pol_xcalloc(p->nrules, 1), *named = pol_xcalloc(p->nparams + 1, 1);
+    uint32_t *todo = pol_xcalloc(p->nrules, sizeof *todo), ntodo = 0;
+    deps d;
+    deps_alloc(p, &d);
+    in[r] = 1;
+    todo[ntodo++] = r;
+    bool first = true;
+    while (ntodo) {
+        uint32_t x = todo[--ntodo];
+        rule_deps(p, x, &d);
+        for (uint32_t k = 0; k < d.nr; k++)
+            if (d.rules[k] < p->nrules && !in[d.rules[k]]) {
+                in[d.rules[k]] = 1;
+                todo[ntodo++] = d.rules[k];
+            }
+    }
+    for (uint32_t x = 0; x < p->nrules; x++) {
+        if (!in[x])
+            continue;
+        rule_deps(p, x, &d);
+        for (uint32_t k = 0; k < d.np; k++) {
+            const bc_param *par = &p->params[d.params[k]];
+            bool inferred = false;
+            for (uint32_t v = 0; v < par->nversions; v++)
+                inferred |= par->versions[v].inferred != NULL;
+            if (!inferred || named[d.params[k]])
+                continue;
+            named[d.params[k]] = 1;
+            sc_buf_puts(b, first ? ",\"inferred\":[" : ",");
+            first = false;
+            sc_buf_json_string(b, par->name, strlen(par->name));
+        }
+    }
+    if (!first)
+        sc_buf_putc(b, ']');
+    deps_free(&d);
+    free(todo);
+    free(named);
+    free(in);
+}
+
+/* ,"inferred":[...] every inferred value, and ,"findings":[...] the notice's
+ * findings that are not numbers; each list only when the policy has one. */
+static void provenance_json(const bc_program *p, sc_buf *b)
+{
+    bool first = true;
+    for (uint32_t i = 0; i < p->nparams; i++)
+        for (uint32_t j = 0; j < p->params[i].nversions; j++) {
+            const bc_param *par = &p->params[i];
+            const bc_version *ver = &par->versions[j];
+            if (!ver->inferred)
+                continue;
+            char cv[256], a[16], z[16];
+            sc_buf_puts(b, first ? ",\"inferred\":[{\"name\":" : ",{\"name\":");
+            first = false;
+            sc_buf_json_string(b, par->name, strlen(par->name));
+            bc_const_text(p, ver->k, cv, sizeof cv);
+            json_opt(b, "value", cv);
+            if (par->dated) {
+                if (ver->from != BC_OPEN_LO)
+                    cd_format_date(ver->from, a);
+                if (ver->to != BC_OPEN_HI)
+                    cd_format_date(ver->to, z);
+                json_opt(b, "from", ver->from != BC_OPEN_LO ? a : NULL);
+                json_opt(b, "to", ver->to != BC_OPEN_HI ? z : NULL);
+            }
+            json_opt(b, "cite", ver->cite);
+            inferred_json(p, ver, b);
+            sc_buf_putc(b, '}');
+        }
+    if (!first)
+        sc_buf_putc(b, ']');
+    for (uint32_t i = 0; i < p->nfindings; i++) {
+        const bc_finding *f = &p->findings[i];
+        char at[POL_POS_TEXT_MAX];
+        pol_pos fp = pub_pos(p, f->pos);
+        sc_buf_puts(b, i ? ",{\"text\":" : ",\"findings\":[{\"text\":");
+        sc_buf_json_string(b, f->text, strlen(f->text));
+        json_opt(b, "cite", f->cite);
+        json_opt(b, "note", f->doc);
+        json_opt(b, "position", pol_pos_text(&fp, at, sizeof at));
+        sc_buf_putc(b, '}');
+    }
+    if (p->nfindings)
+        sc_buf_putc(b, ']');
 }
 
 static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t *done, sc_buf *out, deps *scratch)
@@ -890,6 +1036,11 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
             if (ver->cite)
                 sc_buf_printf(out, "   [%s]", ver->cite);
             sc_buf_putc(out, '\n');
+            if (ver->inferred) { /* not stated by the notice */
+                sc_buf_printf(out, "%*s    inferred: ", depth * 2, "");
+                inferred_text(p, ver, out);
+                sc_buf_putc(out, '\n');
+            }
         }
         if (!any && !strchr(par->name, '[')) /* a table's other rows ("费率[二档]") are not listed */
             sc_buf_printf(out, "%*s  parameter %s (not looked up)\n", depth * 2, "", par->name);
@@ -914,20 +1065,6 @@ static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t
             sc_buf_printf(out, "%*s  rule %s (not needed)\n", depth * 2, "", dr->name);
     }
     free(rs);
-}
-
-static void deps_alloc(const bc_program *p, deps *d)
-{
-    d->inputs = xcalloc(p->ninputs + 1, sizeof *d->inputs);
-    d->params = xcalloc(p->nparams + 1, sizeof *d->params);
-    d->rules = xcalloc(p->nrules + 1, sizeof *d->rules);
-}
-
-static void deps_free(deps *d)
-{
-    free(d->inputs);
-    free(d->params);
-    free(d->rules);
 }
 
 void pol_eval_explain_text_buf(const pol_eval *ev, sc_buf *out)
@@ -1019,6 +1156,8 @@ static void explain_rule_json(const pol_eval *ev, uint32_t r, sc_buf *out, deps 
             json_opt(out, "date", ds);
         }
         json_opt(out, "cite", ver->cite);
+        if (ver->inferred)
+            inferred_json(p, ver, out);
         sc_buf_putc(out, '}');
     }
     sc_buf_puts(out, "],\"exceptions\":[");
@@ -1351,6 +1490,94 @@ static bool check_expect_list(test_run *tr, pol_eval *ev, const bc_assign *ex)
     return ok;
 }
 
+/* ---- provenance: expectations that only re-derive inferred values ----
+ * The rule: an expectation that holds is circular when the computation of
+ * its rule, in this test's scenario, read at least one inferred parameter
+ * value, and every parameter value it read is inferred or is a source
+ * (named in its parentheses) of an inferred one it read, and it reads no numeric field of an
+ * enumeration member (the members' figures are stated).  "Its computation"
+ * is the rule and every rule and function it refers to, transitively; the
+ * values read are the lookups the trace logged for them. */
+
+/* Whether rule r's code reads a number from an enumeration member. */
+static bool reads_member_figure(const bc_program *p, uint32_t r)
+{
+    for (bc_iter it = bc_iter_begin(p->code, p->rules[r].entry, p->rules[r].end); bc_iter_more(&it); bc_iter_next(&it))
+        if (it.op == OP_FIELD && it.len > 2 && !bc_iter_truncated(&it)) {
+            uint32_t e = bc_iter_arg(&it, 0), f = bc_iter_arg(&it, 1);
+            if (e < p->nenums && f < p->enums[e].nfields && pol_type_numeric((pol_type)p->enums[e].fields[f].type))
+                return true;
+        }
+    return false;
+}
+
+static bool source_of(const bc_version *inf, uint32_t param, uint32_t version)
+{
+    for (uint32_t k = 0; k < inf->nsources; k++)
+        if (inf->sources[k].param == param && inf->sources[k].version == version)
+            return true;
+    return false;
+}
+
+static void note_circular(test_run *tr, pol_eval *ev, const bc_assign *ex, const char *want)
+{
+    const bc_program *p = ev->pol->prog;
+    const vm_state *vm = ev->vm;
+    uint8_t *in = pol_xcalloc(p->nrules, 1);
+    uint32_t *todo = pol_xcalloc(p->nrules, sizeof *todo), ntodo = 0;
+    deps d;
+    deps_alloc(p, &d);
+    bool stated = false;
+    in[ex->index] = 1;
+    todo[ntodo++] = ex->index;
+    while (ntodo && !stated) { /* the rules its computation refers to */
+        uint32_t r = todo[--ntodo];
+        stated |= reads_member_figure(p, r);
+        rule_deps(p, r, &d);
+        for (uint32_t k = 0; k < d.nr; k++)
+            if (d.rules[k] < p->nrules && !in[d.rules[k]]) {
+                in[d.rules[k]] = 1;
+                todo[ntodo++] = d.rules[k];
+            }
+    }
+    sc_buf names;
+    sc_buf_init(&names);
+    bool any = false;
+    for (uint32_t l = 0; l < vm->nlog && !stated; l++) {
+        const vm_lookup *lk = &vm->log[l];
+        if (lk->param == BC_NONE || lk->rule >= p->nrules || !in[lk->rule])
+            continue;
+        const bc_version *ver = &p->params[lk->param].versions[lk->version];
+        if (ver->inferred) {
+            any = true;
+            const char *nm = p->params[lk->param].name;
+            bool named = false; /* each parameter named once */
+            for (uint32_t m = 0; m < l && !named; m++)
+                named = vm->log[m].param == lk->param && vm->log[m].rule < p->nrules && in[vm->log[m].rule] &&
+                        p->params[lk->param].versions[vm->log[m].version].inferred;
+            if (!named)
+                sc_buf_printf(&names, "%s%s", names.len ? ", " : "", nm);
+            continue;
+        }
+        bool covered = false; /* a stated value is evidence unless an inferred one read here came from it */
+        for (uint32_t m = 0; m < vm->nlog && !covered; m++) {
+            const vm_lookup *o = &vm->log[m];
+            if (o->param != BC_NONE && o->rule < p->nrules && in[o->rule])
+                covered = p->params[o->param].versions[o->version].inferred &&
+                          source_of(&p->params[o->param].versions[o->version], lk->param, lk->version);
+        }
+        stated |= !covered;
+    }
+    if (any && !stated) {
+        add_check(tr, POL_CHECK_CIRCULAR, pub_pos(p, ex->pos), p->rules[ex->index].name, want, names.data);
+        tr->res->circular++;
+    }
+    sc_buf_clear(&names);
+    deps_free(&d);
+    free(todo);
+    free(in);
+}
+
 /* Expectation e of test ts; false if it fails (a finding does not). */
 static bool check_expect(test_run *tr, pol_eval *ev, const bc_test *ts, uint32_t e)
 {
@@ -1382,8 +1609,10 @@ static bool check_expect(test_run *tr, pol_eval *ev, const bc_test *ts, uint32_t
         return false;
     }
     const bc_const *want = &p->consts[ex->k];
-    if (vm_equal_const(v, want))
+    if (vm_equal_const(v, want)) {
+        note_circular(tr, ev, ex, ws);
         return true;
+    }
     if (ex->stated) { /* the notice states a figure the rules do not reproduce: a named finding */
         int places = p->rules[r].type == PT_MONEY ? 2 : 0; /* money with its fen: 1414.00 */
         if (places && pol_type_numeric((pol_type)want->type))
@@ -1426,12 +1655,24 @@ static bool run_test(test_run *tr, pol_eval *ev, const bc_test *ts)
     return ok;
 }
 
+/* The policy's findings about its notice's text, into the results. */
+static void notice_findings(pol_test_results *res, const bc_program *p)
+{
+    res->nnotice = p->nfindings;
+    res->notice = pol_xcalloc(p->nfindings + 1, sizeof *res->notice);
+    for (uint32_t i = 0; i < p->nfindings; i++)
+        res->notice[i] = (pol_notice_finding){p->findings[i].text, p->findings[i].cite, p->findings[i].doc,
+                                              pub_pos(p, p->findings[i].pos)};
+}
+
 pol_test_results *pol_run_tests(const pol_policy *pol)
 {
     const bc_program *p = pol->prog;
     test_run tr = {pol_xcalloc(1, sizeof *tr.res), 0, 0};
     pol_eval *ev = pol_eval_new(pol);
     pol_eval_set_step_limit(ev, 1000000); /* polrun's default: a looping file must not hang the tests */
+    pol_eval_set_trace(ev, true); /* the lookups tell which expectations re-derive inferred values */
+    notice_findings(tr.res, p);
     for (uint32_t t = 0; t < p->ntests; t++) {
         bool ok = run_test(&tr, ev, &p->tests[t]);
         tr.res->tests[tr.res->ntests - 1].passed = ok;
@@ -1448,6 +1689,7 @@ void pol_test_results_free(pol_test_results *res)
 {
     if (!res)
         return;
+    free(res->notice);
     for (size_t i = 0; i < res->nchecks; i++) {
         free((char *)res->checks[i].expected);
         free((char *)res->checks[i].actual);

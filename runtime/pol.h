@@ -205,8 +205,12 @@ typedef enum pol_check_kind {
                                   `at` with message `actual` (a requirement the inputs it
                                   reads fail, no value, an error)                        */
     POL_CHECK_MISMATCH,        /* rule `what` should be `expected`, is `actual`           */
-    POL_CHECK_FINDING          /* the notice states what = expected (cite), the rules
+    POL_CHECK_FINDING,         /* the notice states what = expected (cite), the rules
                                   compute `actual`: reported, not a failure            */
+    POL_CHECK_CIRCULAR         /* passed, but what = expected only re-derives inferred
+                                  values: every parameter value its computation read is
+                                  inferred or a source of one; `actual` names the
+                                  inferred parameters ("费率, 基数"): not evidence     */
 } pol_check_kind;
 
 typedef struct pol_check {
@@ -231,7 +235,16 @@ typedef struct pol_test_results {
     size_t nchecks;
     int passed, failed;
     int findings;              /* stated figures the rules do not reproduce          */
+    int circular;              /* expectations that only re-derive inferred values   */
+    struct pol_notice_finding *notice; /* the policy's `finding "..."`s: problems of
+                                  the notice that are not numbers, in source order  */
+    size_t nnotice;
 } pol_test_results;
+
+typedef struct pol_notice_finding {
+    const char *text, *cite, *note; /* cite and note NULL when not given            */
+    pol_pos pos;
+} pol_notice_finding;
 
 POL_API pol_test_results *pol_run_tests(const pol_policy *pol);
 POL_API void pol_test_results_free(pol_test_results *res);

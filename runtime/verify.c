@@ -266,6 +266,10 @@ static bool verify_interface(const bc_program *p, char *err, size_t errlen)
                 return vfail(err, errlen, "parameter %s version %u has a value of another type", x->name, j);
             if (j > 0 && v->from <= x->versions[j - 1].to)
                 return vfail(err, errlen, "parameter %s versions overlap or are unsorted", x->name);
+            for (uint32_t k = 0; k < v->nsources; k++)
+                if (!v->inferred || v->sources[k].param >= p->nparams ||
+                    v->sources[k].version >= p->params[v->sources[k].param].nversions)
+                    return vfail(err, errlen, "parameter %s version %u names a source out of range", x->name, j);
         }
     }
     return true;

@@ -414,9 +414,27 @@ static void test_detail(const pol_policy *pol, const pol_test_results *res, cons
             break;
         case POL_CHECK_GIVEN:
         case POL_CHECK_FINDING:
+        case POL_CHECK_CIRCULAR:
             break; /* lines of their own */
         }
     }
+}
+
+/* The line of its own that a finding or a circular expectation of test t
+ * gets (before the test's line, and in JUnit); false for other checks. */
+static bool check_line(const pol_test_result *t, const pol_check *c, sc_buf *out)
+{
+    char at[POL_POS_TEXT_MAX];
+    if (c->kind == POL_CHECK_FINDING)
+        sc_buf_printf(out, "FINDING  %s: the notice states %s = %s%s%s%s, the rules compute %s  (test \"%s\")\n",
+                      pol_pos_text(&c->pos, at, sizeof at), c->what, c->expected, c->cite ? " [" : "",
+                      c->cite ? c->cite : "", c->cite ? "]" : "", c->actual, t->name);
+    else if (c->kind == POL_CHECK_CIRCULAR)
+        sc_buf_printf(out, "CIRCULAR %s: expect %s = %s only re-derives inferred %s: not evidence  (test \"%s\")\n",
+                      pol_pos_text(&c->pos, at, sizeof at), c->what, c->expected, c->actual, t->name);
+    else
+        return false;
+    return true;
 }
 
 /* The line of a test and its findings, before it. */
@@ -424,16 +442,16 @@ static void test_lines(const pol_policy *pol, const pol_test_results *res, const
                        bool verbose, FILE *out)
 {
     const char *src = pol_policy_source(pol) ? pol_policy_source(pol) : "?";
-    char at[POL_POS_TEXT_MAX];
     for (size_t i = 0; i < t->nchecks; i++) {
         const pol_check *c = &res->checks[t->first_check + i];
         if (c->kind == POL_CHECK_GIVEN)
             fprintf(out, "FAIL  %s  (%s:%u)\n    cannot build input %s: %s\n", t->name, src, t->pos.line, c->what,
                     c->actual);
-        if (c->kind == POL_CHECK_FINDING)
-            fprintf(out, "FINDING  %s: the notice states %s = %s%s%s%s, the rules compute %s  (test \"%s\")\n",
-                    pol_pos_text(&c->pos, at, sizeof at), c->what, c->expected, c->cite ? " [" : "", c->cite ? c->cite : "",
-                    c->cite ? "]" : "", c->actual, t->name);
+        sc_buf line;
+        sc_buf_init(&line);
+        if (check_line(t, c, &line))
+            fputs(line.data, out);
+        sc_buf_clear(&line);
     }
     if (t->nchecks && res->checks[t->first_check].kind == POL_CHECK_GIVEN)
         return;
@@ -467,13 +485,35 @@ static void junit_case(const pol_policy *pol, const pol_test_results *res, const
     sc_buf_printf(xml, "  <testcase classname=\"%s\" name=\"", cls);
     xml_text(xml, t->name, strlen(t->name));
     sc_buf_putc(xml, '"');
-    if (t->passed) {
+    sc_buf lines; /* its findings and circular expectations, as the text report prints them */
+    sc_buf_init(&lines);
+    for (size_t i = 0; i < t->nchecks; i++)
+        check_line(t, &res->checks[t->first_check + i], &lines);
+    if (t->passed && !lines.len) {
         sc_buf_puts(xml, "/>\n");
         return;
     }
-    sc_buf_puts(xml, "><failure message=\"");
-    xml_text(xml, detail->data ? detail->data : "", detail->len);
-    sc_buf_puts(xml, "\"/></testcase>\n");
+    sc_buf_putc(xml, '>');
+    if (!t->passed) {
+        sc_buf_puts(xml, "<failure message=\"");
+        xml_text(xml, detail->data ? detail->data : "", detail->len);
+        sc_buf_puts(xml, "\"/>");
+    }
+    if (lines.len) {
+        sc_buf_puts(xml, "<system-out>");
+        xml_text(xml, lines.data, lines.len);
+        sc_buf_puts(xml, "</system-out>");
+    }
+    sc_buf_puts(xml, "</testcase>\n");
+    sc_buf_clear(&lines);
+}
+
+/* Finding f about the notice's text as the report prints it (no newline). */
+static void notice_line(const pol_notice_finding *f, sc_buf *out)
+{
+    char at[POL_POS_TEXT_MAX];
+    sc_buf_printf(out, "FINDING  %s: the notice: %s%s%s%s", pol_pos_text(&f->pos, at, sizeof at), f->text,
+                  f->cite ? " [" : "", f->cite ? f->cite : "", f->cite ? "]" : "");
 }
 
 /* Writes the report into the file opened for it; 0 or CLI_CANTCREAT. */
@@ -485,6 +525,19 @@ static int write_junit(const char *tool, cli_out *f, const pol_policy *pol, cons
     sc_buf_puts(&xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"");
     xml_text(&xml, pol_policy_name(pol), strlen(pol_policy_name(pol)));
     sc_buf_printf(&xml, "\" tests=\"%d\" failures=\"%d\">\n", res->passed + res->failed, res->failed);
+    if (res->nnotice) { /* the notice's findings that are not numbers */
+        sc_buf_puts(&xml, "  <properties>\n");
+        for (size_t i = 0; i < res->nnotice; i++) {
+            sc_buf line;
+            sc_buf_init(&line);
+            notice_line(&res->notice[i], &line);
+            sc_buf_puts(&xml, "    <property name=\"finding\" value=\"");
+            xml_text(&xml, line.data, line.len);
+            sc_buf_puts(&xml, "\"/>\n");
+            sc_buf_clear(&line);
+        }
+        sc_buf_puts(&xml, "  </properties>\n");
+    }
     sc_buf_put(&xml, cases->data ? cases->data : "", cases->len);
     sc_buf_puts(&xml, "</testsuite>\n");
     errno = 0;
@@ -534,9 +587,24 @@ int cli_run_tests(const char *tool, const pol_policy *pol, const char *file, con
     }
     if (junit_path && write_junit(tool, &junit, pol, res, &xml) != 0)
         rc = CLI_CANTCREAT;
+    for (size_t i = 0; i < res->nnotice; i++) { /* beside the numeric findings */
+        sc_buf line;
+        sc_buf_init(&line);
+        notice_line(&res->notice[i], &line);
+        printf("%s\n", line.data);
+        if (verbose && res->notice[i].note)
+            printf("    note: %s\n", res->notice[i].note);
+        sc_buf_clear(&line);
+    }
     if (res->findings)
         printf("%s: %d finding%s: figures the notice states that the rules do not reproduce\n", file, res->findings,
                res->findings == 1 ? "" : "s");
+    if (res->nnotice)
+        printf("%s: %zu finding%s about the notice's text: problems that are not numbers\n", file, res->nnotice,
+               res->nnotice == 1 ? "" : "s");
+    if (res->circular)
+        printf("%s: %d expectation%s only re-derive%s inferred values: circular, not evidence\n", file, res->circular,
+               res->circular == 1 ? "" : "s", res->circular == 1 ? "s" : "");
     printf("%s: %d passed, %d failed\n", file, res->passed, res->failed);
     sc_buf_clear(&detail);
     sc_buf_clear(&xml);
