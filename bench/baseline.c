@@ -258,7 +258,7 @@ static void record(int policy, bool csv, long line, const char *s, const char *e
             omoney(big, 2);
             OLIT(",");
             omoney(total, 2);
-            OLIT(",\n");
+            OLIT(",,\n"); /* empty error and notes */
         } else {
             OLIT("{\"line\":");
             oint(line);
@@ -293,7 +293,7 @@ static void record(int policy, bool csv, long line, const char *s, const char *e
         omoney(m, 2);
         OLIT(",");
         omoney(y, 2);
-        OLIT(",\n");
+        OLIT(",,\n"); /* empty error and notes */
     } else {
         OLIT("{\"line\":");
         oint(line);
@@ -323,9 +323,9 @@ int main(int argc, char **argv)
         return 66;
     }
     if (csv && policy == RIZHAO)
-        OLIT("line,适用月缴费基数,月缴费额,年缴费金额,大额医疗救助金年缴费,全年医疗保险费合计,error\n");
+        OLIT("line,适用月缴费基数,月缴费额,年缴费金额,大额医疗救助金年缴费,全年医疗保险费合计,error,notes\n");
     else if (csv)
-        OLIT("line,精确月缴费,月缴费额,年缴费额,error\n");
+        OLIT("line,精确月缴费,月缴费额,年缴费额,error,notes\n");
     static char buf[1 << 20];
     size_t have = 0;
     long line = 1;

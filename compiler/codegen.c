@@ -945,6 +945,17 @@ static void gen_field(gen *g, const ast_expr *e)
     emit_word(g, e->index);
 }
 
+/* `inapplicable`: NA with the rule and the place (out of gen_expr, whose
+ * frame every level of nesting pays for). */
+static __attribute__((noinline)) void gen_na(gen *g, const ast_expr *e)
+{
+    bc_pos at = pos_of(g, e->sp);
+    char msg[600];
+    snprintf(msg, sizeof msg, "%s is inapplicable in this case (%s:%u:%u)", g->cur ? g->cur->name : "the value",
+             file_of(g, e->sp)->name, at.line, at.col);
+    emit1(g, OP_NA, text_const(g, msg), e->sp);
+}
+
 static void gen_expr(gen *g, const ast_expr *e)
 {
     switch (e->kind) {
@@ -1019,14 +1030,9 @@ static void gen_expr(gen *g, const ast_expr *e)
         emit_op(g, ops[e->op], e->sp);
         return;
     }
-    case EX_NA: {
-        bc_pos at = pos_of(g, e->sp);
-        char msg[600];
-        snprintf(msg, sizeof msg, "%s is inapplicable in this case (%s:%u:%u)", g->cur ? g->cur->name : "the value",
-                 file_of(g, e->sp)->name, at.line, at.col);
-        emit1(g, OP_NA, text_const(g, msg), e->sp);
+    case EX_NA:
+        gen_na(g, e);
         return;
-    }
     case EX_UNSTATED:
         emit1(g, OP_UNSTATED, text_const(g, e->text ? e->text : UNSTATED_DEFAULT), e->sp);
         return;
