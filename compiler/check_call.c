@@ -142,17 +142,6 @@ static void check_args(chk_ctx *c, ast_expr *e, int from)
         chk_expr(c, e->args[i]);
 }
 
-/* round's third argument m, not a rounding mode. */
-static CHK_NOINLINE void bad_mode(chk_ctx *c, const ast_expr *m)
-{
-    const char *s = m->kind == EX_NAME ? chk_vocab_suggest(&chk_modes, m->text) : NULL;
-    char list[200];
-    if (s)
-        REPORT(m->sp, DC_ROUND_MODE, "unknown rounding mode '%s'; did you mean '%s'?", m->text, s);
-    else
-        REPORT(m->sp, DC_ROUND_MODE, "unknown rounding mode (modes: %s)", chk_vocab_listing(&chk_modes, list, sizeof list));
-}
-
 /* Whether name is declared or bound by an aggregate or a function. */
 static bool is_bound(chk_ctx *c, const char *name)
 {
@@ -170,7 +159,7 @@ static bool mode_arg(chk_ctx *c, ast_expr *e, ast_expr *m)
     int mv = m->kind == EX_NAME ? chk_vocab_find(&chk_modes, m->text) : -1;
     if (mv >= 0 || (m->kind == EX_NAME && !is_bound(c, m->text)) || m->kind == EX_NUM) {
         if (mv < 0) {
-            bad_mode(c, m);
+            chk_vocab_unknown(c, m, &chk_modes, DC_ROUND_MODE, "rounding mode", "modes");
             return false;
         }
         e->mode = mv;
@@ -326,12 +315,7 @@ static pol_type chk_fn_add_months(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     e->nargs = 3;
     int r = m->kind == EX_NAME ? chk_vocab_find(&chk_month_ends, m->text) : -1;
     if (r < 0) {
-        const char *s = m->kind == EX_NAME ? chk_vocab_suggest(&chk_month_ends, m->text) : NULL;
-        char list[200];
-        if (s)
-            REPORT(m->sp, DC_MONTH_END, "unknown month-end rule '%s'; did you mean '%s'?", m->text, s);
-        else
-            REPORT(m->sp, DC_MONTH_END, "unknown month-end rule (rules: %s)", chk_vocab_listing(&chk_month_ends, list, sizeof list));
+        chk_vocab_unknown(c, m, &chk_month_ends, DC_MONTH_END, "month-end rule", "rules");
         return PT_VOID;
     }
     e->mode = r;

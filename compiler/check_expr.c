@@ -501,12 +501,7 @@ void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what)
             return;
         }
     if (want == PT_ROUNDING && e->kind == EX_NAME && chk_vocab_find(&chk_modes, e->text) < 0) {
-        const char *s = chk_vocab_suggest(&chk_modes, e->text);
-        char list[200];
-        if (s)
-            REPORT(e->sp, DC_ROUND_MODE, "unknown rounding mode '%s'; did you mean '%s'?", e->text, s);
-        else
-            REPORT(e->sp, DC_ROUND_MODE, "unknown rounding mode (modes: %s)", chk_vocab_listing(&chk_modes, list, sizeof list));
+        chk_vocab_unknown(c, e, &chk_modes, DC_ROUND_MODE, "rounding mode", "modes");
         return;
     }
     if (!is_constant(e)) {

@@ -82,6 +82,9 @@ int chk_vocab_find(const vocab *v, const char *name);        /* value, or -1 */
 const char *chk_vocab_suggest(const vocab *v, const char *name);
 /* "round, min, ..." (the listed words, in order, joined by ", ") */
 const char *chk_vocab_listing(const vocab *v, char *buf, size_t cap);
+/* e is not a word of v: "unknown WHAT 'e'; did you mean '...'?" when a word
+ * is close, else "unknown WHAT (KIND: the words)". */
+void chk_vocab_unknown(chk_ctx *c, const ast_expr *e, const vocab *v, diag_code code, const char *what, const char *kind);
 
 /* ---- names and suggestions (check_scope.c) ---- */
 /* The candidate nearest to `name` by code-point edit distance (if near

@@ -60,3 +60,14 @@ const char *chk_vocab_listing(const vocab *v, char *buf, size_t cap)
     }
     return buf;
 }
+
+CHK_NOINLINE void chk_vocab_unknown(chk_ctx *c, const ast_expr *e, const vocab *v, diag_code code, const char *what,
+                                    const char *kind)
+{
+    const char *s = e->kind == EX_NAME ? chk_vocab_suggest(v, e->text) : NULL;
+    char list[200];
+    if (s)
+        REPORT(e->sp, code, "unknown %s '%s'; did you mean '%s'?", what, e->text, s);
+    else
+        REPORT(e->sp, code, "unknown %s (%s: %s)", what, kind, chk_vocab_listing(v, list, sizeof list));
+}

@@ -1460,10 +1460,7 @@ static bool check_expect_list(test_run *tr, pol_eval *ev, const bc_assign *ex)
     bool ok = true;
     if (vm_eval(ev->vm, ex->rule, &ve) != 0 || vm_eval(ev->vm, r, &ve) != 0) {
         add_check(tr, POL_CHECK_EVAL_FAILED, pub_pos(p, ex->pos), p->rules[r].name, "(the list)", ve.msg);
-        tr->res->checks[tr->res->nchecks - 1].at = pub_pos(p, ve.pos);
-        for (uint32_t k = 0; k < p->nrules; k++)
-            if (ev->vm->rstate[k] == VM_BUSY)
-                ev->vm->rstate[k] = VM_UNSET;
+        tr->res->checks[tr->res->nchecks - 1].at = pub_pos(p, ve.pos); /* (vm_eval left no rule half-evaluated) */
         sc_buf_clear(&ws);
         sc_buf_clear(&gs);
         return false;
