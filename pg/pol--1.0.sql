@@ -67,32 +67,34 @@ GRANT SELECT ON @extschema@.pol_loaded TO PUBLIC;
 -- result can change between statements when a policy is reloaded: STABLE,
 -- not IMMUTABLE.  They write nothing and keep only a per-backend cache:
 -- PARALLEL SAFE, so a parallel sequential scan evaluates in every worker.
+-- COST 100 (a hundred times a built-in operator): one evaluation takes a few
+-- microseconds, and the planner must know it to choose a parallel plan.
 -- allow_extra ignores scenario fields the policy does not declare (e.g.
 -- to_jsonb(row) with an id column).
 
 -- Every output as an exact JSON string: {"月缴费额": "382.55", ...}.
 CREATE FUNCTION @extschema@.pol_eval(policy text, scenario jsonb, allow_extra boolean DEFAULT false)
     RETURNS jsonb AS 'MODULE_PATHNAME', 'pol_eval_jsonb'
-    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    LANGUAGE C STABLE STRICT PARALLEL SAFE COST 100;
 
 -- One output as numeric, built from libpol's exact text by numeric_in; a
 -- rate as a decimal fraction (9.5% -> 0.095); NULL when the output does not
 -- apply to the scenario or the notice does not state it.
 CREATE FUNCTION @extschema@.pol_eval_numeric(policy text, scenario jsonb, output text, allow_extra boolean DEFAULT false)
     RETURNS numeric AS 'MODULE_PATHNAME', 'pol_eval_numeric_v'
-    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    LANGUAGE C STABLE STRICT PARALLEL SAFE COST 100;
 
 -- How each output was reached: rules, formulas, clauses, parameter versions.
 CREATE FUNCTION @extschema@.pol_explain(policy text, scenario jsonb, allow_extra boolean DEFAULT false)
     RETURNS jsonb AS 'MODULE_PATHNAME', 'pol_explain_jsonb'
-    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    LANGUAGE C STABLE STRICT PARALLEL SAFE COST 500;
 
 -- The lenient pol_eval: {"outputs": {...}} or, for a bad scenario or a failed
 -- output, {"error": {"kind", "field", "position", "clause", "message", "sqlstate"}}
 -- instead of raising (an unknown policy still raises).
 CREATE FUNCTION @extschema@.pol_try_eval(policy text, scenario jsonb, allow_extra boolean DEFAULT false)
     RETURNS jsonb AS 'MODULE_PATHNAME', 'pol_try_eval_jsonb'
-    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    LANGUAGE C STABLE STRICT PARALLEL SAFE COST 100;
 
 -- The policy's inputs (types, bounds, clauses) and outputs.
 CREATE FUNCTION @extschema@.pol_interface(policy text) RETURNS jsonb
