@@ -61,7 +61,7 @@ max_parallel_workers_per_gather = 2
 CONF
 started=1
 "${run_as[@]}" "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w start >/dev/null
-psql=("${run_as[@]}" "$bindir/psql" -h "$tmp/sock" -U postgres -d postgres -X -q -v ON_ERROR_STOP=1)
+psql=("$bindir/psql" -h "$tmp/sock" -U postgres -d postgres -X -q -v ON_ERROR_STOP=1)
 
 "${psql[@]}" <<SQL
 CREATE EXTENSION pol;
