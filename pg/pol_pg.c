@@ -10,7 +10,15 @@
  * (and a hot standby replaying the commit) receives it before its next
  * transaction or lock, and the next lookup reloads.  Nothing is freed inside
  * the callback itself: it only raises a flag, so a lookup never loses the
- * entry it is using.
+ * entry it is using.  One race is closed by hand: an invalidation that
+ * arrives while a policy is being read (the read takes the table's lock,
+ * which processes pending invalidations) may be for a commit the reading
+ * snapshot does not see, and so may one processed in this backend before
+ * the library was loaded (the first statement, or the first transaction
+ * under REPEATABLE READ, of a backend); such an entry is provisional, kept only for the
+ * current statement (the current transaction under REPEATABLE READ or
+ * SERIALIZABLE, whose snapshot cannot see the change either) and read again
+ * after it.
  *
  * Scenarios: the jsonb is printed back to JSON text (JsonbToCString) and read
  * by libpol's own reader, which keeps every number's text; results go from
@@ -25,10 +33,12 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/json.h"
@@ -53,28 +63,38 @@ typedef struct polcache {
     pol_eval *evx;       /* trace on: pol_explain (made on first use)     */
     Jsonb *iface;        /* the interface, for the clause of an error      */
     MemoryContext mcx;   /* holds name and iface                          */
+    bool provisional;    /* an invalidation arrived while it was read     */
+    LocalTransactionId lxid;  /* provisional: valid in this transaction   */
+    TimestampTz stmt;    /* ... and, under READ COMMITTED, this statement */
 } polcache;
 
 static polcache *cache_head;
 static bool cache_stale;
-static bool callback_registered;
+static LocalTransactionId lib_lxid = InvalidLocalTransactionId; /* when this library was loaded */
+static TimestampTz lib_stmt;
 static Oid cache_table;       /* pol_policies' oid, once known            */
 static Oid plan_nsp = InvalidOid;
 static SPIPlanPtr load_plan;
 static int64 cache_loads;     /* policies read from the table (pol_cache_stats) */
+static uint64 inval_count;    /* invalidations of pol_policies received     */
+
+static void cache_free(polcache *c)
+{
+    if (c->ev)
+        pol_eval_free(c->ev);
+    if (c->evx)
+        pol_eval_free(c->evx);
+    pol_policy_free(c->pol);
+    MemoryContextDelete(c->mcx);
+    pfree(c);
+}
 
 static void cache_free_all(void)
 {
     polcache *c = cache_head;
     while (c) {
         polcache *next = c->next;
-        if (c->ev)
-            pol_eval_free(c->ev);
-        if (c->evx)
-            pol_eval_free(c->evx);
-        pol_policy_free(c->pol);
-        MemoryContextDelete(c->mcx);
-        pfree(c);
+        cache_free(c);
         c = next;
     }
     cache_head = NULL;
@@ -83,8 +103,21 @@ static void cache_free_all(void)
 static void relcache_changed(Datum arg, Oid relid)
 {
     (void)arg;
-    if (relid == InvalidOid || (cache_table != InvalidOid && relid == cache_table))
+    /* before the table's oid is known, every invalidation counts */
+    if (relid == InvalidOid || cache_table == InvalidOid || relid == cache_table) {
         cache_stale = true;
+        inval_count++;
+    }
+}
+
+void _PG_init(void);
+void _PG_init(void)
+{
+    CacheRegisterRelcacheCallback(relcache_changed, (Datum)0);
+    if (MyProc != NULL) {
+        lib_lxid = MyProc->lxid;
+        lib_stmt = GetCurrentStatementStartTimestamp();
+    }
 }
 
 static void require_utf8(void)
@@ -100,7 +133,12 @@ static void require_utf8(void)
  * function, so the table is found wherever CREATE EXTENSION put it. */
 static polcache *cache_load(FunctionCallInfo fcinfo, const char *name, size_t namelen)
 {
+    uint64 invals_before = inval_count; /* before any catalog access, which may process invalidations */
     Oid nsp = get_func_namespace(fcinfo->flinfo->fn_oid);
+    /* known before the read, so that an invalidation during it counts */
+    Oid table = get_relname_relid("pol_policies", nsp);
+    if (OidIsValid(table))
+        cache_table = table;
     if (SPI_connect() != SPI_OK_CONNECT)
         elog(ERROR, "pol: SPI_connect failed");
     if (load_plan == NULL || nsp != plan_nsp) {
@@ -162,6 +200,19 @@ static polcache *cache_load(FunctionCallInfo fcinfo, const char *name, size_t na
     PG_END_TRY();
     c->ev = pol_eval_new(pol);
     pol_eval_set_step_limit(c->ev, POL_PG_MAX_STEPS);
+    bool first = lib_lxid != InvalidLocalTransactionId && MyProc->lxid == lib_lxid &&
+                 (IsolationUsesXactSnapshot() || GetCurrentStatementStartTimestamp() == lib_stmt);
+    if (inval_count != invals_before) {
+        /* what arrived during the read concerns the entries read before it
+         * (dropped now: the caller holds none of them) and perhaps this one */
+        cache_free_all();
+        cache_stale = false;
+    }
+    if (inval_count != invals_before || first) {
+        c->provisional = true;
+        c->lxid = MyProc->lxid;
+        c->stmt = GetCurrentStatementStartTimestamp();
+    }
     c->next = cache_head;
     cache_head = c;
     return c;
@@ -170,19 +221,24 @@ static polcache *cache_load(FunctionCallInfo fcinfo, const char *name, size_t na
 static polcache *cache_get(FunctionCallInfo fcinfo, text *name)
 {
     require_utf8();
-    if (!callback_registered) {
-        CacheRegisterRelcacheCallback(relcache_changed, (Datum)0);
-        callback_registered = true;
-    }
     if (cache_stale) {
         cache_free_all();
         cache_stale = false;
     }
     const char *n = VARDATA_ANY(name);
     size_t len = VARSIZE_ANY_EXHDR(name);
-    for (polcache *c = cache_head; c; c = c->next)
-        if (c->namelen == len && memcmp(c->name, n, len) == 0)
-            return c;
+    for (polcache **pc = &cache_head; *pc; pc = &(*pc)->next) {
+        polcache *c = *pc;
+        if (c->namelen != len || memcmp(c->name, n, len) != 0)
+            continue;
+        if (c->provisional && (c->lxid != MyProc->lxid ||
+                               (!IsolationUsesXactSnapshot() && c->stmt != GetCurrentStatementStartTimestamp()))) {
+            *pc = c->next;
+            cache_free(c);
+            break;
+        }
+        return c;
+    }
     return cache_load(fcinfo, n, len);
 }
 

@@ -31,6 +31,33 @@ SELECT * FROM dblink('other', format('SELECT pol_load(%L, pg_read_binary_file(%L
 SELECT pol_eval('fee', '{"缴费基数": 4250.5, "缴费日期": "2025-03-15"}') ->> '月缴费额' AS after_other_load;
 SELECT * FROM dblink('other', $$SELECT pol_unload('fee')$$) AS t(unloaded boolean);
 SELECT pol_eval('fee', '{"缴费基数": 4250.5, "缴费日期": "2025-03-15"}');
+-- a policy changed by another backend after this transaction's snapshot, and
+-- read into the cache for the first time inside that transaction: the
+-- transaction keeps its snapshot's policy, the next one sees the change
+SELECT pol_load('fee', pg_read_binary_file(:'polc' || '/rizhao-2025.polc'));
+SELECT dblink_disconnect('other');
+\c
+SELECT dblink_connect('other', format('host=%s port=%s dbname=%s user=postgres',
+       current_setting('unix_socket_directories'), current_setting('port'), current_database()));
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT 1 AS snapshot_taken;
+SELECT * FROM dblink('other', format('SELECT pol_load(%L, pg_read_binary_file(%L))', 'fee', :'polc' || '/halffen.polc')) AS t(title text);
+SELECT pol_eval('fee', '{"缴费日期": "2025-09-30"}') ->> '月缴费额' AS in_snapshot;
+SELECT pol_eval('fee', '{"缴费日期": "2025-09-30"}') ->> '月缴费额' AS in_snapshot_again;
+COMMIT;
+SELECT pol_eval('fee', '{"缴费基数": 4250.5, "缴费日期": "2025-03-15"}') ->> '月缴费额' AS next_transaction;
+-- the same with the library already loaded in this backend (the
+-- invalidation is processed while the policy is read)
+SELECT pol_load('fee', pg_read_binary_file(:'polc' || '/rizhao-2025.polc'));
+SELECT pol_cache_stats() -> 'cached' AS cached;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT 1 AS snapshot_taken;
+SELECT * FROM dblink('other', format('SELECT pol_load(%L, pg_read_binary_file(%L))', 'fee', :'polc' || '/halffen.polc')) AS t(title text);
+SELECT pol_eval('fee', '{"缴费日期": "2025-09-30"}') ->> '月缴费额' AS in_snapshot;
+SELECT pol_eval('fee', '{"缴费日期": "2025-09-30"}') ->> '月缴费额' AS in_snapshot_again;
+COMMIT;
+SELECT pol_eval('fee', '{"缴费基数": 4250.5, "缴费日期": "2025-03-15"}') ->> '月缴费额' AS next_transaction;
+SELECT pol_unload('fee');
 SELECT dblink_disconnect('other');
 DROP EXTENSION dblink;
 -- a direct write to the table (not through pol_load) invalidates as well
