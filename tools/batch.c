@@ -55,8 +55,9 @@ typedef struct batch {
     sc_format in_fmt, out_fmt;
     out_col *cols;
     uint32_t ncols;
-    sc_buf keys;
+    sc_buf col_keys; /* the outputs' JSON keys (out_col.key_off) */
     size_t *in_len;  /* strlen of each input's name */
+    const batch_keys *keys; /* --key, or NULL */
     bool numeric[256]; /* pol_type_numeric() of every type tag */
     chunk *chunks;
     int nchunks;
@@ -73,6 +74,9 @@ typedef struct worker {
     sc_record rec;
     int field_input[FIELD_CACHE]; /* input named by field k last time, or -1 */
     uint32_t *seen, gen;       /* inputs set by the current record         */
+    batch_key_at kat;          /* where the --key fields are in rec        */
+    sc_field *lib_fields;      /* rec without its key fields, for the library */
+    int lib_cap;
     pthread_t tid;
     bool started;
 } worker;
@@ -118,10 +122,154 @@ static inline void out_long(sc_buf *b, long v)
     out_mem(b, q, (size_t)(e - q));
 }
 
-static void put_error_record(const batch *b, sc_buf *out, long line, const char *field, const char *pos, const char *msg)
+/* ---- key fields (batch.h) ---- */
+
+int batch_keys_add(batch_keys *k, const char *arg, char *err, size_t errlen)
 {
+    const char *p = arg;
+    for (;;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == 0) {
+            snprintf(err, errlen, "--key takes field names separated by commas, not '%s'", arg);
+            return -1;
+        }
+        if (batch_keys_has(k, p, n)) {
+            snprintf(err, errlen, "--key names '%.*s' twice", (int)n, p);
+            return -1;
+        }
+        if (k->count == BATCH_MAX_KEYS) {
+            snprintf(err, errlen, "more than %d --key fields", BATCH_MAX_KEYS);
+            return -1;
+        }
+        k->name[k->count] = pol_xmalloc(n + 1);
+        memcpy(k->name[k->count], p, n);
+        k->name[k->count][n] = '\0';
+        k->len[k->count++] = n;
+        if (!e)
+            return 0;
+        p = e + 1;
+    }
+}
+
+void batch_keys_free(batch_keys *k)
+{
+    for (int i = 0; i < k->count; i++)
+        free(k->name[i]);
+    k->count = 0;
+}
+
+bool batch_keys_has(const batch_keys *k, const char *name, size_t len)
+{
+    for (int i = 0; i < k->count; i++)
+        if (k->len[i] == len && !memcmp(k->name[i], name, len))
+            return true;
+    return false;
+}
+
+void batch_key_at_none(const batch_keys *k, batch_key_at *at)
+{
+    for (int i = 0; i < k->count; i++)
+        at->at[i] = -1;
+}
+
+int batch_keys_find(const batch_keys *k, const sc_record *rec, batch_key_at *at)
+{
+    int missing = -1;
+    for (int i = 0; i < k->count; i++) {
+        int f = at->at[i];
+        if (f < 0 || f >= rec->count || rec->fields[f].name_len != k->len[i] ||
+            memcmp(rec->fields[f].name, k->name[i], k->len[i]) != 0) {
+            for (f = 0; f < rec->count; f++)
+                if (rec->fields[f].name_len == k->len[i] && !memcmp(rec->fields[f].name, k->name[i], k->len[i]))
+                    break;
+            if (f == rec->count) {
+                f = -1;
+                if (missing < 0)
+                    missing = i;
+            }
+            at->at[i] = f;
+        }
+    }
+    return missing;
+}
+
+/* The JSON text of a string field as written in the record: from its
+ * opening quote to its closing one (the parser has checked it). */
+static size_t json_string_extent(const char *text, size_t off)
+{
+    size_t i = off + 1;
+    while (text[i] != '"')
+        i += text[i] == '\\' ? 2 : 1;
+    return i + 1 - off;
+}
+
+void batch_keys_put_json(const batch_keys *k, const batch_key_at *at, const sc_record *rec, const char *text,
+                         sc_format in_fmt, sc_buf *out)
+{
+    sc_buf_puts(out, "\"keys\":{");
+    for (int i = 0; i < k->count; i++) {
+        if (i)
+            sc_buf_putc(out, ',');
+        sc_buf_json_string(out, k->name[i], k->len[i]);
+        sc_buf_putc(out, ':');
+        const sc_field *f = at->at[i] >= 0 ? &rec->fields[at->at[i]] : NULL;
+        if (!f)
+            sc_buf_puts(out, "null");
+        else if (in_fmt == SC_FMT_CSV)
+            sc_buf_json_string(out, f->text, f->len);
+        else if (f->kind == SCV_STRING)
+            sc_buf_put(out, text + f->offset, json_string_extent(text, f->offset));
+        else
+            sc_buf_put(out, f->text, f->len);
+    }
+    sc_buf_puts(out, "},");
+}
+
+void batch_keys_put_csv(const batch_keys *k, const batch_key_at *at, const sc_record *rec, const char *text,
+                        sc_format in_fmt, sc_buf *out)
+{
+    (void)text;
+    (void)in_fmt; /* a field's text is the cell, the string or the JSON as written */
+    for (int i = 0; i < k->count; i++) {
+        sc_buf_putc(out, ',');
+        const sc_field *f = at->at[i] >= 0 ? &rec->fields[at->at[i]] : NULL;
+        if (f && f->kind != SCV_NULL)
+            sc_buf_csv_field(out, f->text, f->len);
+    }
+}
+
+void batch_keys_put_csv_header(const batch_keys *k, sc_buf *out)
+{
+    for (int i = 0; i < k->count; i++) {
+        sc_buf_putc(out, ',');
+        sc_buf_csv_field(out, k->name[i], k->len[i]);
+    }
+}
+
+/* The start of an output record: its line and, with --key, the key fields
+ * (from w->rec when have_rec, else all missing). */
+static void put_head(const batch *b, worker *w, sc_buf *out, long line, const char *text, bool have_rec)
+{
+    bool csv = b->out_fmt == SC_FMT_CSV;
+    sc_buf_printf(out, csv ? "%ld" : "{\"line\":%ld,", line);
+    if (!b->keys)
+        return;
+    batch_key_at none;
+    if (!have_rec)
+        batch_key_at_none(b->keys, &none);
+    const batch_key_at *at = have_rec ? &w->kat : &none;
+    if (csv)
+        batch_keys_put_csv(b->keys, at, &w->rec, text, b->in_fmt, out);
+    else
+        batch_keys_put_json(b->keys, at, &w->rec, text, b->in_fmt, out);
+}
+
+static void put_error_record(const batch *b, worker *w, sc_buf *out, long line, const char *text, bool have_rec,
+                             const char *field, const char *pos, const char *msg)
+{
+    put_head(b, w, out, line, text, have_rec);
     if (b->out_fmt == SC_FMT_CSV) {
-        sc_buf_printf(out, "%ld", line);
         for (uint32_t c = 0; c < b->ncols; c++)
             sc_buf_putc(out, ',');
         sc_buf_putc(out, ',');
@@ -137,8 +285,7 @@ static void put_error_record(const batch *b, sc_buf *out, long line, const char 
         sc_buf_puts(out, ",\n"); /* no notes */
         return;
     }
-    sc_buf_printf(out, "{\"line\":%ld,\"error\":{", line);
-    sc_buf_puts(out, "\"message\":");
+    sc_buf_puts(out, "\"error\":{\"message\":");
     sc_buf_json_string(out, msg, strlen(msg));
     if (field && *field) {
         sc_buf_puts(out, ",\"field\":");
@@ -174,7 +321,7 @@ static int set_inputs(worker *w, pol_error *perr)
                 w->field_input[k] = i;
         }
         if (i < 0) {
-            if (b->o->allow_extra)
+            if (b->o->allow_extra || (b->keys && batch_keys_has(b->keys, f->name, f->name_len)))
                 continue;
             goto library;
         }
@@ -189,7 +336,21 @@ static int set_inputs(worker *w, pol_error *perr)
     return 0;
 library:
     pol_eval_begin(w->ev);
-    return pol_eval_set_record(w->ev, rec, b->o->allow_extra, perr);
+    if (!b->keys || b->o->allow_extra)
+        return pol_eval_set_record(w->ev, rec, b->o->allow_extra, perr);
+    sc_record lib = *rec; /* without the key fields that are not inputs */
+    if (w->lib_cap < rec->count) {
+        w->lib_cap = rec->count;
+        w->lib_fields = pol_xrealloc(w->lib_fields, sizeof *w->lib_fields * (size_t)w->lib_cap);
+    }
+    lib.fields = w->lib_fields;
+    lib.count = 0;
+    for (int k = 0; k < rec->count; k++) {
+        const sc_field *f = &rec->fields[k];
+        if (!batch_keys_has(b->keys, f->name, f->name_len) || pol_find_input(b->pol, f->name, f->name_len) >= 0)
+            lib.fields[lib.count++] = *f;
+    }
+    return pol_eval_set_record(w->ev, &lib, false, perr);
 }
 
 /* Output column c of a successful run, if it is a number: dec_format()
@@ -230,7 +391,7 @@ static void put_csv_cell(const batch *b, worker *w, const out_col *c, sc_buf *ou
  * `{"line":N,"outputs":{... null ...},"unavailable":{OUTPUT:{"status":...}}}`,
  * CSV the values, empty cells, the errors in `error` and the reasons for
  * outputs that are not applicable or not stated in `notes`. */
-static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line)
+static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line, const char *text)
 {
     static const char *status_name[] = {[POL_E_INPUT] = "error", [POL_E_BOUND] = "error", [POL_E_RUNTIME] = "error",
                                         [POL_NOT_APPLICABLE] = "not-applicable", [POL_UNSTATED] = "unstated"};
@@ -239,7 +400,7 @@ static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line
         sc_buf errs, notes;
         sc_buf_init(&errs);
         sc_buf_init(&notes);
-        sc_buf_printf(out, "%ld", line);
+        put_head(b, w, out, line, text, true);
         uint8_t *told = pol_xcalloc(b->ncols + 1, 1); /* reason already written with an earlier output's */
         for (uint32_t c = 0; c < b->ncols; c++) {
             sc_buf_putc(out, ',');
@@ -278,13 +439,12 @@ static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line
         sc_buf_clear(&notes);
         return;
     }
-    if (b->o->explain) {
-        sc_buf_printf(out, "{\"line\":%ld,\"explain\":", line);
+    put_head(b, w, out, line, text, true);
+    sc_buf_puts(out, b->o->explain ? "\"explain\":" : "\"outputs\":");
+    if (b->o->explain)
         pol_eval_explain_json_buf(w->ev, out);
-    } else {
-        sc_buf_printf(out, "{\"line\":%ld,\"outputs\":", line);
+    else
         pol_eval_outputs_json_buf(w->ev, out);
-    }
     sc_buf_puts(out, ",\"unavailable\":{");
     bool first = true;
     for (uint32_t c = 0; c < b->ncols; c++) {
@@ -318,7 +478,7 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
     sc_error serr;
     pol_error perr;
     if (s->bad) {
-        put_error_record(b, out, s->line, NULL, NULL, t);
+        put_error_record(b, w, out, s->line, t, false, NULL, NULL, t);
         ++*errors;
         return;
     }
@@ -327,9 +487,19 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
     if (prc != 0) {
         char msg[300];
         snprintf(msg, sizeof msg, "byte %zu: %s", serr.offset + 1, serr.msg);
-        put_error_record(b, out, s->line, NULL, NULL, msg);
+        put_error_record(b, w, out, s->line, t, false, NULL, NULL, msg);
         ++*errors;
         return;
+    }
+    if (b->keys) {
+        int missing = batch_keys_find(b->keys, &w->rec, &w->kat);
+        if (missing >= 0) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "the key field \"%s\" (--key) is missing from the record", b->keys->name[missing]);
+            put_error_record(b, w, out, s->line, t, true, b->keys->name[missing], NULL, msg);
+            ++*errors;
+            return;
+        }
     }
     pol_eval_begin(w->ev);
     uint32_t nerr = 0, nna = 0, nun = 0;
@@ -340,17 +510,27 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
     }
     if (bad || (nerr && nerr >= b->ncols)) { /* no output could be computed: one error record */
         char pos[POL_POS_TEXT_MAX];
-        put_error_record(b, out, s->line, perr.field, pol_pos_text(&perr.pos, pos, sizeof pos), perr.msg);
+        put_error_record(b, w, out, s->line, t, true, perr.field, pol_pos_text(&perr.pos, pos, sizeof pos), perr.msg);
         ++*errors;
         return;
     }
     if (nerr + nna + nun) { /* some outputs have no value: say why, per output */
-        put_partial_record(b, w, out, s->line);
+        put_partial_record(b, w, out, s->line, t);
         ++*(nerr ? errors : partial);
         return;
     }
-    if (b->out_fmt == SC_FMT_CSV) {
+    if (b->keys) {
+        put_head(b, w, out, s->line, t, true);
+    } else if (b->out_fmt == SC_FMT_CSV) {
         out_long(out, s->line);
+    } else {
+        out_reserve(out, 8);
+        out_mem(out, "{\"line\":", 8);
+        out_long(out, s->line);
+        out_reserve(out, 1);
+        out_mem(out, ",", 1);
+    }
+    if (b->out_fmt == SC_FMT_CSV) {
         for (uint32_t c = 0; c < b->ncols; c++) {
             out_reserve(out, 1);
             out->data[out->len++] = ',';
@@ -359,21 +539,18 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
         out_reserve(out, 3);
         out_mem(out, ",,\n", 3); /* no error, no notes */
     } else if (b->o->explain) {
-        sc_buf_printf(out, "{\"line\":%ld,\"explain\":", s->line);
+        sc_buf_puts(out, "\"explain\":");
         pol_eval_explain_json_buf(w->ev, out);
         sc_buf_puts(out, "}\n");
     } else {
-        out_reserve(out, 8);
-        out_mem(out, "{\"line\":", 8);
-        out_long(out, s->line);
         out_reserve(out, 12);
-        out_mem(out, ",\"outputs\":", 11);
+        out_mem(out, "\"outputs\":", 10);
         size_t outputs = out->len; /* where pol_eval_outputs_json_buf() would begin */
         out_mem(out, "{", 1);
         for (uint32_t c = 0; c < b->ncols; c++) {
             const out_col *col = &b->cols[c];
             out_reserve(out, col->key_len);
-            out_mem(out, b->keys.data + col->key_off, col->key_len);
+            out_mem(out, b->col_keys.data + col->key_off, col->key_len);
             if (!put_number(b, w, col, out)) { /* text, a list, ...: the library's own JSON */
                 out->len = outputs;
                 pol_eval_outputs_json_buf(w->ev, out);
@@ -431,6 +608,7 @@ typedef struct reading {
     sc_record *header;
     const char *name;
     bool have_header, eof, header_bad;
+    const batch_keys *keys; /* checked against the CSV header */
 } reading;
 
 /* Fills c with the next records (up to r->max_records or CHUNK_BYTES). */
@@ -454,6 +632,17 @@ static void fill_chunk(reading *r, chunk *c)
                 fprintf(stderr, "polrun: %s: line %ld: bad CSV header: %s\n", r->name, line, serr.msg);
                 r->header_bad = r->eof = true;
                 break;
+            }
+            if (r->keys) {
+                batch_key_at at;
+                batch_key_at_none(r->keys, &at);
+                int missing = batch_keys_find(r->keys, r->header, &at);
+                if (missing >= 0) {
+                    fprintf(stderr, "polrun: %s: line %ld: the key field \"%s\" (--key) is not a column of the CSV header\n",
+                            r->name, line, r->keys->name[missing]);
+                    r->header_bad = r->eof = true;
+                    break;
+                }
             }
             continue;
         }
@@ -588,19 +777,19 @@ static void batch_tables(batch *b)
         b->in_len[i] = strlen(p->inputs[i].name);
     for (int t = 0; t < PT__COUNT && t < 256; t++)
         b->numeric[t] = pol_type_numeric((pol_type)t);
-    sc_buf_init(&b->keys);
+    sc_buf_init(&b->col_keys);
     for (uint32_t r = 0; r < p->nrules; r++) {
         if (!p->rules[r].is_output)
             continue;
         out_col *c = &b->cols[b->ncols];
         c->rule = r;
         c->places = p->rules[r].places;
-        c->key_off = b->keys.len;
+        c->key_off = b->col_keys.len;
         if (b->ncols++)
-            sc_buf_putc(&b->keys, ',');
-        sc_buf_json_string(&b->keys, p->rules[r].name, strlen(p->rules[r].name));
-        sc_buf_putc(&b->keys, ':');
-        c->key_len = b->keys.len - c->key_off;
+            sc_buf_putc(&b->col_keys, ',');
+        sc_buf_json_string(&b->col_keys, p->rules[r].name, strlen(p->rules[r].name));
+        sc_buf_putc(&b->col_keys, ':');
+        c->key_len = b->col_keys.len - c->key_off;
     }
     b->chunks = pol_xcalloc((size_t)b->nchunks, sizeof *b->chunks);
     for (int i = 0; i < b->nchunks; i++) {
@@ -620,7 +809,7 @@ static void batch_free(batch *b)
     free(b->chunks);
     free(b->cols);
     free(b->in_len);
-    sc_buf_clear(&b->keys);
+    sc_buf_clear(&b->col_keys);
 }
 
 static worker *workers_new(batch *b, int n)
@@ -635,6 +824,8 @@ static worker *workers_new(batch *b, int n)
         for (int k = 0; k < FIELD_CACHE; k++)
             ws[i].field_input[k] = -1;
         ws[i].seen = pol_xcalloc(b->p->ninputs + 1, sizeof *ws[i].seen);
+        if (b->keys)
+            batch_key_at_none(b->keys, &ws[i].kat);
     }
     return ws;
 }
@@ -645,6 +836,7 @@ static void workers_free(worker *ws, int n)
         pol_eval_free(ws[i].ev);
         sc_record_clear(&ws[i].rec);
         free(ws[i].seen);
+        free(ws[i].lib_fields);
     }
     free(ws);
 }
@@ -654,6 +846,8 @@ static void write_csv_header(const batch *b, sink *k)
     sc_buf hb;
     sc_buf_init(&hb);
     sc_buf_puts(&hb, "line");
+    if (b->keys)
+        batch_keys_put_csv_header(b->keys, &hb);
     for (uint32_t c = 0; c < b->ncols; c++) {
         const char *nm = b->p->rules[b->cols[c].rule].name;
         sc_buf_putc(&hb, ',');
@@ -725,6 +919,7 @@ int batch_run(const batch_opts *o, pol_policy *pol)
     b.o = o;
     b.pol = pol;
     b.p = pol_policy_program(pol);
+    b.keys = o->keys && o->keys->count ? o->keys : NULL;
     b.in_fmt = (sc_format)fmt_of(o->input, o->in_fmt);
     b.out_fmt = (sc_format)fmt_of(o->output, o->out_fmt);
     int nworkers = workers_wanted(o);
@@ -735,7 +930,7 @@ int batch_run(const batch_opts *o, pol_policy *pol)
     sc_record_init(&header);
     b.csv_header = &header;
     reading rd = {o->explain ? CHUNK_RECORDS_EXPLAIN : CHUNK_RECORDS, sc_reader_new(in, b.in_fmt, o->max_record),
-                  &header, o->input ? o->input : "<stdin>", b.in_fmt != SC_FMT_CSV, false, false};
+                  &header, o->input ? o->input : "<stdin>", b.in_fmt != SC_FMT_CSV, false, false, b.keys};
     if (!rd.rd)
         pol_oom();
     sink k = {out, 0, 0, 0, !o->quiet && isatty(2), true, 0};

@@ -31,6 +31,7 @@ typedef struct opts {
     bool explain_bare; /* --explain without '=' (then "json" after it is an operand) */
     unsigned given;    /* the G_* of the options given, checked against the mode */
     batch_opts run; /* input, output, formats, limits: the batch's and one scenario's */
+    batch_keys keys; /* --key, pointed to by run.keys */
 } opts;
 
 static void usage(FILE *out)
@@ -49,6 +50,7 @@ static void usage(FILE *out)
           "  -o FILE                 batch output file (default: stdout)\n"
           "  -j, --jobs N            batch worker threads, 1 to 64 (default: number of cores)\n"
           "  --allow-extra           ignore scenario fields that are not inputs\n"
+          "  --key FIELD[,FIELD...]  batch: copy these input fields into every output record\n"
           "  --max-steps N           limit evaluation steps per scenario (default 1000000)\n"
           "  --max-record BYTES      longest accepted batch record (default 1048576)\n"
           "  -q, --quiet             no summary or progress on stderr\n"
@@ -202,7 +204,7 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
 
 enum {
     OPT_VERSION = 256, OPT_BATCH, OPT_TEST, OPT_INTERFACE, OPT_EXPLAIN, OPT_IN, OPT_OUT, OPT_ALLOW_EXTRA,
-    OPT_MAX_STEPS, OPT_MAX_RECORD, OPT_JUNIT, OPT_TRUSTED_KEYS
+    OPT_MAX_STEPS, OPT_MAX_RECORD, OPT_JUNIT, OPT_TRUSTED_KEYS, OPT_KEY
 };
 
 static const struct option long_options[] = {
@@ -222,6 +224,7 @@ static const struct option long_options[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"trusted-keys", required_argument, NULL, OPT_TRUSTED_KEYS},
+    {"key", required_argument, NULL, OPT_KEY},
     {NULL, 0, NULL, 0},
 };
 
@@ -265,6 +268,7 @@ static const struct {
     {OPT_OUT, "--out", M_BATCH, "--batch"},
     {'j', "-j", M_BATCH, "--batch"},
     {'q', "-q", M_BATCH, "--batch"},
+    {OPT_KEY, "--key", M_BATCH, "--batch"},
     {OPT_JUNIT, "--junit", M_TEST, "--test"},
     {'v', "-v", M_TEST, "--test"},
     {OPT_EXPLAIN, "--explain", M_ONE | M_BATCH, "one scenario or --batch"},
@@ -315,6 +319,15 @@ static int option(opts *o, int c)
     case 'o': o->run.output = optarg; break;
     case OPT_JUNIT: o->junit = optarg; break;
     case OPT_TRUSTED_KEYS: o->trusted_keys = optarg; break;
+    case OPT_KEY: {
+        char err[200];
+        if (batch_keys_add(&o->keys, optarg, err, sizeof err) != 0) {
+            fprintf(stderr, "polrun: %s\n", err);
+            return CLI_USAGE;
+        }
+        o->run.keys = &o->keys;
+        break;
+    }
     case OPT_EXPLAIN:
         o->explain_bare = !optarg;
         if (!optarg || !strcmp(optarg, "text"))
@@ -385,6 +398,8 @@ static int parse_args(opts *o, int argc, char **argv)
     return -1;
 }
 
+static int polrun_opts(const opts *o);
+
 static int polrun_main(int argc, char **argv)
 
 {
@@ -394,32 +409,40 @@ static int polrun_main(int argc, char **argv)
     o.run.max_steps = 1000000;
     o.run.max_record = SC_MAX_RECORD_DEFAULT;
     int rc = parse_args(&o, argc, argv);
-    if (rc >= 0)
-        return rc;
+    if (rc < 0)
+        rc = polrun_opts(&o);
+    batch_keys_free(&o.keys);
+    return rc;
+}
+
+/* Runs what the options say. */
+static int polrun_opts(const opts *o)
+{
+    int rc;
     pol_trust *trust = NULL;
-    if (o.trusted_keys) {
+    if (o->trusted_keys) {
         char err[600];
         errno = 0;
-        if (!(trust = pol_trust_load_dir(o.trusted_keys, err, sizeof err))) {
+        if (!(trust = pol_trust_load_dir(o->trusted_keys, err, sizeof err))) {
             fprintf(stderr, "polrun: %s\n", err);
             return errno ? CLI_NOINPUT : CLI_DATAERR;
         }
     }
     cli_load how = {.tool = "polrun", .bytecode = true, .color = isatty(2), .trust = trust}; /* only .pol is compiled */
     cli_source *src = NULL;
-    pol_policy *pol = cli_load_policy(&how, o.policy, &rc, &src);
+    pol_policy *pol = cli_load_policy(&how, o->policy, &rc, &src);
     pol_trust_free(trust);
     if (!pol)
         return rc;
-    if (o.test) {
-        rc = cli_run_tests("polrun", pol, o.policy, o.junit, o.verbose);
-    } else if (o.interface) {
+    if (o->test) {
+        rc = cli_run_tests("polrun", pol, o->policy, o->junit, o->verbose);
+    } else if (o->interface) {
         cli_print_interface(pol);
         rc = 0;
-    } else if (o.batch)
-        rc = batch_run(&o.run, pol);
+    } else if (o->batch)
+        rc = batch_run(&o->run, pol);
     else
-        rc = run_one(&o, pol, src);
+        rc = run_one(o, pol, src);
     pol_policy_free(pol);
     cli_source_free(src);
     return rc;
