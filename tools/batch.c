@@ -11,7 +11,9 @@
 #include "batch.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -75,6 +77,7 @@ typedef struct worker {
     int field_input[FIELD_CACHE]; /* input named by field k last time, or -1 */
     uint32_t *seen, gen;       /* inputs set by the current record         */
     batch_key_at kat;          /* where the --key fields are in rec        */
+    sc_buf why;                /* -j 1: why the reader rejected a record   */
     sc_field *lib_fields;      /* rec without its key fields, for the library */
     int lib_cap;
     pthread_t tid;
@@ -609,10 +612,127 @@ typedef struct reading {
     const char *name;
     bool have_header, eof, header_bad;
     const batch_keys *keys; /* checked against the CSV header */
+    iconv_t from;           /* --encoding: to UTF-8; (iconv_t)-1: the input is UTF-8 */
+    const char *encoding;   /* its name as given, for messages */
+    iconv_t guess;          /* GB18030 to UTF-8, opened at the first record that is not UTF-8 */
+    bool guessing;          /* no --encoding: say so when a record looks like GB18030 */
+    bool first;             /* the next record is the input's first (a BOM may lead it) */
+    long hinted;            /* records (not the header) that looked like GB18030 */
+    bool hint;              /* the last one did */
+    sc_buf conv;            /* a record in UTF-8 */
 } reading;
 
+#define NO_ICONV ((iconv_t)-1)
+
+/* Converts in[0..n) with cd into out (reset first); 0, or -1 with *bad the
+ * offset of the first byte that does not convert and *cut whether the
+ * input ends inside a character. */
+static int transcode(iconv_t cd, const char *in, size_t n, sc_buf *out, size_t *bad, bool *cut)
+{
+    iconv(cd, NULL, NULL, NULL, NULL); /* the initial shift state, for each record */
+    sc_buf_reset(out);
+    char *ip = (char *)in;
+    size_t left = n;
+    for (;;) {
+        out_reserve(out, 2 * left + 16); /* GB18030 to UTF-8 at most 3 bytes for 2 */
+        char *op = out->data + out->len;
+        size_t room = out->cap - out->len - 1;
+        size_t r = iconv(cd, &ip, &left, &op, &room);
+        out->len = (size_t)(op - out->data);
+        if (r != (size_t)-1)
+            break;
+        if (errno == E2BIG)
+            continue;
+        *bad = (size_t)(ip - in);
+        *cut = errno == EINVAL;
+        return -1;
+    }
+    out->data[out->len] = '\0';
+    return 0;
+}
+
+/* Why a record does not convert from r->encoding: the bytes, where. */
+static void transcode_error(const reading *r, const char *t, size_t len, size_t bad, bool cut, sc_buf *why)
+{
+    sc_buf_reset(why);
+    if (cut) {
+        sc_buf_printf(why, "byte %zu: the record ends inside a %s character", bad + 1, r->encoding);
+        return;
+    }
+    sc_buf_printf(why, "byte %zu: invalid %s byte sequence", bad + 1, r->encoding);
+    for (size_t k = bad; k < len && k < bad + 4 && (k == bad || (unsigned char)t[k] >= 0x80); k++)
+        sc_buf_printf(why, " 0x%02x", (unsigned char)t[k]);
+    sc_buf_puts(why, " (--encoding ");
+    for (const char *e = r->encoding; *e; e++) /* as the option is written */
+        sc_buf_putc(why, (char)(*e >= 'A' && *e <= 'Z' ? *e - 'A' + 'a' : *e));
+    sc_buf_putc(why, ')');
+}
+
+/* A record that is not UTF-8: whether it reads as GB18030 (all of it, with
+ * some character beyond ASCII), what Excel on Chinese Windows writes. */
+static bool looks_gb18030(reading *r, const char *t, size_t len)
+{
+    if (r->guess == NO_ICONV && (r->guess = iconv_open("UTF-8", "GB18030")) == NO_ICONV)
+        return false;
+    size_t bad;
+    bool cut;
+    return transcode(r->guess, t, len, &r->conv, &bad, &cut) == 0;
+}
+
+/* The reader's reason for a record that is not UTF-8, with the hint when it
+ * looks like GB18030, in why. */
+static void not_utf8(reading *r, const sc_error *serr, const char *t, size_t len, sc_buf *why)
+{
+    sc_buf_reset(why);
+    sc_buf_printf(why, "byte %zu: %s", serr->offset + 1, serr->msg);
+    if (t && r->guessing && looks_gb18030(r, t, len)) {
+        sc_buf_puts(why, "; this looks like GB18030/GBK, as Excel saves CSV on Chinese Windows; add --encoding gb18030");
+        r->hint = true;
+    }
+}
+
+/* The next record, in UTF-8: sc_reader_next() and, with --encoding, the
+ * conversion (an error of the record when its bytes do not convert).  On
+ * SC_REC_BAD the reason is in *t, *len. */
+static sc_rec_status next_record(reading *r, const char **t, size_t *len, long *line, sc_buf *why)
+{
+    sc_error serr;
+    sc_rec_status st = sc_reader_next(r->rd, t, len, line, &serr);
+    r->hint = false;
+    bool first = r->first;
+    r->first = false;
+    if (st == SC_REC_BAD) {
+        if (*t) /* not UTF-8 */
+            not_utf8(r, &serr, *t, *len, why);
+        else {
+            sc_buf_reset(why);
+            sc_buf_puts(why, serr.msg);
+        }
+        *t = why->data;
+        *len = why->len;
+        return st;
+    }
+    if (st != SC_REC_OK || r->from == NO_ICONV)
+        return st;
+    size_t bad;
+    bool cut;
+    if (transcode(r->from, *t, *len, &r->conv, &bad, &cut) != 0) {
+        transcode_error(r, *t, *len, bad, cut, why);
+        *t = why->data;
+        *len = why->len;
+        return SC_REC_BAD;
+    }
+    *t = r->conv.data;
+    *len = r->conv.len;
+    if (first && *len >= 3 && !memcmp(*t, "\xEF\xBB\xBF", 3)) { /* a byte order mark, as GB18030 has one too */
+        *t += 3;
+        *len -= 3;
+    }
+    return st;
+}
+
 /* Fills c with the next records (up to r->max_records or CHUNK_BYTES). */
-static void fill_chunk(reading *r, chunk *c)
+static void fill_chunk(reading *r, chunk *c, sc_buf *why)
 {
     sc_buf_reset(&c->text);
     c->nslots = 0;
@@ -621,7 +741,7 @@ static void fill_chunk(reading *r, chunk *c)
         size_t len;
         long line;
         sc_error serr;
-        sc_rec_status st = sc_reader_next(r->rd, &t, &len, &line, &serr);
+        sc_rec_status st = next_record(r, &t, &len, &line, why);
         if (st == SC_REC_EOF) {
             r->eof = true;
             break;
@@ -629,7 +749,7 @@ static void fill_chunk(reading *r, chunk *c)
         if (!r->have_header) {
             r->have_header = true;
             if (st != SC_REC_OK || sc_parse_csv_header(r->header, t, len, &serr) != 0) {
-                fprintf(stderr, "polrun: %s: line %ld: bad CSV header: %s\n", r->name, line, serr.msg);
+                fprintf(stderr, "polrun: %s: line %ld: bad CSV header: %s\n", r->name, line, st != SC_REC_OK ? t : serr.msg);
                 r->header_bad = r->eof = true;
                 break;
             }
@@ -646,13 +766,10 @@ static void fill_chunk(reading *r, chunk *c)
             }
             continue;
         }
+        r->hinted += r->hint;
         rec_slot *s = &c->slots[c->nslots++];
         s->line = line;
         s->bad = st == SC_REC_BAD;
-        if (s->bad) {
-            t = serr.msg;
-            len = strlen(serr.msg);
-        }
         s->off = c->text.len;
         s->len = len;
         out_reserve(&c->text, len + 1);
@@ -665,8 +782,14 @@ static void fill_chunk(reading *r, chunk *c)
 typedef struct sink {
     FILE *out;
     long records, errors, partial;
-    bool progress, write_ok;
+    bool write_ok;
     int err; /* errno of the first failed write */
+    /* progress on stderr */
+    bool progress, tty;
+    const sc_reader *rd;     /* how far the input is read               */
+    uint64_t size;           /* the input's size when known (a file), else 0 */
+    struct timespec t0;      /* the start                               */
+    long long shown_ns;      /* when progress was last shown            */
 } sink;
 
 static void sink_write(sink *k, const char *data, size_t len)
@@ -678,16 +801,55 @@ static void sink_write(sink *k, const char *data, size_t len)
     }
 }
 
+static long long ns_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (long long)(t1.tv_sec - t0->tv_sec) * 1000000000LL + (t1.tv_nsec - t0->tv_nsec); /* not an amount */
+}
+
+/* "polrun: 120000 records, 45%, 210000 records/s, 0:03 left", at most five
+ * times a second on a terminal (rewriting one line), once a second
+ * elsewhere (a line each).  Integers throughout: counts, not amounts. */
+static void show_progress(sink *k)
+{
+    long long ns = ns_since(&k->t0);
+    long long every = k->tty ? 200000000LL : 1000000000LL;
+    if (k->shown_ns >= 0 && ns - k->shown_ns < every)
+        return;
+    k->shown_ns = ns;
+    char line[160];
+    int n = snprintf(line, sizeof line, "polrun: %ld records", k->records);
+    uint64_t done = sc_reader_consumed(k->rd);
+    if (k->size && done <= k->size)
+        n += snprintf(line + n, sizeof line - (size_t)n, ", %d%%", (int)(done * 100 / k->size));
+    if (ns > 0)
+        n += snprintf(line + n, sizeof line - (size_t)n, ", %lld records/s", (long long)k->records * 1000000000LL / ns);
+    if (k->size && done > 0 && done <= k->size && ns > 0) {
+        unsigned __int128 left_ns = (unsigned __int128)ns * (k->size - done) / done;
+        long long s = (long long)(left_ns / 1000000000u);
+        if (s >= 3600)
+            snprintf(line + n, sizeof line - (size_t)n, ", %lld:%02lld:%02lld left", s / 3600, s / 60 % 60, s % 60);
+        else
+            snprintf(line + n, sizeof line - (size_t)n, ", %lld:%02lld left", s / 60, s % 60);
+    }
+    fprintf(stderr, k->tty ? "\r%s\033[K" : "%s\n", line);
+    fflush(stderr);
+}
+
 static void sink_chunk(sink *k, const chunk *c)
 {
     sink_write(k, c->out.data, c->out.len);
+    errno = 0;
+    if (k->write_ok && fflush(k->out) != 0) { /* each chunk goes out as it is done */
+        k->write_ok = false;
+        k->err = errno;
+    }
     k->records += c->nslots;
     k->errors += c->errors;
     k->partial += c->partial;
-    if (k->progress) {
-        fprintf(stderr, "\rpolrun: %ld records", k->records);
-        fflush(stderr);
-    }
+    if (k->progress)
+        show_progress(k);
 }
 
 /* Writes the finished chunks from *written up to `upto` (exclusive), in
@@ -713,7 +875,7 @@ static void run_serial(batch *b, worker *w, reading *rd, sink *k)
 {
     chunk *c = &b->chunks[0];
     while (k->write_ok) { /* after a write error there is no point in reading on */
-        fill_chunk(rd, c);
+        fill_chunk(rd, c, &w->why);
         if (c->nslots == 0)
             break;
         eval_chunk(w, c);
@@ -737,13 +899,15 @@ static int run_parallel(batch *b, worker *ws, int nworkers, reading *rd, sink *k
         return CLI_INTERNAL;
     }
     long seq = 0, written = 0;
+    sc_buf why; /* the main thread's: the workers have theirs */
+    sc_buf_init(&why);
     for (;;) {
         chunk *c = &b->chunks[seq % b->nchunks];
         if (seq - written == b->nchunks) /* the ring is full: wait for the oldest chunk */
             drain(b, k, &written, written + 1, true);
         if (!k->write_ok) /* no point in going on: stop reading */
             break;
-        fill_chunk(rd, c);
+        fill_chunk(rd, c, &why);
         if (c->nslots == 0)
             break;
         pthread_mutex_lock(&b->mu);
@@ -758,6 +922,7 @@ static int run_parallel(batch *b, worker *ws, int nworkers, reading *rd, sink *k
     pthread_cond_broadcast(&b->work);
     pthread_mutex_unlock(&b->mu);
     drain(b, k, &written, seq, true);
+    sc_buf_clear(&why);
     for (int i = 0; i < nworkers; i++)
         if (ws[i].started)
             pthread_join(ws[i].tid, NULL);
@@ -837,6 +1002,7 @@ static void workers_free(worker *ws, int n)
         sc_record_clear(&ws[i].rec);
         free(ws[i].seen);
         free(ws[i].lib_fields);
+        sc_buf_clear(&ws[i].why);
     }
     free(ws);
 }
@@ -888,22 +1054,34 @@ static int open_files(const batch_opts *o, FILE **in, FILE **out)
     return 0;
 }
 
+/* The input's size when it is a regular file (for progress), else 0. */
+static uint64_t input_size(FILE *in)
+{
+    struct stat st;
+    if (fstat(fileno(in), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+        return 0;
+    return (uint64_t)st.st_size;
+}
+
 static int workers_wanted(const batch_opts *o)
 {
     int n = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 64 ? 64 : n;
 }
 
-static void summary(const batch_opts *o, const sink *k, const struct timespec *t0)
+static void summary(const batch_opts *o, const sink *k, const reading *rd)
 {
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    long long ns = (long long)(t1.tv_sec - t0->tv_sec) * 1000000000LL + (t1.tv_nsec - t0->tv_nsec); /* not an amount */
+    long long ns = ns_since(&k->t0);
+    if (rd->hinted) /* once, as well as in each record's error */
+        fprintf(stderr, "%spolrun: %s: %ld record(s) are not UTF-8 but look like GB18030/GBK, as Excel saves CSV on "
+                        "Chinese Windows; add --encoding gb18030\n",
+                k->progress && k->tty ? "\r\033[K" : "", rd->name, rd->hinted);
     char partial[48] = "";
     if (k->partial) /* records where some output is not applicable or not stated */
         snprintf(partial, sizeof partial, ", %ld partial", k->partial);
     if (!o->quiet)
-        fprintf(stderr, "%spolrun: %ld records, %ld errors%s, %lld.%03lld s, %lld records/s\n", k->progress ? "\r" : "",
+        fprintf(stderr, "%spolrun: %ld records, %ld errors%s, %lld.%03lld s, %lld records/s\n",
+                k->progress && k->tty ? "\r\033[K" : "",
                 k->records, k->errors, partial, ns / 1000000000LL, (ns / 1000000LL) % 1000,
                 ns > 0 ? (long long)k->records * 1000000000LL / ns : 0LL); /* not an amount */
 }
@@ -929,18 +1107,45 @@ int batch_run(const batch_opts *o, pol_policy *pol)
     sc_record header;
     sc_record_init(&header);
     b.csv_header = &header;
-    reading rd = {o->explain ? CHUNK_RECORDS_EXPLAIN : CHUNK_RECORDS, sc_reader_new(in, b.in_fmt, o->max_record),
-                  &header, o->input ? o->input : "<stdin>", b.in_fmt != SC_FMT_CSV, false, false, b.keys};
-    if (!rd.rd)
+    reading rd;
+    memset(&rd, 0, sizeof rd);
+    rd.max_records = o->line_buffered ? 1 : o->explain ? CHUNK_RECORDS_EXPLAIN : CHUNK_RECORDS;
+    if (!(rd.rd = sc_reader_new(in, b.in_fmt, o->max_record)))
         pol_oom();
-    sink k = {out, 0, 0, 0, !o->quiet && isatty(2), true, 0};
+    sc_reader_prompt(rd.rd); /* a record is answered once its chunk is in, never waiting for a full buffer */
+    rd.header = &header;
+    rd.name = o->input ? o->input : "<stdin>";
+    rd.have_header = b.in_fmt != SC_FMT_CSV;
+    rd.keys = b.keys;
+    rd.from = rd.guess = NO_ICONV;
+    rd.first = true;
+    rd.guessing = !o->encoding;
+    sc_buf_init(&rd.conv);
+    if (o->encoding && strcmp(o->encoding, "UTF-8") != 0) {
+        rd.encoding = o->encoding;
+        if ((rd.from = iconv_open("UTF-8", o->encoding)) == NO_ICONV) {
+            fprintf(stderr, "polrun: cannot convert from %s: %s\n", o->encoding, strerror(errno));
+            rc = CLI_INTERNAL;
+        }
+        sc_reader_raw(rd.rd);
+    }
+    sink k;
+    memset(&k, 0, sizeof k);
+    k.out = out;
+    k.write_ok = true;
+    k.tty = isatty(2);
+    k.progress = o->progress > 0 || (o->progress < 0 && k.tty && !o->quiet);
+    k.rd = rd.rd;
+    k.size = input_size(in);
+    k.shown_ns = -1;
+    clock_gettime(CLOCK_MONOTONIC, &k.t0);
+    if (o->bom && b.out_fmt == SC_FMT_CSV)
+        sink_write(&k, "\xEF\xBB\xBF", 3);
     if (b.out_fmt == SC_FMT_CSV)
         write_csv_header(&b, &k);
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (nworkers == 1)
-        run_serial(&b, &ws[0], &rd, &k);
-    else
+    if (rc == 0 && (nworkers == 1 || o->line_buffered))
+        run_serial(&b, &ws[0], &rd, &k); /* --line-buffered: each answer before the next record */
+    else if (rc == 0)
         rc = run_parallel(&b, ws, nworkers, &rd, &k);
     workers_free(ws, nworkers);
     errno = 0;
@@ -954,12 +1159,17 @@ int batch_run(const batch_opts *o, pol_policy *pol)
     }
     if (!k.write_ok)
         rc = rc ? rc : cli_write_error("polrun", output_name(o), k.err);
-    bool read_error = ferror(in) != 0; /* the record it cut is an error record already */
+    bool read_error = sc_reader_failed(rd.rd); /* the record it cut is an error record already */
     if (read_error)
         fprintf(stderr, "polrun: %s: read error on input\n", o->input ? o->input : "<stdin>");
     if (rc != CLI_INTERNAL)
-        summary(o, &k, &t0);
+        summary(o, &k, &rd);
     sc_reader_free(rd.rd);
+    if (rd.from != NO_ICONV)
+        iconv_close(rd.from);
+    if (rd.guess != NO_ICONV)
+        iconv_close(rd.guess);
+    sc_buf_clear(&rd.conv);
     sc_record_clear(&header);
     batch_free(&b);
     if (in != stdin)

@@ -65,11 +65,15 @@ typedef struct batch_opts {
     int in_fmt, out_fmt;        /* SC_FMT_JSONL, SC_FMT_CSV; -1: by file name */
     bool explain;               /* an explanation (JSON) per record           */
     bool allow_extra;           /* ignore fields that are not inputs          */
-    bool quiet;                 /* no summary or progress on stderr           */
+    bool quiet;                 /* no summary (nor progress unless asked)     */
     int jobs;                   /* worker threads; 0: one per core (up to 64) */
     uint64_t max_steps;         /* per scenario (0: none)                     */
     size_t max_record;          /* longest accepted record, in bytes          */
     const batch_keys *keys;     /* --key: fields copied into every output; NULL: none */
+    bool line_buffered;         /* answer each record before reading the next */
+    int progress;               /* 1 --progress, 0 --no-progress, -1: when stderr is a terminal */
+    const char *encoding;       /* --encoding: the input's, an iconv name; NULL: UTF-8 */
+    bool bom;                   /* CSV output begins with a UTF-8 byte order mark */
 } batch_opts;
 
 /* Evaluates every record; returns the exit code (tools/cli.h): 0, CLI_FAILED

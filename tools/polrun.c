@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -51,6 +52,10 @@ static void usage(FILE *out)
           "  -j, --jobs N            batch worker threads, 1 to 64 (default: number of cores)\n"
           "  --allow-extra           ignore scenario fields that are not inputs\n"
           "  --key FIELD[,FIELD...]  batch: copy these input fields into every output record\n"
+          "  --line-buffered         batch: answer each record before reading the next\n"
+          "  --progress, --no-progress  batch progress on stderr (default: on a terminal)\n"
+          "  --encoding gb18030|gbk|utf-8  batch input encoding (default utf-8)\n"
+          "  --bom                   batch CSV output begins with a UTF-8 BOM (for Excel)\n"
           "  --max-steps N           limit evaluation steps per scenario (default 1000000)\n"
           "  --max-record BYTES      longest accepted batch record (default 1048576)\n"
           "  -q, --quiet             no summary or progress on stderr\n"
@@ -204,7 +209,8 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
 
 enum {
     OPT_VERSION = 256, OPT_BATCH, OPT_TEST, OPT_INTERFACE, OPT_EXPLAIN, OPT_IN, OPT_OUT, OPT_ALLOW_EXTRA,
-    OPT_MAX_STEPS, OPT_MAX_RECORD, OPT_JUNIT, OPT_TRUSTED_KEYS, OPT_KEY
+    OPT_MAX_STEPS, OPT_MAX_RECORD, OPT_JUNIT, OPT_TRUSTED_KEYS, OPT_KEY, OPT_LINE_BUFFERED, OPT_PROGRESS,
+    OPT_NO_PROGRESS, OPT_ENCODING, OPT_BOM
 };
 
 static const struct option long_options[] = {
@@ -225,6 +231,11 @@ static const struct option long_options[] = {
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"trusted-keys", required_argument, NULL, OPT_TRUSTED_KEYS},
     {"key", required_argument, NULL, OPT_KEY},
+    {"line-buffered", no_argument, NULL, OPT_LINE_BUFFERED},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"bom", no_argument, NULL, OPT_BOM},
     {NULL, 0, NULL, 0},
 };
 
@@ -237,6 +248,18 @@ static int format_named(const char *opt, const char *val)
         return SC_FMT_JSONL;
     fprintf(stderr, "polrun: %s takes jsonl or csv, not '%s'\n", opt, val);
     return -2;
+}
+
+/* The iconv name of an --encoding value, or NULL. */
+static const char *encoding_named(const char *val)
+{
+    static const struct {
+        const char *given, *iconv;
+    } names[] = {{"gb18030", "GB18030"}, {"gbk", "GBK"}, {"utf-8", "UTF-8"}, {"utf8", "UTF-8"}};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (!strcasecmp(val, names[k].given))
+            return names[k].iconv;
+    return NULL;
 }
 
 /* An operand: the policy, then the scenario or batch input. */
@@ -269,6 +292,11 @@ static const struct {
     {'j', "-j", M_BATCH, "--batch"},
     {'q', "-q", M_BATCH, "--batch"},
     {OPT_KEY, "--key", M_BATCH, "--batch"},
+    {OPT_LINE_BUFFERED, "--line-buffered", M_BATCH, "--batch"},
+    {OPT_PROGRESS, "--progress", M_BATCH, "--batch"},
+    {OPT_NO_PROGRESS, "--no-progress", M_BATCH, "--batch"},
+    {OPT_ENCODING, "--encoding", M_BATCH, "--batch"},
+    {OPT_BOM, "--bom", M_BATCH, "--batch"},
     {OPT_JUNIT, "--junit", M_TEST, "--test"},
     {'v', "-v", M_TEST, "--test"},
     {OPT_EXPLAIN, "--explain", M_ONE | M_BATCH, "one scenario or --batch"},
@@ -319,6 +347,16 @@ static int option(opts *o, int c)
     case 'o': o->run.output = optarg; break;
     case OPT_JUNIT: o->junit = optarg; break;
     case OPT_TRUSTED_KEYS: o->trusted_keys = optarg; break;
+    case OPT_LINE_BUFFERED: o->run.line_buffered = true; break;
+    case OPT_PROGRESS: o->run.progress = 1; break;
+    case OPT_NO_PROGRESS: o->run.progress = 0; break;
+    case OPT_BOM: o->run.bom = true; break;
+    case OPT_ENCODING:
+        if (!(o->run.encoding = encoding_named(optarg))) {
+            fprintf(stderr, "polrun: --encoding takes gb18030, gbk or utf-8, not '%s'\n", optarg);
+            return CLI_USAGE;
+        }
+        break;
     case OPT_KEY: {
         char err[200];
         if (batch_keys_add(&o->keys, optarg, err, sizeof err) != 0) {
@@ -395,6 +433,14 @@ static int parse_args(opts *o, int argc, char **argv)
         return CLI_USAGE;
     }
     o->run.explain = o->explain == EXPLAIN_JSON;
+    if (o->run.bom && o->batch) {
+        const char *out = o->run.output;
+        bool csv = o->run.out_fmt >= 0 ? o->run.out_fmt == SC_FMT_CSV : out && cli_ends_with(out, ".csv");
+        if (!csv) {
+            fprintf(stderr, "polrun: --bom applies to CSV output only (--out csv or -o FILE.csv)\n");
+            return CLI_USAGE;
+        }
+    }
     return -1;
 }
 
@@ -408,6 +454,7 @@ static int polrun_main(int argc, char **argv)
     o.run.in_fmt = o.run.out_fmt = -1;
     o.run.max_steps = 1000000;
     o.run.max_record = SC_MAX_RECORD_DEFAULT;
+    o.run.progress = -1;
     int rc = parse_args(&o, argc, argv);
     if (rc < 0)
         rc = polrun_opts(&o);
