@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scen.h"
 
@@ -689,6 +690,66 @@ START_TEST(reader_invalid_utf8)
 }
 END_TEST
 
+/* The text of a record that is not UTF-8 is still given (to guess its
+ * encoding); in raw mode it is a record; consumed counts what is returned. */
+START_TEST(reader_raw_and_consumed)
+{
+    const char in[] = "\xb5\xb5\xb4\xce,x\n\xd5\xc5\n";
+    mem_in m;
+    mem_open(&m, in, sizeof in - 1, SC_FMT_CSV, 0);
+    const char *t;
+    size_t l;
+    long ln;
+    sc_error e;
+    ck_assert_int_eq(sc_reader_next(m.r, &t, &l, &ln, &e), SC_REC_BAD);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(l, 6);
+    ck_assert_mem_eq(t, "\xb5\xb5\xb4\xce,x", 6);
+    ck_assert_uint_eq(sc_reader_consumed(m.r), 7);
+    mem_close(&m);
+
+    mem_open(&m, in, sizeof in - 1, SC_FMT_CSV, 0);
+    sc_reader_raw(m.r);
+    expect_rec(&m, "\xb5\xb5\xb4\xce,x", 6, 1);
+    expect_rec(&m, "\xd5\xc5", 2, 2);
+    expect_eof(&m);
+    ck_assert_uint_eq(sc_reader_consumed(m.r), sizeof in - 1);
+    ck_assert(!sc_reader_failed(m.r));
+    mem_close(&m);
+}
+END_TEST
+
+/* Prompt mode over a pipe: the first record comes back while the writer
+ * still holds the pipe open (fread would wait for 256 KiB or EOF). */
+START_TEST(reader_prompt_pipe)
+{
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    FILE *f = fdopen(fds[0], "r");
+    ck_assert_ptr_nonnull(f);
+    sc_reader *r = sc_reader_new(f, SC_FMT_JSONL, 0);
+    sc_reader_prompt(r);
+    ck_assert_int_eq(write(fds[1], "{\"a\":1}\n{\"b\"", 12), 12);
+    alarm(10); /* a reader that waits for more fails by the signal */
+    const char *t;
+    size_t l;
+    long ln;
+    sc_error e;
+    ck_assert_int_eq(sc_reader_next(r, &t, &l, &ln, &e), SC_REC_OK);
+    ck_assert_uint_eq(l, 7);
+    ck_assert_mem_eq(t, "{\"a\":1}", 7);
+    ck_assert_int_eq(write(fds[1], ":2}\n", 4), 4);
+    ck_assert_int_eq(sc_reader_next(r, &t, &l, &ln, &e), SC_REC_OK);
+    ck_assert_mem_eq(t, "{\"b\":2}", 7);
+    close(fds[1]);
+    ck_assert_int_eq(sc_reader_next(r, &t, &l, &ln, &e), SC_REC_EOF);
+    alarm(0);
+    ck_assert_uint_eq(sc_reader_consumed(r), 16);
+    sc_reader_free(r);
+    fclose(f);
+}
+END_TEST
+
 START_TEST(reader_huge_record)
 {
     const size_t limit = (size_t)1 << 20;
@@ -1192,6 +1253,8 @@ static Suite *scen_suite(void)
     tcase_add_test(rd, reader_bom_only_at_start);
     tcase_add_test(rd, reader_nul_byte);
     tcase_add_test(rd, reader_invalid_utf8);
+    tcase_add_test(rd, reader_raw_and_consumed);
+    tcase_add_test(rd, reader_prompt_pipe);
     tcase_add_test(rd, reader_huge_record);
     tcase_add_test(rd, reader_small_limit);
     tcase_add_test(rd, reader_truncated_last_line);
