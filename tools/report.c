@@ -89,6 +89,16 @@ static const char *larger_abs(const char *a, const char *b)
     return r;
 }
 
+/* The sign of a decimal's text (0 if it is not one). */
+static int text_sign(const char *s)
+{
+    dec_t d;
+    dec_init(&d);
+    int sg = dec_parse(&d, s, strlen(s)) == DEC_OK ? dec_sign(&d) : 0;
+    dec_clear(&d);
+    return sg;
+}
+
 static void row(FILE *f, const char *label, const char *key, const char *val)
 {
     fprintf(f, "<tr><th>%s</th><td data-k=\"%s\">", label, key);
@@ -132,7 +142,8 @@ static void histogram_svg(FILE *f, const cmp_digest *d)
             fputs(")", f);
         }
         fprintf(f, ": %ld 人</title>", d->bins[i].count);
-        const char *fill = d->bins[i].from[0] == '-' ? "#2b7a3d" : (one && !strcmp(d->bins[i].from, "0") ? "#888" : "#b03a2e");
+        int sg = text_sign(d->bins[i].from);
+        const char *fill = sg < 0 ? "#2b7a3d" : one && sg == 0 ? "#888" : "#b03a2e"; /* less, same, more */
         fprintf(f, "<rect x=\"%d\" y=\"%ld\" width=\"%d\" height=\"%ld\" fill=\"%s\" stroke=\"#000\" stroke-width=\"0.5\"/>",
                 x + 2, HIST_H - h, bw - 4, h, fill);
         fprintf(f, "<text x=\"%d\" y=\"%ld\" font-size=\"10\" text-anchor=\"middle\">%ld</text>", x + bw / 2,
