@@ -24,10 +24,12 @@
 #include "mem.h"
 #include "utf8.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------------ */
 /* sc_buf                                                                   */
@@ -1173,6 +1175,10 @@ struct sc_reader {
     size_t cap, pos, end;
     long line;         /* line number of buf[pos]                           */
     bool started, eof, io_error;
+    bool prompt;       /* read(2) what has arrived (sc_reader_prompt)       */
+    bool raw;          /* no UTF-8 check (sc_reader_raw)                    */
+    bool failed;       /* a read failed (sc_reader_failed)                  */
+    uint64_t total;    /* bytes read from the input so far                  */
 };
 
 sc_reader *sc_reader_new(FILE *in, sc_format fmt, size_t max_record)
@@ -1191,7 +1197,29 @@ sc_reader *sc_reader_new(FILE *in, sc_format fmt, size_t max_record)
     r->pos = r->end = 0;
     r->line = 1;
     r->started = r->eof = r->io_error = false;
+    r->prompt = r->raw = r->failed = false;
+    r->total = 0;
     return r;
+}
+
+void sc_reader_prompt(sc_reader *r)
+{
+    r->prompt = fileno(r->in) >= 0;
+}
+
+void sc_reader_raw(sc_reader *r)
+{
+    r->raw = true;
+}
+
+bool sc_reader_failed(const sc_reader *r)
+{
+    return r->failed;
+}
+
+uint64_t sc_reader_consumed(const sc_reader *r)
+{
+    return r->total - (r->end - r->pos);
 }
 
 void sc_reader_free(sc_reader *r)
@@ -1208,11 +1236,27 @@ static void rd_fill(sc_reader *r)
     if (r->eof)
         return;
     size_t want = r->cap - 1 - r->end;
+    if (r->prompt && want) { /* one read(2): what has arrived, without waiting for more */
+        ssize_t got;
+        do
+            got = read(fileno(r->in), r->buf + r->end, want);
+        while (got < 0 && errno == EINTR);
+        if (got > 0) {
+            r->end += (size_t)got;
+            r->total += (uint64_t)got;
+            return;
+        }
+        if (got < 0)
+            r->io_error = r->failed = true;
+        r->eof = true;
+        return;
+    }
     size_t got = want ? fread(r->buf + r->end, 1, want, r->in) : 0;
     r->end += got;
+    r->total += got;
     if (got < want) {
         if (ferror(r->in))
-            r->io_error = true;
+            r->io_error = r->failed = true;
         r->eof = true;
     }
 }
@@ -1295,7 +1339,9 @@ sc_rec_status sc_reader_next(sc_reader *r, const char **text, size_t *len,
     *len = 0;
     if (!r->started) {
         r->started = true;
-        rd_fill(r);
+        do /* a prompt read may bring fewer bytes than a BOM */
+            rd_fill(r);
+        while (r->prompt && !r->eof && r->end < 3 && memchr(r->buf, '\n', r->end) == NULL);
         if (r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0)
             r->pos += 3;
     }
@@ -1364,9 +1410,12 @@ sc_rec_status sc_reader_next(sc_reader *r, const char **text, size_t *len,
         } else if (re == rs) {
             continue; /* empty CSV line */
         }
-        if (check_text((const unsigned char *)r->buf + rs, re - rs, err))
-            return SC_REC_BAD;
         r->buf[re] = '\0';
+        if (!r->raw && check_text((const unsigned char *)r->buf + rs, re - rs, err)) {
+            *text = r->buf + rs; /* so that the caller can tell what encoding it is in */
+            *len = re - rs;
+            return SC_REC_BAD;
+        }
         *text = r->buf + rs;
         *len = re - rs;
         return SC_REC_OK;

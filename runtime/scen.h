@@ -77,12 +77,28 @@ typedef struct sc_reader sc_reader;
  * SC_MAX_RECORD_DEFAULT.  A UTF-8 BOM at the very start is skipped. */
 sc_reader *sc_reader_new(FILE *in, sc_format fmt, size_t max_record);
 void sc_reader_free(sc_reader *r);
+/* Reads with read(2) on fileno(in), taking what has arrived instead of
+ * waiting for a full buffer, so a record is returned as soon as its line
+ * is in (a filter answering a producer that waits).  `in` must have
+ * nothing buffered.  Without a file descriptor (fmemopen), no change. */
+void sc_reader_prompt(sc_reader *r);
+/* Records are not checked for UTF-8: the caller transcodes them from
+ * another encoding and checks them then.  '\n', '"' and ',' must still be
+ * those bytes only (true of GB18030 and GBK, whose multi-byte characters
+ * use bytes 0x30-0x39 and 0x40-0xFE after the first). */
+void sc_reader_raw(sc_reader *r);
+/* Whether a read from the input failed (the record it cut was SC_REC_BAD). */
+bool sc_reader_failed(const sc_reader *r);
+/* Bytes of input consumed: read and returned as records, or skipped. */
+uint64_t sc_reader_consumed(const sc_reader *r);
 
 typedef enum {
     SC_REC_OK = 0,   /* a record: text in *text, *len; no line terminator    */
     SC_REC_BAD,      /* a record that cannot be used (too long, NUL byte,
                         invalid UTF-8, unterminated CSV quote at EOF): the
-                        reason is in *err; the reader has skipped past it     */
+                        reason is in *err; the reader has skipped past it.
+                        For invalid UTF-8, *text and *len are the record
+                        still, so that the caller can guess its encoding  */
     SC_REC_EOF       /* no more records                                      */
 } sc_rec_status;
 

@@ -11,7 +11,9 @@
 #include "batch.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -55,8 +57,9 @@ typedef struct batch {
     sc_format in_fmt, out_fmt;
     out_col *cols;
     uint32_t ncols;
-    sc_buf keys;
+    sc_buf col_keys; /* the outputs' JSON keys (out_col.key_off) */
     size_t *in_len;  /* strlen of each input's name */
+    const batch_keys *keys; /* --key, or NULL */
     bool numeric[256]; /* pol_type_numeric() of every type tag */
     chunk *chunks;
     int nchunks;
@@ -73,6 +76,10 @@ typedef struct worker {
     sc_record rec;
     int field_input[FIELD_CACHE]; /* input named by field k last time, or -1 */
     uint32_t *seen, gen;       /* inputs set by the current record         */
+    batch_key_at kat;          /* where the --key fields are in rec        */
+    sc_buf why;                /* -j 1: why the reader rejected a record   */
+    sc_field *lib_fields;      /* rec without its key fields, for the library */
+    int lib_cap;
     pthread_t tid;
     bool started;
 } worker;
@@ -118,10 +125,154 @@ static inline void out_long(sc_buf *b, long v)
     out_mem(b, q, (size_t)(e - q));
 }
 
-static void put_error_record(const batch *b, sc_buf *out, long line, const char *field, const char *pos, const char *msg)
+/* ---- key fields (batch.h) ---- */
+
+int batch_keys_add(batch_keys *k, const char *arg, char *err, size_t errlen)
 {
+    const char *p = arg;
+    for (;;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == 0) {
+            snprintf(err, errlen, "--key takes field names separated by commas, not '%s'", arg);
+            return -1;
+        }
+        if (batch_keys_has(k, p, n)) {
+            snprintf(err, errlen, "--key names '%.*s' twice", (int)n, p);
+            return -1;
+        }
+        if (k->count == BATCH_MAX_KEYS) {
+            snprintf(err, errlen, "more than %d --key fields", BATCH_MAX_KEYS);
+            return -1;
+        }
+        k->name[k->count] = pol_xmalloc(n + 1);
+        memcpy(k->name[k->count], p, n);
+        k->name[k->count][n] = '\0';
+        k->len[k->count++] = n;
+        if (!e)
+            return 0;
+        p = e + 1;
+    }
+}
+
+void batch_keys_free(batch_keys *k)
+{
+    for (int i = 0; i < k->count; i++)
+        free(k->name[i]);
+    k->count = 0;
+}
+
+bool batch_keys_has(const batch_keys *k, const char *name, size_t len)
+{
+    for (int i = 0; i < k->count; i++)
+        if (k->len[i] == len && !memcmp(k->name[i], name, len))
+            return true;
+    return false;
+}
+
+void batch_key_at_none(const batch_keys *k, batch_key_at *at)
+{
+    for (int i = 0; i < k->count; i++)
+        at->at[i] = -1;
+}
+
+int batch_keys_find(const batch_keys *k, const sc_record *rec, batch_key_at *at)
+{
+    int missing = -1;
+    for (int i = 0; i < k->count; i++) {
+        int f = at->at[i];
+        if (f < 0 || f >= rec->count || rec->fields[f].name_len != k->len[i] ||
+            memcmp(rec->fields[f].name, k->name[i], k->len[i]) != 0) {
+            for (f = 0; f < rec->count; f++)
+                if (rec->fields[f].name_len == k->len[i] && !memcmp(rec->fields[f].name, k->name[i], k->len[i]))
+                    break;
+            if (f == rec->count) {
+                f = -1;
+                if (missing < 0)
+                    missing = i;
+            }
+            at->at[i] = f;
+        }
+    }
+    return missing;
+}
+
+/* The JSON text of a string field as written in the record: from its
+ * opening quote to its closing one (the parser has checked it). */
+static size_t json_string_extent(const char *text, size_t off)
+{
+    size_t i = off + 1;
+    while (text[i] != '"')
+        i += text[i] == '\\' ? 2 : 1;
+    return i + 1 - off;
+}
+
+void batch_keys_put_json(const batch_keys *k, const batch_key_at *at, const sc_record *rec, const char *text,
+                         sc_format in_fmt, sc_buf *out)
+{
+    sc_buf_puts(out, "\"keys\":{");
+    for (int i = 0; i < k->count; i++) {
+        if (i)
+            sc_buf_putc(out, ',');
+        sc_buf_json_string(out, k->name[i], k->len[i]);
+        sc_buf_putc(out, ':');
+        const sc_field *f = at->at[i] >= 0 ? &rec->fields[at->at[i]] : NULL;
+        if (!f)
+            sc_buf_puts(out, "null");
+        else if (in_fmt == SC_FMT_CSV)
+            sc_buf_json_string(out, f->text, f->len);
+        else if (f->kind == SCV_STRING)
+            sc_buf_put(out, text + f->offset, json_string_extent(text, f->offset));
+        else
+            sc_buf_put(out, f->text, f->len);
+    }
+    sc_buf_puts(out, "},");
+}
+
+void batch_keys_put_csv(const batch_keys *k, const batch_key_at *at, const sc_record *rec, const char *text,
+                        sc_format in_fmt, sc_buf *out)
+{
+    (void)text;
+    (void)in_fmt; /* a field's text is the cell, the string or the JSON as written */
+    for (int i = 0; i < k->count; i++) {
+        sc_buf_putc(out, ',');
+        const sc_field *f = at->at[i] >= 0 ? &rec->fields[at->at[i]] : NULL;
+        if (f && f->kind != SCV_NULL)
+            sc_buf_csv_field(out, f->text, f->len);
+    }
+}
+
+void batch_keys_put_csv_header(const batch_keys *k, sc_buf *out)
+{
+    for (int i = 0; i < k->count; i++) {
+        sc_buf_putc(out, ',');
+        sc_buf_csv_field(out, k->name[i], k->len[i]);
+    }
+}
+
+/* The start of an output record: its line and, with --key, the key fields
+ * (from w->rec when have_rec, else all missing). */
+static void put_head(const batch *b, worker *w, sc_buf *out, long line, const char *text, bool have_rec)
+{
+    bool csv = b->out_fmt == SC_FMT_CSV;
+    sc_buf_printf(out, csv ? "%ld" : "{\"line\":%ld,", line);
+    if (!b->keys)
+        return;
+    batch_key_at none;
+    if (!have_rec)
+        batch_key_at_none(b->keys, &none);
+    const batch_key_at *at = have_rec ? &w->kat : &none;
+    if (csv)
+        batch_keys_put_csv(b->keys, at, &w->rec, text, b->in_fmt, out);
+    else
+        batch_keys_put_json(b->keys, at, &w->rec, text, b->in_fmt, out);
+}
+
+static void put_error_record(const batch *b, worker *w, sc_buf *out, long line, const char *text, bool have_rec,
+                             const char *field, const char *pos, const char *msg)
+{
+    put_head(b, w, out, line, text, have_rec);
     if (b->out_fmt == SC_FMT_CSV) {
-        sc_buf_printf(out, "%ld", line);
         for (uint32_t c = 0; c < b->ncols; c++)
             sc_buf_putc(out, ',');
         sc_buf_putc(out, ',');
@@ -137,8 +288,7 @@ static void put_error_record(const batch *b, sc_buf *out, long line, const char 
         sc_buf_puts(out, ",\n"); /* no notes */
         return;
     }
-    sc_buf_printf(out, "{\"line\":%ld,\"error\":{", line);
-    sc_buf_puts(out, "\"message\":");
+    sc_buf_puts(out, "\"error\":{\"message\":");
     sc_buf_json_string(out, msg, strlen(msg));
     if (field && *field) {
         sc_buf_puts(out, ",\"field\":");
@@ -174,7 +324,7 @@ static int set_inputs(worker *w, pol_error *perr)
                 w->field_input[k] = i;
         }
         if (i < 0) {
-            if (b->o->allow_extra)
+            if (b->o->allow_extra || (b->keys && batch_keys_has(b->keys, f->name, f->name_len)))
                 continue;
             goto library;
         }
@@ -189,7 +339,21 @@ static int set_inputs(worker *w, pol_error *perr)
     return 0;
 library:
     pol_eval_begin(w->ev);
-    return pol_eval_set_record(w->ev, rec, b->o->allow_extra, perr);
+    if (!b->keys || b->o->allow_extra)
+        return pol_eval_set_record(w->ev, rec, b->o->allow_extra, perr);
+    sc_record lib = *rec; /* without the key fields that are not inputs */
+    if (w->lib_cap < rec->count) {
+        w->lib_cap = rec->count;
+        w->lib_fields = pol_xrealloc(w->lib_fields, sizeof *w->lib_fields * (size_t)w->lib_cap);
+    }
+    lib.fields = w->lib_fields;
+    lib.count = 0;
+    for (int k = 0; k < rec->count; k++) {
+        const sc_field *f = &rec->fields[k];
+        if (!batch_keys_has(b->keys, f->name, f->name_len) || pol_find_input(b->pol, f->name, f->name_len) >= 0)
+            lib.fields[lib.count++] = *f;
+    }
+    return pol_eval_set_record(w->ev, &lib, false, perr);
 }
 
 /* Output column c of a successful run, if it is a number: dec_format()
@@ -230,7 +394,7 @@ static void put_csv_cell(const batch *b, worker *w, const out_col *c, sc_buf *ou
  * `{"line":N,"outputs":{... null ...},"unavailable":{OUTPUT:{"status":...}}}`,
  * CSV the values, empty cells, the errors in `error` and the reasons for
  * outputs that are not applicable or not stated in `notes`. */
-static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line)
+static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line, const char *text)
 {
     static const char *status_name[] = {[POL_E_INPUT] = "error", [POL_E_BOUND] = "error", [POL_E_RUNTIME] = "error",
                                         [POL_NOT_APPLICABLE] = "not-applicable", [POL_UNSTATED] = "unstated"};
@@ -239,7 +403,7 @@ static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line
         sc_buf errs, notes;
         sc_buf_init(&errs);
         sc_buf_init(&notes);
-        sc_buf_printf(out, "%ld", line);
+        put_head(b, w, out, line, text, true);
         uint8_t *told = pol_xcalloc(b->ncols + 1, 1); /* reason already written with an earlier output's */
         for (uint32_t c = 0; c < b->ncols; c++) {
             sc_buf_putc(out, ',');
@@ -278,13 +442,12 @@ static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line
         sc_buf_clear(&notes);
         return;
     }
-    if (b->o->explain) {
-        sc_buf_printf(out, "{\"line\":%ld,\"explain\":", line);
+    put_head(b, w, out, line, text, true);
+    sc_buf_puts(out, b->o->explain ? "\"explain\":" : "\"outputs\":");
+    if (b->o->explain)
         pol_eval_explain_json_buf(w->ev, out);
-    } else {
-        sc_buf_printf(out, "{\"line\":%ld,\"outputs\":", line);
+    else
         pol_eval_outputs_json_buf(w->ev, out);
-    }
     sc_buf_puts(out, ",\"unavailable\":{");
     bool first = true;
     for (uint32_t c = 0; c < b->ncols; c++) {
@@ -318,7 +481,7 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
     sc_error serr;
     pol_error perr;
     if (s->bad) {
-        put_error_record(b, out, s->line, NULL, NULL, t);
+        put_error_record(b, w, out, s->line, t, false, NULL, NULL, t);
         ++*errors;
         return;
     }
@@ -327,9 +490,19 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
     if (prc != 0) {
         char msg[300];
         snprintf(msg, sizeof msg, "byte %zu: %s", serr.offset + 1, serr.msg);
-        put_error_record(b, out, s->line, NULL, NULL, msg);
+        put_error_record(b, w, out, s->line, t, false, NULL, NULL, msg);
         ++*errors;
         return;
+    }
+    if (b->keys) {
+        int missing = batch_keys_find(b->keys, &w->rec, &w->kat);
+        if (missing >= 0) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "the key field \"%s\" (--key) is missing from the record", b->keys->name[missing]);
+            put_error_record(b, w, out, s->line, t, true, b->keys->name[missing], NULL, msg);
+            ++*errors;
+            return;
+        }
     }
     pol_eval_begin(w->ev);
     uint32_t nerr = 0, nna = 0, nun = 0;
@@ -340,17 +513,27 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
     }
     if (bad || (nerr && nerr >= b->ncols)) { /* no output could be computed: one error record */
         char pos[POL_POS_TEXT_MAX];
-        put_error_record(b, out, s->line, perr.field, pol_pos_text(&perr.pos, pos, sizeof pos), perr.msg);
+        put_error_record(b, w, out, s->line, t, true, perr.field, pol_pos_text(&perr.pos, pos, sizeof pos), perr.msg);
         ++*errors;
         return;
     }
     if (nerr + nna + nun) { /* some outputs have no value: say why, per output */
-        put_partial_record(b, w, out, s->line);
+        put_partial_record(b, w, out, s->line, t);
         ++*(nerr ? errors : partial);
         return;
     }
-    if (b->out_fmt == SC_FMT_CSV) {
+    if (b->keys) {
+        put_head(b, w, out, s->line, t, true);
+    } else if (b->out_fmt == SC_FMT_CSV) {
         out_long(out, s->line);
+    } else {
+        out_reserve(out, 8);
+        out_mem(out, "{\"line\":", 8);
+        out_long(out, s->line);
+        out_reserve(out, 1);
+        out_mem(out, ",", 1);
+    }
+    if (b->out_fmt == SC_FMT_CSV) {
         for (uint32_t c = 0; c < b->ncols; c++) {
             out_reserve(out, 1);
             out->data[out->len++] = ',';
@@ -359,21 +542,18 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
         out_reserve(out, 3);
         out_mem(out, ",,\n", 3); /* no error, no notes */
     } else if (b->o->explain) {
-        sc_buf_printf(out, "{\"line\":%ld,\"explain\":", s->line);
+        sc_buf_puts(out, "\"explain\":");
         pol_eval_explain_json_buf(w->ev, out);
         sc_buf_puts(out, "}\n");
     } else {
-        out_reserve(out, 8);
-        out_mem(out, "{\"line\":", 8);
-        out_long(out, s->line);
         out_reserve(out, 12);
-        out_mem(out, ",\"outputs\":", 11);
+        out_mem(out, "\"outputs\":", 10);
         size_t outputs = out->len; /* where pol_eval_outputs_json_buf() would begin */
         out_mem(out, "{", 1);
         for (uint32_t c = 0; c < b->ncols; c++) {
             const out_col *col = &b->cols[c];
             out_reserve(out, col->key_len);
-            out_mem(out, b->keys.data + col->key_off, col->key_len);
+            out_mem(out, b->col_keys.data + col->key_off, col->key_len);
             if (!put_number(b, w, col, out)) { /* text, a list, ...: the library's own JSON */
                 out->len = outputs;
                 pol_eval_outputs_json_buf(w->ev, out);
@@ -431,10 +611,128 @@ typedef struct reading {
     sc_record *header;
     const char *name;
     bool have_header, eof, header_bad;
+    const batch_keys *keys; /* checked against the CSV header */
+    iconv_t from;           /* --encoding: to UTF-8; (iconv_t)-1: the input is UTF-8 */
+    const char *encoding;   /* its name as given, for messages */
+    iconv_t guess;          /* GB18030 to UTF-8, opened at the first record that is not UTF-8 */
+    bool guessing;          /* no --encoding: say so when a record looks like GB18030 */
+    bool first;             /* the next record is the input's first (a BOM may lead it) */
+    long hinted;            /* records (not the header) that looked like GB18030 */
+    bool hint;              /* the last one did */
+    sc_buf conv;            /* a record in UTF-8 */
 } reading;
 
+#define NO_ICONV ((iconv_t)-1)
+
+/* Converts in[0..n) with cd into out (reset first); 0, or -1 with *bad the
+ * offset of the first byte that does not convert and *cut whether the
+ * input ends inside a character. */
+static int transcode(iconv_t cd, const char *in, size_t n, sc_buf *out, size_t *bad, bool *cut)
+{
+    iconv(cd, NULL, NULL, NULL, NULL); /* the initial shift state, for each record */
+    sc_buf_reset(out);
+    char *ip = (char *)in;
+    size_t left = n;
+    for (;;) {
+        out_reserve(out, 2 * left + 16); /* GB18030 to UTF-8 at most 3 bytes for 2 */
+        char *op = out->data + out->len;
+        size_t room = out->cap - out->len - 1;
+        size_t r = iconv(cd, &ip, &left, &op, &room);
+        out->len = (size_t)(op - out->data);
+        if (r != (size_t)-1)
+            break;
+        if (errno == E2BIG)
+            continue;
+        *bad = (size_t)(ip - in);
+        *cut = errno == EINVAL;
+        return -1;
+    }
+    out->data[out->len] = '\0';
+    return 0;
+}
+
+/* Why a record does not convert from r->encoding: the bytes, where. */
+static void transcode_error(const reading *r, const char *t, size_t len, size_t bad, bool cut, sc_buf *why)
+{
+    sc_buf_reset(why);
+    if (cut) {
+        sc_buf_printf(why, "byte %zu: the record ends inside a %s character", bad + 1, r->encoding);
+        return;
+    }
+    sc_buf_printf(why, "byte %zu: invalid %s byte sequence", bad + 1, r->encoding);
+    for (size_t k = bad; k < len && k < bad + 4 && (k == bad || (unsigned char)t[k] >= 0x80); k++)
+        sc_buf_printf(why, " 0x%02x", (unsigned char)t[k]);
+    sc_buf_puts(why, " (--encoding ");
+    for (const char *e = r->encoding; *e; e++) /* as the option is written */
+        sc_buf_putc(why, (char)(*e >= 'A' && *e <= 'Z' ? *e - 'A' + 'a' : *e));
+    sc_buf_putc(why, ')');
+}
+
+/* A record that is not UTF-8: whether it reads as GB18030 (all of it, with
+ * some character beyond ASCII), what Excel on Chinese Windows writes. */
+static bool looks_gb18030(reading *r, const char *t, size_t len)
+{
+    if (r->guess == NO_ICONV && (r->guess = iconv_open("UTF-8", "GB18030")) == NO_ICONV)
+        return false;
+    size_t bad;
+    bool cut;
+    return transcode(r->guess, t, len, &r->conv, &bad, &cut) == 0;
+}
+
+/* The reader's reason for a record that is not UTF-8, with the hint when it
+ * looks like GB18030, in why. */
+static void not_utf8(reading *r, const sc_error *serr, const char *t, size_t len, sc_buf *why)
+{
+    sc_buf_reset(why);
+    sc_buf_printf(why, "byte %zu: %s", serr->offset + 1, serr->msg);
+    if (t && r->guessing && looks_gb18030(r, t, len)) {
+        sc_buf_puts(why, "; this looks like GB18030/GBK, as Excel saves CSV on Chinese Windows; add --encoding gb18030");
+        r->hint = true;
+    }
+}
+
+/* The next record, in UTF-8: sc_reader_next() and, with --encoding, the
+ * conversion (an error of the record when its bytes do not convert).  On
+ * SC_REC_BAD the reason is in *t, *len. */
+static sc_rec_status next_record(reading *r, const char **t, size_t *len, long *line, sc_buf *why)
+{
+    sc_error serr;
+    sc_rec_status st = sc_reader_next(r->rd, t, len, line, &serr);
+    r->hint = false;
+    bool first = r->first;
+    r->first = false;
+    if (st == SC_REC_BAD) {
+        if (*t) /* not UTF-8 */
+            not_utf8(r, &serr, *t, *len, why);
+        else {
+            sc_buf_reset(why);
+            sc_buf_puts(why, serr.msg);
+        }
+        *t = why->data;
+        *len = why->len;
+        return st;
+    }
+    if (st != SC_REC_OK || r->from == NO_ICONV)
+        return st;
+    size_t bad;
+    bool cut;
+    if (transcode(r->from, *t, *len, &r->conv, &bad, &cut) != 0) {
+        transcode_error(r, *t, *len, bad, cut, why);
+        *t = why->data;
+        *len = why->len;
+        return SC_REC_BAD;
+    }
+    *t = r->conv.data;
+    *len = r->conv.len;
+    if (first && *len >= 3 && !memcmp(*t, "\xEF\xBB\xBF", 3)) { /* a byte order mark, as GB18030 has one too */
+        *t += 3;
+        *len -= 3;
+    }
+    return st;
+}
+
 /* Fills c with the next records (up to r->max_records or CHUNK_BYTES). */
-static void fill_chunk(reading *r, chunk *c)
+static void fill_chunk(reading *r, chunk *c, sc_buf *why)
 {
     sc_buf_reset(&c->text);
     c->nslots = 0;
@@ -443,7 +741,7 @@ static void fill_chunk(reading *r, chunk *c)
         size_t len;
         long line;
         sc_error serr;
-        sc_rec_status st = sc_reader_next(r->rd, &t, &len, &line, &serr);
+        sc_rec_status st = next_record(r, &t, &len, &line, why);
         if (st == SC_REC_EOF) {
             r->eof = true;
             break;
@@ -451,19 +749,27 @@ static void fill_chunk(reading *r, chunk *c)
         if (!r->have_header) {
             r->have_header = true;
             if (st != SC_REC_OK || sc_parse_csv_header(r->header, t, len, &serr) != 0) {
-                fprintf(stderr, "polrun: %s: line %ld: bad CSV header: %s\n", r->name, line, serr.msg);
+                fprintf(stderr, "polrun: %s: line %ld: bad CSV header: %s\n", r->name, line, st != SC_REC_OK ? t : serr.msg);
                 r->header_bad = r->eof = true;
                 break;
             }
+            if (r->keys) {
+                batch_key_at at;
+                batch_key_at_none(r->keys, &at);
+                int missing = batch_keys_find(r->keys, r->header, &at);
+                if (missing >= 0) {
+                    fprintf(stderr, "polrun: %s: line %ld: the key field \"%s\" (--key) is not a column of the CSV header\n",
+                            r->name, line, r->keys->name[missing]);
+                    r->header_bad = r->eof = true;
+                    break;
+                }
+            }
             continue;
         }
+        r->hinted += r->hint;
         rec_slot *s = &c->slots[c->nslots++];
         s->line = line;
         s->bad = st == SC_REC_BAD;
-        if (s->bad) {
-            t = serr.msg;
-            len = strlen(serr.msg);
-        }
         s->off = c->text.len;
         s->len = len;
         out_reserve(&c->text, len + 1);
@@ -476,8 +782,14 @@ static void fill_chunk(reading *r, chunk *c)
 typedef struct sink {
     FILE *out;
     long records, errors, partial;
-    bool progress, write_ok;
+    bool write_ok;
     int err; /* errno of the first failed write */
+    /* progress on stderr */
+    bool progress, tty;
+    const sc_reader *rd;     /* how far the input is read               */
+    uint64_t size;           /* the input's size when known (a file), else 0 */
+    struct timespec t0;      /* the start                               */
+    long long shown_ns;      /* when progress was last shown            */
 } sink;
 
 static void sink_write(sink *k, const char *data, size_t len)
@@ -489,16 +801,55 @@ static void sink_write(sink *k, const char *data, size_t len)
     }
 }
 
+static long long ns_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (long long)(t1.tv_sec - t0->tv_sec) * 1000000000LL + (t1.tv_nsec - t0->tv_nsec); /* not an amount */
+}
+
+/* "polrun: 120000 records, 45%, 210000 records/s, 0:03 left", at most five
+ * times a second on a terminal (rewriting one line), once a second
+ * elsewhere (a line each).  Integers throughout: counts, not amounts. */
+static void show_progress(sink *k)
+{
+    long long ns = ns_since(&k->t0);
+    long long every = k->tty ? 200000000LL : 1000000000LL;
+    if (k->shown_ns >= 0 && ns - k->shown_ns < every)
+        return;
+    k->shown_ns = ns;
+    char line[160];
+    int n = snprintf(line, sizeof line, "polrun: %ld records", k->records);
+    uint64_t done = sc_reader_consumed(k->rd);
+    if (k->size && done <= k->size)
+        n += snprintf(line + n, sizeof line - (size_t)n, ", %d%%", (int)(done * 100 / k->size));
+    if (ns > 0)
+        n += snprintf(line + n, sizeof line - (size_t)n, ", %lld records/s", (long long)k->records * 1000000000LL / ns);
+    if (k->size && done > 0 && done <= k->size && ns > 0) {
+        unsigned __int128 left_ns = (unsigned __int128)ns * (k->size - done) / done;
+        long long s = (long long)(left_ns / 1000000000u);
+        if (s >= 3600)
+            snprintf(line + n, sizeof line - (size_t)n, ", %lld:%02lld:%02lld left", s / 3600, s / 60 % 60, s % 60);
+        else
+            snprintf(line + n, sizeof line - (size_t)n, ", %lld:%02lld left", s / 60, s % 60);
+    }
+    fprintf(stderr, k->tty ? "\r%s\033[K" : "%s\n", line);
+    fflush(stderr);
+}
+
 static void sink_chunk(sink *k, const chunk *c)
 {
     sink_write(k, c->out.data, c->out.len);
+    errno = 0;
+    if (k->write_ok && fflush(k->out) != 0) { /* each chunk goes out as it is done */
+        k->write_ok = false;
+        k->err = errno;
+    }
     k->records += c->nslots;
     k->errors += c->errors;
     k->partial += c->partial;
-    if (k->progress) {
-        fprintf(stderr, "\rpolrun: %ld records", k->records);
-        fflush(stderr);
-    }
+    if (k->progress)
+        show_progress(k);
 }
 
 /* Writes the finished chunks from *written up to `upto` (exclusive), in
@@ -524,7 +875,7 @@ static void run_serial(batch *b, worker *w, reading *rd, sink *k)
 {
     chunk *c = &b->chunks[0];
     while (k->write_ok) { /* after a write error there is no point in reading on */
-        fill_chunk(rd, c);
+        fill_chunk(rd, c, &w->why);
         if (c->nslots == 0)
             break;
         eval_chunk(w, c);
@@ -548,13 +899,15 @@ static int run_parallel(batch *b, worker *ws, int nworkers, reading *rd, sink *k
         return CLI_INTERNAL;
     }
     long seq = 0, written = 0;
+    sc_buf why; /* the main thread's: the workers have theirs */
+    sc_buf_init(&why);
     for (;;) {
         chunk *c = &b->chunks[seq % b->nchunks];
         if (seq - written == b->nchunks) /* the ring is full: wait for the oldest chunk */
             drain(b, k, &written, written + 1, true);
         if (!k->write_ok) /* no point in going on: stop reading */
             break;
-        fill_chunk(rd, c);
+        fill_chunk(rd, c, &why);
         if (c->nslots == 0)
             break;
         pthread_mutex_lock(&b->mu);
@@ -569,6 +922,7 @@ static int run_parallel(batch *b, worker *ws, int nworkers, reading *rd, sink *k
     pthread_cond_broadcast(&b->work);
     pthread_mutex_unlock(&b->mu);
     drain(b, k, &written, seq, true);
+    sc_buf_clear(&why);
     for (int i = 0; i < nworkers; i++)
         if (ws[i].started)
             pthread_join(ws[i].tid, NULL);
@@ -588,19 +942,19 @@ static void batch_tables(batch *b)
         b->in_len[i] = strlen(p->inputs[i].name);
     for (int t = 0; t < PT__COUNT && t < 256; t++)
         b->numeric[t] = pol_type_numeric((pol_type)t);
-    sc_buf_init(&b->keys);
+    sc_buf_init(&b->col_keys);
     for (uint32_t r = 0; r < p->nrules; r++) {
         if (!p->rules[r].is_output)
             continue;
         out_col *c = &b->cols[b->ncols];
         c->rule = r;
         c->places = p->rules[r].places;
-        c->key_off = b->keys.len;
+        c->key_off = b->col_keys.len;
         if (b->ncols++)
-            sc_buf_putc(&b->keys, ',');
-        sc_buf_json_string(&b->keys, p->rules[r].name, strlen(p->rules[r].name));
-        sc_buf_putc(&b->keys, ':');
-        c->key_len = b->keys.len - c->key_off;
+            sc_buf_putc(&b->col_keys, ',');
+        sc_buf_json_string(&b->col_keys, p->rules[r].name, strlen(p->rules[r].name));
+        sc_buf_putc(&b->col_keys, ':');
+        c->key_len = b->col_keys.len - c->key_off;
     }
     b->chunks = pol_xcalloc((size_t)b->nchunks, sizeof *b->chunks);
     for (int i = 0; i < b->nchunks; i++) {
@@ -620,7 +974,7 @@ static void batch_free(batch *b)
     free(b->chunks);
     free(b->cols);
     free(b->in_len);
-    sc_buf_clear(&b->keys);
+    sc_buf_clear(&b->col_keys);
 }
 
 static worker *workers_new(batch *b, int n)
@@ -635,6 +989,8 @@ static worker *workers_new(batch *b, int n)
         for (int k = 0; k < FIELD_CACHE; k++)
             ws[i].field_input[k] = -1;
         ws[i].seen = pol_xcalloc(b->p->ninputs + 1, sizeof *ws[i].seen);
+        if (b->keys)
+            batch_key_at_none(b->keys, &ws[i].kat);
     }
     return ws;
 }
@@ -645,6 +1001,8 @@ static void workers_free(worker *ws, int n)
         pol_eval_free(ws[i].ev);
         sc_record_clear(&ws[i].rec);
         free(ws[i].seen);
+        free(ws[i].lib_fields);
+        sc_buf_clear(&ws[i].why);
     }
     free(ws);
 }
@@ -654,6 +1012,8 @@ static void write_csv_header(const batch *b, sink *k)
     sc_buf hb;
     sc_buf_init(&hb);
     sc_buf_puts(&hb, "line");
+    if (b->keys)
+        batch_keys_put_csv_header(b->keys, &hb);
     for (uint32_t c = 0; c < b->ncols; c++) {
         const char *nm = b->p->rules[b->cols[c].rule].name;
         sc_buf_putc(&hb, ',');
@@ -694,22 +1054,34 @@ static int open_files(const batch_opts *o, FILE **in, FILE **out)
     return 0;
 }
 
+/* The input's size when it is a regular file (for progress), else 0. */
+static uint64_t input_size(FILE *in)
+{
+    struct stat st;
+    if (fstat(fileno(in), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+        return 0;
+    return (uint64_t)st.st_size;
+}
+
 static int workers_wanted(const batch_opts *o)
 {
     int n = o->jobs > 0 ? o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 64 ? 64 : n;
 }
 
-static void summary(const batch_opts *o, const sink *k, const struct timespec *t0)
+static void summary(const batch_opts *o, const sink *k, const reading *rd)
 {
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    long long ns = (long long)(t1.tv_sec - t0->tv_sec) * 1000000000LL + (t1.tv_nsec - t0->tv_nsec); /* not an amount */
+    long long ns = ns_since(&k->t0);
+    if (rd->hinted) /* once, as well as in each record's error */
+        fprintf(stderr, "%spolrun: %s: %ld record(s) are not UTF-8 but look like GB18030/GBK, as Excel saves CSV on "
+                        "Chinese Windows; add --encoding gb18030\n",
+                k->progress && k->tty ? "\r\033[K" : "", rd->name, rd->hinted);
     char partial[48] = "";
     if (k->partial) /* records where some output is not applicable or not stated */
         snprintf(partial, sizeof partial, ", %ld partial", k->partial);
     if (!o->quiet)
-        fprintf(stderr, "%spolrun: %ld records, %ld errors%s, %lld.%03lld s, %lld records/s\n", k->progress ? "\r" : "",
+        fprintf(stderr, "%spolrun: %ld records, %ld errors%s, %lld.%03lld s, %lld records/s\n",
+                k->progress && k->tty ? "\r\033[K" : "",
                 k->records, k->errors, partial, ns / 1000000000LL, (ns / 1000000LL) % 1000,
                 ns > 0 ? (long long)k->records * 1000000000LL / ns : 0LL); /* not an amount */
 }
@@ -725,6 +1097,7 @@ int batch_run(const batch_opts *o, pol_policy *pol)
     b.o = o;
     b.pol = pol;
     b.p = pol_policy_program(pol);
+    b.keys = o->keys && o->keys->count ? o->keys : NULL;
     b.in_fmt = (sc_format)fmt_of(o->input, o->in_fmt);
     b.out_fmt = (sc_format)fmt_of(o->output, o->out_fmt);
     int nworkers = workers_wanted(o);
@@ -734,18 +1107,45 @@ int batch_run(const batch_opts *o, pol_policy *pol)
     sc_record header;
     sc_record_init(&header);
     b.csv_header = &header;
-    reading rd = {o->explain ? CHUNK_RECORDS_EXPLAIN : CHUNK_RECORDS, sc_reader_new(in, b.in_fmt, o->max_record),
-                  &header, o->input ? o->input : "<stdin>", b.in_fmt != SC_FMT_CSV, false, false};
-    if (!rd.rd)
+    reading rd;
+    memset(&rd, 0, sizeof rd);
+    rd.max_records = o->line_buffered ? 1 : o->explain ? CHUNK_RECORDS_EXPLAIN : CHUNK_RECORDS;
+    if (!(rd.rd = sc_reader_new(in, b.in_fmt, o->max_record)))
         pol_oom();
-    sink k = {out, 0, 0, 0, !o->quiet && isatty(2), true, 0};
+    sc_reader_prompt(rd.rd); /* a record is answered once its chunk is in, never waiting for a full buffer */
+    rd.header = &header;
+    rd.name = o->input ? o->input : "<stdin>";
+    rd.have_header = b.in_fmt != SC_FMT_CSV;
+    rd.keys = b.keys;
+    rd.from = rd.guess = NO_ICONV;
+    rd.first = true;
+    rd.guessing = !o->encoding;
+    sc_buf_init(&rd.conv);
+    if (o->encoding && strcmp(o->encoding, "UTF-8") != 0) {
+        rd.encoding = o->encoding;
+        if ((rd.from = iconv_open("UTF-8", o->encoding)) == NO_ICONV) {
+            fprintf(stderr, "polrun: cannot convert from %s: %s\n", o->encoding, strerror(errno));
+            rc = CLI_INTERNAL;
+        }
+        sc_reader_raw(rd.rd);
+    }
+    sink k;
+    memset(&k, 0, sizeof k);
+    k.out = out;
+    k.write_ok = true;
+    k.tty = isatty(2);
+    k.progress = o->progress > 0 || (o->progress < 0 && k.tty && !o->quiet);
+    k.rd = rd.rd;
+    k.size = input_size(in);
+    k.shown_ns = -1;
+    clock_gettime(CLOCK_MONOTONIC, &k.t0);
+    if (o->bom && b.out_fmt == SC_FMT_CSV)
+        sink_write(&k, "\xEF\xBB\xBF", 3);
     if (b.out_fmt == SC_FMT_CSV)
         write_csv_header(&b, &k);
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (nworkers == 1)
-        run_serial(&b, &ws[0], &rd, &k);
-    else
+    if (rc == 0 && (nworkers == 1 || o->line_buffered))
+        run_serial(&b, &ws[0], &rd, &k); /* --line-buffered: each answer before the next record */
+    else if (rc == 0)
         rc = run_parallel(&b, ws, nworkers, &rd, &k);
     workers_free(ws, nworkers);
     errno = 0;
@@ -759,12 +1159,17 @@ int batch_run(const batch_opts *o, pol_policy *pol)
     }
     if (!k.write_ok)
         rc = rc ? rc : cli_write_error("polrun", output_name(o), k.err);
-    bool read_error = ferror(in) != 0; /* the record it cut is an error record already */
+    bool read_error = sc_reader_failed(rd.rd); /* the record it cut is an error record already */
     if (read_error)
         fprintf(stderr, "polrun: %s: read error on input\n", o->input ? o->input : "<stdin>");
     if (rc != CLI_INTERNAL)
-        summary(o, &k, &t0);
+        summary(o, &k, &rd);
     sc_reader_free(rd.rd);
+    if (rd.from != NO_ICONV)
+        iconv_close(rd.from);
+    if (rd.guess != NO_ICONV)
+        iconv_close(rd.guess);
+    sc_buf_clear(&rd.conv);
     sc_record_clear(&header);
     batch_free(&b);
     if (in != stdin)

@@ -229,6 +229,8 @@ typedef struct chunk {
     bool done;
 } chunk;
 
+typedef struct cworker cworker;
+
 typedef struct cmp {
     const cmp_opts *o;
     pol_policy *pol[2];
@@ -246,10 +248,11 @@ typedef struct cmp {
     bool finished;
 } cmp;
 
-typedef struct cworker {
+struct cworker {
     cmp *c;
     pol_eval *ev[2];
     sc_record rec;
+    batch_key_at kat;               /* where the --key fields were in the last record */
     int field_input[2][FIELD_CACHE];
     stat *all;                      /* [npairs]        */
     groupset *gs;                   /* [nby]           */
@@ -257,50 +260,32 @@ typedef struct cworker {
     dec_t chg;
     pthread_t tid;
     bool started;
-} cworker;
+};
 
 static const char *side_name[2] = {"old", "new"};
 
-static void put_key_fields(const cmp *c, const sc_record *rec, sc_buf *out, bool csv)
+/* The record's --key fields: `"keys":{...},` (JSON Lines) or a cell each (CSV);
+ * rec NULL: a record that could not be parsed, every key null. */
+static void put_keys(const cmp *c, cworker *w, const sc_record *rec, const char *text, sc_buf *out, bool csv)
 {
-    if (!c->o->nkey)
+    const batch_keys *k = c->o->run.keys;
+    if (!k || !k->count)
         return;
-    if (!csv)
-        sc_buf_puts(out, ",\"key\":{");
-    for (int k = 0; k < c->o->nkey; k++) {
-        const char *nm = c->o->key[k];
-        size_t nl = strlen(nm);
-        const sc_field *f = NULL;
-        for (int i = 0; rec && i < rec->count && !f; i++)
-            if (rec->fields[i].name_len == nl && !memcmp(rec->fields[i].name, nm, nl))
-                f = &rec->fields[i];
-        if (csv) {
-            sc_buf_putc(out, ',');
-            if (f && f->kind != SCV_NULL)
-                sc_buf_csv_field(out, f->text, f->len);
-            continue;
-        }
-        if (k)
-            sc_buf_putc(out, ',');
-        sc_buf_json_string(out, nm, nl);
-        sc_buf_putc(out, ':');
-        if (!f || f->kind == SCV_NULL)
-            sc_buf_puts(out, "null");
-        else if (f->kind == SCV_STRING || f->kind == SCV_CSV)
-            sc_buf_json_string(out, f->text, f->len);
-        else
-            sc_buf_put(out, f->text, f->len); /* a number, true, false as written */
-    }
-    if (!csv)
-        sc_buf_putc(out, '}');
+    if (!rec)
+        batch_key_at_none(k, &w->kat);
+    if (csv)
+        batch_keys_put_csv(k, &w->kat, rec, text, c->in_fmt, out);
+    else
+        batch_keys_put_json(k, &w->kat, rec, text, c->in_fmt, out);
 }
 
 /* A record rejected before either policy saw it. */
-static void put_rejected(const cmp *c, sc_buf *out, long line, const sc_record *rec, const char *msg)
+static void put_rejected(const cmp *c, cworker *w, sc_buf *out, long line, const sc_record *rec, const char *text,
+                         const char *msg)
 {
     if (c->out_fmt == SC_FMT_CSV) {
         sc_buf_printf(out, "%ld", line);
-        put_key_fields(c, rec, out, true);
+        put_keys(c, w, rec, text, out, true);
         for (int i = 0; i < c->npairs; i++)
             sc_buf_puts(out, ",,,");
         sc_buf_putc(out, ',');
@@ -308,9 +293,9 @@ static void put_rejected(const cmp *c, sc_buf *out, long line, const sc_record *
         sc_buf_putc(out, '\n');
         return;
     }
-    sc_buf_printf(out, "{\"line\":%ld", line);
-    put_key_fields(c, rec, out, false);
-    sc_buf_puts(out, ",\"error\":");
+    sc_buf_printf(out, "{\"line\":%ld,", line);
+    put_keys(c, w, rec, text, out, false);
+    sc_buf_puts(out, "\"error\":");
     sc_buf_json_string(out, msg, strlen(msg));
     sc_buf_puts(out, "}\n");
 }
@@ -333,9 +318,7 @@ static int set_side(cworker *w, int s, pol_error *perr, char *why, size_t whylen
         if (i < 0) {
             if (c->o->run.allow_extra || pol_find_input(c->pol[1 - s], f->name, f->name_len) >= 0)
                 continue;
-            bool named = false;
-            for (int j = 0; j < c->o->nkey && !named; j++)
-                named = strlen(c->o->key[j]) == f->name_len && !memcmp(c->o->key[j], f->name, f->name_len);
+            bool named = c->o->run.keys && batch_keys_has(c->o->run.keys, f->name, f->name_len);
             for (int j = 0; j < c->o->nby && !named; j++)
                 named = strlen(c->o->by[j]) == f->name_len && !memcmp(c->o->by[j], f->name, f->name_len);
             if (named)
@@ -473,7 +456,7 @@ static void eval_record(cworker *w, const chunk *ch, const rec_slot *s, sc_buf *
     bool csv = c->out_fmt == SC_FMT_CSV;
     w->records++;
     if (s->bad) {
-        put_rejected(c, out, s->line, NULL, t);
+        put_rejected(c, w, out, s->line, NULL, t, t);
         w->rejected++;
         return;
     }
@@ -483,18 +466,26 @@ static void eval_record(cworker *w, const chunk *ch, const rec_slot *s, sc_buf *
     if (prc != 0) {
         char msg[320];
         snprintf(msg, sizeof msg, "byte %zu: %s", serr.offset + 1, serr.msg);
-        put_rejected(c, out, s->line, NULL, msg);
+        put_rejected(c, w, out, s->line, NULL, t, msg);
         w->rejected++;
         return;
     }
     pol_error perr[2];
     bool bad[2];
     char why[300];
+    const batch_keys *keys = c->o->run.keys;
+    int missing = keys && keys->count ? batch_keys_find(keys, &w->rec, &w->kat) : -1;
+    if (missing >= 0) {
+        snprintf(why, sizeof why, "the key field \"%s\" (--key) is missing from the record", keys->name[missing]);
+        put_rejected(c, w, out, s->line, &w->rec, t, why);
+        w->rejected++;
+        return;
+    }
     for (int side = 0; side < 2; side++) {
         pol_eval_begin(w->ev[side]);
         int rc = set_side(w, side, &perr[side], why, sizeof why);
         if (rc == -2) {
-            put_rejected(c, out, s->line, &w->rec, why);
+            put_rejected(c, w, out, s->line, &w->rec, t, why);
             w->rejected++;
             return;
         }
@@ -510,10 +501,10 @@ static void eval_record(cworker *w, const chunk *ch, const rec_slot *s, sc_buf *
     if (csv)
         sc_buf_printf(out, "%ld", s->line);
     else
-        sc_buf_printf(out, "{\"line\":%ld", s->line);
-    put_key_fields(c, &w->rec, out, csv);
+        sc_buf_printf(out, "{\"line\":%ld,", s->line);
+    put_keys(c, w, &w->rec, t, out, csv);
     if (!csv)
-        sc_buf_puts(out, ",\"outputs\":{");
+        sc_buf_puts(out, "\"outputs\":{");
     for (int q = 0; q < c->npairs; q++) {
         const pair *pq = &c->pairs[q];
         const pol_error *e[2];
@@ -1304,10 +1295,8 @@ static void write_csv_header(const cmp *c, sink *k)
     sc_buf h;
     sc_buf_init(&h);
     sc_buf_puts(&h, "line");
-    for (int i = 0; i < c->o->nkey; i++) {
-        sc_buf_putc(&h, ',');
-        sc_buf_csv_field(&h, c->o->key[i], strlen(c->o->key[i]));
-    }
+    if (c->o->run.keys)
+        batch_keys_put_csv_header(c->o->run.keys, &h);
     for (int q = 0; q < c->npairs; q++)
         for (int s = 0; s < 3; s++) {
             static const char *suf[] = {".old", ".new", ".change"};
@@ -1393,6 +1382,8 @@ int compare_run(const cmp_opts *o, pol_policy *oldp, pol_policy *newp)
                 ws[i].field_input[s][k] = -2;
         }
         sc_record_init(&ws[i].rec);
+        if (o->run.keys)
+            batch_key_at_none(o->run.keys, &ws[i].kat);
         ws[i].all = pol_xcalloc((size_t)c.npairs, sizeof(stat));
         for (int q = 0; q < c.npairs; q++)
             stat_init(&ws[i].all[q]);

@@ -16,17 +16,16 @@
 
 #include "batch.h"
 
-#define CMP_MAX_FIELDS 16 /* --by, --key and --pair: at most this many each */
+#define CMP_MAX_FIELDS 16 /* --by and --pair: at most this many each */
 
 typedef struct cmp_opts {
-    batch_opts run;                       /* population, -o DIFF, formats, -j, limits */
+    batch_opts run;                       /* population, -o DIFF, formats, -j, limits,
+                                             --key (run.keys, batch.h's key fields)    */
     const char *old_path, *new_path;      /* for the summary's header                 */
     const char *summary;                  /* --summary FILE: .json, else .csv         */
     const char *report;                   /* --report FILE.html                       */
     const char *by[CMP_MAX_FIELDS];       /* --by FIELD: a breakdown per field        */
     int nby;
-    const char *key[CMP_MAX_FIELDS];      /* --key FIELD: carried into each record    */
-    int nkey;
     const char *pair[CMP_MAX_FIELDS];     /* --pair OLD=NEW: outputs compared by hand */
     int npair;
 } cmp_opts;

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -35,6 +36,7 @@ typedef struct opts {
     bool explain_bare; /* --explain without '=' (then "json" after it is an operand) */
     unsigned given;    /* the G_* of the options given, checked against the mode */
     batch_opts run; /* input, output, formats, limits: the batch's and one scenario's */
+    batch_keys keys; /* --key, pointed to by run.keys */
 } opts;
 
 static void usage(FILE *out)
@@ -55,6 +57,11 @@ static void usage(FILE *out)
           "  -o FILE                 batch output file (default: stdout)\n"
           "  -j, --jobs N            batch worker threads, 1 to 64 (default: number of cores)\n"
           "  --allow-extra           ignore scenario fields that are not inputs\n"
+          "  --key FIELD[,FIELD...]  batch: copy these input fields into every output record\n"
+          "  --line-buffered         batch: answer each record before reading the next\n"
+          "  --progress, --no-progress  batch progress on stderr (default: on a terminal)\n"
+          "  --encoding gb18030|gbk|utf-8  batch input encoding (default utf-8)\n"
+          "  --bom                   batch CSV output begins with a UTF-8 BOM (for Excel)\n"
           "  --max-steps N           limit evaluation steps per scenario (default 1000000)\n"
           "  --max-record BYTES      longest accepted batch record (default 1048576)\n"
           "  -q, --quiet             no summary or progress on stderr\n"
@@ -208,8 +215,9 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
 
 enum {
     OPT_VERSION = 256, OPT_BATCH, OPT_TEST, OPT_INTERFACE, OPT_EXPLAIN, OPT_IN, OPT_OUT, OPT_ALLOW_EXTRA,
-    OPT_MAX_STEPS, OPT_MAX_RECORD, OPT_JUNIT, OPT_TRUSTED_KEYS,
-    OPT_COMPARE, OPT_SUMMARY, OPT_REPORT, OPT_BY, OPT_KEY, OPT_PAIR
+    OPT_MAX_STEPS, OPT_MAX_RECORD, OPT_JUNIT, OPT_TRUSTED_KEYS, OPT_KEY, OPT_LINE_BUFFERED, OPT_PROGRESS,
+    OPT_NO_PROGRESS, OPT_ENCODING, OPT_BOM,
+    OPT_COMPARE, OPT_SUMMARY, OPT_REPORT, OPT_BY, OPT_PAIR
 };
 
 static const struct option long_options[] = {
@@ -229,9 +237,15 @@ static const struct option long_options[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"trusted-keys", required_argument, NULL, OPT_TRUSTED_KEYS},
+    {"key", required_argument, NULL, OPT_KEY},
+    {"line-buffered", no_argument, NULL, OPT_LINE_BUFFERED},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"bom", no_argument, NULL, OPT_BOM},
     {"compare", no_argument, NULL, OPT_COMPARE}, {"summary", required_argument, NULL, OPT_SUMMARY},
     {"report", required_argument, NULL, OPT_REPORT}, {"by", required_argument, NULL, OPT_BY},
-    {"key", required_argument, NULL, OPT_KEY}, {"pair", required_argument, NULL, OPT_PAIR},
+    {"pair", required_argument, NULL, OPT_PAIR},
     {NULL, 0, NULL, 0},
 };
 
@@ -244,6 +258,18 @@ static int format_named(const char *opt, const char *val)
         return SC_FMT_JSONL;
     fprintf(stderr, "polrun: %s takes jsonl or csv, not '%s'\n", opt, val);
     return -2;
+}
+
+/* The iconv name of an --encoding value, or NULL. */
+static const char *encoding_named(const char *val)
+{
+    static const struct {
+        const char *given, *iconv;
+    } names[] = {{"gb18030", "GB18030"}, {"gbk", "GBK"}, {"utf-8", "UTF-8"}, {"utf8", "UTF-8"}};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (!strcasecmp(val, names[k].given))
+            return names[k].iconv;
+    return NULL;
 }
 
 /* An operand: the policy, then the scenario or batch input. */
@@ -277,6 +303,12 @@ static const struct {
     {OPT_OUT, "--out", M_BATCH | M_COMPARE, "--batch"},
     {'j', "-j", M_BATCH | M_COMPARE, "--batch"},
     {'q', "-q", M_BATCH | M_COMPARE, "--batch"},
+    {OPT_KEY, "--key", M_BATCH | M_COMPARE, "--batch or --compare"},
+    {OPT_LINE_BUFFERED, "--line-buffered", M_BATCH, "--batch"},
+    {OPT_PROGRESS, "--progress", M_BATCH, "--batch"},
+    {OPT_NO_PROGRESS, "--no-progress", M_BATCH, "--batch"},
+    {OPT_ENCODING, "--encoding", M_BATCH, "--batch"},
+    {OPT_BOM, "--bom", M_BATCH, "--batch"},
     {OPT_JUNIT, "--junit", M_TEST, "--test"},
     {'v', "-v", M_TEST, "--test"},
     {OPT_EXPLAIN, "--explain", M_ONE | M_BATCH, "one scenario or --batch"},
@@ -284,7 +316,7 @@ static const struct {
     {OPT_MAX_STEPS, "--max-steps", M_ONE | M_BATCH | M_COMPARE, "one scenario or --batch"},
     {OPT_MAX_RECORD, "--max-record", M_ONE | M_BATCH | M_COMPARE, "one scenario or --batch"},
     {OPT_SUMMARY, "--summary", M_COMPARE, "--compare"}, {OPT_REPORT, "--report", M_COMPARE, "--compare"},
-    {OPT_BY, "--by", M_COMPARE, "--compare"}, {OPT_KEY, "--key", M_COMPARE, "--compare"},
+    {OPT_BY, "--by", M_COMPARE, "--compare"},
     {OPT_PAIR, "--pair", M_COMPARE, "--compare"},
 };
 #define N_OPTION_USES (sizeof option_uses / sizeof option_uses[0])
@@ -334,15 +366,33 @@ static int option(opts *o, int c)
     case OPT_SUMMARY: o->cmp.summary = optarg; break;
     case OPT_REPORT: o->cmp.report = optarg; break;
     case OPT_BY:
-    case OPT_KEY:
     case OPT_PAIR: {
-        const char **list = c == OPT_BY ? o->cmp.by : c == OPT_KEY ? o->cmp.key : o->cmp.pair;
-        int *n = c == OPT_BY ? &o->cmp.nby : c == OPT_KEY ? &o->cmp.nkey : &o->cmp.npair;
+        const char **list = c == OPT_BY ? o->cmp.by : o->cmp.pair;
+        int *n = c == OPT_BY ? &o->cmp.nby : &o->cmp.npair;
         if (*n == CMP_MAX_FIELDS) {
-            fprintf(stderr, "polrun: at most %d of --by, --key and --pair each\n", CMP_MAX_FIELDS);
+            fprintf(stderr, "polrun: at most %d of --by and --pair each\n", CMP_MAX_FIELDS);
             return CLI_USAGE;
         }
         list[(*n)++] = optarg;
+        break;
+    }
+    case OPT_LINE_BUFFERED: o->run.line_buffered = true; break;
+    case OPT_PROGRESS: o->run.progress = 1; break;
+    case OPT_NO_PROGRESS: o->run.progress = 0; break;
+    case OPT_BOM: o->run.bom = true; break;
+    case OPT_ENCODING:
+        if (!(o->run.encoding = encoding_named(optarg))) {
+            fprintf(stderr, "polrun: --encoding takes gb18030, gbk or utf-8, not '%s'\n", optarg);
+            return CLI_USAGE;
+        }
+        break;
+    case OPT_KEY: {
+        char err[200];
+        if (batch_keys_add(&o->keys, optarg, err, sizeof err) != 0) {
+            fprintf(stderr, "polrun: %s\n", err);
+            return CLI_USAGE;
+        }
+        o->run.keys = &o->keys;
         break;
     }
     case OPT_EXPLAIN:
@@ -420,8 +470,18 @@ static int parse_args(opts *o, int argc, char **argv)
         return CLI_USAGE;
     }
     o->run.explain = o->explain == EXPLAIN_JSON;
+    if (o->run.bom && o->batch) {
+        const char *out = o->run.output;
+        bool csv = o->run.out_fmt >= 0 ? o->run.out_fmt == SC_FMT_CSV : out && cli_ends_with(out, ".csv");
+        if (!csv) {
+            fprintf(stderr, "polrun: --bom applies to CSV output only (--out csv or -o FILE.csv)\n");
+            return CLI_USAGE;
+        }
+    }
     return -1;
 }
+
+static int polrun_opts(const opts *o);
 
 static int polrun_main(int argc, char **argv)
 
@@ -431,47 +491,57 @@ static int polrun_main(int argc, char **argv)
     o.run.in_fmt = o.run.out_fmt = -1;
     o.run.max_steps = 1000000;
     o.run.max_record = SC_MAX_RECORD_DEFAULT;
+    o.run.progress = -1;
     int rc = parse_args(&o, argc, argv);
-    if (rc >= 0)
-        return rc;
+    if (rc < 0)
+        rc = polrun_opts(&o);
+    batch_keys_free(&o.keys);
+    return rc;
+}
+
+/* Runs what the options say. */
+static int polrun_opts(const opts *o)
+{
+    int rc;
     pol_trust *trust = NULL;
-    if (o.trusted_keys) {
+    if (o->trusted_keys) {
         char err[600];
         errno = 0;
-        if (!(trust = pol_trust_load_dir(o.trusted_keys, err, sizeof err))) {
+        if (!(trust = pol_trust_load_dir(o->trusted_keys, err, sizeof err))) {
             fprintf(stderr, "polrun: %s\n", err);
             return errno ? CLI_NOINPUT : CLI_DATAERR;
         }
     }
     cli_load how = {.tool = "polrun", .bytecode = true, .color = isatty(2), .trust = trust}; /* only .pol is compiled */
     cli_source *src = NULL;
-    pol_policy *pol = cli_load_policy(&how, o.policy, &rc, &src);
-    pol_policy *newp = pol && o.compare ? cli_load_policy(&how, o.run.input, &rc, NULL) : NULL;
+    pol_policy *pol = cli_load_policy(&how, o->policy, &rc, &src);
+    pol_policy *newp = pol && o->compare ? cli_load_policy(&how, o->run.input, &rc, NULL) : NULL;
     pol_trust_free(trust);
     if (!pol)
         return rc;
-    if (o.compare) { /* OLD is o.policy, NEW the first operand after it, the population the next */
+    if (o->compare) { /* OLD is o->policy, NEW the first operand after it, the population the next */
         if (newp) {
-            o.cmp.old_path = o.policy;
-            o.cmp.new_path = o.run.input;
-            o.cmp.run = o.run;
-            o.cmp.run.input = o.third;
-            rc = compare_run(&o.cmp, pol, newp);
+            cmp_opts co = o->cmp;
+            co.old_path = o->policy;
+            co.new_path = o->run.input;
+            co.run = o->run;
+            co.run.input = o->third;
+            rc = compare_run(&co, pol, newp);
             pol_policy_free(newp);
         }
         pol_policy_free(pol);
         cli_source_free(src);
         return rc;
     }
-    if (o.test) {
-        rc = cli_run_tests("polrun", pol, o.policy, o.junit, o.verbose);
-    } else if (o.interface) {
+    if (o->test) {
+        rc = cli_run_tests("polrun", pol, o->policy, o->junit, o->verbose);
+    } else if (o->interface) {
         cli_print_interface(pol);
         rc = 0;
-    } else if (o.batch)
-        rc = batch_run(&o.run, pol);
+    } else if (o->batch)
+        rc = batch_run(&o->run, pol);
     else
-        rc = run_one(&o, pol, src);
+        rc = run_one(o, pol, src);
     pol_policy_free(pol);
     cli_source_free(src);
     return rc;

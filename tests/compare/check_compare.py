@@ -211,7 +211,7 @@ def test_policies(polrun, src, tmp):
         if r is None:
             check("error" in d and "outputs" not in d, f"record {i + 1} rejected: {ln[:200]}")
             continue
-        check(d["key"] == {"编号": r["编号"]}, f"record {i + 1} key {d.get('key')}")
+        check(d["keys"] == {"编号": r["编号"]}, f"record {i + 1} keys {d.get('keys')}")
         ov, nv = old_values(r), new_values(r)
         for out in outs:
             g = d["outputs"][out]
@@ -248,6 +248,25 @@ def test_policies(polrun, src, tmp):
     p = run(polrun, ["--compare", oldp, newp, "--batch", pop, "--key", "编号"], expect_rc=1)
     check(("total old %s, new %s, change %s" % (exp["all"]["应缴"]["total_old"], exp["all"]["应缴"]["total_new"],
                                                  exp["all"]["应缴"]["total_change"])) in p.stdout, "text summary totals")
+    # the same population as CSV (the readable records): the same figures; a record without its key is rejected
+    good = [r for r in records if r is not None] + [{"编号": "", "类别": "甲", "基数": "1", "减免": False}]
+    pcsv = os.path.join(tmp, "pop.csv")
+    with open(pcsv, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["编号", "类别", "基数", "减免"])
+        for r in good:
+            w.writerow([r["编号"], r["类别"], r["基数"], "true" if r["减免"] else "false"])
+    scj = os.path.join(tmp, "scsv.json")
+    run(polrun, ["--compare", oldp, newp, "--batch", pcsv, "--by", "类别", "--by", "减免", "--key", "编号", "-q",
+                 "--summary", scj], expect_rc=1)
+    gotc = json.load(open(scj, encoding="utf-8"))
+    compare_summary(gotc, expected(good, outs, old_values, new_values, by=("类别", "减免")), "CSV population")
+    check(gotc["rejected"] == 0, f"CSV: an empty key cell is a value, not a missing key ({gotc['rejected']})")
+    nokey = os.path.join(tmp, "nokey.jsonl")
+    with open(nokey, "w", encoding="utf-8") as f:
+        f.write('{"类别": "甲", "基数": "1", "减免": false}\n')
+    p = run(polrun, ["--compare", oldp, newp, "--batch", nokey, "--key", "编号", "-o", "-", "-q"], expect_rc=1)
+    check('"keys":{"编号":null}' in p.stdout and "(--key) is missing" in p.stdout, "missing key: " + p.stdout)
     # usage errors
     p = run(polrun, ["--compare", oldp, newp, "--batch", pop, "--by", "基数"], expect_rc=64)
     check("enumeration or boolean" in p.stderr, "--by on a money input: " + p.stderr)
