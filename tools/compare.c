@@ -17,7 +17,8 @@
  * share of a few bases), so each histogram counts every distinct change,
  * as an integer number of units (the fen for money, 10^-6 otherwise), and
  * the median and deciles are then exact.  When an output has more than
- * HIST_MAX distinct changes, the histogram coarsens its bins tenfold (and
+ * HIST_MAX distinct changes (HIST_MAX_GROUP in a group of a --by
+ * breakdown), the histogram coarsens its bins tenfold (and
  * again if needed): the median and deciles are then the lower ends of bins
  * of the stated width, and the summary says "approximate".  Totals, counts,
  * the mean, the minimum and the maximum never depend on the histogram: they
@@ -37,8 +38,9 @@
 
 #define CHUNK_RECORDS 4096
 #define CHUNK_BYTES ((size_t)1 << 19)
-#define HIST_MAX 4096         /* distinct changes kept exactly, per output and group */
-#define MAX_GROUPS 256        /* values of one --by field                            */
+#define HIST_MAX 4096         /* distinct changes kept exactly, per output (all records) */
+#define HIST_MAX_GROUP 1024   /* the same in each group of a --by breakdown            */
+#define MAX_GROUPS 64         /* values of one --by field                              */
 #define FIELD_CACHE 64
 
 /* ---- histograms of the change, in integer units ---- */
@@ -46,7 +48,7 @@
 typedef struct hist {
     int64_t *key;  /* bin index: the change in units, floor-divided by 10^shift */
     long *cnt;     /* 0: an empty slot                                          */
-    uint32_t cap, n;
+    uint32_t cap, n, max; /* max: distinct bins kept before coarsening */
     int shift;     /* bins are 10^shift units wide                              */
     bool approx;   /* a change was not a whole number of units                 */
 } hist;
@@ -97,13 +99,13 @@ static void hist_put_raw(hist *h, int64_t k, long c)
             h->cnt[i] += c;
             return;
         }
-        if (h->n < HIST_MAX && 2 * (h->n + 1) <= h->cap) {
+        if (h->n < h->max && 2 * (h->n + 1) <= h->cap) {
             h->key[i] = k;
             h->cnt[i] = c;
             h->n++;
             return;
         }
-        if (h->n < HIST_MAX) /* room for more distinct bins: grow */
+        if (h->n < h->max) /* room for more distinct bins: grow */
             hist_rehash(h, h->cap * 2, 0);
         else { /* too many distinct changes: bins ten times wider */
             h->shift++;
@@ -140,7 +142,9 @@ static void hist_free(hist *h)
 {
     free(h->key);
     free(h->cnt);
-    memset(h, 0, sizeof *h);
+    h->key = NULL;
+    h->cnt = NULL;
+    h->cap = h->n = 0;
 }
 
 /* ---- statistics of one output in one group ---- */
@@ -151,9 +155,10 @@ typedef struct stat {
     hist h;
 } stat;
 
-static void stat_init(stat *s)
+static void stat_init(stat *s, uint32_t hist_max)
 {
     memset(s, 0, sizeof *s);
+    s->h.max = hist_max;
     dec_init(&s->sum_old);
     dec_init(&s->sum_new);
     dec_init(&s->sum_chg);
@@ -416,7 +421,7 @@ static int record_stats(cworker *w, stat **to)
             gs->g[g].value[vl] = 0;
             gs->g[g].st = pol_xcalloc((size_t)c->npairs, sizeof(stat));
             for (int q = 0; q < c->npairs; q++)
-                stat_init(&gs->g[g].st[q]);
+                stat_init(&gs->g[g].st[q], HIST_MAX_GROUP);
             gs->n++;
         }
         to[n++] = gs->g[g].st;
@@ -1152,7 +1157,7 @@ static void write_csv(const cmp_view *v, sc_buf *b)
     }
 }
 
-/* Writes a whole file through cli_out (temporary file, renamed at the end). */
+/* Writes the summary (b) or, with b NULL, the report into path. */
 static int write_file(const char *path, const sc_buf *b, const cmp_view *v)
 {
     FILE *f = fopen(path, "wb");
@@ -1221,7 +1226,7 @@ static void merge_workers(cmp *c, cworker *ws, int nw)
                     to->g[h].value = pol_xstrdup(from->g[g].value);
                     to->g[h].st = pol_xcalloc((size_t)c->npairs, sizeof(stat));
                     for (int q = 0; q < c->npairs; q++)
-                        stat_init(&to->g[h].st[q]);
+                        stat_init(&to->g[h].st[q], HIST_MAX_GROUP);
                     to->n++;
                 }
                 for (int q = 0; q < c->npairs; q++)
@@ -1386,7 +1391,7 @@ int compare_run(const cmp_opts *o, pol_policy *oldp, pol_policy *newp)
             batch_key_at_none(o->run.keys, &ws[i].kat);
         ws[i].all = pol_xcalloc((size_t)c.npairs, sizeof(stat));
         for (int q = 0; q < c.npairs; q++)
-            stat_init(&ws[i].all[q]);
+            stat_init(&ws[i].all[q], HIST_MAX);
         ws[i].gs = pol_xcalloc((size_t)o->nby + 1, sizeof(groupset));
         dec_init(&ws[i].chg);
     }
