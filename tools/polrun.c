@@ -4,6 +4,7 @@
  *   polrun POLICY --batch [IN] [-o OUT]  JSON Lines or CSV, streamed, in input order
  *   polrun POLICY --test                 run the policy's own tests
  *   polrun POLICY --interface            print the scenario schema
+ *   polrun --compare OLD NEW --batch IN  both policies over a population (compare.c)
  *
  * POLICY is a compiled .polc file or a .pol source (compiled in-process);
  * with --trusted-keys DIR, only a .polc signed by a key in DIR, in every
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "compare.h"
 #include "cli.h"
 #include "mem.h"
 
@@ -27,7 +29,9 @@ typedef enum { EXPLAIN_NONE, EXPLAIN_TEXT, EXPLAIN_JSON } explain_mode;
 
 typedef struct opts {
     const char *policy, *junit, *trusted_keys;
-    bool batch, test, interface, verbose;
+    bool batch, test, interface, verbose, compare;
+    const char *third; /* a third operand: with --compare, OLD NEW POPULATION */
+    cmp_opts cmp;      /* --compare's own options (--summary, --report, --by, --key, --pair) */
     explain_mode explain;
     bool explain_bare; /* --explain without '=' (then "json" after it is an operand) */
     unsigned given;    /* the G_* of the options given, checked against the mode */
@@ -41,6 +45,8 @@ static void usage(FILE *out)
           "       polrun POLICY --batch [IN] [-o OUT]    evaluate JSON Lines or CSV, streaming\n"
           "       polrun POLICY --test [--junit FILE]    run the policy's own tests\n"
           "       polrun POLICY --interface              print the policy's inputs and outputs (JSON)\n"
+          "       polrun --compare OLD NEW --batch IN [-o DIFF] [--summary FILE.json|.csv] [--report FILE.html]\n"
+          "              [--by FIELD]... [--key FIELD]... [--pair OLD=NEW]...   a reform over a population\n"
           "\n"
           "POLICY is a .polc bytecode file or a .pol source (compiled in-process).\n"
           "\n"
@@ -210,7 +216,8 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
 enum {
     OPT_VERSION = 256, OPT_BATCH, OPT_TEST, OPT_INTERFACE, OPT_EXPLAIN, OPT_IN, OPT_OUT, OPT_ALLOW_EXTRA,
     OPT_MAX_STEPS, OPT_MAX_RECORD, OPT_JUNIT, OPT_TRUSTED_KEYS, OPT_KEY, OPT_LINE_BUFFERED, OPT_PROGRESS,
-    OPT_NO_PROGRESS, OPT_ENCODING, OPT_BOM
+    OPT_NO_PROGRESS, OPT_ENCODING, OPT_BOM,
+    OPT_COMPARE, OPT_SUMMARY, OPT_REPORT, OPT_BY, OPT_PAIR
 };
 
 static const struct option long_options[] = {
@@ -236,6 +243,9 @@ static const struct option long_options[] = {
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"bom", no_argument, NULL, OPT_BOM},
+    {"compare", no_argument, NULL, OPT_COMPARE}, {"summary", required_argument, NULL, OPT_SUMMARY},
+    {"report", required_argument, NULL, OPT_REPORT}, {"by", required_argument, NULL, OPT_BY},
+    {"pair", required_argument, NULL, OPT_PAIR},
     {NULL, 0, NULL, 0},
 };
 
@@ -269,6 +279,8 @@ static int operand(opts *o, const char *a)
         o->policy = a;
     else if (!o->run.input)
         o->run.input = a;
+    else if (!o->third)
+        o->third = a;
     else {
         fprintf(stderr, "polrun: unexpected argument %s\n", a);
         return CLI_USAGE;
@@ -279,19 +291,19 @@ static int operand(opts *o, const char *a)
 /* Which mode uses which option: an option the chosen mode does not use is
  * a usage error, never silently ignored (`polrun p.polc s.json -o out`
  * would print to stdout and write no file). */
-enum { M_ONE = 1, M_BATCH = 2, M_TEST = 4, M_INTERFACE = 8 };
+enum { M_ONE = 1, M_BATCH = 2, M_TEST = 4, M_INTERFACE = 8, M_COMPARE = 16 };
 static const struct {
     int opt;           /* the option, as cli_getopt returns it */
     const char *name;
     unsigned modes;    /* the M_* that use it */
     const char *where; /* said when it is given elsewhere */
 } option_uses[] = {
-    {'o', "-o", M_BATCH, "--batch"},
-    {OPT_IN, "--in", M_BATCH, "--batch"},
-    {OPT_OUT, "--out", M_BATCH, "--batch"},
-    {'j', "-j", M_BATCH, "--batch"},
-    {'q', "-q", M_BATCH, "--batch"},
-    {OPT_KEY, "--key", M_BATCH, "--batch"},
+    {'o', "-o", M_BATCH | M_COMPARE, "--batch"},
+    {OPT_IN, "--in", M_BATCH | M_COMPARE, "--batch"},
+    {OPT_OUT, "--out", M_BATCH | M_COMPARE, "--batch"},
+    {'j', "-j", M_BATCH | M_COMPARE, "--batch"},
+    {'q', "-q", M_BATCH | M_COMPARE, "--batch"},
+    {OPT_KEY, "--key", M_BATCH | M_COMPARE, "--batch or --compare"},
     {OPT_LINE_BUFFERED, "--line-buffered", M_BATCH, "--batch"},
     {OPT_PROGRESS, "--progress", M_BATCH, "--batch"},
     {OPT_NO_PROGRESS, "--no-progress", M_BATCH, "--batch"},
@@ -300,9 +312,12 @@ static const struct {
     {OPT_JUNIT, "--junit", M_TEST, "--test"},
     {'v', "-v", M_TEST, "--test"},
     {OPT_EXPLAIN, "--explain", M_ONE | M_BATCH, "one scenario or --batch"},
-    {OPT_ALLOW_EXTRA, "--allow-extra", M_ONE | M_BATCH, "one scenario or --batch"},
-    {OPT_MAX_STEPS, "--max-steps", M_ONE | M_BATCH, "one scenario or --batch"},
-    {OPT_MAX_RECORD, "--max-record", M_ONE | M_BATCH, "one scenario or --batch"},
+    {OPT_ALLOW_EXTRA, "--allow-extra", M_ONE | M_BATCH | M_COMPARE, "one scenario or --batch"},
+    {OPT_MAX_STEPS, "--max-steps", M_ONE | M_BATCH | M_COMPARE, "one scenario or --batch"},
+    {OPT_MAX_RECORD, "--max-record", M_ONE | M_BATCH | M_COMPARE, "one scenario or --batch"},
+    {OPT_SUMMARY, "--summary", M_COMPARE, "--compare"}, {OPT_REPORT, "--report", M_COMPARE, "--compare"},
+    {OPT_BY, "--by", M_COMPARE, "--compare"},
+    {OPT_PAIR, "--pair", M_COMPARE, "--compare"},
 };
 #define N_OPTION_USES (sizeof option_uses / sizeof option_uses[0])
 
@@ -315,12 +330,12 @@ static void note_given(opts *o, int c)
 
 static int check_modes(const opts *o)
 {
-    int modes = o->batch + o->test + o->interface;
+    int modes = (o->batch || o->compare) + o->test + o->interface;
     if (modes > 1) {
         fprintf(stderr, "polrun: give one of --batch, --test and --interface\n");
         return CLI_USAGE;
     }
-    unsigned m = o->batch ? M_BATCH : o->test ? M_TEST : o->interface ? M_INTERFACE : M_ONE;
+    unsigned m = o->compare ? M_COMPARE : o->batch ? M_BATCH : o->test ? M_TEST : o->interface ? M_INTERFACE : M_ONE;
     for (unsigned k = 0; k < N_OPTION_USES; k++)
         if ((o->given & (1u << k)) && !(option_uses[k].modes & m)) {
             fprintf(stderr, "polrun: %s applies to %s only\n", option_uses[k].name, option_uses[k].where);
@@ -347,6 +362,20 @@ static int option(opts *o, int c)
     case 'o': o->run.output = optarg; break;
     case OPT_JUNIT: o->junit = optarg; break;
     case OPT_TRUSTED_KEYS: o->trusted_keys = optarg; break;
+    case OPT_COMPARE: o->compare = true; break;
+    case OPT_SUMMARY: o->cmp.summary = optarg; break;
+    case OPT_REPORT: o->cmp.report = optarg; break;
+    case OPT_BY:
+    case OPT_PAIR: {
+        const char **list = c == OPT_BY ? o->cmp.by : o->cmp.pair;
+        int *n = c == OPT_BY ? &o->cmp.nby : &o->cmp.npair;
+        if (*n == CMP_MAX_FIELDS) {
+            fprintf(stderr, "polrun: at most %d of --by and --pair each\n", CMP_MAX_FIELDS);
+            return CLI_USAGE;
+        }
+        list[(*n)++] = optarg;
+        break;
+    }
     case OPT_LINE_BUFFERED: o->run.line_buffered = true; break;
     case OPT_PROGRESS: o->run.progress = 1; break;
     case OPT_NO_PROGRESS: o->run.progress = 0; break;
@@ -428,6 +457,14 @@ static int parse_args(opts *o, int argc, char **argv)
     int rc_modes = check_modes(o);
     if (rc_modes >= 0)
         return rc_modes;
+    if (o->compare && !o->run.input) {
+        fputs("polrun: --compare takes two policies: polrun --compare OLD NEW --batch POPULATION\n", stderr);
+        return CLI_USAGE;
+    }
+    if (o->third && !o->compare) {
+        fprintf(stderr, "polrun: unexpected argument %s\n", o->third);
+        return CLI_USAGE;
+    }
     if (o->explain == EXPLAIN_TEXT && o->batch) {
         fprintf(stderr, "polrun: --batch explains as JSON only; use --explain=json\n");
         return CLI_USAGE;
@@ -478,9 +515,24 @@ static int polrun_opts(const opts *o)
     cli_load how = {.tool = "polrun", .bytecode = true, .color = isatty(2), .trust = trust}; /* only .pol is compiled */
     cli_source *src = NULL;
     pol_policy *pol = cli_load_policy(&how, o->policy, &rc, &src);
+    pol_policy *newp = pol && o->compare ? cli_load_policy(&how, o->run.input, &rc, NULL) : NULL;
     pol_trust_free(trust);
     if (!pol)
         return rc;
+    if (o->compare) { /* OLD is o->policy, NEW the first operand after it, the population the next */
+        if (newp) {
+            cmp_opts co = o->cmp;
+            co.old_path = o->policy;
+            co.new_path = o->run.input;
+            co.run = o->run;
+            co.run.input = o->third;
+            rc = compare_run(&co, pol, newp);
+            pol_policy_free(newp);
+        }
+        pol_policy_free(pol);
+        cli_source_free(src);
+        return rc;
+    }
     if (o->test) {
         rc = cli_run_tests("polrun", pol, o->policy, o->junit, o->verbose);
     } else if (o->interface) {
