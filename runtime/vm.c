@@ -289,7 +289,18 @@ vm_state *vm_new(const bc_program *p)
     s->rstate = xcalloc(p->nrules, 1);
     s->stack_cap = (p->max_stack + 1) * (p->nrules + 1);
     s->stack = xcalloc(s->stack_cap, sizeof *s->stack);
-    s->frames = xcalloc(4 * ((size_t)p->nrules + 1), sizeof *s->frames);
+    s->frames_cap = p->nrules + 1;
+    s->frames = xcalloc(4 * (size_t)s->frames_cap, sizeof *s->frames);
+    s->selfrec = xcalloc(p->nrules + 1, 1);
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (!p->rules[r].nargs)
+            continue;
+        for (bc_iter it = bc_iter_begin(p->code, p->rules[r].entry, p->rules[r].end); bc_iter_more(&it); bc_iter_next(&it))
+            if (it.op == OP_CALL && !bc_iter_truncated(&it) && bc_iter_arg(&it, 0) == r) {
+                s->selfrec[r] = 1;
+                s->any_selfrec = true;
+            }
+    }
     s->na_k = xcalloc(p->nrules, sizeof *s->na_k);
     s->na_cite = xcalloc(p->nrules, sizeof *s->na_cite);
     s->in_ok = xcalloc((size_t)p->ninputs + 1, 1);
@@ -324,6 +335,10 @@ void vm_free(vm_state *s)
     free(s->rstate);
     free(s->stack);
     free(s->frames);
+    free(s->selfrec);
+    for (uint32_t i = 0; i < s->saved_cap; i++)
+        dec_clear(&s->saved[i].d);
+    free(s->saved);
     free(s->na_k);
     free(s->na_cite);
     free(s->in_ok);
@@ -582,7 +597,71 @@ static int input_guards(vm_state *s, uint32_t ii, uint32_t *enter, vm_error *err
 }
 
 /* How a caller continues when its callee returns (frame word 3). */
-enum { FR_VALUE = 0, FR_GUARD = 1, FR_PROBE = 2 };
+enum { FR_VALUE = 0, FR_GUARD = 1, FR_PROBE = 2,
+       FR_RESTORE = 4 }; /* with FR_VALUE: the callee called itself; its caller's locals are saved */
+
+/* How deep functions may call themselves (frames), and what it costs: the
+ * stack and the frames grow for them on demand, only for programs with a
+ * self-calling function (any other program's chain is shorter than its
+ * rule count, which vm_new's sizes hold). */
+#define VM_MAX_DEPTH 100000u
+
+/* Doubles the stack and the frames, keeping *sp and *base pointing at the
+ * same slots.  False at VM_MAX_DEPTH. */
+static bool vm_grow(vm_state *s, vm_val **sp, vm_val **base)
+{
+    const bc_program *p = s->p;
+    if (!s->any_selfrec)
+        return false;
+    if (s->nframes + 1 >= s->frames_cap) {
+        if (s->frames_cap > VM_MAX_DEPTH)
+            return false;
+        s->frames_cap = s->frames_cap > VM_MAX_DEPTH / 2 ? VM_MAX_DEPTH + 1 : s->frames_cap * 2;
+        s->frames = pol_xrealloc(s->frames, 4 * (size_t)s->frames_cap * sizeof *s->frames);
+    }
+    if ((uint32_t)(*sp - s->stack) + p->max_stack + 1 > s->stack_cap) {
+        size_t at = (size_t)(*sp - s->stack), b = (size_t)(*base - s->stack);
+        uint32_t old = s->stack_cap;
+        s->stack_cap = old * 2;
+        /* a decimal's limbs are reached through a pointer inside it, so the
+         * values move with the array */
+        s->stack = pol_xrealloc(s->stack, (size_t)s->stack_cap * sizeof *s->stack);
+        for (uint32_t i = old; i < s->stack_cap; i++) {
+            s->stack[i].t = PT_VOID;
+            dec_init(&s->stack[i].d);
+        }
+        *sp = s->stack + at;
+        *base = s->stack + b;
+    }
+    return true;
+}
+
+/* A self-calling function r is entered again: its running activation's
+ * locals are kept until the inner one returns. */
+static void save_locals(vm_state *s, uint32_t r)
+{
+    const bc_rule *ru = &s->p->rules[r];
+    if (s->nsaved + ru->nlocals > s->saved_cap) {
+        uint32_t old = s->saved_cap, cap = old ? old * 2 : 64;
+        while (cap < s->nsaved + ru->nlocals)
+            cap *= 2;
+        s->saved = pol_xrealloc(s->saved, (size_t)cap * sizeof *s->saved);
+        for (uint32_t i = old; i < cap; i++) {
+            s->saved[i].t = PT_VOID;
+            dec_init(&s->saved[i].d);
+        }
+        s->saved_cap = cap;
+    }
+    for (uint32_t k = 0; k < ru->nlocals; k++)
+        copy_val(&s->saved[s->nsaved++], &s->locals[ru->local_base + k]);
+}
+
+static void restore_locals(vm_state *s, uint32_t r)
+{
+    const bc_rule *ru = &s->p->rules[r];
+    for (uint32_t k = ru->nlocals; k-- > 0;)
+        copy_val(&s->locals[ru->local_base + k], &s->saved[--s->nsaved]);
+}
 
 static const char *class_name(uint8_t t)
 {
@@ -628,6 +707,7 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
     uint32_t pc = p->rules[r].entry;
     uint32_t nk = 0, ncite = 0; /* not applicable: the reason and its rule */
     s->nframes = 0;
+    s->nsaved = 0;
     s->rstate[r] = VM_BUSY;
 
 /* Enters rule or function ri; the caller resumes at `ret` as `how` says.
@@ -644,13 +724,15 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
         pc = p->rules[(ri)].entry;                                                           \
         base = sp;                                                                           \
     } while (0)
-/* unreachable: a rule or function is on the chain at most once (VM_BUSY),
- * so there are fewer than nrules frames of at most max_stack values each,
- * which vm_new's stack holds */
+/* A rule or function other than a self-calling one is on the chain at most
+ * once (VM_BUSY), so without those there are fewer than nrules frames of at
+ * most max_stack values each, which vm_new's stack holds; self-calls grow
+ * it (vm_grow) up to VM_MAX_DEPTH. */
 #define ROOM_FOR_FRAME()                                                                     \
     do {                                                                                     \
-        if ((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || s->nframes >= p->nrules) /* GCOVR_EXCL_BR_LINE */ \
-            return fail(s, err, cur, pc, "rules nested too deeply");                         \
+        if (((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || s->nframes + 1 >= s->frames_cap) && \
+            !vm_grow(s, &sp, &base))                                                         \
+            return fail(s, err, cur, pc, "functions call themselves more than %u deep", VM_MAX_DEPTH); \
     } while (0)
 #define NEED_NUM(v)                                                                          \
     do {                                                                                     \
@@ -837,6 +919,10 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
             if (s->nframes == 0)
                 return 0;
             const uint32_t *f = &s->frames[4 * --s->nframes];
+            if (f[3] & FR_RESTORE) { /* back in the same function's outer activation */
+                restore_locals(s, cur);
+                s->rstate[cur] = VM_BUSY;
+            }
             pc = f[0];
             cur = f[1];
             if (f[3] == FR_GUARD) /* a requirement: the INPUT that resumes checks it */
@@ -853,7 +939,7 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
         }
         case OP_CALL: {
             uint32_t ri = code[pc + 1], n = code[pc + 2];
-            if (s->rstate[ri] == VM_BUSY)
+            if (s->rstate[ri] == VM_BUSY && !s->selfrec[ri])
                 return fail(s, err, cur, pc, "function %s calls itself", p->rules[ri].name);
             ROOM_FOR_FRAME();
             {
@@ -868,9 +954,14 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
                 }
             }
             sp -= n;
+            uint32_t how = FR_VALUE;
+            if (s->rstate[ri] == VM_BUSY) { /* selfrec: a month's state from the month before */
+                save_locals(s, ri);
+                how = FR_VALUE | FR_RESTORE;
+            }
             for (uint32_t k = 0; k < n; k++)
                 copy_val(&s->locals[p->rules[ri].local_base + k], &sp[k]);
-            ENTER(ri, pc + BC_OPLEN_CALL, FR_VALUE);
+            ENTER(ri, pc + BC_OPLEN_CALL, how);
             break;
         }
         case OP_NA:
@@ -1318,6 +1409,10 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
             if (s->nframes == 0)
                 return na_fail(s, err, cur, nk, ncite);
             const uint32_t *f = &s->frames[4 * --s->nframes];
+            if (f[3] & FR_RESTORE) {
+                restore_locals(s, cur);
+                s->rstate[cur] = VM_BUSY;
+            }
             pc = f[0];
             cur = f[1];
             sp = base;
