@@ -210,6 +210,85 @@ static bool memo_keys(const vm_val *args, uint32_t n, uint64_t *key)
     return true;
 }
 
+/* ---- KEYED: a list's records by one field, for `where p.F == x` ----
+ * The first lookup of a list (by its identity: lists are immutable within
+ * a scenario) on a field sorts (key, position) pairs once; each lookup is
+ * then a binary search and a copy of the matches, in the list's order.  A
+ * key that cannot be one (text, a fraction, a huge number) leaves the list
+ * as it is: the aggregate's `where` still tests every element, so the
+ * result is the same, only slower.  Freed by vm_reset. */
+typedef struct { uint64_t key; uint32_t pos; } vm_keyent;
+typedef struct vm_keyidx {
+    const void *list;
+    uint32_t g, f, w, n;
+    bool whole;      /* some element's key could not be indexed */
+    vm_keyent *ent;
+} vm_keyidx;
+
+static int keyent_cmp(const void *a, const void *b)
+{
+    const vm_keyent *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* The key of field f of record r under transform w. */
+static bool field_key(const vm_val *r, uint32_t g, uint32_t f, uint32_t w, const bc_program *p, uint64_t *k)
+{
+    if (r->t != PT_RECORD || r->tref != g || !r->ref || f >= p->records[g].nfields)
+        return false;
+    const vm_val *v = &((const vm_val *)r->ref)[f];
+    int y, m, d;
+    switch (w) {
+    case 0: return memo_key(v, k);
+    case 1:
+        if (v->t != PT_DATE)
+            return false;
+        cd_to_ymd(v->i, &y, &m, &d);
+        *k = (uint64_t)PT_MONTH << 56 ^ (uint32_t)(y * 12 + m - 1);
+        return true;
+    default:
+        if (v->t == PT_DATE)
+            cd_to_ymd(v->i, &y, &m, &d);
+        else if (v->t == PT_MONTH)
+            y = v->i / 12;
+        else
+            return false;
+        *k = (uint64_t)PT_INT << 56 ^ (uint64_t)(int64_t)y;
+        return true;
+    }
+}
+
+static const vm_keyidx *key_index(vm_state *s, const vm_list *l, uint32_t g, uint32_t f, uint32_t w)
+{
+    for (uint32_t i = 0; i < s->nkix; i++)
+        if (s->kix[i].list == l && s->kix[i].g == g && s->kix[i].f == f && s->kix[i].w == w)
+            return &s->kix[i];
+    if (s->nkix == s->kixcap) {
+        s->kixcap = s->kixcap ? s->kixcap * 2 : 8;
+        s->kix = pol_xrealloc(s->kix, s->kixcap * sizeof *s->kix);
+    }
+    vm_keyidx *x = &s->kix[s->nkix++];
+    memset(x, 0, sizeof *x);
+    x->list = l, x->g = g, x->f = f, x->w = w, x->n = l->n;
+    x->ent = pol_xcalloc(l->n ? l->n : 1, sizeof *x->ent);
+    for (uint32_t i = 0; i < l->n && !x->whole; i++) {
+        x->ent[i].pos = i;
+        x->whole = !field_key(&l->items[i], g, f, w, s->p, &x->ent[i].key);
+    }
+    if (!x->whole)
+        qsort(x->ent, l->n, sizeof *x->ent, keyent_cmp);
+    return x;
+}
+
+static void key_indexes_free(vm_state *s)
+{
+    for (uint32_t i = 0; i < s->nkix; i++)
+        free(s->kix[i].ent);
+    s->nkix = 0;
+}
+
 /* ---- requirement scoping ----
  * A requirement guards the inputs its code refers to, directly or through
  * the rules and functions it uses: reading such an input first checks the
@@ -349,6 +428,8 @@ void vm_free(vm_state *s)
     for (uint32_t i = 0; i < s->memo_cap; i++)
         dec_clear(&s->memo[i].val.d);
     free(s->memo);
+    key_indexes_free(s);
+    free(s->kix);
     free(s);
 }
 
@@ -366,6 +447,7 @@ void vm_reset(vm_state *s)
             s->memo[i].used = 0;
         s->memo_n = 0;
     }
+    key_indexes_free(s); /* the lists they index are gone with the heap */
     s->nlog = 0;
     s->steps = 0;
 }
@@ -962,6 +1044,35 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
             for (uint32_t k = 0; k < n; k++)
                 copy_val(&s->locals[p->rules[ri].local_base + k], &sp[k]);
             ENTER(ri, pc + BC_OPLEN_CALL, how);
+            break;
+        }
+        case OP_KEYED: {
+            vm_val *x = sp - 1, *l = sp - 2;
+            uint32_t g = code[pc + 1], f = code[pc + 2], w = code[pc + 3];
+            if (l->t != PT_LIST || l->tref != g || !l->ref)
+                return fail(s, err, cur, pc, "expected a list of %s records, found a %s", p->records[g].name, class_name(l->t));
+            uint64_t key;
+            const vm_keyidx *ix = memo_key(x, &key) ? key_index(s, l->ref, g, f, w) : NULL;
+            if (ix && !ix->whole) {
+                uint32_t lo = 0, hi = ix->n;
+                while (lo < hi) { /* first entry with a key >= key */
+                    uint32_t mid = lo + (hi - lo) / 2;
+                    if (ix->ent[mid].key < key)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                vm_list *sub = vm_heap_list(&s->heap);
+                if (!sub)
+                    return fail(s, err, cur, pc, "the scenario needs more memory than allowed");
+                const vm_list *all = l->ref;
+                for (uint32_t i = lo; i < ix->n && ix->ent[i].key == key; i++)
+                    if (!vm_list_append(&s->heap, sub, &all->items[ix->ent[i].pos]))
+                        return fail(s, err, cur, pc, "the scenario needs more memory than allowed");
+                l->ref = sub;
+            }
+            --sp; /* the list (or the whole list) stays */
+            pc += BC_OPLEN_KEYED;
             break;
         }
         case OP_NA:

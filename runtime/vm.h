@@ -101,6 +101,8 @@ typedef struct vm_state {
     uint8_t *in_ok;
     vm_val *locals;        /* p->nlocals slots: each rule's loop variables   */
     vm_heap heap;          /* records and lists of the current scenario      */
+    struct vm_keyidx *kix; /* KEYED: the indexes built this scenario         */
+    uint32_t nkix, kixcap;
     struct vm_memo *memo;  /* function results by arguments, this scenario   */
     uint32_t memo_cap, memo_n;
     bool trace;
