@@ -44,10 +44,8 @@ static pol_type check_function_call(chk_ctx *c, ast_expr *e, ast_decl *d)
     e->sym = SYM_FUNCTION;
     e->index = d->index;
     e->tref = d->tref;
-    if (d == c->cur) {
-        REPORT(e->name_sp, DC_CYCLE, "'%s' is defined in terms of itself", d->name);
-        return PT_VOID;
-    }
+    /* a function calling itself: well-founded or not is chk_recursion's
+     * question (check_graph.c) */
     if (e->named) {
         REPORT(e->sp, DC_ARITY, "'%s' takes its arguments in order, without names", d->name);
         return PT_VOID;

@@ -356,11 +356,89 @@ static const struct {
 };
 
 /* The range's bounds (or the list), the accumulator and the found flag. */
+/* ---- keyed lookups: agg(p in LIST where p.F == X and ...: body) ----
+ * When the filter's first test (or the body of an `any` or `count` without
+ * a filter) compares a field of the element, or the month or year of a
+ * date field, with a value X that does not depend on the element, the loop
+ * runs only over the elements with that key: KEYED replaces the list by
+ * those elements, in order, from an index the VM builds once per list.  X
+ * is evaluated once, before the loop, and only when the list has an
+ * element (the plain loop evaluates it first thing for its first element:
+ * the same errors, at the same times).  The filter is still tested in
+ * full, so the result is the plain loop's; a timeline's lookups of the
+ * payment of a month cost a binary search each instead of a scan. */
+/* x refers to none of the local slots from..to-1 (the aggregate's own) */
+static bool key_free(const ast_expr *x, uint32_t from, uint32_t to)
+{
+    if (!x)
+        return true;
+    if (x->kind == EX_NAME && x->sym == SYM_LOCAL && x->slot >= from && x->slot < to)
+        return false;
+    if (!key_free(x->a, from, to) || !key_free(x->b, from, to) || !key_free(x->c, from, to) || !key_free(x->filter, from, to))
+        return false;
+    for (int i = 0; i < x->nargs; i++)
+        if (!key_free(x->args[i], from, to))
+            return false;
+    return true;
+}
+
+/* k is the element's field (w 0), or month_of/year_of of it (w 1, 2) */
+static bool key_side(const ast_expr *k, uint32_t v, uint32_t *gi, uint32_t *fi, uint32_t *w)
+{
+    *w = 0;
+    if (k->kind == EX_CALL && k->nargs == 1 && (k->fn == FN_MONTH_OF || k->fn == FN_YEAR_OF)) {
+        *w = k->fn == FN_MONTH_OF ? 1 : 2;
+        k = k->args[0];
+    }
+    if (k->kind != EX_FIELD || k->sym != SYM_RECORD || k->a->kind != EX_NAME || k->a->sym != SYM_LOCAL || k->a->slot != v)
+        return false;
+    if (*w && k->type != PT_DATE && !(*w == 2 && k->type == PT_MONTH))
+        return false;
+    if (!*w && k->type != PT_DATE && k->type != PT_MONTH && k->type != PT_ENUM && k->type != PT_BOOL && k->type != PT_INT)
+        return false;
+    *gi = k->a->tref;
+    *fi = k->index;
+    return true;
+}
+
+static const ast_expr *keyed_test(const ast_expr *f, const ast_expr *e, uint32_t *gi, uint32_t *fi, uint32_t *w)
+{
+    if (!f || f->kind != EX_BINARY)
+        return NULL;
+    if (f->op == BO_AND)
+        return keyed_test(f->a, e, gi, fi, w);
+    if (f->op != BO_EQ)
+        return NULL;
+    if (key_side(f->a, e->slot, gi, fi, w) && key_free(f->b, e->slot, e->slot + 5))
+        return f->b;
+    if (key_side(f->b, e->slot, gi, fi, w) && key_free(f->a, e->slot, e->slot + 5))
+        return f->a;
+    return NULL;
+}
+
 static void agg_prologue(gen *g, const ast_expr *e, const agg_slots *s)
 {
     bool over_list = e->b == NULL;
     gen_expr(g, e->a);
     emit1(g, OP_SETLOCAL, s->end, s->sp);
+    uint32_t gi, fi, w;
+    const ast_expr *test = e->filter ? e->filter : e->fn == AGG_ANY || e->fn == AGG_COUNT ? e->c : NULL;
+    const ast_expr *key = over_list && !s->index_on_fail ? keyed_test(test, e, &gi, &fi, &w) : NULL;
+    if (key) { /* if the list has an element: end := KEYED(end, X) */
+        emit1(g, OP_LOCAL, s->end, test->sp);
+        emit_op(g, OP_LEN, test->sp);
+        emit1(g, OP_CONST, int_const(g, 0), test->sp);
+        emit_op(g, OP_GT, test->sp);
+        uint32_t empty = emit_jump(g, OP_JMPF, test->sp);
+        emit1(g, OP_LOCAL, s->end, test->sp);
+        gen_expr(g, key);
+        emit_op(g, OP_KEYED, test->sp);
+        emit_word(g, gi);
+        emit_word(g, fi);
+        emit_word(g, w);
+        emit1(g, OP_SETLOCAL, s->end, test->sp);
+        patch(g, empty, g->p->ncode);
+    }
     if (over_list) {
         emit1(g, OP_CONST, int_const(g, 0), s->sp);
         emit1(g, OP_SETLOCAL, s->pos, s->sp);

@@ -62,6 +62,7 @@
     X(MATCH, "match", error, 0)                                     \
     X(UNDEFINED, "undefined", error, DCF_FOLLOW_ON)                 \
     X(CYCLE, "cycle", error, 0)                                     \
+    X(RECURSION, "recursion", error, 0)                             \
     X(NO_DEFINITION, "no-definition", error, DCF_FOLLOW_ON)         \
     X(TYPE_MISMATCH, "type-mismatch", error, 0)                     \
     X(UNIT_MISMATCH, "unit-mismatch", error, 0)                     \

@@ -33,6 +33,7 @@ static void dis_operand(const bc_program *p, char kind, uint32_t v, FILE *out, c
     case 'E': fprintf(out, " E%u", v); if (v < p->nenums) snprintf(note, cap, "%s", p->enums[v].name); break;
     case 'F': fprintf(out, " F%u", v); break;
     case 'L': fprintf(out, " L%u", v); break;
+    case 'W': fprintf(out, " %s", v == 0 ? "field" : v == 1 ? "month" : v == 2 ? "year" : "?"); break;
     default: fprintf(out, " %u", v); break;
     }
 }

@@ -17,7 +17,9 @@
  *    mode, E enum, F field of the enum or record type named by the preceding
  *    E or G operand, L local slot of the rule the code belongs to, G record
  *    type, A argument count (of the function named by the preceding R),
- *    D a month-end rule (cd_month_end: down, up, strict).
+ *    D a month-end rule (cd_month_end: down, up, strict), W what a KEYED
+ *    index keys on (0 the field itself, 1 the month of a date field, 2 the
+ *    year of a date or month field).
  *  - An instruction is 1 + strlen(operands) words: BC_OPLEN_<NAME> and
  *    bc_op_len[] below are generated from this list (compile-time constants;
  *    the VM advances pc by them, never by a hand-written number).
@@ -90,7 +92,8 @@
     OP(TOINT,    "M",  1, 1, "M      pop number a; push a rounded to a whole number in mode M, as an integer") \
     OP(WITHIN,   "",   3, 1, "       pop hi, lo, x; push lo <= x and x <= hi") \
     OP(ROUNDV,   "N",  2, 1, "N      pop rounding mode m, number a; push a rounded to N places in mode m") \
-    OP(PARAM_IN, "P",  1, 1, "P      pop month or integer year Y; push P's version covering all of Y (error if none, or if P changes within Y)")
+    OP(PARAM_IN, "P",  1, 1, "P      pop month or integer year Y; push P's version covering all of Y (error if none, or if P changes within Y)") \
+    OP(KEYED,    "GFW", 2, 1, "G F W  pop key x, list l of G records; push the records of l whose field F (W: 0 itself, 1 its month, 2 its year) equals x, in l's order, from an index built once per list; l itself when x or a key cannot be indexed")
 
 typedef enum {
 #define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,

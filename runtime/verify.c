@@ -77,6 +77,7 @@ static bool verify_operand(const bc_program *p, uint32_t ri, const bc_iter *it, 
     case 'N': return ((int32_t)v >= -POL_ROUND_MAX_PLACES && (int32_t)v <= POL_ROUND_MAX_PLACES) || /* GCOVR_EXCL_BR_LINE */
                      vfail(err, errlen, "rounding places %d at %u", (int32_t)v, pc);
     case 'M': return v < DEC_MODE_COUNT || vfail(err, errlen, "rounding mode %u at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
+    case 'W': return v < 3 || vfail(err, errlen, "index key %u at %u", v, pc);
     case 'D': return v < CD_END__COUNT || vfail(err, errlen, "month-end rule %u at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
     case 'E': return v < p->nenums || vfail(err, errlen, "enumeration %u out of range at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
     case 'F': {

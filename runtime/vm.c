@@ -210,6 +210,85 @@ static bool memo_keys(const vm_val *args, uint32_t n, uint64_t *key)
     return true;
 }
 
+/* ---- KEYED: a list's records by one field, for `where p.F == x` ----
+ * The first lookup of a list (by its identity: lists are immutable within
+ * a scenario) on a field sorts (key, position) pairs once; each lookup is
+ * then a binary search and a copy of the matches, in the list's order.  A
+ * key that cannot be one (text, a fraction, a huge number) leaves the list
+ * as it is: the aggregate's `where` still tests every element, so the
+ * result is the same, only slower.  Freed by vm_reset. */
+typedef struct { uint64_t key; uint32_t pos; } vm_keyent;
+typedef struct vm_keyidx {
+    const void *list;
+    uint32_t g, f, w, n;
+    bool whole;      /* some element's key could not be indexed */
+    vm_keyent *ent;
+} vm_keyidx;
+
+static int keyent_cmp(const void *a, const void *b)
+{
+    const vm_keyent *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* The key of field f of record r under transform w. */
+static bool field_key(const vm_val *r, uint32_t g, uint32_t f, uint32_t w, const bc_program *p, uint64_t *k)
+{
+    if (r->t != PT_RECORD || r->tref != g || !r->ref || f >= p->records[g].nfields)
+        return false;
+    const vm_val *v = &((const vm_val *)r->ref)[f];
+    int y, m, d;
+    switch (w) {
+    case 0: return memo_key(v, k);
+    case 1:
+        if (v->t != PT_DATE)
+            return false;
+        cd_to_ymd(v->i, &y, &m, &d);
+        *k = (uint64_t)PT_MONTH << 56 ^ (uint32_t)(y * 12 + m - 1);
+        return true;
+    default:
+        if (v->t == PT_DATE)
+            cd_to_ymd(v->i, &y, &m, &d);
+        else if (v->t == PT_MONTH)
+            y = v->i / 12;
+        else
+            return false;
+        *k = (uint64_t)PT_INT << 56 ^ (uint64_t)(int64_t)y;
+        return true;
+    }
+}
+
+static const vm_keyidx *key_index(vm_state *s, const vm_list *l, uint32_t g, uint32_t f, uint32_t w)
+{
+    for (uint32_t i = 0; i < s->nkix; i++)
+        if (s->kix[i].list == l && s->kix[i].g == g && s->kix[i].f == f && s->kix[i].w == w)
+            return &s->kix[i];
+    if (s->nkix == s->kixcap) {
+        s->kixcap = s->kixcap ? s->kixcap * 2 : 8;
+        s->kix = pol_xrealloc(s->kix, s->kixcap * sizeof *s->kix);
+    }
+    vm_keyidx *x = &s->kix[s->nkix++];
+    memset(x, 0, sizeof *x);
+    x->list = l, x->g = g, x->f = f, x->w = w, x->n = l->n;
+    x->ent = pol_xcalloc(l->n ? l->n : 1, sizeof *x->ent);
+    for (uint32_t i = 0; i < l->n && !x->whole; i++) {
+        x->ent[i].pos = i;
+        x->whole = !field_key(&l->items[i], g, f, w, s->p, &x->ent[i].key);
+    }
+    if (!x->whole)
+        qsort(x->ent, l->n, sizeof *x->ent, keyent_cmp);
+    return x;
+}
+
+static void key_indexes_free(vm_state *s)
+{
+    for (uint32_t i = 0; i < s->nkix; i++)
+        free(s->kix[i].ent);
+    s->nkix = 0;
+}
+
 /* ---- requirement scoping ----
  * A requirement guards the inputs its code refers to, directly or through
  * the rules and functions it uses: reading such an input first checks the
@@ -289,7 +368,18 @@ vm_state *vm_new(const bc_program *p)
     s->rstate = xcalloc(p->nrules, 1);
     s->stack_cap = (p->max_stack + 1) * (p->nrules + 1);
     s->stack = xcalloc(s->stack_cap, sizeof *s->stack);
-    s->frames = xcalloc(4 * ((size_t)p->nrules + 1), sizeof *s->frames);
+    s->frames_cap = p->nrules + 1;
+    s->frames = xcalloc(4 * (size_t)s->frames_cap, sizeof *s->frames);
+    s->selfrec = xcalloc(p->nrules + 1, 1);
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (!p->rules[r].nargs)
+            continue;
+        for (bc_iter it = bc_iter_begin(p->code, p->rules[r].entry, p->rules[r].end); bc_iter_more(&it); bc_iter_next(&it))
+            if (it.op == OP_CALL && !bc_iter_truncated(&it) && bc_iter_arg(&it, 0) == r) {
+                s->selfrec[r] = 1;
+                s->any_selfrec = true;
+            }
+    }
     s->na_k = xcalloc(p->nrules, sizeof *s->na_k);
     s->na_cite = xcalloc(p->nrules, sizeof *s->na_cite);
     s->in_ok = xcalloc((size_t)p->ninputs + 1, 1);
@@ -324,6 +414,10 @@ void vm_free(vm_state *s)
     free(s->rstate);
     free(s->stack);
     free(s->frames);
+    free(s->selfrec);
+    for (uint32_t i = 0; i < s->saved_cap; i++)
+        dec_clear(&s->saved[i].d);
+    free(s->saved);
     free(s->na_k);
     free(s->na_cite);
     free(s->in_ok);
@@ -334,6 +428,8 @@ void vm_free(vm_state *s)
     for (uint32_t i = 0; i < s->memo_cap; i++)
         dec_clear(&s->memo[i].val.d);
     free(s->memo);
+    key_indexes_free(s);
+    free(s->kix);
     free(s);
 }
 
@@ -351,6 +447,7 @@ void vm_reset(vm_state *s)
             s->memo[i].used = 0;
         s->memo_n = 0;
     }
+    key_indexes_free(s); /* the lists they index are gone with the heap */
     s->nlog = 0;
     s->steps = 0;
 }
@@ -582,7 +679,71 @@ static int input_guards(vm_state *s, uint32_t ii, uint32_t *enter, vm_error *err
 }
 
 /* How a caller continues when its callee returns (frame word 3). */
-enum { FR_VALUE = 0, FR_GUARD = 1, FR_PROBE = 2 };
+enum { FR_VALUE = 0, FR_GUARD = 1, FR_PROBE = 2,
+       FR_RESTORE = 4 }; /* with FR_VALUE: the callee called itself; its caller's locals are saved */
+
+/* How deep functions may call themselves (frames), and what it costs: the
+ * stack and the frames grow for them on demand, only for programs with a
+ * self-calling function (any other program's chain is shorter than its
+ * rule count, which vm_new's sizes hold). */
+#define VM_MAX_DEPTH 100000u
+
+/* Doubles the stack and the frames, keeping *sp and *base pointing at the
+ * same slots.  False at VM_MAX_DEPTH. */
+static bool vm_grow(vm_state *s, vm_val **sp, vm_val **base)
+{
+    const bc_program *p = s->p;
+    if (!s->any_selfrec)
+        return false;
+    if (s->nframes + 1 >= s->frames_cap) {
+        if (s->frames_cap > VM_MAX_DEPTH)
+            return false;
+        s->frames_cap = s->frames_cap > VM_MAX_DEPTH / 2 ? VM_MAX_DEPTH + 1 : s->frames_cap * 2;
+        s->frames = pol_xrealloc(s->frames, 4 * (size_t)s->frames_cap * sizeof *s->frames);
+    }
+    if ((uint32_t)(*sp - s->stack) + p->max_stack + 1 > s->stack_cap) {
+        size_t at = (size_t)(*sp - s->stack), b = (size_t)(*base - s->stack);
+        uint32_t old = s->stack_cap;
+        s->stack_cap = old * 2;
+        /* a decimal's limbs are reached through a pointer inside it, so the
+         * values move with the array */
+        s->stack = pol_xrealloc(s->stack, (size_t)s->stack_cap * sizeof *s->stack);
+        for (uint32_t i = old; i < s->stack_cap; i++) {
+            s->stack[i].t = PT_VOID;
+            dec_init(&s->stack[i].d);
+        }
+        *sp = s->stack + at;
+        *base = s->stack + b;
+    }
+    return true;
+}
+
+/* A self-calling function r is entered again: its running activation's
+ * locals are kept until the inner one returns. */
+static void save_locals(vm_state *s, uint32_t r)
+{
+    const bc_rule *ru = &s->p->rules[r];
+    if (s->nsaved + ru->nlocals > s->saved_cap) {
+        uint32_t old = s->saved_cap, cap = old ? old * 2 : 64;
+        while (cap < s->nsaved + ru->nlocals)
+            cap *= 2;
+        s->saved = pol_xrealloc(s->saved, (size_t)cap * sizeof *s->saved);
+        for (uint32_t i = old; i < cap; i++) {
+            s->saved[i].t = PT_VOID;
+            dec_init(&s->saved[i].d);
+        }
+        s->saved_cap = cap;
+    }
+    for (uint32_t k = 0; k < ru->nlocals; k++)
+        copy_val(&s->saved[s->nsaved++], &s->locals[ru->local_base + k]);
+}
+
+static void restore_locals(vm_state *s, uint32_t r)
+{
+    const bc_rule *ru = &s->p->rules[r];
+    for (uint32_t k = ru->nlocals; k-- > 0;)
+        copy_val(&s->locals[ru->local_base + k], &s->saved[--s->nsaved]);
+}
 
 static const char *class_name(uint8_t t)
 {
@@ -628,6 +789,7 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
     uint32_t pc = p->rules[r].entry;
     uint32_t nk = 0, ncite = 0; /* not applicable: the reason and its rule */
     s->nframes = 0;
+    s->nsaved = 0;
     s->rstate[r] = VM_BUSY;
 
 /* Enters rule or function ri; the caller resumes at `ret` as `how` says.
@@ -644,13 +806,15 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
         pc = p->rules[(ri)].entry;                                                           \
         base = sp;                                                                           \
     } while (0)
-/* unreachable: a rule or function is on the chain at most once (VM_BUSY),
- * so there are fewer than nrules frames of at most max_stack values each,
- * which vm_new's stack holds */
+/* A rule or function other than a self-calling one is on the chain at most
+ * once (VM_BUSY), so without those there are fewer than nrules frames of at
+ * most max_stack values each, which vm_new's stack holds; self-calls grow
+ * it (vm_grow) up to VM_MAX_DEPTH. */
 #define ROOM_FOR_FRAME()                                                                     \
     do {                                                                                     \
-        if ((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || s->nframes >= p->nrules) /* GCOVR_EXCL_BR_LINE */ \
-            return fail(s, err, cur, pc, "rules nested too deeply");                         \
+        if (((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || s->nframes + 1 >= s->frames_cap) && \
+            !vm_grow(s, &sp, &base))                                                         \
+            return fail(s, err, cur, pc, "functions call themselves more than %u deep", VM_MAX_DEPTH); \
     } while (0)
 #define NEED_NUM(v)                                                                          \
     do {                                                                                     \
@@ -837,6 +1001,10 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
             if (s->nframes == 0)
                 return 0;
             const uint32_t *f = &s->frames[4 * --s->nframes];
+            if (f[3] & FR_RESTORE) { /* back in the same function's outer activation */
+                restore_locals(s, cur);
+                s->rstate[cur] = VM_BUSY;
+            }
             pc = f[0];
             cur = f[1];
             if (f[3] == FR_GUARD) /* a requirement: the INPUT that resumes checks it */
@@ -853,7 +1021,7 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
         }
         case OP_CALL: {
             uint32_t ri = code[pc + 1], n = code[pc + 2];
-            if (s->rstate[ri] == VM_BUSY)
+            if (s->rstate[ri] == VM_BUSY && !s->selfrec[ri])
                 return fail(s, err, cur, pc, "function %s calls itself", p->rules[ri].name);
             ROOM_FOR_FRAME();
             {
@@ -868,9 +1036,43 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
                 }
             }
             sp -= n;
+            uint32_t how = FR_VALUE;
+            if (s->rstate[ri] == VM_BUSY) { /* selfrec: a month's state from the month before */
+                save_locals(s, ri);
+                how = FR_VALUE | FR_RESTORE;
+            }
             for (uint32_t k = 0; k < n; k++)
                 copy_val(&s->locals[p->rules[ri].local_base + k], &sp[k]);
-            ENTER(ri, pc + BC_OPLEN_CALL, FR_VALUE);
+            ENTER(ri, pc + BC_OPLEN_CALL, how);
+            break;
+        }
+        case OP_KEYED: {
+            vm_val *x = sp - 1, *l = sp - 2;
+            uint32_t g = code[pc + 1], f = code[pc + 2], w = code[pc + 3];
+            if (l->t != PT_LIST || l->tref != g || !l->ref)
+                return fail(s, err, cur, pc, "expected a list of %s records, found a %s", p->records[g].name, class_name(l->t));
+            uint64_t key;
+            const vm_keyidx *ix = memo_key(x, &key) ? key_index(s, l->ref, g, f, w) : NULL;
+            if (ix && !ix->whole) {
+                uint32_t lo = 0, hi = ix->n;
+                while (lo < hi) { /* first entry with a key >= key */
+                    uint32_t mid = lo + (hi - lo) / 2;
+                    if (ix->ent[mid].key < key)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                vm_list *sub = vm_heap_list(&s->heap);
+                if (!sub)
+                    return fail(s, err, cur, pc, "the scenario needs more memory than allowed");
+                const vm_list *all = l->ref;
+                for (uint32_t i = lo; i < ix->n && ix->ent[i].key == key; i++)
+                    if (!vm_list_append(&s->heap, sub, &all->items[ix->ent[i].pos]))
+                        return fail(s, err, cur, pc, "the scenario needs more memory than allowed");
+                l->ref = sub;
+            }
+            --sp; /* the list (or the whole list) stays */
+            pc += BC_OPLEN_KEYED;
             break;
         }
         case OP_NA:
@@ -1318,6 +1520,10 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
             if (s->nframes == 0)
                 return na_fail(s, err, cur, nk, ncite);
             const uint32_t *f = &s->frames[4 * --s->nframes];
+            if (f[3] & FR_RESTORE) {
+                restore_locals(s, cur);
+                s->rstate[cur] = VM_BUSY;
+            }
             pc = f[0];
             cur = f[1];
             sp = base;

@@ -82,7 +82,15 @@ typedef struct vm_state {
     vm_val *stack;         /* p->max_stack * (nrules + 1) slots              */
     uint32_t stack_cap;
     uint32_t *frames;      /* 4 words per nested evaluation: return pc, caller, caller's base, flags */
-    uint32_t nframes;
+    uint32_t nframes, frames_cap;
+    /* Functions that call themselves (a month's state from the month
+     * before): selfrec[r] is set for them at load.  A call to one that is
+     * already running saves its local slots here, and its return puts them
+     * back; the stack and the frames grow for them, up to VM_MAX_DEPTH. */
+    uint8_t *selfrec;
+    bool any_selfrec;
+    vm_val *saved;
+    uint32_t nsaved, saved_cap;
     uint32_t *na_k;        /* per rule in VM_NA: the text constant saying why */
     uint32_t *na_cite;     /* ... and the rule whose clause it cites         */
     /* Requirement scoping: the first read of input i checks its bounds and
@@ -93,6 +101,8 @@ typedef struct vm_state {
     uint8_t *in_ok;
     vm_val *locals;        /* p->nlocals slots: each rule's loop variables   */
     vm_heap heap;          /* records and lists of the current scenario      */
+    struct vm_keyidx *kix; /* KEYED: the indexes built this scenario         */
+    uint32_t nkix, kixcap;
     struct vm_memo *memo;  /* function results by arguments, this scenario   */
     uint32_t memo_cap, memo_n;
     bool trace;

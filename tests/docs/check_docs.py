@@ -295,7 +295,7 @@ def opcode_table(source):
     with open(os.path.join(source, "runtime", "opcodes.h"), encoding="utf-8") as f:
         text = f.read()
     kinds = {"K": "constant", "I": "input", "P": "parameter", "R": "rule", "T": "jump target",
-             "N": "number (signed)", "M": "rounding mode", "D": "month-end rule", "E": "enumeration", "F": "field", "L": "local slot",
+             "N": "number (signed)", "M": "rounding mode", "D": "month-end rule", "W": "index key", "E": "enumeration", "F": "field", "L": "local slot",
              "G": "record type", "A": "argument count"}
     rows = ["| # | opcode | operands | pops | pushes | what it does |", "| --- | --- | --- | --- | --- | --- |"]
     n = 0

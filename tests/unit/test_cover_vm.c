@@ -313,12 +313,40 @@ END_TEST
 
 START_TEST(function_calls_itself)
 {
-    /* the checker rejects recursion; a file can still hold it */
+    /* the checker accepts only a descent a test stops; a file can still
+     * hold one that never ends: the chain's depth stops it */
     fresh();
     uint32_t f = rule_named(prog, "f");
     CODE(prog, f, OP_LOCAL, 0, OP_CALL, f, 1, OP_RET, f);
     CODE(prog, O, OP_CONST, kint(prog, "1"), OP_CALL, f, 1, RET_O);
+    ck_assert_str_eq(run(O), "error functions call themselves more than 100000 deep");
+}
+END_TEST
+
+START_TEST(functions_call_each_other)
+{
+    /* f -> g -> f: only a function's call to itself keeps its locals
+     * apart, so a cycle through another is refused */
+    fresh();
+    uint32_t f = rule_named(prog, "f"), g = rule_named(prog, "g");
+    CODE(prog, f, OP_LOCAL, 0, OP_CALL, g, 1, OP_RET, f);
+    CODE(prog, g, OP_LOCAL, 0, OP_CALL, f, 1, OP_RET, g);
+    CODE(prog, O, OP_CONST, kint(prog, "1"), OP_CALL, f, 1, RET_O);
     ck_assert_str_eq(run(O), "error function f calls itself");
+}
+END_TEST
+
+START_TEST(self_call_restores_locals)
+{
+    /* f(x) = if x <= 0 then 0 else f(x - 1) + x: the outer activation's x
+     * survives the inner call (saved and put back), so f(3) = 6 */
+    fresh();
+    uint32_t f = rule_named(prog, "f");
+    uint32_t k0 = kint(prog, "0"), k1 = kint(prog, "1"), e = prog->rules[f].entry;
+    CODE(prog, f, OP_LOCAL, 0, OP_CONST, k0, OP_LE, OP_JMPF, e + 11, OP_CONST, k0, OP_RET, f,
+         OP_LOCAL, 0, OP_CONST, k1, OP_SUB, OP_CALL, f, 1, OP_LOCAL, 0, OP_ADD, OP_RET, f);
+    CODE(prog, O, OP_CONST, kint(prog, "3"), OP_CALL, f, 1, RET_O);
+    ck_assert_str_eq(run(O), "ok 6");
 }
 END_TEST
 
@@ -865,6 +893,8 @@ Suite *cover_vm_suite(void)
     tcase_add_test(tc, period_lookups);
     tcase_add_test(tc, rule_depends_on_itself);
     tcase_add_test(tc, function_calls_itself);
+    tcase_add_test(tc, functions_call_each_other);
+    tcase_add_test(tc, self_call_restores_locals);
     tcase_add_test(tc, totext);
     tcase_add_test(tc, records);
     tcase_add_test(tc, lists);
