@@ -68,6 +68,7 @@ def main():
     check(" GET /v1/health 200 " in log, "access log: a line per request with method, path, status")
     check(" POST /v1/policies/rizhao-2025/calculate 422 " in log, "access log: a 4xx request is logged with its status")
     reload_checks()
+    steps_checks()
     print(f"test_api: {checks} checks, {len(failures)} failed")
     sys.exit(1 if failures else 0)
 
@@ -244,6 +245,23 @@ def run_checks(srv):
     for t in ts:
         t.join()
     check(not bad, f"400 concurrent requests over 16 connections: each equals polrun ({bad[:2]})")
+
+
+def steps_checks():
+    """--max-steps: a scenario that needs more steps fails its outputs, as a runtime error, and the server goes on."""
+    srv = Server(POLSERVE, os.path.join(POLICIES, "weifang"), "--max-steps", "20", "--quiet")
+    try:
+        with open(os.path.join(POLICIES, "weifang", "scenario-timeline.json"), encoding="utf-8") as f:
+            text = f.read()
+        st, got = srv.json("POST", "/v1/policies/weifang-hanting-2023-timeline/calculate", text)
+        u = got.get("unavailable", {}).get("医疗保险费合计", {})
+        check(st == 200 and u.get("class") == "runtime" and "exceeded 20 steps" in u.get("message", ""),
+              f"--max-steps: the output fails with the step limit's error ({got})")
+        st, h = srv.json("GET", "/v1/health")
+        check(st == 200, "--max-steps: the server answers afterwards")
+        check(" POST " not in srv.text(), "--quiet: no access log")
+    finally:
+        srv.stop()
 
 
 def reload_checks():
