@@ -59,6 +59,8 @@ srv *srv_new(const char *dir, const srv_limits *lim, bool log)
 {
     srv *s = pol_xcalloc(1, sizeof *s);
     s->dir = pol_xstrdup(dir);
+    for (size_t n = strlen(s->dir); n > 1 && s->dir[n - 1] == '/'; n--)
+        s->dir[n - 1] = 0; /* "policies/": files are "policies/rizhao/...", not "policies//rizhao/..." */
     s->lim = *lim;
     s->log = log;
     pthread_mutex_init(&s->mu, NULL);

@@ -56,6 +56,10 @@ const value = (page, out) => page.textContent(`[data-output="${out}"] td.value`)
       // Rizhao: one date picker
       await choose(page, 'rizhao-2025');
       t.equal(await page.getAttribute('[data-input="缴费日期"] input', 'type'), 'date', 'a date input is a date picker');
+      const versions = await page.$$eval('#params tr[data-param="月缴费基数"]', (rs) => rs.map((r) => r.textContent));
+      t.equal(versions.length, 2, 'Rizhao: the base parameter has two dated versions on the page');
+      t.ok(versions[1] && versions[1].includes('4504 元') && versions[1].includes('2025-10-01') && versions[1].includes('一(一)2'),
+        `Rizhao: a version with value, dates and clause (${versions})`);
       await page.fill('[data-input="缴费日期"] input', '2025-09-30');
       await submit(page);
       t.equal(await value(page, '全年医疗保险费合计'), '2823.60 元', 'Rizhao: the year total, paid by 30 September');

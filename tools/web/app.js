@@ -309,6 +309,21 @@ async function submit(ev) {
   }
 }
 
+// The policy's parameters, each version with its dates and clause.
+function showParameters() {
+  const tbody = $('#params tbody');
+  tbody.replaceChildren();
+  for (const p of iface.parameters || []) {
+    for (const v of p.versions || []) {
+      const when = p.dated ? `${v.from || '…'} 至 ${v.to || '…'}` : '不分期间';
+      const val = v.value === null ? `通知未说明：${v.unstated || ''}` : (p.type === 'money' ? `${v.value} 元` : v.value);
+      tbody.append(el('tr', { 'data-param': p.name }, el('td', { text: p.name }), el('td', { text: val + (v.inferred ? '（推算）' : '') }),
+        el('td', { text: when }), el('td', { text: v.cite || p.cite || '' })));
+    }
+  }
+  $('#params').hidden = !(iface.parameters || []).length;
+}
+
 async function choose(name) {
   policyName = name;
   $('#result').hidden = true;
@@ -321,6 +336,7 @@ async function choose(name) {
   const m = iface.meta || {};
   $('#meta').textContent = [m.region, m.issuer, m.document, m.basis, m.date].filter(Boolean).join(' · ');
   buildForm();
+  showParameters();
   if (location.hash.slice(1) !== encodeURIComponent(name)) history.replaceState(null, '', `#${encodeURIComponent(name)}`);
   document.body.dataset.state = 'ready';
 }
