@@ -205,6 +205,7 @@ static void json_record(sc_buf *b, const bc_program *p, uint32_t tref)
 }
 static void output_inferred_json(const bc_program *p, uint32_t r, sc_buf *b);
 static void provenance_json(const bc_program *p, sc_buf *b);
+static void parameters_json(const bc_program *p, sc_buf *b);
 
 void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
 {
@@ -286,6 +287,7 @@ void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
         sc_buf_putc(b, '}');
     }
     sc_buf_putc(b, ']');
+    parameters_json(p, b);
     provenance_json(p, b);
     sc_buf_putc(b, '}');
 }
@@ -922,6 +924,50 @@ static void output_inferred_json(const bc_program *p, uint32_t r, sc_buf *b)
 
 /* ,"inferred":[...] every inferred value, and ,"findings":[...] the notice's
  * findings that are not numbers; each list only when the policy has one. */
+/* ,"parameters":[...]: every parameter with its versions (dated ones with
+ * their first and last day, null when open), the value as written, the
+ * clause; a version the notice does not state has "value":null and the
+ * note in "unstated"; "inferred" says a value was derived, not stated. */
+static void parameters_json(const bc_program *p, sc_buf *b)
+{
+    sc_buf_puts(b, ",\"parameters\":[");
+    for (uint32_t i = 0; i < p->nparams; i++) {
+        const bc_param *par = &p->params[i];
+        sc_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+        sc_buf_json_string(b, par->name, strlen(par->name));
+        sc_buf_printf(b, ",\"type\":\"%s\",\"dated\":%s", pol_type_name((pol_type)par->type),
+                      par->dated ? "true" : "false");
+        json_opt(b, "cite", par->cite);
+        json_opt(b, "note", par->doc);
+        sc_buf_puts(b, ",\"versions\":[");
+        for (uint32_t j = 0; j < par->nversions; j++) {
+            const bc_version *ver = &par->versions[j];
+            char cv[256], a[16], z[16];
+            sc_buf_puts(b, j ? ",{" : "{");
+            bc_const_text(p, ver->k, cv, sizeof cv);
+            sc_buf_puts(b, "\"value\":");
+            if (ver->unstated)
+                sc_buf_puts(b, "null");
+            else
+                sc_buf_json_string(b, cv, strlen(cv));
+            if (ver->unstated)
+                json_opt(b, "unstated", cv);
+            if (par->dated) {
+                if (ver->from != BC_OPEN_LO)
+                    cd_format_date(ver->from, a);
+                if (ver->to != BC_OPEN_HI)
+                    cd_format_date(ver->to, z);
+                json_opt(b, "from", ver->from != BC_OPEN_LO ? a : NULL);
+                json_opt(b, "to", ver->to != BC_OPEN_HI ? z : NULL);
+            }
+            json_opt(b, "cite", ver->cite);
+            sc_buf_printf(b, ",\"inferred\":%s}", ver->inferred ? "true" : "false");
+        }
+        sc_buf_puts(b, "]}");
+    }
+    sc_buf_putc(b, ']');
+}
+
 static void provenance_json(const bc_program *p, sc_buf *b)
 {
     bool first = true;
