@@ -514,11 +514,17 @@ pol_fmt_status pol_format(const char *path, const char *src, size_t len, char **
         diag_report(d, NULL, (span){0, 0}, DC_LIMIT, "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", path);
         return POL_FMT_SYNTAX;
     }
-    f->id = 0;
+    if (d->nfiles >= DIAG_MAX_FILES || d->nowned >= DIAG_MAX_FILES) {
+        src_free(f);
+        diag_report(d, NULL, (span){0, 0}, DC_LIMIT, "%s: more than %d files in one diagnostic context", path, DIAG_MAX_FILES);
+        return POL_FMT_SYNTAX;
+    }
+    f->id = (uint32_t)d->nfiles; /* the next file of d (a fresh d: 0) */
     diag_add_file(d, f, true);
+    span whole = {SPAN_BASE(f->id), SPAN_BASE(f->id)};
     if (memchr(src, 0, len)) {
         uint32_t at = (uint32_t)((const char *)memchr(src, 0, len) - src);
-        diag_report(d, f, (span){at, at + 1}, DC_LEX, "NUL byte in the source");
+        diag_report(d, f, (span){whole.start + at, whole.start + at + 1}, DC_LEX, "NUL byte in the source");
         return POL_FMT_SYNTAX;
     }
     arena a;
@@ -543,7 +549,7 @@ pol_fmt_status pol_format(const char *path, const char *src, size_t len, char **
     s.marks = marks;
     pol_fmt_status rc = POL_FMT_OK;
     if (!layout(&s)) {
-        diag_report(d, f, (span){0, 0}, DC_FORMAT, "the formatter found text between tokens that is neither white space nor a comment");
+        diag_report(d, f, whole, DC_FORMAT, "the formatter found text between tokens that is neither white space nor a comment");
         rc = POL_FMT_INTERNAL;
     } else {
         align_runs(&s.out);
@@ -553,11 +559,11 @@ pol_fmt_status pol_format(const char *path, const char *src, size_t len, char **
         src_file *g = src_new(path, text, n);
         toks tg = {0};
         if (g) {
-            g->id = 0;
+            g->id = f->id;
             lex_all(g, &tg);
         }
         if (!g || !same_tokens(f, &tk, g, &tg)) {
-            diag_report(d, f, (span){0, 0}, DC_FORMAT,
+            diag_report(d, f, whole, DC_FORMAT,
                         "the formatter's output would not read as the same tokens and comments; the file is left as it is "
                         "(a bug in polc fmt: please report it with this file)");
             free(text);

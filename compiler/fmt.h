@@ -24,9 +24,10 @@ typedef enum {
 } pol_fmt_status;
 
 /* Formats src (len bytes; path names it in diagnostics).  d must be
- * initialised (diag_init); the diagnostics point into a source that d owns,
- * so print them (diag_print, diag_print_json) before diag_free(d).  Only
- * syntax is checked: a file with type errors is formatted too. */
+ * initialised (diag_init); the source becomes d's next file (id d->nfiles,
+ * 0 in a fresh d) and d owns it, so print the diagnostics (diag_print,
+ * diag_print_json) before diag_free(d).  Only syntax is checked: a file
+ * with type errors is formatted too.  Never reads or writes a file. */
 pol_fmt_status pol_format(const char *path, const char *src, size_t len, char **out, size_t *outlen, diag_ctx *d);
 
 #endif
