@@ -29,13 +29,14 @@ WAIT = 120.0  # seconds for one message: generous, so that a slow machine is no 
 
 
 def big_policy(n):
-    """A valid policy of about n bytes: many rules over one input."""
-    head = 'policy "大文件" {\n  region "测试"\n  untested "size test"\n}\n\ninput 基数: money\n'
+    """A valid policy of about n bytes: a chain of rules, each using the one before."""
+    head = 'policy "大文件" {\n  region "测试"\n  untested "size test"\n}\n\ninput 基数: money cite "一"\n'
+    head += 'rule 规则0: money = 基数 * 2 cite "一"\n'
     parts = [head]
     size = len(head.encode())
-    i = 0
+    i = 1
     while size < n - 200:
-        line = f"rule 规则{i}: money = 基数 * 2 + {i}元 cite \"一\"\n"
+        line = f"rule 规则{i}: money = 规则{i - 1} + 1元 cite \"一\"\n"
         parts.append(line)
         size += len(line.encode())
         i += 1
