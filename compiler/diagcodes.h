@@ -94,7 +94,8 @@
     X(INFERRED, "inferred", error, 0)                               \
     X(WERROR, "werror", error, 0)                                   \
     X(RUNTIME, "runtime", error, 0)                                 \
-    X(NOTE, "note", note, 0)
+    X(NOTE, "note", note, 0)                                        \
+    X(FORMAT, "format", error, 0)
 
 typedef enum {
 #define DC_ENUM_ROW(id, name, sev, flags) DC_##id,

@@ -6,7 +6,9 @@ Each case is one file tests/lang/NAME.case made of sections:
     --- source                  the .pol text (written to NAME.pol)
     --- scenario                optional: a JSON scenario for polrun
     --- args                    optional: extra command-line words
-    --- command                 optional: check (default), run, test, disasm, interface
+    --- command                 optional: check (default), run, test, disasm, interface,
+                                fmt (`polc fmt NAME.pol --stdout`, or the case's args instead
+                                of --stdout: --check)
     --- file NAME.pol           optional, repeatable: another file beside it (for imports;
                                 a path such as shared/notices/X.txt makes its folders)
     --- env                     optional: NAME=VALUE lines, set for the command
@@ -78,6 +80,8 @@ def run_case(build, path, update=False):
             with open(os.path.join(tmp, "scenario.json"), "w", encoding="utf-8") as f:
                 f.write(c.get("scenario", "{}"))
             argv = [os.path.join(build, "polrun"), src, "scenario.json"] + args
+        elif cmd == "fmt":
+            argv = [os.path.join(build, "polc"), "fmt", src, "--no-color"] + (args or ["--stdout"])
         elif cmd in ("check", "test", "disasm", "interface", "build"):
             argv = [os.path.join(build, "polc"), cmd, src, "--no-color"] + args
         else:

@@ -6,6 +6,7 @@
  *   polc disasm FILE.pol|FILE.polc list the bytecode
  *   polc interface FILE.pol|.polc  the policy's inputs and outputs as JSON
  *   polc keygen NAME               a signing key pair: NAME.key, NAME.pub
+ *   polc fmt [--check] FILE...     the canonical layout (tools/fmt_cmd.c)
  *   polc build FILE.pol --sign NAME.key   ... and sign it (docs/signing.md)
  *
  * Exit codes (tools/cli.h, docs/polc.md): 0 success, 1 a test failed, 64
@@ -22,6 +23,8 @@
 #include "cli.h"
 #include "sign.h"
 
+int polc_fmt_main(int argc, char **argv); /* tools/fmt_cmd.c */
+
 static void usage(FILE *out)
 {
     fputs("usage: polc COMMAND [options] FILE\n"
@@ -33,6 +36,7 @@ static void usage(FILE *out)
           "  disasm FILE.pol|FILE.polc   print the bytecode listing\n"
           "  interface FILE.pol|.polc    print the policy's inputs and outputs as JSON\n"
           "  keygen NAME                 make a signing key pair: NAME.key (secret), NAME.pub\n"
+          "  fmt [--check] FILE...       format in place (--check: list unformatted files; polc fmt -h)\n"
           "\n"
           "options:\n"
           "  --diagnostics=json          print diagnostics as a JSON array (for editors)\n"
@@ -323,5 +327,7 @@ static int polc_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
     cli_std_fds();
+    if (argc > 1 && strcmp(argv[1], "fmt") == 0) /* its own options (tools/fmt_cmd.c) */
+        return cli_finish("polc", polc_fmt_main(argc - 1, argv + 1));
     return cli_finish("polc", polc_main(argc, argv));
 }

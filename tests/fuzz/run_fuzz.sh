@@ -2,7 +2,7 @@
 # Bounded fuzzing with libFuzzer (docs/robustness.md).  CI runs it after the
 # normal and the sanitizer test passes (.ci/run).
 #
-#   tests/fuzz/run_fuzz.sh [HARNESS...]     default: compile bytecode scen lsp
+#   tests/fuzz/run_fuzz.sh [HARNESS...]     default: compile bytecode scen fmt lsp
 #
 # Builds the harnesses with clang -fsanitize=fuzzer,address,undefined in its
 # own build directory (build-fuzz/, or $POL_FUZZ_BUILD), then runs each for
@@ -24,7 +24,7 @@ cd "$(dirname "$0")/../.."
 if [ "$(nproc)" -ge 2 ]; then secs="${POL_FUZZ_SECONDS:-300}"; else secs="${POL_FUZZ_SECONDS:-120}"; fi
 dir="${POL_FUZZ_BUILD:-build-fuzz}"
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(compile bytecode scen lsp)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(compile bytecode scen fmt lsp)
 case "$secs" in
   ''|*[!0-9]*) echo "run_fuzz: POL_FUZZ_SECONDS must be a whole number of seconds" >&2; exit 64 ;;
 esac
@@ -86,12 +86,13 @@ run_one() {
   mkdir -p "$dir/corpus/$h" "$dir/artifacts/$h"
   rm -f "$dir/artifacts/$h"/* # only this run's findings
   case "$h" in
-    compile) extra=(-dict=tests/fuzz/pol.dict) ;;
+    compile|fmt) extra=(-dict=tests/fuzz/pol.dict) ;;
     scen) extra=(-dict=tests/fuzz/scen.dict); max_len=8192 ;;
     lsp) extra=(-dict=tests/fuzz/pol.dict) ;;
   esac
   local seeds=("tests/fuzz/corpus/$h" "tests/fuzz/regress/$h")
   [ "$h" = bytecode ] && seeds+=("$dir/seeds/bytecode")
+  [ "$h" = fmt ] && seeds+=("tests/fuzz/corpus/compile" "tests/fuzz/regress/compile")
   "$dir/tests/fuzz/fuzz_$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/$h/" "${extra[@]}" \
     "$dir/corpus/$h" "${seeds[@]}" </dev/null >"$dir/fuzz_$h.log" 2>&1

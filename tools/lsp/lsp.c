@@ -980,11 +980,7 @@ static void on_formatting(lsp_server *s, json_t *id, json_t *params)
     diag_init(&d);
     char *out = NULL;
     size_t n = 0;
-#ifdef POL_HAVE_FMT
     pol_fmt_status st = pol_format(dc->path, dc->text ? dc->text : "", dc->len, &out, &n, &d);
-#else
-    pol_fmt_status st = POL_FMT_INTERNAL;
-#endif
     diag_free(&d);
     if (st != POL_FMT_OK || !out) {
         free(out);
