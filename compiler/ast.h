@@ -275,6 +275,14 @@ typedef struct pstate {
  * bytecode (grammar/lexer.l; pol_parse calls it first). */
 void pol_lex_check_text(pstate *ps);
 
+/* The keywords: every spelling the lexer reads as a keyword (English and
+ * Chinese), with the English keyword it means (grammar/lexer.l). */
+typedef struct pol_keyword {
+    const char *spelling, *english;
+} pol_keyword;
+extern const pol_keyword pol_keywords[];
+extern const size_t pol_nkeywords;
+
 /* Parses f into a tree in arena a; errors go to d.  Returns the tree (also
  * when there were errors, as far as it got) or NULL on a fatal error.  A
  * declaration with a syntax error inside it, or between it and the next one,

@@ -139,9 +139,15 @@ static void resolve_imports(loader *L, const src_file *from, ast_policy *tree)
             load_import(L, from, x);
 }
 
-bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx *d, src_file **srcp)
+/* The front end shared by pol_compile and pol_analyze: source, parse (with
+ * imports), check.  Returns the tree (NULL when there is none: no source or
+ * a fatal parse error); *checked_ok: the checker found no error. */
+static ast_policy *front_end(const char *name, const char *text, size_t len, diag_ctx *d, src_file **srcp, arena *a,
+                             chk_result *r, bool *checked_ok)
 {
     *srcp = NULL;
+    *checked_ok = false;
+    memset(r, 0, sizeof *r);
     src_file *f = src_new(name, text, len);
     if (!f) {
         diag_report(d, NULL, (span){0, 0}, DC_LIMIT, "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", name);
@@ -155,19 +161,16 @@ bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx
         diag_report(d, f, (span){at, at + 1}, DC_LEX, "NUL byte in the source");
         return NULL;
     }
-    arena a;
-    arena_init(&a);
-    bc_program *p = NULL;
     loader L;
     memset(&L, 0, sizeof L);
-    L.a = &a;
+    L.a = a;
     L.d = d;
     L.nfiles = 1;
     char canon_buf[PATH_MAX];
     L.paths[0] = dup_str(realpath(name, canon_buf) ? canon_buf : name);
     L.active[0] = true;
     L.tail = &L.head;
-    ast_policy *tree = pol_parse(&a, d, f);
+    ast_policy *tree = pol_parse(a, d, f);
     if (tree)
         resolve_imports(&L, f, tree);
     if (tree) {
@@ -185,9 +188,24 @@ bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx
         }
         *L.tail = tree->decls;
         tree->decls = L.head;
-        chk_result r;
-        if (chk_policy(&a, d, f, tree, &r) && d->errors == 0 && !tree->partial)
-            p = cg_program(f, tree, &r, d);
+        *checked_ok = chk_policy(a, d, f, tree, r);
+    }
+    for (uint32_t i = 0; i < L.nfiles; i++)
+        free(L.paths[i]);
+    return tree;
+}
+
+bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx *d, src_file **srcp)
+{
+    arena a;
+    arena_init(&a);
+    bc_program *p = NULL;
+    chk_result r;
+    bool ok;
+    ast_policy *tree = front_end(name, text, len, d, srcp, &a, &r, &ok);
+    if (tree && ok && d->errors == 0 && !tree->partial) {
+        src_file *f = *srcp;
+        p = cg_program(f, tree, &r, d);
         char err[600];
         if (p && !bc_verify(p, err, sizeof err) && strstr(err, "stack deeper than")) {
             /* within the depth budget, but nested to the right (max(1, max(1, ...)))
@@ -200,10 +218,23 @@ bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx
             p = NULL;
         }
     }
-    for (uint32_t i = 0; i < L.nfiles; i++)
-        free(L.paths[i]);
     arena_free(&a);
     return p;
+}
+
+bool pol_analyze(const char *name, const char *text, size_t len, diag_ctx *d, pol_analysis *out)
+{
+    memset(out, 0, sizeof *out);
+    arena_init(&out->a);
+    out->tree = front_end(name, text, len, d, &out->src, &out->a, &out->r, &out->checked);
+    return out->tree != NULL;
+}
+
+void pol_analysis_free(pol_analysis *an)
+{
+    arena_free(&an->a);
+    src_free(an->src);
+    memset(an, 0, sizeof *an);
 }
 
 bc_program *pol_compile_path(const char *path, diag_ctx *d, src_file **src, bool *read_failed)

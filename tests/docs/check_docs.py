@@ -508,7 +508,7 @@ def check_vocab_tables(c, source):
 
 def check_man(c, source):
     groff = shutil.which("groff")
-    for page in ("polc.1", "polrun.1"):
+    for page in ("polc.1", "polrun.1", "pol-lsp.1"):
         path = os.path.join(source, "docs", "man", page)
         where = f"docs/man/{page}"
         if not os.path.exists(path):

@@ -2,7 +2,7 @@
 # Bounded fuzzing with libFuzzer (docs/robustness.md).  CI runs it after the
 # normal and the sanitizer test passes (.ci/run).
 #
-#   tests/fuzz/run_fuzz.sh [HARNESS...]     default: compile bytecode scen transcode serve fmt
+#   tests/fuzz/run_fuzz.sh [HARNESS...]     default: compile bytecode scen transcode serve fmt lsp
 #
 # Builds the harnesses with clang -fsanitize=fuzzer,address,undefined in its
 # own build directory (build-fuzz/, or $POL_FUZZ_BUILD), then runs each for
@@ -24,7 +24,7 @@ cd "$(dirname "$0")/../.."
 if [ "$(nproc)" -ge 2 ]; then secs="${POL_FUZZ_SECONDS:-300}"; else secs="${POL_FUZZ_SECONDS:-120}"; fi
 dir="${POL_FUZZ_BUILD:-build-fuzz}"
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(compile bytecode scen transcode serve fmt)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(compile bytecode scen transcode serve fmt lsp)
 case "$secs" in
   ''|*[!0-9]*) echo "run_fuzz: POL_FUZZ_SECONDS must be a whole number of seconds" >&2; exit 64 ;;
 esac
@@ -88,7 +88,7 @@ run_one() {
   case "$h" in
     compile|fmt) extra=(-dict=tests/fuzz/pol.dict) ;;
     scen) extra=(-dict=tests/fuzz/scen.dict); max_len=8192 ;;
-    transcode) extra=(-dict=tests/fuzz/scen.dict -close_fd_mask=2); max_len=8192 ;; # stderr: header errors
+    transcode) extra=(-dict=tests/fuzz/scen.dict -close_fd_mask=2); max_len=8192 ;; # stderr: header errors lsp) extra=(-dict=tests/fuzz/pol.dict)
   esac
   local seeds=("tests/fuzz/corpus/$h" "tests/fuzz/regress/$h")
   [ "$h" = bytecode ] && seeds+=("$dir/seeds/bytecode")
