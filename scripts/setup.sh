@@ -33,5 +33,12 @@ scripts/npm-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOL_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 
+# The PostgreSQL 15 extension (installs postgresql-15 if missing; docs/scale.md).
+if [ "$(id -u)" -eq 0 ]; then
+  scripts/pg-install.sh >/dev/null
+else
+  echo "setup: not root: skipping scripts/pg-install.sh (the PostgreSQL extension)" >&2
+fi
+
 echo "== polrun policies/rizhao/rizhao-2025.pol policies/rizhao/scenario-early.json --explain" >&2
 ./build/polrun policies/rizhao/rizhao-2025.pol policies/rizhao/scenario-early.json --explain
