@@ -48,6 +48,7 @@ typedef struct xb {
     size_t nn, cap;
     uint32_t steps, max_steps, cut; /* steps kept, the bound, steps left out */
     int32_t month;
+    uint32_t depth;        /* rules and calls open above the current one    */
     uint8_t *done;         /* per rule: explained already                   */
     uint32_t *call_id;     /* per event: the call's number, or 0            */
     uint32_t ncalls;
@@ -415,6 +416,14 @@ static void param_node(xb *b, int parent, uint32_t owner, const vm_lookup *lk)
         sc_buf_init(&t);
         pol_version_inferred_text(p, ver, &t);
         set_field(b, x, "inferred", t.data ? t.data : "", XF_STR);
+        t.len = 0;
+        for (uint32_t k = 0; k < ver->nsources; k++) { /* the versions it was derived from: "NAME = VALUE" */
+            const bc_param *sp = &p->params[ver->sources[k].param];
+            bc_const_text(p, sp->versions[ver->sources[k].version].k, cv, sizeof cv);
+            sc_buf_printf(&t, "%s%s = %s", k ? "\x1f" : "", sp->name, cv);
+        }
+        if (ver->nsources)
+            set_field(b, x, "sources", t.data, XF_LIST);
         sc_buf_clear(&t);
     }
 }
@@ -471,6 +480,19 @@ static void branch_node(xb *b, int parent, const fmap *fm, const vm_event *e, bo
 static void rule_node(xb *b, int parent, uint32_t r);
 static void call_node(xb *b, int parent, uint32_t i, bool top);
 
+#define X_MAX_DEPTH 100 /* nesting shown; deeper steps are summarised (a chain of 20,000 rules) */
+
+/* Past X_MAX_DEPTH: one note instead of the steps; true if so. */
+static bool too_deep(xb *b, int node)
+{
+    if (b->depth < X_MAX_DEPTH)
+        return false;
+    int x = new_node(b, node, "omitted");
+    set_field(b, x, "message", "rules nested more than 100 levels deep, not shown", XF_STR);
+    set_field(b, x, "count", "1", XF_INT);
+    return true;
+}
+
 /* The inputs, exceptions, lookups, roundings, branches, calls and rules of
  * rule or function f, whose events lie in ev[from..to) and lookups in
  * log[lfrom..lto). */
@@ -479,6 +501,9 @@ static void steps_of(xb *b, int node, uint32_t f, uint32_t from, uint32_t to, ui
     const bc_program *p = b->p;
     const vm_state *vm = b->vm;
     const bc_rule *ru = &p->rules[f];
+    if (too_deep(b, node))
+        return;
+    b->depth++;
     fmap fm = formula_map(p, f);
     /* exceptions: each one the code names, applied or not */
     for (bc_iter it = bc_iter_begin(p->code, ru->entry, ru->end); bc_iter_more(&it); bc_iter_next(&it)) {
@@ -547,7 +572,7 @@ static void steps_of(xb *b, int node, uint32_t f, uint32_t from, uint32_t to, ui
                 param_node(b, node, f, &vm->log[l]);
         }
     /* the rules it refers to (not functions: those are the calls above) */
-    uint32_t *seen = pol_xcalloc(p->nrules + 1, sizeof *seen), ns = 0;
+    uint32_t *seen = NULL, ns = 0, scap = 0;
     for (bc_iter it = bc_iter_begin(p->code, ru->entry, ru->end); bc_iter_more(&it); bc_iter_next(&it)) {
         if (bc_iter_truncated(&it) || (it.op != OP_RULE && it.op != OP_APPLIC))
             continue;
@@ -557,10 +582,12 @@ static void steps_of(xb *b, int node, uint32_t f, uint32_t from, uint32_t to, ui
             dup = seen[k] == d;
         if (dup || d >= p->nrules || p->rules[d].nargs)
             continue;
+        POL_GROW(seen, scap, ns + 1);
         seen[ns++] = d;
         rule_node(b, node, d);
     }
     free(seen);
+    b->depth--;
 }
 
 /* Whether any argument of call event i is month b->month (or a date in it). */
