@@ -5,7 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS="build-essential cmake flex bison libgmp-dev libsodium-dev check pkg-config python3"
+# C build: compilers, flex/bison, GMP, libsodium, check; libmicrohttpd and
+# jansson for polserve and pol-lsp.  Page tests: Debian's chromium, driven
+# from Node (Debian's nodejs/npm, unless a Node is already on the PATH), and
+# a CJK font (fonts-wqy-microhei) so that Chinese pages render as text, not
+# boxes, in the screenshots.
+PKGS="build-essential cmake flex bison libgmp-dev libsodium-dev check pkg-config python3 libmicrohttpd-dev libjansson-dev chromium fonts-wqy-microhei"
+command -v npm >/dev/null || PKGS="$PKGS nodejs npm"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -19,6 +25,10 @@ if [ -n "$missing" ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
+
+# The browser-test driver (playwright-core, pinned in package-lock.json; it
+# downloads no browser).
+scripts/npm-deps.sh
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOL_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null

@@ -17,6 +17,7 @@ fi
 for tool in cmake flex bison pkg-config python3; do
   command -v "$tool" >/dev/null || { echo "test: $tool is missing; run scripts/setup.sh first" >&2; exit 1; }
 done
+scripts/npm-deps.sh   # the browser-test driver, if npm is here
 cmake -S . -B "$dir" -DPOL_WERROR=ON "${extra[@]}" >/dev/null
 cmake --build "$dir" -j"$(nproc)" >/dev/null
 cd "$dir"
