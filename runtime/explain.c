@@ -866,13 +866,19 @@ static void write_text(const xb *b, int i, int depth, sc_buf *o)
     sc_buf_printf(o, "%*s", in, "");
     if (!strcmp(k, "output") || !strcmp(k, "rule") || !strcmp(k, "requirement")) {
         sc_buf_printf(o, "%s %s", k, field(x, "name"));
-        if (field(x, "status"))
-            sc_buf_printf(o, ": not applicable: %s", field(x, "message"));
+        const char *st = field(x, "status"), *msg = field(x, "message");
+        if (st && (!strcmp(st, "error") || !strncmp(msg, "not applicable", 14) || !strncmp(msg, "not stated", 10)))
+            /* an output's own reason, as its note or error says it (with the clause) */
+            sc_buf_printf(o, ": %s%s", !strcmp(st, "error") ? "error: " : "", msg);
         else {
-            sc_buf_puts(o, " = ");
-            text_value(o, x, "value");
+            if (st)
+                sc_buf_printf(o, ": not applicable: %s", msg);
+            else {
+                sc_buf_puts(o, " = ");
+                text_value(o, x, "value");
+            }
+            text_cite(o, x);
         }
-        text_cite(o, x);
         sc_buf_putc(o, '\n');
         if ((v = field(x, "imported_from")))
             sc_buf_printf(o, "%*s  (imported from %s)\n", in, "", v);
@@ -1105,6 +1111,10 @@ static void build(xb *b, const pol_explain_opts *o, int only)
                 set_field(b, x, "position", at, XF_STR);
         }
     }
+    /* the requirements the scenario was checked against (they held: an unmet one is an error) */
+    for (uint32_t r = 0; r < p->nrules && only < 0 && o->month < 0; r++)
+        if (p->rules[r].is_constraint && !p->rules[r].nargs && pol_eval_val(b->ev, r))
+            rule_node(b, root, r);
     if (b->cut) {
         int x = new_node(b, root, "omitted");
         set_fieldf(b, x, "message", XF_STR, "%u more steps not shown (the bound is %u); focus with --explain=OUTPUT or --explain-month YYYY-MM",
