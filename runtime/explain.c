@@ -258,6 +258,13 @@ static fmap formula_map(const bc_program *p, uint32_t r)
         if (at < 0)
             continue;
         bc_pos pos = bc_pos_at(p, it.pc);
+        /* code of the rule's exceptions lies in its block but is written
+         * in their own declarations: only an anchor within the formula's lines */
+        uint32_t nl = 0;
+        for (const char *q = m.f; *q; q++)
+            nl += *q == '\n';
+        if (pos.file != ru->pos.file || pos.line < ru->pos.line || pos.line > ru->pos.line + nl + 1)
+            continue;
         uint32_t li = 0;
         size_t ls = 0;
         for (int64_t i = 0; i < at; i++)
