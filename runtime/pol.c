@@ -1012,254 +1012,25 @@ static void provenance_json(const bc_program *p, sc_buf *b)
         sc_buf_putc(b, ']');
 }
 
-static void explain_rule_text(const pol_eval *ev, uint32_t r, int depth, uint8_t *done, sc_buf *out, deps *scratch)
+/* ---- for runtime/explain.c, which writes the explanations (polint.h) ---- */
+const bc_program *pol_eval_program(const pol_eval *ev) { return ev->pol->prog; }
+const vm_state *pol_eval_vm(const pol_eval *ev) { return ev->vm; }
+pol_pos pol_pub_pos(const bc_program *p, bc_pos pos) { return pub_pos(p, pos); }
+bool pol_value_text(const bc_program *p, const vm_val *v, uint32_t tref, int places, char *buf, size_t cap)
 {
-    const bc_program *p = ev->pol->prog;
-    const bc_rule *ru = &p->rules[r];
-    char val[1200];
-    const vm_val *rv = pol_eval_val(ev, r);
-    /* an exact intermediate such as 775/3: the fraction, and why it is one */
-    bool frac = !pol_eval_value_text(ev, r, val, sizeof val) && rv && pol_type_numeric((pol_type)rv->t) && !dec_is_finite(&rv->d);
-    if (frac)
-        dec_format_exact(&rv->d, val, sizeof val);
-    sc_buf_printf(out, "%*s%s %s = %s", depth * 2, "", ru->is_output ? "output" : "rule", ru->name, val);
-    if (ru->type == PT_MONEY)
-        sc_buf_puts(out, " 元");
-    if (frac)
-        sc_buf_puts(out, " (exact: no finite decimal expansion, kept exact until a round)");
-    if (ru->cite)
-        sc_buf_printf(out, "   [%s]", ru->cite);
-    sc_buf_putc(out, '\n');
-    if (done[r]) {
-        sc_buf_printf(out, "%*s  (explained above)\n", depth * 2, "");
-        return;
-    }
-    if (depth >= 100) { /* a long chain of rules: the JSON explanation lists every one */
-        sc_buf_printf(out, "%*s  (rules nested more than 100 levels deep, not shown; see --explain=json)\n", depth * 2, "");
-        return;
-    }
-    done[r] = 1;
-    if (ru->formula)
-        sc_buf_printf(out, "%*s  = %s\n", depth * 2, "", ru->formula);
-    if (ru->doc)
-        sc_buf_printf(out, "%*s  note: %s\n", depth * 2, "", ru->doc);
-    for (uint32_t l = 0; l < ev->vm->nlog; l++)
-        if (ev->vm->log[l].rule == r && ev->vm->log[l].param == BC_NONE)
-            sc_buf_printf(out, "%*s  overridden by %s\n", depth * 2, "", p->consts[ev->vm->log[l].version].text);
-    deps d = *scratch;
-    rule_deps(p, r, &d);
-    /* inputs */
-    for (uint32_t k = 0; k < d.ni; k++) {
-        const vm_val *v = &ev->vm->inputs[d.inputs[k]];
-        value_text(p, v, p->inputs[d.inputs[k]].tref, 0, val, sizeof val);
-        sc_buf_printf(out, "%*s  input %s = %s\n", depth * 2, "", p->inputs[d.inputs[k]].name, val);
-    }
-    /* parameters, with the versions this rule's lookups chose */
-    for (uint32_t k = 0; k < d.np; k++) {
-        uint32_t pi = d.params[k];
-        const bc_param *par = &p->params[pi];
-        bool any = false;
-        for (uint32_t l = 0; l < ev->vm->nlog; l++) {
-            const vm_lookup *lk = &ev->vm->log[l];
-            if (lk->rule != r || lk->param != pi)
-                continue;
-            bool seen = false;
-            for (uint32_t m = 0; m < l; m++)
-                seen |= ev->vm->log[m].rule == r && ev->vm->log[m].param == pi && ev->vm->log[m].version == lk->version &&
-                        ev->vm->log[m].date == lk->date;
-            if (seen)
-                continue;
-            any = true;
-            const bc_version *ver = &par->versions[lk->version];
-            char rng[48], cv[256], ds[16];
-            range_text(ver->from, ver->to, rng, sizeof rng);
-            bc_const_text(p, ver->k, cv, sizeof cv);
-            sc_buf_printf(out, "%*s  parameter %s = %s", depth * 2, "", par->name, cv);
-            if (par->dated) {
-                cd_format_date(lk->date, ds);
-                sc_buf_printf(out, " (version %s, looked up at %s)", rng, ds);
-            }
-            if (ver->cite)
-                sc_buf_printf(out, "   [%s]", ver->cite);
-            sc_buf_putc(out, '\n');
-            if (ver->inferred) { /* not stated by the notice */
-                sc_buf_printf(out, "%*s    inferred: ", depth * 2, "");
-                inferred_text(p, ver, out);
-                sc_buf_putc(out, '\n');
-            }
-        }
-        if (!any && !strchr(par->name, '[')) /* a table's other rows ("费率[二档]") are not listed */
-            sc_buf_printf(out, "%*s  parameter %s (not looked up)\n", depth * 2, "", par->name);
-    }
-    uint32_t nr = d.nr;
-    uint32_t *rs = pol_xcalloc(nr, sizeof *rs);
-    memcpy(rs, d.rules, sizeof *rs * nr);
-    for (uint32_t k = 0; k < nr; k++) {
-        const bc_rule *dr = &p->rules[rs[k]];
-        if (dr->nargs)
-            sc_buf_printf(out, "%*s  function %s (per argument)%s%s%s\n   %*s  = %s\n", depth * 2, "", dr->name,
-                          dr->cite ? "   [" : "", dr->cite ? dr->cite : "", dr->cite ? "]" : "", depth * 2, "",
-                          dr->formula ? dr->formula : "");
-        else if (pol_eval_val(ev, rs[k]))
-            explain_rule_text(ev, rs[k], depth + 1, done, out, scratch);
-        else if (ev->vm->rstate[rs[k]] == VM_NA)
-            sc_buf_printf(out, "%*s  %s %s: not applicable: %s%s%s%s\n", depth * 2, "", dr->is_output ? "output" : "rule",
-                          dr->name, p->consts[ev->vm->na_k[rs[k]]].text, p->rules[ev->vm->na_cite[rs[k]]].cite ? "   [" : "",
-                          p->rules[ev->vm->na_cite[rs[k]]].cite ? p->rules[ev->vm->na_cite[rs[k]]].cite : "",
-                          p->rules[ev->vm->na_cite[rs[k]]].cite ? "]" : "");
-        else
-            sc_buf_printf(out, "%*s  rule %s (not needed)\n", depth * 2, "", dr->name);
-    }
-    free(rs);
+    return value_text(p, v, tref, places, buf, cap);
 }
-
-void pol_eval_explain_text_buf(const pol_eval *ev, sc_buf *out)
+void pol_value_json(const bc_program *p, const vm_val *v, uint32_t tref, int places, sc_buf *out)
 {
-    const bc_program *p = ev->pol->prog;
-    uint8_t *done = xcalloc(p->nrules, 1);
-    deps scratch;
-    deps_alloc(p, &scratch);
-    sc_buf_printf(out, "policy: %s\n", p->name);
-    for (uint32_t i = 0; i < p->nmeta; i++)
-        if (!strcmp(p->meta[i].key, "document") || !strcmp(p->meta[i].key, "文号") || !strcmp(p->meta[i].key, "basis"))
-            sc_buf_printf(out, "%s: %s\n", p->meta[i].key, p->meta[i].value);
-    for (uint32_t r = 0; r < p->nrules; r++) {
-        const pol_error *e = pol_eval_output_error(ev, r);
-        if (p->rules[r].is_output && pol_eval_val(ev, r))
-            explain_rule_text(ev, r, 0, done, out, &scratch);
-        else if (e) /* no value: why (its reason carries the clause) */
-            sc_buf_printf(out, "output %s: %s%s\n", p->rules[r].name,
-                          e->status == POL_NOT_APPLICABLE || e->status == POL_UNSTATED ? "" : "error: ", e->msg);
-    }
-    deps_free(&scratch);
-    free(done);
+    val_json(p, v, tref, places, out);
 }
-
-static void explain_rule_json(const pol_eval *ev, uint32_t r, sc_buf *out, deps *scratch)
+void pol_rule_value_json(const pol_eval *ev, uint32_t r, sc_buf *out) { value_json(ev, r, out); }
+void pol_version_inferred_text(const bc_program *p, const bc_version *ver, sc_buf *out) { inferred_text(p, ver, out); }
+void pol_range_text(int32_t from, int32_t to, char *buf, size_t cap) { range_text(from, to, buf, cap); }
+int pol_find_output(const pol_eval *ev, const char *name)
 {
-    const bc_program *p = ev->pol->prog;
-    const bc_rule *ru = &p->rules[r];
-    char val[1200];
-    sc_buf_json_string(out, ru->name, strlen(ru->name));
-    sc_buf_printf(out, ":{\"kind\":\"%s\",\"type\":\"%s\",\"value\":",
-                  ru->is_output ? "output" : ru->is_constraint ? "requirement" : "rule",
-                  pol_type_name((pol_type)ru->type));
-    value_json(ev, r, out);
-    json_opt(out, "cite", ru->cite);
-    json_opt(out, "formula", ru->formula);
-    json_opt(out, "note", ru->doc);
-    char at[POL_POS_TEXT_MAX];
-    pol_pos rp = pub_pos(p, ru->pos);
-    if (rp.line)
-        pol_pos_text(&rp, at, sizeof at);
-    else /* no position: the file, at line 0 column 0 */
-        snprintf(at, sizeof at, "%s:0:0", rp.file);
-    sc_buf_printf(out, ",\"position\":\"%s\"", at);
-    deps d = *scratch;
-    rule_deps(p, r, &d);
-    sc_buf_puts(out, ",\"inputs\":{");
-    for (uint32_t k = 0; k < d.ni; k++) {
-        if (k)
-            sc_buf_putc(out, ',');
-        const char *nm = p->inputs[d.inputs[k]].name;
-        sc_buf_json_string(out, nm, strlen(nm));
-        sc_buf_putc(out, ':');
-        const vm_val *v = &ev->vm->inputs[d.inputs[k]];
-        if (value_text(p, v, p->inputs[d.inputs[k]].tref, 0, val, sizeof val))
-            sc_buf_json_string(out, val, strlen(val));
-        else
-            sc_buf_puts(out, "null");
-    }
-    sc_buf_puts(out, "},\"parameters\":[");
-    bool first = true;
-    for (uint32_t l = 0; l < ev->vm->nlog; l++) {
-        const vm_lookup *lk = &ev->vm->log[l];
-        if (lk->rule != r || lk->param == BC_NONE)
-            continue;
-        bool seen = false;
-        for (uint32_t m = 0; m < l; m++)
-            seen |= ev->vm->log[m].rule == r && ev->vm->log[m].param == lk->param &&
-                    ev->vm->log[m].version == lk->version && ev->vm->log[m].date == lk->date;
-        if (seen)
-            continue;
-        const bc_param *par = &p->params[lk->param];
-        const bc_version *ver = &par->versions[lk->version];
-        char cv[256], a[16] = "", b[16] = "", ds[16] = "";
-        bc_const_text(p, ver->k, cv, sizeof cv);
-        sc_buf_puts(out, first ? "{\"name\":" : ",{\"name\":");
-        first = false;
-        sc_buf_json_string(out, par->name, strlen(par->name));
-        sc_buf_puts(out, ",\"value\":");
-        sc_buf_json_string(out, cv, strlen(cv));
-        if (par->dated) {
-            if (ver->from != BC_OPEN_LO)
-                cd_format_date(ver->from, a);
-            if (ver->to != BC_OPEN_HI)
-                cd_format_date(ver->to, b);
-            cd_format_date(lk->date, ds);
-            json_opt(out, "from", ver->from != BC_OPEN_LO ? a : NULL);
-            json_opt(out, "to", ver->to != BC_OPEN_HI ? b : NULL);
-            json_opt(out, "date", ds);
-        }
-        json_opt(out, "cite", ver->cite);
-        if (ver->inferred)
-            inferred_json(p, ver, out);
-        sc_buf_putc(out, '}');
-    }
-    sc_buf_puts(out, "],\"exceptions\":[");
-    first = true;
-    for (uint32_t l = 0; l < ev->vm->nlog; l++)
-        if (ev->vm->log[l].rule == r && ev->vm->log[l].param == BC_NONE) {
-            const char *t = p->consts[ev->vm->log[l].version].text;
-            if (!first)
-                sc_buf_putc(out, ',');
-            first = false;
-            sc_buf_json_string(out, t, strlen(t));
-        }
-    sc_buf_puts(out, "],\"rules\":[");
-    for (uint32_t k = 0; k < d.nr; k++) {
-        if (k)
-            sc_buf_putc(out, ',');
-        sc_buf_json_string(out, p->rules[d.rules[k]].name, strlen(p->rules[d.rules[k]].name));
-    }
-    sc_buf_puts(out, "]}");
-}
-
-void pol_eval_explain_json_buf(const pol_eval *ev, sc_buf *out)
-{
-    const bc_program *p = ev->pol->prog;
-    deps scratch;
-    deps_alloc(p, &scratch);
-    sc_buf_puts(out, "{\"policy\":");
-    sc_buf_json_string(out, p->name, strlen(p->name));
-    sc_buf_puts(out, ",\"outputs\":");
-    pol_eval_outputs_json_buf(ev, out);
-    sc_buf_puts(out, ",\"explanation\":{");
-    bool first = true;
-    for (uint32_t r = 0; r < p->nrules; r++) {
-        const pol_error *e = pol_eval_output_error(ev, r);
-        if (!pol_eval_val(ev, r) && !e)
-            continue;
-        if (!first)
-            sc_buf_putc(out, ',');
-        first = false;
-        if (e) { /* an output with no value, and why */
-            static const char *status_name[] = {[POL_E_INPUT] = "error", [POL_E_BOUND] = "error", [POL_E_RUNTIME] = "error",
-                                                [POL_NOT_APPLICABLE] = "not-applicable", [POL_UNSTATED] = "unstated"};
-            char at[POL_POS_TEXT_MAX];
-            sc_buf_json_string(out, p->rules[r].name, strlen(p->rules[r].name));
-            sc_buf_printf(out, ":{\"kind\":\"output\",\"type\":\"%s\",\"value\":null,\"status\":\"%s\",\"message\":",
-                          pol_type_name((pol_type)p->rules[r].type), status_name[e->status] ? status_name[e->status] : "error");
-            sc_buf_json_string(out, e->msg, strlen(e->msg));
-            json_opt(out, "cite", p->rules[r].cite);
-            json_opt(out, "position", pol_pos_text(&e->pos, at, sizeof at)[0] ? at : NULL);
-            sc_buf_putc(out, '}');
-            continue;
-        }
-        explain_rule_json(ev, r, out, &scratch);
-    }
-    sc_buf_puts(out, "}}");
-    deps_free(&scratch);
+    int r = pol_find_rule(ev->pol, name, strlen(name));
+    return r >= 0 && ev->pol->prog->rules[r].is_output ? r : -1;
 }
 
 const char *pol_pos_text(const pol_pos *pos, char *buf, size_t cap)
@@ -1302,8 +1073,6 @@ char *pol_policy_interface_json(const pol_policy *pol)
 }
 
 char *pol_eval_outputs_json(const pol_eval *ev) { return eval_string(ev, pol_eval_outputs_json_buf); }
-char *pol_eval_explain_text(const pol_eval *ev) { return eval_string(ev, pol_eval_explain_text_buf); }
-char *pol_eval_explain_json(const pol_eval *ev) { return eval_string(ev, pol_eval_explain_json_buf); }
 
 int pol_error_text(const pol_error *err, char *buf, size_t cap)
 {

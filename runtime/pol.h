@@ -181,6 +181,13 @@ POL_API bool pol_eval_value_text(const pol_eval *ev, uint32_t r, char *buf, size
 POL_API char *pol_eval_outputs_json(const pol_eval *ev);
 POL_API char *pol_eval_explain_text(const pol_eval *ev);
 POL_API char *pol_eval_explain_json(const pol_eval *ev);
+/* The explanation in `format` ("text", "json" or "html"; NULL: text),
+ * focused on one output (NULL or "": all) and, for a timeline, on the calls
+ * made for one month ("YYYY-MM", NULL or "": all).  A new string, or NULL
+ * with a message in err (an unknown format, output or month).  The JSON
+ * form is described by docs/explain.schema.json (docs/explain.md). */
+POL_API char *pol_eval_explain_focus(const pol_eval *ev, const char *format, const char *output, const char *month,
+                                     char *err, size_t errlen);
 /* A position as "file:line:col" ("?" for an unknown file; "" when the
  * position is unset, line 0) into buf, truncated to cap; returns buf.  Every
  * runtime position pol prints is written by this one function. */

@@ -39,4 +39,31 @@ void pol_eval_explain_text_buf(const pol_eval *ev, sc_buf *out);
 void pol_eval_explain_json_buf(const pol_eval *ev, sc_buf *out);
 void pol_error_text_buf(const pol_error *err, sc_buf *out);
 
+/* ---- explanations (runtime/explain.c) ---- */
+typedef enum { POL_EXPLAIN_TEXT = 0, POL_EXPLAIN_JSON, POL_EXPLAIN_HTML } pol_explain_format;
+typedef struct pol_explain_opts {
+    const char *output;  /* only this output, or NULL: all               */
+    int32_t month;       /* only the calls for this month (its number, as vm_val.i), or -1 */
+    uint32_t max_steps;  /* steps shown before the rest is cut (0: POL_EXPLAIN_MAX_STEPS) */
+} pol_explain_opts;
+#define POL_EXPLAIN_MAX_STEPS 2000u
+/* Appends the explanation of the last run (trace on) in the format; false
+ * (nothing appended) with a message if opts names no output. */
+bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_explain_opts *opts, sc_buf *out,
+                          char *err, size_t errlen);
+
+/* pol.c's pieces that explain.c uses. */
+const bc_program *pol_eval_program(const pol_eval *ev);
+const vm_state *pol_eval_vm(const pol_eval *ev);
+pol_pos pol_pub_pos(const bc_program *p, bc_pos pos);
+/* vm_value_text with enumeration members by name, lists and records summarised. */
+bool pol_value_text(const bc_program *p, const vm_val *v, uint32_t tref, int places, char *buf, size_t cap);
+void pol_value_json(const bc_program *p, const vm_val *v, uint32_t tref, int places, sc_buf *out);
+void pol_rule_value_json(const pol_eval *ev, uint32_t r, sc_buf *out);
+void pol_version_inferred_text(const bc_program *p, const bc_version *ver, sc_buf *out);
+/* "always", or "2025-01-01..2025-12-31" with open ends left empty. */
+void pol_range_text(int32_t from, int32_t to, char *buf, size_t cap);
+/* Output named `name`, or -1. */
+int pol_find_output(const pol_eval *ev, const char *name);
+
 #endif

@@ -424,6 +424,10 @@ void vm_free(vm_state *s)
     free(s->guard_at);
     free(s->guards);
     free(s->log);
+    free(s->ev);
+    for (uint32_t i = 0; i < s->tvcap; i++)
+        dec_clear(&s->tvals[i].d);
+    free(s->tvals);
     heap_free(&s->heap);
     for (uint32_t i = 0; i < s->memo_cap; i++)
         dec_clear(&s->memo[i].val.d);
@@ -449,6 +453,7 @@ void vm_reset(vm_state *s)
     }
     key_indexes_free(s); /* the lists they index are gone with the heap */
     s->nlog = 0;
+    s->nev = s->ntv = s->lost = 0;
     s->steps = 0;
 }
 
@@ -756,6 +761,27 @@ static void log_lookup(vm_state *s, uint32_t rule, uint32_t param, uint32_t vers
     s->log[s->nlog++] = (vm_lookup){rule, param, version, date};
 }
 
+/* Trace only: logs an event whose n values are at tvals[val..]; returns
+ * the first of n value slots to fill, or NULL past VM_TRACE_MAX. */
+static vm_val *log_event(vm_state *s, uint8_t kind, uint32_t rule, uint32_t a, uint32_t b, uint32_t pc, uint32_t n)
+{
+    if (s->nev >= VM_TRACE_MAX || s->ntv + n > VM_TRACE_MAX) {
+        s->lost++;
+        return NULL;
+    }
+    if (s->ntv + n > s->tvcap) {
+        uint32_t oc = s->tvcap;
+        POL_GROW_FROM(s->tvals, s->tvcap, (size_t)s->ntv + n, 64);
+        for (uint32_t i = oc; i < s->tvcap; i++)
+            dec_init(&s->tvals[i].d);
+    }
+    POL_GROW_FROM(s->ev, s->evcap, (size_t)s->nev + 1, 64);
+    s->ev[s->nev++] = (vm_event){kind, rule, a, b, pc, s->ntv, s->nlog};
+    vm_val *v = &s->tvals[s->ntv];
+    s->ntv += n;
+    return v;
+}
+
 /* More months than lie between any two months of the calendar: add_months
  * by more is refused before any arithmetic. */
 #define VM_MAX_MONTH_SHIFT 120000
@@ -778,8 +804,10 @@ VM_SAME_LEN(MKDATE, MKMONTH);
 VM_SAME_LEN(FIRST_DAY, LAST_DAY);
 
 /* The dispatch loop: evaluates rule r.  Leaves the frames of a failed
- * evaluation in place for vm_eval to unwind (except NA, unwound here). */
-static int run(vm_state *s, uint32_t r, vm_error *err)
+ * evaluation in place for vm_eval to unwind (except NA, unwound here).
+ * Compiled twice (run_fast, run_traced): `tracing` is a constant in each,
+ * so the evaluation without --explain tests no trace flag at all. */
+static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t r, vm_error *err, const bool tracing)
 {
     const bc_program *p = s->p;
     const uint32_t *code = p->code;
@@ -862,7 +890,7 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
         }
         case OP_PARAM: {
             uint32_t pi = code[pc + 1];
-            if (s->trace)
+            if (tracing)
                 log_lookup(s, cur, pi, 0, 0);
             const bc_version *ver = &p->params[pi].versions[0];
             if (ver->unstated)
@@ -896,7 +924,7 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
                 return fail(s, err, cur, pc, "no version of parameter %s covers %s (its versions cover %s..%s)",
                             par->name, ds, a, b);
             }
-            if (s->trace)
+            if (tracing)
                 log_lookup(s, cur, pi, lo, d->i);
             if (par->versions[lo].unstated)
                 return unstated(s, err, cur, pc, p->consts[par->versions[lo].k].text,
@@ -947,7 +975,7 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
                 return fail(s, err, cur, pc, "parameter %s changes within %s (a version ends on %s); look it up by date",
                             par->name, what, e);
             }
-            if (s->trace)
+            if (tracing)
                 log_lookup(s, cur, pi, lo, from);
             set_from_const(d, &p->consts[par->versions[lo].k]);
             pc += BC_OPLEN_PARAM_IN;
@@ -990,6 +1018,11 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
             /* the value is the only one on the callee's stack, at `base` */
             --sp;
             if (p->rules[cur].nargs) {
+                if (tracing) {
+                    vm_val *tv = log_event(s, VM_EV_RET, cur, 0, 0, pc, 1);
+                    if (tv)
+                        copy_val(tv, sp);
+                }
                 s->rstate[cur] = VM_UNSET; /* functions: cached by their arguments */
                 uint64_t key[VM_MEMO_ARGS];
                 if (memo_keys(&s->locals[p->rules[cur].local_base], p->rules[cur].nargs, key))
@@ -1030,6 +1063,13 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
                 vm_memo *m = s->memo_n && memo_keys(sp - n, n, key) ? memo_find(s, ri, key, VM_MEMO_ARGS, &hit) : NULL;
                 if (m && hit) {
                     sp -= n;
+                    if (tracing) {
+                        vm_val *tv = log_event(s, VM_EV_MEMO, cur, ri, n, pc, n + 1);
+                        for (uint32_t k = 0; tv && k < n; k++)
+                            copy_val(&tv[k], &sp[k]);
+                        if (tv)
+                            copy_val(&tv[n], &m->val);
+                    }
                     copy_val(sp++, &m->val);
                     pc += BC_OPLEN_CALL;
                     break;
@@ -1040,6 +1080,11 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
             if (s->rstate[ri] == VM_BUSY) { /* selfrec: a month's state from the month before */
                 save_locals(s, ri);
                 how = FR_VALUE | FR_RESTORE;
+            }
+            if (tracing) {
+                vm_val *tv = log_event(s, VM_EV_CALL, cur, ri, n, pc, n);
+                for (uint32_t k = 0; tv && k < n; k++)
+                    copy_val(&tv[k], &sp[k]);
             }
             for (uint32_t k = 0; k < n; k++)
                 copy_val(&s->locals[p->rules[ri].local_base + k], &sp[k]);
@@ -1240,7 +1285,12 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
         case OP_ROUND: {
             vm_val *a = sp - 1;
             NEED_NUM(a);
+            vm_val *tv = tracing ? log_event(s, VM_EV_ROUND, cur, code[pc + 1], code[pc + 2], pc, 2) : NULL;
+            if (tv)
+                copy_val(tv, a);
             DEC_CHECK(dec_round(&a->d, &a->d, (int32_t)code[pc + 1], (dec_mode)code[pc + 2]));
+            if (tv)
+                copy_val(tv + 1, a);
             pc += BC_OPLEN_ROUND;
             break;
         }
@@ -1249,15 +1299,25 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
             NEED_NUM(a);
             if (m->t != PT_ROUNDING || m->i < 0 || m->i >= DEC_MODE_COUNT)
                 return fail(s, err, cur, pc, "expected a rounding mode, found a %s", class_name(m->t));
+            vm_val *tv = tracing ? log_event(s, VM_EV_ROUND, cur, code[pc + 1], (uint32_t)m->i, pc, 2) : NULL;
+            if (tv)
+                copy_val(tv, a);
             DEC_CHECK(dec_round(&a->d, &a->d, (int32_t)code[pc + 1], (dec_mode)m->i));
+            if (tv)
+                copy_val(tv + 1, a);
             pc += BC_OPLEN_ROUNDV;
             break;
         }
         case OP_TOINT: {
             vm_val *a = sp - 1;
             NEED_NUM(a);
+            vm_val *tv = tracing ? log_event(s, VM_EV_ROUND, cur, 0, code[pc + 1], pc, 2) : NULL;
+            if (tv)
+                copy_val(tv, a);
             DEC_CHECK(dec_round(&a->d, &a->d, 0, (dec_mode)code[pc + 1]));
             a->t = PT_INT;
+            if (tv)
+                copy_val(tv + 1, a);
             pc += BC_OPLEN_TOINT;
             break;
         }
@@ -1352,6 +1412,11 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
             vm_val *c = --sp;
             if (c->t != PT_BOOL)
                 return fail(s, err, cur, pc, "expected a boolean condition, found a %s", class_name(c->t));
+            if (tracing) { /* only the shape of an if (a forward jump before the target): not loops */
+                uint32_t t = code[pc + 1];
+                if (t >= 2 && code[t - 2] == OP_JMP && code[t - 1] > t)
+                    log_event(s, VM_EV_BRANCH, cur, (uint32_t)c->i, 0, pc, 0);
+            }
             pc = c->i ? pc + BC_OPLEN_JMPF : code[pc + 1];
             break;
         }
@@ -1384,7 +1449,7 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
             pc += BC_OPLEN_POP;
             break;
         case OP_APPLIED:
-            if (s->trace)
+            if (tracing)
                 log_lookup(s, cur, BC_NONE, code[pc + 1], 0);
             pc += BC_OPLEN_APPLIED;
             break;
@@ -1510,9 +1575,11 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
          * false) or requirement check (a requirement that does not apply
          * holds; its INPUT runs again). */
         for (;;) {
-            if (p->rules[cur].nargs)
+            if (p->rules[cur].nargs) {
                 s->rstate[cur] = VM_UNSET;
-            else {
+                if (tracing)
+                    log_event(s, VM_EV_NA, cur, nk, 0, pc, 0);
+            } else {
                 s->rstate[cur] = VM_NA;
                 s->na_k[cur] = nk;
                 s->na_cite[cur] = ncite;
@@ -1543,6 +1610,10 @@ static int run(vm_state *s, uint32_t r, vm_error *err)
 #undef ENTER
 #undef ROOM_FOR_FRAME
 }
+
+static int run_fast(vm_state *s, uint32_t r, vm_error *err) { return run_body(s, r, err, false); }
+static int run_traced(vm_state *s, uint32_t r, vm_error *err) { return run_body(s, r, err, true); }
+static int run(vm_state *s, uint32_t r, vm_error *err) { return s->trace ? run_traced(s, r, err) : run_fast(s, r, err); }
 
 /* After a failed run: the rules left half-evaluated on the chain are
  * forgotten, and an error met while checking a requirement says so. */

@@ -71,6 +71,26 @@ typedef struct vm_lookup {  /* one parameter lookup, for explanations        */
     int32_t date;           /* the date asked for (dated parameters)         */
 } vm_lookup;
 
+/* A step of an evaluation worth explaining, logged only when `trace` is on
+ * (pol_eval_set_trace): runtime/explain.c builds the explanation from them.
+ * Values are copies in vm_state.tvals (index `val`); parameter lookups stay
+ * in `log`, and `nlog` says how many had been logged before this event. */
+typedef enum {
+    VM_EV_CALL = 0, /* rule (the caller) calls function a with b arguments tvals[val..val+b) */
+    VM_EV_MEMO,     /* the same, answered from the function cache: result in tvals[val+b] */
+    VM_EV_RET,      /* function `rule` returns tvals[val]                        */
+    VM_EV_NA,       /* function `rule` is not applicable: reason text constant a  */
+    VM_EV_ROUND,    /* at pc: tvals[val] rounded to (int32)a places in mode b is tvals[val+1] */
+    VM_EV_BRANCH    /* at pc (a JMPF with a forward JMP before its target): condition a (0/1) */
+} vm_event_kind;
+
+typedef struct vm_event {
+    uint8_t kind;
+    uint32_t rule, a, b, pc, val, nlog;
+} vm_event;
+
+#define VM_TRACE_MAX (1u << 20) /* events (and values) kept per scenario; then `lost` counts */
+
 /* rstate values; VM_NA: evaluated and not applicable (its reason in na_k). */
 enum { VM_UNSET = 0, VM_BUSY = 1, VM_DONE = 2, VM_NA = 3 };
 
@@ -108,6 +128,11 @@ typedef struct vm_state {
     bool trace;
     vm_lookup *log;
     uint32_t nlog, logcap;
+    vm_event *ev;          /* trace only: calls, rounds, branches (see above) */
+    uint32_t nev, evcap;
+    vm_val *tvals;         /* their values (dec-initialised up to tvcap)     */
+    uint32_t ntv, tvcap;
+    uint32_t lost;         /* events not kept past VM_TRACE_MAX             */
     uint64_t steps, max_steps; /* evaluation steps, and the limit (0: none)  */
 } vm_state;
 

@@ -21,11 +21,12 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "caldate.h"
 #include "compare.h"
 #include "cli.h"
 #include "mem.h"
 
-typedef enum { EXPLAIN_NONE, EXPLAIN_TEXT, EXPLAIN_JSON } explain_mode;
+typedef enum { EXPLAIN_NONE, EXPLAIN_TEXT, EXPLAIN_JSON, EXPLAIN_HTML } explain_mode;
 
 typedef struct opts {
     const char *policy, *junit, *trusted_keys;
@@ -34,6 +35,7 @@ typedef struct opts {
     cmp_opts cmp;      /* --compare's own options (--summary, --report, --by, --key, --pair) */
     explain_mode explain;
     bool explain_bare; /* --explain without '=' (then "json" after it is an operand) */
+    const char *explain_output, *explain_month; /* --explain=[FORMAT:]OUTPUT, --explain-month */
     unsigned given;    /* the G_* of the options given, checked against the mode */
     batch_opts run; /* input, output, formats, limits: the batch's and one scenario's */
     batch_keys keys; /* --key, pointed to by run.keys */
@@ -51,7 +53,10 @@ static void usage(FILE *out)
           "POLICY is a .polc bytecode file or a .pol source (compiled in-process).\n"
           "\n"
           "options:\n"
-          "  --explain[=text|json]   show how each output was reached (rules, clauses, parameters)\n"
+          "  --explain[=text|json|html]  show how each output was reached: rules, calls with their\n"
+          "                          arguments, parameter versions, roundings, clauses (html: a page)\n"
+          "  --explain=[FORMAT:]OUTPUT   explain one output only\n"
+          "  --explain-month YYYY-MM only the calls made for that month (a timeline's month)\n"
           "  --in jsonl|csv          batch input format (default: by extension, else jsonl)\n"
           "  --out jsonl|csv         batch output format (default: by extension, else jsonl)\n"
           "  -o FILE                 batch output file (default: stdout)\n"
@@ -170,6 +175,7 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
     pol_eval *ev = pol_eval_new(pol);
     pol_eval_set_step_limit(ev, o->run.max_steps);
     pol_eval_set_trace(ev, o->explain != EXPLAIN_NONE);
+    static const char *const format_name[] = {[EXPLAIN_TEXT] = "text", [EXPLAIN_JSON] = "json", [EXPLAIN_HTML] = "html"};
     pol_eval_begin(ev);
     pol_error perr;
     sc_buf out;
@@ -190,21 +196,29 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
         uint32_t nouts = 0;
         for (uint32_t r = 0; r < pol_policy_nrules(pol); r++)
             nouts += pol_policy_rule_is_output(pol, r);
-        if (nerr == 0 || nerr < nouts) {
-            if (o->explain == EXPLAIN_JSON)
-                pol_eval_explain_json_buf(ev, &out);
-            else
+        char *ex = NULL, why[300] = "";
+        if (o->explain != EXPLAIN_NONE && (nerr == 0 || nerr < nouts) &&
+            !(ex = pol_eval_explain_focus(ev, format_name[o->explain], o->explain_output, o->explain_month, why, sizeof why))) {
+            fprintf(stderr, "polrun: --explain: %s\n", why);
+            rc = CLI_USAGE;
+        } else if (nerr == 0 || nerr < nouts) {
+            if (o->explain != EXPLAIN_JSON && o->explain != EXPLAIN_HTML) {
                 pol_eval_outputs_json_buf(ev, &out);
-            sc_buf_putc(&out, '\n');
-            if (o->explain == EXPLAIN_TEXT) {
                 sc_buf_putc(&out, '\n');
-                pol_eval_explain_text_buf(ev, &out);
             }
+            if (o->explain == EXPLAIN_TEXT)
+                sc_buf_putc(&out, '\n');
+            if (ex)
+                sc_buf_puts(&out, ex);
+            if (o->explain == EXPLAIN_JSON)
+                sc_buf_putc(&out, '\n');
             fwrite(out.data, 1, out.len, stdout);
             cli_flush_stdout(); /* the outputs, then why some have none (checked at exit) */
         }
+        free(ex);
         print_unavailable(pol, ev, name, src);
-        rc = nerr ? CLI_FAILED : 0;
+        if (rc != CLI_USAGE)
+            rc = nerr ? CLI_FAILED : 0;
     }
     sc_buf_clear(&out);
     pol_eval_free(ev);
@@ -217,7 +231,7 @@ enum {
     OPT_VERSION = 256, OPT_BATCH, OPT_TEST, OPT_INTERFACE, OPT_EXPLAIN, OPT_IN, OPT_OUT, OPT_ALLOW_EXTRA,
     OPT_MAX_STEPS, OPT_MAX_RECORD, OPT_JUNIT, OPT_TRUSTED_KEYS, OPT_KEY, OPT_LINE_BUFFERED, OPT_PROGRESS,
     OPT_NO_PROGRESS, OPT_ENCODING, OPT_BOM,
-    OPT_COMPARE, OPT_SUMMARY, OPT_REPORT, OPT_BY, OPT_PAIR
+    OPT_COMPARE, OPT_SUMMARY, OPT_REPORT, OPT_BY, OPT_PAIR, OPT_EXPLAIN_MONTH
 };
 
 static const struct option long_options[] = {
@@ -227,6 +241,7 @@ static const struct option long_options[] = {
     {"test", no_argument, NULL, OPT_TEST},
     {"interface", no_argument, NULL, OPT_INTERFACE},
     {"explain", optional_argument, NULL, OPT_EXPLAIN},
+    {"explain-month", required_argument, NULL, OPT_EXPLAIN_MONTH},
     {"in", required_argument, NULL, OPT_IN},
     {"out", required_argument, NULL, OPT_OUT},
     {"jobs", required_argument, NULL, 'j'},
@@ -312,6 +327,7 @@ static const struct {
     {OPT_JUNIT, "--junit", M_TEST, "--test"},
     {'v', "-v", M_TEST, "--test"},
     {OPT_EXPLAIN, "--explain", M_ONE | M_BATCH, "one scenario or --batch"},
+    {OPT_EXPLAIN_MONTH, "--explain-month", M_ONE, "one scenario"},
     {OPT_ALLOW_EXTRA, "--allow-extra", M_ONE | M_BATCH | M_COMPARE, "one scenario or --batch"},
     {OPT_MAX_STEPS, "--max-steps", M_ONE | M_BATCH | M_COMPARE, "one scenario or --batch"},
     {OPT_MAX_RECORD, "--max-record", M_ONE | M_BATCH | M_COMPARE, "one scenario or --batch"},
@@ -397,15 +413,37 @@ static int option(opts *o, int c)
     }
     case OPT_EXPLAIN:
         o->explain_bare = !optarg;
-        if (!optarg || !strcmp(optarg, "text"))
-            o->explain = EXPLAIN_TEXT;
-        else if (!strcmp(optarg, "json"))
-            o->explain = EXPLAIN_JSON;
-        else {
-            fprintf(stderr, "polrun: --explain takes text or json, not '%s'\n", optarg);
-            return CLI_USAGE;
+        o->explain = EXPLAIN_TEXT;
+        if (optarg) { /* FORMAT, OUTPUT or FORMAT:OUTPUT */
+            const char *colon = strchr(optarg, ':');
+            size_t fl = colon ? (size_t)(colon - optarg) : strlen(optarg);
+            if (fl == 4 && !strncmp(optarg, "json", 4))
+                o->explain = EXPLAIN_JSON;
+            else if (fl == 4 && !strncmp(optarg, "html", 4))
+                o->explain = EXPLAIN_HTML;
+            else if (!(fl == 4 && !strncmp(optarg, "text", 4))) {
+                if (colon) {
+                    fprintf(stderr, "polrun: --explain=FORMAT:OUTPUT takes text, json or html as FORMAT, not '%.*s'\n", (int)fl, optarg);
+                    return CLI_USAGE;
+                }
+                o->explain_output = optarg; /* an output's name */
+                break;
+            }
+            if (colon)
+                o->explain_output = colon + 1;
         }
         break;
+    case OPT_EXPLAIN_MONTH: {
+        int32_t m;
+        if (!cd_parse_month(optarg, strlen(optarg), &m)) {
+            fprintf(stderr, "polrun: --explain-month takes a month as YYYY-MM, not '%s'\n", optarg);
+            return CLI_USAGE;
+        }
+        o->explain_month = optarg;
+        if (o->explain == EXPLAIN_NONE)
+            o->explain = EXPLAIN_TEXT;
+        break;
+    }
     case OPT_IN:
     case OPT_OUT: {
         int f = format_named(c == OPT_IN ? "--in" : "--out", optarg);
@@ -463,6 +501,14 @@ static int parse_args(opts *o, int argc, char **argv)
     }
     if (o->third && !o->compare) {
         fprintf(stderr, "polrun: unexpected argument %s\n", o->third);
+        return CLI_USAGE;
+    }
+    if (o->explain == EXPLAIN_HTML && o->batch) {
+        fprintf(stderr, "polrun: --explain=html explains one scenario; --batch explains as JSON only\n");
+        return CLI_USAGE;
+    }
+    if (o->explain_output && o->batch) {
+        fprintf(stderr, "polrun: --explain=OUTPUT explains one scenario; --batch explains every output\n");
         return CLI_USAGE;
     }
     if (o->explain == EXPLAIN_TEXT && o->batch) {

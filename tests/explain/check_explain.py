@@ -1,23 +1,111 @@
 #!/usr/bin/env python3
-"""--explain on the Rizhao policy: the text and JSON explanations, compared
-exactly with the expected files beside this script (update with --update and
-review the diff).  Usage: check_explain.py POLRUN REPO_ROOT [--update]"""
+"""polrun --explain on the bundled policies (Rizhao, Weinan, the Weifang top-up
+and the timelines), text and JSON: compared exactly with the expected files
+beside this script (regenerate with --update, then READ the diff), every JSON
+explanation validated against docs/explain.schema.json, and the facts the
+issue asks for checked by value: function arguments and results, parameter
+versions read inside functions, values before rounding, rates as 6%, exact
+fractions, imports and overrides.
+
+Usage: check_explain.py POLRUN REPO_ROOT [--update]"""
 import json
 import os
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import schema_check  # noqa: E402  (jsonschema when installed, else a validator of the subset the schema uses)
+
+RZ, WN, WF = "policies/rizhao/", "policies/weinan/", "policies/weifang/"
 CASES = [
-    ("rizhao-early.txt", ["policies/rizhao/rizhao-2025.pol", "policies/rizhao/scenario-early.json", "--explain"]),
-    ("rizhao-late.json", ["policies/rizhao/rizhao-2025.pol", "policies/rizhao/scenario-late.json", "--explain=json"]),
-    ("weinan-retired.txt", ["policies/weinan/weinan-2023.pol", "policies/weinan/scenario-retired.json", "--explain"]),
+    ("rizhao-early.txt", [RZ + "rizhao-2025.pol", RZ + "scenario-early.json", "--explain"]),
+    ("rizhao-late.json", [RZ + "rizhao-2025.pol", RZ + "scenario-late.json", "--explain=json"]),
+    ("weinan-retired.txt", [WN + "weinan-2023.pol", WN + "scenario-retired.json", "--explain"]),
+    ("weifang-topup.txt", [WF + "weifang-hanting-2023-topup.pol", WF + "scenario-topup.json", "--explain"]),
+    ("weifang-topup.json", [WF + "weifang-hanting-2023-topup.pol", WF + "scenario-topup.json", "--explain=json"]),
+    ("weifang-topup-focus.txt", [WF + "weifang-hanting-2023-topup.pol", WF + "scenario-topup.json", "--explain=每月补差"]),
+    ("rizhao-reform.txt", [RZ + "rizhao-2025-reform-8pct.pol", RZ + "scenario-late.json", "--explain=月缴费额_改革后"]),
+    ("rizhao-timeline-2025-06.txt", [RZ + "rizhao-2025-timeline.pol", RZ + "scenario-timeline-late-back-payment.json",
+                                     "--explain-month", "2025-06"]),
+    ("rizhao-timeline-2025-06.json", [RZ + "rizhao-2025-timeline.pol", RZ + "scenario-timeline-late-back-payment.json",
+                                      "--explain=json:首个享受待遇月", "--explain-month", "2025-06"]),
+    ("weinan-timeline.txt", [WN + "weinan-2023-timeline.pol", WN + "scenario-timeline-employment-refund.json",
+                             "--explain=退费金额"]),
+    ("weinan-timeline-2023-07.json", [WN + "weinan-2023-timeline.pol", WN + "scenario-timeline-employment-refund.json",
+                                      "--explain=json", "--explain-month", "2023-07"]),
 ]
+
+
+def walk(steps):
+    for s in steps:
+        yield s
+        yield from walk(s.get("steps", []))
+
+
+def find(steps, **want):
+    return [s for s in walk(steps) if all(s.get(k) == v for k, v in want.items())]
+
+
+def facts(name, got):
+    """What each pinned explanation must show, by value (not only by diff)."""
+    p = []
+    if name == "weifang-topup.json":
+        ex = json.loads(got)["explanation"]
+        calls = find(ex, kind="call", name="档次费率")
+        if not calls or calls[0]["arguments"] != ["无账户无生育", "2023-08-01"] or calls[0]["value"] != "6%":
+            p.append(f"档次费率's call: {calls[:1]}")
+        inner = find(calls[0].get("steps", []) if calls else [], kind="parameter", name="无账户无生育费率")
+        if not inner or (inner[0]["value"], inner[0]["from"], inner[0]["to"], inner[0]["date"], inner[0]["cite"]) != (
+                "6%", "2023-01-01", "2023-12-31", "2023-08-01", "三、3"):
+            p.append(f"the rate's version read inside 档次费率: {inner[:1]}")
+        if not find(calls[0].get("steps", []) if calls else [], kind="branch", holds=True, taken="then"):
+            p.append("档次费率's branch taken")
+        if not calls or calls[0].get("imported_from", "").split("/")[-1] != "weifang-tiers.pol":
+            p.append("档次费率 is not marked as imported")
+        rounds = {(r["unrounded"], r["value"], r["places"], r["mode"]) for r in find(ex, kind="round")}
+        if rounds != {("254.52", "254.52", 2, "half_up"), ("238.80", "238.80", 2, "half_up")}:
+            p.append(f"the values before rounding: {rounds}")
+    if name == "weifang-topup.txt":
+        for line in ("call 档次费率(无账户无生育, 2023-08-01) = 6%",
+                     "parameter 无账户无生育费率 = 6% (version 2023-01-01..2023-12-31, looked up at 2023-08-01)",
+                     "round(暂按缴费基数 * 补差年度费率, 2) = 238.80 (unrounded 238.80, to 2 places, half_up)",
+                     "rule 补差年度费率 = 6%"):
+            if line not in got:
+                p.append(f"missing: {line}")
+    if name == "rizhao-late.json":
+        ex = json.loads(got)["explanation"]
+        e = find(ex, kind="output", name="月缴费额")[0]
+        if e["cite"] != "一(一)1、2" or not find(e["steps"], kind="parameter", name="费率", value="5%"):
+            p.append("月缴费额's explanation lacks its clause or the rate")
+        b = find(ex, kind="parameter", name="适用月缴费基数") or find(ex, kind="parameter", value="4504")
+        if not b or (b[0]["value"], b[0]["from"], b[0]["to"], b[0]["date"]) != ("4504", "2025-10-01", "2025-12-31", "2025-10-01"):
+            p.append(f"the base's version is not explained: {b[:1]}")
+    if name == "rizhao-reform.txt" and "(an override: replaces the value of" not in got:
+        p.append("the overridden rate is not marked")
+    if name.startswith("rizhao-timeline") and name.endswith(".json"):
+        d = json.loads(got)
+        calls = find(d["explanation"], kind="call", name="状态")
+        if d.get("month") != "2025-06" or not calls or calls[0]["arguments"] != ["2025-06"] or calls[0]["value"] != "等待期":
+            p.append(f"状态(2025-06): {calls[:1]}")
+        if any("2025-06" not in c["arguments"] for c in find(d["explanation"], kind="call", name="状态")):
+            p.append("--explain-month shows another month's 状态")
+    if name == "weinan-timeline-2023-07.json":
+        ex = json.loads(got)["explanation"]
+        w = find(ex, kind="parameter", name="等待期月数")
+        if not w or (w[0]["value"], w[0].get("to"), w[0]["date"]) != ("6", "2022-12-31", "2022-12-20"):
+            p.append(f"等待期月数's version read inside 等待期中: {w[:1]}")
+        if not find(ex, kind="call", name="享受", arguments=["2023-07"], value=True):
+            p.append("享受(2023-07) = true")
+    if name == "weinan-timeline.txt" and "round(" not in got:
+        p.append("退费金额's rounding")
+    return p
 
 
 def main():
     polrun, root = sys.argv[1], sys.argv[2]
     update = "--update" in sys.argv
+    schema = json.load(open(os.path.join(root, "docs", "explain.schema.json"), encoding="utf-8"))
     passed = failed = 0
     for name, args in CASES:
         p = subprocess.run([polrun] + args, cwd=root, capture_output=True, timeout=60)
@@ -34,21 +122,36 @@ def main():
         if got != want:
             problems.append("output differs from " + name)
         if name.endswith(".json") and not problems:
-            d = json.loads(got)
-            e = d["explanation"]["月缴费额"]
-            # the explanation names the clause, the parameter version and its date range
-            if e["cite"] != "一(一)1、2" or not any(
-                    q["name"] == "费率" and q["value"] == "5%" for q in e["parameters"]):
-                problems.append("月缴费额's explanation lacks its clause or the rate")
-            b = d["explanation"]["适用月缴费基数"]["parameters"][0]
-            if (b["value"], b["from"], b["to"], b["date"], b["cite"]) != ("4504", "2025-10-01", "2025-12-31", "2025-10-01", "一(一)2"):
-                problems.append(f"the base's version is not explained: {b}")
+            problems += [f"schema: {e}" for e in schema_check.validate(json.loads(got), schema)]
+        if not problems:
+            problems += facts(name, got)
         if problems:
             failed += 1
             print(f"FAIL {name}: " + "; ".join(problems))
         else:
             passed += 1
             print(f"ok   {name}")
+    # the schema rejects what it should (a validator that accepts anything checks nothing)
+    bad = {"policy": "x", "outputs": {}, "explanation": [{"kind": "round", "expression": "round(x, 2)", "value": "1"}]}
+    if schema_check.validate(bad, schema):
+        passed += 1
+        print("ok   the schema rejects a round without its unrounded value")
+    else:
+        failed += 1
+        print("FAIL the schema accepts a round without its unrounded value")
+    # errors of the options
+    for args, msg in ((["--explain=没有这个输出"], "the policy has no output '没有这个输出'"),
+                      (["--explain-month", "2025-13"], "--explain-month takes a month as YYYY-MM"),
+                      (["--explain=xml:每月补差"], "takes text, json or html as FORMAT")):
+        p = subprocess.run([polrun, WF + "weifang-hanting-2023-topup.pol", WF + "scenario-topup.json"] + args, cwd=root,
+                           capture_output=True, timeout=60)
+        err = p.stderr.decode("utf-8")
+        if p.returncode == 64 and msg in err:
+            passed += 1
+            print(f"ok   {' '.join(args)}: {err.strip()}")
+        else:
+            failed += 1
+            print(f"FAIL {' '.join(args)}: exit {p.returncode}, {err!r}")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

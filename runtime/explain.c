@@ -1,0 +1,1276 @@
+/* explain.c -- explanations: how each output of one scenario was reached.
+ *
+ * Built from what the VM logged while tracing (runtime/vm.h: vm_event for
+ * function calls, returns, roundings and branches; vm_lookup for parameter
+ * lookups and exceptions applied) and from the program's debug information
+ * (rule names, formulas, cites, positions, parameter versions).  The
+ * explanation is first built as one tree of steps (xnode), then written as
+ * text, JSON (docs/explain.schema.json) or an HTML page: the three show the
+ * same steps with the same fields (docs/explain.md).
+ *
+ * Shares its contract with: runtime/vm.c (the trace), runtime/pol.c (the
+ * values' text), runtime/polint.h (pol_eval_explain_buf), docs/explain.md.
+ */
+#include "polint.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bciter.h"
+#include "caldate.h"
+#include "mem.h"
+#include "utf8.h"
+
+/* ---- the tree of steps ---- */
+enum { XF_STR = 0, XF_BOOL, XF_INT, XF_LIST }; /* how a field is written in JSON */
+#define X_MAX_FIELDS 20
+
+typedef struct xfield {
+    const char *key;
+    char *val;     /* XF_LIST: items separated by '\x1f'                     */
+    uint8_t type;
+} xfield;
+
+typedef struct xnode {
+    const char *kind;
+    xfield f[X_MAX_FIELDS];
+    int nf;
+    int first, last, next; /* children, and the next sibling (-1: none)   */
+} xnode;
+
+typedef struct xb {
+    const pol_eval *ev;
+    const bc_program *p;
+    const vm_state *vm;
+    xnode *n;
+    size_t nn, cap;
+    uint32_t steps, max_steps, cut; /* steps kept, the bound, steps left out */
+    int32_t month;
+    uint32_t depth;        /* rules and calls open above the current one    */
+    uint8_t *done;         /* per rule: explained already                   */
+    uint32_t *call_id;     /* per event: the call's number, or 0            */
+    uint32_t ncalls;
+    /* calls seen, by function and arguments' text: their number */
+    char **seen_key;
+    uint32_t *seen_id;
+    size_t nseen, seencap;
+} xb;
+
+static int new_node(xb *b, int parent, const char *kind)
+{
+    POL_GROW_FROM(b->n, b->cap, b->nn + 1, 64);
+    xnode *x = &b->n[b->nn];
+    memset(x, 0, sizeof *x);
+    x->kind = kind;
+    x->first = x->last = x->next = -1;
+    if (parent >= 0) {
+        if (b->n[parent].last >= 0)
+            b->n[b->n[parent].last].next = (int)b->nn;
+        else
+            b->n[parent].first = (int)b->nn;
+        b->n[parent].last = (int)b->nn;
+    }
+    return (int)b->nn++;
+}
+
+static void set_field(xb *b, int node, const char *key, const char *val, uint8_t type)
+{
+    xnode *x = &b->n[node];
+    if (!val || x->nf >= X_MAX_FIELDS)
+        return;
+    x->f[x->nf++] = (xfield){key, pol_xstrdup(val), type};
+}
+
+static void set_fieldf(xb *b, int node, const char *key, uint8_t type, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void set_fieldf(xb *b, int node, const char *key, uint8_t type, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    set_field(b, node, key, buf, type);
+}
+
+static const char *field(const xnode *x, const char *key)
+{
+    for (int i = 0; i < x->nf; i++)
+        if (!strcmp(x->f[i].key, key))
+            return x->f[i].val;
+    return NULL;
+}
+
+/* A step within the bound: true; else counted as left out. */
+static bool budget(xb *b)
+{
+    if (b->steps >= b->max_steps) {
+        b->cut++;
+        return false;
+    }
+    b->steps++;
+    return true;
+}
+
+/* ---- values ---- */
+/* A value's fields: "value" as the policy writes it (rates as 6%), and for
+ * an exact fraction such as 775/3 the fraction as "value" with a decimal
+ * "approximately" beside it (never used in a computation). */
+static void value_fields(xb *b, int node, const vm_val *v, uint32_t tref, int places, const char *key)
+{
+    char buf[1200];
+    if (pol_type_numeric((pol_type)v->t) && !dec_is_finite(&v->d)) {
+        dec_format_exact(&v->d, buf, sizeof buf);
+        set_field(b, node, key, buf, XF_STR);
+        dec_t r;
+        dec_init(&r);
+        if (dec_round(&r, &v->d, 10, DEC_HALF_EVEN) == DEC_OK && dec_format(&r, 0, buf, sizeof buf, NULL) >= 0)
+            set_field(b, node, !strcmp(key, "value") ? "approximately" : "unrounded_approximately", buf, XF_STR);
+        dec_clear(&r);
+        return;
+    }
+    if (v->t == PT_RATE) {
+        bc_rate_text(&v->d, buf, sizeof buf);
+        set_field(b, node, key, buf, XF_STR);
+        return;
+    }
+    if (!pol_value_text(b->p, v, tref, places, buf, sizeof buf))
+        snprintf(buf, sizeof buf, "?");
+    set_field(b, node, key, buf, v->t == PT_BOOL ? XF_BOOL : XF_STR);
+}
+
+/* The enumeration a function's argument k belongs to, from its code (a
+ * comparison with a member, or a field read), else the only enumeration. */
+static uint32_t arg_enum(const bc_program *p, uint32_t f, uint32_t k)
+{
+    const bc_rule *ru = &p->rules[f];
+    uint32_t prev_local = BC_NONE;
+    for (bc_iter it = bc_iter_begin(p->code, ru->entry, ru->end); bc_iter_more(&it); bc_iter_next(&it)) {
+        if (bc_iter_truncated(&it))
+            break;
+        if (prev_local == k && it.op == OP_CONST && p->consts[bc_iter_arg(&it, 0)].type == PT_ENUM)
+            return p->consts[bc_iter_arg(&it, 0)].tref;
+        if (prev_local == k && it.op == OP_FIELD)
+            return bc_iter_arg(&it, 0);
+        prev_local = it.op == OP_LOCAL ? bc_iter_arg(&it, 0) : BC_NONE;
+    }
+    return p->nenums == 1 ? 0 : BC_NONE;
+}
+
+static void arg_text(const bc_program *p, uint32_t f, uint32_t k, const vm_val *v, char *buf, size_t cap)
+{
+    if (v->t == PT_RECORD && v->ref && v->tref < p->nrecords) { /* its fields, one level deep */
+        const bc_record *rt = &p->records[v->tref];
+        const vm_val *fv = v->ref;
+        size_t n = (size_t)snprintf(buf, cap, "%s(", rt->name);
+        for (uint32_t i = 0; i < rt->nfields && n < cap; i++) {
+            char one[256];
+            if (fv[i].t == PT_RATE)
+                bc_rate_text(&fv[i].d, one, sizeof one);
+            else if (!pol_value_text(p, &fv[i], rt->fields[i].tref, rt->fields[i].type == PT_MONEY ? 2 : 0, one, sizeof one))
+                snprintf(one, sizeof one, "?");
+            n += (size_t)snprintf(buf + n, cap - n, "%s%s = %s", i ? ", " : "", rt->fields[i].name, one);
+        }
+        if (n < cap)
+            snprintf(buf + n, cap - n, ")");
+        return;
+    }
+    if (v->t == PT_RATE)
+        bc_rate_text(&v->d, buf, cap);
+    else if (pol_type_numeric((pol_type)v->t) && !dec_is_finite(&v->d))
+        dec_format_exact(&v->d, buf, cap);
+    else if (v->t == PT_ENUM) {
+        uint32_t e = arg_enum(p, f, k);
+        if (e < p->nenums)
+            snprintf(buf, cap, "%s", bc_member_name(p, e, v->i));
+        else
+            snprintf(buf, cap, "#%d", v->i);
+    } else if (!pol_value_text(p, v, BC_NONE, 0, buf, cap))
+        snprintf(buf, cap, "?");
+}
+
+/* ---- the formula's source text ----
+ * Positions in the line table are file:line:col (col in display cells);
+ * a rule's formula is its source text.  Where the formula starts is found
+ * from an instruction that names something the formula names once. */
+typedef struct fmap {
+    const char *f;     /* the formula, or NULL                              */
+    uint32_t line0;    /* its first line                                    */
+    int64_t col0;      /* the column of its first character, or -1 unknown  */
+    bool ok;
+} fmap;
+
+/* Byte offset in s[0..n) after `w` display cells, or -1. */
+static int64_t advance_cells(const char *s, size_t n, uint32_t w)
+{
+    size_t i = 0;
+    uint32_t cells = 0;
+    while (cells < w) {
+        if (i >= n || s[i] == '\n')
+            return -1;
+        uint32_t cp;
+        size_t len = utf8_next((const unsigned char *)s + i, n - i, &cp);
+        cells += utf8_display_width(s + i, len);
+        i += len;
+    }
+    return (int64_t)i;
+}
+
+static bool name_byte(unsigned char c) { return c >= 0x80 || c == '_' || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'); }
+
+/* The one occurrence of `name` in f as a whole word, or -1. */
+static int64_t unique_word(const char *f, const char *name)
+{
+    size_t nl = strlen(name);
+    int64_t at = -1;
+    if (!nl)
+        return -1;
+    for (const char *q = strstr(f, name); q; q = strstr(q + 1, name)) {
+        bool before = q > f && name_byte((unsigned char)q[-1]), after = name_byte((unsigned char)q[nl]);
+        if (before || after)
+            continue;
+        if (at >= 0)
+            return -1;
+        at = q - f;
+    }
+    return at;
+}
+
+static fmap formula_map(const bc_program *p, uint32_t r)
+{
+    fmap m = {p->rules[r].formula, 0, -1, false};
+    const bc_rule *ru = &p->rules[r];
+    if (!m.f)
+        return m;
+    for (bc_iter it = bc_iter_begin(p->code, ru->entry, ru->end); bc_iter_more(&it); bc_iter_next(&it)) {
+        if (bc_iter_truncated(&it) || it.len < 2)
+            continue;
+        uint32_t v = bc_iter_arg(&it, 0);
+        const char *name = it.op == OP_INPUT && v < p->ninputs ? p->inputs[v].name
+                         : (it.op == OP_PARAM || it.op == OP_PARAM_AT || it.op == OP_PARAM_IN) && v < p->nparams ? p->params[v].name
+                         : (it.op == OP_RULE || it.op == OP_CALL || it.op == OP_APPLIC) && v < p->nrules ? p->rules[v].name
+                         : NULL;
+        if (!name || strchr(name, '['))
+            continue;
+        int64_t at = unique_word(m.f, name);
+        if (at < 0)
+            continue;
+        bc_pos pos = bc_pos_at(p, it.pc);
+        /* code of the rule's exceptions lies in its block but is written
+         * in their own declarations: only an anchor within the formula's lines */
+        uint32_t nl = 0;
+        for (const char *q = m.f; *q; q++)
+            nl += *q == '\n';
+        if (pos.file != ru->pos.file || pos.line < ru->pos.line || pos.line > ru->pos.line + nl + 1)
+            continue;
+        uint32_t li = 0;
+        size_t ls = 0;
+        for (int64_t i = 0; i < at; i++)
+            if (m.f[i] == '\n')
+                li++, ls = (size_t)i + 1;
+        if (pos.line <= li)
+            continue;
+        m.line0 = pos.line - li;
+        uint32_t w = utf8_display_width(m.f + ls, (size_t)at - ls);
+        if (li == 0)
+            m.col0 = (int64_t)pos.col - w;
+        else if (w + 1 != pos.col) /* a later line: its columns are the file's */
+            continue;
+        m.ok = true;
+        if (li == 0)
+            return m;
+    }
+    return m;
+}
+
+/* Offset in the formula of position pos, or -1. */
+static int64_t fmap_offset(const fmap *m, bc_pos pos)
+{
+    if (!m->ok || pos.line < m->line0)
+        return -1;
+    const char *s = m->f;
+    for (uint32_t l = m->line0; l < pos.line; l++) {
+        s = strchr(s, '\n');
+        if (!s)
+            return -1;
+        s++;
+    }
+    int64_t cells;
+    if (pos.line == m->line0) {
+        if (m->col0 < 1 || pos.col < m->col0)
+            return -1;
+        cells = pos.col - m->col0;
+    } else
+        cells = (int64_t)pos.col - 1;
+    int64_t off = advance_cells(s, strlen(s), (uint32_t)cells);
+    return off < 0 ? -1 : (s - m->f) + off;
+}
+
+static bool starts_word(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+    return !strncmp(s, w, n) && (!name_byte((unsigned char)s[n]) || (unsigned char)w[0] >= 0x80);
+}
+
+/* The call written at offset `at` of f (a name, then parenthesised
+ * arguments), as a new string, or NULL. */
+static char *call_text(const char *f, int64_t at)
+{
+    const char *s = f + at, *q = s;
+    while (*q && *q != '(' && *q != '\n')
+        q++;
+    if (*q != '(')
+        return NULL;
+    int depth = 0;
+    for (; *q; q++) {
+        if (*q == '"') { /* a text literal: its parentheses do not count */
+            for (q++; *q && *q != '"'; q++)
+                ;
+            if (!*q)
+                return NULL;
+        } else if (*q == '(')
+            depth++;
+        else if (*q == ')' && --depth == 0) {
+            size_t n = (size_t)(q + 1 - s);
+            char *t = pol_xcalloc(n + 1, 1);
+            memcpy(t, s, n);
+            return t;
+        }
+    }
+    return NULL;
+}
+
+/* The condition of the `if` at offset `at` of f, as a new string, or NULL. */
+static char *if_condition(const char *f, int64_t at)
+{
+    const char *s = f + at;
+    size_t kw = starts_word(s, "if") ? 2 : starts_word(s, "如果") ? strlen("如果") : 0;
+    if (!kw)
+        return NULL;
+    s += kw;
+    int depth = 0;
+    for (const char *q = s; *q; q++) {
+        if (*q == '(')
+            depth++;
+        else if (*q == ')')
+            depth--;
+        else if (depth == 0 && (q == s || !name_byte((unsigned char)q[-1]) || (unsigned char)q[-1] >= 0x80) &&
+                 (starts_word(q, "then") || (q > s && q[-1] == ' ' && (starts_word(q, "那么") || !strncmp(q, "则 ", 4))))) {
+            while (s < q && *s == ' ')
+                s++;
+            const char *e = q;
+            while (e > s && (e[-1] == ' ' || e[-1] == '\n'))
+                e--;
+            char *t = pol_xcalloc((size_t)(e - s) + 1, 1);
+            memcpy(t, s, (size_t)(e - s));
+            return t;
+        }
+    }
+    return NULL;
+}
+
+/* ---- building ---- */
+static const char *file_of(const bc_program *p, bc_pos pos) { return bc_file_name(p, pos); }
+
+/* Where a declaration comes from when it is not the policy's own file. */
+static void origin_fields(xb *b, int node, bc_pos pos)
+{
+    if (b->p->nfiles > 1 && pos.file != 0 && pos.file < b->p->nfiles)
+        set_field(b, node, "imported_from", file_of(b->p, pos), XF_STR);
+}
+
+static void position_field(xb *b, int node, bc_pos pos)
+{
+    char at[POL_POS_TEXT_MAX];
+    pol_pos pp = pol_pub_pos(b->p, pos);
+    if (pp.line)
+        set_field(b, node, "position", pol_pos_text(&pp, at, sizeof at), XF_STR);
+}
+
+static void param_node(xb *b, int parent, uint32_t owner, const vm_lookup *lk)
+{
+    const bc_program *p = b->p;
+    const bc_param *par = &p->params[lk->param];
+    const bc_version *ver = &par->versions[lk->version];
+    if (!budget(b))
+        return;
+    int x = new_node(b, parent, "parameter");
+    set_field(b, x, "name", par->name, XF_STR);
+    char cv[256], buf[64];
+    bc_const_text(p, ver->k, cv, sizeof cv);
+    set_field(b, x, "value", cv, XF_STR);
+    if (par->dated) {
+        if (ver->from != BC_OPEN_LO)
+            cd_format_date(ver->from, buf), set_field(b, x, "from", buf, XF_STR);
+        if (ver->to != BC_OPEN_HI)
+            cd_format_date(ver->to, buf), set_field(b, x, "to", buf, XF_STR);
+        pol_range_text(ver->from, ver->to, buf, sizeof buf);
+        set_field(b, x, "version", buf, XF_STR);
+        cd_format_date(lk->date, buf);
+        set_field(b, x, "date", buf, XF_STR);
+    }
+    set_field(b, x, "cite", ver->cite ? ver->cite : par->cite, XF_STR);
+    /* declared in the policy's own file, read by an imported rule: the
+     * policy overrides the imported value (`override param`) */
+    if (p->nfiles > 1 && par->pos.file == 0 && owner < p->nrules && p->rules[owner].pos.file != 0)
+        set_fieldf(b, x, "overrides", XF_STR, "the value of %s", file_of(p, p->rules[owner].pos));
+    else
+        origin_fields(b, x, par->pos);
+    if (ver->inferred) {
+        sc_buf t;
+        sc_buf_init(&t);
+        pol_version_inferred_text(p, ver, &t);
+        set_field(b, x, "inferred", t.data ? t.data : "", XF_STR);
+        t.len = 0;
+        for (uint32_t k = 0; k < ver->nsources; k++) { /* the versions it was derived from: "NAME = VALUE" */
+            const bc_param *sp = &p->params[ver->sources[k].param];
+            bc_const_text(p, sp->versions[ver->sources[k].version].k, cv, sizeof cv);
+            sc_buf_printf(&t, "%s%s = %s", k ? "\x1f" : "", sp->name, cv);
+        }
+        if (ver->nsources)
+            set_field(b, x, "sources", t.data, XF_LIST);
+        sc_buf_clear(&t);
+    }
+}
+
+static void round_node(xb *b, int parent, uint32_t owner, const fmap *fm, const vm_event *e)
+{
+    const bc_program *p = b->p;
+    if (!budget(b))
+        return;
+    int x = new_node(b, parent, "round");
+    uint32_t op = p->code[e->pc];
+    int64_t at = fmap_offset(fm, bc_pos_at(p, e->pc));
+    char *t = at >= 0 ? call_text(fm->f, at) : NULL;
+    if (t)
+        set_field(b, x, "expression", t, XF_STR);
+    else {
+        char pos[64];
+        bc_pos bp = bc_pos_at(p, e->pc);
+        snprintf(pos, sizeof pos, "%s at %u:%u", op == OP_TOINT ? "to_integer" : "round", bp.line, bp.col);
+        set_field(b, x, "expression", pos, XF_STR);
+    }
+    free(t);
+    const vm_val *v = &b->vm->tvals[e->val];
+    value_fields(b, x, &v[1], BC_NONE, (int32_t)e->a > 0 ? (int)(int32_t)e->a : 0, "value");
+    value_fields(b, x, &v[0], BC_NONE, (int32_t)e->a > 0 ? (int)(int32_t)e->a : 0, "unrounded");
+    set_fieldf(b, x, "places", XF_INT, "%d", (int)(int32_t)e->a);
+    set_field(b, x, "mode", e->b < DEC_MODE_COUNT ? dec_mode_name((dec_mode)e->b) : "?", XF_STR);
+    (void)owner;
+}
+
+static void branch_node(xb *b, int parent, const fmap *fm, const vm_event *e, bool top)
+{
+    const bc_program *p = b->p;
+    if (top && b->month >= 0) /* a rule's branches are not the month's (a loop over months takes them all) */
+        return;
+    uint32_t t = p->code[e->pc + 1]; /* the JMP before the target is the if's */
+    int64_t at = fmap_offset(fm, bc_pos_at(p, t - 2));
+    char *c = at >= 0 ? if_condition(fm->f, at) : NULL;
+    if (!c) /* an `and`, an `or` or a `when`: shown by their values elsewhere */
+        return;
+    bool dup = false; /* the same branch again (in a loop): shown once */
+    for (int k = b->n[parent].first; k >= 0 && !dup; k = b->n[k].next)
+        dup = !strcmp(b->n[k].kind, "branch") && !strcmp(field(&b->n[k], "condition"), c) &&
+              !strcmp(field(&b->n[k], "holds"), e->a ? "true" : "false");
+    if (!dup && budget(b)) {
+        int x = new_node(b, parent, "branch");
+        set_field(b, x, "condition", c, XF_STR);
+        set_field(b, x, "holds", e->a ? "true" : "false", XF_BOOL);
+        set_field(b, x, "taken", e->a ? "then" : "else", XF_STR);
+    }
+    free(c);
+}
+
+static void rule_node(xb *b, int parent, uint32_t r);
+static void call_node(xb *b, int parent, uint32_t i, bool top);
+
+#define X_MAX_DEPTH 100 /* nesting shown; deeper steps are summarised (a chain of 20,000 rules) */
+
+/* Past X_MAX_DEPTH: one note instead of the steps; true if so. */
+static bool too_deep(xb *b, int node)
+{
+    if (b->depth < X_MAX_DEPTH)
+        return false;
+    int x = new_node(b, node, "omitted");
+    set_field(b, x, "message", "rules nested more than 100 levels deep, not shown", XF_STR);
+    set_field(b, x, "count", "1", XF_INT);
+    return true;
+}
+
+/* The inputs, exceptions, lookups, roundings, branches, calls and rules of
+ * rule or function f, whose events lie in ev[from..to) and lookups in
+ * log[lfrom..lto). */
+static void steps_of(xb *b, int node, uint32_t f, uint32_t from, uint32_t to, uint32_t lfrom, uint32_t lto, bool top)
+{
+    const bc_program *p = b->p;
+    const vm_state *vm = b->vm;
+    const bc_rule *ru = &p->rules[f];
+    if (too_deep(b, node))
+        return;
+    b->depth++;
+    fmap fm = formula_map(p, f);
+    /* exceptions: each one the code names, applied or not */
+    for (bc_iter it = bc_iter_begin(p->code, ru->entry, ru->end); bc_iter_more(&it); bc_iter_next(&it)) {
+        if (bc_iter_truncated(&it) || it.op != OP_APPLIED)
+            continue;
+        uint32_t k = bc_iter_arg(&it, 0);
+        bool applied = false;
+        for (uint32_t l = lfrom; l < lto && !applied; l++)
+            applied = vm->log[l].rule == f && vm->log[l].param == BC_NONE && vm->log[l].version == k;
+        if (!budget(b))
+            continue;
+        int x = new_node(b, node, "exception");
+        set_field(b, x, "name", p->consts[k].text, XF_STR);
+        set_field(b, x, "applied", applied ? "true" : "false", XF_BOOL);
+        set_field(b, x, "why", applied ? "its condition holds" : "its condition does not hold", XF_STR);
+    }
+    if (ru->when && budget(b)) { /* it has a value: its condition held */
+        int x = new_node(b, node, "condition");
+        set_field(b, x, "condition", ru->when, XF_STR);
+        set_field(b, x, "holds", "true", XF_BOOL);
+    }
+    /* inputs it reads directly */
+    for (bc_iter it = bc_iter_begin(p->code, ru->entry, ru->end); bc_iter_more(&it); bc_iter_next(&it)) {
+        if (bc_iter_truncated(&it) || it.op != OP_INPUT)
+            continue;
+        uint32_t ii = bc_iter_arg(&it, 0);
+        bool dup = false;
+        for (int c = b->n[node].first; c >= 0 && !dup; c = b->n[c].next)
+            dup = !strcmp(b->n[c].kind, "input") && !strcmp(field(&b->n[c], "name"), p->inputs[ii].name);
+        if (dup || vm->inputs[ii].t == PT_VOID || !budget(b))
+            continue;
+        int x = new_node(b, node, "input");
+        set_field(b, x, "name", p->inputs[ii].name, XF_STR);
+        value_fields(b, x, &vm->inputs[ii], p->inputs[ii].tref, 0, "value");
+        set_field(b, x, "cite", p->inputs[ii].cite, XF_STR);
+    }
+    /* the steps in the order they happened: lookups and events interleaved */
+    uint32_t l = lfrom;
+    for (uint32_t i = from; i < to; i++) {
+        const vm_event *e = &vm->ev[i];
+        for (; l < lto && l < e->nlog; l++)
+            if (vm->log[l].rule == f && vm->log[l].param != BC_NONE) {
+                bool dup = false;
+                for (uint32_t m = lfrom; m < l && !dup; m++)
+                    dup = vm->log[m].rule == f && vm->log[m].param == vm->log[l].param &&
+                          vm->log[m].version == vm->log[l].version && vm->log[m].date == vm->log[l].date;
+                if (!dup)
+                    param_node(b, node, f, &vm->log[l]);
+            }
+        if (e->rule != f)
+            continue;
+        if (e->kind == VM_EV_ROUND)
+            round_node(b, node, f, &fm, e);
+        else if (e->kind == VM_EV_BRANCH)
+            branch_node(b, node, &fm, e, top);
+        else if (e->kind == VM_EV_CALL || e->kind == VM_EV_MEMO)
+            call_node(b, node, i, top);
+    }
+    for (; l < lto; l++)
+        if (vm->log[l].rule == f && vm->log[l].param != BC_NONE) {
+            bool dup = false;
+            for (uint32_t m = lfrom; m < l && !dup; m++)
+                dup = vm->log[m].rule == f && vm->log[m].param == vm->log[l].param &&
+                      vm->log[m].version == vm->log[l].version && vm->log[m].date == vm->log[l].date;
+            if (!dup)
+                param_node(b, node, f, &vm->log[l]);
+        }
+    /* the rules it refers to (not functions: those are the calls above) */
+    uint32_t *seen = NULL, ns = 0, scap = 0;
+    for (bc_iter it = bc_iter_begin(p->code, ru->entry, ru->end); bc_iter_more(&it); bc_iter_next(&it)) {
+        if (bc_iter_truncated(&it) || (it.op != OP_RULE && it.op != OP_APPLIC))
+            continue;
+        uint32_t d = bc_iter_arg(&it, 0);
+        bool dup = false;
+        for (uint32_t k = 0; k < ns && !dup; k++)
+            dup = seen[k] == d;
+        if (dup || d >= p->nrules || p->rules[d].nargs)
+            continue;
+        POL_GROW(seen, scap, ns + 1);
+        seen[ns++] = d;
+        rule_node(b, node, d);
+    }
+    free(seen);
+    b->depth--;
+}
+
+/* Whether any argument of call event i is month b->month (or a date in it). */
+static bool call_in_month(const xb *b, const vm_event *e)
+{
+    for (uint32_t k = 0; k < e->b; k++) {
+        const vm_val *v = &b->vm->tvals[e->val + k];
+        if (v->t == PT_MONTH && v->i == b->month)
+            return true;
+        if (v->t == PT_DATE) {
+            int y, m, d;
+            cd_to_ymd(v->i, &y, &m, &d);
+            if (y * 12 + m - 1 == b->month)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* A call's identity: the function and its arguments' text (records and
+ * lists also by identity: the same text may be two values). */
+static void call_key(const xb *b, const vm_event *e, sc_buf *key, sc_buf *args)
+{
+    char buf[1200];
+    sc_buf_printf(key, "%u", e->a);
+    for (uint32_t k = 0; k < e->b; k++) {
+        const vm_val *av = &b->vm->tvals[e->val + k];
+        arg_text(b->p, e->a, k, av, buf, sizeof buf);
+        if (args) {
+            if (k)
+                sc_buf_putc(args, '\x1f');
+            sc_buf_puts(args, buf);
+        }
+        sc_buf_putc(key, '\x1f');
+        sc_buf_puts(key, buf);
+        if (av->t == PT_RECORD || av->t == PT_LIST)
+            sc_buf_printf(key, "@%p", av->ref);
+    }
+}
+
+static void call_node(xb *b, int parent, uint32_t i, bool top)
+{
+    const bc_program *p = b->p;
+    const vm_state *vm = b->vm;
+    const vm_event *e = &vm->ev[i];
+    uint32_t f = e->a;
+    const bc_rule *fr = &p->rules[f];
+    /* one call of each month's rule, in --explain-month: the others are left out */
+    if (top && b->month >= 0 && !call_in_month(b, e))
+        return;
+    if (!budget(b))
+        return;
+    int x = new_node(b, parent, "call");
+    set_field(b, x, "name", fr->name, XF_STR);
+    sc_buf args, key;
+    sc_buf_init(&args);
+    sc_buf_init(&key);
+    call_key(b, e, &key, &args);
+    set_field(b, x, "arguments", args.data ? args.data : "", XF_LIST);
+    sc_buf_clear(&args);
+    /* its end: the function's return (or not applicable) */
+    uint32_t j = i + 1;
+    const vm_val *result = NULL;
+    const char *na = NULL;
+    if (e->kind == VM_EV_MEMO)
+        result = &vm->tvals[e->val + e->b], j = i + 1;
+    else {
+        for (; j < vm->nev; j++)
+            if ((vm->ev[j].kind == VM_EV_RET || vm->ev[j].kind == VM_EV_NA) && vm->ev[j].rule == f)
+                break;
+        if (j < vm->nev && vm->ev[j].kind == VM_EV_RET)
+            result = &vm->tvals[vm->ev[j].val];
+        else if (j < vm->nev)
+            na = p->consts[vm->ev[j].a].text;
+    }
+    if (result)
+        value_fields(b, x, result, fr->tref, 0, "value");
+    else if (na) {
+        set_field(b, x, "status", "not-applicable", XF_STR);
+        set_field(b, x, "message", na, XF_STR);
+    } else {
+        set_field(b, x, "status", "error", XF_STR);
+        set_field(b, x, "message", "the evaluation stopped inside this call (see the output's error)", XF_STR);
+    }
+    set_field(b, x, "cite", fr->cite, XF_STR);
+    origin_fields(b, x, fr->pos);
+    /* the same function with the same arguments: shown once, referred to
+     * after; a reference next to the same call or reference is not repeated */
+    for (size_t s = 0; s < b->nseen; s++)
+        if (!strcmp(b->seen_key[s], key.data)) {
+            char id[16];
+            snprintf(id, sizeof id, "%u", b->seen_id[s]);
+            for (int c = b->n[parent].first; c >= 0 && c != x; c = b->n[c].next) {
+                const char *cid = field(&b->n[c], "same_as") ? field(&b->n[c], "same_as") : field(&b->n[c], "id");
+                if (strcmp(b->n[c].kind, "call") || !cid || strcmp(cid, id))
+                    continue;
+                /* drop x (the last node), count it on c */
+                for (int k = 0; k < b->n[x].nf; k++)
+                    free(b->n[x].f[k].val);
+                b->nn--;
+                int last = b->n[parent].first;
+                if (last == x)
+                    b->n[parent].first = b->n[parent].last = -1;
+                else {
+                    while (b->n[last].next != x)
+                        last = b->n[last].next;
+                    b->n[last].next = -1;
+                    b->n[parent].last = last;
+                }
+                xfield *rf = NULL;
+                for (int k = 0; k < b->n[c].nf; k++)
+                    if (!strcmp(b->n[c].f[k].key, "repeated"))
+                        rf = &b->n[c].f[k];
+                if (rf) {
+                    char t[16];
+                    snprintf(t, sizeof t, "%ld", strtol(rf->val, NULL, 10) + 1);
+                    free(rf->val);
+                    rf->val = pol_xstrdup(t);
+                } else
+                    set_field(b, c, "repeated", "1", XF_INT);
+                b->steps--;
+                sc_buf_clear(&key);
+                return;
+            }
+            set_field(b, x, "same_as", id, XF_INT);
+            sc_buf_clear(&key);
+            return;
+        }
+    uint32_t id = ++b->ncalls;
+    set_fieldf(b, x, "id", XF_INT, "%u", id);
+    POL_GROW_FROM(b->seen_key, b->seencap, b->nseen + 1, 16);
+    b->seen_id = pol_xrealloc(b->seen_id, b->seencap * sizeof *b->seen_id);
+    b->seen_key[b->nseen] = key.data ? key.data : pol_xstrdup("");
+    b->seen_id[b->nseen++] = id;
+    set_field(b, x, "formula", fr->formula, XF_STR);
+    set_field(b, x, "note", fr->doc, XF_STR);
+    position_field(b, x, fr->pos);
+    if (e->kind == VM_EV_MEMO) { /* answered from the cache: explain the call that computed it */
+        sc_buf k2;
+        sc_buf_init(&k2);
+        for (uint32_t c = i; c-- > 0;) {
+            if (vm->ev[c].kind != VM_EV_CALL || vm->ev[c].a != f)
+                continue;
+            k2.len = 0;
+            call_key(b, &vm->ev[c], &k2, NULL);
+            if (k2.data && !strcmp(k2.data, b->seen_key[b->nseen - 1])) {
+                i = c;
+                e = &vm->ev[c];
+                for (j = i + 1; j < vm->nev; j++)
+                    if ((vm->ev[j].kind == VM_EV_RET || vm->ev[j].kind == VM_EV_NA) && vm->ev[j].rule == f)
+                        break;
+                break;
+            }
+        }
+        sc_buf_clear(&k2);
+    }
+    if (e->kind == VM_EV_CALL) {
+        uint32_t lto = j < vm->nev ? vm->ev[j].nlog : vm->nlog;
+        steps_of(b, x, f, i + 1, j < vm->nev ? j : vm->nev, e->nlog, lto, false);
+    }
+}
+
+static void rule_node(xb *b, int parent, uint32_t r)
+{
+    const bc_program *p = b->p;
+    const vm_state *vm = b->vm;
+    const bc_rule *ru = &p->rules[r];
+    const vm_val *v = pol_eval_val(b->ev, r);
+    const char *kind = ru->is_output ? "output" : ru->is_constraint ? "requirement" : "rule";
+    if (!v && vm->rstate[r] != VM_NA)
+        return; /* not needed */
+    if (!budget(b))
+        return;
+    int x = new_node(b, parent, kind);
+    set_field(b, x, "name", ru->name, XF_STR);
+    set_field(b, x, "type", pol_type_name((pol_type)ru->type), XF_STR);
+    if (v)
+        value_fields(b, x, v, ru->tref, ru->places, "value");
+    else {
+        set_field(b, x, "status", "not-applicable", XF_STR);
+        set_field(b, x, "message", p->consts[vm->na_k[r]].text, XF_STR);
+        set_field(b, x, "cite", p->rules[vm->na_cite[r]].cite, XF_STR);
+        return;
+    }
+    set_field(b, x, "cite", ru->cite, XF_STR);
+    origin_fields(b, x, ru->pos);
+    if (b->done[r]) {
+        set_field(b, x, "explained_above", "true", XF_BOOL);
+        return;
+    }
+    b->done[r] = 1;
+    set_field(b, x, "formula", ru->formula, XF_STR);
+    set_field(b, x, "note", ru->doc, XF_STR);
+    position_field(b, x, ru->pos);
+    /* a plain rule runs once: its events are those logged while it ran */
+    uint32_t from = 0, to = 0, lfrom = 0, lto = 0;
+    bool any = false;
+    for (uint32_t i = 0; i < vm->nev; i++)
+        if (vm->ev[i].rule == r) {
+            if (!any)
+                from = i, any = true;
+            to = i + 1;
+        }
+    bool lany = false;
+    for (uint32_t l = 0; l < vm->nlog; l++)
+        if (vm->log[l].rule == r) {
+            if (!lany)
+                lfrom = l, lany = true;
+            lto = l + 1;
+        }
+    steps_of(b, x, r, from, to, lfrom, lto, true);
+}
+
+static void xb_free(xb *b)
+{
+    for (size_t i = 0; i < b->nn; i++)
+        for (int k = 0; k < b->n[i].nf; k++)
+            free(b->n[i].f[k].val);
+    free(b->n);
+    for (size_t i = 0; i < b->nseen; i++)
+        free(b->seen_key[i]);
+    free(b->seen_key);
+    free(b->seen_id);
+    free(b->done);
+}
+
+/* ---- writing: text ---- */
+/* A formula or note over several lines, each continuation indented. */
+static void put_indented(sc_buf *o, const char *s, int indent)
+{
+    for (; *s; s++) {
+        sc_buf_putc(o, *s);
+        if (*s == '\n') {
+            while (s[1] == ' ')
+                s++;
+            sc_buf_printf(o, "%*s", indent, "");
+        }
+    }
+}
+
+static void text_value(sc_buf *o, const xnode *x, const char *key)
+{
+    const char *v = field(x, key);
+    sc_buf_puts(o, v ? v : "?");
+    const char *t = field(x, "type");
+    if (!strcmp(key, "value") && t && !strcmp(t, "money") && v && strcmp(v, "?"))
+        sc_buf_puts(o, " 元");
+    const char *ap = field(x, !strcmp(key, "value") ? "approximately" : "unrounded_approximately");
+    if (ap)
+        sc_buf_printf(o, " (an exact fraction, kept exact until a round; about %s)", ap);
+}
+
+static void text_cite(sc_buf *o, const xnode *x)
+{
+    const char *c = field(x, "cite");
+    if (c)
+        sc_buf_printf(o, "   [%s]", c);
+}
+
+static void text_args(sc_buf *o, const char *list)
+{
+    sc_buf_putc(o, '(');
+    for (const char *s = list; *s; s++)
+        if (*s == '\x1f')
+            sc_buf_puts(o, ", ");
+        else
+            sc_buf_putc(o, *s);
+    sc_buf_putc(o, ')');
+}
+
+static void write_text(const xb *b, int i, int depth, sc_buf *o)
+{
+    const xnode *x = &b->n[i];
+    int in = depth * 2;
+    const char *k = x->kind, *v;
+    sc_buf_printf(o, "%*s", in, "");
+    if (!strcmp(k, "output") || !strcmp(k, "rule") || !strcmp(k, "requirement")) {
+        sc_buf_printf(o, "%s %s", k, field(x, "name"));
+        const char *st = field(x, "status"), *msg = field(x, "message");
+        if (st && (!strcmp(st, "error") || !strncmp(msg, "not applicable", 14) || !strncmp(msg, "not stated", 10)))
+            /* an output's own reason, as its note or error says it (with the clause) */
+            sc_buf_printf(o, ": %s%s", !strcmp(st, "error") ? "error: " : "", msg);
+        else {
+            if (st)
+                sc_buf_printf(o, ": not applicable: %s", msg);
+            else {
+                sc_buf_puts(o, " = ");
+                text_value(o, x, "value");
+            }
+            text_cite(o, x);
+        }
+        sc_buf_putc(o, '\n');
+        if ((v = field(x, "imported_from")))
+            sc_buf_printf(o, "%*s  (imported from %s)\n", in, "", v);
+        if (field(x, "explained_above"))
+            sc_buf_printf(o, "%*s  (explained above)\n", in, "");
+    } else if (!strcmp(k, "call")) {
+        sc_buf_printf(o, "call %s", field(x, "name"));
+        text_args(o, field(x, "arguments"));
+        if (field(x, "status"))
+            sc_buf_printf(o, ": %s: %s", field(x, "status"), field(x, "message"));
+        else {
+            sc_buf_puts(o, " = ");
+            text_value(o, x, "value");
+        }
+        if ((v = field(x, "same_as")))
+            sc_buf_printf(o, " (the same call as #%s)", v);
+        else if ((v = field(x, "id")))
+            sc_buf_printf(o, "   #%s", v);
+        if ((v = field(x, "repeated")))
+            sc_buf_printf(o, " (and %s more time%s here)", v, strcmp(v, "1") ? "s" : "");
+        text_cite(o, x);
+        sc_buf_putc(o, '\n');
+        if ((v = field(x, "imported_from")) && !field(x, "same_as"))
+            sc_buf_printf(o, "%*s  (imported from %s)\n", in, "", v);
+    } else if (!strcmp(k, "input")) {
+        sc_buf_printf(o, "input %s = ", field(x, "name"));
+        text_value(o, x, "value");
+        sc_buf_putc(o, '\n');
+    } else if (!strcmp(k, "parameter")) {
+        sc_buf_printf(o, "parameter %s = %s", field(x, "name"), field(x, "value"));
+        if ((v = field(x, "version")))
+            sc_buf_printf(o, " (version %s, looked up at %s)", v, field(x, "date"));
+        text_cite(o, x);
+        sc_buf_putc(o, '\n');
+        if ((v = field(x, "overrides")))
+            sc_buf_printf(o, "%*s  (an override: replaces %s)\n", in, "", v);
+        if ((v = field(x, "imported_from")))
+            sc_buf_printf(o, "%*s  (imported from %s)\n", in, "", v);
+        if ((v = field(x, "inferred")))
+            sc_buf_printf(o, "%*s  inferred: %s\n", in, "", v);
+    } else if (!strcmp(k, "round")) {
+        sc_buf_printf(o, "%s = %s (unrounded ", field(x, "expression"), field(x, "value"));
+        text_value(o, x, "unrounded");
+        sc_buf_printf(o, ", to %s places, %s)\n", field(x, "places"), field(x, "mode"));
+    } else if (!strcmp(k, "branch")) {
+        sc_buf_printf(o, "if %s: %s, so the %s branch\n", field(x, "condition"), field(x, "holds"), field(x, "taken"));
+    } else if (!strcmp(k, "condition")) {
+        sc_buf_printf(o, "when %s: %s\n", field(x, "condition"), field(x, "holds"));
+    } else if (!strcmp(k, "exception")) {
+        sc_buf_printf(o, "%s: %s (%s)\n", field(x, "name"), !strcmp(field(x, "applied"), "true") ? "applied" : "not applied",
+                      field(x, "why"));
+    } else if (!strcmp(k, "omitted")) {
+        sc_buf_printf(o, "(%s)\n", field(x, "message"));
+    } else
+        sc_buf_printf(o, "%s\n", k); /* unreachable: every kind is written above */
+    if ((v = field(x, "formula"))) {
+        sc_buf_printf(o, "%*s  = ", in, "");
+        put_indented(o, v, in + 4);
+        sc_buf_putc(o, '\n');
+    }
+    if ((v = field(x, "note"))) {
+        sc_buf_printf(o, "%*s  note: ", in, "");
+        put_indented(o, v, in + 4);
+        sc_buf_putc(o, '\n');
+    }
+    for (int c = x->first; c >= 0; c = b->n[c].next)
+        write_text(b, c, depth + 1, o);
+}
+
+/* ---- writing: JSON ---- */
+static void write_json(const xb *b, int i, sc_buf *o)
+{
+    const xnode *x = &b->n[i];
+    sc_buf_puts(o, "{\"kind\":");
+    sc_buf_json_string(o, x->kind, strlen(x->kind));
+    for (int k = 0; k < x->nf; k++) {
+        const xfield *f = &x->f[k];
+        sc_buf_putc(o, ',');
+        sc_buf_json_string(o, f->key, strlen(f->key));
+        sc_buf_putc(o, ':');
+        if (f->type == XF_BOOL || f->type == XF_INT)
+            sc_buf_puts(o, f->val);
+        else if (f->type == XF_LIST) {
+            sc_buf_putc(o, '[');
+            const char *s = f->val;
+            for (int n = 0; *s || n == 0; n++) {
+                if (!*s && n == 0)
+                    break;
+                const char *e = strchr(s, '\x1f');
+                size_t len = e ? (size_t)(e - s) : strlen(s);
+                if (n)
+                    sc_buf_putc(o, ',');
+                sc_buf_json_string(o, s, len);
+                s += len;
+                if (!e)
+                    break;
+                s++;
+            }
+            sc_buf_putc(o, ']');
+        } else
+            sc_buf_json_string(o, f->val, strlen(f->val));
+    }
+    if (x->first >= 0) {
+        sc_buf_puts(o, ",\"steps\":[");
+        for (int c = x->first; c >= 0; c = b->n[c].next) {
+            if (c != x->first)
+                sc_buf_putc(o, ',');
+            write_json(b, c, o);
+        }
+        sc_buf_putc(o, ']');
+    }
+    sc_buf_putc(o, '}');
+}
+
+/* ---- writing: HTML ---- */
+static void html_text(sc_buf *o, const char *s)
+{
+    for (; s && *s; s++)
+        switch (*s) {
+        case '<': sc_buf_puts(o, "&lt;"); break;
+        case '>': sc_buf_puts(o, "&gt;"); break;
+        case '&': sc_buf_puts(o, "&amp;"); break;
+        case '"': sc_buf_puts(o, "&quot;"); break;
+        case '\x1f': sc_buf_puts(o, ", "); break;
+        default: sc_buf_putc(o, *s);
+        }
+}
+
+/* One step as a list item: its text line (as --explain writes it), with
+ * the value and clause marked up, then its steps. */
+static void write_html(const xb *b, int i, sc_buf *o)
+{
+    const xnode *x = &b->n[i];
+    const char *v;
+    sc_buf_printf(o, "<li class=\"step %s\"", x->kind);
+    if ((v = field(x, "id")))
+        sc_buf_printf(o, " id=\"call-%s\"", v);
+    sc_buf_puts(o, "><div class=\"line\"><span class=\"kind\">");
+    html_text(o, x->kind);
+    sc_buf_puts(o, "</span> ");
+    if ((v = field(x, "name")) || (v = field(x, "expression")) || (v = field(x, "condition"))) {
+        sc_buf_puts(o, "<span class=\"name\">");
+        html_text(o, v);
+        sc_buf_puts(o, "</span>");
+    }
+    if ((v = field(x, "arguments"))) {
+        sc_buf_puts(o, "<span class=\"args\">(");
+        html_text(o, v);
+        sc_buf_puts(o, ")</span>");
+    }
+    if ((v = field(x, "value"))) {
+        sc_buf_puts(o, " = <span class=\"value\">");
+        html_text(o, v);
+        if ((v = field(x, "type")) && !strcmp(v, "money"))
+            sc_buf_puts(o, " 元");
+        sc_buf_puts(o, "</span>");
+    }
+    if ((v = field(x, "same_as")))
+        sc_buf_printf(o, " <a class=\"ref\" href=\"#call-%s\">（同 #%s）</a>", v, v);
+    if ((v = field(x, "cite"))) {
+        sc_buf_puts(o, " <span class=\"cite\">");
+        html_text(o, v);
+        sc_buf_puts(o, "</span>");
+    }
+    sc_buf_puts(o, "</div>");
+    static const char *const details[] = {"status", "message", "approximately", "unrounded", "unrounded_approximately", "places",
+                                          "mode", "holds", "taken", "applied", "why", "version", "date", "overrides",
+                                          "imported_from", "inferred", "explained_above", "repeated", "formula", "note", "position", "id"};
+    bool any = false;
+    for (size_t k = 0; k < sizeof details / sizeof *details; k++)
+        if ((v = field(x, details[k]))) {
+            sc_buf_puts(o, any ? "" : "<dl class=\"details\">");
+            any = true;
+            sc_buf_printf(o, "<dt>%s</dt><dd class=\"%s\">", details[k], details[k]);
+            html_text(o, v);
+            sc_buf_puts(o, "</dd>");
+        }
+    if (any)
+        sc_buf_puts(o, "</dl>");
+    if (x->first >= 0) {
+        sc_buf_puts(o, "<ul>");
+        for (int c = x->first; c >= 0; c = b->n[c].next)
+            write_html(b, c, o);
+        sc_buf_puts(o, "</ul>");
+    }
+    sc_buf_puts(o, "</li>\n");
+}
+
+/* System fonts only: no web font, nothing fetched. */
+static const char html_style[] =
+    "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"PingFang SC\",\"Hiragino Sans GB\",\"Microsoft YaHei\","
+    "\"WenQuanYi Micro Hei\",sans-serif;line-height:1.7;max-width:60em;margin:2em auto;padding:0 1em;color:#222}"
+    "h1{font-size:1.5em;font-weight:600}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:1.5em}"
+    "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2em .6em;text-align:left}"
+    "td.value,.value{font-family:\"Noto Sans Mono CJK SC\",\"DejaVu Sans Mono\",monospace;font-weight:600}"
+    "ul{list-style:none;padding-left:1.4em;border-left:1px dotted #bbb}li.step{margin:.25em 0}"
+    ".kind{color:#666;font-size:.85em}.cite{color:#8a4b00}.cite::before{content:\"〔\"}.cite::after{content:\"〕\"}"
+    "dl.details{margin:.1em 0 .3em 1em;font-size:.9em;color:#444;display:grid;grid-template-columns:max-content auto;gap:0 .8em}"
+    "dt{color:#888}dd{margin:0;white-space:pre-wrap}"
+    "@media print{body{margin:0;max-width:none}a{color:inherit;text-decoration:none}li.step{break-inside:avoid}}";
+
+/* ---- the explanation ---- */
+static void build(xb *b, const pol_explain_opts *o, int only)
+{
+    const bc_program *p = b->p;
+    int root = new_node(b, -1, "explanation");
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (!p->rules[r].is_output || (only >= 0 && (uint32_t)only != r))
+            continue;
+        const pol_error *e = pol_eval_output_error(b->ev, r);
+        if (pol_eval_val(b->ev, r)) {
+            size_t before = b->nn;
+            uint32_t cut = b->cut;
+            rule_node(b, root, r);
+            /* --explain-month: outputs without a call for that month are left out */
+            if (o->month >= 0 && b->nn > before && b->n[before].first < 0) {
+                (void)cut;
+            }
+        } else if (e && budget(b)) {
+            static const char *const status_name[] = {[POL_E_INPUT] = "error", [POL_E_BOUND] = "error", [POL_E_RUNTIME] = "error",
+                                                      [POL_NOT_APPLICABLE] = "not-applicable", [POL_UNSTATED] = "unstated"};
+            int x = new_node(b, root, "output");
+            set_field(b, x, "name", p->rules[r].name, XF_STR);
+            set_field(b, x, "type", pol_type_name((pol_type)p->rules[r].type), XF_STR);
+            set_field(b, x, "status", e->status < sizeof status_name / sizeof *status_name && status_name[e->status] ? status_name[e->status] : "error", XF_STR);
+            set_field(b, x, "message", e->msg, XF_STR);
+            set_field(b, x, "cite", p->rules[r].cite, XF_STR);
+            char at[POL_POS_TEXT_MAX];
+            if (pol_pos_text(&e->pos, at, sizeof at)[0])
+                set_field(b, x, "position", at, XF_STR);
+        }
+    }
+    /* the requirements the scenario was checked against (they held: an unmet one is an error) */
+    for (uint32_t r = 0; r < p->nrules && only < 0 && o->month < 0; r++)
+        if (p->rules[r].is_constraint && !p->rules[r].nargs && pol_eval_val(b->ev, r))
+            rule_node(b, root, r);
+    if (b->cut) {
+        int x = new_node(b, root, "omitted");
+        set_fieldf(b, x, "message", XF_STR, "%u more steps not shown (the bound is %u); focus with --explain=OUTPUT or --explain-month YYYY-MM",
+                   b->cut, b->max_steps);
+        set_fieldf(b, x, "count", XF_INT, "%u", b->cut);
+    }
+    if (b->vm->lost) {
+        int x = new_node(b, root, "omitted");
+        set_fieldf(b, x, "message", XF_STR, "the evaluation took more than %u traced steps; the last %u are not recorded", VM_TRACE_MAX, b->vm->lost);
+        set_fieldf(b, x, "count", XF_INT, "%u", b->vm->lost);
+    }
+}
+
+bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_explain_opts *opts, sc_buf *out, char *err,
+                          size_t errlen)
+{
+    pol_explain_opts none = {NULL, -1, 0};
+    const pol_explain_opts *o = opts ? opts : &none;
+    xb b = {0};
+    b.ev = ev;
+    b.p = pol_eval_program(ev);
+    b.vm = pol_eval_vm(ev);
+    b.max_steps = o->max_steps ? o->max_steps : POL_EXPLAIN_MAX_STEPS;
+    b.month = o->month;
+    int only = -1;
+    if (o->output && (only = pol_find_output(ev, o->output)) < 0) {
+        snprintf(err, errlen, "the policy has no output '%s'", o->output);
+        return false;
+    }
+    const bc_program *p = b.p;
+    b.done = pol_xcalloc(p->nrules + 1, 1);
+    build(&b, o, only);
+    int root = 0;
+    if (fmt == POL_EXPLAIN_JSON) {
+        sc_buf_puts(out, "{\"policy\":");
+        sc_buf_json_string(out, p->name, strlen(p->name));
+        for (uint32_t i = 0; i < p->nmeta; i++)
+            if (!strcmp(p->meta[i].key, "document"))
+                sc_buf_puts(out, ",\"document\":"), sc_buf_json_string(out, p->meta[i].value, strlen(p->meta[i].value));
+        if (o->output)
+            sc_buf_puts(out, ",\"focus\":"), sc_buf_json_string(out, o->output, strlen(o->output));
+        if (o->month >= 0) {
+            char m[16];
+            cd_format_month(o->month, m);
+            sc_buf_printf(out, ",\"month\":\"%s\"", m);
+        }
+        sc_buf_puts(out, ",\"outputs\":");
+        pol_eval_outputs_json_buf(ev, out);
+        sc_buf_puts(out, ",\"explanation\":[");
+        for (int c = b.n[root].first; c >= 0; c = b.n[c].next) {
+            if (c != b.n[root].first)
+                sc_buf_putc(out, ',');
+            write_json(&b, c, out);
+        }
+        sc_buf_puts(out, "]}");
+    } else if (fmt == POL_EXPLAIN_TEXT) {
+        sc_buf_printf(out, "policy: %s\n", p->name);
+        for (uint32_t i = 0; i < p->nmeta; i++)
+            if (!strcmp(p->meta[i].key, "document") || !strcmp(p->meta[i].key, "文号") || !strcmp(p->meta[i].key, "basis"))
+                sc_buf_printf(out, "%s: %s\n", p->meta[i].key, p->meta[i].value);
+        if (o->month >= 0) {
+            char m[16];
+            cd_format_month(o->month, m);
+            sc_buf_printf(out, "month: %s (only the calls for this month)\n", m);
+        }
+        for (int c = b.n[root].first; c >= 0; c = b.n[c].next)
+            write_text(&b, c, 0, out);
+    } else {
+        sc_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+                         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+        html_text(out, p->name);
+        sc_buf_printf(out, "</title><style>%s</style></head>\n<body>\n<h1>", html_style);
+        html_text(out, p->name);
+        sc_buf_puts(out, "</h1>\n");
+        for (uint32_t i = 0; i < p->nmeta; i++) {
+            sc_buf_puts(out, i ? "" : "<p class=\"meta\">");
+            sc_buf_puts(out, "<span class=\"meta-key\">");
+            html_text(out, p->meta[i].key);
+            sc_buf_puts(out, "</span>：");
+            html_text(out, p->meta[i].value);
+            sc_buf_puts(out, i + 1 < p->nmeta ? "；" : "</p>\n");
+        }
+        sc_buf_puts(out, "<h2>结果 Results</h2>\n<table class=\"results\"><tr><th>输出</th><th>值</th><th>条款</th></tr>\n");
+        for (int c = b.n[root].first; c >= 0; c = b.n[c].next) {
+            const xnode *x = &b.n[c];
+            if (strcmp(x->kind, "output"))
+                continue;
+            const char *v = field(x, "value"), *t = field(x, "type");
+            sc_buf_puts(out, "<tr><td class=\"name\">");
+            html_text(out, field(x, "name"));
+            sc_buf_puts(out, "</td><td class=\"value\">");
+            html_text(out, v ? v : field(x, "message"));
+            if (v && t && !strcmp(t, "money"))
+                sc_buf_puts(out, " 元");
+            sc_buf_puts(out, "</td><td class=\"cite\">");
+            html_text(out, field(x, "cite"));
+            sc_buf_puts(out, "</td></tr>\n");
+        }
+        sc_buf_puts(out, "</table>\n<h2>计算过程 Explanation</h2>\n<ul class=\"explanation\">\n");
+        for (int c = b.n[root].first; c >= 0; c = b.n[c].next)
+            write_html(&b, c, out);
+        sc_buf_puts(out, "</ul>\n</body></html>\n");
+    }
+    xb_free(&b);
+    return true;
+}
+
+void pol_eval_explain_text_buf(const pol_eval *ev, sc_buf *out) { pol_eval_explain_buf(ev, POL_EXPLAIN_TEXT, NULL, out, NULL, 0); }
+void pol_eval_explain_json_buf(const pol_eval *ev, sc_buf *out) { pol_eval_explain_buf(ev, POL_EXPLAIN_JSON, NULL, out, NULL, 0); }
+
+static char *explain_string(const pol_eval *ev, pol_explain_format fmt, const pol_explain_opts *o, char *err, size_t errlen)
+{
+    sc_buf b;
+    sc_buf_init(&b);
+    if (!pol_eval_explain_buf(ev, fmt, o, &b, err, errlen)) {
+        sc_buf_clear(&b);
+        return NULL;
+    }
+    return b.data ? b.data : pol_xstrdup("");
+}
+
+char *pol_eval_explain_text(const pol_eval *ev) { return explain_string(ev, POL_EXPLAIN_TEXT, NULL, NULL, 0); }
+char *pol_eval_explain_json(const pol_eval *ev) { return explain_string(ev, POL_EXPLAIN_JSON, NULL, NULL, 0); }
+
+char *pol_eval_explain_focus(const pol_eval *ev, const char *format, const char *output, const char *month, char *err,
+                             size_t errlen)
+{
+    pol_explain_opts o = {output && *output ? output : NULL, -1, 0};
+    pol_explain_format fmt;
+    char dummy[8];
+    if (!err || !errlen)
+        err = dummy, errlen = sizeof dummy;
+    if (!format || !strcmp(format, "text"))
+        fmt = POL_EXPLAIN_TEXT;
+    else if (!strcmp(format, "json"))
+        fmt = POL_EXPLAIN_JSON;
+    else if (!strcmp(format, "html"))
+        fmt = POL_EXPLAIN_HTML;
+    else {
+        snprintf(err, errlen, "the explanation's format is text, json or html, not '%s'", format);
+        return NULL;
+    }
+    if (month && *month) {
+        int32_t m;
+        if (!cd_parse_month(month, strlen(month), &m)) {
+            snprintf(err, errlen, "'%s' is not a month (YYYY-MM)", month);
+            return NULL;
+        }
+        o.month = m;
+    }
+    return explain_string(ev, fmt, &o, err, errlen);
+}
