@@ -77,7 +77,6 @@ typedef struct worker {
     int field_input[FIELD_CACHE]; /* input named by field k last time, or -1 */
     uint32_t *seen, gen;       /* inputs set by the current record         */
     batch_key_at kat;          /* where the --key fields are in rec        */
-    sc_buf why;                /* -j 1: why the reader rejected a record   */
     sc_field *lib_fields;      /* rec without its key fields, for the library */
     int lib_cap;
     pthread_t tid;
@@ -620,6 +619,7 @@ typedef struct reading {
     long hinted;            /* records (not the header) that looked like GB18030 */
     bool hint;              /* the last one did */
     sc_buf conv;            /* a record in UTF-8 */
+    sc_buf why;             /* why a record was rejected */
 } reading;
 
 #define NO_ICONV ((iconv_t)-1)
@@ -732,7 +732,7 @@ static sc_rec_status next_record(reading *r, const char **t, size_t *len, long *
 }
 
 /* Fills c with the next records (up to r->max_records or CHUNK_BYTES). */
-static void fill_chunk(reading *r, chunk *c, sc_buf *why)
+static void fill_chunk(reading *r, chunk *c)
 {
     sc_buf_reset(&c->text);
     c->nslots = 0;
@@ -741,7 +741,7 @@ static void fill_chunk(reading *r, chunk *c, sc_buf *why)
         size_t len;
         long line;
         sc_error serr;
-        sc_rec_status st = next_record(r, &t, &len, &line, why);
+        sc_rec_status st = next_record(r, &t, &len, &line, &r->why);
         if (st == SC_REC_EOF) {
             r->eof = true;
             break;
@@ -875,7 +875,7 @@ static void run_serial(batch *b, worker *w, reading *rd, sink *k)
 {
     chunk *c = &b->chunks[0];
     while (k->write_ok) { /* after a write error there is no point in reading on */
-        fill_chunk(rd, c, &w->why);
+        fill_chunk(rd, c);
         if (c->nslots == 0)
             break;
         eval_chunk(w, c);
@@ -899,15 +899,13 @@ static int run_parallel(batch *b, worker *ws, int nworkers, reading *rd, sink *k
         return CLI_INTERNAL;
     }
     long seq = 0, written = 0;
-    sc_buf why; /* the main thread's: the workers have theirs */
-    sc_buf_init(&why);
     for (;;) {
         chunk *c = &b->chunks[seq % b->nchunks];
         if (seq - written == b->nchunks) /* the ring is full: wait for the oldest chunk */
             drain(b, k, &written, written + 1, true);
         if (!k->write_ok) /* no point in going on: stop reading */
             break;
-        fill_chunk(rd, c, &why);
+        fill_chunk(rd, c);
         if (c->nslots == 0)
             break;
         pthread_mutex_lock(&b->mu);
@@ -922,7 +920,6 @@ static int run_parallel(batch *b, worker *ws, int nworkers, reading *rd, sink *k
     pthread_cond_broadcast(&b->work);
     pthread_mutex_unlock(&b->mu);
     drain(b, k, &written, seq, true);
-    sc_buf_clear(&why);
     for (int i = 0; i < nworkers; i++)
         if (ws[i].started)
             pthread_join(ws[i].tid, NULL);
@@ -1002,7 +999,6 @@ static void workers_free(worker *ws, int n)
         sc_record_clear(&ws[i].rec);
         free(ws[i].seen);
         free(ws[i].lib_fields);
-        sc_buf_clear(&ws[i].why);
     }
     free(ws);
 }
@@ -1121,6 +1117,7 @@ int batch_run(const batch_opts *o, pol_policy *pol)
     rd.first = true;
     rd.guessing = !o->encoding;
     sc_buf_init(&rd.conv);
+    sc_buf_init(&rd.why);
     if (o->encoding && strcmp(o->encoding, "UTF-8") != 0) {
         rd.encoding = o->encoding;
         if ((rd.from = iconv_open("UTF-8", o->encoding)) == NO_ICONV) {
@@ -1170,6 +1167,7 @@ int batch_run(const batch_opts *o, pol_policy *pol)
     if (rd.guess != NO_ICONV)
         iconv_close(rd.guess);
     sc_buf_clear(&rd.conv);
+    sc_buf_clear(&rd.why);
     sc_record_clear(&header);
     batch_free(&b);
     if (in != stdin)
