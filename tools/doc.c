@@ -110,8 +110,20 @@ static void collect(page *g)
     const bc_program *p = g->p;
     for (uint32_t i = 0; i < p->ninputs; i++)
         add_item(g, "input", "输入", p->inputs[i].name, p->inputs[i].cite, p->inputs[i].doc, "i%d", (int)i);
-    for (uint32_t i = 0; i < p->nparams; i++)
+    for (uint32_t i = 0; i < p->nparams; i++) {
         add_item(g, "parameter", "参数", p->params[i].name, p->params[i].cite, p->params[i].doc, "p%d", (int)i);
+        for (uint32_t v = 0; v < p->params[i].nversions; v++) /* a version's clause has the parameter beside it too */
+            if (p->params[i].versions[v].cite && (!p->params[i].cite || strcmp(p->params[i].versions[v].cite, p->params[i].cite)))
+                add_item(g, "parameter", "参数", p->params[i].name, p->params[i].versions[v].cite, NULL, "p%d", (int)i);
+    }
+    for (uint32_t i = 0; i < p->nenums; i++) {
+        add_item(g, "enum", "枚举", p->enums[i].name, p->enums[i].cite, NULL, "e%d", (int)i);
+        for (uint32_t m = 0; m < p->enums[i].nmembers; m++)
+            if (p->enums[i].members[m].cite && (!p->enums[i].cite || strcmp(p->enums[i].members[m].cite, p->enums[i].cite)))
+                add_item(g, "enum", "枚举", p->enums[i].name, p->enums[i].members[m].cite, NULL, "e%d", (int)i);
+    }
+    for (uint32_t i = 0; i < p->nrecords; i++)
+        add_item(g, "record", "记录", p->records[i].name, p->records[i].cite, NULL, "d%d", (int)i);
     for (uint32_t i = 0; i < p->nrules; i++)
         if (p->rules[i].name[0] != '$' && p->rules[i].cite)
             add_item(g, p->rules[i].is_output ? "output" : p->rules[i].is_constraint ? "requirement" : "rule",
@@ -162,16 +174,29 @@ static void put_items(page *g, int doc, int node)
         fputs("</div>", o);
 }
 
-static const char *ack_note(const bc_program *p, const char *id, bool *acked)
+/* The note of the clause map entry that names clause k of doc (an
+ * acknowledgement when its words are empty), or NULL. */
+static const char *ack_note(const page *g, int doc, int k, bool *acked)
 {
-    char key[200];
+    const bc_program *p = g->p;
+    size_t pl = strlen(CLAUSE_META_PREFIX);
     *acked = false;
-    snprintf(key, sizeof key, "clause %s", id);
-    for (uint32_t i = 0; i < p->nmeta; i++)
-        if (!strcmp(p->meta[i].key, key))
-            *acked = !*p->meta[i].value;
-    snprintf(key, sizeof key, "clause-note %s", id);
-    return meta(p, key, NULL);
+    for (uint32_t i = 0; i < p->nmeta; i++) {
+        const char *id = p->meta[i].key + pl;
+        if (strncmp(p->meta[i].key, CLAUSE_META_PREFIX, pl) || *p->meta[i].value)
+            continue;
+        clause_ref r[64];
+        char why[600];
+        int n = clause_resolve(g->s, id, strlen(id), r, 64, why, sizeof why);
+        for (int j = 0; j < n; j++)
+            if (r[j].doc == doc && r[j].node == k) {
+                char key[200];
+                *acked = true;
+                snprintf(key, sizeof key, "clause-note %s", id);
+                return meta(p, key, NULL);
+            }
+    }
+    return NULL;
 }
 
 /* The lines of text[a, b) as paragraphs. */
@@ -225,10 +250,16 @@ static void put_notice(page *g, int doc)
         if (x->level == 4)
             continue;
         bool acked;
-        const char *why = ack_note(g->p, x->id, &acked);
+        const char *why = ack_note(g, doc, k, &acked);
+        /* as the checker counts it: a cite of the clause or of a part of it;
+         * not transcribed: the clause or one containing it says so */
         bool cited = false;
         for (int i = 0; i < g->nplaces && !cited; i++)
-            cited = g->places[i].doc == doc && g->places[i].node == k;
+            if (g->places[i].doc == doc && g->places[i].node >= 0)
+                for (int a = g->places[i].node; a >= 0 && !cited; a = d->v[a].parent)
+                    cited = a == k;
+        for (int a = x->parent; a >= 0 && !acked; a = d->v[a].parent)
+            ack_note(g, doc, a, &acked);
         fprintf(o, "<div class=\"row clause level%d%s%s%s\" id=\"c%d-%d\" data-clause=\"", x->level, cited ? " cited" : "",
                 acked ? " not-transcribed" : "", x->rule_bearing ? " rule-bearing" : "", doc, k);
         escs(o, x->id);
@@ -267,7 +298,7 @@ static void put_ids(page *g)
 static void date_text(int32_t d, char *buf, bool lo)
 {
     if ((lo && d == BC_OPEN_LO) || (!lo && d == BC_OPEN_HI))
-        buf[0] = '\0';
+        strcpy(buf, "\xE2\x80\xA6"); /* an open end: … */
     else
         cd_format_date(d, buf);
 }
@@ -322,6 +353,62 @@ static void put_params(page *g)
     fputs("</section>\n", o);
 }
 
+static void put_cite(FILE *o, const char *cite)
+{
+    if (cite) {
+        fputs(" <span class=\"cite\">", o);
+        escs(o, cite);
+        fputs("</span>", o);
+    }
+}
+
+static void put_inputs(page *g)
+{
+    FILE *o = g->out;
+    const bc_program *p = g->p;
+    fputs("<section id=\"inputs\"><h2>输入 <span class=\"en\">Inputs: the facts of one case</span></h2>\n<dl class=\"rules\">\n", o);
+    for (uint32_t i = 0; i < p->ninputs; i++) {
+        fprintf(o, "<dt id=\"i%u\" data-input=\"", i);
+        escs(o, p->inputs[i].name);
+        fputs("\">", o);
+        escs(o, p->inputs[i].name);
+        fprintf(o, " <span class=\"type\">%s</span>", pol_type_name(p->inputs[i].type));
+        put_cite(o, p->inputs[i].cite);
+        fputs("</dt><dd>", o);
+        if (p->inputs[i].doc) {
+            fputs("<p class=\"note\">", o);
+            escs(o, p->inputs[i].doc);
+            fputs("</p>", o);
+        }
+        fputs("</dd>\n", o);
+    }
+    for (uint32_t i = 0; i < p->nenums; i++) {
+        fprintf(o, "<dt id=\"e%u\"><span class=\"kind\">枚举</span> ", i);
+        escs(o, p->enums[i].name);
+        put_cite(o, p->enums[i].cite);
+        fputs("</dt><dd>", o);
+        for (uint32_t m = 0; m < p->enums[i].nmembers; m++) {
+            fputs(m ? ", " : "", o);
+            escs(o, p->enums[i].members[m].name);
+            if (p->enums[i].members[m].cite && (!p->enums[i].cite || strcmp(p->enums[i].members[m].cite, p->enums[i].cite)))
+                put_cite(o, p->enums[i].members[m].cite);
+        }
+        fputs("</dd>\n", o);
+    }
+    for (uint32_t i = 0; i < p->nrecords; i++) {
+        fprintf(o, "<dt id=\"d%u\"><span class=\"kind\">记录</span> ", i);
+        escs(o, p->records[i].name);
+        put_cite(o, p->records[i].cite);
+        fputs("</dt><dd>", o);
+        for (uint32_t f = 0; f < p->records[i].nfields; f++) {
+            fputs(f ? ", " : "(", o);
+            escs(o, p->records[i].fields[f].name);
+        }
+        fputs(p->records[i].nfields ? ")</dd>\n" : "</dd>\n", o);
+    }
+    fputs("</dl></section>\n", o);
+}
+
 static void put_rules(page *g)
 {
     FILE *o = g->out;
@@ -329,7 +416,7 @@ static void put_rules(page *g)
     fputs("<section id=\"rules\"><h2>规则 <span class=\"en\">Rules and outputs</span></h2>\n<dl class=\"rules\">\n", o);
     for (uint32_t i = 0; i < p->nrules; i++) {
         const bc_rule *r = &p->rules[i];
-        if (r->name[0] == '$' || !r->formula)
+        if (r->name[0] == '$')
             continue;
         fprintf(o, "<dt id=\"r%u\" class=\"%s\" data-rule=\"", i, r->is_output ? "output" : "rule");
         escs(o, r->name);
@@ -347,7 +434,7 @@ static void put_rules(page *g)
             escs(o, r->when);
             fputs(" = ", o);
         }
-        escs(o, r->formula);
+        escs(o, r->formula ? r->formula : "(given by its exceptions)");
         fputs("</code>", o);
         if (r->doc) {
             fputs("<p class=\"note\">", o);
@@ -484,7 +571,7 @@ static const char style[] =
     ".absent-note{background:var(--find);padding:.5rem 1rem;border-left:4px solid #d9a400}\n"
     ".row{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1.5rem;border-top:1px solid var(--rule);"
     "padding:.4rem 0;break-inside:avoid}\n"
-    ".row .text p{margin:.2rem 0;text-indent:2em}.row .text p.head{text-indent:0;font-weight:bold}\n"
+    ".row .text p{margin:.2rem 0;text-indent:2em}.row .text p.head{text-indent:0}.level1 .text p.head{font-weight:bold}\n"
     ".level2 .text{padding-left:1.5em}.level3 .text{padding-left:3em}.cid{display:inline-block;min-width:3em;color:var(--cite);"
     "font-size:.8rem;font-weight:bold}\n"
     ".rule-bearing:not(.cited):not(.not-transcribed) .text{background:var(--find)}\n"
@@ -560,6 +647,7 @@ bool doc_write_html(const pol_policy *pol, const char *policy, FILE *o)
         for (int i = 0; i < g.s->ndocs; i++)
             put_notice(&g, i);
     pol_test_results *res = pol_run_tests(pol);
+    put_inputs(&g);
     put_params(&g);
     put_rules(&g);
     put_tests(&g, res);
