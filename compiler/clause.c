@@ -351,6 +351,21 @@ clause_set *clause_set_open(const char *policy, const char *notice)
     return s;
 }
 
+clause_set *clause_set_from_text(const char *name, const char *text, size_t len)
+{
+    clause_set *s = pol_xcalloc(1, sizeof *s);
+    s->docs = pol_xcalloc(1, sizeof *s->docs);
+    s->ndocs = 1;
+    s->docs[0].name = pol_xstrdup(name);
+    s->docs[0].text = pol_xmalloc(len + 1);
+    memcpy(s->docs[0].text, text, len);
+    s->docs[0].text[len] = '\0';
+    s->docs[0].len = len;
+    snprintf(s->shown, sizeof s->shown, "(text)");
+    read_clauses(&s->docs[0]);
+    return s;
+}
+
 clause_set *clause_set_for_program(const bc_program *p, const char *policy)
 {
     const char *notice = NULL;

@@ -74,6 +74,8 @@ clause_set *clause_set_open(const char *policy, const char *notice);
 /* The same for a compiled program: its meta's notice key and clause map.
  * policy: the file it was loaded from (to find the notices directory). */
 clause_set *clause_set_for_program(const bc_program *p, const char *policy);
+/* One notice given as text (copied): for tests and the fuzz harness. */
+clause_set *clause_set_from_text(const char *name, const char *text, size_t len);
 void clause_set_free(clause_set *s);
 
 /* Adds a clause-map entry: ID is the paragraph holding anchor.  Returns 0,
