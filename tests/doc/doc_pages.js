@@ -132,4 +132,16 @@ run('doc_pages', async (t) => {
     }
     if (rel === 'rizhao/rizhao-2025.pol') await t.screenshot('rizhao-2025', page);
   }
+  // without the notice at hand, always tried: the page says so and lists the ids
+  const file = path.join(source, 'policies', 'rizhao', 'rizhao-2025.pol');
+  const html = path.join(out, 'rizhao_rizhao-2025-no-notice.html');
+  const env = { ...process.env, POL_NOTICES_DIR: path.join(out, 'no-such-directory') };
+  const r = spawnSync(polc, ['doc', file, '-o', html], { encoding: 'utf8', env });
+  t.equal(r.status, 0, `polc doc without the notices exits 0 ${r.stderr}`);
+  const page = await t.open('file://' + html);
+  t.ok((await page.textContent('#no-notice')).includes('000_b1df04d8353a8df7.txt'), 'the page names the missing notice');
+  const ids = await page.$$eval('.row.clause', (r) => r.map((x) => x.dataset.clause));
+  t.equal(ids.join(' '), '一(一)1、2 一(一) 一(一)1 一(一)2', 'the cited clause ids, in order of first use');
+  const beside = await page.$$eval('.row.clause[data-clause="一(一)1"] .cite-item', (c) => c.map((x) => x.dataset.name));
+  t.ok(beside.includes('月缴费基数'), `月缴费基数 beside 一(一)1 (${beside.join(', ')})`);
 });
