@@ -241,6 +241,16 @@ typedef struct ast_meta {
     struct ast_meta *next;
 } ast_meta;
 
+/* `clause "ID" [= "ANCHOR"] [note "..."]`: an entry of the policy's clause
+ * map (compiler/clause.h): ID is the notice's paragraph holding ANCHOR, or,
+ * with no anchor, a clause of the notice deliberately not transcribed. */
+typedef struct ast_clause {
+    const char *id, *anchor, *note;
+    span id_sp, anchor_sp;
+    bool imported;          /* from an imported file: reported in that file's check */
+    struct ast_clause *next;
+} ast_clause;
+
 typedef struct ast_policy {
     bool partial;           /* parsed with syntax errors: some declarations are missing */
     const char *title;
@@ -248,6 +258,7 @@ typedef struct ast_policy {
     bool has_header;
     ast_meta *meta;
     ast_decl *decls;
+    ast_clause *clauses;    /* the clause map, in source order; then the imported maps' */
 } ast_policy;
 
 /* Parser state, shared by grammar/lexer.l and grammar/parser.y. */

@@ -144,6 +144,10 @@ void chk_header(chk_ctx *c);
 /* The header field m names notice files: warns of those not in the notices
  * directory (none found: nothing is checked). */
 void chk_notice(chk_ctx *c, const ast_meta *m);
+/* The policy's cites resolved against its notices' clauses, when the notices
+ * are at hand: a cite that names no clause, a clause map entry that finds no
+ * place, a rule-bearing clause that nothing cites (check_notice.c). */
+void chk_citations(chk_ctx *c);
 void chk_overrides(chk_ctx *c);
 void chk_declare(chk_ctx *c);
 void chk_declared_types(chk_ctx *c);

@@ -1,73 +1,20 @@
 /* check_notice.c -- the header's `notice` key: the notice files a policy
  * transcribes, looked up in the notices directory (docs/language.md, "The
- * header").  The directory is $POL_NOTICES_DIR if set, else the first
+ * header"); and, when they are at hand, its citations checked against
+ * their clauses (compiler/clause.h; docs/language.md, "Clauses").  The directory is $POL_NOTICES_DIR if set, else the first
  * `shared/notices` found in the policy's directory or a directory above it
  * (in a checkout: `../shared/notices` beside the repository).  No directory:
  * nothing is checked, so a clone without the notices passes; a directory
  * without a named file: a warning.  Shares check_int.h with the checker. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "check_int.h"
+#include "clause.h"
 
 #include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The policy's directory as written, `up` levels higher, lexically
- * ("policies/weinan" 3 up: ".."), into out. */
-static void lexical_up(const char *policy, int up, char *out, size_t n)
-{
-    const char *slash = strrchr(policy, '/');
-    size_t len = slash ? (size_t)(slash - policy) + (slash == policy) : 0;
-    snprintf(out, n, "%.*s", (int)len, policy);
-    for (int i = 0; i < up; i++) {
-        char *s = strrchr(out, '/');
-        const char *last = s ? s + 1 : out;
-        if (*last && strcmp(last, "..") && strcmp(last, "."))
-            *(s ? (s == out ? s + 1 : s) : out) = '\0';
-        else if (strcmp(out, "/") != 0) {
-            size_t l = strlen(out);
-            snprintf(out + l, n - l, "%s..", l ? "/" : "");
-        }
-    }
-}
-
-/* The notices directory for the policy file `policy` into dir (to open) and
- * shown (to print); false: none, so nothing is checked. */
-static bool notices_dir(const char *policy, char *dir, char *shown, bool *from_env)
-{
-    const char *env = getenv("POL_NOTICES_DIR");
-    *from_env = env && *env;
-    if (*from_env) {
-        snprintf(dir, PATH_MAX, "%s", env);
-        snprintf(shown, PATH_MAX, "%s", env);
-        return is_dir(dir);
-    }
-    char real[PATH_MAX];
-    if (!realpath(policy, real))
-        return false; /* not a file (standard input, a library caller's name) */
-    *strrchr(real, '/') = '\0';
-    for (int up = 0;; up++) {
-        /* a path too long to exist is not looked up; its parents may be */
-        if (snprintf(dir, PATH_MAX, "%s/shared/notices", real) < PATH_MAX && is_dir(dir)) {
-            lexical_up(policy, up, shown, PATH_MAX);
-            size_t l = strlen(shown);
-            snprintf(shown + l, PATH_MAX - l, "%sshared/notices", l && shown[l - 1] != '/' ? "/" : "");
-            return true;
-        }
-        char *s = strrchr(real, '/');
-        if (!s)
-            return false; /* the root's parent was searched */
-        *s = '\0';
-    }
-}
 
 /* The file in dir that shares the longest prefix (at least 3 bytes) with
  * name, if one alone does, into out. */
@@ -98,7 +45,7 @@ void chk_notice(chk_ctx *c, const ast_meta *m)
         return;
     char dir[PATH_MAX], shown[PATH_MAX];
     bool from_env;
-    if (!notices_dir(c->f->name, dir, shown, &from_env))
+    if (!clause_notices_dir(c->f->name, dir, shown, &from_env))
         return;
     /* one or more file names, separated by commas */
     for (const char *s = m->value->text;;) {
@@ -128,4 +75,139 @@ void chk_notice(chk_ctx *c, const ast_meta *m)
         }
         s += strcspn(s, ",");
     }
+}
+
+/* ---- citations (chk_citations) ---- */
+
+typedef struct cite_walk {
+    chk_ctx *c;
+    clause_set *s;
+    const char *cite;
+    span sp;      /* the cite's string literal */
+    bool report;  /* the policy's own file (an import reports in its own check) */
+} cite_walk;
+
+static void mark_up(clause_doc *d, int k)
+{
+    for (; k >= 0; k = d->v[k].parent)
+        d->v[k].cited = true;
+}
+
+static void walk_ref(const char *ref, size_t n, size_t off, void *arg)
+{
+    cite_walk *w = arg;
+    chk_ctx *c = w->c;
+    clause_ref r[64];
+    char why[600];
+    int k = clause_resolve(w->s, ref, n, r, 64, why, sizeof why);
+    if (k < 0) {
+        if (!w->report)
+            return;
+        span sp = w->sp;
+        if (sp.end - sp.start == strlen(w->cite) + 2) /* no escapes: underline the reference itself */
+            sp = (span){sp.start + 1 + (uint32_t)off, sp.start + 1 + (uint32_t)(off + n)};
+        REPORT(sp, DC_CITE_UNRESOLVED, "cite '%.*s' resolves to no clause: %s", (int)n, ref, why);
+        return;
+    }
+    for (int i = 0; i < k; i++)
+        if (r[i].node >= 0)
+            mark_up(&w->s->docs[r[i].doc], r[i].node);
+}
+
+static void walk_cite(cite_walk *w, const char *cite, span sp, bool own)
+{
+    if (!cite)
+        return;
+    w->cite = cite, w->sp = sp, w->report = own;
+    clause_each_ref(cite, walk_ref, w);
+}
+
+static void walk_versions(cite_walk *w, const ast_version *v, bool own)
+{
+    for (; v; v = v->next)
+        walk_cite(w, v->an.cite, v->an.cite_sp, own);
+}
+
+void chk_citations(chk_ctx *c)
+{
+    const ast_meta *notice = NULL;
+    for (const ast_meta *m = c->p->meta; m; m = m->next)
+        if ((!strcmp(m->key, POL_KEY_NOTICE) || !strcmp(m->key, POL_KEY_NOTICE_ZH)) && m->value->kind == EX_STR)
+            notice = m;
+    clause_set *s = notice ? clause_set_open(c->f->name, notice->value->text) : NULL;
+    if (!s)
+        return; /* no notice, or no notices directory: nothing to check against */
+    for (int i = 0; i < s->ndocs; i++)
+        if (!s->docs[i].text) { /* chk_notice has said so */
+            clause_set_free(s);
+            return;
+        }
+    for (const ast_clause *cl = c->p->clauses; cl; cl = cl->next) {
+        if (!cl->anchor) {
+            if (!cl->note && !cl->imported)
+                REPORT(cl->id_sp, DC_CLAUSE_MAP,
+                       "clause '%s' gives neither its place (= \"words of the notice\") nor why no rule cites it (note \"...\")", cl->id);
+            continue;
+        }
+        int r = clause_map_add(s, cl->id, cl->anchor);
+        if (cl->imported)
+            continue;
+        if (r == -1)
+            REPORT(cl->anchor_sp, DC_CLAUSE_MAP, "clause '%s': the words '%s' are in none of the policy's notices", cl->id, cl->anchor);
+        else if (r == -2)
+            REPORT(cl->anchor_sp, DC_CLAUSE_MAP, "clause '%s': the words '%s' appear more than once in the notices; quote more of them",
+                   cl->id, cl->anchor);
+        else if (r == -3)
+            REPORT(cl->id_sp, DC_CLAUSE_MAP, "clause '%s' is declared twice", cl->id);
+    }
+    cite_walk w = {c, s, NULL, {0, 0}, false};
+    for (const ast_decl *x = c->p->decls; x; x = x->next) {
+        bool own = !x->imported;
+        walk_cite(&w, x->an.cite, x->an.cite_sp, own);
+        walk_versions(&w, x->versions, own);
+        for (const ast_row *r = x->rows; r; r = r->next) {
+            walk_cite(&w, r->an.cite, r->an.cite_sp, own);
+            walk_versions(&w, r->versions, own);
+        }
+        for (const ast_member *m = x->members; m; m = m->next)
+            walk_cite(&w, m->an.cite, m->an.cite_sp, own);
+        for (const ast_item *it = x->items; it; it = it->next)
+            walk_cite(&w, it->cite, it->sp, own);
+    }
+    /* clauses deliberately not transcribed: the clause and everything in it */
+    for (const ast_clause *cl = c->p->clauses; cl; cl = cl->next) {
+        if (cl->anchor)
+            continue;
+        clause_ref r[64];
+        char why[600];
+        int k = clause_resolve(s, cl->id, strlen(cl->id), r, 64, why, sizeof why);
+        if (k < 0 && !cl->imported)
+            REPORT(cl->id_sp, DC_CITE_UNRESOLVED, "clause '%s' resolves to no clause: %s", cl->id, why);
+        for (int i = 0; i < k; i++) {
+            clause_doc *d = &s->docs[r[i].doc];
+            if (r[i].node < 0) {
+                for (int j = 0; j < d->n; j++)
+                    d->v[j].cited = true;
+                continue;
+            }
+            mark_up(d, r[i].node);
+            for (int j = 0; j < d->n; j++)
+                for (int a = d->v[j].parent; a >= 0; a = d->v[a].parent)
+                    if (a == r[i].node)
+                        d->v[j].cited = true;
+        }
+    }
+    for (int i = 0; i < s->ndocs; i++) {
+        const clause_doc *d = &s->docs[i];
+        for (int k = 0; k < d->n; k++) {
+            const clause_node *x = &d->v[k];
+            char word[64];
+            if (x->level == 4 || x->cited || !clause_rule_word(d->text + x->head, x->own_end - x->head, word, sizeof word))
+                continue;
+            REPORT(notice->value->sp, DC_CLAUSE_UNCITED,
+                   "clause %s of %s states a rule (%s) that nothing cites: transcribe it, or say why not with clause \"%s\" note \"...\"",
+                   x->id, d->name, word, x->id);
+        }
+    }
+    clause_set_free(s);
 }

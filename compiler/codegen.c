@@ -1172,11 +1172,26 @@ static void cg_meta(gen *g, const ast_policy *ap)
     bc_program *p = g->p;
     for (const ast_meta *m = ap->meta; m; m = m->next)
         p->nmeta++;
+    for (const ast_clause *cl = ap->clauses; cl; cl = cl->next)
+        p->nmeta += cl->note ? 2 : 1;
     p->meta = cg_alloc(g, p->nmeta, sizeof *p->meta);
     uint32_t mi = 0;
     for (const ast_meta *m = ap->meta; m; m = m->next, mi++) {
         p->meta[mi].key = cg_str(g, m->key);
         p->meta[mi].value = meta_text(g, m->value);
+    }
+    /* the clause map (compiler/clause.h): "clause ID" = anchor ("" when the
+     * clause is not transcribed), "clause-note ID" = its note */
+    for (const ast_clause *cl = ap->clauses; cl; cl = cl->next) {
+        char key[512];
+        snprintf(key, sizeof key, "clause %s", cl->id);
+        p->meta[mi].key = cg_str(g, key);
+        p->meta[mi++].value = cg_str(g, cl->anchor ? cl->anchor : "");
+        if (cl->note) {
+            snprintf(key, sizeof key, "clause-note %s", cl->id);
+            p->meta[mi].key = cg_str(g, key);
+            p->meta[mi++].value = cg_str(g, cl->note);
+        }
     }
 }
 

@@ -38,6 +38,7 @@ typedef struct loader {
     char *paths[DIAG_MAX_FILES];   /* canonical paths of files loaded so far */
     bool active[DIAG_MAX_FILES];   /* on the import stack (cycle detection) */
     ast_decl *head, **tail;        /* imported declarations, in order       */
+    ast_clause *clauses;           /* imported clause maps, in order         */
 } loader;
 
 #define dup_str pol_xstrdup
@@ -128,6 +129,13 @@ static void load_import(loader *L, const src_file *from, const ast_decl *imp)
             }
             x = next;
         }
+        /* its clause map comes along (compiler/clause.h), after the maps it imported */
+        ast_clause **cp = &L->clauses;
+        while (*cp)
+            cp = &(*cp)->next;
+        *cp = tree->clauses;
+        for (ast_clause *cl = tree->clauses; cl; cl = cl->next)
+            cl->imported = true;
     }
     L->active[id] = false;
 }
@@ -188,6 +196,21 @@ static ast_policy *front_end(const char *name, const char *text, size_t len, dia
         }
         *L.tail = tree->decls;
         tree->decls = L.head;
+        /* this file's clause map, then the imported entries it does not redeclare */
+        ast_clause **cp = &tree->clauses;
+        while (*cp)
+            cp = &(*cp)->next;
+        for (ast_clause *cl = L.clauses, *next; cl; cl = next) {
+            next = cl->next;
+            bool dup = false;
+            for (ast_clause *o = tree->clauses; o && !dup; o = o->next)
+                dup = !strcmp(o->id, cl->id);
+            if (!dup) {
+                cl->next = NULL;
+                *cp = cl;
+                cp = &cl->next;
+            }
+        }
         *checked_ok = chk_policy(a, d, f, tree, r);
     }
     for (uint32_t i = 0; i < L.nfiles; i++)

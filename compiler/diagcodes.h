@@ -96,7 +96,10 @@
     X(WERROR, "werror", error, 0)                                   \
     X(RUNTIME, "runtime", error, 0)                                 \
     X(NOTE, "note", note, 0)                                        \
-    X(FORMAT, "format", error, 0)
+    X(FORMAT, "format", error, 0)                                   \
+    X(CITE_UNRESOLVED, "cite-unresolved", warning, 0)               \
+    X(CLAUSE_UNCITED, "clause-uncited", warning, 0)                 \
+    X(CLAUSE_MAP, "clause-map", warning, 0)
 
 typedef enum {
 #define DC_ENUM_ROW(id, name, sev, flags) DC_##id,

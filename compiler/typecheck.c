@@ -20,6 +20,7 @@ static const chk_pass chk_passes[] = {
     chk_tests,
     chk_cycles,          /* the rule graph                                   */
     chk_unused,
+    chk_citations,       /* cites against the notice's clauses (check_notice.c) */
 };
 
 bool chk_policy(arena *a, diag_ctx *d, const src_file *f, ast_policy *p, chk_result *out)

@@ -294,6 +294,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
     ast_field *field;
     ast_row *row;
     ast_source *source;
+    struct { const char *text; span sp; } anchor;
 }
 
 %token KW_POLICY "'policy'" KW_INPUT "'input'" KW_PARAM "'param'" KW_RULE "'rule'"
@@ -304,7 +305,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %token KW_RECORD "'record'" KW_LIST "'list'" KW_WHERE "'where'"
 %token KW_INAPPLICABLE "'inapplicable'" KW_UNSTATED "'unstated'"
 %token KW_BY "'by'" KW_PARTIAL "'partial'" KW_MATCH "'match'" ARROW "'=>'"
-%token KW_INFERRED "'inferred'" KW_FINDING "'finding'"
+%token KW_INFERRED "'inferred'" KW_FINDING "'finding'" KW_CLAUSE "'clause'"
 %token KW_STATED "'stated'" KW_REQUIRE "'require'" KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
 %token <text> IDENT "name" NUMBER "number" PERCENT "percentage" MONEY "amount in yuan" STRING "string"
 %token <text> MONTHS_LIT "number of months" DAYS_LIT "number of days"
@@ -329,6 +330,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %type <ival> opt_partial
 %type <args> arms arm
 %type <source> sources source opt_from
+%type <anchor> opt_anchor
 
 %precedence KW_ELSE
 %left KW_OR
@@ -450,6 +452,13 @@ decl
   | KW_FINDING STRING annots {
         $$ = mkdecl(ps, D_FINDING, @$); $$->name = $2; $$->name_sp = @2; $$->an = $3;
     }
+  | KW_CLAUSE STRING opt_anchor annots {   /* the clause map: kept aside, in source order */
+        ast_clause *cl = arena_alloc(ps->a, sizeof *cl), **pp = &ps->policy->clauses;
+        cl->id = $2; cl->id_sp = @2; cl->anchor = $3.text; cl->anchor_sp = $3.sp; cl->note = $4.note;
+        while (*pp) pp = &(*pp)->next;
+        *pp = cl;
+        $$ = NULL;
+    }
   | KW_OVERRIDE decl      {
         $$ = $2;
         if ($$ && $$->kind != D_PARAM) {
@@ -531,6 +540,11 @@ opt_bound
   | KW_IN expr DOTDOT expr { $$ = mk(ps, EX_BINARY, @$); $$->a = $2; $$->b = $4; }
   | KW_IN expr DOTDOT     { $$ = mk(ps, EX_BINARY, @$); $$->a = $2; }   /* no upper bound */
   | KW_IN DOTDOT expr     { $$ = mk(ps, EX_BINARY, @$); $$->b = $3; }   /* no lower bound */
+  ;
+
+opt_anchor
+  : %empty                { $$.text = NULL; $$.sp = @$; }
+  | '=' STRING            { $$.text = $2; $$.sp = @2; }
   ;
 
 opt_places

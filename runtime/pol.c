@@ -216,8 +216,11 @@ void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *b)
     sc_buf_puts(b, ",\"source\":");
     sc_buf_json_string(b, p->source ? p->source : "", p->source ? strlen(p->source) : 0);
     sc_buf_puts(b, ",\"meta\":{");
-    for (uint32_t i = 0; i < p->nmeta; i++) {
-        if (i)
+    for (uint32_t i = 0, n = 0; i < p->nmeta; i++) {
+        /* the clause map ("clause ID", "clause-note ID": compiler/clause.h) is not a header field */
+        if (!strncmp(p->meta[i].key, "clause ", 7) || !strncmp(p->meta[i].key, "clause-note ", 12))
+            continue;
+        if (n++)
             sc_buf_putc(b, ',');
         sc_buf_json_string(b, p->meta[i].key, strlen(p->meta[i].key));
         sc_buf_putc(b, ':');

@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "doc.h"
+#include "mem.h"
 #include "sign.h"
 
 int polc_fmt_main(int argc, char **argv); /* tools/fmt_cmd.c */
@@ -35,6 +37,7 @@ static void usage(FILE *out)
           "  test FILE.pol               run the tests written in the policy\n"
           "  disasm FILE.pol|FILE.polc   print the bytecode listing\n"
           "  interface FILE.pol|.polc    print the policy's inputs and outputs as JSON\n"
+          "  doc FILE.pol|.polc [-o OUT]  the notice beside its rules, as one HTML page (default: FILE.html)\n"
           "  keygen NAME                 make a signing key pair: NAME.key (secret), NAME.pub\n"
           "  fmt [--check] FILE...       format in place (--check: list unformatted files; polc fmt -h)\n"
           "\n"
@@ -44,7 +47,7 @@ static void usage(FILE *out)
           "  -Werror                     treat warnings as errors\n"
           "  --junit FILE                with test: also write a JUnit XML report\n"
           "  -v, --verbose               with test: list passing tests too\n"
-          "  -o FILE                     with build: where to write the bytecode\n"
+          "  -o FILE                     with build, doc: where to write the bytecode or the page\n"
           "  --sign KEYFILE              with build: sign the bytecode with a secret key (NAME.key)\n"
           "  -h, --help                  this text\n"
           "  --version                   print the version and the bytecode format\n"
@@ -112,6 +115,31 @@ static int cmd_build(const opts *o, pol_policy *pol)
     return rc;
 }
 
+/* polc doc: the literate page (tools/doc.c), written whole or not at all. */
+static int cmd_doc(const opts *o, pol_policy *pol)
+{
+    size_t n = strlen(o->file);
+    char *outpath = pol_xmalloc(n + 6);
+    memcpy(outpath, o->file, n + 1);
+    if (cli_ends_with(outpath, ".polc"))
+        outpath[n - 5] = 0;
+    else if (cli_ends_with(outpath, ".pol"))
+        outpath[n - 4] = 0;
+    strcat(outpath, ".html");
+    const char *path = o->out ? o->out : outpath;
+    cli_out out;
+    int rc = CLI_CANTCREAT;
+    if (cli_out_open("polc", path, &out)) {
+        errno = 0;
+        bool ok = doc_write_html(pol, o->file, out.f);
+        if (!ok)
+            cli_write_error("polc", path, errno);
+        rc = cli_out_commit("polc", &out, ok);
+    }
+    free(outpath);
+    return rc;
+}
+
 static int cmd_check(const opts *o, pol_policy *pol)
 {
     (void)o;
@@ -143,7 +171,7 @@ static const struct command {
     int (*run)(const opts *, pol_policy *);
 } commands[] = {
     {"check", false, cmd_check},     {"build", false, cmd_build},         {"test", true, cmd_test},
-    {"disasm", true, cmd_disasm},    {"interface", true, cmd_interface},
+    {"disasm", true, cmd_disasm},    {"interface", true, cmd_interface},  {"doc", true, cmd_doc},
 };
 
 /* polc keygen NAME (a trailing .key or .pub is dropped). */
@@ -188,13 +216,15 @@ static int check_command_options(const opts *o)
         const char *name, *cmd;
         size_t at; /* offsetof the option's value in opts */
     } only[] = {
-        {"-o", "build", offsetof(opts, out)},
+        {"-o", "build or doc", offsetof(opts, out)},
         {"--sign", "build", offsetof(opts, sign)},
         {"--junit", "test", offsetof(opts, junit)},
     };
     for (size_t k = 0; k < sizeof only / sizeof only[0]; k++) {
         const char *v = *(const char *const *)((const char *)o + only[k].at);
-        if (v && strcmp(o->cmd, only[k].cmd) != 0) {
+        size_t cl = strlen(o->cmd);
+        const char *at = strstr(only[k].cmd, o->cmd); /* "build or doc": either */
+        if (v && !(at && (at == only[k].cmd || at[-1] == ' ') && (at[cl] == '\0' || at[cl] == ' '))) {
             fprintf(stderr, "polc: %s goes with %s, not %s\n", only[k].name, only[k].cmd, o->cmd);
             return CLI_USAGE;
         }

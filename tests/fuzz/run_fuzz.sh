@@ -2,7 +2,7 @@
 # Bounded fuzzing with libFuzzer (docs/robustness.md).  CI runs it after the
 # normal and the sanitizer test passes (.ci/run).
 #
-#   tests/fuzz/run_fuzz.sh [HARNESS...]     default: compile bytecode scen transcode serve fmt lsp
+#   tests/fuzz/run_fuzz.sh [HARNESS...]     default: compile bytecode scen transcode serve fmt lsp clause
 #
 # Builds the harnesses with clang -fsanitize=fuzzer,address,undefined in its
 # own build directory (build-fuzz/, or $POL_FUZZ_BUILD), then runs each for
@@ -24,7 +24,7 @@ cd "$(dirname "$0")/../.."
 if [ "$(nproc)" -ge 2 ]; then secs="${POL_FUZZ_SECONDS:-300}"; else secs="${POL_FUZZ_SECONDS:-120}"; fi
 dir="${POL_FUZZ_BUILD:-build-fuzz}"
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(compile bytecode scen transcode serve fmt lsp)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(compile bytecode scen transcode serve fmt lsp clause)
 case "$secs" in
   ''|*[!0-9]*) echo "run_fuzz: POL_FUZZ_SECONDS must be a whole number of seconds" >&2; exit 64 ;;
 esac
