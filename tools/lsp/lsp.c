@@ -20,6 +20,7 @@
 #include "lspdoc.h"
 #include "mem.h"
 #include "types.h"
+#include "utf8.h"
 #include "vocab.h"
 
 /* JSON-RPC error codes */
@@ -205,6 +206,31 @@ static json_t *location(const lsp_doc *dc, span raw, bool utf8)
 
 /* ---- diagnostics ---- */
 
+/* A JSON string of text that may not be UTF-8 (a message quoting an imported
+ * file's bytes): each byte of a bad sequence becomes '?'. */
+static json_t *text_json(const char *t)
+{
+    json_t *j = json_string(t);
+    if (j)
+        return j;
+    size_t n = strlen(t);
+    char *c = pol_xmalloc(n + 1);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = utf8_next((const unsigned char *)t + i, n - i, &cp);
+        bool bad = k == 0 || cp == 0xFFFD; /* utf8_next decodes leniently: U+FFFD for a bad byte */
+        if (k == 0)
+            k = 1;
+        for (size_t x = 0; x < k; x++)
+            c[i + x] = bad ? '?' : t[i + x];
+        i += k;
+    }
+    c[n] = 0;
+    j = json_string(c);
+    free(c);
+    return j ? j : json_string("?");
+}
+
 static bool is_main(const lsp_doc *dc, const diag *g) { return g->file && g->file == dc->an.src; }
 
 /* A cycle's message names its rules ("a -> b -> a"): each one's declaration
@@ -257,8 +283,8 @@ static void publish(lsp_server *s, lsp_doc *dc)
             const src_file *f = g->file;
             char *uri = file_uri(dc, f);
             if (f)
-                json_array_append_new(rel, json_pack("{s:{s:s,s:o},s:s}", "location", "uri", uri, "range",
-                                                     range(f, g->sp, s->utf8), "message", g->msg));
+                json_array_append_new(rel, json_pack("{s:{s:s,s:o},s:o}", "location", "uri", uri, "range",
+                                                     range(f, g->sp, s->utf8), "message", text_json(g->msg)));
             free(uri);
             continue;
         }
@@ -288,7 +314,7 @@ static void publish(lsp_server *s, lsp_doc *dc)
         json_object_set_new(diagj, "severity", json_integer(sev));
         json_object_set_new(diagj, "code", json_string(diag_code_name(g->code)));
         json_object_set_new(diagj, "source", json_string("pol"));
-        json_object_set_new(diagj, "message", json_string(msg));
+        json_object_set_new(diagj, "message", text_json(msg));
         free(msg);
         if (g->code == DC_CYCLE) {
             json_t *rel = json_object_get(diagj, "relatedInformation");
@@ -539,6 +565,8 @@ static void sb_versions(strbuf *b, const lsp_doc *dc, const ast_version *v)
 
 static const char *builtin_sig(int fn, char *buf, size_t cap);
 
+static const char *nz(const char *s) { return s ? s : "?"; }
+
 static void hover_decl(strbuf *b, const lsp_doc *dc, const ast_decl *d)
 {
     sb_printf(b, "```pol\n%s %s", kind_word(d->kind), d->name ? d->name : "");
@@ -596,7 +624,7 @@ static void hover_text(strbuf *b, const lsp_doc *dc, const lsp_target *t)
     switch (t->kind) {
     case T_DECL: hover_decl(b, dc, t->decl); break;
     case T_MEMBER:
-        sb_printf(b, "```pol\n%s.%s\n```\n\nmember of enum %s", t->decl->name, t->member->name, t->decl->name);
+        sb_printf(b, "```pol\n%s.%s\n```\n\nmember of enum %s", nz(t->decl->name), nz(t->member->name), nz(t->decl->name));
         if (t->member->nvalues && t->member->values) {
             sb_printf(b, "\n\n");
             ast_field *f = t->decl->fields;
@@ -610,10 +638,10 @@ static void hover_text(strbuf *b, const lsp_doc *dc, const lsp_target *t)
         sb_annot(b, &t->member->an);
         break;
     case T_FIELD:
-        sb_printf(b, "```pol\n%s: %s\n```\n\nfield of %s %s", t->field->name, t->field->type_name ? t->field->type_name : "?",
-                  kind_word(t->decl->kind), t->decl->name);
+        sb_printf(b, "```pol\n%s: %s\n```\n\nfield of %s %s", nz(t->field->name), nz(t->field->type_name),
+                  kind_word(t->decl->kind), nz(t->decl->name));
         break;
-    case T_LOCAL: sb_printf(b, "```pol\n%s\n```\n\nloop variable", t->name); break;
+    case T_LOCAL: sb_printf(b, "```pol\n%s\n```\n\nloop variable", nz(t->name)); break;
     case T_BUILTIN: sb_printf(b, "```pol\n%s\n```\n\nbuilt-in function", builtin_sig(t->fn, sig, sizeof sig)); break;
     case T_AGG: {
         static const char *const agg_en[] = {"",
@@ -871,7 +899,7 @@ static void on_completion(lsp_server *s, json_t *id, json_t *params)
             if (d && d->kind == D_ENUM)
                 for (ast_member *m = d->members; m; m = m->next)
                     if (has_prefix(m->name, pre, n))
-                        item(list, m->name, CK_ENUM_MEMBER, d->name);
+                        item(list, m->name, CK_ENUM_MEMBER, nz(d->name));
             ast_decl *rec = NULL;
             if (d && d->kind != D_ENUM && (d->type == PT_RECORD || d->type == PT_LIST) && d->tref < dc->an.r.nrecords)
                 rec = dc->an.r.records[d->tref];
