@@ -870,6 +870,42 @@ static void complete_decls(const lsp_doc *dc, json_t *list, const char *pre, siz
     }
 }
 
+/* Loop variables and a function's parameters of the declaration at `off`
+ * (in the last analysis: close enough while typing). */
+typedef struct locals_ctx {
+    const ast_decl *in;
+    json_t *list, *seen;
+    const char *pre;
+    size_t n;
+} locals_ctx;
+
+static bool locals_visit(void *ctx, const lsp_occ *o)
+{
+    locals_ctx *c = ctx;
+    if (o->owner != c->in || !o->is_decl || o->t.kind != T_LOCAL || !has_prefix(o->t.name, c->pre, c->n) ||
+        json_object_get(c->seen, o->t.name))
+        return true;
+    json_object_set_new(c->seen, o->t.name, json_true());
+    item(c->list, o->t.name, CK_VARIABLE, "loop variable");
+    return true;
+}
+
+static void complete_locals(const lsp_doc *dc, uint32_t off, json_t *list, const char *pre, size_t n)
+{
+    const ast_decl *in = NULL;
+    for (const ast_decl *x = dc->an.tree ? dc->an.tree->decls : NULL; x; x = x->next)
+        if (SPAN_FILE(x->sp.start) == 0 && x->sp.start <= off && off <= x->sp.end)
+            in = x;
+    if (!in)
+        return;
+    for (const ast_decl *p = in->params; p; p = p->next)
+        if (p->name && has_prefix(p->name, pre, n))
+            item(list, p->name, CK_VARIABLE, "parameter");
+    locals_ctx c = {in, list, json_object(), pre, n};
+    lsp_doc_names(dc, locals_visit, &c);
+    json_decref(c.seen);
+}
+
 static void on_completion(lsp_server *s, json_t *id, json_t *params)
 {
     lsp_doc *dc = param_doc(s, params);
@@ -910,6 +946,7 @@ static void on_completion(lsp_server *s, json_t *id, json_t *params)
         reply(s, id, json_pack("{s:b,s:o}", "isIncomplete", 0, "items", list));
         return;
     }
+    complete_locals(dc, (uint32_t)start, list, pre, n);
     complete_decls(dc, list, pre, n);
     char sig[300];
     for (int fn = FN_NONE + 1; fn < FN__COUNT; fn++) {
