@@ -20,6 +20,7 @@
 #include "lspdoc.h"
 #include "mem.h"
 #include "types.h"
+#include "utf8.h"
 #include "vocab.h"
 
 /* JSON-RPC error codes */
@@ -205,6 +206,31 @@ static json_t *location(const lsp_doc *dc, span raw, bool utf8)
 
 /* ---- diagnostics ---- */
 
+/* A JSON string of text that may not be UTF-8 (a message quoting an imported
+ * file's bytes): each byte of a bad sequence becomes '?'. */
+static json_t *text_json(const char *t)
+{
+    json_t *j = json_string(t);
+    if (j)
+        return j;
+    size_t n = strlen(t);
+    char *c = pol_xmalloc(n + 1);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = utf8_next((const unsigned char *)t + i, n - i, &cp);
+        bool bad = k == 0 || cp == 0xFFFD; /* utf8_next decodes leniently: U+FFFD for a bad byte */
+        if (k == 0)
+            k = 1;
+        for (size_t x = 0; x < k; x++)
+            c[i + x] = bad ? '?' : t[i + x];
+        i += k;
+    }
+    c[n] = 0;
+    j = json_string(c);
+    free(c);
+    return j ? j : json_string("?");
+}
+
 static bool is_main(const lsp_doc *dc, const diag *g) { return g->file && g->file == dc->an.src; }
 
 /* A cycle's message names its rules ("a -> b -> a"): each one's declaration
@@ -257,8 +283,8 @@ static void publish(lsp_server *s, lsp_doc *dc)
             const src_file *f = g->file;
             char *uri = file_uri(dc, f);
             if (f)
-                json_array_append_new(rel, json_pack("{s:{s:s,s:o},s:s}", "location", "uri", uri, "range",
-                                                     range(f, g->sp, s->utf8), "message", g->msg));
+                json_array_append_new(rel, json_pack("{s:{s:s,s:o},s:o}", "location", "uri", uri, "range",
+                                                     range(f, g->sp, s->utf8), "message", text_json(g->msg)));
             free(uri);
             continue;
         }
@@ -288,7 +314,7 @@ static void publish(lsp_server *s, lsp_doc *dc)
         json_object_set_new(diagj, "severity", json_integer(sev));
         json_object_set_new(diagj, "code", json_string(diag_code_name(g->code)));
         json_object_set_new(diagj, "source", json_string("pol"));
-        json_object_set_new(diagj, "message", json_string(msg));
+        json_object_set_new(diagj, "message", text_json(msg));
         free(msg);
         if (g->code == DC_CYCLE) {
             json_t *rel = json_object_get(diagj, "relatedInformation");
@@ -539,6 +565,8 @@ static void sb_versions(strbuf *b, const lsp_doc *dc, const ast_version *v)
 
 static const char *builtin_sig(int fn, char *buf, size_t cap);
 
+static const char *nz(const char *s) { return s ? s : "?"; }
+
 static void hover_decl(strbuf *b, const lsp_doc *dc, const ast_decl *d)
 {
     sb_printf(b, "```pol\n%s %s", kind_word(d->kind), d->name ? d->name : "");
@@ -596,7 +624,7 @@ static void hover_text(strbuf *b, const lsp_doc *dc, const lsp_target *t)
     switch (t->kind) {
     case T_DECL: hover_decl(b, dc, t->decl); break;
     case T_MEMBER:
-        sb_printf(b, "```pol\n%s.%s\n```\n\nmember of enum %s", t->decl->name, t->member->name, t->decl->name);
+        sb_printf(b, "```pol\n%s.%s\n```\n\nmember of enum %s", nz(t->decl->name), nz(t->member->name), nz(t->decl->name));
         if (t->member->nvalues && t->member->values) {
             sb_printf(b, "\n\n");
             ast_field *f = t->decl->fields;
@@ -610,10 +638,10 @@ static void hover_text(strbuf *b, const lsp_doc *dc, const lsp_target *t)
         sb_annot(b, &t->member->an);
         break;
     case T_FIELD:
-        sb_printf(b, "```pol\n%s: %s\n```\n\nfield of %s %s", t->field->name, t->field->type_name ? t->field->type_name : "?",
-                  kind_word(t->decl->kind), t->decl->name);
+        sb_printf(b, "```pol\n%s: %s\n```\n\nfield of %s %s", nz(t->field->name), nz(t->field->type_name),
+                  kind_word(t->decl->kind), nz(t->decl->name));
         break;
-    case T_LOCAL: sb_printf(b, "```pol\n%s\n```\n\nloop variable", t->name); break;
+    case T_LOCAL: sb_printf(b, "```pol\n%s\n```\n\nloop variable", nz(t->name)); break;
     case T_BUILTIN: sb_printf(b, "```pol\n%s\n```\n\nbuilt-in function", builtin_sig(t->fn, sig, sizeof sig)); break;
     case T_AGG: {
         static const char *const agg_en[] = {"",
@@ -842,6 +870,42 @@ static void complete_decls(const lsp_doc *dc, json_t *list, const char *pre, siz
     }
 }
 
+/* Loop variables and a function's parameters of the declaration at `off`
+ * (in the last analysis: close enough while typing). */
+typedef struct locals_ctx {
+    const ast_decl *in;
+    json_t *list, *seen;
+    const char *pre;
+    size_t n;
+} locals_ctx;
+
+static bool locals_visit(void *ctx, const lsp_occ *o)
+{
+    locals_ctx *c = ctx;
+    if (o->owner != c->in || !o->is_decl || o->t.kind != T_LOCAL || !has_prefix(o->t.name, c->pre, c->n) ||
+        json_object_get(c->seen, o->t.name))
+        return true;
+    json_object_set_new(c->seen, o->t.name, json_true());
+    item(c->list, o->t.name, CK_VARIABLE, "loop variable");
+    return true;
+}
+
+static void complete_locals(const lsp_doc *dc, uint32_t off, json_t *list, const char *pre, size_t n)
+{
+    const ast_decl *in = NULL;
+    for (const ast_decl *x = dc->an.tree ? dc->an.tree->decls : NULL; x; x = x->next)
+        if (SPAN_FILE(x->sp.start) == 0 && x->sp.start <= off && off <= x->sp.end)
+            in = x;
+    if (!in)
+        return;
+    for (const ast_decl *p = in->params; p; p = p->next)
+        if (p->name && has_prefix(p->name, pre, n))
+            item(list, p->name, CK_VARIABLE, "parameter");
+    locals_ctx c = {in, list, json_object(), pre, n};
+    lsp_doc_names(dc, locals_visit, &c);
+    json_decref(c.seen);
+}
+
 static void on_completion(lsp_server *s, json_t *id, json_t *params)
 {
     lsp_doc *dc = param_doc(s, params);
@@ -871,7 +935,7 @@ static void on_completion(lsp_server *s, json_t *id, json_t *params)
             if (d && d->kind == D_ENUM)
                 for (ast_member *m = d->members; m; m = m->next)
                     if (has_prefix(m->name, pre, n))
-                        item(list, m->name, CK_ENUM_MEMBER, d->name);
+                        item(list, m->name, CK_ENUM_MEMBER, nz(d->name));
             ast_decl *rec = NULL;
             if (d && d->kind != D_ENUM && (d->type == PT_RECORD || d->type == PT_LIST) && d->tref < dc->an.r.nrecords)
                 rec = dc->an.r.records[d->tref];
@@ -882,6 +946,7 @@ static void on_completion(lsp_server *s, json_t *id, json_t *params)
         reply(s, id, json_pack("{s:b,s:o}", "isIncomplete", 0, "items", list));
         return;
     }
+    complete_locals(dc, (uint32_t)start, list, pre, n);
     complete_decls(dc, list, pre, n);
     char sig[300];
     for (int fn = FN_NONE + 1; fn < FN__COUNT; fn++) {

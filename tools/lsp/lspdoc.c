@@ -207,7 +207,7 @@ static void emit(walker *w, span sp, lsp_target t, bool is_decl)
 {
     if (w->stop || sp.end <= sp.start || t.kind == T_NONE)
         return;
-    lsp_occ o = {sp, t, is_decl};
+    lsp_occ o = {sp, t, is_decl, w->owner};
     if (!w->fn(w->ctx, &o))
         w->stop = true;
 }
@@ -518,7 +518,7 @@ static bool at_visit(void *ctx, const lsp_occ *o)
 
 bool lsp_doc_name_at(const lsp_doc *dc, uint32_t off, lsp_occ *out)
 {
-    at_ctx c = {off, false, {{0, 0}, {0}, false}};
+    at_ctx c = {off, false, {{0, 0}, {0}, false, NULL}};
     lsp_doc_names(dc, at_visit, &c);
     if (c.found)
         *out = c.best;

@@ -81,6 +81,7 @@ typedef struct lsp_occ {
     span sp;                /* raw (file bits included)                   */
     lsp_target t;
     bool is_decl;           /* the declaration's own name                 */
+    const ast_decl *owner;  /* the top-level declaration it is written in  */
 } lsp_occ;
 
 /* Calls fn for every name written in the tree (declarations, uses, types,
