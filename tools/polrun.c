@@ -318,7 +318,7 @@ static const struct {
     {OPT_OUT, "--out", M_BATCH | M_COMPARE, "--batch"},
     {'j', "-j", M_BATCH | M_COMPARE, "--batch"},
     {'q', "-q", M_BATCH | M_COMPARE, "--batch"},
-    {OPT_KEY, "--key", M_BATCH | M_COMPARE, "--batch or --compare"},
+    {OPT_KEY, "--key", M_BATCH | M_COMPARE, "--batch"},
     {OPT_LINE_BUFFERED, "--line-buffered", M_BATCH, "--batch"},
     {OPT_PROGRESS, "--progress", M_BATCH, "--batch"},
     {OPT_NO_PROGRESS, "--no-progress", M_BATCH, "--batch"},
