@@ -246,7 +246,7 @@ typedef struct ast_meta {
  * with no anchor, a clause of the notice deliberately not transcribed. */
 typedef struct ast_clause {
     const char *id, *anchor, *note;
-    span id_sp, anchor_sp;
+    span sp, id_sp, anchor_sp; /* sp: the keyword `clause` (where the declaration starts) */
     bool imported;          /* from an imported file: reported in that file's check */
     struct ast_clause *next;
 } ast_clause;

@@ -102,6 +102,9 @@ static void mark_tree(uint8_t *m, size_t len, const ast_policy *p)
         for (const ast_member *mb = d->members; mb; mb = mb->next)
             mark(m, len, mb->sp.start, M_ITEM);
     }
+    for (const ast_clause *cl = p->clauses; cl; cl = cl->next) /* the clause map: declarations too */
+        if (!cl->imported)
+            mark(m, len, cl->sp.start, M_DECL);
 }
 
 /* ---- output lines ---- */

@@ -454,7 +454,7 @@ decl
     }
   | KW_CLAUSE STRING opt_anchor annots {   /* the clause map: kept aside, in source order */
         ast_clause *cl = arena_alloc(ps->a, sizeof *cl), **pp = &ps->policy->clauses;
-        cl->id = $2; cl->id_sp = @2; cl->anchor = $3.text; cl->anchor_sp = $3.sp; cl->note = $4.note;
+        cl->id = $2; cl->sp = @1; cl->id_sp = @2; cl->anchor = $3.text; cl->anchor_sp = $3.sp; cl->note = $4.note;
         while (*pp) pp = &(*pp)->next;
         *pp = cl;
         $$ = NULL;
