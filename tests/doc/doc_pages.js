@@ -48,6 +48,10 @@ const expected = {
     clauses: [['三、5', '3980元', '暂按缴费基数'], ['三、6', '2023年8月-12月', '补差起']],
     versions: { '暂按缴费基数': ['3980'] },
   },
+  'weifang/weifang-2024-rates-reform.pol': {
+    clauses: [['三、3', '6%(无个人账户、无生育)', '费率_改革后']],
+    versions: { '无账户无生育费率': ['7%', '7%'], '无账户含生育费率': ['8%', '8%'] },
+  },
   'weifang/weifang-hanting-2023-timeline.pol': { clauses: [['导语2', '每月20日前', '当月缴费截止日']] },
   'weinan/weinan-2023.pol': {
     clauses: [['三', '3291元', '月缴费基数'], ['七、5', '65.82元', null]],

@@ -157,7 +157,7 @@ class Checker:
                           ([run, P, "--interface", "--max-steps=5"], r"^polrun: --max-steps applies to one scenario or --batch only$"),
                           ([run, P, "--test", "--interface"], r"^polrun: give one of --batch, --test and --interface$"),
                           ([run, P, "--batch", "--test"], r"^polrun: give one of --batch, --test and --interface$"),
-                          ([self.polc, "check", P, "-o", "x.polc"], r"^polc: -o goes with build, not check$"),
+                          ([self.polc, "check", P, "-o", "x.polc"], r"^polc: -o goes with build or doc, not check$"),
                           ([self.polc, "build", P, "--junit=r.xml"], r"^polc: --junit goes with test, not build$"),
                           ([self.polc, "check", P, "-v"], r"^polc: -v goes with test, not check$"),
                           ([self.polc, "keygen", "k", "--sign", "k.key"], r"^polc: --sign goes with build, not keygen$")):

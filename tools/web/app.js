@@ -258,25 +258,59 @@ function showResults(calc, expl) {
   }
   const box = $('#explain');
   box.replaceChildren();
-  const ex = (expl && expl.explanation) || {};
-  for (const [name, e] of Object.entries(ex)) box.append(explainItem(name, e));
+  const ex = (expl && expl.explanation) || [];
+  for (const e of ex) box.append(explainItem(e, true));
   $('#result').hidden = false;
 }
 
-function explainItem(name, e) {
-  const d = el('details', { class: 'exp', 'data-explain': name });
-  const v = e.value === undefined || e.value === null ? '—' : (typeof e.value === 'object' ? '(列表)' : String(e.value));
-  d.append(el('summary', { text: `${name} = ${v}` }, el('span', { class: 'cite', text: e.cite ? `依据 ${e.cite}` : '' })));
-  if (e.formula) d.append(el('div', {}, '公式 ', el('span', { class: 'formula', text: e.formula })));
-  const ul = el('ul');
-  for (const [k, val] of Object.entries(e.inputs || {}))
-    ul.append(el('li', { text: `填写的 ${k} = ${typeof val === 'object' ? JSON.stringify(val) : val}` }));
-  for (const p of e.parameters || []) {
-    const when = p.from || p.to ? `（${p.from || '…'} 至 ${p.to || '…'}）` : '';
-    ul.append(el('li', { text: `参数 ${p.name} = ${p.value}${when}` }, el('span', { class: 'cite', text: p.cite ? `依据 ${p.cite}` : '' })));
+// One step of the explanation (docs/explain.schema.json): outputs, rules,
+// calls with their arguments, inputs, parameter versions, roundings with the
+// unrounded value, branches, exceptions; each with its clause, its own steps
+// nested under it.
+const ROUND_MODE = { half_up: '四舍五入', half_even: '四舍六入五成双', up: '进一', down: '舍去', ceiling: '向上', floor: '向下' };
+
+function stepValue(v) {
+  if (v === undefined || v === null) return '—';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+function stepLabel(e) {
+  const v = stepValue(e.value);
+  switch (e.kind) {
+  case 'output': case 'rule': case 'requirement':
+    return e.status ? `${e.name}：${e.message || e.status}` : `${e.name} = ${v}`;
+  case 'call':
+    if (e.same_as) return `${e.name}(${(e.arguments || []).join(', ')}) = ${v}（同第 ${e.same_as} 次调用）`;
+    return `${e.name}(${(e.arguments || []).join(', ')}) = ${v}` + (e.id ? `（第 ${e.id} 次调用）` : '');
+  case 'input': return `填写的 ${e.name} = ${v}`;
+  case 'parameter': {
+    const when = e.version ? `（版本 ${e.version}${e.date ? `，按 ${e.date}` : ''}）` : '';
+    return `参数 ${e.name} = ${v}${when}` + (e.overrides ? '（改革方案覆盖）' : '') + (e.imported_from ? `（来自 ${e.imported_from}）` : '');
   }
-  for (const r of e.rules || []) ul.append(el('li', { text: `用到 ${typeof r === 'string' ? r : JSON.stringify(r)}` }));
-  if (ul.children.length) d.append(ul);
+  case 'round':
+    return `${e.expression || '舍入'} = ${v}（未舍入 ${e.unrounded}，保留 ${e.places} 位，${ROUND_MODE[e.mode] || e.mode}）`;
+  case 'branch': return `条件 ${e.condition}：${e.holds ? '成立' : '不成立'}，取 ${e.taken === 'then' ? '“那么”' : e.taken === 'else' ? '“否则”' : e.taken}`;
+  case 'condition': return `条件 ${e.condition}：${e.holds ? '成立' : '不成立'}`;
+  case 'exception': return `例外 ${e.name}：${e.applied ? '适用' : '不适用'}${e.why ? `（${e.why}）` : ''}`;
+  case 'omitted': return `（其余 ${e.count || ''} 步从略：${e.message || ''}）`;
+  default: return `${e.kind} ${e.name || ''} ${v}`;
+  }
+}
+
+function explainItem(e, top) {
+  const kids = e.steps || [];
+  const label = stepLabel(e);
+  const cite = el('span', { class: 'cite', text: e.cite ? `依据 ${e.cite}` : '' });
+  if (!top && !kids.length && !e.formula)
+    return el('li', { class: 'exp-step', text: label }, cite);
+  const d = el(top ? 'details' : 'li', top ? { class: 'exp', 'data-explain': e.name } : { class: 'exp-step' });
+  d.append(el(top ? 'summary' : 'div', { text: label }, cite));
+  if (e.formula) d.append(el('div', {}, '公式 ', el('span', { class: 'formula', text: e.formula })));
+  if (kids.length) {
+    const ul = el('ul');
+    for (const k of kids) ul.append(explainItem(k, false));
+    d.append(ul);
+  }
   if (e.note) d.append(el('p', { class: 'hint', text: e.note }));
   return d;
 }
