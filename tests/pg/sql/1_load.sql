@@ -21,13 +21,15 @@ SELECT pol_eval('weinan', '{"人员身份": "退休"}');
 SELECT pol_eval('rizhao', '{"缴费日期": "2025-10-01", "id": 7}', allow_extra => true) ->> '月缴费额' AS fee;
 
 -- the explanation: formula, clause and parameter version behind an output
-SELECT e -> '精确月缴费' ->> 'formula' AS formula,
-       e -> '精确月缴费' ->> 'cite' AS clause,
-       e -> '精确月缴费' ->> 'position' AS position,
-       e -> '精确月缴费' -> 'parameters' -> 0 ->> 'value' AS rate,
-       e -> '精确月缴费' -> 'parameters' -> 0 ->> 'cite' AS rate_clause,
-       e -> '月缴费额' -> 'rules' AS uses
-  FROM (SELECT pol_explain('halffen', '{"缴费基数": 4250.5, "缴费日期": "2025-07-01"}') -> 'explanation' AS e) x;
+SELECT s ->> 'formula' AS formula,
+       s ->> 'cite' AS clause,
+       s ->> 'position' AS position,
+       (SELECT p ->> 'value' FROM jsonb_array_elements(s -> 'steps') p WHERE p ->> 'kind' = 'parameter') AS rate,
+       (SELECT p ->> 'cite' FROM jsonb_array_elements(s -> 'steps') p WHERE p ->> 'kind' = 'parameter') AS rate_clause,
+       (SELECT jsonb_agg(u ->> 'name') FROM jsonb_array_elements(m -> 'steps') u WHERE u ->> 'kind' = 'output') AS uses
+  FROM (SELECT pol_explain('halffen', '{"缴费基数": 4250.5, "缴费日期": "2025-07-01"}') -> 'explanation' AS e) x,
+       LATERAL (SELECT v FROM jsonb_array_elements(e) v WHERE v ->> 'name' = '精确月缴费') a(s),
+       LATERAL (SELECT v FROM jsonb_array_elements(e) v WHERE v ->> 'name' = '月缴费额') b(m);
 SELECT pol_explain('halffen', '{"缴费基数": 4250.5, "缴费日期": "2025-07-01"}') -> 'outputs' AS outputs;
 
 -- the interface
