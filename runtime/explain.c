@@ -709,7 +709,7 @@ static void call_node(xb *b, int parent, uint32_t i, bool top)
                     if (!strcmp(b->n[c].f[k].key, "repeated"))
                         rf = &b->n[c].f[k];
                 if (rf) {
-                    char t[16];
+                    char t[24];
                     snprintf(t, sizeof t, "%ld", strtol(rf->val, NULL, 10) + 1);
                     free(rf->val);
                     rf->val = pol_xstrdup(t);
