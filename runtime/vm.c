@@ -777,7 +777,7 @@ static vm_val *log_event(vm_state *s, uint8_t kind, uint32_t rule, uint32_t a, u
     }
     POL_GROW_FROM(s->ev, s->evcap, (size_t)s->nev + 1, 64);
     s->ev[s->nev++] = (vm_event){kind, rule, a, b, pc, s->ntv, s->nlog};
-    vm_val *v = &s->tvals[s->ntv];
+    vm_val *v = s->tvals ? &s->tvals[s->ntv] : NULL; /* no values asked for yet: none to point at */
     s->ntv += n;
     return v;
 }

@@ -569,7 +569,8 @@ size_t srv_stream_read(srv_stream *st, char *buf, size_t max)
     size_t n = st->out.len - st->out_off;
     if (n > max)
         n = max;
-    memcpy(buf, st->out.data + st->out_off, n);
+    if (n)
+        memcpy(buf, st->out.data + st->out_off, n);
     st->out_off += n;
     return n;
 }

@@ -32,7 +32,7 @@ static void on_write(void *ctx, const char *body, size_t len)
 {
     sink *k = ctx;
     json_error_t err;
-    json_t *m = json_loadb(body, len, 0, &err);
+    json_t *m = json_loadb(body, len, JSON_ALLOW_NUL, &err);
     if (!json_is_object(m))
         fz_fail("pol-lsp wrote a message that is not a JSON object: %s", err.text);
     json_t *id = json_object_get(m, "id");
