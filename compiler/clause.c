@@ -476,6 +476,14 @@ static int child(const clause_doc *d, int parent, int level, const char *key, si
     return -1;
 }
 
+static bool has_children(const clause_doc *d, int parent)
+{
+    for (int k = parent + 1; k < d->n; k++)
+        if (d->v[k].parent == parent)
+            return true;
+    return false;
+}
+
 static void list_children(const clause_doc *d, int parent, char *out, size_t n)
 {
     size_t o = 0;
@@ -523,78 +531,13 @@ static bool para_span(const clause_doc *d, int k, int para, size_t *start, size_
 
 static bool is_sep(uint32_t cp) { return cp == 0x3001 || cp == '.' || cp == 0xFF0E; }
 
-int clause_resolve(const clause_set *s, const char *ref, size_t n, clause_ref *out, int max, char *why, size_t whyn)
+/* The part of a reference after its top-level clause cur: (一), points,
+ * ¶N.  Returns the places found, or -1 with a reason. */
+static int resolve_rest(const clause_doc *d, int doc, int cur, const char *ref, size_t i, size_t n, char *path, size_t pathn,
+                        clause_ref *out, int max, char *why, size_t whyn)
 {
-    int doc = 0, k;
     size_t l;
-    if (!s || !s->ndocs) {
-        snprintf(why, whyn, "the policy names no notice");
-        return -1;
-    }
-    if ((k = find_map(s, ref, n, &doc)) >= 0) {
-        out[0] = (clause_ref){doc, k, 0};
-        return 1;
-    }
-    for (int i = 0; i < s->ndocs; i++)
-        if (names_doc(s, i, ref, n)) {
-            out[0] = (clause_ref){i, -1, 0};
-            return 1;
-        }
-    const char *dot = memmem(ref, n, "\xC2\xB7", 2); /* 001·一、1 */
-    if (dot) {
-        size_t pn = (size_t)(dot - ref);
-        for (doc = 0; doc < s->ndocs && !names_doc(s, doc, ref, pn); doc++)
-            ;
-        if (doc == s->ndocs) {
-            snprintf(why, whyn, "no notice '%.*s' among the policy's notices", (int)pn, ref);
-            return -1;
-        }
-        n -= pn + 2, ref = dot + 2;
-    }
-    const clause_doc *d = &s->docs[doc];
-    if (!d->text) {
-        snprintf(why, whyn, "the notice %s is not in %s", d->name, s->shown);
-        return -1;
-    }
-    size_t i = 0;
-    int cur = -1;
-    char path[160], kids[200];
-    path[0] = '\0';
-    /* the top level: 一, 第X条, 【名称】 or 名称 */
-    {
-        size_t kn = 0;
-        const char *key = ref;
-        int v;
-        uint32_t cp = cp_at(ref, n, &l);
-        if (cp == 0x3010) {
-            const char *e = memmem(ref, n, "\xE3\x80\x91", 3);
-            if (e)
-                key = ref + l, kn = (size_t)(e - key), i = kn + l + 3;
-        } else if ((kn = cn_number(ref, n, &v)))
-            i = kn;
-        else {
-            while (kn < n) {
-                uint32_t c = cp_at(ref + kn, n - kn, &l);
-                if (c < 0x80 || c == 0xB6 || c == 0xFF08 || is_sep(c))
-                    break;
-                kn += l;
-            }
-            i = kn;
-        }
-        if (!kn) {
-            snprintf(why, whyn, "'%.*s' is no clause number (一, 一(一)1, 三、6, 二¶1, 001·一 ...) and no clause the policy declares",
-                     (int)n, ref);
-            return -1;
-        }
-        cur = child(d, -1, 1, key, kn);
-        snprintf(path, sizeof path, "%.*s", (int)kn, key);
-        if (cur < 0) {
-            list_children(d, -1, kids, sizeof kids);
-            snprintf(why, whyn, "no clause %s in %s (%s%s)", path, d->name, *kids ? "its sections: " : "it has no numbered sections",
-                     kids);
-            return -1;
-        }
-    }
+    char kids[200];
     int count = 0;
     while (i < n) {
         uint32_t cp = cp_at(ref + i, n - i, &l);
@@ -610,7 +553,7 @@ int clause_resolve(const clause_set *s, const char *ref, size_t n, clause_ref *o
                 break;
             int nx = child(d, cur, 2, ref + i + l, k2);
             size_t pl = strlen(path);
-            snprintf(path + pl, sizeof path - pl, "(%.*s)", (int)k2, ref + i + l);
+            snprintf(path + pl, pathn - pl, "(%.*s)", (int)k2, ref + i + l);
             if (nx < 0) {
                 list_children(d, cur, kids, sizeof kids);
                 snprintf(why, whyn, "no clause %s in %s (%s has %s)", path, d->name, d->v[cur].id, *kids ? kids : "no numbered parts");
@@ -683,6 +626,100 @@ int clause_resolve(const clause_set *s, const char *ref, size_t n, clause_ref *o
     }
     out[0] = (clause_ref){doc, cur, 0};
     return 1;
+}
+
+
+int clause_resolve(const clause_set *s, const char *ref, size_t n, clause_ref *out, int max, char *why, size_t whyn)
+{
+    int doc = 0, k;
+    size_t l;
+    if (!s || !s->ndocs) {
+        snprintf(why, whyn, "the policy names no notice");
+        return -1;
+    }
+    if ((k = find_map(s, ref, n, &doc)) >= 0) {
+        out[0] = (clause_ref){doc, k, 0};
+        return 1;
+    }
+    for (int i = 0; i < s->ndocs; i++)
+        if (names_doc(s, i, ref, n)) {
+            out[0] = (clause_ref){i, -1, 0};
+            return 1;
+        }
+    const char *dot = memmem(ref, n, "\xC2\xB7", 2); /* 001·一、1 */
+    if (dot) {
+        size_t pn = (size_t)(dot - ref);
+        for (doc = 0; doc < s->ndocs && !names_doc(s, doc, ref, pn); doc++)
+            ;
+        if (doc == s->ndocs) {
+            snprintf(why, whyn, "no notice '%.*s' among the policy's notices", (int)pn, ref);
+            return -1;
+        }
+        n -= pn + 2, ref = dot + 2;
+    }
+    const clause_doc *d = &s->docs[doc];
+    if (!d->text) {
+        snprintf(why, whyn, "the notice %s is not in %s", d->name, s->shown);
+        return -1;
+    }
+    size_t i = 0;
+    int cur = -1;
+    char path[160], kids[200];
+    path[0] = '\0';
+    /* the top level: 一, 第X条, 【名称】 or 名称 */
+    {
+        size_t kn = 0;
+        const char *key = ref;
+        int v;
+        uint32_t cp = cp_at(ref, n, &l);
+        if (cp == 0x3010) {
+            const char *e = memmem(ref, n, "\xE3\x80\x91", 3);
+            if (e)
+                key = ref + l, kn = (size_t)(e - key), i = kn + l + 3;
+        } else if ((kn = cn_number(ref, n, &v)))
+            i = kn;
+        else {
+            while (kn < n) {
+                uint32_t c = cp_at(ref + kn, n - kn, &l);
+                if (c < 0x80 || c == 0xB6 || c == 0xFF08 || is_sep(c))
+                    break;
+                kn += l;
+            }
+            i = kn;
+        }
+        if (!kn) {
+            snprintf(why, whyn, "'%.*s' is no clause number (一, 一(一)1, 三、6, 二¶1, 001·一 ...) and no clause the policy declares",
+                     (int)n, ref);
+            return -1;
+        }
+        cur = child(d, -1, 1, key, kn);
+        snprintf(path, sizeof path, "%.*s", (int)kn, key);
+        if (cur < 0) {
+            list_children(d, -1, kids, sizeof kids);
+            snprintf(why, whyn, "no clause %s in %s (%s%s)", path, d->name, *kids ? "its sections: " : "it has no numbered sections",
+                     kids);
+            return -1;
+        }
+        /* A heading a notice repeats (two 【导语】): the reference names the
+         * first that has the rest of it; failing all, the reason given by
+         * the first that has numbered parts at all. */
+        size_t pl = strlen(path);
+        int r = resolve_rest(d, doc, cur, ref, i, n, path, sizeof path, out, max, why, whyn);
+        bool why_has_kids = has_children(d, cur);
+        for (int t = cur + 1; r < 0 && t < d->n; t++)
+            if (d->v[t].parent == -1 && d->v[t].level == 1 && strlen(d->v[t].key) == kn && !memcmp(d->v[t].key, key, kn)) {
+                char why2[600];
+                path[pl] = '\0';
+                int r2 = resolve_rest(d, doc, t, ref, i, n, path, sizeof path, out, max, why2, sizeof why2);
+                if (r2 >= 0)
+                    r = r2;
+                else if (!why_has_kids && has_children(d, t)) {
+                    snprintf(why, whyn, "%s", why2);
+                    why_has_kids = true;
+                }
+            }
+        return r;
+    }
 }
 
 void clause_each_ref(const char *cite, void (*f)(const char *ref, size_t n, size_t off, void *arg), void *arg)
