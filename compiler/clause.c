@@ -218,6 +218,43 @@ static void close_node(clause_doc *d, int k, size_t at)
         d->v[k].end = at;
 }
 
+static bool is_sep(uint32_t cp) { return cp == 0x3001 || cp == '.' || cp == 0xFF0E; }
+
+/* The top-level part of a reference: 一, 第X条, 【名称】 or a bare name (up
+ * to the first ASCII character, ¶, （ or separator).  Sets key[0..kn) (kn 0:
+ * none) and returns how much of ref it takes. */
+static size_t top_key(const char *ref, size_t n, const char **key, size_t *kn)
+{
+    size_t l, k = 0;
+    int v;
+    *key = ref, *kn = 0;
+    uint32_t cp = cp_at(ref, n, &l);
+    if (cp == 0x3010) {
+        const char *e = memmem(ref, n, "\xE3\x80\x91", 3);
+        if (!e)
+            return 0;
+        *key = ref + l, *kn = (size_t)(e - *key);
+        return *kn + l + 3;
+    }
+    if (cp == 0x7B2C) { /* 第X条, X in Chinese or Arabic digits */
+        size_t j = l, l2;
+        if (!(k = cn_number(ref + j, n - j, &v)))
+            k = ascii_number(ref + j, n - j, &v);
+        if (k && cp_at(ref + j + k, n - j - k, &l2) == 0x6761 /* 条 */)
+            return *kn = j + k + l2;
+        k = 0;
+    }
+    if ((k = cn_number(ref, n, &v)))
+        return *kn = k;
+    while (k < n) {
+        uint32_t c = cp_at(ref + k, n - k, &l);
+        if (c < 0x80 || c == 0xB6 || c == 0xFF08 || is_sep(c))
+            break;
+        k += l;
+    }
+    return *kn = k;
+}
+
 static void read_clauses(clause_doc *d)
 {
     int cur[4] = {-1, -1, -1, -1}; /* the open node at levels 1..3 */
@@ -246,8 +283,13 @@ static void read_clauses(clause_doc *d)
                 clause_node *x = &d->v[k];
                 x->level = h.level, x->parent = parent, x->head = ls;
                 snprintf(x->key, sizeof x->key, "%s", h.key);
-                if (parent < 0)
-                    snprintf(x->id, sizeof x->id, "%s", h.key);
+                if (parent < 0) {
+                    /* a name a reference cannot give bare keeps its brackets */
+                    const char *key;
+                    size_t kn, kl = strlen(h.key);
+                    bool bare = top_key(h.key, kl, &key, &kn) == kl && kn == kl;
+                    snprintf(x->id, sizeof x->id, bare ? "%s" : "\xE3\x80\x90%s\xE3\x80\x91", h.key);
+                }
                 else {
                     clause_node *p = &d->v[parent];
                     if (p->own_end == SIZE_MAX)
@@ -529,8 +571,6 @@ static bool para_span(const clause_doc *d, int k, int para, size_t *start, size_
     return false;
 }
 
-static bool is_sep(uint32_t cp) { return cp == 0x3001 || cp == '.' || cp == 0xFF0E; }
-
 /* The part of a reference after its top-level clause cur: (一), points,
  * ¶N.  Returns the places found, or -1 with a reason. */
 static int resolve_rest(const clause_doc *d, int doc, int cur, const char *ref, size_t i, size_t n, char *path, size_t pathn,
@@ -599,7 +639,7 @@ static int resolve_rest(const clause_doc *d, int doc, int cur, const char *ref, 
                 if (nx < 0) {
                     list_children(d, cur, kids, sizeof kids);
                     snprintf(why, whyn, "no clause %s%s%d in %s (%s has %s)", d->v[cur].id,
-                             d->v[cur].level == 1 && cn_number(d->v[cur].key, strlen(d->v[cur].key), &(int){0}) ? "\xE3\x80\x81" : "", p,
+                             d->v[cur].level == 1 && cn_number(d->v[cur].key, strlen(d->v[cur].key), &(int){0}) == strlen(d->v[cur].key) ? "\xE3\x80\x81" : "", p,
                              d->name, d->v[cur].id, *kids ? kids : "no numbered points");
                     return -1;
                 }
@@ -628,11 +668,9 @@ static int resolve_rest(const clause_doc *d, int doc, int cur, const char *ref, 
     return 1;
 }
 
-
 int clause_resolve(const clause_set *s, const char *ref, size_t n, clause_ref *out, int max, char *why, size_t whyn)
 {
     int doc = 0, k;
-    size_t l;
     if (!s || !s->ndocs) {
         snprintf(why, whyn, "the policy names no notice");
         return -1;
@@ -668,25 +706,9 @@ int clause_resolve(const clause_set *s, const char *ref, size_t n, clause_ref *o
     path[0] = '\0';
     /* the top level: 一, 第X条, 【名称】 or 名称 */
     {
-        size_t kn = 0;
-        const char *key = ref;
-        int v;
-        uint32_t cp = cp_at(ref, n, &l);
-        if (cp == 0x3010) {
-            const char *e = memmem(ref, n, "\xE3\x80\x91", 3);
-            if (e)
-                key = ref + l, kn = (size_t)(e - key), i = kn + l + 3;
-        } else if ((kn = cn_number(ref, n, &v)))
-            i = kn;
-        else {
-            while (kn < n) {
-                uint32_t c = cp_at(ref + kn, n - kn, &l);
-                if (c < 0x80 || c == 0xB6 || c == 0xFF08 || is_sep(c))
-                    break;
-                kn += l;
-            }
-            i = kn;
-        }
+        size_t kn;
+        const char *key;
+        i = top_key(ref, n, &key, &kn);
         if (!kn) {
             snprintf(why, whyn, "'%.*s' is no clause number (一, 一(一)1, 三、6, 二¶1, 001·一 ...) and no clause the policy declares",
                      (int)n, ref);
