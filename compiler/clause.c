@@ -221,7 +221,7 @@ static void close_node(clause_doc *d, int k, size_t at)
 static bool is_sep(uint32_t cp) { return cp == 0x3001 || cp == '.' || cp == 0xFF0E; }
 
 /* The top-level part of a reference: 一, 第X条, 【名称】 or a bare name (up
- * to the first ASCII character, ¶, （ or separator).  Sets key[0..kn) (kn 0:
+ * to the first ASCII character, ¶, ·, （ or separator).  Sets key[0..kn) (kn 0:
  * none) and returns how much of ref it takes. */
 static size_t top_key(const char *ref, size_t n, const char **key, size_t *kn)
 {
@@ -248,7 +248,7 @@ static size_t top_key(const char *ref, size_t n, const char **key, size_t *kn)
         return *kn = k;
     while (k < n) {
         uint32_t c = cp_at(ref + k, n - k, &l);
-        if (c < 0x80 || c == 0xB6 || c == 0xFF08 || is_sep(c))
+        if (c < 0x80 || c == 0xB6 || c == 0xB7 || c == 0xFF08 || is_sep(c))
             break;
         k += l;
     }
@@ -684,7 +684,9 @@ int clause_resolve(const clause_set *s, const char *ref, size_t n, clause_ref *o
             out[0] = (clause_ref){i, -1, 0};
             return 1;
         }
-    const char *dot = memmem(ref, n, "\xC2\xB7", 2); /* 001·一、1 */
+    /* 001·一、1: the notice's prefix comes before any 【名称】, whose name may hold a · */
+    const char *br = memmem(ref, n, "\xE3\x80\x90", 3);
+    const char *dot = memmem(ref, br ? (size_t)(br - ref) : n, "\xC2\xB7", 2);
     if (dot) {
         size_t pn = (size_t)(dot - ref);
         for (doc = 0; doc < s->ndocs && !names_doc(s, doc, ref, pn); doc++)
