@@ -192,7 +192,7 @@ static bool parse_heading(const char *s, size_t n, heading *h)
         return false;
     }
     if ((k = ascii_number(s + i, n - i, &h->num)) && heading_mark(s + i + k, n - i - k)) {
-        memcpy(h->key, s + i, k);
+        snprintf(h->key, sizeof h->key, "%d", h->num); /* 01. is point 1, as a cite gives it */
         h->level = 3;
         return h->num > 0;
     }
