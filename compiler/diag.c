@@ -1,6 +1,7 @@
 /* diag.c -- line tables, display widths and the diagnostic printer (diag.h). */
 #include "diag.h"
 #include "file.h"
+#include "lang.h"
 #include "mem.h"
 #include "scen.h"
 
@@ -74,6 +75,7 @@ void diag_init(diag_ctx *d)
 {
     memset(d, 0, sizeof *d);
     d->max_errors = 100;
+    d->lang = pol_lang_get();
 }
 
 void diag_add_file(diag_ctx *d, src_file *f, bool own)
@@ -106,7 +108,11 @@ void diag_free(diag_ctx *d)
     for (int i = 0; i < d->nowned; i++)
         src_free(d->owned[i]);
     for (size_t i = 0; i < d->count; i++)
+    {
+        if (d->items[i].text != d->items[i].msg)
+            free(d->items[i].text);
         free(d->items[i].msg);
+    }
     free(d->items);
     memset(d, 0, sizeof *d);
 }
@@ -125,8 +131,13 @@ void diag_report(diag_ctx *d, const src_file *f, span sp, diag_code code, const 
     POL_GROW_FROM(d->items, d->cap, d->count + 1, 16);
     va_list ap;
     va_start(ap, fmt);
-    char buf[1024];
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    char buf[1024], local[1024];
+    va_list aq;
+    va_copy(aq, ap);
+    pol_tr_vformat(POL_LANG_EN, buf, sizeof buf, fmt, ap); /* the JSON form's, in every language */
+    if (d->lang != POL_LANG_EN)
+        pol_tr_vformat(d->lang, local, sizeof local, fmt, aq);
+    va_end(aq);
     va_end(ap);
     if (d->nfiles > 0 && (sp.start || sp.end)) { /* the span names its file */
         uint32_t fid = SPAN_FILE(sp.start);
@@ -150,12 +161,19 @@ void diag_report(diag_ctx *d, const src_file *f, span sp, diag_code code, const 
         sp.end = sp.start;
     g->sp = sp;
     g->msg = xstrdup(buf);
+    g->text = d->lang != POL_LANG_EN && strcmp(local, buf) ? xstrdup(local) : g->msg;
     g->code = code;
 }
 
 static const char *level_name(diag_level l)
 {
     return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
+}
+
+/* The level as the printed form says it, in the context's language. */
+static const char *level_text(const diag_ctx *d, diag_level l)
+{
+    return pol_tr(d->lang, l == DIAG_ERROR ? N_("error") : l == DIAG_WARNING ? N_("warning") : N_("note"));
 }
 
 /* Source order of each diagnostic's group leader; notes stay after theirs. */
@@ -231,18 +249,18 @@ static void cursor_col(col_cursor *cur, const src_file *f, uint32_t off, uint32_
     *col = cur->col;
 }
 
-static void print_one(const diag *g, sc_buf *out, bool color, col_cursor *cur)
+static void print_one(const diag_ctx *d, const diag *g, sc_buf *out, bool color, col_cursor *cur)
 {
     const char *lc = g->level == DIAG_ERROR ? "\033[1;31m" : g->level == DIAG_WARNING ? "\033[1;35m" : "\033[1;36m";
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
     if (!g->file) {
-        sc_buf_printf(out, "%s%s%s:%s %s\n", color ? lc : "", level_name(g->level), reset, reset, g->msg);
+        sc_buf_printf(out, "%s%s%s:%s %s\n", color ? lc : "", level_text(d, g->level), reset, reset, g->text);
         return;
     }
     uint32_t line, col;
     cursor_col(cur, g->file, g->sp.start, &line, &col);
     sc_buf_printf(out, "%s%s:%u:%u:%s %s%s:%s %s\n", bold, g->file->name, line, col, reset, color ? lc : "",
-                  level_name(g->level), reset, g->msg);
+                  level_text(d, g->level), reset, g->text);
     const src_file *f = g->file;
     uint32_t li = line - 1;
     uint32_t ls = f->line_starts[li];
@@ -316,7 +334,7 @@ void diag_print(const diag_ctx *d, FILE *out, bool color)
     col_cursor cur = {0};
     for (size_t i = 0; i < d->count; i++) {
         sc_buf_reset(&b);
-        print_one(v[i], &b, color, &cur);
+        print_one(d, v[i], &b, color, &cur);
         fwrite(b.data, 1, b.len, out);
     }
     sc_buf_clear(&b);

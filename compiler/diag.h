@@ -28,6 +28,7 @@
 #include <stdio.h>
 
 #include "diagcodes.h"
+#include "lang.h"
 #include "utf8.h"
 
 typedef struct span {
@@ -57,7 +58,8 @@ typedef struct diag {
     diag_level level;
     const src_file *file;
     span sp;
-    char *msg;
+    char *msg;           /* in English: the JSON form's, the same in every language */
+    char *text;          /* in the context's language (== msg when that is English) */
     diag_code code;      /* stable identifier (diagcodes.h), e.g. DC_TYPE_MISMATCH */
     uint32_t group_start;    /* notes sort with the diagnostic reported before them */
     size_t group;
@@ -72,6 +74,7 @@ typedef struct diag_ctx {
     int nfiles;
     src_file *owned[DIAG_MAX_FILES];       /* imported files, freed by diag_free */
     int nowned;
+    pol_lang lang;       /* of the printed form (lang.h); diag_init takes the process's */
 } diag_ctx;
 
 /* Registers f as file `f->id` of the compilation (diag_report then finds a

@@ -5,12 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# C build: compilers, flex/bison, GMP, libsodium, check; libmicrohttpd and
+# C build: compilers, flex/bison, GNU gettext (msgfmt builds the Chinese
+# catalog; xgettext checks it), GMP, libsodium, check; libmicrohttpd and
 # jansson for polserve and pol-lsp.  Page tests: Debian's chromium, driven
 # from Node (Debian's nodejs/npm, unless a Node is already on the PATH), and
 # a CJK font (fonts-wqy-microhei) so that Chinese pages render as text, not
 # boxes, in the screenshots.
-PKGS="build-essential cmake flex bison libgmp-dev libsodium-dev check pkg-config python3 libmicrohttpd-dev libjansson-dev chromium fonts-wqy-microhei"
+PKGS="build-essential cmake flex bison gettext libgmp-dev libsodium-dev check pkg-config python3 libmicrohttpd-dev libjansson-dev chromium fonts-wqy-microhei"
 command -v npm >/dev/null || PKGS="$PKGS nodejs npm"
 missing=""
 for p in $PKGS; do

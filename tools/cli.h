@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <sysexits.h>
 
+#include "lang.h"
 #include "polint.h"
 
 enum {

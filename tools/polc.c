@@ -357,6 +357,7 @@ static int polc_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
     cli_std_fds();
+    pol_lang_set(pol_lang_from_env()); /* the locale variables; --lang overrides */
     if (argc > 1 && strcmp(argv[1], "fmt") == 0) /* its own options (tools/fmt_cmd.c) */
         return cli_finish("polc", polc_fmt_main(argc - 1, argv + 1));
     return cli_finish("polc", polc_main(argc, argv));

@@ -596,5 +596,6 @@ static int polrun_opts(const opts *o)
 int main(int argc, char **argv)
 {
     cli_std_fds();
+    pol_lang_set(pol_lang_from_env()); /* the locale variables; --lang overrides */
     return cli_finish("polrun", polrun_main(argc, argv));
 }
