@@ -46,7 +46,7 @@ PARTS = [
                   "compiler/check_units.c", "compiler/check_graph.c"]),
     ("check.po", ["compiler/check_call.c", "compiler/check_decl.c", "compiler/check_expr.c",
                   "compiler/check_table.c", "compiler/check_test.c"]),
-    ("explain.po", ["runtime/explain.c"]),
+    ("explain.po", ["runtime/explain.c", "tools/doc.c"]),
     ("runtime.po", ["runtime/mem.c", "runtime/utf8.c", "runtime/file.c", "runtime/dec.c",
                     "runtime/scen.c", "runtime/caldate.c", "runtime/types.c", "runtime/bytecode.c",
                     "runtime/verify.c", "runtime/disasm.c", "runtime/vm.c", "runtime/pol.c",
