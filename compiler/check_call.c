@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* words for messages as fragments (check_expr.c) */
+const char *chk_type_word(pol_type t);
+const char *chk_type_words(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap);
+
 int chk_const_places(chk_ctx *c, ast_expr *e, int *out)
 {
     bool neg = false;
@@ -34,8 +38,8 @@ static CHK_NOINLINE void bad_argument(chk_ctx *c, const ast_expr *arg, const ast
 {
     char t1[300], t2[300];
     REPORT(arg->sp, DC_TYPE_MISMATCH, "argument '%s' of '%s' is %s, found %s", q->name, d->name,
-        chk_type_text(c, (pol_type)q->type, q->tref, t1, sizeof t1),
-        chk_type_text(c, (pol_type)arg->type, arg->tref, t2, sizeof t2));
+        chk_type_words(c, (pol_type)q->type, q->tref, t1, sizeof t1),
+        chk_type_words(c, (pol_type)arg->type, arg->tref, t2, sizeof t2));
 }
 
 static pol_type check_function_call(chk_ctx *c, ast_expr *e, ast_decl *d)
@@ -79,7 +83,7 @@ static pol_type check_record_ctor(chk_ctx *c, ast_expr *e, ast_decl *rt)
     e->index = rt->index;
     bool bad = false;
     if (!e->named && e->nargs > 0) {
-        REPORT(e->sp, DC_RECORD_FIELDS, "name the fields: %s(%s = ..., ...)", rt->name, rt->fields ? rt->fields->name : "field");
+        REPORT(e->sp, DC_RECORD_FIELDS, "name the fields: %s(%s = ..., ...)", rt->name, rt->fields ? rt->fields->name : FRAG("field"));
         bad = true;
     }
     for (int i = 0; i < e->nargs; i++) {
@@ -103,8 +107,8 @@ static pol_type check_record_ctor(chk_ctx *c, ast_expr *e, ast_decl *rt)
                 bad = true;
             }
         if (!chk_assignable_e((pol_type)fl->type, fl->tref, e->args[i])) {
-            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' is %s, found %s", fl->name, rt->name, tname((pol_type)fl->type),
-                tname((pol_type)e->args[i]->type));
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' is %s, found %s", fl->name, rt->name, chk_type_word((pol_type)fl->type),
+                chk_type_word((pol_type)e->args[i]->type));
             bad = true;
         }
     }
@@ -157,7 +161,7 @@ static bool mode_arg(chk_ctx *c, ast_expr *e, ast_expr *m)
     int mv = m->kind == EX_NAME ? chk_vocab_find(&chk_modes, m->text) : -1;
     if (mv >= 0 || (m->kind == EX_NAME && !is_bound(c, m->text)) || m->kind == EX_NUM) {
         if (mv < 0) {
-            chk_vocab_unknown(c, m, &chk_modes, DC_ROUND_MODE, "rounding mode", "modes");
+            chk_vocab_unknown(c, m, &chk_modes, DC_ROUND_MODE, FRAG("rounding mode"), FRAG("modes"));
             return false;
         }
         e->mode = mv;
@@ -165,8 +169,8 @@ static bool mode_arg(chk_ctx *c, ast_expr *e, ast_expr *m)
     }
     pol_type t = chk_expr(c, m);
     if (t != PT_VOID && t != PT_ROUNDING)
-        REPORT(m->sp, DC_ROUND_MODE, "the rounding mode must be a mode's name (half_up, 进一, ...) or a value of type rounding, not %s",
-            tname(t));
+        REPORT(m->sp, DC_ROUND_MODE, "the rounding mode must be a mode's name (half_up, %s, ...) or a value of type rounding, not %s",
+            "进一", chk_type_word(t)); /* the msgid stays ASCII */
     e->mode = -1;
     return t == PT_ROUNDING;
 }
@@ -182,7 +186,7 @@ static pol_type chk_fn_round(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     }
     pol_type t = chk_expr(c, e->args[0]);
     if (t != PT_VOID && !numeric(t))
-        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "round needs a number, found %s", tname(t));
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "round needs a number, found %s", chk_type_word(t));
     e->mode = DEC_HALF_UP;
     if (chk_const_places(c, e->args[1], &e->places) < 0)
         t = PT_VOID;
@@ -207,7 +211,7 @@ static pol_type chk_fn_to_integer(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     if (t == PT_VOID || !ok)
         return PT_VOID;
     if (t != PT_INT && t != PT_DEC && t != PT_MONEY && t != PT_RATE) {
-        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "%s turns a decimal, money or rate into an integer, not %s", e->text, tname(t));
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "%s turns a decimal, money or rate into an integer, not %s", e->text, chk_type_word(t));
         return PT_VOID;
     }
     return sig->ret;
@@ -226,9 +230,9 @@ static pol_type fn_one_arg(chk_ctx *c, ast_expr *e, const char *arity)
 /* text(x) */
 static pol_type chk_fn_text(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
-    pol_type t = fn_one_arg(c, e, "text takes one value");
+    pol_type t = fn_one_arg(c, e, FRAG("text takes one value"));
     if (t == PT_RECORD || t == PT_LIST || t == PT_ENUM) {
-        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "text turns a number, date, month or boolean into text, not %s", tname(t));
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "text turns a number, date, month or boolean into text, not %s", chk_type_word(t));
         return PT_VOID;
     }
     return t == PT_VOID ? PT_VOID : sig->ret;
@@ -237,9 +241,9 @@ static pol_type chk_fn_text(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 /* length(list) */
 static pol_type chk_fn_length(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
-    pol_type t = fn_one_arg(c, e, "length takes one list");
+    pol_type t = fn_one_arg(c, e, FRAG("length takes one list"));
     if (t != PT_VOID && t != sig->arg[0]) {
-        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "length needs a list, found %s", tname(t));
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "length needs a list, found %s", chk_type_word(t));
         return PT_VOID;
     }
     return t == PT_VOID ? PT_VOID : sig->ret;
@@ -248,11 +252,11 @@ static pol_type chk_fn_length(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 /* applicable(R): R a rule or output (not a function), named */
 static pol_type chk_fn_applicable(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
-    pol_type t = fn_one_arg(c, e, "applicable takes the name of one rule or output");
+    pol_type t = fn_one_arg(c, e, FRAG("applicable takes the name of one rule or output"));
     const ast_expr *a = e->nargs == 1 ? e->args[0] : NULL;
     if (a && t != PT_VOID && (a->kind != EX_NAME || a->sym != SYM_RULE)) {
         REPORT(a->sp, DC_TYPE_MISMATCH, "applicable takes the name of a rule or output (one that may be 'when' ... or 'inapplicable'), not %s",
-               a->kind == EX_NAME && a->sym == SYM_INPUT ? "an input" : a->kind == EX_NAME && a->sym == SYM_PARAM ? "a parameter" : "a formula");
+               a->kind == EX_NAME && a->sym == SYM_INPUT ? FRAG("an input") : a->kind == EX_NAME && a->sym == SYM_PARAM ? FRAG("a parameter") : FRAG("a formula"));
         return PT_VOID;
     }
     return t == PT_VOID && !(a && a->kind == EX_NAME && a->sym == SYM_RULE) ? PT_VOID : sig->ret;
@@ -277,17 +281,17 @@ static pol_type chk_fn_calendar(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     int want = sig->nargs;
     if (e->nargs != want) {
         REPORT(e->sp, DC_ARITY, "%s takes %s", e->text,
-            want == 2 ? "a date or month, a number of months and optionally a month-end rule: add_months(d, 12, up)" : "a date or a month");
+            want == 2 ? FRAG("a date or month, a number of months and optionally a month-end rule: add_months(d, 12, up)") : FRAG("a date or a month"));
         return PT_VOID;
     }
     if (bad)
         return PT_VOID;
     if (at[0] != PT_DATE && at[0] != PT_MONTH) {
-        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "%s needs a date or a month, found %s", e->text, tname(at[0]));
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "%s needs a date or a month, found %s", e->text, chk_type_word(at[0]));
         return PT_VOID;
     }
     if (want == 2 && at[1] != PT_INT && at[1] != PT_MONTHS) {
-        REPORT(e->args[1]->sp, DC_TYPE_MISMATCH, "the number of months must be an integer, found %s", tname(at[1]));
+        REPORT(e->args[1]->sp, DC_TYPE_MISMATCH, "the number of months must be an integer, found %s", chk_type_word(at[1]));
         return PT_VOID;
     }
     return sig->ret == PT_VOID ? at[0] : sig->ret;
@@ -313,7 +317,7 @@ static pol_type chk_fn_add_months(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     e->nargs = 3;
     int r = m->kind == EX_NAME ? chk_vocab_find(&chk_month_ends, m->text) : -1;
     if (r < 0) {
-        chk_vocab_unknown(c, m, &chk_month_ends, DC_MONTH_END, "month-end rule", "rules");
+        chk_vocab_unknown(c, m, &chk_month_ends, DC_MONTH_END, FRAG("month-end rule"), FRAG("rules"));
         return PT_VOID;
     }
     e->mode = r;
@@ -333,8 +337,8 @@ static pol_type chk_fn_fixed(chk_ctx *c, ast_expr *e, const fn_sig *sig)
         return PT_VOID;
     for (int i = 0; i < e->nargs; i++)
         if (at[i] != sig->arg[i]) {
-            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "argument %d of %s should be %s, found %s", i + 1, e->text, tname(sig->arg[i]),
-                tname(at[i]));
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "argument %d of %s should be %s, found %s", i + 1, e->text, chk_type_word(sig->arg[i]),
+                chk_type_word(at[i]));
             return PT_VOID;
         }
     return sig->ret;
@@ -365,15 +369,15 @@ pol_type chk_join_values(chk_ctx *c, ast_expr **v, int n, const char *what, bool
         if ((t == PT_DATE || t == PT_MONTH) && t == u)
             continue;
         if (!numeric(t) || !numeric(u)) {
-            REPORT(v[i]->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months of one kind; found %s and %s", what, tname(t),
-                tname(u));
+            REPORT(v[i]->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months of one kind; found %s and %s", what, chk_type_word(t),
+                chk_type_word(u));
             t = PT_VOID;
             continue;
         }
         bool l2;
         pol_type j = join_with(t, lit, v[i], &l2);
         if (j == PT_VOID) {
-            REPORT(v[i]->sp, DC_UNIT_MISMATCH, "%s of %s and %s: the values must have the same unit", what, tname(t), tname(u));
+            REPORT(v[i]->sp, DC_UNIT_MISMATCH, "%s of %s and %s: the values must have the same unit", what, chk_type_word(t), chk_type_word(u));
             t = PT_VOID;
             continue;
         }
@@ -423,7 +427,7 @@ static CHK_NOINLINE void unknown_call(chk_ctx *c, const ast_expr *e)
     const char *s = chk_vocab_suggest(&chk_builtins, e->text);
     if (d)
         REPORT(e->name_sp, DC_NOT_A_FUNCTION, "'%s' is %s, not a function", e->text,
-            d->kind == D_INPUT ? "an input" : d->kind == D_PARAM ? "a parameter" : d->kind == D_ENUM ? "an enumeration" : "a rule");
+            d->kind == D_INPUT ? FRAG("an input") : d->kind == D_PARAM ? FRAG("a parameter") : d->kind == D_ENUM ? FRAG("an enumeration") : FRAG("a rule"));
     else if (s)
         REPORT(e->name_sp, DC_UNKNOWN_FUNCTION, "unknown function '%s'; did you mean '%s'?", e->text, s);
     else {
@@ -467,7 +471,7 @@ typedef pol_type (*agg_hook)(chk_ctx *c, ast_expr *e, pol_type body, pol_type re
 static pol_type chk_agg_list(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
 {
     if (bt != PT_RECORD) {
-        REPORT(e->c->sp, DC_TYPE_MISMATCH, "list builds a list of records; found %s (build one with T(field = ...))", tname(bt));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "list builds a list of records; found %s (build one with T(field = ...))", chk_type_word(bt));
         return PT_VOID;
     }
     return ret;
@@ -486,7 +490,7 @@ static pol_type chk_agg_first(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret
 static pol_type chk_agg_cond(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
 {
     if (bt != PT_BOOL) {
-        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s needs a condition (a boolean), found %s", e->text, tname(bt));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s needs a condition (a boolean), found %s", e->text, chk_type_word(bt));
         return PT_VOID;
     }
     return ret;
@@ -497,7 +501,7 @@ static pol_type chk_agg_sum(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
 {
     (void)ret;
     if (!numeric(bt)) {
-        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s adds numbers, found %s", e->text, tname(bt));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s adds numbers, found %s", e->text, chk_type_word(bt));
         return PT_VOID;
     }
     e->lit = false;
@@ -509,7 +513,7 @@ static pol_type chk_agg_extremum(chk_ctx *c, ast_expr *e, pol_type bt, pol_type 
 {
     (void)ret;
     if (!numeric(bt) && bt != PT_DATE && bt != PT_MONTH) {
-        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months, found %s", e->text, tname(bt));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months, found %s", e->text, chk_type_word(bt));
         return PT_VOID;
     }
     e->lit = false;
@@ -565,13 +569,13 @@ pol_type chk_agg(chk_ctx *c, ast_expr *e)
         }
     } else if (!e->b) {
         if (lo != PT_LIST) {
-            REPORT(e->a->sp, DC_TYPE_MISMATCH, "'%s in ...' ranges over a list or a range a..b; found %s", e->var, tname(lo));
+            REPORT(e->a->sp, DC_TYPE_MISMATCH, "'%s in ...' ranges over a list or a range a..b; found %s", e->var, chk_type_word(lo));
             return PT_VOID;
         }
         var_type = PT_RECORD;
         var_tref = e->a->tref;
     } else if (lo != hi || (lo != PT_MONTH && lo != PT_DATE && lo != PT_INT)) {
-        REPORT(e->a->sp, DC_TYPE_MISMATCH, "a range runs between two months, two dates or two integers; found %s..%s", tname(lo), tname(hi));
+        REPORT(e->a->sp, DC_TYPE_MISMATCH, "a range runs between two months, two dates or two integers; found %s..%s", chk_type_word(lo), chk_type_word(hi));
         return PT_VOID;
     }
     if (c->nscope - c->scope_params >= CHK_MAX_AGG_DEPTH) {
@@ -598,7 +602,7 @@ pol_type chk_agg(chk_ctx *c, ast_expr *e)
     c->unroll = unroll;
     c->nscope--;
     if (ft != PT_VOID && ft != PT_BOOL)
-        REPORT(e->filter->sp, DC_TYPE_MISMATCH, "the condition after 'where' must be a boolean, found %s", tname(ft));
+        REPORT(e->filter->sp, DC_TYPE_MISMATCH, "the condition after 'where' must be a boolean, found %s", chk_type_word(ft));
     if (bt == PT_VOID || ft != PT_BOOL)
         return PT_VOID;
     e->tref = e->c->tref;

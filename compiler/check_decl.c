@@ -9,6 +9,47 @@
 
 #include "caldate.h"
 
+/* words for messages as fragments (check_expr.c, and below) */
+const char *chk_type_word(pol_type t);
+const char *chk_type_words(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap);
+const char *chk_a_kind_word(decl_kind k);
+const char *chk_kind_word(decl_kind k);
+
+/* chk_a_kind as a fragment: "an input", "a rule", ... */
+const char *chk_a_kind_word(decl_kind k)
+{
+    switch (k) {
+    case D_INPUT: return FRAG("an input");
+    case D_OUTPUT: return FRAG("an output");
+    case D_ENUM: return FRAG("an enumeration");
+    case D_EXCEPTION: return FRAG("an exception");
+    case D_IMPORT: return FRAG("an import");
+    case D_PARAM: return FRAG("a parameter");
+    case D_RECORD: return FRAG("a record type");
+    case D_REQUIRE: return FRAG("a requirement");
+    case D_TEST: return FRAG("a test");
+    case D_FINDING: return FRAG("a finding");
+    default: return FRAG("a rule");
+    }
+}
+
+/* chk_kind_name as a fragment: "input", "rule", ... */
+const char *chk_kind_word(decl_kind k)
+{
+    switch (k) {
+    case D_ENUM: return FRAG("enumeration");
+    case D_RECORD: return FRAG("record type");
+    case D_REQUIRE: return FRAG("requirement");
+    case D_EXCEPTION: return FRAG("exception");
+    case D_INPUT: return FRAG("input");
+    case D_PARAM: return FRAG("parameter");
+    case D_RULE: return FRAG("rule");
+    case D_OUTPUT: return FRAG("output");
+    case D_FINDING: return FRAG("finding");
+    default: return FRAG("test");
+    }
+}
+
 /* ---- declarations ---- */
 void chk_header(chk_ctx *c)
 {
@@ -76,7 +117,7 @@ static void chk_sources(chk_ctx *c, ast_decl *owner, const ast_version *ver, ast
         }
         if (d->kind != D_PARAM) {
             REPORT(s->name_sp, DC_INFERRED, "'%s' is %s; the parentheses after 'inferred' name parameters only (put other figures in its text)",
-                s->name, chk_a_kind(d->kind));
+                s->name, chk_a_kind_word(d->kind));
             continue;
         }
         d->uses++;
@@ -110,7 +151,7 @@ static void chk_inferred_place(chk_ctx *c, const ast_decl *x)
         REPORT(x->an.inferred_sp, DC_INFERRED, "a finding is not inferred; 'inferred' goes on a parameter or one of its versions");
     else
         REPORT(x->an.inferred_sp, DC_INFERRED, "%s '%s' is not a parameter; only a parameter's value (or a version's) can be inferred",
-            chk_kind_name(x->kind), x->name);
+            chk_kind_word(x->kind), x->name);
 }
 
 /* A parameter's (or version's) value: a constant, or `unstated "note"`. */
@@ -143,7 +184,7 @@ ast_version *chk_versions(chk_ctx *c, ast_decl *d, ast_version *list, const char
     n = 0;
     for (ast_version *v = list; v; v = v->next) {
         vs[n++] = v;
-        param_value(c, v->value, (pol_type)d->type, "a parameter version's value");
+        param_value(c, v->value, (pol_type)d->type, FRAG("a parameter version's value"));
         if (v->has_from && v->has_to && v->from > v->to)
             REPORT(v->sp, DC_BAD_RANGE, "this version ends before it starts");
         if (!v->an.cite && !cite)
@@ -179,7 +220,7 @@ void chk_param(chk_ctx *c, ast_decl *d)
         return;
     }
     if (d->value) {
-        param_value(c, d->value, (pol_type)d->type, "a parameter's value");
+        param_value(c, d->value, (pol_type)d->type, FRAG("a parameter's value"));
         return;
     }
     d->versions = chk_versions(c, d, d->versions, d->name, d->name_sp, d->an.cite);
@@ -254,8 +295,8 @@ void chk_declared_types(chk_ctx *c)
                         REPORT(q->name_sp, DC_DUPLICATE, "parameter '%s' declared twice", q->name);
             }
         if ((x->kind == D_INPUT || x->kind == D_OUTPUT) && x->type == PT_ROUNDING)
-            REPORT(x->type_sp, DC_INPUT_TYPE, "%s cannot be a rounding mode; hold one in a parameter (param 舍入: rounding = 进一)",
-                x->kind == D_INPUT ? "an input" : "an output");
+            REPORT(x->type_sp, DC_INPUT_TYPE, "%s cannot be a rounding mode; hold one in a parameter (param %s: rounding = %s)",
+                x->kind == D_INPUT ? FRAG("an input") : FRAG("an output"), "舍入", "进一"); /* the msgid stays ASCII */
         if (x->kind == D_INPUT && x->type == PT_RECORD)
             REPORT(x->type_sp, DC_INPUT_TYPE, "an input can be a list of records ('list of %s'), not a single record", x->type_name);
         if (x->kind == D_ENUM || x->kind == D_RECORD)
@@ -316,8 +357,8 @@ static CHK_NOINLINE void no_target(chk_ctx *c, const ast_decl *x)
         if ((d->kind == D_RULE || d->kind == D_OUTPUT || d->kind == D_EXCEPTION) && d->name && d != x)
             cands[n++] = d->name;
     const char *s = chk_suggest(x->target, cands, n);
-    REPORT(x->target_sp, DC_UNDEFINED, "no rule, output or exception label is named '%s'%s%s%s", x->target, s ? "; did you mean '" : "",
-        s ? s : "", s ? "'?" : "");
+    REPORT(x->target_sp, DC_UNDEFINED, "no rule, output or exception label is named '%s'%s%s%s", x->target, s ? FRAG("; did you mean '") : "",
+        s ? s : "", s ? FRAG("'?") : "");
 }
 
 /* An exception to a labelled exception: follows the labels up to the rule
@@ -379,7 +420,7 @@ void chk_join_exceptions(chk_ctx *c)
             continue;
         }
         if (r->kind != D_RULE && r->kind != D_OUTPUT) {
-            REPORT(x->target_sp, DC_EXCEPTION_TARGET, "an exception overrides a rule or an output; '%s' is %s", x->target, chk_a_kind(r->kind));
+            REPORT(x->target_sp, DC_EXCEPTION_TARGET, "an exception overrides a rule or an output; '%s' is %s", x->target, chk_a_kind_word(r->kind));
             continue;
         }
         x->of = r;
@@ -421,7 +462,7 @@ void chk_unused(chk_ctx *c)
         if (x->uses > 0 || x->imported || x->kind == D_OUTPUT || x->kind == D_TEST || x->kind == D_EXCEPTION || x->kind == D_REQUIRE ||
             x->kind == D_FINDING)
             continue;
-        REPORT(x->name_sp, DC_UNUSED, "%s '%s' is never used", chk_kind_name(x->kind), x->name);
+        REPORT(x->name_sp, DC_UNUSED, "%s '%s' is never used", chk_kind_word(x->kind), x->name);
     }
 }
 
@@ -437,7 +478,7 @@ static void bound_param(chk_ctx *c, ast_decl *x, ast_expr *e)
     }
     d->uses++;
     if (d->kind != D_PARAM) {
-        REPORT(e->sp, DC_BOUNDS, "a bound is a value written out or a parameter; '%s' is %s", d->name, chk_a_kind(d->kind));
+        REPORT(e->sp, DC_BOUNDS, "a bound is a value written out or a parameter; '%s' is %s", d->name, chk_a_kind_word(d->kind));
         return;
     }
     if (d->versions) {
@@ -446,8 +487,8 @@ static void bound_param(chk_ctx *c, ast_decl *x, ast_expr *e)
         return;
     }
     if (d->type != PT_VOID && x->type != PT_VOID && (d->type != x->type || d->tref != x->tref))
-        REPORT(e->sp, DC_TYPE_MISMATCH, "a bound should be %s, but parameter '%s' is %s", tname((pol_type)x->type), d->name,
-            tname((pol_type)d->type));
+        REPORT(e->sp, DC_TYPE_MISMATCH, "a bound should be %s, but parameter '%s' is %s", chk_type_word((pol_type)x->type), d->name,
+            chk_type_word((pol_type)d->type));
     e->sym = SYM_PARAM;
     e->index = d->index;
 }
@@ -470,7 +511,7 @@ static void decl_input(chk_ctx *c, ast_decl *x)
         if (side[i]->kind == EX_NAME)
             bound_param(c, x, side[i]);
         else
-            chk_constant(c, side[i], (pol_type)x->type, "a bound");
+            chk_constant(c, side[i], (pol_type)x->type, FRAG("a bound"));
     }
 }
 
@@ -499,14 +540,14 @@ static void decl_exception(chk_ctx *c, ast_decl *x)
     scope_params(c, x->of);
     pol_type ct = chk_expr(c, x->cond);
     if (ct != PT_VOID && ct != PT_BOOL)
-        REPORT(x->cond->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", tname(ct));
+        REPORT(x->cond->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", chk_type_word(ct));
     pol_type t = chk_expr(c, x->value);
     c->nscope = c->scope_params = 0;
     char t1[300], t2[300], t3[POL_NUMBER_MAX_DIGITS * 2 + 80];
     if (t != PT_VOID && x->of->type != PT_VOID && !chk_assignable_e((pol_type)x->of->type, x->of->tref, x->value))
         REPORT(x->value->sp, DC_TYPE_MISMATCH, "the exception gives %s, but %s '%s' is %s%s",
-            chk_type_text(c, t, x->value->tref, t1, sizeof t1), chk_kind_name(x->of->kind), x->of->name,
-            chk_type_text(c, (pol_type)x->of->type, x->of->tref, t2, sizeof t2),
+            chk_type_words(c, t, x->value->tref, t1, sizeof t1), chk_kind_word(x->of->kind), x->of->name,
+            chk_type_words(c, (pol_type)x->of->type, x->of->tref, t2, sizeof t2),
             chk_yuan_hint(x->value, (pol_type)x->of->type, t, t3, sizeof t3));
     if (!x->an.cite)
         REPORT(x->sp, DC_NO_CITE, "exception to '%s' cites no clause of the notice (add cite \"...\")", x->of->name);
@@ -518,13 +559,13 @@ static void decl_formula_type(chk_ctx *c, ast_decl *x, pol_type t)
     if (t == PT_VOID)
         return;
     if ((x->type == PT_LIST || x->type == PT_RECORD) && t == x->type && x->value->tref != x->tref && x->value->tref != UINT32_MAX)
-        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' holds another record type", chk_kind_name(x->kind), x->name);
+        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' holds another record type", chk_kind_word(x->kind), x->name);
     else if (x->type == PT_ENUM && t == PT_ENUM && x->value->tref != x->tref)
-        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is a member of another enumeration", chk_kind_name(x->kind), x->name);
+        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is a member of another enumeration", chk_kind_word(x->kind), x->name);
     else if (x->type != PT_VOID && !chk_assignable((pol_type)x->type, t, x->value->lit)) {
         char hint[POL_NUMBER_MAX_DIGITS * 2 + 80];
-        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is declared %s, but its formula gives %s%s", chk_kind_name(x->kind), x->name,
-            tname((pol_type)x->type), tname(t), chk_yuan_hint(x->value, (pol_type)x->type, t, hint, sizeof hint));
+        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is declared %s, but its formula gives %s%s", chk_kind_word(x->kind), x->name,
+            chk_type_word((pol_type)x->type), chk_type_word(t), chk_yuan_hint(x->value, (pol_type)x->type, t, hint, sizeof hint));
     }
 }
 
@@ -536,14 +577,14 @@ static void decl_rule(chk_ctx *c, ast_decl *x)
             REPORT(x->name_sp, DC_NO_DEFINITION, "rule '%s' has no formula and no exceptions; write '= formula' or add 'exception ... of %s when ...'",
                 x->name, x->name);
         if (!x->an.cite)
-            REPORT(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_name(x->kind), x->name);
+            REPORT(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_word(x->kind), x->name);
         return;
     }
     scope_params(c, x);
     if (x->when) {
         pol_type wt = chk_expr(c, x->when);
         if (wt != PT_VOID && wt != PT_BOOL)
-            REPORT(x->when->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", tname(wt));
+            REPORT(x->when->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", chk_type_word(wt));
     }
     pol_type t = chk_expr(c, x->value);
     c->nscope = c->scope_params = 0;
@@ -551,7 +592,7 @@ static void decl_rule(chk_ctx *c, ast_decl *x)
     if (x->kind == D_OUTPUT && x->places >= 0 && !numeric((pol_type)x->type))
         REPORT(x->type_sp, DC_PLACES, "'places' applies to numbers only");
     if (!x->an.cite)
-        REPORT(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_name(x->kind), x->name);
+        REPORT(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_word(x->kind), x->name);
 }
 
 /* Pass 2: every declaration's body, in source order (declarations of the

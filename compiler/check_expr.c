@@ -9,6 +9,35 @@
 
 #include "caldate.h"
 
+/* ---- words for messages, as fragments (lang.h): translated with the
+ * message that takes them.  Declared in the checker files that use them
+ * (check_int.h is shared with check_scope.c, whose chk_type_text,
+ * chk_a_kind and chk_kind_name give the same words untranslated). ---- */
+const char *chk_type_word(pol_type t);
+const char *chk_type_words(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap);
+
+/* pol_type_name(t) as a fragment (runtime/types.h POL_TYPES). */
+const char *chk_type_word(pol_type t)
+{
+    static const char *const words[PT__COUNT] = {
+        [PT_VOID] = FRAG("void"),       [PT_BOOL] = FRAG("boolean"), [PT_INT] = FRAG("integer"),
+        [PT_DEC] = FRAG("decimal"),     [PT_RATE] = FRAG("rate"),    [PT_MONEY] = FRAG("money"),
+        [PT_DATE] = FRAG("date"),       [PT_MONTH] = FRAG("month"),  [PT_TEXT] = FRAG("text"),
+        [PT_ENUM] = FRAG("enum"),       [PT_RECORD] = FRAG("record"), [PT_LIST] = FRAG("list"),
+        [PT_MONTHS] = FRAG("months"),   [PT_DAYS] = FRAG("days"),    [PT_ROUNDING] = FRAG("rounding"),
+    };
+    _Static_assert(PT_ROUNDING + 1 == PT__COUNT, "a type without its word for messages");
+    return (unsigned)t < PT__COUNT && words[t] ? words[t] : tname(t);
+}
+
+/* chk_type_text, with a built-in type's name as a fragment. */
+const char *chk_type_words(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap)
+{
+    if (t == PT_LIST || t == PT_RECORD || t == PT_ENUM)
+        return chk_type_text(c, t, tref, buf, cap);
+    return chk_type_word(t);
+}
+
 static void check_const_lookup(chk_ctx *c, ast_decl *par, ast_expr *date)
 {
     if (date->kind == EX_MONTH || (date->kind == EX_NUM && date->type == PT_INT)) {
@@ -69,13 +98,15 @@ static CHK_NOINLINE void no_field(chk_ctx *c, const ast_expr *e, pol_type t, con
     int nc = 0;
     for (ast_field *fl = owner->fields; fl && nc < 256; fl = fl->next)
         cands[nc++] = fl->name;
-    char whose[300];
-    snprintf(whose, sizeof whose, t == PT_RECORD ? "record '%s' has" : "members of '%s' have", owner->name);
     const char *sug = chk_suggest(e->text, cands, (size_t)nc);
-    if (sug)
-        REPORT(e->name_sp, DC_NO_FIELD, "%s no field '%s'; did you mean '%s'?", whose, e->text, sug);
+    if (t == PT_RECORD && sug)
+        REPORT(e->name_sp, DC_NO_FIELD, "record '%s' has no field '%s'; did you mean '%s'?", owner->name, e->text, sug);
+    else if (t == PT_RECORD)
+        REPORT(e->name_sp, DC_NO_FIELD, "record '%s' has no field '%s'", owner->name, e->text);
+    else if (sug)
+        REPORT(e->name_sp, DC_NO_FIELD, "members of '%s' have no field '%s'; did you mean '%s'?", owner->name, e->text, sug);
     else
-        REPORT(e->name_sp, DC_NO_FIELD, "%s no field '%s'", whose, e->text);
+        REPORT(e->name_sp, DC_NO_FIELD, "members of '%s' have no field '%s'", owner->name, e->text);
 }
 
 /* a.f: a member literal (Enum.Member) or a field of an enum value. */
@@ -105,7 +136,7 @@ static pol_type check_field(chk_ctx *c, ast_expr *e)
     if (t == PT_VOID)
         return PT_VOID;
     if (t != PT_RECORD && t != PT_ENUM) {
-        REPORT(e->name_sp, DC_NO_FIELD, "%s has no fields; only records and members of an enumeration do", tname(t));
+        REPORT(e->name_sp, DC_NO_FIELD, "%s has no fields; only records and members of an enumeration do", chk_type_word(t));
         return PT_VOID;
     }
     ast_decl *owner = chk_decl_of_type(c, t, a->tref);
@@ -138,7 +169,7 @@ static pol_type expr_name(chk_ctx *c, ast_expr *e)
     ast_decl *d = chk_lookup(c, e->text);
     if (d && d->kind == D_ENUM) {
         REPORT(e->sp, DC_ENUM_VALUE, "'%s' is an enumeration; name one of its members: %s.%s", d->name, d->name,
-            d->members ? d->members->name : "member");
+            d->members ? d->members->name : FRAG("member"));
         return PT_VOID;
     }
     if (d && d->kind == D_EXCEPTION)
@@ -171,7 +202,7 @@ static pol_type expr_name(chk_ctx *c, ast_expr *e)
         e->sym = SYM_PARAM;
         if (d->key_name) {
             REPORT(e->sp, DC_DATED_PARAM, "'%s' is a table; look it up by its key: %s[%s%s]", d->name, d->name, d->key_name,
-                   d->dated_rows ? ", date" : "");
+                   d->dated_rows ? FRAG(", date") : "");
             return PT_VOID;
         }
         if (d->versions) {
@@ -207,11 +238,11 @@ static pol_type expr_index(chk_ctx *c, ast_expr *e)
         if (lt == PT_VOID || it == PT_VOID)
             return PT_VOID;
         if (lt != PT_LIST) {
-            REPORT(a->sp, DC_INDEX, "only a list (by position) or a dated parameter (by date) can be indexed, not %s", tname(lt));
+            REPORT(a->sp, DC_INDEX, "only a list (by position) or a dated parameter (by date) can be indexed, not %s", chk_type_word(lt));
             return PT_VOID;
         }
         if (it != PT_INT) {
-            REPORT(e->b->sp, DC_TYPE_MISMATCH, "a list is indexed by an integer position (from 0), not by %s", tname(it));
+            REPORT(e->b->sp, DC_TYPE_MISMATCH, "a list is indexed by an integer position (from 0), not by %s", chk_type_word(it));
             return PT_VOID;
         }
         e->sym = SYM_NONE;
@@ -247,7 +278,7 @@ static pol_type expr_index(chk_ctx *c, ast_expr *e)
     e->sym = SYM_PARAM;
     e->index = d->index;
     if (dt != PT_VOID && dt != PT_DATE && dt != PT_MONTH && dt != PT_INT) {
-        REPORT(e->b->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, a month or a year, not by %s", tname(dt));
+        REPORT(e->b->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, a month or a year, not by %s", chk_type_word(dt));
         return PT_VOID;
     }
     e->op = dt == PT_MONTH || dt == PT_INT; /* a whole month or year: OP_PARAM_IN */
@@ -263,14 +294,14 @@ static pol_type expr_unary(chk_ctx *c, ast_expr *e)
         return PT_VOID;
     if (e->op == UO_NEG) {
         if (!numeric(t)) {
-            REPORT(e->sp, DC_TYPE_MISMATCH, "cannot negate %s", tname(t));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "cannot negate %s", chk_type_word(t));
             return PT_VOID;
         }
         e->lit = e->a->lit;
         return t;
     }
     if (t != PT_BOOL) {
-        REPORT(e->a->sp, DC_TYPE_MISMATCH, "'not' needs a boolean, found %s", tname(t));
+        REPORT(e->a->sp, DC_TYPE_MISMATCH, "'not' needs a boolean, found %s", chk_type_word(t));
         return PT_VOID;
     }
     return PT_BOOL;
@@ -306,13 +337,13 @@ static pol_type expr_binary(chk_ctx *c, ast_expr *e)
                 REPORT(e->sp, DC_UNIT_MISMATCH, "a date moves by days; to move it by calendar months use add_months(date, n), which keeps the day or clamps it to the month's end");
                 return PT_VOID;
             }
-            REPORT(e->sp, DC_TYPE_MISMATCH, "a %s moves by an integer (%s), not by %s", tname(x),
-                x == PT_DATE ? "days" : "months", tname(y));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "a %s moves by an integer (%s), not by %s", chk_type_word(x),
+                x == PT_DATE ? FRAG("days") : FRAG("months"), chk_type_word(y));
             return PT_VOID;
         }
         if (!numeric(x) || !numeric(y)) {
             const char *sym = e->op == BO_ADD ? "+" : e->op == BO_SUB ? "-" : e->op == BO_MUL ? "*" : "/";
-            REPORT(e->sp, DC_TYPE_MISMATCH, "'%s' needs numbers, found %s and %s", sym, tname(x), tname(y));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "'%s' needs numbers, found %s and %s", sym, chk_type_word(x), chk_type_word(y));
             return PT_VOID;
         } else {
             pol_type t = chk_arith_type(c, e->op, e->a, e->b, e->sp);
@@ -321,7 +352,7 @@ static pol_type expr_binary(chk_ctx *c, ast_expr *e)
         }
     case BO_AND: case BO_OR:
         if (x != PT_BOOL || y != PT_BOOL) {
-            REPORT(e->sp, DC_TYPE_MISMATCH, "'%s' needs booleans, found %s and %s", e->op == BO_AND ? "and" : "or", tname(x), tname(y));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "'%s' needs booleans, found %s and %s", e->op == BO_AND ? "and" : "or", chk_type_word(x), chk_type_word(y));
             return PT_VOID;
         }
         return PT_BOOL;
@@ -332,21 +363,21 @@ static pol_type expr_binary(chk_ctx *c, ast_expr *e)
                 return PT_VOID;
             }
             if ((x == PT_MONEY) != (y == PT_MONEY) && !e->a->lit && !e->b->lit) {
-                REPORT(e->sp, DC_UNIT_MISMATCH, "cannot compare %s with %s", tname(x), tname(y));
+                REPORT(e->sp, DC_UNIT_MISMATCH, "cannot compare %s with %s", chk_type_word(x), chk_type_word(y));
                 return PT_VOID;
             }
             return PT_BOOL;
         }
         if (x != y) {
-            REPORT(e->sp, DC_TYPE_MISMATCH, "cannot compare %s with %s", tname(x), tname(y));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "cannot compare %s with %s", chk_type_word(x), chk_type_word(y));
             return PT_VOID;
         }
         if (x == PT_RECORD || x == PT_LIST) {
-            REPORT(e->sp, DC_TYPE_MISMATCH, "%ss cannot be compared; compare their fields", tname(x));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "%ss cannot be compared; compare their fields", chk_type_word(x));
             return PT_VOID;
         }
         if ((x == PT_BOOL || x == PT_ENUM) && e->op != BO_EQ && e->op != BO_NE) {
-            REPORT(e->sp, DC_TYPE_MISMATCH, "%s can only be compared with == and !=", x == PT_BOOL ? "booleans" : "members of an enumeration");
+            REPORT(e->sp, DC_TYPE_MISMATCH, "%s can only be compared with == and !=", x == PT_BOOL ? FRAG("booleans") : FRAG("members of an enumeration"));
             return PT_VOID;
         }
         if (x == PT_ENUM && e->a->tref != e->b->tref) {
@@ -385,7 +416,7 @@ static pol_type expr_if(chk_ctx *c, ast_expr *e)
     pol_type ct = chk_expr(c, e->a);
     pol_type x = chk_expr(c, e->b), y = chk_expr(c, e->c);
     if (ct != PT_VOID && ct != PT_BOOL)
-        REPORT(e->a->sp, DC_TYPE_MISMATCH, "the condition after 'if' must be a boolean, found %s", tname(ct));
+        REPORT(e->a->sp, DC_TYPE_MISMATCH, "the condition after 'if' must be a boolean, found %s", chk_type_word(ct));
     if (chk_bottom(e->b) || chk_bottom(e->c)) { /* a branch with no value: the if has the other's type */
         const ast_expr *o = chk_bottom(e->b) ? e->c : e->b;
         e->lit = o->lit;
@@ -397,7 +428,7 @@ static pol_type expr_if(chk_ctx *c, ast_expr *e)
     bool lit;
     pol_type t = chk_join(e->b, e->c, &lit);
     if (t == PT_VOID) {
-        REPORT(e->c->sp, DC_TYPE_MISMATCH, "the branches of 'if' differ: %s after 'then', %s after 'else'", tname(x), tname(y));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "the branches of 'if' differ: %s after 'then', %s after 'else'", chk_type_word(x), chk_type_word(y));
         return PT_VOID;
     }
     e->lit = lit;
@@ -417,7 +448,7 @@ static pol_type expr_list(chk_ctx *c, ast_expr *e)
             continue;
         }
         if (t != PT_RECORD) {
-            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "lists hold records; found %s", tname(t));
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "lists hold records; found %s", chk_type_word(t));
             bad = true;
         } else if (e->tref == UINT32_MAX)
             e->tref = e->args[i]->tref;
@@ -501,7 +532,7 @@ void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what)
             return;
         }
     if (want == PT_ROUNDING && e->kind == EX_NAME && chk_vocab_find(&chk_modes, e->text) < 0) {
-        chk_vocab_unknown(c, e, &chk_modes, DC_ROUND_MODE, "rounding mode", "modes");
+        chk_vocab_unknown(c, e, &chk_modes, DC_ROUND_MODE, FRAG("rounding mode"), FRAG("modes"));
         return;
     }
     if (!is_constant(e)) {
@@ -512,13 +543,13 @@ void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what)
     if (t != PT_VOID && e->kind == EX_FIELD && e->sym != SYM_MEMBER)
         REPORT(e->sp, DC_NOT_CONSTANT, "%s must be a value written out, not a formula", what);
     else if (t != PT_VOID && want != PT_VOID && !chk_assignable(want, t, e->lit))
-        REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be %s, found %s", what, tname(want), tname(t));
+        REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be %s, found %s", what, chk_type_word(want), chk_type_word(t));
     else if (t == PT_LIST && want == PT_LIST && e->tref != c->want_tref && e->tref != UINT32_MAX)
         REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a list of another record type", what);
     else if (t == PT_ENUM && want == PT_ENUM && e->tref != c->want_tref)
         REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a member of another enumeration", what);
     else if ((want == PT_INT || want == PT_MONTHS || want == PT_DAYS) && e->kind == EX_NUM && strchr(e->text, '.'))
-        REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a whole number (%s), found %s", what, tname(want), e->text);
+        REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a whole number (%s), found %s", what, chk_type_word(want), e->text);
     else if (want == PT_RATE && e->kind == EX_NUM && strtol(e->text, NULL, 10) >= 1)
         REPORT(e->sp, DC_RATE_WITHOUT_PERCENT, "%s is the fraction %s, that is %s00%%; did you mean %s%%?", what, e->text, e->text,
              e->text);

@@ -11,6 +11,10 @@
 
 #include "caldate.h"
 
+/* words for messages as fragments (check_expr.c) */
+const char *chk_type_word(pol_type t);
+const char *chk_type_words(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap);
+
 uint32_t chk_new_slot(chk_ctx *c, uint32_t n)
 {
     ast_decl *owner = c->cur && c->cur->kind == D_EXCEPTION && c->cur->of ? c->cur->of : c->cur;
@@ -71,9 +75,10 @@ static bool next_integer(const ast_expr *hi, const ast_expr *lo)
     return r;
 }
 
-/* The whole numbers a gap between bands leaves out: "35" or "35 to 39"
- * (from: the first value out, a's top + 1, or a's top when it is excluded). */
-static const char *gap_values(chk_ctx *c, const ast_row *a, const ast_row *b)
+/* The whole numbers a gap between bands leaves out: from "35" to "39"
+ * (from: the first value out, a's top + 1, or a's top when it is excluded);
+ * false when they are one number. */
+static bool gap_values(chk_ctx *c, const ast_row *a, const ast_row *b, const char **from, const char **to)
 {
     dec_t x, y, one;
     dec_init(&x);
@@ -92,10 +97,12 @@ static const char *gap_values(chk_ctx *c, const ast_row *a, const ast_row *b)
     dec_clear(&x);
     dec_clear(&y);
     dec_clear(&one);
-    size_t n = strlen(xs) + strlen(ys) + 12;
-    char *out = arena_alloc(c->a, n);
-    snprintf(out, n, same ? "%s is" : "%s to %s are", xs, ys);
-    return out;
+    char *x1 = arena_alloc(c->a, strlen(xs) + 1), *y1 = arena_alloc(c->a, strlen(ys) + 1);
+    memcpy(x1, xs, strlen(xs) + 1);
+    memcpy(y1, ys, strlen(ys) + 1);
+    *from = x1;
+    *to = y1;
+    return !same;
 }
 
 static int cmp_band(const void *x, const void *y)
@@ -129,7 +136,7 @@ static void row_body(chk_ctx *c, ast_decl *d, ast_row *r)
     char *name = arena_alloc(c->a, n);
     snprintf(name, n, "%s[%s]", d->name, r->label);
     if (r->value) {
-        chk_constant(c, r->value, (pol_type)d->type, "a table's value");
+        chk_constant(c, r->value, (pol_type)d->type, FRAG("a table's value"));
         if (!r->an.cite && !d->an.cite)
             REPORT(r->sp, DC_NO_CITE, "row '%s' cites no clause of the notice (add cite \"...\")", name);
     } else
@@ -211,7 +218,7 @@ static void member_rows(chk_ctx *c, ast_decl *d, ast_decl *en, ast_row **rs, int
     const char *list = missing_list(c, en, have, &missing);
     if (missing && !d->partial)
         REPORT(d->name_sp, DC_MISSING_ROW, "'%s' has no row for %s (of '%s'); give %s a row, or mark the table 'partial'",
-               d->name, list, en->name, missing == 1 ? "it" : "each");
+               d->name, list, en->name, missing == 1 ? FRAG("it") : FRAG("each"));
 }
 
 /* Rows by bands of a number: sorted, no overlap, no gap unless partial. */
@@ -223,7 +230,7 @@ static int band_rows(chk_ctx *c, ast_decl *d, ast_row **rs, int n)
     for (int i = 0; i < n; i++) {
         ast_row *r = rs[i];
         if (r->member) {
-            REPORT(r->member_sp, DC_TABLE_KEY, "the rows of '%s' are bands of %s like 35..44, not names", d->name, tname(kt));
+            REPORT(r->member_sp, DC_TABLE_KEY, "the rows of '%s' are bands of %s like 35..44, not names", d->name, chk_type_word(kt));
             continue;
         }
         size_t cap = 64 + (r->lo ? strlen(r->lo->text) : 0) + (r->hi ? strlen(r->hi->text) : 0);
@@ -235,7 +242,7 @@ static int band_rows(chk_ctx *c, ast_decl *d, ast_row **rs, int n)
         for (int k = 0; k < 2; k++)
             if (ends[k]) {
                 int before = c->d->errors;
-                chk_constant(c, ends[k], kt, "a band's end");
+                chk_constant(c, ends[k], kt, FRAG("a band's end"));
                 ok &= c->d->errors == before;
             }
         if (ok && r->lo && r->hi) {
@@ -260,10 +267,15 @@ static int band_rows(chk_ctx *c, ast_decl *d, ast_row **rs, int n)
             overlap = a->hi_excl ? k < 0 : k <= 0;
             bool meets = a->hi_excl ? k == 0 : whole && next_integer(a->hi, b->lo);
             if (!overlap && !meets && !d->partial) {
-                if (whole)
+                const char *from = NULL, *to = NULL;
+                if (whole && gap_values(c, a, b, &from, &to))
                     REPORT(b->member_sp, DC_BAND_GAP,
-                           "the bands of '%s' leave a gap between %s and %s (%s in no band); make them meet, or mark the table 'partial'",
-                           d->name, a->label, b->label, gap_values(c, a, b));
+                           "the bands of '%s' leave a gap between %s and %s (%s to %s are in no band); make them meet, or mark the table 'partial'",
+                           d->name, a->label, b->label, from, to);
+                else if (whole)
+                    REPORT(b->member_sp, DC_BAND_GAP,
+                           "the bands of '%s' leave a gap between %s and %s (%s is in no band); make them meet, or mark the table 'partial'",
+                           d->name, a->label, b->label, from);
                 else if (a->hi_excl)
                     REPORT(b->member_sp, DC_BAND_GAP, "the bands of '%s' leave a gap between %s and %s; make them meet, or mark the table 'partial'",
                            d->name, a->label, b->label);
@@ -295,7 +307,7 @@ void chk_table(chk_ctx *c, ast_decl *d)
             REPORT(d->key_sp, DC_TABLE_KEY, "a parameter by date is a dated parameter: write its versions without 'by' (param %s: %s { FROM..TO = ... })",
                    d->name, d->type_name);
         else
-            REPORT(d->key_sp, DC_TABLE_KEY, "a table is keyed by an enumeration or by bands of a number, not by %s", tname(kt));
+            REPORT(d->key_sp, DC_TABLE_KEY, "a table is keyed by an enumeration or by bands of a number, not by %s", chk_type_word(kt));
         return;
     }
     if (en)
@@ -350,11 +362,11 @@ pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
     if (d->key_type == PT_ENUM) {
         if (kt != PT_ENUM || e->b->tref != d->key_tref) {
             REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by a member of '%s', found %s", d->name, d->key_name,
-                   chk_type_text(c, kt, e->b->tref, t1, sizeof t1));
+                   chk_type_words(c, kt, e->b->tref, t1, sizeof t1));
             return PT_VOID;
         }
     } else if (!chk_assignable((pol_type)d->key_type, kt, e->b->lit)) {
-        REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by %s, found %s", d->name, tname((pol_type)d->key_type), tname(kt));
+        REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by %s, found %s", d->name, chk_type_word((pol_type)d->key_type), chk_type_word(kt));
         return PT_VOID;
     }
     if (d->dated_rows && !e->c) {
@@ -369,7 +381,7 @@ pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
         if (dt == PT_VOID)
             return PT_VOID;
         if (!period_type(dt)) {
-            REPORT(e->c->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, a month or a year, not by %s", tname(dt));
+            REPORT(e->c->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, a month or a year, not by %s", chk_type_word(dt));
             return PT_VOID;
         }
         e->op = dt != PT_DATE; /* a whole month or year: OP_PARAM_IN */
@@ -404,7 +416,7 @@ pol_type chk_match(chk_ctx *c, ast_expr *e)
         return PT_VOID;
     char t1[300];
     if (st != PT_ENUM) {
-        REPORT(e->a->sp, DC_TYPE_MISMATCH, "'match' chooses by the members of an enumeration, found %s", chk_type_text(c, st, e->a->tref, t1, sizeof t1));
+        REPORT(e->a->sp, DC_TYPE_MISMATCH, "'match' chooses by the members of an enumeration, found %s", chk_type_words(c, st, e->a->tref, t1, sizeof t1));
         return PT_VOID;
     }
     ast_decl *en = chk_decl_of_type(c, st, e->a->tref);
@@ -438,7 +450,7 @@ pol_type chk_match(chk_ctx *c, ast_expr *e)
     const char *list = missing_list(c, en, have, &missing);
     if (missing && else_at < 0 && !bad)
         REPORT(e->sp, DC_MATCH, "'match' over '%s' has no arm for %s; add %s, or an 'else =>' arm", en->name, list,
-               missing == 1 ? "it" : "them");
+               missing == 1 ? FRAG("it") : FRAG("them"));
     else if (!missing && else_at >= 0)
         REPORT(e->arg_name_sps[else_at], DC_MATCH, "every member of '%s' has an arm; this 'else' never applies", en->name);
     if (bad)
@@ -453,8 +465,8 @@ pol_type chk_match(chk_ctx *c, ast_expr *e)
         tmp.lit = lit;
         pol_type j = chk_join(&tmp, e->args[i], &lit);
         if (j == PT_VOID) {
-            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "the arms of 'match' differ: %s for '%s', %s here", tname(t),
-                   e->arg_names[0] ? e->arg_names[0] : "else", tname((pol_type)e->args[i]->type));
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "the arms of 'match' differ: %s for '%s', %s here", chk_type_word(t),
+                   e->arg_names[0] ? e->arg_names[0] : "else", chk_type_word((pol_type)e->args[i]->type));
             return PT_VOID;
         }
         t = j;

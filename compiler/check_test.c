@@ -5,6 +5,9 @@
 
 #include <string.h>
 
+/* words for messages as fragments (check_decl.c) */
+const char *chk_a_kind_word(decl_kind k);
+
 /* What an item names, as written: 逐月, or 逐月[0].已缴. */
 static void target_text(chk_ctx *c, const ast_item *it, char *buf, size_t cap)
 {
@@ -70,7 +73,7 @@ static void chk_test(chk_ctx *c, ast_decl *t)
         for (ast_item *o = t->items; o != it; o = o->next)
             if (o->expect == it->expect && o->stated == it->stated && strcmp(o->name, it->name) == 0 && same_path(o->path, it->path)) {
                 REPORT(it->name_sp, DC_DUPLICATE, "'%s' %s twice in this test", it->name,
-                    !it->expect ? "appears" : it->stated ? "is stated" : "is expected");
+                    !it->expect ? FRAG("appears") : it->stated ? FRAG("is stated") : FRAG("is expected"));
                 break;
             }
         if (!d) {
@@ -83,11 +86,11 @@ static void chk_test(chk_ctx *c, ast_decl *t)
         }
         if (!it->expect && d->kind != D_INPUT) {
             REPORT(it->name_sp, DC_TEST_GIVEN, "'%s' is %s; a test gives inputs and expects rules or outputs (write 'expect %s = ...')",
-                it->name, chk_a_kind(d->kind), it->name);
+                it->name, chk_a_kind_word(d->kind), it->name);
             continue;
         }
         if (it->expect && d->kind != D_RULE && d->kind != D_OUTPUT) {
-            REPORT(it->name_sp, DC_TEST_EXPECT, "'%s' is %s; only rules and outputs can be expected", it->name, chk_a_kind(d->kind));
+            REPORT(it->name_sp, DC_TEST_EXPECT, "'%s' is %s; only rules and outputs can be expected", it->name, chk_a_kind_word(d->kind));
             continue;
         }
         it->decl = d;
