@@ -14,6 +14,7 @@ const char *chk_type_word(pol_type t);
 const char *chk_type_words(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap);
 const char *chk_a_kind_word(decl_kind k);
 const char *chk_kind_word(decl_kind k);
+void chk_constant_named(chk_ctx *c, ast_expr *e, pol_type want, const char *name, const char *owner);
 
 /* chk_a_kind as a fragment: "an input", "a rule", ... */
 const char *chk_a_kind_word(decl_kind k)
@@ -248,10 +249,8 @@ void chk_enum(chk_ctx *c, ast_decl *d)
         }
         int i = 0;
         for (ast_field *fl = d->fields; fl; fl = fl->next, i++) {
-            char what[300];
-            snprintf(what, sizeof what, "field '%s' of '%s'", fl->name, m->name);
             c->want_tref = fl->tref;
-            chk_constant(c, m->values[i], (pol_type)fl->type, what);
+            chk_constant_named(c, m->values[i], (pol_type)fl->type, fl->name, m->name);
         }
     }
 }

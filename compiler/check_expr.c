@@ -15,6 +15,7 @@
  * chk_a_kind and chk_kind_name give the same words untranslated). ---- */
 const char *chk_type_word(pol_type t);
 const char *chk_type_words(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap);
+void chk_constant_named(chk_ctx *c, ast_expr *e, pol_type want, const char *name, const char *owner);
 
 /* pol_type_name(t) as a fragment (runtime/types.h POL_TYPES). */
 const char *chk_type_word(pol_type t)
@@ -523,7 +524,12 @@ static bool is_constant(const ast_expr *e)
            (e->kind == EX_NAME && chk_vocab_find(&chk_modes, e->text) >= 0); /* a mode, before it is checked */
 }
 
-void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what)
+/* The constant e of a declaration or a test, where `want` is expected: what
+ * it is, for messages, is the fragment `what` (name NULL), else "the value
+ * of 'name'" (owner NULL: a test's), else "field 'name' of 'owner'" (an
+ * enumeration member's); each has its own messages, so that the Chinese
+ * says it in its own order. */
+static void constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what, const char *name, const char *owner)
 {
     const ast_decl *en = want == PT_ENUM && e->kind == EX_NAME ? chk_decl_of_type(c, PT_ENUM, c->want_tref) : NULL;
     for (const ast_member *m = en ? en->members : NULL; m; m = m->next)
@@ -536,22 +542,74 @@ void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what)
         return;
     }
     if (!is_constant(e)) {
-        REPORT(e->sp, DC_NOT_CONSTANT, "%s must be a value written out (like 4416, 5%%, 2025-10-01), not a formula", what);
+        if (!name)
+            REPORT(e->sp, DC_NOT_CONSTANT, "%s must be a value written out (like 4416, 5%%, 2025-10-01), not a formula", what);
+        else if (!owner)
+            REPORT(e->sp, DC_NOT_CONSTANT, "the value of '%s' must be a value written out (like 4416, 5%%, 2025-10-01), not a formula", name);
+        else
+            REPORT(e->sp, DC_NOT_CONSTANT, "field '%s' of '%s' must be a value written out (like 4416, 5%%, 2025-10-01), not a formula", name,
+                   owner);
         return;
     }
     pol_type t = chk_expr(c, e);
-    if (t != PT_VOID && e->kind == EX_FIELD && e->sym != SYM_MEMBER)
-        REPORT(e->sp, DC_NOT_CONSTANT, "%s must be a value written out, not a formula", what);
-    else if (t != PT_VOID && want != PT_VOID && !chk_assignable(want, t, e->lit))
-        REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be %s, found %s", what, chk_type_word(want), chk_type_word(t));
-    else if (t == PT_LIST && want == PT_LIST && e->tref != c->want_tref && e->tref != UINT32_MAX)
-        REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a list of another record type", what);
-    else if (t == PT_ENUM && want == PT_ENUM && e->tref != c->want_tref)
-        REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a member of another enumeration", what);
-    else if ((want == PT_INT || want == PT_MONTHS || want == PT_DAYS) && e->kind == EX_NUM && strchr(e->text, '.'))
-        REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a whole number (%s), found %s", what, chk_type_word(want), e->text);
-    else if (want == PT_RATE && e->kind == EX_NUM && strtol(e->text, NULL, 10) >= 1)
-        REPORT(e->sp, DC_RATE_WITHOUT_PERCENT, "%s is the fraction %s, that is %s00%%; did you mean %s%%?", what, e->text, e->text,
-             e->text);
+    if (t != PT_VOID && e->kind == EX_FIELD && e->sym != SYM_MEMBER) {
+        if (!name)
+            REPORT(e->sp, DC_NOT_CONSTANT, "%s must be a value written out, not a formula", what);
+        else if (!owner)
+            REPORT(e->sp, DC_NOT_CONSTANT, "the value of '%s' must be a value written out, not a formula", name);
+        else
+            REPORT(e->sp, DC_NOT_CONSTANT, "field '%s' of '%s' must be a value written out, not a formula", name, owner);
+    } else if (t != PT_VOID && want != PT_VOID && !chk_assignable(want, t, e->lit)) {
+        if (!name)
+            REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be %s, found %s", what, chk_type_word(want), chk_type_word(t));
+        else if (!owner)
+            REPORT(e->sp, DC_TYPE_MISMATCH, "the value of '%s' should be %s, found %s", name, chk_type_word(want), chk_type_word(t));
+        else
+            REPORT(e->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' should be %s, found %s", name, owner, chk_type_word(want),
+                   chk_type_word(t));
+    } else if (t == PT_LIST && want == PT_LIST && e->tref != c->want_tref && e->tref != UINT32_MAX) {
+        if (!name)
+            REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a list of another record type", what);
+        else if (!owner)
+            REPORT(e->sp, DC_TYPE_MISMATCH, "the value of '%s' should be a list of another record type", name);
+        else
+            REPORT(e->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' should be a list of another record type", name, owner);
+    } else if (t == PT_ENUM && want == PT_ENUM && e->tref != c->want_tref) {
+        if (!name)
+            REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a member of another enumeration", what);
+        else if (!owner)
+            REPORT(e->sp, DC_TYPE_MISMATCH, "the value of '%s' should be a member of another enumeration", name);
+        else
+            REPORT(e->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' should be a member of another enumeration", name, owner);
+    } else if ((want == PT_INT || want == PT_MONTHS || want == PT_DAYS) && e->kind == EX_NUM && strchr(e->text, '.')) {
+        if (!name)
+            REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a whole number (%s), found %s", what, chk_type_word(want), e->text);
+        else if (!owner)
+            REPORT(e->sp, DC_TYPE_MISMATCH, "the value of '%s' should be a whole number (%s), found %s", name, chk_type_word(want), e->text);
+        else
+            REPORT(e->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' should be a whole number (%s), found %s", name, owner, chk_type_word(want),
+                   e->text);
+    } else if (want == PT_RATE && e->kind == EX_NUM && strtol(e->text, NULL, 10) >= 1) {
+        if (!name)
+            REPORT(e->sp, DC_RATE_WITHOUT_PERCENT, "%s is the fraction %s, that is %s00%%; did you mean %s%%?", what, e->text, e->text,
+                   e->text);
+        else if (!owner)
+            REPORT(e->sp, DC_RATE_WITHOUT_PERCENT, "the value of '%s' is the fraction %s, that is %s00%%; did you mean %s%%?", name, e->text,
+                   e->text, e->text);
+        else
+            REPORT(e->sp, DC_RATE_WITHOUT_PERCENT, "field '%s' of '%s' is the fraction %s, that is %s00%%; did you mean %s%%?", name, owner,
+                   e->text, e->text, e->text);
+    }
 }
 
+void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what)
+{
+    constant(c, e, want, what, NULL, NULL);
+}
+
+/* chk_constant of "the value of 'name'" (owner NULL) or of "field 'name'
+ * of 'owner'". */
+void chk_constant_named(chk_ctx *c, ast_expr *e, pol_type want, const char *name, const char *owner)
+{
+    constant(c, e, want, NULL, name, owner);
+}

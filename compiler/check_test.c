@@ -7,6 +7,7 @@
 
 /* words for messages as fragments (check_decl.c) */
 const char *chk_a_kind_word(decl_kind k);
+void chk_constant_named(chk_ctx *c, ast_expr *e, pol_type want, const char *name, const char *owner); /* check_expr.c */
 
 /* What an item names, as written: 逐月, or 逐月[0].已缴. */
 static void target_text(chk_ctx *c, const ast_item *it, char *buf, size_t cap)
@@ -109,15 +110,14 @@ static void chk_test(chk_ctx *c, ast_decl *t)
         }
         if (it->path && !expect_path(c, it))
             continue;
-        char target[200], what[256];
+        char target[200];
         target_text(c, it, target, sizeof target);
         if (it->expect && it->type == PT_RECORD) {
             REPORT(it->sp, DC_TEST_EXPECT, "'%s' is a record; expect its fields one by one ('expect %s.FIELD = ...')", target, target);
             continue;
         }
-        snprintf(what, sizeof what, "the value of '%s'", target);
         c->want_tref = it->tref;
-        chk_constant(c, it->value, (pol_type)it->type, what);
+        chk_constant_named(c, it->value, (pol_type)it->type, target, NULL);
     }
 }
 
