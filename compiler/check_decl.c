@@ -530,6 +530,19 @@ static void scope_params(chk_ctx *c, const ast_decl *r)
     c->scope_params = c->nscope;
 }
 
+/* The bare number of a chk_yuan_hint (" (N is a bare number; ..."), into
+ * buf, so that the message can say the hint in its own words; NULL when
+ * there is no hint (or it reads otherwise). */
+static const char *yuan_number(const char *hint, char *buf, size_t cap)
+{
+    const char *end = strstr(hint, " is a bare number;");
+    if (strncmp(hint, " (", 2) != 0 || !end || (size_t)(end - hint - 2) >= cap)
+        return NULL;
+    memcpy(buf, hint + 2, (size_t)(end - hint - 2));
+    buf[end - hint - 2] = '\0';
+    return buf;
+}
+
 /* exception NAME of RULE when COND = VALUE (a function's parameters are in
  * scope in both) */
 static void decl_exception(chk_ctx *c, ast_decl *x)
@@ -543,11 +556,19 @@ static void decl_exception(chk_ctx *c, ast_decl *x)
     pol_type t = chk_expr(c, x->value);
     c->nscope = c->scope_params = 0;
     char t1[300], t2[300], t3[POL_NUMBER_MAX_DIGITS * 2 + 80];
-    if (t != PT_VOID && x->of->type != PT_VOID && !chk_assignable_e((pol_type)x->of->type, x->of->tref, x->value))
-        REPORT(x->value->sp, DC_TYPE_MISMATCH, "the exception gives %s, but %s '%s' is %s%s",
-            chk_type_words(c, t, x->value->tref, t1, sizeof t1), chk_kind_word(x->of->kind), x->of->name,
-            chk_type_words(c, (pol_type)x->of->type, x->of->tref, t2, sizeof t2),
-            chk_yuan_hint(x->value, (pol_type)x->of->type, t, t3, sizeof t3));
+    if (t != PT_VOID && x->of->type != PT_VOID && !chk_assignable_e((pol_type)x->of->type, x->of->tref, x->value)) {
+        char n[POL_NUMBER_MAX_DIGITS + 8];
+        const char *hint = chk_yuan_hint(x->value, (pol_type)x->of->type, t, t3, sizeof t3), *bare = yuan_number(hint, n, sizeof n);
+        if (bare) /* 元 an argument: the msgid stays ASCII */
+            REPORT(x->value->sp, DC_TYPE_MISMATCH,
+                "the exception gives %s, but %s '%s' is %s (%s is a bare number; if it is an amount, write %s%s)",
+                chk_type_words(c, t, x->value->tref, t1, sizeof t1), chk_kind_word(x->of->kind), x->of->name,
+                chk_type_words(c, (pol_type)x->of->type, x->of->tref, t2, sizeof t2), bare, bare, "元");
+        else
+            REPORT(x->value->sp, DC_TYPE_MISMATCH, "the exception gives %s, but %s '%s' is %s%s",
+                chk_type_words(c, t, x->value->tref, t1, sizeof t1), chk_kind_word(x->of->kind), x->of->name,
+                chk_type_words(c, (pol_type)x->of->type, x->of->tref, t2, sizeof t2), hint);
+    }
     if (!x->an.cite)
         REPORT(x->sp, DC_NO_CITE, "exception to '%s' cites no clause of the notice (add cite \"...\")", x->of->name);
 }
@@ -562,9 +583,15 @@ static void decl_formula_type(chk_ctx *c, ast_decl *x, pol_type t)
     else if (x->type == PT_ENUM && t == PT_ENUM && x->value->tref != x->tref)
         REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is a member of another enumeration", chk_kind_word(x->kind), x->name);
     else if (x->type != PT_VOID && !chk_assignable((pol_type)x->type, t, x->value->lit)) {
-        char hint[POL_NUMBER_MAX_DIGITS * 2 + 80];
-        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is declared %s, but its formula gives %s%s", chk_kind_word(x->kind), x->name,
-            chk_type_word((pol_type)x->type), chk_type_word(t), chk_yuan_hint(x->value, (pol_type)x->type, t, hint, sizeof hint));
+        char buf[POL_NUMBER_MAX_DIGITS * 2 + 80], n[POL_NUMBER_MAX_DIGITS + 8];
+        const char *hint = chk_yuan_hint(x->value, (pol_type)x->type, t, buf, sizeof buf), *bare = yuan_number(hint, n, sizeof n);
+        if (bare) /* 元 an argument: the msgid stays ASCII */
+            REPORT(x->value->sp, DC_TYPE_MISMATCH,
+                "%s '%s' is declared %s, but its formula gives %s (%s is a bare number; if it is an amount, write %s%s)",
+                chk_kind_word(x->kind), x->name, chk_type_word((pol_type)x->type), chk_type_word(t), bare, bare, "元");
+        else
+            REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is declared %s, but its formula gives %s%s", chk_kind_word(x->kind), x->name,
+                chk_type_word((pol_type)x->type), chk_type_word(t), hint);
     }
 }
 
