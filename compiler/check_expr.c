@@ -34,7 +34,9 @@ const char *chk_type_word(pol_type t)
 /* chk_type_text, with a built-in type's name as a fragment. */
 const char *chk_type_words(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap)
 {
-    if (t == PT_LIST || t == PT_RECORD || t == PT_ENUM)
+    if (t == PT_LIST && tref == UINT32_MAX)
+        return FRAG("an empty list");
+    if (t == PT_LIST || t == PT_RECORD || t == PT_ENUM) /* "list of 缴费": English around the name, for now */
         return chk_type_text(c, t, tref, buf, cap);
     return chk_type_word(t);
 }
