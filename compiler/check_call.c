@@ -9,7 +9,8 @@
 
 /* words for messages as fragments (check_expr.c) */
 const char *chk_type_word(pol_type t);
-const char *chk_type_words(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap);
+const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref);
+const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref);
 
 int chk_const_places(chk_ctx *c, ast_expr *e, int *out)
 {
@@ -36,10 +37,9 @@ int chk_const_places(chk_ctx *c, ast_expr *e, int *out)
 /* An argument of a function call whose type does not fit the parameter q. */
 static CHK_NOINLINE void bad_argument(chk_ctx *c, const ast_expr *arg, const ast_decl *q, const ast_decl *d)
 {
-    char t1[300], t2[300];
-    REPORT(arg->sp, DC_TYPE_MISMATCH, "argument '%s' of '%s' is %s, found %s", q->name, d->name,
-        chk_type_words(c, (pol_type)q->type, q->tref, t1, sizeof t1),
-        chk_type_words(c, (pol_type)arg->type, arg->tref, t2, sizeof t2));
+    REPORT(arg->sp, DC_TYPE_MISMATCH, "argument '%s' of '%s' is %s%s, found %s%s", q->name, d->name,
+        chk_type_head(c, (pol_type)q->type, q->tref), chk_type_tail(c, (pol_type)q->type, q->tref),
+        chk_type_head(c, (pol_type)arg->type, arg->tref), chk_type_tail(c, (pol_type)arg->type, arg->tref));
 }
 
 static pol_type check_function_call(chk_ctx *c, ast_expr *e, ast_decl *d)

@@ -11,7 +11,8 @@
 
 /* words for messages as fragments (check_expr.c, and below) */
 const char *chk_type_word(pol_type t);
-const char *chk_type_words(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap);
+const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref);
+const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref);
 const char *chk_a_kind_word(decl_kind k);
 const char *chk_kind_word(decl_kind k);
 void chk_constant_named(chk_ctx *c, ast_expr *e, pol_type want, const char *name, const char *owner);
@@ -555,19 +556,20 @@ static void decl_exception(chk_ctx *c, ast_decl *x)
         REPORT(x->cond->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", chk_type_word(ct));
     pol_type t = chk_expr(c, x->value);
     c->nscope = c->scope_params = 0;
-    char t1[300], t2[300], t3[POL_NUMBER_MAX_DIGITS * 2 + 80];
+    char t3[POL_NUMBER_MAX_DIGITS * 2 + 80];
     if (t != PT_VOID && x->of->type != PT_VOID && !chk_assignable_e((pol_type)x->of->type, x->of->tref, x->value)) {
         char n[POL_NUMBER_MAX_DIGITS + 8];
         const char *hint = chk_yuan_hint(x->value, (pol_type)x->of->type, t, t3, sizeof t3), *bare = yuan_number(hint, n, sizeof n);
         if (bare) /* 元 an argument: the msgid stays ASCII */
             REPORT(x->value->sp, DC_TYPE_MISMATCH,
-                "the exception gives %s, but %s '%s' is %s (%s is a bare number; if it is an amount, write %s%s)",
-                chk_type_words(c, t, x->value->tref, t1, sizeof t1), chk_kind_word(x->of->kind), x->of->name,
-                chk_type_words(c, (pol_type)x->of->type, x->of->tref, t2, sizeof t2), bare, bare, "元");
+                "the exception gives %s%s, but %s '%s' is %s%s (%s is a bare number; if it is an amount, write %s%s)",
+                chk_type_head(c, t, x->value->tref), chk_type_tail(c, t, x->value->tref), chk_kind_word(x->of->kind), x->of->name,
+                chk_type_head(c, (pol_type)x->of->type, x->of->tref), chk_type_tail(c, (pol_type)x->of->type, x->of->tref), bare, bare,
+                "元");
         else
-            REPORT(x->value->sp, DC_TYPE_MISMATCH, "the exception gives %s, but %s '%s' is %s%s",
-                chk_type_words(c, t, x->value->tref, t1, sizeof t1), chk_kind_word(x->of->kind), x->of->name,
-                chk_type_words(c, (pol_type)x->of->type, x->of->tref, t2, sizeof t2), hint);
+            REPORT(x->value->sp, DC_TYPE_MISMATCH, "the exception gives %s%s, but %s '%s' is %s%s%s",
+                chk_type_head(c, t, x->value->tref), chk_type_tail(c, t, x->value->tref), chk_kind_word(x->of->kind), x->of->name,
+                chk_type_head(c, (pol_type)x->of->type, x->of->tref), chk_type_tail(c, (pol_type)x->of->type, x->of->tref), hint);
     }
     if (!x->an.cite)
         REPORT(x->sp, DC_NO_CITE, "exception to '%s' cites no clause of the notice (add cite \"...\")", x->of->name);

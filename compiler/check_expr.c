@@ -14,7 +14,8 @@
  * (check_int.h is shared with check_scope.c, whose chk_type_text,
  * chk_a_kind and chk_kind_name give the same words untranslated). ---- */
 const char *chk_type_word(pol_type t);
-const char *chk_type_words(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap);
+const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref);
+const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref);
 void chk_constant_named(chk_ctx *c, ast_expr *e, pol_type want, const char *name, const char *owner);
 
 /* pol_type_name(t) as a fragment (runtime/types.h POL_TYPES). */
@@ -31,14 +32,30 @@ const char *chk_type_word(pol_type t)
     return (unsigned)t < PT__COUNT && words[t] ? words[t] : tname(t);
 }
 
-/* chk_type_text, with a built-in type's name as a fragment. */
-const char *chk_type_words(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap)
+/* chk_type_text in two parts, a fragment and a name, so that a message
+ * can put them in its language's order: "list of " and "缴费" ("缴费列表"),
+ * "money" and "". */
+const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref)
 {
+    (void)c;
     if (t == PT_LIST && tref == UINT32_MAX)
         return FRAG("an empty list");
-    if (t == PT_LIST || t == PT_RECORD || t == PT_ENUM) /* "list of 缴费": English around the name, for now */
-        return chk_type_text(c, t, tref, buf, cap);
+    if (t == PT_LIST)
+        return FRAG("list of ");
+    if (t == PT_RECORD)
+        return FRAG("record ");
+    if (t == PT_ENUM)
+        return FRAG("enumeration ");
     return chk_type_word(t);
+}
+
+const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref)
+{
+    if ((t == PT_LIST && tref != UINT32_MAX) || t == PT_RECORD || t == PT_ENUM) {
+        const ast_decl *d = chk_decl_of_type(c, t, tref);
+        return d && d->name ? d->name : "?";
+    }
+    return "";
 }
 
 static void check_const_lookup(chk_ctx *c, ast_decl *par, ast_expr *date)

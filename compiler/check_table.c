@@ -13,7 +13,8 @@
 
 /* words for messages as fragments (check_expr.c) */
 const char *chk_type_word(pol_type t);
-const char *chk_type_words(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap);
+const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref);
+const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref);
 
 uint32_t chk_new_slot(chk_ctx *c, uint32_t n)
 {
@@ -358,11 +359,10 @@ pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
     pol_type dt = e->c ? chk_expr(c, e->c) : PT_VOID;
     if (d->key_type == PT_VOID || kt == PT_VOID)
         return PT_VOID;
-    char t1[300];
     if (d->key_type == PT_ENUM) {
         if (kt != PT_ENUM || e->b->tref != d->key_tref) {
-            REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by a member of '%s', found %s", d->name, d->key_name,
-                   chk_type_words(c, kt, e->b->tref, t1, sizeof t1));
+            REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by a member of '%s', found %s%s", d->name, d->key_name,
+                   chk_type_head(c, kt, e->b->tref), chk_type_tail(c, kt, e->b->tref));
             return PT_VOID;
         }
     } else if (!chk_assignable((pol_type)d->key_type, kt, e->b->lit)) {
@@ -414,9 +414,9 @@ pol_type chk_match(chk_ctx *c, ast_expr *e)
         bad |= chk_expr(c, e->args[i]) == PT_VOID;
     if (st == PT_VOID)
         return PT_VOID;
-    char t1[300];
     if (st != PT_ENUM) {
-        REPORT(e->a->sp, DC_TYPE_MISMATCH, "'match' chooses by the members of an enumeration, found %s", chk_type_words(c, st, e->a->tref, t1, sizeof t1));
+        REPORT(e->a->sp, DC_TYPE_MISMATCH, "'match' chooses by the members of an enumeration, found %s%s", chk_type_head(c, st, e->a->tref),
+               chk_type_tail(c, st, e->a->tref));
         return PT_VOID;
     }
     ast_decl *en = chk_decl_of_type(c, st, e->a->tref);
