@@ -12,6 +12,10 @@ Each case is one file tests/lang/NAME.case made of sections:
     --- file NAME.pol           optional, repeatable: another file beside it (for imports;
                                 a path such as shared/notices/X.txt makes its folders)
     --- env                     optional: NAME=VALUE lines, set for the command
+    --- lang zh                 optional: the tools speak Simplified Chinese (LC_ALL=zh_CN.UTF-8);
+                                without it a case runs in English (LC_ALL=C.UTF-8), so the
+                                ambient locale never changes a result (LANGUAGE, LC_MESSAGES and
+                                LANG are removed either way; an env line still overrides)
     --- expect exit N           the expected exit status, then the exact
                                 expected output (stdout, then stderr)
 
@@ -40,6 +44,13 @@ def parse_case(path):
                 cur, buf = m.group(1), []
                 if cur == "file":
                     cur = "file:" + m.group(2).strip()
+                    continue
+                if cur == "lang":
+                    lang = m.group(2).strip()
+                    if lang not in ("zh", "en"):
+                        raise SystemExit(f"{path}: '--- lang' takes zh or en")
+                    sections["lang"] = lang
+                    cur = None
                     continue
                 if cur == "expect":
                     em = re.match(r"\s*exit\s+(\d+)\s*$", m.group(2))
@@ -88,6 +99,9 @@ def run_case(build, path, update=False):
             return f"unknown command {cmd!r}"
         env = dict(os.environ)
         env.pop("POL_NOTICES_DIR", None)
+        for var in ("LANGUAGE", "LC_MESSAGES", "LANG"):
+            env.pop(var, None)
+        env["LC_ALL"] = "zh_CN.UTF-8" if c.get("lang") == "zh" else "C.UTF-8"
         env.update(line.split("=", 1) for line in c.get("env", "").splitlines() if "=" in line)
         p = subprocess.run(argv, cwd=tmp, capture_output=True, timeout=60, env=env)
         got = p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
