@@ -71,7 +71,7 @@ void chk_notice(chk_ctx *c, const ast_meta *m)
             else
                 REPORT(sp, DC_UNKNOWN_NOTICE,
                        "no notice '%s' in %s (the notices directory%s)", name, shown,
-                       from_env ? " POL_NOTICES_DIR names" : "; POL_NOTICES_DIR names another");
+                       from_env ? FRAG(" POL_NOTICES_DIR names") : FRAG("; POL_NOTICES_DIR names another"));
         }
         s += strcspn(s, ",");
     }
