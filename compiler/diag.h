@@ -43,6 +43,11 @@ typedef struct span {
 #define SPAN_BASE(fid) ((uint32_t)(fid) << 24)
 #define DIAG_MAX_FILES 256
 
+/* The span of a diagnostic about no place in a file (written so, rather
+ * than (span){0, 0}, because xgettext counts the comma in braces as one
+ * between arguments and then misses the message). */
+#define DIAG_NO_SPAN ((span){0, 0})
+
 typedef struct src_file {
     char *name;
     uint32_t id;         /* index in the compilation's file table (span bits) */

@@ -123,8 +123,8 @@ static void unfinished_if(pstate *ps, span if_sp, span then_sp)
     uint32_t line, col;
     src_line_col(ps->f, if_sp.start, &line, &col);
     char en[200], text[200];
-    const char *fmt = ps->pending_expecting ? " (to close the 'if' at line %u, column %u)"
-                                            : ", expecting 'else' (to close the 'if' at line %u, column %u)";
+    const char *fmt = ps->pending_expecting ? N_(" (to close the 'if' at line %u, column %u)")
+                                            : N_(", expecting 'else' (to close the 'if' at line %u, column %u)");
     pol_tr_format(POL_LANG_EN, en, sizeof en, fmt, line, col);
     pol_tr_format(ps->d->lang, text, sizeof text, fmt, line, col);
     flush_syntax(ps, en, text);
@@ -844,13 +844,13 @@ static bool keyword_as_name(pstate *ps, span loc, yysymbol_kind_t tok, const yys
     char en[600], text[600];
     if (tok == YYSYMBOL_BOOL) {
         bool yes = *t == 't' || strncmp((const char *)t, "真", 3) == 0 || strncmp((const char *)t, "是", 3) == 0;
-        const char *fmt = "'%.*s' is the keyword %s and cannot be a name: choose another name";
+        const char *fmt = N_("'%.*s' is the keyword %s and cannot be a name: choose another name");
         pol_tr_format(POL_LANG_EN, en, sizeof en, fmt, n, t, yes ? "true" : "false");
         pol_tr_format(ps->d->lang, text, sizeof text, fmt, n, t, yes ? "true" : "false");
     } else if (*u == '\'' && isalpha((unsigned char)u[1])) { /* a keyword, not punctuation such as '：' */
         const char *q = strchr(u + 1, '\'');
         int k = q ? (int)(q - u - 1) : 0;
-        const char *fmt = "'%.*s' is the keyword '%.*s' and cannot be a name: choose another name";
+        const char *fmt = N_("'%.*s' is the keyword '%.*s' and cannot be a name: choose another name");
         pol_tr_format(POL_LANG_EN, en, sizeof en, fmt, n, t, k, u + 1);
         pol_tr_format(ps->d->lang, text, sizeof text, fmt, n, t, k, u + 1);
     } else
@@ -883,7 +883,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, pstate 
     syntax_message(POL_LANG_EN, tok, exp, nexp, en, sizeof en);
     syntax_message(l, tok, exp, nexp, text, sizeof text);
     if (eq) {
-        const char *h = " (to compare, write ==)";
+        const char *h = N_(" (to compare, write ==)");
         size_t k = strlen(en);
         snprintf(en + k, sizeof en - k, "%s", h);
         k = strlen(text);
