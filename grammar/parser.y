@@ -40,7 +40,7 @@ int pol_yylex(POL_YYSTYPE *lval, span *lloc, void *scanner);
  * of stack means the budget was exceeded: both get the one diagnostic. */
 #define POL_YY_PER_LEVEL 10
 #define YYMAXDEPTH (POL_YY_PER_LEVEL * (POL_MAX_EXPR_DEPTH + 10))
-#define DEPTH_MESSAGE "expression nested more than %d deep; split it into rules"
+#define DEPTH_MESSAGE N_("expression nested more than %d deep; split it into rules")
 #define YYMALLOC pol_xmalloc /* the one allocator wrapper (runtime/mem.h) */
 #define YYFREE free
 
