@@ -785,11 +785,15 @@ args1
 /* Words that name tokens in syntax errors (bison's names of the tokens
  * that are not written as themselves: the %token aliases below, and
  * bison's own), for the catalog; the other tokens are quoted source text,
- * 'output' or '{', given as they are ("“output”" in Chinese). */
-static const char *const token_words[] = {
-    N_("end of file"), N_("invalid token"), N_("error"), N_("name"), N_("number"), N_("percentage"),
-    N_("amount in yuan"), N_("string"), N_("number of months"), N_("number of days"), N_("date"), N_("month"),
-    N_("boolean"),
+ * 'output' or '{', given as they are ("“output”" in Chinese).  A row may
+ * name the msgid its translation is under, when the word alone would be
+ * ambiguous (a "boolean" token is a literal, not the type). */
+static const struct { const char *name, *msgid; } token_words[] = {
+    {"end of file", N_("end of file")}, {"invalid token", N_("invalid token")}, {"error", N_("error")},
+    {"name", N_("name")}, {"number", N_("number")}, {"percentage", N_("percentage")},
+    {"amount in yuan", N_("amount in yuan")}, {"string", N_("string")},
+    {"number of months", N_("number of months")}, {"number of days", N_("number of days")},
+    {"date", N_("date")}, {"month", N_("month")}, {"boolean", N_("boolean literal")},
 };
 
 /* A token's name in language l (into buf). */
@@ -804,8 +808,8 @@ static const char *token_text_in(pol_lang l, yysymbol_kind_t k, char *buf, size_
         return buf;
     }
     for (size_t i = 0; i < sizeof token_words / sizeof *token_words; i++)
-        if (strcmp(token_words[i], name) == 0)
-            return pol_tr(l, token_words[i]);
+        if (strcmp(token_words[i].name, name) == 0)
+            return l == POL_LANG_EN ? name : pol_tr(l, token_words[i].msgid);
     return name;
 }
 
