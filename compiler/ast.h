@@ -275,7 +275,9 @@ typedef struct pstate {
     uint32_t run_end;       /* lexer: end of the last digit run reported (one message a run) */
     struct lex_name *bad_names; /* lexer: unreadable names already reported (one message a name) */
     char *pending;          /* parser: the syntax error not yet reported (a rule may add to it) */
+    char *pending_text;     /* the same in the diagnostics' language (diag_ctx.lang) */
     span pending_sp;
+    bool pending_expecting; /* its message lists the tokens expected */
     diag_code pending_code;
     int month_end;          /* the header's month-end rule (cd_month_end), for the calls after it */
 } pstate;

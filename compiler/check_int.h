@@ -91,7 +91,10 @@ void chk_vocab_unknown(chk_ctx *c, const ast_expr *e, const vocab *v, diag_code 
  * enough), or NULL; the first of equally near ones. */
 const char *chk_suggest(const char *name, const char *const *cands, size_t n);
 
-static inline const char *tname(pol_type t) { return pol_type_name(t); }
+/* A type's name for a message's %s: pol_type_name(t) as a fragment (lang.h),
+ * so a Chinese message names the type in Chinese (check_vocab.c). */
+const char *chk_type_frag(pol_type t);
+static inline const char *tname(pol_type t) { return chk_type_frag(t); }
 static inline bool numeric(pol_type t) { return pol_type_numeric(t); }
 
 ast_decl *chk_lookup(chk_ctx *c, const char *name);
@@ -108,8 +111,10 @@ pol_type chk_resolve_type(chk_ctx *c, const char *name, span sp, uint32_t *tref)
 ast_decl *chk_decl_of_type(chk_ctx *c, pol_type t, uint32_t tref);
 /* A type for messages, naming the record type or enumeration: "list of 缴费". */
 const char *chk_type_text(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size_t cap);
-const char *chk_a_kind(decl_kind k);    /* "an input", "a rule", ...  */
-const char *chk_kind_name(decl_kind k); /* "input", "rule", ...       */
+/* "an input", "a rule", ... and "input", "rule", ...: fragments (lang.h),
+ * for a message's %s only */
+const char *chk_a_kind(decl_kind k);
+const char *chk_kind_name(decl_kind k);
 
 /* ---- units (check_units.c) ---- */
 /* Type of a ± b, a × b, a ÷ b given both numeric; PT_VOID after reporting. */

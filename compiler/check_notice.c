@@ -71,7 +71,7 @@ void chk_notice(chk_ctx *c, const ast_meta *m)
             else
                 REPORT(sp, DC_UNKNOWN_NOTICE,
                        "no notice '%s' in %s (the notices directory%s)", name, shown,
-                       from_env ? " POL_NOTICES_DIR names" : "; POL_NOTICES_DIR names another");
+                       from_env ? FRAG(" POL_NOTICES_DIR names") : FRAG("; POL_NOTICES_DIR names another"));
         }
         s += strcspn(s, ",");
     }
@@ -93,6 +93,25 @@ static void mark_up(clause_doc *d, int k)
         d->v[k].cited = true;
 }
 
+/* A reference that resolves to no clause: fmt (a msgid taking the
+ * reference, then the reason) with why, the reason in English, and the
+ * reason in the diagnostics' language found again (clause_resolve_in). */
+static void unresolved(chk_ctx *c, const clause_set *s, span sp, const char *fmt, int n, const char *ref, const char *why)
+{
+    if (chk_follow_on(c->p, DC_CITE_UNRESOLVED))
+        return;
+    char en[900], text[900], local[600];
+    pol_tr_format(POL_LANG_EN, en, sizeof en, fmt, n, ref, why);
+    const char *t = en;
+    if (c->d->lang != POL_LANG_EN) {
+        clause_ref r[64];
+        clause_resolve_in(c->d->lang, s, ref, (size_t)n, r, 64, local, sizeof local);
+        pol_tr_format(c->d->lang, text, sizeof text, fmt, n, ref, local);
+        t = text;
+    }
+    diag_report_text(c->d, c->f, sp, DC_CITE_UNRESOLVED, en, t);
+}
+
 static void walk_ref(const char *ref, size_t n, size_t off, void *arg)
 {
     cite_walk *w = arg;
@@ -106,7 +125,7 @@ static void walk_ref(const char *ref, size_t n, size_t off, void *arg)
         span sp = w->sp;
         if (sp.end - sp.start == strlen(w->cite) + 2) /* no escapes: underline the reference itself */
             sp = (span){sp.start + 1 + (uint32_t)off, sp.start + 1 + (uint32_t)(off + n)};
-        REPORT(sp, DC_CITE_UNRESOLVED, "cite '%.*s' resolves to no clause: %s", (int)n, ref, why);
+        unresolved(c, w->s, sp, N_("cite '%.*s' resolves to no clause: %s"), (int)n, ref, why);
         return;
     }
     for (int i = 0; i < k; i++)
@@ -182,7 +201,7 @@ void chk_citations(chk_ctx *c)
         char why[600];
         int k = clause_resolve(s, cl->id, strlen(cl->id), r, 64, why, sizeof why);
         if (k < 0 && !cl->imported)
-            REPORT(cl->id_sp, DC_CITE_UNRESOLVED, "clause '%s' resolves to no clause: %s", cl->id, why);
+            unresolved(c, s, cl->id_sp, N_("clause '%.*s' resolves to no clause: %s"), (int)strlen(cl->id), cl->id, why);
         for (int i = 0; i < k; i++) {
             clause_doc *d = &s->docs[r[i].doc];
             if (r[i].node < 0) {

@@ -165,33 +165,33 @@ const char *chk_type_text(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size
 const char *chk_a_kind(decl_kind k)
 {
     switch (k) {
-    case D_INPUT: return "an input";
-    case D_OUTPUT: return "an output";
-    case D_ENUM: return "an enumeration";
-    case D_EXCEPTION: return "an exception";
-    case D_IMPORT: return "an import";
-    case D_PARAM: return "a parameter";
-    case D_RECORD: return "a record type";
-    case D_REQUIRE: return "a requirement";
-    case D_TEST: return "a test";
-    case D_FINDING: return "a finding";
-    default: return "a rule";
+    case D_INPUT: return FRAG("an input");
+    case D_OUTPUT: return FRAG("an output");
+    case D_ENUM: return FRAG("an enumeration");
+    case D_EXCEPTION: return FRAG("an exception");
+    case D_IMPORT: return FRAG("an import");
+    case D_PARAM: return FRAG("a parameter");
+    case D_RECORD: return FRAG("a record type");
+    case D_REQUIRE: return FRAG("a requirement");
+    case D_TEST: return FRAG("a test");
+    case D_FINDING: return FRAG("a finding");
+    default: return FRAG("a rule");
     }
 }
 
 const char *chk_kind_name(decl_kind k)
 {
     switch (k) {
-    case D_ENUM: return "enumeration";
-    case D_RECORD: return "record type";
-    case D_REQUIRE: return "requirement";
-    case D_EXCEPTION: return "exception";
-    case D_INPUT: return "input";
-    case D_PARAM: return "parameter";
-    case D_RULE: return "rule";
-    case D_OUTPUT: return "output";
-    case D_FINDING: return "finding";
-    default: return "test";
+    case D_ENUM: return FRAG("enumeration");
+    case D_RECORD: return FRAG("record type");
+    case D_REQUIRE: return FRAG("requirement");
+    case D_EXCEPTION: return FRAG("exception");
+    case D_INPUT: return FRAG("input");
+    case D_PARAM: return FRAG("parameter");
+    case D_RULE: return FRAG("rule");
+    case D_OUTPUT: return FRAG("output");
+    case D_FINDING: return FRAG("finding");
+    default: return FRAG("test");
     }
 }
 

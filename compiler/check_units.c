@@ -20,7 +20,7 @@ pol_type chk_arith_type(chk_ctx *c, int op, ast_expr *a, ast_expr *b, span sp)
 {
     pol_type x = (pol_type)a->type, y = (pol_type)b->type;
     bool xl = a->lit, yl = b->lit;
-    const char *verb = op == BO_ADD ? "add" : op == BO_SUB ? "subtract" : op == BO_MUL ? "multiply" : "divide";
+    const char *verb = op == BO_ADD ? FRAG("add") : op == BO_SUB ? FRAG("subtract") : op == BO_MUL ? FRAG("multiply") : FRAG("divide");
     bool xd = x == PT_MONTHS || x == PT_DAYS, yd = y == PT_MONTHS || y == PT_DAYS;
     if ((xd || yd) && x != PT_MONEY && y != PT_MONEY) { /* durations */
         if (xd && yd && x != y) {

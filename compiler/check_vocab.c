@@ -71,3 +71,21 @@ CHK_NOINLINE void chk_vocab_unknown(chk_ctx *c, const ast_expr *e, const vocab *
     else
         REPORT(e->sp, code, "unknown %s (%s: %s)", what, kind, chk_vocab_listing(v, list, sizeof list));
 }
+
+/* The names pol_type_name gives, as fragments: each row must spell its
+ * type's name exactly (chk_type_frag falls back to the plain name if not). */
+static const char *const type_frags[PT__COUNT] = {
+    [PT_VOID] = FRAG("void"),     [PT_BOOL] = FRAG("boolean"), [PT_INT] = FRAG("integer"),
+    [PT_DEC] = FRAG("decimal"),   [PT_RATE] = FRAG("rate"),    [PT_MONEY] = FRAG("money"),
+    [PT_DATE] = FRAG("date"),     [PT_MONTH] = FRAG("month"),  [PT_TEXT] = FRAG("text"),
+    [PT_ENUM] = FRAG("enum"),     [PT_RECORD] = FRAG("record"), [PT_LIST] = FRAG("list"),
+    [PT_MONTHS] = FRAG("months"), [PT_DAYS] = FRAG("days"),    [PT_ROUNDING] = FRAG("rounding"),
+};
+
+const char *chk_type_frag(pol_type t)
+{
+    const char *name = pol_type_name(t);
+    if ((unsigned)t < PT__COUNT && type_frags[t] && strcmp(type_frags[t] + 1, name) == 0)
+        return type_frags[t];
+    return name;
+}

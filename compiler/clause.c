@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "file.h"
+#include "lang.h"
 #include "mem.h"
 #include "utf8.h"
 
@@ -571,10 +572,14 @@ static bool para_span(const clause_doc *d, int k, int para, size_t *start, size_
     return false;
 }
 
+/* Clause numbers as a reason shows them (an argument, not in the msgid:
+ * xgettext takes msgids in ASCII only). */
+#define CLAUSE_EXAMPLES "一, 一(一)1, 三、6, 二¶1"
+
 /* The part of a reference after its top-level clause cur: (一), points,
  * ¶N.  Returns the places found, or -1 with a reason. */
 static int resolve_rest(const clause_doc *d, int doc, int cur, const char *ref, size_t i, size_t n, char *path, size_t pathn,
-                        clause_ref *out, int max, char *why, size_t whyn)
+                        clause_ref *out, int max, pol_lang lang, char *why, size_t whyn)
 {
     size_t l;
     char kids[200];
@@ -596,7 +601,8 @@ static int resolve_rest(const clause_doc *d, int doc, int cur, const char *ref, 
             snprintf(path + pl, pathn - pl, "(%.*s)", (int)k2, ref + i + l);
             if (nx < 0) {
                 list_children(d, cur, kids, sizeof kids);
-                snprintf(why, whyn, "no clause %s in %s (%s has %s)", path, d->name, d->v[cur].id, *kids ? kids : "no numbered parts");
+                pol_tr_format(lang, why, whyn, "no clause %s in %s (%s has %s)", path, d->name, d->v[cur].id,
+                              *kids ? kids : FRAG("no numbered parts"));
                 return -1;
             }
             cur = nx, i += l + k2 + l2;
@@ -609,7 +615,7 @@ static int resolve_rest(const clause_doc *d, int doc, int cur, const char *ref, 
                 break;
             int np = paragraphs(d, cur);
             if (v > np) {
-                snprintf(why, whyn, "no paragraph %d in clause %s of %s (it has %d)", v, d->v[cur].id, d->name, np);
+                pol_tr_format(lang, why, whyn, "no paragraph %d in clause %s of %s (it has %d)", v, d->v[cur].id, d->name, np);
                 return -1;
             }
             if (count < max)
@@ -638,9 +644,9 @@ static int resolve_rest(const clause_doc *d, int doc, int cur, const char *ref, 
                 int nx = child(d, cur, 3, key, (size_t)kl);
                 if (nx < 0) {
                     list_children(d, cur, kids, sizeof kids);
-                    snprintf(why, whyn, "no clause %s%s%d in %s (%s has %s)", d->v[cur].id,
+                    pol_tr_format(lang, why, whyn, "no clause %s%s%d in %s (%s has %s)", d->v[cur].id,
                              d->v[cur].level == 1 && cn_number(d->v[cur].key, strlen(d->v[cur].key), &(int){0}) == strlen(d->v[cur].key) ? "\xE3\x80\x81" : "", p,
-                             d->name, d->v[cur].id, *kids ? kids : "no numbered points");
+                             d->name, d->v[cur].id, *kids ? kids : FRAG("no numbered points"));
                     return -1;
                 }
                 if (count < max)
@@ -660,8 +666,8 @@ static int resolve_rest(const clause_doc *d, int doc, int cur, const char *ref, 
         break;
     }
     if (i < n) {
-        snprintf(why, whyn, "cannot read '%.*s' in '%.*s' as a clause number (一, 一(一)1, 三、6, 二¶1 ...)", (int)(n - i), ref + i,
-                 (int)n, ref);
+        pol_tr_format(lang, why, whyn, "cannot read '%.*s' in '%.*s' as a clause number (%s ...)", (int)(n - i), ref + i,
+                      (int)n, ref, CLAUSE_EXAMPLES);
         return -1;
     }
     out[0] = (clause_ref){doc, cur, 0};
@@ -670,9 +676,15 @@ static int resolve_rest(const clause_doc *d, int doc, int cur, const char *ref, 
 
 int clause_resolve(const clause_set *s, const char *ref, size_t n, clause_ref *out, int max, char *why, size_t whyn)
 {
+    return clause_resolve_in(POL_LANG_EN, s, ref, n, out, max, why, whyn);
+}
+
+int clause_resolve_in(pol_lang lang, const clause_set *s, const char *ref, size_t n, clause_ref *out, int max, char *why,
+                      size_t whyn)
+{
     int doc = 0, k;
     if (!s || !s->ndocs) {
-        snprintf(why, whyn, "the policy names no notice");
+        pol_tr_format(lang, why, whyn, "the policy names no notice");
         return -1;
     }
     if ((k = find_map(s, ref, n, &doc)) >= 0) {
@@ -692,14 +704,14 @@ int clause_resolve(const clause_set *s, const char *ref, size_t n, clause_ref *o
         for (doc = 0; doc < s->ndocs && !names_doc(s, doc, ref, pn); doc++)
             ;
         if (doc == s->ndocs) {
-            snprintf(why, whyn, "no notice '%.*s' among the policy's notices", (int)pn, ref);
+            pol_tr_format(lang, why, whyn, "no notice '%.*s' among the policy's notices", (int)pn, ref);
             return -1;
         }
         n -= pn + 2, ref = dot + 2;
     }
     const clause_doc *d = &s->docs[doc];
     if (!d->text) {
-        snprintf(why, whyn, "the notice %s is not in %s", d->name, s->shown);
+        pol_tr_format(lang, why, whyn, "the notice %s is not in %s", d->name, s->shown);
         return -1;
     }
     size_t i = 0;
@@ -712,29 +724,29 @@ int clause_resolve(const clause_set *s, const char *ref, size_t n, clause_ref *o
         const char *key;
         i = top_key(ref, n, &key, &kn);
         if (!kn) {
-            snprintf(why, whyn, "'%.*s' is no clause number (一, 一(一)1, 三、6, 二¶1, 001·一 ...) and no clause the policy declares",
-                     (int)n, ref);
+            pol_tr_format(lang, why, whyn, "'%.*s' is no clause number (%s, %s ...) and no clause the policy declares",
+                          (int)n, ref, CLAUSE_EXAMPLES, "001·一");
             return -1;
         }
         cur = child(d, -1, 1, key, kn);
         snprintf(path, sizeof path, "%.*s", (int)kn, key);
         if (cur < 0) {
             list_children(d, -1, kids, sizeof kids);
-            snprintf(why, whyn, "no clause %s in %s (%s%s)", path, d->name, *kids ? "its sections: " : "it has no numbered sections",
-                     kids);
+            pol_tr_format(lang, why, whyn, "no clause %s in %s (%s%s)", path, d->name,
+                          *kids ? FRAG("its sections: ") : FRAG("it has no numbered sections"), kids);
             return -1;
         }
         /* A heading a notice repeats (two 【导语】): the reference names the
          * first that has the rest of it; failing all, the reason given by
          * the first that has numbered parts at all. */
         size_t pl = strlen(path);
-        int r = resolve_rest(d, doc, cur, ref, i, n, path, sizeof path, out, max, why, whyn);
+        int r = resolve_rest(d, doc, cur, ref, i, n, path, sizeof path, out, max, lang, why, whyn);
         bool why_has_kids = has_children(d, cur);
         for (int t = cur + 1; r < 0 && t < d->n; t++)
             if (d->v[t].parent == -1 && d->v[t].level == 1 && strlen(d->v[t].key) == kn && !memcmp(d->v[t].key, key, kn)) {
                 char why2[600];
                 path[pl] = '\0';
-                int r2 = resolve_rest(d, doc, t, ref, i, n, path, sizeof path, out, max, why2, sizeof why2);
+                int r2 = resolve_rest(d, doc, t, ref, i, n, path, sizeof path, out, max, lang, why2, sizeof why2);
                 if (r2 >= 0)
                     r = r2;
                 else if (!why_has_kids && has_children(d, t)) {

@@ -28,6 +28,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lang.h"
+
 #include "bytecode.h"
 
 #define CLAUSE_META_PREFIX "clause " /* meta key of a clause-map entry: "clause ID" */
@@ -86,6 +88,9 @@ int clause_map_add(clause_set *s, const char *id, const char *anchor);
 /* Resolves the reference ref[0..n) (one part of a cite, gloss removed) into
  * out (at most max places); returns how many, or -1 with a reason in why. */
 int clause_resolve(const clause_set *s, const char *ref, size_t n, clause_ref *out, int max, char *why, size_t whyn);
+/* The same with the reason in language lang (lang.h). */
+int clause_resolve_in(pol_lang lang, const clause_set *s, const char *ref, size_t n, clause_ref *out, int max, char *why,
+                      size_t whyn);
 
 /* Calls f for each reference of a cite (split at ';', gloss removed). */
 void clause_each_ref(const char *cite, void (*f)(const char *ref, size_t n, size_t off, void *arg), void *arg);

@@ -58,6 +58,20 @@ static char *relative_to(const char *from, const char *rel)
 
 static void resolve_imports(loader *L, const src_file *from, ast_policy *tree);
 
+/* strerror(e), as a fragment (lang.h) when it is one of the usual reasons
+ * a file cannot be read, so that a Chinese message gives it in Chinese. */
+static const char *errno_frag(int e)
+{
+    static const char *const frags[] = {
+        FRAG("No such file or directory"), FRAG("Permission denied"), FRAG("Is a directory"), FRAG("Not a directory"),
+    };
+    const char *s = strerror(e);
+    for (size_t i = 0; i < sizeof frags / sizeof *frags; i++)
+        if (strcmp(frags[i] + 1, s) == 0)
+            return frags[i];
+    return s;
+}
+
 /* Loads and parses one imported file; appends its declarations. */
 static void load_import(loader *L, const src_file *from, const ast_decl *imp)
 {
@@ -74,8 +88,8 @@ static void load_import(loader *L, const src_file *from, const ast_decl *imp)
             return;
         }
     }
-    const char *limit = L->nfiles >= DIAG_MAX_FILES ? "more than %d files in one policy"
-                        : L->depth >= POL_MAX_IMPORT_DEPTH ? "imports nested more than %d deep"
+    const char *limit = L->nfiles >= DIAG_MAX_FILES ? N_("more than %d files in one policy")
+                        : L->depth >= POL_MAX_IMPORT_DEPTH ? N_("imports nested more than %d deep")
                                                            : NULL;
     if (limit) {
         diag_report(L->d, from, imp->name_sp, DC_LIMIT, limit,
@@ -87,7 +101,7 @@ static void load_import(loader *L, const src_file *from, const ast_decl *imp)
     size_t len;
     char *text = pol_read_file(path, POL_SOURCE_LIMIT, &len);
     if (!text) {
-        diag_report(L->d, from, imp->name_sp, DC_IMPORT, "cannot read '%s': %s", path, strerror(errno));
+        diag_report(L->d, from, imp->name_sp, DC_IMPORT, "cannot read '%s': %s", path, errno_frag(errno));
         free(real);
         free(path);
         return;
@@ -108,7 +122,8 @@ static void load_import(loader *L, const src_file *from, const ast_decl *imp)
     diag_add_file(L->d, f, true);
     free(path);
     if (memchr(f->text, 0, f->len)) {
-        diag_report(L->d, f, (span){SPAN_BASE(id), SPAN_BASE(id) + 1}, DC_LEX, "NUL byte in the source");
+        span nul = {SPAN_BASE(id), SPAN_BASE(id) + 1};
+        diag_report(L->d, f, nul, DC_LEX, "NUL byte in the source");
         L->active[id] = false;
         return;
     }
@@ -158,7 +173,7 @@ static ast_policy *front_end(const char *name, const char *text, size_t len, dia
     memset(r, 0, sizeof *r);
     src_file *f = src_new(name, text, len);
     if (!f) {
-        diag_report(d, NULL, (span){0, 0}, DC_LIMIT, "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", name);
+        diag_report(d, NULL, DIAG_NO_SPAN, DC_LIMIT, "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", name);
         return NULL;
     }
     *srcp = f;
@@ -166,7 +181,8 @@ static ast_policy *front_end(const char *name, const char *text, size_t len, dia
     diag_add_file(d, f, false);
     if (memchr(text, 0, len)) {
         uint32_t at = (uint32_t)((const char *)memchr(text, 0, len) - text);
-        diag_report(d, f, (span){at, at + 1}, DC_LEX, "NUL byte in the source");
+        span nul = {at, at + 1};
+        diag_report(d, f, nul, DC_LEX, "NUL byte in the source");
         return NULL;
     }
     loader L;
@@ -233,7 +249,7 @@ bc_program *pol_compile(const char *name, const char *text, size_t len, diag_ctx
         if (p && !bc_verify(p, err, sizeof err) && strstr(err, "stack deeper than")) {
             /* within the depth budget, but nested to the right (max(1, max(1, ...)))
              * so that more values wait on the machine's stack than it holds */
-            diag_report(d, NULL, (span){0, 0}, DC_LIMIT,
+            diag_report(d, NULL, DIAG_NO_SPAN, DC_LIMIT,
                         "%s: a formula needs more than %d values on the evaluation stack at once "
                         "(nested too deeply to the right, like max(1, max(1, ...))); split it into rules",
                         name, BC_MAX_STACK);
@@ -267,7 +283,7 @@ bc_program *pol_compile_path(const char *path, diag_ctx *d, src_file **src, bool
     char *text = pol_read_file(path, POL_SOURCE_LIMIT, &len);
     if (!text && errno == EFBIG) { /* a policy error, not an I/O one */
         *read_failed = false;
-        diag_report(d, NULL, (span){0, 0}, DC_LIMIT, "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", path);
+        diag_report(d, NULL, DIAG_NO_SPAN, DC_LIMIT, "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", path);
         return NULL;
     }
     *read_failed = text == NULL;

@@ -117,7 +117,29 @@ void diag_free(diag_ctx *d)
     memset(d, 0, sizeof *d);
 }
 
+static void record(diag_ctx *d, const src_file *f, span sp, diag_code code, const char *msg, const char *text);
+
 void diag_report(diag_ctx *d, const src_file *f, span sp, diag_code code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char buf[1024], local[1024];
+    va_list aq;
+    va_copy(aq, ap);
+    pol_tr_vformat(POL_LANG_EN, buf, sizeof buf, fmt, ap); /* the JSON form's, in every language */
+    if (d->lang != POL_LANG_EN)
+        pol_tr_vformat(d->lang, local, sizeof local, fmt, aq);
+    va_end(aq);
+    va_end(ap);
+    record(d, f, sp, code, buf, d->lang != POL_LANG_EN ? local : NULL);
+}
+
+void diag_report_text(diag_ctx *d, const src_file *f, span sp, diag_code code, const char *msg, const char *text)
+{
+    record(d, f, sp, code, msg, d->lang != POL_LANG_EN ? text : NULL);
+}
+
+static void record(diag_ctx *d, const src_file *f, span sp, diag_code code, const char *buf, const char *local)
 {
     diag_level lvl = diag_code_level(code); /* the code's row says how severe it is */
     if (lvl == DIAG_ERROR)
@@ -129,16 +151,6 @@ void diag_report(diag_ctx *d, const src_file *f, span sp, diag_code code, const 
     if (f && sp.start == 0 && sp.end == 0 && d->nfiles > 0)
         f = d->files[0] ? d->files[0] : f;
     POL_GROW_FROM(d->items, d->cap, d->count + 1, 16);
-    va_list ap;
-    va_start(ap, fmt);
-    char buf[1024], local[1024];
-    va_list aq;
-    va_copy(aq, ap);
-    pol_tr_vformat(POL_LANG_EN, buf, sizeof buf, fmt, ap); /* the JSON form's, in every language */
-    if (d->lang != POL_LANG_EN)
-        pol_tr_vformat(d->lang, local, sizeof local, fmt, aq);
-    va_end(aq);
-    va_end(ap);
     if (d->nfiles > 0 && (sp.start || sp.end)) { /* the span names its file */
         uint32_t fid = SPAN_FILE(sp.start);
         if ((int)fid < d->nfiles && d->files[fid])
@@ -161,7 +173,7 @@ void diag_report(diag_ctx *d, const src_file *f, span sp, diag_code code, const 
         sp.end = sp.start;
     g->sp = sp;
     g->msg = xstrdup(buf);
-    g->text = d->lang != POL_LANG_EN && strcmp(local, buf) ? xstrdup(local) : g->msg;
+    g->text = local && strcmp(local, buf) ? xstrdup(local) : g->msg;
     g->code = code;
 }
 
@@ -339,7 +351,12 @@ void diag_print(const diag_ctx *d, FILE *out, bool color)
     }
     sc_buf_clear(&b);
     if (d->max_errors && d->errors > d->max_errors)
-        fprintf(out, "note: %d more errors not shown\n", d->errors - d->max_errors);
+    {
+        char more[200];
+        pol_tr_format(d->lang, more, sizeof more, "%s: %d more errors not shown\n", level_text(d, DIAG_NOTE),
+                      d->errors - d->max_errors);
+        fputs(more, out);
+    }
     free(v);
 }
 

@@ -43,6 +43,11 @@ typedef struct span {
 #define SPAN_BASE(fid) ((uint32_t)(fid) << 24)
 #define DIAG_MAX_FILES 256
 
+/* The span of a diagnostic about no place in a file (written so, rather
+ * than (span){0, 0}, because xgettext counts the comma in braces as one
+ * between arguments and then misses the message). */
+#define DIAG_NO_SPAN ((span){0, 0})
+
 typedef struct src_file {
     char *name;
     uint32_t id;         /* index in the compilation's file table (span bits) */
@@ -94,6 +99,11 @@ void diag_free(diag_ctx *d);
  * its level (error, warning or note). */
 void diag_report(diag_ctx *d, const src_file *f, span sp, diag_code code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* The same with the message written by the caller: msg in English (the JSON
+ * form's), text in the context's language (d->lang; ignored when that is
+ * English).  For a message put together from pieces, each a msgid (the
+ * parser's syntax errors). */
+void diag_report_text(diag_ctx *d, const src_file *f, span sp, diag_code code, const char *msg, const char *text);
 /* The level of a code, from its row. */
 diag_level diag_code_level(diag_code c);
 

@@ -514,12 +514,12 @@ pol_fmt_status pol_format(const char *path, const char *src, size_t len, char **
     *outlen = 0;
     src_file *f = src_new(path, src, len);
     if (!f) {
-        diag_report(d, NULL, (span){0, 0}, DC_LIMIT, "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", path);
+        diag_report(d, NULL, DIAG_NO_SPAN, DC_LIMIT, "%s: source larger than 16 MiB (the limit is 16 MiB - 1 byte)", path);
         return POL_FMT_SYNTAX;
     }
     if (d->nfiles >= DIAG_MAX_FILES || d->nowned >= DIAG_MAX_FILES) {
         src_free(f);
-        diag_report(d, NULL, (span){0, 0}, DC_LIMIT, "%s: more than %d files in one diagnostic context", path, DIAG_MAX_FILES);
+        diag_report(d, NULL, DIAG_NO_SPAN, DC_LIMIT, "%s: more than %d files in one diagnostic context", path, DIAG_MAX_FILES);
         return POL_FMT_SYNTAX;
     }
     f->id = (uint32_t)d->nfiles; /* the next file of d (a fresh d: 0) */
@@ -527,7 +527,8 @@ pol_fmt_status pol_format(const char *path, const char *src, size_t len, char **
     span whole = {SPAN_BASE(f->id), SPAN_BASE(f->id)};
     if (memchr(src, 0, len)) {
         uint32_t at = (uint32_t)((const char *)memchr(src, 0, len) - src);
-        diag_report(d, f, (span){whole.start + at, whole.start + at + 1}, DC_LEX, "NUL byte in the source");
+        span nul = {whole.start + at, whole.start + at + 1};
+        diag_report(d, f, nul, DC_LEX, "NUL byte in the source");
         return POL_FMT_SYNTAX;
     }
     arena a;

@@ -10,7 +10,7 @@
 %define api.pure full
 %define api.prefix {pol_yy}
 %define api.location.type {span}
-%define parse.error detailed
+%define parse.error custom
 %locations
 %expect 0
 %param {void *scanner}
@@ -40,7 +40,7 @@ int pol_yylex(POL_YYSTYPE *lval, span *lloc, void *scanner);
  * of stack means the budget was exceeded: both get the one diagnostic. */
 #define POL_YY_PER_LEVEL 10
 #define YYMAXDEPTH (POL_YY_PER_LEVEL * (POL_MAX_EXPR_DEPTH + 10))
-#define DEPTH_MESSAGE "expression nested more than %d deep; split it into rules"
+#define DEPTH_MESSAGE N_("expression nested more than %d deep; split it into rules")
 #define YYMALLOC pol_xmalloc /* the one allocator wrapper (runtime/mem.h) */
 #define YYFREE free
 
@@ -67,61 +67,46 @@ static void note_syntax(pstate *ps, span loc)
     ps->syntax_at[ps->nsyntax++] = SPAN_BASE(ps->f->id) | off;
 }
 
-/* Reports the syntax error held back by pol_yyerror, with `extra` added
- * (a rule of the grammar that recovers from it may know more). */
-static void flush_syntax(pstate *ps, const char *extra)
+/* Reports the syntax error held back by pol_yyreport_syntax_error, with
+ * `extra` added (a rule of the grammar that recovers from it may know more):
+ * extra_en in English, extra_text in the diagnostics' language. */
+static void flush_syntax(pstate *ps, const char *extra_en, const char *extra_text)
 {
     if (!ps->pending)
         return;
-    diag_report(ps->d, ps->f, ps->pending_sp, ps->pending_code, "%s%s", ps->pending, extra);
+    size_t n = strlen(ps->pending) + strlen(extra_en) + 1, m = strlen(ps->pending_text) + strlen(extra_text) + 1;
+    char *en = pol_xmalloc(n), *text = pol_xmalloc(m);
+    snprintf(en, n, "%s%s", ps->pending, extra_en);
+    snprintf(text, m, "%s%s", ps->pending_text, extra_text);
+    diag_report_text(ps->d, ps->f, ps->pending_sp, ps->pending_code, en, text);
     note_syntax(ps, ps->pending_sp);
+    free(en);
+    free(text);
     free(ps->pending);
-    ps->pending = NULL;
+    free(ps->pending_text);
+    ps->pending = ps->pending_text = NULL;
 }
 
-/* A keyword where a name was expected (input 否: ..., enum members, ...):
- * the message says so, in place of bison's; false if it is something else. */
-static bool keyword_as_name(pstate *ps, span loc, const char *msg, char *out, size_t cap)
+/* Holds back the message (English, then in the diagnostics' language)
+ * until the next one or the end of the parse (see flush_syntax). */
+static void hold_syntax(pstate *ps, span loc, diag_code code, const char *en, const char *text, bool expecting)
 {
-    const char *u = strstr(msg, "unexpected ");
-    const unsigned char *t = (const unsigned char *)ps->f->text + SPAN_OFF(loc.start);
-    int n = (int)(loc.end - loc.start);
-    if (!u || !(strstr(msg, "expecting name") || strstr(msg, "or name")) || n <= 0 || !(isalpha(*t) || *t >= 0x80))
-        return false;
-    u += strlen("unexpected ");
-    if (strncmp(u, "boolean", 7) == 0) {
-        bool yes = *t == 't' || strncmp((const char *)t, "真", 3) == 0 || strncmp((const char *)t, "是", 3) == 0;
-        snprintf(out, cap, "'%.*s' is the keyword %s and cannot be a name: choose another name", n, t, yes ? "true" : "false");
-    } else if (*u == '\'' && isalpha((unsigned char)u[1])) { /* a keyword, not punctuation such as '：' */
-        const char *q = strchr(u + 1, '\'');
-        snprintf(out, cap, "'%.*s' is the keyword '%.*s' and cannot be a name: choose another name", n, t,
-                 q ? (int)(q - u - 1) : 0, u + 1);
-    } else
-        return false;
-    return true;
+    ps->pending_code = code;
+    ps->pending = pol_xstrdup(en);
+    ps->pending_text = pol_xstrdup(text);
+    ps->pending_sp = loc;
+    ps->pending_expecting = expecting;
 }
 
-/* Holds the message back until the next one or the end of the parse (see
- * flush_syntax). */
+/* Bison's other error: its stack ran out (the depth budget was exceeded). */
 static void pol_yyerror(span *loc, void *scanner, pstate *ps, const char *msg)
 {
     (void)scanner;
-    flush_syntax(ps, "");
-    if (strstr(msg, "memory exhausted")) {
-        if (!ps->depth_reported)
-            diag_report(ps->d, ps->f, *loc, DC_LIMIT, DEPTH_MESSAGE, POL_MAX_EXPR_DEPTH);
-        ps->depth_reported = true;
-        return;
-    }
-    char buf[600];
-    bool eq = strstr(msg, "unexpected '='") && !strstr(msg, "expecting '='");
-    ps->pending_code = DC_SYNTAX;
-    if (keyword_as_name(ps, *loc, msg, buf, sizeof buf))
-        ps->pending_code = DC_BAD_NAME;
-    else
-        snprintf(buf, sizeof buf, "%s%s", msg, eq ? " (to compare, write ==)" : "");
-    ps->pending = pol_xstrdup(buf);
-    ps->pending_sp = *loc;
+    (void)msg; /* "memory exhausted": the only message bison gives here */
+    flush_syntax(ps, "", "");
+    if (!ps->depth_reported)
+        diag_report(ps->d, ps->f, *loc, DC_LIMIT, DEPTH_MESSAGE, POL_MAX_EXPR_DEPTH);
+    ps->depth_reported = true;
 }
 
 /* An `if` whose then-branch is complete but no `else` follows (the error
@@ -137,10 +122,12 @@ static void unfinished_if(pstate *ps, span if_sp, span then_sp)
     }
     uint32_t line, col;
     src_line_col(ps->f, if_sp.start, &line, &col);
-    char extra[160];
-    snprintf(extra, sizeof extra, "%s (to close the 'if' at line %u, column %u)",
-             strstr(ps->pending, "expecting") ? "" : ", expecting 'else'", line, col);
-    flush_syntax(ps, extra);
+    char en[200], text[200];
+    const char *fmt = ps->pending_expecting ? N_(" (to close the 'if' at line %u, column %u)")
+                                            : N_(", expecting 'else' (to close the 'if' at line %u, column %u)");
+    pol_tr_format(POL_LANG_EN, en, sizeof en, fmt, line, col);
+    pol_tr_format(ps->d->lang, text, sizeof text, fmt, line, col);
+    flush_syntax(ps, en, text);
 }
 
 /* The source text of a token (a boolean used as a member's name). */
@@ -795,6 +782,121 @@ args1
 #define YYLTYPE span
 #include "lexer.h"
 
+/* Words that name tokens in syntax errors (bison's names of the tokens
+ * that are not written as themselves: the %token aliases below, and
+ * bison's own), for the catalog; the other tokens are quoted source text,
+ * 'output' or '{', given as they are ("“output”" in Chinese).  A row may
+ * name the msgid its translation is under, when the word alone would be
+ * ambiguous (a "boolean" token is a literal, not the type). */
+static const struct { const char *name, *msgid; } token_words[] = {
+    {"end of file", N_("end of file")}, {"invalid token", N_("invalid token")}, {"error", N_("error")},
+    {"name", N_("name")}, {"number", N_("number")}, {"percentage", N_("percentage")},
+    {"amount in yuan", N_("amount in yuan")}, {"string", N_("string")},
+    {"number of months", N_("number of months")}, {"number of days", N_("number of days")},
+    {"date", N_("date")}, {"month", N_("month")}, {"boolean", N_("boolean literal")},
+};
+
+/* A token's name in language l (into buf). */
+static const char *token_text_in(pol_lang l, yysymbol_kind_t k, char *buf, size_t cap)
+{
+    const char *name = yysymbol_name(k);
+    size_t n = strlen(name);
+    if (n >= 2 && name[0] == '\'' && name[n - 1] == '\'') {
+        if (l == POL_LANG_EN)
+            return name;
+        snprintf(buf, cap, "\u201c%.*s\u201d", (int)(n - 2), name + 1);
+        return buf;
+    }
+    for (size_t i = 0; i < sizeof token_words / sizeof *token_words; i++)
+        if (strcmp(token_words[i].name, name) == 0)
+            return l == POL_LANG_EN ? name : pol_tr(l, token_words[i].msgid);
+    return name;
+}
+
+/* The syntax error in language l, as bison's "detailed" form words it in
+ * English: "syntax error, unexpected X, expecting A or B" (the expected
+ * tokens only when there are at most four). */
+static void syntax_message(pol_lang l, yysymbol_kind_t tok, const yysymbol_kind_t *exp, int nexp, char *out, size_t cap)
+{
+    char t[160], a[160];
+    if (tok == YYSYMBOL_YYEMPTY) {
+        pol_tr_format(l, out, cap, "syntax error");
+        return;
+    }
+    if (nexp == 0) {
+        pol_tr_format(l, out, cap, "syntax error, unexpected %s", token_text_in(l, tok, t, sizeof t));
+        return;
+    }
+    int at = pol_tr_format(l, out, cap, "syntax error, unexpected %s, expecting %s", token_text_in(l, tok, t, sizeof t),
+                           token_text_in(l, exp[0], a, sizeof a));
+    for (int i = 1; i < nexp && at >= 0 && (size_t)at < cap; i++)
+        at += pol_tr_format(l, out + at, cap - (size_t)at, " or %s", token_text_in(l, exp[i], a, sizeof a));
+}
+
+/* A keyword where a name was expected (input 否: ..., enum members, ...):
+ * the message says so, in place of bison's; false if it is something else. */
+static bool keyword_as_name(pstate *ps, span loc, yysymbol_kind_t tok, const yysymbol_kind_t *exp, int nexp)
+{
+    const unsigned char *t = (const unsigned char *)ps->f->text + SPAN_OFF(loc.start);
+    int n = (int)(loc.end - loc.start);
+    bool wants_name = false;
+    for (int i = 0; i < nexp; i++)
+        wants_name |= exp[i] == YYSYMBOL_IDENT;
+    if (tok == YYSYMBOL_YYEMPTY || !wants_name || n <= 0 || !(isalpha(*t) || *t >= 0x80))
+        return false;
+    const char *u = yysymbol_name(tok);
+    char en[600], text[600];
+    if (tok == YYSYMBOL_BOOL) {
+        bool yes = *t == 't' || strncmp((const char *)t, "真", 3) == 0 || strncmp((const char *)t, "是", 3) == 0;
+        const char *fmt = N_("'%.*s' is the keyword %s and cannot be a name: choose another name");
+        pol_tr_format(POL_LANG_EN, en, sizeof en, fmt, n, t, yes ? "true" : "false");
+        pol_tr_format(ps->d->lang, text, sizeof text, fmt, n, t, yes ? "true" : "false");
+    } else if (*u == '\'' && isalpha((unsigned char)u[1])) { /* a keyword, not punctuation such as '：' */
+        const char *q = strchr(u + 1, '\'');
+        int k = q ? (int)(q - u - 1) : 0;
+        const char *fmt = N_("'%.*s' is the keyword '%.*s' and cannot be a name: choose another name");
+        pol_tr_format(POL_LANG_EN, en, sizeof en, fmt, n, t, k, u + 1);
+        pol_tr_format(ps->d->lang, text, sizeof text, fmt, n, t, k, u + 1);
+    } else
+        return false;
+    hold_syntax(ps, loc, DC_BAD_NAME, en, text, false);
+    return true;
+}
+
+/* Bison's syntax error (parse.error custom): held back until the next one
+ * or the end of the parse (see flush_syntax), in English and in the
+ * diagnostics' language, each put together from msgids. */
+static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, pstate *ps)
+{
+    (void)scanner;
+    flush_syntax(ps, "", "");
+    span loc = *yypcontext_location(ctx);
+    yysymbol_kind_t tok = yypcontext_token(ctx), exp[4];
+    int nexp = 0;
+    if (tok != YYSYMBOL_YYEMPTY) {
+        nexp = yypcontext_expected_tokens(ctx, exp, 4); /* 0 when more than four: bison's detailed form lists none */
+        if (nexp < 0)
+            return nexp;
+    }
+    if (keyword_as_name(ps, loc, tok, exp, nexp))
+        return 0;
+    /* as bison's message read: '=' unexpected, and not the first expected */
+    bool eq = tok == YYTRANSLATE('=') && !(nexp > 0 && exp[0] == tok);
+    pol_lang l = ps->d->lang;
+    char en[600], text[600];
+    syntax_message(POL_LANG_EN, tok, exp, nexp, en, sizeof en);
+    syntax_message(l, tok, exp, nexp, text, sizeof text);
+    if (eq) {
+        const char *h = N_(" (to compare, write ==)");
+        size_t k = strlen(en);
+        snprintf(en + k, sizeof en - k, "%s", h);
+        k = strlen(text);
+        snprintf(text + k, sizeof text - k, "%s", pol_tr(l, h));
+    }
+    hold_syntax(ps, loc, DC_SYNTAX, en, text, nexp > 0);
+    return 0;
+}
+
 /* A declaration with a syntax error inside it, or between it and the next
  * one, was cut short by error recovery: checking it would only report the
  * damage again, so the checker skips its body. */
@@ -827,7 +929,7 @@ ast_policy *pol_parse(arena *a, diag_ctx *d, const src_file *f)
     pol_yy_delete_buffer(buf, scanner);
     pol_yylex_destroy(scanner);
     (void)rc; /* running out of parser stack is reported by pol_yyerror, at its position */
-    flush_syntax(&ps, "");
+    flush_syntax(&ps, "", "");
     mark_damaged(&ps);
     free(ps.syntax_at);
     return ps.policy;

@@ -14,7 +14,11 @@ if [ "${1:-}" = "--sanitize" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fi
-for tool in cmake flex bison pkg-config python3; do
+# Every test starts in English whatever the shell's locale (runtime/lang.h:
+# LC_ALL wins); the tests of the Chinese texts set LC_ALL or --lang themselves.
+export LC_ALL=C.UTF-8
+unset LANGUAGE
+for tool in cmake flex bison pkg-config python3 msgfmt xgettext; do
   command -v "$tool" >/dev/null || { echo "test: $tool is missing; run scripts/setup.sh first" >&2; exit 1; }
 done
 scripts/npm-deps.sh   # the browser-test driver, if npm is here

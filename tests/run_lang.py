@@ -12,6 +12,13 @@ Each case is one file tests/lang/NAME.case made of sections:
     --- file NAME.pol           optional, repeatable: another file beside it (for imports;
                                 a path such as shared/notices/X.txt makes its folders)
     --- env                     optional: NAME=VALUE lines, set for the command
+    --- lang zh                 optional: the tools speak Simplified Chinese (LC_ALL=zh_CN.UTF-8);
+                                without it a case runs in English (LC_ALL=C.UTF-8), so the
+                                ambient locale never changes a result (LANGUAGE, LC_MESSAGES and
+                                LANG are removed either way; an env line still overrides).
+                                `--- lang both`: the case runs in English, then in Chinese, and
+                                each run must give the expected output (a machine-read form,
+                                such as --diagnostics=json, that is the same in every language)
     --- expect exit N           the expected exit status, then the exact
                                 expected output (stdout, then stderr)
 
@@ -40,6 +47,13 @@ def parse_case(path):
                 cur, buf = m.group(1), []
                 if cur == "file":
                     cur = "file:" + m.group(2).strip()
+                    continue
+                if cur == "lang":
+                    lang = m.group(2).strip()
+                    if lang not in ("zh", "en", "both"):
+                        raise SystemExit(f"{path}: '--- lang' takes zh, en or both")
+                    sections["lang"] = lang
+                    cur = None
                     continue
                 if cur == "expect":
                     em = re.match(r"\s*exit\s+(\d+)\s*$", m.group(2))
@@ -86,20 +100,27 @@ def run_case(build, path, update=False):
             argv = [os.path.join(build, "polc"), cmd, src, "--no-color"] + args
         else:
             return f"unknown command {cmd!r}"
-        env = dict(os.environ)
-        env.pop("POL_NOTICES_DIR", None)
-        env.update(line.split("=", 1) for line in c.get("env", "").splitlines() if "=" in line)
-        p = subprocess.run(argv, cwd=tmp, capture_output=True, timeout=60, env=env)
-        got = p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
-        want = c.get("expect", "")
-        if update:
-            update_case(path, p.returncode, got)
-            return ""
+        lang = c.get("lang", "en")
         problems = []
-        if p.returncode != c.get("exit", 0):
-            problems.append(f"exit status {p.returncode}, expected {c.get('exit', 0)}")
-        if got != want:
-            problems.append("output differs:\n--- expected\n" + want + "--- got\n" + got)
+        for run_lang in (["en", "zh"] if lang == "both" else [lang]):
+            env = dict(os.environ)
+            env.pop("POL_NOTICES_DIR", None)
+            for var in ("LANGUAGE", "LC_MESSAGES", "LANG"):
+                env.pop(var, None)
+            env["LC_ALL"] = "zh_CN.UTF-8" if run_lang == "zh" else "C.UTF-8"
+            env.update(line.split("=", 1) for line in c.get("env", "").splitlines() if "=" in line)
+            p = subprocess.run(argv, cwd=tmp, capture_output=True, timeout=60, env=env)
+            got = p.stdout.decode("utf-8", "replace") + p.stderr.decode("utf-8", "replace")
+            want = c.get("expect", "")
+            if update:  # from the first run (English, for `both`): the second must then agree
+                update_case(path, p.returncode, got)
+                c["expect"], c["exit"], update = got, p.returncode, False
+                continue
+            where = f" (lang {run_lang})" if lang == "both" else ""
+            if p.returncode != c.get("exit", 0):
+                problems.append(f"exit status {p.returncode}, expected {c.get('exit', 0)}{where}")
+            if got != want:
+                problems.append(f"output differs{where}:\n--- expected\n" + want + "--- got\n" + got)
         return "\n".join(problems)
 
 

@@ -33,9 +33,9 @@ import tempfile
 KEYWORDS = [
     "_", "N_", "FRAG",
     "pol_tr:2", "pol_tr_format:4", "pol_tr_fprintf:2",
-    "diag_report:5", "REPORT:3", "NOTE:2",
+    "diag_report:5", "REPORT:3", "NOTE:2", "LEX_ERROR:1",
 ]
-FORMAT_FLAGS = ["pol_tr_format:4", "pol_tr_fprintf:2", "diag_report:5", "REPORT:3", "NOTE:2"]
+FORMAT_FLAGS = ["pol_tr_format:4", "pol_tr_fprintf:2", "diag_report:5", "REPORT:3", "NOTE:2", "LEX_ERROR:1"]
 
 # (po file, source globs), in order: a msgid goes to the first that has it.
 PARTS = [
