@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* words for messages as fragments (check_expr.c) */
-const char *chk_type_word(pol_type t);
+/* a type's text in two parts (check_expr.c) */
 const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref);
 const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref);
 
@@ -107,8 +106,8 @@ static pol_type check_record_ctor(chk_ctx *c, ast_expr *e, ast_decl *rt)
                 bad = true;
             }
         if (!chk_assignable_e((pol_type)fl->type, fl->tref, e->args[i])) {
-            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' is %s, found %s", fl->name, rt->name, chk_type_word((pol_type)fl->type),
-                chk_type_word((pol_type)e->args[i]->type));
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' is %s, found %s", fl->name, rt->name, tname((pol_type)fl->type),
+                tname((pol_type)e->args[i]->type));
             bad = true;
         }
     }
@@ -170,7 +169,7 @@ static bool mode_arg(chk_ctx *c, ast_expr *e, ast_expr *m)
     pol_type t = chk_expr(c, m);
     if (t != PT_VOID && t != PT_ROUNDING)
         REPORT(m->sp, DC_ROUND_MODE, "the rounding mode must be a mode's name (half_up, %s, ...) or a value of type rounding, not %s",
-            "进一", chk_type_word(t)); /* the msgid stays ASCII */
+            "进一", tname(t)); /* the msgid stays ASCII */
     e->mode = -1;
     return t == PT_ROUNDING;
 }
@@ -186,7 +185,7 @@ static pol_type chk_fn_round(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     }
     pol_type t = chk_expr(c, e->args[0]);
     if (t != PT_VOID && !numeric(t))
-        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "round needs a number, found %s", chk_type_word(t));
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "round needs a number, found %s", tname(t));
     e->mode = DEC_HALF_UP;
     if (chk_const_places(c, e->args[1], &e->places) < 0)
         t = PT_VOID;
@@ -211,7 +210,7 @@ static pol_type chk_fn_to_integer(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     if (t == PT_VOID || !ok)
         return PT_VOID;
     if (t != PT_INT && t != PT_DEC && t != PT_MONEY && t != PT_RATE) {
-        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "%s turns a decimal, money or rate into an integer, not %s", e->text, chk_type_word(t));
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "%s turns a decimal, money or rate into an integer, not %s", e->text, tname(t));
         return PT_VOID;
     }
     return sig->ret;
@@ -232,7 +231,7 @@ static pol_type chk_fn_text(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
     pol_type t = fn_one_arg(c, e, FRAG("text takes one value"));
     if (t == PT_RECORD || t == PT_LIST || t == PT_ENUM) {
-        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "text turns a number, date, month or boolean into text, not %s", chk_type_word(t));
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "text turns a number, date, month or boolean into text, not %s", tname(t));
         return PT_VOID;
     }
     return t == PT_VOID ? PT_VOID : sig->ret;
@@ -243,7 +242,7 @@ static pol_type chk_fn_length(chk_ctx *c, ast_expr *e, const fn_sig *sig)
 {
     pol_type t = fn_one_arg(c, e, FRAG("length takes one list"));
     if (t != PT_VOID && t != sig->arg[0]) {
-        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "length needs a list, found %s", chk_type_word(t));
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "length needs a list, found %s", tname(t));
         return PT_VOID;
     }
     return t == PT_VOID ? PT_VOID : sig->ret;
@@ -287,11 +286,11 @@ static pol_type chk_fn_calendar(chk_ctx *c, ast_expr *e, const fn_sig *sig)
     if (bad)
         return PT_VOID;
     if (at[0] != PT_DATE && at[0] != PT_MONTH) {
-        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "%s needs a date or a month, found %s", e->text, chk_type_word(at[0]));
+        REPORT(e->args[0]->sp, DC_TYPE_MISMATCH, "%s needs a date or a month, found %s", e->text, tname(at[0]));
         return PT_VOID;
     }
     if (want == 2 && at[1] != PT_INT && at[1] != PT_MONTHS) {
-        REPORT(e->args[1]->sp, DC_TYPE_MISMATCH, "the number of months must be an integer, found %s", chk_type_word(at[1]));
+        REPORT(e->args[1]->sp, DC_TYPE_MISMATCH, "the number of months must be an integer, found %s", tname(at[1]));
         return PT_VOID;
     }
     return sig->ret == PT_VOID ? at[0] : sig->ret;
@@ -337,8 +336,8 @@ static pol_type chk_fn_fixed(chk_ctx *c, ast_expr *e, const fn_sig *sig)
         return PT_VOID;
     for (int i = 0; i < e->nargs; i++)
         if (at[i] != sig->arg[i]) {
-            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "argument %d of %s should be %s, found %s", i + 1, e->text, chk_type_word(sig->arg[i]),
-                chk_type_word(at[i]));
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "argument %d of %s should be %s, found %s", i + 1, e->text, tname(sig->arg[i]),
+                tname(at[i]));
             return PT_VOID;
         }
     return sig->ret;
@@ -369,15 +368,15 @@ pol_type chk_join_values(chk_ctx *c, ast_expr **v, int n, const char *what, bool
         if ((t == PT_DATE || t == PT_MONTH) && t == u)
             continue;
         if (!numeric(t) || !numeric(u)) {
-            REPORT(v[i]->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months of one kind; found %s and %s", what, chk_type_word(t),
-                chk_type_word(u));
+            REPORT(v[i]->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months of one kind; found %s and %s", what, tname(t),
+                tname(u));
             t = PT_VOID;
             continue;
         }
         bool l2;
         pol_type j = join_with(t, lit, v[i], &l2);
         if (j == PT_VOID) {
-            REPORT(v[i]->sp, DC_UNIT_MISMATCH, "%s of %s and %s: the values must have the same unit", what, chk_type_word(t), chk_type_word(u));
+            REPORT(v[i]->sp, DC_UNIT_MISMATCH, "%s of %s and %s: the values must have the same unit", what, tname(t), tname(u));
             t = PT_VOID;
             continue;
         }
@@ -471,7 +470,7 @@ typedef pol_type (*agg_hook)(chk_ctx *c, ast_expr *e, pol_type body, pol_type re
 static pol_type chk_agg_list(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
 {
     if (bt != PT_RECORD) {
-        REPORT(e->c->sp, DC_TYPE_MISMATCH, "list builds a list of records; found %s (build one with T(field = ...))", chk_type_word(bt));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "list builds a list of records; found %s (build one with T(field = ...))", tname(bt));
         return PT_VOID;
     }
     return ret;
@@ -490,7 +489,7 @@ static pol_type chk_agg_first(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret
 static pol_type chk_agg_cond(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
 {
     if (bt != PT_BOOL) {
-        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s needs a condition (a boolean), found %s", e->text, chk_type_word(bt));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s needs a condition (a boolean), found %s", e->text, tname(bt));
         return PT_VOID;
     }
     return ret;
@@ -501,7 +500,7 @@ static pol_type chk_agg_sum(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
 {
     (void)ret;
     if (!numeric(bt)) {
-        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s adds numbers, found %s", e->text, chk_type_word(bt));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s adds numbers, found %s", e->text, tname(bt));
         return PT_VOID;
     }
     e->lit = false;
@@ -513,7 +512,7 @@ static pol_type chk_agg_extremum(chk_ctx *c, ast_expr *e, pol_type bt, pol_type 
 {
     (void)ret;
     if (!numeric(bt) && bt != PT_DATE && bt != PT_MONTH) {
-        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months, found %s", e->text, chk_type_word(bt));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "%s compares numbers, dates or months, found %s", e->text, tname(bt));
         return PT_VOID;
     }
     e->lit = false;
@@ -569,13 +568,13 @@ pol_type chk_agg(chk_ctx *c, ast_expr *e)
         }
     } else if (!e->b) {
         if (lo != PT_LIST) {
-            REPORT(e->a->sp, DC_TYPE_MISMATCH, "'%s in ...' ranges over a list or a range a..b; found %s", e->var, chk_type_word(lo));
+            REPORT(e->a->sp, DC_TYPE_MISMATCH, "'%s in ...' ranges over a list or a range a..b; found %s", e->var, tname(lo));
             return PT_VOID;
         }
         var_type = PT_RECORD;
         var_tref = e->a->tref;
     } else if (lo != hi || (lo != PT_MONTH && lo != PT_DATE && lo != PT_INT)) {
-        REPORT(e->a->sp, DC_TYPE_MISMATCH, "a range runs between two months, two dates or two integers; found %s..%s", chk_type_word(lo), chk_type_word(hi));
+        REPORT(e->a->sp, DC_TYPE_MISMATCH, "a range runs between two months, two dates or two integers; found %s..%s", tname(lo), tname(hi));
         return PT_VOID;
     }
     if (c->nscope - c->scope_params >= CHK_MAX_AGG_DEPTH) {
@@ -602,7 +601,7 @@ pol_type chk_agg(chk_ctx *c, ast_expr *e)
     c->unroll = unroll;
     c->nscope--;
     if (ft != PT_VOID && ft != PT_BOOL)
-        REPORT(e->filter->sp, DC_TYPE_MISMATCH, "the condition after 'where' must be a boolean, found %s", chk_type_word(ft));
+        REPORT(e->filter->sp, DC_TYPE_MISMATCH, "the condition after 'where' must be a boolean, found %s", tname(ft));
     if (bt == PT_VOID || ft != PT_BOOL)
         return PT_VOID;
     e->tref = e->c->tref;

@@ -9,48 +9,10 @@
 
 #include "caldate.h"
 
-/* words for messages as fragments (check_expr.c, and below) */
-const char *chk_type_word(pol_type t);
+/* a type's text in two parts, and constants of what a name says (check_expr.c) */
 const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref);
 const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref);
-const char *chk_a_kind_word(decl_kind k);
-const char *chk_kind_word(decl_kind k);
 void chk_constant_named(chk_ctx *c, ast_expr *e, pol_type want, const char *name, const char *owner);
-
-/* chk_a_kind as a fragment: "an input", "a rule", ... */
-const char *chk_a_kind_word(decl_kind k)
-{
-    switch (k) {
-    case D_INPUT: return FRAG("an input");
-    case D_OUTPUT: return FRAG("an output");
-    case D_ENUM: return FRAG("an enumeration");
-    case D_EXCEPTION: return FRAG("an exception");
-    case D_IMPORT: return FRAG("an import");
-    case D_PARAM: return FRAG("a parameter");
-    case D_RECORD: return FRAG("a record type");
-    case D_REQUIRE: return FRAG("a requirement");
-    case D_TEST: return FRAG("a test");
-    case D_FINDING: return FRAG("a finding");
-    default: return FRAG("a rule");
-    }
-}
-
-/* chk_kind_name as a fragment: "input", "rule", ... */
-const char *chk_kind_word(decl_kind k)
-{
-    switch (k) {
-    case D_ENUM: return FRAG("enumeration");
-    case D_RECORD: return FRAG("record type");
-    case D_REQUIRE: return FRAG("requirement");
-    case D_EXCEPTION: return FRAG("exception");
-    case D_INPUT: return FRAG("input");
-    case D_PARAM: return FRAG("parameter");
-    case D_RULE: return FRAG("rule");
-    case D_OUTPUT: return FRAG("output");
-    case D_FINDING: return FRAG("finding");
-    default: return FRAG("test");
-    }
-}
 
 /* ---- declarations ---- */
 void chk_header(chk_ctx *c)
@@ -119,7 +81,7 @@ static void chk_sources(chk_ctx *c, ast_decl *owner, const ast_version *ver, ast
         }
         if (d->kind != D_PARAM) {
             REPORT(s->name_sp, DC_INFERRED, "'%s' is %s; the parentheses after 'inferred' name parameters only (put other figures in its text)",
-                s->name, chk_a_kind_word(d->kind));
+                s->name, chk_a_kind(d->kind));
             continue;
         }
         d->uses++;
@@ -153,7 +115,7 @@ static void chk_inferred_place(chk_ctx *c, const ast_decl *x)
         REPORT(x->an.inferred_sp, DC_INFERRED, "a finding is not inferred; 'inferred' goes on a parameter or one of its versions");
     else
         REPORT(x->an.inferred_sp, DC_INFERRED, "%s '%s' is not a parameter; only a parameter's value (or a version's) can be inferred",
-            chk_kind_word(x->kind), x->name);
+            chk_kind_name(x->kind), x->name);
 }
 
 /* A parameter's (or version's) value: a constant, or `unstated "note"`. */
@@ -420,7 +382,7 @@ void chk_join_exceptions(chk_ctx *c)
             continue;
         }
         if (r->kind != D_RULE && r->kind != D_OUTPUT) {
-            REPORT(x->target_sp, DC_EXCEPTION_TARGET, "an exception overrides a rule or an output; '%s' is %s", x->target, chk_a_kind_word(r->kind));
+            REPORT(x->target_sp, DC_EXCEPTION_TARGET, "an exception overrides a rule or an output; '%s' is %s", x->target, chk_a_kind(r->kind));
             continue;
         }
         x->of = r;
@@ -462,7 +424,7 @@ void chk_unused(chk_ctx *c)
         if (x->uses > 0 || x->imported || x->kind == D_OUTPUT || x->kind == D_TEST || x->kind == D_EXCEPTION || x->kind == D_REQUIRE ||
             x->kind == D_FINDING)
             continue;
-        REPORT(x->name_sp, DC_UNUSED, "%s '%s' is never used", chk_kind_word(x->kind), x->name);
+        REPORT(x->name_sp, DC_UNUSED, "%s '%s' is never used", chk_kind_name(x->kind), x->name);
     }
 }
 
@@ -478,7 +440,7 @@ static void bound_param(chk_ctx *c, ast_decl *x, ast_expr *e)
     }
     d->uses++;
     if (d->kind != D_PARAM) {
-        REPORT(e->sp, DC_BOUNDS, "a bound is a value written out or a parameter; '%s' is %s", d->name, chk_a_kind_word(d->kind));
+        REPORT(e->sp, DC_BOUNDS, "a bound is a value written out or a parameter; '%s' is %s", d->name, chk_a_kind(d->kind));
         return;
     }
     if (d->versions) {
@@ -487,8 +449,8 @@ static void bound_param(chk_ctx *c, ast_decl *x, ast_expr *e)
         return;
     }
     if (d->type != PT_VOID && x->type != PT_VOID && (d->type != x->type || d->tref != x->tref))
-        REPORT(e->sp, DC_TYPE_MISMATCH, "a bound should be %s, but parameter '%s' is %s", chk_type_word((pol_type)x->type), d->name,
-            chk_type_word((pol_type)d->type));
+        REPORT(e->sp, DC_TYPE_MISMATCH, "a bound should be %s, but parameter '%s' is %s", tname((pol_type)x->type), d->name,
+            tname((pol_type)d->type));
     e->sym = SYM_PARAM;
     e->index = d->index;
 }
@@ -553,7 +515,7 @@ static void decl_exception(chk_ctx *c, ast_decl *x)
     scope_params(c, x->of);
     pol_type ct = chk_expr(c, x->cond);
     if (ct != PT_VOID && ct != PT_BOOL)
-        REPORT(x->cond->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", chk_type_word(ct));
+        REPORT(x->cond->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", tname(ct));
     pol_type t = chk_expr(c, x->value);
     c->nscope = c->scope_params = 0;
     char t3[POL_NUMBER_MAX_DIGITS * 2 + 80];
@@ -563,12 +525,12 @@ static void decl_exception(chk_ctx *c, ast_decl *x)
         if (bare) /* 元 an argument: the msgid stays ASCII */
             REPORT(x->value->sp, DC_TYPE_MISMATCH,
                 "the exception gives %s%s, but %s '%s' is %s%s (%s is a bare number; if it is an amount, write %s%s)",
-                chk_type_head(c, t, x->value->tref), chk_type_tail(c, t, x->value->tref), chk_kind_word(x->of->kind), x->of->name,
+                chk_type_head(c, t, x->value->tref), chk_type_tail(c, t, x->value->tref), chk_kind_name(x->of->kind), x->of->name,
                 chk_type_head(c, (pol_type)x->of->type, x->of->tref), chk_type_tail(c, (pol_type)x->of->type, x->of->tref), bare, bare,
                 "元");
         else
             REPORT(x->value->sp, DC_TYPE_MISMATCH, "the exception gives %s%s, but %s '%s' is %s%s%s",
-                chk_type_head(c, t, x->value->tref), chk_type_tail(c, t, x->value->tref), chk_kind_word(x->of->kind), x->of->name,
+                chk_type_head(c, t, x->value->tref), chk_type_tail(c, t, x->value->tref), chk_kind_name(x->of->kind), x->of->name,
                 chk_type_head(c, (pol_type)x->of->type, x->of->tref), chk_type_tail(c, (pol_type)x->of->type, x->of->tref), hint);
     }
     if (!x->an.cite)
@@ -581,19 +543,19 @@ static void decl_formula_type(chk_ctx *c, ast_decl *x, pol_type t)
     if (t == PT_VOID)
         return;
     if ((x->type == PT_LIST || x->type == PT_RECORD) && t == x->type && x->value->tref != x->tref && x->value->tref != UINT32_MAX)
-        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' holds another record type", chk_kind_word(x->kind), x->name);
+        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' holds another record type", chk_kind_name(x->kind), x->name);
     else if (x->type == PT_ENUM && t == PT_ENUM && x->value->tref != x->tref)
-        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is a member of another enumeration", chk_kind_word(x->kind), x->name);
+        REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is a member of another enumeration", chk_kind_name(x->kind), x->name);
     else if (x->type != PT_VOID && !chk_assignable((pol_type)x->type, t, x->value->lit)) {
         char buf[POL_NUMBER_MAX_DIGITS * 2 + 80], n[POL_NUMBER_MAX_DIGITS + 8];
         const char *hint = chk_yuan_hint(x->value, (pol_type)x->type, t, buf, sizeof buf), *bare = yuan_number(hint, n, sizeof n);
         if (bare) /* 元 an argument: the msgid stays ASCII */
             REPORT(x->value->sp, DC_TYPE_MISMATCH,
                 "%s '%s' is declared %s, but its formula gives %s (%s is a bare number; if it is an amount, write %s%s)",
-                chk_kind_word(x->kind), x->name, chk_type_word((pol_type)x->type), chk_type_word(t), bare, bare, "元");
+                chk_kind_name(x->kind), x->name, tname((pol_type)x->type), tname(t), bare, bare, "元");
         else
-            REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is declared %s, but its formula gives %s%s", chk_kind_word(x->kind), x->name,
-                chk_type_word((pol_type)x->type), chk_type_word(t), hint);
+            REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is declared %s, but its formula gives %s%s", chk_kind_name(x->kind), x->name,
+                tname((pol_type)x->type), tname(t), hint);
     }
 }
 
@@ -605,14 +567,14 @@ static void decl_rule(chk_ctx *c, ast_decl *x)
             REPORT(x->name_sp, DC_NO_DEFINITION, "rule '%s' has no formula and no exceptions; write '= formula' or add 'exception ... of %s when ...'",
                 x->name, x->name);
         if (!x->an.cite)
-            REPORT(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_word(x->kind), x->name);
+            REPORT(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_name(x->kind), x->name);
         return;
     }
     scope_params(c, x);
     if (x->when) {
         pol_type wt = chk_expr(c, x->when);
         if (wt != PT_VOID && wt != PT_BOOL)
-            REPORT(x->when->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", chk_type_word(wt));
+            REPORT(x->when->sp, DC_TYPE_MISMATCH, "the condition after 'when' must be a boolean, found %s", tname(wt));
     }
     pol_type t = chk_expr(c, x->value);
     c->nscope = c->scope_params = 0;
@@ -620,7 +582,7 @@ static void decl_rule(chk_ctx *c, ast_decl *x)
     if (x->kind == D_OUTPUT && x->places >= 0 && !numeric((pol_type)x->type))
         REPORT(x->type_sp, DC_PLACES, "'places' applies to numbers only");
     if (!x->an.cite)
-        REPORT(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_word(x->kind), x->name);
+        REPORT(x->name_sp, DC_NO_CITE, "%s '%s' cites no clause of the notice (add cite \"...\")", chk_kind_name(x->kind), x->name);
 }
 
 /* Pass 2: every declaration's body, in source order (declarations of the

@@ -9,28 +9,11 @@
 
 #include "caldate.h"
 
-/* ---- words for messages, as fragments (lang.h): translated with the
- * message that takes them.  Declared in the checker files that use them
- * (check_int.h is shared with check_scope.c, whose chk_type_text,
- * chk_a_kind and chk_kind_name give the same words untranslated). ---- */
-const char *chk_type_word(pol_type t);
+/* ---- a type's text for messages in two parts (chk_type_head, chk_type_tail);
+ * declared in the checker files that use them ---- */
 const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref);
 const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref);
 void chk_constant_named(chk_ctx *c, ast_expr *e, pol_type want, const char *name, const char *owner);
-
-/* pol_type_name(t) as a fragment (runtime/types.h POL_TYPES). */
-const char *chk_type_word(pol_type t)
-{
-    static const char *const words[PT__COUNT] = {
-        [PT_VOID] = FRAG("void"),       [PT_BOOL] = FRAG("boolean"), [PT_INT] = FRAG("integer"),
-        [PT_DEC] = FRAG("decimal"),     [PT_RATE] = FRAG("rate"),    [PT_MONEY] = FRAG("money"),
-        [PT_DATE] = FRAG("date"),       [PT_MONTH] = FRAG("month"),  [PT_TEXT] = FRAG("text"),
-        [PT_ENUM] = FRAG("enum"),       [PT_RECORD] = FRAG("record"), [PT_LIST] = FRAG("list"),
-        [PT_MONTHS] = FRAG("months"),   [PT_DAYS] = FRAG("days"),    [PT_ROUNDING] = FRAG("rounding"),
-    };
-    _Static_assert(PT_ROUNDING + 1 == PT__COUNT, "a type without its word for messages");
-    return (unsigned)t < PT__COUNT && words[t] ? words[t] : tname(t);
-}
 
 /* chk_type_text in two parts, a fragment and a name, so that a message
  * can put them in its language's order: "list of " and "缴费" ("缴费列表"),
@@ -46,7 +29,7 @@ const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref)
         return FRAG("record ");
     if (t == PT_ENUM)
         return FRAG("enumeration ");
-    return chk_type_word(t);
+    return tname(t);
 }
 
 const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref)
@@ -156,7 +139,7 @@ static pol_type check_field(chk_ctx *c, ast_expr *e)
     if (t == PT_VOID)
         return PT_VOID;
     if (t != PT_RECORD && t != PT_ENUM) {
-        REPORT(e->name_sp, DC_NO_FIELD, "%s has no fields; only records and members of an enumeration do", chk_type_word(t));
+        REPORT(e->name_sp, DC_NO_FIELD, "%s has no fields; only records and members of an enumeration do", tname(t));
         return PT_VOID;
     }
     ast_decl *owner = chk_decl_of_type(c, t, a->tref);
@@ -258,11 +241,11 @@ static pol_type expr_index(chk_ctx *c, ast_expr *e)
         if (lt == PT_VOID || it == PT_VOID)
             return PT_VOID;
         if (lt != PT_LIST) {
-            REPORT(a->sp, DC_INDEX, "only a list (by position) or a dated parameter (by date) can be indexed, not %s", chk_type_word(lt));
+            REPORT(a->sp, DC_INDEX, "only a list (by position) or a dated parameter (by date) can be indexed, not %s", tname(lt));
             return PT_VOID;
         }
         if (it != PT_INT) {
-            REPORT(e->b->sp, DC_TYPE_MISMATCH, "a list is indexed by an integer position (from 0), not by %s", chk_type_word(it));
+            REPORT(e->b->sp, DC_TYPE_MISMATCH, "a list is indexed by an integer position (from 0), not by %s", tname(it));
             return PT_VOID;
         }
         e->sym = SYM_NONE;
@@ -298,7 +281,7 @@ static pol_type expr_index(chk_ctx *c, ast_expr *e)
     e->sym = SYM_PARAM;
     e->index = d->index;
     if (dt != PT_VOID && dt != PT_DATE && dt != PT_MONTH && dt != PT_INT) {
-        REPORT(e->b->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, a month or a year, not by %s", chk_type_word(dt));
+        REPORT(e->b->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, a month or a year, not by %s", tname(dt));
         return PT_VOID;
     }
     e->op = dt == PT_MONTH || dt == PT_INT; /* a whole month or year: OP_PARAM_IN */
@@ -314,14 +297,14 @@ static pol_type expr_unary(chk_ctx *c, ast_expr *e)
         return PT_VOID;
     if (e->op == UO_NEG) {
         if (!numeric(t)) {
-            REPORT(e->sp, DC_TYPE_MISMATCH, "cannot negate %s", chk_type_word(t));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "cannot negate %s", tname(t));
             return PT_VOID;
         }
         e->lit = e->a->lit;
         return t;
     }
     if (t != PT_BOOL) {
-        REPORT(e->a->sp, DC_TYPE_MISMATCH, "'not' needs a boolean, found %s", chk_type_word(t));
+        REPORT(e->a->sp, DC_TYPE_MISMATCH, "'not' needs a boolean, found %s", tname(t));
         return PT_VOID;
     }
     return PT_BOOL;
@@ -357,13 +340,13 @@ static pol_type expr_binary(chk_ctx *c, ast_expr *e)
                 REPORT(e->sp, DC_UNIT_MISMATCH, "a date moves by days; to move it by calendar months use add_months(date, n), which keeps the day or clamps it to the month's end");
                 return PT_VOID;
             }
-            REPORT(e->sp, DC_TYPE_MISMATCH, "a %s moves by an integer (%s), not by %s", chk_type_word(x),
-                x == PT_DATE ? FRAG("days") : FRAG("months"), chk_type_word(y));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "a %s moves by an integer (%s), not by %s", tname(x),
+                x == PT_DATE ? FRAG("days") : FRAG("months"), tname(y));
             return PT_VOID;
         }
         if (!numeric(x) || !numeric(y)) {
             const char *sym = e->op == BO_ADD ? "+" : e->op == BO_SUB ? "-" : e->op == BO_MUL ? "*" : "/";
-            REPORT(e->sp, DC_TYPE_MISMATCH, "'%s' needs numbers, found %s and %s", sym, chk_type_word(x), chk_type_word(y));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "'%s' needs numbers, found %s and %s", sym, tname(x), tname(y));
             return PT_VOID;
         } else {
             pol_type t = chk_arith_type(c, e->op, e->a, e->b, e->sp);
@@ -372,7 +355,7 @@ static pol_type expr_binary(chk_ctx *c, ast_expr *e)
         }
     case BO_AND: case BO_OR:
         if (x != PT_BOOL || y != PT_BOOL) {
-            REPORT(e->sp, DC_TYPE_MISMATCH, "'%s' needs booleans, found %s and %s", e->op == BO_AND ? "and" : "or", chk_type_word(x), chk_type_word(y));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "'%s' needs booleans, found %s and %s", e->op == BO_AND ? "and" : "or", tname(x), tname(y));
             return PT_VOID;
         }
         return PT_BOOL;
@@ -383,17 +366,17 @@ static pol_type expr_binary(chk_ctx *c, ast_expr *e)
                 return PT_VOID;
             }
             if ((x == PT_MONEY) != (y == PT_MONEY) && !e->a->lit && !e->b->lit) {
-                REPORT(e->sp, DC_UNIT_MISMATCH, "cannot compare %s with %s", chk_type_word(x), chk_type_word(y));
+                REPORT(e->sp, DC_UNIT_MISMATCH, "cannot compare %s with %s", tname(x), tname(y));
                 return PT_VOID;
             }
             return PT_BOOL;
         }
         if (x != y) {
-            REPORT(e->sp, DC_TYPE_MISMATCH, "cannot compare %s with %s", chk_type_word(x), chk_type_word(y));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "cannot compare %s with %s", tname(x), tname(y));
             return PT_VOID;
         }
         if (x == PT_RECORD || x == PT_LIST) {
-            REPORT(e->sp, DC_TYPE_MISMATCH, "%ss cannot be compared; compare their fields", chk_type_word(x));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "%ss cannot be compared; compare their fields", tname(x));
             return PT_VOID;
         }
         if ((x == PT_BOOL || x == PT_ENUM) && e->op != BO_EQ && e->op != BO_NE) {
@@ -436,7 +419,7 @@ static pol_type expr_if(chk_ctx *c, ast_expr *e)
     pol_type ct = chk_expr(c, e->a);
     pol_type x = chk_expr(c, e->b), y = chk_expr(c, e->c);
     if (ct != PT_VOID && ct != PT_BOOL)
-        REPORT(e->a->sp, DC_TYPE_MISMATCH, "the condition after 'if' must be a boolean, found %s", chk_type_word(ct));
+        REPORT(e->a->sp, DC_TYPE_MISMATCH, "the condition after 'if' must be a boolean, found %s", tname(ct));
     if (chk_bottom(e->b) || chk_bottom(e->c)) { /* a branch with no value: the if has the other's type */
         const ast_expr *o = chk_bottom(e->b) ? e->c : e->b;
         e->lit = o->lit;
@@ -448,7 +431,7 @@ static pol_type expr_if(chk_ctx *c, ast_expr *e)
     bool lit;
     pol_type t = chk_join(e->b, e->c, &lit);
     if (t == PT_VOID) {
-        REPORT(e->c->sp, DC_TYPE_MISMATCH, "the branches of 'if' differ: %s after 'then', %s after 'else'", chk_type_word(x), chk_type_word(y));
+        REPORT(e->c->sp, DC_TYPE_MISMATCH, "the branches of 'if' differ: %s after 'then', %s after 'else'", tname(x), tname(y));
         return PT_VOID;
     }
     e->lit = lit;
@@ -468,7 +451,7 @@ static pol_type expr_list(chk_ctx *c, ast_expr *e)
             continue;
         }
         if (t != PT_RECORD) {
-            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "lists hold records; found %s", chk_type_word(t));
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "lists hold records; found %s", tname(t));
             bad = true;
         } else if (e->tref == UINT32_MAX)
             e->tref = e->args[i]->tref;
@@ -580,12 +563,12 @@ static void constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what, c
             REPORT(e->sp, DC_NOT_CONSTANT, "field '%s' of '%s' must be a value written out, not a formula", name, owner);
     } else if (t != PT_VOID && want != PT_VOID && !chk_assignable(want, t, e->lit)) {
         if (!name)
-            REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be %s, found %s", what, chk_type_word(want), chk_type_word(t));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be %s, found %s", what, tname(want), tname(t));
         else if (!owner)
-            REPORT(e->sp, DC_TYPE_MISMATCH, "the value of '%s' should be %s, found %s", name, chk_type_word(want), chk_type_word(t));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "the value of '%s' should be %s, found %s", name, tname(want), tname(t));
         else
-            REPORT(e->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' should be %s, found %s", name, owner, chk_type_word(want),
-                   chk_type_word(t));
+            REPORT(e->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' should be %s, found %s", name, owner, tname(want),
+                   tname(t));
     } else if (t == PT_LIST && want == PT_LIST && e->tref != c->want_tref && e->tref != UINT32_MAX) {
         if (!name)
             REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a list of another record type", what);
@@ -602,11 +585,11 @@ static void constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what, c
             REPORT(e->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' should be a member of another enumeration", name, owner);
     } else if ((want == PT_INT || want == PT_MONTHS || want == PT_DAYS) && e->kind == EX_NUM && strchr(e->text, '.')) {
         if (!name)
-            REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a whole number (%s), found %s", what, chk_type_word(want), e->text);
+            REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a whole number (%s), found %s", what, tname(want), e->text);
         else if (!owner)
-            REPORT(e->sp, DC_TYPE_MISMATCH, "the value of '%s' should be a whole number (%s), found %s", name, chk_type_word(want), e->text);
+            REPORT(e->sp, DC_TYPE_MISMATCH, "the value of '%s' should be a whole number (%s), found %s", name, tname(want), e->text);
         else
-            REPORT(e->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' should be a whole number (%s), found %s", name, owner, chk_type_word(want),
+            REPORT(e->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' should be a whole number (%s), found %s", name, owner, tname(want),
                    e->text);
     } else if (want == PT_RATE && e->kind == EX_NUM && strtol(e->text, NULL, 10) >= 1) {
         if (!name)

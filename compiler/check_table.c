@@ -11,8 +11,7 @@
 
 #include "caldate.h"
 
-/* words for messages as fragments (check_expr.c) */
-const char *chk_type_word(pol_type t);
+/* a type's text in two parts (check_expr.c) */
 const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref);
 const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref);
 
@@ -231,7 +230,7 @@ static int band_rows(chk_ctx *c, ast_decl *d, ast_row **rs, int n)
     for (int i = 0; i < n; i++) {
         ast_row *r = rs[i];
         if (r->member) {
-            REPORT(r->member_sp, DC_TABLE_KEY, "the rows of '%s' are bands of %s like 35..44, not names", d->name, chk_type_word(kt));
+            REPORT(r->member_sp, DC_TABLE_KEY, "the rows of '%s' are bands of %s like 35..44, not names", d->name, tname(kt));
             continue;
         }
         size_t cap = 64 + (r->lo ? strlen(r->lo->text) : 0) + (r->hi ? strlen(r->hi->text) : 0);
@@ -308,7 +307,7 @@ void chk_table(chk_ctx *c, ast_decl *d)
             REPORT(d->key_sp, DC_TABLE_KEY, "a parameter by date is a dated parameter: write its versions without 'by' (param %s: %s { FROM..TO = ... })",
                    d->name, d->type_name);
         else
-            REPORT(d->key_sp, DC_TABLE_KEY, "a table is keyed by an enumeration or by bands of a number, not by %s", chk_type_word(kt));
+            REPORT(d->key_sp, DC_TABLE_KEY, "a table is keyed by an enumeration or by bands of a number, not by %s", tname(kt));
         return;
     }
     if (en)
@@ -366,7 +365,7 @@ pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
             return PT_VOID;
         }
     } else if (!chk_assignable((pol_type)d->key_type, kt, e->b->lit)) {
-        REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by %s, found %s", d->name, chk_type_word((pol_type)d->key_type), chk_type_word(kt));
+        REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by %s, found %s", d->name, tname((pol_type)d->key_type), tname(kt));
         return PT_VOID;
     }
     if (d->dated_rows && !e->c) {
@@ -381,7 +380,7 @@ pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
         if (dt == PT_VOID)
             return PT_VOID;
         if (!period_type(dt)) {
-            REPORT(e->c->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, a month or a year, not by %s", chk_type_word(dt));
+            REPORT(e->c->sp, DC_TYPE_MISMATCH, "a parameter is looked up by a date, a month or a year, not by %s", tname(dt));
             return PT_VOID;
         }
         e->op = dt != PT_DATE; /* a whole month or year: OP_PARAM_IN */
@@ -465,8 +464,8 @@ pol_type chk_match(chk_ctx *c, ast_expr *e)
         tmp.lit = lit;
         pol_type j = chk_join(&tmp, e->args[i], &lit);
         if (j == PT_VOID) {
-            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "the arms of 'match' differ: %s for '%s', %s here", chk_type_word(t),
-                   e->arg_names[0] ? e->arg_names[0] : "else", chk_type_word((pol_type)e->args[i]->type));
+            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "the arms of 'match' differ: %s for '%s', %s here", tname(t),
+                   e->arg_names[0] ? e->arg_names[0] : "else", tname((pol_type)e->args[i]->type));
             return PT_VOID;
         }
         t = j;

@@ -5,8 +5,7 @@
 
 #include <string.h>
 
-/* words for messages as fragments (check_decl.c) */
-const char *chk_a_kind_word(decl_kind k);
+/* constants of what a name says (check_expr.c) */
 void chk_constant_named(chk_ctx *c, ast_expr *e, pol_type want, const char *name, const char *owner); /* check_expr.c */
 
 /* What an item names, as written: 逐月, or 逐月[0].已缴. */
@@ -87,11 +86,11 @@ static void chk_test(chk_ctx *c, ast_decl *t)
         }
         if (!it->expect && d->kind != D_INPUT) {
             REPORT(it->name_sp, DC_TEST_GIVEN, "'%s' is %s; a test gives inputs and expects rules or outputs (write 'expect %s = ...')",
-                it->name, chk_a_kind_word(d->kind), it->name);
+                it->name, chk_a_kind(d->kind), it->name);
             continue;
         }
         if (it->expect && d->kind != D_RULE && d->kind != D_OUTPUT) {
-            REPORT(it->name_sp, DC_TEST_EXPECT, "'%s' is %s; only rules and outputs can be expected", it->name, chk_a_kind_word(d->kind));
+            REPORT(it->name_sp, DC_TEST_EXPECT, "'%s' is %s; only rules and outputs can be expected", it->name, chk_a_kind(d->kind));
             continue;
         }
         it->decl = d;
