@@ -1187,6 +1187,49 @@ static void html_text(sc_buf *o, const char *s)
         }
 }
 
+/* The word shown for a step's kind, and the label of each detail, in
+ * Chinese (English: the kind and the field's own key, as in JSON). */
+static const char *const html_kinds[][2] = {
+    {"output", N_("output")},       {"rule", N_("rule")},         {"requirement", N_("requirement")},
+    {"call", N_("call")},           {"input", N_("input")},       {"parameter", N_("parameter")},
+    {"round", N_("rounding")},      {"branch", N_("branch")},     {"condition", N_("condition")},
+    {"exception", N_("exception")}, {"omitted", N_("left out")},
+};
+static const char *const html_details[][2] = {
+    {"status", N_("its status")},
+    {"message", N_("the reason given")},
+    {"approximately", N_("approximately (decimal)")},
+    {"unrounded", N_("value before rounding")},
+    {"unrounded_approximately", N_("value before rounding, approximately")},
+    {"places", N_("decimal places kept")},
+    {"mode", N_("rounding mode")},
+    {"holds", N_("whether the condition holds")},
+    {"taken", N_("branch taken")},
+    {"applied", N_("whether the exception applied")},
+    {"why", N_("why it applied or not")},
+    {"version", N_("parameter version")},
+    {"date", N_("date looked up")},
+    {"overrides", N_("what it overrides")},
+    {"imported_from", N_("imported from")},
+    {"inferred", N_("how the value was inferred")},
+    {"explained_above", N_("explained above")},
+    {"repeated", N_("more times here")},
+    {"formula", N_("formula")},
+    {"note", N_("note of the rule")},
+    {"position", N_("position in the source")},
+    {"id", N_("call number")},
+};
+
+static const char *html_label(const xb *b, const char *const (*t)[2], size_t n, const char *key)
+{
+    if (b->lang == POL_LANG_EN)
+        return key;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(t[i][0], key))
+            return pol_tr(b->lang, t[i][1]);
+    return key;
+}
+
 /* One step as a list item: its text line (as --explain writes it), with
  * the value and clause marked up, then its steps. */
 static void write_html(const xb *b, int i, sc_buf *o)
@@ -1197,7 +1240,7 @@ static void write_html(const xb *b, int i, sc_buf *o)
     if ((v = field(x, "id")))
         sc_buf_printf(o, " id=\"call-%s\"", v);
     sc_buf_puts(o, "><div class=\"line\"><span class=\"kind\">");
-    html_text(o, x->kind);
+    html_text(o, html_label(b, html_kinds, sizeof html_kinds / sizeof *html_kinds, x->kind));
     sc_buf_puts(o, "</span> ");
     if ((v = field(x, "name")) || (v = field(x, "expression")) || (v = field(x, "condition"))) {
         sc_buf_puts(o, "<span class=\"name\">");
@@ -1211,7 +1254,7 @@ static void write_html(const xb *b, int i, sc_buf *o)
     }
     if ((v = field(x, "value"))) {
         sc_buf_puts(o, " = <span class=\"value\">");
-        html_text(o, v);
+        html_text(o, field(x, "_value") ? field(x, "_value") : v);
         if ((v = field(x, "type")) && !strcmp(v, "money"))
             sc_buf_puts(o, " 元");
         sc_buf_puts(o, "</span>");
@@ -1224,18 +1267,21 @@ static void write_html(const xb *b, int i, sc_buf *o)
         sc_buf_puts(o, "</span>");
     }
     sc_buf_puts(o, "</div>");
-    static const char *const details[] = {"status", "message", "approximately", "unrounded", "unrounded_approximately", "places",
-                                          "mode", "holds", "taken", "applied", "why", "version", "date", "overrides",
-                                          "imported_from", "inferred", "explained_above", "repeated", "formula", "note", "position", "id"};
     bool any = false;
-    for (size_t k = 0; k < sizeof details / sizeof *details; k++)
-        if ((v = field(x, details[k]))) {
+    for (size_t k = 0; k < sizeof html_details / sizeof *html_details; k++) {
+        const char *key = html_details[k][0];
+        if ((v = field(x, key))) {
             sc_buf_puts(o, any ? "" : "<dl class=\"details\">");
             any = true;
-            sc_buf_printf(o, "<dt>%s</dt><dd class=\"%s\">", details[k], details[k]);
-            html_text(o, v);
+            sc_buf_puts(o, "<dt>");
+            html_text(o, html_label(b, html_details, sizeof html_details / sizeof *html_details, key));
+            sc_buf_printf(o, "</dt><dd class=\"%s\">", key);
+            /* the text form's words where they differ (another language) */
+            const char *alt = !strcmp(key, "message") ? field(x, "_message") : !strcmp(key, "inferred") ? field(x, "_inferred") : NULL;
+            html_text(o, alt ? alt : !strcmp(key, "mode") ? pol_frag(b->lang, mode_frag(v)) : v);
             sc_buf_puts(o, "</dd>");
         }
+    }
     if (any)
         sc_buf_puts(o, "</dl>");
     if (x->first >= 0) {
@@ -1397,7 +1443,9 @@ bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_
             html_text(out, p->meta[i].value);
             sc_buf_puts(out, i + 1 < p->nmeta ? "；" : "</p>\n");
         }
-        sc_buf_puts(out, "<h2>结果 Results</h2>\n<table class=\"results\"><tr><th>输出</th><th>值</th><th>条款</th></tr>\n");
+        /* English: the bilingual headings the page has always had; Chinese: Chinese only */
+        sc_buf_puts(out, b.lang == POL_LANG_EN ? "<h2>结果 Results</h2>\n" : "<h2>结果</h2>\n");
+        sc_buf_puts(out, "<table class=\"results\"><tr><th>输出</th><th>值</th><th>条款</th></tr>\n");
         for (int c = b.n[root].first; c >= 0; c = b.n[c].next) {
             const xnode *x = &b.n[c];
             if (strcmp(x->kind, "output"))
@@ -1406,14 +1454,15 @@ bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_
             sc_buf_puts(out, "<tr><td class=\"name\">");
             html_text(out, field(x, "name"));
             sc_buf_puts(out, "</td><td class=\"value\">");
-            html_text(out, v ? v : field(x, "message"));
+            html_text(out, v ? (field(x, "_value") ? field(x, "_value") : v) : field(x, "message"));
             if (v && t && !strcmp(t, "money"))
                 sc_buf_puts(out, " 元");
             sc_buf_puts(out, "</td><td class=\"cite\">");
             html_text(out, field(x, "cite"));
             sc_buf_puts(out, "</td></tr>\n");
         }
-        sc_buf_puts(out, "</table>\n<h2>计算过程 Explanation</h2>\n<ul class=\"explanation\">\n");
+        sc_buf_puts(out, b.lang == POL_LANG_EN ? "</table>\n<h2>计算过程 Explanation</h2>\n" : "</table>\n<h2>计算过程</h2>\n");
+        sc_buf_puts(out, "<ul class=\"explanation\">\n");
         for (int c = b.n[root].first; c >= 0; c = b.n[c].next)
             write_html(&b, c, out);
         sc_buf_puts(out, "</ul>\n</body></html>\n");
