@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -206,6 +207,30 @@ def main():
         else:
             failed += 1
             print(f"FAIL {' '.join(args)}: exit {p.returncode}, {err!r}")
+    # polc doc's page (tools/doc.c, the same catalog): bilingual in English, Chinese only in Chinese
+    polc = os.path.join(os.path.dirname(os.path.abspath(polrun)), "polc")
+    if os.path.exists(polc):
+        pages, tmp = [], tempfile.mkdtemp(prefix="pol-explain-doc-")
+        for env in (EN, ZH):
+            out = os.path.join(tmp, "page.html")
+            q = subprocess.run([polc, "doc", WF + "weifang-hanting-2023-topup.pol", "-o", out], cwd=root, capture_output=True,
+                               timeout=60, env=env)
+            pages.append(open(out, encoding="utf-8").read() if q.returncode == 0 and os.path.exists(out) else "")
+            if os.path.exists(out):
+                os.remove(out)
+        os.rmdir(tmp)
+        en, zh = pages
+        miss = [w for w in ('<span class="en">Parameters and their versions</span>', "<th>自 from</th>", "<dt>source</dt>",
+                            "✓ 通过 passed") if w not in en]
+        miss += [w for w in ('<html lang="zh-CN">', "<h2>参数</h2>", "<th>自</th><th>至</th><th>值</th><th>依据</th>",
+                             "<dt>源文件</dt>", "✓ 通过<", "<h2>规则</h2>") if w not in zh]
+        miss += [w for w in ("Parameters and", "from</th>", "passed<", "<dt>source", "Rules and") if w in zh]
+        if miss:
+            failed += 1
+            print(f"FAIL polc doc by language: {miss}")
+        else:
+            passed += 1
+            print("ok   polc doc: the bilingual page in English, Chinese labels only in Chinese")
     p = subprocess.run([polrun, WF + "weifang-hanting-2023-topup.pol", WF + "scenario-topup.json", "--explain=没有这个输出"], cwd=root,
                        capture_output=True, timeout=60, env=ZH)
     err = p.stderr.decode("utf-8")
