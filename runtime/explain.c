@@ -20,11 +20,13 @@
 
 #include "bciter.h"
 #include "caldate.h"
+#include "lang.h"
 #include "mem.h"
 #include "utf8.h"
 
 /* ---- the tree of steps ---- */
-enum { XF_STR = 0, XF_BOOL, XF_INT, XF_LIST }; /* how a field is written in JSON */
+enum { XF_STR = 0, XF_BOOL, XF_INT, XF_LIST, XF_HIDDEN }; /* how a field is written in JSON (XF_HIDDEN: not written:
+                                                      * text for the text and HTML forms in another language) */
 #define X_MAX_FIELDS 20
 
 typedef struct xfield {
@@ -44,6 +46,7 @@ typedef struct xb {
     const pol_eval *ev;
     const bc_program *p;
     const vm_state *vm;
+    pol_lang lang;         /* of the text and HTML forms (JSON: English)    */
     xnode *n;
     size_t nn, cap;
     uint32_t steps, max_steps, cut; /* steps kept, the bound, steps left out */
@@ -114,6 +117,47 @@ static bool budget(xb *b)
     return true;
 }
 
+/* ---- dates in prose ----
+ * Chinese prose writes a date as 2025年9月30日 and a month as 2025年6月;
+ * values, JSON and data keep ISO dates (2025-09-30). */
+static const char *zh_date(const char *iso, char *buf, size_t cap)
+{
+    int y, m, d, n = 0;
+    if (iso && sscanf(iso, "%d-%d-%d%n", &y, &m, &d, &n) == 3 && !iso[n])
+        snprintf(buf, cap, "%d年%d月%d日", y, m, d);
+    else if (iso && (n = 0, sscanf(iso, "%d-%d%n", &y, &m, &n)) == 2 && !iso[n])
+        snprintf(buf, cap, "%d年%d月", y, m);
+    else
+        snprintf(buf, cap, "%s", iso ? iso : "");
+    return buf;
+}
+
+/* A date or month of the explanation's prose in language l. */
+static const char *prose_date(pol_lang l, const char *iso, char *buf, size_t cap)
+{
+    if (l == POL_LANG_EN) {
+        snprintf(buf, cap, "%s", iso ? iso : "");
+        return buf;
+    }
+    return zh_date(iso, buf, cap);
+}
+
+/* A parameter version's dates, from..to (either may be open), in prose. */
+static void version_prose(pol_lang l, const char *from, const char *to, char *buf, size_t cap)
+{
+    char a[64], z[64];
+    prose_date(l, from, a, sizeof a);
+    prose_date(l, to, z, sizeof z);
+    if (from && to)
+        pol_tr_format(l, buf, cap, N_("from %s to %s"), a, z);
+    else if (to)
+        pol_tr_format(l, buf, cap, N_("until %s"), z);
+    else if (from)
+        pol_tr_format(l, buf, cap, N_("from %s"), a);
+    else
+        pol_tr_format(l, buf, cap, N_("always"));
+}
+
 /* ---- values ---- */
 /* A value's fields: "value" as the policy writes it (rates as 6%), and for
  * an exact fraction such as 775/3 the fraction as "value" with a decimal
@@ -139,6 +183,15 @@ static void value_fields(xb *b, int node, const vm_val *v, uint32_t tref, int pl
     if (!pol_value_text(b->p, v, tref, places, buf, sizeof buf))
         snprintf(buf, sizeof buf, "?");
     set_field(b, node, key, buf, v->t == PT_BOOL ? XF_BOOL : XF_STR);
+    if (v->t == PT_LIST && b->lang != POL_LANG_EN && !strcmp(key, "value")) { /* "[7 records of 月度]" in the text's language */
+        uint32_t n = v->ref ? ((const vm_list *)v->ref)->n : 0;
+        const char *rn = v->tref < b->p->nrecords ? b->p->records[v->tref].name : "?";
+        if (n == 1)
+            pol_tr_format(b->lang, buf, sizeof buf, N_("[1 record of %s]"), rn);
+        else
+            pol_tr_format(b->lang, buf, sizeof buf, N_("[%u records of %s]"), n, rn);
+        set_field(b, node, "_value", buf, XF_HIDDEN);
+    }
 }
 
 /* The enumeration a function's argument k belongs to, from its code (a
@@ -415,7 +468,8 @@ static void param_node(xb *b, int parent, uint32_t owner, const vm_lookup *lk)
     /* declared in the policy's own file, read by an imported rule: the
      * policy overrides the imported value (`override param`) */
     if (p->nfiles > 1 && par->pos.file == 0 && owner < p->nrules && p->rules[owner].pos.file != 0)
-        set_fieldf(b, x, "overrides", XF_STR, "the value of %s", file_of(p, p->rules[owner].pos));
+        set_fieldf(b, x, "overrides", XF_STR, "the value of %s", file_of(p, p->rules[owner].pos)),
+            set_field(b, x, "_overrides_file", file_of(p, p->rules[owner].pos), XF_HIDDEN);
     else
         origin_fields(b, x, par->pos);
     if (ver->inferred) {
@@ -431,6 +485,31 @@ static void param_node(xb *b, int parent, uint32_t owner, const vm_lookup *lk)
         }
         if (ver->nsources)
             set_field(b, x, "sources", t.data, XF_LIST);
+        if (b->lang != POL_LANG_EN) { /* pol_version_inferred_text in the text's language */
+            t.len = 0;
+            sc_buf_puts(&t, ver->inferred);
+            for (uint32_t k = 0; k < ver->nsources; k++) {
+                const bc_param *sp = &p->params[ver->sources[k].param];
+                const bc_version *sv = &sp->versions[ver->sources[k].version];
+                char one[512], f[16], z[16], rng[128];
+                bc_const_text(p, sv->k, cv, sizeof cv);
+                if (k)
+                    pol_tr_format(b->lang, one, sizeof one, N_(", %s = %s"), sp->name, cv);
+                else
+                    pol_tr_format(b->lang, one, sizeof one, N_("; from %s = %s"), sp->name, cv);
+                sc_buf_puts(&t, one);
+                if (sp->dated) {
+                    if (sv->from != BC_OPEN_LO)
+                        cd_format_date(sv->from, f);
+                    if (sv->to != BC_OPEN_HI)
+                        cd_format_date(sv->to, z);
+                    version_prose(b->lang, sv->from != BC_OPEN_LO ? f : NULL, sv->to != BC_OPEN_HI ? z : NULL, rng, sizeof rng);
+                    pol_tr_format(b->lang, one, sizeof one, N_(" (version %s)"), rng);
+                    sc_buf_puts(&t, one);
+                }
+            }
+            set_field(b, x, "_inferred", t.data ? t.data : "", XF_HIDDEN);
+        }
         sc_buf_clear(&t);
     }
 }
@@ -496,6 +575,7 @@ static bool too_deep(xb *b, int node)
         return false;
     int x = new_node(b, node, "omitted");
     set_field(b, x, "message", "rules nested more than 100 levels deep, not shown", XF_STR);
+    set_field(b, x, "_message", pol_tr(b->lang, N_("rules nested more than 100 levels deep, not shown")), XF_HIDDEN);
     set_field(b, x, "count", "1", XF_INT);
     return true;
 }
@@ -678,6 +758,7 @@ static void call_node(xb *b, int parent, uint32_t i, bool top)
     } else {
         set_field(b, x, "status", "error", XF_STR);
         set_field(b, x, "message", "the evaluation stopped inside this call (see the output's error)", XF_STR);
+        set_field(b, x, "_message", pol_tr(b->lang, N_("the evaluation stopped inside this call (see the output's error)")), XF_HIDDEN);
     }
     set_field(b, x, "cite", fr->cite, XF_STR);
     origin_fields(b, x, fr->pos);
@@ -821,7 +902,29 @@ static void xb_free(xb *b)
     free(b->done);
 }
 
-/* ---- writing: text ---- */
+/* ---- writing: text ----
+ * In the explanation's language: each label is a msgid (po/zh_CN/explain.po);
+ * names, formulas, notes, clause ids and values are written as they are. */
+static void tput(const xb *b, sc_buf *o, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void tput(const xb *b, sc_buf *o, const char *fmt, ...)
+{
+    char small[1024];
+    va_list ap, aq;
+    va_start(ap, fmt);
+    va_copy(aq, ap);
+    int n = pol_tr_vformat(b->lang, small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof small)
+        sc_buf_puts(o, small);
+    else if (n > 0) {
+        char *big = pol_xcalloc((size_t)n + 1, 1);
+        pol_tr_vformat(b->lang, big, (size_t)n + 1, fmt, aq);
+        sc_buf_puts(o, big);
+        free(big);
+    }
+    va_end(aq);
+}
+
 /* A formula or note over several lines, each continuation indented. */
 static void put_indented(sc_buf *o, const char *s, int indent)
 {
@@ -835,16 +938,17 @@ static void put_indented(sc_buf *o, const char *s, int indent)
     }
 }
 
-static void text_value(sc_buf *o, const xnode *x, const char *key)
+static void text_value(const xb *b, sc_buf *o, const xnode *x, const char *key)
 {
     const char *v = field(x, key);
-    sc_buf_puts(o, v ? v : "?");
+    const char *shown = !strcmp(key, "value") && field(x, "_value") ? field(x, "_value") : v;
+    sc_buf_puts(o, shown ? shown : "?");
     const char *t = field(x, "type");
     if (!strcmp(key, "value") && t && !strcmp(t, "money") && v && strcmp(v, "?"))
         sc_buf_puts(o, " 元");
     const char *ap = field(x, !strcmp(key, "value") ? "approximately" : "unrounded_approximately");
     if (ap)
-        sc_buf_printf(o, " (an exact fraction, kept exact until a round; about %s)", ap);
+        tput(b, o, N_(" (an exact fraction, kept exact until a round; about %s)"), ap);
 }
 
 static void text_cite(sc_buf *o, const xnode *x)
@@ -865,6 +969,37 @@ static void text_args(sc_buf *o, const char *list)
     sc_buf_putc(o, ')');
 }
 
+/* The words of a rounding mode (dec_mode_name). */
+static const char *mode_frag(const char *mode)
+{
+    static const char *const modes[][2] = {{"half_up", FRAG("half_up")}, {"half_even", FRAG("half_even")}, {"down", FRAG("down")},
+                                           {"up", FRAG("up")},           {"floor", FRAG("floor")},         {"ceiling", FRAG("ceiling")}};
+    for (size_t i = 0; i < sizeof modes / sizeof *modes; i++)
+        if (!strcmp(mode, modes[i][0]))
+            return modes[i][1];
+    return mode;
+}
+
+/* A line's own kind word: output, rule, requirement, call, input, parameter. */
+static void text_kind(const xb *b, sc_buf *o, const char *k, const char *name)
+{
+    if (!strcmp(k, "output"))
+        tput(b, o, N_("output %s"), name);
+    else if (!strcmp(k, "rule"))
+        tput(b, o, N_("rule %s"), name);
+    else if (!strcmp(k, "requirement"))
+        tput(b, o, N_("requirement %s"), name);
+    else if (!strcmp(k, "call"))
+        tput(b, o, N_("call %s"), name);
+    else if (!strcmp(k, "input"))
+        tput(b, o, N_("input %s"), name);
+    else
+        tput(b, o, N_("parameter %s"), name);
+}
+
+/* "  (TEXT)" on a line of its own, under a step at indentation in. */
+#define TEXT_LINE(fmt, ...) (sc_buf_printf(o, "%*s  ", in, ""), tput(b, o, fmt, __VA_ARGS__), sc_buf_putc(o, '\n'))
+
 static void write_text(const xb *b, int i, int depth, sc_buf *o)
 {
     const xnode *x = &b->n[i];
@@ -872,73 +1007,107 @@ static void write_text(const xb *b, int i, int depth, sc_buf *o)
     const char *k = x->kind, *v;
     sc_buf_printf(o, "%*s", in, "");
     if (!strcmp(k, "output") || !strcmp(k, "rule") || !strcmp(k, "requirement")) {
-        sc_buf_printf(o, "%s %s", k, field(x, "name"));
+        text_kind(b, o, k, field(x, "name"));
         const char *st = field(x, "status"), *msg = field(x, "message");
-        if (st && (!strcmp(st, "error") || !strncmp(msg, "not applicable", 14) || !strncmp(msg, "not stated", 10)))
-            /* an output's own reason, as its note or error says it (with the clause) */
-            sc_buf_printf(o, ": %s%s", !strcmp(st, "error") ? "error: " : "", msg);
+        if (st && !strcmp(st, "error"))
+            tput(b, o, N_(": error: %s"), msg);
+        else if (st && (!strncmp(msg, "not applicable", 14) || !strncmp(msg, "not stated", 10)))
+            /* an output's own reason, as its note says it (with the clause) */
+            tput(b, o, N_(": %s"), msg);
         else {
             if (st)
-                sc_buf_printf(o, ": not applicable: %s", msg);
+                tput(b, o, N_(": not applicable: %s"), msg);
             else {
                 sc_buf_puts(o, " = ");
-                text_value(o, x, "value");
+                text_value(b, o, x, "value");
             }
             text_cite(o, x);
         }
         sc_buf_putc(o, '\n');
         if ((v = field(x, "imported_from")))
-            sc_buf_printf(o, "%*s  (imported from %s)\n", in, "", v);
+            TEXT_LINE(N_("(imported from %s)"), v);
         if (field(x, "explained_above"))
-            sc_buf_printf(o, "%*s  (explained above)\n", in, "");
+            TEXT_LINE("%s", pol_tr(b->lang, N_("(explained above)")));
     } else if (!strcmp(k, "call")) {
-        sc_buf_printf(o, "call %s", field(x, "name"));
+        text_kind(b, o, k, field(x, "name"));
         text_args(o, field(x, "arguments"));
-        if (field(x, "status"))
-            sc_buf_printf(o, ": %s: %s", field(x, "status"), field(x, "message"));
-        else {
+        if ((v = field(x, "status"))) {
+            const char *msg = field(x, "_message") ? field(x, "_message") : field(x, "message");
+            if (!strcmp(v, "not-applicable"))
+                tput(b, o, N_(": not-applicable: %s"), msg);
+            else
+                tput(b, o, N_(": error: %s"), msg);
+        } else {
             sc_buf_puts(o, " = ");
-            text_value(o, x, "value");
+            text_value(b, o, x, "value");
         }
         if ((v = field(x, "same_as")))
-            sc_buf_printf(o, " (the same call as #%s)", v);
+            tput(b, o, N_(" (the same call as #%s)"), v);
         else if ((v = field(x, "id")))
             sc_buf_printf(o, "   #%s", v);
-        if ((v = field(x, "repeated")))
-            sc_buf_printf(o, " (and %s more time%s here)", v, strcmp(v, "1") ? "s" : "");
+        if ((v = field(x, "repeated"))) {
+            if (!strcmp(v, "1"))
+                tput(b, o, "%s", pol_tr(b->lang, N_(" (and 1 more time here)")));
+            else
+                tput(b, o, N_(" (and %s more times here)"), v);
+        }
         text_cite(o, x);
         sc_buf_putc(o, '\n');
         if ((v = field(x, "imported_from")) && !field(x, "same_as"))
-            sc_buf_printf(o, "%*s  (imported from %s)\n", in, "", v);
+            TEXT_LINE(N_("(imported from %s)"), v);
     } else if (!strcmp(k, "input")) {
-        sc_buf_printf(o, "input %s = ", field(x, "name"));
-        text_value(o, x, "value");
+        text_kind(b, o, k, field(x, "name"));
+        sc_buf_puts(o, " = ");
+        text_value(b, o, x, "value");
         sc_buf_putc(o, '\n');
     } else if (!strcmp(k, "parameter")) {
-        sc_buf_printf(o, "parameter %s = %s", field(x, "name"), field(x, "value"));
-        if ((v = field(x, "version")))
-            sc_buf_printf(o, " (version %s, looked up at %s)", v, field(x, "date"));
+        text_kind(b, o, k, field(x, "name"));
+        sc_buf_printf(o, " = %s", field(x, "value"));
+        if ((v = field(x, "version"))) {
+            char ver[192], at[64];
+            if (b->lang == POL_LANG_EN)
+                snprintf(ver, sizeof ver, "%s", v);
+            else
+                version_prose(b->lang, field(x, "from"), field(x, "to"), ver, sizeof ver);
+            tput(b, o, N_(" (version %s, looked up at %s)"), ver, prose_date(b->lang, field(x, "date"), at, sizeof at));
+        }
         text_cite(o, x);
         sc_buf_putc(o, '\n');
-        if ((v = field(x, "overrides")))
-            sc_buf_printf(o, "%*s  (an override: replaces %s)\n", in, "", v);
+        if ((v = field(x, "_overrides_file")))
+            TEXT_LINE(N_("(an override: replaces the value of %s)"), v);
         if ((v = field(x, "imported_from")))
-            sc_buf_printf(o, "%*s  (imported from %s)\n", in, "", v);
-        if ((v = field(x, "inferred")))
-            sc_buf_printf(o, "%*s  inferred: %s\n", in, "", v);
+            TEXT_LINE(N_("(imported from %s)"), v);
+        if ((v = field(x, "_inferred")) || (v = field(x, "inferred")))
+            TEXT_LINE(N_("inferred: %s"), v);
     } else if (!strcmp(k, "round")) {
-        sc_buf_printf(o, "%s = %s (unrounded ", field(x, "expression"), field(x, "value"));
-        text_value(o, x, "unrounded");
-        sc_buf_printf(o, ", to %s places, %s)\n", field(x, "places"), field(x, "mode"));
+        sc_buf u;
+        sc_buf_init(&u);
+        text_value(b, &u, x, "unrounded");
+        tput(b, o, N_("%s = %s (unrounded %s, to %s places, %s)"), field(x, "expression"), field(x, "value"), u.data ? u.data : "",
+             field(x, "places"), mode_frag(field(x, "mode")));
+        sc_buf_clear(&u);
+        sc_buf_putc(o, '\n');
     } else if (!strcmp(k, "branch")) {
-        sc_buf_printf(o, "if %s: %s, so the %s branch\n", field(x, "condition"), field(x, "holds"), field(x, "taken"));
+        if (!strcmp(field(x, "holds"), "true"))
+            tput(b, o, N_("if %s: true, so the then branch"), field(x, "condition"));
+        else
+            tput(b, o, N_("if %s: false, so the else branch"), field(x, "condition"));
+        sc_buf_putc(o, '\n');
     } else if (!strcmp(k, "condition")) {
-        sc_buf_printf(o, "when %s: %s\n", field(x, "condition"), field(x, "holds"));
+        if (!strcmp(field(x, "holds"), "true"))
+            tput(b, o, N_("when %s: true"), field(x, "condition"));
+        else
+            tput(b, o, N_("when %s: false"), field(x, "condition"));
+        sc_buf_putc(o, '\n');
     } else if (!strcmp(k, "exception")) {
-        sc_buf_printf(o, "%s: %s (%s)\n", field(x, "name"), !strcmp(field(x, "applied"), "true") ? "applied" : "not applied",
-                      field(x, "why"));
+        if (!strcmp(field(x, "applied"), "true"))
+            tput(b, o, N_("%s: applied (its condition holds)"), field(x, "name"));
+        else
+            tput(b, o, N_("%s: not applied (its condition does not hold)"), field(x, "name"));
+        sc_buf_putc(o, '\n');
     } else if (!strcmp(k, "omitted")) {
-        sc_buf_printf(o, "(%s)\n", field(x, "message"));
+        tput(b, o, N_("(%s)"), field(x, "_message") ? field(x, "_message") : field(x, "message"));
+        sc_buf_putc(o, '\n');
     } else
         sc_buf_printf(o, "%s\n", k); /* unreachable: every kind is written above */
     if ((v = field(x, "formula"))) {
@@ -947,13 +1116,15 @@ static void write_text(const xb *b, int i, int depth, sc_buf *o)
         sc_buf_putc(o, '\n');
     }
     if ((v = field(x, "note"))) {
-        sc_buf_printf(o, "%*s  note: ", in, "");
+        sc_buf_printf(o, "%*s  ", in, "");
+        tput(b, o, "%s", pol_tr(b->lang, N_("note: ")));
         put_indented(o, v, in + 4);
         sc_buf_putc(o, '\n');
     }
     for (int c = x->first; c >= 0; c = b->n[c].next)
         write_text(b, c, depth + 1, o);
 }
+#undef TEXT_LINE
 
 /* ---- writing: JSON ---- */
 static void write_json(const xb *b, int i, sc_buf *o)
@@ -963,6 +1134,8 @@ static void write_json(const xb *b, int i, sc_buf *o)
     sc_buf_json_string(o, x->kind, strlen(x->kind));
     for (int k = 0; k < x->nf; k++) {
         const xfield *f = &x->f[k];
+        if (f->type == XF_HIDDEN)
+            continue;
         sc_buf_putc(o, ',');
         sc_buf_json_string(o, f->key, strlen(f->key));
         sc_buf_putc(o, ':');
@@ -1014,6 +1187,49 @@ static void html_text(sc_buf *o, const char *s)
         }
 }
 
+/* The word shown for a step's kind, and the label of each detail, in
+ * Chinese (English: the kind and the field's own key, as in JSON). */
+static const char *const html_kinds[][2] = {
+    {"output", N_("output")},       {"rule", N_("rule")},         {"requirement", N_("requirement")},
+    {"call", N_("call")},           {"input", N_("input")},       {"parameter", N_("parameter")},
+    {"round", N_("rounding")},      {"branch", N_("branch")},     {"condition", N_("condition")},
+    {"exception", N_("exception")}, {"omitted", N_("left out")},
+};
+static const char *const html_details[][2] = {
+    {"status", N_("its status")},
+    {"message", N_("the reason given")},
+    {"approximately", N_("approximately (decimal)")},
+    {"unrounded", N_("value before rounding")},
+    {"unrounded_approximately", N_("value before rounding, approximately")},
+    {"places", N_("decimal places kept")},
+    {"mode", N_("rounding mode")},
+    {"holds", N_("whether the condition holds")},
+    {"taken", N_("branch taken")},
+    {"applied", N_("whether the exception applied")},
+    {"why", N_("why it applied or not")},
+    {"version", N_("parameter version")},
+    {"date", N_("date looked up")},
+    {"overrides", N_("what it overrides")},
+    {"imported_from", N_("imported from")},
+    {"inferred", N_("how the value was inferred")},
+    {"explained_above", N_("explained above")},
+    {"repeated", N_("more times here")},
+    {"formula", N_("formula")},
+    {"note", N_("note of the rule")},
+    {"position", N_("position in the source")},
+    {"id", N_("call number")},
+};
+
+static const char *html_label(const xb *b, const char *const (*t)[2], size_t n, const char *key)
+{
+    if (b->lang == POL_LANG_EN)
+        return key;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(t[i][0], key))
+            return pol_tr(b->lang, t[i][1]);
+    return key;
+}
+
 /* One step as a list item: its text line (as --explain writes it), with
  * the value and clause marked up, then its steps. */
 static void write_html(const xb *b, int i, sc_buf *o)
@@ -1024,7 +1240,7 @@ static void write_html(const xb *b, int i, sc_buf *o)
     if ((v = field(x, "id")))
         sc_buf_printf(o, " id=\"call-%s\"", v);
     sc_buf_puts(o, "><div class=\"line\"><span class=\"kind\">");
-    html_text(o, x->kind);
+    html_text(o, html_label(b, html_kinds, sizeof html_kinds / sizeof *html_kinds, x->kind));
     sc_buf_puts(o, "</span> ");
     if ((v = field(x, "name")) || (v = field(x, "expression")) || (v = field(x, "condition"))) {
         sc_buf_puts(o, "<span class=\"name\">");
@@ -1038,7 +1254,7 @@ static void write_html(const xb *b, int i, sc_buf *o)
     }
     if ((v = field(x, "value"))) {
         sc_buf_puts(o, " = <span class=\"value\">");
-        html_text(o, v);
+        html_text(o, field(x, "_value") ? field(x, "_value") : v);
         if ((v = field(x, "type")) && !strcmp(v, "money"))
             sc_buf_puts(o, " 元");
         sc_buf_puts(o, "</span>");
@@ -1051,18 +1267,21 @@ static void write_html(const xb *b, int i, sc_buf *o)
         sc_buf_puts(o, "</span>");
     }
     sc_buf_puts(o, "</div>");
-    static const char *const details[] = {"status", "message", "approximately", "unrounded", "unrounded_approximately", "places",
-                                          "mode", "holds", "taken", "applied", "why", "version", "date", "overrides",
-                                          "imported_from", "inferred", "explained_above", "repeated", "formula", "note", "position", "id"};
     bool any = false;
-    for (size_t k = 0; k < sizeof details / sizeof *details; k++)
-        if ((v = field(x, details[k]))) {
+    for (size_t k = 0; k < sizeof html_details / sizeof *html_details; k++) {
+        const char *key = html_details[k][0];
+        if ((v = field(x, key))) {
             sc_buf_puts(o, any ? "" : "<dl class=\"details\">");
             any = true;
-            sc_buf_printf(o, "<dt>%s</dt><dd class=\"%s\">", details[k], details[k]);
-            html_text(o, v);
+            sc_buf_puts(o, "<dt>");
+            html_text(o, html_label(b, html_details, sizeof html_details / sizeof *html_details, key));
+            sc_buf_printf(o, "</dt><dd class=\"%s\">", key);
+            /* the text form's words where they differ (another language) */
+            const char *alt = !strcmp(key, "message") ? field(x, "_message") : !strcmp(key, "inferred") ? field(x, "_inferred") : NULL;
+            html_text(o, alt ? alt : !strcmp(key, "mode") ? pol_frag(b->lang, mode_frag(v)) : v);
             sc_buf_puts(o, "</dd>");
         }
+    }
     if (any)
         sc_buf_puts(o, "</dl>");
     if (x->first >= 0) {
@@ -1126,11 +1345,19 @@ static void build(xb *b, const pol_explain_opts *o, int only)
         int x = new_node(b, root, "omitted");
         set_fieldf(b, x, "message", XF_STR, "%u more steps not shown (the bound is %u); focus with --explain=OUTPUT or --explain-month YYYY-MM",
                    b->cut, b->max_steps);
+        char t[512];
+        pol_tr_format(b->lang, t, sizeof t, "%u more steps not shown (the bound is %u); focus with --explain=OUTPUT or --explain-month YYYY-MM",
+                      b->cut, b->max_steps);
+        set_field(b, x, "_message", t, XF_HIDDEN);
         set_fieldf(b, x, "count", XF_INT, "%u", b->cut);
     }
     if (b->vm->lost) {
         int x = new_node(b, root, "omitted");
         set_fieldf(b, x, "message", XF_STR, "the evaluation took more than %u traced steps; the last %u are not recorded", VM_TRACE_MAX, b->vm->lost);
+        char t[512];
+        pol_tr_format(b->lang, t, sizeof t, "the evaluation took more than %u traced steps; the last %u are not recorded", VM_TRACE_MAX,
+                      b->vm->lost);
+        set_field(b, x, "_message", t, XF_HIDDEN);
         set_fieldf(b, x, "count", XF_INT, "%u", b->vm->lost);
     }
 }
@@ -1144,11 +1371,12 @@ bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_
     b.ev = ev;
     b.p = pol_eval_program(ev);
     b.vm = pol_eval_vm(ev);
+    b.lang = pol_lang_get(); /* the process's language (English unless a tool set it); JSON is English in both */
     b.max_steps = o->max_steps ? o->max_steps : POL_EXPLAIN_MAX_STEPS;
     b.month = o->month;
     int only = -1;
     if (o->output && (only = pol_find_output(ev, o->output)) < 0) {
-        snprintf(err, errlen, "the policy has no output '%s'", o->output);
+        pol_tr_format(pol_lang_get(), err, errlen, "the policy has no output '%s'", o->output);
         return false;
     }
     const bc_program *p = b.p;
@@ -1178,14 +1406,25 @@ bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_
         }
         sc_buf_puts(out, "]}");
     } else if (fmt == POL_EXPLAIN_TEXT) {
-        sc_buf_printf(out, "policy: %s\n", p->name);
-        for (uint32_t i = 0; i < p->nmeta; i++)
-            if (!strcmp(p->meta[i].key, "document") || !strcmp(p->meta[i].key, "文号") || !strcmp(p->meta[i].key, "basis"))
-                sc_buf_printf(out, "%s: %s\n", p->meta[i].key, p->meta[i].value);
+        tput(&b, out, N_("policy: %s"), p->name);
+        sc_buf_putc(out, '\n');
+        for (uint32_t i = 0; i < p->nmeta; i++) {
+            const char *mk = p->meta[i].key, *mv = p->meta[i].value;
+            if (!strcmp(mk, "document"))
+                tput(&b, out, N_("document: %s"), mv);
+            else if (!strcmp(mk, "basis"))
+                tput(&b, out, N_("basis: %s"), mv);
+            else if (!strcmp(mk, "文号"))
+                sc_buf_printf(out, b.lang == POL_LANG_EN ? "%s: %s" : "%s：%s", mk, mv);
+            else
+                continue;
+            sc_buf_putc(out, '\n');
+        }
         if (o->month >= 0) {
-            char m[16];
+            char m[16], zm[32];
             cd_format_month(o->month, m);
-            sc_buf_printf(out, "month: %s (only the calls for this month)\n", m);
+            tput(&b, out, N_("month: %s (only the calls for this month)"), prose_date(b.lang, m, zm, sizeof zm));
+            sc_buf_putc(out, '\n');
         }
         for (int c = b.n[root].first; c >= 0; c = b.n[c].next)
             write_text(&b, c, 0, out);
@@ -1204,7 +1443,9 @@ bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_
             html_text(out, p->meta[i].value);
             sc_buf_puts(out, i + 1 < p->nmeta ? "；" : "</p>\n");
         }
-        sc_buf_puts(out, "<h2>结果 Results</h2>\n<table class=\"results\"><tr><th>输出</th><th>值</th><th>条款</th></tr>\n");
+        /* English: the bilingual headings the page has always had; Chinese: Chinese only */
+        sc_buf_puts(out, b.lang == POL_LANG_EN ? "<h2>结果 Results</h2>\n" : "<h2>结果</h2>\n");
+        sc_buf_puts(out, "<table class=\"results\"><tr><th>输出</th><th>值</th><th>条款</th></tr>\n");
         for (int c = b.n[root].first; c >= 0; c = b.n[c].next) {
             const xnode *x = &b.n[c];
             if (strcmp(x->kind, "output"))
@@ -1213,14 +1454,15 @@ bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_
             sc_buf_puts(out, "<tr><td class=\"name\">");
             html_text(out, field(x, "name"));
             sc_buf_puts(out, "</td><td class=\"value\">");
-            html_text(out, v ? v : field(x, "message"));
+            html_text(out, v ? (field(x, "_value") ? field(x, "_value") : v) : field(x, "message"));
             if (v && t && !strcmp(t, "money"))
                 sc_buf_puts(out, " 元");
             sc_buf_puts(out, "</td><td class=\"cite\">");
             html_text(out, field(x, "cite"));
             sc_buf_puts(out, "</td></tr>\n");
         }
-        sc_buf_puts(out, "</table>\n<h2>计算过程 Explanation</h2>\n<ul class=\"explanation\">\n");
+        sc_buf_puts(out, b.lang == POL_LANG_EN ? "</table>\n<h2>计算过程 Explanation</h2>\n" : "</table>\n<h2>计算过程</h2>\n");
+        sc_buf_puts(out, "<ul class=\"explanation\">\n");
         for (int c = b.n[root].first; c >= 0; c = b.n[c].next)
             write_html(&b, c, out);
         sc_buf_puts(out, "</ul>\n</body></html>\n");
@@ -1261,13 +1503,13 @@ char *pol_eval_explain_focus(const pol_eval *ev, const char *format, const char 
     else if (!strcmp(format, "html"))
         fmt = POL_EXPLAIN_HTML;
     else {
-        snprintf(err, errlen, "the explanation's format is text, json or html, not '%s'", format);
+        pol_tr_format(pol_lang_get(), err, errlen, "the explanation's format is text, json or html, not '%s'", format);
         return NULL;
     }
     if (month && *month) {
         int32_t m;
         if (!cd_parse_month(month, strlen(month), &m)) {
-            snprintf(err, errlen, "'%s' is not a month (YYYY-MM)", month);
+            pol_tr_format(pol_lang_get(), err, errlen, "'%s' is not a month (YYYY-MM)", month);
             return NULL;
         }
         o.month = m;

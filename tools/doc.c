@@ -12,8 +12,15 @@
 #include "bytecode.h"
 #include "caldate.h"
 #include "clause.h"
+#include "lang.h"
 #include "mem.h"
 #include "polint.h"
+
+/* The page's language (the process's): English keeps the bilingual page
+ * (Chinese labels with English glosses); Chinese drops the glosses and
+ * translates the English sentences (po/zh_CN/explain.po). */
+static bool doc_zh;
+#define ZE(zh_text, en_text) (doc_zh ? (zh_text) : (en_text))
 
 typedef struct place { int item, doc, node; } place; /* node -1: before the first clause, -2: the whole notice */
 
@@ -232,7 +239,7 @@ static void put_notice(page *g, int doc)
     const clause_doc *d = &g->s->docs[doc];
     fprintf(o, "<section class=\"notice\" data-notice=\"");
     escs(o, d->name);
-    fputs("\"><h2>通知原文 <span class=\"en\">The notice</span>: <code>", o);
+    fputs(ZE("\"><h2>通知原文：<code>", "\"><h2>通知原文 <span class=\"en\">The notice</span>: <code>"), o);
     escs(o, d->name);
     fputs("</code></h2>\n", o);
     put_items(g, doc, -2);
@@ -270,7 +277,7 @@ static void put_notice(page *g, int doc)
         fputs("</div><div class=\"side\">", o);
         put_items(g, doc, k);
         if (why) {
-            fprintf(o, "<div class=\"clause-note%s\">%s", acked ? " ack" : "", acked ? "<b>未转录 not transcribed here:</b> " : "");
+            fprintf(o, "<div class=\"clause-note%s\">%s", acked ? " ack" : "", acked ? ZE("<b>未转录：</b>", "<b>未转录 not transcribed here:</b> ") : "");
             escs(o, why);
             fputs("</div>", o);
         }
@@ -282,7 +289,7 @@ static void put_notice(page *g, int doc)
 static void put_ids(page *g)
 {
     FILE *o = g->out;
-    fputs("<section class=\"notice absent\"><h2>条款 <span class=\"en\">Clauses, by id</span></h2>\n", o);
+    fputs(ZE("<section class=\"notice absent\"><h2>条款</h2>\n", "<section class=\"notice absent\"><h2>条款 <span class=\"en\">Clauses, by id</span></h2>\n"), o);
     for (int i = 0; i < g->nids; i++) {
         fputs("<div class=\"row clause\" data-clause=\"", o);
         escs(o, g->ids[i]);
@@ -307,7 +314,7 @@ static void put_params(page *g)
 {
     FILE *o = g->out;
     const bc_program *p = g->p;
-    fputs("<section id=\"parameters\"><h2>参数 <span class=\"en\">Parameters and their versions</span></h2>\n", o);
+    fputs(ZE("<section id=\"parameters\"><h2>参数</h2>\n", "<section id=\"parameters\"><h2>参数 <span class=\"en\">Parameters and their versions</span></h2>\n"), o);
     for (uint32_t i = 0; i < p->nparams; i++) {
         const bc_param *x = &p->params[i];
         fprintf(o, "<table class=\"param\" id=\"p%u\" data-param=\"", i);
@@ -320,7 +327,9 @@ static void put_params(page *g)
             escs(o, x->cite);
             fputs("</span>", o);
         }
-        fputs("</caption>\n<thead><tr><th>自 from</th><th>至 to</th><th>值 value</th><th>依据 clause</th></tr></thead><tbody>\n", o);
+        fputs(ZE("</caption>\n<thead><tr><th>自</th><th>至</th><th>值</th><th>依据</th></tr></thead><tbody>\n",
+                 "</caption>\n<thead><tr><th>自 from</th><th>至 to</th><th>值 value</th><th>依据 clause</th></tr></thead><tbody>\n"),
+              o);
         for (uint32_t v = 0; v < x->nversions; v++) {
             const bc_version *ver = &x->versions[v];
             char from[16], to[16], val[256];
@@ -330,12 +339,12 @@ static void put_params(page *g)
             const char *cls = ver->unstated ? "version unstated" : ver->inferred ? "version inferred" : "version";
             fprintf(o, "<tr class=\"%s\"><td>%s</td><td>%s</td><td class=\"value\">", cls, from, to);
             if (ver->unstated) {
-                fputs("<b>未载明 unstated</b>: ", o);
+                fputs(ZE("<b>未载明</b>：", "<b>未载明 unstated</b>: "), o);
                 escs(o, val);
             } else
                 escs(o, val);
             if (ver->inferred) {
-                fputs("<div class=\"inferred-how\"><b>推算 inferred</b>: ", o);
+                fputs(ZE("<div class=\"inferred-how\"><b>推算</b>：", "<div class=\"inferred-how\"><b>推算 inferred</b>: "), o);
                 escs(o, ver->inferred);
                 fputs("</div>", o);
             }
@@ -366,7 +375,9 @@ static void put_inputs(page *g)
 {
     FILE *o = g->out;
     const bc_program *p = g->p;
-    fputs("<section id=\"inputs\"><h2>输入 <span class=\"en\">Inputs: the facts of one case</span></h2>\n<dl class=\"rules\">\n", o);
+    fputs(ZE("<section id=\"inputs\"><h2>输入</h2>\n<dl class=\"rules\">\n",
+             "<section id=\"inputs\"><h2>输入 <span class=\"en\">Inputs: the facts of one case</span></h2>\n<dl class=\"rules\">\n"),
+          o);
     for (uint32_t i = 0; i < p->ninputs; i++) {
         fprintf(o, "<dt id=\"i%u\" data-input=\"", i);
         escs(o, p->inputs[i].name);
@@ -413,7 +424,9 @@ static void put_rules(page *g)
 {
     FILE *o = g->out;
     const bc_program *p = g->p;
-    fputs("<section id=\"rules\"><h2>规则 <span class=\"en\">Rules and outputs</span></h2>\n<dl class=\"rules\">\n", o);
+    fputs(ZE("<section id=\"rules\"><h2>规则</h2>\n<dl class=\"rules\">\n",
+             "<section id=\"rules\"><h2>规则 <span class=\"en\">Rules and outputs</span></h2>\n<dl class=\"rules\">\n"),
+          o);
     for (uint32_t i = 0; i < p->nrules; i++) {
         const bc_rule *r = &p->rules[i];
         if (r->name[0] == '$')
@@ -434,7 +447,7 @@ static void put_rules(page *g)
             escs(o, r->when);
             fputs(" = ", o);
         }
-        escs(o, r->formula ? r->formula : "(given by its exceptions)");
+        escs(o, r->formula ? r->formula : _("(given by its exceptions)"));
         fputs("</code>", o);
         if (r->doc) {
             fputs("<p class=\"note\">", o);
@@ -457,11 +470,11 @@ static const pol_check *check_for(const pol_test_results *res, const pol_test_re
 static void assign_text(const bc_program *p, const bc_assign *a, char *buf, size_t n)
 {
     if (a->want == BC_WANT_NA)
-        snprintf(buf, n, "不适用 not applicable");
+        snprintf(buf, n, "%s", ZE("不适用", "不适用 not applicable"));
     else if (a->want == BC_WANT_UNSTATED)
-        snprintf(buf, n, "未载明 unstated");
+        snprintf(buf, n, "%s", ZE("未载明", "未载明 unstated"));
     else if (a->k == BC_NONE)
-        snprintf(buf, n, "(a list)");
+        snprintf(buf, n, "%s", _("(a list)"));
     else
         bc_const_text(p, a->k, buf, n);
 }
@@ -470,15 +483,19 @@ static void put_tests(page *g, const pol_test_results *res)
 {
     FILE *o = g->out;
     const bc_program *p = g->p;
-    fprintf(o, "<section id=\"tests\"><h2>算例 <span class=\"en\">Worked examples (the tests, run: %d passed, %d failed)</span></h2>\n",
-            res ? res->passed : 0, res ? res->failed : 0);
+    if (doc_zh)
+        fprintf(o, "<section id=\"tests\"><h2>算例 <span class=\"en\">（测试运行结果：%d 个通过，%d 个未通过）</span></h2>\n",
+                res ? res->passed : 0, res ? res->failed : 0);
+    else
+        fprintf(o, "<section id=\"tests\"><h2>算例 <span class=\"en\">Worked examples (the tests, run: %d passed, %d failed)</span></h2>\n",
+                res ? res->passed : 0, res ? res->failed : 0);
     for (uint32_t i = 0; i < p->ntests; i++) {
         const bc_test *t = &p->tests[i];
         const pol_test_result *tr = res && i < res->ntests ? &res->tests[i] : NULL;
         bool passed = tr && tr->passed;
         fprintf(o, "<article class=\"test %s\" id=\"t%u\" data-test=\"", passed ? "passed" : "failed", i);
         escs(o, t->name);
-        fprintf(o, "\"><h3><span class=\"result\">%s</span> ", passed ? "✓ 通过 passed" : "✗ 未通过 failed");
+        fprintf(o, "\"><h3><span class=\"result\">%s</span> ", passed ? ZE("✓ 通过", "✓ 通过 passed") : ZE("✗ 未通过", "✗ 未通过 failed"));
         escs(o, t->name);
         fputs("</h3>\n<table><tbody>\n", o);
         for (uint32_t j = 0; j < t->ngiven; j++) {
@@ -502,22 +519,28 @@ static void put_tests(page *g, const pol_test_results *res)
             escs(o, name);
             fputs("\"><th>", o);
             escs(o, name);
-            fprintf(o, "</th><td class=\"value\">%s", a->stated ? "<span class=\"tag\">原文 stated</span> " : "");
+            fprintf(o, "</th><td class=\"value\">%s", a->stated ? ZE("<span class=\"tag\">原文</span> ", "<span class=\"tag\">原文 stated</span> ") : "");
             escs(o, val);
             fputs("</td><td class=\"outcome\">", o);
             if (c && (finding || bad)) {
-                fputs(finding ? "疑点 finding: the rules give " : "✗ got ", o);
+                if (finding)
+                    fputs(ZE("疑点：规则给出 ", "疑点 finding: the rules give "), o);
+                else
+                    fputs("✗ ", o), fputs(_("got "), o);
                 escs(o, c->actual);
             } else if (c && c->kind == POL_CHECK_CIRCULAR) {
-                fputs("✓ (circular: only re-derives ", o);
+                fputs("✓ ", o);
+                fputs(_("(circular: only re-derives "), o);
                 escs(o, c->actual);
-                fputs(")", o);
+                fputs(ZE("）", ")"), o);
             } else if (passed)
                 fputs("✓", o);
             fputs("</td></tr>\n", o);
         }
         if (t->expect_error) {
-            fputs("<tr class=\"expect error\"><th>rejected</th><td class=\"value\">", o);
+            fputs("<tr class=\"expect error\"><th>", o);
+            escs(o, _("rejected"));
+            fputs("</th><td class=\"value\">", o);
             if (t->error_k != BC_NONE) {
                 char val[256];
                 bc_const_text(p, t->error_k, val, sizeof val);
@@ -536,7 +559,7 @@ static void put_findings(page *g)
     const bc_program *p = g->p;
     if (!p->nfindings)
         return;
-    fputs("<section id=\"findings\"><h2>疑点 <span class=\"en\">Findings: problems of the notice</span></h2>\n", o);
+    fputs(ZE("<section id=\"findings\"><h2>疑点</h2>\n", "<section id=\"findings\"><h2>疑点 <span class=\"en\">Findings: problems of the notice</span></h2>\n"), o);
     for (uint32_t i = 0; i < p->nfindings; i++) {
         fprintf(o, "<div class=\"finding\" id=\"f%u\"><p>", i);
         escs(o, p->findings[i].text);
@@ -599,6 +622,7 @@ bool doc_write_html(const pol_policy *pol, const char *policy, FILE *o)
 {
     page g;
     memset(&g, 0, sizeof g);
+    doc_zh = pol_lang_get() == POL_LANG_ZH;
     g.out = o;
     g.p = pol_policy_program(pol);
     const bc_program *p = g.p;
@@ -628,19 +652,21 @@ bool doc_write_html(const pol_policy *pol, const char *policy, FILE *o)
         escs(o, p->meta[i].value);
         fputs("</dd>\n", o);
     }
-    fputs("<dt>source</dt><dd><code>", o);
+    fputs("<dt>", o);
+    escs(o, _("source"));
+    fputs("</dt><dd><code>", o);
     escs(o, policy);
     fputs("</code></dd>\n</dl>\n</header>\n<main>\n", o);
     if (!g.s) {
         fputs("<p class=\"absent-note\" id=\"no-notice\">", o);
         if (notice) {
-            fputs("通知原文不在手边 The notice <code>", o);
+            fputs(ZE("通知原文 <code>", "通知原文不在手边 The notice <code>"), o);
             escs(o, notice);
-            fputs("</code> is not at hand (no notices directory, or the file is missing; see POL_NOTICES_DIR): the rules are shown"
-                  " by clause id only.",
+            fputs(_("</code> is not at hand (no notices directory, or the file is missing; see POL_NOTICES_DIR): the rules are shown"
+                    " by clause id only."),
                   o);
         } else
-            fputs("The policy names no notice file (header key <code>notice</code>): the rules are shown by clause id only.", o);
+            fputs(_("The policy names no notice file (header key <code>notice</code>): the rules are shown by clause id only."), o);
         fputs("</p>\n", o);
         put_ids(&g);
     } else

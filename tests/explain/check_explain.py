@@ -5,13 +5,17 @@ beside this script (regenerate with --update, then READ the diff), every JSON
 explanation validated against docs/explain.schema.json, and the facts the
 issue asks for checked by value: function arguments and results, parameter
 versions read inside functions, values before rounding, rates as 6%, exact
-fractions, imports and overrides.
+fractions, imports and overrides.  English runs set LC_ALL=C.UTF-8; the
+Chinese cases (zh/, run with LC_ALL=zh_CN.UTF-8) pin the text explanation in
+Simplified Chinese, and every JSON explanation is checked to be the same bytes
+in both languages (JSON keys and values stay English).
 
 Usage: check_explain.py POLRUN REPO_ROOT [--update]"""
 import json
 import os
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -35,6 +39,16 @@ CASES = [
     ("weinan-timeline-2023-07.json", [WN + "weinan-2023-timeline.pol", WN + "scenario-timeline-employment-refund.json",
                                       "--explain=json", "--explain-month", "2023-07"]),
 ]
+# Chinese text explanations: the expected files are under zh/
+ZH_CASES = [
+    ("zh/weifang-topup.txt", [WF + "weifang-hanting-2023-topup.pol", WF + "scenario-topup.json", "--explain"]),
+    ("zh/weinan-timeline.txt", [WN + "weinan-2023-timeline.pol", WN + "scenario-timeline-employment-refund.json",
+                                "--explain=退费金额"]),
+    ("zh/rizhao-timeline-2025-06.txt", [RZ + "rizhao-2025-timeline.pol", RZ + "scenario-timeline-late-back-payment.json",
+                                        "--explain-month", "2025-06"]),
+]
+EN = dict(os.environ, LC_ALL="C.UTF-8")
+ZH = dict(os.environ, LC_ALL="zh_CN.UTF-8")
 
 
 def walk(steps):
@@ -99,6 +113,21 @@ def facts(name, got):
             p.append("享受(2023-07) = true")
     if name == "weinan-timeline.txt" and "round(" not in got:
         p.append("退费金额's rounding")
+    if name == "zh/weifang-topup.txt":
+        for line in ("调用 档次费率(无账户无生育, 2023-08-01) = 6%",
+                     "参数 无账户无生育费率 = 6%（版本：2023年1月1日至2023年12月31日；取值日期：2023年8月1日）",
+                     "round(暂按缴费基数 * 补差年度费率, 2) = 238.80（舍入前为 238.80，保留 2 位小数，四舍五入）",
+                     "如果 档 == 缴费档次.无账户无生育：成立，因此执行“那么”分支",
+                     "（引自 policies/weifang/weifang-tiers.pol）", "输出 补差合计 = 78.60 元   [三、5; 三、6]"):
+            if line not in got:
+                p.append(f"missing: {line}")
+    if name == "zh/rizhao-timeline-2025-06.txt" and "月份：2025年6月（仅列出该月的调用）" not in got:
+        p.append("the month's header in Chinese")
+    if name.startswith("zh/"):
+        for word in ("output ", "rule ", "call ", "input ", "parameter ", "unrounded", "imported from", "so the", "explained above",
+                     "records of", "same call", "more time", "note:", "policy:", "document:", "month:"):
+            if word in got:
+                p.append(f"English left in the Chinese explanation: {word!r}")
     return p
 
 
@@ -107,8 +136,8 @@ def main():
     update = "--update" in sys.argv
     schema = json.load(open(os.path.join(root, "docs", "explain.schema.json"), encoding="utf-8"))
     passed = failed = 0
-    for name, args in CASES:
-        p = subprocess.run([polrun] + args, cwd=root, capture_output=True, timeout=60)
+    for name, args in CASES + ZH_CASES:
+        p = subprocess.run([polrun] + args, cwd=root, capture_output=True, timeout=60, env=ZH if name.startswith("zh/") else EN)
         got = p.stdout.decode("utf-8")
         path = os.path.join(HERE, name)
         if update:
@@ -131,6 +160,32 @@ def main():
         else:
             passed += 1
             print(f"ok   {name}")
+    # JSON explanations are the same bytes whatever the language; the HTML page is Chinese when the language is
+    for name, args in CASES:
+        if not name.endswith(".json"):
+            continue
+        en, zh = (subprocess.run([polrun] + args, cwd=root, capture_output=True, timeout=60, env=env).stdout for env in (EN, ZH))
+        if en == zh and en:
+            passed += 1
+            print(f"ok   {name}: the same JSON in Chinese")
+        else:
+            failed += 1
+            print(f"FAIL {name}: the JSON differs in Chinese")
+    html_args = [WF + "weifang-hanting-2023-topup.pol", WF + "scenario-topup.json", "--explain=html"]
+    en, zh = (subprocess.run([polrun] + html_args, cwd=root, capture_output=True, timeout=60, env=env).stdout.decode("utf-8")
+              for env in (EN, ZH))
+    want_en = ('<html lang="zh-CN">', "<h2>结果 Results</h2>", "<h2>计算过程 Explanation</h2>", '<span class="kind">call</span>',
+               "<dt>unrounded</dt>")
+    want_zh = ('<html lang="zh-CN">', "<h2>结果</h2>", "<h2>计算过程</h2>", '<span class="kind">调用</span>',
+               '<dt>舍入前的值</dt><dd class="unrounded">238.80</dd>', '<dt>舍入方式</dt><dd class="mode">四舍五入</dd>',
+               '<li class="step call" id="call-1">')
+    miss = [w for w in want_en if w not in en] + [w for w in want_zh if w not in zh] + [w for w in ("Results", ">call<") if w in zh]
+    if miss:
+        failed += 1
+        print(f"FAIL --explain=html by language: {miss}")
+    else:
+        passed += 1
+        print("ok   --explain=html: English page as it was, Chinese labels in Chinese")
     # the schema rejects what it should (a validator that accepts anything checks nothing)
     bad = {"policy": "x", "outputs": {}, "explanation": [{"kind": "round", "expression": "round(x, 2)", "value": "1"}]}
     if schema_check.validate(bad, schema):
@@ -144,7 +199,7 @@ def main():
                       (["--explain-month", "2025-13"], "--explain-month takes a month as YYYY-MM"),
                       (["--explain=xml:每月补差"], "takes text, json or html as FORMAT")):
         p = subprocess.run([polrun, WF + "weifang-hanting-2023-topup.pol", WF + "scenario-topup.json"] + args, cwd=root,
-                           capture_output=True, timeout=60)
+                           capture_output=True, timeout=60, env=EN)
         err = p.stderr.decode("utf-8")
         if p.returncode == 64 and msg in err:
             passed += 1
@@ -152,6 +207,39 @@ def main():
         else:
             failed += 1
             print(f"FAIL {' '.join(args)}: exit {p.returncode}, {err!r}")
+    # polc doc's page (tools/doc.c, the same catalog): bilingual in English, Chinese only in Chinese
+    polc = os.path.join(os.path.dirname(os.path.abspath(polrun)), "polc")
+    if os.path.exists(polc):
+        pages, tmp = [], tempfile.mkdtemp(prefix="pol-explain-doc-")
+        for env in (EN, ZH):
+            out = os.path.join(tmp, "page.html")
+            q = subprocess.run([polc, "doc", WF + "weifang-hanting-2023-topup.pol", "-o", out], cwd=root, capture_output=True,
+                               timeout=60, env=env)
+            pages.append(open(out, encoding="utf-8").read() if q.returncode == 0 and os.path.exists(out) else "")
+            if os.path.exists(out):
+                os.remove(out)
+        os.rmdir(tmp)
+        en, zh = pages
+        miss = [w for w in ('<span class="en">Parameters and their versions</span>', "<th>自 from</th>", "<dt>source</dt>",
+                            "✓ 通过 passed") if w not in en]
+        miss += [w for w in ('<html lang="zh-CN">', "<h2>参数</h2>", "<th>自</th><th>至</th><th>值</th><th>依据</th>",
+                             "<dt>源文件</dt>", "✓ 通过<", "<h2>规则</h2>") if w not in zh]
+        miss += [w for w in ("Parameters and", "from</th>", "passed<", "<dt>source", "Rules and") if w in zh]
+        if miss:
+            failed += 1
+            print(f"FAIL polc doc by language: {miss}")
+        else:
+            passed += 1
+            print("ok   polc doc: the bilingual page in English, Chinese labels only in Chinese")
+    p = subprocess.run([polrun, WF + "weifang-hanting-2023-topup.pol", WF + "scenario-topup.json", "--explain=没有这个输出"], cwd=root,
+                       capture_output=True, timeout=60, env=ZH)
+    err = p.stderr.decode("utf-8")
+    if p.returncode == 64 and "政策中没有输出“没有这个输出”" in err:
+        passed += 1
+        print(f"ok   --explain=没有这个输出 in Chinese: {err.strip()}")
+    else:
+        failed += 1
+        print(f"FAIL --explain=没有这个输出 in Chinese: exit {p.returncode}, {err!r}")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
