@@ -800,18 +800,40 @@ static const char *builtin_sig(int fn, char *buf, size_t cap)
                 POL_BUILTINS(FN_ROW)
 #undef FN_ROW
     };
+    /* The functions with their own checker hook take arguments that no one
+     * type describes: their signatures as docs/language.md writes them. */
+    static const struct {
+        int fn;
+        const char *args, *ret;
+    } special[] = {
+        {FN_ROUND, "number, integer[, rounding]", "number"},
+        {FN_MIN, "a, b, …", "the smallest"},
+        {FN_MAX, "a, b, …", "the largest"},
+        {FN_YEAR_OF, "date | month", NULL},
+        {FN_MONTH_NUM, "date | month", NULL},
+        {FN_ADD_MONTHS, "date | month, integer[, down | up | strict]", "date | month"},
+        {FN_TEXT, "number | date | month | boolean", NULL},
+        {FN_CLAMP, "x, lo, hi", "x limited to lo..hi"},
+        {FN_TO_INT, "number, rounding", NULL},
+        {FN_APPLICABLE, "rule", NULL},
+    };
     if (fn <= FN_NONE || fn >= FN__COUNT)
         return "";
-    size_t o = (size_t)snprintf(buf, cap, "%s(", rows[fn].en);
-    if (rows[fn].nargs == 0)
-        o += (size_t)snprintf(buf + o, cap - o, "…");
-    for (int i = 0; i < rows[fn].nargs && i < 3 && o < cap; i++)
+    const char *args = NULL, *ret = rows[fn].ret != PT_VOID ? pol_type_name((pol_type)rows[fn].ret) : NULL;
+    for (size_t k = 0; k < sizeof special / sizeof *special; k++)
+        if (special[k].fn == fn) {
+            args = special[k].args;
+            if (special[k].ret)
+                ret = special[k].ret;
+        }
+    size_t o = (size_t)snprintf(buf, cap, "%s(%s", rows[fn].en, args ? args : "");
+    for (int i = 0; !args && i < rows[fn].nargs && i < 3 && o < cap; i++)
         o += (size_t)snprintf(buf + o, cap - o, "%s%s", i ? ", " : "",
                               rows[fn].args[i] == PT_VOID ? "_" : pol_type_name((pol_type)rows[fn].args[i]));
     if (o < cap)
         o += (size_t)snprintf(buf + o, cap - o, ")");
-    if (o < cap && rows[fn].ret != PT_VOID)
-        o += (size_t)snprintf(buf + o, cap - o, ": %s", pol_type_name((pol_type)rows[fn].ret));
+    if (o < cap && ret)
+        o += (size_t)snprintf(buf + o, cap - o, ": %s", ret);
     if (o < cap)
         snprintf(buf + o, cap - o, " · %s", rows[fn].zh);
     return buf;
@@ -949,12 +971,12 @@ static void on_completion(lsp_server *s, json_t *id, json_t *params)
     complete_locals(dc, (uint32_t)start, list, pre, n);
     complete_decls(dc, list, pre, n);
     char sig[300];
-    for (int fn = FN_NONE + 1; fn < FN__COUNT; fn++) {
-        static const char *const names[][2] = {{NULL, NULL},
+    static const char *const names[][2] = {{"", ""},
 #define FN_NAMES(id, en, zh, nargs, a0, a1, a2, r, chk, cg, op) {en, zh},
-                                               POL_BUILTINS(FN_NAMES)
+                                           POL_BUILTINS(FN_NAMES)
 #undef FN_NAMES
-        };
+    };
+    for (int fn = FN_NONE + 1; fn < FN__COUNT; fn++) {
         for (int l = 0; l < 2; l++)
             if (has_prefix(names[fn][l], pre, n))
                 item(list, names[fn][l], CK_FUNCTION, builtin_sig(fn, sig, sizeof sig));
@@ -966,12 +988,13 @@ static void on_completion(lsp_server *s, json_t *id, json_t *params)
     };
     for (size_t a = 0; a < sizeof aggs / sizeof *aggs; a++)
         for (int l = 0; l < 2; l++) {
-            bool dup = false; /* min, max: also functions */
+            bool dup = false; /* min, max (最小, 最大): also functions, offered once */
             for (int fn = FN_NONE + 1; fn < FN__COUNT && !dup; fn++)
-                dup = strcmp(builtin_sig(fn, sig, sizeof sig), "") != 0 && strncmp(sig, aggs[a][l], strlen(aggs[a][l])) == 0 &&
-                      sig[strlen(aggs[a][l])] == '(';
-            if (!dup && has_prefix(aggs[a][l], pre, n))
-                item(list, aggs[a][l], CK_FUNCTION, "aggregate");
+                dup = strcmp(names[fn][l], aggs[a][l]) == 0;
+            if (dup || !has_prefix(aggs[a][l], pre, n))
+                continue;
+            snprintf(sig, sizeof sig, "%s(x in a..b: value) · %s, aggregate", aggs[a][0], aggs[a][1]);
+            item(list, aggs[a][l], CK_FUNCTION, sig);
         }
     for (size_t k = 0; k < pol_nkeywords; k++)
         if (has_prefix(pol_keywords[k].spelling, pre, n))
