@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs a scripted LSP session against the real pol-lsp binary and compares
-every message it sends with the transcript's, exactly (tests/lsp/README.md).
+every message it sends with the transcript's, exactly (docs/editors.md, "Tests").
 
   run_lsp.py POL_LSP TRANSCRIPT.json [--update]
 
