@@ -844,6 +844,14 @@ static bool ident_byte(unsigned char c)
     return c >= 0x80 || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+/* Does the character at u, not ASCII, stop a name?  Fullwidth punctuation,
+ * ×, ÷, quotes, ≤ ≥ ≠. */
+static bool not_ident(const unsigned char *u)
+{
+    return (u[0] == 0xE3 && u[1] == 0x80) || (u[0] == 0xEF && (u[1] == 0xBC || u[1] == 0xBD)) ||
+           (u[0] == 0xC3 && (u[1] == 0x97 || u[1] == 0xB7)) || (u[0] == 0xE2 && (u[1] == 0x80 || u[1] == 0x89));
+}
+
 /* Is the byte at t[i] the end of an identifier character (not fullwidth
  * punctuation: U+3000..U+303F, U+FF00..U+FF65 stop a name)? */
 static size_t ident_start(const char *t, size_t off)
@@ -853,10 +861,8 @@ static size_t ident_start(const char *t, size_t off)
         size_t j = i - 1;
         while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80)
             j--;
-        const unsigned char *u = (const unsigned char *)t + j;
-        if ((u[0] == 0xE3 && u[1] == 0x80) || (u[0] == 0xEF && (u[1] == 0xBC || u[1] == 0xBD)) ||
-            (u[0] == 0xC3 && (u[1] == 0x97 || u[1] == 0xB7)) || (u[0] == 0xE2 && (u[1] == 0x80 || u[1] == 0x89)))
-            break; /* fullwidth punctuation, ×, ÷, quotes, ≤ ≥ ≠ */
+        if (not_ident((const unsigned char *)t + j))
+            break;
         i = j;
     }
     return i;
@@ -928,6 +934,112 @@ static void complete_locals(const lsp_doc *dc, uint32_t off, json_t *list, const
     json_decref(c.seen);
 }
 
+/* While a declaration is being typed it does not parse, and the last
+ * analysis does not know its loop variables: they are read from the text
+ * instead.  The declaration begins at the last line, before off, that starts
+ * in column 0 (polc fmt indents the lines that continue one); every
+ * `(NAME in SOURCE` or `(NAME 介于 SOURCE` in it binds NAME, running over
+ * SOURCE when that is a name.  Calls fn(ctx, name, source) for each. */
+static size_t ident_end(const char *t, size_t i, size_t n)
+{
+    while (i < n && ident_byte((unsigned char)t[i])) {
+        if ((unsigned char)t[i] >= 0x80 && (i + 1 >= n || not_ident((const unsigned char *)t + i)))
+            break;
+        i++;
+        while (i < n && ((unsigned char)t[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+static size_t skip_blanks(const char *t, size_t i, size_t n)
+{
+    while (i < n) {
+        if (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r')
+            i++;
+        else if (i + 3 <= n && memcmp(t + i, "\xE3\x80\x80", 3) == 0) /* U+3000 */
+            i += 3;
+        else
+            break;
+    }
+    return i;
+}
+
+typedef void (*text_local_fn)(void *ctx, const char *name, const char *source);
+
+static void text_locals(const char *t, size_t off, text_local_fn fn, void *ctx)
+{
+    size_t from = off;
+    while (from > 0 && off - from < 65536) {
+        size_t ls = from;
+        while (ls > 0 && t[ls - 1] != '\n')
+            ls--;
+        if (t[ls] != ' ' && t[ls] != '\t' && t[ls] != '\n' && t[ls] != '\r' && t[ls] != '#' && ls < off) {
+            from = ls;
+            break;
+        }
+        from = ls > 0 ? ls - 1 : 0;
+    }
+    for (size_t i = from; i < off; i++) {
+        size_t a;
+        if (t[i] == '(')
+            a = i + 1;
+        else if (i + 3 <= off && memcmp(t + i, "\xEF\xBC\x88", 3) == 0) /* （ */
+            a = i + 3;
+        else
+            continue;
+        a = skip_blanks(t, a, off);
+        size_t e = ident_end(t, a, off);
+        size_t k = skip_blanks(t, e, off);
+        size_t kw = k + 2 <= off && memcmp(t + k, "in", 2) == 0 ? 2 : k + 6 <= off && memcmp(t + k, "介于", 6) == 0 ? 6 : 0;
+        if (e == a || e - a >= 256 || k == e || !kw || (k + kw < off && ident_byte((unsigned char)t[k + kw]) && kw == 2))
+            continue;
+        size_t b = skip_blanks(t, k + kw, off);
+        size_t be = ident_end(t, b, off);
+        char name[256], source[256];
+        memcpy(name, t + a, e - a);
+        name[e - a] = 0;
+        size_t sn = be - b < sizeof source ? be - b : 0;
+        memcpy(source, t + b, sn);
+        source[sn] = 0;
+        fn(ctx, name, source);
+    }
+}
+
+typedef struct text_local_ctx {
+    const lsp_doc *dc;
+    json_t *list, *seen;
+    const char *pre, *want; /* want: the loop variable before a `.`, or NULL */
+    size_t n;
+} text_local_ctx;
+
+/* The record a list of that name holds (a list input, rule or output). */
+static ast_decl *list_record(const lsp_doc *dc, const char *source)
+{
+    ast_decl *d = *source ? lsp_doc_lookup(dc, source) : NULL;
+    if (d && d->kind != D_ENUM && d->type == PT_LIST && d->tref < dc->an.r.nrecords)
+        return dc->an.r.records[d->tref];
+    return NULL;
+}
+
+static void text_local_item(void *ctx, const char *name, const char *source)
+{
+    text_local_ctx *c = ctx;
+    if (c->want) { /* NAME.: the fields of the record the loop runs over */
+        ast_decl *rec = strcmp(name, c->want) == 0 ? list_record(c->dc, source) : NULL;
+        for (ast_field *f = rec ? rec->fields : NULL; f; f = f->next)
+            if (has_prefix(f->name, c->pre, c->n) && !json_object_get(c->seen, f->name)) {
+                json_object_set_new(c->seen, f->name, json_true());
+                item(c->list, f->name, CK_FIELD, f->type_name);
+            }
+        return;
+    }
+    if (has_prefix(name, c->pre, c->n) && !json_object_get(c->seen, name)) {
+        json_object_set_new(c->seen, name, json_true());
+        item(c->list, name, CK_VARIABLE, "loop variable");
+    }
+}
+
 static void on_completion(lsp_server *s, json_t *id, json_t *params)
 {
     lsp_doc *dc = param_doc(s, params);
@@ -964,11 +1076,24 @@ static void on_completion(lsp_server *s, json_t *id, json_t *params)
             for (ast_field *f = rec ? rec->fields : NULL; f; f = f->next)
                 if (has_prefix(f->name, pre, n))
                     item(list, f->name, CK_FIELD, f->type_name);
+            if (!d) { /* a loop variable over a list of records */
+                text_local_ctx c = {dc, list, json_object(), pre, name, n};
+                text_locals(t, b, text_local_item, &c);
+                json_decref(c.seen);
+            }
         }
         reply(s, id, json_pack("{s:b,s:o}", "isIncomplete", 0, "items", list));
         return;
     }
+    size_t before = json_array_size(list);
     complete_locals(dc, (uint32_t)start, list, pre, n);
+    {
+        text_local_ctx c = {dc, list, json_object(), pre, NULL, n};
+        for (size_t k = before; k < json_array_size(list); k++)
+            json_object_set_new(c.seen, json_string_value(json_object_get(json_array_get(list, k), "label")), json_true());
+        text_locals(t, start, text_local_item, &c);
+        json_decref(c.seen);
+    }
     complete_decls(dc, list, pre, n);
     char sig[300];
     static const char *const names[][2] = {{"", ""},
