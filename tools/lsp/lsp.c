@@ -386,8 +386,9 @@ static void on_initialize(lsp_server *s, json_t *id, json_t *params)
             s->utf8 = true;
     s->initialized = true;
     json_t *caps = json_pack(
-        "{s:s,s:{s:b,s:i},s:b,s:b,s:b,s:{s:[s],s:b},s:b,s:b,s:{s:[s]}}", "positionEncoding", s->utf8 ? "utf-8" : "utf-16",
-        "textDocumentSync", "openClose", 1, "change", 2, "hoverProvider", 1, "definitionProvider", 1,
+        "{s:s,s:{s:b,s:i,s:{s:b}},s:b,s:b,s:b,s:{s:[s],s:b},s:b,s:b,s:{s:[s]}}", "positionEncoding",
+        s->utf8 ? "utf-8" : "utf-16", "textDocumentSync", "openClose", 1, "change", 2, "save", "includeText", 0,
+        "hoverProvider", 1, "definitionProvider", 1,
         "referencesProvider", 1, "completionProvider", "triggerCharacters", ".", "resolveProvider", 0,
         "documentSymbolProvider", 1, "documentFormattingProvider", 1, "codeActionProvider", "codeActionKinds",
         "quickfix");
@@ -461,6 +462,28 @@ static void on_did_close(lsp_server *s, json_t *params)
             notify(s, "textDocument/publishDiagnostics", json_pack("{s:s,s:[]}", "uri", uri, "diagnostics"));
             return;
         }
+}
+
+/* A file saved: the other open documents that import it read it from disk,
+ * so their analyses are out of date (lsp_idle analyses them again and
+ * publishes their diagnostics). */
+static void on_did_save(lsp_server *s, json_t *params)
+{
+    lsp_doc *dc = param_doc(s, params);
+    char want[PATH_MAX], got[PATH_MAX];
+    if (!dc || !dc->path || !realpath(dc->path, want))
+        return;
+    for (lsp_doc *d = s->docs; d; d = d->next) {
+        if (d == dc || !d->analysed)
+            continue;
+        for (int fid = 1; fid < d->d.nfiles && fid < DIAG_MAX_FILES; fid++) {
+            const src_file *f = d->d.files[fid];
+            if (f && f->name && realpath(f->name, got) && strcmp(got, want) == 0) {
+                d->dirty = true; /* analysed again, its previous analysis freed */
+                break;
+            }
+        }
+    }
 }
 
 /* ---- hover ---- */
@@ -1334,6 +1357,8 @@ bool lsp_handle(lsp_server *s, const char *body, size_t len)
         on_did_change(s, params);
     else if (strcmp(m, "textDocument/didClose") == 0)
         on_did_close(s, params);
+    else if (strcmp(m, "textDocument/didSave") == 0)
+        on_did_save(s, params);
     else if (id) {
         size_t i = 0;
         while (i < sizeof requests / sizeof *requests && strcmp(requests[i].name, m) != 0)
@@ -1345,7 +1370,7 @@ bool lsp_handle(lsp_server *s, const char *body, size_t len)
         else
             requests[i].fn(s, id, params);
     }
-    /* other notifications (initialized, $/cancelRequest, didSave, ...): nothing to do */
+    /* other notifications (initialized, $/cancelRequest, ...): nothing to do */
     json_decref(msg);
     return true;
 }
