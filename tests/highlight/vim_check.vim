@@ -1,5 +1,6 @@
-" Checks editors/vim/syntax/pol.vim on sample.pol: the syntax group at the
-" first occurrence of each text (run by ctest: vim -u NONE -es -S this file).
+" Checks editors/vim/syntax/pol.vim on sample.pol (the syntax group at the
+" first occurrence of each text) and on every keyword spelling of the lexer
+" (run by ctest: vim -u NONE -es -S this file).
 set nocompatible
 let s:root = expand('<sfile>:p:h:h:h')
 let &runtimepath = s:root . '/editors/vim,' . &runtimepath
@@ -23,5 +24,34 @@ for [s:text, s:group] in s:want
     call add(s:fail, s:text . ': ' . s:got . ', expected ' . (s:group ==# '' ? 'no group' : s:group))
   endif
 endfor
-call writefile(s:fail + [len(s:want) . ' checked, ' . len(s:fail) . ' failed'], $POL_VIM_OUT)
+" every spelling of the lexer's keyword table (grammar/lexer.l) is a keyword
+" (or a constant), as test.js checks for the TextMate grammar
+let s:spellings = []
+let s:in = 0
+for s:l in readfile(s:root . '/grammar/lexer.l')
+  if s:l =~# '^const pol_keyword pol_keywords\[\] = {'
+    let s:in = 1
+  elseif s:in && s:l =~# '^};'
+    break
+  elseif s:in
+    let s:m = matchlist(s:l, '{"\([^"]\+\)", "\([^"]\+\)"}')
+    if !empty(s:m)
+      call add(s:spellings, s:m[1])
+    endif
+  endif
+endfor
+if len(s:spellings) < 80
+  call add(s:fail, 'only ' . len(s:spellings) . ' keywords read from lexer.l')
+endif
+let s:groups = ['polDeclaration', 'polConditional', 'polOperatorWord', 'polKeyword', 'polBoolean', 'polConstant']
+enew
+setlocal filetype=pol
+for s:k in s:spellings
+  call setline(1, 'x ' . s:k . ' y')
+  let s:got = synIDattr(synID(1, 3, 1), 'name')
+  if index(s:groups, s:got) < 0
+    call add(s:fail, 'keyword ' . s:k . ': ' . (s:got ==# '' ? 'no group' : s:got))
+  endif
+endfor
+call writefile(s:fail + [len(s:want) . ' sample texts and ' . len(s:spellings) . ' keyword spellings checked, ' . len(s:fail) . ' failed'], $POL_VIM_OUT)
 execute (len(s:fail) ? 'cquit' : 'qall!')

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs a scripted LSP session against the real pol-lsp binary and compares
-every message it sends with the transcript's, exactly (tests/lsp/README.md).
+every message it sends with the transcript's, exactly (docs/editors.md, "Tests").
 
   run_lsp.py POL_LSP TRANSCRIPT.json [--update]
 
@@ -9,6 +9,8 @@ A transcript is {"files": [...], "steps": [{"send": MSG, "expect": [MSG...]}],
 temporary folder; "${ROOT}" in the transcript stands for that folder's
 file:// URI, and a string value {"$file": "NAME"} in a message sent stands
 for the text of that file, {"$big": N} for a generated policy of N bytes.
+A step may also have "write": {NAME: TEXT}: files written into the folder
+before its message is sent (an editor saving a file).
 Each step sends its message, then reads exactly as many messages as it
 expects (each within a generous time bound: a silent server fails the test)
 and compares them; after the last step the server must exit with exit_code.
@@ -125,6 +127,9 @@ def main():
         server = Server(binary, tmp)
         failures = 0
         for n, step in enumerate(script["steps"], 1):
+            for name, text in step.get("write", {}).items():
+                with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
+                    f.write(substitute(text, root_uri, tmp))
             msg = substitute(step["send"], root_uri, tmp)
             server.send(msg)
             got = []

@@ -386,8 +386,9 @@ static void on_initialize(lsp_server *s, json_t *id, json_t *params)
             s->utf8 = true;
     s->initialized = true;
     json_t *caps = json_pack(
-        "{s:s,s:{s:b,s:i},s:b,s:b,s:b,s:{s:[s],s:b},s:b,s:b,s:{s:[s]}}", "positionEncoding", s->utf8 ? "utf-8" : "utf-16",
-        "textDocumentSync", "openClose", 1, "change", 2, "hoverProvider", 1, "definitionProvider", 1,
+        "{s:s,s:{s:b,s:i,s:{s:b}},s:b,s:b,s:b,s:{s:[s],s:b},s:b,s:b,s:{s:[s]}}", "positionEncoding",
+        s->utf8 ? "utf-8" : "utf-16", "textDocumentSync", "openClose", 1, "change", 2, "save", "includeText", 0,
+        "hoverProvider", 1, "definitionProvider", 1,
         "referencesProvider", 1, "completionProvider", "triggerCharacters", ".", "resolveProvider", 0,
         "documentSymbolProvider", 1, "documentFormattingProvider", 1, "codeActionProvider", "codeActionKinds",
         "quickfix");
@@ -461,6 +462,28 @@ static void on_did_close(lsp_server *s, json_t *params)
             notify(s, "textDocument/publishDiagnostics", json_pack("{s:s,s:[]}", "uri", uri, "diagnostics"));
             return;
         }
+}
+
+/* A file saved: the other open documents that import it read it from disk,
+ * so their analyses are out of date (lsp_idle analyses them again and
+ * publishes their diagnostics). */
+static void on_did_save(lsp_server *s, json_t *params)
+{
+    lsp_doc *dc = param_doc(s, params);
+    char want[PATH_MAX], got[PATH_MAX];
+    if (!dc || !dc->path || !realpath(dc->path, want))
+        return;
+    for (lsp_doc *d = s->docs; d; d = d->next) {
+        if (d == dc || !d->analysed)
+            continue;
+        for (int fid = 1; fid < d->d.nfiles && fid < DIAG_MAX_FILES; fid++) {
+            const src_file *f = d->d.files[fid];
+            if (f && f->name && realpath(f->name, got) && strcmp(got, want) == 0) {
+                d->dirty = true; /* analysed again, its previous analysis freed */
+                break;
+            }
+        }
+    }
 }
 
 /* ---- hover ---- */
@@ -800,18 +823,40 @@ static const char *builtin_sig(int fn, char *buf, size_t cap)
                 POL_BUILTINS(FN_ROW)
 #undef FN_ROW
     };
+    /* The functions with their own checker hook take arguments that no one
+     * type describes: their signatures as docs/language.md writes them. */
+    static const struct {
+        int fn;
+        const char *args, *ret;
+    } special[] = {
+        {FN_ROUND, "number, integer[, rounding]", "number"},
+        {FN_MIN, "a, b, …", "the smallest"},
+        {FN_MAX, "a, b, …", "the largest"},
+        {FN_YEAR_OF, "date | month", NULL},
+        {FN_MONTH_NUM, "date | month", NULL},
+        {FN_ADD_MONTHS, "date | month, integer[, down | up | strict]", "date | month"},
+        {FN_TEXT, "number | date | month | boolean", NULL},
+        {FN_CLAMP, "x, lo, hi", "x limited to lo..hi"},
+        {FN_TO_INT, "number, rounding", NULL},
+        {FN_APPLICABLE, "rule", NULL},
+    };
     if (fn <= FN_NONE || fn >= FN__COUNT)
         return "";
-    size_t o = (size_t)snprintf(buf, cap, "%s(", rows[fn].en);
-    if (rows[fn].nargs == 0)
-        o += (size_t)snprintf(buf + o, cap - o, "…");
-    for (int i = 0; i < rows[fn].nargs && i < 3 && o < cap; i++)
+    const char *args = NULL, *ret = rows[fn].ret != PT_VOID ? pol_type_name((pol_type)rows[fn].ret) : NULL;
+    for (size_t k = 0; k < sizeof special / sizeof *special; k++)
+        if (special[k].fn == fn) {
+            args = special[k].args;
+            if (special[k].ret)
+                ret = special[k].ret;
+        }
+    size_t o = (size_t)snprintf(buf, cap, "%s(%s", rows[fn].en, args ? args : "");
+    for (int i = 0; !args && i < rows[fn].nargs && i < 3 && o < cap; i++)
         o += (size_t)snprintf(buf + o, cap - o, "%s%s", i ? ", " : "",
                               rows[fn].args[i] == PT_VOID ? "_" : pol_type_name((pol_type)rows[fn].args[i]));
     if (o < cap)
         o += (size_t)snprintf(buf + o, cap - o, ")");
-    if (o < cap && rows[fn].ret != PT_VOID)
-        o += (size_t)snprintf(buf + o, cap - o, ": %s", pol_type_name((pol_type)rows[fn].ret));
+    if (o < cap && ret)
+        o += (size_t)snprintf(buf + o, cap - o, ": %s", ret);
     if (o < cap)
         snprintf(buf + o, cap - o, " · %s", rows[fn].zh);
     return buf;
@@ -820,6 +865,14 @@ static const char *builtin_sig(int fn, char *buf, size_t cap)
 static bool ident_byte(unsigned char c)
 {
     return c >= 0x80 || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Does the character at u, not ASCII, stop a name?  Fullwidth punctuation,
+ * ×, ÷, quotes, ≤ ≥ ≠. */
+static bool not_ident(const unsigned char *u)
+{
+    return (u[0] == 0xE3 && u[1] == 0x80) || (u[0] == 0xEF && (u[1] == 0xBC || u[1] == 0xBD)) ||
+           (u[0] == 0xC3 && (u[1] == 0x97 || u[1] == 0xB7)) || (u[0] == 0xE2 && (u[1] == 0x80 || u[1] == 0x89));
 }
 
 /* Is the byte at t[i] the end of an identifier character (not fullwidth
@@ -831,10 +884,8 @@ static size_t ident_start(const char *t, size_t off)
         size_t j = i - 1;
         while (j > 0 && ((unsigned char)t[j] & 0xC0) == 0x80)
             j--;
-        const unsigned char *u = (const unsigned char *)t + j;
-        if ((u[0] == 0xE3 && u[1] == 0x80) || (u[0] == 0xEF && (u[1] == 0xBC || u[1] == 0xBD)) ||
-            (u[0] == 0xC3 && (u[1] == 0x97 || u[1] == 0xB7)) || (u[0] == 0xE2 && (u[1] == 0x80 || u[1] == 0x89)))
-            break; /* fullwidth punctuation, ×, ÷, quotes, ≤ ≥ ≠ */
+        if (not_ident((const unsigned char *)t + j))
+            break;
         i = j;
     }
     return i;
@@ -906,6 +957,112 @@ static void complete_locals(const lsp_doc *dc, uint32_t off, json_t *list, const
     json_decref(c.seen);
 }
 
+/* While a declaration is being typed it does not parse, and the last
+ * analysis does not know its loop variables: they are read from the text
+ * instead.  The declaration begins at the last line, before off, that starts
+ * in column 0 (polc fmt indents the lines that continue one); every
+ * `(NAME in SOURCE` or `(NAME 介于 SOURCE` in it binds NAME, running over
+ * SOURCE when that is a name.  Calls fn(ctx, name, source) for each. */
+static size_t ident_end(const char *t, size_t i, size_t n)
+{
+    while (i < n && ident_byte((unsigned char)t[i])) {
+        if ((unsigned char)t[i] >= 0x80 && (i + 1 >= n || not_ident((const unsigned char *)t + i)))
+            break;
+        i++;
+        while (i < n && ((unsigned char)t[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+static size_t skip_blanks(const char *t, size_t i, size_t n)
+{
+    while (i < n) {
+        if (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r')
+            i++;
+        else if (i + 3 <= n && memcmp(t + i, "\xE3\x80\x80", 3) == 0) /* U+3000 */
+            i += 3;
+        else
+            break;
+    }
+    return i;
+}
+
+typedef void (*text_local_fn)(void *ctx, const char *name, const char *source);
+
+static void text_locals(const char *t, size_t off, text_local_fn fn, void *ctx)
+{
+    size_t from = off;
+    while (from > 0 && off - from < 65536) {
+        size_t ls = from;
+        while (ls > 0 && t[ls - 1] != '\n')
+            ls--;
+        if (t[ls] != ' ' && t[ls] != '\t' && t[ls] != '\n' && t[ls] != '\r' && t[ls] != '#' && ls < off) {
+            from = ls;
+            break;
+        }
+        from = ls > 0 ? ls - 1 : 0;
+    }
+    for (size_t i = from; i < off; i++) {
+        size_t a;
+        if (t[i] == '(')
+            a = i + 1;
+        else if (i + 3 <= off && memcmp(t + i, "\xEF\xBC\x88", 3) == 0) /* （ */
+            a = i + 3;
+        else
+            continue;
+        a = skip_blanks(t, a, off);
+        size_t e = ident_end(t, a, off);
+        size_t k = skip_blanks(t, e, off);
+        size_t kw = k + 2 <= off && memcmp(t + k, "in", 2) == 0 ? 2 : k + 6 <= off && memcmp(t + k, "介于", 6) == 0 ? 6 : 0;
+        if (e == a || e - a >= 256 || k == e || !kw || (k + kw < off && ident_byte((unsigned char)t[k + kw]) && kw == 2))
+            continue;
+        size_t b = skip_blanks(t, k + kw, off);
+        size_t be = ident_end(t, b, off);
+        char name[256], source[256];
+        memcpy(name, t + a, e - a);
+        name[e - a] = 0;
+        size_t sn = be - b < sizeof source ? be - b : 0;
+        memcpy(source, t + b, sn);
+        source[sn] = 0;
+        fn(ctx, name, source);
+    }
+}
+
+typedef struct text_local_ctx {
+    const lsp_doc *dc;
+    json_t *list, *seen;
+    const char *pre, *want; /* want: the loop variable before a `.`, or NULL */
+    size_t n;
+} text_local_ctx;
+
+/* The record a list of that name holds (a list input, rule or output). */
+static ast_decl *list_record(const lsp_doc *dc, const char *source)
+{
+    ast_decl *d = *source ? lsp_doc_lookup(dc, source) : NULL;
+    if (d && d->kind != D_ENUM && d->type == PT_LIST && d->tref < dc->an.r.nrecords)
+        return dc->an.r.records[d->tref];
+    return NULL;
+}
+
+static void text_local_item(void *ctx, const char *name, const char *source)
+{
+    text_local_ctx *c = ctx;
+    if (c->want) { /* NAME.: the fields of the record the loop runs over */
+        ast_decl *rec = strcmp(name, c->want) == 0 ? list_record(c->dc, source) : NULL;
+        for (ast_field *f = rec ? rec->fields : NULL; f; f = f->next)
+            if (has_prefix(f->name, c->pre, c->n) && !json_object_get(c->seen, f->name)) {
+                json_object_set_new(c->seen, f->name, json_true());
+                item(c->list, f->name, CK_FIELD, f->type_name);
+            }
+        return;
+    }
+    if (has_prefix(name, c->pre, c->n) && !json_object_get(c->seen, name)) {
+        json_object_set_new(c->seen, name, json_true());
+        item(c->list, name, CK_VARIABLE, "loop variable");
+    }
+}
+
 static void on_completion(lsp_server *s, json_t *id, json_t *params)
 {
     lsp_doc *dc = param_doc(s, params);
@@ -942,19 +1099,32 @@ static void on_completion(lsp_server *s, json_t *id, json_t *params)
             for (ast_field *f = rec ? rec->fields : NULL; f; f = f->next)
                 if (has_prefix(f->name, pre, n))
                     item(list, f->name, CK_FIELD, f->type_name);
+            if (!d) { /* a loop variable over a list of records */
+                text_local_ctx c = {dc, list, json_object(), pre, name, n};
+                text_locals(t, b, text_local_item, &c);
+                json_decref(c.seen);
+            }
         }
         reply(s, id, json_pack("{s:b,s:o}", "isIncomplete", 0, "items", list));
         return;
     }
+    size_t before = json_array_size(list);
     complete_locals(dc, (uint32_t)start, list, pre, n);
+    {
+        text_local_ctx c = {dc, list, json_object(), pre, NULL, n};
+        for (size_t k = before; k < json_array_size(list); k++)
+            json_object_set_new(c.seen, json_string_value(json_object_get(json_array_get(list, k), "label")), json_true());
+        text_locals(t, start, text_local_item, &c);
+        json_decref(c.seen);
+    }
     complete_decls(dc, list, pre, n);
     char sig[300];
-    for (int fn = FN_NONE + 1; fn < FN__COUNT; fn++) {
-        static const char *const names[][2] = {{NULL, NULL},
+    static const char *const names[][2] = {{"", ""},
 #define FN_NAMES(id, en, zh, nargs, a0, a1, a2, r, chk, cg, op) {en, zh},
-                                               POL_BUILTINS(FN_NAMES)
+                                           POL_BUILTINS(FN_NAMES)
 #undef FN_NAMES
-        };
+    };
+    for (int fn = FN_NONE + 1; fn < FN__COUNT; fn++) {
         for (int l = 0; l < 2; l++)
             if (has_prefix(names[fn][l], pre, n))
                 item(list, names[fn][l], CK_FUNCTION, builtin_sig(fn, sig, sizeof sig));
@@ -966,12 +1136,13 @@ static void on_completion(lsp_server *s, json_t *id, json_t *params)
     };
     for (size_t a = 0; a < sizeof aggs / sizeof *aggs; a++)
         for (int l = 0; l < 2; l++) {
-            bool dup = false; /* min, max: also functions */
+            bool dup = false; /* min, max (最小, 最大): also functions, offered once */
             for (int fn = FN_NONE + 1; fn < FN__COUNT && !dup; fn++)
-                dup = strcmp(builtin_sig(fn, sig, sizeof sig), "") != 0 && strncmp(sig, aggs[a][l], strlen(aggs[a][l])) == 0 &&
-                      sig[strlen(aggs[a][l])] == '(';
-            if (!dup && has_prefix(aggs[a][l], pre, n))
-                item(list, aggs[a][l], CK_FUNCTION, "aggregate");
+                dup = strcmp(names[fn][l], aggs[a][l]) == 0;
+            if (dup || !has_prefix(aggs[a][l], pre, n))
+                continue;
+            snprintf(sig, sizeof sig, "%s(x in a..b: value) · %s, aggregate", aggs[a][0], aggs[a][1]);
+            item(list, aggs[a][l], CK_FUNCTION, sig);
         }
     for (size_t k = 0; k < pol_nkeywords; k++)
         if (has_prefix(pol_keywords[k].spelling, pre, n))
@@ -1186,6 +1357,8 @@ bool lsp_handle(lsp_server *s, const char *body, size_t len)
         on_did_change(s, params);
     else if (strcmp(m, "textDocument/didClose") == 0)
         on_did_close(s, params);
+    else if (strcmp(m, "textDocument/didSave") == 0)
+        on_did_save(s, params);
     else if (id) {
         size_t i = 0;
         while (i < sizeof requests / sizeof *requests && strcmp(requests[i].name, m) != 0)
@@ -1197,7 +1370,7 @@ bool lsp_handle(lsp_server *s, const char *body, size_t len)
         else
             requests[i].fn(s, id, params);
     }
-    /* other notifications (initialized, $/cancelRequest, didSave, ...): nothing to do */
+    /* other notifications (initialized, $/cancelRequest, ...): nothing to do */
     json_decref(msg);
     return true;
 }
