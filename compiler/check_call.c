@@ -7,9 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* a type's text in two parts (check_expr.c) */
-const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref);
-const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref);
 
 int chk_const_places(chk_ctx *c, ast_expr *e, int *out)
 {

@@ -10,9 +10,6 @@
 #include "caldate.h"
 
 /* a type's text in two parts, and constants of what a name says (check_expr.c) */
-const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref);
-const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref);
-void chk_constant_named(chk_ctx *c, ast_expr *e, pol_type want, const char *name, const char *owner);
 
 /* ---- declarations ---- */
 void chk_header(chk_ctx *c)

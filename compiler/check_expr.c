@@ -9,11 +9,6 @@
 
 #include "caldate.h"
 
-/* ---- a type's text for messages in two parts (chk_type_head, chk_type_tail);
- * declared in the checker files that use them ---- */
-const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref);
-const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref);
-void chk_constant_named(chk_ctx *c, ast_expr *e, pol_type want, const char *name, const char *owner);
 
 /* chk_type_text in two parts, a fragment and a name, so that a message
  * can put them in its language's order: "list of " and "缴费" ("缴费列表"),

@@ -136,6 +136,13 @@ pol_type chk_expr(chk_ctx *c, ast_expr *e); /* sets e->type */
 bool chk_bottom(const ast_expr *e);
 /* A value written out (what: "a bound", ...) of type want. */
 void chk_constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what);
+/* chk_constant for "the value of 'name'" (owner NULL) or "field 'name' of
+ * 'owner'", each a whole msgid. */
+void chk_constant_named(chk_ctx *c, ast_expr *e, pol_type want, const char *name, const char *owner);
+/* A type's text for messages in two parts, a fragment and a name, so that a
+ * message can put them in its language's order ("list of " + "缴费"). */
+const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref);
+const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref);
 pol_type chk_call(chk_ctx *c, ast_expr *e);
 pol_type chk_agg(chk_ctx *c, ast_expr *e);
 /* The common type of v[0..n) (min, max, clamp, in): numbers of one unit,

@@ -11,9 +11,6 @@
 
 #include "caldate.h"
 
-/* a type's text in two parts (check_expr.c) */
-const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref);
-const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref);
 
 uint32_t chk_new_slot(chk_ctx *c, uint32_t n)
 {

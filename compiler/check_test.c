@@ -6,7 +6,6 @@
 #include <string.h>
 
 /* constants of what a name says (check_expr.c) */
-void chk_constant_named(chk_ctx *c, ast_expr *e, pol_type want, const char *name, const char *owner); /* check_expr.c */
 
 /* What an item names, as written: 逐月, or 逐月[0].已缴. */
 static void target_text(chk_ctx *c, const ast_item *it, char *buf, size_t cap)

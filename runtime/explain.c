@@ -1192,7 +1192,7 @@ static void html_text(sc_buf *o, const char *s)
 static const char *const html_kinds[][2] = {
     {"output", N_("output")},       {"rule", N_("rule")},         {"requirement", N_("requirement")},
     {"call", N_("call")},           {"input", N_("input")},       {"parameter", N_("parameter")},
-    {"round", N_("rounding")},      {"branch", N_("branch")},     {"condition", N_("condition")},
+    {"round", N_("a rounding")},      {"branch", N_("branch")},     {"condition", N_("condition")},
     {"exception", N_("exception")}, {"omitted", N_("left out")},
 };
 static const char *const html_details[][2] = {

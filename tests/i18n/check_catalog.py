@@ -37,6 +37,8 @@ KEYWORDS = [
 ]
 FORMAT_FLAGS = ["pol_tr_format:4", "pol_tr_fprintf:2", "diag_report:5", "REPORT:3", "NOTE:2", "LEX_ERROR:1"]
 
+# xgettext keeps its header: without one it writes ASCII and drops the
+# Chinese inside a msgid.  The header entry (msgid "") is skipped below.
 # (po file, source globs), in order: a msgid goes to the first that has it.
 PARTS = [
     ("base.po", ["compiler/diag.c", "runtime/lang.c"]),
@@ -114,7 +116,7 @@ def part_files(src, globs):
 
 def extract(src, files, out):
     args = ["xgettext", "--language=C", "--from-code=UTF-8", "--no-wrap", "--sort-by-file",
-            "--omit-header", "--add-location=file", "-o", out]
+            "--add-location=file", "-o", out]
     args += ["--keyword=" + k for k in KEYWORDS]
     args += ["--flag=%s:c-format" % f for f in FORMAT_FLAGS]
     rel = [os.path.relpath(f, src) for f in files]
