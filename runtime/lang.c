@@ -517,6 +517,27 @@ int pol_tr_format(pol_lang l, char *buf, size_t cap, const char *fmt, ...)
     return n;
 }
 
+void pol_tr_vformat2(char *en, size_t encap, char *tr, size_t trcap, const char *fmt, va_list ap)
+{
+    pol_lang l = pol_lang_get();
+    va_list aq;
+    va_copy(aq, ap);
+    pol_tr_vformat(POL_LANG_EN, en, encap, fmt, ap);
+    if (l != POL_LANG_EN)
+        pol_tr_vformat(l, tr, trcap, fmt, aq);
+    else if (trcap)
+        tr[0] = 0;
+    va_end(aq);
+}
+
+void pol_tr_format2(char *en, size_t encap, char *tr, size_t trcap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pol_tr_vformat2(en, encap, tr, trcap, fmt, ap);
+    va_end(ap);
+}
+
 int pol_tr_fprintf(FILE *f, const char *fmt, ...)
 {
     char small[1024];

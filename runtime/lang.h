@@ -66,6 +66,13 @@ const char *pol_tr(pol_lang l, const char *msgid);
 /* A fragment argument: the mark tells the formatter to translate it. */
 #define POL_FRAG_MARK "\x1f"
 #define FRAG(s) (POL_FRAG_MARK s)
+/* FRAG(msgid) made at run time, for a msgid chosen from a table (N_) or
+ * returned by a function: "" stays "".  Returns buf. */
+static inline const char *pol_as_frag(char *buf, size_t cap, const char *msgid)
+{
+    snprintf(buf, cap, "%s%s", msgid[0] ? POL_FRAG_MARK : "", msgid);
+    return buf;
+}
 /* The text of a fragment (or of any string) in language l, mark removed. */
 const char *pol_frag(pol_lang l, const char *s);
 
@@ -81,6 +88,14 @@ int pol_tr_vformat_as(pol_lang l, char *buf, size_t cap, const char *fmt, const 
 int pol_tr_format(pol_lang l, char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* fprintf in the process's language.  Returns what fprintf returns. */
 int pol_tr_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* An error's two texts from one msgid: fmt formatted in English into en
+ * (the machine form: JSON, CSV, API replies) and, when the process's
+ * language is not English, in that language into tr (else tr is "").
+ * en and tr may not overlap; both are always terminated (cap > 0). */
+void pol_tr_vformat2(char *en, size_t encap, char *tr, size_t trcap, const char *fmt, va_list ap);
+void pol_tr_format2(char *en, size_t encap, char *tr, size_t trcap, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* The embedded catalog, for tests: its number of messages and the i-th
  * (msgid, msgstr) pair, i < pol_catalog_count(); false past the end. */

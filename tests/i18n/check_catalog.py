@@ -34,8 +34,13 @@ KEYWORDS = [
     "_", "N_", "FRAG",
     "pol_tr:2", "pol_tr_format:4", "pol_tr_fprintf:2",
     "diag_report:5", "REPORT:3", "NOTE:2",
+    # runtime errors (runtime/): each helper's format argument is a msgid
+    "pol_tr_format2:5", "fail:5", "input_error:4", "NESTED_ERROR:4", "seterr:3", "unexpected:3",
+    "r_fail:2", "vfail:3",
 ]
-FORMAT_FLAGS = ["pol_tr_format:4", "pol_tr_fprintf:2", "diag_report:5", "REPORT:3", "NOTE:2"]
+FORMAT_FLAGS = ["pol_tr_format:4", "pol_tr_fprintf:2", "diag_report:5", "REPORT:3", "NOTE:2",
+                "pol_tr_format2:5", "fail:5", "input_error:4", "NESTED_ERROR:4", "seterr:3", "unexpected:3",
+                "r_fail:2", "vfail:3"]
 
 # (po file, source globs), in order: a msgid goes to the first that has it.
 PARTS = [
