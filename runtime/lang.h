@@ -26,6 +26,22 @@
  * A translation may reorder the arguments with %N$ (msgfmt checks that it
  * takes the same arguments as its msgid).
  *
+ * Runtime errors (runtime/vm.c, pol.c, scen.c) keep two texts: pol_error.msg
+ * (vm_error.msg, sc_error.msg), English, the machine form that JSON error
+ * records, CSV columns and polserve's replies carry; and pol_error.text, the
+ * same message in the process's language, made at the time of the error by
+ * pol_tr_format2 from the same msgid, and only when that language is not
+ * English (else ""; pol_error_message picks).  A message built in pieces
+ * (an inner reader error inside "input %s: %s", " (needed by requirement
+ * %s%s)" appended) is built the same way in each language, the English
+ * pieces into msg and the translated ones into text.  An English word
+ * chosen at run time is passed as a fragment (FRAG, or pol_as_frag for a
+ * msgid from a table).  Errors that have no machine form -- loading and
+ * verifying bytecode (bytecode.c, verify.c, sign.c, pol_policy_load) -- are
+ * written in the process's language only.  The helpers whose format
+ * argument is a msgid (fail, input_error, seterr, ...) are keywords of
+ * tests/i18n/check_catalog.py.
+ *
  * Shares its contract with: po/zh_CN/ (every .po), po/embed_mo.cmake (the catalog),
  * tests/i18n/check_catalog.py (extraction and completeness), docs/i18n.md.
  */
