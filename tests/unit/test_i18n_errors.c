@@ -115,10 +115,10 @@ START_TEST(printed)
     char buf[800];
     pol_lang_set(POL_LANG_ZH);
     pol_error_text(&e, buf, sizeof buf);
-    ck_assert_str_eq(buf, "t.pol:3:8: 错误: 情景缺少输入“基数”");
+    ck_assert_str_eq(buf, "t.pol:4:32: 错误: 情景缺少输入“基数”");
     pol_lang_set(POL_LANG_EN);
     pol_error_text(&e, buf, sizeof buf);
-    ck_assert_str_eq(buf, "t.pol:3:8: error: 情景缺少输入“基数”"); /* text made in Chinese stays Chinese */
+    ck_assert_str_eq(buf, "t.pol:4:32: error: 情景缺少输入“基数”"); /* text made in Chinese stays Chinese */
     ck_assert(pol_set_language("zh_CN.UTF-8"));
     ck_assert_int_eq(pol_lang_get(), POL_LANG_ZH);
     ck_assert(!pol_set_language("fr"));
