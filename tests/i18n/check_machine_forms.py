@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Machine-read forms do not depend on the language (issue 19).
 
-Usage: check_machine_forms.py POLRUN
+Usage: check_machine_forms.py POLRUN [POLSERVE]
 
 polrun --batch writes JSON Lines and CSV -- values, error records, the
 "unavailable" objects and the CSV error and notes columns -- for programs:
 they must be byte-identical whether the process's language is Chinese
-(LC_ALL=zh_CN.UTF-8) or English (LC_ALL=C.UTF-8).  The same records run one
+(LC_ALL=zh_CN.UTF-8) or English (LC_ALL=C.UTF-8).  So must polserve's
+replies to /v1/policies/NAME/calculate, errors included (with POLSERVE).  The same records run one
 by one must print their errors for people in Chinese under zh_CN (the check
 that the Chinese is there to be left out).
 """
@@ -69,6 +70,41 @@ def check(name, polrun, args, stdin, empty_ok=False):
     return en, zh
 
 
+def check_serve(polserve, d):
+    global failures
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "serve"))
+    import serve_lib
+    replies = {}
+    for lang in ("C.UTF-8", "zh_CN.UTF-8"):
+        saved = {k: os.environ.get(k) for k in ("LC_ALL", "LANGUAGE", "LC_MESSAGES", "LANG")}
+        for k in saved:
+            os.environ.pop(k, None)
+        os.environ["LC_ALL"] = lang
+        try:
+            srv = serve_lib.Server(polserve, d, "-q")
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        try:
+            replies[lang] = [srv.request("POST", "/v1/policies/t/calculate", line)[::2] for line in JSONL.splitlines()]
+        finally:
+            srv.stop()
+    if replies["C.UTF-8"] != replies["zh_CN.UTF-8"]:
+        failures += 1
+        print("FAIL polserve calculate: replies differ by language")
+        for a, b in zip(replies["C.UTF-8"], replies["zh_CN.UTF-8"]):
+            if a != b:
+                print(f"--- C.UTF-8 {a}\n--- zh_CN.UTF-8 {b}")
+    elif not any(b"is below its minimum" in body for _, body in replies["C.UTF-8"]):
+        failures += 1
+        print("FAIL polserve calculate: the bound error is not in the replies")
+    else:
+        print(f"ok  polserve calculate: {len(replies['C.UTF-8'])} replies, the same in both languages")
+
+
 def main():
     global failures
     polrun = sys.argv[1]
@@ -92,6 +128,8 @@ def main():
             if en.stderr == zh.stderr or not any(w in said for w in CHINESE):
                 failures += 1
                 print(f"FAIL one scenario {line}: stderr not in Chinese under zh_CN:\n{zh.stderr.decode(errors='replace')}")
+        if len(sys.argv) > 2:
+            check_serve(sys.argv[2], d)
     if failures:
         print(f"{failures} failure(s)")
         return 1
