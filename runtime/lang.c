@@ -356,7 +356,7 @@ static void out_spec(out_buf *o, pol_lang l, const fmt_spec *s, const fmt_arg *s
     if (body > 40)
         body = 40;
     char tmp[128];
-    int n;
+    int n = -1; /* every class sets it (an initial value for -Wmaybe-uninitialized under LTO) */
     spec[0] = '%';
     memcpy(spec + 1, s->start, body);
     size_t k = 1 + body;
