@@ -402,7 +402,7 @@ static bool is_digit(unsigned char c)
 }
 
 /* A description of what is at s[i] for "..., found X". */
-static void describe(const jctx *j, size_t i, char *out, size_t cap)
+static void describe(const jctx *j, size_t i, char *out, size_t cap, pol_lang l)
 {
     if (i >= j->n) {
         snprintf(out, cap, "%s", FRAG("end of input"));
@@ -412,7 +412,7 @@ static void describe(const jctx *j, size_t i, char *out, size_t cap)
     if (c >= 0x20 && c < 0x7F)
         snprintf(out, cap, "'%c'", c);
     else if (c < 0x80)
-        snprintf(out, cap, "byte 0x%02x", c);
+        pol_tr_format(l, out, cap, "byte 0x%02x", c);
     else {
         const char *why;
         size_t k = utf8_seq(j->s + i, j->n - i, &why);
@@ -433,15 +433,17 @@ static int unexpected(const jctx *j, size_t i, const char *fmt, ...)
     }
     if (i < j->n && j->s[i] == 0)
         return seterr(j->err, i, "NUL byte in the record");
-    char what[160], what_tr[240], found[24];
+    char what[160], what_tr[240], found[24], found_tr[40];
     va_list ap;
     va_start(ap, fmt);
     pol_tr_vformat2(what, sizeof what, what_tr, sizeof what_tr, fmt, ap);
     va_end(ap);
-    describe(j, i, found, sizeof found);
+    describe(j, i, found, sizeof found, POL_LANG_EN);
     seterr(j->err, i, "%s, found %s", what, found);
-    if (j->err && pol_lang_get() != POL_LANG_EN)
-        pol_tr_format(pol_lang_get(), j->err->text, sizeof j->err->text, "%s, found %s", what_tr, found);
+    if (j->err && pol_lang_get() != POL_LANG_EN) {
+        describe(j, i, found_tr, sizeof found_tr, pol_lang_get());
+        pol_tr_format(pol_lang_get(), j->err->text, sizeof j->err->text, "%s, found %s", what_tr, found_tr);
+    }
     return -1;
 }
 
@@ -673,7 +675,7 @@ static const char *match_literal(const jctx *j, size_t i, size_t *litlen)
 }
 
 /* "an array", "a string", ... for "expected a JSON object, found X". */
-static void describe_value(const jctx *j, size_t i, char *out, size_t cap)
+static void describe_value(const jctx *j, size_t i, char *out, size_t cap, pol_lang lang)
 {
     size_t l;
     const char *lit;
@@ -690,16 +692,24 @@ static void describe_value(const jctx *j, size_t i, char *out, size_t cap)
     else if ((lit = match_literal(j, i, &l)) != NULL)
         snprintf(out, cap, "%s", lit);
     else
-        describe(j, i, out, cap);
+        describe(j, i, out, cap, lang);
 }
 
-static int expect_not_container(const jctx *j, size_t i, const char *what)
+/* "expected WHAT, found ..."; what_tr: what in the process's language (NULL:
+ * what is a FRAG, translated by the formatter). */
+static int expect_not_container(const jctx *j, size_t i, const char *what, const char *what_tr)
 {
-    char found[24];
+    char found[24], found_tr[40];
     if (i < j->n && j->s[i] >= 0x80) /* invalid UTF-8 as the cause */
-        return unexpected(j, i, "expected %s", what);
-    describe_value(j, i, found, sizeof found);
-    return seterr(j->err, i, "expected %s, found %s", what, found);
+        return unexpected(j, i, "expected %s", what); /* (what is a FRAG here: callers with what_tr check first) */
+    describe_value(j, i, found, sizeof found, POL_LANG_EN);
+    seterr(j->err, i, "expected %s, found %s", what, found);
+    if (j->err && pol_lang_get() != POL_LANG_EN) {
+        describe_value(j, i, found_tr, sizeof found_tr, pol_lang_get());
+        pol_tr_format(pol_lang_get(), j->err->text, sizeof j->err->text, "expected %s, found %s", what_tr ? what_tr : what,
+                      found_tr);
+    }
+    return -1;
 }
 
 /* Skips the object key at s[i] (reporting `missing` when there is none) and
@@ -926,7 +936,7 @@ int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
 
     size_t i = skip_ws(j, 0);
     if (i >= n || s[i] != '{') {
-        expect_not_container(j, i, FRAG("a JSON object"));
+        expect_not_container(j, i, FRAG("a JSON object"), NULL);
         return rec_end(rec, NULL);
     }
     i = skip_ws(j, i + 1);
@@ -973,7 +983,7 @@ static int array_walk(const jctx *j, bool call,
     const size_t n = j->n;
     size_t i = skip_ws(j, 0);
     if (i >= n || s[i] != '[')
-        return expect_not_container(j, i, FRAG("a JSON array"));
+        return expect_not_container(j, i, FRAG("a JSON array"), NULL);
     i = skip_ws(j, i + 1);
     int index = 0;
     if (i < n && s[i] == ']') {
@@ -981,9 +991,11 @@ static int array_walk(const jctx *j, bool call,
     } else {
         for (;;) {
             if (i >= n || s[i] != '{') {
-                char what[48];
-                snprintf(what, sizeof what, "an object as element %d of the array", index);
-                return expect_not_container(j, i, what);
+                if (i < n && s[i] >= 0x80) /* invalid UTF-8 as the cause, or a character */
+                    return unexpected(j, i, "expected an object as element %d of the array", index);
+                char what[48], what_tr[72];
+                pol_tr_format2(what, sizeof what, what_tr, sizeof what_tr, "an object as element %d of the array", index);
+                return expect_not_container(j, i, what, what_tr[0] ? what_tr : NULL);
             }
             size_t after;
             if (skip_value(j, i, 1, &after))
