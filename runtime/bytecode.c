@@ -19,6 +19,7 @@
  * releases at once.
  */
 #include "bytecode.h"
+#include "lang.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -118,11 +119,11 @@ static void r_fail(rbuf *r, const char *fmt, ...)
     if (r->bad)
         return;
     r->bad = true;
-    int n = snprintf(r->err, r->errlen, "corrupt bytecode at byte %zu: ", r->at + 24);
+    int n = pol_tr_format(pol_lang_get(), r->err, r->errlen, "corrupt bytecode at byte %zu: ", r->at + 24);
     va_list ap;
     va_start(ap, fmt);
     if (n >= 0 && (size_t)n < r->errlen) /* n < 0 is unreachable: this snprintf cannot fail */
-        vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
+        pol_tr_vformat(pol_lang_get(), r->err + n, r->errlen - (size_t)n, fmt, ap);
     va_end(ap);
 }
 
@@ -719,19 +720,19 @@ static bool check_trailer(const uint8_t *data, size_t len, size_t end, bc_traile
     if (rest == 0)
         return true; /* unsigned */
     if (rest < 4 || memcmp(data + end, BC_SIG_MARKER, 4) != 0) {
-        snprintf(err, errlen, "bytecode file truncated or padded: payload %zu bytes, header says %zu", len - 24,
+        pol_tr_format(pol_lang_get(), err, errlen, "bytecode file truncated or padded: payload %zu bytes, header says %zu", len - 24,
                  end - 24);
         return false;
     }
     if (rest != BC_TRAILER_BYTES) {
-        snprintf(err, errlen, "corrupt signature at byte %zu: the signature trailer is %zu bytes, not %d", end, rest,
+        pol_tr_format(pol_lang_get(), err, errlen, "corrupt signature at byte %zu: the signature trailer is %zu bytes, not %d", end, rest,
                  BC_TRAILER_BYTES);
         return false;
     }
     rbuf r = {data, len, end + 4, false, err, errlen, NULL};
     uint32_t alg = r_u32(&r);
     if (alg != BC_SIG_ED25519) {
-        snprintf(err, errlen, "corrupt signature at byte %zu: unknown signature algorithm %u (1 is Ed25519)", end + 4,
+        pol_tr_format(pol_lang_get(), err, errlen, "corrupt signature at byte %zu: unknown signature algorithm %u (1 is Ed25519)", end + 4,
                  alg);
         return false;
     }
@@ -746,21 +747,21 @@ bool bc_envelope(const uint8_t *data, size_t len, bc_trailer *t, char *err, size
 {
     memset(t, 0, sizeof *t);
     if (memcmp(data, BC_MAGIC, len < 4 ? len : 4) != 0 || len == 0) {
-        snprintf(err, errlen, "not a pol bytecode file (bad magic)");
+        pol_tr_format(pol_lang_get(), err, errlen, "not a pol bytecode file (bad magic)");
         return false;
     }
     if (len < 24) {
-        snprintf(err, errlen, "bytecode file truncated: %zu of the header's 24 bytes", len);
+        pol_tr_format(pol_lang_get(), err, errlen, "bytecode file truncated: %zu of the header's 24 bytes", len);
         return false;
     }
     if (memcmp(data + 4, BC_PROBE, 4) != 0) {
-        snprintf(err, errlen, "bytecode file damaged in transfer (line ends or text-mode conversion)");
+        pol_tr_format(pol_lang_get(), err, errlen, "bytecode file damaged in transfer (line ends or text-mode conversion)");
         return false;
     }
     rbuf r = {data, len, 8, false, err, errlen, NULL};
     uint32_t version = r_u32(&r);
     if (version != BC_VERSION) {
-        snprintf(err, errlen, "bytecode format version %u, this polrun reads version %u; recompile with polc",
+        pol_tr_format(pol_lang_get(), err, errlen, "bytecode format version %u, this polrun reads version %u; recompile with polc",
                  version, BC_VERSION);
         return false;
     }
@@ -768,13 +769,13 @@ bool bc_envelope(const uint8_t *data, size_t len, bc_trailer *t, char *err, size
     uint64_t hash = r_u32(&r);
     hash |= (uint64_t)r_u32(&r) << 32;
     if ((size_t)plen > len - 24) {
-        snprintf(err, errlen, "bytecode file truncated or padded: payload %zu bytes, header says %u", len - 24, plen);
+        pol_tr_format(pol_lang_get(), err, errlen, "bytecode file truncated or padded: payload %zu bytes, header says %u", len - 24, plen);
         return false;
     }
     if (!check_trailer(data, len, 24 + (size_t)plen, t, err, errlen))
         return false;
     if (payload_hash(data + 24, plen) != hash) {
-        snprintf(err, errlen, "bytecode file corrupt: checksum mismatch");
+        pol_tr_format(pol_lang_get(), err, errlen, "bytecode file corrupt: checksum mismatch");
         return false;
     }
     return true;

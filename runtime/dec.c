@@ -21,6 +21,7 @@
  * No float or double appears anywhere in this file.
  */
 #include "dec.h"
+#include "lang.h"
 #include "mem.h"
 
 #include <gmp.h>
@@ -1292,13 +1293,13 @@ const char *dec_status_text(dec_status s)
     case DEC_OK:
         return "ok";
     case DEC_ESYNTAX:
-        return "not a number";
+        return N_("not a number");
     case DEC_EDIVZERO:
-        return "division by zero";
+        return N_("division by zero");
     case DEC_ELIMIT:
-        return "number too large or too precise";
+        return N_("number too large or too precise");
     case DEC_ENOTFINITE:
-        return "no finite decimal expansion";
+        return N_("no finite decimal expansion");
     }
     return "unknown error";
 }

@@ -1,5 +1,6 @@
 /* file.c -- the one file reader (file.h). */
 #include "file.h"
+#include "lang.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -93,9 +94,9 @@ char *pol_read_file_head(const char *path, size_t limit, const void *head, size_
 const char *pol_file_error(int e)
 {
     switch (e) {
-    case EINVAL: return "not a regular file (a device, a pipe or a socket)";
-    case EFBIG: return "too large";
-    case EILSEQ: return "not a pol bytecode file (bad magic)";
+    case EINVAL: return N_("not a regular file (a device, a pipe or a socket)");
+    case EFBIG: return N_("too large");
+    case EILSEQ: return N_("not a pol bytecode file (bad magic)");
     default: return strerror(e);
     }
 }

@@ -356,7 +356,7 @@ static void out_spec(out_buf *o, pol_lang l, const fmt_spec *s, const fmt_arg *s
     if (body > 40)
         body = 40;
     char tmp[128];
-    int n;
+    int n = -1; /* every class sets it (an initial value for -Wmaybe-uninitialized under LTO) */
     spec[0] = '%';
     memcpy(spec + 1, s->start, body);
     size_t k = 1 + body;
@@ -515,6 +515,27 @@ int pol_tr_format(pol_lang l, char *buf, size_t cap, const char *fmt, ...)
     int n = pol_tr_vformat(l, buf, cap, fmt, ap);
     va_end(ap);
     return n;
+}
+
+void pol_tr_vformat2(char *en, size_t encap, char *tr, size_t trcap, const char *fmt, va_list ap)
+{
+    pol_lang l = pol_lang_get();
+    va_list aq;
+    va_copy(aq, ap);
+    pol_tr_vformat(POL_LANG_EN, en, encap, fmt, ap);
+    if (l != POL_LANG_EN)
+        pol_tr_vformat(l, tr, trcap, fmt, aq);
+    else if (trcap)
+        tr[0] = 0;
+    va_end(aq);
+}
+
+void pol_tr_format2(char *en, size_t encap, char *tr, size_t trcap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pol_tr_vformat2(en, encap, tr, trcap, fmt, ap);
+    va_end(ap);
 }
 
 int pol_tr_fprintf(FILE *f, const char *fmt, ...)

@@ -26,6 +26,22 @@
  * A translation may reorder the arguments with %N$ (msgfmt checks that it
  * takes the same arguments as its msgid).
  *
+ * Runtime errors (runtime/vm.c, pol.c, scen.c) keep two texts: pol_error.msg
+ * (vm_error.msg, sc_error.msg), English, the machine form that JSON error
+ * records, CSV columns and polserve's replies carry; and pol_error.text, the
+ * same message in the process's language, made at the time of the error by
+ * pol_tr_format2 from the same msgid, and only when that language is not
+ * English (else ""; pol_error_message picks).  A message built in pieces
+ * (an inner reader error inside "input %s: %s", " (needed by requirement
+ * %s%s)" appended) is built the same way in each language, the English
+ * pieces into msg and the translated ones into text.  An English word
+ * chosen at run time is passed as a fragment (FRAG, or pol_as_frag for a
+ * msgid from a table).  Errors that have no machine form -- loading and
+ * verifying bytecode (bytecode.c, verify.c, sign.c, pol_policy_load) -- are
+ * written in the process's language only.  The helpers whose format
+ * argument is a msgid (fail, input_error, seterr, ...) are keywords of
+ * tests/i18n/check_catalog.py.
+ *
  * Shares its contract with: po/zh_CN/ (every .po), po/embed_mo.cmake (the catalog),
  * tests/i18n/check_catalog.py (extraction and completeness), docs/i18n.md.
  */
@@ -66,6 +82,13 @@ const char *pol_tr(pol_lang l, const char *msgid);
 /* A fragment argument: the mark tells the formatter to translate it. */
 #define POL_FRAG_MARK "\x1f"
 #define FRAG(s) (POL_FRAG_MARK s)
+/* FRAG(msgid) made at run time, for a msgid chosen from a table (N_) or
+ * returned by a function: "" stays "".  Returns buf. */
+static inline const char *pol_as_frag(char *buf, size_t cap, const char *msgid)
+{
+    snprintf(buf, cap, "%s%s", msgid[0] ? POL_FRAG_MARK : "", msgid);
+    return buf;
+}
 /* The text of a fragment (or of any string) in language l, mark removed. */
 const char *pol_frag(pol_lang l, const char *s);
 
@@ -81,6 +104,14 @@ int pol_tr_vformat_as(pol_lang l, char *buf, size_t cap, const char *fmt, const 
 int pol_tr_format(pol_lang l, char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* fprintf in the process's language.  Returns what fprintf returns. */
 int pol_tr_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* An error's two texts from one msgid: fmt formatted in English into en
+ * (the machine form: JSON, CSV, API replies) and, when the process's
+ * language is not English, in that language into tr (else tr is "").
+ * en and tr may not overlap; both are always terminated (cap > 0). */
+void pol_tr_vformat2(char *en, size_t encap, char *tr, size_t trcap, const char *fmt, va_list ap);
+void pol_tr_format2(char *en, size_t encap, char *tr, size_t trcap, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* The embedded catalog, for tests: its number of messages and the i-th
  * (msgid, msgstr) pair, i < pol_catalog_count(); false past the end. */

@@ -4,6 +4,7 @@
  * pol's tools use (polint.h).  Shares its contract with runtime/pol.h,
  * runtime/polint.h, runtime/vm.h, runtime/scen.h. */
 #include "polint.h"
+#include "lang.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -116,7 +117,8 @@ pol_policy *pol_policy_load_trusted(const char *path, const pol_trust *trust, ch
     uint8_t *buf = (uint8_t *)pol_read_file_head(path, POL_PROGRAM_LIMIT, BC_MAGIC, 4, &n);
     if (!buf) {
         int e = errno;
-        snprintf(err, errlen, "%s: %s", path, e == EFBIG ? "larger than 1 GiB" : pol_file_error(e));
+        pol_tr_format(pol_lang_get(), err, errlen, "%s: %s", path,
+                      e == EFBIG ? FRAG("larger than 1 GiB") : pol_as_frag((char[96]){0}, 96, pol_file_error(e)));
         errno = e; /* callers tell a missing file from a bad one by errno */
         return NULL;
     }
@@ -351,21 +353,31 @@ static int input_error(pol_error *err, pol_status st, const char *field, const c
     err->pos = (pol_pos){NULL, 0, 0};
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    pol_tr_vformat2(err->msg, sizeof err->msg, err->text, sizeof err->text, fmt, ap);
     va_end(ap);
     return -1;
 }
 
+/* input_error for a message that ends with an inner one ("%s" last, after
+ * one argument x): the inner message's English goes into msg, its text in
+ * the process's language (tr) into text. */
+#define NESTED_ERROR(err, st, field, fmt, x, en, tr)                                         \
+    do {                                                                                     \
+        input_error((err), (st), (field), fmt, (x), (en));                                   \
+        if (pol_lang_get() != POL_LANG_EN)                                                   \
+            pol_tr_format(pol_lang_get(), (err)->text, sizeof (err)->text, fmt, (x), (tr));  \
+    } while (0)
+
 static const char *kind_text(scv_kind k)
 {
     switch (k) {
-    case SCV_STRING: return "a string";
-    case SCV_NUMBER: return "a number";
-    case SCV_TRUE: case SCV_FALSE: return "a boolean";
-    case SCV_NULL: return "null";
-    case SCV_ARRAY: return "an array";
-    case SCV_OBJECT: return "an object";
-    default: return "a cell";
+    case SCV_STRING: return FRAG("a string");
+    case SCV_NUMBER: return FRAG("a number");
+    case SCV_TRUE: case SCV_FALSE: return FRAG("a boolean");
+    case SCV_NULL: return FRAG("null");
+    case SCV_ARRAY: return FRAG("an array");
+    case SCV_OBJECT: return FRAG("an object");
+    default: return FRAG("a cell");
     }
 }
 
@@ -387,6 +399,7 @@ static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uin
     const bc_program *p = ev->pol->prog;
     struct { const char *name; } in_ = {name}, *in = &in_;
     char shown[80]; /* the value as the messages show it: made only for an error */
+    char fr[80];    /* a FRAG argument built at run time (pol_as_frag)      */
 #define SHOWN() (shorten(text, len, shown, sizeof shown), shown)
     if (t == PT_LIST) {
         if (kind != SCV_ARRAY && kind != SCV_CSV)
@@ -403,7 +416,8 @@ static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uin
             return input_error(err, POL_E_INPUT, in->name, "input %s must be a number (%s), found %s", in->name, pol_type_name(t), kind_text(kind));
         dec_status st = dec_parse(&v->d, text, len);
         if (st != DEC_OK)
-            return input_error(err, POL_E_INPUT, in->name, "input %s: \"%s\" is not a number (%s)", in->name, SHOWN(), dec_status_text(st));
+            return input_error(err, POL_E_INPUT, in->name, "input %s: \"%s\" is not a number (%s)", in->name, SHOWN(),
+                               pol_as_frag(fr, sizeof fr, dec_status_text(st)));
         if ((t == PT_INT || t == PT_MONTHS || t == PT_DAYS) && !dec_is_integer(&v->d))
             return input_error(err, POL_E_INPUT, in->name, "input %s must be a whole number, found %s", in->name, SHOWN());
         if (len > 0 && text[len - 1] == '%' && t != PT_RATE)
@@ -497,7 +511,7 @@ static int list_elem(void *vctx, int index, const char *elem, size_t elen, sc_er
     sc_record_init(&rec);
     int rc = -1;
     if (sc_parse_json_object(&rec, elem, elen, serr) != 0) {
-        input_error(lc->perr, POL_E_INPUT, where, "%s: %s", where, serr->msg);
+        NESTED_ERROR(lc->perr, POL_E_INPUT, where, "%s: %s", where, serr->msg, sc_error_message(serr));
         goto out;
     }
     vm_val *fields = vm_heap_vals(&ev->vm->heap, rt->nfields ? rt->nfields : 1);
@@ -546,6 +560,7 @@ out:
             n = sizeof serr->msg - 1;
         memcpy(serr->msg, lc->perr->msg, n);
         serr->msg[n] = 0;
+        snprintf(serr->text, sizeof serr->text, "%s", lc->perr->text);
     }
     return rc;
 }
@@ -559,9 +574,10 @@ static int parse_list(pol_eval *ev, vm_val *v, const char *name, uint32_t tref, 
     sc_error serr;
     memset(&serr, 0, sizeof serr);
     err->msg[0] = 0;
+    err->text[0] = 0;
     if (sc_json_array_each(text, len, list_elem, &lc, &serr) != 0) {
         if (!err->msg[0])
-            input_error(err, POL_E_INPUT, name, "input %s: %s", name, serr.msg);
+            NESTED_ERROR(err, POL_E_INPUT, name, "input %s: %s", name, serr.msg, sc_error_message(&serr));
         return -1;
     }
     v->t = PT_LIST;
@@ -609,6 +625,7 @@ static void vm_to_error(const bc_program *p, const vm_error *ve, pol_error *err)
     snprintf(err->field, sizeof err->field, "%s", field);
     err->pos = pub_pos(p, ve->pos);
     snprintf(err->msg, sizeof err->msg, "%s", ve->msg);
+    snprintf(err->text, sizeof err->text, "%s", ve->text);
 }
 
 /* Evaluates rule r on its own; 0, or -1 with *err (any status). */
@@ -627,9 +644,9 @@ static int eval_one(pol_eval *ev, uint32_t r, pol_error *err)
         err->status = POL_E_RUNTIME;
         snprintf(err->field, sizeof err->field, "%s", p->rules[r].name);
         err->pos = pub_pos(p, p->rules[r].pos);
-        snprintf(err->msg, sizeof err->msg,
-                 "output %s = %s has no finite decimal expansion; the policy must round it, e.g. round(..., 2)",
-                 p->rules[r].name, ex);
+        pol_tr_format2(err->msg, sizeof err->msg, err->text, sizeof err->text,
+                       "output %s = %s has no finite decimal expansion; the policy must round it, e.g. round(..., 2)",
+                       p->rules[r].name, ex);
         return -1;
     }
     return 0;
@@ -1047,14 +1064,25 @@ const char *pol_pos_text(const pol_pos *pos, char *buf, size_t cap)
     return buf;
 }
 
+const char *pol_error_message(const pol_error *err) { return err->text[0] ? err->text : err->msg; }
+
+bool pol_set_language(const char *lang)
+{
+    pol_lang l;
+    if (!lang || !pol_lang_parse(lang, &l))
+        return false;
+    pol_lang_set(l);
+    return true;
+}
+
 void pol_error_text_buf(const pol_error *err, sc_buf *out)
 {
     char at[POL_POS_TEXT_MAX];
-    const char *what = err->status == POL_NOT_APPLICABLE || err->status == POL_UNSTATED ? "note" : "error";
+    const char *what = pol_tr(pol_lang_get(), err->status == POL_NOT_APPLICABLE || err->status == POL_UNSTATED ? "note" : "error");
     if (err->pos.line)
-        sc_buf_printf(out, "%s: %s: %s", pol_pos_text(&err->pos, at, sizeof at), what, err->msg);
+        sc_buf_printf(out, "%s: %s: %s", pol_pos_text(&err->pos, at, sizeof at), what, pol_error_message(err));
     else
-        sc_buf_printf(out, "%s: %s", what, err->msg);
+        sc_buf_printf(out, "%s: %s", what, pol_error_message(err));
 }
 
 /* ---- pol.h's string results and accessors over the internal API ---- */
@@ -1103,7 +1131,10 @@ int pol_eval_set_json(pol_eval *ev, const char *json, size_t len, bool allow_ext
     sc_error serr;
     int rc;
     if (sc_parse_json_object(&rec, json, len, &serr) != 0)
-        rc = input_error(err, POL_E_INPUT, "", "byte %zu: %s", serr.offset + 1, serr.msg);
+    {
+        NESTED_ERROR(err, POL_E_INPUT, "", "byte %zu: %s", serr.offset + 1, serr.msg, sc_error_message(&serr));
+        rc = -1;
+    }
     else
         rc = pol_eval_set_record(ev, &rec, allow_extra, err);
     sc_record_clear(&rec);

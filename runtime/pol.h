@@ -63,8 +63,22 @@ typedef struct pol_error {
     pol_status status;
     char field[256];    /* the scenario field or the rule concerned           */
     pol_pos pos;        /* source position (runtime errors, bounds)           */
-    char msg[600];      /* the cause, complete and printable                  */
+    char msg[600];      /* the cause, complete and printable, always English:
+                           the form JSON, CSV and API replies carry            */
+    char text[600];     /* msg in the process's language when that is not
+                           English (set when the error is made), else "";
+                           read it through pol_error_message                  */
 } pol_error;
+
+/* The cause of an error for a person: text in the process's language (what
+ * polrun prints), or msg.  The process's language is English unless the
+ * program sets it (pol_set_language).  Never NULL. */
+POL_API const char *pol_error_message(const pol_error *err);
+/* The language of the messages pol writes for people from now on: "en" or
+ * "zh" (also "zh_CN", "zh_CN.UTF-8", "C", ...); false, and no change, for
+ * anything else.  Set it once, before threads start.  pol_error.msg and
+ * every machine form stay English whatever it is. */
+POL_API bool pol_set_language(const char *lang);
 
 /* How a value's text was written, so that a JSON string "true" is not
  * mistaken for a boolean.  POL_TEXT_PLAIN: plain text read as the input's
@@ -193,7 +207,9 @@ POL_API char *pol_eval_explain_focus(const pol_eval *ev, const char *format, con
  * runtime position pol prints is written by this one function. */
 POL_API const char *pol_pos_text(const pol_pos *pos, char *buf, size_t cap);
 /* An error as "file:line:col: error: message" (or "error: message" without
- * a position) into buf, truncated to cap; returns the full length. */
+ * a position) into buf, truncated to cap; returns the full length.  For
+ * people: in the process's language (pol_error_message, and the word
+ * "error" or "note" translated). */
 POL_API int pol_error_text(const pol_error *err, char *buf, size_t cap);
 
 /* ---- the policy's own tests ----

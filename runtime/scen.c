@@ -21,6 +21,7 @@
  */
 #include "scen.h"
 #include "hash.h"
+#include "lang.h"
 #include "mem.h"
 #include "utf8.h"
 
@@ -121,7 +122,7 @@ static int seterr(sc_error *err, size_t off, const char *fmt, ...)
         va_list ap;
         va_start(ap, fmt);
         err->offset = off;
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        pol_tr_vformat2(err->msg, sizeof err->msg, err->text, sizeof err->text, fmt, ap);
         va_end(ap);
     }
     return -1;
@@ -156,7 +157,7 @@ static int check_text(const unsigned char *s, size_t n, sc_error *err)
                 const char *why = "";
                 k = utf8_seq(s + i, n - i, &why);
                 if (!k)
-                    return seterr(err, i, "invalid UTF-8 byte 0x%02x%s", s[i], why);
+                    return seterr(err, i, "invalid UTF-8 byte 0x%02x%s", s[i], pol_as_frag((char[48]){0}, 48, why));
             }
             i += k;
         } while (i < n && s[i] >= 0x80);
@@ -401,17 +402,17 @@ static bool is_digit(unsigned char c)
 }
 
 /* A description of what is at s[i] for "..., found X". */
-static void describe(const jctx *j, size_t i, char *out, size_t cap)
+static void describe(const jctx *j, size_t i, char *out, size_t cap, pol_lang l)
 {
     if (i >= j->n) {
-        snprintf(out, cap, "end of input");
+        snprintf(out, cap, "%s", FRAG("end of input"));
         return;
     }
     unsigned char c = j->s[i];
     if (c >= 0x20 && c < 0x7F)
         snprintf(out, cap, "'%c'", c);
     else if (c < 0x80)
-        snprintf(out, cap, "byte 0x%02x", c);
+        pol_tr_format(l, out, cap, "byte 0x%02x", c);
     else {
         const char *why;
         size_t k = utf8_seq(j->s + i, j->n - i, &why);
@@ -428,17 +429,22 @@ static int unexpected(const jctx *j, size_t i, const char *fmt, ...)
     if (i < j->n && j->s[i] >= 0x80) {
         const char *why = "";
         if (!utf8_seq(j->s + i, j->n - i, &why))
-            return seterr(j->err, i, "invalid UTF-8 byte 0x%02x%s", j->s[i], why);
+            return seterr(j->err, i, "invalid UTF-8 byte 0x%02x%s", j->s[i], pol_as_frag((char[48]){0}, 48, why));
     }
     if (i < j->n && j->s[i] == 0)
         return seterr(j->err, i, "NUL byte in the record");
-    char what[160], found[24];
+    char what[160], what_tr[240], found[24], found_tr[40];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    pol_tr_vformat2(what, sizeof what, what_tr, sizeof what_tr, fmt, ap);
     va_end(ap);
-    describe(j, i, found, sizeof found);
-    return seterr(j->err, i, "%s, found %s", what, found);
+    describe(j, i, found, sizeof found, POL_LANG_EN);
+    seterr(j->err, i, "%s, found %s", what, found);
+    if (j->err && pol_lang_get() != POL_LANG_EN) {
+        describe(j, i, found_tr, sizeof found_tr, pol_lang_get());
+        pol_tr_format(pol_lang_get(), j->err->text, sizeof j->err->text, "%s, found %s", what_tr, found_tr);
+    }
+    return -1;
 }
 
 static int hexval(unsigned char c)
@@ -544,7 +550,7 @@ static int scan_string(const jctx *j, size_t i, size_t *after, bool *esc)
                 const char *why = "";
                 k = utf8_seq(s + i, n - i, &why);
                 if (!k)
-                    return seterr(j->err, i, "invalid UTF-8 byte 0x%02x%s", s[i], why);
+                    return seterr(j->err, i, "invalid UTF-8 byte 0x%02x%s", s[i], pol_as_frag((char[48]){0}, 48, why));
             }
             i += k;
         } while (i < n && s[i] >= 0x80);
@@ -669,33 +675,41 @@ static const char *match_literal(const jctx *j, size_t i, size_t *litlen)
 }
 
 /* "an array", "a string", ... for "expected a JSON object, found X". */
-static void describe_value(const jctx *j, size_t i, char *out, size_t cap)
+static void describe_value(const jctx *j, size_t i, char *out, size_t cap, pol_lang lang)
 {
     size_t l;
     const char *lit;
     if (i >= j->n)
-        snprintf(out, cap, "end of input");
+        snprintf(out, cap, "%s", FRAG("end of input"));
     else if (j->s[i] == '[')
-        snprintf(out, cap, "an array");
+        snprintf(out, cap, "%s", FRAG("an array"));
     else if (j->s[i] == '{')
-        snprintf(out, cap, "an object");
+        snprintf(out, cap, "%s", FRAG("an object"));
     else if (j->s[i] == '"')
-        snprintf(out, cap, "a string");
+        snprintf(out, cap, "%s", FRAG("a string"));
     else if (j->s[i] == '-' || is_digit(j->s[i]))
-        snprintf(out, cap, "a number");
+        snprintf(out, cap, "%s", FRAG("a number"));
     else if ((lit = match_literal(j, i, &l)) != NULL)
         snprintf(out, cap, "%s", lit);
     else
-        describe(j, i, out, cap);
+        describe(j, i, out, cap, lang);
 }
 
-static int expect_not_container(const jctx *j, size_t i, const char *what)
+/* "expected WHAT, found ..."; what_tr: what in the process's language (NULL:
+ * what is a FRAG, translated by the formatter). */
+static int expect_not_container(const jctx *j, size_t i, const char *what, const char *what_tr)
 {
-    char found[24];
+    char found[24], found_tr[40];
     if (i < j->n && j->s[i] >= 0x80) /* invalid UTF-8 as the cause */
-        return unexpected(j, i, "expected %s", what);
-    describe_value(j, i, found, sizeof found);
-    return seterr(j->err, i, "expected %s, found %s", what, found);
+        return unexpected(j, i, "expected %s", what); /* (what is a FRAG here: callers with what_tr check first) */
+    describe_value(j, i, found, sizeof found, POL_LANG_EN);
+    seterr(j->err, i, "expected %s, found %s", what, found);
+    if (j->err && pol_lang_get() != POL_LANG_EN) {
+        describe_value(j, i, found_tr, sizeof found_tr, pol_lang_get());
+        pol_tr_format(pol_lang_get(), j->err->text, sizeof j->err->text, "expected %s, found %s", what_tr ? what_tr : what,
+                      found_tr);
+    }
+    return -1;
 }
 
 /* Skips the object key at s[i] (reporting `missing` when there is none) and
@@ -703,8 +717,9 @@ static int expect_not_container(const jctx *j, size_t i, const char *what)
 static int skip_key(const jctx *j, size_t i, const char *missing, size_t *next)
 {
     bool esc;
+    char fr[80];
     if (i >= j->n || j->s[i] != '"')
-        return unexpected(j, i, "%s", missing);
+        return unexpected(j, i, "%s", pol_as_frag(fr, sizeof fr, missing));
     if (scan_string(j, i, &i, &esc))
         return -1;
     i = skip_ws(j, i);
@@ -741,7 +756,7 @@ static int skip_value(const jctx *j, size_t i, int depth, size_t *after)
             } else if (c == '[') {
                 closed = false; /* first element follows */
             } else {
-                if (skip_key(j, i, "expected a string key or '}' in object", &i))
+                if (skip_key(j, i, N_("expected a string key or '}' in object"), &i))
                     return -1;
                 closed = false;
             }
@@ -777,10 +792,10 @@ static int skip_value(const jctx *j, size_t i, int depth, size_t *after)
                 continue;
             }
             if (i >= n || s[i] != ',')
-                return unexpected(j, i, open == '[' ? "expected ',' or ']' in array"
-                                                    : "expected ',' or '}' in object");
+                return unexpected(j, i, open == '[' ? N_("expected ',' or ']' in array")
+                                                    : N_("expected ',' or '}' in object"));
             i = skip_ws(j, i + 1);
-            if (open == '{' && skip_key(j, i, "expected a string key after ',' in object", &i))
+            if (open == '{' && skip_key(j, i, N_("expected a string key after ',' in object"), &i))
                 return -1;
             break;
         }
@@ -871,8 +886,8 @@ static sc_field *json_key(const jctx *j, sc_record *rec, bool *hashed, size_t *i
     bool esc;
     char kname[80];
     if (i >= j->n || s[i] != '"') {
-        unexpected(j, i, rec->count == 0 ? "expected a string key or '}'"
-                                         : "expected a string key after ','");
+        unexpected(j, i, rec->count == 0 ? N_("expected a string key or '}'")
+                                         : N_("expected a string key after ','"));
         return NULL;
     }
     if (scan_string(j, i, &after, &esc))
@@ -921,7 +936,7 @@ int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
 
     size_t i = skip_ws(j, 0);
     if (i >= n || s[i] != '{') {
-        expect_not_container(j, i, "a JSON object");
+        expect_not_container(j, i, FRAG("a JSON object"), NULL);
         return rec_end(rec, NULL);
     }
     i = skip_ws(j, i + 1);
@@ -968,7 +983,7 @@ static int array_walk(const jctx *j, bool call,
     const size_t n = j->n;
     size_t i = skip_ws(j, 0);
     if (i >= n || s[i] != '[')
-        return expect_not_container(j, i, "a JSON array");
+        return expect_not_container(j, i, FRAG("a JSON array"), NULL);
     i = skip_ws(j, i + 1);
     int index = 0;
     if (i < n && s[i] == ']') {
@@ -976,9 +991,11 @@ static int array_walk(const jctx *j, bool call,
     } else {
         for (;;) {
             if (i >= n || s[i] != '{') {
-                char what[48];
-                snprintf(what, sizeof what, "an object as element %d of the array", index);
-                return expect_not_container(j, i, what);
+                if (i < n && s[i] >= 0x80) /* invalid UTF-8 as the cause, or a character */
+                    return unexpected(j, i, "expected an object as element %d of the array", index);
+                char what[48], what_tr[72];
+                pol_tr_format2(what, sizeof what, what_tr, sizeof what_tr, "an object as element %d of the array", index);
+                return expect_not_container(j, i, what, what_tr[0] ? what_tr : NULL);
             }
             size_t after;
             if (skip_value(j, i, 1, &after))
@@ -1048,14 +1065,14 @@ static int csv_cell(const unsigned char *s, size_t n, size_t *ip, char **w, bool
         }
         if (i < n && s[i] != ',')
             return seterr(err, i, "unexpected %s after a closing quote (expected ',' or end of record)",
-                          s[i] > 0x20 && s[i] < 0x7F ? "character" : "byte");
+                          s[i] > 0x20 && s[i] < 0x7F ? FRAG("character") : FRAG("byte"));
     } else {
         while (i < n && s[i] != ',') {
             unsigned char c = s[i];
             if (c == '"')
                 return seterr(err, i, "quote inside an unquoted field (quote the whole field and double the quote)");
             if (c == '\r' || c == '\n')
-                return seterr(err, i, "%s outside quotes", c == '\r' ? "carriage return" : "line break");
+                return seterr(err, i, "%s outside quotes", c == '\r' ? FRAG("carriage return") : FRAG("line break"));
             i++;
         }
         if (i > start) {
@@ -1141,9 +1158,10 @@ static int csv_split(sc_record *rec, const sc_record *hdr, const char *text,
         i++; /* the ',' */
     }
     if (hdr && cells != hdr->count) {
-        seterr(err, cells > hdr->count ? extra_off : n,
-               "record has %ld field%s, header has %d", cells,
-               cells == 1 ? "" : "s", hdr->count);
+        if (cells == 1)
+            seterr(err, cells > hdr->count ? extra_off : n, "record has %ld field, header has %d", cells, hdr->count);
+        else
+            seterr(err, cells > hdr->count ? extra_off : n, "record has %ld fields, header has %d", cells, hdr->count);
         return rec_end(rec, NULL);
     }
     return rec_end(rec, w);

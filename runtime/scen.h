@@ -65,8 +65,12 @@ void sc_buf_csv_field(sc_buf *b, const char *s, size_t n);
 /* An error inside a record: byte offset from the record's start and a cause. */
 typedef struct sc_error {
     size_t offset;
-    char msg[200];
+    char msg[200];  /* English (the machine form)                             */
+    char text[300]; /* msg in the process's language, "" when English (lang.h) */
 } sc_error;
+
+/* The cause for a person: text, or msg. */
+static inline const char *sc_error_message(const sc_error *e) { return e->text[0] ? e->text : e->msg; }
 
 /* ---- splitting a stream into records ---- */
 typedef enum { SC_FMT_JSONL, SC_FMT_CSV } sc_format;

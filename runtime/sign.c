@@ -3,6 +3,7 @@
  * Shares its contract with runtime/sign.h, runtime/pol.h, docs/signing.md.
  */
 #include "sign.h"
+#include "lang.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -38,7 +39,7 @@ static bool sodium_ready(char *err, size_t errlen)
 {
     pthread_once(&sodium_once, sodium_start);
     if (sodium_state < 0) {
-        snprintf(err, errlen, "libsodium cannot be initialised, so signatures cannot be checked");
+        pol_tr_format(pol_lang_get(), err, errlen, "libsodium cannot be initialised, so signatures cannot be checked");
         return false;
     }
     return true;
@@ -70,7 +71,7 @@ static bool parse_key(const char *path, const char *text, size_t len, const char
     size_t at = 0, n;
     const char *line = next_line(text, len, &at, &n);
     if (n != strlen(header) || memcmp(line, header, n) != 0) {
-        snprintf(err, errlen, "%s: line 1: not a pol key file: the first line must be '%s'", path, header);
+        pol_tr_format(pol_lang_get(), err, errlen, "%s: line 1: not a pol key file: the first line must be '%s'", path, header);
         return false;
     }
     line = next_line(text, len, &at, &n);
@@ -78,13 +79,13 @@ static bool parse_key(const char *path, const char *text, size_t len, const char
     const char *end = NULL;
     if (n != size * 2 || sodium_hex2bin(out, size, line, n, NULL, &got, &end) != 0 || got != size ||
         end != line + n) {
-        snprintf(err, errlen, "%s: line 2: the key must be %zu hexadecimal digits", path, size * 2);
+        pol_tr_format(pol_lang_get(), err, errlen, "%s: line 2: the key must be %zu hexadecimal digits", path, size * 2);
         return false;
     }
     while (at < len) {
         line = next_line(text, len, &at, &n);
         if (n != 0) {
-            snprintf(err, errlen, "%s: unexpected text after the key", path);
+            pol_tr_format(pol_lang_get(), err, errlen, "%s: unexpected text after the key", path);
             return false;
         }
     }
@@ -98,8 +99,10 @@ static bool read_key(const char *path, const char *header, uint8_t *out, size_t 
     char *text = pol_read_file(path, POL_KEY_FILE_MAX, &len);
     if (!text) {
         int e = errno;
-        snprintf(err, errlen, "%s: %s", path,
-                 e == EFBIG ? "too large for a key file" : e == EISDIR ? "is a directory" : pol_file_error(e));
+        pol_tr_format(pol_lang_get(), err, errlen, "%s: %s", path,
+                 e == EFBIG ? FRAG("too large for a key file")
+                 : e == EISDIR ? FRAG("is a directory")
+                               : pol_as_frag((char[96]){0}, 96, pol_file_error(e)));
         errno = e;
         return false;
     }
@@ -123,7 +126,7 @@ static bool write_key(const char *path, mode_t mode, const char *header, const u
     sodium_memzero(hex, sizeof hex);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0) {
-        snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+        pol_tr_format(pol_lang_get(), err, errlen, "cannot create %s: %s", path, strerror(errno));
         sodium_memzero(text, sizeof text);
         return false;
     }
@@ -136,7 +139,7 @@ static bool write_key(const char *path, mode_t mode, const char *header, const u
     bool ok = e == 0;
     sodium_memzero(text, sizeof text);
     if (!ok) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(e));
+        pol_tr_format(pol_lang_get(), err, errlen, "cannot write %s: %s", path, strerror(e));
         unlink(path);
     }
     return ok;
@@ -183,8 +186,11 @@ bool pol_signing_key_load(const char *path, pol_signing_key *k, char *err, size_
         return false;
     uint8_t seed[crypto_sign_SEEDBYTES];
     if (!read_key(path, POL_SECRET_KEY_HEADER, seed, sizeof seed, err, errlen)) {
-        if (strstr(err, ": line 1: ")) /* a public key given for a secret one is the likely slip */
-            snprintf(err, errlen, "%s: not a pol secret key file (its first line must be '%s'; polc keygen makes one)",
+        char head[600]; /* the first line is not a secret key's: a public key given for one is the likely slip */
+        pol_tr_format(pol_lang_get(), head, sizeof head, "%s: line 1: not a pol key file: the first line must be '%s'", path,
+                      POL_SECRET_KEY_HEADER);
+        if (errlen && !strncmp(err, head, errlen - 1))
+            pol_tr_format(pol_lang_get(), err, errlen, "%s: not a pol secret key file (its first line must be '%s'; polc keygen makes one)",
                      path, POL_SECRET_KEY_HEADER);
         return false;
     }
@@ -192,7 +198,7 @@ bool pol_signing_key_load(const char *path, pol_signing_key *k, char *err, size_
     if (stat(path, &st) == 0 && (st.st_mode & 077)) {
         sodium_memzero(seed, sizeof seed);
         errno = 0;
-        snprintf(err, errlen, "%s: the secret key can be read or changed by other users (mode %04o); chmod 600 it",
+        pol_tr_format(pol_lang_get(), err, errlen, "%s: the secret key can be read or changed by other users (mode %04o); chmod 600 it",
                  path, (unsigned)(st.st_mode & 07777));
         return false;
     }
@@ -220,7 +226,7 @@ static char **pub_names(const char *dir, size_t *n, char *err, size_t errlen)
     DIR *d = opendir(dir);
     if (!d) {
         int e = errno;
-        snprintf(err, errlen, "trusted keys directory %s: %s", dir, strerror(e));
+        pol_tr_format(pol_lang_get(), err, errlen, "trusted keys directory %s: %s", dir, strerror(e));
         errno = e;
         return NULL;
     }
@@ -238,7 +244,7 @@ static char **pub_names(const char *dir, size_t *n, char *err, size_t errlen)
     closedir(d);
     if (*n == 0) {
         errno = 0;
-        snprintf(err, errlen, "trusted keys directory %s: no public key (*.pub) in it", dir);
+        pol_tr_format(pol_lang_get(), err, errlen, "trusted keys directory %s: no public key (*.pub) in it", dir);
         return NULL;
     }
     qsort(names, *n, sizeof *names, by_name);
@@ -297,7 +303,7 @@ bool pol_sig_accept(const uint8_t *data, const bc_trailer *t, void *ctx, char *e
     if (!t->present) {
         if (!trust)
             return true; /* an unsigned file, and no signature asked for */
-        snprintf(err, errlen,
+        pol_tr_format(pol_lang_get(), err, errlen,
                  "policy is not signed (only policies signed by one of the trusted keys in %s are accepted)",
                  trust->dir);
         return false;
@@ -305,13 +311,13 @@ bool pol_sig_accept(const uint8_t *data, const bc_trailer *t, void *ctx, char *e
     if (!sodium_ready(err, errlen))
         return false;
     if (crypto_sign_verify_detached(t->sig, data, t->signed_len, t->key) != 0) {
-        snprintf(err, errlen, "signature does not verify (the file was changed after signing)");
+        pol_tr_format(pol_lang_get(), err, errlen, "signature does not verify (the file was changed after signing)");
         return false;
     }
     if (trust && !trusts(trust, t->key)) {
         char id[POL_KEY_ID_CHARS + 1];
         pol_key_id(t->key, id);
-        snprintf(err, errlen, "signed by key %s, which is not one of the trusted keys in %s", id, trust->dir);
+        pol_tr_format(pol_lang_get(), err, errlen, "signed by key %s, which is not one of the trusted keys in %s", id, trust->dir);
         return false;
     }
     return true;

@@ -1,5 +1,6 @@
 /* utf8.c -- the UTF-8 decoder and display widths (utf8.h). */
 #include "utf8.h"
+#include "lang.h"
 
 size_t utf8_seq(const unsigned char *s, size_t n, const char **why)
 {
@@ -7,8 +8,8 @@ size_t utf8_seq(const unsigned char *s, size_t n, const char **why)
     size_t k;
     unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
     if (c < 0xC2) {
-        *why = c < 0xC0 ? " (unexpected continuation byte)"
-                        : " (overlong encoding)";
+        *why = c < 0xC0 ? N_(" (unexpected continuation byte)")
+                        : N_(" (overlong encoding)");
         return 0;
     }
     if (c < 0xE0)
@@ -26,21 +27,21 @@ size_t utf8_seq(const unsigned char *s, size_t n, const char **why)
         else if (c == 0xF4)
             hi = 0x8F;
     } else {
-        *why = " (above U+10FFFF)";
+        *why = N_(" (above U+10FFFF)");
         return 0;
     }
     if (n < 2 || s[1] < lo || s[1] > hi) {
         if (n >= 2 && s[1] >= 0x80 && s[1] <= 0xBF)
-            *why = c == 0xE0 || c == 0xF0 ? " (overlong encoding)"
-                 : c == 0xED              ? " (UTF-16 surrogate)"
-                                          : " (above U+10FFFF)";
+            *why = c == 0xE0 || c == 0xF0 ? N_(" (overlong encoding)")
+                 : c == 0xED              ? N_(" (UTF-16 surrogate)")
+                                          : N_(" (above U+10FFFF)");
         else
-            *why = " (truncated sequence)";
+            *why = N_(" (truncated sequence)");
         return 0;
     }
     for (size_t j = 2; j < k; j++)
         if (j >= n || s[j] < 0x80 || s[j] > 0xBF) {
-            *why = " (truncated sequence)";
+            *why = N_(" (truncated sequence)");
             return 0;
         }
     return k;

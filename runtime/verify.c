@@ -8,6 +8,7 @@
  * runtime/bytecode.c (the reader) and runtime/vm.c.
  */
 #include "bytecode.h"
+#include "lang.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 static bool vfail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static bool vfail(char *err, size_t errlen, const char *fmt, ...)
 {
-    int n = snprintf(err, errlen, "invalid bytecode: ");
+    int n = pol_tr_format(pol_lang_get(), err, errlen, "invalid bytecode: ");
     va_list ap;
     va_start(ap, fmt);
     if (n >= 0 && (size_t)n < errlen) /* n < 0 is unreachable: this snprintf cannot fail */

@@ -15,6 +15,7 @@
 
 #include "bciter.h"
 #include "caldate.h"
+#include "lang.h"
 #include "mem.h"
 
 #define xcalloc pol_xcalloc
@@ -549,7 +550,7 @@ static int fail(vm_state *s, vm_error *err, uint32_t rule, uint32_t pc, const ch
     err->pos = bc_pos_at(s->p, pc);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    pol_tr_vformat2(err->msg, sizeof err->msg, err->text, sizeof err->text, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -571,7 +572,7 @@ static int na_fail(vm_state *s, vm_error *err, uint32_t rule, uint32_t k, uint32
     err->guard = BC_NONE;
     err->rule = rule;
     err->pos = p->rules[origin].pos;
-    snprintf(err->msg, sizeof err->msg, "not applicable: %s%s", p->consts[k].text, c);
+    pol_tr_format2(err->msg, sizeof err->msg, err->text, sizeof err->text, "not applicable: %s%s", p->consts[k].text, c);
     return -1;
 }
 
@@ -615,9 +616,18 @@ static bool bound_fails(vm_state *s, uint32_t i, vm_error *err, uint32_t rule, u
             uint32_t par = side ? in->pmax : in->pmin;
             snprintf(named, sizeof named, "%s%s%s", par != BC_NONE ? p->params[par].name : "", par != BC_NONE ? " = " : "",
                      side ? hi : lo);
-            fail(s, err, rule, pc, "input %s = %s is %s its %s %s (allowed %s..%s%s%s%s)", in->name, val,
-                 side ? "above" : "below", side ? "maximum" : "minimum", named, lo, hi, in->cite ? "; " : "",
-                 in->cite ? "cite " : "", in->cite ? in->cite : "");
+            if (side && in->cite)
+                fail(s, err, rule, pc, "input %s = %s is above its maximum %s (allowed %s..%s; cite %s)", in->name, val,
+                     named, lo, hi, in->cite);
+            else if (side)
+                fail(s, err, rule, pc, "input %s = %s is above its maximum %s (allowed %s..%s)", in->name, val, named, lo,
+                     hi);
+            else if (in->cite)
+                fail(s, err, rule, pc, "input %s = %s is below its minimum %s (allowed %s..%s; cite %s)", in->name, val,
+                     named, lo, hi, in->cite);
+            else
+                fail(s, err, rule, pc, "input %s = %s is below its minimum %s (allowed %s..%s)", in->name, val, named, lo,
+                     hi);
             err->kind = VM_FAIL_REQUIRE;
             err->input = i;
             err->pos = in->pos;
@@ -638,12 +648,14 @@ static int require_holds(vm_state *s, uint32_t g, vm_error *err, uint32_t rule, 
     if (v->t == PT_INT && dec_to_i64(&v->d, &failing) && failing == 0)
         return 0;
     const bc_rule *ru = &p->rules[g];
-    char c[300], at[64] = "";
+    char c[300];
     cite_text(ru->cite, c, sizeof c);
     if (v->t == PT_INT) /* all(p in list: cond): the first element that fails */
-        snprintf(at, sizeof at, " by element [%lld] of the list", (long long)failing - 1);
-    fail(s, err, rule, pc, "requirement %s is not met%s: %s%s%s%s", ru->name, at, ru->formula ? ru->formula : "", c,
-         ru->doc ? "; " : "", ru->doc ? ru->doc : "");
+        fail(s, err, rule, pc, "requirement %s is not met by element [%lld] of the list: %s%s%s%s", ru->name,
+             (long long)failing - 1, ru->formula ? ru->formula : "", c, ru->doc ? "; " : "", ru->doc ? ru->doc : "");
+    else
+        fail(s, err, rule, pc, "requirement %s is not met: %s%s%s%s", ru->name, ru->formula ? ru->formula : "", c,
+             ru->doc ? "; " : "", ru->doc ? ru->doc : "");
     err->kind = VM_FAIL_REQUIRE;
     err->guard = g;
     err->pos = ru->pos;
@@ -750,9 +762,23 @@ static void restore_locals(vm_state *s, uint32_t r)
         copy_val(&s->locals[ru->local_base + k], &s->saved[--s->nsaved]);
 }
 
+/* The kind of a value, as messages name it: a FRAG argument (lang.h). */
 static const char *class_name(uint8_t t)
 {
-    return pol_type_numeric((pol_type)t) ? "number" : pol_type_name((pol_type)t);
+    if (pol_type_numeric((pol_type)t))
+        return FRAG("number");
+    switch ((pol_type)t) {
+    case PT_BOOL: return FRAG("boolean");
+    case PT_DATE: return FRAG("date");
+    case PT_MONTH: return FRAG("month");
+    case PT_TEXT: return FRAG("text");
+    case PT_ENUM: return FRAG("enum");
+    case PT_RECORD: return FRAG("record");
+    case PT_LIST: return FRAG("list");
+    case PT_ROUNDING: return FRAG("rounding");
+    case PT_VOID: return FRAG("void");
+    default: return pol_type_name((pol_type)t);
+    }
 }
 
 static void log_lookup(vm_state *s, uint32_t rule, uint32_t param, uint32_t version, int32_t date)
@@ -852,8 +878,10 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
 #define DEC_CHECK(expr)                                                                      \
     do {                                                                                     \
         dec_status st_ = (expr);                                                             \
-        if (st_ != DEC_OK)                                                                   \
-            return fail(s, err, cur, pc, "%s", dec_status_text(st_));                        \
+        if (st_ != DEC_OK) {                                                                 \
+            char fr_[80];                                                                    \
+            return fail(s, err, cur, pc, "%s", pol_as_frag(fr_, sizeof fr_, dec_status_text(st_))); \
+        }                                                                                    \
     } while (0)
 
     for (;;) {
@@ -951,7 +979,7 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
                 snprintf(what, sizeof what, "%d", (int)y);
             } else
                 return fail(s, err, cur, pc, "parameter %s is looked up by a month or a year from 1 to 9999, not a %s",
-                            par->name, d->t == PT_INT ? "number out of that range" : class_name(d->t));
+                            par->name, d->t == PT_INT ? FRAG("number out of that range") : class_name(d->t));
             uint32_t lo = 0, hi = par->nversions;
             while (lo < hi) { /* first version whose end is >= the period's first day */
                 uint32_t mid = lo + (hi - lo) / 2;
@@ -1328,9 +1356,9 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
                 if (dec_cmp(&lo->d, &hi->d) > 0) {
                     char l[64], h[64];
                     if (dec_format_exact(&lo->d, l, sizeof l) >= (int)sizeof l)
-                        snprintf(l, sizeof l, "(a long number)");
+                        snprintf(l, sizeof l, "%s", FRAG("(a long number)"));
                     if (dec_format_exact(&hi->d, h, sizeof h) >= (int)sizeof h)
-                        snprintf(h, sizeof h, "(a long number)");
+                        snprintf(h, sizeof h, "%s", FRAG("(a long number)"));
                     return fail(s, err, cur, pc, "clamp: the lower bound %s is above the upper bound %s", l, h);
                 }
                 if ((c = dec_cmp(&a->d, &lo->d)) < 0)
@@ -1529,7 +1557,7 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
             if (!dec_to_i64(&b->d, &n) || n < -VM_MAX_MONTH_SHIFT || n > VM_MAX_MONTH_SHIFT) {
                 char shown[48];
                 if (dec_format_exact(&b->d, shown, sizeof shown) >= (int)sizeof shown)
-                    snprintf(shown, sizeof shown, "%s", dec_sign(&b->d) < 0 ? "a huge negative number of" : "a huge number of");
+                    snprintf(shown, sizeof shown, "%s", dec_sign(&b->d) < 0 ? FRAG("a huge negative number of") : FRAG("a huge number of"));
                 return fail(s, err, cur, pc, "add_months by %s months goes out of the years 1..9999", shown);
             }
             if (a->t == PT_MONTH) {
@@ -1632,10 +1660,11 @@ static void unwind(vm_state *s, vm_error *err)
         s->rstate[err->rule] = VM_UNSET;
     s->nframes = 0;
     if (guard < p->nrules && err->kind == VM_FAIL_ERROR) {
-        size_t n = strlen(err->msg);
+        size_t n = strlen(err->msg), m = strlen(err->text);
         char c[300];
         cite_text(p->rules[guard].cite, c, sizeof c);
-        snprintf(err->msg + n, sizeof err->msg - n, " (needed by requirement %s%s)", p->rules[guard].name, c);
+        pol_tr_format2(err->msg + n, sizeof err->msg - n, err->text + m, sizeof err->text - m,
+                       " (needed by requirement %s%s)", p->rules[guard].name, c);
     }
 }
 

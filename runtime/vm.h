@@ -63,7 +63,8 @@ typedef struct vm_error {
     uint32_t guard;  /* VM_FAIL_REQUIRE: the requirement not met, or BC_NONE (a bound) */
     uint8_t kind;    /* vm_fail_kind                                          */
     bc_pos pos;      /* position of the failing instruction in the source    */
-    char msg[400];
+    char msg[400];   /* English: what pol_error.msg gets                     */
+    char text[400];  /* msg in the process's language, "" when English (lang.h) */
 } vm_error;
 
 typedef struct vm_lookup {  /* one parameter lookup, for explanations        */

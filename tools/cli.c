@@ -355,7 +355,7 @@ void cli_print_error(FILE *out, const pol_error *err, const cli_source *src, boo
         diag_ctx d;
         diag_init(&d);
         uint32_t off = offset_of(f, err->pos.line, err->pos.col);
-        diag_report(&d, f, (span){SPAN_BASE(f->id) + off, SPAN_BASE(f->id) + off}, DC_RUNTIME, "%s", err->msg);
+        diag_report(&d, f, (span){SPAN_BASE(f->id) + off, SPAN_BASE(f->id) + off}, DC_RUNTIME, "%s", pol_error_message(err));
         diag_print(&d, out, show_source);
         diag_free(&d);
         return;

@@ -653,7 +653,7 @@ static void fill_chunk(reading *r, chunk *ch)
         if (!r->have_header) {
             r->have_header = true;
             if (st != SC_REC_OK || sc_parse_csv_header(r->header, t, len, &serr) != 0) {
-                fprintf(stderr, "polrun: %s: line %ld: bad CSV header: %s\n", r->name, line, serr.msg);
+                fprintf(stderr, "polrun: %s: line %ld: bad CSV header: %s\n", r->name, line, sc_error_message(&serr));
                 r->header_bad = r->eof = true;
                 break;
             }

@@ -91,7 +91,7 @@ static void print_scenario_error(const pol_error *e, const char *name, const cli
     if (e->status == POL_E_RUNTIME) /* the source line too, for a person at a terminal */
         cli_print_error(stderr, e, src, isatty(2));
     else
-        fprintf(stderr, "%s: error: %s\n", name, e->msg);
+        fprintf(stderr, "%s: error: %s\n", name, pol_error_message(e));
 }
 
 /* Why each output without a value has none: its error (each distinct error
@@ -108,7 +108,7 @@ static void print_unavailable(const pol_policy *pol, const pol_eval *ev, const c
         if (e->status == POL_NOT_APPLICABLE || e->status == POL_UNSTATED) {
             char at[POL_POS_TEXT_MAX];
             pol_pos_text(&e->pos, at, sizeof at);
-            fprintf(stderr, "%s%snote: %s: %s\n", at, at[0] ? ": " : "", pol_policy_rule_name(pol, r), e->msg);
+            fprintf(stderr, "%s%snote: %s: %s\n", at, at[0] ? ": " : "", pol_policy_rule_name(pol, r), pol_error_message(e));
             continue;
         }
         bool dup = false;
@@ -181,7 +181,7 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
     sc_buf out;
     sc_buf_init(&out);
     if (sc_parse_json_object(&rec, t, len, &serr) != 0) {
-        fprintf(stderr, "polrun: %s: byte %zu: %s\n", name, serr.offset + 1, serr.msg);
+        fprintf(stderr, "polrun: %s: byte %zu: %s\n", name, serr.offset + 1, sc_error_message(&serr));
         rc = CLI_FAILED;
     } else if (pol_eval_set_record(ev, &rec, o->run.allow_extra, &perr) != 0) {
         print_scenario_error(&perr, name, src);

@@ -34,8 +34,13 @@ KEYWORDS = [
     "_", "N_", "FRAG",
     "pol_tr:2", "pol_tr_format:4", "pol_tr_fprintf:2",
     "diag_report:5", "REPORT:3", "NOTE:2", "LEX_ERROR:1",
+    # runtime errors (runtime/): each helper's format argument is a msgid
+    "pol_tr_format2:5", "fail:5", "input_error:4", "NESTED_ERROR:4", "seterr:3", "unexpected:3",
+    "r_fail:2", "vfail:3",
 ]
-FORMAT_FLAGS = ["pol_tr_format:4", "pol_tr_fprintf:2", "diag_report:5", "REPORT:3", "NOTE:2", "LEX_ERROR:1"]
+FORMAT_FLAGS = ["pol_tr_format:4", "pol_tr_fprintf:2", "diag_report:5", "REPORT:3", "NOTE:2", "LEX_ERROR:1",
+                "pol_tr_format2:5", "fail:5", "input_error:4", "NESTED_ERROR:4", "seterr:3", "unexpected:3",
+                "r_fail:2", "vfail:3"]
 
 # xgettext keeps its header: without one it writes ASCII and drops the
 # Chinese inside a msgid.  The header entry (msgid "") is skipped below.

@@ -41,7 +41,7 @@ static void check_field(const sc_record *r, int idx, const char *name,
 
 static void parse_ok(sc_record *r, const char *json)
 {
-    sc_error e = {0, ""};
+    sc_error e = {0, "", ""};
     int rc = sc_parse_json_object(r, json, strlen(json), &e);
     ck_assert_msg(rc == 0, "parse of '%s' failed at %zu: %s", json, e.offset, e.msg);
 }
@@ -52,7 +52,7 @@ static void expect_json_error(const char *text, size_t len, size_t offset,
                               const char *msg)
 {
     sc_record r;
-    sc_error e = {12345, "unset"};
+    sc_error e = {12345, "unset", ""};
     sc_record_init(&r);
     int rc = sc_parse_json_object(&r, text, len, &e);
     ck_assert_msg(rc == -1, "'%.*s' parsed but should not", (int)len, text);
@@ -104,7 +104,7 @@ static void expect_rec(mem_in *m, const char *text, size_t len, long line)
     const char *t;
     size_t l;
     long ln = -1;
-    sc_error e = {0, ""};
+    sc_error e = {0, "", ""};
     sc_rec_status st = sc_reader_next(m->r, &t, &l, &ln, &e);
     ck_assert_msg(st == SC_REC_OK, "expected a record at line %ld, got status %d (%s)",
                   line, (int)st, e.msg);
@@ -123,7 +123,7 @@ static void expect_bad(mem_in *m, long line, size_t offset, const char *msg)
     const char *t;
     size_t l;
     long ln = -1;
-    sc_error e = {999, ""};
+    sc_error e = {999, "", ""};
     sc_rec_status st = sc_reader_next(m->r, &t, &l, &ln, &e);
     ck_assert_msg(st == SC_REC_BAD, "expected a bad record at line %ld, got status %d",
                   line, (int)st);
@@ -340,7 +340,7 @@ START_TEST(json_array_each_payments)
     memset(&c, 0, sizeof c);
     c.base = p->text;
     c.fail_at = -1;
-    sc_error e = {0, ""};
+    sc_error e = {0, "", ""};
     ck_assert_int_eq(sc_json_array_each(p->text, p->len, pay_cb, &c, &e), 0);
     ck_assert_int_eq(c.calls, 3);
     for (int k = 0; k < 3; k++)
@@ -371,7 +371,7 @@ START_TEST(json_array_each_errors)
     pay_ctx c;
     memset(&c, 0, sizeof c);
     c.fail_at = -1;
-    sc_error e = {0, ""};
+    sc_error e = {0, "", ""};
 
     const char *empty = " [ ] ";
     ck_assert_int_eq(sc_json_array_each(empty, strlen(empty), pay_cb, &c, &e), 0);
