@@ -313,9 +313,13 @@ static void print_diags(const cli_load *how, diag_ctx *d)
         diag_print_json(d, stdout);
     else
         diag_print(d, stderr, how->color);
-    if (!how->json && (d->errors || d->warnings))
-        pol_tr_fprintf(stderr, "%d error%s, %d warning%s\n", d->errors, d->errors == 1 ? "" : "s", d->warnings,
-                d->warnings == 1 ? "" : "s");
+    if (!how->json && (d->errors || d->warnings)) { /* one msgid for each plural form of the two */
+        static const char *const summary[2][2] = {
+            {N_("%d errors, %d warnings\n"), N_("%d errors, %d warning\n")},
+            {N_("%d error, %d warnings\n"), N_("%d error, %d warning\n")},
+        };
+        pol_tr_fprintf(stderr, summary[d->errors == 1][d->warnings == 1], d->errors, d->warnings);
+    }
 }
 
 static pol_policy *compile_source(const cli_load *how, const char *path, int *code, cli_source **keep)
