@@ -749,7 +749,7 @@ static void fill_chunk(reading *r, chunk *c)
         if (!r->have_header) {
             r->have_header = true;
             if (st != SC_REC_OK || sc_parse_csv_header(r->header, t, len, &serr) != 0) {
-                fprintf(stderr, "polrun: %s: line %ld: bad CSV header: %s\n", r->name, line, st != SC_REC_OK ? t : sc_error_message(&serr));
+                pol_tr_fprintf(stderr, "polrun: %s: line %ld: bad CSV header: %s\n", r->name, line, st != SC_REC_OK ? t : sc_error_message(&serr));
                 r->header_bad = r->eof = true;
                 break;
             }
@@ -758,7 +758,7 @@ static void fill_chunk(reading *r, chunk *c)
                 batch_key_at_none(r->keys, &at);
                 int missing = batch_keys_find(r->keys, r->header, &at);
                 if (missing >= 0) {
-                    fprintf(stderr, "polrun: %s: line %ld: the key field \"%s\" (--key) is not a column of the CSV header\n",
+                    pol_tr_fprintf(stderr, "polrun: %s: line %ld: the key field \"%s\" (--key) is not a column of the CSV header\n",
                             r->name, line, r->keys->name[missing]);
                     r->header_bad = r->eof = true;
                     break;
@@ -818,22 +818,25 @@ static void show_progress(sink *k)
     if (k->shown_ns >= 0 && ns - k->shown_ns < every)
         return;
     k->shown_ns = ns;
-    char line[160];
-    int n = snprintf(line, sizeof line, "polrun: %ld records", k->records);
+    char line[256];
+    pol_lang l = pol_lang_get();
+    int n = pol_tr_format(l, line, sizeof line, "polrun: %ld records", k->records);
     uint64_t done = sc_reader_consumed(k->rd);
     if (k->size && done <= k->size)
         n += snprintf(line + n, sizeof line - (size_t)n, ", %d%%", (int)(done * 100 / k->size));
     if (ns > 0)
-        n += snprintf(line + n, sizeof line - (size_t)n, ", %lld records/s", (long long)k->records * 1000000000LL / ns);
+        n += pol_tr_format(l, line + n, sizeof line - (size_t)n, ", %lld records/s",
+                           (long long)k->records * 1000000000LL / ns);
     if (k->size && done > 0 && done <= k->size && ns > 0) {
         unsigned __int128 left_ns = (unsigned __int128)ns * (k->size - done) / done;
         long long s = (long long)(left_ns / 1000000000u);
         if (s >= 3600)
-            snprintf(line + n, sizeof line - (size_t)n, ", %lld:%02lld:%02lld left", s / 3600, s / 60 % 60, s % 60);
+            pol_tr_format(l, line + n, sizeof line - (size_t)n, ", %lld:%02lld:%02lld left", s / 3600, s / 60 % 60,
+                          s % 60);
         else
-            snprintf(line + n, sizeof line - (size_t)n, ", %lld:%02lld left", s / 60, s % 60);
+            pol_tr_format(l, line + n, sizeof line - (size_t)n, ", %lld:%02lld left", s / 60, s % 60);
     }
-    fprintf(stderr, k->tty ? "\r%s\033[K" : "%s\n", line);
+    fprintf(stderr, k->tty ? "\r%s\033[K" : "%s\n", line); /* i18n: none (translated above) */
     fflush(stderr);
 }
 
@@ -895,7 +898,7 @@ static int run_parallel(batch *b, worker *ws, int nworkers, reading *rd, sink *k
             started++;
         }
     if (started == 0) {
-        fputs("polrun: cannot start worker threads\n", stderr);
+        pol_tr_fprintf(stderr, "polrun: cannot start worker threads\n");
         return CLI_INTERNAL;
     }
     long seq = 0, written = 0;
@@ -1033,7 +1036,7 @@ static int open_files(const batch_opts *o, FILE **in, FILE **out)
     *out = stdout;
     const char *name = o->input && strcmp(o->input, "-") != 0 ? o->input : NULL;
     if (name && !(*in = fopen(name, "rb"))) {
-        fprintf(stderr, "polrun: %s: %s\n", name, strerror(errno));
+        pol_tr_fprintf(stderr, "polrun: %s: %s\n", name, strerror(errno));
         return CLI_NOINPUT;
     }
     if (cli_not_a_directory("polrun", *in, name ? name : "<stdin>") != 0) {
@@ -1042,7 +1045,7 @@ static int open_files(const batch_opts *o, FILE **in, FILE **out)
         return CLI_NOINPUT;
     }
     if (output_name(o) && !(*out = fopen(o->output, "wb"))) {
-        fprintf(stderr, "polrun: cannot write %s: %s\n", o->output, strerror(errno));
+        pol_tr_fprintf(stderr, "polrun: cannot write %s: %s\n", o->output, strerror(errno));
         if (*in != stdin)
             fclose(*in);
         return CLI_CANTCREAT;
@@ -1069,14 +1072,14 @@ static void summary(const batch_opts *o, const sink *k, const reading *rd)
 {
     long long ns = ns_since(&k->t0);
     if (rd->hinted) /* once, as well as in each record's error */
-        fprintf(stderr, "%spolrun: %s: %ld record(s) are not UTF-8 but look like GB18030/GBK, as Excel saves CSV on "
+        pol_tr_fprintf(stderr, "%spolrun: %s: %ld record(s) are not UTF-8 but look like GB18030/GBK, as Excel saves CSV on "
                         "Chinese Windows; add --encoding gb18030\n",
                 k->progress && k->tty ? "\r\033[K" : "", rd->name, rd->hinted);
-    char partial[48] = "";
+    char partial[96] = "";
     if (k->partial) /* records where some output is not applicable or not stated */
-        snprintf(partial, sizeof partial, ", %ld partial", k->partial);
+        pol_tr_format(pol_lang_get(), partial, sizeof partial, ", %ld partial", k->partial);
     if (!o->quiet)
-        fprintf(stderr, "%spolrun: %ld records, %ld errors%s, %lld.%03lld s, %lld records/s\n",
+        pol_tr_fprintf(stderr, "%spolrun: %ld records, %ld errors%s, %lld.%03lld s, %lld records/s\n",
                 k->progress && k->tty ? "\r\033[K" : "",
                 k->records, k->errors, partial, ns / 1000000000LL, (ns / 1000000LL) % 1000,
                 ns > 0 ? (long long)k->records * 1000000000LL / ns : 0LL); /* not an amount */
@@ -1121,7 +1124,7 @@ int batch_run(const batch_opts *o, pol_policy *pol)
     if (o->encoding && strcmp(o->encoding, "UTF-8") != 0) {
         rd.encoding = o->encoding;
         if ((rd.from = iconv_open("UTF-8", o->encoding)) == NO_ICONV) {
-            fprintf(stderr, "polrun: cannot convert from %s: %s\n", o->encoding, strerror(errno));
+            pol_tr_fprintf(stderr, "polrun: cannot convert from %s: %s\n", o->encoding, strerror(errno));
             rc = CLI_INTERNAL;
         }
         sc_reader_raw(rd.rd);
@@ -1158,7 +1161,7 @@ int batch_run(const batch_opts *o, pol_policy *pol)
         rc = rc ? rc : cli_write_error("polrun", output_name(o), k.err);
     bool read_error = sc_reader_failed(rd.rd); /* the record it cut is an error record already */
     if (read_error)
-        fprintf(stderr, "polrun: %s: read error on input\n", o->input ? o->input : "<stdin>");
+        pol_tr_fprintf(stderr, "polrun: %s: read error on input\n", o->input ? o->input : "<stdin>");
     if (rc != CLI_INTERNAL)
         summary(o, &k, &rd);
     sc_reader_free(rd.rd);

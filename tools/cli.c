@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,15 +50,59 @@ int cli_getopt(const char *tool, int argc, char **argv, const char *shorts, cons
     for (const struct option *l = longs; is_long && l->name; l++)
         matches += !strncmp(l->name, name + 2, strlen(name + 2));
     if (c == ':')
-        fprintf(stderr, "%s: %s needs a value", tool, name);
+        pol_tr_fprintf(stderr, "%s: %s needs a value", tool, name);
     else if (is_long && optopt) /* getopt_long names the option it matched */
-        fprintf(stderr, "%s: %s takes no value", tool, name);
+        pol_tr_fprintf(stderr, "%s: %s takes no value", tool, name);
     else if (matches > 1)
-        fprintf(stderr, "%s: ambiguous option %s: it begins %d options", tool, name, matches);
+        pol_tr_fprintf(stderr, "%s: ambiguous option %s: it begins %d options", tool, name, matches);
     else
-        fprintf(stderr, "%s: unknown option %s", tool, name);
-    fprintf(stderr, " ('%s --help' lists the options)\n", tool);
+        pol_tr_fprintf(stderr, "%s: unknown option %s", tool, name);
+    pol_tr_fprintf(stderr, " ('%s --help' lists the options)\n", tool);
     return '?';
+}
+
+bool cli_lang_value(const char *tool, const char *val)
+{
+    pol_lang l;
+    if (!pol_lang_parse(val, &l)) {
+        pol_tr_fprintf(stderr, "%s: --lang takes zh or en, not '%s'\n", tool, val);
+        return false;
+    }
+    pol_lang_set(l);
+    return true;
+}
+
+int cli_lang_option(const char *tool, int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        const char *val = NULL;
+        if (!strncmp(argv[i], "--lang=", 7))
+            val = argv[i] + 7;
+        else if (!strcmp(argv[i], "--lang") && i + 1 < argc)
+            val = argv[++i];
+        if (val && !cli_lang_value(tool, val))
+            return CLI_USAGE;
+    }
+    return -1;
+}
+
+void cli_tr_buf(pol_lang l, sc_buf *b, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    char small[512];
+    int n = pol_tr_vformat(l, small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof small)
+        sc_buf_put(b, small, (size_t)n);
+    else if (n >= 0) {
+        char *big = pol_xmalloc((size_t)n + 1);
+        pol_tr_vformat(l, big, (size_t)n + 1, fmt, ap2);
+        sc_buf_put(b, big, (size_t)n);
+        free(big);
+    }
+    va_end(ap2);
 }
 
 bool cli_count(const char *tool, const char *opt, const char *val, uint64_t max, uint64_t *out)
@@ -73,12 +118,12 @@ bool cli_count(const char *tool, const char *opt, const char *val, uint64_t max,
             v = v * 10 + (uint64_t)(*p - '0');
     }
     if (!digits || v == 0) {
-        fprintf(stderr, "%s: %s needs a whole number from 1 to %llu, not '%s'\n", tool, opt, (unsigned long long)max,
+        pol_tr_fprintf(stderr, "%s: %s needs a whole number from 1 to %llu, not '%s'\n", tool, opt, (unsigned long long)max,
                 val);
         return false;
     }
     if (big) {
-        fprintf(stderr, "%s: %s: %s is too large (at most %llu)\n", tool, opt, val, (unsigned long long)max);
+        pol_tr_fprintf(stderr, "%s: %s: %s is too large (at most %llu)\n", tool, opt, val, (unsigned long long)max);
         return false;
     }
     *out = v;
@@ -115,7 +160,7 @@ int cli_write_error(const char *tool, const char *file, int err)
             return CLI_CANTCREAT;
         stdout_told = true;
     }
-    fprintf(stderr, "%s: write error on %s%s%s\n", tool, file ? file : "standard output", err ? ": " : "",
+    pol_tr_fprintf(stderr, "%s: write error on %s%s%s\n", tool, file ? file : "standard output", err ? ": " : "",
             err ? strerror(err) : "");
     return CLI_CANTCREAT;
 }
@@ -169,7 +214,7 @@ bool cli_out_open(const char *tool, const char *path, cli_out *o)
     bool direct = exists && (!S_ISREG(st.st_mode) || !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6));
     if (direct) {
         if (!(o->f = fopen(path, "wb"))) {
-            fprintf(stderr, "%s: cannot write %s: %s\n", tool, path, strerror(errno));
+            pol_tr_fprintf(stderr, "%s: cannot write %s: %s\n", tool, path, strerror(errno));
             free(o->path);
             return false;
         }
@@ -192,7 +237,7 @@ bool cli_out_open(const char *tool, const char *path, cli_out *o)
             close(fd);
             unlink(o->tmp);
         }
-        fprintf(stderr, "%s: cannot write %s: %s\n", tool, path, strerror(err));
+        pol_tr_fprintf(stderr, "%s: cannot write %s: %s\n", tool, path, strerror(err));
         free(o->path);
         free(o->dest);
         free(o->tmp);
@@ -268,9 +313,13 @@ static void print_diags(const cli_load *how, diag_ctx *d)
         diag_print_json(d, stdout);
     else
         diag_print(d, stderr, how->color);
-    if (!how->json && (d->errors || d->warnings))
-        fprintf(stderr, "%d error%s, %d warning%s\n", d->errors, d->errors == 1 ? "" : "s", d->warnings,
-                d->warnings == 1 ? "" : "s");
+    if (!how->json && (d->errors || d->warnings)) { /* one msgid for each plural form of the two */
+        static const char *const summary[2][2] = {
+            {N_("%d errors, %d warnings\n"), N_("%d errors, %d warning\n")},
+            {N_("%d error, %d warnings\n"), N_("%d error, %d warning\n")},
+        };
+        pol_tr_fprintf(stderr, summary[d->errors == 1][d->warnings == 1], d->errors, d->warnings);
+    }
 }
 
 static pol_policy *compile_source(const cli_load *how, const char *path, int *code, cli_source **keep)
@@ -301,7 +350,7 @@ static pol_policy *compile_source(const cli_load *how, const char *path, int *co
     char err[600];
     pol_policy *pol = pol_policy_adopt(prog, err, sizeof err);
     if (!pol) {
-        fprintf(stderr, "%s: internal error: generated code failed verification: %s\n", how->tool, err);
+        pol_tr_fprintf(stderr, "%s: internal error: generated code failed verification: %s\n", how->tool, err);
         *code = CLI_INTERNAL;
     }
     if (pol && keep) {
@@ -320,12 +369,12 @@ pol_policy *cli_load_policy(const cli_load *how, const char *path, int *code, cl
     if (!source && how->bytecode)
         return load_bytecode(how, path, code);
     if (!source) {
-        fprintf(stderr, "%s: %s is compiled bytecode; a .pol source is needed\n", how->tool, path);
+        pol_tr_fprintf(stderr, "%s: %s is compiled bytecode; a .pol source is needed\n", how->tool, path);
         *code = CLI_USAGE;
         return NULL;
     }
     if (how->trust) { /* nothing vouches for a source */
-        fprintf(stderr, "%s: %s: a policy source is not signed; with trusted keys only signed bytecode runs "
+        pol_tr_fprintf(stderr, "%s: %s: a policy source is not signed; with trusted keys only signed bytecode runs "
                         "(polc build --sign)\n", how->tool, path);
         *code = CLI_DATAERR;
         return NULL;
@@ -380,9 +429,10 @@ void cli_print_interface(const pol_policy *pol)
 /* ---- the policy's own tests: the text report and JUnit XML ---- */
 
 /* The detail lines of test t (failures; with `verbose`, how a rejection
- * test passed), as polc test prints them under the test's line. */
+ * test passed), as polc test prints them under the test's line, in
+ * language l (JUnit's are English). */
 static void test_detail(const pol_policy *pol, const pol_test_results *res, const pol_test_result *t, bool verbose,
-                        sc_buf *out)
+                        pol_lang l, sc_buf *out)
 {
     const char *src = pol_policy_source(pol) ? pol_policy_source(pol) : "?";
     char at[POL_POS_TEXT_MAX];
@@ -390,27 +440,31 @@ static void test_detail(const pol_policy *pol, const pol_test_results *res, cons
         const pol_check *c = &res->checks[t->first_check + i];
         switch (c->kind) {
         case POL_CHECK_NO_ERROR:
-            sc_buf_printf(out, "    %s:%u: expected an error%s%s%s, but every output was computed\n", src, c->pos.line,
-                          c->expected ? " mentioning \"" : "", c->expected ? c->expected : "", c->expected ? "\"" : "");
+            if (c->expected)
+                cli_tr_buf(l, out, N_("    %s:%u: expected an error mentioning \"%s\", but every output was computed\n"),
+                           src, c->pos.line, c->expected);
+            else
+                cli_tr_buf(l, out, N_("    %s:%u: expected an error, but every output was computed\n"), src,
+                           c->pos.line);
             break;
         case POL_CHECK_WRONG_ERROR:
-            sc_buf_printf(out, "    %s:%u: expected an error mentioning \"%s\", got: %s\n", src, c->pos.line, c->expected,
-                          c->actual);
+            cli_tr_buf(l, out, N_("    %s:%u: expected an error mentioning \"%s\", got: %s\n"), src, c->pos.line,
+                       c->expected, c->actual);
             break;
         case POL_CHECK_REJECTED:
             if (verbose)
-                sc_buf_printf(out, "    rejected as expected: %s\n", c->actual);
+                cli_tr_buf(l, out, N_("    rejected as expected: %s\n"), c->actual);
             break;
         case POL_CHECK_EVAL_FAILED:
-            sc_buf_printf(out, "    %s:%u:%u: expected %s = %s, but %s: %s:%u:%u: %s\n", c->pos.file,
-                          c->pos.line, c->pos.col, c->what, c->expected,
-                          !strncmp(c->actual, "not applicable", 14) || !strncmp(c->actual, "not stated", 10)
-                              ? "it has no value" : "evaluation failed",
-                          c->at.file, c->at.line, c->at.col, c->actual);
+            cli_tr_buf(l, out, N_("    %s:%u:%u: expected %s = %s, but %s: %s:%u:%u: %s\n"), c->pos.file,
+                       c->pos.line, c->pos.col, c->what, c->expected,
+                       !strncmp(c->actual, "not applicable", 14) || !strncmp(c->actual, "not stated", 10)
+                           ? FRAG("it has no value") : FRAG("evaluation failed"),
+                       c->at.file, c->at.line, c->at.col, c->actual);
             break;
         case POL_CHECK_MISMATCH:
-            sc_buf_printf(out, "    %s: expected %s = %s, got %s\n", pol_pos_text(&c->pos, at, sizeof at), c->what,
-                          c->expected, c->actual);
+            cli_tr_buf(l, out, N_("    %s: expected %s = %s, got %s\n"), pol_pos_text(&c->pos, at, sizeof at), c->what,
+                       c->expected, c->actual);
             break;
         case POL_CHECK_GIVEN:
         case POL_CHECK_FINDING:
@@ -421,17 +475,20 @@ static void test_detail(const pol_policy *pol, const pol_test_results *res, cons
 }
 
 /* The line of its own that a finding or a circular expectation of test t
- * gets (before the test's line, and in JUnit); false for other checks. */
-static bool check_line(const pol_test_result *t, const pol_check *c, sc_buf *out)
+ * gets (before the test's line, and in JUnit, in English); false for other
+ * checks. */
+static bool check_line(const pol_test_result *t, const pol_check *c, pol_lang l, sc_buf *out)
 {
     char at[POL_POS_TEXT_MAX];
-    if (c->kind == POL_CHECK_FINDING)
-        sc_buf_printf(out, "FINDING  %s: the notice states %s = %s%s%s%s, the rules compute %s  (test \"%s\")\n",
-                      pol_pos_text(&c->pos, at, sizeof at), c->what, c->expected, c->cite ? " [" : "",
-                      c->cite ? c->cite : "", c->cite ? "]" : "", c->actual, t->name);
+    if (c->kind == POL_CHECK_FINDING && c->cite)
+        cli_tr_buf(l, out, N_("FINDING  %s: the notice states %s = %s [%s], the rules compute %s  (test \"%s\")\n"),
+                   pol_pos_text(&c->pos, at, sizeof at), c->what, c->expected, c->cite, c->actual, t->name);
+    else if (c->kind == POL_CHECK_FINDING)
+        cli_tr_buf(l, out, N_("FINDING  %s: the notice states %s = %s, the rules compute %s  (test \"%s\")\n"),
+                   pol_pos_text(&c->pos, at, sizeof at), c->what, c->expected, c->actual, t->name);
     else if (c->kind == POL_CHECK_CIRCULAR)
-        sc_buf_printf(out, "CIRCULAR %s: expect %s = %s only re-derives inferred %s: not evidence  (test \"%s\")\n",
-                      pol_pos_text(&c->pos, at, sizeof at), c->what, c->expected, c->actual, t->name);
+        cli_tr_buf(l, out, N_("CIRCULAR %s: expect %s = %s only re-derives inferred %s: not evidence  (test \"%s\")\n"),
+                   pol_pos_text(&c->pos, at, sizeof at), c->what, c->expected, c->actual, t->name);
     else
         return false;
     return true;
@@ -442,23 +499,27 @@ static void test_lines(const pol_policy *pol, const pol_test_results *res, const
                        bool verbose, FILE *out)
 {
     const char *src = pol_policy_source(pol) ? pol_policy_source(pol) : "?";
+    pol_lang l = pol_lang_get();
     for (size_t i = 0; i < t->nchecks; i++) {
         const pol_check *c = &res->checks[t->first_check + i];
         if (c->kind == POL_CHECK_GIVEN)
-            fprintf(out, "FAIL  %s  (%s:%u)\n    cannot build input %s: %s\n", t->name, src, t->pos.line, c->what,
-                    c->actual);
+            pol_tr_fprintf(out, "FAIL  %s  (%s:%u)\n    cannot build input %s: %s\n", t->name, src, t->pos.line,
+                           c->what, c->actual);
         sc_buf line;
         sc_buf_init(&line);
-        if (check_line(t, c, &line))
+        if (check_line(t, c, l, &line))
             fputs(line.data, out);
         sc_buf_clear(&line);
     }
     if (t->nchecks && res->checks[t->first_check].kind == POL_CHECK_GIVEN)
         return;
-    if (!t->passed)
-        fprintf(out, "FAIL  %s  (%s:%u)\n%s", t->name, src, t->pos.line, detail->data ? detail->data : "");
-    else if (verbose)
-        fprintf(out, "ok    %s\n%s", t->name, detail->data ? detail->data : "");
+    if (!t->passed) {
+        pol_tr_fprintf(out, "FAIL  %s  (%s:%u)\n", t->name, src, t->pos.line);
+        fputs(detail->data ? detail->data : "", out);
+    } else if (verbose) {
+        pol_tr_fprintf(out, "ok    %s\n", t->name);
+        fputs(detail->data ? detail->data : "", out);
+    }
 }
 
 static void xml_text(sc_buf *b, const char *s, size_t n)
@@ -488,7 +549,7 @@ static void junit_case(const pol_policy *pol, const pol_test_results *res, const
     sc_buf lines; /* its findings and circular expectations, as the text report prints them */
     sc_buf_init(&lines);
     for (size_t i = 0; i < t->nchecks; i++)
-        check_line(t, &res->checks[t->first_check + i], &lines);
+        check_line(t, &res->checks[t->first_check + i], POL_LANG_EN, &lines);
     if (t->passed && !lines.len) {
         sc_buf_puts(xml, "/>\n");
         return;
@@ -508,12 +569,16 @@ static void junit_case(const pol_policy *pol, const pol_test_results *res, const
     sc_buf_clear(&lines);
 }
 
-/* Finding f about the notice's text as the report prints it (no newline). */
-static void notice_line(const pol_notice_finding *f, sc_buf *out)
+/* Finding f about the notice's text as the report prints it (no newline),
+ * in language l. */
+static void notice_line(const pol_notice_finding *f, pol_lang l, sc_buf *out)
 {
     char at[POL_POS_TEXT_MAX];
-    sc_buf_printf(out, "FINDING  %s: the notice: %s%s%s%s", pol_pos_text(&f->pos, at, sizeof at), f->text,
-                  f->cite ? " [" : "", f->cite ? f->cite : "", f->cite ? "]" : "");
+    if (f->cite)
+        cli_tr_buf(l, out, N_("FINDING  %s: the notice: %s [%s]"), pol_pos_text(&f->pos, at, sizeof at), f->text,
+                   f->cite);
+    else
+        cli_tr_buf(l, out, N_("FINDING  %s: the notice: %s"), pol_pos_text(&f->pos, at, sizeof at), f->text);
 }
 
 /* Writes the report into the file opened for it; 0 or CLI_CANTCREAT. */
@@ -530,7 +595,7 @@ static int write_junit(const char *tool, cli_out *f, const pol_policy *pol, cons
         for (size_t i = 0; i < res->nnotice; i++) {
             sc_buf line;
             sc_buf_init(&line);
-            notice_line(&res->notice[i], &line);
+            notice_line(&res->notice[i], POL_LANG_EN, &line);
             sc_buf_puts(&xml, "    <property name=\"finding\" value=\"");
             xml_text(&xml, line.data, line.len);
             sc_buf_puts(&xml, "\"/>\n");
@@ -564,24 +629,30 @@ int cli_run_tests(const char *tool, const pol_policy *pol, const char *file, con
     if (junit_path && !cli_out_open(tool, junit_path, &junit))
         return CLI_CANTCREAT;
     pol_test_results *res = pol_run_tests(pol);
-    sc_buf detail, xml;
+    pol_lang l = pol_lang_get();
+    sc_buf detail, detail_en, xml;
     sc_buf_init(&detail);
+    sc_buf_init(&detail_en);
     sc_buf_init(&xml);
     for (size_t i = 0; i < res->ntests; i++) {
         const pol_test_result *t = &res->tests[i];
         sc_buf_reset(&detail);
-        test_detail(pol, res, t, verbose, &detail);
+        test_detail(pol, res, t, verbose, l, &detail);
         test_lines(pol, res, t, &detail, verbose, stdout);
-        junit_case(pol, res, t, &detail, &xml);
+        if (l != POL_LANG_EN) { /* JUnit's XML is English */
+            sc_buf_reset(&detail_en);
+            test_detail(pol, res, t, verbose, POL_LANG_EN, &detail_en);
+        }
+        junit_case(pol, res, t, l != POL_LANG_EN ? &detail_en : &detail, &xml);
     }
     int rc = res->failed ? CLI_FAILED : CLI_OK;
     if (res->ntests == 0) { /* a policy carries its notice's numbers as tests */
         const char *why = untested_reason(pol);
         if (why)
-            printf("%s: no tests: %s\n", file, why);
+            pol_tr_fprintf(stdout, "%s: no tests: %s\n", file, why);
         else {
-            fprintf(stderr, "%s: error: the policy has no tests; add a test with the notice's numbers, or say why "
-                            "there are none with 'untested \"...\"' in its header\n", file);
+            pol_tr_fprintf(stderr, "%s: error: the policy has no tests; add a test with the notice's numbers, or say "
+                                   "why there are none with 'untested \"...\"' in its header\n", file);
             rc = CLI_FAILED;
         }
     }
@@ -590,22 +661,32 @@ int cli_run_tests(const char *tool, const pol_policy *pol, const char *file, con
     for (size_t i = 0; i < res->nnotice; i++) { /* beside the numeric findings */
         sc_buf line;
         sc_buf_init(&line);
-        notice_line(&res->notice[i], &line);
+        notice_line(&res->notice[i], l, &line);
         printf("%s\n", line.data);
         if (verbose && res->notice[i].note)
-            printf("    note: %s\n", res->notice[i].note);
+            pol_tr_fprintf(stdout, "    note: %s\n", res->notice[i].note);
         sc_buf_clear(&line);
     }
-    if (res->findings)
-        printf("%s: %d finding%s: figures the notice states that the rules do not reproduce\n", file, res->findings,
-               res->findings == 1 ? "" : "s");
-    if (res->nnotice)
-        printf("%s: %zu finding%s about the notice's text: problems that are not numbers\n", file, res->nnotice,
-               res->nnotice == 1 ? "" : "s");
-    if (res->circular)
-        printf("%s: %d expectation%s only re-derive%s inferred values: circular, not evidence\n", file, res->circular,
-               res->circular == 1 ? "" : "s", res->circular == 1 ? "s" : "");
-    printf("%s: %d passed, %d failed\n", file, res->passed, res->failed);
+    if (res->findings == 1)
+        pol_tr_fprintf(stdout, "%s: %d finding: figures the notice states that the rules do not reproduce\n", file,
+                       res->findings);
+    else if (res->findings)
+        pol_tr_fprintf(stdout, "%s: %d findings: figures the notice states that the rules do not reproduce\n", file,
+                       res->findings);
+    if (res->nnotice == 1)
+        pol_tr_fprintf(stdout, "%s: %zu finding about the notice's text: problems that are not numbers\n", file,
+                       res->nnotice);
+    else if (res->nnotice)
+        pol_tr_fprintf(stdout, "%s: %zu findings about the notice's text: problems that are not numbers\n", file,
+                       res->nnotice);
+    if (res->circular == 1)
+        pol_tr_fprintf(stdout, "%s: %d expectation only re-derives inferred values: circular, not evidence\n", file,
+                       res->circular);
+    else if (res->circular)
+        pol_tr_fprintf(stdout, "%s: %d expectations only re-derive inferred values: circular, not evidence\n", file,
+                       res->circular);
+    pol_tr_fprintf(stdout, "%s: %d passed, %d failed\n", file, res->passed, res->failed);
+    sc_buf_clear(&detail_en);
     sc_buf_clear(&detail);
     sc_buf_clear(&xml);
     pol_test_results_free(res);

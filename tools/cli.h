@@ -44,6 +44,17 @@ bool cli_ends_with(const char *s, const char *suffix);
  * returns '?'. */
 int cli_getopt(const char *tool, int argc, char **argv, const char *shorts, const struct option *longs);
 
+/* --lang zh|en: read from argv before any other option, so that every
+ * message, those about the other options included, is in that language
+ * (it overrides the locale variables; stops at "--").  -1 to go on, else
+ * CLI_USAGE after saying why.  The option must also be in the tool's long
+ * options; cli_lang_value handles it there (an abbreviation, --la zh). */
+int cli_lang_option(const char *tool, int argc, char **argv);
+bool cli_lang_value(const char *tool, const char *val);
+/* sc_buf_printf with fmt a msgid, written in language l (mark the literal
+ * with N_ for the catalog). */
+void cli_tr_buf(pol_lang l, sc_buf *b, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Reads `val`, the value of option `opt`, as a whole number from 1 to max:
  * digits only (no sign, no spaces); false after printing why not. */
 bool cli_count(const char *tool, const char *opt, const char *val, uint64_t max, uint64_t *out);

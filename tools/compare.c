@@ -653,7 +653,7 @@ static void fill_chunk(reading *r, chunk *ch)
         if (!r->have_header) {
             r->have_header = true;
             if (st != SC_REC_OK || sc_parse_csv_header(r->header, t, len, &serr) != 0) {
-                fprintf(stderr, "polrun: %s: line %ld: bad CSV header: %s\n", r->name, line, sc_error_message(&serr));
+                pol_tr_fprintf(stderr, "polrun: %s: line %ld: bad CSV header: %s\n", r->name, line, sc_error_message(&serr));
                 r->header_bad = r->eof = true;
                 break;
             }
@@ -727,7 +727,7 @@ static int run_pool(cmp *c, cworker *ws, int nw, reading *rd, sink *k)
             started++;
         }
     if (!started) {
-        fputs("polrun: cannot start worker threads\n", stderr);
+        pol_tr_fprintf(stderr, "polrun: cannot start worker threads\n");
         return CLI_INTERNAL;
     }
     long seq = 0, written = 0;
@@ -798,9 +798,9 @@ static int find_pairs(cmp *c)
         int rn = eq ? out_rule(c->p[1], eq + 1, strlen(eq + 1)) : -1;
         if (!eq || ro < 0 || rn < 0) {
             if (!eq)
-                fprintf(stderr, "polrun: --pair takes OLD=NEW (two output names), not '%s'\n", a);
+                pol_tr_fprintf(stderr, "polrun: --pair takes OLD=NEW (two output names), not '%s'\n", a);
             else
-                fprintf(stderr, "polrun: --pair %s: %s has no output named '%.*s'\n", a,
+                pol_tr_fprintf(stderr, "polrun: --pair %s: %s has no output named '%.*s'\n", a,
                         ro < 0 ? c->o->old_path : c->o->new_path, ro < 0 ? (int)(eq - a) : (int)strlen(eq + 1),
                         ro < 0 ? a : eq + 1);
             free(used);
@@ -808,7 +808,7 @@ static int find_pairs(cmp *c)
         }
         if (!pol_type_numeric((pol_type)c->p[0]->rules[ro].type) ||
             !pol_type_numeric((pol_type)c->p[1]->rules[rn].type)) {
-            fprintf(stderr, "polrun: --pair %s: only numeric outputs can be compared\n", a);
+            pol_tr_fprintf(stderr, "polrun: --pair %s: only numeric outputs can be compared\n", a);
             free(used);
             return CLI_USAGE;
         }
@@ -861,14 +861,14 @@ static int check_by(cmp *c)
                 continue;
             uint8_t t = c->p[s]->inputs[i].type;
             if (t != PT_ENUM && t != PT_BOOL) {
-                fprintf(stderr, "polrun: --by %s: the input is %s; --by takes an enumeration or boolean input\n", nm,
+                pol_tr_fprintf(stderr, "polrun: --by %s: the input is %s; --by takes an enumeration or boolean input\n", nm,
                         pol_type_name((pol_type)t));
                 return CLI_USAGE;
             }
             found = true;
         }
         if (!found) {
-            fprintf(stderr, "polrun: --by %s: neither policy has an input of that name\n", nm);
+            pol_tr_fprintf(stderr, "polrun: --by %s: neither policy has an input of that name\n", nm);
             return CLI_USAGE;
         }
     }
@@ -1162,7 +1162,7 @@ static int write_file(const char *path, const sc_buf *b, const cmp_view *v)
 {
     FILE *f = fopen(path, "wb");
     if (!f) {
-        fprintf(stderr, "polrun: cannot write %s: %s\n", path, strerror(errno));
+        pol_tr_fprintf(stderr, "polrun: cannot write %s: %s\n", path, strerror(errno));
         return CLI_CANTCREAT;
     }
     errno = 0;
@@ -1245,7 +1245,7 @@ static int write_summaries(cmp *c, cworker *w)
     for (int b = 0; b < o->nby; b++) {
         ng += w->gs[b].n;
         if (w->gs[b].overflow)
-            fprintf(stderr, "polrun: --by %s: more than %d values; the rest are not broken down\n", o->by[b],
+            pol_tr_fprintf(stderr, "polrun: --by %s: more than %d values; the rest are not broken down\n", o->by[b],
                     MAX_GROUPS);
     }
     cmp_digest *all = pol_xcalloc((size_t)c->npairs, sizeof *all);
@@ -1344,7 +1344,7 @@ int compare_run(const cmp_opts *o, pol_policy *oldp, pol_policy *newp)
     const char *inname = o->run.input && strcmp(o->run.input, "-") ? o->run.input : NULL;
     FILE *in = inname ? fopen(inname, "rb") : stdin;
     if (!in) {
-        fprintf(stderr, "polrun: %s: %s\n", inname, strerror(errno));
+        pol_tr_fprintf(stderr, "polrun: %s: %s\n", inname, strerror(errno));
         free(c.pairs);
         return CLI_NOINPUT;
     }
@@ -1358,7 +1358,7 @@ int compare_run(const cmp_opts *o, pol_policy *oldp, pol_policy *newp)
     const char *outname = o->run.output && strcmp(o->run.output, "-") ? o->run.output : NULL;
     FILE *out = NULL;
     if (outname && !(out = fopen(outname, "wb"))) {
-        fprintf(stderr, "polrun: cannot write %s: %s\n", outname, strerror(errno));
+        pol_tr_fprintf(stderr, "polrun: cannot write %s: %s\n", outname, strerror(errno));
         if (in != stdin)
             fclose(in);
         free(c.pairs);
@@ -1422,13 +1422,13 @@ int compare_run(const cmp_opts *o, pol_policy *oldp, pol_policy *newp)
         rc = rc ? rc : cli_write_error("polrun", outname, k.err);
     bool read_error = ferror(in) != 0;
     if (read_error)
-        fprintf(stderr, "polrun: %s: read error on input\n", rd.name);
+        pol_tr_fprintf(stderr, "polrun: %s: read error on input\n", rd.name);
     if (!rc) {
         merge_workers(&c, ws, nw);
         rc = write_summaries(&c, &ws[0]);
         long long ns = (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec); /* not an amount */
         if (!o->run.quiet)
-            fprintf(stderr, "polrun: %ld records, %ld rejected, %ld with an error on either side, %lld.%03lld s, %lld records/s\n",
+            pol_tr_fprintf(stderr, "polrun: %ld records, %ld rejected, %ld with an error on either side, %lld.%03lld s, %lld records/s\n",
                     ws[0].records, ws[0].rejected, ws[0].failed, ns / 1000000000LL, (ns / 1000000LL) % 1000,
                     ns > 0 ? (long long)ws[0].records * 1000000000LL / ns : 0LL); /* not an amount */
     }

@@ -27,18 +27,19 @@ typedef struct fmt_opts {
 
 static void fmt_usage(FILE *out)
 {
-    fputs("usage: polc fmt [--check | --stdout] [FILE.pol ...]\n"
+    fputs(_("usage: polc fmt [--check | --stdout] [FILE.pol ...]\n"
           "\n"
           "  (no option)          rewrite each file in its canonical layout\n"
           "  --check              change nothing: list the files that would change (exit 1 if any)\n"
           "  --stdout             print the formatted text instead of writing the file\n"
           "  --diagnostics=json   print syntax errors as a JSON array\n"
           "  --color / --no-color colour diagnostics (default: when stderr is a terminal)\n"
+          "  --lang zh|en         the language of messages (default: from LC_ALL, LC_MESSAGES, LANG)\n"
           "  FILE '-' or none     standard input, formatted to standard output\n"
           "\n"
           "exit status: 0 ok, 1 (--check) a file is not formatted, 64 usage,\n"
           "65 a file has syntax errors (left as it is), 66 a file cannot be read,\n"
-          "73 a file cannot be written, 70 internal error\n",
+          "73 a file cannot be written, 70 internal error\n"),
           out);
 }
 
@@ -86,7 +87,7 @@ static int fmt_one(const fmt_opts *o, const char *path)
     size_t len = 0;
     char *text = path ? pol_read_file(path, POL_SOURCE_LIMIT, &len) : read_stdin(&len);
     if (!text) {
-        fprintf(stderr, "polc: %s: %s\n", name, pol_file_error(errno));
+        pol_tr_fprintf(stderr, "polc: %s: %s\n", name, pol_file_error(errno));
         return CLI_NOINPUT;
     }
     diag_ctx d;
@@ -126,7 +127,7 @@ static int fmt_one(const fmt_opts *o, const char *path)
     return rc;
 }
 
-enum { FOPT_CHECK = 256, FOPT_STDOUT, FOPT_DIAGNOSTICS, FOPT_COLOR, FOPT_NO_COLOR };
+enum { FOPT_CHECK = 256, FOPT_STDOUT, FOPT_DIAGNOSTICS, FOPT_COLOR, FOPT_NO_COLOR, FOPT_LANG };
 
 static const struct option fmt_long[] = {
     {"help", no_argument, NULL, 'h'},
@@ -135,6 +136,7 @@ static const struct option fmt_long[] = {
     {"diagnostics", required_argument, NULL, FOPT_DIAGNOSTICS},
     {"color", no_argument, NULL, FOPT_COLOR},
     {"no-color", no_argument, NULL, FOPT_NO_COLOR},
+    {"lang", required_argument, NULL, FOPT_LANG},
     {NULL, 0, NULL, 0},
 };
 
@@ -155,9 +157,15 @@ int polc_fmt_main(int argc, char **argv)
         case FOPT_STDOUT: o.to_stdout = true; break;
         case FOPT_COLOR: o.color = true; break;
         case FOPT_NO_COLOR: o.color = false; break;
+        case FOPT_LANG:
+            if (!cli_lang_value("polc", optarg)) {
+                free(files);
+                return CLI_USAGE;
+            }
+            break;
         case FOPT_DIAGNOSTICS:
             if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0) {
-                fprintf(stderr, "polc: --diagnostics takes text or json, not '%s'\n", optarg);
+                pol_tr_fprintf(stderr, "polc: --diagnostics takes text or json, not '%s'\n", optarg);
                 free(files);
                 return CLI_USAGE;
             }
@@ -171,7 +179,7 @@ int polc_fmt_main(int argc, char **argv)
     for (; optind < argc; optind++)
         files[nfiles++] = argv[optind];
     if (o.check && o.to_stdout) {
-        fprintf(stderr, "polc: fmt takes --check or --stdout, not both\n");
+        pol_tr_fprintf(stderr, "polc: fmt takes --check or --stdout, not both\n");
         free(files);
         return CLI_USAGE;
     }

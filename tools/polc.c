@@ -29,7 +29,7 @@ int polc_fmt_main(int argc, char **argv); /* tools/fmt_cmd.c */
 
 static void usage(FILE *out)
 {
-    fputs("usage: polc COMMAND [options] FILE\n"
+    fputs(_("usage: polc COMMAND [options] FILE\n"
           "\n"
           "commands:\n"
           "  check FILE.pol              check the policy; print every error and warning\n"
@@ -49,13 +49,14 @@ static void usage(FILE *out)
           "  -v, --verbose               with test: list passing tests too\n"
           "  -o FILE                     with build, doc: where to write the bytecode or the page\n"
           "  --sign KEYFILE              with build: sign the bytecode with a secret key (NAME.key)\n"
+          "  --lang zh|en                the language of messages (default: from LC_ALL, LC_MESSAGES, LANG)\n"
           "  -h, --help                  this text\n"
           "  --version                   print the version and the bytecode format\n"
           "\n"
           "a value follows its option as -oFILE, -o FILE, --junit=FILE or --junit FILE.\n"
           "\n"
           "exit status: 0 ok, 1 a test failed, 64 usage, 65 the policy has errors,\n"
-          "66 a file cannot be read, 73 cannot write an output, 70 internal error\n",
+          "66 a file cannot be read, 73 cannot write an output, 70 internal error\n"),
           out);
 }
 
@@ -70,7 +71,7 @@ typedef struct opts {
 static pol_policy *obtain(const opts *o, int *code, bool allow_bytecode)
 {
     if (!allow_bytecode && cli_ends_with(o->file, ".polc")) {
-        fprintf(stderr, "polc: %s is compiled bytecode; '%s' takes a .pol source\n", o->file, o->cmd);
+        pol_tr_fprintf(stderr, "polc: %s is compiled bytecode; '%s' takes a .pol source\n", o->file, o->cmd);
         *code = CLI_USAGE;
         return NULL;
     }
@@ -188,7 +189,7 @@ static int cmd_keygen(const opts *o)
                "%s.pub: the public key, id %s: put it in each service's trusted keys directory\n",
                base, base, base, id);
     else
-        fprintf(stderr, "polc: %s\n", err);
+        pol_tr_fprintf(stderr, "polc: %s\n", err);
     free(base);
     return ok ? 0 : CLI_CANTCREAT;
 }
@@ -197,13 +198,13 @@ static int cmd_keygen(const opts *o)
 static int load_signing_key(opts *o)
 {
     if (strcmp(o->cmd, "build") != 0) {
-        fprintf(stderr, "polc: --sign goes with build, not %s\n", o->cmd);
+        pol_tr_fprintf(stderr, "polc: --sign goes with build, not %s\n", o->cmd);
         return CLI_USAGE;
     }
     char err[600];
     errno = 0;
     if (!pol_signing_key_load(o->sign, &o->key, err, sizeof err)) {
-        fprintf(stderr, "polc: %s\n", err);
+        pol_tr_fprintf(stderr, "polc: %s\n", err);
         return errno ? CLI_NOINPUT : CLI_DATAERR;
     }
     return -1;
@@ -225,12 +226,12 @@ static int check_command_options(const opts *o)
         size_t cl = strlen(o->cmd);
         const char *at = strstr(only[k].cmd, o->cmd); /* "build or doc": either */
         if (v && !(at && (at == only[k].cmd || at[-1] == ' ') && (at[cl] == '\0' || at[cl] == ' '))) {
-            fprintf(stderr, "polc: %s goes with %s, not %s\n", only[k].name, only[k].cmd, o->cmd);
+            pol_tr_fprintf(stderr, "polc: %s goes with %s, not %s\n", only[k].name, only[k].cmd, o->cmd);
             return CLI_USAGE;
         }
     }
     if (o->verbose && strcmp(o->cmd, "test") != 0) {
-        fprintf(stderr, "polc: -v goes with test, not %s\n", o->cmd);
+        pol_tr_fprintf(stderr, "polc: -v goes with test, not %s\n", o->cmd);
         return CLI_USAGE;
     }
     return -1;
@@ -256,12 +257,12 @@ static int run_command(opts *o)
         pol_policy_free(pol);
         return code;
     }
-    fprintf(stderr, "polc: unknown command '%s'\n", o->cmd);
+    pol_tr_fprintf(stderr, "polc: unknown command '%s'\n", o->cmd);
     usage(stderr);
     return CLI_USAGE;
 }
 
-enum { OPT_VERSION = 256, OPT_DIAGNOSTICS, OPT_JSON, OPT_COLOR, OPT_NO_COLOR, OPT_JUNIT, OPT_SIGN };
+enum { OPT_VERSION = 256, OPT_DIAGNOSTICS, OPT_JSON, OPT_COLOR, OPT_NO_COLOR, OPT_JUNIT, OPT_SIGN, OPT_LANG };
 
 static const struct option long_options[] = {
     {"help", no_argument, NULL, 'h'},
@@ -273,6 +274,7 @@ static const struct option long_options[] = {
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"sign", required_argument, NULL, OPT_SIGN},
     {"verbose", no_argument, NULL, 'v'},
+    {"lang", required_argument, NULL, OPT_LANG},
     {NULL, 0, NULL, 0},
 };
 
@@ -284,7 +286,7 @@ static int operand(opts *o, const char *a)
     else if (!o->file)
         o->file = a;
     else {
-        fprintf(stderr, "polc: unexpected argument %s\n", a);
+        pol_tr_fprintf(stderr, "polc: unexpected argument %s\n", a);
         return CLI_USAGE;
     }
     return -1;
@@ -308,7 +310,7 @@ static int parse_args(opts *o, int argc, char **argv)
             return 0;
         case OPT_DIAGNOSTICS:
             if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0) {
-                fprintf(stderr, "polc: --diagnostics takes text or json, not '%s'\n", optarg);
+                pol_tr_fprintf(stderr, "polc: --diagnostics takes text or json, not '%s'\n", optarg);
                 return CLI_USAGE;
             }
             o->json = !strcmp(optarg, "json");
@@ -320,9 +322,13 @@ static int parse_args(opts *o, int argc, char **argv)
         case 'o': o->out = optarg; break;
         case OPT_JUNIT: o->junit = optarg; break;
         case OPT_SIGN: o->sign = optarg; break;
+        case OPT_LANG:
+            if (!cli_lang_value("polc", optarg))
+                return CLI_USAGE;
+            break;
         case 'W':
             if (strcmp(optarg, "error") != 0) {
-                fprintf(stderr, "polc: unknown option -W%s (-Werror is the only one)\n", optarg);
+                pol_tr_fprintf(stderr, "polc: unknown option -W%s (-Werror is the only one)\n", optarg);
                 return CLI_USAGE;
             }
             o->werror = true;
@@ -358,7 +364,12 @@ int main(int argc, char **argv)
 {
     cli_std_fds();
     pol_lang_set(pol_lang_from_env()); /* the locale variables; --lang overrides */
-    if (argc > 1 && strcmp(argv[1], "fmt") == 0) /* its own options (tools/fmt_cmd.c) */
-        return cli_finish("polc", polc_fmt_main(argc - 1, argv + 1));
+    if (cli_lang_option("polc", argc, argv) >= 0)
+        return cli_finish("polc", CLI_USAGE);
+    int k = 1; /* the command, after a --lang before it */
+    while (k < argc && (!strncmp(argv[k], "--lang=", 7) || (!strcmp(argv[k], "--lang") && ++k < argc)))
+        k++;
+    if (k < argc && strcmp(argv[k], "fmt") == 0) /* its own options (tools/fmt_cmd.c) */
+        return cli_finish("polc", polc_fmt_main(argc - k, argv + k));
     return cli_finish("polc", polc_main(argc, argv));
 }

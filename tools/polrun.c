@@ -43,7 +43,7 @@ typedef struct opts {
 
 static void usage(FILE *out)
 {
-    fputs("usage: polrun POLICY [SCENARIO.json]          evaluate one scenario (stdin if no file)\n"
+    fputs(_("usage: polrun POLICY [SCENARIO.json]          evaluate one scenario (stdin if no file)\n"
           "       polrun POLICY --batch [IN] [-o OUT]    evaluate JSON Lines or CSV, streaming\n"
           "       polrun POLICY --test [--junit FILE]    run the policy's own tests\n"
           "       polrun POLICY --interface              print the policy's inputs and outputs (JSON)\n"
@@ -73,13 +73,14 @@ static void usage(FILE *out)
           "  -v, --verbose           with --test: list passing tests too\n"
           "  --junit FILE            with --test: also write a JUnit XML report\n"
           "  --trusted-keys DIR      run only bytecode signed by a key in DIR (its *.pub files)\n"
+          "  --lang zh|en            the language of messages (default: from LC_ALL, LC_MESSAGES, LANG)\n"
           "  -h, --help              this text\n"
           "  --version               print the version and the bytecode format\n"
           "\n"
           "a value follows its option as -j2, -j 2, --jobs=2 or --jobs 2.\n"
           "\n"
           "exit status: 0 ok, 1 some scenario or test failed, 64 usage, 65 invalid policy,\n"
-          "66 a file cannot be read, 73 cannot write an output, 70 internal error\n",
+          "66 a file cannot be read, 73 cannot write an output, 70 internal error\n"),
           out);
 }
 
@@ -130,7 +131,7 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
         in = fopen(o->run.input, "rb");
         name = o->run.input;
         if (!in) {
-            fprintf(stderr, "polrun: %s: %s\n", o->run.input, strerror(errno));
+            pol_tr_fprintf(stderr, "polrun: %s: %s\n", o->run.input, strerror(errno));
             return CLI_NOINPUT;
         }
     }
@@ -147,7 +148,7 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
     while ((n = fread(chunk, 1, sizeof chunk, in)) > 0) {
         sc_buf_put(&text, chunk, n);
         if (text.len > o->run.max_record) {
-            fprintf(stderr, "polrun: %s: scenario larger than %zu bytes\n", name, o->run.max_record);
+            pol_tr_fprintf(stderr, "polrun: %s: scenario larger than %zu bytes\n", name, o->run.max_record);
             sc_buf_clear(&text);
             if (in != stdin)
                 fclose(in);
@@ -158,7 +159,7 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
     if (in != stdin)
         fclose(in);
     if (read_err) {
-        fprintf(stderr, "polrun: %s: read error: %s\n", name, strerror(read_err));
+        pol_tr_fprintf(stderr, "polrun: %s: read error: %s\n", name, strerror(read_err));
         sc_buf_clear(&text);
         return CLI_NOINPUT;
     }
@@ -181,7 +182,7 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
     sc_buf out;
     sc_buf_init(&out);
     if (sc_parse_json_object(&rec, t, len, &serr) != 0) {
-        fprintf(stderr, "polrun: %s: byte %zu: %s\n", name, serr.offset + 1, sc_error_message(&serr));
+        pol_tr_fprintf(stderr, "polrun: %s: byte %zu: %s\n", name, serr.offset + 1, sc_error_message(&serr));
         rc = CLI_FAILED;
     } else if (pol_eval_set_record(ev, &rec, o->run.allow_extra, &perr) != 0) {
         print_scenario_error(&perr, name, src);
@@ -199,7 +200,7 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
         char *ex = NULL, why[300] = "";
         if (o->explain != EXPLAIN_NONE && (nerr == 0 || nerr < nouts) &&
             !(ex = pol_eval_explain_focus(ev, format_name[o->explain], o->explain_output, o->explain_month, why, sizeof why))) {
-            fprintf(stderr, "polrun: --explain: %s\n", why);
+            pol_tr_fprintf(stderr, "polrun: --explain: %s\n", why);
             rc = CLI_USAGE;
         } else if (nerr == 0 || nerr < nouts) {
             if (o->explain != EXPLAIN_JSON && o->explain != EXPLAIN_HTML) {
@@ -231,7 +232,7 @@ enum {
     OPT_VERSION = 256, OPT_BATCH, OPT_TEST, OPT_INTERFACE, OPT_EXPLAIN, OPT_IN, OPT_OUT, OPT_ALLOW_EXTRA,
     OPT_MAX_STEPS, OPT_MAX_RECORD, OPT_JUNIT, OPT_TRUSTED_KEYS, OPT_KEY, OPT_LINE_BUFFERED, OPT_PROGRESS,
     OPT_NO_PROGRESS, OPT_ENCODING, OPT_BOM,
-    OPT_COMPARE, OPT_SUMMARY, OPT_REPORT, OPT_BY, OPT_PAIR, OPT_EXPLAIN_MONTH
+    OPT_COMPARE, OPT_SUMMARY, OPT_REPORT, OPT_BY, OPT_PAIR, OPT_EXPLAIN_MONTH, OPT_LANG
 };
 
 static const struct option long_options[] = {
@@ -261,6 +262,7 @@ static const struct option long_options[] = {
     {"compare", no_argument, NULL, OPT_COMPARE}, {"summary", required_argument, NULL, OPT_SUMMARY},
     {"report", required_argument, NULL, OPT_REPORT}, {"by", required_argument, NULL, OPT_BY},
     {"pair", required_argument, NULL, OPT_PAIR},
+    {"lang", required_argument, NULL, OPT_LANG},
     {NULL, 0, NULL, 0},
 };
 
@@ -271,7 +273,7 @@ static int format_named(const char *opt, const char *val)
         return SC_FMT_CSV;
     if (!strcmp(val, "jsonl") || !strcmp(val, "json"))
         return SC_FMT_JSONL;
-    fprintf(stderr, "polrun: %s takes jsonl or csv, not '%s'\n", opt, val);
+    pol_tr_fprintf(stderr, "polrun: %s takes jsonl or csv, not '%s'\n", opt, val);
     return -2;
 }
 
@@ -297,7 +299,7 @@ static int operand(opts *o, const char *a)
     else if (!o->third)
         o->third = a;
     else {
-        fprintf(stderr, "polrun: unexpected argument %s\n", a);
+        pol_tr_fprintf(stderr, "polrun: unexpected argument %s\n", a);
         return CLI_USAGE;
     }
     return -1;
@@ -348,13 +350,13 @@ static int check_modes(const opts *o)
 {
     int modes = (o->batch || o->compare) + o->test + o->interface;
     if (modes > 1) {
-        fprintf(stderr, "polrun: give one of --batch, --test and --interface\n");
+        pol_tr_fprintf(stderr, "polrun: give one of --batch, --test and --interface\n");
         return CLI_USAGE;
     }
     unsigned m = o->compare ? M_COMPARE : o->batch ? M_BATCH : o->test ? M_TEST : o->interface ? M_INTERFACE : M_ONE;
     for (unsigned k = 0; k < N_OPTION_USES; k++)
         if ((o->given & (1u << k)) && !(option_uses[k].modes & m)) {
-            fprintf(stderr, "polrun: %s applies to %s only\n", option_uses[k].name, option_uses[k].where);
+            pol_tr_fprintf(stderr, "polrun: %s applies to %s only\n", option_uses[k].name, option_uses[k].where);
             return CLI_USAGE;
         }
     return -1;
@@ -386,7 +388,7 @@ static int option(opts *o, int c)
         const char **list = c == OPT_BY ? o->cmp.by : o->cmp.pair;
         int *n = c == OPT_BY ? &o->cmp.nby : &o->cmp.npair;
         if (*n == CMP_MAX_FIELDS) {
-            fprintf(stderr, "polrun: at most %d of --by and --pair each\n", CMP_MAX_FIELDS);
+            pol_tr_fprintf(stderr, "polrun: at most %d of --by and --pair each\n", CMP_MAX_FIELDS);
             return CLI_USAGE;
         }
         list[(*n)++] = optarg;
@@ -396,16 +398,20 @@ static int option(opts *o, int c)
     case OPT_PROGRESS: o->run.progress = 1; break;
     case OPT_NO_PROGRESS: o->run.progress = 0; break;
     case OPT_BOM: o->run.bom = true; break;
+    case OPT_LANG:
+        if (!cli_lang_value("polrun", optarg))
+            return CLI_USAGE;
+        break;
     case OPT_ENCODING:
         if (!(o->run.encoding = encoding_named(optarg))) {
-            fprintf(stderr, "polrun: --encoding takes gb18030, gbk or utf-8, not '%s'\n", optarg);
+            pol_tr_fprintf(stderr, "polrun: --encoding takes gb18030, gbk or utf-8, not '%s'\n", optarg);
             return CLI_USAGE;
         }
         break;
     case OPT_KEY: {
         char err[200];
         if (batch_keys_add(&o->keys, optarg, err, sizeof err) != 0) {
-            fprintf(stderr, "polrun: %s\n", err);
+            pol_tr_fprintf(stderr, "polrun: %s\n", err);
             return CLI_USAGE;
         }
         o->run.keys = &o->keys;
@@ -423,7 +429,7 @@ static int option(opts *o, int c)
                 o->explain = EXPLAIN_HTML;
             else if (!(fl == 4 && !strncmp(optarg, "text", 4))) {
                 if (colon) {
-                    fprintf(stderr, "polrun: --explain=FORMAT:OUTPUT takes text, json or html as FORMAT, not '%.*s'\n", (int)fl, optarg);
+                    pol_tr_fprintf(stderr, "polrun: --explain=FORMAT:OUTPUT takes text, json or html as FORMAT, not '%.*s'\n", (int)fl, optarg);
                     return CLI_USAGE;
                 }
                 o->explain_output = optarg; /* an output's name */
@@ -436,7 +442,7 @@ static int option(opts *o, int c)
     case OPT_EXPLAIN_MONTH: {
         int32_t m;
         if (!cd_parse_month(optarg, strlen(optarg), &m)) {
-            fprintf(stderr, "polrun: --explain-month takes a month as YYYY-MM, not '%s'\n", optarg);
+            pol_tr_fprintf(stderr, "polrun: --explain-month takes a month as YYYY-MM, not '%s'\n", optarg);
             return CLI_USAGE;
         }
         o->explain_month = optarg;
@@ -489,30 +495,30 @@ static int parse_args(opts *o, int argc, char **argv)
     }
     const char *in = o->run.input;
     if (o->explain_bare && in && (!strcmp(in, "json") || !strcmp(in, "text")) && access(in, F_OK) != 0) {
-        fprintf(stderr, "polrun: --explain takes its value after '=': --explain=%s\n", in);
+        pol_tr_fprintf(stderr, "polrun: --explain takes its value after '=': --explain=%s\n", in);
         return CLI_USAGE;
     }
     int rc_modes = check_modes(o);
     if (rc_modes >= 0)
         return rc_modes;
     if (o->compare && !o->run.input) {
-        fputs("polrun: --compare takes two policies: polrun --compare OLD NEW --batch POPULATION\n", stderr);
+        pol_tr_fprintf(stderr, "polrun: --compare takes two policies: polrun --compare OLD NEW --batch POPULATION\n");
         return CLI_USAGE;
     }
     if (o->third && !o->compare) {
-        fprintf(stderr, "polrun: unexpected argument %s\n", o->third);
+        pol_tr_fprintf(stderr, "polrun: unexpected argument %s\n", o->third);
         return CLI_USAGE;
     }
     if (o->explain == EXPLAIN_HTML && o->batch) {
-        fprintf(stderr, "polrun: --explain=html explains one scenario; --batch explains as JSON only\n");
+        pol_tr_fprintf(stderr, "polrun: --explain=html explains one scenario; --batch explains as JSON only\n");
         return CLI_USAGE;
     }
     if (o->explain_output && o->batch) {
-        fprintf(stderr, "polrun: --explain=OUTPUT explains one scenario; --batch explains every output\n");
+        pol_tr_fprintf(stderr, "polrun: --explain=OUTPUT explains one scenario; --batch explains every output\n");
         return CLI_USAGE;
     }
     if (o->explain == EXPLAIN_TEXT && o->batch) {
-        fprintf(stderr, "polrun: --batch explains as JSON only; use --explain=json\n");
+        pol_tr_fprintf(stderr, "polrun: --batch explains as JSON only; use --explain=json\n");
         return CLI_USAGE;
     }
     o->run.explain = o->explain == EXPLAIN_JSON;
@@ -520,7 +526,7 @@ static int parse_args(opts *o, int argc, char **argv)
         const char *out = o->run.output;
         bool csv = o->run.out_fmt >= 0 ? o->run.out_fmt == SC_FMT_CSV : out && cli_ends_with(out, ".csv");
         if (!csv) {
-            fprintf(stderr, "polrun: --bom applies to CSV output only (--out csv or -o FILE.csv)\n");
+            pol_tr_fprintf(stderr, "polrun: --bom applies to CSV output only (--out csv or -o FILE.csv)\n");
             return CLI_USAGE;
         }
     }
@@ -554,7 +560,7 @@ static int polrun_opts(const opts *o)
         char err[600];
         errno = 0;
         if (!(trust = pol_trust_load_dir(o->trusted_keys, err, sizeof err))) {
-            fprintf(stderr, "polrun: %s\n", err);
+            pol_tr_fprintf(stderr, "polrun: %s\n", err);
             return errno ? CLI_NOINPUT : CLI_DATAERR;
         }
     }
@@ -597,5 +603,7 @@ int main(int argc, char **argv)
 {
     cli_std_fds();
     pol_lang_set(pol_lang_from_env()); /* the locale variables; --lang overrides */
+    if (cli_lang_option("polrun", argc, argv) >= 0)
+        return cli_finish("polrun", CLI_USAGE);
     return cli_finish("polrun", polrun_main(argc, argv));
 }

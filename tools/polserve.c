@@ -39,7 +39,7 @@ typedef enum MHD_Result MHD_Result_t;
 
 static void usage(FILE *out)
 {
-    fputs("usage: polserve DIR [options]\n"
+    fputs(_("usage: polserve DIR [options]\n"
           "serves every .pol and .polc under DIR: the calculator page at /, the JSON API under /v1/\n"
           "\n"
           "  --port N             TCP port (default 8080; 0: any free port, printed at start)\n"
@@ -52,9 +52,10 @@ static void usage(FILE *out)
           "  --timeout S          idle connection timeout and a batch's time limit (default 30)\n"
           "  --reload S           rescan DIR for changed files every S seconds (default 1; 0: only on SIGHUP)\n"
           "  -q, --quiet          no access log\n"
+          "  --lang zh|en         the language of messages (default: from LC_ALL, LC_MESSAGES, LANG)\n"
           "  -h, --help, --version\n"
           "\n"
-          "exit status: 0 stopped by SIGTERM/SIGINT, 64 usage, 66 DIR cannot be read, 69 cannot listen\n",
+          "exit status: 0 stopped by SIGTERM/SIGINT, 64 usage, 66 DIR cannot be read, 69 cannot listen\n"),
           out);
 }
 
@@ -184,7 +185,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
         struct tm tm;
         gmtime_r(&now, &tm);
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        fprintf(stderr, "%s %s %s %s %d %zu %.1fms%s\n", when, addr, q->method, q->path, q->status ? q->status : 0,
+        fprintf(stderr, "%s %s %s %s %d %zu %.1fms%s\n", when, /* i18n: none (the access log) */ addr, q->method, q->path, q->status ? q->status : 0,
                 q->sent, ms_since(&q->start), toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     }
     atomic_fetch_sub(&sv->inflight, 1);
@@ -202,7 +203,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 enum { OPT_VERSION = 256, OPT_PORT, OPT_BIND, OPT_THREADS, OPT_MAXCONN, OPT_MAXBODY, OPT_MAXBATCH, OPT_STEPS,
-       OPT_TIMEOUT, OPT_RELOAD };
+       OPT_TIMEOUT, OPT_RELOAD, OPT_LANG };
 
 static const struct option long_options[] = {
     {"help", no_argument, NULL, 'h'},
@@ -217,6 +218,7 @@ static const struct option long_options[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"reload", required_argument, NULL, OPT_RELOAD},
     {"quiet", no_argument, NULL, 'q'},
+    {"lang", required_argument, NULL, OPT_LANG},
     {NULL, 0, NULL, 0},
 };
 
@@ -233,6 +235,9 @@ static bool count0(const char *opt, const char *val, uint64_t max, uint64_t *out
 int main(int argc, char **argv)
 {
     cli_std_fds();
+    pol_lang_set(pol_lang_from_env()); /* the locale variables; --lang overrides */
+    if (cli_lang_option("polserve", argc, argv) >= 0)
+        return CLI_USAGE;
     const char *dir = NULL, *bind_addr = "127.0.0.1";
     uint64_t port = 8080, threads = 0, maxconn = 256, reload = 1, v;
     server sv = {.log = true};
@@ -242,7 +247,7 @@ int main(int argc, char **argv)
         switch (opt) {
         case 1:
             if (dir) {
-                fprintf(stderr, "polserve: unexpected argument %s\n", optarg);
+                pol_tr_fprintf(stderr, "polserve: unexpected argument %s\n", optarg);
                 return CLI_USAGE;
             }
             dir = optarg;
@@ -267,13 +272,14 @@ int main(int argc, char **argv)
             if (!cli_count("polserve", "--timeout", optarg, 86400, &v)) return CLI_USAGE;
             sv.lim.timeout = (unsigned)v;
             break;
+        case OPT_LANG: if (!cli_lang_value("polserve", optarg)) return CLI_USAGE; break;
         case OPT_RELOAD: if (!count0("--reload", optarg, 86400, &reload)) return CLI_USAGE; break;
         default: usage(stderr); return CLI_USAGE;
         }
     }
     for (; optind < argc; optind++) {
         if (dir) {
-            fprintf(stderr, "polserve: unexpected argument %s\n", argv[optind]);
+            pol_tr_fprintf(stderr, "polserve: unexpected argument %s\n", argv[optind]);
             return CLI_USAGE;
         }
         dir = argv[optind];
@@ -283,7 +289,7 @@ int main(int argc, char **argv)
         return CLI_USAGE;
     }
     if (access(dir, R_OK | X_OK) != 0) {
-        fprintf(stderr, "polserve: %s: %s\n", dir, strerror(errno));
+        pol_tr_fprintf(stderr, "polserve: %s: %s\n", dir, strerror(errno));
         return CLI_NOINPUT;
     }
     if (!threads) {
@@ -313,7 +319,7 @@ int main(int argc, char **argv)
         a6->sin6_family = AF_INET6;
         a6->sin6_port = htons((uint16_t)port);
         if (inet_pton(AF_INET6, bind_addr, &a6->sin6_addr) != 1) {
-            fprintf(stderr, "polserve: --bind: '%s' is not an IPv4 or IPv6 address\n", bind_addr);
+            pol_tr_fprintf(stderr, "polserve: --bind: '%s' is not an IPv4 or IPv6 address\n", bind_addr);
             return CLI_USAGE;
         }
         flags |= MHD_USE_IPv6;
@@ -323,7 +329,7 @@ int main(int argc, char **argv)
         a4->sin_family = AF_INET;
         a4->sin_port = htons((uint16_t)port);
         if (inet_pton(AF_INET, bind_addr, &a4->sin_addr) != 1) {
-            fprintf(stderr, "polserve: --bind: '%s' is not an IPv4 or IPv6 address\n", bind_addr);
+            pol_tr_fprintf(stderr, "polserve: --bind: '%s' is not an IPv4 or IPv6 address\n", bind_addr);
             return CLI_USAGE;
         }
         sl = sizeof *a4;
@@ -341,14 +347,14 @@ int main(int argc, char **argv)
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv,
         MHD_OPTION_END);
     if (!d) {
-        fprintf(stderr, "polserve: cannot listen on %s port %llu: %s\n", bind_addr, (unsigned long long)port,
+        pol_tr_fprintf(stderr, "polserve: cannot listen on %s port %llu: %s\n", bind_addr, (unsigned long long)port,
                 strerror(errno));
         srv_free(sv.s);
         return EX_UNAVAILABLE;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     unsigned real_port = di ? di->port : (unsigned)port;
-    fprintf(stderr, "polserve: serving %zu policies from %s on http://%s%s%s:%u/\n", npol, dir,
+    pol_tr_fprintf(stderr, "polserve: serving %zu policies from %s on http://%s%s%s:%u/\n", npol, dir,
             strchr(bind_addr, ':') ? "[" : "", bind_addr, strchr(bind_addr, ':') ? "]" : "", real_port);
     fflush(stderr);
 
@@ -361,7 +367,7 @@ int main(int argc, char **argv)
         if (sig == SIGHUP || (sig < 0 && errno == EAGAIN && reload))
             srv_scan(sv.s);
     }
-    fprintf(stderr, "polserve: stopping: no new connections, waiting for requests in flight\n");
+    pol_tr_fprintf(stderr, "polserve: stopping: no new connections, waiting for requests in flight\n");
     MHD_socket ls = MHD_quiesce_daemon(d);
     if (ls != MHD_INVALID_SOCKET)
         close(ls);
@@ -371,6 +377,6 @@ int main(int argc, char **argv)
     }
     MHD_stop_daemon(d);
     srv_free(sv.s);
-    fprintf(stderr, "polserve: stopped\n");
+    pol_tr_fprintf(stderr, "polserve: stopped\n");
     return 0;
 }

@@ -183,7 +183,7 @@ static handle *load_handle(srv *s, const found *f)
     pol_policy *pol = cli_load_policy(&how, f->path, &code, NULL);
     if (!pol) {
         if (s->log)
-            fprintf(stderr, "polserve: %s: not loaded (the previous version, if any, is still served)\n", f->path);
+            pol_tr_fprintf(stderr, "polserve: %s: not loaded (the previous version, if any, is still served)\n", f->path);
         return NULL;
     }
     handle *h = pol_xcalloc(1, sizeof *h);
@@ -214,7 +214,7 @@ size_t srv_scan(srv *s)
             dup = !strcmp(ne[k].name, f->name);
         if (dup) {
             if (s->log)
-                fprintf(stderr, "polserve: %s: skipped, another file is already named %s\n", f->path, f->name);
+                pol_tr_fprintf(stderr, "polserve: %s: skipped, another file is already named %s\n", f->path, f->name);
             continue;
         }
         entry *old = NULL;
@@ -236,7 +236,7 @@ size_t srv_scan(srv *s)
         }
         e->h = load_handle(s, f);
         if (e->h && s->log && old)
-            fprintf(stderr, "polserve: %s: reloaded\n", f->path);
+            pol_tr_fprintf(stderr, "polserve: %s: reloaded\n", f->path);
         if (!e->h && old) { /* keep serving the version that compiled */
             e->h = old->h;
             old->h = NULL;

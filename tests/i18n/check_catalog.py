@@ -62,7 +62,7 @@ PARTS = [
 ]
 COVERED_DIRS = ["compiler/*.c", "runtime/*.c", "tools/*.c", "tools/lsp/*.c", "grammar/*.l", "grammar/*.y"]
 UNMARKED_DIRS = ["tools/*.c", "tools/lsp/*.c", "compiler/*.c"]
-UNMARKED = re.compile(r'fprintf\(\s*stderr\s*,\s*"(?:[^"\\]|\\.)*[A-Za-z]{2}')
+UNMARKED = re.compile(r'(?<![\w])fprintf\(\s*stderr\s*,\s*"(?:[^"\\]|\\.)*[A-Za-z]{2}')
 
 
 def unquote(lines):

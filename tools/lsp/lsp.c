@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "lang.h"
 #include "lspdoc.h"
 #include "mem.h"
 #include "types.h"
@@ -42,6 +43,7 @@ struct lsp_server {
     void *ctx;
     bool initialized, shutdown, exited;
     bool utf8;              /* the client accepted "utf-8" positions */
+    bool zh;                /* the client's locale is Simplified Chinese: diagnostics in Chinese */
     lsp_doc *docs;
 };
 
@@ -266,6 +268,13 @@ static void cycle_related(const lsp_doc *dc, const diag *g, json_t *rel, bool ut
     }
 }
 
+/* A diagnostic's message as published: English (its msg), or in Chinese
+ * when the client's locale asks for it. */
+static const char *diag_msg(const lsp_server *s, const diag *g)
+{
+    return s->zh && g->text ? g->text : g->msg;
+}
+
 static void publish(lsp_server *s, lsp_doc *dc)
 {
     json_t *list = json_array();
@@ -284,7 +293,7 @@ static void publish(lsp_server *s, lsp_doc *dc)
             char *uri = file_uri(dc, f);
             if (f)
                 json_array_append_new(rel, json_pack("{s:{s:s,s:o},s:o}", "location", "uri", uri, "range",
-                                                     range(f, g->sp, s->utf8), "message", text_json(g->msg)));
+                                                     range(f, g->sp, s->utf8), "message", text_json(diag_msg(s, g))));
             free(uri);
             continue;
         }
@@ -294,14 +303,14 @@ static void publish(lsp_server *s, lsp_doc *dc)
             json_object_set_new(diagj, "range", g->file ? range(g->file, g->sp, s->utf8)
                                                         : json_pack("{s:{s:i,s:i},s:{s:i,s:i}}", "start", "line", 0,
                                                                     "character", 0, "end", "line", 0, "character", 0));
-            msg = pol_xstrdup(g->msg);
+            msg = pol_xstrdup(diag_msg(s, g));
         } else {
             /* in an imported file: shown at the top of this one, with the place as related information */
             uint32_t line, col;
             src_line_col(g->file, g->sp.start, &line, &col);
-            size_t n = strlen(g->file->name) + strlen(g->msg) + 64;
+            size_t n = strlen(g->file->name) + strlen(diag_msg(s, g)) + 64;
             msg = pol_xmalloc(n);
-            snprintf(msg, n, "in %s:%u:%u: %s", g->file->name, line, col, g->msg);
+            snprintf(msg, n, "in %s:%u:%u: %s", g->file->name, line, col, diag_msg(s, g));
             json_object_set_new(diagj, "range", json_pack("{s:{s:i,s:i},s:{s:i,s:i}}", "start", "line", 0, "character", 0,
                                                           "end", "line", 0, "character", 0));
             char *uri = file_uri(dc, g->file);
@@ -384,6 +393,13 @@ static void on_initialize(lsp_server *s, json_t *id, json_t *params)
     json_array_foreach(encs, i, v)
         if (json_is_string(v) && strcmp(json_string_value(v), "utf-8") == 0)
             s->utf8 = true;
+    pol_lang l; /* LSP 3.16's "locale" ("zh-cn"): the language of the diagnostics published */
+    json_t *loc = json_object_get(params, "locale");
+    if (json_is_string(loc) && pol_lang_parse(json_string_value(loc), &l)) {
+        s->zh = l == POL_LANG_ZH;
+        if (s->zh)
+            pol_lang_set(l); /* diag_init takes it: each diagnostic's text is then Chinese */
+    }
     s->initialized = true;
     json_t *caps = json_pack(
         "{s:s,s:{s:b,s:i,s:{s:b}},s:b,s:b,s:b,s:{s:[s],s:b},s:b,s:b,s:{s:[s]}}", "positionEncoding",

@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "lang.h"
 #include "lsp.h"
 #include "mem.h"
 
@@ -119,8 +120,18 @@ int main(int argc, char **argv)
         printf("pol-lsp %s\n", POL_LSP_VERSION);
         return 0;
     }
-    if (argc > 1) {
-        fprintf(stderr, "usage: pol-lsp (speaks the Language Server Protocol on stdin and stdout)\n");
+    pol_lang_set(pol_lang_from_env()); /* the locale variables; --lang overrides */
+    pol_lang l;
+    if (argc == 2 && !strncmp(argv[1], "--lang=", 7) && pol_lang_parse(argv[1] + 7, &l))
+        pol_lang_set(l);
+    else if (argc == 3 && !strcmp(argv[1], "--lang") && pol_lang_parse(argv[2], &l))
+        pol_lang_set(l);
+    else if (argc > 1) {
+        const char *v = argc == 2 && !strncmp(argv[1], "--lang=", 7) ? argv[1] + 7
+                        : argc == 3 && !strcmp(argv[1], "--lang")      ? argv[2] : NULL;
+        if (v)
+            pol_tr_fprintf(stderr, "%s: --lang takes zh or en, not '%s'\n", "pol-lsp", v);
+        pol_tr_fprintf(stderr, "usage: pol-lsp [--lang zh|en] (speaks the Language Server Protocol on stdin and stdout)\n");
         return 64;
     }
     signal(SIGPIPE, SIG_IGN);
@@ -132,11 +143,11 @@ int main(int argc, char **argv)
         if (n == -1)
             break;
         if (n == -2) {
-            fprintf(stderr, "pol-lsp: a message header without a valid Content-Length; skipped\n");
+            pol_tr_fprintf(stderr, "pol-lsp: a message header without a valid Content-Length; skipped\n");
             continue;
         }
         if ((size_t)n > MAX_MESSAGE) {
-            fprintf(stderr, "pol-lsp: a message of %lld bytes (more than %zu); dropped\n", n, MAX_MESSAGE);
+            pol_tr_fprintf(stderr, "pol-lsp: a message of %lld bytes (more than %zu); dropped\n", n, MAX_MESSAGE);
             for (long long i = 0; i < n && getbyte() >= 0; i++)
                 ;
             continue;
@@ -151,7 +162,7 @@ int main(int argc, char **argv)
         }
         if (got < (size_t)n) {
             free(body);
-            fprintf(stderr, "pol-lsp: input ended inside a message\n");
+            pol_tr_fprintf(stderr, "pol-lsp: input ended inside a message\n");
             break;
         }
         bool more = lsp_handle(s, body, (size_t)n);
