@@ -92,7 +92,7 @@ static void print_scenario_error(const pol_error *e, const char *name, const cli
     if (e->status == POL_E_RUNTIME) /* the source line too, for a person at a terminal */
         cli_print_error(stderr, e, src, isatty(2));
     else
-        fprintf(stderr, "%s: error: %s\n", name, pol_error_message(e));
+        pol_tr_fprintf(stderr, "%s: error: %s\n", name, pol_error_message(e));
 }
 
 /* Why each output without a value has none: its error (each distinct error
@@ -109,7 +109,7 @@ static void print_unavailable(const pol_policy *pol, const pol_eval *ev, const c
         if (e->status == POL_NOT_APPLICABLE || e->status == POL_UNSTATED) {
             char at[POL_POS_TEXT_MAX];
             pol_pos_text(&e->pos, at, sizeof at);
-            fprintf(stderr, "%s%snote: %s: %s\n", at, at[0] ? ": " : "", pol_policy_rule_name(pol, r), pol_error_message(e));
+            pol_tr_fprintf(stderr, "%s%snote: %s: %s\n", at, at[0] ? ": " : "", pol_policy_rule_name(pol, r), pol_error_message(e));
             continue;
         }
         bool dup = false;
