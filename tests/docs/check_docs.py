@@ -5,7 +5,13 @@ Usage: check_docs.py BUILD_DIR [SOURCE_DIR] [--verbose] [--update] [DOC.md ...]
 
 BUILD_DIR holds the polc and polrun executables; SOURCE_DIR is the top of
 the repository (default: the current directory).  Without DOC arguments every
-docs/*.md file is read.
+docs/*.md and docs/zh/*.md file is read.
+
+Every example runs with LC_ALL set, never in the ambient locale (LANGUAGE,
+LC_MESSAGES and LANG are removed): zh_CN.UTF-8 for the pages of docs/zh/,
+C.UTF-8 for every other page, so the tools print their messages for people
+in the page's language (runtime/lang.h).  No locale needs installing: bash's
+own "setlocale: cannot change locale" warning is left out of the output.
 
 What is checked, by the fenced code block's info string:
 
@@ -39,10 +45,15 @@ docs/language.md must list exactly the rows of compiler/diagcodes.h, with
 their severities; the tables of built-in functions, aggregates, rounding
 modes, month-end rules, header keys, types and English/Chinese names in docs/language.md
 must list exactly the rows of compiler/vocab.h and runtime/types.h (read
-from the X-macro text); and the man pages in docs/man must format without
-warnings when groff is installed.  Each of the language
-reference, the tutorial and the two manuals must hold at least one checked
-example.
+from the X-macro text), and its keyword table the keyword rules of
+grammar/lexer.l; docs/zh/reference.md holds the same tables with Chinese
+headings (keywords, types, functions, aggregates, rounding modes, month-end
+rules, header keys, diagnostic codes with severities 错误/警告/附注 and a
+description each), compared with the same sources; and the man pages in
+docs/man and docs/man/zh must format without warnings when groff is
+installed.  Each of the language reference, the tutorial and the two
+manuals, and the Chinese tutorial and reference, must hold at least one
+checked example.
 
 The last line printed is `N passed, M failed`; the exit status is 1 if any
 check failed.  --update rewrites the expected output of every failing
@@ -648,8 +659,11 @@ def check_man(c, source):
         if not groff:
             print(f"skip  {where}: groff is not installed")
             continue
-        # -k: preconv reads the page as UTF-8, as man(1) does (the Chinese pages need it)
-        p = subprocess.run([groff, "-k", "-man", "-Tutf8", "-ww", "-z", path], stdout=subprocess.PIPE,
+        # -k: preconv reads the page as UTF-8, as man(1) does (the Chinese pages
+        # need it); the page is formatted to the end, not with -z, since
+        # "can't break line" (a run of Chinese with no break point) is only
+        # found when the lines are output
+        p = subprocess.run([groff, "-k", "-man", "-Tutf8", "-ww", path], stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, timeout=60)
         err = p.stderr.decode("utf-8", "replace")
         if p.returncode != 0 or err.strip():
