@@ -5,7 +5,13 @@ Usage: check_docs.py BUILD_DIR [SOURCE_DIR] [--verbose] [--update] [DOC.md ...]
 
 BUILD_DIR holds the polc and polrun executables; SOURCE_DIR is the top of
 the repository (default: the current directory).  Without DOC arguments every
-docs/*.md file is read.
+docs/*.md and docs/zh/*.md file is read.
+
+Every example runs with LC_ALL set, never in the ambient locale (LANGUAGE,
+LC_MESSAGES and LANG are removed): zh_CN.UTF-8 for the pages of docs/zh/,
+C.UTF-8 for every other page, so the tools print their messages for people
+in the page's language (runtime/lang.h).  No locale needs installing: bash's
+own "setlocale: cannot change locale" warning is left out of the output.
 
 What is checked, by the fenced code block's info string:
 
@@ -39,10 +45,15 @@ docs/language.md must list exactly the rows of compiler/diagcodes.h, with
 their severities; the tables of built-in functions, aggregates, rounding
 modes, month-end rules, header keys, types and English/Chinese names in docs/language.md
 must list exactly the rows of compiler/vocab.h and runtime/types.h (read
-from the X-macro text); and the man pages in docs/man must format without
-warnings when groff is installed.  Each of the language
-reference, the tutorial and the two manuals must hold at least one checked
-example.
+from the X-macro text), and its keyword table the keyword rules of
+grammar/lexer.l; docs/zh/reference.md holds the same tables with Chinese
+headings (keywords, types, functions, aggregates, rounding modes, month-end
+rules, header keys, diagnostic codes with severities 错误/警告/附注 and a
+description each), compared with the same sources; and the man pages in
+docs/man and docs/man/zh must format without warnings when groff is
+installed.  Each of the language reference, the tutorial and the two
+manuals, and the Chinese tutorial and reference, must hold at least one
+checked example.
 
 The last line printed is `N passed, M failed`; the exit status is 1 if any
 check failed.  --update rewrites the expected output of every failing
@@ -57,7 +68,7 @@ import subprocess
 import sys
 import tempfile
 
-MUST_HAVE_EXAMPLES = ["language.md", "tutorial.md", "polc.md", "polrun.md"]
+MUST_HAVE_EXAMPLES = ["language.md", "tutorial.md", "polc.md", "polrun.md", "zh/tutorial.md", "zh/reference.md"]
 FENCE = re.compile(r"^(\s{0,3})(```+)\s*(.*)$")
 TEST_DECL = re.compile(r"^\s*(test|测试)\s*[\"“]", re.M)
 
@@ -125,14 +136,38 @@ def diff_text(want, got):
     return "\n".join(out)
 
 
-def run(argv, cwd, shell=False):
+# The locale every example runs in, by the document's folder: the pages of
+# docs/zh/ are read in Chinese, every other page in English.  It is always
+# set, never inherited, so that the ambient environment cannot change what
+# the tools print (runtime/lang.h: LC_ALL > LC_MESSAGES > LANG, LANGUAGE).
+LOCALES = {"zh": "zh_CN.UTF-8"}
+DEFAULT_LOCALE = "C.UTF-8"
+# bash's own complaint when the locale is not installed (this machine and
+# many containers have only C.UTF-8; pol needs none, its catalog is embedded)
+BASH_LOCALE_WARNING = re.compile(r"^(/bin/)?bash: (line \d+: )?warning: setlocale: .*\n?", re.M)
+
+
+def doc_locale(rel):
+    """The locale of a document, from its path relative to the source root."""
+    parts = rel.replace(os.sep, "/").split("/")
+    if len(parts) >= 3 and parts[0] == "docs":
+        return LOCALES.get(parts[1], DEFAULT_LOCALE)
+    return DEFAULT_LOCALE
+
+
+def run(argv, cwd, shell=False, locale=DEFAULT_LOCALE):
     env = dict(os.environ)
-    env.setdefault("LC_ALL", "C.UTF-8")
+    for var in ("LANGUAGE", "LC_MESSAGES", "LANG"):
+        env.pop(var, None)
+    env["LC_ALL"] = locale
     env.pop("NO_COLOR", None)
     env.pop("POL_NOTICES_DIR", None)  # the notices directory is found, not inherited
     p = subprocess.run(argv, cwd=cwd, shell=shell, executable="/bin/bash" if shell else None,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120, env=env)
-    return p.returncode, p.stdout.decode("utf-8", "replace")
+    out = p.stdout.decode("utf-8", "replace")
+    if shell:
+        out = BASH_LOCALE_WARNING.sub("", out)
+    return p.returncode, out
 
 
 class Checker:
@@ -145,6 +180,7 @@ class Checker:
         self.outputs = []  # everything the tools printed, for the diagnostics table
         self.passed = 0
         self.failed = 0
+        self.locale = DEFAULT_LOCALE  # of the document being checked
 
     def ok(self, where, what):
         self.passed += 1
@@ -169,7 +205,7 @@ class Checker:
         return d
 
     def polc(self, cmd, name, cwd):
-        return run([os.path.join(self.build, "polc"), cmd, name, "--no-color"], cwd)
+        return run([os.path.join(self.build, "polc"), cmd, name, "--no-color"], cwd, locale=self.locale)
 
     def check_policy(self, where, kind, attrs, text, expected, scratch):
         """expected: (text, span) of the ```text block that follows, or None."""
@@ -239,7 +275,7 @@ class Checker:
         new = []
         for lines, want in cmds:
             cmd = "\n".join(lines)[2:]
-            code, out = run(cmd, scratch, shell=True)
+            code, out = run(cmd, scratch, shell=True, locale=self.locale)
             self.outputs.append(out)
             new += lines
             if same_output(want, out):
@@ -257,6 +293,7 @@ class Checker:
 
     def check_doc(self, path):
         rel = os.path.relpath(path, self.source)
+        self.locale = doc_locale(rel)
         blocks = list(read_blocks(path))
         scratch = self.scratch()
         self.edits = []
@@ -506,9 +543,114 @@ def check_vocab_tables(c, source):
              for r in rows["types"] if r[0].startswith("`") and " " not in r[0].split("`")[1]})
 
 
+def lexer_keywords(source):
+    """{(English spellings, Chinese spellings)} of every keyword rule of
+    grammar/lexer.l ("input"|"输入" { return KW_INPUT; }, true and false)."""
+    with open(os.path.join(source, "grammar", "lexer.l"), encoding="utf-8") as f:
+        text = f.read()
+    groups = set()
+    for m in re.finditer(r'^((?:"[^"\n]+"\|)*"[^"\n]+")\s+\{[^}\n]*return (?:KW_\w+|BOOL);', text, re.M):
+        words = re.findall(r'"([^"]+)"', m.group(1))
+        if all(re.fullmatch(r"[a-z_]+|[^\x00-\x7f]+", w) for w in words):
+            groups.add((frozenset(w for w in words if w.isascii()), frozenset(w for w in words if not w.isascii())))
+    return groups
+
+
+def check_keyword_table(c, source, rel, header, after):
+    """A page's keyword table lists every keyword rule of the lexer, each
+    with all its spellings, and nothing else."""
+    with open(os.path.join(source, rel), encoding="utf-8") as f:
+        doc = f.read()
+    rows = doc_table(doc, header, after)
+    if rows is None:
+        c.fail(rel, f"no table starting {header}")
+        return
+    documented = {(frozenset(ticked(r[0])), frozenset(ticked(r[1]))) for r in rows}
+    table = lexer_keywords(source)
+    missing, extra = table - documented, documented - table
+    if missing or extra:
+        c.fail(rel, "the keyword table differs from the keyword rules of grammar/lexer.l",
+               f"      not documented: {show(missing)}\n      documented but not in the lexer: {show(extra)}")
+    else:
+        c.ok(rel, f"the keyword table matches grammar/lexer.l ({len(table)})")
+
+
+ZH_REFERENCE = "docs/zh/reference.md"
+ZH_SEVERITY = {"错误": "error", "警告": "warning", "附注": "note"}
+
+
+def check_zh_reference(c, source):
+    """docs/zh/reference.md holds the same tables as docs/language.md, with
+    Chinese headings, compared with the same source tables: keywords
+    (grammar/lexer.l), types, functions, aggregates, rounding modes,
+    month-end rules and header keys (compiler/vocab.h, runtime/types.h), and
+    every diagnostic code with its severity (compiler/diagcodes.h)."""
+    rel = ZH_REFERENCE
+    path = os.path.join(source, rel)
+    if not os.path.exists(path):
+        c.fail(rel, "missing")
+        return
+    with open(path, encoding="utf-8") as f:
+        doc = f.read()
+    check_keyword_table(c, source, rel, "| 英文 | 中文 | 用于 |", "")
+    vocab = os.path.join(source, "compiler", "vocab.h")
+    tables = {"types": "| 类型 | 中文 |", "functions": "| 函数 | 中文 |", "aggregates": "| 聚合 | 中文 |",
+              "modes": "| 舍入方式 | 中文 |", "month ends": "| 月末规则 | 中文 |", "keys": "| 键 | 中文 |"}
+    rows = {}
+    for k, h in tables.items():
+        rows[k] = doc_table(doc, h)
+        if rows[k] is None:
+            c.fail(rel, f"no table starting {h}")
+            return
+
+    def same(what, table, documented):
+        missing, extra = table - documented, documented - table
+        if missing or extra:
+            c.fail(rel, f"the {what} differ from the source tables",
+                   f"      not documented: {', '.join(sorted(missing)) or '-'}\n"
+                   f"      documented but not in the tables: {', '.join(sorted(extra)) or '-'}")
+        else:
+            c.ok(rel, f"the {what} match the source tables ({len(table)})")
+
+    def row(en, zh):
+        return " ".join(sorted(x for x in en if x)) + " / " + " ".join(sorted(x for x in zh if x))
+
+    spellings = macro_rows(os.path.join(source, "runtime", "types.h"), "POL_TYPE_SPELLINGS")
+    same("types", {row((r[1], r[3]), (r[2], r[4])) for r in spellings},
+         {row(ticked(r[0]), ticked(r[1])) for r in rows["types"] if r[0].startswith("`")})
+    same("built-in functions", {row([r[1]], [r[2]]) for r in macro_rows(vocab, "POL_BUILTINS")},
+         {row(re.findall(r"`(\w+)\(", r[0])[:1], ticked(r[1])) for r in rows["functions"]
+          if re.match(r"`\w+\(", r[0]) and ticked(r[1])})
+    same("aggregates", {row([r[1]], [r[2]]) + (" 出错" if r[8] else "") for r in macro_rows(vocab, "POL_AGGREGATES")},
+         {row(ticked(r[0]), ticked(r[1])) + (" 出错" if r[-1].startswith("出错") else "") for r in rows["aggregates"]})
+    same("rounding modes", {row([r[1]], [r[2], r[3]]) for r in macro_rows(vocab, "POL_ROUND_MODES")},
+         {row(ticked(r[0]), ticked(r[1])) for r in rows["modes"]})
+    same("month-end rules", {row([r[1]], [r[2]]) for r in macro_rows(vocab, "POL_MONTH_ENDS")},
+         {row(ticked(r[0]), ticked(r[1])) for r in rows["month ends"]})
+    same("header keys", {row([r[0]], [r[1]]) for r in macro_rows(vocab, "POL_HEADER_KEYS")},
+         {row(ticked(r[0]), ticked(r[1])) for r in rows["keys"]})
+
+    m = re.search(r"<!-- diagnostics begin -->\n(.*?)<!-- diagnostics end -->", doc, re.S)
+    if not m:
+        c.fail(rel, "no <!-- diagnostics begin --> ... <!-- diagnostics end --> table")
+        return
+    listed = {}
+    for r in m.group(1).splitlines():
+        cells = [x.strip() for x in r.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[0].startswith("`"):
+            if not cells[2]:
+                c.fail(rel, f"diagnostic {cells[0]} has no description")
+            listed[cells[0].strip("`")] = ZH_SEVERITY.get(cells[1], cells[1])
+    same("diagnostic codes and severities", {f"{k} {v}" for k, v in source_codes(source).items()},
+         {f"{k} {v}" for k, v in listed.items()})
+
+
+MAN_PAGES = ["polc.1", "polrun.1", "pol-lsp.1", "zh/polc.1", "zh/polrun.1"]
+
+
 def check_man(c, source):
     groff = shutil.which("groff")
-    for page in ("polc.1", "polrun.1", "pol-lsp.1"):
+    for page in MAN_PAGES:
         path = os.path.join(source, "docs", "man", page)
         where = f"docs/man/{page}"
         if not os.path.exists(path):
@@ -517,7 +659,11 @@ def check_man(c, source):
         if not groff:
             print(f"skip  {where}: groff is not installed")
             continue
-        p = subprocess.run([groff, "-man", "-Tutf8", "-ww", "-z", path], stdout=subprocess.PIPE,
+        # -k: preconv reads the page as UTF-8, as man(1) does (the Chinese pages
+        # need it); the page is formatted to the end, not with -z, since
+        # "can't break line" (a run of Chinese with no break point) is only
+        # found when the lines are output
+        p = subprocess.run([groff, "-k", "-man", "-Tutf8", "-ww", path], stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, timeout=60)
         err = p.stderr.decode("utf-8", "replace")
         if p.returncode != 0 or err.strip():
@@ -545,12 +691,17 @@ def main(argv):
             print(f"check_docs: {os.path.join(build, tool)} is not an executable")
             return 64
     c = Checker(build, source, verbose, update)
+    docdir = os.path.join(source, "docs")
     if not docs:
-        docdir = os.path.join(source, "docs")
         docs = sorted(os.path.join(docdir, f) for f in os.listdir(docdir) if f.endswith(".md"))
+        for lang in sorted(LOCALES):
+            sub = os.path.join(docdir, lang)
+            if os.path.isdir(sub):
+                docs += sorted(os.path.join(sub, f) for f in os.listdir(sub) if f.endswith(".md"))
     counts = {}
-    for d in docs:
-        counts[os.path.basename(d)] = c.check_doc(os.path.abspath(d))
+    for d in docs:  # keyed by the path under docs/: tutorial.md, zh/tutorial.md
+        counts[os.path.relpath(os.path.abspath(d), os.path.abspath(docdir)).replace(os.sep, "/")] = \
+            c.check_doc(os.path.abspath(d))
     if full:  # every doc: the required examples and the extra checks
         for name in MUST_HAVE_EXAMPLES:
             if counts.get(name, 0) == 0:
@@ -558,6 +709,8 @@ def main(argv):
         check_opcodes(c, source)
         check_diagnostics_table(c, source)
         check_vocab_tables(c, source)
+        check_keyword_table(c, source, "docs/language.md", "| English | Chinese | used in |", "### Keywords")
+        check_zh_reference(c, source)
         check_man(c, source)
     print(f"{c.passed} passed, {c.failed} failed")
     return 1 if c.failed else 0
