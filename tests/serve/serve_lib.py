@@ -30,7 +30,7 @@ class Server:
     def _read(self):
         for line in self.proc.stderr:
             self.log.append(line)
-            m = re.search(r"on http://127\.0\.0\.1:(\d+)/", line)
+            m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)  # in either language
             if m and self.port is None:
                 self.port = int(m.group(1))
                 self._ready.set()
