@@ -861,7 +861,7 @@ static void gen_rule_body(gen *g, const ast_decl *d)
         uint32_t je = emit_jump(g, OP_JMP, d->when->sp);
         patch(g, jf, g->p->ncode);
         char msg[1024];
-        snprintf(msg, sizeof msg, "%s applies only when %s", d->name, source_text(g, d->when));
+        snprintf(msg, sizeof msg, "%s" BC_NA_WHEN "%s", d->name, source_text(g, d->when));
         emit1(g, OP_NA, text_const(g, msg), d->when->sp);
         patch(g, je, g->p->ncode);
         return;

@@ -32,6 +32,10 @@
 
 #define BC_MAGIC "\x7fPOL"      /* 4 bytes                                    */
 #define BC_PROBE "\r\n\x1a\n"   /* catches text-mode and line-ending mangling */
+/* The reason OP_NA gives for `output X when COND`: "X" BC_NA_WHEN "COND"
+ * (codegen.c writes it; vm.c finds it to put its words in the reader's
+ * language). */
+#define BC_NA_WHEN " applies only when "
 #define BC_VERSION 4u           /* bump on any incompatible change (docs/bytecode.md) */
 
 #include "types.h" /* pol_type, pol_type_name, pol_type_numeric */

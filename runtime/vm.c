@@ -572,7 +572,19 @@ static int na_fail(vm_state *s, vm_error *err, uint32_t rule, uint32_t k, uint32
     err->guard = BC_NONE;
     err->rule = rule;
     err->pos = p->rules[origin].pos;
-    pol_tr_format2(err->msg, sizeof err->msg, err->text, sizeof err->text, "not applicable: %s%s", p->consts[k].text, c);
+    const char *why = p->consts[k].text;
+    pol_tr_format2(err->msg, sizeof err->msg, err->text, sizeof err->text, "not applicable: %s%s", why, c);
+    /* `when COND` compiled to "NAME applies only when COND" (codegen.c,
+     * English in the bytecode): a name has no space, so its words are found
+     * and put in the process language here. */
+    const char *sep = err->text[0] ? strstr(why, BC_NA_WHEN) : NULL;
+    if (sep && !memchr(why, ' ', (size_t)(sep - why)) && (size_t)(sep - why) < 256) {
+        char name[256], reason[sizeof err->text];
+        memcpy(name, why, (size_t)(sep - why));
+        name[sep - why] = '\0';
+        pol_tr_format(pol_lang_get(), reason, sizeof reason, "%s applies only when %s", name, sep + strlen(BC_NA_WHEN));
+        pol_tr_format(pol_lang_get(), err->text, sizeof err->text, "not applicable: %s%s", reason, c);
+    }
     return -1;
 }
 
