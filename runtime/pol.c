@@ -560,7 +560,14 @@ out:
             n = sizeof serr->msg - 1;
         memcpy(serr->msg, lc->perr->msg, n);
         serr->msg[n] = 0;
-        snprintf(serr->text, sizeof serr->text, "%s", lc->perr->text);
+        n = strlen(lc->perr->text); /* cut, if it must be, between characters */
+        if (n >= sizeof serr->text) {
+            n = sizeof serr->text - 1;
+            while (n > 0 && ((unsigned char)lc->perr->text[n] & 0xC0) == 0x80)
+                n--;
+        }
+        memcpy(serr->text, lc->perr->text, n);
+        serr->text[n] = 0;
     }
     return rc;
 }
