@@ -40,8 +40,9 @@ static pol_policy *policy(void)
 }
 
 /* The scenario json evaluated in language l: output `out`'s error (copied
- * into *e), or, when the scenario itself is refused, that error. */
-static void run(pol_lang l, const char *json, const char *out, pol_error *e)
+ * into *e), or, when the scenario itself is refused, that error.  With keep,
+ * the policy is handed to the caller (an error's position points into it). */
+static void run_keep(pol_lang l, const char *json, const char *out, pol_error *e, pol_policy **keep)
 {
     pol_lang_set(l);
     pol_policy *pol = policy();
@@ -58,8 +59,16 @@ static void run(pol_lang l, const char *json, const char *out, pol_error *e)
         *e = *oe;
     }
     pol_eval_free(ev);
-    pol_policy_free(pol);
+    if (keep)
+        *keep = pol;
+    else
+        pol_policy_free(pol);
     pol_lang_set(POL_LANG_EN);
+}
+
+static void run(pol_lang l, const char *json, const char *out, pol_error *e)
+{
+    run_keep(l, json, out, e, NULL);
 }
 
 /* English msg `en` in both languages; Chinese text `zh`. */
@@ -111,7 +120,8 @@ END_TEST
 START_TEST(printed)
 {
     pol_error e;
-    run(POL_LANG_ZH, "{}", "月缴费额", &e);
+    pol_policy *pol;
+    run_keep(POL_LANG_ZH, "{}", "月缴费额", &e, &pol);
     char buf[800];
     pol_lang_set(POL_LANG_ZH);
     pol_error_text(&e, buf, sizeof buf);
@@ -125,6 +135,7 @@ START_TEST(printed)
     ck_assert_int_eq(pol_lang_get(), POL_LANG_ZH);
     ck_assert(pol_set_language("C"));
     ck_assert_int_eq(pol_lang_get(), POL_LANG_EN);
+    pol_policy_free(pol);
 }
 END_TEST
 
