@@ -381,6 +381,19 @@ static const char *kind_text(scv_kind k)
     }
 }
 
+/* src into dst (cap > 0), cut if it must be between UTF-8 characters. */
+static void copy_cut(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
 static void shorten(const char *text, size_t len, char *out, size_t cap)
 {
     size_t n = len < cap - 4 ? len : cap - 4;
@@ -555,19 +568,8 @@ static int list_elem(void *vctx, int index, const char *elem, size_t elen, sc_er
 out:
     sc_record_clear(&rec);
     if (rc != 0) { /* the full message is in lc->perr; the reader's copy may be shorter */
-        size_t n = strlen(lc->perr->msg);
-        if (n >= sizeof serr->msg)
-            n = sizeof serr->msg - 1;
-        memcpy(serr->msg, lc->perr->msg, n);
-        serr->msg[n] = 0;
-        n = strlen(lc->perr->text); /* cut, if it must be, between characters */
-        if (n >= sizeof serr->text) {
-            n = sizeof serr->text - 1;
-            while (n > 0 && ((unsigned char)lc->perr->text[n] & 0xC0) == 0x80)
-                n--;
-        }
-        memcpy(serr->text, lc->perr->text, n);
-        serr->text[n] = 0;
+        copy_cut(serr->msg, sizeof serr->msg, lc->perr->msg);
+        copy_cut(serr->text, sizeof serr->text, lc->perr->text);
     }
     return rc;
 }
