@@ -1,11 +1,11 @@
 /* batch.c -- polrun --batch (batch.h): a pipeline with constant memory and
- * output in input order.  The main thread splits the input into records (sc_reader) and packs them into
- * chunks; worker threads, each with its own pol_eval, evaluate whole chunks
- * into the chunk's own output buffer; the main thread writes finished chunks
- * in input order while the workers go on.  A fixed ring of chunks bounds
- * memory, and every buffer is reused, so once they have grown nothing is
- * allocated per record.  With -j 1 there are no threads at all: read a
- * chunk, evaluate it, write it.
+ * output in input order.  With -j N, N threads (the main thread one of
+ * them) share the work: one at a time reads a chunk of records (sc_reader)
+ * and then evaluates it with its own pol_eval into the chunk's own output
+ * buffer; whichever thread finds the next chunk in input order finished
+ * writes it.  A fixed ring of chunks bounds memory, and every buffer is
+ * reused, so once they have grown nothing is allocated per record.  With
+ * -j 1 there are no threads at all: read a chunk, evaluate it, write it.
  * Shares its contract with tools/batch.h, tools/polrun.c, runtime/scen.h.
  */
 #include "batch.h"
@@ -22,7 +22,7 @@
 #include "cli.h"
 #include "mem.h"
 
-#define CHUNK_RECORDS 8192
+#define CHUNK_RECORDS 2048
 #define CHUNK_RECORDS_EXPLAIN 256     /* explanations are kilobytes per record        */
 #define CHUNK_BYTES ((size_t)1 << 19) /* a chunk closes once it holds 512 KiB of input */
 #define FIELD_CACHE 64                /* field positions whose input is remembered    */
@@ -41,7 +41,7 @@ typedef struct chunk {
     long errors;     /* records with an error (of the record, or of an output) */
     long partial;    /* records without error where an output is not applicable or unstated */
     bool done;       /* evaluated, not yet written (under batch.mu)      */
-} chunk;
+} __attribute__((aligned(64))) chunk; /* its own cache lines: out.len changes with every value written */
 
 typedef struct out_col { /* one output column, its JSON key written once */
     uint32_t rule;
@@ -63,11 +63,15 @@ typedef struct batch {
     bool numeric[256]; /* pol_type_numeric() of every type tag */
     chunk *chunks;
     int nchunks;
-    /* the queue between the main thread and the workers, under mu */
+    /* -j N > 1: N threads (the main thread one of them) each read a chunk,
+     * evaluate it and write what is finished, in input order; under mu */
     pthread_mutex_t mu;
-    pthread_cond_t work, done;
-    long filled, taken; /* chunks handed out / started; chunk k lives in chunks[k % nchunks] */
-    bool finished;      /* no chunk will be handed out any more                              */
+    pthread_cond_t changed;  /* a chunk was read, evaluated or written       */
+    long nread, written;     /* chunks read / written; chunk k lives in chunks[k % nchunks] */
+    bool reading, writing;   /* a thread holds the reader / the writer role  */
+    bool eof, stop;          /* the input is at its end / a write failed     */
+    struct reading *rd;
+    struct sink *sink;
 } batch;
 
 typedef struct worker {
@@ -81,7 +85,7 @@ typedef struct worker {
     int lib_cap;
     pthread_t tid;
     bool started;
-} worker;
+} __attribute__((aligned(64))) worker; /* a cache line of its own: workers write their fields per record */
 
 /* Grows b to hold `extra` more bytes (and a NUL). */
 static __attribute__((noinline)) void out_grow(sc_buf *b, size_t extra)
@@ -574,27 +578,6 @@ static void eval_chunk(worker *w, chunk *c)
         eval_record(w, c, &c->slots[i], &c->out, &c->errors, &c->partial);
 }
 
-static void *worker_main(void *arg)
-{
-    worker *w = arg;
-    batch *b = w->b;
-    pthread_mutex_lock(&b->mu);
-    for (;;) {
-        while (b->taken == b->filled && !b->finished)
-            pthread_cond_wait(&b->work, &b->mu);
-        if (b->taken == b->filled)
-            break;
-        chunk *c = &b->chunks[b->taken++ % b->nchunks];
-        pthread_mutex_unlock(&b->mu);
-        eval_chunk(w, c);
-        pthread_mutex_lock(&b->mu);
-        c->done = true;
-        pthread_cond_signal(&b->done);
-    }
-    pthread_mutex_unlock(&b->mu);
-    return NULL;
-}
-
 static int fmt_of(const char *name, int given)
 {
     if (given >= 0)
@@ -855,24 +838,6 @@ static void sink_chunk(sink *k, const chunk *c)
         show_progress(k);
 }
 
-/* Writes the finished chunks from *written up to `upto` (exclusive), in
- * order; with `wait`, waits for each, else stops at the first unfinished. */
-static void drain(batch *b, sink *k, long *written, long upto, bool wait)
-{
-    while (*written < upto) {
-        chunk *c = &b->chunks[*written % b->nchunks];
-        pthread_mutex_lock(&b->mu);
-        while (wait && !c->done)
-            pthread_cond_wait(&b->done, &b->mu);
-        bool ready = c->done;
-        pthread_mutex_unlock(&b->mu);
-        if (!ready)
-            return;
-        sink_chunk(k, c);
-        ++*written;
-    }
-}
-
 /* -j 1: read a chunk, evaluate it, write it. */
 static void run_serial(batch *b, worker *w, reading *rd, sink *k)
 {
@@ -886,49 +851,107 @@ static void run_serial(batch *b, worker *w, reading *rd, sink *k)
     }
 }
 
+/* Makes w's evaluator and buffers, in the thread that will use them: each
+ * thread's allocations then come from its own malloc arena, so no two
+ * workers write to one cache line (an evaluator's per-scenario arrays are a
+ * few bytes each, and allocated side by side they were shared). */
+static void worker_init(worker *w)
+{
+    const batch *b = w->b;
+    w->ev = pol_eval_new(b->pol);
+    pol_eval_set_step_limit(w->ev, b->o->max_steps);
+    pol_eval_set_trace(w->ev, b->o->explain);
+    sc_record_init(&w->rec);
+    for (int k = 0; k < FIELD_CACHE; k++)
+        w->field_input[k] = -1;
+    w->seen = pol_xcalloc(b->p->ninputs + 1, sizeof *w->seen);
+    if (b->keys)
+        batch_key_at_none(b->keys, &w->kat);
+}
+
+/* One thread of -j N: takes whichever role is free, in this order --
+ * the writer (the next chunk in input order is evaluated), the reader (the
+ * ring has room: it reads a chunk and then evaluates it itself) -- and
+ * otherwise sleeps until another thread changes something.  Reading is a
+ * split into records and a copy, a small part of the work, so the N
+ * threads are the whole thread budget and -j N never needs more than N
+ * processors.  No thread spins: each wait is on the condition variable. */
+static void pipeline(worker *w)
+{
+    batch *b = w->b;
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        chunk *c = &b->chunks[b->written % b->nchunks];
+        if (!b->writing && b->written < b->nread && c->done) {
+            b->writing = true;
+            pthread_mutex_unlock(&b->mu);
+            sink_chunk(b->sink, c);
+            bool failed = !b->sink->write_ok;
+            pthread_mutex_lock(&b->mu);
+            c->done = false;
+            b->written++;
+            b->writing = false;
+            b->stop |= failed; /* no point in reading on */
+            pthread_cond_broadcast(&b->changed);
+            continue;
+        }
+        if (!b->reading && !b->eof && !b->stop && b->nread - b->written < b->nchunks) {
+            b->reading = true;
+            long seq = b->nread;
+            c = &b->chunks[seq % b->nchunks];
+            pthread_mutex_unlock(&b->mu);
+            fill_chunk(b->rd, c);
+            pthread_mutex_lock(&b->mu);
+            b->reading = false;
+            if (c->nslots == 0) {
+                b->eof = true;
+                pthread_cond_broadcast(&b->changed);
+                continue;
+            }
+            b->nread = seq + 1;
+            pthread_cond_broadcast(&b->changed); /* the reader's role is free */
+            pthread_mutex_unlock(&b->mu);
+            eval_chunk(w, c);
+            pthread_mutex_lock(&b->mu);
+            c->done = true;
+            pthread_cond_broadcast(&b->changed);
+            continue;
+        }
+        if ((b->eof || b->stop) && !b->reading) {
+            /* nothing more will be read: what is left is being evaluated or
+             * written by other threads, each of which writes what it can */
+            if (b->written == b->nread || b->writing || !c->done)
+                break;
+            continue;
+        }
+        pthread_cond_wait(&b->changed, &b->mu);
+    }
+    pthread_mutex_unlock(&b->mu);
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    worker_init(w);
+    pipeline(w);
+    return NULL;
+}
+
 static int run_parallel(batch *b, worker *ws, int nworkers, reading *rd, sink *k)
 {
     pthread_mutex_init(&b->mu, NULL);
-    pthread_cond_init(&b->work, NULL);
-    pthread_cond_init(&b->done, NULL);
-    int started = 0;
-    for (int i = 0; i < nworkers; i++)
-        if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) == 0) {
+    pthread_cond_init(&b->changed, NULL);
+    b->rd = rd;
+    b->sink = k;
+    for (int i = 1; i < nworkers; i++) /* the main thread is worker 0 */
+        if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) == 0)
             ws[i].started = true;
-            started++;
-        }
-    if (started == 0) {
-        pol_tr_fprintf(stderr, "polrun: cannot start worker threads\n");
-        return CLI_INTERNAL;
-    }
-    long seq = 0, written = 0;
-    for (;;) {
-        chunk *c = &b->chunks[seq % b->nchunks];
-        if (seq - written == b->nchunks) /* the ring is full: wait for the oldest chunk */
-            drain(b, k, &written, written + 1, true);
-        if (!k->write_ok) /* no point in going on: stop reading */
-            break;
-        fill_chunk(rd, c);
-        if (c->nslots == 0)
-            break;
-        pthread_mutex_lock(&b->mu);
-        c->done = false;
-        b->filled = ++seq;
-        pthread_cond_signal(&b->work);
-        pthread_mutex_unlock(&b->mu);
-        drain(b, k, &written, seq, false); /* what is finished, without waiting */
-    }
-    pthread_mutex_lock(&b->mu);
-    b->finished = true;
-    pthread_cond_broadcast(&b->work);
-    pthread_mutex_unlock(&b->mu);
-    drain(b, k, &written, seq, true);
-    for (int i = 0; i < nworkers; i++)
+    pipeline(&ws[0]); /* with no thread started, it does all the work itself */
+    for (int i = 1; i < nworkers; i++)
         if (ws[i].started)
             pthread_join(ws[i].tid, NULL);
     pthread_mutex_destroy(&b->mu);
-    pthread_cond_destroy(&b->work);
-    pthread_cond_destroy(&b->done);
+    pthread_cond_destroy(&b->changed);
     return 0;
 }
 
@@ -956,7 +979,9 @@ static void batch_tables(batch *b)
         sc_buf_putc(&b->col_keys, ':');
         c->key_len = b->col_keys.len - c->key_off;
     }
-    b->chunks = pol_xcalloc((size_t)b->nchunks, sizeof *b->chunks);
+    if (!(b->chunks = aligned_alloc(64, sizeof *b->chunks * (size_t)b->nchunks)))
+        pol_oom();
+    memset(b->chunks, 0, sizeof *b->chunks * (size_t)b->nchunks);
     for (int i = 0; i < b->nchunks; i++) {
         sc_buf_init(&b->chunks[i].text);
         sc_buf_init(&b->chunks[i].out);
@@ -977,27 +1002,25 @@ static void batch_free(batch *b)
     sc_buf_clear(&b->col_keys);
 }
 
+/* n workers; only worker 0 (the main thread's) has its evaluator yet, the
+ * others make theirs in their own thread (worker_init). */
 static worker *workers_new(batch *b, int n)
 {
-    worker *ws = pol_xcalloc((size_t)n, sizeof *ws);
-    for (int i = 0; i < n; i++) {
+    worker *ws = aligned_alloc(64, sizeof *ws * (size_t)n);
+    if (!ws)
+        pol_oom();
+    memset(ws, 0, sizeof *ws * (size_t)n);
+    for (int i = 0; i < n; i++)
         ws[i].b = b;
-        ws[i].ev = pol_eval_new(b->pol);
-        pol_eval_set_step_limit(ws[i].ev, b->o->max_steps);
-        pol_eval_set_trace(ws[i].ev, b->o->explain);
-        sc_record_init(&ws[i].rec);
-        for (int k = 0; k < FIELD_CACHE; k++)
-            ws[i].field_input[k] = -1;
-        ws[i].seen = pol_xcalloc(b->p->ninputs + 1, sizeof *ws[i].seen);
-        if (b->keys)
-            batch_key_at_none(b->keys, &ws[i].kat);
-    }
+    worker_init(&ws[0]);
     return ws;
 }
 
 static void workers_free(worker *ws, int n)
 {
     for (int i = 0; i < n; i++) {
+        if (!ws[i].ev)
+            continue; /* its thread did not start */
         pol_eval_free(ws[i].ev);
         sc_record_clear(&ws[i].rec);
         free(ws[i].seen);
