@@ -390,6 +390,12 @@ bool chk_bottom(const ast_expr *e)
 {
     if (e->kind == EX_IF)
         return chk_bottom(e->b) && chk_bottom(e->c);
+    if (e->kind == EX_MATCH) {
+        for (int i = 0; i < e->nargs; i++)
+            if (!chk_bottom(e->args[i]))
+                return false;
+        return true;
+    }
     return e->kind == EX_NA || e->kind == EX_UNSTATED;
 }
 

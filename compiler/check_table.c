@@ -406,8 +406,8 @@ pol_type chk_match(chk_ctx *c, ast_expr *e)
 {
     pol_type st = chk_expr(c, e->a);
     bool bad = false;
-    for (int i = 0; i < e->nargs; i++)
-        bad |= chk_expr(c, e->args[i]) == PT_VOID;
+    for (int i = 0; i < e->nargs; i++) /* an arm with no value (inapplicable, unstated) fits any type */
+        bad |= chk_expr(c, e->args[i]) == PT_VOID && !chk_bottom(e->args[i]);
     if (st == PT_VOID)
         return PT_VOID;
     if (st != PT_ENUM) {
@@ -451,24 +451,32 @@ pol_type chk_match(chk_ctx *c, ast_expr *e)
         REPORT(e->arg_name_sps[else_at], DC_MATCH, "every member of '%s' has an arm; this 'else' never applies", en->name);
     if (bad)
         return PT_VOID;
-    /* the arms' types join as if/else branches do */
-    ast_expr *first = e->args[0];
+    e->slot = chk_new_slot(c, 1);
+    /* the arms' types join as if/else branches do; arms with no value are
+     * left out, and a match all of whose arms have none has none */
+    int at = 0;
+    while (at < e->nargs && chk_bottom(e->args[at]))
+        at++;
+    if (at == e->nargs)
+        return PT_VOID;
+    ast_expr *first = e->args[at];
     pol_type t = first->type;
     bool lit = first->lit;
-    for (int i = 1; i < e->nargs; i++) {
+    for (int i = at + 1; i < e->nargs; i++) {
+        if (chk_bottom(e->args[i]))
+            continue;
         ast_expr tmp = *first;
         tmp.type = (uint8_t)t;
         tmp.lit = lit;
         pol_type j = chk_join(&tmp, e->args[i], &lit);
         if (j == PT_VOID) {
             REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "the arms of 'match' differ: %s for '%s', %s here", tname(t),
-                   e->arg_names[0] ? e->arg_names[0] : "else", tname((pol_type)e->args[i]->type));
+                   e->arg_names[at] ? e->arg_names[at] : "else", tname((pol_type)e->args[i]->type));
             return PT_VOID;
         }
         t = j;
     }
     e->lit = lit;
     e->tref = first->tref;
-    e->slot = chk_new_slot(c, 1);
     return t;
 }
