@@ -1,8 +1,8 @@
 /* baseline.c -- the hand-written int64 C baseline for bench/run.sh.
  *
- *   bench_baseline rizhao|halffen IN.jsonl|IN.csv OUT
+ *   bench_baseline rizhao|halffen|mixed IN.jsonl|IN.csv OUT
  *
- * What a programmer would write for exactly these two policies, with no
+ * What a programmer would write for exactly these three policies, with no
  * interpreter: fen in int64, the rates and dates compiled in, a minimal JSON
  * object parser (and a CSV splitter) for the benchmark's records, and output
  * written byte for byte as `polrun --batch` writes it, so that run.sh can
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { RIZHAO, HALFFEN };
+enum { RIZHAO, HALFFEN, MIXED };
 
 /* ---- output ---- */
 static char obuf[1 << 20];
@@ -307,13 +307,212 @@ static void record(int policy, bool csv, long line, const char *s, const char *e
     }
 }
 
+/* ---- bench/mixed.pol: three schemes by 缴费方案 ----
+ * Every record has an output that does not apply to its scheme, so every
+ * answer carries polrun's "unavailable" object (JSON Lines) or its notes
+ * (CSV); their texts are mixed.pol's, with its positions, as polrun writes
+ * them for a policy compiled as `mixed.pol`. */
+#define MX_NA_WEINAN_ONLY "not applicable: 个人账户月划入 applies only when 缴费方案 == 方案.渭南"
+#define MX_NA_BIG "not applicable: 大额医疗年缴费 applies only when 缴费方案 != 方案.渭南"
+#define MX_NA_CARE "not applicable: 长期护理年缴费 applies only when 缴费方案 != 方案.渭南"
+#define MX_NA_RETIRED "not applicable: 基本医疗月缴费 is inapplicable in this case (mixed.pol:63:78)"
+
+static const char *const mx_tiers[4] = {"无账户无生育", "无账户含生育", "有账户无生育", "有账户含生育"};
+static const int64_t mx_rate[4] = {6, 7, 9, 10}; /* percent, 2023 */
+
+static bool val_is(const char *v, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    return n == k && memcmp(v, lit, k) == 0;
+}
+
+/* One money value of an "outputs" object: "key":"v" or "key":null (v < 0). */
+static void mx_json_out(const char *key, size_t klen, int64_t v, bool first)
+{
+    if (!first)
+        OLIT(",");
+    OLIT("\"");
+    oput(key, klen);
+    if (v < 0) {
+        OLIT("\":null");
+        return;
+    }
+    OLIT("\":\"");
+    omoney(v, 2);
+    OLIT("\"");
+}
+#define MX_OUT(k, v, first) mx_json_out(k, sizeof(k) - 1, v, first)
+
+static void mx_json_na(const char *name, size_t nlen, const char *msg, size_t mlen, const char *pos, bool first)
+{
+    if (!first)
+        OLIT(",");
+    OLIT("\"");
+    oput(name, nlen);
+    OLIT("\":{\"status\":\"not-applicable\",\"message\":\"");
+    oput(msg, mlen);
+    OLIT("\",\"position\":\"");
+    oput(pos, strlen(pos));
+    OLIT("\"}");
+}
+#define MX_NA(name, msg, pos, first) mx_json_na(name, sizeof(name) - 1, msg, sizeof(msg) - 1, pos, first)
+
+static void mx_json_bad_base(const char *name, size_t nlen, const char *why, size_t wlen, bool first)
+{
+    if (!first)
+        OLIT(",");
+    OLIT("\"");
+    oput(name, nlen);
+    OLIT("\":{\"status\":\"error\",\"message\":\"");
+    oput(why, wlen);
+    OLIT("\",\"field\":\"缴费基数\",\"position\":\"mixed.pol:30:7\"}");
+}
+
+static void mixed_record(bool csv, long line, const char *s, const char *e)
+{
+    field f[8];
+    const char *v[5] = {0}; /* 缴费方案, 缴费日期, 档次, 缴费基数, 人员身份 */
+    size_t n[5] = {0};
+    if (csv) {
+        const char *p = s;
+        for (int k = 0; k < 5; k++) {
+            const char *c = k < 4 ? memchr(p, ',', (size_t)(e - p)) : e;
+            if (!c) {
+                bad(line, csv, 8);
+                return;
+            }
+            if (c > p) {
+                v[k] = p;
+                n[k] = (size_t)(c - p);
+            }
+            p = c + 1;
+        }
+    } else {
+        static const char *const keys[5] = {"缴费方案", "缴费日期", "档次", "缴费基数", "人员身份"};
+        int nf = parse_json(s, e, f, 8);
+        if (nf < 0) {
+            bad(line, csv, 8);
+            return;
+        }
+        for (int i = 0; i < nf; i++)
+            for (int k = 0; k < 5; k++)
+                if (key_is(&f[i], keys[k])) {
+                    v[k] = f[i].val;
+                    n[k] = f[i].vlen;
+                }
+    }
+    /* base, monthly, large-medical, care, account, total; -1: no value */
+    int64_t o[6] = {-1, -1, -1, -1, -1, -1};
+    char why[160];
+    size_t wlen = 0; /* a 潍坊 base out of its bounds */
+    int scheme;
+    if (v[0] && val_is(v[0], n[0], "日照")) {
+        scheme = 0;
+        int32_t d = v[1] ? parse_date(v[1], n[1]) : -1;
+        if (d < 0 || d > 20251231) {
+            bad(line, csv, 8);
+            return;
+        }
+        o[0] = d <= 20250930 ? 441600 : 450400;
+        o[1] = (o[0] * 5 + 50) / 100;
+        o[2] = 1200 * 12;
+        o[3] = 3000;
+        o[5] = o[1] * 12 + o[2] + o[3];
+    } else if (v[0] && val_is(v[0], n[0], "潍坊")) {
+        scheme = 1;
+        int t = -1;
+        for (int k = 0; k < 4; k++)
+            if (v[2] && val_is(v[2], n[2], mx_tiers[k]))
+                t = k;
+        int64_t b = v[3] ? parse_fen(v[3], n[3]) : -1;
+        if (t < 0 || b < 0) {
+            bad(line, csv, 8);
+            return;
+        }
+        o[2] = 15000;
+        o[3] = 400 * 12;
+        if (b < 424200 || b > 2120700) {
+            wlen = (size_t)snprintf(why, sizeof why, "input 缴费基数 = %.*s is %s (allowed 4242..21207)", (int)n[3], v[3],
+                                    b < 424200 ? "below its minimum 4242" : "above its maximum 21207");
+        } else {
+            o[0] = b;
+            o[1] = (b * mx_rate[t] + 50) / 100;
+            o[5] = o[1] * 12 + o[2] + o[3];
+        }
+    } else if (v[0] && val_is(v[0], n[0], "渭南")) {
+        scheme = 2;
+        bool working = v[4] && val_is(v[4], n[4], "在职");
+        if (!working && !(v[4] && val_is(v[4], n[4], "退休"))) {
+            bad(line, csv, 8);
+            return;
+        }
+        o[0] = 329100;
+        o[1] = working ? (329100 * 8 + 50) / 100 : -1;
+        o[4] = working ? (329100 * 2 + 50) / 100 : 6800;
+        o[5] = (working ? o[1] * 12 : 0) + 800 * 12;
+    } else {
+        bad(line, csv, 8);
+        return;
+    }
+    if (csv) {
+        oint(line);
+        for (int k = 0; k < 6; k++) {
+            OLIT(",");
+            if (o[k] >= 0)
+                omoney(o[k], 2);
+        }
+        OLIT(",");
+        if (wlen) {
+            OLIT("\"mixed.pol:30:7: 月缴费基数, 基本医疗月缴费, 全年缴费合计: ");
+            oput(why, wlen);
+            OLIT("\"");
+        }
+        OLIT(",");
+        if (scheme == 2) {
+            if (o[1] < 0)
+                OLIT("基本医疗月缴费: " MX_NA_RETIRED " | ");
+            OLIT("大额医疗年缴费: " MX_NA_BIG " | 长期护理年缴费: " MX_NA_CARE "\n");
+        } else {
+            OLIT("个人账户月划入: " MX_NA_WEINAN_ONLY "\n");
+        }
+        return;
+    }
+    OLIT("{\"line\":");
+    oint(line);
+    OLIT(",\"outputs\":{");
+    MX_OUT("月缴费基数", o[0], true);
+    MX_OUT("基本医疗月缴费", o[1], false);
+    MX_OUT("大额医疗年缴费", o[2], false);
+    MX_OUT("长期护理年缴费", o[3], false);
+    MX_OUT("个人账户月划入", o[4], false);
+    MX_OUT("全年缴费合计", o[5], false);
+    OLIT("},\"unavailable\":{");
+    if (scheme == 2) {
+        bool first = true;
+        if (o[1] < 0) {
+            MX_NA("基本医疗月缴费", MX_NA_RETIRED, "mixed.pol:60:8", true);
+            first = false;
+        }
+        MX_NA("大额医疗年缴费", MX_NA_BIG, "mixed.pol:65:8", first);
+        MX_NA("长期护理年缴费", MX_NA_CARE, "mixed.pol:70:8", false);
+    } else if (wlen) {
+        mx_json_bad_base("月缴费基数", sizeof "月缴费基数" - 1, why, wlen, true);
+        mx_json_bad_base("基本医疗月缴费", sizeof "基本医疗月缴费" - 1, why, wlen, false);
+        MX_NA("个人账户月划入", MX_NA_WEINAN_ONLY, "mixed.pol:75:8", false);
+        mx_json_bad_base("全年缴费合计", sizeof "全年缴费合计" - 1, why, wlen, false);
+    } else {
+        MX_NA("个人账户月划入", MX_NA_WEINAN_ONLY, "mixed.pol:75:8", true);
+    }
+    OLIT("}}\n");
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 4 || (strcmp(argv[1], "rizhao") && strcmp(argv[1], "halffen"))) {
-        fputs("usage: bench_baseline rizhao|halffen IN.jsonl|IN.csv OUT\n", stderr);
+    if (argc != 4 || (strcmp(argv[1], "rizhao") && strcmp(argv[1], "halffen") && strcmp(argv[1], "mixed"))) {
+        fputs("usage: bench_baseline rizhao|halffen|mixed IN.jsonl|IN.csv OUT\n", stderr);
         return 64;
     }
-    int policy = strcmp(argv[1], "rizhao") == 0 ? RIZHAO : HALFFEN;
+    int policy = strcmp(argv[1], "rizhao") == 0 ? RIZHAO : strcmp(argv[1], "halffen") == 0 ? HALFFEN : MIXED;
     size_t alen = strlen(argv[2]);
     bool csv = alen >= 4 && strcmp(argv[2] + alen - 4, ".csv") == 0;
     FILE *in = fopen(argv[2], "rb");
@@ -324,8 +523,10 @@ int main(int argc, char **argv)
     }
     if (csv && policy == RIZHAO)
         OLIT("line,适用月缴费基数,月缴费额,年缴费金额,大额医疗救助金年缴费,全年医疗保险费合计,error,notes\n");
-    else if (csv)
+    else if (csv && policy == HALFFEN)
         OLIT("line,精确月缴费,月缴费额,年缴费额,error,notes\n");
+    else if (csv)
+        OLIT("line,月缴费基数,基本医疗月缴费,大额医疗年缴费,长期护理年缴费,个人账户月划入,全年缴费合计,error,notes\n");
     static char buf[1 << 20];
     size_t have = 0;
     long line = 1;
@@ -345,6 +546,8 @@ int main(int argc, char **argv)
             char *e = nl > s && nl[-1] == '\r' ? nl - 1 : nl;
             if (header)
                 header = false;
+            else if (e > s && policy == MIXED)
+                mixed_record(csv, line, s, e);
             else if (e > s)
                 record(policy, csv, line, s, e);
             line++;

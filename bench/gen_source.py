@@ -4,22 +4,23 @@
   gen_source.py outputs BYTES FILE    outputs of a fee formula until the file is
                                       BYTES long (the source limit is 16 MiB)
   gen_source.py versions N FILE       one parameter with N dated versions, a day each
+  gen_source.py count N FILE          N outputs of that fee formula (input 缴费基数)
 
 Deterministic: the same arguments give the same file."""
 import datetime, sys
 
 
-def outputs(size, path):
-    head = ('policy "compile bench" { region "x" }\n'
-            'input 基数: money cite "x"\n'
-            'param 费率: rate = 5% cite "x"\n')
+def outputs(size, path, count=None, base="基数"):
+    head = ('policy "compile bench" { region "x" untested "a benchmark" }\n'
+            'input %s: money cite "x"\n'
+            'param 费率: rate = 5%% cite "x"\n') % base
     out = [head]
     total = len(head.encode())
     i = 0
     while True:
-        line = 'output 缴费%d: money = round(基数 * 费率 + %d.%02d, 2) cite "一(%d)"\n' % (i, i % 1000, i % 100, i % 9)
+        line = 'output 缴费%d: money = round(%s * 费率 + %d.%02d, 2) cite "一(%d)"\n' % (i, base, i % 1000, i % 100, i % 9)
         b = len(line.encode())
-        if total + b > size:
+        if (count is None and total + b > size) or (count is not None and i == count):
             break
         out.append(line)
         total += b
@@ -43,4 +44,7 @@ def versions(n, path):
 
 if __name__ == "__main__":
     kind, count, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    print((outputs if kind == "outputs" else versions)(count, path))
+    if kind == "count":
+        print(outputs(None, path, count=count, base="缴费基数"))
+    else:
+        print((outputs if kind == "outputs" else versions)(count, path))

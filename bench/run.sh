@@ -67,6 +67,7 @@ echo
 # compile time and cold start
 "$polc" build "$root/policies/rizhao/rizhao-2025.pol" -o "$work/rizhao.polc"
 "$polc" build "$here/halffen.pol" -o "$work/halffen.polc"
+(cd "$here" && "$polc" build mixed.pol -o "$work/mixed.polc") # positions read mixed.pol:L:C, as the baseline writes them
 cold=$(( repeat * 7 ))
 read -r c_min c_med _ _ < <("$timeit" -r "$cold" -q -- "$polc" build "$root/policies/rizhao/rizhao-2025.pol" -o "$work/rizhao.polc")
 echo "polc build rizhao-2025.pol:                $(ms "$c_min")  [$(ms "$c_med")]"
@@ -106,16 +107,18 @@ echo
 
 status=0
 rows=()
-printf '%-9s %-6s %26s %26s %26s %9s %9s\n' policy format "baseline (int64 C)" "polrun -j 1" "polrun -j 2" "-j1/base" "-j2/base"
-for pol in rizhao halffen; do
+printf '%-9s %-6s %26s %26s %26s %9s %9s %9s\n' policy format "baseline (int64 C)" "polrun -j 1" "polrun -j 2" "-j1/base" "-j2/base" "-j2 speed"
+for pol in rizhao halffen mixed; do
   for fmt in jsonl csv; do
     in=$work/$pol.in.$fmt
     python3 "$here/gen.py" "$pol" "$n" "$in"
     read -r b_min b_med _ b_cpu < <("$timeit" -r "$repeat" -d "$work/$pol.base.$fmt" -- \
       "$baseline" "$pol" "$in" "$work/$pol.base.$fmt")
-    read -r p1_min p1_med p1_rss p1_cpu < <("$timeit" -r "$repeat" -d "$work/$pol.j1.$fmt" -- \
+    ok=0
+    [ "$pol" = mixed ] && ok=1 # its out-of-bounds bases are error records: polrun exits 1
+    read -r p1_min p1_med p1_rss p1_cpu < <("$timeit" -r "$repeat" -d "$work/$pol.j1.$fmt" -x "$ok" -- \
       "$polrun" "$work/$pol.polc" --batch "$in" -o "$work/$pol.j1.$fmt" -j 1 -q)
-    read -r p2_min p2_med p2_rss p2_cpu < <("$timeit" -r "$repeat" -d "$work/$pol.j2.$fmt" -- \
+    read -r p2_min p2_med p2_rss p2_cpu < <("$timeit" -r "$repeat" -d "$work/$pol.j2.$fmt" -x "$ok" -- \
       "$polrun" "$work/$pol.polc" --batch "$in" -o "$work/$pol.j2.$fmt" -j 2 -q)
     same=ok
     lines=$n
@@ -127,9 +130,9 @@ for pol in rizhao halffen; do
     elif [ "$(wc -l < "$work/$pol.j1.$fmt")" -ne "$lines" ]; then
       same="wrong number of output records"
     fi
-    printf '%-9s %-6s %12s/s [%10s] %12s/s [%10s] %12s/s [%10s] %9s %9s\n' "$pol" "$fmt" \
+    printf '%-9s %-6s %12s/s [%10s] %12s/s [%10s] %12s/s [%10s] %9s %9s %9s\n' "$pol" "$fmt" \
       "$(rate "$b_min")" "$(rate "$b_med")" "$(rate "$p1_min")" "$(rate "$p1_med")" "$(rate "$p2_min")" "$(rate "$p2_med")" \
-      "$(ratio "$p1_min" "$b_min")" "$(ratio "$p2_min" "$b_min")"
+      "$(ratio "$p1_min" "$b_min")" "$(ratio "$p2_min" "$b_min")" "$(ratio "$p1_min" "$p2_min")"
     rows+=("$(printf '%-9s %-6s %14s %14s %14s %9s %12s %10s' "$pol" "$fmt" \
       "$(( b_cpu / n ))" "$(( p1_cpu / n ))" "$(( p2_cpu / n ))" "$(ratio "$p1_cpu" "$b_cpu")" \
       "$(rate "$p1_cpu")" "$(( p1_rss / 1024 ))/$(( p2_rss / 1024 ))")")
@@ -146,8 +149,33 @@ printf '%-9s %-6s %14s %14s %14s %9s %12s %10s\n' policy format "baseline ns" "-
 printf '%s\n' "${rows[@]}"
 echo
 echo "scenarios/s = N / wall time of the whole process (best [median]); -jK/base = polrun's time / the baseline's;"
+echo "-j2 speed = -j 1's wall time / -j 2's (2.00x: twice as fast)"
 echo "-j1 per core = N / CPU time of polrun -j 1; RSS = peak resident memory of -j 1 / -j 2"
 if [ $status -eq 0 ]; then
   echo "outputs: baseline, polrun -j 1 and polrun -j 2 byte-identical for every file"
 fi
+echo
+
+# Other paths, each against plain -j 1 on the same records, one run: an
+# explanation per record (JSON), and a policy of 100 outputs (the same fee
+# formula each; cost per output against the Rizhao policy's five).
+m=$(( n / 10 ))
+[ "$m" -ge 1000 ] || m=1000
+head -n "$m" "$work/rizhao.in.jsonl" > "$work/some.jsonl"
+read -r e0 _ _ e0_cpu < <("$timeit" -r "$repeat" -d "$work/some.out" -- \
+  "$polrun" "$work/rizhao.polc" --batch "$work/some.jsonl" -o "$work/some.out" -j 1 -q)
+read -r e1 _ _ e1_cpu < <("$timeit" -r "$repeat" -d "$work/some.explain" -- \
+  "$polrun" "$work/rizhao.polc" --batch "$work/some.jsonl" -o "$work/some.explain" --explain=json -j 1 -q)
+python3 "$here/gen_source.py" count 100 "$work/hundred.pol" >/dev/null
+"$polc" build "$work/hundred.pol" -o "$work/hundred.polc"
+python3 "$here/gen.py" halffen "$m" "$work/hundred.jsonl"
+read -r h1 _ _ h1_cpu < <("$timeit" -r "$repeat" -d "$work/hundred.out" -- \
+  "$polrun" "$work/hundred.polc" --batch "$work/hundred.jsonl" -o "$work/hundred.out" -j 1 -q --allow-extra)
+echo "other paths, $m scenarios, polrun -j 1, CPU time per scenario (best of $repeat):"
+printf '  %-44s %8d ns\n' "rizhao, JSON Lines (as above)" $(( e0_cpu / m ))
+printf '  %-44s %8d ns  %s of plain, %d bytes a record\n' "rizhao, JSON Lines, --explain=json" $(( e1_cpu / m )) \
+  "$(ratio "$e1_cpu" "$e0_cpu")" $(( $(wc -c < "$work/some.explain") / m ))
+printf '  %-44s %8d ns  %d ns per output (rizhao: %d)\n' "100 outputs (bench/gen_source.py count 100)" $(( h1_cpu / m )) \
+  $(( h1_cpu / m / 100 )) $(( e0_cpu / m / 5 ))
+rm -f "$work/some.jsonl" "$work/some.out" "$work/some.explain" "$work/hundred.jsonl" "$work/hundred.out"
 exit $status
