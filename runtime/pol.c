@@ -631,10 +631,10 @@ static void vm_to_error(const bc_program *p, const vm_error *ve, pol_error *err)
     const char *field = ve->guard < p->nrules ? p->rules[ve->guard].name /* the requirement not met */
                       : ve->input != BC_NONE ? p->inputs[ve->input].name /* missing, or out of bounds */
                       : ve->rule < p->nrules ? p->rules[ve->rule].name : "";
-    snprintf(err->field, sizeof err->field, "%s", field);
+    copy_cut(err->field, sizeof err->field, field);
     err->pos = pub_pos(p, ve->pos);
-    snprintf(err->msg, sizeof err->msg, "%s", ve->msg);
-    snprintf(err->text, sizeof err->text, "%s", ve->text);
+    copy_cut(err->msg, sizeof err->msg, ve->msg);
+    copy_cut(err->text, sizeof err->text, ve->text);
 }
 
 /* Evaluates rule r on its own; 0, or -1 with *err (any status). */

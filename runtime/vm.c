@@ -383,6 +383,7 @@ vm_state *vm_new(const bc_program *p)
     }
     s->na_k = xcalloc(p->nrules, sizeof *s->na_k);
     s->na_cite = xcalloc(p->nrules, sizeof *s->na_cite);
+    s->na_memo = xcalloc(p->nrules + 1, sizeof *s->na_memo);
     s->in_ok = xcalloc((size_t)p->ninputs + 1, 1);
     build_guards(s);
     s->locals = xcalloc(p->nlocals, sizeof *s->locals);
@@ -421,6 +422,9 @@ void vm_free(vm_state *s)
     free(s->saved);
     free(s->na_k);
     free(s->na_cite);
+    for (uint32_t r = 0; r < s->p->nrules; r++)
+        free(s->na_memo[r]);
+    free(s->na_memo);
     free(s->in_ok);
     free(s->guard_at);
     free(s->guards);
@@ -563,15 +567,32 @@ static void cite_text(const char *cite, char *buf, size_t cap)
 
 /* Not applicable: `rule` could not be given, for the reason in text
  * constant k of rule `origin` (whose clause it cites). */
+/* A rule's not-applicable message depends only on the program's text
+ * constant, the rule cited and the language: made once per evaluator, and
+ * copied when the rule is not applicable again (in a batch where it does
+ * not apply to most records, the formatting was a large part of the work). */
+typedef struct vm_na_memo {
+    uint32_t k, origin;
+    pol_lang lang;
+    char msg[sizeof ((vm_error *)0)->msg], text[sizeof ((vm_error *)0)->text];
+} vm_na_memo;
+
 static int na_fail(vm_state *s, vm_error *err, uint32_t rule, uint32_t k, uint32_t origin)
 {
     const bc_program *p = s->p;
-    char c[300];
-    cite_text(p->rules[origin].cite, c, sizeof c);
     err->kind = VM_FAIL_NA;
     err->guard = BC_NONE;
     err->rule = rule;
     err->pos = p->rules[origin].pos;
+    vm_na_memo *m = rule < p->nrules ? s->na_memo[rule] : NULL;
+    pol_lang lang = pol_lang_get();
+    if (m && m->k == k && m->origin == origin && m->lang == lang) {
+        memcpy(err->msg, m->msg, strlen(m->msg) + 1);
+        memcpy(err->text, m->text, strlen(m->text) + 1);
+        return -1;
+    }
+    char c[300];
+    cite_text(p->rules[origin].cite, c, sizeof c);
     const char *why = p->consts[k].text;
     pol_tr_format2(err->msg, sizeof err->msg, err->text, sizeof err->text, "not applicable: %s%s", why, c);
     /* `when COND` compiled to "NAME applies only when COND" (codegen.c,
@@ -584,6 +605,15 @@ static int na_fail(vm_state *s, vm_error *err, uint32_t rule, uint32_t k, uint32
         name[sep - why] = '\0';
         pol_tr_format(pol_lang_get(), reason, sizeof reason, "%s applies only when %s", name, sep + strlen(BC_NA_WHEN));
         pol_tr_format(pol_lang_get(), err->text, sizeof err->text, "not applicable: %s%s", reason, c);
+    }
+    if (rule < p->nrules) {
+        if (!m)
+            m = s->na_memo[rule] = xcalloc(1, sizeof *m);
+        m->k = k;
+        m->origin = origin;
+        m->lang = lang;
+        memcpy(m->msg, err->msg, sizeof m->msg);
+        memcpy(m->text, err->text, sizeof m->text);
     }
     return -1;
 }

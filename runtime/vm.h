@@ -114,6 +114,7 @@ typedef struct vm_state {
     uint32_t nsaved, saved_cap;
     uint32_t *na_k;        /* per rule in VM_NA: the text constant saying why */
     uint32_t *na_cite;     /* ... and the rule whose clause it cites         */
+    struct vm_na_memo **na_memo; /* per rule: its last not-applicable message, made once */
     /* Requirement scoping: the first read of input i checks its bounds and
      * the requirements that refer to it (guards[guard_at[i]..guard_at[i+1]]);
      * index ninputs holds the requirements that refer to no input, checked

@@ -83,6 +83,9 @@ typedef struct worker {
     batch_key_at kat;          /* where the --key fields are in rec        */
     sc_field *lib_fields;      /* rec without its key fields, for the library */
     int lib_cap;
+    struct unavail_memo *unavail; /* per output column: its last "unavailable" entry, as JSON */
+    sc_buf csv_errs, csv_notes;   /* a CSV record's error and notes cells        */
+    uint8_t *csv_told;            /* per column: its reason already written      */
     pthread_t tid;
     bool started;
 } __attribute__((aligned(64))) worker; /* a cache line of its own: workers write their fields per record */
@@ -393,21 +396,98 @@ static void put_csv_cell(const batch *b, worker *w, const out_col *c, sc_buf *ou
         sc_buf_csv_field(out, buf, strlen(buf));
 }
 
+/* An output's entry in "unavailable", "NAME":{"status":...}, kept per
+ * column: the same reason for the same output (an output of another
+ * scheme, a bound) comes back record after record, and escaping its
+ * message each time was most of the cost of such records. */
+typedef struct unavail_memo {
+    pol_status status;
+    pol_pos pos;
+    char *msg, *field; /* the error's, as when the entry was made (NULL: none yet) */
+    sc_buf json;
+} unavail_memo;
+
+static const char *const status_name[] = {[POL_E_INPUT] = "error", [POL_E_BOUND] = "error", [POL_E_RUNTIME] = "error",
+                                          [POL_NOT_APPLICABLE] = "not-applicable", [POL_UNSTATED] = "unstated"};
+
+static bool same_text(const char *a, const char *b)
+{
+    return (a == b) || (a && b && !strcmp(a, b));
+}
+
+static void unavail_entry(const batch *b, worker *w, uint32_t c, const pol_error *e, sc_buf *out)
+{
+    unavail_memo *m = &w->unavail[c];
+    if (m->msg && m->status == e->status && m->pos.line == e->pos.line && m->pos.col == e->pos.col &&
+        same_text(m->pos.file, e->pos.file) && !strcmp(m->msg, e->msg) && !strcmp(m->field, e->field)) {
+        sc_buf_put(out, m->json.data, m->json.len);
+        return;
+    }
+    free(m->msg);
+    free(m->field);
+    m->msg = pol_xstrdup(e->msg);
+    m->field = pol_xstrdup(e->field);
+    m->status = e->status;
+    m->pos = e->pos;
+    sc_buf_reset(&m->json);
+    const char *nm = b->p->rules[b->cols[c].rule].name;
+    sc_buf *j = &m->json;
+    char pos[POL_POS_TEXT_MAX];
+    sc_buf_json_string(j, nm, strlen(nm));
+    sc_buf_printf(j, ":{\"status\":\"%s\",\"message\":", status_name[e->status] ? status_name[e->status] : "error");
+    sc_buf_json_string(j, e->msg, strlen(e->msg));
+    if (e->field[0] && strcmp(e->field, nm) != 0) {
+        sc_buf_puts(j, ",\"field\":");
+        sc_buf_json_string(j, e->field, strlen(e->field));
+    }
+    if (pol_pos_text(&e->pos, pos, sizeof pos)[0]) {
+        sc_buf_puts(j, ",\"position\":");
+        sc_buf_json_string(j, pos, strlen(pos));
+    }
+    sc_buf_putc(j, '}');
+    sc_buf_put(out, j->data, j->len);
+}
+
+/* The "outputs" object of a record where some outputs have no value, from
+ * the numeric fast path; false (and nothing written) when some value is not
+ * a number, for the library's own JSON. */
+static bool put_partial_outputs(const batch *b, worker *w, sc_buf *out)
+{
+    size_t start = out->len;
+    out_reserve(out, 12);
+    out_mem(out, "\"outputs\":{", 11);
+    for (uint32_t c = 0; c < b->ncols; c++) {
+        const out_col *col = &b->cols[c];
+        out_reserve(out, col->key_len + 5);
+        out_mem(out, b->col_keys.data + col->key_off, col->key_len);
+        if (pol_eval_output_error(w->ev, col->rule)) {
+            out_mem(out, "null", 4);
+            continue;
+        }
+        if (!put_number(b, w, col, out)) {
+            out->len = start;
+            return false;
+        }
+    }
+    out_reserve(out, 1);
+    out_mem(out, "}", 1);
+    return true;
+}
+
 /* A record where some outputs have values and others none: JSON Lines
  * `{"line":N,"outputs":{... null ...},"unavailable":{OUTPUT:{"status":...}}}`,
  * CSV the values, empty cells, the errors in `error` and the reasons for
  * outputs that are not applicable or not stated in `notes`. */
 static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line, const char *text)
 {
-    static const char *status_name[] = {[POL_E_INPUT] = "error", [POL_E_BOUND] = "error", [POL_E_RUNTIME] = "error",
-                                        [POL_NOT_APPLICABLE] = "not-applicable", [POL_UNSTATED] = "unstated"};
     char pos[POL_POS_TEXT_MAX];
     if (b->out_fmt == SC_FMT_CSV) {
-        sc_buf errs, notes;
-        sc_buf_init(&errs);
-        sc_buf_init(&notes);
+        sc_buf *errs_b = &w->csv_errs, *notes_b = &w->csv_notes; /* the worker's: nothing allocated per record */
+        sc_buf_reset(errs_b);
+        sc_buf_reset(notes_b);
         put_head(b, w, out, line, text, true);
-        uint8_t *told = pol_xcalloc(b->ncols + 1, 1); /* reason already written with an earlier output's */
+        uint8_t *told = w->csv_told; /* reason already written with an earlier output's */
+        memset(told, 0, b->ncols + 1);
         for (uint32_t c = 0; c < b->ncols; c++) {
             sc_buf_putc(out, ',');
             const pol_error *e = pol_eval_output_error(w->ev, b->cols[c].rule);
@@ -418,7 +498,7 @@ static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line
             if (told[c])
                 continue;
             bool note = e->status == POL_NOT_APPLICABLE || e->status == POL_UNSTATED;
-            sc_buf *to = note ? &notes : &errs;
+            sc_buf *to = note ? notes_b : errs_b;
             if (to->len)
                 sc_buf_puts(to, " | ");
             pol_pos_text(&e->pos, pos, sizeof pos);
@@ -433,46 +513,34 @@ static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line
                     sc_buf_printf(to, ", %s", b->p->rules[b->cols[d].rule].name);
                 }
             }
-            sc_buf_printf(to, ": %s", e->msg);
+            sc_buf_puts(to, ": ");
+            sc_buf_puts(to, e->msg);
         }
-        free(told);
         sc_buf_putc(out, ',');
-        sc_buf_csv_field(out, errs.data ? errs.data : "", errs.len);
+        sc_buf_csv_field(out, errs_b->data ? errs_b->data : "", errs_b->len);
         sc_buf_putc(out, ',');
-        sc_buf_csv_field(out, notes.data ? notes.data : "", notes.len);
+        sc_buf_csv_field(out, notes_b->data ? notes_b->data : "", notes_b->len);
         sc_buf_putc(out, '\n');
-        sc_buf_clear(&errs);
-        sc_buf_clear(&notes);
         return;
     }
     put_head(b, w, out, line, text, true);
-    sc_buf_puts(out, b->o->explain ? "\"explain\":" : "\"outputs\":");
-    if (b->o->explain)
+    if (b->o->explain) {
+        sc_buf_puts(out, "\"explain\":");
         pol_eval_explain_json_buf(w->ev, out);
-    else
+    } else if (!put_partial_outputs(b, w, out)) {
+        sc_buf_puts(out, "\"outputs\":");
         pol_eval_outputs_json_buf(w->ev, out);
+    }
     sc_buf_puts(out, ",\"unavailable\":{");
     bool first = true;
     for (uint32_t c = 0; c < b->ncols; c++) {
         const pol_error *e = pol_eval_output_error(w->ev, b->cols[c].rule);
         if (!e)
             continue;
-        const char *nm = b->p->rules[b->cols[c].rule].name;
         if (!first)
             sc_buf_putc(out, ',');
         first = false;
-        sc_buf_json_string(out, nm, strlen(nm));
-        sc_buf_printf(out, ":{\"status\":\"%s\",\"message\":", status_name[e->status] ? status_name[e->status] : "error");
-        sc_buf_json_string(out, e->msg, strlen(e->msg));
-        if (e->field[0] && strcmp(e->field, nm) != 0) {
-            sc_buf_puts(out, ",\"field\":");
-            sc_buf_json_string(out, e->field, strlen(e->field));
-        }
-        if (pol_pos_text(&e->pos, pos, sizeof pos)[0]) {
-            sc_buf_puts(out, ",\"position\":");
-            sc_buf_json_string(out, pos, strlen(pos));
-        }
-        sc_buf_putc(out, '}');
+        unavail_entry(b, w, c, e, out);
     }
     sc_buf_puts(out, "}}\n");
 }
@@ -865,6 +933,12 @@ static void worker_init(worker *w)
     for (int k = 0; k < FIELD_CACHE; k++)
         w->field_input[k] = -1;
     w->seen = pol_xcalloc(b->p->ninputs + 1, sizeof *w->seen);
+    w->unavail = pol_xcalloc(b->ncols + 1, sizeof *w->unavail);
+    for (uint32_t c = 0; c < b->ncols; c++)
+        sc_buf_init(&w->unavail[c].json);
+    sc_buf_init(&w->csv_errs);
+    sc_buf_init(&w->csv_notes);
+    w->csv_told = pol_xcalloc(b->ncols + 1, 1);
     if (b->keys)
         batch_key_at_none(b->keys, &w->kat);
 }
@@ -1025,6 +1099,15 @@ static void workers_free(worker *ws, int n)
         sc_record_clear(&ws[i].rec);
         free(ws[i].seen);
         free(ws[i].lib_fields);
+        for (uint32_t c = 0; c < ws[i].b->ncols; c++) {
+            free(ws[i].unavail[c].msg);
+            free(ws[i].unavail[c].field);
+            sc_buf_clear(&ws[i].unavail[c].json);
+        }
+        free(ws[i].unavail);
+        sc_buf_clear(&ws[i].csv_errs);
+        sc_buf_clear(&ws[i].csv_notes);
+        free(ws[i].csv_told);
     }
     free(ws);
 }
