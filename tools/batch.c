@@ -1017,10 +1017,28 @@ static int run_parallel(batch *b, worker *ws, int nworkers, reading *rd, sink *k
     pthread_cond_init(&b->changed, NULL);
     b->rd = rd;
     b->sink = k;
-    for (int i = 1; i < nworkers; i++) /* the main thread is worker 0 */
-        if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) == 0)
-            ws[i].started = true;
-    pipeline(&ws[0]); /* with no thread started, it does all the work itself */
+    /* The first chunk decides: an input that fits in one is done here,
+     * with no thread started (threads and their evaluators cost more than
+     * a few thousand records take). */
+    chunk *c0 = &b->chunks[0];
+    fill_chunk(rd, c0);
+    if (c0->nslots == 0 || rd->eof) {
+        if (c0->nslots) {
+            eval_chunk(&ws[0], c0);
+            sink_chunk(k, c0);
+        }
+    } else {
+        b->nread = 1;
+        for (int i = 1; i < nworkers; i++) /* the main thread is worker 0 */
+            if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) == 0)
+                ws[i].started = true;
+        eval_chunk(&ws[0], c0); /* the others read on meanwhile */
+        pthread_mutex_lock(&b->mu);
+        c0->done = true;
+        pthread_cond_broadcast(&b->changed);
+        pthread_mutex_unlock(&b->mu);
+        pipeline(&ws[0]); /* with no thread started, it does all the work itself */
+    }
     for (int i = 1; i < nworkers; i++)
         if (ws[i].started)
             pthread_join(ws[i].tid, NULL);
