@@ -133,12 +133,18 @@ static bool memo_key(const vm_val *v, uint64_t *k)
     }
 }
 
+/* The rule is mixed in before the first key: folded in together, rule r
+ * at month m and rule r^1 at month m^1 hashed alike, and a timeline's
+ * twelve functions of a month made clusters of a dozen. */
 static uint32_t memo_hash(uint32_t rule, const uint64_t *key, uint32_t n)
 {
-    uint64_t h = 1469598103934665603ull ^ rule;
+    uint64_t h = (1469598103934665603ull ^ rule) * 1099511628211ull;
     for (uint32_t i = 0; i < n; i++)
         h = (h ^ key[i]) * 1099511628211ull;
-    return (uint32_t)(h ^ h >> 32);
+    h ^= h >> 33; /* the high bits into the low ones the table uses */
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return (uint32_t)h;
 }
 
 static vm_memo *memo_find(vm_state *s, uint32_t rule, const uint64_t *key, uint32_t n, bool *found)
@@ -150,7 +156,7 @@ static vm_memo *memo_find(vm_state *s, uint32_t rule, const uint64_t *key, uint3
         return NULL;
     for (uint32_t i = memo_hash(rule, key, n) & (s->memo_cap - 1);; i = (i + 1) & (s->memo_cap - 1)) {
         vm_memo *m = &s->memo[i];
-        if (!m->used)
+        if (m->used != s->memo_gen)
             return m;
         if (m->rule == rule && memcmp(m->key, key, sizeof *key * n) == 0) {
             *found = true;
@@ -173,10 +179,10 @@ static void memo_put(vm_state *s, uint32_t rule, const uint64_t *key, uint32_t n
         for (uint32_t i = 0; i < nc; i++)
             dec_init(&s->memo[i].val.d);
         for (uint32_t i = 0; i < oc; i++) {
-            if (old[i].used) {
+            if (old[i].used == s->memo_gen) {
                 bool f;
                 vm_memo *m = memo_find(s, old[i].rule, old[i].key, VM_MEMO_ARGS, &f);
-                m->used = 1;
+                m->used = s->memo_gen;
                 m->rule = old[i].rule;
                 memcpy(m->key, old[i].key, sizeof m->key);
                 copy_val(&m->val, &old[i].val);
@@ -191,7 +197,7 @@ static void memo_put(vm_state *s, uint32_t rule, const uint64_t *key, uint32_t n
      * always finds a free slot; `found` is tested (test_cover_vm.c) */
     if (!m || found)
         return;
-    m->used = 1;
+    m->used = s->memo_gen;
     m->rule = rule;
     memcpy(m->key, key, sizeof m->key);
     copy_val(&m->val, v);
@@ -364,6 +370,7 @@ vm_state *vm_new(const bc_program *p)
 {
     vm_state *s = xcalloc(1, sizeof *s);
     s->p = p;
+    s->memo_gen = 1;
     s->inputs = xcalloc(p->ninputs, sizeof *s->inputs);
     s->rules = xcalloc(p->nrules, sizeof *s->rules);
     s->rstate = xcalloc(p->nrules, 1);
@@ -451,9 +458,12 @@ void vm_reset(vm_state *s)
     for (uint32_t i = 0; i < s->p->nlocals; i++)
         s->locals[i].t = PT_VOID;
     heap_free(&s->heap);
-    if (s->memo_n) { /* results hold this scenario's values: forget them */
-        for (uint32_t i = 0; i < s->memo_cap; i++)
-            s->memo[i].used = 0;
+    if (s->memo_n) { /* results hold this scenario's values: forget them, all at once */
+        if (++s->memo_gen == 0) { /* once in 2^32 scenarios: really clear */
+            for (uint32_t i = 0; i < s->memo_cap; i++)
+                s->memo[i].used = 0;
+            s->memo_gen = 1;
+        }
         s->memo_n = 0;
     }
     key_indexes_free(s); /* the lists they index are gone with the heap */

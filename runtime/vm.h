@@ -127,6 +127,7 @@ typedef struct vm_state {
     uint32_t nkix, kixcap;
     struct vm_memo *memo;  /* function results by arguments, this scenario   */
     uint32_t memo_cap, memo_n;
+    uint32_t memo_gen;     /* an entry is in use when its `used` is this scenario's generation */
     bool trace;
     vm_lookup *log;
     uint32_t nlog, logcap;
