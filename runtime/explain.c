@@ -59,6 +59,9 @@ typedef struct xb {
     char **seen_key;
     uint32_t *seen_id;
     size_t nseen, seencap;
+    /* the clauses cited, each once, with the notice's words (opts' clause_words) */
+    char **cl_id, **cl_words;
+    size_t ncl;
 } xb;
 
 static int new_node(xb *b, int parent, const char *kind)
@@ -580,6 +583,25 @@ static bool too_deep(xb *b, int node)
     return true;
 }
 
+/* The event that ends call event i (its return, or not applicable): the
+ * first one of the callee after as many ends as calls of it began (a
+ * function reading itself at m - 1 returns from the inner call first);
+ * vm->nev when the evaluation stopped inside it. */
+static uint32_t call_end(const vm_state *vm, uint32_t i)
+{
+    uint32_t f = vm->ev[i].a, open = 0;
+    if (vm->ev[i].kind == VM_EV_MEMO)
+        return i;
+    for (uint32_t j = i + 1; j < vm->nev; j++) {
+        const vm_event *e = &vm->ev[j];
+        if (e->kind == VM_EV_CALL && e->a == f)
+            open++;
+        else if ((e->kind == VM_EV_RET || e->kind == VM_EV_NA) && e->rule == f && !open--)
+            return j;
+    }
+    return vm->nev;
+}
+
 /* The inputs, exceptions, lookups, roundings, branches, calls and rules of
  * rule or function f, whose events lie in ev[from..to) and lookups in
  * log[lfrom..lto). */
@@ -646,8 +668,18 @@ static void steps_of(xb *b, int node, uint32_t f, uint32_t from, uint32_t to, ui
             round_node(b, node, f, &fm, e);
         else if (e->kind == VM_EV_BRANCH)
             branch_node(b, node, &fm, e, top);
-        else if (e->kind == VM_EV_CALL || e->kind == VM_EV_MEMO)
+        else if (e->kind == VM_EV_CALL || e->kind == VM_EV_MEMO) {
             call_node(b, node, i, top);
+            /* what happened inside the call is its own (its steps; a call of
+             * f itself must not lend its steps to this one) */
+            if (e->kind == VM_EV_CALL) {
+                uint32_t j = call_end(vm, i);
+                uint32_t lend = j < vm->nev ? vm->ev[j].nlog : lto;
+                if (l < lend)
+                    l = lend < lto ? lend : lto;
+                i = j < to ? j : to;
+            }
+        }
     }
     for (; l < lto; l++)
         if (vm->log[l].rule == f && vm->log[l].param != BC_NONE) {
@@ -742,9 +774,7 @@ static void call_node(xb *b, int parent, uint32_t i, bool top)
     if (e->kind == VM_EV_MEMO)
         result = &vm->tvals[e->val + e->b], j = i + 1;
     else {
-        for (; j < vm->nev; j++)
-            if ((vm->ev[j].kind == VM_EV_RET || vm->ev[j].kind == VM_EV_NA) && vm->ev[j].rule == f)
-                break;
+        j = call_end(vm, i);
         if (j < vm->nev && vm->ev[j].kind == VM_EV_RET)
             result = &vm->tvals[vm->ev[j].val];
         else if (j < vm->nev)
@@ -900,6 +930,60 @@ static void xb_free(xb *b)
     free(b->seen_key);
     free(b->seen_id);
     free(b->done);
+    for (size_t i = 0; i < b->ncl; i++)
+        free(b->cl_id[i]), free(b->cl_words[i]);
+    free(b->cl_id);
+    free(b->cl_words);
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+    char *d = pol_xmalloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+/* ---- the clauses' words ----
+ * Every clause the shown steps cite, once, in the order first cited, with
+ * its words from the notice (when the tool has the notice at hand). */
+static void clause_words(xb *b, const pol_explain_opts *o)
+{
+    if (!o->clause_words)
+        return;
+    char **cites = NULL;
+    size_t nc = 0;
+    for (size_t i = 0; i < b->nn; i++) {
+        const char *c = field(&b->n[i], "cite");
+        size_t k = 0;
+        while (c && k < nc && strcmp(cites[k], c))
+            k++;
+        if (!c || k < nc)
+            continue;
+        cites = pol_xrealloc(cites, (nc + 1) * sizeof *cites);
+        cites[nc++] = (char *)c;
+    }
+    for (size_t k = 0; k < nc; k++) {
+        char *recs = o->clause_words(o->clause_ctx, cites[k]);
+        for (char *r = recs; r && *r;) {
+            char *end = strchr(r, '\x1e'), *sep = strchr(r, '\x1f');
+            size_t len = end ? (size_t)(end - r) : strlen(r);
+            if (sep && sep < r + len) {
+                size_t il = (size_t)(sep - r), j = 0;
+                while (j < b->ncl && !(strlen(b->cl_id[j]) == il && !memcmp(b->cl_id[j], r, il)))
+                    j++;
+                if (j == b->ncl) {
+                    b->cl_id = pol_xrealloc(b->cl_id, (b->ncl + 1) * sizeof *b->cl_id);
+                    b->cl_words = pol_xrealloc(b->cl_words, (b->ncl + 1) * sizeof *b->cl_words);
+                    b->cl_id[b->ncl] = dup_n(r, il);
+                    b->cl_words[b->ncl++] = dup_n(sep + 1, len - il - 1);
+                }
+            }
+            r += len + (end != NULL);
+        }
+        free(recs);
+    }
+    free(cites);
 }
 
 /* ---- writing: text ----
@@ -1365,7 +1449,7 @@ static void build(xb *b, const pol_explain_opts *o, int only)
 bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_explain_opts *opts, sc_buf *out, char *err,
                           size_t errlen)
 {
-    pol_explain_opts none = {NULL, -1, 0};
+    pol_explain_opts none = {.output = NULL, .month = -1};
     const pol_explain_opts *o = opts ? opts : &none;
     xb b = {0};
     b.ev = ev;
@@ -1382,6 +1466,7 @@ bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_
     const bc_program *p = b.p;
     b.done = pol_xcalloc(p->nrules + 1, 1);
     build(&b, o, only);
+    clause_words(&b, o);
     int root = 0;
     if (fmt == POL_EXPLAIN_JSON) {
         sc_buf_puts(out, "{\"policy\":");
@@ -1404,7 +1489,19 @@ bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_
                 sc_buf_putc(out, ',');
             write_json(&b, c, out);
         }
-        sc_buf_puts(out, "]}");
+        sc_buf_putc(out, ']');
+        if (b.ncl) {
+            sc_buf_puts(out, ",\"clauses\":[");
+            for (size_t k = 0; k < b.ncl; k++) {
+                sc_buf_puts(out, k ? ",{\"id\":" : "{\"id\":");
+                sc_buf_json_string(out, b.cl_id[k], strlen(b.cl_id[k]));
+                sc_buf_puts(out, ",\"text\":");
+                sc_buf_json_string(out, b.cl_words[k], strlen(b.cl_words[k]));
+                sc_buf_putc(out, '}');
+            }
+            sc_buf_putc(out, ']');
+        }
+        sc_buf_putc(out, '}');
     } else if (fmt == POL_EXPLAIN_TEXT) {
         tput(&b, out, N_("policy: %s"), p->name);
         sc_buf_putc(out, '\n');
@@ -1428,6 +1525,15 @@ bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_
         }
         for (int c = b.n[root].first; c >= 0; c = b.n[c].next)
             write_text(&b, c, 0, out);
+        if (b.ncl) {
+            tput(&b, out, N_("the clauses cited, in the notice's words:"));
+            sc_buf_putc(out, '\n');
+            for (size_t k = 0; k < b.ncl; k++) {
+                sc_buf_printf(out, "  [%s] ", b.cl_id[k]);
+                put_indented(out, b.cl_words[k], 4);
+                sc_buf_putc(out, '\n');
+            }
+        }
     } else {
         sc_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
                          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
@@ -1465,7 +1571,20 @@ bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_
         sc_buf_puts(out, "<ul class=\"explanation\">\n");
         for (int c = b.n[root].first; c >= 0; c = b.n[c].next)
             write_html(&b, c, out);
-        sc_buf_puts(out, "</ul>\n</body></html>\n");
+        sc_buf_puts(out, "</ul>\n");
+        if (b.ncl) {
+            sc_buf_puts(out, b.lang == POL_LANG_EN ? "<h2>条款原文 The clauses cited</h2>\n" : "<h2>条款原文</h2>\n");
+            sc_buf_puts(out, "<dl class=\"clauses\">\n");
+            for (size_t k = 0; k < b.ncl; k++) {
+                sc_buf_puts(out, "<dt class=\"clause-id\">");
+                html_text(out, b.cl_id[k]);
+                sc_buf_puts(out, "</dt><dd class=\"clause-text\">");
+                html_text(out, b.cl_words[k]);
+                sc_buf_puts(out, "</dd>\n");
+            }
+            sc_buf_puts(out, "</dl>\n");
+        }
+        sc_buf_puts(out, "</body></html>\n");
     }
     xb_free(&b);
     return true;
@@ -1491,7 +1610,7 @@ char *pol_eval_explain_json(const pol_eval *ev) { return explain_string(ev, POL_
 char *pol_eval_explain_focus(const pol_eval *ev, const char *format, const char *output, const char *month, char *err,
                              size_t errlen)
 {
-    pol_explain_opts o = {output && *output ? output : NULL, -1, 0};
+    pol_explain_opts o = {.output = output && *output ? output : NULL, .month = -1};
     pol_explain_format fmt;
     char dummy[8];
     if (!err || !errlen)

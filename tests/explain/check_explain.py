@@ -102,6 +102,11 @@ def facts(name, got):
         calls = find(d["explanation"], kind="call", name="状态")
         if d.get("month") != "2025-06" or not calls or calls[0]["arguments"] != ["2025-06"] or calls[0]["value"] != "等待期":
             p.append(f"状态(2025-06): {calls[:1]}")
+        # a function reading itself at m - 1: each call's own result, not its inner call's
+        if not find(d["explanation"], kind="call", name="有未决", arguments=["2025-05"], value=True):
+            p.append("有未决(2025-05) = true (the unpaid 2025-02 still open)")
+        if not find(d["explanation"], kind="call", name="有未决", arguments=["2025-01"], value=False):
+            p.append("有未决(2025-01) = false")
         if any("2025-06" not in c["arguments"] for c in find(d["explanation"], kind="call", name="状态")):
             p.append("--explain-month shows another month's 状态")
     if name == "weinan-timeline-2023-07.json":
@@ -129,6 +134,19 @@ def facts(name, got):
             if word in got:
                 p.append(f"English left in the Chinese explanation: {word!r}")
     return p
+
+
+def notices_at(d):
+    """Whether polc/polrun find a notices directory for a policy in d (compiler/clause.c)."""
+    if os.environ.get("POL_NOTICES_DIR"):
+        return os.path.isdir(os.environ["POL_NOTICES_DIR"])
+    d = os.path.realpath(d)
+    while True:
+        if os.path.isdir(os.path.join(d, "shared", "notices")):
+            return True
+        if os.path.dirname(d) == d:
+            return False
+        d = os.path.dirname(d)
 
 
 def main():
@@ -186,6 +204,35 @@ def main():
     else:
         passed += 1
         print("ok   --explain=html: English page as it was, Chinese labels in Chinese")
+    # --explain-clauses: the words of each cited clause, the imported policy's clause map too (weifang-tiers.pol
+    # maps 相关·2024费率); only where the notices are at hand (../shared/notices, as polc finds them)
+    if notices_at(os.path.join(root, WF)):
+        args = [WF + "weifang-hanting-2023-topup.pol", WF + "scenario-topup.json", "--explain-clauses"]
+        js, tx = (subprocess.run([polrun] + args[:2] + [fmt] + args[2:], cwd=root, capture_output=True, timeout=60, env=EN)
+                  for fmt in ("--explain=json:每月补差", "--explain=每月补差"))
+        d = json.loads(js.stdout) if js.returncode == 0 else {}
+        words = {c["id"]: c["text"] for c in d.get("clauses", [])}
+        miss = schema_check.validate(d, schema) if d else ["exit %d" % js.returncode]
+        if list(words)[:2] != ["三、5", "三、3"] or "暂按2022年的3980元执行" not in words.get("三、5", ""):
+            miss.append(f"三、5's words first: {list(words)}")
+        if "仍保持四档7%、8%、9%、10%" not in words.get("相关·2024费率", ""):
+            miss.append("the imported clause map's 相关·2024费率")
+        t = tx.stdout.decode("utf-8")
+        for line in ("the clauses cited, in the notice's words:\n  [三、5] 5、医保补差“为何补”?",
+                     "\n  [相关·2024费率] • 2024潍坊市直灵活就业医保缴费最新比例\n    灵活就业人员“医疗保险缴费比例”"):
+            if line not in t:
+                miss.append(f"text: {line!r}")
+        plain = subprocess.run([polrun] + args[:2] + ["--explain=json:每月补差"], cwd=root, capture_output=True, timeout=60, env=EN)
+        if b'"clauses"' in plain.stdout:
+            miss.append("clauses without --explain-clauses")
+        if miss:
+            failed += 1
+            print(f"FAIL --explain-clauses: {miss}")
+        else:
+            passed += 1
+            print("ok   --explain-clauses: the notice's words of each clause cited, the imported clause map's too")
+    else:
+        print("skip --explain-clauses: the notices are not at hand")
     # the schema rejects what it should (a validator that accepts anything checks nothing)
     bad = {"policy": "x", "outputs": {}, "explanation": [{"kind": "round", "expression": "round(x, 2)", "value": "1"}]}
     if schema_check.validate(bad, schema):

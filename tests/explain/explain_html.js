@@ -45,6 +45,17 @@ run('explain_html', async (t) => {
   const font = await p.evaluate(() => getComputedStyle(document.body).fontFamily);
   t.ok(/Noto Sans CJK SC/.test(font) && /sans-serif$/.test(font), `system CJK fonts: ${font}`);
   t.equal(await p.getAttribute('html', 'lang'), 'zh-CN', 'the page says it is Chinese (line breaking, glyphs)');
+  // the clauses cited, in the notice's words (when the notices are at hand: ../shared/notices, as polc finds them)
+  const clauses = await p.$$eval('dl.clauses dt.clause-id', (d) => d.map((e) => [e.textContent, e.nextElementSibling.textContent]));
+  let at = false;
+  for (let d = require('path').resolve(__dirname); !at && d !== require('path').dirname(d); d = require('path').dirname(d))
+    at = require('fs').existsSync(require('path').join(d, 'shared', 'notices'));
+  if (process.env.POL_NOTICES_DIR) at = require('fs').existsSync(process.env.POL_NOTICES_DIR);
+  if (at) {
+    const words = Object.fromEntries(clauses);
+    t.ok((words['三、5'] || '').includes('暂按2022年的3980元执行'), `三、5 in the notice's words (${Object.keys(words)})`);
+    t.ok((words['相关·2024费率'] || '').includes('7%、8%、9%、10%'), 'the imported clause map entry 相关·2024费率 in its words');
+  }
 
   const rz = page('rizhao', 'policies/rizhao/rizhao-2025.pol', 'policies/rizhao/scenario-late.json');
   p = await t.open('file://' + rz.file);
