@@ -34,6 +34,13 @@ CASES = [
                                      "--explain-month", "2025-06"]),
     ("rizhao-timeline-2025-06.json", [RZ + "rizhao-2025-timeline.pol", RZ + "scenario-timeline-late-back-payment.json",
                                       "--explain=json:首个享受待遇月", "--explain-month", "2025-06"]),
+    # why a month has its status: interrupted (since 2025-02), covered by a payment, paid after the 20th
+    ("rizhao-timeline-2025-04.txt", [RZ + "rizhao-2025-timeline.pol", RZ + "scenario-timeline-late-back-payment.json",
+                                     "--explain=享受待遇月数", "--explain-month", "2025-04"]),
+    ("rizhao-timeline-2025-01.json", [RZ + "rizhao-2025-timeline.pol", RZ + "scenario-timeline-late-back-payment.json",
+                                      "--explain=json:享受待遇月数", "--explain-month", "2025-01"]),
+    ("weifang-timeline-2023-10.json", [WF + "weifang-hanting-2023-timeline.pol", WF + "scenario-timeline.json",
+                                       "--explain=json:中断月数", "--explain-month", "2023-10"]),
     ("weinan-timeline.txt", [WN + "weinan-2023-timeline.pol", WN + "scenario-timeline-employment-refund.json",
                              "--explain=退费金额"]),
     ("weinan-timeline-2023-07.json", [WN + "weinan-2023-timeline.pol", WN + "scenario-timeline-employment-refund.json",
@@ -97,7 +104,7 @@ def facts(name, got):
             p.append(f"the base's version is not explained: {b[:1]}")
     if name == "rizhao-reform.txt" and "(an override: replaces the value of" not in got:
         p.append("the overridden rate is not marked")
-    if name.startswith("rizhao-timeline") and name.endswith(".json"):
+    if name == "rizhao-timeline-2025-06.json":
         d = json.loads(got)
         calls = find(d["explanation"], kind="call", name="状态")
         if d.get("month") != "2025-06" or not calls or calls[0]["arguments"] != ["2025-06"] or calls[0]["value"] != "等待期":
@@ -109,6 +116,47 @@ def facts(name, got):
             p.append("有未决(2025-01) = false")
         if any("2025-06" not in c["arguments"] for c in find(d["explanation"], kind="call", name="状态")):
             p.append("--explain-month shows another month's 状态")
+    if name in ("rizhao-timeline-2025-06.json", "rizhao-timeline-2025-01.json", "weinan-timeline-2023-07.json",
+                "weifang-timeline-2023-10.json"):
+        w = json.loads(got).get("why", {})
+        because = {(c["name"], tuple(c["arguments"])): c for c in w.get("because", [])}
+        recs = [(r["index"], r["fields"].get("缴费日期"), [(x["kind"], x["month"]) + ((x["carried_by"],) if "carried_by" in x else ())
+                                                       for x in r["relations"]]) for r in w.get("records", [])]
+        want = {
+            "rizhao-timeline-2025-06.json": (("状态", "等待期", "等待期中(m)", True),
+                                             [(1, "2025-06-15", [("covers", "2025-06"), ("paid_in", "2025-06"), ("covers", "2025-02", "有未决")])]),
+            "rizhao-timeline-2025-01.json": (("状态", "正常享受", "已缴(m) and 缴费日(m) <= last_day(m)", True),
+                                             [(0, "2025-01-10", [("covers", "2025-01"), ("paid_in", "2025-01")])]),
+            "weinan-timeline-2023-07.json": (("享受", True, None, None),
+                                             [(0, "2022-12-20", [("covers", "2023-07"), ("covers", "2023-01", "覆盖起")])]),
+            "weifang-timeline-2023-10.json": (("按时", False, None, None),
+                                              [(1, "2023-10-21", [("covers", "2023-10"), ("paid_in", "2023-10")])]),
+        }[name]
+        if (w.get("name"), w.get("value"), w.get("condition"), w.get("holds")) != want[0]:
+            p.append(f"the month's status: {[w.get(k) for k in ('name', 'value', 'condition', 'holds')]}")
+        if recs != want[1]:
+            p.append(f"the records behind the month: {recs}")
+        if name == "rizhao-timeline-2025-06.json":
+            # the waiting period: opened by the payment made in 2025-06 (触发月), after an interruption open since 2025-02
+            t = because.get(("触发月", ("2025-06",)), {})
+            h = because.get(("有未决", ("2025-05",)), {})
+            if t.get("value") is not True or (h.get("value"), h.get("carried_from"), h.get("carried_months")) != (True, ["2025-02"], 3):
+                p.append(f"触发月(2025-06) and 有未决(2025-05) carried from 2025-02: {t}, {h}")
+            if because.get(("未补救", ("2025-02",)), {}).get("value") is not True:
+                p.append("未补救(2025-02): the month left unpaid in time")
+        if name == "weinan-timeline-2023-07.json":
+            c = because.get(("覆盖起", ("2023-07",)), {})
+            if (c.get("value"), c.get("carried_from"), c.get("carried_months")) != ("2023-01", ["2023-01"], 6):
+                p.append(f"覆盖起(2023-07) carried from 2023-01: {c}")
+    if name == "rizhao-timeline-2025-04.txt":
+        for line in ("why 2025-04 has its status:\n  状态(2025-04) = 暂停   #1: if 及时补缴(m): false, so the else branch   [二]\n"
+                     "    及时补缴(2025-04) = false",
+                     "中断首月(2025-04) = 2025-02   #19, carried from 中断首月(2025-02) (2 months back, each month from the month before): "
+                     "if m <= 参保起始月 or 按时(m - 1): true, so the then branch   [二¶2]",
+                     "  record 缴费记录[1] (缴费日期 = 2025-06-15, 起 = 2025-02, 止 = 2025-06): covers 2025-04; "
+                     "covers 2025-02 (where 覆盖起 was carried from)\n"):
+            if line not in got:
+                p.append(f"missing: {line}")
     if name == "weinan-timeline-2023-07.json":
         ex = json.loads(got)["explanation"]
         w = find(ex, kind="parameter", name="等待期月数")
@@ -126,11 +174,16 @@ def facts(name, got):
                      "（引自 policies/weifang/weifang-tiers.pol）", "输出 补差合计 = 78.60 元   [三、5; 三、6]"):
             if line not in got:
                 p.append(f"missing: {line}")
-    if name == "zh/rizhao-timeline-2025-06.txt" and "月份：2025年6月（仅列出该月的调用）" not in got:
-        p.append("the month's header in Chinese")
+    if name == "zh/rizhao-timeline-2025-06.txt":
+        for line in ("月份：2025年6月（仅列出该月的调用）", "2025年6月为何是这一状态：\n  状态(2025-06) = 等待期   #1：如果 等待期中(m)：成立",
+                     "有未决(2025-05) = true   #9，承自 有未决(2025-02)（上溯 3 个月，每月由上月而来）",
+                     "  记录 缴费记录[1]（缴费日期 = 2025-06-15, 起 = 2025-02, 止 = 2025-06）： 覆盖 2025年6月； 其缴费日期在 2025年6月"):
+            if line not in got:
+                p.append(f"missing in Chinese: {line}")
     if name.startswith("zh/"):
         for word in ("output ", "rule ", "call ", "input ", "parameter ", "unrounded", "imported from", "so the", "explained above",
-                     "records of", "same call", "more time", "note:", "policy:", "document:", "month:"):
+                     "records of", "same call", "more time", "note:", "policy:", "document:", "month:", "why ", "carried from",
+                     "covers", "record "):
             if word in got:
                 p.append(f"English left in the Chinese explanation: {word!r}")
     return p
