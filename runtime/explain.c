@@ -1350,6 +1350,23 @@ static int why_decider(const xb *b, int c, int *cond, int *ncond, int *val, int 
     return dec;
 }
 
+/* Whether formula f reads call `name(...)` negated: `not name(` or `非name(`. */
+static bool why_negated(const char *f, const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    for (const char *s = f; s && n && (s = strstr(s, name)); s += n) {
+        if (s[n] != '(')
+            continue;
+        const char *q = s;
+        while (q > f && q[-1] == ' ')
+            q--;
+        if ((q - f >= 3 && !memcmp(q - 3, "not", 3) && (q - f == 3 || !name_byte((unsigned char)q[-4]))) ||
+            (q - f >= 3 && !memcmp(q - 3, "\xE9\x9D\x9E", 3))) /* 非 */
+            return true;
+    }
+    return false;
+}
+
 static void why_because(xb *b, int why, int c, int depth, char **seen, size_t *nseen, int *carried, size_t *ncarried)
 {
     if (depth >= WHY_MAX_DEPTH || *nseen >= WHY_MAX_BECAUSE)
@@ -1370,7 +1387,9 @@ static void why_because(xb *b, int why, int c, int depth, char **seen, size_t *n
         const char *v = field(&b->n[why_shown(b, val[i])], "value");
         bool truth = cv && (!strcmp(cv, "true") || !strcmp(cv, "false"));
         bool vtruth = v && (!strcmp(v, "true") || !strcmp(v, "false"));
-        if (v && (!truth || !vtruth || !strcmp(v, cv)))
+        /* `not F(m)` in the formula: F's answer counts reversed */
+        bool neg = vtruth && why_negated(field(&b->n[c], "formula"), field(&b->n[val[i]], "name"));
+        if (v && (!truth || !vtruth || (strcmp(v, cv) != 0) == neg))
             calls[ncalls++] = val[i];
     }
     for (int i = 0; i < ncalls && *nseen < WHY_MAX_BECAUSE; i++) {
@@ -1466,6 +1485,24 @@ static void why_records(xb *b, int why, const int32_t *months, const char *const
                             sc_buf_printf(&rel, "%spaid_in\x1d%s\x1d%s\x1d%s", rel.len ? "\x1f" : "", mt, whose[m], rt->fields[k].name);
                     }
             }
+            /* passed to a call that decided the status (开启等待(p) = true) */
+            char rtext[1200];
+            arg_text(p, 0, 0, &l->items[e], rtext, sizeof rtext);
+            for (int c = b->n[why].first; c >= 0; c = b->n[c].next) {
+                const xnode *x = &b->n[c];
+                const char *a = field(x, "arguments");
+                if (strcmp(x->kind, "because") || !a)
+                    continue;
+                bool hit = false;
+                for (const char *q = a; *q && !hit;) {
+                    const char *qe = strchr(q, '\x1f');
+                    size_t ql = qe ? (size_t)(qe - q) : strlen(q);
+                    hit = ql == strlen(rtext) && !memcmp(q, rtext, ql);
+                    q += ql + (qe != NULL);
+                }
+                if (hit)
+                    sc_buf_printf(&rel, "%sargument\x1d\x1d%s\x1d%s", rel.len ? "\x1f" : "", field(x, "name"), field(x, "value"));
+            }
             if (rel.len) {
                 int x = new_node(b, why, "record");
                 set_field(b, x, "input", p->inputs[in].name, XF_STR);
@@ -1474,7 +1511,9 @@ static void why_records(xb *b, int why, const int32_t *months, const char *const
                 sc_buf_init(&fl);
                 for (uint32_t k = 0; k < rt->nfields; k++) {
                     char buf[512];
-                    if (!pol_value_text(p, &f[k], rt->fields[k].tref, 0, buf, sizeof buf))
+                    if (f[k].t == PT_RATE)
+                        bc_rate_text(&f[k].d, buf, sizeof buf);
+                    else if (!pol_value_text(p, &f[k], rt->fields[k].tref, rt->fields[k].type == PT_MONEY ? 2 : 0, buf, sizeof buf))
                         snprintf(buf, sizeof buf, "?");
                     sc_buf_printf(&fl, "%s%s\x1d%s", k ? "\x1f" : "", rt->fields[k].name, buf);
                 }
@@ -1629,7 +1668,11 @@ static void why_text(const xb *b, int why, sc_buf *o)
                     snprintf(whos, sizeof whos, "%.*s", (int)wl, who);
                 sc_buf_puts(o, k ? (b->lang == POL_LANG_EN ? ";" : "；") : "");
                 const char *pm = prose_date(b->lang, mt, zmt, sizeof zmt);
-                if (kl == 6 && !memcmp(kind, "covers", 6))
+                if (kl == 8 && !memcmp(kind, "argument", 8)) {
+                    char val[256];
+                    snprintf(val, sizeof val, "%.*s", (int)fl2, fd ? fd : "");
+                    tput(b, o, N_(" %s(this record) = %s"), whos, val);
+                } else if (kl == 6 && !memcmp(kind, "covers", 6))
                     tput(b, o, *whos ? N_(" covers %s (where %s was carried from)") : N_(" covers %s"), pm, whos);
                 else {
                     char fds[128];
@@ -1722,6 +1765,14 @@ static void why_json(const xb *b, int why, sc_buf *o)
                     const char *fd = why_part(rl, k, 3, &fl2);
                     sc_buf_puts(o, k ? ",{\"kind\":" : "{\"kind\":");
                     sc_buf_json_string(o, kind, kl);
+                    if (kl == 8 && !memcmp(kind, "argument", 8)) { /* the call it was passed to, and its answer */
+                        sc_buf_puts(o, ",\"call\":");
+                        sc_buf_json_string(o, who, wl);
+                        sc_buf_puts(o, ",\"value\":");
+                        sc_buf_json_string(o, fd, fl2);
+                        sc_buf_putc(o, '}');
+                        continue;
+                    }
                     sc_buf_puts(o, ",\"month\":");
                     sc_buf_json_string(o, m, ml);
                     if (fd)

@@ -39,6 +39,8 @@ CASES = [
                                      "--explain=享受待遇月数", "--explain-month", "2025-04"]),
     ("rizhao-timeline-2025-01.json", [RZ + "rizhao-2025-timeline.pol", RZ + "scenario-timeline-late-back-payment.json",
                                       "--explain=json:享受待遇月数", "--explain-month", "2025-01"]),
+    ("weinan-timeline-2023-03.txt", [WN + "weinan-2023-timeline.pol", WN + "scenario-timeline-employment-refund.json",
+                                     "--explain=逐月待遇", "--explain-month", "2023-03"]),
     ("weifang-timeline-2023-10.json", [WF + "weifang-hanting-2023-timeline.pol", WF + "scenario-timeline.json",
                                        "--explain=json:中断月数", "--explain-month", "2023-10"]),
     ("weinan-timeline.txt", [WN + "weinan-2023-timeline.pol", WN + "scenario-timeline-employment-refund.json",
@@ -120,15 +122,18 @@ def facts(name, got):
                 "weifang-timeline-2023-10.json"):
         w = json.loads(got).get("why", {})
         because = {(c["name"], tuple(c["arguments"])): c for c in w.get("because", [])}
-        recs = [(r["index"], r["fields"].get("缴费日期"), [(x["kind"], x["month"]) + ((x["carried_by"],) if "carried_by" in x else ())
-                                                       for x in r["relations"]]) for r in w.get("records", [])]
+        recs = [(r["index"], r["fields"].get("缴费日期"),
+                 [(x["kind"], x["call"], x["value"]) if x["kind"] == "argument" else
+                  (x["kind"], x["month"]) + ((x["carried_by"],) if "carried_by" in x else ()) for x in r["relations"]])
+                for r in w.get("records", [])]
         want = {
             "rizhao-timeline-2025-06.json": (("状态", "等待期", "等待期中(m)", True),
                                              [(1, "2025-06-15", [("covers", "2025-06"), ("paid_in", "2025-06"), ("covers", "2025-02", "有未决")])]),
             "rizhao-timeline-2025-01.json": (("状态", "正常享受", "已缴(m) and 缴费日(m) <= last_day(m)", True),
                                              [(0, "2025-01-10", [("covers", "2025-01"), ("paid_in", "2025-01")])]),
             "weinan-timeline-2023-07.json": (("享受", True, None, None),
-                                             [(0, "2022-12-20", [("covers", "2023-07"), ("covers", "2023-01", "覆盖起")])]),
+                                             [(0, "2022-12-20", [("covers", "2023-07"), ("covers", "2023-01", "覆盖起"),
+                                                                 ("argument", "开启等待", "true"), ("argument", "等待止", "2023-05")])]),
             "weifang-timeline-2023-10.json": (("按时", False, None, None),
                                               [(1, "2023-10-21", [("covers", "2023-10"), ("paid_in", "2023-10")])]),
         }[name]
@@ -148,6 +153,14 @@ def facts(name, got):
             c = because.get(("覆盖起", ("2023-07",)), {})
             if (c.get("value"), c.get("carried_from"), c.get("carried_months")) != ("2023-01", ["2023-01"], 6):
                 p.append(f"覆盖起(2023-07) carried from 2023-01: {c}")
+    if name == "weinan-timeline-2023-03.txt":
+        # a new enrollee's waiting period: opened by the payment of 2022-12-20 (开启等待), carried from 2023-01
+        for line in ("  享受(2023-03) = false   #1   [七、1]\n    等待期中(2023-03) = true",
+                     "等待期至(2023-03) = 2023-05   #9, carried from 等待期至(2023-01) (2 months back",
+                     "  record 缴费记录[0] (缴费日期 = 2022-12-20, 起 = 2023-01, 止 = 2023-12): covers 2023-03; "
+                     "covers 2023-01 (where 等待期至 was carried from); 开启等待(this record) = true; 等待止(this record) = 2023-05\n"):
+            if line not in got:
+                p.append(f"missing: {line}")
     if name == "rizhao-timeline-2025-04.txt":
         for line in ("why 2025-04 has its status:\n  状态(2025-04) = 暂停   #1: if 及时补缴(m): false, so the else branch   [二]\n"
                      "    及时补缴(2025-04) = false",
