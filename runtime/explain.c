@@ -791,6 +791,7 @@ static void call_node(xb *b, int parent, uint32_t i, bool top)
         set_field(b, x, "_message", pol_tr(b->lang, N_("the evaluation stopped inside this call (see the output's error)")), XF_HIDDEN);
     }
     set_field(b, x, "cite", fr->cite, XF_STR);
+    set_fieldf(b, x, "_events", XF_HIDDEN, "%u %u", i, j); /* the call's events (the month's why reads its lookups) */
     origin_fields(b, x, fr->pos);
     /* the same function with the same arguments: shown once, referred to
      * after; a reference next to the same call or reference is not repeated */
@@ -1485,6 +1486,33 @@ static void why_records(xb *b, int why, const int32_t *months, const char *const
                             sc_buf_printf(&rel, "%spaid_in\x1d%s\x1d%s\x1d%s", rel.len ? "\x1f" : "", mt, whose[m], rt->fields[k].name);
                     }
             }
+            /* found by a keyed lookup of a call that decided the status
+             * (`where p.起 == 覆盖起(m)`: the payment covering the month) */
+            for (int c = why; c >= 0; c = c == why ? b->n[why].first : b->n[c].next) { /* the status call, then each because */
+                const xnode *x = &b->n[c];
+                int k = strcmp(x->kind, "because") && c != why ? -1 : why_call_by_id(b, field(x, "id"));
+                const char *evs = k >= 0 ? field(&b->n[k], "_events") : NULL;
+                unsigned ef, et;
+                if (!evs || sscanf(evs, "%u %u", &ef, &et) != 2)
+                    continue;
+                int r = why_rule_named(p, field(x, "name"));
+                bool hit = false;
+                char key[256] = "", fname[128] = "";
+                for (uint32_t q = ef; q < et && q < vm->nev && !hit; q++) {
+                    const vm_event *ke = &vm->ev[q];
+                    if (ke->kind != VM_EV_KEYED || (int)ke->rule != r || ke->b != lv->tref)
+                        continue;
+                    for (uint32_t z = 0; z < ke->a && !hit; z++)
+                        hit = vm->tvals[ke->val + 1 + z].ref == l->items[e].ref;
+                    if (hit) {
+                        uint32_t fi = p->code[ke->pc + 2];
+                        snprintf(fname, sizeof fname, "%s", fi < rt->nfields ? rt->fields[fi].name : "?");
+                        arg_text(p, 0, 0, &vm->tvals[ke->val], key, sizeof key);
+                    }
+                }
+                if (hit)
+                    sc_buf_printf(&rel, "%slooked_up\x1d%s\x1d%s\x1d%s", rel.len ? "\x1f" : "", key, field(x, "name"), fname);
+            }
             /* passed to a call that decided the status (开启等待(p) = true) */
             char rtext[1200];
             arg_text(p, 0, 0, &l->items[e], rtext, sizeof rtext);
@@ -1668,7 +1696,12 @@ static void why_text(const xb *b, int why, sc_buf *o)
                     snprintf(whos, sizeof whos, "%.*s", (int)wl, who);
                 sc_buf_puts(o, k ? (b->lang == POL_LANG_EN ? ";" : "；") : "");
                 const char *pm = prose_date(b->lang, mt, zmt, sizeof zmt);
-                if (kl == 8 && !memcmp(kind, "argument", 8)) {
+                if (kl == 9 && !memcmp(kind, "looked_up", 9)) {
+                    char key[256], fds[128];
+                    snprintf(key, sizeof key, "%.*s", (int)ml, m);
+                    snprintf(fds, sizeof fds, "%.*s", (int)fl2, fd ? fd : "");
+                    tput(b, o, N_(" found by %s (its %s is %s)"), whos, fds, key);
+                } else if (kl == 8 && !memcmp(kind, "argument", 8)) {
                     char val[256];
                     snprintf(val, sizeof val, "%.*s", (int)fl2, fd ? fd : "");
                     tput(b, o, N_(" %s(this record) = %s"), whos, val);
@@ -1770,6 +1803,16 @@ static void why_json(const xb *b, int why, sc_buf *o)
                         sc_buf_json_string(o, who, wl);
                         sc_buf_puts(o, ",\"value\":");
                         sc_buf_json_string(o, fd, fl2);
+                        sc_buf_putc(o, '}');
+                        continue;
+                    }
+                    if (kl == 9 && !memcmp(kind, "looked_up", 9)) { /* the call whose lookup found it, the field and key */
+                        sc_buf_puts(o, ",\"call\":");
+                        sc_buf_json_string(o, who, wl);
+                        sc_buf_puts(o, ",\"field\":");
+                        sc_buf_json_string(o, fd, fl2);
+                        sc_buf_puts(o, ",\"value\":");
+                        sc_buf_json_string(o, m, ml);
                         sc_buf_putc(o, '}');
                         continue;
                     }

@@ -124,18 +124,21 @@ def facts(name, got):
         because = {(c["name"], tuple(c["arguments"])): c for c in w.get("because", [])}
         recs = [(r["index"], r["fields"].get("缴费日期"),
                  [(x["kind"], x["call"], x["value"]) if x["kind"] == "argument" else
+                  (x["kind"], x["call"], x["field"], x["value"]) if x["kind"] == "looked_up" else
                   (x["kind"], x["month"]) + ((x["carried_by"],) if "carried_by" in x else ()) for x in r["relations"]])
                 for r in w.get("records", [])]
         want = {
             "rizhao-timeline-2025-06.json": (("状态", "等待期", "等待期中(m)", True),
-                                             [(1, "2025-06-15", [("covers", "2025-06"), ("paid_in", "2025-06"), ("covers", "2025-02", "有未决")])]),
+                                             [(1, "2025-06-15", [("covers", "2025-06"), ("paid_in", "2025-06"), ("covers", "2025-02", "有未决"),
+                                                                 ("looked_up", "当月有缴费", "缴费日期", "2025-06")])]),
             "rizhao-timeline-2025-01.json": (("状态", "正常享受", "已缴(m) and 缴费日(m) <= last_day(m)", True),
-                                             [(0, "2025-01-10", [("covers", "2025-01"), ("paid_in", "2025-01")])]),
+                                             [(0, "2025-01-10", [("covers", "2025-01"), ("paid_in", "2025-01"), ("looked_up", "已缴", "起", "2025-01"),
+                                                                 ("looked_up", "缴费日", "起", "2025-01")])]),
             "weinan-timeline-2023-07.json": (("享受", True, None, None),
-                                             [(0, "2022-12-20", [("covers", "2023-07"), ("covers", "2023-01", "覆盖起"),
+                                             [(0, "2022-12-20", [("covers", "2023-07"), ("covers", "2023-01", "覆盖起"), ("looked_up", "已缴", "起", "2023-01"),
                                                                  ("argument", "开启等待", "true"), ("argument", "等待止", "2023-05")])]),
             "weifang-timeline-2023-10.json": (("按时", False, None, None),
-                                              [(1, "2023-10-21", [("covers", "2023-10"), ("paid_in", "2023-10")])]),
+                                              [(1, "2023-10-21", [("covers", "2023-10"), ("paid_in", "2023-10"), ("looked_up", "起缴于", "起", "2023-10")])]),
         }[name]
         if (w.get("name"), w.get("value"), w.get("condition"), w.get("holds")) != want[0]:
             p.append(f"the month's status: {[w.get(k) for k in ('name', 'value', 'condition', 'holds')]}")
@@ -167,7 +170,7 @@ def facts(name, got):
                      "中断首月(2025-04) = 2025-02   #19, carried from 中断首月(2025-02) (2 months back, each month from the month before): "
                      "if m <= 参保起始月 or 按时(m - 1): true, so the then branch   [二¶2]",
                      "  record 缴费记录[1] (缴费日期 = 2025-06-15, 起 = 2025-02, 止 = 2025-06): covers 2025-04; "
-                     "covers 2025-02 (where 覆盖起 was carried from)\n"):
+                     "covers 2025-02 (where 覆盖起 was carried from); found by 缴费日 (its 起 is 2025-02); found by 起缴于 (its 起 is 2025-02)\n"):
             if line not in got:
                 p.append(f"missing: {line}")
     if name == "weinan-timeline-2023-07.json":
