@@ -1963,7 +1963,7 @@ static const char html_style[] =
     "ul{list-style:none;padding-left:1.4em;border-left:1px dotted #bbb}li.step{margin:.25em 0}"
     ".kind{color:#666;font-size:.85em}.cite{color:#8a4b00}.cite::before{content:\"〔\"}.cite::after{content:\"〕\"}"
     "dl.details{margin:.1em 0 .3em 1em;font-size:.9em;color:#444;display:grid;grid-template-columns:max-content auto;gap:0 .8em}"
-    "dt{color:#888}dd{margin:0;white-space:pre-wrap}"
+    "dt{color:#888}dd{margin:0;white-space:pre-wrap}pre.why{white-space:pre-wrap;font-size:.9em;background:#faf7ef;padding:.5em .8em}"
     "@media print{body{margin:0;max-width:none}a{color:inherit;text-decoration:none}li.step{break-inside:avoid}}";
 
 /* ---- the explanation ---- */
