@@ -59,6 +59,9 @@ typedef struct xb {
     char **seen_key;
     uint32_t *seen_id;
     size_t nseen, seencap;
+    /* the clauses cited, each once, with the notice's words (opts' clause_words) */
+    char **cl_id, **cl_words;
+    size_t ncl;
 } xb;
 
 static int new_node(xb *b, int parent, const char *kind)
@@ -580,6 +583,25 @@ static bool too_deep(xb *b, int node)
     return true;
 }
 
+/* The event that ends call event i (its return, or not applicable): the
+ * first one of the callee after as many ends as calls of it began (a
+ * function reading itself at m - 1 returns from the inner call first);
+ * vm->nev when the evaluation stopped inside it. */
+static uint32_t call_end(const vm_state *vm, uint32_t i)
+{
+    uint32_t f = vm->ev[i].a, open = 0;
+    if (vm->ev[i].kind == VM_EV_MEMO)
+        return i;
+    for (uint32_t j = i + 1; j < vm->nev; j++) {
+        const vm_event *e = &vm->ev[j];
+        if (e->kind == VM_EV_CALL && e->a == f)
+            open++;
+        else if ((e->kind == VM_EV_RET || e->kind == VM_EV_NA) && e->rule == f && !open--)
+            return j;
+    }
+    return vm->nev;
+}
+
 /* The inputs, exceptions, lookups, roundings, branches, calls and rules of
  * rule or function f, whose events lie in ev[from..to) and lookups in
  * log[lfrom..lto). */
@@ -646,8 +668,18 @@ static void steps_of(xb *b, int node, uint32_t f, uint32_t from, uint32_t to, ui
             round_node(b, node, f, &fm, e);
         else if (e->kind == VM_EV_BRANCH)
             branch_node(b, node, &fm, e, top);
-        else if (e->kind == VM_EV_CALL || e->kind == VM_EV_MEMO)
+        else if (e->kind == VM_EV_CALL || e->kind == VM_EV_MEMO) {
             call_node(b, node, i, top);
+            /* what happened inside the call is its own (its steps; a call of
+             * f itself must not lend its steps to this one) */
+            if (e->kind == VM_EV_CALL) {
+                uint32_t j = call_end(vm, i);
+                uint32_t lend = j < vm->nev ? vm->ev[j].nlog : lto;
+                if (l < lend)
+                    l = lend < lto ? lend : lto;
+                i = j < to ? j : to;
+            }
+        }
     }
     for (; l < lto; l++)
         if (vm->log[l].rule == f && vm->log[l].param != BC_NONE) {
@@ -742,9 +774,7 @@ static void call_node(xb *b, int parent, uint32_t i, bool top)
     if (e->kind == VM_EV_MEMO)
         result = &vm->tvals[e->val + e->b], j = i + 1;
     else {
-        for (; j < vm->nev; j++)
-            if ((vm->ev[j].kind == VM_EV_RET || vm->ev[j].kind == VM_EV_NA) && vm->ev[j].rule == f)
-                break;
+        j = call_end(vm, i);
         if (j < vm->nev && vm->ev[j].kind == VM_EV_RET)
             result = &vm->tvals[vm->ev[j].val];
         else if (j < vm->nev)
@@ -761,6 +791,7 @@ static void call_node(xb *b, int parent, uint32_t i, bool top)
         set_field(b, x, "_message", pol_tr(b->lang, N_("the evaluation stopped inside this call (see the output's error)")), XF_HIDDEN);
     }
     set_field(b, x, "cite", fr->cite, XF_STR);
+    set_fieldf(b, x, "_events", XF_HIDDEN, "%u %u", i, j); /* the call's events (the month's why reads its lookups) */
     origin_fields(b, x, fr->pos);
     /* the same function with the same arguments: shown once, referred to
      * after; a reference next to the same call or reference is not repeated */
@@ -900,6 +931,60 @@ static void xb_free(xb *b)
     free(b->seen_key);
     free(b->seen_id);
     free(b->done);
+    for (size_t i = 0; i < b->ncl; i++)
+        free(b->cl_id[i]), free(b->cl_words[i]);
+    free(b->cl_id);
+    free(b->cl_words);
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+    char *d = pol_xmalloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+/* ---- the clauses' words ----
+ * Every clause the shown steps cite, once, in the order first cited, with
+ * its words from the notice (when the tool has the notice at hand). */
+static void clause_words(xb *b, const pol_explain_opts *o)
+{
+    if (!o->clause_words)
+        return;
+    char **cites = NULL;
+    size_t nc = 0;
+    for (size_t i = 0; i < b->nn; i++) {
+        const char *c = field(&b->n[i], "cite");
+        size_t k = 0;
+        while (c && k < nc && strcmp(cites[k], c))
+            k++;
+        if (!c || k < nc)
+            continue;
+        cites = pol_xrealloc(cites, (nc + 1) * sizeof *cites);
+        cites[nc++] = (char *)c;
+    }
+    for (size_t k = 0; k < nc; k++) {
+        char *recs = o->clause_words(o->clause_ctx, cites[k]);
+        for (char *r = recs; r && *r;) {
+            char *end = strchr(r, '\x1e'), *sep = strchr(r, '\x1f');
+            size_t len = end ? (size_t)(end - r) : strlen(r);
+            if (sep && sep < r + len) {
+                size_t il = (size_t)(sep - r), j = 0;
+                while (j < b->ncl && !(strlen(b->cl_id[j]) == il && !memcmp(b->cl_id[j], r, il)))
+                    j++;
+                if (j == b->ncl) {
+                    b->cl_id = pol_xrealloc(b->cl_id, (b->ncl + 1) * sizeof *b->cl_id);
+                    b->cl_words = pol_xrealloc(b->cl_words, (b->ncl + 1) * sizeof *b->cl_words);
+                    b->cl_id[b->ncl] = dup_n(r, il);
+                    b->cl_words[b->ncl++] = dup_n(sep + 1, len - il - 1);
+                }
+            }
+            r += len + (end != NULL);
+        }
+        free(recs);
+    }
+    free(cites);
 }
 
 /* ---- writing: text ----
@@ -1173,6 +1258,581 @@ static void write_json(const xb *b, int i, sc_buf *o)
     sc_buf_putc(o, '}');
 }
 
+/* ---- why a month has its status (--explain-month) ----
+ * Read off the tree of the month's steps, for any policy: the month's
+ * status is the first call made for the month, at the shallowest level,
+ * whose result is a member of an enumeration (else the first such call);
+ * the branch that chose its value is the `if` that held (or the last one,
+ * when the `else` was taken); then, step by step, the calls that decided
+ * that condition (those that did not answer false, when it held), and for
+ * a function reading itself at an earlier month the chain followed back to
+ * the month where the state was decided ("carried from"); last the
+ * records of the scenario's lists (payments) that cover one of those
+ * months or were made in it. */
+#define WHY_MAX_BECAUSE 16
+#define WHY_MAX_DEPTH 4
+
+static int why_call_by_id(const xb *b, const char *id)
+{
+    for (size_t i = 0; i < b->nn; i++)
+        if (!strcmp(b->n[i].kind, "call") && field(&b->n[i], "id") && !strcmp(field(&b->n[i], "id"), id))
+            return (int)i;
+    return -1;
+}
+
+/* The node that shows the call (a reference to a call shown earlier: that one). */
+static int why_shown(const xb *b, int c)
+{
+    const char *s = field(&b->n[c], "same_as");
+    int o = s ? why_call_by_id(b, s) : c;
+    return o >= 0 ? o : c;
+}
+
+static bool why_has_arg(const xnode *x, const char *month)
+{
+    const char *a = field(x, "arguments");
+    size_t n = strlen(month);
+    for (const char *s = a; s && *s;) {
+        const char *e = strchr(s, '\x1f');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        if (len >= n && !memcmp(s, month, n) && (len == n || s[n] == '-'))
+            return true; /* the month, or a date in it */
+        s += len + (e != NULL);
+    }
+    return false;
+}
+
+static int why_rule_named(const bc_program *p, const char *name)
+{
+    for (uint32_t r = 0; r < p->nrules; r++)
+        if (!strcmp(p->rules[r].name, name))
+            return (int)r;
+    return -1;
+}
+
+static void why_find_status(const xb *b, int node, int depth, const char *month, int *best, int *best_depth, bool *best_enum)
+{
+    for (int c = b->n[node].first; c >= 0; c = b->n[c].next) {
+        const xnode *x = &b->n[c];
+        if (!strcmp(x->kind, "call") && why_has_arg(x, month) && field(x, "value")) {
+            int r = why_rule_named(b->p, field(x, "name"));
+            bool en = r >= 0 && b->p->rules[r].type == PT_ENUM;
+            if (*best < 0 || (en && !*best_enum) || (en == *best_enum && depth < *best_depth))
+                *best = c, *best_depth = depth, *best_enum = en;
+        }
+        why_find_status(b, c, depth + 1, month, best, best_depth, best_enum);
+    }
+}
+
+/* The branch of call c that decided its value (-1: it has none), the calls
+ * made for that branch's condition into cond[], and those made after it,
+ * for the value it chose, into val[] (at most 64 each).  Without a branch,
+ * every call is a value call. */
+static int why_decider(const xb *b, int c, int *cond, int *ncond, int *val, int *nval)
+{
+    int seg[64], nseg = 0, dec = -1;
+    *ncond = *nval = 0;
+    for (int k = b->n[c].first; k >= 0; k = b->n[k].next) {
+        const xnode *x = &b->n[k];
+        if (!strcmp(x->kind, "call")) {
+            if (nseg < 64)
+                seg[nseg++] = k;
+        } else if (!strcmp(x->kind, "branch")) {
+            if (dec >= 0 && field(&b->n[dec], "holds") && !strcmp(field(&b->n[dec], "holds"), "true"))
+                break; /* the chosen value's calls end at the next branch */
+            dec = k;
+            memcpy(cond, seg, (size_t)nseg * sizeof *seg);
+            *ncond = nseg;
+            nseg = 0;
+        }
+    }
+    memcpy(val, seg, (size_t)nseg * sizeof *seg);
+    *nval = nseg;
+    return dec;
+}
+
+/* Whether formula f reads call `name(...)` negated: `not name(` or `非name(`. */
+static bool why_negated(const char *f, const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    for (const char *s = f; s && n && (s = strstr(s, name)); s += n) {
+        if (s[n] != '(')
+            continue;
+        const char *q = s;
+        while (q > f && q[-1] == ' ')
+            q--;
+        if ((q - f >= 3 && !memcmp(q - 3, "not", 3) && (q - f == 3 || !name_byte((unsigned char)q[-4]))) ||
+            (q - f >= 3 && !memcmp(q - 3, "\xE9\x9D\x9E", 3))) /* 非 */
+            return true;
+    }
+    return false;
+}
+
+static void why_because(xb *b, int why, int c, int depth, char **seen, size_t *nseen, int *carried, size_t *ncarried)
+{
+    if (depth >= WHY_MAX_DEPTH || *nseen >= WHY_MAX_BECAUSE)
+        return;
+    int cond[64], ncond, val[64], nval, calls[128], ncalls = 0;
+    int br = why_decider(b, c, cond, &ncond, val, &nval);
+    bool held = br < 0 || (field(&b->n[br], "holds") && !strcmp(field(&b->n[br], "holds"), "true"));
+    const char *cv = field(&b->n[c], "value");
+    /* the calls of the condition (those that did not answer false, when it
+     * held), then those that gave the value (of a truth value, the truth
+     * values that answered the same; every other value) */
+    for (int i = 0; i < ncond; i++) {
+        const char *v = field(&b->n[why_shown(b, cond[i])], "value");
+        if (v && !(held && !strcmp(v, "false")))
+            calls[ncalls++] = cond[i];
+    }
+    for (int i = 0; i < nval; i++) {
+        const char *v = field(&b->n[why_shown(b, val[i])], "value");
+        bool truth = cv && (!strcmp(cv, "true") || !strcmp(cv, "false"));
+        bool vtruth = v && (!strcmp(v, "true") || !strcmp(v, "false"));
+        /* `not F(m)` in the formula: F's answer counts reversed */
+        bool neg = vtruth && why_negated(field(&b->n[c], "formula"), field(&b->n[val[i]], "name"));
+        if (v && (!truth || !vtruth || (strcmp(v, cv) != 0) == neg))
+            calls[ncalls++] = val[i];
+    }
+    for (int i = 0; i < ncalls && *nseen < WHY_MAX_BECAUSE; i++) {
+        int k = why_shown(b, calls[i]);
+        const char *v = field(&b->n[k], "value"), *id = field(&b->n[k], "id");
+        if (!id)
+            continue;
+        bool dup = false;
+        for (size_t s = 0; s < *nseen && !dup; s++)
+            dup = !strcmp(seen[s], id);
+        if (dup)
+            continue;
+        seen[(*nseen)++] = (char *)id;
+        /* a function reading itself at an earlier argument for its value:
+         * followed back to the call that did not */
+        const char *name = field(&b->n[k], "name");
+        int end = k, steps = 0;
+        for (;;) {
+            int cc[64], nc, vv[64], nv, next = -1;
+            why_decider(b, end, cc, &nc, vv, &nv);
+            for (int j = 0; j < nv && next < 0; j++) {
+                int s = why_shown(b, vv[j]);
+                if (s != end && !strcmp(field(&b->n[s], "name"), name) && field(&b->n[s], "value") && !strcmp(field(&b->n[s], "value"), v))
+                    next = s;
+            }
+            if (next < 0 || steps > 100000)
+                break;
+            end = next, steps++;
+        }
+        int x = new_node(b, why, "because");
+        const xnode *kx = &b->n[k];
+        set_field(b, x, "name", name, XF_STR);
+        set_field(b, x, "arguments", field(kx, "arguments"), XF_LIST);
+        set_field(b, x, "value", v, XF_STR);
+        set_field(b, x, "_value", field(kx, "_value"), XF_HIDDEN);
+        set_field(b, x, "id", id, XF_INT);
+        set_field(b, x, "cite", field(kx, "cite"), XF_STR);
+        set_fieldf(b, x, "depth", XF_HIDDEN, "%d", depth);
+        if (end != k) {
+            set_field(b, x, "carried_from", field(&b->n[end], "arguments"), XF_LIST);
+            set_fieldf(b, x, "carried_months", XF_INT, "%d", steps);
+            if (*ncarried < 64)
+                carried[(*ncarried)++] = end;
+        }
+        int d1[64], d2[64], n1, n2;
+        int eb = why_decider(b, end, d1, &n1, d2, &n2);
+        if (eb >= 0) {
+            set_field(b, x, "condition", field(&b->n[eb], "condition"), XF_STR);
+            set_field(b, x, "holds", field(&b->n[eb], "holds"), XF_BOOL);
+            set_field(b, x, "taken", field(&b->n[eb], "taken"), XF_STR);
+        }
+        why_because(b, why, end, depth + 1, seen, nseen, carried, ncarried);
+    }
+}
+
+/* The months a record relates to: a month field pair (from, to) covering
+ * m, or a date field in m. */
+static void why_records(xb *b, int why, const int32_t *months, const char *const *whose, size_t nm)
+{
+    const bc_program *p = b->p;
+    const vm_state *vm = b->vm;
+    for (uint32_t in = 0; in < p->ninputs; in++) {
+        const vm_val *lv = &vm->inputs[in];
+        if (lv->t != PT_LIST || !lv->ref || lv->tref >= p->nrecords)
+            continue;
+        const bc_record *rt = &p->records[lv->tref];
+        const vm_list *l = lv->ref;
+        for (uint32_t e = 0; e < l->n; e++) {
+            const vm_val *f = l->items[e].ref;
+            if (!f)
+                continue;
+            sc_buf rel;
+            sc_buf_init(&rel);
+            int mf[2], nmf = 0;
+            for (uint32_t k = 0; k < rt->nfields && nmf < 2; k++)
+                if (rt->fields[k].type == PT_MONTH)
+                    mf[nmf++] = (int)k;
+            for (size_t m = 0; m < nm; m++) {
+                char mt[16];
+                cd_format_month(months[m], mt);
+                bool dup = false;
+                for (size_t q = 0; q < m && !dup; q++)
+                    dup = months[q] == months[m];
+                if (dup)
+                    continue;
+                if (nmf == 2 && f[mf[0]].t == PT_MONTH && f[mf[1]].t == PT_MONTH && f[mf[0]].i <= months[m] && months[m] <= f[mf[1]].i)
+                    sc_buf_printf(&rel, "%scovers\x1d%s\x1d%s", rel.len ? "\x1f" : "", mt, whose[m]);
+                for (uint32_t k = 0; k < rt->nfields; k++)
+                    if (rt->fields[k].type == PT_DATE && f[k].t == PT_DATE) {
+                        int y, mo, d;
+                        cd_to_ymd(f[k].i, &y, &mo, &d);
+                        if (y * 12 + mo - 1 == months[m])
+                            sc_buf_printf(&rel, "%spaid_in\x1d%s\x1d%s\x1d%s", rel.len ? "\x1f" : "", mt, whose[m], rt->fields[k].name);
+                    }
+            }
+            /* found by a keyed lookup of a call that decided the status
+             * (`where p.起 == 覆盖起(m)`: the payment covering the month) */
+            for (int c = why; c >= 0; c = c == why ? b->n[why].first : b->n[c].next) { /* the status call, then each because */
+                const xnode *x = &b->n[c];
+                int k = strcmp(x->kind, "because") && c != why ? -1 : why_call_by_id(b, field(x, "id"));
+                const char *evs = k >= 0 ? field(&b->n[k], "_events") : NULL;
+                unsigned ef, et;
+                if (!evs || sscanf(evs, "%u %u", &ef, &et) != 2)
+                    continue;
+                int r = why_rule_named(p, field(x, "name"));
+                bool hit = false;
+                char key[256] = "", fname[128] = "";
+                for (uint32_t q = ef; q < et && q < vm->nev && !hit; q++) {
+                    const vm_event *ke = &vm->ev[q];
+                    if (ke->kind != VM_EV_KEYED || (int)ke->rule != r || ke->b != lv->tref)
+                        continue;
+                    for (uint32_t z = 0; z < ke->a && !hit; z++)
+                        hit = vm->tvals[ke->val + 1 + z].ref == l->items[e].ref;
+                    if (hit) {
+                        uint32_t fi = p->code[ke->pc + 2];
+                        snprintf(fname, sizeof fname, "%s", fi < rt->nfields ? rt->fields[fi].name : "?");
+                        arg_text(p, 0, 0, &vm->tvals[ke->val], key, sizeof key);
+                    }
+                }
+                if (hit)
+                    sc_buf_printf(&rel, "%slooked_up\x1d%s\x1d%s\x1d%s", rel.len ? "\x1f" : "", key, field(x, "name"), fname);
+            }
+            /* passed to a call that decided the status (开启等待(p) = true) */
+            char rtext[1200];
+            arg_text(p, 0, 0, &l->items[e], rtext, sizeof rtext);
+            for (int c = b->n[why].first; c >= 0; c = b->n[c].next) {
+                const xnode *x = &b->n[c];
+                const char *a = field(x, "arguments");
+                if (strcmp(x->kind, "because") || !a)
+                    continue;
+                bool hit = false;
+                for (const char *q = a; *q && !hit;) {
+                    const char *qe = strchr(q, '\x1f');
+                    size_t ql = qe ? (size_t)(qe - q) : strlen(q);
+                    hit = ql == strlen(rtext) && !memcmp(q, rtext, ql);
+                    q += ql + (qe != NULL);
+                }
+                if (hit)
+                    sc_buf_printf(&rel, "%sargument\x1d\x1d%s\x1d%s", rel.len ? "\x1f" : "", field(x, "name"), field(x, "value"));
+            }
+            if (rel.len) {
+                int x = new_node(b, why, "record");
+                set_field(b, x, "input", p->inputs[in].name, XF_STR);
+                set_fieldf(b, x, "index", XF_INT, "%u", e);
+                sc_buf fl;
+                sc_buf_init(&fl);
+                for (uint32_t k = 0; k < rt->nfields; k++) {
+                    char buf[512];
+                    if (f[k].t == PT_RATE)
+                        bc_rate_text(&f[k].d, buf, sizeof buf);
+                    else if (!pol_value_text(p, &f[k], rt->fields[k].tref, rt->fields[k].type == PT_MONEY ? 2 : 0, buf, sizeof buf))
+                        snprintf(buf, sizeof buf, "?");
+                    sc_buf_printf(&fl, "%s%s\x1d%s", k ? "\x1f" : "", rt->fields[k].name, buf);
+                }
+                set_field(b, x, "fields", fl.data, XF_HIDDEN);
+                set_field(b, x, "relations", rel.data, XF_HIDDEN);
+                sc_buf_clear(&fl);
+            }
+            sc_buf_clear(&rel);
+        }
+    }
+}
+
+static int why_build(xb *b)
+{
+    char month[16];
+    cd_format_month(b->month, month);
+    int best = -1, bd = 0;
+    bool be = false;
+    why_find_status(b, 0, 0, month, &best, &bd, &be);
+    if (best < 0)
+        return -1;
+    int st = why_shown(b, best);
+    int why = new_node(b, -1, "why");
+    const xnode *sx = &b->n[st];
+    set_field(b, why, "month", month, XF_STR);
+    set_field(b, why, "name", field(sx, "name"), XF_STR);
+    set_field(b, why, "arguments", field(sx, "arguments"), XF_LIST);
+    set_field(b, why, "value", field(sx, "value"), XF_STR);
+    set_field(b, why, "_value", field(sx, "_value"), XF_HIDDEN);
+    set_field(b, why, "id", field(sx, "id"), XF_INT);
+    set_field(b, why, "cite", field(sx, "cite"), XF_STR);
+    int d1[64], d2[64], n1, n2, br = why_decider(b, st, d1, &n1, d2, &n2);
+    if (br >= 0) {
+        set_field(b, why, "condition", field(&b->n[br], "condition"), XF_STR);
+        set_field(b, why, "holds", field(&b->n[br], "holds"), XF_BOOL);
+        set_field(b, why, "taken", field(&b->n[br], "taken"), XF_STR);
+    }
+    char *seen[WHY_MAX_BECAUSE];
+    size_t nseen = 0, ncarried = 0;
+    int carried[64];
+    why_because(b, why, st, 0, seen, &nseen, carried, &ncarried);
+    /* the months whose records tell the story: this one, and each month a state was carried from */
+    int32_t months[65];
+    const char *whose[65];
+    size_t nm = 0;
+    months[nm] = b->month, whose[nm++] = "";
+    for (size_t i = 0; i < ncarried; i++) {
+        const char *a = field(&b->n[carried[i]], "arguments");
+        int32_t m;
+        if (a && strlen(a) == 7 && cd_parse_month(a, 7, &m))
+            months[nm] = m, whose[nm++] = field(&b->n[carried[i]], "name");
+    }
+    why_records(b, why, months, whose, nm);
+    return why;
+}
+
+/* ---- the month's why, written ---- */
+static void why_branch_text(const xb *b, sc_buf *o, const xnode *x)
+{
+    const char *c = field(x, "condition"), *h = field(x, "holds");
+    if (!c)
+        return;
+    sc_buf_puts(o, b->lang == POL_LANG_EN ? ": " : "：");
+    if (h && !strcmp(h, "true"))
+        tput(b, o, N_("if %s: true, so the then branch"), c);
+    else
+        tput(b, o, N_("if %s: false, so the else branch"), c);
+}
+
+/* Item k of a '\x1f' list whose items are '\x1d'-separated parts: part j. */
+static const char *why_part(const char *list, int k, int j, size_t *len)
+{
+    const char *s = list;
+    for (int i = 0; s && i < k; i++)
+        s = (s = strchr(s, '\x1f')) ? s + 1 : NULL;
+    for (int i = 0; s && i < j; i++) {
+        const char *d = strchr(s, '\x1d'), *e = strchr(s, '\x1f');
+        s = d && (!e || d < e) ? d + 1 : NULL;
+    }
+    if (!s)
+        return NULL;
+    size_t n = 0;
+    while (s[n] && s[n] != '\x1d' && s[n] != '\x1f')
+        n++;
+    *len = n;
+    return s;
+}
+
+static int why_count(const char *list)
+{
+    int n = list && *list ? 1 : 0;
+    for (const char *s = list; s && *s; s++)
+        n += *s == '\x1f';
+    return n;
+}
+
+static void why_text(const xb *b, int why, sc_buf *o)
+{
+    const xnode *w = &b->n[why];
+    char zm[32];
+    const char *v = field(w, "_value") ? field(w, "_value") : field(w, "value");
+    tput(b, o, N_("why %s has its status:"), prose_date(b->lang, field(w, "month"), zm, sizeof zm));
+    sc_buf_puts(o, "\n  ");
+    sc_buf_puts(o, field(w, "name"));
+    text_args(o, field(w, "arguments"));
+    sc_buf_printf(o, " = %s", v);
+    if (field(w, "id"))
+        sc_buf_printf(o, "   #%s", field(w, "id"));
+    why_branch_text(b, o, w);
+    text_cite(o, w);
+    sc_buf_putc(o, '\n');
+    for (int c = w->first; c >= 0; c = b->n[c].next) {
+        const xnode *x = &b->n[c];
+        if (!strcmp(x->kind, "because")) {
+            int d = atoi(field(x, "depth"));
+            sc_buf_printf(o, "%*s", 4 + 2 * d, "");
+            sc_buf_puts(o, field(x, "name"));
+            text_args(o, field(x, "arguments"));
+            sc_buf_printf(o, " = %s   #%s", field(x, "_value") ? field(x, "_value") : field(x, "value"), field(x, "id"));
+            if (field(x, "carried_from")) {
+                sc_buf t;
+                sc_buf_init(&t);
+                sc_buf_puts(&t, field(x, "name"));
+                text_args(&t, field(x, "carried_from"));
+                if (!strcmp(field(x, "carried_months"), "1"))
+                    tput(b, o, N_(", carried from %s (the month before)"), t.data);
+                else
+                    tput(b, o, N_(", carried from %s (%s months back, each month from the month before)"), t.data, field(x, "carried_months"));
+                sc_buf_clear(&t);
+            }
+            why_branch_text(b, o, x);
+            text_cite(o, x);
+            sc_buf_putc(o, '\n');
+        } else if (!strcmp(x->kind, "record")) {
+            const char *fl = field(x, "fields"), *rl = field(x, "relations");
+            sc_buf fs;
+            sc_buf_init(&fs);
+            for (int k = 0; k < why_count(fl); k++) {
+                size_t nl, vl;
+                const char *nm = why_part(fl, k, 0, &nl), *vv = why_part(fl, k, 1, &vl);
+                sc_buf_printf(&fs, "%s%.*s = %.*s", k ? ", " : "", (int)nl, nm, (int)vl, vv);
+            }
+            tput(b, o, N_("  record %s[%s] (%s):"), field(x, "input"), field(x, "index"), fs.data ? fs.data : "");
+            sc_buf_clear(&fs);
+            for (int k = 0; k < why_count(rl); k++) {
+                size_t kl, ml, wl, fl2 = 0;
+                const char *kind = why_part(rl, k, 0, &kl), *m = why_part(rl, k, 1, &ml), *who = why_part(rl, k, 2, &wl);
+                const char *fd = why_part(rl, k, 3, &fl2);
+                char mt[16], zmt[32], whos[256] = "";
+                snprintf(mt, sizeof mt, "%.*s", (int)ml, m);
+                if (wl)
+                    snprintf(whos, sizeof whos, "%.*s", (int)wl, who);
+                sc_buf_puts(o, k ? (b->lang == POL_LANG_EN ? ";" : "；") : "");
+                const char *pm = prose_date(b->lang, mt, zmt, sizeof zmt);
+                if (kl == 9 && !memcmp(kind, "looked_up", 9)) {
+                    char key[256], fds[128];
+                    snprintf(key, sizeof key, "%.*s", (int)ml, m);
+                    snprintf(fds, sizeof fds, "%.*s", (int)fl2, fd ? fd : "");
+                    tput(b, o, N_(" found by %s (its %s is %s)"), whos, fds, key);
+                } else if (kl == 8 && !memcmp(kind, "argument", 8)) {
+                    char val[256];
+                    snprintf(val, sizeof val, "%.*s", (int)fl2, fd ? fd : "");
+                    tput(b, o, N_(" %s(this record) = %s"), whos, val);
+                } else if (kl == 6 && !memcmp(kind, "covers", 6))
+                    tput(b, o, *whos ? N_(" covers %s (where %s was carried from)") : N_(" covers %s"), pm, whos);
+                else {
+                    char fds[128];
+                    snprintf(fds, sizeof fds, "%.*s", (int)fl2, fd ? fd : "");
+                    tput(b, o, *whos ? N_(" its %s is in %s (where %s was carried from)") : N_(" its %s is in %s"), fds, pm, whos);
+                }
+            }
+            sc_buf_putc(o, '\n');
+        }
+    }
+}
+
+static void why_json_list(sc_buf *o, const char *list)
+{
+    sc_buf_putc(o, '[');
+    for (const char *s = list; s && *s;) {
+        const char *e = strchr(s, '\x1f');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        if (s != list)
+            sc_buf_putc(o, ',');
+        sc_buf_json_string(o, s, len);
+        s += len + (e != NULL);
+    }
+    sc_buf_putc(o, ']');
+}
+
+static void why_json(const xb *b, int why, sc_buf *o)
+{
+    const xnode *w = &b->n[why];
+    static const char *const keys[] = {"month", "name", "arguments", "value", "id", "cite", "condition", "holds", "taken"};
+    static const char *const bkeys[] = {"name", "arguments", "value", "id", "cite", "carried_from", "carried_months", "condition", "holds", "taken"};
+    sc_buf_putc(o, '{');
+    bool first = true;
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        const char *v = field(w, keys[k]);
+        if (!v)
+            continue;
+        sc_buf_printf(o, "%s\"%s\":", first ? "" : ",", keys[k]);
+        first = false;
+        if (!strcmp(keys[k], "arguments"))
+            why_json_list(o, v);
+        else if (!strcmp(keys[k], "id") || !strcmp(keys[k], "holds") ||
+                 (!strcmp(keys[k], "value") && (!strcmp(v, "true") || !strcmp(v, "false"))))
+            sc_buf_puts(o, v);
+        else
+            sc_buf_json_string(o, v, strlen(v));
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        sc_buf_puts(o, pass ? ",\"records\":[" : ",\"because\":[");
+        bool any = false;
+        for (int c = w->first; c >= 0; c = b->n[c].next) {
+            const xnode *x = &b->n[c];
+            if (strcmp(x->kind, pass ? "record" : "because"))
+                continue;
+            sc_buf_puts(o, any ? ",{" : "{");
+            any = true;
+            if (!pass) {
+                sc_buf_printf(o, "\"depth\":%s", field(x, "depth"));
+                for (size_t k = 0; k < sizeof bkeys / sizeof *bkeys; k++) {
+                    const char *v = field(x, bkeys[k]);
+                    if (!v)
+                        continue;
+                    sc_buf_printf(o, ",\"%s\":", bkeys[k]);
+                    if (!strcmp(bkeys[k], "arguments") || !strcmp(bkeys[k], "carried_from"))
+                        why_json_list(o, v);
+                    else if (!strcmp(bkeys[k], "id") || !strcmp(bkeys[k], "holds") || !strcmp(bkeys[k], "carried_months") ||
+                             (!strcmp(bkeys[k], "value") && (!strcmp(v, "true") || !strcmp(v, "false"))))
+                        sc_buf_puts(o, v);
+                    else
+                        sc_buf_json_string(o, v, strlen(v));
+                }
+            } else {
+                const char *fl = field(x, "fields"), *rl = field(x, "relations");
+                sc_buf_puts(o, "\"input\":");
+                sc_buf_json_string(o, field(x, "input"), strlen(field(x, "input")));
+                sc_buf_printf(o, ",\"index\":%s,\"fields\":{", field(x, "index"));
+                for (int k = 0; k < why_count(fl); k++) {
+                    size_t nl, vl;
+                    const char *nm = why_part(fl, k, 0, &nl), *vv = why_part(fl, k, 1, &vl);
+                    if (k)
+                        sc_buf_putc(o, ',');
+                    sc_buf_json_string(o, nm, nl);
+                    sc_buf_putc(o, ':');
+                    sc_buf_json_string(o, vv, vl);
+                }
+                sc_buf_puts(o, "},\"relations\":[");
+                for (int k = 0; k < why_count(rl); k++) {
+                    size_t kl, ml, wl, fl2;
+                    const char *kind = why_part(rl, k, 0, &kl), *m = why_part(rl, k, 1, &ml), *who = why_part(rl, k, 2, &wl);
+                    const char *fd = why_part(rl, k, 3, &fl2);
+                    sc_buf_puts(o, k ? ",{\"kind\":" : "{\"kind\":");
+                    sc_buf_json_string(o, kind, kl);
+                    if (kl == 8 && !memcmp(kind, "argument", 8)) { /* the call it was passed to, and its answer */
+                        sc_buf_puts(o, ",\"call\":");
+                        sc_buf_json_string(o, who, wl);
+                        sc_buf_puts(o, ",\"value\":");
+                        sc_buf_json_string(o, fd, fl2);
+                        sc_buf_putc(o, '}');
+                        continue;
+                    }
+                    if (kl == 9 && !memcmp(kind, "looked_up", 9)) { /* the call whose lookup found it, the field and key */
+                        sc_buf_puts(o, ",\"call\":");
+                        sc_buf_json_string(o, who, wl);
+                        sc_buf_puts(o, ",\"field\":");
+                        sc_buf_json_string(o, fd, fl2);
+                        sc_buf_puts(o, ",\"value\":");
+                        sc_buf_json_string(o, m, ml);
+                        sc_buf_putc(o, '}');
+                        continue;
+                    }
+                    sc_buf_puts(o, ",\"month\":");
+                    sc_buf_json_string(o, m, ml);
+                    if (fd)
+                        sc_buf_puts(o, ",\"field\":"), sc_buf_json_string(o, fd, fl2);
+                    if (wl)
+                        sc_buf_puts(o, ",\"carried_by\":"), sc_buf_json_string(o, who, wl);
+                    sc_buf_putc(o, '}');
+                }
+                sc_buf_putc(o, ']');
+            }
+            sc_buf_putc(o, '}');
+        }
+        sc_buf_putc(o, ']');
+    }
+    sc_buf_putc(o, '}');
+}
+
 /* ---- writing: HTML ---- */
 static void html_text(sc_buf *o, const char *s)
 {
@@ -1303,7 +1963,7 @@ static const char html_style[] =
     "ul{list-style:none;padding-left:1.4em;border-left:1px dotted #bbb}li.step{margin:.25em 0}"
     ".kind{color:#666;font-size:.85em}.cite{color:#8a4b00}.cite::before{content:\"〔\"}.cite::after{content:\"〕\"}"
     "dl.details{margin:.1em 0 .3em 1em;font-size:.9em;color:#444;display:grid;grid-template-columns:max-content auto;gap:0 .8em}"
-    "dt{color:#888}dd{margin:0;white-space:pre-wrap}"
+    "dt{color:#888}dd{margin:0;white-space:pre-wrap}pre.why{white-space:pre-wrap;font-size:.9em;background:#faf7ef;padding:.5em .8em}"
     "@media print{body{margin:0;max-width:none}a{color:inherit;text-decoration:none}li.step{break-inside:avoid}}";
 
 /* ---- the explanation ---- */
@@ -1365,7 +2025,7 @@ static void build(xb *b, const pol_explain_opts *o, int only)
 bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_explain_opts *opts, sc_buf *out, char *err,
                           size_t errlen)
 {
-    pol_explain_opts none = {NULL, -1, 0};
+    pol_explain_opts none = {.output = NULL, .month = -1};
     const pol_explain_opts *o = opts ? opts : &none;
     xb b = {0};
     b.ev = ev;
@@ -1382,6 +2042,8 @@ bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_
     const bc_program *p = b.p;
     b.done = pol_xcalloc(p->nrules + 1, 1);
     build(&b, o, only);
+    int why = b.month >= 0 ? why_build(&b) : -1;
+    clause_words(&b, o);
     int root = 0;
     if (fmt == POL_EXPLAIN_JSON) {
         sc_buf_puts(out, "{\"policy\":");
@@ -1398,13 +2060,27 @@ bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_
         }
         sc_buf_puts(out, ",\"outputs\":");
         pol_eval_outputs_json_buf(ev, out);
+        if (why >= 0)
+            sc_buf_puts(out, ",\"why\":"), why_json(&b, why, out);
         sc_buf_puts(out, ",\"explanation\":[");
         for (int c = b.n[root].first; c >= 0; c = b.n[c].next) {
             if (c != b.n[root].first)
                 sc_buf_putc(out, ',');
             write_json(&b, c, out);
         }
-        sc_buf_puts(out, "]}");
+        sc_buf_putc(out, ']');
+        if (b.ncl) {
+            sc_buf_puts(out, ",\"clauses\":[");
+            for (size_t k = 0; k < b.ncl; k++) {
+                sc_buf_puts(out, k ? ",{\"id\":" : "{\"id\":");
+                sc_buf_json_string(out, b.cl_id[k], strlen(b.cl_id[k]));
+                sc_buf_puts(out, ",\"text\":");
+                sc_buf_json_string(out, b.cl_words[k], strlen(b.cl_words[k]));
+                sc_buf_putc(out, '}');
+            }
+            sc_buf_putc(out, ']');
+        }
+        sc_buf_putc(out, '}');
     } else if (fmt == POL_EXPLAIN_TEXT) {
         tput(&b, out, N_("policy: %s"), p->name);
         sc_buf_putc(out, '\n');
@@ -1425,9 +2101,20 @@ bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_
             cd_format_month(o->month, m);
             tput(&b, out, N_("month: %s (only the calls for this month)"), prose_date(b.lang, m, zm, sizeof zm));
             sc_buf_putc(out, '\n');
+            if (why >= 0)
+                why_text(&b, why, out);
         }
         for (int c = b.n[root].first; c >= 0; c = b.n[c].next)
             write_text(&b, c, 0, out);
+        if (b.ncl) {
+            tput(&b, out, N_("the clauses cited, in the notice's words:"));
+            sc_buf_putc(out, '\n');
+            for (size_t k = 0; k < b.ncl; k++) {
+                sc_buf_printf(out, "  [%s] ", b.cl_id[k]);
+                put_indented(out, b.cl_words[k], 4);
+                sc_buf_putc(out, '\n');
+            }
+        }
     } else {
         sc_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
                          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
@@ -1462,10 +2149,32 @@ bool pol_eval_explain_buf(const pol_eval *ev, pol_explain_format fmt, const pol_
             sc_buf_puts(out, "</td></tr>\n");
         }
         sc_buf_puts(out, b.lang == POL_LANG_EN ? "</table>\n<h2>计算过程 Explanation</h2>\n" : "</table>\n<h2>计算过程</h2>\n");
+        if (why >= 0) { /* the month's why, as the text form says it */
+            sc_buf w;
+            sc_buf_init(&w);
+            why_text(&b, why, &w);
+            sc_buf_puts(out, b.lang == POL_LANG_EN ? "<h2>为何 Why this month</h2>\n<pre class=\"why\">" : "<h2>为何</h2>\n<pre class=\"why\">");
+            html_text(out, w.data);
+            sc_buf_puts(out, "</pre>\n");
+            sc_buf_clear(&w);
+        }
         sc_buf_puts(out, "<ul class=\"explanation\">\n");
         for (int c = b.n[root].first; c >= 0; c = b.n[c].next)
             write_html(&b, c, out);
-        sc_buf_puts(out, "</ul>\n</body></html>\n");
+        sc_buf_puts(out, "</ul>\n");
+        if (b.ncl) {
+            sc_buf_puts(out, b.lang == POL_LANG_EN ? "<h2>条款原文 The clauses cited</h2>\n" : "<h2>条款原文</h2>\n");
+            sc_buf_puts(out, "<dl class=\"clauses\">\n");
+            for (size_t k = 0; k < b.ncl; k++) {
+                sc_buf_puts(out, "<dt class=\"clause-id\">");
+                html_text(out, b.cl_id[k]);
+                sc_buf_puts(out, "</dt><dd class=\"clause-text\">");
+                html_text(out, b.cl_words[k]);
+                sc_buf_puts(out, "</dd>\n");
+            }
+            sc_buf_puts(out, "</dl>\n");
+        }
+        sc_buf_puts(out, "</body></html>\n");
     }
     xb_free(&b);
     return true;
@@ -1491,7 +2200,7 @@ char *pol_eval_explain_json(const pol_eval *ev) { return explain_string(ev, POL_
 char *pol_eval_explain_focus(const pol_eval *ev, const char *format, const char *output, const char *month, char *err,
                              size_t errlen)
 {
-    pol_explain_opts o = {output && *output ? output : NULL, -1, 0};
+    pol_explain_opts o = {.output = output && *output ? output : NULL, .month = -1};
     pol_explain_format fmt;
     char dummy[8];
     if (!err || !errlen)

@@ -45,6 +45,11 @@ typedef struct pol_explain_opts {
     const char *output;  /* only this output, or NULL: all               */
     int32_t month;       /* only the calls for this month (its number, as vm_val.i), or -1 */
     uint32_t max_steps;  /* steps shown before the rest is cut (0: POL_EXPLAIN_MAX_STEPS) */
+    /* The words of the clauses a cite names, or NULL (no notice at hand):
+     * malloc'd records "ID\x1fWORDS" separated by '\x1e'.  libpol has no
+     * notice reader; polrun passes compiler/clause.h's (tools/polrun.c). */
+    char *(*clause_words)(void *ctx, const char *cite);
+    void *clause_ctx;
 } pol_explain_opts;
 #define POL_EXPLAIN_MAX_STEPS 2000u
 /* Appends the explanation of the last run (trace on) in the format; false

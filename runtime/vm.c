@@ -1194,6 +1194,11 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
                 for (uint32_t i = lo; i < ix->n && ix->ent[i].key == key; i++)
                     if (!vm_list_append(&s->heap, sub, &all->items[ix->ent[i].pos]))
                         return fail(s, err, cur, pc, "the scenario needs more memory than allowed");
+                if (tracing) { /* which records the lookup found (a month's payment: explain.c's why) */
+                    vm_val *tv = log_event(s, VM_EV_KEYED, cur, sub->n, g, pc, sub->n + 1);
+                    for (uint32_t i = 0; tv && i <= sub->n; i++)
+                        copy_val(&tv[i], i ? &sub->items[i - 1] : x);
+                }
                 l->ref = sub;
             }
             --sp; /* the list (or the whole list) stays */

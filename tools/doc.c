@@ -515,7 +515,8 @@ static void put_tests(page *g, const pol_test_results *res)
             const pol_check *c = tr ? check_for(res, tr, name) : NULL;
             bool finding = c && c->kind == POL_CHECK_FINDING;
             bool bad = c && (c->kind == POL_CHECK_MISMATCH || c->kind == POL_CHECK_EVAL_FAILED);
-            fprintf(o, "<tr class=\"expect%s%s%s\" data-rule=\"", a->stated ? " stated" : "", finding ? " finding" : "", bad ? " mismatch" : "");
+            fprintf(o, "<tr class=\"expect%s%s%s%s\" data-rule=\"", a->stated ? " stated" : "", finding ? " finding" : "", bad ? " mismatch" : "",
+                    a->want == BC_WANT_UNSTATED ? " unstated" : ""); /* highlighted as the unstated versions are */
             escs(o, name);
             fputs("\"><th>", o);
             escs(o, name);

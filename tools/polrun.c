@@ -24,7 +24,9 @@
 #include "caldate.h"
 #include "compare.h"
 #include "cli.h"
+#include "clause.h"
 #include "mem.h"
+#include "polint.h"
 
 typedef enum { EXPLAIN_NONE, EXPLAIN_TEXT, EXPLAIN_JSON, EXPLAIN_HTML } explain_mode;
 
@@ -36,6 +38,7 @@ typedef struct opts {
     explain_mode explain;
     bool explain_bare; /* --explain without '=' (then "json" after it is an operand) */
     const char *explain_output, *explain_month; /* --explain=[FORMAT:]OUTPUT, --explain-month */
+    bool explain_clauses; /* --explain-clauses: the cited clauses' words (the HTML page has them always) */
     unsigned given;    /* the G_* of the options given, checked against the mode */
     batch_opts run; /* input, output, formats, limits: the batch's and one scenario's */
     batch_keys keys; /* --key, pointed to by run.keys */
@@ -57,6 +60,7 @@ static void usage(FILE *out)
           "                          arguments, parameter versions, roundings, clauses (html: a page)\n"
           "  --explain=[FORMAT:]OUTPUT   explain one output only\n"
           "  --explain-month YYYY-MM only the calls made for that month (a timeline's month)\n"
+          "  --explain-clauses       also the words of each clause cited, from the notice\n"
           "  --in jsonl|csv          batch input format (default: by extension, else jsonl)\n"
           "  --out jsonl|csv         batch output format (default: by extension, else jsonl)\n"
           "  -o FILE                 batch output file (default: stdout)\n"
@@ -123,6 +127,85 @@ static void print_unavailable(const pol_policy *pol, const pol_eval *ev, const c
     free(seen);
 }
 
+/* The words of a cite's clauses for the explanation (polint.h's
+ * clause_words): each clause "ID\x1fWORDS", '\x1e' between them, the words
+ * one line per line of the notice, blank lines dropped. */
+struct words_acc { const clause_set *s; sc_buf out; };
+
+static void words_ref(const char *ref, size_t n, size_t off, void *arg)
+{
+    (void)off;
+    struct words_acc *a = arg;
+    clause_ref r[64];
+    char why[400];
+    int k = clause_resolve(a->s, ref, n, r, 64, why, sizeof why);
+    for (int i = 0; i < k; i++) {
+        size_t st, en;
+        clause_span(a->s, r[i], &st, &en);
+        const clause_doc *d = &a->s->docs[r[i].doc];
+        if (a->out.len)
+            sc_buf_putc(&a->out, '\x1e');
+        sc_buf_puts(&a->out, r[i].node < 0 ? d->name : d->v[r[i].node].id);
+        if (r[i].para)
+            sc_buf_printf(&a->out, "\xC2\xB6%d", r[i].para);
+        sc_buf_putc(&a->out, '\x1f');
+        bool first = true;
+        for (size_t ls = st; ls < en;) {
+            const char *nl = memchr(d->text + ls, '\n', en - ls);
+            size_t le = nl ? (size_t)(nl - d->text) : en, b = ls, e = le;
+            while (b < e && (d->text[b] == ' ' || d->text[b] == '\t' || d->text[b] == '\r'))
+                b++;
+            if (b + 3 <= e && !memcmp(d->text + b, "\xE3\x80\x80", 3)) /* an ideographic space */
+                b += 3;
+            while (e > b && (d->text[e - 1] == ' ' || d->text[e - 1] == '\r'))
+                e--;
+            if (e > b && !(e - b == 5 && !memcmp(d->text + b, "![]()", 5))) {
+                if (!first)
+                    sc_buf_putc(&a->out, '\n');
+                sc_buf_put(&a->out, d->text + b, e - b);
+                first = false;
+            }
+            ls = nl ? le + 1 : le;
+        }
+    }
+}
+
+static char *clause_words(void *ctx, const char *cite)
+{
+    struct words_acc a = {ctx, {0}};
+    sc_buf_init(&a.out);
+    clause_each_ref(cite, words_ref, &a);
+    return a.out.data;
+}
+
+/* The explanation the options ask for, with the clauses' words when the
+ * notice is at hand (compiler/clause.h finds it beside the policy), or NULL
+ * with why. */
+static char *explain(const opts *o, const pol_policy *pol, const pol_eval *ev, char *why, size_t whyn)
+{
+    static const pol_explain_format format[] = {[EXPLAIN_TEXT] = POL_EXPLAIN_TEXT, [EXPLAIN_JSON] = POL_EXPLAIN_JSON,
+                                               [EXPLAIN_HTML] = POL_EXPLAIN_HTML};
+    pol_explain_opts eo = {.output = o->explain_output && *o->explain_output ? o->explain_output : NULL, .month = -1};
+    if (o->explain_month && !cd_parse_month(o->explain_month, strlen(o->explain_month), &eo.month)) {
+        pol_tr_format(pol_lang_get(), why, whyn, "'%s' is not a month (YYYY-MM)", o->explain_month);
+        return NULL;
+    }
+    clause_set *cs = o->explain_clauses || o->explain == EXPLAIN_HTML ? clause_set_for_program(pol_policy_program(pol), o->policy) : NULL;
+    if (cs) {
+        eo.clause_words = clause_words;
+        eo.clause_ctx = cs;
+    }
+    sc_buf b;
+    sc_buf_init(&b);
+    bool ok = pol_eval_explain_buf(ev, format[o->explain], &eo, &b, why, whyn);
+    clause_set_free(cs);
+    if (!ok) {
+        sc_buf_clear(&b);
+        return NULL;
+    }
+    return b.data ? b.data : pol_xstrdup("");
+}
+
 static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
 {
     FILE *in = stdin;
@@ -176,7 +259,6 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
     pol_eval *ev = pol_eval_new(pol);
     pol_eval_set_step_limit(ev, o->run.max_steps);
     pol_eval_set_trace(ev, o->explain != EXPLAIN_NONE);
-    static const char *const format_name[] = {[EXPLAIN_TEXT] = "text", [EXPLAIN_JSON] = "json", [EXPLAIN_HTML] = "html"};
     pol_eval_begin(ev);
     pol_error perr;
     sc_buf out;
@@ -198,8 +280,7 @@ static int run_one(const opts *o, pol_policy *pol, const cli_source *src)
         for (uint32_t r = 0; r < pol_policy_nrules(pol); r++)
             nouts += pol_policy_rule_is_output(pol, r);
         char *ex = NULL, why[300] = "";
-        if (o->explain != EXPLAIN_NONE && (nerr == 0 || nerr < nouts) &&
-            !(ex = pol_eval_explain_focus(ev, format_name[o->explain], o->explain_output, o->explain_month, why, sizeof why))) {
+        if (o->explain != EXPLAIN_NONE && (nerr == 0 || nerr < nouts) && !(ex = explain(o, pol, ev, why, sizeof why))) {
             pol_tr_fprintf(stderr, "polrun: --explain: %s\n", why);
             rc = CLI_USAGE;
         } else if (nerr == 0 || nerr < nouts) {
@@ -232,7 +313,7 @@ enum {
     OPT_VERSION = 256, OPT_BATCH, OPT_TEST, OPT_INTERFACE, OPT_EXPLAIN, OPT_IN, OPT_OUT, OPT_ALLOW_EXTRA,
     OPT_MAX_STEPS, OPT_MAX_RECORD, OPT_JUNIT, OPT_TRUSTED_KEYS, OPT_KEY, OPT_LINE_BUFFERED, OPT_PROGRESS,
     OPT_NO_PROGRESS, OPT_ENCODING, OPT_BOM,
-    OPT_COMPARE, OPT_SUMMARY, OPT_REPORT, OPT_BY, OPT_PAIR, OPT_EXPLAIN_MONTH, OPT_LANG
+    OPT_COMPARE, OPT_SUMMARY, OPT_REPORT, OPT_BY, OPT_PAIR, OPT_EXPLAIN_MONTH, OPT_LANG, OPT_EXPLAIN_CLAUSES
 };
 
 static const struct option long_options[] = {
@@ -243,6 +324,7 @@ static const struct option long_options[] = {
     {"interface", no_argument, NULL, OPT_INTERFACE},
     {"explain", optional_argument, NULL, OPT_EXPLAIN},
     {"explain-month", required_argument, NULL, OPT_EXPLAIN_MONTH},
+    {"explain-clauses", no_argument, NULL, OPT_EXPLAIN_CLAUSES},
     {"in", required_argument, NULL, OPT_IN},
     {"out", required_argument, NULL, OPT_OUT},
     {"jobs", required_argument, NULL, 'j'},
@@ -330,6 +412,7 @@ static const struct {
     {'v', "-v", M_TEST, "--test"},
     {OPT_EXPLAIN, "--explain", M_ONE | M_BATCH, "one scenario or --batch"},
     {OPT_EXPLAIN_MONTH, "--explain-month", M_ONE, "one scenario"},
+    {OPT_EXPLAIN_CLAUSES, "--explain-clauses", M_ONE, "one scenario"},
     {OPT_ALLOW_EXTRA, "--allow-extra", M_ONE | M_BATCH | M_COMPARE, "one scenario or --batch"},
     {OPT_MAX_STEPS, "--max-steps", M_ONE | M_BATCH | M_COMPARE, "one scenario or --batch"},
     {OPT_MAX_RECORD, "--max-record", M_ONE | M_BATCH | M_COMPARE, "one scenario or --batch"},
@@ -438,6 +521,11 @@ static int option(opts *o, int c)
             if (colon)
                 o->explain_output = colon + 1;
         }
+        break;
+    case OPT_EXPLAIN_CLAUSES:
+        o->explain_clauses = true;
+        if (o->explain == EXPLAIN_NONE)
+            o->explain = EXPLAIN_TEXT;
         break;
     case OPT_EXPLAIN_MONTH: {
         int32_t m;

@@ -45,8 +45,9 @@ const expected = {
   },
   'weifang/weifang-hanting-2023.pol': { clauses: [['三、1', '费款所属期起止', '所属期起']] },
   'weifang/weifang-hanting-2023-topup.pol': {
-    clauses: [['三、5', '3980元', '暂按缴费基数'], ['三、6', '2023年8月-12月', '补差起']],
-    versions: { '暂按缴费基数': ['3980'] },
+    // 档次费率 beside 四 by 相关·2024费率, weifang-tiers.pol's clause map entry (a paragraph of 四): the imported map resolves here
+    clauses: [['三、5', '3980元', '暂按缴费基数'], ['三、6', '2023年8月-12月', '补差起'], ['四', '仍保持四档7%、8%、9%、10%', '档次费率']],
+    versions: { '暂按缴费基数': ['3980'], '无账户无生育费率': ['6%', '7%'] },
   },
   'weifang/weifang-2024-rates-reform.pol': {
     clauses: [['三、3', '6%(无个人账户、无生育)', '费率_改革后']],
@@ -58,8 +59,11 @@ const expected = {
     notTranscribed: ['七、1', '八、1'],
     versions: { '月缴费基数': ['3291'], '费率': ['8%'] },
   },
-  'weinan/weinan-2023-timeline.pol': { clauses: [['七、1', '3个月', '查询起']] },
-  'framework/flexible-employment-framework.pol': { clauses: [['四、3', '8元/月', null]], notTranscribed: ['五'] },
+  'weinan/weinan-2023-timeline.pol': { clauses: [['七、1', '3个月', '查询起']], unstated: { '退费金额': 1 } },
+  'framework/flexible-employment-framework.pol': {
+    clauses: [['四、3', '8元/月', null]], notTranscribed: ['五'],
+    findings: ['"个人缴纳部分约为16%-25%" is approximate', '"某地月缴费金额约为364.52元" names no place'],
+  },
 };
 
 function policies(dir, rel = '') {
@@ -133,6 +137,19 @@ run('doc_pages', async (t) => {
     for (const [rule, values] of Object.entries(want.values || {})) {
       const got = await page.$$eval(`article.test tr.expect[data-rule="${rule}"] td.value`, (v) => v.map((x) => x.textContent.trim()));
       t.equal(got.join(' '), values.join(' '), `${rel}: worked values of ${rule}`);
+    }
+    // findings and unstated values stand out: the findings section, and an unstated expectation's row highlighted
+    const found = await page.$$eval('#findings .finding', (f) => f.map((x) => x.textContent));
+    t.equal(found.length, (want.findings || []).length, `${rel}: the findings shown`);
+    for (const [k, words] of (want.findings || []).entries()) t.ok((found[k] || '').includes(words), `${rel}: finding ${k} reads "${words}"`);
+    if (found.length) {
+      const bg = await page.$eval('#findings .finding', (e) => getComputedStyle(e).backgroundColor);
+      t.equal(bg, 'rgb(255, 241, 194)', `${rel}: a finding is highlighted`);
+    }
+    for (const [rule, n] of Object.entries(want.unstated || {})) {
+      const rows = await page.$$eval(`article.test tr.expect.unstated[data-rule="${rule}"]`, (r) => r.map((x) => [x.querySelector('td.value').textContent.trim(), getComputedStyle(x.querySelector('td')).backgroundColor]));
+      t.equal(rows.length, n, `${rel}: ${rule} expected unstated in ${n} worked example(s)`);
+      t.ok(rows.every(([v, bg]) => v.startsWith('未载明') && bg === 'rgb(255, 224, 224)'), `${rel}: ${rule}'s unstated row highlighted (${JSON.stringify(rows)})`);
     }
     if (rel === 'rizhao/rizhao-2025.pol') await t.screenshot('rizhao-2025', page);
   }

@@ -34,6 +34,15 @@ CASES = [
                                      "--explain-month", "2025-06"]),
     ("rizhao-timeline-2025-06.json", [RZ + "rizhao-2025-timeline.pol", RZ + "scenario-timeline-late-back-payment.json",
                                       "--explain=json:首个享受待遇月", "--explain-month", "2025-06"]),
+    # why a month has its status: interrupted (since 2025-02), covered by a payment, paid after the 20th
+    ("rizhao-timeline-2025-04.txt", [RZ + "rizhao-2025-timeline.pol", RZ + "scenario-timeline-late-back-payment.json",
+                                     "--explain=享受待遇月数", "--explain-month", "2025-04"]),
+    ("rizhao-timeline-2025-01.json", [RZ + "rizhao-2025-timeline.pol", RZ + "scenario-timeline-late-back-payment.json",
+                                      "--explain=json:享受待遇月数", "--explain-month", "2025-01"]),
+    ("weinan-timeline-2023-03.txt", [WN + "weinan-2023-timeline.pol", WN + "scenario-timeline-employment-refund.json",
+                                     "--explain=逐月待遇", "--explain-month", "2023-03"]),
+    ("weifang-timeline-2023-10.json", [WF + "weifang-hanting-2023-timeline.pol", WF + "scenario-timeline.json",
+                                       "--explain=json:中断月数", "--explain-month", "2023-10"]),
     ("weinan-timeline.txt", [WN + "weinan-2023-timeline.pol", WN + "scenario-timeline-employment-refund.json",
                              "--explain=退费金额"]),
     ("weinan-timeline-2023-07.json", [WN + "weinan-2023-timeline.pol", WN + "scenario-timeline-employment-refund.json",
@@ -97,13 +106,73 @@ def facts(name, got):
             p.append(f"the base's version is not explained: {b[:1]}")
     if name == "rizhao-reform.txt" and "(an override: replaces the value of" not in got:
         p.append("the overridden rate is not marked")
-    if name.startswith("rizhao-timeline") and name.endswith(".json"):
+    if name == "rizhao-timeline-2025-06.json":
         d = json.loads(got)
         calls = find(d["explanation"], kind="call", name="状态")
         if d.get("month") != "2025-06" or not calls or calls[0]["arguments"] != ["2025-06"] or calls[0]["value"] != "等待期":
             p.append(f"状态(2025-06): {calls[:1]}")
+        # a function reading itself at m - 1: each call's own result, not its inner call's
+        if not find(d["explanation"], kind="call", name="有未决", arguments=["2025-05"], value=True):
+            p.append("有未决(2025-05) = true (the unpaid 2025-02 still open)")
+        if not find(d["explanation"], kind="call", name="有未决", arguments=["2025-01"], value=False):
+            p.append("有未决(2025-01) = false")
         if any("2025-06" not in c["arguments"] for c in find(d["explanation"], kind="call", name="状态")):
             p.append("--explain-month shows another month's 状态")
+    if name in ("rizhao-timeline-2025-06.json", "rizhao-timeline-2025-01.json", "weinan-timeline-2023-07.json",
+                "weifang-timeline-2023-10.json"):
+        w = json.loads(got).get("why", {})
+        because = {(c["name"], tuple(c["arguments"])): c for c in w.get("because", [])}
+        recs = [(r["index"], r["fields"].get("缴费日期"),
+                 [(x["kind"], x["call"], x["value"]) if x["kind"] == "argument" else
+                  (x["kind"], x["call"], x["field"], x["value"]) if x["kind"] == "looked_up" else
+                  (x["kind"], x["month"]) + ((x["carried_by"],) if "carried_by" in x else ()) for x in r["relations"]])
+                for r in w.get("records", [])]
+        want = {
+            "rizhao-timeline-2025-06.json": (("状态", "等待期", "等待期中(m)", True),
+                                             [(1, "2025-06-15", [("covers", "2025-06"), ("paid_in", "2025-06"), ("covers", "2025-02", "有未决"),
+                                                                 ("looked_up", "当月有缴费", "缴费日期", "2025-06")])]),
+            "rizhao-timeline-2025-01.json": (("状态", "正常享受", "已缴(m) and 缴费日(m) <= last_day(m)", True),
+                                             [(0, "2025-01-10", [("covers", "2025-01"), ("paid_in", "2025-01"), ("looked_up", "已缴", "起", "2025-01"),
+                                                                 ("looked_up", "缴费日", "起", "2025-01")])]),
+            "weinan-timeline-2023-07.json": (("享受", True, None, None),
+                                             [(0, "2022-12-20", [("covers", "2023-07"), ("covers", "2023-01", "覆盖起"), ("looked_up", "已缴", "起", "2023-01"),
+                                                                 ("argument", "开启等待", "true"), ("argument", "等待止", "2023-05")])]),
+            "weifang-timeline-2023-10.json": (("按时", False, None, None),
+                                              [(1, "2023-10-21", [("covers", "2023-10"), ("paid_in", "2023-10"), ("looked_up", "起缴于", "起", "2023-10")])]),
+        }[name]
+        if (w.get("name"), w.get("value"), w.get("condition"), w.get("holds")) != want[0]:
+            p.append(f"the month's status: {[w.get(k) for k in ('name', 'value', 'condition', 'holds')]}")
+        if recs != want[1]:
+            p.append(f"the records behind the month: {recs}")
+        if name == "rizhao-timeline-2025-06.json":
+            # the waiting period: opened by the payment made in 2025-06 (触发月), after an interruption open since 2025-02
+            t = because.get(("触发月", ("2025-06",)), {})
+            h = because.get(("有未决", ("2025-05",)), {})
+            if t.get("value") is not True or (h.get("value"), h.get("carried_from"), h.get("carried_months")) != (True, ["2025-02"], 3):
+                p.append(f"触发月(2025-06) and 有未决(2025-05) carried from 2025-02: {t}, {h}")
+            if because.get(("未补救", ("2025-02",)), {}).get("value") is not True:
+                p.append("未补救(2025-02): the month left unpaid in time")
+        if name == "weinan-timeline-2023-07.json":
+            c = because.get(("覆盖起", ("2023-07",)), {})
+            if (c.get("value"), c.get("carried_from"), c.get("carried_months")) != ("2023-01", ["2023-01"], 6):
+                p.append(f"覆盖起(2023-07) carried from 2023-01: {c}")
+    if name == "weinan-timeline-2023-03.txt":
+        # a new enrollee's waiting period: opened by the payment of 2022-12-20 (开启等待), carried from 2023-01
+        for line in ("  享受(2023-03) = false   #1   [七、1]\n    等待期中(2023-03) = true",
+                     "等待期至(2023-03) = 2023-05   #9, carried from 等待期至(2023-01) (2 months back",
+                     "  record 缴费记录[0] (缴费日期 = 2022-12-20, 起 = 2023-01, 止 = 2023-12): covers 2023-03; "
+                     "covers 2023-01 (where 等待期至 was carried from); 开启等待(this record) = true; 等待止(this record) = 2023-05\n"):
+            if line not in got:
+                p.append(f"missing: {line}")
+    if name == "rizhao-timeline-2025-04.txt":
+        for line in ("why 2025-04 has its status:\n  状态(2025-04) = 暂停   #1: if 及时补缴(m): false, so the else branch   [二]\n"
+                     "    及时补缴(2025-04) = false",
+                     "中断首月(2025-04) = 2025-02   #19, carried from 中断首月(2025-02) (2 months back, each month from the month before): "
+                     "if m <= 参保起始月 or 按时(m - 1): true, so the then branch   [二¶2]",
+                     "  record 缴费记录[1] (缴费日期 = 2025-06-15, 起 = 2025-02, 止 = 2025-06): covers 2025-04; "
+                     "covers 2025-02 (where 覆盖起 was carried from); found by 缴费日 (its 起 is 2025-02); found by 起缴于 (its 起 is 2025-02)\n"):
+            if line not in got:
+                p.append(f"missing: {line}")
     if name == "weinan-timeline-2023-07.json":
         ex = json.loads(got)["explanation"]
         w = find(ex, kind="parameter", name="等待期月数")
@@ -121,14 +190,32 @@ def facts(name, got):
                      "（引自 policies/weifang/weifang-tiers.pol）", "输出 补差合计 = 78.60 元   [三、5; 三、6]"):
             if line not in got:
                 p.append(f"missing: {line}")
-    if name == "zh/rizhao-timeline-2025-06.txt" and "月份：2025年6月（仅列出该月的调用）" not in got:
-        p.append("the month's header in Chinese")
+    if name == "zh/rizhao-timeline-2025-06.txt":
+        for line in ("月份：2025年6月（仅列出该月的调用）", "2025年6月为何是这一状态：\n  状态(2025-06) = 等待期   #1：如果 等待期中(m)：成立",
+                     "有未决(2025-05) = true   #9，承自 有未决(2025-02)（上溯 3 个月，每月由上月而来）",
+                     "  记录 缴费记录[1]（缴费日期 = 2025-06-15, 起 = 2025-02, 止 = 2025-06）： 覆盖 2025年6月； 其缴费日期在 2025年6月"):
+            if line not in got:
+                p.append(f"missing in Chinese: {line}")
     if name.startswith("zh/"):
         for word in ("output ", "rule ", "call ", "input ", "parameter ", "unrounded", "imported from", "so the", "explained above",
-                     "records of", "same call", "more time", "note:", "policy:", "document:", "month:"):
+                     "records of", "same call", "more time", "note:", "policy:", "document:", "month:", "why ", "carried from",
+                     "covers", "record "):
             if word in got:
                 p.append(f"English left in the Chinese explanation: {word!r}")
     return p
+
+
+def notices_at(d):
+    """Whether polc/polrun find a notices directory for a policy in d (compiler/clause.c)."""
+    if os.environ.get("POL_NOTICES_DIR"):
+        return os.path.isdir(os.environ["POL_NOTICES_DIR"])
+    d = os.path.realpath(d)
+    while True:
+        if os.path.isdir(os.path.join(d, "shared", "notices")):
+            return True
+        if os.path.dirname(d) == d:
+            return False
+        d = os.path.dirname(d)
 
 
 def main():
@@ -186,6 +273,35 @@ def main():
     else:
         passed += 1
         print("ok   --explain=html: English page as it was, Chinese labels in Chinese")
+    # --explain-clauses: the words of each cited clause, the imported policy's clause map too (weifang-tiers.pol
+    # maps 相关·2024费率); only where the notices are at hand (../shared/notices, as polc finds them)
+    if notices_at(os.path.join(root, WF)):
+        args = [WF + "weifang-hanting-2023-topup.pol", WF + "scenario-topup.json", "--explain-clauses"]
+        js, tx = (subprocess.run([polrun] + args[:2] + [fmt] + args[2:], cwd=root, capture_output=True, timeout=60, env=EN)
+                  for fmt in ("--explain=json:每月补差", "--explain=每月补差"))
+        d = json.loads(js.stdout) if js.returncode == 0 else {}
+        words = {c["id"]: c["text"] for c in d.get("clauses", [])}
+        miss = schema_check.validate(d, schema) if d else ["exit %d" % js.returncode]
+        if list(words)[:2] != ["三、5", "三、3"] or "暂按2022年的3980元执行" not in words.get("三、5", ""):
+            miss.append(f"三、5's words first: {list(words)}")
+        if "仍保持四档7%、8%、9%、10%" not in words.get("相关·2024费率", ""):
+            miss.append("the imported clause map's 相关·2024费率")
+        t = tx.stdout.decode("utf-8")
+        for line in ("the clauses cited, in the notice's words:\n  [三、5] 5、医保补差“为何补”?",
+                     "\n  [相关·2024费率] • 2024潍坊市直灵活就业医保缴费最新比例\n    灵活就业人员“医疗保险缴费比例”"):
+            if line not in t:
+                miss.append(f"text: {line!r}")
+        plain = subprocess.run([polrun] + args[:2] + ["--explain=json:每月补差"], cwd=root, capture_output=True, timeout=60, env=EN)
+        if b'"clauses"' in plain.stdout:
+            miss.append("clauses without --explain-clauses")
+        if miss:
+            failed += 1
+            print(f"FAIL --explain-clauses: {miss}")
+        else:
+            passed += 1
+            print("ok   --explain-clauses: the notice's words of each clause cited, the imported clause map's too")
+    else:
+        print("skip --explain-clauses: the notices are not at hand")
     # the schema rejects what it should (a validator that accepts anything checks nothing)
     bad = {"policy": "x", "outputs": {}, "explanation": [{"kind": "round", "expression": "round(x, 2)", "value": "1"}]}
     if schema_check.validate(bad, schema):

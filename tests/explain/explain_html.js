@@ -45,6 +45,17 @@ run('explain_html', async (t) => {
   const font = await p.evaluate(() => getComputedStyle(document.body).fontFamily);
   t.ok(/Noto Sans CJK SC/.test(font) && /sans-serif$/.test(font), `system CJK fonts: ${font}`);
   t.equal(await p.getAttribute('html', 'lang'), 'zh-CN', 'the page says it is Chinese (line breaking, glyphs)');
+  // the clauses cited, in the notice's words (when the notices are at hand: ../shared/notices, as polc finds them)
+  const clauses = await p.$$eval('dl.clauses dt.clause-id', (d) => d.map((e) => [e.textContent, e.nextElementSibling.textContent]));
+  let at = false;
+  for (let d = require('path').resolve(__dirname); !at && d !== require('path').dirname(d); d = require('path').dirname(d))
+    at = require('fs').existsSync(require('path').join(d, 'shared', 'notices'));
+  if (process.env.POL_NOTICES_DIR) at = require('fs').existsSync(process.env.POL_NOTICES_DIR);
+  if (at) {
+    const words = Object.fromEntries(clauses);
+    t.ok((words['三、5'] || '').includes('暂按2022年的3980元执行'), `三、5 in the notice's words (${Object.keys(words)})`);
+    t.ok((words['相关·2024费率'] || '').includes('7%、8%、9%、10%'), 'the imported clause map entry 相关·2024费率 in its words');
+  }
 
   const rz = page('rizhao', 'policies/rizhao/rizhao-2025.pol', 'policies/rizhao/scenario-late.json');
   p = await t.open('file://' + rz.file);
@@ -56,4 +67,18 @@ run('explain_html', async (t) => {
   t.ok(await p.evaluate(() => getComputedStyle(document.body).maxWidth === 'none'), 'printable: full width when printed');
   await p.emulateMedia({ media: 'screen' });
   await t.screenshot('rizhao', p);
+
+  // a timeline's month: why it has its status, above its steps (the text form's words)
+  const tl = page('rizhao-timeline-2025-06', 'policies/rizhao/rizhao-2025-timeline.pol',
+    'policies/rizhao/scenario-timeline-late-back-payment.json', ['--explain-month', '2025-06']);
+  p = await t.open('file://' + tl.file);
+  const why = await p.textContent('pre.why');
+  t.ok(why.includes('状态(2025-06) = 等待期   #1: if 等待期中(m): true, so the then branch'), `the status and its branch: ${why.split('\n')[1]}`);
+  t.ok(why.includes('有未决(2025-05) = true   #9, carried from 有未决(2025-02)'), 'the interruption carried from February');
+  t.ok(why.includes('record 缴费记录[1] (缴费日期 = 2025-06-15, 起 = 2025-02, 止 = 2025-06): covers 2025-06; its 缴费日期 is in 2025-06'),
+    'the payment that opened the waiting period');
+  t.ok(await p.evaluate(() => {
+    const w = document.querySelector('pre.why'), e = document.querySelector('ul.explanation');
+    return !!(w.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);
+  }), 'the why stands before the steps');
 });
