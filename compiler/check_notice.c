@@ -187,6 +187,10 @@ void chk_citations(chk_ctx *c)
         for (const ast_row *r = x->rows; r; r = r->next) {
             walk_cite(&w, r->an.cite, r->an.cite_sp, own);
             walk_versions(&w, r->versions, own);
+            for (const ast_row *y = r->sub; y; y = y->next) { /* a table by two keys */
+                walk_cite(&w, y->an.cite, y->an.cite_sp, own);
+                walk_versions(&w, y->versions, own);
+            }
         }
         for (const ast_member *m = x->members; m; m = m->next)
             walk_cite(&w, m->an.cite, m->an.cite_sp, own);

@@ -126,12 +126,22 @@ static int cmp_member_row(const void *x, const void *y)
     return a->sp.start < b->sp.start ? -1 : a->sp.start > b->sp.start;
 }
 
-/* A row's value, or its dated versions. */
+static void cell_table(chk_ctx *c, ast_decl *d, ast_row *r);
+
+/* A row's value, or its dated versions; in a table by two keys, its rows
+ * by the second key. */
 static void row_body(chk_ctx *c, ast_decl *d, ast_row *r)
 {
-    size_t n = strlen(d->name) + strlen(r->label) + 3;
+    if (d->key2_name) {
+        cell_table(c, d, r);
+        return;
+    }
+    size_t n = strlen(d->name) + strlen(r->label) + 4;
     char *name = arena_alloc(c->a, n);
-    snprintf(name, n, "%s[%s]", d->name, r->label);
+    if (d->cell_rows) /* 补贴[二档] and 35..44: 补贴[二档, 35..44] */
+        snprintf(name, n, "%.*s, %s]", (int)strlen(d->name) - 1, d->name, r->label);
+    else
+        snprintf(name, n, "%s[%s]", d->name, r->label);
     if (r->value) {
         chk_constant(c, r->value, (pol_type)d->type, FRAG("a table's value"));
         if (!r->an.cite && !d->an.cite)
@@ -290,8 +300,67 @@ static int band_rows(chk_ctx *c, ast_decl *d, ast_row **rs, int n)
     return good;
 }
 
+/* A row of a table by two keys (the first key's member or band) as a table
+ * of its own by the second key, "补贴[二档]", checked as one: its rows
+ * named "补贴[二档, 35..44]", partial when the whole table is. */
+static void cell_table(chk_ctx *c, ast_decl *d, ast_row *r)
+{
+    ast_decl *t = arena_alloc(c->a, sizeof *t);
+    size_t n = strlen(d->name) + strlen(r->label) + 3;
+    char *name = arena_alloc(c->a, n);
+    snprintf(name, n, "%s[%s]", d->name, r->label);
+    t->kind = D_PARAM;
+    t->sp = r->sp;
+    t->name = name;
+    t->name_sp = r->member_sp;
+    t->type_name = d->type_name;
+    t->type_sp = d->type_sp;
+    t->type = d->type;
+    t->tref = d->tref;
+    t->index = d->index;
+    t->imported = d->imported;
+    t->places = -1;
+    t->key_name = d->key2_name;
+    t->key_sp = d->key2_sp;
+    t->partial = d->partial;
+    t->an = r->an;
+    if (!t->an.cite)
+        t->an.cite = d->an.cite;
+    t->rows = r->sub;
+    t->nrows = r->nsub;
+    t->dated_rows = d->dated_rows;
+    t->cell_rows = true;
+    r->table = t;
+    chk_table(c, t);
+}
+
+/* The second key of a table by two keys: an enumeration or a number type
+ * (false: reported). */
+static bool second_key(chk_ctx *c, ast_decl *d)
+{
+    uint32_t tref = 0;
+    pol_type kt = chk_resolve_type(c, d->key2_name, d->key2_sp, &tref);
+    d->key2_type = (uint8_t)kt;
+    d->key2_tref = tref;
+    if (kt == PT_VOID)
+        return false;
+    if (kt == PT_DATE) {
+        REPORT(d->key2_sp, DC_TABLE_KEY, "a table is dated by its rows' versions, not by a key: write %s { ROW { FROM..TO = ... } }", d->key_name);
+        return false;
+    }
+    if (kt != PT_ENUM && !numeric(kt)) {
+        REPORT(d->key2_sp, DC_TABLE_KEY, "a table is keyed by an enumeration or by bands of a number, not by %s", tname(kt));
+        return false;
+    }
+    return true;
+}
+
 void chk_table(chk_ctx *c, ast_decl *d)
 {
+    if (d->key2_name && !second_key(c, d)) {
+        d->key_type = PT_VOID;
+        return;
+    }
     uint32_t tref = 0;
     pol_type kt = chk_resolve_type(c, d->key_name, d->key_sp, &tref);
     d->key_type = (uint8_t)kt;
@@ -345,6 +414,38 @@ static ast_row *row_of(const ast_decl *d, int32_t idx)
 
 static bool period_type(pol_type t) { return t == PT_DATE || t == PT_MONTH || t == PT_INT; }
 
+/* The second key of a lookup of a table by two keys, a[k1, k2] or
+ * a[k1, k2, date] (k2 in args[0]): false when it does not fit (reported). */
+static bool lookup_second(chk_ctx *c, ast_expr *e, ast_decl *d)
+{
+    if (!e->nargs && e->c) { /* a[k1, k2]: the second value is the key */
+        e->args = arena_alloc(c->a, sizeof *e->args);
+        e->args[0] = e->c;
+        e->nargs = 1;
+        e->c = NULL;
+    }
+    if (!e->nargs) {
+        REPORT(e->sp, DC_INDEX, "'%s' is a table by two keys; look it up by both: %s[%s, %s%s]", d->name, d->name, d->key_name, d->key2_name,
+               d->dated_rows ? FRAG(", date") : "");
+        return false;
+    }
+    ast_expr *k = e->args[0];
+    pol_type kt = chk_expr(c, k);
+    if (kt == PT_VOID || d->key2_type == PT_VOID)
+        return false;
+    if (d->key2_type == PT_ENUM) {
+        if (kt != PT_ENUM || k->tref != d->key2_tref) {
+            REPORT(k->sp, DC_TYPE_MISMATCH, "the second key of '%s' is a member of '%s', found %s%s", d->name, d->key2_name,
+                   chk_type_head(c, kt, k->tref), chk_type_tail(c, kt, k->tref));
+            return false;
+        }
+    } else if (!chk_assignable((pol_type)d->key2_type, kt, k->lit)) {
+        REPORT(k->sp, DC_TYPE_MISMATCH, "the second key of '%s' is %s, found %s", d->name, tname((pol_type)d->key2_type), tname(kt));
+        return false;
+    }
+    return true;
+}
+
 pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
 {
     e->table = true;
@@ -352,8 +453,19 @@ pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
     e->index = d->index;
     e->a->sym = SYM_PARAM;
     e->a->index = d->index;
+    bool second_ok = true;
+    if (d->key2_name)
+        second_ok = lookup_second(c, e, d);
+    else if (e->nargs) {
+        chk_expr(c, e->args[0]);
+        if (d->dated_rows)
+            REPORT(e->args[0]->sp, DC_INDEX, "'%s' has one key; look it up by it and a date: %s[key, date]", d->name, d->name);
+        else
+            REPORT(e->args[0]->sp, DC_INDEX, "'%s' has one key; look it up by it: %s[key]", d->name, d->name);
+        second_ok = false;
+    }
     pol_type dt = e->c ? chk_expr(c, e->c) : PT_VOID;
-    if (d->key_type == PT_VOID || kt == PT_VOID)
+    if (d->key_type == PT_VOID || kt == PT_VOID || !second_ok)
         return PT_VOID;
     if (d->key_type == PT_ENUM) {
         if (kt != PT_ENUM || e->b->tref != d->key_tref) {
@@ -366,11 +478,17 @@ pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
         return PT_VOID;
     }
     if (d->dated_rows && !e->c) {
-        REPORT(e->sp, DC_DATED_PARAM, "the rows of '%s' have dated versions; say which date applies: %s[key, date]", d->name, d->name);
+        if (d->key2_name)
+            REPORT(e->sp, DC_DATED_PARAM, "the rows of '%s' have dated versions; say which date applies: %s[key, key, date]", d->name, d->name);
+        else
+            REPORT(e->sp, DC_DATED_PARAM, "the rows of '%s' have dated versions; say which date applies: %s[key, date]", d->name, d->name);
         return PT_VOID;
     }
     if (!d->dated_rows && e->c) {
-        REPORT(e->c->sp, DC_INDEX, "the rows of '%s' are not dated; look it up by its key alone: %s[key]", d->name, d->name);
+        if (d->key2_name)
+            REPORT(e->c->sp, DC_INDEX, "the rows of '%s' are not dated; look it up by its keys alone: %s[key, key]", d->name, d->name);
+        else
+            REPORT(e->c->sp, DC_INDEX, "the rows of '%s' are not dated; look it up by its key alone: %s[key]", d->name, d->name);
         return PT_VOID;
     }
     if (e->c) {
@@ -382,11 +500,18 @@ pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
         }
         e->op = dt != PT_DATE; /* a whole month or year: OP_PARAM_IN */
     }
-    if (e->b->kind == EX_FIELD && e->b->sym == SYM_MEMBER && !row_of(d, e->b->ival)) {
-        REPORT(e->b->sp, DC_NO_VERSION, "'%s' has no row for %s.%s", d->name, d->key_name, e->b->text);
-        NOTE(d->name_sp, "'%s' is declared here", d->name);
+    if (e->b->kind == EX_FIELD && e->b->sym == SYM_MEMBER) {
+        const ast_row *r = row_of(d, e->b->ival);
+        if (!r) {
+            REPORT(e->b->sp, DC_NO_VERSION, "'%s' has no row for %s.%s", d->name, d->key_name, e->b->text);
+            NOTE(d->name_sp, "'%s' is declared here", d->name);
+        } else if (d->key2_name && r->table && e->args[0]->kind == EX_FIELD && e->args[0]->sym == SYM_MEMBER &&
+                   !row_of(r->table, e->args[0]->ival)) {
+            REPORT(e->args[0]->sp, DC_NO_VERSION, "'%s' has no row for %s.%s", r->table->name, d->key2_name, e->args[0]->text);
+            NOTE(r->member_sp, "'%s' is declared here", r->table->name);
+        }
     }
-    e->slot = chk_new_slot(c, 1);
+    e->slot = chk_new_slot(c, d->key2_name ? 2 : 1);
     return (pol_type)d->type;
 }
 
