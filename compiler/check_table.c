@@ -414,16 +414,18 @@ static ast_row *row_of(const ast_decl *d, int32_t idx)
 
 static bool period_type(pol_type t) { return t == PT_DATE || t == PT_MONTH || t == PT_INT; }
 
+/* Whether key k (checked) fits a table's key of type t (an enumeration's tref). */
+static bool key_fits(uint8_t t, uint32_t tref, const ast_expr *k)
+{
+    if (t == PT_ENUM)
+        return k->type == PT_ENUM && k->tref == tref;
+    return k->type != PT_VOID && chk_assignable((pol_type)t, (pol_type)k->type, k->lit);
+}
+
 /* The second key of a lookup of a table by two keys, a[k1, k2] or
  * a[k1, k2, date] (k2 in args[0]): false when it does not fit (reported). */
 static bool lookup_second(chk_ctx *c, ast_expr *e, ast_decl *d)
 {
-    if (!e->nargs && e->c) { /* a[k1, k2]: the second value is the key */
-        e->args = arena_alloc(c->a, sizeof *e->args);
-        e->args[0] = e->c;
-        e->nargs = 1;
-        e->c = NULL;
-    }
     if (!e->nargs) {
         REPORT(e->sp, DC_INDEX, "'%s' is a table by two keys; look it up by both: %s[%s, %s%s]", d->name, d->name, d->key_name, d->key2_name,
                d->dated_rows ? FRAG(", date") : "");
@@ -454,9 +456,13 @@ pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
     e->a->sym = SYM_PARAM;
     e->a->index = d->index;
     bool second_ok = true;
-    if (d->key2_name)
-        second_ok = lookup_second(c, e, d);
-    else if (e->nargs) {
+    if (d->key2_name && !e->nargs && e->c) { /* a[k1, k2]: the second value is the key */
+        e->args = arena_alloc(c->a, sizeof *e->args);
+        e->args[0] = e->c;
+        e->nargs = 1;
+        e->c = NULL;
+    }
+    if (!d->key2_name && e->nargs) {
         chk_expr(c, e->args[0]);
         if (d->dated_rows)
             REPORT(e->args[0]->sp, DC_INDEX, "'%s' has one key; look it up by it and a date: %s[key, date]", d->name, d->name);
@@ -465,18 +471,26 @@ pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
         second_ok = false;
     }
     pol_type dt = e->c ? chk_expr(c, e->c) : PT_VOID;
-    if (d->key_type == PT_VOID || kt == PT_VOID || !second_ok)
+    if (d->key_type == PT_VOID)
         return PT_VOID;
-    if (d->key_type == PT_ENUM) {
+    bool first_ok = kt != PT_VOID;
+    if (first_ok && d->key_type == PT_ENUM) {
         if (kt != PT_ENUM || e->b->tref != d->key_tref) {
             REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by a member of '%s', found %s%s", d->name, d->key_name,
                    chk_type_head(c, kt, e->b->tref), chk_type_tail(c, kt, e->b->tref));
-            return PT_VOID;
+            first_ok = false;
         }
-    } else if (!chk_assignable((pol_type)d->key_type, kt, e->b->lit)) {
+    } else if (first_ok && !chk_assignable((pol_type)d->key_type, kt, e->b->lit)) {
         REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by %s, found %s", d->name, tname((pol_type)d->key_type), tname(kt));
-        return PT_VOID;
+        first_ok = false;
     }
+    if (d->key2_name)
+        second_ok = lookup_second(c, e, d);
+    if (d->key2_name && !first_ok && !second_ok && e->nargs && key_fits(d->key2_type, d->key2_tref, e->b) &&
+        key_fits(d->key_type, d->key_tref, e->args[0]))
+        NOTE(e->sp, "the keys are the other way round: %s is looked up by %s first, then by %s", d->name, d->key_name, d->key2_name);
+    if (!first_ok || !second_ok)
+        return PT_VOID;
     if (d->dated_rows && !e->c) {
         if (d->key2_name)
             REPORT(e->sp, DC_DATED_PARAM, "the rows of '%s' have dated versions; say which date applies: %s[key, key, date]", d->name, d->name);
