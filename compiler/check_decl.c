@@ -282,7 +282,8 @@ void chk_override_types(chk_ctx *c)
         if (t != PT_VOID && x->type != PT_VOID && (t != x->type || tref != x->tref)) {
             REPORT(x->type_sp, DC_OVERRIDE, "'%s' is %s in the imported policy; an override keeps the type", x->name, x->of->type_name);
             NOTE(x->of->name_sp, "the imported parameter");
-        }
+        } else if (t != PT_VOID && x->type != PT_VOID)
+            chk_override_keys(c, x, x->of);
         x->of = NULL;
     }
 

@@ -164,6 +164,7 @@ void chk_overrides(chk_ctx *c);
 void chk_declare(chk_ctx *c);
 void chk_declared_types(chk_ctx *c);
 void chk_override_types(chk_ctx *c);
+void chk_override_keys(chk_ctx *c, ast_decl *x, const ast_decl *of); /* check_table.c */
 void chk_join_exceptions(chk_ctx *c);
 void chk_no_output(chk_ctx *c);
 void chk_bodies(chk_ctx *c);

@@ -403,6 +403,56 @@ void chk_table(chk_ctx *c, ast_decl *d)
     d->nrows = n;
 }
 
+/* "by 缴费档次, integer", "by 缴费档次", or "undated" / "dated": how a
+ * parameter is keyed, for the message below. */
+static const char *keyed_text(chk_ctx *c, const ast_decl *d)
+{
+    if (!d->key_name)
+        return d->versions ? FRAG("a dated parameter") : FRAG("a parameter with one value");
+    size_t n = strlen(d->key_name) + (d->key2_name ? strlen(d->key2_name) : 0) + 64;
+    char *s = arena_alloc(c->a, n);
+    if (d->key2_name)
+        snprintf(s, n, FRAG("a table by %s, %s"), d->key_name, d->key2_name);
+    else
+        snprintf(s, n, FRAG("a table by %s"), d->key_name);
+    return s;
+}
+
+static pol_type key_type_of(chk_ctx *c, const char *name, span sp, uint32_t *tref)
+{
+    *tref = 0;
+    return name ? chk_resolve_type(c, name, sp, tref) : PT_VOID;
+}
+
+/* An override of a table keeps its keys, and only a table overrides one:
+ * the imported formulas look it up by them. */
+void chk_override_keys(chk_ctx *c, ast_decl *x, const ast_decl *of)
+{
+    if (!x->key_name && !of->key_name)
+        return;
+    bool same = x->key_name && of->key_name && !x->key2_name == !of->key2_name;
+    if (same) {
+        uint32_t t1, t2;
+        int before = c->d->errors;
+        pol_type a = key_type_of(c, x->key_name, x->key_sp, &t1), b = key_type_of(c, of->key_name, of->key_sp, &t2);
+        if (c->d->errors != before || a == PT_VOID || b == PT_VOID)
+            return; /* reported where it is resolved */
+        same = a == b && t1 == t2;
+        if (same && x->key2_name) {
+            a = key_type_of(c, x->key2_name, x->key2_sp, &t1);
+            b = key_type_of(c, of->key2_name, of->key2_sp, &t2);
+            if (c->d->errors != before || a == PT_VOID || b == PT_VOID)
+                return;
+            same = a == b && t1 == t2;
+        }
+    }
+    if (same)
+        return;
+    REPORT(x->key_name ? x->key_sp : x->name_sp, DC_OVERRIDE, "'%s' is %s in the imported policy, and %s here; an override of a table keeps its keys",
+           x->name, keyed_text(c, of), keyed_text(c, x));
+    NOTE(of->name_sp, "the imported parameter");
+}
+
 /* The row of an enum-keyed table for member idx, or NULL. */
 static ast_row *row_of(const ast_decl *d, int32_t idx)
 {
@@ -442,7 +492,8 @@ static bool lookup_second(chk_ctx *c, ast_expr *e, ast_decl *d)
             return false;
         }
     } else if (!chk_assignable((pol_type)d->key2_type, kt, k->lit)) {
-        REPORT(k->sp, DC_TYPE_MISMATCH, "the second key of '%s' is %s, found %s", d->name, tname((pol_type)d->key2_type), tname(kt));
+        REPORT(k->sp, DC_TYPE_MISMATCH, "the second key of '%s' is %s, found %s%s", d->name, tname((pol_type)d->key2_type),
+               chk_type_head(c, kt, k->tref), chk_type_tail(c, kt, k->tref));
         return false;
     }
     return true;
@@ -481,7 +532,8 @@ pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
             first_ok = false;
         }
     } else if (first_ok && !chk_assignable((pol_type)d->key_type, kt, e->b->lit)) {
-        REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by %s, found %s", d->name, tname((pol_type)d->key_type), tname(kt));
+        REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by %s, found %s%s", d->name, tname((pol_type)d->key_type),
+               chk_type_head(c, kt, e->b->tref), chk_type_tail(c, kt, e->b->tref));
         first_ok = false;
     }
     if (d->key2_name)
