@@ -155,6 +155,7 @@ typedef struct ast_row {
     /* filled by the checker */
     int32_t idx;            /* a member row: the member's index              */
     const char *label;      /* "一档", "35..44": the row's name in the program */
+    bool overridden;        /* checker: replaced by an `override param T[ROW]`   */
     struct ast_decl *table; /* a table by two keys: this row as a table by the
                                second key, named "NAME[LABEL]" (its rows sorted) */
 } ast_row;
@@ -204,6 +205,9 @@ typedef struct ast_decl {
                                in declaration order, bands from low to high) */
     int nrows;
     bool dated_rows;        /* a table some row of which has dated versions */
+    ast_row *override_row;  /* `override param NAME[ROW]` (or NAME[ROW, ROW2]): the row (its
+                               value or versions) that replaces one of an imported table's */
+    ast_row *override_row2; /*   ROW2, a row of a table by two keys, or NULL        */
     const char *key2_name;  /* a table by two keys: `by KEY, KEY2` (its rows' sub rows) */
     span key2_sp;
     uint8_t key2_type;      /* checker: the second key's pol_type; key2_tref its enum */

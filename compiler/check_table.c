@@ -453,6 +453,90 @@ void chk_override_keys(chk_ctx *c, ast_decl *x, const ast_decl *of)
     NOTE(of->name_sp, "the imported parameter");
 }
 
+/* Whether row r is the one `pattern` names: the same member, or a band with
+ * the same ends (as numbers: 35 and 35.0 are one end). */
+static bool same_row(const ast_row *pattern, const ast_row *r)
+{
+    if (pattern->member || r->member)
+        return pattern->member && r->member && strcmp(pattern->member, r->member) == 0;
+    if (!pattern->lo != !r->lo || !pattern->hi != !r->hi || pattern->hi_excl != r->hi_excl)
+        return false;
+    if (pattern->lo && (pattern->lo->kind != r->lo->kind || pattern->lo->op != r->lo->op || end_cmp(pattern->lo, r->lo) != 0))
+        return false;
+    return !pattern->hi || (pattern->hi->kind == r->hi->kind && pattern->hi->op == r->hi->op && end_cmp(pattern->hi, r->hi) == 0);
+}
+
+/* The text of a row key as written in an override: 一档, 35..44. */
+static const char *key_text(chk_ctx *c, const ast_row *k)
+{
+    if (k->member)
+        return k->member;
+    size_t cap = 64 + (k->lo ? strlen(k->lo->text) : 0) + (k->hi ? strlen(k->hi->text) : 0);
+    char *s = arena_alloc(c->a, cap);
+    snprintf(s, cap, "%s..%s%s", k->lo ? end_text(c, k->lo) : "", k->hi_excl ? "<" : "", k->hi ? end_text(c, k->hi) : "");
+    return s;
+}
+
+/* `override param T[ROW] ...` (or T[ROW, ROW2]): the imported table's row
+ * takes the override's value or versions, annotations and position (so an
+ * explanation says it is an override); false when there is no such row
+ * (reported). */
+bool chk_override_row(chk_ctx *c, ast_decl *x, ast_decl *t)
+{
+    if (!t->key_name) {
+        REPORT(x->name_sp, DC_OVERRIDE, "'%s' is not a table in the imported policy; override it whole: override param %s: %s ...", x->name, x->name,
+               t->type_name);
+        NOTE(t->name_sp, "the imported parameter");
+        return false;
+    }
+    if (!t->key2_name != !x->override_row2) {
+        if (t->key2_name)
+            REPORT(x->override_row->member_sp, DC_OVERRIDE, "'%s' is a table by two keys; name the cell: override param %s[%s, %s]", x->name, x->name,
+                   t->key_name, t->key2_name);
+        else
+            REPORT(x->override_row2->member_sp, DC_OVERRIDE, "'%s' has one key; name the row: override param %s[%s]", x->name, x->name, t->key_name);
+        NOTE(t->name_sp, "the imported parameter");
+        return false;
+    }
+    ast_row *r = t->rows;
+    while (r && !same_row(x->override_row, r))
+        r = r->next;
+    if (r && x->override_row2) {
+        ast_row *y = r->sub;
+        while (y && !same_row(x->override_row2, y))
+            y = y->next;
+        if (!y) {
+            REPORT(x->override_row2->member_sp, DC_OVERRIDE, "imported table '%s' has no row %s in its row %s", x->name, key_text(c, x->override_row2),
+                   key_text(c, x->override_row));
+            NOTE(r->member_sp, "the row");
+            return false;
+        }
+        r = y;
+    } else if (!r) {
+        REPORT(x->override_row->member_sp, DC_OVERRIDE, "imported table '%s' has no row %s", x->name, key_text(c, x->override_row));
+        NOTE(t->name_sp, "the imported parameter");
+        return false;
+    }
+    ast_row *o = x->override_row2 ? x->override_row2 : x->override_row;
+    if (r->overridden) {
+        const char *k1 = key_text(c, x->override_row), *k2 = x->override_row2 ? key_text(c, x->override_row2) : NULL;
+        size_t n = strlen(x->name) + strlen(k1) + (k2 ? strlen(k2) : 0) + 5;
+        char *cell = arena_alloc(c->a, n);
+        snprintf(cell, n, "%s[%s%s%s]", x->name, k1, k2 ? ", " : "", k2 ? k2 : "");
+        REPORT(o->member_sp, DC_DUPLICATE, "'%s' is overridden twice", cell);
+        NOTE(r->sp, "the other override");
+        return false;
+    }
+    r->overridden = true;
+    if (o->versions || !o->value) /* an undated table becomes dated: its lookups change */
+        t->dated_rows = true;
+    r->value = o->value;
+    r->versions = o->versions;
+    r->an = o->an;
+    r->sp = o->sp;
+    return true;
+}
+
 /* The row of an enum-keyed table for member idx, or NULL. */
 static ast_row *row_of(const ast_decl *d, int32_t idx)
 {

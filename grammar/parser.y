@@ -312,7 +312,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %type <field> field fields opt_fields
 %type <text> opt_label type member_name
 %type <decl> params param1
-%type <row> row rows band cell cells
+%type <row> row rows band cell cells row_key
 %type <expr> band_end
 %type <ival> opt_partial
 %type <args> arms arm
@@ -455,6 +455,22 @@ decl
         while (*pp) pp = &(*pp)->next;
         *pp = cl;
         $$ = NULL;
+    }
+  | KW_OVERRIDE KW_PARAM IDENT '[' row_key ']' ':' type '=' expr annots {
+        $$ = mkdecl(ps, D_PARAM, @$); $$->name = $3; $$->name_sp = @3; $$->type_name = $8; $$->type_sp = @8; $$->override = true;
+        $5->sp = @$; $5->value = $10; $5->an = $11; $$->override_row = $5;
+    }
+  | KW_OVERRIDE KW_PARAM IDENT '[' row_key ']' ':' type annots '{' versions '}' {
+        $$ = mkdecl(ps, D_PARAM, @$); $$->name = $3; $$->name_sp = @3; $$->type_name = $8; $$->type_sp = @8; $$->override = true;
+        $5->sp = @$; $5->an = $9; REVERSE(ast_version, $11); $5->versions = $11; $$->override_row = $5;
+    }
+  | KW_OVERRIDE KW_PARAM IDENT '[' row_key ',' row_key ']' ':' type '=' expr annots {
+        $$ = mkdecl(ps, D_PARAM, @$); $$->name = $3; $$->name_sp = @3; $$->type_name = $10; $$->type_sp = @10; $$->override = true;
+        $7->sp = @$; $7->value = $12; $7->an = $13; $$->override_row = $5; $$->override_row2 = $7;
+    }
+  | KW_OVERRIDE KW_PARAM IDENT '[' row_key ',' row_key ']' ':' type annots '{' versions '}' {
+        $$ = mkdecl(ps, D_PARAM, @$); $$->name = $3; $$->name_sp = @3; $$->type_name = $10; $$->type_sp = @10; $$->override = true;
+        $7->sp = @$; $7->an = $11; REVERSE(ast_version, $13); $7->versions = $13; $$->override_row = $5; $$->override_row2 = $7;
     }
   | KW_OVERRIDE decl      {
         $$ = $2;
@@ -637,6 +653,12 @@ cell
         REVERSE(ast_row, $4); $$->sub = $4;
     }
   | band annots '{' rows '}' { $$ = $1; $$->sp = @$; $$->an = $2; REVERSE(ast_row, $4); $$->sub = $4; }
+  ;
+
+/* The row `override param T[ROW]` replaces: a member or a band. */
+row_key
+  : IDENT                 { $$ = arena_alloc(ps->a, sizeof *$$); $$->member = $1; $$->member_sp = @1; }
+  | band                  { $$ = $1; }
   ;
 
 band
