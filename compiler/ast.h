@@ -106,6 +106,8 @@ typedef struct ast_expr {
     int32_t *members;       /* EX_MATCH: each arm's member index (-1: else)  */
     bool over_members;      /* EX_AGG: a runs over an enumeration's members  */
     bool table;             /* EX_INDEX: a table lookup (a[b] or a[b, c])     */
+                            /* EX_INDEX a[b, k, c]: args[0] = k (nargs 1), a table by two keys
+                               looked up by date; the checker moves a[b, k]'s k there too */
 } ast_expr;
 
 typedef struct ast_source { /* NAME or NAME[DATE] in `inferred "..." (...)` */
@@ -148,9 +150,14 @@ typedef struct ast_row {
     ast_version *versions;
     ast_annot an;
     struct ast_row *next;
+    struct ast_row *sub;    /* a table by two keys: this row's rows by the second key */
+    int nsub;
     /* filled by the checker */
     int32_t idx;            /* a member row: the member's index              */
     const char *label;      /* "一档", "35..44": the row's name in the program */
+    bool overridden;        /* checker: replaced by an `override param T[ROW]`   */
+    struct ast_decl *table; /* a table by two keys: this row as a table by the
+                               second key, named "NAME[LABEL]" (its rows sorted) */
 } ast_row;
 
 typedef struct ast_item {   /* in a test: `name = value`, `expect name = value`, `stated name = value` */
@@ -198,6 +205,14 @@ typedef struct ast_decl {
                                in declaration order, bands from low to high) */
     int nrows;
     bool dated_rows;        /* a table some row of which has dated versions */
+    ast_row *override_row;  /* `override param NAME[ROW]` (or NAME[ROW, ROW2]): the row (its
+                               value or versions) that replaces one of an imported table's */
+    ast_row *override_row2; /*   ROW2, a row of a table by two keys, or NULL        */
+    const char *key2_name;  /* a table by two keys: `by KEY, KEY2` (its rows' sub rows) */
+    span key2_sp;
+    uint8_t key2_type;      /* checker: the second key's pol_type; key2_tref its enum */
+    uint32_t key2_tref;
+    bool cell_rows;         /* checker: a row table of a table by two keys: its rows are named "NAME[A, B]" */
     uint8_t key_type;       /* checker: the key's pol_type; key_tref its enum */
     uint32_t key_tref;
     int places;             /* output: `places N` (-1: by type)             */

@@ -221,7 +221,7 @@ void chk_overrides(chk_ctx *c)
 {
     ast_policy *p = c->p;
     for (ast_decl *x = p->decls; x; x = x->next) {
-        if (!x->override)
+        if (!x->override || x->override_row)
             continue;
         ast_decl **pp = &p->decls, *found = NULL;
         while (*pp) {
@@ -235,6 +235,27 @@ void chk_overrides(chk_ctx *c)
         if (!found)
             REPORT(x->name_sp, DC_OVERRIDE, "'override param %s': no imported parameter is named '%s'", x->name, x->name);
         x->of = found; /* its type is compared once types are resolved */
+    }
+    /* `override param T[ROW]`: the row goes into the imported table, and the
+     * declaration leaves the list (it declares nothing) */
+    for (ast_decl **pp = &p->decls; *pp;) {
+        ast_decl *x = *pp;
+        if (!x->override_row) {
+            pp = &x->next;
+            continue;
+        }
+        *pp = x->next;
+        ast_decl *found = NULL;
+        for (ast_decl *y = p->decls; y; y = y->next)
+            if (y->imported && y->kind == D_PARAM && strcmp(y->name, x->name) == 0)
+                found = y;
+        if (!found)
+            REPORT(x->name_sp, DC_OVERRIDE, "'override param %s': no imported parameter is named '%s'", x->name, x->name);
+        else if (chk_override_row(c, x, found)) {
+            x->of = found;
+            x->next = c->row_overrides;
+            c->row_overrides = x;
+        }
     }
 
 }
@@ -282,8 +303,18 @@ void chk_override_types(chk_ctx *c)
         if (t != PT_VOID && x->type != PT_VOID && (t != x->type || tref != x->tref)) {
             REPORT(x->type_sp, DC_OVERRIDE, "'%s' is %s in the imported policy; an override keeps the type", x->name, x->of->type_name);
             NOTE(x->of->name_sp, "the imported parameter");
-        }
+        } else if (t != PT_VOID && x->type != PT_VOID)
+            chk_override_keys(c, x, x->of);
         x->of = NULL;
+    }
+    for (ast_decl *x = c->row_overrides; x; x = x->next) { /* a row keeps its table's type */
+        uint32_t tref, xref;
+        pol_type t = chk_resolve_type(c, x->of->type_name, x->of->type_sp, &tref);
+        pol_type xt = chk_resolve_type(c, x->type_name, x->type_sp, &xref);
+        if (t != PT_VOID && xt != PT_VOID && (t != xt || tref != xref)) {
+            REPORT(x->type_sp, DC_OVERRIDE, "'%s' is %s in the imported policy; an override keeps the type", x->name, x->of->type_name);
+            NOTE(x->of->name_sp, "the imported parameter");
+        }
     }
 
 }

@@ -199,8 +199,12 @@ static pol_type expr_name(chk_ctx *c, ast_expr *e)
     else if (d->kind == D_PARAM) {
         e->sym = SYM_PARAM;
         if (d->key_name) {
-            REPORT(e->sp, DC_DATED_PARAM, "'%s' is a table; look it up by its key: %s[%s%s]", d->name, d->name, d->key_name,
-                   d->dated_rows ? FRAG(", date") : "");
+            if (d->key2_name)
+                REPORT(e->sp, DC_DATED_PARAM, "'%s' is a table; look it up by its keys: %s[%s, %s%s]", d->name, d->name, d->key_name,
+                       d->key2_name, d->dated_rows ? FRAG(", date") : "");
+            else
+                REPORT(e->sp, DC_DATED_PARAM, "'%s' is a table; look it up by its key: %s[%s%s]", d->name, d->name, d->key_name,
+                       d->dated_rows ? FRAG(", date") : "");
             return PT_VOID;
         }
         if (d->versions) {
@@ -231,6 +235,10 @@ static pol_type expr_index(chk_ctx *c, ast_expr *e)
         if (!pd && !local)
             is_param = true; /* report below as undefined */
     }
+    if (!is_param && e->nargs) {
+        REPORT(e->args[0]->sp, DC_INDEX, "only a table by two keys is looked up with three values: [key, key, date]");
+        return PT_VOID;
+    }
     if (!is_param) { /* list[i] */
         pol_type lt = chk_expr(c, a), it = chk_expr(c, e->b);
         if (lt == PT_VOID || it == PT_VOID)
@@ -256,6 +264,10 @@ static pol_type expr_index(chk_ctx *c, ast_expr *e)
     if (d && d->kind == D_PARAM && d->key_name) {
         d->uses++;
         return chk_table_lookup(c, e, d, dt);
+    }
+    if (e->nargs) {
+        REPORT(e->args[0]->sp, DC_INDEX, "only a table by two keys is looked up with three values: [key, key, date]");
+        return PT_VOID;
     }
     if (e->c) {
         REPORT(e->c->sp, DC_INDEX, "only a table whose rows are dated is looked up with [key, date]");

@@ -49,6 +49,8 @@ typedef struct chk_ctx {
     uint32_t unroll;      /* aggregates over members enclosing this point: the
                              product of their member counts (codegen unrolls them) */
     chk_result *out;       /* the declarations by kind and index (from pass 1) */
+    ast_decl *row_overrides; /* `override param T[ROW]`, taken out of the declarations
+                                (chained by next; of: the imported table) */
 } chk_ctx;
 
 /* After syntax errors the tree lacks the declarations that failed to parse;
@@ -164,6 +166,8 @@ void chk_overrides(chk_ctx *c);
 void chk_declare(chk_ctx *c);
 void chk_declared_types(chk_ctx *c);
 void chk_override_types(chk_ctx *c);
+void chk_override_keys(chk_ctx *c, ast_decl *x, const ast_decl *of); /* check_table.c */
+bool chk_override_row(chk_ctx *c, ast_decl *x, ast_decl *table); /* check_table.c */
 void chk_join_exceptions(chk_ctx *c);
 void chk_no_output(chk_ctx *c);
 void chk_bodies(chk_ctx *c);

@@ -185,8 +185,14 @@ void chk_citations(chk_ctx *c)
         walk_cite(&w, x->an.cite, x->an.cite_sp, own);
         walk_versions(&w, x->versions, own);
         for (const ast_row *r = x->rows; r; r = r->next) {
-            walk_cite(&w, r->an.cite, r->an.cite_sp, own);
-            walk_versions(&w, r->versions, own);
+            bool rown = own || (r->overridden && SPAN_FILE(r->sp.start) == 0); /* override param T[ROW] in this file */
+            walk_cite(&w, r->an.cite, r->an.cite_sp, rown);
+            walk_versions(&w, r->versions, rown);
+            for (const ast_row *y = r->sub; y; y = y->next) { /* a table by two keys */
+                bool yown = own || (y->overridden && SPAN_FILE(y->sp.start) == 0);
+                walk_cite(&w, y->an.cite, y->an.cite_sp, yown);
+                walk_versions(&w, y->versions, yown);
+            }
         }
         for (const ast_member *m = x->members; m; m = m->next)
             walk_cite(&w, m->an.cite, m->an.cite_sp, own);

@@ -126,12 +126,22 @@ static int cmp_member_row(const void *x, const void *y)
     return a->sp.start < b->sp.start ? -1 : a->sp.start > b->sp.start;
 }
 
-/* A row's value, or its dated versions. */
+static void cell_table(chk_ctx *c, ast_decl *d, ast_row *r);
+
+/* A row's value, or its dated versions; in a table by two keys, its rows
+ * by the second key. */
 static void row_body(chk_ctx *c, ast_decl *d, ast_row *r)
 {
-    size_t n = strlen(d->name) + strlen(r->label) + 3;
+    if (d->key2_name) {
+        cell_table(c, d, r);
+        return;
+    }
+    size_t n = strlen(d->name) + strlen(r->label) + 4;
     char *name = arena_alloc(c->a, n);
-    snprintf(name, n, "%s[%s]", d->name, r->label);
+    if (d->cell_rows) /* 补贴[二档] and 35..44: 补贴[二档, 35..44] */
+        snprintf(name, n, "%.*s, %s]", (int)strlen(d->name) - 1, d->name, r->label);
+    else
+        snprintf(name, n, "%s[%s]", d->name, r->label);
     if (r->value) {
         chk_constant(c, r->value, (pol_type)d->type, FRAG("a table's value"));
         if (!r->an.cite && !d->an.cite)
@@ -290,8 +300,67 @@ static int band_rows(chk_ctx *c, ast_decl *d, ast_row **rs, int n)
     return good;
 }
 
+/* A row of a table by two keys (the first key's member or band) as a table
+ * of its own by the second key, "补贴[二档]", checked as one: its rows
+ * named "补贴[二档, 35..44]", partial when the whole table is. */
+static void cell_table(chk_ctx *c, ast_decl *d, ast_row *r)
+{
+    ast_decl *t = arena_alloc(c->a, sizeof *t);
+    size_t n = strlen(d->name) + strlen(r->label) + 3;
+    char *name = arena_alloc(c->a, n);
+    snprintf(name, n, "%s[%s]", d->name, r->label);
+    t->kind = D_PARAM;
+    t->sp = r->sp;
+    t->name = name;
+    t->name_sp = r->member_sp;
+    t->type_name = d->type_name;
+    t->type_sp = d->type_sp;
+    t->type = d->type;
+    t->tref = d->tref;
+    t->index = d->index;
+    t->imported = d->imported;
+    t->places = -1;
+    t->key_name = d->key2_name;
+    t->key_sp = d->key2_sp;
+    t->partial = d->partial;
+    t->an = r->an;
+    if (!t->an.cite)
+        t->an.cite = d->an.cite;
+    t->rows = r->sub;
+    t->nrows = r->nsub;
+    t->dated_rows = d->dated_rows;
+    t->cell_rows = true;
+    r->table = t;
+    chk_table(c, t);
+}
+
+/* The second key of a table by two keys: an enumeration or a number type
+ * (false: reported). */
+static bool second_key(chk_ctx *c, ast_decl *d)
+{
+    uint32_t tref = 0;
+    pol_type kt = chk_resolve_type(c, d->key2_name, d->key2_sp, &tref);
+    d->key2_type = (uint8_t)kt;
+    d->key2_tref = tref;
+    if (kt == PT_VOID)
+        return false;
+    if (kt == PT_DATE) {
+        REPORT(d->key2_sp, DC_TABLE_KEY, "a table is dated by its rows' versions, not by a key: write %s { ROW { FROM..TO = ... } }", d->key_name);
+        return false;
+    }
+    if (kt != PT_ENUM && !numeric(kt)) {
+        REPORT(d->key2_sp, DC_TABLE_KEY, "a table is keyed by an enumeration or by bands of a number, not by %s", tname(kt));
+        return false;
+    }
+    return true;
+}
+
 void chk_table(chk_ctx *c, ast_decl *d)
 {
+    if (d->key2_name && !second_key(c, d)) {
+        d->key_type = PT_VOID;
+        return;
+    }
     uint32_t tref = 0;
     pol_type kt = chk_resolve_type(c, d->key_name, d->key_sp, &tref);
     d->key_type = (uint8_t)kt;
@@ -334,6 +403,140 @@ void chk_table(chk_ctx *c, ast_decl *d)
     d->nrows = n;
 }
 
+/* "by 缴费档次, integer", "by 缴费档次", or "undated" / "dated": how a
+ * parameter is keyed, for the message below. */
+static const char *keyed_text(chk_ctx *c, const ast_decl *d)
+{
+    if (!d->key_name)
+        return d->versions ? FRAG("a dated parameter") : FRAG("a parameter with one value");
+    size_t n = strlen(d->key_name) + (d->key2_name ? strlen(d->key2_name) : 0) + 64;
+    char *s = arena_alloc(c->a, n);
+    if (d->key2_name)
+        snprintf(s, n, FRAG("a table by %s, %s"), d->key_name, d->key2_name);
+    else
+        snprintf(s, n, FRAG("a table by %s"), d->key_name);
+    return s;
+}
+
+static pol_type key_type_of(chk_ctx *c, const char *name, span sp, uint32_t *tref)
+{
+    *tref = 0;
+    return name ? chk_resolve_type(c, name, sp, tref) : PT_VOID;
+}
+
+/* An override of a table keeps its keys, and only a table overrides one:
+ * the imported formulas look it up by them. */
+void chk_override_keys(chk_ctx *c, ast_decl *x, const ast_decl *of)
+{
+    if (!x->key_name && !of->key_name)
+        return;
+    bool same = x->key_name && of->key_name && !x->key2_name == !of->key2_name;
+    if (same) {
+        uint32_t t1, t2;
+        int before = c->d->errors;
+        pol_type a = key_type_of(c, x->key_name, x->key_sp, &t1), b = key_type_of(c, of->key_name, of->key_sp, &t2);
+        if (c->d->errors != before || a == PT_VOID || b == PT_VOID)
+            return; /* reported where it is resolved */
+        same = a == b && t1 == t2;
+        if (same && x->key2_name) {
+            a = key_type_of(c, x->key2_name, x->key2_sp, &t1);
+            b = key_type_of(c, of->key2_name, of->key2_sp, &t2);
+            if (c->d->errors != before || a == PT_VOID || b == PT_VOID)
+                return;
+            same = a == b && t1 == t2;
+        }
+    }
+    if (same)
+        return;
+    REPORT(x->key_name ? x->key_sp : x->name_sp, DC_OVERRIDE, "'%s' is %s in the imported policy, and %s here; an override of a table keeps its keys",
+           x->name, keyed_text(c, of), keyed_text(c, x));
+    NOTE(of->name_sp, "the imported parameter");
+}
+
+/* Whether row r is the one `pattern` names: the same member, or a band with
+ * the same ends (as numbers: 35 and 35.0 are one end). */
+static bool same_row(const ast_row *pattern, const ast_row *r)
+{
+    if (pattern->member || r->member)
+        return pattern->member && r->member && strcmp(pattern->member, r->member) == 0;
+    if (!pattern->lo != !r->lo || !pattern->hi != !r->hi || pattern->hi_excl != r->hi_excl)
+        return false;
+    if (pattern->lo && (pattern->lo->kind != r->lo->kind || pattern->lo->op != r->lo->op || end_cmp(pattern->lo, r->lo) != 0))
+        return false;
+    return !pattern->hi || (pattern->hi->kind == r->hi->kind && pattern->hi->op == r->hi->op && end_cmp(pattern->hi, r->hi) == 0);
+}
+
+/* The text of a row key as written in an override: 一档, 35..44. */
+static const char *key_text(chk_ctx *c, const ast_row *k)
+{
+    if (k->member)
+        return k->member;
+    size_t cap = 64 + (k->lo ? strlen(k->lo->text) : 0) + (k->hi ? strlen(k->hi->text) : 0);
+    char *s = arena_alloc(c->a, cap);
+    snprintf(s, cap, "%s..%s%s", k->lo ? end_text(c, k->lo) : "", k->hi_excl ? "<" : "", k->hi ? end_text(c, k->hi) : "");
+    return s;
+}
+
+/* `override param T[ROW] ...` (or T[ROW, ROW2]): the imported table's row
+ * takes the override's value or versions, annotations and position (so an
+ * explanation says it is an override); false when there is no such row
+ * (reported). */
+bool chk_override_row(chk_ctx *c, ast_decl *x, ast_decl *t)
+{
+    if (!t->key_name) {
+        REPORT(x->name_sp, DC_OVERRIDE, "'%s' is not a table in the imported policy; override it whole: override param %s: %s ...", x->name, x->name,
+               t->type_name);
+        NOTE(t->name_sp, "the imported parameter");
+        return false;
+    }
+    if (!t->key2_name != !x->override_row2) {
+        if (t->key2_name)
+            REPORT(x->override_row->member_sp, DC_OVERRIDE, "'%s' is a table by two keys; name the cell: override param %s[%s, %s]", x->name, x->name,
+                   t->key_name, t->key2_name);
+        else
+            REPORT(x->override_row2->member_sp, DC_OVERRIDE, "'%s' has one key; name the row: override param %s[%s]", x->name, x->name, t->key_name);
+        NOTE(t->name_sp, "the imported parameter");
+        return false;
+    }
+    ast_row *r = t->rows;
+    while (r && !same_row(x->override_row, r))
+        r = r->next;
+    if (r && x->override_row2) {
+        ast_row *y = r->sub;
+        while (y && !same_row(x->override_row2, y))
+            y = y->next;
+        if (!y) {
+            REPORT(x->override_row2->member_sp, DC_OVERRIDE, "imported table '%s' has no row %s in its row %s", x->name, key_text(c, x->override_row2),
+                   key_text(c, x->override_row));
+            NOTE(r->member_sp, "the row");
+            return false;
+        }
+        r = y;
+    } else if (!r) {
+        REPORT(x->override_row->member_sp, DC_OVERRIDE, "imported table '%s' has no row %s", x->name, key_text(c, x->override_row));
+        NOTE(t->name_sp, "the imported parameter");
+        return false;
+    }
+    ast_row *o = x->override_row2 ? x->override_row2 : x->override_row;
+    if (r->overridden) {
+        const char *k1 = key_text(c, x->override_row), *k2 = x->override_row2 ? key_text(c, x->override_row2) : NULL;
+        size_t n = strlen(x->name) + strlen(k1) + (k2 ? strlen(k2) : 0) + 5;
+        char *cell = arena_alloc(c->a, n);
+        snprintf(cell, n, "%s[%s%s%s]", x->name, k1, k2 ? ", " : "", k2 ? k2 : "");
+        REPORT(o->member_sp, DC_DUPLICATE, "'%s' is overridden twice", cell);
+        NOTE(r->sp, "the other override");
+        return false;
+    }
+    r->overridden = true;
+    if (o->versions || !o->value) /* an undated table becomes dated: its lookups change */
+        t->dated_rows = true;
+    r->value = o->value;
+    r->versions = o->versions;
+    r->an = o->an;
+    r->sp = o->sp;
+    return true;
+}
+
 /* The row of an enum-keyed table for member idx, or NULL. */
 static ast_row *row_of(const ast_decl *d, int32_t idx)
 {
@@ -345,6 +548,41 @@ static ast_row *row_of(const ast_decl *d, int32_t idx)
 
 static bool period_type(pol_type t) { return t == PT_DATE || t == PT_MONTH || t == PT_INT; }
 
+/* Whether key k (checked) fits a table's key of type t (an enumeration's tref). */
+static bool key_fits(uint8_t t, uint32_t tref, const ast_expr *k)
+{
+    if (t == PT_ENUM)
+        return k->type == PT_ENUM && k->tref == tref;
+    return k->type != PT_VOID && chk_assignable((pol_type)t, (pol_type)k->type, k->lit);
+}
+
+/* The second key of a lookup of a table by two keys, a[k1, k2] or
+ * a[k1, k2, date] (k2 in args[0]): false when it does not fit (reported). */
+static bool lookup_second(chk_ctx *c, ast_expr *e, ast_decl *d)
+{
+    if (!e->nargs) {
+        REPORT(e->sp, DC_INDEX, "'%s' is a table by two keys; look it up by both: %s[%s, %s%s]", d->name, d->name, d->key_name, d->key2_name,
+               d->dated_rows ? FRAG(", date") : "");
+        return false;
+    }
+    ast_expr *k = e->args[0];
+    pol_type kt = chk_expr(c, k);
+    if (kt == PT_VOID || d->key2_type == PT_VOID)
+        return false;
+    if (d->key2_type == PT_ENUM) {
+        if (kt != PT_ENUM || k->tref != d->key2_tref) {
+            REPORT(k->sp, DC_TYPE_MISMATCH, "the second key of '%s' is a member of '%s', found %s%s", d->name, d->key2_name,
+                   chk_type_head(c, kt, k->tref), chk_type_tail(c, kt, k->tref));
+            return false;
+        }
+    } else if (!chk_assignable((pol_type)d->key2_type, kt, k->lit)) {
+        REPORT(k->sp, DC_TYPE_MISMATCH, "the second key of '%s' is %s, found %s%s", d->name, tname((pol_type)d->key2_type),
+               chk_type_head(c, kt, k->tref), chk_type_tail(c, kt, k->tref));
+        return false;
+    }
+    return true;
+}
+
 pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
 {
     e->table = true;
@@ -352,25 +590,55 @@ pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
     e->index = d->index;
     e->a->sym = SYM_PARAM;
     e->a->index = d->index;
+    bool second_ok = true;
+    if (d->key2_name && !e->nargs && e->c) { /* a[k1, k2]: the second value is the key */
+        e->args = arena_alloc(c->a, sizeof *e->args);
+        e->args[0] = e->c;
+        e->nargs = 1;
+        e->c = NULL;
+    }
+    if (!d->key2_name && e->nargs) {
+        chk_expr(c, e->args[0]);
+        if (d->dated_rows)
+            REPORT(e->args[0]->sp, DC_INDEX, "'%s' has one key; look it up by it and a date: %s[key, date]", d->name, d->name);
+        else
+            REPORT(e->args[0]->sp, DC_INDEX, "'%s' has one key; look it up by it: %s[key]", d->name, d->name);
+        second_ok = false;
+    }
     pol_type dt = e->c ? chk_expr(c, e->c) : PT_VOID;
-    if (d->key_type == PT_VOID || kt == PT_VOID)
+    if (d->key_type == PT_VOID)
         return PT_VOID;
-    if (d->key_type == PT_ENUM) {
+    bool first_ok = kt != PT_VOID;
+    if (first_ok && d->key_type == PT_ENUM) {
         if (kt != PT_ENUM || e->b->tref != d->key_tref) {
             REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by a member of '%s', found %s%s", d->name, d->key_name,
                    chk_type_head(c, kt, e->b->tref), chk_type_tail(c, kt, e->b->tref));
-            return PT_VOID;
+            first_ok = false;
         }
-    } else if (!chk_assignable((pol_type)d->key_type, kt, e->b->lit)) {
-        REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by %s, found %s", d->name, tname((pol_type)d->key_type), tname(kt));
-        return PT_VOID;
+    } else if (first_ok && !chk_assignable((pol_type)d->key_type, kt, e->b->lit)) {
+        REPORT(e->b->sp, DC_TYPE_MISMATCH, "'%s' is looked up by %s, found %s%s", d->name, tname((pol_type)d->key_type),
+               chk_type_head(c, kt, e->b->tref), chk_type_tail(c, kt, e->b->tref));
+        first_ok = false;
     }
+    if (d->key2_name)
+        second_ok = lookup_second(c, e, d);
+    if (d->key2_name && !first_ok && !second_ok && e->nargs && key_fits(d->key2_type, d->key2_tref, e->b) &&
+        key_fits(d->key_type, d->key_tref, e->args[0]))
+        NOTE(e->sp, "the keys are the other way round: %s is looked up by %s first, then by %s", d->name, d->key_name, d->key2_name);
+    if (!first_ok || !second_ok)
+        return PT_VOID;
     if (d->dated_rows && !e->c) {
-        REPORT(e->sp, DC_DATED_PARAM, "the rows of '%s' have dated versions; say which date applies: %s[key, date]", d->name, d->name);
+        if (d->key2_name)
+            REPORT(e->sp, DC_DATED_PARAM, "the rows of '%s' have dated versions; say which date applies: %s[key, key, date]", d->name, d->name);
+        else
+            REPORT(e->sp, DC_DATED_PARAM, "the rows of '%s' have dated versions; say which date applies: %s[key, date]", d->name, d->name);
         return PT_VOID;
     }
     if (!d->dated_rows && e->c) {
-        REPORT(e->c->sp, DC_INDEX, "the rows of '%s' are not dated; look it up by its key alone: %s[key]", d->name, d->name);
+        if (d->key2_name)
+            REPORT(e->c->sp, DC_INDEX, "the rows of '%s' are not dated; look it up by its keys alone: %s[key, key]", d->name, d->name);
+        else
+            REPORT(e->c->sp, DC_INDEX, "the rows of '%s' are not dated; look it up by its key alone: %s[key]", d->name, d->name);
         return PT_VOID;
     }
     if (e->c) {
@@ -382,11 +650,18 @@ pol_type chk_table_lookup(chk_ctx *c, ast_expr *e, ast_decl *d, pol_type kt)
         }
         e->op = dt != PT_DATE; /* a whole month or year: OP_PARAM_IN */
     }
-    if (e->b->kind == EX_FIELD && e->b->sym == SYM_MEMBER && !row_of(d, e->b->ival)) {
-        REPORT(e->b->sp, DC_NO_VERSION, "'%s' has no row for %s.%s", d->name, d->key_name, e->b->text);
-        NOTE(d->name_sp, "'%s' is declared here", d->name);
+    if (e->b->kind == EX_FIELD && e->b->sym == SYM_MEMBER) {
+        const ast_row *r = row_of(d, e->b->ival);
+        if (!r) {
+            REPORT(e->b->sp, DC_NO_VERSION, "'%s' has no row for %s.%s", d->name, d->key_name, e->b->text);
+            NOTE(d->name_sp, "'%s' is declared here", d->name);
+        } else if (d->key2_name && r->table && e->args[0]->kind == EX_FIELD && e->args[0]->sym == SYM_MEMBER &&
+                   !row_of(r->table, e->args[0]->ival)) {
+            REPORT(e->args[0]->sp, DC_NO_VERSION, "'%s' has no row for %s.%s", r->table->name, d->key2_name, e->args[0]->text);
+            NOTE(r->member_sp, "'%s' is declared here", r->table->name);
+        }
     }
-    e->slot = chk_new_slot(c, 1);
+    e->slot = chk_new_slot(c, d->key2_name ? 2 : 1);
     return (pol_type)d->type;
 }
 

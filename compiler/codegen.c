@@ -642,10 +642,28 @@ static void gen_no_row(gen *g, const ast_decl *d, const char *key, span sp)
 /* A table lookup: by a member (a chain of comparisons, or the row itself
  * when the member is known), or by bands (the first band whose top admits
  * the key, then its bottom). */
+static uint32_t cg_table_size(const ast_decl *d);
+static void gen_table_by(gen *g, const ast_expr *e, const ast_decl *d, const ast_expr *key, uint32_t slot, uint32_t base);
+
+/* A row found: its parameter, or in a table by two keys the row's own
+ * table looked up by the second key (args[0], in the next local slot). */
+static void gen_found(gen *g, const ast_expr *e, const ast_decl *d, const ast_row *r, uint32_t param)
+{
+    if (d->key2_name)
+        gen_table_by(g, e, r->table, e->args[0], e->slot + 1, param);
+    else
+        gen_row(g, e, param);
+}
+
 static void gen_table(gen *g, const ast_expr *e)
 {
-    const ast_decl *d = g->r->params[e->index];
-    uint32_t base = g->pbase[e->index];
+    gen_table_by(g, e, g->r->params[e->index], e->b, e->slot, g->pbase[e->index]);
+}
+
+/* The lookup of table d (its rows' parameters from base on) by key, kept in
+ * local slot `slot`. */
+static void gen_table_by(gen *g, const ast_expr *e, const ast_decl *d, const ast_expr *key, uint32_t slot, uint32_t base)
+{
     if (d->key_type == PT_ENUM) {
         const ast_decl *en = g->r->enums[d->key_tref];
         int32_t nm = 0;
@@ -658,26 +676,30 @@ static void gen_table(gen *g, const ast_expr *e)
         int32_t i = 0;
         for (const ast_member *m = en->members; m; m = m->next, i++)
             names[i] = m->name;
+        const ast_row **rowr = pol_xcalloc((size_t)(nm ? nm : 1), sizeof *rowr);
         uint32_t j = 0;
-        for (const ast_row *r = d->rows; r; r = r->next, j++)
+        for (const ast_row *r = d->rows; r; r = r->next) {
             rowp[r->idx] = base + j;
-        int32_t k = cg_const_key(g, e->b);
+            rowr[r->idx] = r;
+            j += d->key2_name ? cg_table_size(r->table) : 1;
+        }
+        int32_t k = cg_const_key(g, key);
         if (k >= 0 && k < nm) {
             if (rowp[k] != BC_NONE)
-                gen_row(g, e, rowp[k]);
+                gen_found(g, e, d, rowr[k], rowp[k]);
             else
                 gen_no_row(g, d, names[k], e->sp);
         } else {
-            gen_expr(g, e->b);
-            emit1(g, OP_SETLOCAL, e->slot, e->sp);
+            gen_expr(g, key);
+            emit1(g, OP_SETLOCAL, slot, e->sp);
             uint32_t *ends = pol_xcalloc((size_t)(nm ? nm : 1), sizeof *ends);
             int nends = 0;
             for (int32_t m = 0; m < nm; m++) {
                 uint32_t next = UINT32_MAX;
                 if (m + 1 < nm) /* the last member needs no test */
-                    next = gen_is_member(g, e->slot, d->key_tref, m, e->sp);
+                    next = gen_is_member(g, slot, d->key_tref, m, e->sp);
                 if (rowp[m] != BC_NONE)
-                    gen_row(g, e, rowp[m]);
+                    gen_found(g, e, d, rowr[m], rowp[m]);
                 else
                     gen_no_row(g, d, names[m], e->sp);
                 if (next != UINT32_MAX) {
@@ -690,34 +712,37 @@ static void gen_table(gen *g, const ast_expr *e)
             free(ends);
         }
         free(rowp);
+        free(rowr);
         free(names);
         return;
     }
     /* bands, sorted from low to high */
-    gen_expr(g, e->b);
-    emit1(g, OP_SETLOCAL, e->slot, e->sp);
+    gen_expr(g, key);
+    emit1(g, OP_SETLOCAL, slot, e->sp);
     uint32_t *ends = pol_xcalloc((size_t)d->nrows * 2 + 1, sizeof *ends), *fails = ends + d->nrows;
     int nends = 0, nfails = 0;
     uint32_t j = 0;
     char bands[512] = "";
     size_t bl = 0;
+    uint32_t off = 0;
     for (const ast_row *r = d->rows; r; r = r->next, j++) {
         if (bl + strlen(r->label) + 3 < sizeof bands)
             bl += (size_t)snprintf(bands + bl, sizeof bands - bl, "%s%s", j ? ", " : "", r->label);
         uint32_t next = UINT32_MAX;
         if (r->hi) {
-            emit1(g, OP_LOCAL, e->slot, e->sp);
+            emit1(g, OP_LOCAL, slot, e->sp);
             emit1(g, OP_CONST, literal_const(g, r->hi, (pol_type)d->key_type), e->sp);
             emit_op(g, r->hi_excl ? OP_LT : OP_LE, e->sp);
             next = emit_jump(g, OP_JMPF, e->sp);
         }
         if (r->lo) {
-            emit1(g, OP_LOCAL, e->slot, e->sp);
+            emit1(g, OP_LOCAL, slot, e->sp);
             emit1(g, OP_CONST, literal_const(g, r->lo, (pol_type)d->key_type), e->sp);
             emit_op(g, OP_GE, e->sp);
             fails[nfails++] = emit_jump(g, OP_JMPF, e->sp);
         }
-        gen_row(g, e, base + j);
+        gen_found(g, e, d, r, base + off);
+        off += d->key2_name ? cg_table_size(r->table) : 1;
         ends[nends++] = emit_jump(g, OP_JMP, e->sp);
         if (next != UINT32_MAX)
             patch(g, next, g->p->ncode);
@@ -1347,8 +1372,54 @@ static void cg_value(gen *g, bc_param *x, const ast_decl *d, const ast_expr *val
     cg_inferred(g, &x->versions[0], &d->an);
 }
 
+/* How many parameters table d's rows become: one per row, or in a table
+ * by two keys one per row of each row's table. */
+static uint32_t cg_table_size(const ast_decl *d)
+{
+    if (!d->key2_name)
+        return (uint32_t)d->nrows;
+    uint32_t n = 0;
+    for (const ast_row *r = d->rows; r; r = r->next)
+        n += (uint32_t)r->table->nrows;
+    return n;
+}
+
 /* Parameters: one undated value or dated versions; a table gives one
- * parameter per row, named "TABLE[ROW]" (a name no declaration can have). */
+ * parameter per row, named "TABLE[ROW]" (a name no declaration can have);
+ * a table by two keys one per cell, "TABLE[ROW, ROW2]". */
+static bc_param *cg_table_params(gen *g, bc_param *x, const ast_decl *d)
+{
+    bc_program *p = g->p;
+    for (const ast_row *row = d->rows; row; row = row->next) {
+        if (d->key2_name) {
+            x = cg_table_params(g, x, row->table);
+            continue;
+        }
+        CG_INTERFACE(g, x, d);
+        size_t n = strlen(d->name) + strlen(row->label) + 4;
+        char *name = pol_arena_alloc(&p->arena, n);
+        if (d->cell_rows)
+            snprintf(name, n, "%.*s, %s]", (int)strlen(d->name) - 1, d->name, row->label);
+        else
+            snprintf(name, n, "%s[%s]", d->name, row->label);
+        x->name = name;
+        x->pos = pos_of(g, row->sp);
+        const char *cite = row->an.cite ? row->an.cite : d->an.cite;
+        x->cite = cg_str(g, cite);
+        if (row->an.note)
+            x->doc = cg_str(g, row->an.note);
+        if (row->value && !d->dated_rows)
+            cg_value(g, x, d, row->value, cite);
+        else if (row->value) { /* an undated row of a dated table: always */
+            cg_value(g, x, d, row->value, cite);
+            x->dated = 1;
+        } else
+            cg_versions(g, x, d, row->versions, cite);
+        x++;
+    }
+    return x;
+}
+
 static void cg_params(gen *g)
 {
     bc_program *p = g->p;
@@ -1357,32 +1428,14 @@ static void cg_params(gen *g)
     uint32_t total = 0;
     for (uint32_t i = 0; i < r->nparams; i++) {
         g->pbase[i] = total;
-        total += r->params[i]->key_name ? (uint32_t)r->params[i]->nrows : 1;
+        total += r->params[i]->key_name ? cg_table_size(r->params[i]) : 1;
     }
     p->params = cg_array(g, &p->nparams, total, sizeof *p->params);
     for (uint32_t i = 0; i < r->nparams; i++) {
         const ast_decl *d = r->params[i];
         bc_param *x = &p->params[g->pbase[i]];
         if (d->key_name) {
-            for (const ast_row *row = d->rows; row; row = row->next, x++) {
-                CG_INTERFACE(g, x, d);
-                size_t n = strlen(d->name) + strlen(row->label) + 3;
-                char *name = pol_arena_alloc(&p->arena, n);
-                snprintf(name, n, "%s[%s]", d->name, row->label);
-                x->name = name;
-                x->pos = pos_of(g, row->sp);
-                const char *cite = row->an.cite ? row->an.cite : d->an.cite;
-                x->cite = cg_str(g, cite);
-                if (row->an.note)
-                    x->doc = cg_str(g, row->an.note);
-                if (row->value && !d->dated_rows)
-                    cg_value(g, x, d, row->value, cite);
-                else if (row->value) { /* an undated row of a dated table: always */
-                    cg_value(g, x, d, row->value, cite);
-                    x->dated = 1;
-                } else
-                    cg_versions(g, x, d, row->versions, cite);
-            }
+            cg_table_params(g, x, d);
             continue;
         }
         CG_INTERFACE(g, x, d);

@@ -93,9 +93,15 @@ static void mark_tree(uint8_t *m, size_t len, const ast_policy *p)
     for (const ast_decl *d = p->decls; d; d = d->next) {
         mark(m, len, d->sp.start, M_DECL);
         mark_versions(m, len, d->versions);
+        if (d->override_row) /* override param T[ROW] { versions } */
+            mark_versions(m, len, (d->override_row2 ? d->override_row2 : d->override_row)->versions);
         for (const ast_row *r = d->rows; r; r = r->next) {
             mark(m, len, r->sp.start, M_ITEM);
             mark_versions(m, len, r->versions);
+            for (const ast_row *y = r->sub; y; y = y->next) { /* a table by two keys */
+                mark(m, len, y->sp.start, M_ITEM);
+                mark_versions(m, len, y->versions);
+            }
         }
         for (const ast_item *it = d->items; it; it = it->next)
             mark(m, len, it->sp.start, M_ITEM);

@@ -312,7 +312,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %type <field> field fields opt_fields
 %type <text> opt_label type member_name
 %type <decl> params param1
-%type <row> row rows band
+%type <row> row rows band cell cells row_key
 %type <expr> band_end
 %type <ival> opt_partial
 %type <args> arms arm
@@ -381,6 +381,16 @@ decl
         for (ast_row *r = $10; r; r = r->next) { $$->nrows++; $$->dated_rows |= r->versions != NULL || !r->value; }
     }
   | KW_PARAM IDENT ':' type KW_BY IDENT opt_partial annots '{' error '}' { $$ = NULL; }
+  | KW_PARAM IDENT ':' type KW_BY IDENT ',' IDENT opt_partial annots '{' cells '}' {
+        $$ = mkdecl(ps, D_PARAM, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
+        $$->key_name = $6; $$->key_sp = @6; $$->key2_name = $8; $$->key2_sp = @8; $$->partial = $9; $$->an = $10;
+        REVERSE(ast_row, $12); $$->rows = $12;
+        for (ast_row *r = $12; r; r = r->next) {
+            $$->nrows++;
+            for (ast_row *x = r->sub; x; x = x->next) { r->nsub++; $$->dated_rows |= x->versions != NULL || !x->value; }
+        }
+    }
+  | KW_PARAM IDENT ':' type KW_BY IDENT ',' IDENT opt_partial annots '{' error '}' { $$ = NULL; }
   | KW_RULE IDENT ':' type opt_when '=' expr annots {
         $$ = mkdecl(ps, D_RULE, @$); $$->name = $2; $$->name_sp = @2; $$->type_name = $4; $$->type_sp = @4;
         $$->when = $5; $$->value = $7; $$->an = $8;
@@ -445,6 +455,22 @@ decl
         while (*pp) pp = &(*pp)->next;
         *pp = cl;
         $$ = NULL;
+    }
+  | KW_OVERRIDE KW_PARAM IDENT '[' row_key ']' ':' type '=' expr annots {
+        $$ = mkdecl(ps, D_PARAM, @$); $$->name = $3; $$->name_sp = @3; $$->type_name = $8; $$->type_sp = @8; $$->override = true;
+        $5->sp = @$; $5->value = $10; $5->an = $11; $$->override_row = $5;
+    }
+  | KW_OVERRIDE KW_PARAM IDENT '[' row_key ']' ':' type annots '{' versions '}' {
+        $$ = mkdecl(ps, D_PARAM, @$); $$->name = $3; $$->name_sp = @3; $$->type_name = $8; $$->type_sp = @8; $$->override = true;
+        $5->sp = @$; $5->an = $9; REVERSE(ast_version, $11); $5->versions = $11; $$->override_row = $5;
+    }
+  | KW_OVERRIDE KW_PARAM IDENT '[' row_key ',' row_key ']' ':' type '=' expr annots {
+        $$ = mkdecl(ps, D_PARAM, @$); $$->name = $3; $$->name_sp = @3; $$->type_name = $10; $$->type_sp = @10; $$->override = true;
+        $7->sp = @$; $7->value = $12; $7->an = $13; $$->override_row = $5; $$->override_row2 = $7;
+    }
+  | KW_OVERRIDE KW_PARAM IDENT '[' row_key ',' row_key ']' ':' type annots '{' versions '}' {
+        $$ = mkdecl(ps, D_PARAM, @$); $$->name = $3; $$->name_sp = @3; $$->type_name = $10; $$->type_sp = @10; $$->override = true;
+        $7->sp = @$; $7->an = $11; REVERSE(ast_version, $13); $7->versions = $13; $$->override_row = $5; $$->override_row2 = $7;
     }
   | KW_OVERRIDE decl      {
         $$ = $2;
@@ -614,6 +640,27 @@ row
   | band annots '{' versions '}' { $$ = $1; $$->sp = @$; $$->an = $2; REVERSE(ast_version, $4); $$->versions = $4; }
   ;
 
+/* A table by two keys: a row per first key (a member or a band), holding
+ * its rows by the second key. */
+cells
+  : %empty                { $$ = NULL; }
+  | cells cell            { $$ = $2; $$->next = $1; }
+  ;
+
+cell
+  : IDENT annots '{' rows '}' {
+        $$ = arena_alloc(ps->a, sizeof *$$); $$->sp = @$; $$->member = $1; $$->member_sp = @1; $$->an = $2;
+        REVERSE(ast_row, $4); $$->sub = $4;
+    }
+  | band annots '{' rows '}' { $$ = $1; $$->sp = @$; $$->an = $2; REVERSE(ast_row, $4); $$->sub = $4; }
+  ;
+
+/* The row `override param T[ROW]` replaces: a member or a band. */
+row_key
+  : IDENT                 { $$ = arena_alloc(ps->a, sizeof *$$); $$->member = $1; $$->member_sp = @1; }
+  | band                  { $$ = $1; }
+  ;
+
 band
   : band_end DOTDOT band_end     { $$ = arena_alloc(ps->a, sizeof *$$); $$->member_sp = @$; $$->lo = $1; $$->hi = $3; }
   | band_end DOTDOT '<' band_end { $$ = arena_alloc(ps->a, sizeof *$$); $$->member_sp = @$; $$->lo = $1; $$->hi = $4; $$->hi_excl = true; }
@@ -678,6 +725,8 @@ expr
     }
   | expr '[' expr ']'     { $$ = mk(ps, EX_INDEX, @$); $$->a = $1; $$->b = $3; $$ = deepen(ps, $$); }
   | expr '[' expr ',' expr ']' { $$ = mk(ps, EX_INDEX, @$); $$->a = $1; $$->b = $3; $$->c = $5; $$ = deepen(ps, $$); }
+  | expr '[' expr ',' expr ',' expr ']' { $$ = mk(ps, EX_INDEX, @$); $$->a = $1; $$->b = $3; $$->c = $7;
+        $$->args = arena_alloc(ps->a, sizeof *$$->args); $$->args[0] = $5; $$->nargs = 1; $$ = deepen(ps, $$); }
   | KW_MATCH expr '{' arms '}' {
         $$ = mk(ps, EX_MATCH, @$); $$->a = $2;
         int n = 0; for (arglist *l = $4; l; l = l->next) n++;

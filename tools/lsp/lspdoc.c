@@ -451,6 +451,8 @@ static void walk_decl(walker *w, ast_decl *x)
     walk_annot(w, &x->an);
     if (x->key_name)
         type_name(w, x->key_name, x->key_sp);
+    if (x->key2_name)
+        type_name(w, x->key2_name, x->key2_sp);
     ast_decl *key = x->key_name ? decl_of_kind(w->dc, x->key_name, D_ENUM) : NULL;
     for (ast_row *r = x->rows; r && !w->stop; r = r->next) {
         if (r->member) {
@@ -464,6 +466,20 @@ static void walk_decl(walker *w, ast_decl *x)
         walk_expr(w, r->hi);
         walk_expr(w, r->value);
         walk_versions(w, r->versions);
+        ast_decl *key2 = x->key2_name ? decl_of_kind(w->dc, x->key2_name, D_ENUM) : NULL;
+        for (ast_row *y = r->sub; y && !w->stop; y = y->next) { /* a table by two keys */
+            if (y->member) {
+                lsp_target mt = {0};
+                mt.decl = key2;
+                mt.member = member_named(key2, y->member);
+                mt.kind = mt.member ? T_MEMBER : T_NONE;
+                emit(w, y->member_sp, mt, false);
+            }
+            walk_expr(w, y->lo);
+            walk_expr(w, y->hi);
+            walk_expr(w, y->value);
+            walk_versions(w, y->versions);
+        }
     }
     for (ast_field *f = x->fields; f && !w->stop; f = f->next) {
         lsp_target ft = {T_FIELD, x, NULL, f, NULL, {0, 0}, 0};
