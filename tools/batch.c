@@ -1,6 +1,6 @@
 /* batch.c -- polrun --batch (batch.h): a pipeline with constant memory and
- * output in input order.  With -j N, N threads (the main thread one of
- * them) share the work: one at a time reads a chunk of records (sc_reader)
+ * output in input order.  With -j N, N threads share the work (the main
+ * thread reads the first chunk, starts them and sleeps): one at a time reads a chunk of records (sc_reader)
  * and then evaluates it with its own pol_eval into the chunk's own output
  * buffer; whichever thread finds the next chunk in input order finished
  * writes it.  A fixed ring of chunks bounds memory, and every buffer is
@@ -63,7 +63,7 @@ typedef struct batch {
     bool numeric[256]; /* pol_type_numeric() of every type tag */
     chunk *chunks;
     int nchunks;
-    /* -j N > 1: N threads (the main thread one of them) each read a chunk,
+    /* -j N > 1: N threads each read a chunk,
      * evaluate it and write what is finished, in input order; under mu */
     pthread_mutex_t mu;
     pthread_cond_t changed;  /* a chunk was read, evaluated or written       */
@@ -88,6 +88,7 @@ typedef struct worker {
     uint8_t *csv_told;            /* per column: its reason already written      */
     pthread_t tid;
     bool started;
+    chunk *first;               /* a chunk to evaluate before taking roles, or NULL */
 } __attribute__((aligned(64))) worker; /* a cache line of its own: workers write their fields per record */
 
 /* Grows b to hold `extra` more bytes (and a NUL). */
@@ -1007,6 +1008,14 @@ static void *worker_main(void *arg)
 {
     worker *w = arg;
     worker_init(w);
+    if (w->first) { /* the chunk the main thread read before the threads started */
+        batch *b = w->b;
+        eval_chunk(w, w->first);
+        pthread_mutex_lock(&b->mu);
+        w->first->done = true;
+        pthread_cond_broadcast(&b->changed);
+        pthread_mutex_unlock(&b->mu);
+    }
     pipeline(w);
     return NULL;
 }
@@ -1028,18 +1037,28 @@ static int run_parallel(batch *b, worker *ws, int nworkers, reading *rd, sink *k
             sink_chunk(k, c0);
         }
     } else {
+        /* N threads of their own, ws[1..N], each making its evaluator in
+         * its own malloc arena; the main thread sleeps until they are done.
+         * (When the main thread evaluated too, its evaluator's small arrays
+         * sat beside the policy's, which every thread reads per record, and
+         * -j 2 was no faster than -j 1.) */
         b->nread = 1;
-        for (int i = 1; i < nworkers; i++) /* the main thread is worker 0 */
-            if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) == 0)
+        ws[1].first = c0;
+        int started = 0;
+        for (int i = 1; i <= nworkers; i++)
+            if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) == 0) {
                 ws[i].started = true;
-        eval_chunk(&ws[0], c0); /* the others read on meanwhile */
-        pthread_mutex_lock(&b->mu);
-        c0->done = true;
-        pthread_cond_broadcast(&b->changed);
-        pthread_mutex_unlock(&b->mu);
-        pipeline(&ws[0]); /* with no thread started, it does all the work itself */
+                started++;
+            } else if (i == 1) {
+                break; /* the first chunk is its: no thread, the main thread does all */
+            }
+        if (started == 0) {
+            eval_chunk(&ws[0], c0);
+            c0->done = true;
+            pipeline(&ws[0]);
+        }
     }
-    for (int i = 1; i < nworkers; i++)
+    for (int i = 1; i <= nworkers; i++)
         if (ws[i].started)
             pthread_join(ws[i].tid, NULL);
     pthread_mutex_destroy(&b->mu);
@@ -1226,7 +1245,7 @@ int batch_run(const batch_opts *o, pol_policy *pol)
     int nworkers = workers_wanted(o);
     b.nchunks = nworkers == 1 ? 1 : 2 * nworkers + 2;
     batch_tables(&b);
-    worker *ws = workers_new(&b, nworkers);
+    worker *ws = workers_new(&b, nworkers + 1); /* ws[0] the main thread's, ws[1..N] -j N's threads */
     sc_record header;
     sc_record_init(&header);
     b.csv_header = &header;
@@ -1271,7 +1290,7 @@ int batch_run(const batch_opts *o, pol_policy *pol)
         run_serial(&b, &ws[0], &rd, &k); /* --line-buffered: each answer before the next record */
     else if (rc == 0)
         rc = run_parallel(&b, ws, nworkers, &rd, &k);
-    workers_free(ws, nworkers);
+    workers_free(ws, nworkers + 1);
     errno = 0;
     if (k.write_ok && (fflush(out) != 0 || ferror(out))) {
         k.write_ok = false;
