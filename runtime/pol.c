@@ -773,6 +773,27 @@ static void val_json(const bc_program *p, const vm_val *v, uint32_t tref, int pl
         sc_buf_putc(out, '}');
         return;
     }
+    /* the common fields of a timeline's months, without a copy through buf */
+    if (v->t == PT_BOOL) {
+        sc_buf_puts(out, v->i ? "true" : "false");
+        return;
+    }
+    if (v->t == PT_TEXT) {
+        const char *t = v->s ? v->s : "";
+        sc_buf_json_string(out, t, strlen(t));
+        return;
+    }
+    if (v->t == PT_MONTH || v->t == PT_DATE) { /* digits and '-': nothing to escape */
+        char d[16];
+        if (v->t == PT_MONTH)
+            cd_format_month(v->i, d);
+        else
+            cd_format_date(v->i, d);
+        sc_buf_putc(out, '"');
+        sc_buf_puts(out, d);
+        sc_buf_putc(out, '"');
+        return;
+    }
     bool ok = value_text(p, v, tref, places, buf, sizeof buf);
     if (ok && v->t == PT_BOOL)
         sc_buf_puts(out, buf);

@@ -181,7 +181,9 @@ void sc_buf_json_string(sc_buf *b, const char *s, size_t n)
         }
         if (c >= 0x80) {
             const char *why;
-            size_t k = utf8_seq(u + i, n - i, &why);
+            size_t k = utf8_quick(u + i, n - i); /* the common two- and three-byte forms */
+            if (!k)
+                k = utf8_seq(u + i, n - i, &why);
             if (k) {
                 i += k;
                 continue;

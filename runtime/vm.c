@@ -10,6 +10,7 @@
 #include "vm.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,18 @@ struct vm_heap_block {
 };
 
 #define VM_HEAP_DEFAULT_LIMIT ((size_t)256 << 20)
+#define VM_HEAP_CHUNK ((size_t)64 << 10)
+
+/* Blocks are cut from chunks of 64 KiB (a larger block gets a chunk of
+ * its own): a scenario's records, one block each, were a malloc each, and
+ * a history of hundreds of payments spent more time in malloc and free
+ * than in reading them.  The first chunk is kept from one scenario to the
+ * next. */
+struct vm_heap_chunk {
+    struct vm_heap_chunk *next;
+    size_t size, used;
+    _Alignas(max_align_t) unsigned char data[];
+};
 
 static struct vm_heap_block *heap_block(vm_heap *h, size_t nvals)
 {
@@ -38,10 +51,24 @@ static struct vm_heap_block *heap_block(vm_heap *h, size_t nvals)
     size_t bytes = sizeof(struct vm_heap_block) + nvals * sizeof(vm_val);
     if (h->bytes + bytes > limit)
         return NULL;
-    struct vm_heap_block *b = pol_xcalloc(1, bytes);
+    size_t cut = (bytes + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+    struct vm_heap_chunk *c = h->chunks;
+    if (!c || c->size - c->used < cut) {
+        size_t size = cut > VM_HEAP_CHUNK ? cut : VM_HEAP_CHUNK;
+        c = pol_xcalloc(1, sizeof *c + size);
+        c->size = size;
+        if (h->chunks && size > VM_HEAP_CHUNK) { /* a big block: behind the current chunk, which stays first */
+            c->next = h->chunks->next;
+            h->chunks->next = c;
+        } else {
+            c->next = h->chunks;
+            h->chunks = c;
+        }
+    }
+    struct vm_heap_block *b = (struct vm_heap_block *)(c->data + c->used);
+    c->used += cut;
+    memset(b, 0, bytes); /* zero: VOID values, and decimals as dec_init leaves them */
     b->nvals = nvals;
-    for (size_t i = 0; i < nvals; i++)
-        dec_init(&b->vals[i].d);
     b->next = h->blocks;
     h->blocks = b;
     h->bytes += bytes;
@@ -72,15 +99,25 @@ vm_list *vm_heap_list(vm_heap *h)
     return b ? &b->list : NULL;
 }
 
-static void heap_free(vm_heap *h)
+/* Forgets every block; keep: the first chunk stays, emptied, for the next
+ * scenario (unless it is a big block's own: memory stays flat). */
+static void heap_free(vm_heap *h, bool keep)
 {
-    struct vm_heap_block *b = h->blocks;
-    while (b) {
-        struct vm_heap_block *n = b->next;
+    for (struct vm_heap_block *b = h->blocks; b; b = b->next)
         for (size_t i = 0; i < b->nvals; i++)
-            dec_clear(&b->vals[i].d);
-        free(b);
-        b = n;
+            if (b->vals[i].d.kind != DEC_K_SMALL)
+                dec_clear(&b->vals[i].d);
+    struct vm_heap_chunk *c = h->chunks;
+    if (keep && c && c->size == VM_HEAP_CHUNK) {
+        c->used = 0;
+        c = c->next;
+        h->chunks->next = NULL;
+    } else
+        h->chunks = NULL;
+    while (c) {
+        struct vm_heap_chunk *n = c->next;
+        free(c);
+        c = n;
     }
     h->blocks = NULL;
     h->bytes = 0;
@@ -215,6 +252,123 @@ static bool memo_keys(const vm_val *args, uint32_t n, uint64_t *key)
         if (!memo_key(&args[i], &key[i]))
             return false;
     return true;
+}
+
+/* ---- dense memo: a one-argument function of a month, a date or an integer ----
+ * A timeline's functions of a month are called at every month of the
+ * history, each month reading the month before: their results, kept in
+ * the hash table above, were scattered over a table larger than the
+ * cache (twelve functions of 480 months, 96 bytes an entry).  Such a
+ * function keeps its results in an array by argument instead, a window
+ * [base, base + cap) that grows (doubling) to take an argument outside it
+ * and moves to the first argument of each scenario; an entry is live when
+ * its `used` is the scenario's generation, as in the hash table.  An
+ * argument too far from the window (more than VM_DENSE_MAX entries) goes
+ * to the hash table. */
+#define VM_DENSE_MAX (1u << 16)
+#define VM_DENSE_MIN 64u
+
+typedef struct vm_dense {
+    int64_t base;
+    uint32_t cap, gen;  /* gen: the scenario the window was placed for */
+    uint32_t *used;
+    vm_val *val;
+} vm_dense;
+
+/* The dense index of a one-argument call's argument, or false. */
+static inline bool dense_arg(const vm_val *v, int64_t *k)
+{
+    if (v->t == PT_MONTH || v->t == PT_DATE) {
+        *k = v->i;
+        return true;
+    }
+    return v->t == PT_INT && v->d.kind == DEC_K_SMALL && v->d.scale == 0 && (*k = v->d.coef, true);
+}
+
+static inline const vm_val *dense_find(const vm_state *s, uint32_t rule, const vm_val *arg)
+{
+    const vm_dense *d = s->dense ? s->dense[rule] : NULL;
+    int64_t k;
+    if (!d || d->gen != s->memo_gen || !dense_arg(arg, &k))
+        return NULL;
+    uint64_t i = (uint64_t)(k - d->base);
+    return i < d->cap && d->used[i] == s->memo_gen ? &d->val[i] : NULL;
+}
+
+
+/* Puts v for rule(arg) in the dense memo; false when it belongs in the hash table. */
+static bool dense_put(vm_state *s, uint32_t rule, const vm_val *arg, const vm_val *v)
+{
+    int64_t k;
+    if (!dense_arg(arg, &k) || k < INT32_MIN || k > INT32_MAX)
+        return false;
+    if (!s->dense)
+        s->dense = xcalloc(s->p->nrules, sizeof *s->dense);
+    vm_dense *d = s->dense[rule];
+    if (!d) {
+        d = s->dense[rule] = xcalloc(1, sizeof *d);
+        d->cap = VM_DENSE_MIN;
+        d->used = xcalloc(d->cap, sizeof *d->used);
+        d->val = xcalloc(d->cap, sizeof *d->val);
+        for (uint32_t i = 0; i < d->cap; i++)
+            dec_init(&d->val[i].d);
+    }
+    if (d->gen != s->memo_gen) { /* a new scenario: the window is empty, centre it on k */
+        d->gen = s->memo_gen;
+        d->base = k - d->cap / 2;
+    }
+    if (k < d->base || k - d->base >= d->cap) {
+        int64_t lo = k < d->base ? k : d->base, hi = k - d->base >= d->cap ? k + 1 : d->base + d->cap;
+        uint64_t need = (uint64_t)(hi - lo), nc = d->cap;
+        while (nc < need)
+            nc *= 2;
+        if (nc > VM_DENSE_MAX)
+            return false;
+        /* room on the side that grew: a timeline walks on in the same direction */
+        int64_t nb = k < d->base ? hi - (int64_t)nc : lo;
+        uint32_t *used = xcalloc(nc, sizeof *used);
+        vm_val *val = xcalloc(nc, sizeof *val);
+        for (uint64_t i = 0; i < nc; i++)
+            dec_init(&val[i].d);
+        for (uint32_t i = 0; i < d->cap; i++) {
+            if (d->used[i] == s->memo_gen) {
+                uint64_t j = (uint64_t)(d->base + i - nb);
+                used[j] = s->memo_gen;
+                copy_val(&val[j], &d->val[i]);
+            }
+            dec_clear(&d->val[i].d);
+        }
+        free(d->used);
+        free(d->val);
+        d->used = used;
+        d->val = val;
+        d->cap = (uint32_t)nc;
+        d->base = nb;
+    }
+    uint64_t i = (uint64_t)(k - d->base);
+    if (d->used[i] != s->memo_gen) {
+        d->used[i] = s->memo_gen;
+        copy_val(&d->val[i], v);
+        s->dense_n++;
+    }
+    return true;
+}
+
+static void dense_free(vm_state *s)
+{
+    if (!s->dense)
+        return;
+    for (uint32_t r = 0; r < s->p->nrules; r++) {
+        vm_dense *d = s->dense[r];
+        if (!d)
+            continue;
+        for (uint32_t i = 0; i < d->cap; i++)
+            dec_clear(&d->val[i].d);
+        free(d->used);
+        free(d->val);
+        free(d);
+    }
+    free(s->dense);
 }
 
 /* ---- KEYED: a list's records by one field, for `where p.F == x` ----
@@ -440,10 +594,11 @@ void vm_free(vm_state *s)
     for (uint32_t i = 0; i < s->tvcap; i++)
         dec_clear(&s->tvals[i].d);
     free(s->tvals);
-    heap_free(&s->heap);
+    heap_free(&s->heap, false);
     for (uint32_t i = 0; i < s->memo_cap; i++)
         dec_clear(&s->memo[i].val.d);
     free(s->memo);
+    dense_free(s);
     key_indexes_free(s);
     free(s->kix);
     free(s);
@@ -457,14 +612,19 @@ void vm_reset(vm_state *s)
     memset(s->in_ok, 0, (size_t)s->p->ninputs + 1);
     for (uint32_t i = 0; i < s->p->nlocals; i++)
         s->locals[i].t = PT_VOID;
-    heap_free(&s->heap);
-    if (s->memo_n) { /* results hold this scenario's values: forget them, all at once */
+    heap_free(&s->heap, true);
+    if (s->memo_n || s->dense_n) { /* results hold this scenario's values: forget them, all at once */
         if (++s->memo_gen == 0) { /* once in 2^32 scenarios: really clear */
             for (uint32_t i = 0; i < s->memo_cap; i++)
                 s->memo[i].used = 0;
+            for (uint32_t r = 0; s->dense && r < s->p->nrules; r++)
+                if (s->dense[r]) {
+                    memset(s->dense[r]->used, 0, sizeof *s->dense[r]->used * s->dense[r]->cap);
+                    s->dense[r]->gen = 0;
+                }
             s->memo_gen = 1;
         }
-        s->memo_n = 0;
+        s->memo_n = s->dense_n = 0;
     }
     key_indexes_free(s); /* the lists they index are gone with the heap */
     s->nlog = 0;
@@ -525,14 +685,26 @@ bool vm_equal_const(const vm_val *v, const bc_const *k)
     return v->i == k->i;
 }
 
+/* s into buf[0..cap), cut to fit: snprintf's "%s" without its format parsing */
+static void put_text(char *buf, size_t cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (!cap)
+        return;
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+}
+
 bool vm_value_text(const vm_val *v, int places, char *buf, size_t cap)
 {
     char tmp[16];
     switch (v->t) {
-    case PT_BOOL: snprintf(buf, cap, "%s", v->i ? "true" : "false"); return true;
-    case PT_DATE: cd_format_date(v->i, tmp); snprintf(buf, cap, "%s", tmp); return true;
-    case PT_MONTH: cd_format_month(v->i, tmp); snprintf(buf, cap, "%s", tmp); return true;
-    case PT_TEXT: snprintf(buf, cap, "%s", v->s ? v->s : ""); return true;
+    case PT_BOOL: put_text(buf, cap, v->i ? "true" : "false"); return true;
+    case PT_DATE: cd_format_date(v->i, tmp); put_text(buf, cap, tmp); return true;
+    case PT_MONTH: cd_format_month(v->i, tmp); put_text(buf, cap, tmp); return true;
+    case PT_TEXT: put_text(buf, cap, v->s ? v->s : ""); return true;
     case PT_ENUM: snprintf(buf, cap, "#%d", v->i); return true; /* names: pol.c knows the enumeration */
     case PT_ROUNDING: snprintf(buf, cap, "%s", v->i >= 0 && v->i < DEC_MODE_COUNT ? dec_mode_name((dec_mode)v->i) : "?"); return true;
     case PT_VOID: snprintf(buf, cap, "(no value)"); return false;
@@ -1105,7 +1277,9 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
                 }
                 s->rstate[cur] = VM_UNSET; /* functions: cached by their arguments */
                 uint64_t key[VM_MEMO_ARGS];
-                if (memo_keys(&s->locals[p->rules[cur].local_base], p->rules[cur].nargs, key))
+                const vm_val *a0 = &s->locals[p->rules[cur].local_base];
+                if ((p->rules[cur].nargs != 1 || !dense_put(s, cur, a0, sp)) &&
+                    memo_keys(a0, p->rules[cur].nargs, key))
                     memo_put(s, cur, key, p->rules[cur].nargs, sp);
             } else {
                 copy_val(&s->rules[cur], sp);
@@ -1140,17 +1314,21 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
             {
                 uint64_t key[VM_MEMO_ARGS];
                 bool hit = false;
-                vm_memo *m = s->memo_n && memo_keys(sp - n, n, key) ? memo_find(s, ri, key, VM_MEMO_ARGS, &hit) : NULL;
-                if (m && hit) {
+                const vm_val *mv = n == 1 && s->dense_n ? dense_find(s, ri, sp - 1) : NULL;
+                if (!mv) {
+                    vm_memo *m = s->memo_n && memo_keys(sp - n, n, key) ? memo_find(s, ri, key, VM_MEMO_ARGS, &hit) : NULL;
+                    mv = m && hit ? &m->val : NULL;
+                }
+                if (mv) {
                     sp -= n;
                     if (tracing) {
                         vm_val *tv = log_event(s, VM_EV_MEMO, cur, ri, n, pc, n + 1);
                         for (uint32_t k = 0; tv && k < n; k++)
                             copy_val(&tv[k], &sp[k]);
                         if (tv)
-                            copy_val(&tv[n], &m->val);
+                            copy_val(&tv[n], mv);
                     }
-                    copy_val(sp++, &m->val);
+                    copy_val(sp++, mv);
                     pc += BC_OPLEN_CALL;
                     break;
                 }

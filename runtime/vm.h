@@ -36,6 +36,7 @@ typedef struct vm_list {
  * vm_reset (inputs' lists are built in it too, by runtime/pol.c). */
 typedef struct vm_heap {
     struct vm_heap_block *blocks;
+    struct vm_heap_chunk *chunks; /* the memory blocks are cut from; the first is kept for the next scenario */
     size_t bytes, limit;   /* limit: bytes one scenario may use (0: 256 MiB) */
 } vm_heap;
 
@@ -130,6 +131,8 @@ typedef struct vm_state {
     struct vm_memo *memo;  /* function results by arguments, this scenario   */
     uint32_t memo_cap, memo_n;
     uint32_t memo_gen;     /* an entry is in use when its `used` is this scenario's generation */
+    struct vm_dense **dense; /* per rule: results of a one-argument function of a month, a date or an integer, by argument */
+    uint32_t dense_n;      /* entries put there this scenario                */
     bool trace;
     vm_lookup *log;
     uint32_t nlog, logcap;

@@ -806,6 +806,78 @@ START_TEST(memo_full)
 }
 END_TEST
 
+START_TEST(memo_dense)
+{
+    /* a one-argument function of an integer keeps its results in an array
+     * by argument: f(1000) down to f(1) grow the window downwards, f(1000)
+     * again is a hit, f(10^9) is too far from the window and goes to the
+     * hash table.  Evaluated twice in one state, the second time after the
+     * generation wraps (2^32 scenarios): nothing of the first run is taken
+     * for the second's */
+    fresh();
+    CODE(prog, F, OP_LOCAL, 0, OP_RET, F);
+    uint32_t e = prog->rules[O].entry, k1000 = kint(prog, "1000"), far = kint(prog, "1000000000");
+    prog->rules[O].nlocals = 1;
+    CODE(prog, O, OP_CONST, k1000, OP_SETLOCAL, 0,                    /* e+0  i := 1000 */
+         OP_LOCAL, 0, OP_CALL, F, 1, OP_POP,                          /* e+4  f(i)      */
+         OP_LOCAL, 0, OP_CONST, kint(prog, "1"), OP_SUB, OP_SETLOCAL, 0, /* e+10 i := i - 1 */
+         OP_LOCAL, 0, OP_CONST, kint(prog, "0"), OP_GT, OP_JMPF, e + 26, OP_JMP, e + 4,
+         OP_CONST, k1000, OP_CALL, F, 1, OP_CONST, far, OP_CALL, F, 1, OP_ADD, /* e+26 */
+         OP_CONST, far, OP_CALL, F, 1, OP_ADD, RET_O);
+    verify_ok(prog);
+    vm_state *s = vm_new(prog);
+    ck_assert_str_eq(eval_state(s, O), "ok 2000001000");
+    ck_assert_uint_eq(s->dense_n, 1000);
+    ck_assert_uint_eq(s->memo_n, 1);
+    s->memo_gen = UINT32_MAX; /* as if 2^32 scenarios had run: the next reset really clears */
+    vm_reset(s);
+    ck_assert_uint_eq(s->memo_gen, 1);
+    ck_assert_uint_eq(s->dense_n, 0);
+    ck_assert_str_eq(eval_state(s, O), "ok 2000001000");
+    ck_assert_uint_eq(s->dense_n, 1000);
+    vm_free(s);
+    /* a function that changes its own argument: f(1) is stored under 2 in
+     * the window, as in the hash table */
+    fresh();
+    CODE(prog, F, OP_CONST, kint(prog, "2"), OP_SETLOCAL, 0, OP_LOCAL, 0, OP_RET, F);
+    uint32_t one = kint(prog, "1");
+    CODE(prog, O, OP_CONST, one, OP_CALL, F, 1, OP_CONST, one, OP_CALL, F, 1, OP_ADD, RET_O);
+    ck_assert_str_eq(run(O), "ok 4");
+}
+END_TEST
+
+START_TEST(heap_chunks)
+{
+    /* records are cut from chunks of 64 KiB; a block larger than that gets
+     * a chunk of its own, behind the current one; a reset keeps the first
+     * chunk (emptied) unless it is such a big block's own */
+    fresh();
+    CODE(prog, O, OP_CONST, kint(prog, "1"), RET_O);
+    verify_ok(prog);
+    vm_state *s = vm_new(prog);
+    vm_val *a = vm_heap_vals(&s->heap, 10), *big = vm_heap_vals(&s->heap, 10000), *b = vm_heap_vals(&s->heap, 10);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(big);
+    ck_assert_ptr_nonnull(b);
+    ck_assert(b > a && (size_t)((char *)b - (char *)a) < 2048); /* b follows a in the same chunk */
+    static const char huge[] = "1000000000000000000000000000000"; /* a GMP coefficient: cleared by the reset */
+    ck_assert_int_eq(dec_parse(&big[9999].d, huge, strlen(huge)), DEC_OK);
+    ck_assert_int_ne(big[9999].d.kind, DEC_K_SMALL);
+    vm_reset(s);
+    ck_assert_ptr_null(s->heap.blocks);
+    ck_assert_ptr_nonnull(s->heap.chunks);
+    ck_assert_ptr_eq(vm_heap_vals(&s->heap, 10), a); /* the kept chunk, from its start */
+    vm_reset(s);
+    ck_assert_ptr_nonnull(vm_heap_vals(&s->heap, 20000)); /* a big block first... */
+    vm_free(s);
+    s = vm_new(prog);
+    ck_assert_ptr_nonnull(vm_heap_vals(&s->heap, 20000));
+    vm_reset(s);
+    ck_assert_ptr_null(s->heap.chunks); /* ...is not kept */
+    vm_free(s);
+}
+END_TEST
+
 /* ------------------------------------------------ helpers called directly */
 
 START_TEST(heap_limits)
@@ -907,6 +979,8 @@ Suite *cover_vm_suite(void)
     tcase_add_test(tc, clamp_within_toint);
     tcase_add_test(tc, memo_keys);
     tcase_add_test(tc, memo_full);
+    tcase_add_test(tc, memo_dense);
+    tcase_add_test(tc, heap_chunks);
     tcase_add_test(tc, heap_limits);
     tcase_add_test(tc, equal_const);
     tcase_add_test(tc, value_text);
