@@ -36,7 +36,8 @@ typedef struct vm_list {
  * vm_reset (inputs' lists are built in it too, by runtime/pol.c). */
 typedef struct vm_heap {
     struct vm_heap_block *blocks;
-    struct vm_heap_chunk *chunks; /* the memory blocks are cut from; the first is kept for the next scenario */
+    struct vm_heap_chunk *chunks; /* the memory blocks are cut from, the current one first */
+    struct vm_heap_chunk *spare;  /* chunks emptied by a reset, kept for the next scenario */
     size_t bytes, limit;   /* limit: bytes one scenario may use (0: 256 MiB) */
 } vm_heap;
 

@@ -849,8 +849,8 @@ END_TEST
 START_TEST(heap_chunks)
 {
     /* records are cut from chunks of 64 KiB; a block larger than that gets
-     * a chunk of its own, behind the current one; a reset keeps the first
-     * chunk (emptied) unless it is such a big block's own */
+     * a chunk of its own, behind the current one; a reset keeps up to 4 MiB
+     * of chunks, emptied, and a block takes the smallest that fits */
     fresh();
     CODE(prog, O, OP_CONST, kint(prog, "1"), RET_O);
     verify_ok(prog);
@@ -865,15 +865,16 @@ START_TEST(heap_chunks)
     ck_assert_int_ne(big[9999].d.kind, DEC_K_SMALL);
     vm_reset(s);
     ck_assert_ptr_null(s->heap.blocks);
-    ck_assert_ptr_nonnull(s->heap.chunks);
-    ck_assert_ptr_eq(vm_heap_vals(&s->heap, 10), a); /* the kept chunk, from its start */
+    ck_assert_ptr_null(s->heap.chunks);
+    ck_assert_ptr_nonnull(s->heap.spare);
+    ck_assert_ptr_eq(vm_heap_vals(&s->heap, 10), a);          /* the small spare, from its start */
+    ck_assert_ptr_eq(vm_heap_vals(&s->heap, 10000), big); /* the big one: the only spare that fits */
     vm_reset(s);
-    ck_assert_ptr_nonnull(vm_heap_vals(&s->heap, 20000)); /* a big block first... */
-    vm_free(s);
-    s = vm_new(prog);
-    ck_assert_ptr_nonnull(vm_heap_vals(&s->heap, 20000));
+    /* 5 MiB: more than a reset keeps; freed, and the others stay */
+    ck_assert_ptr_nonnull(vm_heap_vals(&s->heap, ((size_t)5 << 20) / sizeof(vm_val)));
     vm_reset(s);
-    ck_assert_ptr_null(s->heap.chunks); /* ...is not kept */
+    ck_assert_ptr_nonnull(s->heap.spare);
+    ck_assert_ptr_eq(vm_heap_vals(&s->heap, 10), a);
     vm_free(s);
 }
 END_TEST
