@@ -86,6 +86,9 @@ typedef struct worker {
     struct unavail_memo *unavail; /* per output column: its last "unavailable" entry, as JSON */
     sc_buf csv_errs, csv_notes;   /* a CSV record's error and notes cells        */
     uint8_t *csv_told;            /* per column: its reason already written      */
+    uint8_t *csv_had;             /* per column: it had no value in the last partial CSV record */
+    sc_buf csv_tail;              /* that record's ",ERRORS,NOTES\n", escaped   */
+    bool csv_tail_ok;             /* csv_tail and csv_had hold such a record     */
     pthread_t tid;
     bool started;
     chunk *first;               /* a chunk to evaluate before taking roles, or NULL */
@@ -262,7 +265,19 @@ void batch_keys_put_csv_header(const batch_keys *k, sc_buf *out)
 static void put_head(const batch *b, worker *w, sc_buf *out, long line, const char *text, bool have_rec)
 {
     bool csv = b->out_fmt == SC_FMT_CSV;
-    sc_buf_printf(out, csv ? "%ld" : "{\"line\":%ld,", line);
+    char d[24];
+    size_t n = 0;
+    unsigned long u = line < 0 ? 0 - (unsigned long)line : (unsigned long)line;
+    do
+        d[sizeof d - ++n] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (line < 0)
+        d[sizeof d - ++n] = '-';
+    if (!csv)
+        sc_buf_put(out, "{\"line\":", 8);
+    sc_buf_put(out, d + sizeof d - n, n); /* the line number, without printf */
+    if (!csv)
+        sc_buf_putc(out, ',');
     if (!b->keys)
         return;
     batch_key_at none;
@@ -416,20 +431,33 @@ static bool same_text(const char *a, const char *b)
     return (a == b) || (a && b && !strcmp(a, b));
 }
 
-static void unavail_entry(const batch *b, worker *w, uint32_t c, const pol_error *e, sc_buf *out)
+/* Whether e is the error memo m was made from. */
+static bool memo_is(const unavail_memo *m, const pol_error *e)
 {
-    unavail_memo *m = &w->unavail[c];
-    if (m->msg && m->status == e->status && m->pos.line == e->pos.line && m->pos.col == e->pos.col &&
-        same_text(m->pos.file, e->pos.file) && !strcmp(m->msg, e->msg) && !strcmp(m->field, e->field)) {
-        sc_buf_put(out, m->json.data, m->json.len);
-        return;
-    }
+    return m->msg && m->status == e->status && m->pos.line == e->pos.line && m->pos.col == e->pos.col &&
+           same_text(m->pos.file, e->pos.file) && !strcmp(m->msg, e->msg) && !strcmp(m->field, e->field);
+}
+
+/* Makes m e's: its JSON entry is to be written again. */
+static void memo_take(unavail_memo *m, const pol_error *e)
+{
     free(m->msg);
     free(m->field);
     m->msg = pol_xstrdup(e->msg);
     m->field = pol_xstrdup(e->field);
     m->status = e->status;
     m->pos = e->pos;
+    sc_buf_reset(&m->json);
+}
+
+static void unavail_entry(const batch *b, worker *w, uint32_t c, const pol_error *e, sc_buf *out)
+{
+    unavail_memo *m = &w->unavail[c];
+    if (memo_is(m, e) && m->json.len) {
+        sc_buf_put(out, m->json.data, m->json.len);
+        return;
+    }
+    memo_take(m, e);
     sc_buf_reset(&m->json);
     const char *nm = b->p->rules[b->cols[c].rule].name;
     sc_buf *j = &m->json;
@@ -483,45 +511,67 @@ static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line
 {
     char pos[POL_POS_TEXT_MAX];
     if (b->out_fmt == SC_FMT_CSV) {
-        sc_buf *errs_b = &w->csv_errs, *notes_b = &w->csv_notes; /* the worker's: nothing allocated per record */
-        sc_buf_reset(errs_b);
-        sc_buf_reset(notes_b);
+        /* The cells; then the errors and notes cells, which are the last
+         * record's again when every output lacks its value for the same
+         * reason as there (the usual case: outputs of another scheme) */
         put_head(b, w, out, line, text, true);
-        uint8_t *told = w->csv_told; /* reason already written with an earlier output's */
-        memset(told, 0, b->ncols + 1);
+        bool same = w->csv_tail_ok;
         for (uint32_t c = 0; c < b->ncols; c++) {
             sc_buf_putc(out, ',');
             const pol_error *e = pol_eval_output_error(w->ev, b->cols[c].rule);
-            if (!e) {
+            if (!e)
                 put_csv_cell(b, w, &b->cols[c], out);
+            if (same && (e ? !w->csv_had[c] || !memo_is(&w->unavail[c], e) : w->csv_had[c]))
+                same = false;
+        }
+        if (same) {
+            sc_buf_put(out, w->csv_tail.data, w->csv_tail.len);
+            return;
+        }
+        sc_buf *errs_b = &w->csv_errs, *notes_b = &w->csv_notes; /* the worker's: nothing allocated per record */
+        sc_buf_reset(errs_b);
+        sc_buf_reset(notes_b);
+        uint8_t *told = w->csv_told; /* reason already written with an earlier output's */
+        memset(told, 0, b->ncols + 1);
+        for (uint32_t c = 0; c < b->ncols; c++) {
+            const pol_error *e = pol_eval_output_error(w->ev, b->cols[c].rule);
+            w->csv_had[c] = e != NULL;
+            if (!e)
                 continue;
-            }
+            if (!memo_is(&w->unavail[c], e))
+                memo_take(&w->unavail[c], e);
             if (told[c])
                 continue;
             bool note = e->status == POL_NOT_APPLICABLE || e->status == POL_UNSTATED;
             sc_buf *to = note ? notes_b : errs_b;
             if (to->len)
                 sc_buf_puts(to, " | ");
-            pol_pos_text(&e->pos, pos, sizeof pos);
-            if (!note && pos[0])
-                sc_buf_printf(to, "%s: ", pos);
+            if (!note && pol_pos_text(&e->pos, pos, sizeof pos)[0]) {
+                sc_buf_puts(to, pos);
+                sc_buf_puts(to, ": ");
+            }
             sc_buf_puts(to, b->p->rules[b->cols[c].rule].name);
             for (uint32_t d = c + 1; d < b->ncols; d++) { /* the outputs that fail the same way, named together */
                 const pol_error *f = pol_eval_output_error(w->ev, b->cols[d].rule);
                 if (f && !told[d] && f->status == e->status && f->pos.line == e->pos.line && f->pos.col == e->pos.col &&
                     !strcmp(f->msg, e->msg)) {
                     told[d] = 1;
-                    sc_buf_printf(to, ", %s", b->p->rules[b->cols[d].rule].name);
+                    sc_buf_puts(to, ", ");
+                    sc_buf_puts(to, b->p->rules[b->cols[d].rule].name);
                 }
             }
             sc_buf_puts(to, ": ");
             sc_buf_puts(to, e->msg);
         }
-        sc_buf_putc(out, ',');
-        sc_buf_csv_field(out, errs_b->data ? errs_b->data : "", errs_b->len);
-        sc_buf_putc(out, ',');
-        sc_buf_csv_field(out, notes_b->data ? notes_b->data : "", notes_b->len);
-        sc_buf_putc(out, '\n');
+        sc_buf *t = &w->csv_tail;
+        sc_buf_reset(t);
+        sc_buf_putc(t, ',');
+        sc_buf_csv_field(t, errs_b->data ? errs_b->data : "", errs_b->len);
+        sc_buf_putc(t, ',');
+        sc_buf_csv_field(t, notes_b->data ? notes_b->data : "", notes_b->len);
+        sc_buf_putc(t, '\n');
+        w->csv_tail_ok = true;
+        sc_buf_put(out, t->data, t->len);
         return;
     }
     put_head(b, w, out, line, text, true);
@@ -940,6 +990,8 @@ static void worker_init(worker *w)
     sc_buf_init(&w->csv_errs);
     sc_buf_init(&w->csv_notes);
     w->csv_told = pol_xcalloc(b->ncols + 1, 1);
+    w->csv_had = pol_xcalloc(b->ncols + 1, 1);
+    sc_buf_init(&w->csv_tail);
     if (b->keys)
         batch_key_at_none(b->keys, &w->kat);
 }
@@ -1145,6 +1197,8 @@ static void workers_free(worker *ws, int n)
         sc_buf_clear(&ws[i].csv_errs);
         sc_buf_clear(&ws[i].csv_notes);
         free(ws[i].csv_told);
+        free(ws[i].csv_had);
+        sc_buf_clear(&ws[i].csv_tail);
     }
     free(ws);
 }
