@@ -412,6 +412,8 @@ typedef struct vm_keyidx {
     uint32_t g, f, w, n;
     bool whole;      /* some element's key could not be indexed */
     vm_keyent *ent;
+    uint64_t last_key; /* the last lookup, and the list it found (NULL: none yet): */
+    vm_list *last;     /* a timeline asks for a month's payment several times      */
 } vm_keyidx;
 
 static int keyent_cmp(const void *a, const void *b)
@@ -449,7 +451,7 @@ static bool field_key(const vm_val *r, uint32_t g, uint32_t f, uint32_t w, const
     }
 }
 
-static const vm_keyidx *key_index(vm_state *s, const vm_list *l, uint32_t g, uint32_t f, uint32_t w)
+static vm_keyidx *key_index(vm_state *s, const vm_list *l, uint32_t g, uint32_t f, uint32_t w)
 {
     for (uint32_t i = 0; i < s->nkix; i++)
         if (s->kix[i].list == l && s->kix[i].g == g && s->kix[i].f == f && s->kix[i].w == w)
@@ -1383,23 +1385,33 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
             if (l->t != PT_LIST || l->tref != g || !l->ref)
                 return fail(s, err, cur, pc, "expected a list of %s records, found a %s", p->records[g].name, class_name(l->t));
             uint64_t key;
-            const vm_keyidx *ix = memo_key(x, &key) ? key_index(s, l->ref, g, f, w) : NULL;
+            vm_keyidx *ix = memo_key(x, &key) ? key_index(s, l->ref, g, f, w) : NULL;
             if (ix && !ix->whole) {
-                uint32_t lo = 0, hi = ix->n;
-                while (lo < hi) { /* first entry with a key >= key */
-                    uint32_t mid = lo + (hi - lo) / 2;
-                    if (ix->ent[mid].key < key)
-                        lo = mid + 1;
-                    else
-                        hi = mid;
-                }
-                vm_list *sub = vm_heap_list(&s->heap);
-                if (!sub)
-                    return fail(s, err, cur, pc, "the scenario needs more memory than allowed");
-                const vm_list *all = l->ref;
-                for (uint32_t i = lo; i < ix->n && ix->ent[i].key == key; i++)
-                    if (!vm_list_append(&s->heap, sub, &all->items[ix->ent[i].pos]))
+                vm_list *sub = ix->last && ix->last_key == key ? ix->last : NULL; /* lists do not change within a scenario */
+                if (!sub) {
+                    uint32_t lo = 0, hi = ix->n;
+                    while (lo < hi) { /* first entry with a key >= key */
+                        uint32_t mid = lo + (hi - lo) / 2;
+                        if (ix->ent[mid].key < key)
+                            lo = mid + 1;
+                        else
+                            hi = mid;
+                    }
+                    uint32_t end = lo;
+                    while (end < ix->n && ix->ent[end].key == key)
+                        end++;
+                    sub = vm_heap_list(&s->heap);
+                    vm_val *items = sub && end > lo ? vm_heap_vals(&s->heap, end - lo) : NULL;
+                    if (!sub || (end > lo && !items))
                         return fail(s, err, cur, pc, "the scenario needs more memory than allowed");
+                    const vm_list *all = l->ref;
+                    for (uint32_t i = lo; i < end; i++)
+                        copy_val(&items[i - lo], &all->items[ix->ent[i].pos]);
+                    sub->items = items;
+                    sub->n = sub->cap = end - lo;
+                    ix->last = sub;
+                    ix->last_key = key;
+                }
                 if (tracing) { /* which records the lookup found (a month's payment: explain.c's why) */
                     vm_val *tv = log_event(s, VM_EV_KEYED, cur, sub->n, g, pc, sub->n + 1);
                     for (uint32_t i = 0; tv && i <= sub->n; i++)
