@@ -1,8 +1,8 @@
 // polrun --explain=html, as a person sees it: the Weifang top-up and the
 // Rizhao pages are written by polrun, loaded in headless Chromium from
 // file: (offline: lib.js fails any other request), and their DOM is checked
-// for the results, the table row and the parameter version read
-// inside it, the value before rounding and the clauses; the fonts are the
+// for the results, the row of the tier table and the version read,
+// the value before rounding and the clauses; the fonts are the
 // system's CJK families; a screenshot of the Rizhao page is kept.
 // Usage: node explain_html.js POLRUN REPO_ROOT
 'use strict';
@@ -49,7 +49,12 @@ run('explain_html', async (t) => {
   if (at) {
     const words = Object.fromEntries(clauses);
     t.ok((words['三、5'] || '').includes('暂按2022年的3980元执行'), `三、5 in the notice's words (${Object.keys(words)})`);
-    t.ok((words['相关·2024费率'] || '').includes('7%、8%、9%、10%'), 'the imported clause map entry 相关·2024费率 in its words');
+    // the imported clause map (weifang-tiers.pol maps 相关·2024费率): cited by the main policy's 费率 (the top-up
+    // reads only the 2023 rate, 三、3)
+    const fy = page('weifang-2023', 'policies/weifang/weifang-hanting-2023.pol', 'policies/weifang/scenario-2023-full-year.json');
+    const q = await t.open('file://' + fy.file);
+    const fyWords = Object.fromEntries(await q.$$eval('dl.clauses dt.clause-id', (d) => d.map((e) => [e.textContent, e.nextElementSibling.textContent])));
+    t.ok((fyWords['相关·2024费率'] || '').includes('7%、8%、9%、10%'), 'the imported clause map entry 相关·2024费率 in its words');
   }
 
   const rz = page('rizhao', 'policies/rizhao/rizhao-2025.pol', 'policies/rizhao/scenario-late.json');
