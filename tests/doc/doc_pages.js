@@ -39,19 +39,19 @@ const expected = {
     notTranscribed: ['一(一)', '一(二)'],
   },
   'weifang/weifang-tiers.pol': {
-    clauses: [['三、3', '6%(无个人账户、无生育)', '无账户无生育费率'], ['四', '7%、8%、9%、10%', '无账户无生育费率']],
+    clauses: [['三、3', '6%(无个人账户、无生育)', '档次费率[无账户无生育]'], ['四', '7%、8%、9%、10%', '档次费率[无账户无生育]']],
     notTranscribed: ['三、5', '三、6'],
-    versions: { '无账户无生育费率': ['6%', '7%'] },
+    versions: { '档次费率[无账户无生育]': ['6%', '7%'] },
   },
   'weifang/weifang-hanting-2023.pol': { clauses: [['三、1', '费款所属期起止', '所属期起']] },
   'weifang/weifang-hanting-2023-topup.pol': {
-    // 档次费率 beside 四 by 相关·2024费率, weifang-tiers.pol's clause map entry (a paragraph of 四): the imported map resolves here
-    clauses: [['三、5', '3980元', '暂按缴费基数'], ['三、6', '2023年8月-12月', '补差起'], ['四', '仍保持四档7%、8%、9%、10%', '档次费率']],
-    versions: { '暂按缴费基数': ['3980'], '无账户无生育费率': ['6%', '7%'] },
+    // 档次费率's rows beside 四 by 相关·2024费率, weifang-tiers.pol's clause map entry (a paragraph of 四): the imported map resolves here
+    clauses: [['三、5', '3980元', '暂按缴费基数'], ['三、6', '2023年8月-12月', '补差起'], ['四', '仍保持四档7%、8%、9%、10%', '档次费率[无账户无生育]']],
+    versions: { '暂按缴费基数': ['3980'], '档次费率[无账户无生育]': ['6%', '7%'] },
   },
   'weifang/weifang-2024-rates-reform.pol': {
     clauses: [['三、3', '6%(无个人账户、无生育)', '费率_改革后']],
-    versions: { '无账户无生育费率': ['7%', '7%'], '无账户含生育费率': ['8%', '8%'] },
+    versions: { '档次费率[无账户无生育]': ['7%', '7%'], '档次费率[无账户含生育]': ['8%', '8%'] },
   },
   'weifang/weifang-hanting-2023-timeline.pol': { clauses: [['导语2', '每月20日前', '当月缴费截止日']] },
   'weinan/weinan-2023.pol': {

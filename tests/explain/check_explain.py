@@ -75,23 +75,23 @@ def facts(name, got):
     p = []
     if name == "weifang-topup.json":
         ex = json.loads(got)["explanation"]
-        calls = find(ex, kind="call", name="档次费率")
-        if not calls or calls[0]["arguments"] != ["无账户无生育", "2023-08-01"] or calls[0]["value"] != "6%":
-            p.append(f"档次费率's call: {calls[:1]}")
-        inner = find(calls[0].get("steps", []) if calls else [], kind="parameter", name="无账户无生育费率")
-        if not inner or (inner[0]["value"], inner[0]["from"], inner[0]["to"], inner[0]["date"], inner[0]["cite"]) != (
+        # the tier's rate is one table by 缴费档次 and date (weifang-tiers.pol): the row and cell read, its version,
+        # the date it was looked up at, its clause, and the file it was imported from
+        rows = find(ex, kind="parameter", name="档次费率[无账户无生育]")
+        if not rows or (rows[0]["value"], rows[0]["from"], rows[0]["to"], rows[0]["date"], rows[0]["cite"]) != (
                 "6%", "2023-01-01", "2023-12-31", "2023-08-01", "三、3"):
-            p.append(f"the rate's version read inside 档次费率: {inner[:1]}")
-        if not find(calls[0].get("steps", []) if calls else [], kind="branch", holds=True, taken="then"):
-            p.append("档次费率's branch taken")
-        if not calls or calls[0].get("imported_from", "").split("/")[-1] != "weifang-tiers.pol":
+            p.append(f"the rate's row and 2023 version read in 补差年度费率: {rows[:1]}")
+        if not rows or rows[0].get("imported_from", "").split("/")[-1] != "weifang-tiers.pol":
             p.append("档次费率 is not marked as imported")
+        if not find(ex, kind="rule", name="补差年度费率", value="6%"):
+            p.append("rule 补差年度费率 = 6%")
         rounds = {(r["unrounded"], r["value"], r["places"], r["mode"]) for r in find(ex, kind="round")}
         if rounds != {("254.52", "254.52", 2, "half_up"), ("238.80", "238.80", 2, "half_up")}:
             p.append(f"the values before rounding: {rounds}")
     if name == "weifang-topup.txt":
-        for line in ("call 档次费率(无账户无生育, 2023-08-01) = 6%",
-                     "parameter 无账户无生育费率 = 6% (version 2023-01-01..2023-12-31, looked up at 2023-08-01)",
+        for line in ("= 档次费率[档次, 2023-08-01]",
+                     "parameter 档次费率[无账户无生育] = 6% (version 2023-01-01..2023-12-31, looked up at 2023-08-01)   [三、3]",
+                     "(imported from policies/weifang/weifang-tiers.pol)",
                      "round(暂按缴费基数 * 补差年度费率, 2) = 238.80 (unrounded 238.80, to 2 places, half_up)",
                      "rule 补差年度费率 = 6%"):
             if line not in got:
@@ -183,10 +183,9 @@ def facts(name, got):
     if name == "weinan-timeline.txt" and "round(" not in got:
         p.append("退费金额's rounding")
     if name == "zh/weifang-topup.txt":
-        for line in ("调用 档次费率(无账户无生育, 2023-08-01) = 6%",
-                     "参数 无账户无生育费率 = 6%（版本：2023年1月1日至2023年12月31日；取值日期：2023年8月1日）",
+        for line in ("= 档次费率[档次, 2023-08-01]",
+                     "参数 档次费率[无账户无生育] = 6%（版本：2023年1月1日至2023年12月31日；取值日期：2023年8月1日）   [三、3]",
                      "round(暂按缴费基数 * 补差年度费率, 2) = 238.80（舍入前为 238.80，保留 2 位小数，四舍五入）",
-                     "如果 档 == 缴费档次.无账户无生育：成立，因此执行“那么”分支",
                      "（引自 policies/weifang/weifang-tiers.pol）", "输出 补差合计 = 78.60 元   [三、5; 三、6]"):
             if line not in got:
                 p.append(f"missing: {line}")
@@ -261,12 +260,21 @@ def main():
     html_args = [WF + "weifang-hanting-2023-topup.pol", WF + "scenario-topup.json", "--explain=html"]
     en, zh = (subprocess.run([polrun] + html_args, cwd=root, capture_output=True, timeout=60, env=env).stdout.decode("utf-8")
               for env in (EN, ZH))
-    want_en = ('<html lang="zh-CN">', "<h2>结果 Results</h2>", "<h2>计算过程 Explanation</h2>", '<span class="kind">call</span>',
+    # a call step: the Weifang tiers' rate is a table (a parameter step), so the calls are the Rizhao timeline's
+    call_args = [RZ + "rizhao-2025-timeline.pol", RZ + "scenario-timeline-late-back-payment.json", "--explain=html",
+                 "--explain-month", "2025-06"]
+    call_en, call_zh = (subprocess.run([polrun] + call_args, cwd=root, capture_output=True, timeout=60, env=env).stdout
+                        .decode("utf-8") for env in (EN, ZH))
+    want_en = ('<html lang="zh-CN">', "<h2>结果 Results</h2>", "<h2>计算过程 Explanation</h2>",
+               '<span class="kind">parameter</span> <span class="name">档次费率[无账户无生育]</span> = <span class="value">6%</span>',
                "<dt>unrounded</dt>")
-    want_zh = ('<html lang="zh-CN">', "<h2>结果</h2>", "<h2>计算过程</h2>", '<span class="kind">调用</span>',
-               '<dt>舍入前的值</dt><dd class="unrounded">238.80</dd>', '<dt>舍入方式</dt><dd class="mode">四舍五入</dd>',
-               '<li class="step call" id="call-1">')
-    miss = [w for w in want_en if w not in en] + [w for w in want_zh if w not in zh] + [w for w in ("Results", ">call<") if w in zh]
+    want_zh = ('<html lang="zh-CN">', "<h2>结果</h2>", "<h2>计算过程</h2>",
+               '<span class="kind">参数</span> <span class="name">档次费率[无账户无生育]</span> = <span class="value">6%</span>',
+               '<dt>舍入前的值</dt><dd class="unrounded">238.80</dd>', '<dt>舍入方式</dt><dd class="mode">四舍五入</dd>')
+    miss = [w for w in want_en if w not in en] + [w for w in want_zh if w not in zh] + [w for w in ("Results", ">parameter<") if w in zh]
+    miss += [w for w in ('<span class="kind">call</span>',) if w not in call_en]
+    miss += [w for w in ('<span class="kind">调用</span>', '<li class="step call" id="call-1">') if w not in call_zh]
+    miss += [w for w in (">call<",) if w in call_zh]
     if miss:
         failed += 1
         print(f"FAIL --explain=html by language: {miss}")
@@ -284,12 +292,20 @@ def main():
         miss = schema_check.validate(d, schema) if d else ["exit %d" % js.returncode]
         if list(words)[:2] != ["三、5", "三、3"] or "暂按2022年的3980元执行" not in words.get("三、5", ""):
             miss.append(f"三、5's words first: {list(words)}")
-        if "仍保持四档7%、8%、9%、10%" not in words.get("相关·2024费率", ""):
+        # the imported clause map: 相关·2024费率 is mapped in weifang-tiers.pol and cited by the main policy's 费率
+        # (the top-up reads only the 2023 rate, 三、3)
+        fy = subprocess.run([polrun, WF + "weifang-hanting-2023.pol", WF + "scenario-2023-full-year.json",
+                             "--explain=json:费率", "--explain-clauses"], cwd=root, capture_output=True, timeout=60, env=EN)
+        fy_words = {c["id"]: c["text"] for c in (json.loads(fy.stdout) if fy.returncode == 0 else {}).get("clauses", [])}
+        if "仍保持四档7%、8%、9%、10%" not in fy_words.get("相关·2024费率", ""):
             miss.append("the imported clause map's 相关·2024费率")
         t = tx.stdout.decode("utf-8")
-        for line in ("the clauses cited, in the notice's words:\n  [三、5] 5、医保补差“为何补”?",
-                     "\n  [相关·2024费率] • 2024潍坊市直灵活就业医保缴费最新比例\n    灵活就业人员“医疗保险缴费比例”"):
-            if line not in t:
+        fy_t = subprocess.run([polrun, WF + "weifang-hanting-2023.pol", WF + "scenario-2023-full-year.json",
+                               "--explain=费率", "--explain-clauses"], cwd=root, capture_output=True, timeout=60,
+                              env=EN).stdout.decode("utf-8")
+        for text, line in ((t, "the clauses cited, in the notice's words:\n  [三、5] 5、医保补差“为何补”?"),
+                           (fy_t, "\n  [相关·2024费率] • 2024潍坊市直灵活就业医保缴费最新比例\n    灵活就业人员“医疗保险缴费比例”")):
+            if line not in text:
                 miss.append(f"text: {line!r}")
         plain = subprocess.run([polrun] + args[:2] + ["--explain=json:每月补差"], cwd=root, capture_output=True, timeout=60, env=EN)
         if b'"clauses"' in plain.stdout:

@@ -1,8 +1,8 @@
 // polrun --explain=html, as a person sees it: the Weifang top-up and the
 // Rizhao pages are written by polrun, loaded in headless Chromium from
 // file: (offline: lib.js fails any other request), and their DOM is checked
-// for the results, the call with its arguments, the parameter version read
-// inside it, the value before rounding and the clauses; the fonts are the
+// for the results, the row of the tier table and the version read,
+// the value before rounding and the clauses; the fonts are the
 // system's CJK families; a screenshot of the Rizhao page is kept.
 // Usage: node explain_html.js POLRUN REPO_ROOT
 'use strict';
@@ -30,18 +30,13 @@ run('explain_html', async (t) => {
   const results = await p.$$eval('table.results tr', (rows) => rows.slice(1).map((r) => [...r.cells].map((c) => c.textContent.trim())));
   t.equal(JSON.stringify(results), JSON.stringify([['补差月数', '5', '三、6'], ['每月补差', '15.72 元', '三、5'], ['补差合计', '78.60 元', '三、5; 三、6']]),
     'the results table');
-  const call = await p.$('li.step.call');
-  t.ok(call, 'a call step');
-  t.equal(await call.$eval(':scope > .line .name', (e) => e.textContent), '档次费率', 'the function called');
-  t.equal(await call.$eval(':scope > .line .args', (e) => e.textContent), '(无账户无生育, 2023-08-01)', 'its arguments');
-  t.equal(await call.$eval(':scope > .line .value', (e) => e.textContent), '6%', 'its result, as the policy writes a rate');
-  const inner = await call.$$eval('li.step.parameter', (ps) => ps.map((e) => e.textContent));
-  t.ok(inner.some((s) => s.includes('无账户无生育费率') && s.includes('2023-01-01..2023-12-31') && s.includes('三、3')),
-    `the rate's 2023 version read inside the call: ${inner}`);
+  // the tier's rate is one table by 缴费档次 and date (weifang-tiers.pol): the row read, its 2023 version, its clause
+  const rows = await p.$$eval('li.step.parameter', (ps) => ps.map((e) => e.textContent));
+  t.ok(rows.some((s) => s.includes('档次费率[无账户无生育]') && s.includes('6%') && s.includes('2023-01-01..2023-12-31') &&
+    s.includes('2023-08-01') && s.includes('三、3') && s.includes('weifang-tiers.pol')),
+    `the rate's row and 2023 version, imported: ${rows}`);
   const rounds = await p.$$eval('li.step.round', (rs) => rs.map((e) => [e.querySelector('.value').textContent, e.querySelector('dd.unrounded').textContent]));
   t.equal(JSON.stringify(rounds), JSON.stringify([['254.52', '254.52'], ['238.80', '238.80']]), 'each round with its unrounded value');
-  t.ok((await p.$$eval('li.step.branch', (b) => b.map((e) => e.textContent))).some((s) => s.includes('档 == 缴费档次.无账户无生育')),
-    'the branch taken');
   const font = await p.evaluate(() => getComputedStyle(document.body).fontFamily);
   t.ok(/Noto Sans CJK SC/.test(font) && /sans-serif$/.test(font), `system CJK fonts: ${font}`);
   t.equal(await p.getAttribute('html', 'lang'), 'zh-CN', 'the page says it is Chinese (line breaking, glyphs)');
@@ -54,7 +49,12 @@ run('explain_html', async (t) => {
   if (at) {
     const words = Object.fromEntries(clauses);
     t.ok((words['三、5'] || '').includes('暂按2022年的3980元执行'), `三、5 in the notice's words (${Object.keys(words)})`);
-    t.ok((words['相关·2024费率'] || '').includes('7%、8%、9%、10%'), 'the imported clause map entry 相关·2024费率 in its words');
+    // the imported clause map (weifang-tiers.pol maps 相关·2024费率): cited by the main policy's 费率 (the top-up
+    // reads only the 2023 rate, 三、3)
+    const fy = page('weifang-2023', 'policies/weifang/weifang-hanting-2023.pol', 'policies/weifang/scenario-2023-full-year.json');
+    const q = await t.open('file://' + fy.file);
+    const fyWords = Object.fromEntries(await q.$$eval('dl.clauses dt.clause-id', (d) => d.map((e) => [e.textContent, e.nextElementSibling.textContent])));
+    t.ok((fyWords['相关·2024费率'] || '').includes('7%、8%、9%、10%'), 'the imported clause map entry 相关·2024费率 in its words');
   }
 
   const rz = page('rizhao', 'policies/rizhao/rizhao-2025.pol', 'policies/rizhao/scenario-late.json');
