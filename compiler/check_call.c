@@ -519,8 +519,9 @@ static pol_type chk_agg_extremum(chk_ctx *c, ast_expr *e, pol_type bt, pol_type 
 static const struct {
     pol_type ret;
     agg_hook check;
+    bool fails_empty; /* no element is an error, unless `otherwise` says what it means */
 } agg_rows[AGG__COUNT] = {
-#define AGG_ROW(id, en, zh, ret, chk, init, step, op, empty) [AGG_##id] = {PT_##ret, chk},
+#define AGG_ROW(id, en, zh, ret, chk, init, step, op, empty) [AGG_##id] = {PT_##ret, chk, (empty) != NULL},
     POL_AGGREGATES(AGG_ROW)
 #undef AGG_ROW
 };
@@ -533,10 +534,51 @@ static CHK_NOINLINE void not_aggregate(chk_ctx *c, const ast_expr *e)
         chk_vocab_listing(&chk_aggregates, aggs, sizeof aggs));
 }
 
-/* f(v in a..b: body) */
+static pol_type chk_agg_body(chk_ctx *c, ast_expr *e);
+
+/* `otherwise X` after the body of an aggregate with result type r: X is
+ * what no element (none passing `where`) means, of the body's type, or
+ * `inapplicable` / `unstated "..."`.  Only first, min and max may have one:
+ * the others have a value over no elements. */
+static CHK_NOINLINE pol_type agg_otherwise(chk_ctx *c, ast_expr *e, ast_expr *ow, pol_type r)
+{
+    if (!agg_rows[e->fn].fails_empty) {
+        REPORT(ow->sp, DC_TYPE_MISMATCH, "%s has a value over no elements; 'otherwise' is for first, min and max", e->text);
+        return PT_VOID;
+    }
+    if (r == PT_VOID || chk_bottom(ow))
+        return r;
+    if (ow->type == PT_VOID)
+        return PT_VOID;
+    e->type = (uint8_t)r;
+    bool lit;
+    pol_type t = chk_join(e, ow, &lit);
+    if (t == PT_VOID) {
+        REPORT(ow->sp, DC_TYPE_MISMATCH, "the value after 'otherwise' should be %s like the body of %s, found %s", tname(r), e->text,
+               tname((pol_type)ow->type));
+        return PT_VOID;
+    }
+    e->lit = lit;
+    if (e->tref == UINT32_MAX)
+        e->tref = ow->tref;
+    return t;
+}
+
+/* f(v in a..b: body [otherwise x]) */
 pol_type chk_agg(chk_ctx *c, ast_expr *e)
 {
+    pol_type r = chk_agg_body(c, e);
+    ast_expr *ow = e->nargs ? e->args[0] : NULL;
+    if (!ow)
+        return r;
+    chk_expr(c, ow); /* outside the aggregate: its variable is not visible */
+    return e->fn >= 0 ? agg_otherwise(c, e, ow, r) : PT_VOID;
+}
+
+static pol_type chk_agg_body(chk_ctx *c, ast_expr *e)
+{
     int fn = chk_vocab_find(&chk_aggregates, e->text);
+    e->fn = -1;
     ast_decl *en = !e->b ? chk_agg_enum(c, e->a) : NULL; /* over an enumeration's members */
     pol_type lo = en ? PT_ENUM : chk_expr(c, e->a), hi = e->b ? chk_expr(c, e->b) : lo;
     if (fn < 0) {

@@ -482,7 +482,18 @@ static uint32_t agg_test(gen *g, const ast_expr *e, const agg_slots *s)
     return done;
 }
 
-/* The result: the accumulator, or an error if nothing was found. */
+/* `otherwise inapplicable`: NA saying that no element was found, where. */
+static __attribute__((noinline)) void gen_na_empty(gen *g, const ast_expr *e, const ast_expr *ow, const char *empty)
+{
+    bc_pos at = pos_of(g, e->sp);
+    char msg[600];
+    snprintf(msg, sizeof msg, "%s (%s:%u:%u), so %s does not apply", empty, file_of(g, e->sp)->name, at.line, at.col,
+             g->cur ? g->cur->name : "the value");
+    emit1(g, OP_NA, text_const(g, msg), ow->sp);
+}
+
+/* The result: the accumulator, or, if nothing was found, the `otherwise`
+ * value (args[0]) or an error. */
 static void agg_result(gen *g, const ast_expr *e, const agg_slots *s)
 {
     const char *empty = agg_rows[e->fn].empty;
@@ -495,7 +506,13 @@ static void agg_result(gen *g, const ast_expr *e, const agg_slots *s)
     emit1(g, OP_LOCAL, s->acc, s->sp);
     uint32_t out = emit_jump(g, OP_JMP, s->sp);
     patch(g, none, g->p->ncode);
-    emit1(g, OP_FAIL, text_const(g, empty), s->sp);
+    const ast_expr *ow = e->nargs ? e->args[0] : NULL;
+    if (!ow)
+        emit1(g, OP_FAIL, text_const(g, empty), s->sp);
+    else if (ow->kind == EX_NA)
+        gen_na_empty(g, e, ow, empty);
+    else
+        gen_expr(g, ow);
     patch(g, out, g->p->ncode);
 }
 
