@@ -466,9 +466,14 @@ typedef pol_type (*agg_hook)(chk_ctx *c, ast_expr *e, pol_type body, pol_type re
 /* list(v in ...: record) */
 static pol_type chk_agg_list(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
 {
-    if (bt != PT_RECORD) {
-        REPORT(e->c->sp, DC_TYPE_MISMATCH, "list builds a list of records; found %s (build one with T(field = ...))", tname(bt));
+    if (bt != PT_RECORD && !pol_list_elem_ok(bt)) {
+        REPORT(e->c->sp, DC_TYPE_MISMATCH,
+               "list builds a list of records (T(field = ...)), or of numbers, amounts, dates, months, booleans or text; found %s", tname(bt));
         return PT_VOID;
+    }
+    if (bt != PT_RECORD) { /* e->tref: the list's, set by chk_agg from the body's */
+        e->lit = e->c->lit;
+        e->tref = POL_LIST_VALUES | (uint32_t)bt;
     }
     return ret;
 }
@@ -610,8 +615,12 @@ static pol_type chk_agg_body(chk_ctx *c, ast_expr *e)
             REPORT(e->a->sp, DC_TYPE_MISMATCH, "'%s in ...' ranges over a list or a range a..b; found %s", e->var, tname(lo));
             return PT_VOID;
         }
-        var_type = PT_RECORD;
-        var_tref = e->a->tref;
+        if (e->a->tref == UINT32_MAX) {
+            REPORT(e->a->sp, DC_TYPE_MISMATCH, "'%s in []' ranges over nothing; name a list", e->var);
+            return PT_VOID;
+        }
+        var_type = pol_list_values(e->a->tref) ? pol_list_elem(e->a->tref) : PT_RECORD;
+        var_tref = pol_list_values(e->a->tref) ? 0 : e->a->tref;
     } else if (lo != hi || (lo != PT_MONTH && lo != PT_DATE && lo != PT_INT)) {
         REPORT(e->a->sp, DC_TYPE_MISMATCH, "a range runs between two months, two dates or two integers; found %s..%s", tname(lo), tname(hi));
         return PT_VOID;

@@ -570,7 +570,12 @@ static void decl_formula_type(chk_ctx *c, ast_decl *x, pol_type t)
 {
     if (t == PT_VOID)
         return;
-    if ((x->type == PT_LIST || x->type == PT_RECORD) && t == x->type && x->value->tref != x->tref && x->value->tref != UINT32_MAX)
+    if (x->type == PT_LIST && t == PT_LIST && (pol_list_values(x->tref) || pol_list_values(x->value->tref))) {
+        char want[120], got[120];
+        if (!chk_list_fits(x->tref, x->value))
+            REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is %s, found %s", chk_kind_name(x->kind), x->name,
+                   chk_type_text(c, PT_LIST, x->tref, want, sizeof want), chk_type_text(c, PT_LIST, x->value->tref, got, sizeof got));
+    } else if ((x->type == PT_LIST || x->type == PT_RECORD) && t == x->type && x->value->tref != x->tref && x->value->tref != UINT32_MAX)
         REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' holds another record type", chk_kind_name(x->kind), x->name);
     else if (x->type == PT_ENUM && t == PT_ENUM && x->value->tref != x->tref)
         REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is a member of another enumeration", chk_kind_name(x->kind), x->name);
