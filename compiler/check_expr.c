@@ -388,7 +388,11 @@ static pol_type expr_binary(chk_ctx *c, ast_expr *e)
             REPORT(e->sp, DC_TYPE_MISMATCH, "cannot compare %s with %s", tname(x), tname(y));
             return PT_VOID;
         }
-        if (x == PT_RECORD || x == PT_LIST) {
+        if (x == PT_LIST) {
+            REPORT(e->sp, DC_TYPE_MISMATCH, "lists cannot be compared; compare their elements (any, all) or their lengths");
+            return PT_VOID;
+        }
+        if (x == PT_RECORD) {
             REPORT(e->sp, DC_TYPE_MISMATCH, "%ss cannot be compared; compare their fields", tname(x));
             return PT_VOID;
         }

@@ -104,10 +104,14 @@ pol_type chk_resolve_type(chk_ctx *c, const char *name, span sp, uint32_t *tref)
     *tref = 0;
     if (name[0] == '[' && name[1] == ']') { /* list of a record type, or of values */
         ast_decl *rt = chk_lookup(c, name + 2);
-        int vt = rt ? -1 : chk_vocab_find(&chk_types, name + 2);
+        int vt = rt && (rt->kind == D_RECORD || rt->kind == D_ENUM) ? -1 : chk_vocab_find(&chk_types, name + 2);
         if (vt >= 0 && pol_list_elem_ok((pol_type)vt)) {
             *tref = POL_LIST_VALUES | (uint32_t)vt;
             return PT_LIST;
+        }
+        if (rt && rt->kind == D_ENUM) {
+            REPORT(sp, DC_UNKNOWN_TYPE, "a list cannot hold members of an enumeration ('%s'); hold them in a record's field", name + 2);
+            return PT_VOID;
         }
         if (!rt || rt->kind != D_RECORD) {
             REPORT(sp, DC_UNKNOWN_TYPE,
