@@ -110,6 +110,7 @@ pol_type chk_resolve_type(chk_ctx *c, const char *name, span sp, uint32_t *tref)
             return PT_LIST;
         }
         if (rt && rt->kind == D_ENUM) {
+            rt->uses++; /* named: its own error, not "never used" */
             REPORT(sp, DC_UNKNOWN_TYPE, "a list cannot hold members of an enumeration ('%s'); hold them in a record's field", name + 2);
             return PT_VOID;
         }
