@@ -489,6 +489,16 @@ static bool is_money(int t, uint32_t tref)
     return t == PT_MONEY || (t == PT_LIST && pol_list_values(tref) && pol_list_elem(tref) == PT_MONEY);
 }
 
+/* A list of bare numbers ([1, 2]) is made as the declared list of numbers
+ * (hint) when its numbers fit that kind (not 1.5 for integers). */
+static bool adopts_hint(const ast_expr *e, uint32_t hint)
+{
+    if (!e->lit || !pol_list_values(e->tref) || !pol_list_values(hint))
+        return false;
+    pol_type want = pol_list_elem(hint), have = pol_list_elem(e->tref);
+    return pol_type_numeric(want) && pol_type_numeric(have) && (have == PT_INT || (want != PT_INT && want != PT_MONTHS && want != PT_DAYS));
+}
+
 /* An empty list of records of type tref, or of values (tref POL_LIST_VALUES | t). */
 static void emit_listnew(gen *g, uint32_t tref, span sp)
 {
@@ -1115,7 +1125,7 @@ static void gen_expr(gen *g, const ast_expr *e)
         gen_agg(g, e);
         return;
     case EX_LIST: /* [] and [1, 2] (bare numbers) take the declared list's type */
-        emit_listnew(g, e->tref == UINT32_MAX || (e->lit && pol_list_values(g->list_tref_hint)) ? g->list_tref_hint : e->tref, e->sp);
+        emit_listnew(g, e->tref == UINT32_MAX || adopts_hint(e, g->list_tref_hint) ? g->list_tref_hint : e->tref, e->sp);
         for (int i = 0; i < e->nargs; i++) {
             gen_expr(g, e->args[i]);
             emit_op(g, OP_APPEND, e->args[i]->sp);
