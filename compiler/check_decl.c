@@ -279,6 +279,11 @@ void chk_declared_types(chk_ctx *c)
                 x->kind == D_INPUT ? FRAG("an input") : FRAG("an output"), "舍入", "进一"); /* the msgid stays ASCII */
         if (x->kind == D_INPUT && x->type == PT_RECORD)
             REPORT(x->type_sp, DC_INPUT_TYPE, "an input can be a list of records ('list of %s'), not a single record", x->type_name);
+        if (x->kind == D_PARAM && (x->type == PT_LIST || x->type == PT_RECORD)) {
+            REPORT(x->type_sp, DC_INPUT_TYPE, "a parameter holds one value, not a list or a record; write a rule ('rule %s: ... = [...]')",
+                   x->name);
+            x->type = PT_VOID;
+        }
         if (x->kind == D_ENUM || x->kind == D_RECORD)
             for (ast_field *fl = x->fields; fl; fl = fl->next) {
                 fl->type = (uint8_t)chk_resolve_type(c, fl->type_name, fl->type_sp, &fl->tref);
