@@ -58,7 +58,8 @@ typedef enum {
     EX_LIST,     /* [args...]: a list of records                          */
     EX_AGG,      /* text(var in a..b where f: c) or text(var in list ...: c):
                     sum count min max any all list first; over an enumeration's
-                    members when a names one (members = its member count) */
+                    members when a names one (members = its member count);
+                    args[0] (nargs 1): the `otherwise` fallback, or none    */
     EX_NA,       /* `inapplicable`: the rule does not apply here          */
     EX_UNSTATED  /* `unstated "note"`: the notice does not give the value;
                     text: the note, or NULL                               */

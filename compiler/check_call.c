@@ -466,9 +466,14 @@ typedef pol_type (*agg_hook)(chk_ctx *c, ast_expr *e, pol_type body, pol_type re
 /* list(v in ...: record) */
 static pol_type chk_agg_list(chk_ctx *c, ast_expr *e, pol_type bt, pol_type ret)
 {
-    if (bt != PT_RECORD) {
-        REPORT(e->c->sp, DC_TYPE_MISMATCH, "list builds a list of records; found %s (build one with T(field = ...))", tname(bt));
+    if (bt != PT_RECORD && !pol_list_elem_ok(bt)) {
+        REPORT(e->c->sp, DC_TYPE_MISMATCH,
+               "list builds a list of records (T(field = ...)), or of numbers, amounts, dates, months, booleans or text; found %s", tname(bt));
         return PT_VOID;
+    }
+    if (bt != PT_RECORD) { /* e->tref: the list's, set by chk_agg from the body's */
+        e->lit = e->c->lit;
+        e->tref = POL_LIST_VALUES | (uint32_t)bt;
     }
     return ret;
 }
@@ -519,8 +524,9 @@ static pol_type chk_agg_extremum(chk_ctx *c, ast_expr *e, pol_type bt, pol_type 
 static const struct {
     pol_type ret;
     agg_hook check;
+    bool fails_empty; /* no element is an error, unless `otherwise` says what it means */
 } agg_rows[AGG__COUNT] = {
-#define AGG_ROW(id, en, zh, ret, chk, init, step, op, empty) [AGG_##id] = {PT_##ret, chk},
+#define AGG_ROW(id, en, zh, ret, chk, init, step, op, empty) [AGG_##id] = {PT_##ret, chk, (empty) != NULL},
     POL_AGGREGATES(AGG_ROW)
 #undef AGG_ROW
 };
@@ -533,10 +539,51 @@ static CHK_NOINLINE void not_aggregate(chk_ctx *c, const ast_expr *e)
         chk_vocab_listing(&chk_aggregates, aggs, sizeof aggs));
 }
 
-/* f(v in a..b: body) */
+static pol_type chk_agg_body(chk_ctx *c, ast_expr *e);
+
+/* `otherwise X` after the body of an aggregate with result type r: X is
+ * what no element (none passing `where`) means, of the body's type, or
+ * `inapplicable` / `unstated "..."`.  Only first, min and max may have one:
+ * the others have a value over no elements. */
+static CHK_NOINLINE pol_type agg_otherwise(chk_ctx *c, ast_expr *e, ast_expr *ow, pol_type r)
+{
+    if (!agg_rows[e->fn].fails_empty) {
+        REPORT(ow->sp, DC_TYPE_MISMATCH, "%s has a value over no elements; 'otherwise' is for first, min and max", e->text);
+        return PT_VOID;
+    }
+    if (r == PT_VOID || chk_bottom(ow))
+        return r;
+    if (ow->type == PT_VOID)
+        return PT_VOID;
+    e->type = (uint8_t)r;
+    bool lit;
+    pol_type t = chk_join(e, ow, &lit);
+    if (t == PT_VOID) {
+        REPORT(ow->sp, DC_TYPE_MISMATCH, "the value after 'otherwise' should be %s like the body of %s, found %s", tname(r), e->text,
+               tname((pol_type)ow->type));
+        return PT_VOID;
+    }
+    e->lit = lit;
+    if (e->tref == UINT32_MAX)
+        e->tref = ow->tref;
+    return t;
+}
+
+/* f(v in a..b: body [otherwise x]) */
 pol_type chk_agg(chk_ctx *c, ast_expr *e)
 {
+    pol_type r = chk_agg_body(c, e);
+    ast_expr *ow = e->nargs ? e->args[0] : NULL;
+    if (!ow)
+        return r;
+    chk_expr(c, ow); /* outside the aggregate: its variable is not visible */
+    return e->fn >= 0 ? agg_otherwise(c, e, ow, r) : PT_VOID;
+}
+
+static pol_type chk_agg_body(chk_ctx *c, ast_expr *e)
+{
     int fn = chk_vocab_find(&chk_aggregates, e->text);
+    e->fn = -1;
     ast_decl *en = !e->b ? chk_agg_enum(c, e->a) : NULL; /* over an enumeration's members */
     pol_type lo = en ? PT_ENUM : chk_expr(c, e->a), hi = e->b ? chk_expr(c, e->b) : lo;
     if (fn < 0) {
@@ -568,8 +615,12 @@ pol_type chk_agg(chk_ctx *c, ast_expr *e)
             REPORT(e->a->sp, DC_TYPE_MISMATCH, "'%s in ...' ranges over a list or a range a..b; found %s", e->var, tname(lo));
             return PT_VOID;
         }
-        var_type = PT_RECORD;
-        var_tref = e->a->tref;
+        if (e->a->tref == UINT32_MAX) {
+            REPORT(e->a->sp, DC_TYPE_MISMATCH, "'%s in []' ranges over nothing; name a list", e->var);
+            return PT_VOID;
+        }
+        var_type = pol_list_values(e->a->tref) ? pol_list_elem(e->a->tref) : PT_RECORD;
+        var_tref = pol_list_values(e->a->tref) ? 0 : e->a->tref;
     } else if (lo != hi || (lo != PT_MONTH && lo != PT_DATE && lo != PT_INT)) {
         REPORT(e->a->sp, DC_TYPE_MISMATCH, "a range runs between two months, two dates or two integers; found %s..%s", tname(lo), tname(hi));
         return PT_VOID;

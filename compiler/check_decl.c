@@ -279,6 +279,11 @@ void chk_declared_types(chk_ctx *c)
                 x->kind == D_INPUT ? FRAG("an input") : FRAG("an output"), "舍入", "进一"); /* the msgid stays ASCII */
         if (x->kind == D_INPUT && x->type == PT_RECORD)
             REPORT(x->type_sp, DC_INPUT_TYPE, "an input can be a list of records ('list of %s'), not a single record", x->type_name);
+        if (x->kind == D_PARAM && (x->type == PT_LIST || x->type == PT_RECORD)) {
+            REPORT(x->type_sp, DC_INPUT_TYPE, "a parameter holds one value, not a list or a record; write a rule ('rule %s: ... = [...]')",
+                   x->name);
+            x->type = PT_VOID;
+        }
         if (x->kind == D_ENUM || x->kind == D_RECORD)
             for (ast_field *fl = x->fields; fl; fl = fl->next) {
                 fl->type = (uint8_t)chk_resolve_type(c, fl->type_name, fl->type_sp, &fl->tref);
@@ -570,7 +575,12 @@ static void decl_formula_type(chk_ctx *c, ast_decl *x, pol_type t)
 {
     if (t == PT_VOID)
         return;
-    if ((x->type == PT_LIST || x->type == PT_RECORD) && t == x->type && x->value->tref != x->tref && x->value->tref != UINT32_MAX)
+    if (x->type == PT_LIST && t == PT_LIST && (pol_list_values(x->tref) || pol_list_values(x->value->tref))) {
+        char want[120], got[120];
+        if (!chk_list_fits(x->tref, x->value))
+            REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is %s, found %s", chk_kind_name(x->kind), x->name,
+                   chk_type_text(c, PT_LIST, x->tref, want, sizeof want), chk_type_text(c, PT_LIST, x->value->tref, got, sizeof got));
+    } else if ((x->type == PT_LIST || x->type == PT_RECORD) && t == x->type && x->value->tref != x->tref && x->value->tref != UINT32_MAX)
         REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' holds another record type", chk_kind_name(x->kind), x->name);
     else if (x->type == PT_ENUM && t == PT_ENUM && x->value->tref != x->tref)
         REPORT(x->value->sp, DC_TYPE_MISMATCH, "%s '%s' is a member of another enumeration", chk_kind_name(x->kind), x->name);

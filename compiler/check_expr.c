@@ -29,6 +29,8 @@ const char *chk_type_head(chk_ctx *c, pol_type t, uint32_t tref)
 
 const char *chk_type_tail(chk_ctx *c, pol_type t, uint32_t tref)
 {
+    if (t == PT_LIST && pol_list_values(tref))
+        return tname(pol_list_elem(tref));
     if ((t == PT_LIST && tref != UINT32_MAX) || t == PT_RECORD || t == PT_ENUM) {
         const ast_decl *d = chk_decl_of_type(c, t, tref);
         return d && d->name ? d->name : "?";
@@ -252,6 +254,10 @@ static pol_type expr_index(chk_ctx *c, ast_expr *e)
             return PT_VOID;
         }
         e->sym = SYM_NONE;
+        if (pol_list_values(a->tref)) { /* a list of values: the value */
+            e->tref = 0;
+            return pol_list_elem(a->tref);
+        }
         e->tref = a->tref;
         return PT_RECORD;
     }
@@ -382,7 +388,11 @@ static pol_type expr_binary(chk_ctx *c, ast_expr *e)
             REPORT(e->sp, DC_TYPE_MISMATCH, "cannot compare %s with %s", tname(x), tname(y));
             return PT_VOID;
         }
-        if (x == PT_RECORD || x == PT_LIST) {
+        if (x == PT_LIST) {
+            REPORT(e->sp, DC_TYPE_MISMATCH, "lists cannot be compared; compare their elements (any, all) or their lengths");
+            return PT_VOID;
+        }
+        if (x == PT_RECORD) {
             REPORT(e->sp, DC_TYPE_MISMATCH, "%ss cannot be compared; compare their fields", tname(x));
             return PT_VOID;
         }
@@ -453,27 +463,73 @@ static pol_type expr_if(chk_ctx *c, ast_expr *e)
 }
 
 /* [r, ...]: a list of records */
-static pol_type expr_list(chk_ctx *c, ast_expr *e)
+/* The elements of [v, ...] once checked: records of one type, or values of
+ * one type (bare numbers take the type of the others: [1, 2元] is a list of
+ * money; [1, 2] a list of bare numbers, e->lit).  Out of expr_list, whose
+ * frame every level of nesting pays for. */
+static CHK_NOINLINE pol_type list_elements(chk_ctx *c, ast_expr *e)
 {
-    e->tref = UINT32_MAX; /* [] fits any list */
-    bool bad = false;
+    bool bad = false, lit = true;
+    pol_type jt = PT_VOID;
+    const ast_expr *j = NULL; /* the element whose type the list has so far */
     for (int i = 0; i < e->nargs; i++) {
-        pol_type t = chk_expr(c, e->args[i]);
+        ast_expr *x = e->args[i];
+        pol_type t = (pol_type)x->type;
         if (t == PT_VOID) {
             bad = true;
             continue;
         }
-        if (t != PT_RECORD) {
-            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "lists hold records; found %s", tname(t));
+        if (t != PT_RECORD && !pol_list_elem_ok(t)) {
+            REPORT(x->sp, DC_TYPE_MISMATCH, "a list holds records, or numbers, amounts, dates, months, booleans or text; found %s", tname(t));
             bad = true;
-        } else if (e->tref == UINT32_MAX)
-            e->tref = e->args[i]->tref;
-        else if (e->args[i]->tref != e->tref) {
-            REPORT(e->args[i]->sp, DC_TYPE_MISMATCH, "all elements of a list are records of one type");
-            bad = true;
+            continue;
         }
+        if (!j) {
+            j = x;
+            jt = t;
+            lit = x->lit;
+            continue;
+        }
+        if ((jt == PT_RECORD) != (t == PT_RECORD) || (t == PT_RECORD && x->tref != j->tref)) {
+            if (jt == PT_RECORD && t == PT_RECORD)
+                REPORT(x->sp, DC_TYPE_MISMATCH, "all elements of a list are records of one type");
+            else
+                REPORT(x->sp, DC_TYPE_MISMATCH, "all elements of a list have one type: %s, then %s", tname(jt), tname(t));
+            bad = true;
+            continue;
+        }
+        if (t == PT_RECORD)
+            continue;
+        ast_expr tmp = *j;
+        tmp.type = (uint8_t)jt;
+        tmp.lit = lit;
+        bool l2;
+        pol_type u = chk_join(&tmp, x, &l2);
+        if (u == PT_VOID) {
+            REPORT(x->sp, DC_TYPE_MISMATCH, "all elements of a list have one type: %s, then %s", tname(jt), tname(t));
+            bad = true;
+            continue;
+        }
+        if (u != jt)
+            j = x;
+        jt = u;
+        lit = l2;
     }
-    return bad ? PT_VOID : PT_LIST;
+    if (bad)
+        return PT_VOID;
+    if (j)
+        e->tref = jt == PT_RECORD ? j->tref : POL_LIST_VALUES | (uint32_t)jt;
+    e->lit = j && jt != PT_RECORD && lit;
+    return PT_LIST;
+}
+
+/* [v, ...]: a list of records or of values */
+static pol_type expr_list(chk_ctx *c, ast_expr *e)
+{
+    e->tref = UINT32_MAX; /* [] fits any list */
+    for (int i = 0; i < e->nargs; i++)
+        chk_expr(c, e->args[i]);
+    return list_elements(c, e);
 }
 
 static pol_type check_expr_inner(chk_ctx *c, ast_expr *e)
@@ -519,10 +575,14 @@ pol_type chk_expr(chk_ctx *c, ast_expr *e)
 /* A constant: a literal (possibly negated). */
 static bool is_constant(const ast_expr *e)
 {
-    if (e->kind == EX_LIST) { /* a list of records built from constants (tests' inputs) */
+    if (e->kind == EX_LIST) { /* a list of records built from constants, or of constants (tests' inputs) */
         for (int i = 0; i < e->nargs; i++) {
             const ast_expr *r = e->args[i];
-            if (r->kind != EX_CALL || !r->named)
+            if (r->kind != EX_CALL && !is_constant(r))
+                return false;
+            if (r->kind != EX_CALL)
+                continue;
+            if (!r->named)
                 return false;
             for (int j = 0; j < r->nargs; j++)
                 if (!is_constant(r->args[j]))
@@ -582,7 +642,18 @@ static void constant(chk_ctx *c, ast_expr *e, pol_type want, const char *what, c
         else
             REPORT(e->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' should be %s, found %s", name, owner, tname(want),
                    tname(t));
-    } else if (t == PT_LIST && want == PT_LIST && e->tref != c->want_tref && e->tref != UINT32_MAX) {
+    } else if (t == PT_LIST && want == PT_LIST && (pol_list_values(c->want_tref) || pol_list_values(e->tref)) &&
+               !chk_list_fits(c->want_tref, e)) {
+        char wt[120], gt[120];
+        chk_type_text(c, PT_LIST, c->want_tref, wt, sizeof wt);
+        chk_type_text(c, PT_LIST, e->tref, gt, sizeof gt);
+        if (!name)
+            REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be %s, found %s", what, wt, gt);
+        else if (!owner)
+            REPORT(e->sp, DC_TYPE_MISMATCH, "the value of '%s' should be %s, found %s", name, wt, gt);
+        else
+            REPORT(e->sp, DC_TYPE_MISMATCH, "field '%s' of '%s' should be %s, found %s", name, owner, wt, gt);
+    } else if (t == PT_LIST && want == PT_LIST && !chk_list_fits(c->want_tref, e)) {
         if (!name)
             REPORT(e->sp, DC_TYPE_MISMATCH, "%s should be a list of another record type", what);
         else if (!owner)

@@ -125,6 +125,8 @@ pol_type chk_arith_type(chk_ctx *c, int op, ast_expr *a, ast_expr *b, span sp);
 bool chk_assignable(pol_type to, pol_type from, bool lit);
 /* chk_assignable for an expression, including which enumeration or record type. */
 bool chk_assignable_e(pol_type to, uint32_t to_tref, const ast_expr *e);
+/* A list expression where a list of to_tref is expected ([], [1, 2] for numbers). */
+bool chk_list_fits(uint32_t to_tref, const ast_expr *e);
 /* Join of two branch types (if/else, min/max); PT_VOID if incompatible. */
 pol_type chk_join(ast_expr *a, ast_expr *b, bool *lit);
 /* A bare number in e that makes it `got` where `want` was declared

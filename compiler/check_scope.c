@@ -102,10 +102,22 @@ const char *chk_suggest_decl(chk_ctx *c, const char *name)
 pol_type chk_resolve_type(chk_ctx *c, const char *name, span sp, uint32_t *tref)
 {
     *tref = 0;
-    if (name[0] == '[' && name[1] == ']') { /* list of a record type */
+    if (name[0] == '[' && name[1] == ']') { /* list of a record type, or of values */
         ast_decl *rt = chk_lookup(c, name + 2);
+        int vt = rt && (rt->kind == D_RECORD || rt->kind == D_ENUM) ? -1 : chk_vocab_find(&chk_types, name + 2);
+        if (vt >= 0 && pol_list_elem_ok((pol_type)vt)) {
+            *tref = POL_LIST_VALUES | (uint32_t)vt;
+            return PT_LIST;
+        }
+        if (rt && rt->kind == D_ENUM) {
+            rt->uses++; /* named: its own error, not "never used" */
+            REPORT(sp, DC_UNKNOWN_TYPE, "a list cannot hold members of an enumeration ('%s'); hold them in a record's field", name + 2);
+            return PT_VOID;
+        }
         if (!rt || rt->kind != D_RECORD) {
-            REPORT(sp, DC_UNKNOWN_TYPE, "'%s' is not a record type; lists hold records (declare 'record %s (...)')", name + 2, name + 2);
+            REPORT(sp, DC_UNKNOWN_TYPE,
+                   "'%s' is not a record type or a type of value; a list holds records (declare 'record %s (...)') or numbers, amounts, dates, months, booleans or text",
+                   name + 2, name + 2);
             return PT_VOID;
         }
         rt->uses++;
@@ -150,7 +162,7 @@ const char *chk_type_text(chk_ctx *c, pol_type t, uint32_t tref, char *buf, size
 {
     if (t == PT_LIST || t == PT_RECORD || t == PT_ENUM) {
         const ast_decl *d = chk_decl_of_type(c, t, tref);
-        const char *name = d ? d->name : NULL;
+        const char *name = d ? d->name : t == PT_LIST && pol_list_values(tref) ? pol_type_name(pol_list_elem(tref)) : NULL;
         if (t == PT_LIST && tref == UINT32_MAX)
             snprintf(buf, cap, "an empty list");
         else

@@ -106,13 +106,24 @@ bool chk_assignable(pol_type to, pol_type from, bool lit)
     return false;
 }
 
+/* A list e may stand where a list of to_tref is declared: the same records
+ * or values, [], or a list written out of bare numbers ([1, 2.5]) where a
+ * list of numbers that admits them is declared. */
+bool chk_list_fits(uint32_t to_tref, const ast_expr *e)
+{
+    if (e->tref == UINT32_MAX || e->tref == to_tref)
+        return true;
+    return e->lit && pol_list_values(e->tref) && pol_list_values(to_tref) &&
+           numeric(pol_list_elem(to_tref)) && chk_assignable(pol_list_elem(to_tref), pol_list_elem(e->tref), true);
+}
+
 /* chk_assignable() for an expression, including which enumeration it belongs to. */
 bool chk_assignable_e(pol_type to, uint32_t to_tref, const ast_expr *e)
 {
+    if (to == PT_LIST && e->type == PT_LIST)
+        return chk_list_fits(to_tref, e);
     if (!chk_assignable(to, (pol_type)e->type, e->lit))
         return false;
-    if (to == PT_LIST && e->tref == UINT32_MAX)
-        return true; /* [] */
     return (to != PT_ENUM && to != PT_RECORD && to != PT_LIST) || e->tref == to_tref;
 }
 

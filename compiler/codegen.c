@@ -228,6 +228,7 @@ static uint32_t bool_const(gen *g, bool v)
 
 /* ---- expressions ---- */
 static void gen_expr(gen *g, const ast_expr *e);
+static void emit_listnew(gen *g, uint32_t tref, span sp);
 static void gen_agg(gen *g, const ast_expr *e);
 static void gen_table(gen *g, const ast_expr *e);
 static void gen_match(gen *g, const ast_expr *e);
@@ -448,7 +449,7 @@ static void agg_prologue(gen *g, const ast_expr *e, const agg_slots *s)
     }
     agg_init init = s->index_on_fail ? AI_ZERO : agg_rows[e->fn].init;
     if (init == AI_LIST)
-        emit1(g, OP_LISTNEW, e->tref, s->sp);
+        emit_listnew(g, e->tref, s->sp);
     else /* zero: also min, max, first, unused until found */
         emit1(g, OP_CONST, init == AI_ZERO ? int_const(g, 0) : bool_const(g, init == AI_TRUE), s->sp);
     emit1(g, OP_SETLOCAL, s->acc, s->sp);
@@ -482,7 +483,43 @@ static uint32_t agg_test(gen *g, const ast_expr *e, const agg_slots *s)
     return done;
 }
 
-/* The result: the accumulator, or an error if nothing was found. */
+/* Money, or a list of money: printed with 2 places unless told otherwise. */
+static bool is_money(int t, uint32_t tref)
+{
+    return t == PT_MONEY || (t == PT_LIST && pol_list_values(tref) && pol_list_elem(tref) == PT_MONEY);
+}
+
+/* A list of bare numbers ([1, 2]) is made as the declared list of numbers
+ * (hint) when its numbers fit that kind (not 1.5 for integers). */
+static bool adopts_hint(const ast_expr *e, uint32_t hint)
+{
+    if (!e->lit || !pol_list_values(e->tref) || !pol_list_values(hint))
+        return false;
+    pol_type want = pol_list_elem(hint), have = pol_list_elem(e->tref);
+    return pol_type_numeric(want) && pol_type_numeric(have) && (have == PT_INT || (want != PT_INT && want != PT_MONTHS && want != PT_DAYS));
+}
+
+/* An empty list of records of type tref, or of values (tref POL_LIST_VALUES | t). */
+static void emit_listnew(gen *g, uint32_t tref, span sp)
+{
+    if (pol_list_values(tref))
+        emit1(g, OP_LISTVAL, (uint32_t)pol_list_elem(tref), sp);
+    else
+        emit1(g, OP_LISTNEW, tref, sp);
+}
+
+/* `otherwise inapplicable`: NA saying that no element was found, where. */
+static __attribute__((noinline)) void gen_na_empty(gen *g, const ast_expr *e, const ast_expr *ow, const char *empty)
+{
+    bc_pos at = pos_of(g, e->sp);
+    char msg[600];
+    snprintf(msg, sizeof msg, "%s (%s:%u:%u), so %s does not apply", empty, file_of(g, e->sp)->name, at.line, at.col,
+             g->cur ? g->cur->name : "the value");
+    emit1(g, OP_NA, text_const(g, msg), ow->sp);
+}
+
+/* The result: the accumulator, or, if nothing was found, the `otherwise`
+ * value (args[0]) or an error. */
 static void agg_result(gen *g, const ast_expr *e, const agg_slots *s)
 {
     const char *empty = agg_rows[e->fn].empty;
@@ -495,7 +532,13 @@ static void agg_result(gen *g, const ast_expr *e, const agg_slots *s)
     emit1(g, OP_LOCAL, s->acc, s->sp);
     uint32_t out = emit_jump(g, OP_JMP, s->sp);
     patch(g, none, g->p->ncode);
-    emit1(g, OP_FAIL, text_const(g, empty), s->sp);
+    const ast_expr *ow = e->nargs ? e->args[0] : NULL;
+    if (!ow)
+        emit1(g, OP_FAIL, text_const(g, empty), s->sp);
+    else if (ow->kind == EX_NA)
+        gen_na_empty(g, e, ow, empty);
+    else
+        gen_expr(g, ow);
     patch(g, out, g->p->ncode);
 }
 
@@ -545,7 +588,7 @@ static void gen_agg_members(gen *g, const ast_expr *e)
     agg_slots s = {e->slot, e->slot + 1, e->slot + 2, e->slot + 3, e->slot + 4, false, e->sp};
     agg_init init = agg_rows[e->fn].init;
     if (init == AI_LIST)
-        emit1(g, OP_LISTNEW, e->tref, s.sp);
+        emit_listnew(g, e->tref, s.sp);
     else
         emit1(g, OP_CONST, init == AI_ZERO ? int_const(g, 0) : bool_const(g, init == AI_TRUE), s.sp);
     emit1(g, OP_SETLOCAL, s.acc, s.sp);
@@ -1081,9 +1124,8 @@ static void gen_expr(gen *g, const ast_expr *e)
     case EX_AGG:
         gen_agg(g, e);
         return;
-    case EX_LIST:
-        emit_op(g, OP_LISTNEW, e->sp);
-        emit_word(g, e->tref != UINT32_MAX ? e->tref : g->list_tref_hint);
+    case EX_LIST: /* [] and [1, 2] (bare numbers) take the declared list's type */
+        emit_listnew(g, e->tref == UINT32_MAX || adopts_hint(e, g->list_tref_hint) ? g->list_tref_hint : e->tref, e->sp);
         for (int i = 0; i < e->nargs; i++) {
             gen_expr(g, e->args[i]);
             emit_op(g, OP_APPEND, e->args[i]->sp);
@@ -1480,7 +1522,7 @@ static void cg_rules(gen *g)
         x->nargs = (uint32_t)d->nparams;
         x->is_output = d->kind == D_OUTPUT;
         x->is_constraint = d->kind == D_REQUIRE;
-        x->places = (uint8_t)(d->places >= 0 ? d->places : d->type == PT_MONEY ? 2 : 0);
+        x->places = (uint8_t)(d->places >= 0 ? d->places : is_money(d->type, d->tref) ? 2 : 0);
         x->cite = cg_str(g, d->an.cite);
         x->doc = cg_str(g, d->an.note);
         if (d->value)
@@ -1489,7 +1531,7 @@ static void cg_rules(gen *g)
             x->when = source_text(g, d->when);
         x->pos = pos_of(g, d->name_sp);
         x->entry = p->ncode;
-        g->list_tref_hint = d->type == PT_LIST ? d->tref : 0; /* for an empty [] */
+        g->list_tref_hint = d->type == PT_LIST ? d->tref : POL_LIST_VALUES | PT_INT; /* for an empty [] */
         g->cur = d;
         gen_rule_body(g, d);
         g->cur = NULL;
@@ -1508,7 +1550,7 @@ static uint32_t hidden_rule(gen *g, const ast_expr *e, const char *name, pol_typ
     hr->name = cg_str(g, name);
     hr->type = (uint8_t)t;
     hr->tref = tref;
-    hr->places = (uint8_t)(t == PT_MONEY ? 2 : 0);
+    hr->places = (uint8_t)(is_money(t, tref) ? 2 : 0);
     hr->pos = pos_of(g, sp);
     hr->entry = p->ncode;
     g->list_tref_hint = tref;

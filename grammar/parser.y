@@ -200,9 +200,10 @@ static ast_expr *bin(pstate *ps, int op, ast_expr *a, ast_expr *b, span sp)
     return deepen(ps, e);
 }
 
-/* f(head where filter: body), where head is `v in a..b` or `v in list`
+/* f(head where filter: body [otherwise fallback]), where head is `v in a..b` or `v in list`
  * (read as an expression: `f(v in ...)` could also begin a call). */
-static ast_expr *mk_agg(pstate *ps, const char *fn, span fn_sp, ast_expr *head, ast_expr *filter, ast_expr *body, span sp)
+static ast_expr *mk_agg(pstate *ps, const char *fn, span fn_sp, ast_expr *head, ast_expr *filter, ast_expr *body, ast_expr *otherwise,
+                        span sp)
 {
     ast_expr *e = mk(ps, EX_AGG, sp);
     e->text = fn;
@@ -218,7 +219,13 @@ static ast_expr *mk_agg(pstate *ps, const char *fn, span fn_sp, ast_expr *head, 
     e->b = head ? head->c : NULL;
     e->filter = filter;
     e->c = body;
+    if (otherwise) { /* args[0]: what no element means (first, min, max) */
+        e->args = arena_alloc(ps->a, sizeof *e->args);
+        e->args[0] = otherwise;
+        e->nargs = 1;
+    }
     if (!head) { /* the declaration is not checked (mark_damaged) */
+        e->nargs = 0;
         e->kind = EX_NUM;
         e->text = "0";
     }
@@ -290,7 +297,7 @@ typedef struct arglist { ast_expr *e; const char *name; span name_sp; struct arg
 %token KW_ELSE "'else'" KW_AND "'and'" KW_OR "'or'" KW_NOT "'not'"
 %token KW_IMPORT "'import'" KW_OVERRIDE "'override'"
 %token KW_RECORD "'record'" KW_LIST "'list'" KW_WHERE "'where'"
-%token KW_INAPPLICABLE "'inapplicable'" KW_UNSTATED "'unstated'"
+%token KW_INAPPLICABLE "'inapplicable'" KW_UNSTATED "'unstated'" KW_OTHERWISE "'otherwise'"
 %token KW_BY "'by'" KW_PARTIAL "'partial'" KW_MATCH "'match'" ARROW "'=>'"
 %token KW_INFERRED "'inferred'" KW_FINDING "'finding'" KW_CLAUSE "'clause'"
 %token KW_STATED "'stated'" KW_REQUIRE "'require'" KW_ENUM "'enum'" KW_EXCEPTION "'exception'" KW_OF "'of'" KW_WHEN "'when'" KW_ERROR "'error'"
@@ -743,8 +750,10 @@ expr
   | expr '.' BOOL         { /* a member named 是: its declaration is the error */
         $$ = mk(ps, EX_FIELD, @$); $$->a = $1; $$->text = token_text(ps, @3); $$->name_sp = @3; $$ = deepen(ps, $$);
     }
-  | IDENT '(' expr opt_where ':' expr ')' { $$ = mk_agg(ps, $1, @1, $3, $4, $6, @$); }
-  | KW_LIST '(' expr opt_where ':' expr ')' { $$ = mk_agg(ps, "list", @1, $3, $4, $6, @$); }
+  | IDENT '(' expr opt_where ':' expr ')' { $$ = mk_agg(ps, $1, @1, $3, $4, $6, NULL, @$); }
+  | IDENT '(' expr opt_where ':' expr KW_OTHERWISE expr ')' { $$ = mk_agg(ps, $1, @1, $3, $4, $6, $8, @$); }
+  | KW_LIST '(' expr opt_where ':' expr ')' { $$ = mk_agg(ps, "list", @1, $3, $4, $6, NULL, @$); }
+  | KW_LIST '(' expr opt_where ':' expr KW_OTHERWISE expr ')' { $$ = mk_agg(ps, "list", @1, $3, $4, $6, $8, @$); }
   | expr KW_IN expr DOTDOT expr %prec KW_IN { $$ = mk(ps, EX_IN, @2); $$->a = $1; $$->b = $3; $$->c = $5; $$ = deepen(ps, $$); }
   | expr KW_IN expr       { $$ = mk(ps, EX_IN, @2); $$->a = $1; $$->b = $3; $$ = deepen(ps, $$); } /* over a list: aggregates only */
   | IDENT '(' named1 ')'  {

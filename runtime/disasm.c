@@ -34,6 +34,7 @@ static void dis_operand(const bc_program *p, char kind, uint32_t v, FILE *out, c
     case 'F': fprintf(out, " F%u", v); break;
     case 'L': fprintf(out, " L%u", v); break;
     case 'W': fprintf(out, " %s", v == 0 ? "field" : v == 1 ? "month" : v == 2 ? "year" : "?"); break;
+    case 'Y': fprintf(out, " %s", pol_type_name((pol_type)v)); break;
     default: fprintf(out, " %u", v); break;
     }
 }

@@ -186,7 +186,7 @@ static void value_fields(xb *b, int node, const vm_val *v, uint32_t tref, int pl
     if (!pol_value_text(b->p, v, tref, places, buf, sizeof buf))
         snprintf(buf, sizeof buf, "?");
     set_field(b, node, key, buf, v->t == PT_BOOL ? XF_BOOL : XF_STR);
-    if (v->t == PT_LIST && b->lang != POL_LANG_EN && !strcmp(key, "value")) { /* "[7 records of 月度]" in the text's language */
+    if (v->t == PT_LIST && !pol_list_values(v->tref) && b->lang != POL_LANG_EN && !strcmp(key, "value")) { /* "[7 records of 月度]" in the text's language */
         uint32_t n = v->ref ? ((const vm_list *)v->ref)->n : 0;
         const char *rn = v->tref < b->p->nrecords ? b->p->records[v->tref].name : "?";
         if (n == 1)

@@ -19,7 +19,8 @@
  *    type, A argument count (of the function named by the preceding R),
  *    D a month-end rule (cd_month_end: down, up, strict), W what a KEYED
  *    index keys on (0 the field itself, 1 the month of a date field, 2 the
- *    year of a date or month field).
+ *    year of a date or month field), Y the type of a list's values
+ *    (pol_type, one pol_list_elem_ok accepts).
  *  - An instruction is 1 + strlen(operands) words: BC_OPLEN_<NAME> and
  *    bc_op_len[] below are generated from this list (compile-time constants;
  *    the VM advances pc by them, never by a hand-written number).
@@ -28,6 +29,9 @@
  *  - RET in a function (a rule with parameters) returns without memoising.
  *  - FAIL, NA and UNSTATED end the evaluation; NA is caught by the nearest
  *    APPLIC on the chain, which then pushes false (runtime/vm.c).
+ *  - APPEND to a list of values (LISTVAL) takes a value of its type, or any
+ *    number for a list of numbers (then of the list's kind); a list of
+ *    records (LISTNEW) takes records of its type only.
  *  - ADD/SUB also move dates by days and months by months (date + integer,
  *    month - month = integer), as the checker types them.
  */
@@ -93,7 +97,8 @@
     OP(WITHIN,   "",   3, 1, "       pop hi, lo, x; push lo <= x and x <= hi") \
     OP(ROUNDV,   "N",  2, 1, "N      pop rounding mode m, number a; push a rounded to N places in mode m") \
     OP(PARAM_IN, "P",  1, 1, "P      pop month or integer year Y; push P's version covering all of Y (error if none, or if P changes within Y)") \
-    OP(KEYED,    "GFW", 2, 1, "G F W  pop key x, list l of G records; push the records of l whose field F (W: 0 itself, 1 its month, 2 its year) equals x, in l's order, from an index built once per list; l itself when x or a key cannot be indexed")
+    OP(KEYED,    "GFW", 2, 1, "G F W  pop key x, list l of G records; push the records of l whose field F (W: 0 itself, 1 its month, 2 its year) equals x, in l's order, from an index built once per list; l itself when x or a key cannot be indexed") \
+    OP(LISTVAL,  "Y",  0, 1, "Y      push an empty list of values of type Y (a number kind, date, month, boolean or text)")
 
 typedef enum {
 #define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,

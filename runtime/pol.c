@@ -189,6 +189,10 @@ static void json_members(sc_buf *b, const bc_enum *en)
 /* ,"record":"R","fields":[...] of a list of records R (an input or an output). */
 static void json_record(sc_buf *b, const bc_program *p, uint32_t tref)
 {
+    if (pol_list_values(tref)) { /* a list of values: "of": their type */
+        sc_buf_printf(b, ",\"of\":\"%s\"", pol_type_name(pol_list_elem(tref)));
+        return;
+    }
     if (tref >= p->nrecords)
         return;
     const bc_record *rt = &p->records[tref];
@@ -404,6 +408,7 @@ static void shorten(const char *text, size_t len, char *out, size_t cap)
 }
 
 static int parse_list(pol_eval *ev, vm_val *v, const char *name, uint32_t tref, const char *text, size_t len, pol_error *err);
+static int parse_values(pol_eval *ev, vm_val *v, const char *name, uint32_t tref, const char *text, size_t len, pol_error *err);
 
 /* Parses one scenario value of type t into v; `name` names it in messages. */
 static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uint32_t tref, scv_kind kind, const char *text,
@@ -414,6 +419,12 @@ static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uin
     char shown[80]; /* the value as the messages show it: made only for an error */
     char fr[80];    /* a FRAG argument built at run time (pol_as_frag)      */
 #define SHOWN() (shorten(text, len, shown, sizeof shown), shown)
+    if (t == PT_LIST && pol_list_values(tref)) {
+        if (kind != SCV_ARRAY && kind != SCV_CSV)
+            return input_error(err, POL_E_INPUT, name, "input %s must be a JSON array of %s values, found %s", name,
+                               pol_type_name(pol_list_elem(tref)), kind_text(kind));
+        return parse_values(ev, v, name, tref, text, len, err);
+    }
     if (t == PT_LIST) {
         if (kind != SCV_ARRAY && kind != SCV_CSV)
             return input_error(err, POL_E_INPUT, name, "input %s must be a JSON array of %s records, found %s", name,
@@ -595,6 +606,50 @@ static int parse_list(pol_eval *ev, vm_val *v, const char *name, uint32_t tref, 
     return 0;
 }
 
+/* One element of a list of values: parsed as an input of the element type
+ * named NAME[i], so its errors say where it is. */
+static int value_elem(void *vctx, int index, scv_kind kind, const char *text, size_t len, sc_error *serr)
+{
+    list_ctx *lc = vctx;
+    char where[300];
+    snprintf(where, sizeof where, "%s[%d]", lc->name, index);
+    vm_val v;
+    memset(&v, 0, sizeof v);
+    dec_init(&v.d);
+    int rc = parse_into(lc->ev, &v, where, pol_list_elem(lc->tref), 0, kind, text, len, lc->perr);
+    if (rc == 0 && !vm_list_append(&lc->ev->vm->heap, lc->list, &v)) {
+        input_error(lc->perr, POL_E_INPUT, where, "%s: the scenario is too large", where);
+        rc = -1;
+    }
+    dec_clear(&v.d);
+    if (rc != 0) {
+        copy_cut(serr->msg, sizeof serr->msg, lc->perr->msg);
+        copy_cut(serr->text, sizeof serr->text, lc->perr->text);
+    }
+    return rc;
+}
+
+static int parse_values(pol_eval *ev, vm_val *v, const char *name, uint32_t tref, const char *text, size_t len, pol_error *err)
+{
+    vm_list *l = vm_heap_list(&ev->vm->heap);
+    if (!l)
+        return input_error(err, POL_E_INPUT, name, "input %s: the scenario is too large", name);
+    list_ctx lc = {ev, name, tref, l, err};
+    sc_error serr;
+    memset(&serr, 0, sizeof serr);
+    err->msg[0] = 0;
+    err->text[0] = 0;
+    if (sc_json_array_values(text, len, value_elem, &lc, &serr) != 0) {
+        if (!err->msg[0])
+            NESTED_ERROR(err, POL_E_INPUT, name, "input %s: %s", name, serr.msg, sc_error_message(&serr));
+        return -1;
+    }
+    v->t = PT_LIST;
+    v->tref = tref;
+    v->ref = l;
+    return 0;
+}
+
 int pol_eval_set_record(pol_eval *ev, const sc_record *rec, bool allow_extra, pol_error *err)
 {
     const bc_program *p = ev->pol->prog;
@@ -716,6 +771,28 @@ const vm_val *pol_eval_val(const pol_eval *ev, uint32_t r)
 /* vm_value_text, with enumeration members by name. */
 static bool value_text(const bc_program *p, const vm_val *v, uint32_t tref, int places, char *buf, size_t cap)
 {
+    if (v->t == PT_LIST && pol_list_values(v->tref) && cap > 0) { /* [1.00, 2.00]: the values, as far as they fit */
+        const vm_list *l = v->ref;
+        size_t at = 0;
+        char one[200];
+        buf[at++] = '[';
+        for (uint32_t i = 0; l && i < l->n; i++) {
+            if (!vm_value_text(&l->items[i], places, one, sizeof one))
+                snprintf(one, sizeof one, "?");
+            size_t k = strlen(one);
+            if (at + k + 8 > cap) {
+                at += (size_t)snprintf(buf + at, cap - at, "%s...", i ? ", " : "");
+                break;
+            }
+            at += (size_t)snprintf(buf + at, cap - at, "%s%s", i ? ", " : "", one);
+        }
+        if (at + 2 <= cap) {
+            buf[at++] = ']';
+            buf[at] = 0;
+        } else
+            buf[cap - 1] = 0;
+        return true;
+    }
     if (v->t == PT_LIST) {
         uint32_t n = v->ref ? ((const vm_list *)v->ref)->n : 0;
         snprintf(buf, cap, "[%u record%s of %s]", n, n == 1 ? "" : "s", v->tref < p->nrecords ? p->records[v->tref].name : "?");

@@ -1026,6 +1026,85 @@ static int array_walk(const jctx *j, bool call,
     return 0;
 }
 
+/* array_walk for sc_json_array_values: each element is any JSON value;
+ * strings are decoded into w (big enough for the whole text). */
+static int values_walk(const jctx *j, bool call, sc_value_fn fn, void *ctx, char *w)
+{
+    const unsigned char *s = j->s;
+    const size_t n = j->n;
+    size_t i = skip_ws(j, 0);
+    if (i >= n || s[i] != '[')
+        return expect_not_container(j, i, FRAG("a JSON array"), NULL);
+    i = skip_ws(j, i + 1);
+    int index = 0;
+    if (i < n && s[i] == ']') {
+        i++;
+    } else {
+        for (;;) {
+            unsigned char c = i < n ? s[i] : 0;
+            size_t after, l;
+            bool esc;
+            scv_kind kind;
+            const char *text = (const char *)s + i;
+            size_t tlen;
+            const char *lit = NULL;
+            if (c == '"') {
+                if (scan_string(j, i, &after, &esc))
+                    return -1;
+                char *end = copy_string(s, i, after, esc, w);
+                kind = SCV_STRING;
+                text = w;
+                tlen = (size_t)(end - w);
+            } else if (c == '[' || c == '{') {
+                if (skip_value(j, i, 1, &after))
+                    return -1;
+                kind = c == '[' ? SCV_ARRAY : SCV_OBJECT;
+                tlen = after - i;
+            } else if (c == '-' || is_digit(c)) {
+                if (scan_number(j, i, &after))
+                    return -1;
+                kind = SCV_NUMBER;
+                tlen = after - i;
+            } else if (i < n && (lit = match_literal(j, i, &l)) != NULL) {
+                kind = lit[0] == 't' ? SCV_TRUE : lit[0] == 'f' ? SCV_FALSE : SCV_NULL;
+                after = i + l;
+                tlen = l;
+            } else
+                return unexpected(j, i, "expected a value as element %d of the array", index);
+            if (call && fn(ctx, index, kind, text, tlen, j->err) != 0)
+                return -1;
+            index++;
+            i = skip_ws(j, after);
+            if (i < n && s[i] == ',') {
+                i = skip_ws(j, i + 1);
+                continue;
+            }
+            if (i < n && s[i] == ']') {
+                i++;
+                break;
+            }
+            return unexpected(j, i, "expected ',' or ']' after element %d of the array", index - 1);
+        }
+    }
+    i = skip_ws(j, i);
+    if (i < n) {
+        if (s[i] >= 0x80 || s[i] == 0)
+            return unexpected(j, i, "trailing data after the array");
+        return seterr(j->err, i, "trailing data after the array");
+    }
+    return 0;
+}
+
+int sc_json_array_values(const char *text, size_t len, sc_value_fn fn, void *ctx, sc_error *err)
+{
+    const jctx j = {(const unsigned char *)text, len, err};
+    char *w = pol_xmalloc(len + 1);
+    /* The whole array is checked first, so fn never sees part of a bad one. */
+    int rc = values_walk(&j, false, fn, ctx, w) ? -1 : values_walk(&j, true, fn, ctx, w);
+    free(w);
+    return rc;
+}
+
 int sc_json_array_each(const char *text, size_t len,
                        int (*fn)(void *ctx, int index, const char *elem,
                                  size_t elem_len, sc_error *err),

@@ -160,6 +160,14 @@ int sc_json_array_each(const char *text, size_t len,
                                  size_t elem_len, sc_error *err),
                        void *ctx, sc_error *err);
 
+/* Parses text[0..len) as a JSON array of values (a list of numbers, dates,
+ * ...); calls fn(ctx, index, kind, text, len) for each element: a string
+ * decoded (valid until fn returns), a number exactly as written, true,
+ * false or null, or an array or object raw.  Returns 0 or -1 (with *err) on
+ * a syntax error or when fn returns nonzero (fn fills *err then). */
+typedef int (*sc_value_fn)(void *ctx, int index, scv_kind kind, const char *text, size_t len, sc_error *err);
+int sc_json_array_values(const char *text, size_t len, sc_value_fn fn, void *ctx, sc_error *err);
+
 /* CSV (RFC 4180: comma separated, "" escapes a quote inside a quoted field).
  * The header record gives field names; each later record must have exactly
  * as many cells.  Cells become SCV_CSV fields; an empty unquoted cell

@@ -32,7 +32,7 @@
     X(TEXT, "text", 0)            \
     X(ENUM, "enum", 0)     /* a member of an enumeration (tref says which) */ \
     X(RECORD, "record", 0) /* a record (tref: which record type)           */ \
-    X(LIST, "list", 0)     /* a list of records (tref: the element type)   */ \
+    X(LIST, "list", 0)     /* a list (tref: its record type, or POL_LIST_VALUES | a value type) */ \
     X(MONTHS, "months", 1) /* a duration in months (an integer count)      */ \
     X(DAYS, "days", 1)     /* a duration in days (an integer count)        */ \
     X(ROUNDING, "rounding", 0) /* a rounding mode (i: dec_mode), for round and to_integer */
@@ -60,6 +60,24 @@ typedef enum {
 } pol_type;
 
 const char *pol_type_name(pol_type t);  /* "money", ...; "?" out of range */
+
+/* A list's tref: the index of its record type, or POL_LIST_VALUES | t for a
+ * list of values of type t (numbers, dates, months, booleans, text: the
+ * types pol_list_elem_ok accepts).  UINT32_MAX (the checker's "[]", a list
+ * of any type) is neither. */
+#define POL_LIST_VALUES 0x40000000u
+static inline bool pol_list_values(unsigned tref) { return (tref & 0xC0000000u) == POL_LIST_VALUES; }
+static inline pol_type pol_list_elem(unsigned tref) { return (pol_type)(tref & 0xFFu); }
+static inline bool pol_list_elem_ok(pol_type t)
+{
+    return t == PT_INT || t == PT_DEC || t == PT_RATE || t == PT_MONEY || t == PT_DATE || t == PT_MONTH || t == PT_BOOL ||
+           t == PT_TEXT || t == PT_MONTHS || t == PT_DAYS;
+}
+/* tref is a list of values of an element type a list may hold */
+static inline bool pol_list_values_ok(unsigned tref)
+{
+    return pol_list_values(tref) && (tref & ~(POL_LIST_VALUES | 0xFFu)) == 0 && pol_list_elem_ok(pol_list_elem(tref));
+}
 
 /* Numbers of every kind (held as dec_t at run time). */
 #define PT_MASK_ROW(id, name, num) | ((num) ? 1u << PT_##id : 0u)

@@ -40,6 +40,8 @@ static bool month_ok(int32_t m) { return m >= CD_MIN_MONTH && m <= CD_MAX_MONTH;
 
 static bool tref_ok(const bc_program *p, uint32_t t, uint32_t tref)
 {
+    if (t == PT_LIST && pol_list_values(tref)) /* a list of values */
+        return pol_list_values_ok(tref);
     if (t == PT_RECORD || t == PT_LIST)
         return tref < p->nrecords;
     return type_ok(t) && (t != PT_ENUM || tref < p->nenums);
@@ -92,6 +94,7 @@ static bool verify_operand(const bc_program *p, uint32_t ri, const bc_iter *it, 
     }
     case 'L': return v < rule->nlocals || vfail(err, errlen, "local slot %u out of range at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
     case 'G': return v < p->nrecords || vfail(err, errlen, "record type %u out of range at %u", v, pc); /* GCOVR_EXCL_BR_LINE */
+    case 'Y': return pol_list_elem_ok((pol_type)v) || vfail(err, errlen, "a list cannot hold values of type %u (at %u)", v, pc);
     case 'A': /* the argument count of the function named by the preceding R; k > 0, kinds[k - 1] == 'R'
                * and prev < nrules always hold (A follows R in opcodes.h, and R is checked first) */
         return (k > 0 && kinds[k - 1] == 'R' && prev < p->nrules && p->rules[prev].nargs != 0 && v == p->rules[prev].nargs) ||

@@ -1495,12 +1495,30 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
             pc += BC_OPLEN_LISTNEW;
             break;
         }
+        case OP_LISTVAL: {
+            vm_list *l = vm_heap_list(&s->heap);
+            if (!l)
+                return fail(s, err, cur, pc, "the scenario needs more memory than allowed");
+            sp->t = PT_LIST;
+            sp->tref = POL_LIST_VALUES | code[pc + 1];
+            sp->ref = l;
+            sp++;
+            pc += BC_OPLEN_LISTVAL;
+            break;
+        }
         case OP_APPEND: {
             vm_val *v = --sp, *l = sp - 1;
             /* !ref is unreachable here and in LEN and AT: LISTNEW and pol.c always set it */
             if (l->t != PT_LIST || !l->ref)
                 return fail(s, err, cur, pc, "expected a list, found a %s", class_name(l->t));
-            if (v->t != PT_RECORD || v->tref != l->tref)
+            if (pol_list_values(l->tref)) { /* a list of values: of its type, or a number of the list's kind */
+                pol_type et = pol_list_elem(l->tref);
+                bool num = pol_type_numeric(et) && pol_type_numeric((pol_type)v->t);
+                if (v->t != et && !num)
+                    return fail(s, err, cur, pc, "a list of %s holds only values of that type, not a %s", class_name(et), class_name(v->t));
+                if (num)
+                    v->t = (uint8_t)et;
+            } else if (v->t != PT_RECORD || v->tref != l->tref)
                 return fail(s, err, cur, pc, "a list of %s holds only %s records", p->records[l->tref].name, p->records[l->tref].name);
             if (!vm_list_append(&s->heap, l->ref, v))
                 return fail(s, err, cur, pc, "the scenario needs more memory than allowed");

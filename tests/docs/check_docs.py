@@ -333,7 +333,7 @@ def opcode_table(source):
         text = f.read()
     kinds = {"K": "constant", "I": "input", "P": "parameter", "R": "rule", "T": "jump target",
              "N": "number (signed)", "M": "rounding mode", "D": "month-end rule", "W": "index key", "E": "enumeration", "F": "field", "L": "local slot",
-             "G": "record type", "A": "argument count"}
+             "G": "record type", "A": "argument count", "Y": "value type"}
     rows = ["| # | opcode | operands | pops | pushes | what it does |", "| --- | --- | --- | --- | --- | --- |"]
     n = 0
     for m in re.finditer(r'OP\(\s*(\w+)\s*,\s*"(\w*)"\s*,\s*(\d+|BC_POPS_VAR)\s*,\s*(\d+)\s*,\s*"((?:[^"\\]|\\.)*)"\s*\)', text):

@@ -50,7 +50,11 @@ static const char policy_src[] =
     "rule paid(i: month): boolean = any(q in ps: q.from <= i and i <= q.to) cite \"1\"\n"
     "output o9: money = sum(q in ps: q.amt) cite \"1\"\n"
     "output o10: integer = count(i in mo..month_of(d): paid(i)) cite \"1\"\n"
-    "output o11: boolean = all(q in ps: q.on >= d or q.from <= mo) cite \"1\"\n";
+    "output o11: boolean = all(q in ps: q.on >= d or q.from <= mo) cite \"1\"\n"
+    "input ams: list of money\n"
+    "input ds: list of date\n"
+    "output o12: money = sum(a in ams: a) + max(a in ams: a otherwise 0元) cite \"1\"\n"
+    "output o13: list of month = list(q in ds where q >= d: month_of(q)) cite \"1\"\n";
 
 static pol_policy *fuzz_policy(void)
 {

@@ -366,6 +366,74 @@ START_TEST(json_array_each_payments)
 }
 END_TEST
 
+typedef struct vals_ctx {
+    int calls, fail_at;
+    scv_kind kinds[8];
+    char texts[8][32];
+} vals_ctx;
+
+static int vals_cb(void *vctx, int index, scv_kind kind, const char *text, size_t len, sc_error *err)
+{
+    vals_ctx *c = vctx;
+    if (index == c->fail_at) {
+        snprintf(err->msg, sizeof err->msg, "callback refused element %d", index);
+        return -1;
+    }
+    c->kinds[c->calls] = kind;
+    snprintf(c->texts[c->calls], 32, "%.*s", (int)len, text);
+    c->calls++;
+    return 0;
+}
+
+START_TEST(json_array_values)
+{
+    const char *j = " [ 4416, \"220.80\" ,\"2025-01-\\u0031\", true, null, {\"a\": [1]}, -0.5e1 ] ";
+    vals_ctx c;
+    memset(&c, 0, sizeof c);
+    c.fail_at = -1;
+    sc_error e = {0, "", ""};
+    ck_assert_int_eq(sc_json_array_values(j, strlen(j), vals_cb, &c, &e), 0);
+    ck_assert_int_eq(c.calls, 7);
+    ck_assert_int_eq(c.kinds[0], SCV_NUMBER);
+    ck_assert_str_eq(c.texts[0], "4416");
+    ck_assert_int_eq(c.kinds[1], SCV_STRING);
+    ck_assert_str_eq(c.texts[1], "220.80");
+    ck_assert_str_eq(c.texts[2], "2025-01-1"); /* decoded */
+    ck_assert_int_eq(c.kinds[3], SCV_TRUE);
+    ck_assert_int_eq(c.kinds[4], SCV_NULL);
+    ck_assert_int_eq(c.kinds[5], SCV_OBJECT);
+    ck_assert_str_eq(c.texts[5], "{\"a\": [1]}");
+    ck_assert_str_eq(c.texts[6], "-0.5e1"); /* a number exactly as written */
+
+    memset(&c, 0, sizeof c);
+    c.fail_at = 1;
+    ck_assert_int_eq(sc_json_array_values(j, strlen(j), vals_cb, &c, &e), -1);
+    ck_assert_int_eq(c.calls, 1);
+    ck_assert_str_eq(e.msg, "callback refused element 1");
+
+    /* a syntax error anywhere: fn is not called at all */
+    const char *bad = "[1, 2, x]";
+    memset(&c, 0, sizeof c);
+    c.fail_at = -1;
+    ck_assert_int_eq(sc_json_array_values(bad, strlen(bad), vals_cb, &c, &e), -1);
+    ck_assert_int_eq(c.calls, 0);
+    ck_assert_str_eq(e.msg, "expected a value as element 2 of the array, found 'x'");
+    ck_assert_uint_eq(e.offset, 7);
+    const char *comma = "[1,]";
+    ck_assert_int_eq(sc_json_array_values(comma, strlen(comma), vals_cb, &c, &e), -1);
+    ck_assert_str_eq(e.msg, "expected a value as element 1 of the array, found ']'");
+    const char *obj = "{}";
+    ck_assert_int_eq(sc_json_array_values(obj, strlen(obj), vals_cb, &c, &e), -1);
+    ck_assert_str_eq(e.msg, "expected a JSON array, found an object");
+    const char *trail = "[1] 2";
+    ck_assert_int_eq(sc_json_array_values(trail, strlen(trail), vals_cb, &c, &e), -1);
+    ck_assert_str_eq(e.msg, "trailing data after the array");
+    const char *empty = "[]";
+    ck_assert_int_eq(sc_json_array_values(empty, strlen(empty), vals_cb, &c, &e), 0);
+    ck_assert_int_eq(c.calls, 0);
+}
+END_TEST
+
 START_TEST(json_array_each_errors)
 {
     pay_ctx c;
@@ -1241,6 +1309,7 @@ static Suite *scen_suite(void)
     tcase_add_test(j, json_nested_errors);
     tcase_add_test(j, json_array_each_payments);
     tcase_add_test(j, json_array_each_errors);
+    tcase_add_test(j, json_array_values);
     tcase_add_test(j, json_error_messages);
     tcase_add_test(j, json_depth_limit);
     tcase_add_test(j, json_field_limit);

@@ -375,6 +375,8 @@ static void walk_expr(walker *w, const ast_expr *e)
         }
         walk_expr(w, e->a);
         walk_expr(w, e->b);
+        for (int i = 0; i < e->nargs; i++) /* `otherwise X`: outside the variable's scope */
+            walk_expr(w, e->args ? e->args[i] : NULL);
         int saved = w->nlocals;
         push_local(w, e->var, e->var_sp);
         if (e->var) {
@@ -383,8 +385,6 @@ static void walk_expr(walker *w, const ast_expr *e)
         }
         walk_expr(w, e->filter);
         walk_expr(w, e->c);
-        for (int i = 0; i < e->nargs; i++)
-            walk_expr(w, e->args ? e->args[i] : NULL);
         w->nlocals = saved;
         return;
     }

@@ -95,9 +95,15 @@ function boundsText(spec) {
   return '';
 }
 
+// The columns of a list input or output: its record's fields, or one column
+// for a list of values ("of": their type), whose cells are the values.
+function columns(spec) {
+  return spec.fields || [{ name: '值', type: spec.of }];
+}
+
 function recordRow(input, values = {}) {
   const tr = el('tr');
-  for (const f of input.fields) {
+  for (const f of columns(input)) {
     const td = el('td', { 'data-field': f.name });
     const c = control(f, values[f.name]);
     c.addEventListener('input', () => validateCell(td, f, c));
@@ -126,7 +132,7 @@ function buildForm() {
     const field = el('div', { class: 'field', 'data-input': input.name });
     if (input.type === 'list') {
       const head = el('tr');
-      for (const f of input.fields) head.append(el('th', { text: `${f.name}` }, el('span', { class: 'cite', text: TYPE_NAMES[f.type] || f.type })));
+      for (const f of columns(input)) head.append(el('th', { text: `${f.name}` }, el('span', { class: 'cite', text: TYPE_NAMES[f.type] || f.type })));
       head.append(el('th'));
       const tbody = el('tbody');
       tbody.append(recordRow(input));
@@ -159,7 +165,7 @@ function scenario() {
       for (const tr of field.querySelectorAll('tbody tr')) {
         const rec = {};
         let any = false;
-        for (const f of input.fields) {
+        for (const f of columns(input)) {
           const td = tr.querySelector(`[data-field="${CSS.escape(f.name)}"]`);
           const c = td.querySelector('input, select');
           if (!validateCell(td, f, c)) ok = false;
@@ -167,7 +173,7 @@ function scenario() {
           if (v !== '') any = true;
           rec[f.name] = f.type === 'boolean' ? v === 'true' : v;
         }
-        if (any) rows.push(rec);
+        if (any) rows.push(input.fields ? rec : rec['值']);
       }
       sc[input.name] = rows;
     } else {
@@ -225,11 +231,11 @@ function valueText(spec, v) {
 
 function listTable(spec, rows) {
   const head = el('tr');
-  for (const f of spec.fields) head.append(el('th', { text: f.name }));
+  for (const f of columns(spec)) head.append(el('th', { text: f.name }));
   const body = el('tbody');
   for (const r of rows) {
     const tr = el('tr');
-    for (const f of spec.fields) tr.append(el('td', { text: valueText(f, r[f.name]) }));
+    for (const f of columns(spec)) tr.append(el('td', { text: valueText(f, spec.fields ? r[f.name] : r) }));
     body.append(tr);
   }
   return el('div', { class: 'sublist' }, el('table', {}, el('thead', {}, head), body));

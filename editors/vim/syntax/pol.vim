@@ -25,7 +25,7 @@ syn keyword polConstant inapplicable 不适用 unstated 未载明
 syn keyword polConditional when 当 if 如果 then 那么 则 else 否则 match 分情况
 syn keyword polDeclaration policy 政策 input 输入 param parameter 参数 rule 规则 output 输出 test 测试 enum 枚举 import 引用 override 改为 record 记录类型 require 要求 exception 例外 finding 疑点
 syn keyword polOperatorWord of 属于 in 介于 and 且 并且 or 或 或者 not 非 by 按
-syn keyword polKeyword list 列表 where 其中 error 出错 expect 期望 stated 原文 cite 依据 note 说明 inferred 推算 clause 条文 places 位数 partial 部分
+syn keyword polKeyword list 列表 where 其中 error 出错 expect 期望 stated 原文 otherwise 若无 cite 依据 note 说明 inferred 推算 clause 条文 places 位数 partial 部分
 syn keyword polType boolean date days decimal integer money month months number rate rounding text 天数 小数 布尔 数值 整数 文本 日期 月份 月数 比例 比率 舍入方式 金额
 syn keyword polRounding ceiling down floor half_even half_up up 去尾 向上取整 向下取整 四舍五入 截断 进一 银行家舍入
 syn match polFunction "\%(add_months\|all\|any\|applicable\|clamp\|count\|date\|day_of\|first\|first_day\|last_day\|length\|list\|max\|min\|month\|month_number\|month_of\|months\|round\|sum\|text\|to_integer\|year_of\|任一\|全部\|列出\|加月\|取整\|合计\|年份\|年月\|所在月\|文本\|日序\|日期\|最大\|最小\|月初\|月序\|月数\|月末\|舍入\|计数\|适用\|长度\|限于\|首个\)\ze\s*[(（]"
