@@ -793,12 +793,23 @@ void clause_span(const clause_set *s, clause_ref r, size_t *start, size_t *end)
         (*end)--;
 }
 
-struct text_acc { const clause_set *s; char *buf; size_t len, cap; };
+struct words_acc { const clause_set *s; char *buf; size_t len, cap; };
 
-static void text_ref(const char *ref, size_t n, size_t off, void *arg)
+static void words_put(struct words_acc *a, const char *t, size_t n)
+{
+    if (a->len + n + 1 > a->cap) {
+        a->cap = (a->len + n + 1) * 2;
+        a->buf = pol_xrealloc(a->buf, a->cap);
+    }
+    memcpy(a->buf + a->len, t, n);
+    a->len += n;
+    a->buf[a->len] = '\0';
+}
+
+static void words_ref(const char *ref, size_t n, size_t off, void *arg)
 {
     (void)off;
-    struct text_acc *a = arg;
+    struct words_acc *a = arg;
     clause_ref r[64];
     char why[400];
     int k = clause_resolve(a->s, ref, n, r, 64, why, sizeof why);
@@ -807,27 +818,40 @@ static void text_ref(const char *ref, size_t n, size_t off, void *arg)
         clause_span(a->s, r[i], &st, &en);
         const clause_doc *d = &a->s->docs[r[i].doc];
         const char *id = r[i].node < 0 ? d->name : d->v[r[i].node].id;
-        size_t need = a->len + strlen(id) + 16 + (en - st) + 2;
-        if (need > a->cap) {
-            a->cap = need * 2;
-            a->buf = pol_xrealloc(a->buf, a->cap);
+        if (a->len)
+            words_put(a, "\x1e", 1);
+        words_put(a, id, strlen(id));
+        if (r[i].para) {
+            char para[24];
+            words_put(a, para, (size_t)snprintf(para, sizeof para, "\xC2\xB6%d", r[i].para));
         }
-        if (r[i].para)
-            a->len += (size_t)sprintf(a->buf + a->len, "%s\xC2\xB6%d ", id, r[i].para);
-        else
-            a->len += (size_t)sprintf(a->buf + a->len, "%s ", id);
-        memcpy(a->buf + a->len, d->text + st, en - st);
-        a->len += en - st;
-        a->buf[a->len++] = '\n';
-        a->buf[a->len] = '\0';
+        words_put(a, "\x1f", 1);
+        bool first = true;
+        for (size_t ls = st; ls < en;) {
+            const char *nl = memchr(d->text + ls, '\n', en - ls);
+            size_t le = nl ? (size_t)(nl - d->text) : en, lb = ls, e = le;
+            while (lb < e && (d->text[lb] == ' ' || d->text[lb] == '\t' || d->text[lb] == '\r'))
+                lb++;
+            if (lb + 3 <= e && !memcmp(d->text + lb, "\xE3\x80\x80", 3)) /* an ideographic space */
+                lb += 3;
+            while (e > lb && (d->text[e - 1] == ' ' || d->text[e - 1] == '\r'))
+                e--;
+            if (e > lb && !(e - lb == 5 && !memcmp(d->text + lb, "![]()", 5))) { /* an empty image link */
+                if (!first)
+                    words_put(a, "\n", 1);
+                words_put(a, d->text + lb, e - lb);
+                first = false;
+            }
+            ls = nl ? le + 1 : le;
+        }
     }
 }
 
-char *clause_text(const clause_set *s, const char *cite)
+char *clause_words(const clause_set *s, const char *cite)
 {
     if (!s || !cite)
         return NULL;
-    struct text_acc a = {s, NULL, 0, 0};
-    clause_each_ref(cite, text_ref, &a);
+    struct words_acc a = {s, NULL, 0, 0};
+    clause_each_ref(cite, words_ref, &a);
     return a.buf;
 }

@@ -16,11 +16,11 @@
  * The notices directory is found as check_notice.c documents
  * (clause_notices_dir).  Used by the checker (check_notice.c: unresolved
  * cites, untranscribed clauses), `polc doc` (tools/doc.c) and the
- * explanations (clause_text).  Nothing here needs the syntax tree: the
+ * explanations (clause_words).  Nothing here needs the syntax tree: the
  * clause map also rides in a compiled policy's meta (keys "clause ID").
  *
  * Ownership: a clause_set owns its texts and nodes; free with
- * clause_set_free.  clause_text returns malloc'd text (free()).
+ * clause_set_free.  clause_words returns malloc'd text (free()).
  */
 #ifndef POL_CLAUSE_H
 #define POL_CLAUSE_H
@@ -99,9 +99,12 @@ void clause_each_ref(const char *cite, void (*f)(const char *ref, size_t n, size
  * whole notice), as [*start, *end) of s->docs[r.doc].text, trimmed. */
 void clause_span(const clause_set *s, clause_ref r, size_t *start, size_t *end);
 
-/* The words of every clause a cite names, one per line ("三、6 ..."), or
- * NULL when none resolves.  For the explanations: malloc'd. */
-char *clause_text(const clause_set *s, const char *cite);
+/* The words of every clause a cite names, for the explanations (polint.h's
+ * pol_explain_opts.clause_words): each clause "ID\x1fWORDS" ("ID¶N" for one
+ * paragraph), '\x1e' between clauses; WORDS one line per line of the
+ * notice, trimmed, blank lines and empty image links dropped.  NULL when
+ * none resolves; malloc'd. */
+char *clause_words(const clause_set *s, const char *cite);
 
 /* The first number in text[0..n) that states a rule (an amount in 元, a
  * rate in %, a period in 个月/天/日前), into word; false when none. */

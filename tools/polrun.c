@@ -127,55 +127,10 @@ static void print_unavailable(const pol_policy *pol, const pol_eval *ev, const c
     free(seen);
 }
 
-/* The words of a cite's clauses for the explanation (polint.h's
- * clause_words): each clause "ID\x1fWORDS", '\x1e' between them, the words
- * one line per line of the notice, blank lines dropped. */
-struct words_acc { const clause_set *s; sc_buf out; };
-
-static void words_ref(const char *ref, size_t n, size_t off, void *arg)
+/* The words of a cite's clauses for the explanation (compiler/clause.h). */
+static char *explain_words(void *ctx, const char *cite)
 {
-    (void)off;
-    struct words_acc *a = arg;
-    clause_ref r[64];
-    char why[400];
-    int k = clause_resolve(a->s, ref, n, r, 64, why, sizeof why);
-    for (int i = 0; i < k; i++) {
-        size_t st, en;
-        clause_span(a->s, r[i], &st, &en);
-        const clause_doc *d = &a->s->docs[r[i].doc];
-        if (a->out.len)
-            sc_buf_putc(&a->out, '\x1e');
-        sc_buf_puts(&a->out, r[i].node < 0 ? d->name : d->v[r[i].node].id);
-        if (r[i].para)
-            sc_buf_printf(&a->out, "\xC2\xB6%d", r[i].para);
-        sc_buf_putc(&a->out, '\x1f');
-        bool first = true;
-        for (size_t ls = st; ls < en;) {
-            const char *nl = memchr(d->text + ls, '\n', en - ls);
-            size_t le = nl ? (size_t)(nl - d->text) : en, b = ls, e = le;
-            while (b < e && (d->text[b] == ' ' || d->text[b] == '\t' || d->text[b] == '\r'))
-                b++;
-            if (b + 3 <= e && !memcmp(d->text + b, "\xE3\x80\x80", 3)) /* an ideographic space */
-                b += 3;
-            while (e > b && (d->text[e - 1] == ' ' || d->text[e - 1] == '\r'))
-                e--;
-            if (e > b && !(e - b == 5 && !memcmp(d->text + b, "![]()", 5))) {
-                if (!first)
-                    sc_buf_putc(&a->out, '\n');
-                sc_buf_put(&a->out, d->text + b, e - b);
-                first = false;
-            }
-            ls = nl ? le + 1 : le;
-        }
-    }
-}
-
-static char *clause_words(void *ctx, const char *cite)
-{
-    struct words_acc a = {ctx, {0}};
-    sc_buf_init(&a.out);
-    clause_each_ref(cite, words_ref, &a);
-    return a.out.data;
+    return clause_words(ctx, cite);
 }
 
 /* The explanation the options ask for, with the clauses' words when the
@@ -192,7 +147,7 @@ static char *explain(const opts *o, const pol_policy *pol, const pol_eval *ev, c
     }
     clause_set *cs = o->explain_clauses || o->explain == EXPLAIN_HTML ? clause_set_for_program(pol_policy_program(pol), o->policy) : NULL;
     if (cs) {
-        eo.clause_words = clause_words;
+        eo.clause_words = explain_words;
         eo.clause_ctx = cs;
     }
     sc_buf b;

@@ -4,7 +4,7 @@
  * before it, the text of a notice; after it, cites, one a line.  The notice
  * is cut into clauses; every clause id it produced must resolve to a clause
  * of that id; each cite line is resolved, used as a clause-map anchor and
- * passed through clause_text.  Invariants: every clause lies inside the
+ * passed through clause_words.  Invariants: every clause lies inside the
  * text, in order (head <= own_end <= end), with its parent containing it; a
  * place's span lies inside the text; no resolution reports more places than
  * it was given room for.
@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 memcpy(buf, cites, n);
                 buf[n] = '\0';
                 check_ref(s, buf, n);
-                free(clause_text(s, buf));
+                free(clause_words(s, buf));
                 clause_map_add(s, "m", buf);
             }
             cites += n + 1;
