@@ -855,3 +855,8 @@ char *clause_words(const clause_set *s, const char *cite)
     clause_each_ref(cite, words_ref, &a);
     return a.buf;
 }
+
+char *clause_words_for(void *ctx, const char *cite)
+{
+    return clause_words(ctx, cite);
+}

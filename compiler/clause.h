@@ -105,6 +105,9 @@ void clause_span(const clause_set *s, clause_ref r, size_t *start, size_t *end);
  * notice, trimmed, blank lines and empty image links dropped.  NULL when
  * none resolves; malloc'd. */
 char *clause_words(const clause_set *s, const char *cite);
+/* The same, as pol_explain_opts.clause_words (runtime/polint.h) takes it:
+ * ctx is the clause_set.  polrun and polserve pass it. */
+char *clause_words_for(void *ctx, const char *cite);
 
 /* The first number in text[0..n) that states a rule (an amount in 元, a
  * rate in %, a period in 个月/天/日前), into word; false when none. */

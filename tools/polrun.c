@@ -127,11 +127,6 @@ static void print_unavailable(const pol_policy *pol, const pol_eval *ev, const c
     free(seen);
 }
 
-/* The words of a cite's clauses for the explanation (compiler/clause.h). */
-static char *explain_words(void *ctx, const char *cite)
-{
-    return clause_words(ctx, cite);
-}
 
 /* The explanation the options ask for, with the clauses' words when the
  * notice is at hand (compiler/clause.h finds it beside the policy), or NULL
@@ -147,7 +142,7 @@ static char *explain(const opts *o, const pol_policy *pol, const pol_eval *ev, c
     }
     clause_set *cs = o->explain_clauses || o->explain == EXPLAIN_HTML ? clause_set_for_program(pol_policy_program(pol), o->policy) : NULL;
     if (cs) {
-        eo.clause_words = explain_words;
+        eo.clause_words = clause_words_for;
         eo.clause_ctx = cs;
     }
     sc_buf b;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "clause.h"
 #include "cli.h"
 #include "mem.h"
 #include "polint.h"
@@ -35,6 +36,7 @@ typedef struct handle {
     pol_policy *pol;
     char *name, *path;
     sc_buf iface;     /* the interface JSON, written once */
+    clause_set *clauses; /* the notice's clauses for explanations, or NULL (no notice at hand) */
     int refs;         /* under srv.mu */
 } handle;
 
@@ -74,6 +76,7 @@ static void handle_free(handle *h)
     free(h->name);
     free(h->path);
     sc_buf_clear(&h->iface);
+    clause_set_free(h->clauses);
     free(h);
 }
 
@@ -192,6 +195,7 @@ static handle *load_handle(srv *s, const found *f)
     h->path = pol_xstrdup(f->path);
     sc_buf_init(&h->iface);
     pol_policy_interface_json_buf(pol, &h->iface);
+    h->clauses = clause_set_for_program(pol_policy_program(pol), f->path); /* read-only once made: shared by the threads */
     h->refs = 1; /* the registry's */
     return h;
 }
@@ -351,6 +355,7 @@ static void put_error_fields(sc_buf *b, const pol_policy *pol, const pol_error *
 
 enum { SCEN_RAN, SCEN_SYNTAX, SCEN_REJECTED };
 
+
 /* Evaluates one scenario text; appends to out its result object: {"outputs":
  * {...}} with "unavailable":{output: error} when some output has no value,
  * {"explanation JSON"} with `explain`, or {"error":{...}}. */
@@ -375,8 +380,9 @@ static int eval_scenario(const handle *h, pol_eval *ev, sc_record *rec, const ch
         return SCEN_REJECTED;
     }
     pol_eval_run(ev, &perr);
-    if (explain) {
-        pol_eval_explain_json_buf(ev, out);
+    if (explain) { /* as polrun --explain=json --explain-clauses: the clauses' words when the notice is at hand */
+        pol_explain_opts eo = {.month = -1, .clause_words = h->clauses ? clause_words_for : NULL, .clause_ctx = h->clauses};
+        pol_eval_explain_buf(ev, POL_EXPLAIN_JSON, &eo, out, NULL, 0);
         return SCEN_RAN;
     }
     sc_buf_puts(out, "{\"outputs\":");

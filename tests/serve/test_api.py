@@ -107,9 +107,11 @@ def run_checks(srv):
         check(st == 200 and got.get("outputs") == want, f"calculate {name}: polrun's outputs ({got})")
         check(not any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in got.get("outputs", {}).values()),
               f"calculate {name}: no JSON numbers: amounts as strings")
-        rc, out = polrun(path, text, "--explain=json")
+        rc, out = polrun(path, text, "--explain=json", "--explain-clauses")
         st, got = srv.json("POST", f"/v1/policies/{name}/explain", text)
-        check(st == 200 and got == json.loads(out), f"explain {name}: polrun --explain=json's explanation")
+        check(st == 200 and got == json.loads(out), f"explain {name}: polrun --explain=json --explain-clauses's explanation")
+        check(st == 200 and got.get("clauses") and all(c.get("id") and c.get("text") for c in got["clauses"]),
+              f"explain {name}: the words of the clauses cited, from the notice")
 
     # an array: one result per scenario, a bad one among good ones is its own error
     arr = '[{"缴费日期":"2025-09-30"},{"缴费日期":"2025-13-01"},{"缴费日期":"2025-10-01"}]'

@@ -265,7 +265,13 @@ function showResults(calc, expl) {
   const box = $('#explain');
   box.replaceChildren();
   const ex = (expl && expl.explanation) || [];
+  const clauseWords = (expl && expl.clauses) || [];
   for (const e of ex) box.append(explainItem(e, true));
+  // The words of every clause cited, from the notice (when the server has it at hand).
+  const dl = $('#clauses dl');
+  dl.replaceChildren();
+  for (const c of clauseWords) dl.append(el('dt', { text: c.id }), el('dd', { 'data-clause': c.id, text: c.text }));
+  $('#clauses').hidden = !clauseWords.length;
   $('#result').hidden = false;
 }
 
