@@ -1331,7 +1331,8 @@ static void cg_enums(gen *g)
     } while (0)
 
 /* A bound's constant (BC_NONE: that side is open); a bound that names an
- * undated parameter is that parameter's value, and *param says which. */
+ * undated parameter is that parameter's value, and *param says which (the
+ * checker's index until cg_bound_params maps it to the program's). */
 static uint32_t bound_const(gen *g, const ast_expr *e, pol_type t, uint32_t *param)
 {
     *param = BC_NONE;
@@ -1356,6 +1357,20 @@ static void cg_inputs(gen *g)
         CG_INTERFACE(g, x, d);
         x->kmin = bound_const(g, d->lo, (pol_type)d->type, &x->pmin);
         x->kmax = bound_const(g, d->hi, (pol_type)d->type, &x->pmax);
+    }
+}
+
+/* The parameters the bounds name, as the program numbers them (a table
+ * before them is several of its parameters): after cg_params. */
+static void cg_bound_params(gen *g)
+{
+    bc_program *p = g->p;
+    for (uint32_t i = 0; i < p->ninputs; i++) {
+        bc_input *x = &p->inputs[i];
+        if (x->pmin != BC_NONE)
+            x->pmin = g->pbase[x->pmin];
+        if (x->pmax != BC_NONE)
+            x->pmax = g->pbase[x->pmax];
     }
 }
 
@@ -1667,6 +1682,7 @@ bc_program *cg_program(const src_file *f, const ast_policy *ap, const chk_result
     cg_enums(g);
     cg_inputs(g);
     cg_params(g);
+    cg_bound_params(g);
     cg_rules(g);
     cg_tests(g);
     cg_findings(g);

@@ -51,7 +51,7 @@ const expected = {
   },
   'weifang/weifang-2024-rates-reform.pol': {
     clauses: [['三、3', '6%(无个人账户、无生育)', '费率_改革后']],
-    versions: { '档次费率[无账户无生育]': ['7%', '7%'], '档次费率[无账户含生育]': ['8%', '8%'] },
+    versions: { '档次费率[无账户无生育]': ['7%'], '档次费率[无账户含生育]': ['8%'] },
   },
   'weifang/weifang-hanting-2023-timeline.pol': { clauses: [['导语2', '每月20日前', '当月缴费截止日']] },
   'weinan/weinan-2023.pol': {

@@ -290,7 +290,10 @@ def main():
         d = json.loads(js.stdout) if js.returncode == 0 else {}
         words = {c["id"]: c["text"] for c in d.get("clauses", [])}
         miss = schema_check.validate(d, schema) if d else ["exit %d" % js.returncode]
-        if list(words)[:2] != ["三、5", "三、3"] or "暂按2022年的3980元执行" not in words.get("三、5", ""):
+        # 三、5 (the output's own cite) first, then the clauses of the base limit it reads (weifang-tiers.pol's
+        # 缴费基数下限: 三、2 and the related article, mapped there), then the rate's 三、3
+        if (list(words)[:4] != ["三、5", "三、2", "相关·2024基数", "三、3"] or "暂按2022年的3980元执行" not in words.get("三、5", "")
+                or "上下限分别暂按21207元和4242元" not in words.get("相关·2024基数", "")):
             miss.append(f"三、5's words first: {list(words)}")
         # the imported clause map: 相关·2024费率 is mapped in weifang-tiers.pol and cited by the main policy's 费率
         # (the top-up reads only the 2023 rate, 三、3)
