@@ -1741,6 +1741,15 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
             pc = c->i ? pc + BC_OPLEN_JMPF : code[pc + 1];
             break;
         }
+        case OP_SWITCH: {
+            vm_val *a = --sp;
+            const bc_enum *en = &p->enums[code[pc + 1]];
+            if (a->t != PT_ENUM || a->i < 0 || (uint32_t)a->i >= en->nmembers)
+                return fail(s, err, cur, pc, "expected a member of %s, found a %s", en->name, class_name(a->t));
+            /* the table's m-th JMP, verified (verify.c): its target */
+            pc = code[pc + BC_OPLEN_SWITCH + (uint32_t)a->i * BC_OPLEN_JMP + 1];
+            break;
+        }
         case OP_FAIL:
             return fail(s, err, cur, pc, "%s", p->consts[code[pc + 1]].text);
         case OP_FIELD: {
