@@ -659,19 +659,25 @@ static void gen_row(gen *g, const ast_expr *e, uint32_t param)
         emit1(g, OP_PARAM, param, e->sp);
 }
 
-/* x == member k, with x in local slot `slot`: jumps on false (to patch) */
-static uint32_t gen_is_member(gen *g, uint32_t slot, uint32_t tref, int32_t k, span sp)
+/* The number of members of enumeration tref. */
+static uint32_t enum_size(const gen *g, uint32_t tref)
 {
-    bc_const kc;
-    memset(&kc, 0, sizeof kc);
-    dec_init(&kc.num);
-    kc.type = PT_ENUM;
-    kc.i = k;
-    kc.tref = tref;
-    emit1(g, OP_LOCAL, slot, sp);
-    emit1(g, OP_CONST, add_const(g, &kc, NULL), sp);
-    emit_op(g, OP_EQ, sp);
-    return emit_jump(g, OP_JMPF, sp);
+    uint32_t n = 0;
+    for (const ast_member *m = g->r->enums[tref]->members; m; m = m->next)
+        n++;
+    return n;
+}
+
+/* SWITCH over enumeration tref (its member on the stack) and its table of
+ * n JMPs, their targets 0 for now: patch(g, table + m * BC_OPLEN_JMP, ...)
+ * sets member m's. */
+static uint32_t emit_switch(gen *g, uint32_t tref, uint32_t n, span sp)
+{
+    emit1(g, OP_SWITCH, tref, sp);
+    uint32_t table = g->p->ncode + 1;
+    for (uint32_t m = 0; m < n; m++)
+        emit_jump(g, OP_JMP, sp);
+    return table;
 }
 
 static void gen_no_row(gen *g, const ast_decl *d, const char *key, span sp)
@@ -732,23 +738,19 @@ static void gen_table_by(gen *g, const ast_expr *e, const ast_decl *d, const ast
                 gen_found(g, e, d, rowr[k], rowp[k]);
             else
                 gen_no_row(g, d, names[k], e->sp);
-        } else {
+        } else { /* a SWITCH to each member's row */
             gen_expr(g, key);
-            emit1(g, OP_SETLOCAL, slot, e->sp);
+            uint32_t table = emit_switch(g, d->key_tref, (uint32_t)nm, e->sp);
             uint32_t *ends = pol_xcalloc((size_t)(nm ? nm : 1), sizeof *ends);
             int nends = 0;
             for (int32_t m = 0; m < nm; m++) {
-                uint32_t next = UINT32_MAX;
-                if (m + 1 < nm) /* the last member needs no test */
-                    next = gen_is_member(g, slot, d->key_tref, m, e->sp);
+                patch(g, table + (uint32_t)m * BC_OPLEN_JMP, g->p->ncode);
                 if (rowp[m] != BC_NONE)
                     gen_found(g, e, d, rowr[m], rowp[m]);
                 else
                     gen_no_row(g, d, names[m], e->sp);
-                if (next != UINT32_MAX) {
+                if (m + 1 < nm)
                     ends[nends++] = emit_jump(g, OP_JMP, e->sp);
-                    patch(g, next, g->p->ncode);
-                }
             }
             for (int m = 0; m < nends; m++)
                 patch(g, ends[m], g->p->ncode);
@@ -800,8 +802,9 @@ static void gen_table_by(gen *g, const ast_expr *e, const ast_decl *d, const ast
     free(ends);
 }
 
-/* match x { member => value ... }: a chain of comparisons (the last arm
- * needs none: the choice is exhaustive), or the arm itself when x is known. */
+/* match x { member => value ... }: a SWITCH whose table sends each member
+ * to the first arm naming it, or to the last arm (else, or the one member
+ * left: the choice is exhaustive); or the arm itself when x is known. */
 static void gen_match(gen *g, const ast_expr *e)
 {
     int32_t k = cg_const_key(g, e->a);
@@ -814,18 +817,24 @@ static void gen_match(gen *g, const ast_expr *e)
         return;
     }
     gen_expr(g, e->a);
-    emit1(g, OP_SETLOCAL, e->slot, e->sp);
+    uint32_t nm = enum_size(g, e->a->tref);
+    uint32_t table = emit_switch(g, e->a->tref, nm, e->sp);
     uint32_t *ends = pol_xcalloc((size_t)e->nargs, sizeof *ends);
     int nends = 0;
     for (int i = 0; i < e->nargs; i++) {
-        uint32_t next = UINT32_MAX;
-        if (i + 1 < e->nargs && e->members[i] >= 0)
-            next = gen_is_member(g, e->slot, e->a->tref, e->members[i], e->arg_name_sps[i]);
-        gen_expr(g, e->args[i]);
-        if (next != UINT32_MAX) {
-            ends[nends++] = emit_jump(g, OP_JMP, e->sp);
-            patch(g, next, g->p->ncode);
+        for (uint32_t m = 0; m < nm; m++) { /* the members this arm is the first (or the last) to take */
+            int first = e->nargs - 1;
+            for (int j = 0; j + 1 < e->nargs; j++)
+                if (e->members[j] == (int32_t)m) {
+                    first = j;
+                    break;
+                }
+            if (first == i)
+                patch(g, table + m * BC_OPLEN_JMP, g->p->ncode);
         }
+        gen_expr(g, e->args[i]);
+        if (i + 1 < e->nargs)
+            ends[nends++] = emit_jump(g, OP_JMP, e->sp);
     }
     for (int i = 0; i < nends; i++)
         patch(g, ends[i], g->p->ncode);

@@ -36,7 +36,7 @@
  * (codegen.c writes it; vm.c finds it to put its words in the reader's
  * language). */
 #define BC_NA_WHEN " applies only when "
-#define BC_VERSION 4u           /* bump on any incompatible change (docs/bytecode.md) */
+#define BC_VERSION 5u           /* bump on any incompatible change (docs/bytecode.md) */
 
 #include "types.h" /* pol_type, pol_type_name, pol_type_numeric */
 

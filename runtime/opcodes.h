@@ -34,6 +34,11 @@
  *    records (LISTNEW) takes records of its type only.
  *  - ADD/SUB also move dates by days and months by months (date + integer,
  *    month - month = integer), as the checker types them.
+ *  - SWITCH is followed by its table, one JMP per member of E (a match over
+ *    an enumeration, a table looked up by a member): the VM jumps straight
+ *    to the m-th JMP's target and never runs the table itself; the verifier
+ *    checks that the table is there, inside the block, and takes the
+ *    targets as SWITCH's successors.
  */
 #ifndef POL_OPCODES_H
 #define POL_OPCODES_H
@@ -98,7 +103,8 @@
     OP(ROUNDV,   "N",  2, 1, "N      pop rounding mode m, number a; push a rounded to N places in mode m") \
     OP(PARAM_IN, "P",  1, 1, "P      pop month or integer year Y; push P's version covering all of Y (error if none, or if P changes within Y)") \
     OP(KEYED,    "GFW", 2, 1, "G F W  pop key x, list l of G records; push the records of l whose field F (W: 0 itself, 1 its month, 2 its year) equals x, in l's order, from an index built once per list; l itself when x or a key cannot be indexed") \
-    OP(LISTVAL,  "Y",  0, 1, "Y      push an empty list of values of type Y (a number kind, date, month, boolean or text)")
+    OP(LISTVAL,  "Y",  0, 1, "Y      push an empty list of values of type Y (a number kind, date, month, boolean or text)") \
+    OP(SWITCH,   "E",  1, 0, "E      pop member m of enum E; jump to the target of the m-th of the JMPs that follow it (its table: one JMP per member of E, in order)")
 
 typedef enum {
 #define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,

@@ -34,6 +34,12 @@ struct pol_eval {
     size_t ntexts, captexts;
     uint8_t *seen;       /* per input: set by the current record             */
     pol_error *oerr;     /* per output (pol->outs): why it has no value; POL_OK if it has one */
+    /* per output: which error oerr holds (its status aside), a number given
+     * each time one is written (pol_eval_output_error_id); and, when it is a
+     * not-applicable one, its reason, so that the same reason next time
+     * writes nothing (an output of another scheme, record after record) */
+    uint64_t *oid, next_id;
+    struct pol_na_held { uint32_t k, origin; pol_lang lang; bool held; } *ona;
     uint32_t nerrors, nna, nunstated; /* the last run's counts               */
 };
 
@@ -309,6 +315,8 @@ pol_eval *pol_eval_new(const pol_policy *pol)
     ev->vm = vm_new(pol->prog);
     ev->seen = xcalloc(pol->prog->ninputs, 1);
     ev->oerr = xcalloc(pol->nouts + 1, sizeof *ev->oerr);
+    ev->oid = xcalloc(pol->nouts + 1, sizeof *ev->oid);
+    ev->ona = xcalloc(pol->nouts + 1, sizeof *ev->ona);
     return ev;
 }
 
@@ -321,6 +329,8 @@ void pol_eval_free(pol_eval *ev)
     free(ev->texts);
     free(ev->seen);
     free(ev->oerr);
+    free(ev->oid);
+    free(ev->ona);
     vm_free(ev->vm);
     free(ev);
 }
@@ -716,6 +726,46 @@ static int eval_one(pol_eval *ev, uint32_t r, pol_error *err)
     return 0;
 }
 
+/* Output o on its own, as eval_one, into ev->oerr[o]: a not-applicable
+ * reason that oerr[o] already holds is not written again. */
+static int eval_output(pol_eval *ev, uint32_t o)
+{
+    const bc_program *p = ev->pol->prog;
+    uint32_t r = ev->pol->outs[o];
+    pol_error *e = &ev->oerr[o];
+    struct pol_na_held *h = &ev->ona[o];
+    vm_error ve;
+    if (vm_eval_na_lazy(ev->vm, r, &ve) == 0) {
+        if (p->rules[r].is_output && pol_type_numeric((pol_type)ev->vm->rules[r].t) && ev->vm->rules[r].d.kind == DEC_K_RAT &&
+            eval_one(ev, r, e) != 0) { /* not finite: its error (the value is memoised) */
+            h->held = false;
+            ev->oid[o] = ++ev->next_id;
+            return -1;
+        }
+        return 0;
+    }
+    if (ve.kind == VM_FAIL_NA) {
+        pol_lang lang = pol_lang_get();
+        if (h->held && h->k == ve.na_k && h->origin == ve.na_origin && h->lang == lang) {
+            e->status = POL_NOT_APPLICABLE; /* field, position and message as last time */
+            return -1;
+        }
+        vm_na_message(ev->vm, &ve);
+        *h = (struct pol_na_held){ve.na_k, ve.na_origin, lang, true};
+    } else
+        h->held = false;
+    vm_to_error(p, &ve, e);
+    ev->oid[o] = ++ev->next_id;
+    return -1;
+}
+
+uint64_t pol_eval_output_error_id(const pol_eval *ev, uint32_t r)
+{
+    if (r >= ev->pol->prog->nrules || ev->pol->out_slot[r] == BC_NONE)
+        return 0;
+    return ev->oid[ev->pol->out_slot[r]];
+}
+
 int pol_eval_run(pol_eval *ev, pol_error *err)
 {
     const pol_policy *pol = ev->pol;
@@ -724,7 +774,7 @@ int pol_eval_run(pol_eval *ev, pol_error *err)
     for (uint32_t o = 0; o < pol->nouts; o++) {
         pol_error *e = &ev->oerr[o];
         e->status = POL_OK;
-        if (eval_one(ev, pol->outs[o], e) == 0)
+        if (eval_output(ev, o) == 0)
             continue;
         if (e->status == POL_NOT_APPLICABLE)
             ev->nna++;

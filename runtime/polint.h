@@ -31,6 +31,11 @@ int pol_eval_set_field(pol_eval *ev, uint32_t i, scv_kind kind, const char *text
 int pol_eval_set_record(pol_eval *ev, const sc_record *rec, bool allow_extra, pol_error *err);
 /* Rule r's value after a run, or NULL if not evaluated. */
 const vm_val *pol_eval_val(const pol_eval *ev, uint32_t r);
+/* Which error output r's pol_eval_output_error holds: a number that changes
+ * whenever the evaluator writes another (0: none written yet), so that two
+ * runs with the same number have the very same error, byte for byte.  The
+ * batch (tools/batch.c) keeps what it made of an error by it. */
+uint64_t pol_eval_output_error_id(const pol_eval *ev, uint32_t r);
 
 /* pol.h's string results, appended to a buffer instead. */
 void pol_policy_interface_json_buf(const pol_policy *pol, sc_buf *out);

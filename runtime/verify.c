@@ -122,6 +122,14 @@ static bool verify_insn(const bc_program *p, uint32_t ri, const bc_iter *it, cha
     if ((op == OP_FAIL || op == OP_APPLIED || op == OP_NA || op == OP_UNSTATED) &&
         p->consts[bc_iter_arg(it, 0)].type != PT_TEXT)
         return vfail(err, errlen, "%s without a message at %u", bc_op_name(op), pc);
+    if (op == OP_SWITCH) { /* its table: one JMP per member, inside the block (the VM reads their targets) */
+        uint32_t n = p->enums[bc_iter_arg(it, 0)].nmembers;
+        for (uint32_t j = 0; j < n; j++) {
+            uint64_t at = (uint64_t)pc + BC_OPLEN_SWITCH + (uint64_t)j * BC_OPLEN_JMP;
+            if (at + BC_OPLEN_JMP > rule->end || p->code[at] != OP_JMP)
+                return vfail(err, errlen, "SWITCH at %u lacks the JMP of member %u of its table", pc, j);
+        }
+    }
     return true;
 }
 
@@ -136,6 +144,8 @@ static bool successors(const bc_rule *rule, const bc_iter *it, int32_t d, uint32
         return d == 1 || vfail(err, errlen, "RET with %d values on the stack at %u", d, pc); /* GCOVR_EXCL_BR_LINE */
     if (op == OP_FAIL || op == OP_NA || op == OP_UNSTATED) /* ends the evaluation */
         return true;
+    if (op == OP_SWITCH) /* its table's JMPs, each reached from here (verify_depths) */
+        return true;
     if (op == OP_JMP || op == OP_JMPF)
         succ[(*nsucc)++] = bc_iter_arg(it, 0);
     if (op == OP_JMP)
@@ -143,6 +153,22 @@ static bool successors(const bc_rule *rule, const bc_iter *it, int32_t d, uint32
     if (next >= rule->end)
         return vfail(err, errlen, "rule %s falls off its end at %u", rule->name, pc);
     succ[(*nsucc)++] = next;
+    return true;
+}
+
+/* Control reaches the instruction at `to` (in the block that starts at a)
+ * from the one at `from` with nd values on the stack. */
+static bool reach(int32_t *depth, uint32_t *work, size_t *nwork, uint32_t a, uint32_t to, int32_t nd, uint32_t from, char *err,
+                  size_t errlen)
+{
+    int32_t *slot = &depth[to - a];
+    if (*slot == -2)
+        return vfail(err, errlen, "jump into the middle of an instruction at %u", from);
+    if (*slot == -1) {
+        *slot = nd;
+        work[(*nwork)++] = to;
+    } else if (*slot != nd)
+        return vfail(err, errlen, "inconsistent stack depth at %u", to);
     return true;
 }
 
@@ -169,16 +195,13 @@ static bool verify_depths(bc_program *p, const bc_rule *rule, int32_t *depth, ui
         int nsucc;
         if (!successors(rule, &it, d, succ, &nsucc, err, errlen))
             return false;
-        for (int s = 0; s < nsucc; s++) {
-            int32_t *slot = &depth[succ[s] - a];
-            if (*slot == -2)
-                return vfail(err, errlen, "jump into the middle of an instruction at %u", it.pc);
-            if (*slot == -1) {
-                *slot = nd;
-                work[nwork++] = succ[s];
-            } else if (*slot != nd)
-                return vfail(err, errlen, "inconsistent stack depth at %u", succ[s]);
-        }
+        for (int s = 0; s < nsucc; s++)
+            if (!reach(depth, work, &nwork, a, succ[s], nd, it.pc, err, errlen))
+                return false;
+        if (it.op == OP_SWITCH) /* verify_insn found the table's JMPs in the block */
+            for (uint32_t j = 0, n = p->enums[bc_iter_arg(&it, 0)].nmembers; j < n; j++)
+                if (!reach(depth, work, &nwork, a, it.pc + BC_OPLEN_SWITCH + j * BC_OPLEN_JMP, nd, it.pc, err, errlen))
+                    return false;
     }
     return true;
 }

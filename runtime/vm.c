@@ -778,11 +778,13 @@ static void cite_text(const char *cite, char *buf, size_t cap)
 }
 
 /* Not applicable: `rule` could not be given, for the reason in text
- * constant k of rule `origin` (whose clause it cites). */
-/* A rule's not-applicable message depends only on the program's text
- * constant, the rule cited and the language: made once per evaluator, and
- * copied when the rule is not applicable again (in a batch where it does
- * not apply to most records, the formatting was a large part of the work). */
+ * constant k of rule `origin` (whose clause it cites).  na_fail says which;
+ * vm_na_message writes the message, which depends only on the program's
+ * text constant, the rule cited and the language: made once per evaluator,
+ * and copied when the rule is not applicable again (in a batch where it
+ * does not apply to most records, the formatting was a large part of the
+ * work; pol_eval_run copies nothing when the output's error is the one it
+ * holds already). */
 typedef struct vm_na_memo {
     uint32_t k, origin;
     pol_lang lang;
@@ -796,12 +798,22 @@ static int na_fail(vm_state *s, vm_error *err, uint32_t rule, uint32_t k, uint32
     err->guard = BC_NONE;
     err->rule = rule;
     err->pos = p->rules[origin].pos;
+    err->na_k = k;
+    err->na_origin = origin;
+    err->msg[0] = err->text[0] = 0; /* vm_na_message */
+    return -1;
+}
+
+void vm_na_message(vm_state *s, vm_error *err)
+{
+    const bc_program *p = s->p;
+    uint32_t rule = err->rule, k = err->na_k, origin = err->na_origin;
     vm_na_memo *m = rule < p->nrules ? s->na_memo[rule] : NULL;
     pol_lang lang = pol_lang_get();
     if (m && m->k == k && m->origin == origin && m->lang == lang) {
         memcpy(err->msg, m->msg, strlen(m->msg) + 1);
         memcpy(err->text, m->text, strlen(m->text) + 1);
-        return -1;
+        return;
     }
     char c[300];
     cite_text(p->rules[origin].cite, c, sizeof c);
@@ -827,7 +839,6 @@ static int na_fail(vm_state *s, vm_error *err, uint32_t rule, uint32_t k, uint32
         memcpy(m->msg, err->msg, sizeof m->msg);
         memcpy(m->text, err->text, sizeof m->text);
     }
-    return -1;
 }
 
 /* The notice does not state this value: its note, and the clause. */
@@ -1741,6 +1752,15 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
             pc = c->i ? pc + BC_OPLEN_JMPF : code[pc + 1];
             break;
         }
+        case OP_SWITCH: {
+            vm_val *a = --sp;
+            const bc_enum *en = &p->enums[code[pc + 1]];
+            if (a->t != PT_ENUM || a->i < 0 || (uint32_t)a->i >= en->nmembers)
+                return fail(s, err, cur, pc, "expected a member of %s, found a %s", en->name, class_name(a->t));
+            /* the table's m-th JMP, verified (verify.c): its target */
+            pc = code[pc + BC_OPLEN_SWITCH + (uint32_t)a->i * BC_OPLEN_JMP + 1];
+            break;
+        }
         case OP_FAIL:
             return fail(s, err, cur, pc, "%s", p->consts[code[pc + 1]].text);
         case OP_FIELD: {
@@ -1962,6 +1982,14 @@ static void unwind(vm_state *s, vm_error *err)
 }
 
 int vm_eval(vm_state *s, uint32_t r, vm_error *err)
+{
+    int rc = vm_eval_na_lazy(s, r, err);
+    if (rc != 0 && err->kind == VM_FAIL_NA)
+        vm_na_message(s, err);
+    return rc;
+}
+
+int vm_eval_na_lazy(vm_state *s, uint32_t r, vm_error *err)
 {
     const bc_program *p = s->p;
     err->input = BC_NONE;

@@ -67,6 +67,8 @@ typedef struct vm_error {
     bc_pos pos;      /* position of the failing instruction in the source    */
     char msg[400];   /* English: what pol_error.msg gets                     */
     char text[400];  /* msg in the process's language, "" when English (lang.h) */
+    uint32_t na_k, na_origin; /* VM_FAIL_NA: the reason's text constant and the rule it is in
+                                 (msg and text follow from them, the rule and the language) */
 } vm_error;
 
 typedef struct vm_lookup {  /* one parameter lookup, for explanations        */
@@ -152,6 +154,12 @@ void vm_reset(vm_state *s);
 /* Evaluate rule r (and what it needs).  0 on success, with the value in
  * s->rules[r]; -1 with *err on a runtime error. */
 int vm_eval(vm_state *s, uint32_t r, vm_error *err);
+/* vm_eval, except that when r is not applicable err->msg and err->text are
+ * left unset: vm_na_message() fills them from err->rule, na_k and
+ * na_origin.  For a caller that still holds the message of the last time
+ * (pol_eval_run: an output of another scheme, record after record). */
+int vm_eval_na_lazy(vm_state *s, uint32_t r, vm_error *err);
+void vm_na_message(vm_state *s, vm_error *err);
 
 /* Set input i from a program constant (used by the policy's own tests). */
 void vm_set_input_const(vm_state *s, uint32_t i, const bc_const *k);

@@ -74,6 +74,15 @@ typedef struct batch {
     struct sink *sink;
 } batch;
 
+/* A partial CSV record's last two cells, escaped, for the errors its
+ * columns had (pol_eval_output_error_id, 0 for a value): a batch that mixes
+ * schemes comes back to a few such patterns, record after record. */
+#define BATCH_CSV_TAILS 8
+struct csv_tail {
+    uint64_t *ids; /* per column; NULL: unused */
+    sc_buf tail;
+};
+
 typedef struct worker {
     batch *b;
     pol_eval *ev;
@@ -86,9 +95,9 @@ typedef struct worker {
     struct unavail_memo *unavail; /* per output column: its last "unavailable" entry, as JSON */
     sc_buf csv_errs, csv_notes;   /* a CSV record's error and notes cells        */
     uint8_t *csv_told;            /* per column: its reason already written      */
-    uint8_t *csv_had;             /* per column: it had no value in the last partial CSV record */
-    sc_buf csv_tail;              /* that record's ",ERRORS,NOTES\n", escaped   */
-    bool csv_tail_ok;             /* csv_tail and csv_had hold such a record     */
+    uint64_t *csv_ids;            /* per column: the current record's error (0: it has a value) */
+    struct csv_tail *csv_tails;   /* BATCH_CSV_TAILS recent ",ERRORS,NOTES\n" cells */
+    unsigned csv_next;            /* the one to replace next                      */
     pthread_t tid;
     bool started;
     chunk *first;               /* a chunk to evaluate before taking roles, or NULL */
@@ -420,6 +429,7 @@ typedef struct unavail_memo {
     pol_status status;
     pol_pos pos;
     char *msg, *field; /* the error's, as when the entry was made (NULL: none yet) */
+    uint64_t id;       /* pol_eval_output_error_id of an error found the same */
     sc_buf json;
 } unavail_memo;
 
@@ -431,15 +441,21 @@ static bool same_text(const char *a, const char *b)
     return (a == b) || (a && b && !strcmp(a, b));
 }
 
-/* Whether e is the error memo m was made from. */
-static bool memo_is(const unavail_memo *m, const pol_error *e)
+/* Whether e, the error numbered id, is the one memo m was made from: by
+ * its number when m has met it before, else by its contents. */
+static bool memo_is(unavail_memo *m, const pol_error *e, uint64_t id)
 {
-    return m->msg && m->status == e->status && m->pos.line == e->pos.line && m->pos.col == e->pos.col &&
-           same_text(m->pos.file, e->pos.file) && !strcmp(m->msg, e->msg) && !strcmp(m->field, e->field);
+    if (m->msg && id && m->id == id)
+        return true;
+    bool same = m->msg && m->status == e->status && m->pos.line == e->pos.line && m->pos.col == e->pos.col &&
+                same_text(m->pos.file, e->pos.file) && !strcmp(m->msg, e->msg) && !strcmp(m->field, e->field);
+    if (same)
+        m->id = id;
+    return same;
 }
 
-/* Makes m e's: its JSON entry is to be written again. */
-static void memo_take(unavail_memo *m, const pol_error *e)
+/* Makes m e's (the error numbered id): its JSON entry is to be written again. */
+static void memo_take(unavail_memo *m, const pol_error *e, uint64_t id)
 {
     free(m->msg);
     free(m->field);
@@ -447,17 +463,19 @@ static void memo_take(unavail_memo *m, const pol_error *e)
     m->field = pol_xstrdup(e->field);
     m->status = e->status;
     m->pos = e->pos;
+    m->id = id;
     sc_buf_reset(&m->json);
 }
 
 static void unavail_entry(const batch *b, worker *w, uint32_t c, const pol_error *e, sc_buf *out)
 {
     unavail_memo *m = &w->unavail[c];
-    if (memo_is(m, e) && m->json.len) {
+    uint64_t id = pol_eval_output_error_id(w->ev, b->cols[c].rule);
+    if (memo_is(m, e, id) && m->json.len) {
         sc_buf_put(out, m->json.data, m->json.len);
         return;
     }
-    memo_take(m, e);
+    memo_take(m, e, id);
     sc_buf_reset(&m->json);
     const char *nm = b->p->rules[b->cols[c].rule].name;
     sc_buf *j = &m->json;
@@ -511,22 +529,24 @@ static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line
 {
     char pos[POL_POS_TEXT_MAX];
     if (b->out_fmt == SC_FMT_CSV) {
-        /* The cells; then the errors and notes cells, which are the last
-         * record's again when every output lacks its value for the same
-         * reason as there (the usual case: outputs of another scheme) */
+        /* The cells; then the errors and notes cells, which are those of an
+         * earlier record when each output has the very error it had there
+         * (the usual case: outputs of another scheme) */
         put_head(b, w, out, line, text, true);
-        bool same = w->csv_tail_ok;
+        uint64_t *ids = w->csv_ids;
         for (uint32_t c = 0; c < b->ncols; c++) {
             sc_buf_putc(out, ',');
             const pol_error *e = pol_eval_output_error(w->ev, b->cols[c].rule);
+            ids[c] = e ? pol_eval_output_error_id(w->ev, b->cols[c].rule) : 0;
             if (!e)
                 put_csv_cell(b, w, &b->cols[c], out);
-            if (same && (e ? !w->csv_had[c] || !memo_is(&w->unavail[c], e) : w->csv_had[c]))
-                same = false;
         }
-        if (same) {
-            sc_buf_put(out, w->csv_tail.data, w->csv_tail.len);
-            return;
+        for (int k = 0; k < BATCH_CSV_TAILS; k++) {
+            const struct csv_tail *ct = &w->csv_tails[k];
+            if (ct->ids && !memcmp(ct->ids, ids, sizeof *ids * b->ncols)) {
+                sc_buf_put(out, ct->tail.data, ct->tail.len);
+                return;
+            }
         }
         sc_buf *errs_b = &w->csv_errs, *notes_b = &w->csv_notes; /* the worker's: nothing allocated per record */
         sc_buf_reset(errs_b);
@@ -535,11 +555,8 @@ static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line
         memset(told, 0, b->ncols + 1);
         for (uint32_t c = 0; c < b->ncols; c++) {
             const pol_error *e = pol_eval_output_error(w->ev, b->cols[c].rule);
-            w->csv_had[c] = e != NULL;
             if (!e)
                 continue;
-            if (!memo_is(&w->unavail[c], e))
-                memo_take(&w->unavail[c], e);
             if (told[c])
                 continue;
             bool note = e->status == POL_NOT_APPLICABLE || e->status == POL_UNSTATED;
@@ -563,14 +580,17 @@ static void put_partial_record(const batch *b, worker *w, sc_buf *out, long line
             sc_buf_puts(to, ": ");
             sc_buf_puts(to, e->msg);
         }
-        sc_buf *t = &w->csv_tail;
+        struct csv_tail *ct = &w->csv_tails[w->csv_next++ % BATCH_CSV_TAILS];
+        if (!ct->ids)
+            ct->ids = pol_xcalloc(b->ncols + 1, sizeof *ct->ids);
+        memcpy(ct->ids, ids, sizeof *ids * b->ncols);
+        sc_buf *t = &ct->tail;
         sc_buf_reset(t);
         sc_buf_putc(t, ',');
         sc_buf_csv_field(t, errs_b->data ? errs_b->data : "", errs_b->len);
         sc_buf_putc(t, ',');
         sc_buf_csv_field(t, notes_b->data ? notes_b->data : "", notes_b->len);
         sc_buf_putc(t, '\n');
-        w->csv_tail_ok = true;
         sc_buf_put(out, t->data, t->len);
         return;
     }
@@ -990,8 +1010,10 @@ static void worker_init(worker *w)
     sc_buf_init(&w->csv_errs);
     sc_buf_init(&w->csv_notes);
     w->csv_told = pol_xcalloc(b->ncols + 1, 1);
-    w->csv_had = pol_xcalloc(b->ncols + 1, 1);
-    sc_buf_init(&w->csv_tail);
+    w->csv_ids = pol_xcalloc(b->ncols + 1, sizeof *w->csv_ids);
+    w->csv_tails = pol_xcalloc(BATCH_CSV_TAILS, sizeof *w->csv_tails);
+    for (int t = 0; t < BATCH_CSV_TAILS; t++)
+        sc_buf_init(&w->csv_tails[t].tail);
     if (b->keys)
         batch_key_at_none(b->keys, &w->kat);
 }
@@ -1197,8 +1219,12 @@ static void workers_free(worker *ws, int n)
         sc_buf_clear(&ws[i].csv_errs);
         sc_buf_clear(&ws[i].csv_notes);
         free(ws[i].csv_told);
-        free(ws[i].csv_had);
-        sc_buf_clear(&ws[i].csv_tail);
+        free(ws[i].csv_ids);
+        for (int t = 0; t < BATCH_CSV_TAILS; t++) {
+            free(ws[i].csv_tails[t].ids);
+            sc_buf_clear(&ws[i].csv_tails[t].tail);
+        }
+        free(ws[i].csv_tails);
     }
     free(ws);
 }

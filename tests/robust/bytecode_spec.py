@@ -39,7 +39,7 @@ def main():
             checks = [
                 (magic == b"\x7fPOL", "magic %r" % magic),
                 (probe == b"\r\n\x1a\n", "probe %r" % probe),
-                (version == 4, "version %d, expected 4" % version),
+                (version == 5, "version %d, expected 5" % version),
                 (plen == len(payload), "payload length %d, file has %d" % (plen, len(payload))),
                 (phash == fnv1a64(payload), "payload hash %016x, FNV-1a 64 gives %016x" % (phash, fnv1a64(payload))),
             ]

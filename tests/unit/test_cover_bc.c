@@ -268,6 +268,36 @@ START_TEST(instructions)
     e = E;
     CODE(prog, OP_JMP, e + 1, OP_RET, LAST);
     ck_assert_str_eq(verify(), want("invalid bytecode: jump into the middle of an instruction at %u", e));
+    /* SWITCH on 档次 (three members): a JMP per member, inside the block */
+    fresh();
+    e = E;
+    CODE(prog, OP_INPUT, 2, OP_SWITCH, 0, OP_JMP, e + 10, OP_JMP, e + 10, OP_JMP, e + 14, OP_INPUT, 0, OP_RET, LAST, OP_INPUT, 0,
+         OP_RET, LAST);
+    ck_assert_str_eq(verify(), "ok");
+    fresh();
+    e = E;
+    CODE(prog, OP_INPUT, 2, OP_SWITCH, 99, OP_JMP, e + 10, OP_INPUT, 0, OP_RET, LAST);
+    ck_assert_str_eq(verify(), want("invalid bytecode: enumeration 99 out of range at %u", e + 2));
+    fresh(); /* a table of two where three are needed: the third is an INPUT */
+    e = E;
+    CODE(prog, OP_INPUT, 2, OP_SWITCH, 0, OP_JMP, e + 8, OP_JMP, e + 8, OP_INPUT, 0, OP_RET, LAST);
+    ck_assert_str_eq(verify(), want("invalid bytecode: SWITCH at %u lacks the JMP of member 2 of its table", e + 2));
+    fresh(); /* the table runs past the end of the block */
+    e = E;
+    CODE(prog, OP_INPUT, 0, OP_RET, LAST, OP_INPUT, 2, OP_SWITCH, 0, OP_JMP, e, OP_JMP, e);
+    ck_assert_str_eq(verify(), want("invalid bytecode: SWITCH at %u lacks the JMP of member 2 of its table", e + 6));
+    fresh(); /* a target out of the block */
+    e = E;
+    CODE(prog, OP_INPUT, 2, OP_SWITCH, 0, OP_JMP, e + 10, OP_JMP, e + 10, OP_JMP, e + 99, OP_INPUT, 0, OP_RET, LAST);
+    ck_assert_str_eq(verify(), want("invalid bytecode: jump target %u outside rule o at %u", e + 99, e + 8));
+    fresh(); /* into the middle of an instruction */
+    e = E;
+    CODE(prog, OP_INPUT, 2, OP_SWITCH, 0, OP_JMP, e + 10, OP_JMP, e + 11, OP_JMP, e + 10, OP_INPUT, 0, OP_RET, LAST);
+    ck_assert_str_eq(verify(), want("invalid bytecode: jump into the middle of an instruction at %u", e + 6));
+    fresh(); /* every entry is followed: the last member's lands on the RET with no value */
+    e = E;
+    CODE(prog, OP_INPUT, 2, OP_SWITCH, 0, OP_JMP, e + 10, OP_JMP, e + 10, OP_JMP, e + 12, OP_INPUT, 0, OP_RET, LAST);
+    ck_assert_str_eq(verify(), want("invalid bytecode: stack underflow at %u (RET)", e + 12));
     /* 1,025 values on the stack */
     fresh();
     e = E;

@@ -564,6 +564,26 @@ START_TEST(booleans_enums_locals)
     CODE(prog, O, OP_CONST, kadd(prog, PT_ENUM, NULL, 2, enum_named(prog, "档次"), NULL), OP_FIELD, enum_named(prog, "档次"),
          0, RET_O);
     ck_assert_str_eq(run(O), "ok 0.09");
+    /* SWITCH: straight to the target of the member's JMP in its table */
+    for (int m = 0; m < 3; m++) {
+        static const char *const want_m[] = {"ok 10", "ok 10", "ok 30"};
+        fresh();
+        e = prog->rules[O].entry;
+        CODE(prog, O, OP_CONST, kadd(prog, PT_ENUM, NULL, m, enum_named(prog, "档次"), NULL), OP_SWITCH, enum_named(prog, "档次"),
+             OP_JMP, e + 10, OP_JMP, e + 10, OP_JMP, e + 14, OP_CONST, kint(prog, "10"), RET_O, OP_CONST, kint(prog, "30"), RET_O);
+        ck_assert_str_eq(run(O), want_m[m]);
+    }
+    fresh();
+    e = prog->rules[O].entry;
+    CODE(prog, O, OP_CONST, knum(prog, "1"), OP_SWITCH, enum_named(prog, "档次"), OP_JMP, e + 10, OP_JMP, e + 10, OP_JMP, e + 10,
+         OP_CONST, kint(prog, "10"), RET_O);
+    ck_assert_str_eq(run(O), "error expected a member of 档次, found a number");
+    /* a member of 档次 (its third) where 单, of one member, is switched on */
+    fresh();
+    e = prog->rules[O].entry;
+    CODE(prog, O, OP_CONST, kadd(prog, PT_ENUM, NULL, 2, enum_named(prog, "档次"), NULL), OP_SWITCH, enum_named(prog, "单"),
+         OP_JMP, e + 6, OP_CONST, kint(prog, "10"), RET_O);
+    ck_assert_str_eq(run(O), "error expected a member of 单, found a enum");
     fresh();
     prog->rules[O].nlocals = 1;
     CODE(prog, O, OP_LOCAL, 0, RET_O);

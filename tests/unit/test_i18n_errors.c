@@ -139,6 +139,76 @@ START_TEST(printed)
 }
 END_TEST
 
+/* One evaluator, scenario after scenario: an output not applicable for the
+ * reason it had last time keeps its error as it was (the same number from
+ * pol_eval_output_error_id, the same message), and any other error, or the
+ * same reason in another language, is written anew under a new number. */
+static const char *const SRC_WHEN =
+    "policy \"t\" { region \"x\" }\n"
+    "enum 方案 { 甲 乙 }\n"
+    "input 选: 方案\n"
+    "input 基数: money in 4242..21207\n"
+    "output 费: money when 选 == 方案.乙 = 基数 * 2\n";
+
+static const pol_error *run_when(pol_eval *ev, const char *json, uint64_t *id)
+{
+    pol_error e;
+    pol_eval_begin(ev);
+    ck_assert_int_eq(pol_eval_set_json(ev, json, strlen(json), false, &e), 0);
+    pol_eval_run(ev, &e);
+    int r = pol_find_output(ev, "费");
+    ck_assert_int_ge(r, 0);
+    *id = pol_eval_output_error_id(ev, (uint32_t)r);
+    return pol_eval_output_error(ev, (uint32_t)r);
+}
+
+START_TEST(not_applicable_kept)
+{
+    diag_ctx d;
+    diag_init(&d);
+    src_file *file = NULL;
+    bc_program *p = pol_compile("t.pol", SRC_WHEN, strlen(SRC_WHEN), &d, &file);
+    ck_assert_ptr_nonnull(p);
+    diag_free(&d);
+    src_free(file);
+    char err[600];
+    pol_policy *pol = pol_policy_adopt(p, err, sizeof err);
+    ck_assert_msg(pol != NULL, "%s", err);
+    pol_eval *ev = pol_eval_new(pol);
+    static const char *const NA = "not applicable: 费 applies only when 选 == 方案.乙";
+    uint64_t id0, id;
+    const pol_error *e = run_when(ev, "{\"选\": \"甲\"}", &id0);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(e->status, POL_NOT_APPLICABLE);
+    ck_assert_str_eq(e->msg, NA);
+    ck_assert_str_eq(e->field, "费");
+    ck_assert_uint_ne(id0, 0);
+    ck_assert_ptr_null(run_when(ev, "{\"选\": \"乙\", \"基数\": 5000}", &id)); /* a value */
+    e = run_when(ev, "{\"选\": \"甲\"}", &id); /* the same reason: kept */
+    ck_assert_int_eq(e->status, POL_NOT_APPLICABLE);
+    ck_assert_str_eq(e->msg, NA);
+    ck_assert_uint_eq(id, id0);
+    e = run_when(ev, "{\"选\": \"乙\", \"基数\": 1}", &id); /* a bound: another error */
+    ck_assert_int_eq(e->status, POL_E_BOUND);
+    ck_assert_uint_ne(id, id0);
+    uint64_t id1 = id;
+    e = run_when(ev, "{\"选\": \"甲\"}", &id);
+    ck_assert_int_eq(e->status, POL_NOT_APPLICABLE);
+    ck_assert_str_eq(e->msg, NA);
+    ck_assert_str_eq(e->text, "");
+    ck_assert_uint_ne(id, id1);
+    id1 = id;
+    pol_lang_set(POL_LANG_ZH);
+    e = run_when(ev, "{\"选\": \"甲\"}", &id); /* the same reason, in Chinese now */
+    pol_lang_set(POL_LANG_EN);
+    ck_assert_str_eq(e->msg, NA);
+    ck_assert_str_ne(e->text, "");
+    ck_assert_uint_ne(id, id1);
+    pol_eval_free(ev);
+    pol_policy_free(pol);
+}
+END_TEST
+
 /* Errors loading a file are for people only: in the process's language. */
 START_TEST(bad_bytecode)
 {
@@ -163,6 +233,7 @@ int main(void)
     tcase_add_test(t, bad_json);
     tcase_add_test(t, printed);
     tcase_add_test(t, bad_bytecode);
+    tcase_add_test(t, not_applicable_kept);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
