@@ -668,10 +668,11 @@ static uint32_t gen_is_member(gen *g, uint32_t slot, uint32_t tref, int32_t k, s
     kc.type = PT_ENUM;
     kc.i = k;
     kc.tref = tref;
-    emit1(g, OP_LOCAL, slot, sp);
-    emit1(g, OP_CONST, add_const(g, &kc, NULL), sp);
-    emit_op(g, OP_EQ, sp);
-    return emit_jump(g, OP_JMPF, sp);
+    emit1(g, OP_CASE, slot, sp);
+    emit_word(g, add_const(g, &kc, NULL));
+    uint32_t at = g->p->ncode;
+    emit_word(g, 0);
+    return at;
 }
 
 static void gen_no_row(gen *g, const ast_decl *d, const char *key, span sp)
@@ -800,8 +801,12 @@ static void gen_table_by(gen *g, const ast_expr *e, const ast_decl *d, const ast
     free(ends);
 }
 
-/* match x { member => value ... }: a chain of comparisons (the last arm
- * needs none: the choice is exhaustive), or the arm itself when x is known. */
+/* match x { member => value ... }: a chain of tests (CASE; the last arm
+ * needs none: the choice is exhaustive), or the arm itself when x is known.
+ * Each arm is marked for the explanations: ARM before its code (the arm
+ * taken, at the pattern's position), ARMVAL after it (its value), both no
+ * more than a step when not tracing; an arm that is only `inapplicable` or
+ * `unstated` has no value to mark. */
 static void gen_match(gen *g, const ast_expr *e)
 {
     int32_t k = cg_const_key(g, e->a);
@@ -821,7 +826,10 @@ static void gen_match(gen *g, const ast_expr *e)
         uint32_t next = UINT32_MAX;
         if (i + 1 < e->nargs && e->members[i] >= 0)
             next = gen_is_member(g, e->slot, e->a->tref, e->members[i], e->arg_name_sps[i]);
+        emit1(g, OP_ARM, e->slot, e->arg_name_sps[i]);
         gen_expr(g, e->args[i]);
+        if (e->args[i]->kind != EX_NA && e->args[i]->kind != EX_UNSTATED)
+            emit1(g, OP_ARMVAL, e->slot, e->arg_name_sps[i]);
         if (next != UINT32_MAX) {
             ends[nends++] = emit_jump(g, OP_JMP, e->sp);
             patch(g, next, g->p->ncode);

@@ -34,6 +34,9 @@
  *    records (LISTNEW) takes records of its type only.
  *  - ADD/SUB also move dates by days and months by months (date + integer,
  *    month - month = integer), as the checker types them.
+ *  - JMP, JMPF and CASE are the jumps (their T operand); CASE is the one
+ *    instruction a match arm's test compiles to: CASE L K T (unless last),
+ *    ARM L, the arm's code, ARMVAL L, JMP to the end (unless last).
  */
 #ifndef POL_OPCODES_H
 #define POL_OPCODES_H
@@ -98,7 +101,10 @@
     OP(ROUNDV,   "N",  2, 1, "N      pop rounding mode m, number a; push a rounded to N places in mode m") \
     OP(PARAM_IN, "P",  1, 1, "P      pop month or integer year Y; push P's version covering all of Y (error if none, or if P changes within Y)") \
     OP(KEYED,    "GFW", 2, 1, "G F W  pop key x, list l of G records; push the records of l whose field F (W: 0 itself, 1 its month, 2 its year) equals x, in l's order, from an index built once per list; l itself when x or a key cannot be indexed") \
-    OP(LISTVAL,  "Y",  0, 1, "Y      push an empty list of values of type Y (a number kind, date, month, boolean or text)")
+    OP(LISTVAL,  "Y",  0, 1, "Y      push an empty list of values of type Y (a number kind, date, month, boolean or text)") \
+    OP(CASE,     "LKT", 0, 0, "L K T  if local slot L does not hold the member in enum constant K, jump to T (the next arm of a match, the next row of a table)") \
+    OP(ARM,      "L",  0, 0, "L      no effect; when tracing, log that the match arm starting here is taken, local slot L holding the member matched") \
+    OP(ARMVAL,   "L",  1, 1, "L      no effect (the arm's value stays on top); when tracing, log it as the value of the arm of the match on local slot L")
 
 typedef enum {
 #define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,

@@ -122,6 +122,8 @@ static bool verify_insn(const bc_program *p, uint32_t ri, const bc_iter *it, cha
     if ((op == OP_FAIL || op == OP_APPLIED || op == OP_NA || op == OP_UNSTATED) &&
         p->consts[bc_iter_arg(it, 0)].type != PT_TEXT)
         return vfail(err, errlen, "%s without a message at %u", bc_op_name(op), pc);
+    if (op == OP_CASE && p->consts[bc_iter_arg(it, 1)].type != PT_ENUM)
+        return vfail(err, errlen, "CASE without a member at %u", pc);
     return true;
 }
 
@@ -136,8 +138,9 @@ static bool successors(const bc_rule *rule, const bc_iter *it, int32_t d, uint32
         return d == 1 || vfail(err, errlen, "RET with %d values on the stack at %u", d, pc); /* GCOVR_EXCL_BR_LINE */
     if (op == OP_FAIL || op == OP_NA || op == OP_UNSTATED) /* ends the evaluation */
         return true;
-    if (op == OP_JMP || op == OP_JMPF)
-        succ[(*nsucc)++] = bc_iter_arg(it, 0);
+    const char *kinds = bc_op_operands(op), *t = strchr(kinds, 'T'); /* a jump: JMP, JMPF, CASE */
+    if (t)
+        succ[(*nsucc)++] = bc_iter_arg(it, (uint32_t)(t - kinds));
     if (op == OP_JMP)
         return true;
     if (next >= rule->end)

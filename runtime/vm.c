@@ -1761,6 +1761,29 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
             pc += BC_OPLEN_LOCAL;
             break;
         }
+        case OP_CASE: { /* a match arm's (or a table row's) test: one instruction, not LOCAL CONST EQ JMPF */
+            const vm_val *l = &s->locals[p->rules[cur].local_base + code[pc + 1]];
+            if (l->t != PT_ENUM) /* PT_VOID too: the slot is set before its first CASE */
+                return fail(s, err, cur, pc, "expected a member of an enumeration, found a %s", class_name(l->t));
+            pc = l->i == p->consts[code[pc + 2]].i ? pc + BC_OPLEN_CASE : code[pc + 3];
+            break;
+        }
+        case OP_ARM:
+            if (tracing) { /* the arm taken and the member it was taken for (explain.c: the match step) */
+                vm_val *tv = log_event(s, VM_EV_ARM, cur, code[pc + 1], 0, pc, 1);
+                if (tv)
+                    copy_val(tv, &s->locals[p->rules[cur].local_base + code[pc + 1]]);
+            }
+            pc += BC_OPLEN_ARM;
+            break;
+        case OP_ARMVAL:
+            if (tracing) {
+                vm_val *tv = log_event(s, VM_EV_ARMVAL, cur, code[pc + 1], 0, pc, 1);
+                if (tv)
+                    copy_val(tv, sp - 1);
+            }
+            pc += BC_OPLEN_ARMVAL;
+            break;
         case OP_SETLOCAL:
             copy_val(&s->locals[p->rules[cur].local_base + code[pc + 1]], --sp);
             pc += BC_OPLEN_SETLOCAL;
