@@ -830,9 +830,9 @@ static void match_node(xb *b, int parent, uint32_t f, const fmap *fm, uint32_t i
     if (val) {
         set_field(b, x, "type", pol_type_name((pol_type)val->t), XF_STR);
         value_fields(b, x, val, val->t == PT_ENUM ? armval_enum(p, f, vm->ev[j].pc) : BC_NONE, 0, "value");
-    } else if (na >= 0) {
+    } else if (na >= 0 || (!p->rules[f].nargs && vm->rstate[f] == VM_NA)) { /* a function's NA is logged, a rule's kept */
         set_field(b, x, "status", "not-applicable", XF_STR);
-        set_field(b, x, "message", p->consts[vm->ev[na].a].text, XF_STR);
+        set_field(b, x, "message", p->consts[na >= 0 ? vm->ev[na].a : vm->na_k[f]].text, XF_STR);
     } else if (unstated) {
         set_field(b, x, "status", "unstated", XF_STR);
         set_field(b, x, "message", p->consts[p->code[next + 1]].text, XF_STR);
@@ -1130,6 +1130,37 @@ static void call_node(xb *b, int parent, uint32_t i, bool top)
     }
 }
 
+/* Whether plain rule r's code took an arm of a match. */
+static bool took_arm(const vm_state *vm, uint32_t r)
+{
+    for (uint32_t i = 0; i < vm->nev; i++)
+        if (vm->ev[i].rule == r && vm->ev[i].kind == VM_EV_ARM)
+            return true;
+    return false;
+}
+
+/* The steps of plain rule r: it runs once, so its events and lookups are
+ * those logged while it ran. */
+static void plain_rule_steps(xb *b, int x, uint32_t r)
+{
+    const vm_state *vm = b->vm;
+    uint32_t from = 0, to = 0, lfrom = 0, lto = 0;
+    bool any = false, lany = false;
+    for (uint32_t i = 0; i < vm->nev; i++)
+        if (vm->ev[i].rule == r) {
+            if (!any)
+                from = i, any = true;
+            to = i + 1;
+        }
+    for (uint32_t l = 0; l < vm->nlog; l++)
+        if (vm->log[l].rule == r) {
+            if (!lany)
+                lfrom = l, lany = true;
+            lto = l + 1;
+        }
+    steps_of(b, x, r, from, to, lfrom, lto, true);
+}
+
 static void rule_node(xb *b, int parent, uint32_t r)
 {
     const bc_program *p = b->p;
@@ -1144,15 +1175,18 @@ static void rule_node(xb *b, int parent, uint32_t r)
     int x = new_node(b, parent, kind);
     set_field(b, x, "name", ru->name, XF_STR);
     set_field(b, x, "type", pol_type_name((pol_type)ru->type), XF_STR);
+    bool arm = took_arm(vm, r);
     if (v)
         value_fields(b, x, v, ru->tref, ru->places, "value");
     else {
         set_field(b, x, "status", "not-applicable", XF_STR);
         set_field(b, x, "message", p->consts[vm->na_k[r]].text, XF_STR);
         set_field(b, x, "cite", p->rules[vm->na_cite[r]].cite, XF_STR);
-        return;
+        if (!arm) /* a match that took an arm shows the steps to it (an arm that is inapplicable, or reads what is) */
+            return;
     }
-    set_field(b, x, "cite", ru->cite, XF_STR);
+    if (v)
+        set_field(b, x, "cite", ru->cite, XF_STR);
     origin_fields(b, x, ru->pos);
     if (b->done[r]) {
         set_field(b, x, "explained_above", "true", XF_BOOL);
@@ -1162,23 +1196,7 @@ static void rule_node(xb *b, int parent, uint32_t r)
     set_field(b, x, "formula", ru->formula, XF_STR);
     set_field(b, x, "note", ru->doc, XF_STR);
     position_field(b, x, ru->pos);
-    /* a plain rule runs once: its events are those logged while it ran */
-    uint32_t from = 0, to = 0, lfrom = 0, lto = 0;
-    bool any = false;
-    for (uint32_t i = 0; i < vm->nev; i++)
-        if (vm->ev[i].rule == r) {
-            if (!any)
-                from = i, any = true;
-            to = i + 1;
-        }
-    bool lany = false;
-    for (uint32_t l = 0; l < vm->nlog; l++)
-        if (vm->log[l].rule == r) {
-            if (!lany)
-                lfrom = l, lany = true;
-            lto = l + 1;
-        }
-    steps_of(b, x, r, from, to, lfrom, lto, true);
+    plain_rule_steps(b, x, r);
 }
 
 static void xb_free(xb *b)
@@ -2283,6 +2301,11 @@ static void build(xb *b, const pol_explain_opts *o, int only)
             char at[POL_POS_TEXT_MAX];
             if (pol_pos_text(&e->pos, at, sizeof at)[0])
                 set_field(b, x, "position", at, XF_STR);
+            if (took_arm(b->vm, r) && !b->done[r]) { /* a match took an arm: the steps to it (inapplicable, unstated) */
+                b->done[r] = 1;
+                set_field(b, x, "formula", p->rules[r].formula, XF_STR);
+                plain_rule_steps(b, x, r);
+            }
         }
     }
     /* the requirements the scenario was checked against (they held: an unmet one is an error) */
