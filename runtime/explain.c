@@ -307,6 +307,9 @@ static fmap formula_map(const bc_program *p, uint32_t r)
         const char *name = it.op == OP_INPUT && v < p->ninputs ? p->inputs[v].name
                          : (it.op == OP_PARAM || it.op == OP_PARAM_AT || it.op == OP_PARAM_IN) && v < p->nparams ? p->params[v].name
                          : (it.op == OP_RULE || it.op == OP_CALL || it.op == OP_APPLIC) && v < p->nrules ? p->rules[v].name
+                         : it.op == OP_CASE && !bc_iter_truncated(&it) && it.pc + it.len < ru->end && p->code[it.pc + it.len] == OP_ARM
+                           ? /* a match arm's member, written at its position (a table row's CASE is at the lookup's) */
+                           bc_member_name(p, p->consts[bc_iter_arg(&it, 1)].tref, p->consts[bc_iter_arg(&it, 1)].i)
                          : NULL;
         if (!name || strchr(name, '['))
             continue;
