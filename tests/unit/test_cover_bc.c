@@ -260,6 +260,28 @@ START_TEST(instructions)
     e = E;
     CODE(prog, OP_APPLIED, const_of(prog, PT_INT), OP_INPUT, 0, OP_RET, LAST);
     ck_assert_str_eq(verify(), want("invalid bytecode: APPLIED without a message at %u", e));
+    /* CASE: a member constant, and a jump (its target checked as JMP's) */
+    fresh();
+    prog->rules[LAST].nlocals = 1;
+    e = E;
+    CODE(prog, OP_INPUT, 0, OP_SETLOCAL, 0, OP_CASE, 0, const_of(prog, PT_INT), e + 10, OP_INPUT, 0, OP_RET, LAST);
+    ck_assert_str_eq(verify(), want("invalid bytecode: CASE without a member at %u", e + 4));
+    fresh();
+    prog->rules[LAST].nlocals = 1;
+    e = E;
+    CODE(prog, OP_INPUT, 2, OP_SETLOCAL, 0, OP_CASE, 0, const_of(prog, PT_ENUM), e + 11, OP_INPUT, 0, OP_RET, LAST);
+    ck_assert_str_eq(verify(), want("invalid bytecode: jump into the middle of an instruction at %u", e + 4));
+    fresh();
+    prog->rules[LAST].nlocals = 1;
+    e = E;
+    CODE(prog, OP_INPUT, 2, OP_SETLOCAL, 0, OP_CASE, 0, const_of(prog, PT_ENUM), e + 16, OP_ARM, 0, OP_INPUT, 0, OP_ARMVAL, 0,
+         OP_JMP, e + 22, OP_ARM, 0, OP_INPUT, 0, OP_ARMVAL, 0, OP_RET, LAST);
+    ck_assert_str_eq(verify(), "ok");
+    fresh();
+    prog->rules[LAST].nlocals = 1;
+    e = E;
+    CODE(prog, OP_INPUT, 2, OP_SETLOCAL, 0, OP_CASE, 0, const_of(prog, PT_ENUM), e + 8, OP_ARMVAL, 0, OP_INPUT, 0, OP_RET, LAST);
+    ck_assert_str_eq(verify(), want("invalid bytecode: stack underflow at %u (ARMVAL)", e + 8));
     fresh();
     e = E;
     CODE(prog, OP_INPUT, 0, OP_INPUT, 0, OP_RET, LAST);

@@ -571,6 +571,23 @@ START_TEST(booleans_enums_locals)
     fresh();
     CODE(prog, O, OP_CONST, knum(prog, "1"), OP_CONST, knum(prog, "2"), OP_POP, RET_O);
     ck_assert_str_eq(run(O), "ok 1");
+    /* a match's CASE: falls through on its member, else jumps; a local that holds no member is an error */
+    for (int m = 0; m < 3; m++) {
+        fresh();
+        prog->rules[O].nlocals = 1;
+        e = prog->rules[O].entry;
+        uint32_t en = enum_named(prog, "档次");
+        CODE(prog, O, OP_CONST, kadd(prog, PT_ENUM, NULL, m, en, NULL), OP_SETLOCAL, 0, OP_CASE, 0, kadd(prog, PT_ENUM, NULL, 1, en, NULL),
+             e + 16, OP_ARM, 0, OP_CONST, knum(prog, "7"), OP_ARMVAL, 0, OP_JMP, e + 22, OP_ARM, 0, OP_CONST, knum(prog, "8"), OP_ARMVAL, 0,
+             RET_O);
+        ck_assert_str_eq(run(O), m == 1 ? "ok 7" : "ok 8");
+    }
+    fresh();
+    prog->rules[O].nlocals = 1;
+    e = prog->rules[O].entry;
+    CODE(prog, O, OP_CONST, knum(prog, "1"), OP_SETLOCAL, 0, OP_CASE, 0, kadd(prog, PT_ENUM, NULL, 1, enum_named(prog, "档次"), NULL),
+         e + 8, OP_CONST, knum(prog, "2"), RET_O);
+    ck_assert_str_eq(run(O), "error expected a member of an enumeration, found a number");
 }
 END_TEST
 
