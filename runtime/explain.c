@@ -807,11 +807,14 @@ static void match_node(xb *b, int parent, uint32_t f, const fmap *fm, uint32_t i
     const vm_val *mv = &vm->tvals[e->val];
     char member[256];
     snprintf(member, sizeof member, "%s", mv->t == PT_ENUM ? bc_member_name(p, m.en, mv->i) : "?");
-    char *scr = m.set_pc != BC_NONE ? match_scrutinee(fm->f ? fm->f : "", fmap_offset(fm, bc_pos_at(p, m.set_pc))) : NULL;
+    int64_t sat = m.set_pc != BC_NONE ? fmap_offset(fm, bc_pos_at(p, m.set_pc)) : -1;
+    char *scr = sat >= 0 ? match_scrutinee(fm->f, sat) : NULL;
     char *pat = NULL, *ex = NULL;
     int64_t at = fmap_offset(fm, bc_pos_at(p, e->pc));
     int64_t end = m.next_pc != BC_NONE ? fmap_offset(fm, bc_pos_at(p, m.next_pc)) : -1;
-    if (at < 0 || !match_arm_text(fm->f, at, end, &pat, &ex)) { /* no source text: the member tested, else the rest */
+    if (at < 0 || !match_arm_text(fm->f, at, end, &pat, &ex)) {
+        /* no source text: the member its CASE tests; the last arm is `else`
+         * unless every member has an arm (then it may be either: its member) */
         bool named = m.case_k != BC_NONE || (m.en < p->nenums && m.narms == p->enums[m.en].nmembers);
         pat = pol_xstrdup(m.case_k != BC_NONE ? bc_member_name(p, m.en, p->consts[m.case_k].i) : named ? member : "else");
     }
