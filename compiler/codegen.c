@@ -804,7 +804,11 @@ static void gen_table_by(gen *g, const ast_expr *e, const ast_decl *d, const ast
 
 /* match x { member => value ... }: a SWITCH whose table sends each member
  * to the first arm naming it, or to the last arm (else, or the one member
- * left: the choice is exhaustive); or the arm itself when x is known. */
+ * left: the choice is exhaustive); or the arm itself when x is known.
+ * Each arm is marked for the explanations: ARM at its start (the arm taken,
+ * at the pattern's position), ARMVAL after its code (its value), both no
+ * more than a dispatch when not tracing; an arm that is only `inapplicable`
+ * or `unstated` has no value to mark.  The match's local slot names it. */
 static void gen_match(gen *g, const ast_expr *e)
 {
     int32_t k = cg_const_key(g, e->a);
@@ -832,7 +836,10 @@ static void gen_match(gen *g, const ast_expr *e)
             if (first == i)
                 patch(g, table + m * BC_OPLEN_JMP, g->p->ncode);
         }
+        emit1(g, OP_ARM, e->slot, e->arg_name_sps[i]);
         gen_expr(g, e->args[i]);
+        if (e->args[i]->kind != EX_NA && e->args[i]->kind != EX_UNSTATED)
+            emit1(g, OP_ARMVAL, e->slot, e->arg_name_sps[i]);
         if (i + 1 < e->nargs)
             ends[nends++] = emit_jump(g, OP_JMP, e->sp);
     }

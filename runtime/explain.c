@@ -294,6 +294,69 @@ static int64_t unique_word(const char *f, const char *name)
     return at;
 }
 
+/* ---- match: the arm taken ----
+ * A match compiles to a SWITCH and its table, then each arm as ARM L, its
+ * code, ARMVAL L (compiler/codegen.c, gen_match; L is the match's local
+ * slot, which names it): the ARM event says which arm was taken and for
+ * which member, the ARMVAL event after it (the calls between skipped) its
+ * value; none when the arm was not applicable or stopped.  The rest is read
+ * off the rule's code: the match's arms are the ARMs on its slot, its
+ * SWITCH the one whose table ends where the first arm begins (the
+ * scrutinee is written at the SWITCH's position), and the member an arm
+ * names the one the table sends there (every arm but the last names one). */
+typedef struct xmatch {
+    uint32_t arm, narms;  /* the arm taken (from 1), of how many          */
+    uint32_t set_pc;      /* the match's SWITCH (BC_NONE: not found)       */
+    uint32_t next_pc;     /* the next arm's ARM (BC_NONE: the last arm)    */
+    int32_t named;        /* the member the arm names (-1: none known)     */
+    uint32_t en;          /* the scrutinee's enumeration (BC_NONE: unknown) */
+} xmatch;
+
+static xmatch match_shape(const bc_program *p, uint32_t f, uint32_t pc, uint32_t slot)
+{
+    xmatch m = {1, 0, BC_NONE, BC_NONE, -1, BC_NONE};
+    const bc_rule *ru = &p->rules[f];
+    uint32_t first_arm = BC_NONE;
+    for (bc_iter it = bc_iter_begin(p->code, ru->entry, ru->end); bc_iter_more(&it); bc_iter_next(&it)) {
+        if (bc_iter_truncated(&it))
+            break;
+        if (it.op != OP_ARM || it.len < 2 || bc_iter_arg(&it, 0) != slot)
+            continue;
+        if (first_arm == BC_NONE)
+            first_arm = it.pc;
+        if (it.pc < pc)
+            m.arm++;
+        else if (it.pc > pc && m.next_pc == BC_NONE)
+            m.next_pc = it.pc;
+        m.narms++;
+    }
+    for (bc_iter it = bc_iter_begin(p->code, ru->entry, ru->end); bc_iter_more(&it) && first_arm != BC_NONE; bc_iter_next(&it)) {
+        if (bc_iter_truncated(&it))
+            break;
+        uint32_t en = it.op == OP_SWITCH && it.len > 1 ? bc_iter_arg(&it, 0) : BC_NONE;
+        if (en >= p->nenums || it.pc + BC_OPLEN_SWITCH + (uint64_t)p->enums[en].nmembers * BC_OPLEN_JMP != first_arm)
+            continue;
+        m.set_pc = it.pc, m.en = en;
+        for (uint32_t j = 0; j < p->enums[en].nmembers && m.next_pc != BC_NONE; j++)
+            if (p->code[it.pc + BC_OPLEN_SWITCH + j * BC_OPLEN_JMP + 1] == pc) {
+                m.named = (int32_t)j;
+                break;
+            }
+        break;
+    }
+    if (m.en == BC_NONE && p->nenums == 1)
+        m.en = 0;
+    return m;
+}
+
+/* The member the arm at pc of the match on slot names, or NULL (the last
+ * arm: `else`, or the member left). */
+static const char *arm_member_name(const bc_program *p, uint32_t f, uint32_t pc, uint32_t slot)
+{
+    xmatch m = match_shape(p, f, pc, slot);
+    return m.named >= 0 && m.en < p->nenums ? bc_member_name(p, m.en, (uint32_t)m.named) : NULL;
+}
+
 static fmap formula_map(const bc_program *p, uint32_t r)
 {
     fmap m = {p->rules[r].formula, 0, -1, false};
@@ -307,6 +370,7 @@ static fmap formula_map(const bc_program *p, uint32_t r)
         const char *name = it.op == OP_INPUT && v < p->ninputs ? p->inputs[v].name
                          : (it.op == OP_PARAM || it.op == OP_PARAM_AT || it.op == OP_PARAM_IN) && v < p->nparams ? p->params[v].name
                          : (it.op == OP_RULE || it.op == OP_CALL || it.op == OP_APPLIC) && v < p->nrules ? p->rules[v].name
+                         : it.op == OP_ARM ? arm_member_name(p, r, it.pc, v) /* a match arm's member, written at its position */
                          : NULL;
         if (!name || strchr(name, '['))
             continue;
@@ -568,6 +632,7 @@ static void branch_node(xb *b, int parent, const fmap *fm, const vm_event *e, bo
 
 static void rule_node(xb *b, int parent, uint32_t r);
 static void call_node(xb *b, int parent, uint32_t i, bool top);
+static char *dup_n(const char *s, size_t n);
 
 #define X_MAX_DEPTH 100 /* nesting shown; deeper steps are summarised (a chain of 20,000 rules) */
 
@@ -600,6 +665,216 @@ static uint32_t call_end(const vm_state *vm, uint32_t i)
             return j;
     }
     return vm->nev;
+}
+
+/* The enumeration of an arm's value that is a member: from the instruction
+ * that pushed it (a member, an input, a rule or a call), else the rule's own. */
+static uint32_t armval_enum(const bc_program *p, uint32_t f, uint32_t armval_pc)
+{
+    const bc_rule *ru = &p->rules[f];
+    uint32_t t = p->rules[f].type == PT_ENUM ? ru->tref : p->nenums == 1 ? 0 : BC_NONE;
+    for (bc_iter it = bc_iter_begin(p->code, ru->entry, ru->end); bc_iter_more(&it) && it.pc < armval_pc; bc_iter_next(&it)) {
+        if (bc_iter_truncated(&it) || it.len < 2 || it.pc + it.len != armval_pc)
+            continue;
+        uint32_t a0 = bc_iter_arg(&it, 0);
+        if (it.op == OP_CONST && p->consts[a0].type == PT_ENUM)
+            t = p->consts[a0].tref;
+        else if (it.op == OP_INPUT)
+            t = p->inputs[a0].tref;
+        else if (it.op == OP_RULE || it.op == OP_CALL)
+            t = p->rules[a0].tref;
+    }
+    return t;
+}
+
+/* Skips a text literal starting at q ('"'): the closing quote, or NULL. */
+static const char *skip_text(const char *q)
+{
+    for (q++; *q && *q != '"'; q++)
+        ;
+    return *q ? q : NULL;
+}
+
+/* The scrutinee of the match written at offset `at` of f (`match X {`), as
+ * a new string, or NULL. */
+static char *match_scrutinee(const char *f, int64_t at)
+{
+    const char *s = f + at;
+    size_t kw = starts_word(s, "match") ? 5 : starts_word(s, "分情况") ? strlen("分情况") : 0;
+    if (!kw)
+        return NULL;
+    s += kw;
+    int depth = 0;
+    for (const char *q = s; *q; q++) {
+        if (*q == '"' && !(q = skip_text(q)))
+            return NULL;
+        else if (*q == '(' || *q == '[')
+            depth++;
+        else if (*q == ')' || *q == ']')
+            depth--;
+        else if (*q == '{' && depth == 0) {
+            while (*s == ' ' || *s == '\n')
+                s++;
+            const char *e = q;
+            while (e > s && (e[-1] == ' ' || e[-1] == '\n'))
+                e--;
+            return e > s ? dup_n(s, (size_t)(e - s)) : NULL;
+        }
+    }
+    return NULL;
+}
+
+/* The arm written at offset `at` of f (`PATTERN => EXPR`): its pattern and
+ * expression as new strings (the expression ends at offset `end`, the next
+ * arm, or at the match's closing brace); false if it is not one. */
+static bool match_arm_text(const char *f, int64_t at, int64_t end, char **pattern, char **expr)
+{
+    const char *s = f + at, *q = s;
+    while (*q && name_byte((unsigned char)*q))
+        q++;
+    if (q == s)
+        return false;
+    const char *a = q;
+    while (*a == ' ')
+        a++;
+    if (strncmp(a, "=>", 2))
+        return false;
+    a += 2;
+    while (*a == ' ' || *a == '\n')
+        a++;
+    const char *e = a;
+    int depth = 0;
+    for (; *e && (end < 0 || e < f + end); e++) {
+        if (*e == '"') {
+            const char *t = skip_text(e);
+            if (!t)
+                break;
+            e = t;
+        } else if (*e == '(' || *e == '[' || *e == '{')
+            depth++;
+        else if ((*e == ')' || *e == ']' || *e == '}') && depth-- == 0)
+            break;
+    }
+    while (e > a && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == ','))
+        e--;
+    *pattern = dup_n(s, (size_t)(q - s));
+    *expr = dup_n(a, (size_t)(e - a));
+    return true;
+}
+
+/* The ARMVAL event of the arm taken at ARM event i (rule f's events up to
+ * `to`, calls skipped): its index; or, when the arm gave no value, -1 with
+ * *na the not-applicable event that ended it (or -1: the evaluation stopped). */
+static int64_t arm_end(const vm_state *vm, uint32_t i, uint32_t to, int64_t *na)
+{
+    const vm_event *e = &vm->ev[i];
+    *na = -1;
+    for (uint32_t j = i + 1; j < to && j < vm->nev; j++) {
+        const vm_event *x = &vm->ev[j];
+        if (x->kind == VM_EV_CALL) {
+            j = call_end(vm, j);
+            continue;
+        }
+        if (x->rule != e->rule)
+            continue;
+        if (x->kind == VM_EV_ARMVAL && x->a == e->a)
+            return j;
+        if (x->kind == VM_EV_NA) {
+            *na = j;
+            return -1;
+        }
+        if ((x->kind == VM_EV_ARM && x->a == e->a) || x->kind == VM_EV_RET)
+            return -1;
+    }
+    return -1;
+}
+
+/* Removes node x, the last one made and its parent's last step. */
+static void drop_last(xb *b, int parent, int x)
+{
+    for (int k = 0; k < b->n[x].nf; k++)
+        free(b->n[x].f[k].val);
+    b->nn--;
+    if (b->n[parent].first == x) {
+        b->n[parent].first = b->n[parent].last = -1;
+        return;
+    }
+    int last = b->n[parent].first;
+    while (b->n[last].next != x)
+        last = b->n[last].next;
+    b->n[last].next = -1;
+    b->n[parent].last = last;
+}
+
+static void match_node(xb *b, int parent, uint32_t f, const fmap *fm, uint32_t i, uint32_t to, bool top)
+{
+    const bc_program *p = b->p;
+    const vm_state *vm = b->vm;
+    const vm_event *e = &vm->ev[i];
+    if (top && b->month >= 0) /* as a rule's branches: not the month's */
+        return;
+    xmatch m = match_shape(p, f, e->pc, e->a);
+    const vm_val *mv = &vm->tvals[e->val];
+    char member[256];
+    snprintf(member, sizeof member, "%s", mv->t == PT_ENUM ? bc_member_name(p, m.en, mv->i) : "?");
+    int64_t sat = m.set_pc != BC_NONE ? fmap_offset(fm, bc_pos_at(p, m.set_pc)) : -1;
+    char *scr = sat >= 0 ? match_scrutinee(fm->f, sat) : NULL;
+    char *pat = NULL, *ex = NULL;
+    int64_t at = fmap_offset(fm, bc_pos_at(p, e->pc));
+    int64_t end = m.next_pc != BC_NONE ? fmap_offset(fm, bc_pos_at(p, m.next_pc)) : -1;
+    if (at < 0 || !match_arm_text(fm->f, at, end, &pat, &ex)) {
+        /* no source text: the member the SWITCH sends to it; the last arm is `else`
+         * unless every member has an arm (then it may be either: its member) */
+        bool named = m.named >= 0 || (m.en < p->nenums && m.narms == p->enums[m.en].nmembers);
+        pat = pol_xstrdup(m.named >= 0 ? bc_member_name(p, m.en, (uint32_t)m.named) : named ? member : "else");
+    }
+    int64_t na = -1, j = arm_end(vm, i, to, &na);
+    const vm_val *val = j >= 0 ? &vm->tvals[vm->ev[j].val] : NULL;
+    uint32_t next = e->pc + bc_op_len[OP_ARM];
+    bool unstated = !val && na < 0 && next < p->rules[f].end && p->code[next] == OP_UNSTATED;
+    int x = new_node(b, parent, "match");
+    if (scr)
+        set_field(b, x, "scrutinee", scr, XF_STR);
+    else
+        set_field(b, x, "scrutinee", m.en < p->nenums ? p->enums[m.en].name : "?", XF_STR);
+    set_field(b, x, "member", member, XF_STR);
+    set_fieldf(b, x, "arm", XF_INT, "%u", m.arm);
+    set_fieldf(b, x, "arms", XF_INT, "%u", m.narms);
+    set_field(b, x, "pattern", pat, XF_STR);
+    set_field(b, x, "expression", ex, XF_STR);
+    position_field(b, x, bc_pos_at(p, e->pc));
+    if (val) {
+        set_field(b, x, "type", pol_type_name((pol_type)val->t), XF_STR);
+        value_fields(b, x, val, val->t == PT_ENUM ? armval_enum(p, f, vm->ev[j].pc) : BC_NONE, 0, "value");
+    } else if (na >= 0 || (!p->rules[f].nargs && vm->rstate[f] == VM_NA)) { /* a function's NA is logged, a rule's kept */
+        set_field(b, x, "status", "not-applicable", XF_STR);
+        set_field(b, x, "message", p->consts[na >= 0 ? vm->ev[na].a : vm->na_k[f]].text, XF_STR);
+    } else if (unstated) {
+        set_field(b, x, "status", "unstated", XF_STR);
+        set_field(b, x, "message", p->consts[p->code[next + 1]].text, XF_STR);
+    } else {
+        set_field(b, x, "status", "error", XF_STR);
+        set_field(b, x, "message", "the evaluation stopped inside this arm (see the output's error)", XF_STR);
+        set_field(b, x, "_message", pol_tr(b->lang, N_("the evaluation stopped inside this arm (see the output's error)")), XF_HIDDEN);
+    }
+    set_fieldf(b, x, "_match", XF_HIDDEN, "%u", e->pc);
+    free(scr), free(pat), free(ex);
+    /* the same arm for the same member with the same outcome again (in a
+     * loop): shown once; a step within the bound otherwise */
+    static const char *const same[] = {"_match", "member", "value", "status", "message"};
+    for (int k = b->n[parent].first; k >= 0 && k != x; k = b->n[k].next) {
+        bool dup = !strcmp(b->n[k].kind, "match");
+        for (size_t s = 0; dup && s < sizeof same / sizeof *same; s++) {
+            const char *u = field(&b->n[k], same[s]), *w = field(&b->n[x], same[s]);
+            dup = (!u && !w) || (u && w && !strcmp(u, w));
+        }
+        if (dup) {
+            drop_last(b, parent, x);
+            return;
+        }
+    }
+    if (!budget(b))
+        drop_last(b, parent, x);
 }
 
 /* The inputs, exceptions, lookups, roundings, branches, calls and rules of
@@ -668,6 +943,8 @@ static void steps_of(xb *b, int node, uint32_t f, uint32_t from, uint32_t to, ui
             round_node(b, node, f, &fm, e);
         else if (e->kind == VM_EV_BRANCH)
             branch_node(b, node, &fm, e, top);
+        else if (e->kind == VM_EV_ARM)
+            match_node(b, node, f, &fm, i, to, top);
         else if (e->kind == VM_EV_CALL || e->kind == VM_EV_MEMO) {
             call_node(b, node, i, top);
             /* what happened inside the call is its own (its steps; a call of
@@ -869,6 +1146,37 @@ static void call_node(xb *b, int parent, uint32_t i, bool top)
     }
 }
 
+/* Whether plain rule r's code took an arm of a match. */
+static bool took_arm(const vm_state *vm, uint32_t r)
+{
+    for (uint32_t i = 0; i < vm->nev; i++)
+        if (vm->ev[i].rule == r && vm->ev[i].kind == VM_EV_ARM)
+            return true;
+    return false;
+}
+
+/* The steps of plain rule r: it runs once, so its events and lookups are
+ * those logged while it ran. */
+static void plain_rule_steps(xb *b, int x, uint32_t r)
+{
+    const vm_state *vm = b->vm;
+    uint32_t from = 0, to = 0, lfrom = 0, lto = 0;
+    bool any = false, lany = false;
+    for (uint32_t i = 0; i < vm->nev; i++)
+        if (vm->ev[i].rule == r) {
+            if (!any)
+                from = i, any = true;
+            to = i + 1;
+        }
+    for (uint32_t l = 0; l < vm->nlog; l++)
+        if (vm->log[l].rule == r) {
+            if (!lany)
+                lfrom = l, lany = true;
+            lto = l + 1;
+        }
+    steps_of(b, x, r, from, to, lfrom, lto, true);
+}
+
 static void rule_node(xb *b, int parent, uint32_t r)
 {
     const bc_program *p = b->p;
@@ -883,15 +1191,18 @@ static void rule_node(xb *b, int parent, uint32_t r)
     int x = new_node(b, parent, kind);
     set_field(b, x, "name", ru->name, XF_STR);
     set_field(b, x, "type", pol_type_name((pol_type)ru->type), XF_STR);
+    bool arm = took_arm(vm, r);
     if (v)
         value_fields(b, x, v, ru->tref, ru->places, "value");
     else {
         set_field(b, x, "status", "not-applicable", XF_STR);
         set_field(b, x, "message", p->consts[vm->na_k[r]].text, XF_STR);
         set_field(b, x, "cite", p->rules[vm->na_cite[r]].cite, XF_STR);
-        return;
+        if (!arm) /* a match that took an arm shows the steps to it (an arm that is inapplicable, or reads what is) */
+            return;
     }
-    set_field(b, x, "cite", ru->cite, XF_STR);
+    if (v)
+        set_field(b, x, "cite", ru->cite, XF_STR);
     origin_fields(b, x, ru->pos);
     if (b->done[r]) {
         set_field(b, x, "explained_above", "true", XF_BOOL);
@@ -901,23 +1212,7 @@ static void rule_node(xb *b, int parent, uint32_t r)
     set_field(b, x, "formula", ru->formula, XF_STR);
     set_field(b, x, "note", ru->doc, XF_STR);
     position_field(b, x, ru->pos);
-    /* a plain rule runs once: its events are those logged while it ran */
-    uint32_t from = 0, to = 0, lfrom = 0, lto = 0;
-    bool any = false;
-    for (uint32_t i = 0; i < vm->nev; i++)
-        if (vm->ev[i].rule == r) {
-            if (!any)
-                from = i, any = true;
-            to = i + 1;
-        }
-    bool lany = false;
-    for (uint32_t l = 0; l < vm->nlog; l++)
-        if (vm->log[l].rule == r) {
-            if (!lany)
-                lfrom = l, lany = true;
-            lto = l + 1;
-        }
-    steps_of(b, x, r, from, to, lfrom, lto, true);
+    plain_rule_steps(b, x, r);
 }
 
 static void xb_free(xb *b)
@@ -1177,6 +1472,26 @@ static void write_text(const xb *b, int i, int depth, sc_buf *o)
             tput(b, o, N_("if %s: true, so the then branch"), field(x, "condition"));
         else
             tput(b, o, N_("if %s: false, so the else branch"), field(x, "condition"));
+        sc_buf_putc(o, '\n');
+    } else if (!strcmp(k, "match")) {
+        if ((v = field(x, "position")))
+            tput(b, o, N_("match %s: %s, so arm %s of %s (%s): %s"), field(x, "scrutinee"), field(x, "member"), field(x, "arm"),
+                 field(x, "arms"), v, field(x, "pattern"));
+        else
+            tput(b, o, N_("match %s: %s, so arm %s of %s: %s"), field(x, "scrutinee"), field(x, "member"), field(x, "arm"),
+                 field(x, "arms"), field(x, "pattern"));
+        if ((v = field(x, "expression")))
+            sc_buf_printf(o, " => %s", v);
+        const char *st = field(x, "status"), *msg = field(x, "_message") ? field(x, "_message") : field(x, "message");
+        if (!st) {
+            sc_buf_puts(o, " = ");
+            text_value(b, o, x, "value");
+        } else if (!strcmp(st, "not-applicable"))
+            tput(b, o, N_(": not applicable: %s"), msg);
+        else if (!strcmp(st, "unstated"))
+            tput(b, o, N_(": not stated by the notice: %s"), msg);
+        else
+            tput(b, o, N_(": error: %s"), msg);
         sc_buf_putc(o, '\n');
     } else if (!strcmp(k, "condition")) {
         if (!strcmp(field(x, "holds"), "true"))
@@ -1853,7 +2168,7 @@ static const char *const html_kinds[][2] = {
     {"output", N_("output")},       {"rule", N_("rule")},         {"requirement", N_("requirement")},
     {"call", N_("call")},           {"input", N_("input")},       {"parameter", N_("parameter")},
     {"round", N_("a rounding")},      {"branch", N_("branch")},     {"condition", N_("condition")},
-    {"exception", N_("exception")}, {"omitted", N_("left out")},
+    {"exception", N_("exception")}, {"omitted", N_("left out")},  {"match", N_("match")},
 };
 static const char *const html_details[][2] = {
     {"status", N_("its status")},
@@ -1865,6 +2180,11 @@ static const char *const html_details[][2] = {
     {"mode", N_("rounding mode")},
     {"holds", N_("whether the condition holds")},
     {"taken", N_("branch taken")},
+    {"member", N_("the member matched")},
+    {"arm", N_("arm taken (from 1)")},
+    {"arms", N_("arms of the match")},
+    {"pattern", N_("the arm's pattern")},
+    {"expression", N_("the arm's expression")},
     {"applied", N_("whether the exception applied")},
     {"why", N_("why it applied or not")},
     {"version", N_("parameter version")},
@@ -1902,9 +2222,11 @@ static void write_html(const xb *b, int i, sc_buf *o)
     sc_buf_puts(o, "><div class=\"line\"><span class=\"kind\">");
     html_text(o, html_label(b, html_kinds, sizeof html_kinds / sizeof *html_kinds, x->kind));
     sc_buf_puts(o, "</span> ");
-    if ((v = field(x, "name")) || (v = field(x, "expression")) || (v = field(x, "condition"))) {
+    const char *shown = field(x, "name") ? "name" : field(x, "scrutinee") ? "scrutinee" : field(x, "expression") ? "expression"
+                      : field(x, "condition") ? "condition" : NULL; /* the step's name; not repeated among its details */
+    if (shown) {
         sc_buf_puts(o, "<span class=\"name\">");
-        html_text(o, v);
+        html_text(o, field(x, shown));
         sc_buf_puts(o, "</span>");
     }
     if ((v = field(x, "arguments"))) {
@@ -1930,7 +2252,7 @@ static void write_html(const xb *b, int i, sc_buf *o)
     bool any = false;
     for (size_t k = 0; k < sizeof html_details / sizeof *html_details; k++) {
         const char *key = html_details[k][0];
-        if ((v = field(x, key))) {
+        if ((v = field(x, key)) && !(shown && !strcmp(key, shown))) {
             sc_buf_puts(o, any ? "" : "<dl class=\"details\">");
             any = true;
             sc_buf_puts(o, "<dt>");
@@ -1995,6 +2317,11 @@ static void build(xb *b, const pol_explain_opts *o, int only)
             char at[POL_POS_TEXT_MAX];
             if (pol_pos_text(&e->pos, at, sizeof at)[0])
                 set_field(b, x, "position", at, XF_STR);
+            if (took_arm(b->vm, r) && !b->done[r]) { /* a match took an arm: the steps to it (inapplicable, unstated) */
+                b->done[r] = 1;
+                set_field(b, x, "formula", p->rules[r].formula, XF_STR);
+                plain_rule_steps(b, x, r);
+            }
         }
     }
     /* the requirements the scenario was checked against (they held: an unmet one is an error) */

@@ -39,6 +39,10 @@
  *    to the m-th JMP's target and never runs the table itself; the verifier
  *    checks that the table is there, inside the block, and takes the
  *    targets as SWITCH's successors.
+ *    A match compiles to SWITCH, then each arm: ARM L, the arm's code,
+ *    ARMVAL L (unless the arm is only inapplicable or unstated), JMP to the
+ *    end (unless last); L is the match's local slot, naming the match to
+ *    the explanations.
  */
 #ifndef POL_OPCODES_H
 #define POL_OPCODES_H
@@ -104,7 +108,9 @@
     OP(PARAM_IN, "P",  1, 1, "P      pop month or integer year Y; push P's version covering all of Y (error if none, or if P changes within Y)") \
     OP(KEYED,    "GFW", 2, 1, "G F W  pop key x, list l of G records; push the records of l whose field F (W: 0 itself, 1 its month, 2 its year) equals x, in l's order, from an index built once per list; l itself when x or a key cannot be indexed") \
     OP(LISTVAL,  "Y",  0, 1, "Y      push an empty list of values of type Y (a number kind, date, month, boolean or text)") \
-    OP(SWITCH,   "E",  1, 0, "E      pop member m of enum E; jump to the target of the m-th of the JMPs that follow it (its table: one JMP per member of E, in order)")
+    OP(SWITCH,   "E",  1, 0, "E      pop member m of enum E; jump to the target of the m-th of the JMPs that follow it (its table: one JMP per member of E, in order)") \
+    OP(ARM,      "L",  0, 0, "L      no effect; when tracing, log that the arm of the match L starting here is taken, for the member the SWITCH before it popped") \
+    OP(ARMVAL,   "L",  1, 1, "L      no effect (the arm's value stays on top); when tracing, log it as the value of the arm of the match L taken")
 
 typedef enum {
 #define POL_OP_ENUM(name, ops, pops, pushes, doc) OP_##name,

@@ -1757,6 +1757,8 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
             const bc_enum *en = &p->enums[code[pc + 1]];
             if (a->t != PT_ENUM || a->i < 0 || (uint32_t)a->i >= en->nmembers)
                 return fail(s, err, cur, pc, "expected a member of %s, found a %s", en->name, class_name(a->t));
+            if (tracing) /* for the ARM it jumps to (a match's; a table's lookup has none) */
+                s->arm_member = *a;
             /* the table's m-th JMP, verified (verify.c): its target */
             pc = code[pc + BC_OPLEN_SWITCH + (uint32_t)a->i * BC_OPLEN_JMP + 1];
             break;
@@ -1781,6 +1783,22 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
             pc += BC_OPLEN_LOCAL;
             break;
         }
+        case OP_ARM:
+            if (tracing) { /* the arm taken and the member it was taken for (explain.c: the match step) */
+                vm_val *tv = log_event(s, VM_EV_ARM, cur, code[pc + 1], 0, pc, 1);
+                if (tv)
+                    copy_val(tv, &s->arm_member);
+            }
+            pc += BC_OPLEN_ARM;
+            break;
+        case OP_ARMVAL:
+            if (tracing) {
+                vm_val *tv = log_event(s, VM_EV_ARMVAL, cur, code[pc + 1], 0, pc, 1);
+                if (tv)
+                    copy_val(tv, sp - 1);
+            }
+            pc += BC_OPLEN_ARMVAL;
+            break;
         case OP_SETLOCAL:
             copy_val(&s->locals[p->rules[cur].local_base + code[pc + 1]], --sp);
             pc += BC_OPLEN_SETLOCAL;

@@ -87,6 +87,8 @@ typedef enum {
     VM_EV_NA,       /* function `rule` is not applicable: reason text constant a  */
     VM_EV_ROUND,    /* at pc: tvals[val] rounded to (int32)a places in mode b is tvals[val+1] */
     VM_EV_BRANCH,   /* at pc (a JMPF with a forward JMP before its target): condition a (0/1) */
+    VM_EV_ARM,      /* at pc (an ARM): the arm of the match a (its local slot) is taken, for the member tvals[val] */
+    VM_EV_ARMVAL,   /* at pc (an ARMVAL): that arm's value is tvals[val] (none when the arm is not applicable or stops) */
     VM_EV_KEYED     /* at pc: the a records of list record type b whose field (code[pc+2]) equals tvals[val],
                      * tvals[val+1..val+1+a) (the list's own records: their field arrays are the list's) */
 } vm_event_kind;
@@ -141,6 +143,7 @@ typedef struct vm_state {
     uint32_t nlog, logcap;
     vm_event *ev;          /* trace only: calls, rounds, branches (see above) */
     uint32_t nev, evcap;
+    vm_val arm_member;     /* trace only: the member the last SWITCH popped (the next ARM logs it) */
     vm_val *tvals;         /* their values (dec-initialised up to tvcap)     */
     uint32_t ntv, tvcap;
     uint32_t lost;         /* events not kept past VM_TRACE_MAX             */

@@ -21,7 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import schema_check  # noqa: E402  (jsonschema when installed, else a validator of the subset the schema uses)
 
-RZ, WN, WF = "policies/rizhao/", "policies/weinan/", "policies/weifang/"
+RZ, WN, WF, FW = "policies/rizhao/", "policies/weinan/", "policies/weifang/", "policies/framework/"
 CASES = [
     ("rizhao-early.txt", [RZ + "rizhao-2025.pol", RZ + "scenario-early.json", "--explain"]),
     ("rizhao-late.json", [RZ + "rizhao-2025.pol", RZ + "scenario-late.json", "--explain=json"]),
@@ -47,6 +47,12 @@ CASES = [
                              "--explain=退费金额"]),
     ("weinan-timeline-2023-07.json", [WN + "weinan-2023-timeline.pol", WN + "scenario-timeline-employment-refund.json",
                                       "--explain=json", "--explain-month", "2023-07"]),
+    # match: the member the scrutinee held and the arm taken (its pattern, number, position, expression, value)
+    ("framework-basis.txt", [FW + "flexible-employment-framework.pol", FW + "scenario-example-004.json", "--explain=参保依据"]),
+    ("framework-basis.json", [FW + "flexible-employment-framework.pol", FW + "scenario-example-004.json", "--explain=json:参保依据"]),
+    # an arm that is not applicable: the output shows the steps to it (bench/mixed.pol, the benchmark's policy)
+    ("mixed-weinan-retired.txt", ["bench/mixed.pol", "tests/explain/scenario-mixed-weinan-retired.json", "--explain=全年缴费合计"]),
+    ("mixed-weinan-retired.json", ["bench/mixed.pol", "tests/explain/scenario-mixed-weinan-retired.json", "--explain=json:基本医疗月缴费"]),
 ]
 # Chinese text explanations: the expected files are under zh/
 ZH_CASES = [
@@ -55,6 +61,8 @@ ZH_CASES = [
                                 "--explain=退费金额"]),
     ("zh/rizhao-timeline-2025-06.txt", [RZ + "rizhao-2025-timeline.pol", RZ + "scenario-timeline-late-back-payment.json",
                                         "--explain-month", "2025-06"]),
+    ("zh/framework-basis.txt", [FW + "flexible-employment-framework.pol", FW + "scenario-example-004.json", "--explain=参保依据"]),
+    ("zh/mixed-weinan-retired.txt", ["bench/mixed.pol", "tests/explain/scenario-mixed-weinan-retired.json", "--explain=全年缴费合计"]),
 ]
 EN = dict(os.environ, LC_ALL="C.UTF-8")
 ZH = dict(os.environ, LC_ALL="zh_CN.UTF-8")
@@ -195,10 +203,39 @@ def facts(name, got):
                      "  记录 缴费记录[1]（缴费日期 = 2025-06-15, 起 = 2025-02, 止 = 2025-06）： 覆盖 2025年6月； 其缴费日期在 2025年6月"):
             if line not in got:
                 p.append(f"missing in Chinese: {line}")
+    if name == "framework-basis.json":
+        m = find(json.loads(got)["explanation"], kind="match")
+        want = {"kind": "match", "scrutinee": "类别", "member": "自由职业者", "arm": 5, "arms": 7, "pattern": "自由职业者",
+                "expression": '"地方经办指南(001): 临时工、自由职业者、外来务工人员、失业人员"',
+                "position": "policies/framework/flexible-employment-framework.pol:65:3", "type": "text",
+                "value": "地方经办指南(001): 临时工、自由职业者、外来务工人员、失业人员"}
+        if m != [want]:
+            p.append(f"the arm taken for 自由职业者: {m}")
+    if name == "framework-basis.txt":
+        line = ("  match 类别: 自由职业者, so arm 5 of 7 (policies/framework/flexible-employment-framework.pol:65:3): 自由职业者 => "
+                '"地方经办指南(001): 临时工、自由职业者、外来务工人员、失业人员" = 地方经办指南(001): 临时工、自由职业者、外来务工人员、失业人员\n')
+        if line not in got:
+            p.append(f"missing: {line}")
+    if name == "mixed-weinan-retired.json":
+        ex = json.loads(got)["explanation"]
+        na = [(s["member"], s["arm"], s["arms"], s["pattern"], s.get("status"), s.get("message")) for s in find(ex, kind="match")]
+        if na[:1] != [("渭南", 3, 3, "渭南", "not-applicable", "基本医疗月缴费 is inapplicable in this case (bench/mixed.pol:63:78)")]:
+            p.append(f"the inapplicable arm: {na}")
+        if ex[0].get("status") != "not-applicable" or not find(ex, kind="branch", condition="人员身份 == 身份.在职", holds=False):
+            p.append("the output not applicable, with the if inside the arm")
+    if name == "mixed-weinan-retired.txt":
+        for line in ("  match 缴费方案: 渭南, so arm 1 of 2 (bench/mixed.pol:78:3): 渭南 => (if applicable(基本医疗月缴费) then 基本医疗月缴费 * "
+                     "每年月数 else 0元) + 渭南大病互助月缴费 * 每年月数 = 96 元\n",
+                     "    match 缴费方案: 渭南, so arm 3 of 3 (bench/mixed.pol:63:3): 渭南 => if 人员身份 == 身份.在职 then round(月缴费基数 * "
+                     "渭南费率, 2) else inapplicable: not applicable: 基本医疗月缴费 is inapplicable in this case (bench/mixed.pol:63:78)\n"):
+            if line not in got:
+                p.append(f"missing: {line}")
+    if name == "zh/framework-basis.txt" and "  分情况 类别：自由职业者，因此取第 5 个分支（共 7 个，" not in got:
+        p.append("the arm taken, in Chinese")
     if name.startswith("zh/"):
         for word in ("output ", "rule ", "call ", "input ", "parameter ", "unrounded", "imported from", "so the", "explained above",
                      "records of", "same call", "more time", "note:", "policy:", "document:", "month:", "why ", "carried from",
-                     "covers", "record "):
+                     "covers", "record ", " arm "):
             if word in got:
                 p.append(f"English left in the Chinese explanation: {word!r}")
     return p

@@ -81,4 +81,37 @@ run('explain_html', async (t) => {
     const w = document.querySelector('pre.why'), e = document.querySelector('ul.explanation');
     return !!(w.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING);
   }), 'the why stands before the steps');
+
+  // a match: the scrutinee, the member it held, the arm taken (number, pattern, expression, position) and the arm's value,
+  // in English and Chinese labels; an inapplicable arm with its reason (bench/mixed.pol's 渭南 arm for one retired)
+  for (const [lang, env] of [['en', 'C.UTF-8'], ['zh', 'zh_CN.UTF-8']]) {
+    const html = execFileSync(polrun, ['policies/framework/flexible-employment-framework.pol', 'policies/framework/scenario-example-004.json',
+      '--explain=html:参保依据'], { cwd: root, encoding: 'utf8', env: { ...process.env, LC_ALL: env } });
+    const file = path.join(dir, `framework-basis-${lang}.html`);
+    fs.writeFileSync(file, html);
+    p = await t.open('file://' + file);
+    const m = await p.$$eval('li.step.match', (ms) => ms.map((e) => ({
+      kind: e.querySelector('.kind').textContent, name: e.querySelector('.name').textContent, value: e.querySelector('.value').textContent,
+      details: Object.fromEntries([...e.querySelectorAll('dd')].map((d) => [d.className, d.textContent])),
+      labels: [...e.querySelectorAll('dt')].map((d) => d.textContent) })));
+    t.equal(m.length, 1, `${lang}: one match step`);
+    const want = { member: '自由职业者', arm: '5', arms: '7', pattern: '自由职业者',
+      expression: '"地方经办指南(001): 临时工、自由职业者、外来务工人员、失业人员"',
+      position: 'policies/framework/flexible-employment-framework.pol:65:3' };
+    t.equal(JSON.stringify([m[0].kind, m[0].name, m[0].value, m[0].details]),
+      JSON.stringify([lang === 'en' ? 'match' : '分情况', '类别', '地方经办指南(001): 临时工、自由职业者、外来务工人员、失业人员', want]),
+      `${lang}: the match step (scrutinee, member, arm, pattern, expression, position, value)`);
+    if (lang === 'zh')
+      t.ok(m[0].labels.includes('所属成员') && m[0].labels.includes('所取分支（从 1 起）'), `zh: Chinese labels: ${m[0].labels}`);
+  }
+  const mixed = path.join(dir, 'mixed.json');
+  fs.writeFileSync(mixed, '{"缴费方案": "渭南", "缴费日期": "2025-09-30", "档次": "无账户无生育", "缴费基数": "5000", "人员身份": "退休"}');
+  const mfile = path.join(dir, 'mixed.html');
+  fs.writeFileSync(mfile, execFileSync(polrun, ['bench/mixed.pol', mixed, '--explain=html:基本医疗月缴费'],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C.UTF-8' }, stdio: ['ignore', 'pipe', 'ignore'] }));
+  p = await t.open('file://' + mfile);
+  const na = await p.$eval('li.step.match', (e) => [e.querySelector('dd.pattern').textContent,
+    e.querySelector('dd.status').textContent, e.querySelector('dd.message').textContent]);
+  t.equal(JSON.stringify(na), JSON.stringify(['渭南', 'not-applicable', '基本医疗月缴费 is inapplicable in this case (bench/mixed.pol:63:78)']),
+    `the inapplicable arm, with its reason: ${JSON.stringify(na)}`);
 });

@@ -260,6 +260,18 @@ START_TEST(instructions)
     e = E;
     CODE(prog, OP_APPLIED, const_of(prog, PT_INT), OP_INPUT, 0, OP_RET, LAST);
     ck_assert_str_eq(verify(), want("invalid bytecode: APPLIED without a message at %u", e));
+    /* a match: SWITCH, then each arm ARM L, its code, ARMVAL L (a JMP to the end but after the last) */
+    fresh();
+    prog->rules[LAST].nlocals = 1;
+    e = E;
+    CODE(prog, OP_INPUT, 2, OP_SWITCH, 0, OP_JMP, e + 10, OP_JMP, e + 10, OP_JMP, e + 18, OP_ARM, 0, OP_INPUT, 0, OP_ARMVAL, 0,
+         OP_JMP, e + 24, OP_ARM, 0, OP_INPUT, 0, OP_ARMVAL, 0, OP_RET, LAST);
+    ck_assert_str_eq(verify(), "ok");
+    fresh();
+    prog->rules[LAST].nlocals = 1;
+    e = E;
+    CODE(prog, OP_INPUT, 2, OP_SWITCH, 0, OP_JMP, e + 10, OP_JMP, e + 10, OP_JMP, e + 10, OP_ARMVAL, 0, OP_INPUT, 0, OP_RET, LAST);
+    ck_assert_str_eq(verify(), want("invalid bytecode: stack underflow at %u (ARMVAL)", e + 10));
     fresh();
     e = E;
     CODE(prog, OP_INPUT, 0, OP_INPUT, 0, OP_RET, LAST);

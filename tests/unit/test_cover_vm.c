@@ -591,6 +591,17 @@ START_TEST(booleans_enums_locals)
     fresh();
     CODE(prog, O, OP_CONST, knum(prog, "1"), OP_CONST, knum(prog, "2"), OP_POP, RET_O);
     ck_assert_str_eq(run(O), "ok 1");
+    /* a match: the SWITCH sends member 1 to the first arm, the others to the second; ARM and ARMVAL do nothing untraced */
+    for (int m = 0; m < 3; m++) {
+        fresh();
+        prog->rules[O].nlocals = 1;
+        e = prog->rules[O].entry;
+        uint32_t en = enum_named(prog, "档次");
+        CODE(prog, O, OP_CONST, kadd(prog, PT_ENUM, NULL, m, en, NULL), OP_SWITCH, en, OP_JMP, e + 18, OP_JMP, e + 10, OP_JMP, e + 18,
+             OP_ARM, 0, OP_CONST, knum(prog, "7"), OP_ARMVAL, 0, OP_JMP, e + 24, OP_ARM, 0, OP_CONST, knum(prog, "8"), OP_ARMVAL, 0,
+             RET_O);
+        ck_assert_str_eq(run(O), m == 1 ? "ok 7" : "ok 8");
+    }
 }
 END_TEST
 
