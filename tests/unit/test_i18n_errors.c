@@ -22,12 +22,12 @@ static const char *const SRC =
     "output 月缴费额: money = round(基数 * 6%, 2) cite \"三\"\n"
     "output 附加费: money = unstated \"通知未给出\" cite \"五\"\n";
 
-static pol_policy *policy(void)
+static pol_policy *policy_of(const char *src)
 {
     diag_ctx d;
     diag_init(&d);
     src_file *file = NULL;
-    bc_program *p = pol_compile("t.pol", SRC, strlen(SRC), &d, &file);
+    bc_program *p = pol_compile("t.pol", src, strlen(src), &d, &file);
     if (!p)
         diag_print(&d, stderr, false);
     ck_assert_ptr_nonnull(p);
@@ -37,6 +37,11 @@ static pol_policy *policy(void)
     pol_policy *pol = pol_policy_adopt(p, err, sizeof err);
     ck_assert_msg(pol != NULL, "%s", err);
     return pol;
+}
+
+static pol_policy *policy(void)
+{
+    return policy_of(SRC);
 }
 
 /* The scenario json evaluated in language l: output `out`'s error (copied
@@ -164,16 +169,7 @@ static const pol_error *run_when(pol_eval *ev, const char *json, uint64_t *id)
 
 START_TEST(not_applicable_kept)
 {
-    diag_ctx d;
-    diag_init(&d);
-    src_file *file = NULL;
-    bc_program *p = pol_compile("t.pol", SRC_WHEN, strlen(SRC_WHEN), &d, &file);
-    ck_assert_ptr_nonnull(p);
-    diag_free(&d);
-    src_free(file);
-    char err[600];
-    pol_policy *pol = pol_policy_adopt(p, err, sizeof err);
-    ck_assert_msg(pol != NULL, "%s", err);
+    pol_policy *pol = policy_of(SRC_WHEN);
     pol_eval *ev = pol_eval_new(pol);
     static const char *const NA = "not applicable: 费 applies only when 选 == 方案.乙";
     uint64_t id0, id;
