@@ -266,6 +266,13 @@ def steps_checks():
         srv.stop()
 
 
+def until(cond, seconds=30):
+    """Waits for cond() (a rescan of the directory, on a loaded machine too), at most `seconds`."""
+    deadline = time.time() + seconds
+    while not cond() and time.time() < deadline:
+        time.sleep(0.2)
+
+
 def reload_checks():
     """A changed file is picked up while requests run; a broken one keeps the last good version."""
     tmp = tempfile.mkdtemp(prefix="polserve-")
@@ -301,9 +308,7 @@ def reload_checks():
             with open(tmp_path, "w", encoding="utf-8") as f:
                 f.write(src.replace("4504", "4600"))
             os.replace(tmp_path, path)
-            deadline = time.time() + 15
-            while "4600.00" not in seen and time.time() < deadline:
-                time.sleep(0.2)
+            until(lambda: "4600.00" in seen)
             stop.set()
             for t in ts:
                 t.join()
@@ -314,7 +319,7 @@ def reload_checks():
             with open(tmp_path, "w", encoding="utf-8") as f:
                 f.write(src.replace("policy ", "polic ", 1))
             os.replace(tmp_path, path)
-            time.sleep(2.5)
+            until(lambda: "rizhao-2025.pol: not loaded" in srv.text())  # the rescan (every second) has seen it
             st, got = srv.json("POST", "/v1/policies/rizhao-2025/calculate", body)
             check(st == 200 and got["outputs"]["适用月缴费基数"] == "4600.00",
                   "reload: a file that no longer compiles keeps its last good version")
@@ -322,7 +327,8 @@ def reload_checks():
             # a removed file is no longer served; a new one is
             os.remove(path)
             shutil.copy(os.path.join(POLICIES, "weinan", "weinan-2023.pol"), os.path.join(tmp, "weinan-2023.pol"))
-            time.sleep(2.5)
+            until(lambda: srv.request("GET", "/v1/policies/weinan-2023")[0] == 200 and
+                  srv.request("GET", "/v1/policies/rizhao-2025")[0] == 404)
             st, _, _ = srv.request("GET", "/v1/policies/rizhao-2025")
             check(st == 404, f"reload: a removed file is not served ({st})")
             st, _, _ = srv.request("GET", "/v1/policies/weinan-2023")
