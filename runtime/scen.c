@@ -976,6 +976,47 @@ int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
     return rec_end(rec, w);
 }
 
+/* An array's opening: 0 with *at at its first element, 1 when it is
+ * empty (*at after its ']'), -1 when the text is not an array. */
+static int array_begin(const jctx *j, size_t *at)
+{
+    size_t i = skip_ws(j, 0);
+    if (i >= j->n || j->s[i] != '[')
+        return expect_not_container(j, i, FRAG("a JSON array"), NULL);
+    i = skip_ws(j, i + 1);
+    bool empty = i < j->n && j->s[i] == ']';
+    *at = empty ? i + 1 : i;
+    return empty;
+}
+
+/* After element `index`, which ends at `after`: 0 with *at at the next
+ * element, 1 at the array's end (*at after its ']'), -1 on anything else. */
+static int array_next(const jctx *j, size_t after, int index, size_t *at)
+{
+    size_t i = skip_ws(j, after);
+    if (i < j->n && j->s[i] == ',') {
+        *at = skip_ws(j, i + 1);
+        return 0;
+    }
+    if (i < j->n && j->s[i] == ']') {
+        *at = i + 1;
+        return 1;
+    }
+    return unexpected(j, i, "expected ',' or ']' after element %d of the array", index);
+}
+
+/* Nothing but white space after the array's ']' at i. */
+static int array_end(const jctx *j, size_t i)
+{
+    i = skip_ws(j, i);
+    if (i < j->n) {
+        if (j->s[i] >= 0x80 || j->s[i] == 0)
+            return unexpected(j, i, "trailing data after the array");
+        return seterr(j->err, i, "trailing data after the array");
+    }
+    return 0;
+}
+
 /* Walks the array; calls fn for each element when `call`. */
 static int array_walk(const jctx *j, bool call,
                       int (*fn)(void *, int, const char *, size_t, sc_error *),
@@ -983,47 +1024,24 @@ static int array_walk(const jctx *j, bool call,
 {
     const unsigned char *s = j->s;
     const size_t n = j->n;
-    size_t i = skip_ws(j, 0);
-    if (i >= n || s[i] != '[')
-        return expect_not_container(j, i, FRAG("a JSON array"), NULL);
-    i = skip_ws(j, i + 1);
-    int index = 0;
-    if (i < n && s[i] == ']') {
-        i++;
-    } else {
-        for (;;) {
-            if (i >= n || s[i] != '{') {
-                if (i < n && s[i] >= 0x80) /* invalid UTF-8 as the cause, or a character */
-                    return unexpected(j, i, "expected an object as element %d of the array", index);
-                char what[48], what_tr[72];
-                pol_tr_format2(what, sizeof what, what_tr, sizeof what_tr, "an object as element %d of the array", index);
-                return expect_not_container(j, i, what, what_tr[0] ? what_tr : NULL);
-            }
-            size_t after;
-            if (skip_value(j, i, 1, &after))
-                return -1;
-            if (call && fn(ctx, index, (const char *)s + i, after - i, j->err) != 0)
-                return -1;
-            index++;
-            i = skip_ws(j, after);
-            if (i < n && s[i] == ',') {
-                i = skip_ws(j, i + 1);
-                continue;
-            }
-            if (i < n && s[i] == ']') {
-                i++;
-                break;
-            }
-            return unexpected(j, i, "expected ',' or ']' after element %d of the array", index - 1);
+    size_t i;
+    int rc = array_begin(j, &i);
+    for (int index = 0; rc == 0; index++) {
+        if (i >= n || s[i] != '{') {
+            if (i < n && s[i] >= 0x80) /* invalid UTF-8 as the cause, or a character */
+                return unexpected(j, i, "expected an object as element %d of the array", index);
+            char what[48], what_tr[72];
+            pol_tr_format2(what, sizeof what, what_tr, sizeof what_tr, "an object as element %d of the array", index);
+            return expect_not_container(j, i, what, what_tr[0] ? what_tr : NULL);
         }
+        size_t after;
+        if (skip_value(j, i, 1, &after))
+            return -1;
+        if (call && fn(ctx, index, (const char *)s + i, after - i, j->err) != 0)
+            return -1;
+        rc = array_next(j, after, index, &i);
     }
-    i = skip_ws(j, i);
-    if (i < n) {
-        if (s[i] >= 0x80 || s[i] == 0)
-            return unexpected(j, i, "trailing data after the array");
-        return seterr(j->err, i, "trailing data after the array");
-    }
-    return 0;
+    return rc < 0 ? -1 : array_end(j, i);
 }
 
 /* array_walk for sc_json_array_values: each element is any JSON value;
@@ -1032,67 +1050,44 @@ static int values_walk(const jctx *j, bool call, sc_value_fn fn, void *ctx, char
 {
     const unsigned char *s = j->s;
     const size_t n = j->n;
-    size_t i = skip_ws(j, 0);
-    if (i >= n || s[i] != '[')
-        return expect_not_container(j, i, FRAG("a JSON array"), NULL);
-    i = skip_ws(j, i + 1);
-    int index = 0;
-    if (i < n && s[i] == ']') {
-        i++;
-    } else {
-        for (;;) {
-            unsigned char c = i < n ? s[i] : 0;
-            size_t after, l;
-            bool esc;
-            scv_kind kind;
-            const char *text = (const char *)s + i;
-            size_t tlen;
-            const char *lit = NULL;
-            if (c == '"') {
-                if (scan_string(j, i, &after, &esc))
-                    return -1;
-                char *end = copy_string(s, i, after, esc, w);
-                kind = SCV_STRING;
-                text = w;
-                tlen = (size_t)(end - w);
-            } else if (c == '[' || c == '{') {
-                if (skip_value(j, i, 1, &after))
-                    return -1;
-                kind = c == '[' ? SCV_ARRAY : SCV_OBJECT;
-                tlen = after - i;
-            } else if (c == '-' || is_digit(c)) {
-                if (scan_number(j, i, &after))
-                    return -1;
-                kind = SCV_NUMBER;
-                tlen = after - i;
-            } else if (i < n && (lit = match_literal(j, i, &l)) != NULL) {
-                kind = lit[0] == 't' ? SCV_TRUE : lit[0] == 'f' ? SCV_FALSE : SCV_NULL;
-                after = i + l;
-                tlen = l;
-            } else
-                return unexpected(j, i, "expected a value as element %d of the array", index);
-            if (call && fn(ctx, index, kind, text, tlen, j->err) != 0)
+    size_t i;
+    int rc = array_begin(j, &i);
+    for (int index = 0; rc == 0; index++) {
+        unsigned char c = i < n ? s[i] : 0;
+        size_t after, l;
+        bool esc;
+        scv_kind kind;
+        const char *text = (const char *)s + i;
+        size_t tlen;
+        const char *lit = NULL;
+        if (c == '"') {
+            if (scan_string(j, i, &after, &esc))
                 return -1;
-            index++;
-            i = skip_ws(j, after);
-            if (i < n && s[i] == ',') {
-                i = skip_ws(j, i + 1);
-                continue;
-            }
-            if (i < n && s[i] == ']') {
-                i++;
-                break;
-            }
-            return unexpected(j, i, "expected ',' or ']' after element %d of the array", index - 1);
-        }
+            char *end = copy_string(s, i, after, esc, w);
+            kind = SCV_STRING;
+            text = w;
+            tlen = (size_t)(end - w);
+        } else if (c == '[' || c == '{') {
+            if (skip_value(j, i, 1, &after))
+                return -1;
+            kind = c == '[' ? SCV_ARRAY : SCV_OBJECT;
+            tlen = after - i;
+        } else if (c == '-' || is_digit(c)) {
+            if (scan_number(j, i, &after))
+                return -1;
+            kind = SCV_NUMBER;
+            tlen = after - i;
+        } else if (i < n && (lit = match_literal(j, i, &l)) != NULL) {
+            kind = lit[0] == 't' ? SCV_TRUE : lit[0] == 'f' ? SCV_FALSE : SCV_NULL;
+            after = i + l;
+            tlen = l;
+        } else
+            return unexpected(j, i, "expected a value as element %d of the array", index);
+        if (call && fn(ctx, index, kind, text, tlen, j->err) != 0)
+            return -1;
+        rc = array_next(j, after, index, &i);
     }
-    i = skip_ws(j, i);
-    if (i < n) {
-        if (s[i] >= 0x80 || s[i] == 0)
-            return unexpected(j, i, "trailing data after the array");
-        return seterr(j->err, i, "trailing data after the array");
-    }
-    return 0;
+    return rc < 0 ? -1 : array_end(j, i);
 }
 
 int sc_json_array_values(const char *text, size_t len, sc_value_fn fn, void *ctx, sc_error *err)
