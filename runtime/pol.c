@@ -418,7 +418,6 @@ static void shorten(const char *text, size_t len, char *out, size_t cap)
 }
 
 static int parse_list(pol_eval *ev, vm_val *v, const char *name, uint32_t tref, const char *text, size_t len, pol_error *err);
-static int parse_values(pol_eval *ev, vm_val *v, const char *name, uint32_t tref, const char *text, size_t len, pol_error *err);
 
 /* Parses one scenario value of type t into v; `name` names it in messages. */
 static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uint32_t tref, scv_kind kind, const char *text,
@@ -433,7 +432,7 @@ static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uin
         if (kind != SCV_ARRAY && kind != SCV_CSV)
             return input_error(err, POL_E_INPUT, name, "input %s must be a JSON array of %s values, found %s", name,
                                pol_type_name(pol_list_elem(tref)), kind_text(kind));
-        return parse_values(ev, v, name, tref, text, len, err);
+        return parse_list(ev, v, name, tref, text, len, err);
     }
     if (t == PT_LIST) {
         if (kind != SCV_ARRAY && kind != SCV_CSV)
@@ -595,27 +594,6 @@ out:
     return rc;
 }
 
-static int parse_list(pol_eval *ev, vm_val *v, const char *name, uint32_t tref, const char *text, size_t len, pol_error *err)
-{
-    vm_list *l = vm_heap_list(&ev->vm->heap);
-    if (!l)
-        return input_error(err, POL_E_INPUT, name, "input %s: the scenario is too large", name);
-    list_ctx lc = {ev, name, tref, l, err};
-    sc_error serr;
-    memset(&serr, 0, sizeof serr);
-    err->msg[0] = 0;
-    err->text[0] = 0;
-    if (sc_json_array_each(text, len, list_elem, &lc, &serr) != 0) {
-        if (!err->msg[0])
-            NESTED_ERROR(err, POL_E_INPUT, name, "input %s: %s", name, serr.msg, sc_error_message(&serr));
-        return -1;
-    }
-    v->t = PT_LIST;
-    v->tref = tref;
-    v->ref = l;
-    return 0;
-}
-
 /* One element of a list of values: parsed as an input of the element type
  * named NAME[i], so its errors say where it is. */
 static int value_elem(void *vctx, int index, scv_kind kind, const char *text, size_t len, sc_error *serr)
@@ -639,7 +617,9 @@ static int value_elem(void *vctx, int index, scv_kind kind, const char *text, si
     return rc;
 }
 
-static int parse_values(pol_eval *ev, vm_val *v, const char *name, uint32_t tref, const char *text, size_t len, pol_error *err)
+/* A list input: its records (list_elem) or its values (value_elem), the
+ * whole array checked before any element is kept. */
+static int parse_list(pol_eval *ev, vm_val *v, const char *name, uint32_t tref, const char *text, size_t len, pol_error *err)
 {
     vm_list *l = vm_heap_list(&ev->vm->heap);
     if (!l)
@@ -649,7 +629,9 @@ static int parse_values(pol_eval *ev, vm_val *v, const char *name, uint32_t tref
     memset(&serr, 0, sizeof serr);
     err->msg[0] = 0;
     err->text[0] = 0;
-    if (sc_json_array_values(text, len, value_elem, &lc, &serr) != 0) {
+    int rc = pol_list_values(tref) ? sc_json_array_values(text, len, value_elem, &lc, &serr)
+                                   : sc_json_array_each(text, len, list_elem, &lc, &serr);
+    if (rc != 0) {
         if (!err->msg[0])
             NESTED_ERROR(err, POL_E_INPUT, name, "input %s: %s", name, serr.msg, sc_error_message(&serr));
         return -1;
