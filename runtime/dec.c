@@ -1238,8 +1238,52 @@ static int format_small(const dec_t *a, int min_places, char *buf, size_t cap)
     return (int)n;
 }
 
+/* Decimal digits of m (m < 2^63): from its bit length, then one compare. */
+static inline int digit_count(uint64_t m)
+{
+    if (m < 10)
+        return 1;
+    int d = ((64 - __builtin_clzll(m)) * 1233) >> 12; /* log10(2) ~ 1233/4096; 1..18 here */
+    return d + (m >= (uint64_t)P10[d]);
+}
+
+/* dec_format() for the commonest case of all, an amount with no more
+ * fractional digits than the places shown (220.8 shown with 2): the
+ * integer part, then the fraction padded to `places`; nothing to drop.
+ * Needs 0 <= scale <= places <= P10_MAX and the text to fit in cap. */
+static inline int format_fixed(const dec_t *a, int places, char *buf, size_t cap)
+{
+    uint64_t m = uabs64(a->coef);
+    uint64_t ip = m / (uint64_t)P10[a->scale];
+    uint64_t fp = (m % (uint64_t)P10[a->scale]) * (uint64_t)P10[places - a->scale];
+    bool neg = a->coef < 0;
+    size_t n = (size_t)neg + (size_t)digit_count(ip) + (places ? 1 + (size_t)places : 0);
+    if (n >= cap)
+        return -1;
+    char *q = buf + n;
+    *q = '\0';
+    if (places) {
+        q = put_digits_back(q, &fp, places);
+        *--q = '.';
+    }
+    while (ip >= 100)
+        q = put_digits_back(q, &ip, 2);
+    q = put_digits_back(q, &ip, ip >= 10 ? 2 : 1);
+    if (neg)
+        *--q = '-';
+    return (int)n;
+}
+
 int dec_format(const dec_t *a, int min_places, char *buf, size_t cap, dec_status *st)
 {
+    if (DEC_LIKELY(a->kind == DEC_K_SMALL && a->scale <= min_places && min_places <= P10_MAX)) {
+        int n = format_fixed(a, min_places, buf, cap);
+        if (DEC_LIKELY(n >= 0)) {
+            if (st)
+                *st = DEC_OK;
+            return n;
+        }
+    }
     /* 19 integer digits, '-', '.', at most 20 + 20 fractional: fits t[64] */
     if (DEC_LIKELY(a->kind == DEC_K_SMALL && a->scale <= 20 && min_places <= 20)) {
         if (st)
