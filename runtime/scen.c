@@ -385,6 +385,7 @@ typedef struct jctx {
     const unsigned char *s;
     size_t n;
     sc_error *err;
+    bool checked; /* s[0..n) is known to be UTF-8 without NUL (sc_parse_json_object_checked) */
 } jctx;
 
 static size_t skip_ws(const jctx *j, size_t i)
@@ -483,18 +484,22 @@ static int scan_string(const jctx *j, size_t i, size_t *after, bool *esc)
     const size_t n = j->n, open = i++;
     bool has_esc = false;
     for (;;) {
-        while (n - i >= 8) { /* eight bytes with no quote, backslash, control or non-ASCII byte */
+        /* non-ASCII bytes stop the scan to be checked, unless the text has
+         * been checked already */
+        const uint64_t high = j->checked ? 0 : ~0ull;
+        const unsigned char top = j->checked ? 0xFF : 0x7F;
+        while (n - i >= 8) { /* eight bytes with no quote, backslash, control or unchecked non-ASCII byte */
             uint64_t v;
             memcpy(&v, s + i, 8);
             uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
-            uint64_t stop = (v | ((v - ONES * 0x20) & ~v) | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS;
+            uint64_t stop = ((v & high) | ((v - ONES * 0x20) & ~v) | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS;
             if (stop)
                 break;
             i += 8;
         }
         while (i < n) {
             unsigned char c = s[i];
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
+            if (c < 0x20 || c == '"' || c == '\\' || c > top)
                 break;
             i++;
         }
@@ -918,10 +923,9 @@ static sc_field *json_key(const jctx *j, sc_record *rec, bool *hashed, size_t *i
     return f;
 }
 
-int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
-                         sc_error *err)
+static int parse_json_object(sc_record *rec, const char *text, size_t len, sc_error *err, bool checked)
 {
-    const jctx jc = {(const unsigned char *)text, len, err}, *j = &jc;
+    const jctx jc = {(const unsigned char *)text, len, err, checked}, *j = &jc;
     const unsigned char *s = j->s;
     const size_t n = len;
     bool hashed = false;
@@ -974,6 +978,16 @@ int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
         return rec_end(rec, NULL);
     }
     return rec_end(rec, w);
+}
+
+int sc_parse_json_object(sc_record *rec, const char *text, size_t len, sc_error *err)
+{
+    return parse_json_object(rec, text, len, err, false);
+}
+
+int sc_parse_json_object_checked(sc_record *rec, const char *text, size_t len, sc_error *err)
+{
+    return parse_json_object(rec, text, len, err, true);
 }
 
 /* An array's opening: 0 with *at at its first element, 1 when it is
@@ -1092,7 +1106,7 @@ static int values_walk(const jctx *j, bool call, sc_value_fn fn, void *ctx, char
 
 int sc_json_array_values(const char *text, size_t len, sc_value_fn fn, void *ctx, sc_error *err)
 {
-    const jctx j = {(const unsigned char *)text, len, err};
+    const jctx j = {(const unsigned char *)text, len, err, false};
     char *w = pol_xmalloc(len + 1);
     /* The whole array is checked first, so fn never sees part of a bad one. */
     int rc = values_walk(&j, false, fn, ctx, w) ? -1 : values_walk(&j, true, fn, ctx, w);
@@ -1105,7 +1119,7 @@ int sc_json_array_each(const char *text, size_t len,
                                  size_t elem_len, sc_error *err),
                        void *ctx, sc_error *err)
 {
-    const jctx j = {(const unsigned char *)text, len, err};
+    const jctx j = {(const unsigned char *)text, len, err, false};
     /* The whole array is checked first, so fn never sees part of a bad one. */
     if (array_walk(&j, false, fn, ctx))
         return -1;

@@ -152,6 +152,12 @@ void sc_record_clear(sc_record *rec);
 int sc_parse_json_object(sc_record *rec, const char *text, size_t len,
                          sc_error *err);
 
+/* sc_parse_json_object() of a text already known to be well-formed UTF-8
+ * without NUL bytes (a record sc_reader_next() returned from a reader that
+ * is not raw): its strings' non-ASCII bytes are not checked again. */
+int sc_parse_json_object_checked(sc_record *rec, const char *text, size_t len,
+                                 sc_error *err);
+
 /* Parses text[0..len) as a JSON array whose elements are objects; calls
  * fn(ctx, index, element_text, element_len) for each, returns 0 or -1 (with
  * *err) on a syntax error or when fn returns nonzero (fn fills *err then). */

@@ -61,6 +61,7 @@ typedef struct batch {
     size_t *in_len;  /* strlen of each input's name */
     const batch_keys *keys; /* --key, or NULL */
     bool numeric[256]; /* pol_type_numeric() of every type tag */
+    bool in_checked;   /* the reader checks each record's UTF-8 (no --encoding) */
     chunk *chunks;
     int nchunks;
     /* -j N > 1: N threads each read a chunk,
@@ -628,7 +629,8 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
         return;
     }
     int prc = b->in_fmt == SC_FMT_CSV ? sc_parse_csv_record(&w->rec, b->csv_header, t, s->len, &serr)
-                                      : sc_parse_json_object(&w->rec, t, s->len, &serr);
+                   : b->in_checked ? sc_parse_json_object_checked(&w->rec, t, s->len, &serr)
+                                   : sc_parse_json_object(&w->rec, t, s->len, &serr);
     if (prc != 0) {
         char msg[300];
         snprintf(msg, sizeof msg, "byte %zu: %s", serr.offset + 1, serr.msg);
@@ -1352,6 +1354,7 @@ int batch_run(const batch_opts *o, pol_policy *pol)
         }
         sc_reader_raw(rd.rd);
     }
+    b.in_checked = !rd.encoding; /* else the reader is raw and the records are converted text */
     sink k;
     memset(&k, 0, sizeof k);
     k.out = out;
