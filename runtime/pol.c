@@ -708,37 +708,60 @@ static int eval_one(pol_eval *ev, uint32_t r, pol_error *err)
     return 0;
 }
 
-/* Output o on its own, as eval_one, into ev->oerr[o]: a not-applicable
- * reason that oerr[o] already holds is not written again. */
-static int eval_output(pol_eval *ev, uint32_t o)
+/* Output o, which the VM evaluated: 0, or -1 with its error in ev->oerr[o]
+ * when the value has no finite decimal expansion. */
+static int output_value(pol_eval *ev, uint32_t o)
 {
     const bc_program *p = ev->pol->prog;
     uint32_t r = ev->pol->outs[o];
     pol_error *e = &ev->oerr[o];
-    struct pol_na_held *h = &ev->ona[o];
-    vm_error ve;
-    if (vm_eval_na_lazy(ev->vm, r, &ve) == 0) {
-        if (p->rules[r].is_output && pol_type_numeric((pol_type)ev->vm->rules[r].t) && ev->vm->rules[r].d.kind == DEC_K_RAT &&
-            eval_one(ev, r, e) != 0) { /* not finite: its error (the value is memoised) */
-            h->held = false;
-            ev->oid[o] = ++ev->next_id;
-            return -1;
-        }
-        return 0;
+    e->status = POL_OK;
+    if (p->rules[r].is_output && pol_type_numeric((pol_type)ev->vm->rules[r].t) && ev->vm->rules[r].d.kind == DEC_K_RAT &&
+        eval_one(ev, r, e) != 0) { /* not finite: its error (the value is memoised) */
+        ev->ona[o].held = false;
+        ev->oid[o] = ++ev->next_id;
+        return -1;
     }
-    if (ve.kind == VM_FAIL_NA) {
+    return 0;
+}
+
+/* Output o, which failed with ve, into ev->oerr[o]: a not-applicable reason
+ * that oerr[o] already holds is not written again.  -1. */
+static int output_failed(pol_eval *ev, uint32_t o, vm_error *ve)
+{
+    const bc_program *p = ev->pol->prog;
+    pol_error *e = &ev->oerr[o];
+    struct pol_na_held *h = &ev->ona[o];
+    if (ve->kind == VM_FAIL_NA) {
         pol_lang lang = pol_lang_get();
-        if (h->held && h->k == ve.na_k && h->origin == ve.na_origin && h->lang == lang) {
+        if (h->held && h->k == ve->na_k && h->origin == ve->na_origin && h->lang == lang) {
             e->status = POL_NOT_APPLICABLE; /* field, position and message as last time */
             return -1;
         }
-        vm_na_message(ev->vm, &ve);
-        *h = (struct pol_na_held){ve.na_k, ve.na_origin, lang, true};
+        vm_na_message(ev->vm, ve);
+        *h = (struct pol_na_held){ve->na_k, ve->na_origin, lang, true};
     } else
         h->held = false;
-    vm_to_error(p, &ve, e);
+    vm_to_error(p, ve, e);
     ev->oid[o] = ++ev->next_id;
     return -1;
+}
+
+/* Counts output o's outcome (rc of output_value or output_failed). */
+static void output_tally(pol_eval *ev, uint32_t o, int rc, uint32_t *first)
+{
+    if (rc == 0)
+        return;
+    pol_status st = ev->oerr[o].status;
+    if (st == POL_NOT_APPLICABLE)
+        ev->nna++;
+    else if (st == POL_UNSTATED)
+        ev->nunstated++;
+    else {
+        ev->nerrors++;
+        if (*first == BC_NONE)
+            *first = o;
+    }
 }
 
 uint64_t pol_eval_output_error_id(const pol_eval *ev, uint32_t r)
@@ -753,19 +776,16 @@ int pol_eval_run(pol_eval *ev, pol_error *err)
     const pol_policy *pol = ev->pol;
     uint32_t first = BC_NONE;
     ev->nerrors = ev->nna = ev->nunstated = 0;
-    for (uint32_t o = 0; o < pol->nouts; o++) {
-        pol_error *e = &ev->oerr[o];
-        e->status = POL_OK;
-        if (eval_output(ev, o) == 0)
-            continue;
-        if (e->status == POL_NOT_APPLICABLE)
-            ev->nna++;
-        else if (e->status == POL_UNSTATED)
-            ev->nunstated++;
-        else {
-            ev->nerrors++;
-            if (first == BC_NONE)
-                first = o;
+    /* the outputs in order, as many at a time as the VM evaluates in one run */
+    for (uint32_t o = 0; o < pol->nouts;) {
+        uint32_t from = o;
+        vm_error ve;
+        int rc = vm_eval_roots(ev->vm, pol->outs, pol->nouts, &o, &ve);
+        for (; from < o; from++)
+            output_tally(ev, from, output_value(ev, from), &first);
+        if (rc != 0) {
+            output_tally(ev, o, output_failed(ev, o, &ve), &first);
+            o++;
         }
     }
     if (first != BC_NONE) {

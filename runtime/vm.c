@@ -1000,6 +1000,18 @@ static bool vm_grow(vm_state *s, vm_val **sp, vm_val **base)
     return true;
 }
 
+/* vm_grow for the dispatch loop: sp and base pass through copies, so that
+ * the loop never takes their addresses and the compiler can keep them in
+ * registers. */
+static inline bool grow_frame(vm_state *s, vm_val **sp, vm_val **base)
+{
+    vm_val *nsp = *sp, *nbase = *base;
+    bool ok = vm_grow(s, &nsp, &nbase);
+    *sp = nsp;
+    *base = nbase;
+    return ok;
+}
+
 /* A self-calling function r is entered again: its running activation's
  * locals are kept until the inner one returns. */
 static void save_locals(vm_state *s, uint32_t r)
@@ -1094,11 +1106,19 @@ VM_SAME_LEN(YEAR_OF, MONTH_NUM);
 VM_SAME_LEN(MKDATE, MKMONTH);
 VM_SAME_LEN(FIRST_DAY, LAST_DAY);
 
+/* vm_eval_roots' list: the rules, and how many of them have their values */
+typedef struct vm_roots {
+    const uint32_t *r;
+    uint32_t n;
+    uint32_t *done;
+} vm_roots;
+
 /* The dispatch loop: evaluates rule r.  Leaves the frames of a failed
  * evaluation in place for vm_eval to unwind (except NA, unwound here).
  * Compiled twice (run_fast, run_traced): `tracing` is a constant in each,
  * so the evaluation without --explain tests no trace flag at all. */
-static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t r, vm_error *err, const bool tracing)
+static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t r, vm_error *err, const bool tracing,
+                                                          uint64_t *left, const vm_roots *roots)
 {
     const bc_program *p = s->p;
     const uint32_t *code = p->code;
@@ -1132,7 +1152,7 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
 #define ROOM_FOR_FRAME()                                                                     \
     do {                                                                                     \
         if (((uint32_t)(sp - s->stack) + p->max_stack + 1 > s->stack_cap || s->nframes + 1 >= s->frames_cap) && \
-            !vm_grow(s, &sp, &base))                                                         \
+            !grow_frame(s, &sp, &base))                                                      \
             return fail(s, err, cur, pc, "functions call themselves more than %u deep", VM_MAX_DEPTH); \
     } while (0)
 #define NEED_NUM(v)                                                                          \
@@ -1150,7 +1170,7 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
     } while (0)
 
     for (;;) {
-        if (s->max_steps && ++s->steps > s->max_steps)
+        if (__builtin_expect((*left)-- == 0, 0))
             return fail(s, err, cur, pc, "evaluation exceeded %llu steps", (unsigned long long)s->max_steps);
         uint32_t op = code[pc];
         switch ((pol_opcode)op) { /* its default is unreachable: the verifier refuses unknown opcodes */
@@ -1326,8 +1346,20 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
                 copy_val(&s->rules[cur], sp);
                 s->rstate[cur] = VM_DONE;
             }
-            if (s->nframes == 0)
-                return 0;
+            if (s->nframes == 0) {
+                /* a root evaluated: on to the next one of vm_eval_roots' list
+                 * while it is one to start afresh */
+                if (!roots)
+                    return 0;
+                uint32_t nx = ++*roots->done;
+                if (nx >= roots->n || s->rstate[roots->r[nx]] != VM_UNSET || p->rules[roots->r[nx]].nargs)
+                    return 0;
+                cur = roots->r[nx];
+                s->rstate[cur] = VM_BUSY;
+                pc = p->rules[cur].entry;
+                sp = base = s->stack;
+                break;
+            }
             const uint32_t *f = &s->frames[4 * --s->nframes];
             if (f[3] & FR_RESTORE) { /* back in the same function's outer activation */
                 restore_locals(s, cur);
@@ -1925,7 +1957,13 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
             break;
         }
         default:
+#ifdef NDEBUG
+            /* the verifier refuses unknown opcodes: an optimised build
+             * dispatches without a range check (a debug build keeps it) */
+            __builtin_unreachable();
+#else
             return fail(s, err, cur, pc, "unknown opcode %u", op);
+#endif
         }
         continue;
     not_applicable:
@@ -1970,9 +2008,37 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
 #undef ROOM_FOR_FRAME
 }
 
-static int run_fast(vm_state *s, uint32_t r, vm_error *err) { return run_body(s, r, err, false); }
-static int run_traced(vm_state *s, uint32_t r, vm_error *err) { return run_body(s, r, err, true); }
-static int run(vm_state *s, uint32_t r, vm_error *err) { return s->trace ? run_traced(s, r, err) : run_fast(s, r, err); }
+/* The steps left are counted down in a local (a register, once run_body is
+ * inlined) rather than in s->steps, which every instruction would load and
+ * store; s->steps is brought up to date when the run ends.  No limit: more
+ * steps than any evaluation takes. */
+static inline uint64_t steps_left(const vm_state *s)
+{
+    return !s->max_steps ? UINT64_MAX : s->steps < s->max_steps ? s->max_steps - s->steps : 0;
+}
+
+static int run_fast(vm_state *s, uint32_t r, vm_error *err, const vm_roots *roots)
+{
+    uint64_t left = steps_left(s), start = left;
+    int rc = run_body(s, r, err, false, &left, roots);
+    s->steps += start - left;
+    return rc;
+}
+
+static int run_traced(vm_state *s, uint32_t r, vm_error *err, const vm_roots *roots)
+{
+    uint64_t left = steps_left(s), start = left;
+    int rc = run_body(s, r, err, true, &left, roots);
+    s->steps += start - left;
+    return rc;
+}
+
+static int run_roots(vm_state *s, uint32_t r, vm_error *err, const vm_roots *roots)
+{
+    return s->trace ? run_traced(s, r, err, roots) : run_fast(s, r, err, roots);
+}
+
+static int run(vm_state *s, uint32_t r, vm_error *err) { return run_roots(s, r, err, NULL); }
 
 /* After a failed run: the rules left half-evaluated on the chain are
  * forgotten, and an error met while checking a requirement says so. */
@@ -2009,6 +2075,16 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err)
 
 int vm_eval_na_lazy(vm_state *s, uint32_t r, vm_error *err)
 {
+    return vm_eval_roots(s, &r, 1, NULL, err);
+}
+
+int vm_eval_roots(vm_state *s, const uint32_t *rules, uint32_t n, uint32_t *done, vm_error *err)
+{
+    uint32_t one = 0;
+    if (!done)
+        done = &one;
+    const uint32_t r = rules[*done];
+    const vm_roots roots = {rules, n, done};
     const bc_program *p = s->p;
     err->input = BC_NONE;
     err->guard = BC_NONE;
@@ -2017,8 +2093,10 @@ int vm_eval_na_lazy(vm_state *s, uint32_t r, vm_error *err)
         return fail(s, err, BC_NONE, 0, "no rule %u", r);
     if (p->rules[r].nargs)
         return fail(s, err, r, p->rules[r].entry, "%s is a function; it is evaluated only when called", p->rules[r].name);
-    if (s->rstate[r] == VM_DONE)
+    if (s->rstate[r] == VM_DONE) {
+        ++*done;
         return 0;
+    }
     if (s->rstate[r] == VM_NA)
         return na_fail(s, err, r, s->na_k[r], s->na_cite[r]);
     uint32_t ni = p->ninputs;
@@ -2034,7 +2112,7 @@ int vm_eval_na_lazy(vm_state *s, uint32_t r, vm_error *err)
             return -1;
         }
     }
-    int rc = run(s, r, err);
+    int rc = run_roots(s, r, err, &roots);
     if (rc != 0 && err->kind != VM_FAIL_NA)
         unwind(s, err);
     s->nframes = 0;

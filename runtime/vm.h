@@ -162,6 +162,16 @@ int vm_eval(vm_state *s, uint32_t r, vm_error *err);
  * na_origin.  For a caller that still holds the message of the last time
  * (pol_eval_run: an output of another scheme, record after record). */
 int vm_eval_na_lazy(vm_state *s, uint32_t r, vm_error *err);
+
+/* Evaluates rules[*done] as vm_eval_na_lazy() does and, if it has a value,
+ * goes on in the same run with the rules after it, as long as each is one
+ * not yet evaluated (so a policy's outputs cost one entry into the VM, not
+ * one each).  On return rules[start..*done) have their values; 0: nothing
+ * failed (*done == n, or rules[*done] is evaluated already, or does not
+ * apply: call again for it); else rules[*done] failed, with err (as
+ * vm_eval_na_lazy: a rule that does not apply has no message yet).  The
+ * rules are rules of no arguments. */
+int vm_eval_roots(vm_state *s, const uint32_t *rules, uint32_t n, uint32_t *done, vm_error *err);
 void vm_na_message(vm_state *s, vm_error *err);
 
 /* Set input i from a program constant (used by the policy's own tests). */
