@@ -837,6 +837,56 @@ START_TEST(memo_full)
 }
 END_TEST
 
+START_TEST(step_limit_and_roots)
+{
+    /* o is CONST, CONST, ADD, RET: four steps.  The limit is per scenario
+     * and exact; vm_eval_roots evaluates a list in one run and counts the
+     * same steps as one rule at a time. */
+    fresh();
+    CODE(prog, O, OP_CONST, kint(prog, "2"), OP_CONST, kint(prog, "3"), OP_ADD, RET_O);
+    uint32_t a = rule_named(prog, "a");
+    CODE(prog, a, OP_CONST, kint(prog, "5"), OP_RET, a);
+    verify_ok(prog);
+    vm_state *s = vm_new(prog);
+    s->max_steps = 4;
+    ck_assert_str_eq(eval_state(s, O), "ok 5");
+    ck_assert_uint_eq(s->steps, 4);
+    ck_assert_str_eq(eval_state(s, O), "ok 5"); /* evaluated already: no step */
+    ck_assert_str_eq(eval_state(s, a), "error evaluation exceeded 4 steps");
+    vm_reset(s);
+    s->max_steps = 3;
+    ck_assert_str_eq(eval_state(s, O), "error evaluation exceeded 3 steps");
+    vm_reset(s);
+    s->max_steps = UINT64_MAX; /* the largest limit is no limit, not none left */
+    ck_assert_str_eq(eval_state(s, O), "ok 5");
+
+    /* [o, a, o]: o and a in one run (six steps); the second o is evaluated
+     * already, which ends the run; called again for it, it counts */
+    const uint32_t list[] = {O, a, O};
+    vm_error err;
+    memset(&err, 0, sizeof err);
+    vm_reset(s);
+    s->max_steps = 6;
+    uint32_t done = 0;
+    ck_assert_int_eq(vm_eval_roots(s, list, 3, &done, &err), 0);
+    ck_assert_uint_eq(done, 2);
+    ck_assert_uint_eq(s->steps, 6);
+    ck_assert_int_eq(vm_eval_roots(s, list, 3, &done, &err), 0);
+    ck_assert_uint_eq(done, 3);
+    ck_assert_str_eq(vm_value_text(&s->rules[a], 0, result, sizeof result) ? result : "", "5");
+    /* one step short: o has its value, a fails, and says so */
+    vm_reset(s);
+    s->max_steps = 5;
+    done = 0;
+    ck_assert_int_ne(vm_eval_roots(s, list, 3, &done, &err), 0);
+    ck_assert_uint_eq(done, 1);
+    ck_assert_str_eq(err.msg, "evaluation exceeded 5 steps");
+    ck_assert_int_eq(s->rstate[O], VM_DONE);
+    ck_assert_int_ne(s->rstate[a], VM_DONE);
+    vm_free(s);
+}
+END_TEST
+
 START_TEST(memo_dense)
 {
     /* a one-argument function of an integer keeps its results in an array
@@ -1012,6 +1062,7 @@ Suite *cover_vm_suite(void)
     tcase_add_test(tc, memo_keys);
     tcase_add_test(tc, memo_full);
     tcase_add_test(tc, memo_dense);
+    tcase_add_test(tc, step_limit_and_roots);
     tcase_add_test(tc, heap_chunks);
     tcase_add_test(tc, heap_limits);
     tcase_add_test(tc, equal_const);
