@@ -576,7 +576,14 @@ vm_state *vm_new(const bc_program *p)
     s->na_cite = xcalloc(p->nrules, sizeof *s->na_cite);
     s->na_memo = xcalloc(p->nrules + 1, sizeof *s->na_memo);
     s->in_ok = xcalloc((size_t)p->ninputs + 1, 1);
+    s->in_ok0 = xcalloc((size_t)p->ninputs + 1, 1);
     build_guards(s);
+    for (uint32_t i = 0; i <= p->ninputs; i++) /* no bound, no requirement: nothing to check on its first read */
+        s->in_ok0[i] = s->guard_at[i] == s->guard_at[i + 1] &&
+                               (i == p->ninputs || (p->inputs[i].kmin == BC_NONE && p->inputs[i].kmax == BC_NONE))
+                           ? 2
+                           : 0;
+    memcpy(s->in_ok, s->in_ok0, (size_t)p->ninputs + 1);
     s->locals = xcalloc(p->nlocals, sizeof *s->locals);
     for (uint32_t i = 0; i < p->nlocals; i++)
         dec_init(&s->locals[i].d);
@@ -617,6 +624,7 @@ void vm_free(vm_state *s)
         free(s->na_memo[r]);
     free(s->na_memo);
     free(s->in_ok);
+    free(s->in_ok0);
     free(s->guard_at);
     free(s->guards);
     free(s->log);
@@ -639,7 +647,7 @@ void vm_reset(vm_state *s)
     for (uint32_t i = 0; i < s->p->ninputs; i++)
         s->inputs[i].t = PT_VOID;
     memset(s->rstate, 0, s->p->nrules);
-    memset(s->in_ok, 0, (size_t)s->p->ninputs + 1);
+    memcpy(s->in_ok, s->in_ok0, (size_t)s->p->ninputs + 1);
     for (uint32_t i = 0; i < s->p->nlocals; i++)
         s->locals[i].t = PT_VOID;
     heap_free(&s->heap, true);

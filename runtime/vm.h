@@ -126,9 +126,10 @@ typedef struct vm_state {
     /* Requirement scoping: the first read of input i checks its bounds and
      * the requirements that refer to it (guards[guard_at[i]..guard_at[i+1]]);
      * index ninputs holds the requirements that refer to no input, checked
-     * before any rule.  in_ok[i]: 0 unchecked, 1 bounds held, 2 all held. */
+     * before any rule.  in_ok[i]: 0 unchecked, 1 bounds held, 2 all held;
+     * a scenario starts from in_ok0 (2 where there is nothing to check). */
     uint32_t *guard_at, *guards;
-    uint8_t *in_ok;
+    uint8_t *in_ok, *in_ok0;
     vm_val *locals;        /* p->nlocals slots: each rule's loop variables   */
     vm_heap heap;          /* records and lists of the current scenario      */
     struct vm_keyidx *kix; /* KEYED: the indexes built this scenario         */
