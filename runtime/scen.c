@@ -1202,7 +1202,7 @@ static int csv_column(sc_record *hdr, const char *cell, size_t cell_len, size_t 
  * k.  Decoded cells go to rec's scratch (reserved up front: a cell decodes to
  * at most its source, and the ',' after it, or the end, pays for its NUL). */
 static int csv_split(sc_record *rec, const sc_record *hdr, const char *text,
-                     size_t len, sc_error *err)
+                     size_t len, sc_error *err, bool checked)
 {
     const unsigned char *s = (const unsigned char *)text;
     const size_t n = len;
@@ -1210,7 +1210,7 @@ static int csv_split(sc_record *rec, const sc_record *hdr, const char *text,
 
     rec->count = 0;
     sc_buf_reset(&rec->scratch);
-    if (check_text(s, n, err))
+    if (!checked && check_text(s, n, err))
         return rec_end(rec, NULL);
     buf_reserve(&rec->scratch, len + 1);
     if (hdr)
@@ -1260,13 +1260,18 @@ static int csv_split(sc_record *rec, const sc_record *hdr, const char *text,
 int sc_parse_csv_header(sc_record *header, const char *text, size_t len,
                         sc_error *err)
 {
-    return csv_split(header, NULL, text, len, err);
+    return csv_split(header, NULL, text, len, err, false);
 }
 
 int sc_parse_csv_record(sc_record *rec, const sc_record *header,
                         const char *text, size_t len, sc_error *err)
 {
-    return csv_split(rec, header, text, len, err);
+    return csv_split(rec, header, text, len, err, false);
+}
+
+int sc_parse_csv_record_checked(sc_record *rec, const sc_record *header, const char *text, size_t len, sc_error *err)
+{
+    return csv_split(rec, header, text, len, err, true);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -183,4 +183,9 @@ int sc_parse_csv_header(sc_record *header, const char *text, size_t len,
 int sc_parse_csv_record(sc_record *rec, const sc_record *header,
                         const char *text, size_t len, sc_error *err);
 
+/* sc_parse_csv_record() of a text known to be well-formed UTF-8 without NUL
+ * bytes (as sc_parse_json_object_checked): not checked again. */
+int sc_parse_csv_record_checked(sc_record *rec, const sc_record *header,
+                                const char *text, size_t len, sc_error *err);
+
 #endif

@@ -628,7 +628,8 @@ static void eval_record(worker *w, const chunk *ch, const rec_slot *s, sc_buf *o
         ++*errors;
         return;
     }
-    int prc = b->in_fmt == SC_FMT_CSV ? sc_parse_csv_record(&w->rec, b->csv_header, t, s->len, &serr)
+    int prc = b->in_fmt == SC_FMT_CSV ? b->in_checked ? sc_parse_csv_record_checked(&w->rec, b->csv_header, t, s->len, &serr)
+                                                        : sc_parse_csv_record(&w->rec, b->csv_header, t, s->len, &serr)
                    : b->in_checked ? sc_parse_json_object_checked(&w->rec, t, s->len, &serr)
                                    : sc_parse_json_object(&w->rec, t, s->len, &serr);
     if (prc != 0) {

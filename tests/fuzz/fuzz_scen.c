@@ -12,6 +12,8 @@
  *   4. the whole text as an array of objects (sc_json_array_each);
  *   5. the text up to the first newline as a CSV header, the rest as one
  *      CSV record.
+ * Each record the reader passed is parsed again by the _checked parser, which
+ * must find the same fields or the same error.
  * Invariants: every error has a message and an offset inside the text, the
  * reader's line numbers increase, and it reaches EOF in at most one call per
  * byte.
@@ -80,7 +82,7 @@ static pol_policy *fuzz_policy(void)
 
 typedef struct ctx {
     pol_eval *ev;
-    sc_record rec;
+    sc_record rec, again; /* again: the same record by the _checked parser */
     sc_buf out;
     bool allow_extra;
 } ctx;
@@ -107,6 +109,32 @@ static void use_record(ctx *c)
     else if (!err.msg[0])
         fz_fail("a scenario failed without a message");
     sc_buf_reset(&c->out);
+}
+
+/* A record the reader passed is checked UTF-8: the _checked parsers, which
+ * skip that check, must find exactly what the full ones found. */
+static void same_as_checked(ctx *c, int rc, const sc_error *err, const sc_record *header, const char *t, size_t len,
+                            sc_format fmt)
+{
+    sc_error e2;
+    memset(&e2, 0, sizeof e2);
+    int rc2 = fmt == SC_FMT_CSV ? sc_parse_csv_record_checked(&c->again, header, t, len, &e2)
+                                : sc_parse_json_object_checked(&c->again, t, len, &e2);
+    if (rc2 != rc)
+        fz_fail("the checked parser returned %d, the full one %d", rc2, rc);
+    if (rc != 0) {
+        if (e2.offset != err->offset || strcmp(e2.msg, err->msg) != 0)
+            fz_fail("the checked parser's error differs: %zu %s / %zu %s", e2.offset, e2.msg, err->offset, err->msg);
+        return;
+    }
+    if (c->again.count != c->rec.count)
+        fz_fail("the checked parser found %d fields, the full one %d", c->again.count, c->rec.count);
+    for (int k = 0; k < c->rec.count; k++) {
+        const sc_field *a = &c->rec.fields[k], *b = &c->again.fields[k];
+        if (a->kind != b->kind || a->name_len != b->name_len || a->len != b->len || a->offset != b->offset ||
+            memcmp(a->name, b->name, a->name_len) != 0 || (a->len && memcmp(a->text, b->text, a->len) != 0))
+            fz_fail("field %d differs between the checked and the full parser", k);
+    }
 }
 
 static void read_stream(ctx *c, const uint8_t *data, size_t size, sc_format fmt, size_t max_record)
@@ -155,6 +183,7 @@ static void read_stream(ctx *c, const uint8_t *data, size_t size, sc_format fmt,
         }
         rc = fmt == SC_FMT_CSV ? sc_parse_csv_record(&c->rec, &header, t, len, &err)
                                : sc_parse_json_object(&c->rec, t, len, &err);
+        same_as_checked(c, rc, &err, &header, t, len, fmt);
         if (rc != 0)
             check_err(&err, len, "record parser");
         else
@@ -187,6 +216,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     c.ev = pol_eval_new(fuzz_policy());
     pol_eval_set_step_limit(c.ev, 100000);
     sc_record_init(&c.rec);
+    sc_record_init(&c.again);
     sc_buf_init(&c.out);
     c.allow_extra = (flags & 2) != 0;
 
@@ -223,6 +253,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sc_record_clear(&header);
 
     sc_record_clear(&c.rec);
+    sc_record_clear(&c.again);
     sc_buf_clear(&c.out);
     pol_eval_free(c.ev);
     return 0;
