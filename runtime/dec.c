@@ -39,8 +39,8 @@
 #define DEC_NOINLINE
 #endif
 
-/* 10^0 .. 10^18: every power of ten that fits in an int64. */
-static const int64_t P10[19] = {
+/* 10^0 .. 10^18: every power of ten that fits in an int64 (dec.h). */
+const int64_t dec_pow10[DEC_POW10_MAX + 1] = {
     INT64_C(1),
     INT64_C(10),
     INT64_C(100),
@@ -61,7 +61,6 @@ static const int64_t P10[19] = {
     INT64_C(100000000000000000),
     INT64_C(1000000000000000000),
 };
-#define P10_MAX 18
 
 /* ------------------------------------------------------------------------ */
 /* Memory and kind management                                               */
@@ -156,8 +155,8 @@ static void z_mul_pow10(mpz_ptr z, unsigned long k)
     if (k == 0)
         return;
 #if ULONG_MAX >= 1000000000000000000ULL
-    if (k <= P10_MAX) {
-        mpz_mul_ui(z, z, (unsigned long)P10[k]);
+    if (k <= DEC_POW10_MAX) {
+        mpz_mul_ui(z, z, (unsigned long)dec_pow10[k]);
         return;
     }
 #endif
@@ -263,13 +262,13 @@ static inline bool scale_up(int64_t c, int k, int64_t *out)
         *out = 0;
         return true;
     }
-    if (k > P10_MAX)
+    if (k > DEC_POW10_MAX)
         return false;
     int64_t v;
     /* v == INT64_MIN is unreachable: for k > 0 v is a multiple of 10 and
      * INT64_MIN is not; for k == 0 v is c, never INT64_MIN (callers pass
      * SMALL coefficients, quotients of them, or at most 18 parsed digits) */
-    if (__builtin_mul_overflow(c, P10[k], &v) || v == INT64_MIN)
+    if (__builtin_mul_overflow(c, dec_pow10[k], &v) || v == INT64_MIN)
         return false;
     *out = v;
     return true;
@@ -614,24 +613,11 @@ static DEC_NOINLINE dec_status addsub_slow(dec_t *r, const dec_t *a,
 
 static inline dec_status addsub(dec_t *r, const dec_t *a, const dec_t *b, bool sub)
 {
-    if (DEC_LIKELY(a->kind == DEC_K_SMALL && b->kind == DEC_K_SMALL)) {
-        int64_t x = a->coef, y = b->coef, v;
-        int32_t sa = a->scale, sb = b->scale, s = sa;
-        bool ok = true;
-        if (sa < sb) {
-            ok = scale_up(x, sb - sa, &x);
-            s = sb;
-        } else if (sb < sa) {
-            ok = scale_up(y, sa - sb, &y);
-        }
-        if (DEC_LIKELY(ok)) {
-            bool ovf = sub ? __builtin_sub_overflow(x, y, &v)
-                           : __builtin_add_overflow(x, y, &v);
-            if (DEC_LIKELY(!ovf && v != INT64_MIN)) {
-                set_small(r, v, s);
-                return DEC_OK;
-            }
-        }
+    int64_t c;
+    int32_t s;
+    if (DEC_LIKELY(dec_small_addsub(a, b, sub, &c, &s))) {
+        set_small(r, c, s);
+        return DEC_OK;
     }
     return addsub_slow(r, a, b, sub);
 }
@@ -685,15 +671,11 @@ static DEC_NOINLINE dec_status mul_slow(dec_t *r, const dec_t *a, const dec_t *b
 
 dec_status dec_mul(dec_t *r, const dec_t *a, const dec_t *b)
 {
-    if (DEC_LIKELY(a->kind == DEC_K_SMALL && b->kind == DEC_K_SMALL)) {
-        int32_t s = a->scale + b->scale;
-        int64_t v;
-        if (DEC_LIKELY(s <= DEC_MAX_SCALE &&
-                       !__builtin_mul_overflow(a->coef, b->coef, &v) &&
-                       v != INT64_MIN)) {
-            set_small(r, v, s);
-            return DEC_OK;
-        }
+    int64_t c;
+    int32_t s;
+    if (DEC_LIKELY(dec_small_mul(a, b, &c, &s))) {
+        set_small(r, c, s);
+        return DEC_OK;
     }
     return mul_slow(r, a, b);
 }
@@ -732,10 +714,10 @@ static inline bool div_fast(dec_t *r, const dec_t *a, const dec_t *b)
     if (rest != 1)
         return false; /* no finite expansion: a rational */
     int k = twos > fives ? twos : fives;
-    if (k > P10_MAX)
+    if (k > DEC_POW10_MAX)
         return false;
     int64_t c;
-    if (__builtin_mul_overflow(n, P10[k] / d, &c) || c == INT64_MIN)
+    if (__builtin_mul_overflow(n, dec_pow10[k] / d, &c) || c == INT64_MIN)
         return false;
     int32_t s = k + a->scale - b->scale;
     if (s < 0) {
@@ -897,9 +879,9 @@ bool dec_is_integer(const dec_t *a)
     case DEC_K_SMALL:
         if (a->scale == 0 || a->coef == 0)
             return true;
-        if (a->scale > P10_MAX)
+        if (a->scale > DEC_POW10_MAX)
             return false; /* 0 < |coef| < 10^19 <= 10^scale */
-        return a->coef % P10[a->scale] == 0;
+        return a->coef % dec_pow10[a->scale] == 0;
     case DEC_K_BIG: {
         if (a->scale == 0)
             return true;
@@ -922,9 +904,9 @@ bool dec_to_i64(const dec_t *a, int64_t *out)
             *out = a->coef;
             return true;
         }
-        if (a->scale > P10_MAX || a->coef % P10[a->scale] != 0)
+        if (a->scale > DEC_POW10_MAX || a->coef % dec_pow10[a->scale] != 0)
             return false;
-        *out = a->coef / P10[a->scale];
+        *out = a->coef / dec_pow10[a->scale];
         return true;
     case DEC_K_BIG: {
         mpz_t q;
@@ -1020,18 +1002,18 @@ dec_status dec_round(dec_t *r, const dec_t *a, int places, dec_mode m)
             int d = s - places; /* 1 .. 800 */
             int64_t q, rem;
             int half = -1;
-            if (d <= P10_MAX) {
-                q = c / P10[d];
-                rem = c % P10[d];
+            if (d <= DEC_POW10_MAX) {
+                q = c / dec_pow10[d];
+                rem = c % dec_pow10[d];
                 if (rem != 0) {
-                    uint64_t ar = uabs64(rem), h = (uint64_t)P10[d] / 2;
+                    uint64_t ar = uabs64(rem), h = (uint64_t)dec_pow10[d] / 2;
                     half = (ar > h) - (ar < h);
                 }
             } else {
                 /* |c| < 10^19 <= 10^d: the quotient is 0, the remainder c */
                 q = 0;
                 rem = c;
-                if (d == P10_MAX + 1) {
+                if (d == DEC_POW10_MAX + 1) {
                     uint64_t ar = uabs64(rem), h = UINT64_C(5000000000000000000);
                     half = (ar > h) - (ar < h);
                 }
@@ -1221,7 +1203,7 @@ static int format_small(const dec_t *a, int min_places, char *buf, size_t cap)
         s--;
     }
     int digits = 1; /* of m */
-    while (digits <= P10_MAX && m >= (uint64_t)P10[digits])
+    while (digits <= DEC_POW10_MAX && m >= (uint64_t)dec_pow10[digits])
         digits++;
     int frac = s > min_places ? s : min_places;
     bool neg = a->coef < 0;
@@ -1244,18 +1226,18 @@ static inline int digit_count(uint64_t m)
     if (m < 10)
         return 1;
     int d = ((64 - __builtin_clzll(m)) * 1233) >> 12; /* log10(2) ~ 1233/4096; 1..18 here */
-    return d + (m >= (uint64_t)P10[d]);
+    return d + (m >= (uint64_t)dec_pow10[d]);
 }
 
 /* dec_format() for the commonest case of all, an amount with no more
  * fractional digits than the places shown (220.8 shown with 2): the
  * integer part, then the fraction padded to `places`; nothing to drop.
- * Needs 0 <= scale <= places <= P10_MAX and the text to fit in cap. */
+ * Needs 0 <= scale <= places <= DEC_POW10_MAX and the text to fit in cap. */
 static inline int format_fixed(const dec_t *a, int places, char *buf, size_t cap)
 {
     uint64_t m = uabs64(a->coef);
-    uint64_t ip = m / (uint64_t)P10[a->scale];
-    uint64_t fp = (m % (uint64_t)P10[a->scale]) * (uint64_t)P10[places - a->scale];
+    uint64_t ip = m / (uint64_t)dec_pow10[a->scale];
+    uint64_t fp = (m % (uint64_t)dec_pow10[a->scale]) * (uint64_t)dec_pow10[places - a->scale];
     bool neg = a->coef < 0;
     size_t n = (size_t)neg + (size_t)digit_count(ip) + (places ? 1 + (size_t)places : 0);
     if (n >= cap)
@@ -1276,7 +1258,7 @@ static inline int format_fixed(const dec_t *a, int places, char *buf, size_t cap
 
 int dec_format(const dec_t *a, int min_places, char *buf, size_t cap, dec_status *st)
 {
-    if (DEC_LIKELY(a->kind == DEC_K_SMALL && a->scale <= min_places && min_places <= P10_MAX)) {
+    if (DEC_LIKELY(a->kind == DEC_K_SMALL && a->scale <= min_places && min_places <= DEC_POW10_MAX)) {
         int n = format_fixed(a, min_places, buf, cap);
         if (DEC_LIKELY(n >= 0)) {
             if (st)

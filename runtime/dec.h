@@ -84,6 +84,56 @@ dec_status dec_set_scaled(dec_t *r, int64_t coef, int32_t scale);
  * scale 2.  On error r is left 0. */
 dec_status dec_parse(dec_t *r, const char *s, size_t n);
 
+/* 10^0 .. 10^DEC_POW10_MAX: every power of ten an int64 holds. */
+#define DEC_POW10_MAX 18
+extern const int64_t dec_pow10[DEC_POW10_MAX + 1];
+
+/* The int64 cases of dec_add/dec_sub and of dec_mul, stated once: dec.c's own
+ * fast paths and the VM's dispatch loop (which inlines them) both call these.
+ * True when a and b are both DEC_K_SMALL and the exact result fits an int64
+ * other than INT64_MIN (no SMALL coefficient is INT64_MIN); the result is then
+ * *c * 10^-*s and the caller stores it.  False otherwise, with nothing
+ * written: the caller goes to dec_add / dec_sub / dec_mul, which take the
+ * GMP path.  The one with fewer places is brought to the other's first
+ * (220.8 + 144 is 2208 + 1440 at one place). */
+static inline bool dec_small_addsub(const dec_t *a, const dec_t *b, bool sub,
+                                    int64_t *c, int32_t *s)
+{
+    if (a->kind != DEC_K_SMALL || b->kind != DEC_K_SMALL)
+        return false;
+    int64_t x = a->coef, y = b->coef, v;
+    int32_t sa = a->scale, sb = b->scale;
+    /* a multiple of 10 is never INT64_MIN: no check after these products;
+     * 0 stays 0 however many places it is brought to */
+    if (sa < sb) {
+        if (sb - sa > DEC_POW10_MAX ? x != 0 : __builtin_mul_overflow(x, dec_pow10[sb - sa], &x))
+            return false;
+    } else if (sb < sa) {
+        if (sa - sb > DEC_POW10_MAX ? y != 0 : __builtin_mul_overflow(y, dec_pow10[sa - sb], &y))
+            return false;
+    }
+    if (sub ? __builtin_sub_overflow(x, y, &v) : __builtin_add_overflow(x, y, &v))
+        return false;
+    if (v == INT64_MIN)
+        return false;
+    *c = v;
+    *s = sa > sb ? sa : sb;
+    return true;
+}
+
+static inline bool dec_small_mul(const dec_t *a, const dec_t *b, int64_t *c, int32_t *s)
+{
+    if (a->kind != DEC_K_SMALL || b->kind != DEC_K_SMALL)
+        return false;
+    int32_t sc = a->scale + b->scale;
+    int64_t v;
+    if (sc > DEC_MAX_SCALE || __builtin_mul_overflow(a->coef, b->coef, &v) || v == INT64_MIN)
+        return false;
+    *c = v;
+    *s = sc;
+    return true;
+}
+
 dec_status dec_add(dec_t *r, const dec_t *a, const dec_t *b);
 dec_status dec_sub(dec_t *r, const dec_t *a, const dec_t *b);
 dec_status dec_mul(dec_t *r, const dec_t *a, const dec_t *b);

@@ -1609,35 +1609,18 @@ static inline __attribute__((always_inline)) int run_body(vm_state *s, uint32_t 
         }
         case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MIN: case OP_MAX: {
             vm_val *b = --sp, *a = sp - 1;
-            if (__builtin_expect(pol_type_numeric((pol_type)a->t) && pol_type_numeric((pol_type)b->t) &&
-                                 a->d.kind == DEC_K_SMALL && b->d.kind == DEC_K_SMALL, 1)) {
-                /* two int64 decimals, the usual amounts: dec_add's, dec_sub's
-                 * and dec_mul's own fast paths, without the call (the same
-                 * results; anything else, an overflow included, below) */
-                int64_t v;
-                if (op == OP_MUL) {
-                    int32_t sc = a->d.scale + b->d.scale;
-                    if (sc <= DEC_MAX_SCALE && !__builtin_mul_overflow(a->d.coef, b->d.coef, &v) && v != INT64_MIN) {
-                        a->d.coef = v;
-                        a->d.scale = sc;
-                        pc += BC_OPLEN_ADD;
-                        break;
-                    }
-                } else if (op == OP_ADD || op == OP_SUB) {
-                    /* the one with fewer places brought to the other's (220.8 + 144): by at most 10^4 here */
-                    static const int64_t up[5] = {1, 10, 100, 1000, 10000};
-                    int64_t x = a->d.coef, y = b->d.coef;
-                    int32_t sa = a->d.scale, sb = b->d.scale;
-                    bool ovf = sa < sb ? sb - sa > 4 || __builtin_mul_overflow(x, up[sb - sa], &x)
-                                       : sa - sb > 4 || __builtin_mul_overflow(y, up[sa - sb], &y);
-                    if (!ovf)
-                        ovf = op == OP_ADD ? __builtin_add_overflow(x, y, &v) : __builtin_sub_overflow(x, y, &v);
-                    if (!ovf && v != INT64_MIN && x != INT64_MIN && y != INT64_MIN) {
-                        a->d.coef = v;
-                        a->d.scale = sa > sb ? sa : sb;
-                        pc += BC_OPLEN_ADD;
-                        break;
-                    }
+            if (__builtin_expect(pol_type_numeric((pol_type)a->t) && pol_type_numeric((pol_type)b->t), 1)) {
+                /* two int64 decimals, the usual amounts: dec.h's int64 cases
+                 * of dec_add, dec_sub and dec_mul without the call (anything
+                 * else, an overflow included, goes through dec.c below) */
+                int64_t c;
+                int32_t sc;
+                if (op == OP_MUL ? dec_small_mul(&a->d, &b->d, &c, &sc)
+                                 : (op == OP_ADD || op == OP_SUB) && dec_small_addsub(&a->d, &b->d, op == OP_SUB, &c, &sc)) {
+                    a->d.coef = c;
+                    a->d.scale = sc;
+                    pc += BC_OPLEN_ADD;
+                    break;
                 }
             }
             if ((op == OP_MIN || op == OP_MAX) && a->t == b->t && (a->t == PT_DATE || a->t == PT_MONTH)) {
