@@ -1256,16 +1256,10 @@ static inline int format_fixed(const dec_t *a, int places, char *buf, size_t cap
     return (int)n;
 }
 
-int dec_format(const dec_t *a, int min_places, char *buf, size_t cap, dec_status *st)
+/* dec_format() for every value format_fixed() does not take; out of line,
+ * so that the common case needs no stack frame of its own. */
+static DEC_NOINLINE int format_other(const dec_t *a, int min_places, char *buf, size_t cap, dec_status *st)
 {
-    if (DEC_LIKELY(a->kind == DEC_K_SMALL && a->scale <= min_places && min_places <= DEC_POW10_MAX)) {
-        int n = format_fixed(a, min_places, buf, cap);
-        if (DEC_LIKELY(n >= 0)) {
-            if (st)
-                *st = DEC_OK;
-            return n;
-        }
-    }
     /* 19 integer digits, '-', '.', at most 20 + 20 fractional: fits t[64] */
     if (DEC_LIKELY(a->kind == DEC_K_SMALL && a->scale <= 20 && min_places <= 20)) {
         if (st)
@@ -1290,6 +1284,19 @@ int dec_format(const dec_t *a, int min_places, char *buf, size_t cap, dec_status
     if (st)
         *st = n < 0 ? DEC_ELIMIT : DEC_OK; /* GCOVR_EXCL_BR_LINE: n < 0 is unreachable (em_finish) */
     return n;
+}
+
+int dec_format(const dec_t *a, int min_places, char *buf, size_t cap, dec_status *st)
+{
+    if (DEC_LIKELY(a->kind == DEC_K_SMALL && a->scale <= min_places && min_places <= DEC_POW10_MAX)) {
+        int n = format_fixed(a, min_places, buf, cap);
+        if (DEC_LIKELY(n >= 0)) {
+            if (st)
+                *st = DEC_OK;
+            return n;
+        }
+    }
+    return format_other(a, min_places, buf, cap, st);
 }
 
 int dec_format_exact(const dec_t *a, char *buf, size_t cap)
