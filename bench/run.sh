@@ -3,12 +3,16 @@
 #
 # Generates N scenarios (default 1,000,000) for two fee policies, as JSON
 # Lines and as CSV, and evaluates each file with the hand-written int64 C
-# baseline (bench/baseline.c), `polrun --batch -j 1` and `polrun --batch -j 2`.
-# The three outputs must be byte-identical (the baseline writes polrun's
-# format); the script fails if they are not.  It prints scenarios/s (best of
-# R runs, default 3, median in brackets), polrun's time relative to the
-# baseline, CPU time per scenario (steadier than wall time on a busy
-# machine), peak memory, `polc build` time and one-scenario cold starts.
+# baseline (bench/baseline.c), `polrun --batch -j 1` and `polrun --batch -j 2`,
+# one after the other in each of R rounds (default 5).  The three outputs
+# must be byte-identical (the baseline writes polrun's format); the script
+# fails if they are not.  It prints scenarios/s (best of R runs, median in
+# brackets), polrun's time relative to the baseline and -j 2's speed-up as
+# the median of the rounds' own ratios (a machine whose speed drifts moves
+# the three runs of a round together), CPU time per scenario, peak memory,
+# `polc build` time and one-scenario cold starts.  --instructions also counts
+# the instructions per record of the baseline and of polrun -j 1 under
+# valgrind's callgrind, a ratio that no other load on the machine moves.
 #
 #   policies/rizhao/rizhao-2025.pol   the seed policy: 缴费日期 -> five amounts
 #   bench/halffen.pol                 a base in yuan and fen at 9% / 9.5%,
@@ -21,13 +25,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 
 n=1000000
-repeat=3
+repeat=5
 keep=
+instructions=
 while [ $# -gt 0 ]; do
   case "$1" in
     --repeat) repeat=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --instructions) instructions=1; shift ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     [0-9]*) n=$1; shift ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 64 ;;
   esac
@@ -58,9 +64,25 @@ fi
 rate() { echo $(( n * 1000000000 / $1 )); }            # scenarios/s from ns
 ms() { printf '%d.%03d ms' $(( $1 / 1000000 )) $(( $1 / 1000 % 1000 )); }
 ratio() { local r=$(( $1 * 100 / $2 )); printf '%d.%02dx' $(( r / 100 )) $(( r % 100 )); }
+hundredths() { printf '%d.%02dx' $(( $1 / 100 )) $(( $1 % 100 )); }
+# min / median of integer arguments
+least() { printf '%s\n' "$@" | sort -n | head -n 1; }
+middle() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+# once "<wall_ns> <cpu_ns> <rss_kib>": one run of a command under bench_timeit
+# (OK_STATUS counts as success too; OUT is removed first)
+once() {
+  local ok=$1 out=$2; shift 2
+  local t m c
+  read -r t _ m c < <("$timeit" -r 1 -d "$out" -x "$ok" -- "$@") || true
+  if [ -z "${t:-}" ]; then
+    echo "run.sh: failed: $*" >&2
+    exit 1
+  fi
+  echo "$t $c $m"
+}
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
-echo "pol benchmark: $n scenarios per file, best of $repeat (median in brackets)"
+echo "pol benchmark: $n scenarios per file, $repeat rounds (baseline, -j 1, -j 2 in each)"
 echo "machine: $(nproc) cores, $cpu; $(uname -sr)"
 echo
 
@@ -112,14 +134,24 @@ for pol in rizhao halffen mixed; do
   for fmt in jsonl csv; do
     in=$work/$pol.in.$fmt
     python3 "$here/gen.py" "$pol" "$n" "$in"
-    read -r b_min b_med _ b_cpu < <("$timeit" -r "$repeat" -d "$work/$pol.base.$fmt" -- \
-      "$baseline" "$pol" "$in" "$work/$pol.base.$fmt")
     ok=0
     [ "$pol" = mixed ] && ok=1 # its out-of-bounds bases are error records: polrun exits 1
-    read -r p1_min p1_med p1_rss p1_cpu < <("$timeit" -r "$repeat" -d "$work/$pol.j1.$fmt" -x "$ok" -- \
-      "$polrun" "$work/$pol.polc" --batch "$in" -o "$work/$pol.j1.$fmt" -j 1 -q)
-    read -r p2_min p2_med p2_rss p2_cpu < <("$timeit" -r "$repeat" -d "$work/$pol.j2.$fmt" -x "$ok" -- \
-      "$polrun" "$work/$pol.polc" --batch "$in" -o "$work/$pol.j2.$fmt" -j 2 -q)
+    bw=() bc=() w1=() c1=() w2=() c2=() r1=() r2=() s2=()
+    p1_rss=0 p2_rss=0
+    for ((round = 0; round < repeat; round++)); do # one round: the three, one after the other
+      read -r t c _ < <(once 0 "$work/$pol.base.$fmt" "$baseline" "$pol" "$in" "$work/$pol.base.$fmt")
+      bw+=("$t") bc+=("$c")
+      read -r t c m < <(once "$ok" "$work/$pol.j1.$fmt" "$polrun" "$work/$pol.polc" --batch "$in" -o "$work/$pol.j1.$fmt" -j 1 -q)
+      w1+=("$t") c1+=("$c")
+      [ "$m" -gt "$p1_rss" ] && p1_rss=$m
+      read -r t c m < <(once "$ok" "$work/$pol.j2.$fmt" "$polrun" "$work/$pol.polc" --batch "$in" -o "$work/$pol.j2.$fmt" -j 2 -q)
+      w2+=("$t") c2+=("$c")
+      [ "$m" -gt "$p2_rss" ] && p2_rss=$m
+      r1+=($(( w1[round] * 100 / bw[round] ))) r2+=($(( t * 100 / bw[round] ))) s2+=($(( w1[round] * 100 / t )))
+    done
+    b_min=$(least "${bw[@]}") b_med=$(middle "${bw[@]}") b_cpu=$(least "${bc[@]}")
+    p1_min=$(least "${w1[@]}") p1_med=$(middle "${w1[@]}") p1_cpu=$(least "${c1[@]}")
+    p2_min=$(least "${w2[@]}") p2_med=$(middle "${w2[@]}") p2_cpu=$(least "${c2[@]}")
     same=ok
     lines=$n
     [ "$fmt" = csv ] && lines=$(( n + 1 ))
@@ -132,7 +164,7 @@ for pol in rizhao halffen mixed; do
     fi
     printf '%-9s %-6s %12s/s [%10s] %12s/s [%10s] %12s/s [%10s] %9s %9s %9s\n' "$pol" "$fmt" \
       "$(rate "$b_min")" "$(rate "$b_med")" "$(rate "$p1_min")" "$(rate "$p1_med")" "$(rate "$p2_min")" "$(rate "$p2_med")" \
-      "$(ratio "$p1_min" "$b_min")" "$(ratio "$p2_min" "$b_min")" "$(ratio "$p1_min" "$p2_min")"
+      "$(hundredths "$(middle "${r1[@]}")")" "$(hundredths "$(middle "${r2[@]}")")" "$(hundredths "$(middle "${s2[@]}")")"
     rows+=("$(printf '%-9s %-6s %14s %14s %14s %9s %12s %10s' "$pol" "$fmt" \
       "$(( b_cpu / n ))" "$(( p1_cpu / n ))" "$(( p2_cpu / n ))" "$(ratio "$p1_cpu" "$b_cpu")" \
       "$(rate "$p1_cpu")" "$(( p1_rss / 1024 ))/$(( p2_rss / 1024 ))")")
@@ -144,17 +176,61 @@ for pol in rizhao halffen mixed; do
   done
 done
 echo
-echo "CPU time (user + system) per scenario, best of $repeat runs:"
+echo "CPU time (user + system) per scenario, least of $repeat runs:"
 printf '%-9s %-6s %14s %14s %14s %9s %12s %10s\n' policy format "baseline ns" "-j 1 ns" "-j 2 ns (sum)" "-j1/base" "-j1 per core" "RSS MiB"
 printf '%s\n' "${rows[@]}"
 echo
-echo "scenarios/s = N / wall time of the whole process (best [median]); -jK/base = polrun's time / the baseline's;"
-echo "-j2 speed = -j 1's wall time / -j 2's (2.00x: twice as fast)"
+echo "scenarios/s = N / wall time of the whole process (best [median] of $repeat rounds);"
+echo "-jK/base = polrun's wall time / the baseline's, -j2 speed = -j 1's wall time / -j 2's (2.00x: twice"
+echo "as fast): each the median over the rounds of that round's own ratio"
 echo "-j1 per core = N / CPU time of polrun -j 1; RSS = peak resident memory of -j 1 / -j 2"
 if [ $status -eq 0 ]; then
   echo "outputs: baseline, polrun -j 1 and polrun -j 2 byte-identical for every file"
 fi
 echo
+
+# --instructions: instructions executed per record, baseline and polrun -j 1,
+# counted by callgrind over the first M records of each file (at most 100,000).
+# The process's start and the policy's loading are in the count: about 6
+# instructions a record at 100,000 records, 200 at 3,000.
+if [ -n "$instructions" ]; then
+  m=$(( n < 100000 ? n : 100000 ))
+  if ! command -v valgrind >/dev/null; then
+    echo "instructions per record: skipped, no valgrind on this machine"
+  else
+    # ir FILE CMD...: the "Collected" count of one callgrind run
+    ir() {
+      local log=$1; shift
+      valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" >/dev/null 2>"$log" || true
+      local c
+      c=$(awk '/Collected/ {print $4}' "$log")
+      if [ -z "$c" ]; then
+        echo "run.sh: callgrind counted nothing for: $* (see $log)" >&2
+        trap - EXIT
+        exit 1
+      fi
+      echo "$c"
+    }
+    echo "instructions per record (callgrind, $m records, polrun -j 1):"
+    printf '%-9s %-6s %14s %14s %9s\n' policy format baseline "polrun -j 1" "-j1/base"
+    for pol in rizhao halffen mixed; do
+      for fmt in jsonl csv; do
+        few=$work/few.$fmt
+        if [ "$fmt" = csv ]; then head -n $(( m + 1 )) "$work/$pol.in.$fmt" > "$few"; else head -n "$m" "$work/$pol.in.$fmt" > "$few"; fi
+        bi=$(ir "$work/cg.log" "$baseline" "$pol" "$few" "$work/few.base.$fmt")
+        pi=$(ir "$work/cg.log" "$polrun" "$work/$pol.polc" --batch "$few" -o "$work/few.pol.$fmt" -j 1 -q)
+        if ! cmp -s "$work/few.base.$fmt" "$work/few.pol.$fmt"; then
+          echo "  DIFFERS under callgrind: $pol $fmt (files kept in $work)" >&2
+          trap - EXIT
+          status=1
+        fi
+        printf '%-9s %-6s %14d %14d %9s\n' "$pol" "$fmt" $(( bi / m )) $(( pi / m )) "$(ratio "$pi" "$bi")"
+      done
+    done
+    rm -f "$work"/few.* "$work/cg.log"
+  fi
+  echo
+fi
 
 # Other paths, each against plain -j 1 on the same records, one run: an
 # explanation per record (JSON), and a policy of 100 outputs (the same fee
