@@ -1129,8 +1129,12 @@ int sc_json_array_each(const char *text, size_t len,
 /* ------------------------------------------------------------------------ */
 /* CSV                                                                      */
 
+/* The bytes that end an unquoted CSV cell: its ',' and the three it may not hold. */
+static const bool CSV_STOP[256] = {[','] = true, ['"'] = true, ['\r'] = true, ['\n'] = true};
+
 /* Decodes the CSV cell at s[*ip..n) to *w (NUL-terminated) and says whether
  * it was quoted; *ip is left at the ',' after it or at the end.  0 or -1. */
+
 static int csv_cell(const unsigned char *s, size_t n, size_t *ip, char **w, bool *quoted,
                     sc_error *err)
 {
@@ -1157,17 +1161,18 @@ static int csv_cell(const unsigned char *s, size_t n, size_t *ip, char **w, bool
             return seterr(err, i, "unexpected %s after a closing quote (expected ',' or end of record)",
                           s[i] > 0x20 && s[i] < 0x7F ? FRAG("character") : FRAG("byte"));
     } else {
-        while (i < n && s[i] != ',') {
-            unsigned char c = s[i];
-            if (c == '"')
-                return seterr(err, i, "quote inside an unquoted field (quote the whole field and double the quote)");
-            if (c == '\r' || c == '\n')
-                return seterr(err, i, "%s outside quotes", c == '\r' ? FRAG("carriage return") : FRAG("line break"));
+        char *o = *w;
+        unsigned char c;
+        while (i < n && !CSV_STOP[c = s[i]]) { /* cells are short: copied as they are scanned */
+            *o++ = (char)c;
             i++;
         }
-        if (i > start) {
-            memcpy(*w, s + start, i - start);
-            *w += i - start;
+        *w = o;
+        if (i < n && s[i] != ',') {
+            c = s[i];
+            if (c == '"')
+                return seterr(err, i, "quote inside an unquoted field (quote the whole field and double the quote)");
+            return seterr(err, i, "%s outside quotes", c == '\r' ? FRAG("carriage return") : FRAG("line break"));
         }
     }
     *(*w)++ = '\0';
