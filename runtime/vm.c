@@ -648,10 +648,14 @@ void vm_free(vm_state *s)
 
 void vm_reset(vm_state *s)
 {
-    for (uint32_t i = 0; i < s->p->ninputs; i++)
+    /* a few bytes each in a usual policy: no calls to memset and memcpy */
+    uint32_t ni = s->p->ninputs;
+    for (uint32_t i = 0; i < ni; i++) {
         s->inputs[i].t = PT_VOID;
+        s->in_ok[i] = s->in_ok0[i];
+    }
+    s->in_ok[ni] = s->in_ok0[ni];
     memset(s->rstate, 0, s->p->nrules);
-    memcpy(s->in_ok, s->in_ok0, (size_t)s->p->ninputs + 1);
     for (uint32_t i = 0; i < s->p->nlocals; i++)
         s->locals[i].t = PT_VOID;
     heap_free(&s->heap, true);

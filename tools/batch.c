@@ -131,18 +131,21 @@ static const char digit_pairs[201] =
 
 static inline void out_long(sc_buf *b, long v)
 {
-    char tmp[24], *e = tmp + sizeof tmp, *q = e;
     unsigned long m = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    int nd = 1;
+    for (unsigned long t = m; t >= 10; t /= 10) /* a division by a constant: a multiply */
+        nd++;
+    out_reserve(b, (size_t)nd + 1);
+    char *q = b->data + b->len + (v < 0) + nd; /* the digits, written backwards in place */
+    b->len = (size_t)(q - b->data);
     while (m >= 10) { /* two digits per division */
         memcpy(q -= 2, digit_pairs + 2 * (m % 100), 2);
         m /= 100;
     }
-    if (m || q == e)
+    if (nd & 1)
         *--q = (char)('0' + (int)m);
     if (v < 0)
         *--q = '-';
-    out_reserve(b, sizeof tmp);
-    out_mem(b, q, (size_t)(e - q));
 }
 
 /* ---- key fields (batch.h) ---- */
