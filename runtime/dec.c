@@ -1235,9 +1235,14 @@ static inline int digit_count(uint64_t m)
  * Needs 0 <= scale <= places <= DEC_POW10_MAX and the text to fit in cap. */
 static inline int format_fixed(const dec_t *a, int places, char *buf, size_t cap)
 {
-    uint64_t m = uabs64(a->coef);
-    uint64_t ip = m / (uint64_t)dec_pow10[a->scale];
-    uint64_t fp = (m % (uint64_t)dec_pow10[a->scale]) * (uint64_t)dec_pow10[places - a->scale];
+    uint64_t m = uabs64(a->coef), ip, fp;
+    switch (a->scale) { /* amounts have 0, 1 or 2 places: a constant divisor is a multiply, not a divq */
+    case 0: ip = m; fp = 0; break;
+    case 1: ip = m / 10; fp = m % 10; break;
+    case 2: ip = m / 100; fp = m % 100; break;
+    default: ip = m / (uint64_t)dec_pow10[a->scale]; fp = m % (uint64_t)dec_pow10[a->scale]; break;
+    }
+    fp *= (uint64_t)dec_pow10[places - a->scale];
     bool neg = a->coef < 0;
     size_t n = (size_t)neg + (size_t)digit_count(ip) + (places ? 1 + (size_t)places : 0);
     if (n >= cap)
