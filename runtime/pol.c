@@ -712,12 +712,13 @@ static int eval_one(pol_eval *ev, uint32_t r, pol_error *err)
  * when the value has no finite decimal expansion. */
 static int output_value(pol_eval *ev, uint32_t o)
 {
-    const bc_program *p = ev->pol->prog;
     uint32_t r = ev->pol->outs[o];
+    const vm_val *v = &ev->vm->rules[r];
     pol_error *e = &ev->oerr[o];
     e->status = POL_OK;
-    if (p->rules[r].is_output && pol_type_numeric((pol_type)ev->vm->rules[r].t) && ev->vm->rules[r].d.kind == DEC_K_RAT &&
-        eval_one(ev, r, e) != 0) { /* not finite: its error (the value is memoised) */
+    /* the rare case first: every rule's value holds an initialised dec_t */
+    if (__builtin_expect(v->d.kind == DEC_K_RAT, 0) && pol_type_numeric((pol_type)v->t) &&
+        ev->pol->prog->rules[r].is_output && eval_one(ev, r, e) != 0) { /* not finite: its error (the value is memoised) */
         ev->ona[o].held = false;
         ev->oid[o] = ++ev->next_id;
         return -1;
