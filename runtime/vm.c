@@ -120,12 +120,9 @@ vm_list *vm_heap_list(vm_heap *h)
 }
 
 /* Forgets every block; keep: up to VM_HEAP_KEEP bytes of chunks stay, emptied, as spares. */
+/* (vm_reset calls it only when the scenario made a record or a list) */
 static void heap_free(vm_heap *h, bool keep)
 {
-    if (keep && !h->chunks && !h->blocks) { /* a scenario that made no record or list: nothing to free */
-        h->bytes = 0;
-        return;
-    }
     for (struct vm_heap_block *b = h->blocks; b; b = b->next)
         for (size_t i = 0; i < b->nvals; i++)
             if (b->vals[i].d.kind != DEC_K_SMALL)
@@ -658,7 +655,10 @@ void vm_reset(vm_state *s)
     memset(s->rstate, 0, s->p->nrules);
     for (uint32_t i = 0; i < s->p->nlocals; i++)
         s->locals[i].t = PT_VOID;
-    heap_free(&s->heap, true);
+    if (s->heap.chunks || s->heap.blocks)
+        heap_free(&s->heap, true);
+    else /* a scenario that made no record or list: nothing to free, and no call */
+        s->heap.bytes = 0;
     if (s->memo_n || s->dense_n) { /* results hold this scenario's values: forget them, all at once */
         if (++s->memo_gen == 0) { /* once in 2^32 scenarios: really clear */
             for (uint32_t i = 0; i < s->memo_cap; i++)
