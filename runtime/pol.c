@@ -32,7 +32,7 @@ struct pol_eval {
     vm_state *vm;
     char **texts;        /* owned copies of the scenario's text values       */
     size_t ntexts, captexts;
-    uint8_t *seen;       /* per input: set by the current record             */
+    uint32_t *seen, seen_gen; /* per input: set by the current record when seen[i] == seen_gen */
     pol_error *oerr;     /* per output (pol->outs): why it has no value; POL_OK if it has one */
     /* per output: which error oerr holds (its status aside), a number given
      * each time one is written (pol_eval_output_error_id); and, when it is a
@@ -313,7 +313,8 @@ pol_eval *pol_eval_new(const pol_policy *pol)
     pol_eval *ev = xcalloc(1, sizeof *ev);
     ev->pol = pol;
     ev->vm = vm_new(pol->prog);
-    ev->seen = xcalloc(pol->prog->ninputs, 1);
+    ev->seen = xcalloc(pol->prog->ninputs + 1, sizeof *ev->seen);
+    ev->seen_gen = 1; /* nothing seen yet, before the first pol_eval_begin too */
     ev->oerr = xcalloc(pol->nouts + 1, sizeof *ev->oerr);
     ev->oid = xcalloc(pol->nouts + 1, sizeof *ev->oid);
     ev->ona = xcalloc(pol->nouts + 1, sizeof *ev->ona);
@@ -352,7 +353,10 @@ void pol_eval_begin(pol_eval *ev)
         free(ev->texts[i]);
     ev->ntexts = 0;
     vm_reset(ev->vm);
-    memset(ev->seen, 0, ev->pol->prog->ninputs);
+    if (++ev->seen_gen == 0) { /* once in 2^32 scenarios: really clear */
+        memset(ev->seen, 0, sizeof *ev->seen * ev->pol->prog->ninputs);
+        ev->seen_gen = 1;
+    }
 }
 
 void pol_eval_set_step_limit(pol_eval *ev, uint64_t steps) { ev->vm->max_steps = steps; }
@@ -658,9 +662,9 @@ int pol_eval_set_record(pol_eval *ev, const sc_record *rec, bool allow_extra, po
             return input_error(err, POL_E_INPUT, name, "unknown field \"%s\" (the policy's inputs: %s%s)", name,
                                p->ninputs ? p->inputs[0].name : "none", p->ninputs > 1 ? ", ..." : "");
         }
-        if (ev->seen[i])
+        if (ev->seen[i] == ev->seen_gen)
             return input_error(err, POL_E_INPUT, name, "field \"%s\" given twice", name);
-        ev->seen[i] = 1;
+        ev->seen[i] = ev->seen_gen;
         if (fld->kind == SCV_NULL)
             continue; /* null or an empty CSV cell: the input stays absent */
         if (pol_eval_set_field(ev, (uint32_t)i, fld->kind, fld->text, fld->len, err) != 0)
