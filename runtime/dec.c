@@ -1233,7 +1233,7 @@ static inline int digit_count(uint64_t m)
  * fractional digits than the places shown (220.8 shown with 2): the
  * integer part, then the fraction padded to `places`; nothing to drop.
  * Needs 0 <= scale <= places <= DEC_POW10_MAX and the text to fit in cap. */
-static inline int format_fixed(const dec_t *a, int places, char *buf, size_t cap)
+static inline __attribute__((always_inline)) int format_fixed(const dec_t *a, int places, char *buf, size_t cap)
 {
     uint64_t m = uabs64(a->coef), ip, fp;
     switch (a->scale) { /* amounts have 0, 1 or 2 places: a constant divisor is a multiply, not a divq */
