@@ -139,10 +139,14 @@ static int check_text(const unsigned char *s, size_t n, sc_error *err)
         if (n - i >= 8) {
             uint64_t v;
             memcpy(&v, s + i, 8);
-            if (((v & HIGHS) | ((v - ONES) & ~v & HIGHS)) == 0) {
+            uint64_t stop = (v & HIGHS) | ((v - ONES) & ~v & HIGHS);
+            if (stop == 0) {
                 i += 8; /* eight ASCII bytes, none of them NUL */
                 continue;
             }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            i += (size_t)__builtin_ctzll(stop) >> 3; /* to the first that is not (scan_string) */
+#endif
         }
         unsigned char c = s[i];
         if (c == 0)
@@ -493,8 +497,14 @@ static int scan_string(const jctx *j, size_t i, size_t *after, bool *esc)
             memcpy(&v, s + i, 8);
             uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
             uint64_t stop = ((v & high) | ((v - ONES * 0x20) & ~v) | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS;
-            if (stop)
+            if (stop) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                /* the lowest flag marks the first byte that stops (a borrow
+                 * can flag bytes after it, never one before): straight to it */
+                i += (size_t)__builtin_ctzll(stop) >> 3;
+#endif
                 break;
+            }
             i += 8;
         }
         while (i < n) {

@@ -170,6 +170,42 @@ START_TEST(json_chinese_fields)
 }
 END_TEST
 
+/* The eight-bytes-at-a-time scans (scan_string, check_text) jump straight to
+ * the first byte that stops them: at every offset in a word, the string ends
+ * where it should, and a NUL or a bad byte is reported where it is. */
+START_TEST(json_word_scan_offsets)
+{
+    for (int k = 0; k < 24; k++) {
+        char text[96], want[40];
+        memset(want, 'x', (size_t)k);
+        want[k] = '\0';
+        for (int checked = 0; checked < 2; checked++) {
+            /* a plain string, then one with a Chinese character after k bytes */
+            for (int cjk = 0; cjk < 2; cjk++) {
+                int n = snprintf(text, sizeof text, "{\"a\":\"%s%s\",\"b\":1}", want, cjk ? "中" : "");
+                sc_record r;
+                sc_error e = {0, "", ""};
+                sc_record_init(&r);
+                int rc = checked ? sc_parse_json_object_checked(&r, text, (size_t)n, &e)
+                                 : sc_parse_json_object(&r, text, (size_t)n, &e);
+                ck_assert_msg(rc == 0, "k=%d: %s", k, e.msg);
+                ck_assert_int_eq(r.count, 2);
+                ck_assert_uint_eq(r.fields[0].len, (size_t)k + (cjk ? 3 : 0));
+                ck_assert_int_eq(strncmp(r.fields[0].text, want, (size_t)k), 0);
+                ck_assert_str_eq(r.fields[1].text, "1");
+                sc_record_clear(&r);
+            }
+        }
+        /* a NUL, then a byte that is not UTF-8, after k bytes of the string */
+        int n = snprintf(text, sizeof text, "{\"a\":\"%sQ\"}", want);
+        text[6 + k] = '\0';
+        expect_json_error(text, (size_t)n, (size_t)(6 + k), "NUL byte in the record");
+        text[6 + k] = '\xff';
+        expect_json_error(text, (size_t)n, (size_t)(6 + k), "invalid UTF-8 byte 0xff*");
+    }
+}
+END_TEST
+
 START_TEST(json_numbers_as_text)
 {
     static const char *nums[] = {"4416", "-0.05", "1e3", "220.80", "0", "-0", "1E+10",
@@ -1300,6 +1336,7 @@ static Suite *scen_suite(void)
     Suite *s = suite_create("scen");
     TCase *j = tcase_create("json");
     tcase_add_test(j, json_chinese_fields);
+    tcase_add_test(j, json_word_scan_offsets);
     tcase_add_test(j, json_numbers_as_text);
     tcase_add_test(j, json_empty_and_whitespace);
     tcase_add_test(j, json_escapes);
