@@ -40,6 +40,14 @@ static inline bool sc_same_bytes(const char *a, const char *b, size_t n)
         memcpy(&b1, b + n - 8, 8);
         return ((a0 ^ b0) | (a1 ^ b1)) == 0;
     }
+    if (n >= 4 && n < 8) { /* two overlapping four-byte words: 档次, 在职 */
+        uint32_t a0, b0, a1, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&a1, a + n - 4, 4);
+        memcpy(&b1, b + n - 4, 4);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
     return memcmp(a, b, n) == 0;
 }
 
