@@ -25,6 +25,7 @@ struct pol_policy {
     uint32_t *out_slot;      /* per rule: its index in outs, or BC_NONE       */
     uint32_t *in_tab, *rule_tab; /* open-addressing name -> index+1 tables */
     uint32_t in_cap, rule_cap;
+    size_t **member_len;     /* per enumeration: strlen of each member's name */
 };
 
 struct pol_eval {
@@ -102,6 +103,12 @@ pol_policy *pol_policy_adopt(bc_program *prog, char *err, size_t errlen)
     }
     build_table(&pol->in_tab, &pol->in_cap, prog->ninputs, input_name, prog);
     build_table(&pol->rule_tab, &pol->rule_cap, prog->nrules, rule_name, prog);
+    pol->member_len = xcalloc(prog->nenums + 1, sizeof *pol->member_len);
+    for (uint32_t e = 0; e < prog->nenums; e++) {
+        pol->member_len[e] = xcalloc(prog->enums[e].nmembers + 1, sizeof **pol->member_len);
+        for (uint32_t m = 0; m < prog->enums[e].nmembers; m++)
+            pol->member_len[e][m] = strlen(prog->enums[e].members[m].name);
+    }
     return pol;
 }
 
@@ -147,6 +154,9 @@ void pol_policy_free(pol_policy *pol)
 {
     if (!pol)
         return;
+    for (uint32_t e = 0; pol->member_len && e < pol->prog->nenums; e++)
+        free(pol->member_len[e]);
+    free(pol->member_len);
     bc_free(pol->prog);
     free(pol->outs);
     free(pol->out_slot);
@@ -502,9 +512,10 @@ static int parse_into(pol_eval *ev, vm_val *v, const char *name, pol_type t, uin
     }
     case PT_ENUM: {
         const bc_enum *en = &p->enums[tref];
+        const size_t *mlen = ev->pol->member_len[tref];
         if (kind == SCV_STRING || kind == SCV_CSV)
             for (uint32_t m = 0; m < en->nmembers; m++)
-                if (strlen(en->members[m].name) == len && memcmp(en->members[m].name, text, len) == 0) {
+                if (mlen[m] == len && sc_same_bytes(en->members[m].name, text, len)) {
                     v->t = PT_ENUM;
                     v->i = (int32_t)m;
                     return 0;
